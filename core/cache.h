@@ -1,0 +1,54 @@
+/*
+ * cache.h: the local SQLite cache, sitrep's single source of truth.
+ *
+ * Backends write it, panels and exports read it.  WAL mode with a busy
+ * timeout lets a console and a wallboard share one file.  The schema version
+ * lives in PRAGMA user_version and moves forward by migrations in code; a
+ * file that is not a sitrep cache, or is corrupt, is moved aside and a fresh
+ * cache created.  The cache never holds a secret.
+ */
+#ifndef SITREP_CACHE_H
+#define SITREP_CACHE_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include <sqlite3.h>
+
+struct cache;
+
+#define CACHE_READONLY	0x1	/* open for reading only (exports) */
+
+/*
+ * Open (creating if needed, directories 0700) and migrate the cache at
+ * path.  If the file was unusable and moved aside, *warning (allocated)
+ * says where it went.  NULL and *cause on failure, including a schema newer
+ * than this binary knows.
+ */
+struct cache *cache_open(const char *path, int flags, char **warning,
+	     char **cause);
+void	 cache_close(struct cache *);
+
+/* $XDG_CACHE_HOME/sitrep/cache.db (~/.cache/sitrep/cache.db); allocated. */
+char	*cache_default_path(void);
+
+const char *cache_path(const struct cache *);	/* borrowed */
+sqlite3	*cache_db(struct cache *);		/* borrowed, for prepared reads/writes */
+int	 cache_schema_version(struct cache *);
+int	 cache_latest_version(void);		/* what this binary writes */
+
+/* Short write transactions (BEGIN IMMEDIATE ... COMMIT). */
+int	 cache_begin(struct cache *, char **cause);
+int	 cache_commit(struct cache *, char **cause);
+void	 cache_rollback(struct cache *);
+
+/* Record a source's attempt and its outcome (error NULL on success). */
+int	 cache_source_update(struct cache *, const char *context,
+	     const char *source, const char *kind, int64_t attempt_ms,
+	     int ok, int64_t latency_ms, const char *error, int64_t items,
+	     char **cause);
+
+/* Print `sitrep cache info`: path, version, size, rows, last success. */
+int	 cache_info(struct cache *, FILE *, char **cause);
+
+#endif

@@ -1,0 +1,153 @@
+/*
+ * conf.h: sitrep's configuration, loaded from YAML.
+ *
+ * The schema is one table (conf_schema.c) that drives parsing, validation,
+ * defaults and docs/CONFIG.md.  Loading reports every problem in a file at
+ * once, each as "FILE:LINE:COL: what is wrong; what to do".
+ *
+ * The structures below are plain values owned by struct conf.  Secrets
+ * (bearer tokens, passwords) live only here, in memory: they are never
+ * printed, cached or exported; conf_redact() is what any output uses.
+ */
+#ifndef SITREP_CONF_H
+#define SITREP_CONF_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct conf_kv {
+	char	*key;
+	char	*value;
+};
+
+struct conf_tls {
+	char	*ca_file;
+	char	*cert_file;
+	char	*key_file;
+	int	 insecure_skip_verify;
+};
+
+/* An HTTP endpoint: Prometheus, one Alertmanager. */
+struct conf_endpoint {
+	char		*url;
+	char		*bearer_token;		/* secret */
+	char		*bearer_token_file;
+	char		*username;		/* basic_auth */
+	char		*password;		/* secret */
+	struct conf_kv	*headers;
+	size_t		 nheaders;
+	struct conf_tls	 tls;
+	int64_t		 timeout_ms;
+	int		 line;			/* where it was defined */
+};
+
+struct conf_kube {
+	char	*kubeconfig;			/* NULL: $KUBECONFIG rules */
+	char	*context;			/* NULL: current-context */
+	char   **namespaces;			/* NULL/0: all */
+	size_t	 nnamespaces;
+	int	 line;
+};
+
+struct conf_probe {
+	char	*name;
+	char	*url;
+	int	 expect_status;
+	int64_t	 timeout_ms;
+	char	*service;
+	int	 line;
+};
+
+struct conf_context {
+	char			*name;
+	int64_t			 refresh_ms;
+	struct conf_endpoint	*prometheus;	/* NULL if none */
+	struct conf_endpoint	*alertmanagers;
+	size_t			 nalertmanagers;
+	struct conf_kube	*kubernetes;	/* NULL if none */
+	struct conf_probe	*probes;
+	size_t			 nprobes;
+	int			 line;
+};
+
+struct conf_service {
+	char		*name;
+	struct conf_kv	*match;		/* labels; "deployment" for Kubernetes */
+	size_t		 nmatch;
+	int		 line;
+};
+
+struct conf_slo {
+	char	*name;
+	char	*service;
+	double	 objective;		/* percent, 0 < x < 100 */
+	int64_t	 period_ms;
+	char	*error_query;		/* sli.events, with {{.window}} */
+	char	*total_query;
+	char	*error_ratio_query;	/* sli.raw */
+	char	*file;			/* where it came from */
+	int	 line;
+};
+
+struct conf {
+	char			*path;		/* NULL: built-in defaults */
+	char			*theme;
+	int64_t			 http_max_body;	/* bytes */
+	struct conf_context	*contexts;
+	size_t			 ncontexts;
+	struct conf_service	*services;
+	size_t			 nservices;
+	struct conf_slo		*slos;		/* slos: and slo_files: */
+	size_t			 nslos;
+	char		       **slo_files;
+	size_t			 nslo_files;
+	char		       **group_by;	/* incidents.group_by */
+	size_t			 ngroup_by;
+	double			 burn_page_fast;	/* 14.4: 1h and 5m */
+	double			 burn_page_slow;	/* 6: 6h and 30m */
+	double			 burn_ticket_fast;	/* 3: 1d and 2h */
+	double			 burn_ticket_slow;	/* 1: 3d and 6h */
+	double			 budget_warn;		/* 50 (% consumed) */
+	double			 budget_crit;		/* 80 */
+	struct conf_kv		*keys;		/* keys: action -> key */
+	size_t			 nkeys;
+};
+
+/* Problems found while loading, each "FILE:LINE:COL: message". */
+struct conf_problems {
+	char	**v;
+	size_t	  n;
+};
+
+void	 conf_problems_init(struct conf_problems *);
+void	 conf_problems_done(struct conf_problems *);
+
+/*
+ * Load and validate a file.  Returns NULL if there was any problem, all of
+ * them appended to problems.  The caller frees the result with conf_free.
+ */
+struct conf *conf_load(const char *path, struct conf_problems *);
+/* A configuration with every default and no context (no file found). */
+struct conf *conf_new_default(void);
+void	 conf_free(struct conf *);
+
+/*
+ * Which file to read: the option, else $SITREP_CONFIG, else
+ * $XDG_CONFIG_HOME/sitrep/config.yaml (~/.config/sitrep/config.yaml).
+ * Returns an allocated path; *explicit says whether the user named it (a
+ * named file that is missing is an error, the default one is not).
+ */
+char	*conf_find_path(const char *option, int *explicit);
+
+/* The named context, or the first when name is NULL; NULL if none. */
+const struct conf_context *conf_context_find(const struct conf *,
+	     const char *name);
+
+/* Write docs/CONFIG.md, generated from the schema table. */
+void	 conf_write_docs(FILE *);
+
+/* What to print for a secret value: "<redacted>" unless empty. */
+const char *conf_redact(const char *secret);
+
+#endif

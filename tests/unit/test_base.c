@@ -1,0 +1,228 @@
+/*
+ * test_base.c: unit tests for the shared utilities: buffers, durations,
+ * suggestions, time parsing and the sanitiser that guards the terminal.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define HARNESS_MAIN
+#include "tests/unit/harness.h"
+
+#include "core/buf.h"
+#include "core/sanitize.h"
+#include "core/util.h"
+#include "core/xmalloc.h"
+
+/* Appends grow the buffer and keep it terminated. */
+static void
+test_buf_append(void)
+{
+	struct buf	b;
+	int		i;
+
+	buf_init(&b, 0);
+	CHECK_STR(buf_str(&b), "");
+	for (i = 0; i < 1000; i++)
+		CHECK_INT(buf_puts(&b, "abc"), 0);
+	CHECK_INT(b.len, 3000);
+	CHECK_INT(strlen(buf_str(&b)), 3000);
+	buf_reset(&b);
+	CHECK_INT(buf_printf(&b, "%d-%s", 42, "x"), 0);
+	CHECK_STR(buf_str(&b), "42-x");
+	buf_done(&b);
+}
+
+/* A capped buffer refuses what would pass the cap and keeps what it had. */
+static void
+test_buf_limit(void)
+{
+	struct buf	b;
+
+	buf_init(&b, 10);
+	CHECK_INT(buf_puts(&b, "0123456789"), 0);
+	CHECK_INT(buf_puts(&b, "x"), -1);
+	CHECK_INT(b.len, 10);
+	CHECK_INT(buf_printf(&b, "%s", "y"), -1);
+	CHECK_STR(buf_str(&b), "0123456789");
+	buf_done(&b);
+}
+
+/* Durations in every unit, combined, and the errors. */
+static void
+test_durations(void)
+{
+	int64_t	 ms = 0;
+	char	*cause = NULL, out[32];
+
+	CHECK_INT(util_parse_duration("500ms", &ms, &cause), 0);
+	CHECK_INT(ms, 500);
+	CHECK_INT(util_parse_duration("15s", &ms, &cause), 0);
+	CHECK_INT(ms, 15000);
+	CHECK_INT(util_parse_duration("5m", &ms, &cause), 0);
+	CHECK_INT(ms, 300000);
+	CHECK_INT(util_parse_duration("1h30m", &ms, &cause), 0);
+	CHECK_INT(ms, 5400000);
+	CHECK_INT(util_parse_duration("30d", &ms, &cause), 0);
+	CHECK_INT(ms, 30LL * 86400 * 1000);
+	CHECK_INT(util_parse_duration("15", &ms, &cause), -1);
+	CHECK_CONTAINS(cause, "bad duration '15'");
+	free(cause);
+	cause = NULL;
+	CHECK_INT(util_parse_duration("1.5h", &ms, &cause), -1);
+	free(cause);
+	cause = NULL;
+	CHECK_INT(util_parse_duration("", &ms, &cause), -1);
+	free(cause);
+	cause = NULL;
+	CHECK_INT(util_parse_duration("99999999999999999999d", &ms, &cause),
+	    -1);
+	free(cause);
+	CHECK_STR(util_format_duration(350, out, sizeof out), "350ms");
+	CHECK_STR(util_format_duration(42000, out, sizeof out), "42s");
+	CHECK_STR(util_format_duration(180000, out, sizeof out), "3m");
+	CHECK_STR(util_format_duration(7500000, out, sizeof out), "2h5m");
+	CHECK_STR(util_format_duration(4 * 86400000LL, out, sizeof out),
+	    "4d");
+}
+
+/* "Did you mean" finds typos and refuses what is far away. */
+static void
+test_closest(void)
+{
+	const char	*keys[] = { "url", "bearer_token", "headers", "tls",
+	    "timeout" };
+
+	CHECK_STR(util_closest("ulr", keys, 5), "url");
+	CHECK_STR(util_closest("timout", keys, 5), "timeout");
+	CHECK_STR(util_closest("bearer-token", keys, 5), "bearer_token");
+	CHECK(util_closest("zzzzzzzz", keys, 5) == NULL);
+	CHECK_INT(util_edit_distance("abc", "abc"), 0);
+	CHECK_INT(util_edit_distance("ab", "ba"), 1);
+}
+
+/* RFC 3339 in the forms Kubernetes and Alertmanager send. */
+static void
+test_rfc3339(void)
+{
+	int64_t	ms = 0;
+	char	out[32];
+
+	CHECK_INT(util_parse_rfc3339("1970-01-01T00:00:00Z", &ms), 0);
+	CHECK_INT(ms, 0);
+	CHECK_INT(util_parse_rfc3339("2026-11-23T18:21:29Z", &ms), 0);
+	CHECK_INT(ms, 1795458089000LL);
+	CHECK_INT(util_parse_rfc3339("2026-11-23T18:21:29.123456789Z", &ms),
+	    0);
+	CHECK_INT(ms, 1795458089123LL);
+	CHECK_INT(util_parse_rfc3339("2026-11-23T19:21:29+01:00", &ms), 0);
+	CHECK_INT(ms, 1795458089000LL);
+	CHECK_INT(util_parse_rfc3339("2026-11-23", &ms), -1);
+	CHECK_INT(util_parse_rfc3339("2026-11-23T18:21:29Zjunk", &ms), -1);
+	CHECK_STR(util_format_rfc3339(1795458089000LL, out, sizeof out),
+	    "2026-11-23T18:21:29Z");
+}
+
+/* Whole numbers only. */
+static void
+test_numbers(void)
+{
+	int64_t	i = 0;
+	double	d = 0;
+
+	CHECK_INT(util_parse_int64("42", &i), 0);
+	CHECK_INT(i, 42);
+	CHECK_INT(util_parse_int64("42x", &i), -1);
+	CHECK_INT(util_parse_int64(" 4", &i), -1);
+	CHECK_INT(util_parse_double("0.25", &d), 0);
+	CHECK_NEAR(d, 0.25, 1e-12);
+	CHECK_INT(util_parse_double("NaN", &d), 0);
+	CHECK(d != d);
+	CHECK_INT(util_parse_double("+Inf", &d), 0);
+	CHECK(d > 1e308);
+	CHECK_INT(util_parse_double("", &d), -1);
+}
+
+/* Escape sequences become visible caret text, nothing executable. */
+static void
+test_sanitize_escapes(void)
+{
+	char	*s;
+	size_t	 i;
+
+	s = sanitize_terminal("\x1b[2J\x1b]0;pwned\x07title\r\nnext", 0);
+	CHECK_STR(s, "^[[2J^[]0;pwned^Gtitle  next");
+	for (i = 0; s[i] != '\0'; i++)
+		CHECK((unsigned char)s[i] >= 0x20 && s[i] != 0x7f);
+	free(s);
+	s = sanitize_terminal("a\nb\tc\x7f", SANITIZE_MULTILINE);
+	CHECK_STR(s, "a\nb c^?");
+	free(s);
+}
+
+/* C1 controls, bidi overrides and invalid UTF-8 never pass. */
+static void
+test_sanitize_unicode(void)
+{
+	char	*s;
+
+	/* U+009B is the 8-bit CSI. */
+	s = sanitize_terminal("x\xc2\x9b" "31m", 0);
+	CHECK_STR(s, "x\xef\xbf\xbd" "31m");
+	free(s);
+	/* U+202E right-to-left override. */
+	s = sanitize_terminal("abc\xe2\x80\xae" "def", 0);
+	CHECK_STR(s, "abc\xef\xbf\xbd" "def");
+	free(s);
+	/* Invalid, overlong and surrogate sequences. */
+	s = sanitize_terminal("\xff\xc0\xaf\xed\xa0\x80ok", 0);
+	CHECK(strstr(s, "ok") != NULL);
+	CHECK(strchr(s, '\xff') == NULL && strchr(s, '\xc0') == NULL);
+	free(s);
+	/* Valid text passes; ASCII mode replaces non-ASCII. */
+	s = sanitize_terminal("caf\xc3\xa9 \xe2\x9c\x93", 0);
+	CHECK_STR(s, "caf\xc3\xa9 \xe2\x9c\x93");
+	free(s);
+	s = sanitize_terminal("caf\xc3\xa9", SANITIZE_ASCII);
+	CHECK_STR(s, "caf?");
+	free(s);
+	CHECK(sanitize_is_clean("plain text", 0));
+	CHECK(!sanitize_is_clean("\x1b[31m", 0));
+}
+
+/* Ingest keeps control bytes for exports but guarantees valid UTF-8. */
+static void
+test_sanitize_utf8(void)
+{
+	char	*s;
+
+	s = sanitize_utf8("a\0b\xffz", 5);
+	CHECK_STR(s, "ab\xef\xbf\xbdz");
+	free(s);
+	s = sanitize_utf8("\xf0\x9f\x94\xa5", 4);
+	CHECK_STR(s, "\xf0\x9f\x94\xa5");
+	free(s);
+	s = sanitize_utf8("\xf0\x9f\x94", 3);
+	CHECK_STR(s, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+	free(s);
+}
+
+static const struct test tests[] = {
+	TEST(test_buf_append),
+	TEST(test_buf_limit),
+	TEST(test_durations),
+	TEST(test_closest),
+	TEST(test_rfc3339),
+	TEST(test_numbers),
+	TEST(test_sanitize_escapes),
+	TEST(test_sanitize_unicode),
+	TEST(test_sanitize_utf8),
+	{ NULL, NULL }
+};
+
+int
+main(void)
+{
+	return harness_run(tests);
+}
