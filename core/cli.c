@@ -9,23 +9,38 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
+#include <curses.h>
 #include <cJSON.h>
 #include <sqlite3.h>
 #include <yaml.h>
 
+#include "backends/backend.h"
+#include "backends/http.h"
+#include "backends/poller.h"
+#include "backends/prom.h"
 #include "core/audit.h"
+#include "core/buf.h"
 #include "core/cache.h"
 #include "core/cli.h"
 #include "core/conf.h"
+#include "core/loop.h"
+#include "core/sanitize.h"
 #include "core/util.h"
+#include "core/views.h"
 #include "core/xmalloc.h"
+#include "export/export.h"
 
 /* ------------------------------------------------------------------ */
 /* Option parsing                                                      */
@@ -248,7 +263,7 @@ cmd_version(struct cli_opts *g, int argc, char **argv)
 	printf("sitrep %s\n", PACKAGE_VERSION);
 	printf("libcurl %s, cJSON %s, libyaml %s, SQLite %s, %s\n",
 	    cv->version, cJSON_Version(), yaml_get_version_string(),
-	    sqlite3_libversion(), curses_version_string());
+	    sqlite3_libversion(), curses_version());
 	return CLI_OK;
 }
 
@@ -337,7 +352,8 @@ cmd_audit_verify(struct cli_opts *g, int argc, char **argv)
 {
 	struct cache	*cache;
 	char		**words, *cause = NULL;
-	int64_t		  bad = 0, count = 0;
+	int64_t		  bad = 0, count = 0, seq = 0;
+	char		  hash[SHA256_HEX_LEN + 1];
 	int		  nw, rc;
 
 	if ((rc = cli_parse(g, NULL, argc, argv, &words, &nw)) != 0)
@@ -347,7 +363,13 @@ cmd_audit_verify(struct cli_opts *g, int argc, char **argv)
 		return cli_bad_usage("audit verify", "takes no arguments");
 	if ((cache = cli_open_cache(g, 0)) == NULL)
 		return CLI_FAIL;
-	rc = audit_verify(cache, &count, &bad, &cause);
+	rc = audit_verify(cache, &bad, &cause);
+	if (rc == 0 && audit_head(cache, &count, &seq, hash, &cause) != 0) {
+		fprintf(stderr, "sitrep: %s\n", cause);
+		free(cause);
+		cache_close(cache);
+		return CLI_FAIL;
+	}
 	if (rc != 0) {
 		printf("audit log: broken at entry %lld: %s\n",
 		    (long long)bad, cause);
@@ -357,6 +379,394 @@ cmd_audit_verify(struct cli_opts *g, int argc, char **argv)
 		    (long long)count, count == 1 ? "y" : "ies");
 	cache_close(cache);
 	return rc == 0 ? CLI_OK : CLI_FAIL;
+}
+
+/*
+ * Choose the context the global options name, printing the problem if it
+ * does not exist.  NULL if there is none.
+ */
+static const struct conf_context *
+cli_context(struct cli_opts *g, const struct conf *conf)
+{
+	const struct conf_context	*ctx;
+	size_t				 i;
+
+	ctx = conf_context_find(conf, g->context);
+	if (ctx != NULL)
+		return ctx;
+	if (conf->ncontexts == 0) {
+		fprintf(stderr, "sitrep: no context is configured; write a "
+		    "config file (see sitrep.example.yaml, 'sitrep config "
+		    "docs') or try 'sitrep --demo'\n");
+		return NULL;
+	}
+	fprintf(stderr, "sitrep: no context named '%s'; the configured ones "
+	    "are:", g->context);
+	for (i = 0; i < conf->ncontexts; i++)
+		fprintf(stderr, " %s", conf->contexts[i].name);
+	fprintf(stderr, "\n");
+	return NULL;
+}
+
+/* The state of a running `sitrep fetch`. */
+struct cli_fetch {
+	struct loop	*loop;
+	struct poller	*poller;
+	int		 once;
+	int		 failed;
+};
+
+/* Print one source's round, as it is stored. */
+static void
+cli_fetch_print(struct source *s, void *arg)
+{
+	struct cli_fetch	*f = arg;
+	char			*msg;
+
+	if (s->done_ok) {
+		printf("%-13s ok      %5lld ms  %lld %s", s->name,
+		    (long long)s->latency_ms, (long long)s->items,
+		    s->items_what != NULL ? s->items_what : "items");
+		if (s->warning != NULL) {
+			msg = sanitize_terminal(s->warning, 0);
+			printf("  (warning: %s)", msg);
+			free(msg);
+		}
+		printf("\n");
+	} else {
+		msg = sanitize_terminal(s->error != NULL ? s->error :
+		    "failed", 0);
+		printf("%-13s FAILED  %s\n", s->name, msg);
+		free(msg);
+		f->failed = 1;
+	}
+	fflush(stdout);
+}
+
+/* Before each wait: store finished rounds; stop once all are in. */
+static void
+cli_fetch_before_sleep(void *arg)
+{
+	struct cli_fetch	*f = arg;
+
+	poller_flush(f->poller);
+	if (f->once && poller_finished(f->poller))
+		loop_stop(f->loop);
+}
+
+/* SIGINT or SIGTERM: stop feeding. */
+static void
+cli_fetch_signal(int signo, void *arg)
+{
+	struct cli_fetch	*f = arg;
+
+	(void)signo;
+	loop_stop(f->loop);
+}
+
+/*
+ * Parse --at: RFC 3339 or seconds since the epoch; 0 and -1 with a
+ * message if it is neither.
+ */
+static int
+cli_parse_at(const char *at, int64_t *ms)
+{
+	int64_t	secs;
+
+	if (at == NULL) {
+		*ms = 0;
+		return 0;
+	}
+	if (util_parse_int64(at, &secs) == 0 && secs > 0) {
+		*ms = secs * 1000;
+		return 0;
+	}
+	if (util_parse_rfc3339(at, ms) == 0)
+		return 0;
+	fprintf(stderr, "sitrep: bad --at '%s'; give RFC 3339 "
+	    "(2026-11-23T03:00:00Z) or seconds since the epoch\n", at);
+	return -1;
+}
+
+/*
+ * Run rounds of every source of ctx into cache: one each with once, else
+ * until a signal.  Prints one line per round.  Returns 0 if every round
+ * succeeded.
+ */
+int
+cli_run_fetch(const struct conf *conf, const struct conf_context *ctx,
+    struct cache *cache, int once, int quiet)
+{
+	struct cli_fetch	 f;
+	struct http		*http;
+	struct loop_signal	*s1 = NULL, *s2 = NULL;
+	char			*cause = NULL;
+
+	memset(&f, 0, sizeof f);
+	f.once = once;
+	signal(SIGPIPE, SIG_IGN);
+	if ((f.loop = loop_new()) == NULL) {
+		fprintf(stderr, "sitrep: cannot start the event loop: %s\n",
+		    strerror(errno));
+		return -1;
+	}
+	if ((http = http_new(f.loop)) == NULL) {
+		fprintf(stderr, "sitrep: cannot start HTTP (libcurl)\n");
+		loop_free(f.loop);
+		return -1;
+	}
+	f.poller = poller_new(f.loop, http, cache, conf, ctx,
+	    once ? POLLER_ONCE : 0, &cause);
+	if (f.poller == NULL) {
+		fprintf(stderr, "sitrep: %s\n", cause);
+		free(cause);
+		http_free(http);
+		loop_free(f.loop);
+		return -1;
+	}
+	if (poller_first(f.poller) == NULL) {
+		fprintf(stderr, "sitrep: context '%s' has no source; configure"
+		    " prometheus, alertmanagers, kubernetes or probes\n",
+		    ctx->name);
+		poller_free(f.poller);
+		http_free(http);
+		loop_free(f.loop);
+		return -1;
+	}
+	if (!quiet)
+		poller_set_notify(f.poller, cli_fetch_print, &f);
+	loop_set_before_sleep(f.loop, cli_fetch_before_sleep, &f);
+	s1 = loop_signal_add(f.loop, SIGINT, cli_fetch_signal, &f);
+	s2 = loop_signal_add(f.loop, SIGTERM, cli_fetch_signal, &f);
+	poller_start(f.poller);
+	loop_run(f.loop);
+	poller_flush(f.poller);
+	if (quiet) {
+		for (struct source *s = poller_first(f.poller); s != NULL;
+		    s = poller_next(s))
+			f.failed |= !s->done_ok;
+	}
+	if (s1 != NULL)
+		loop_signal_del(s1);
+	if (s2 != NULL)
+		loop_signal_del(s2);
+	poller_free(f.poller);
+	http_free(http);
+	loop_free(f.loop);
+	return f.failed ? -1 : 0;
+}
+
+/* sitrep fetch [--once] [--at TIME] */
+static int
+cmd_fetch(struct cli_opts *g, int argc, char **argv)
+{
+	const struct conf_context	*ctx;
+	struct conf			*conf;
+	struct cache			*cache;
+	const char			*at = NULL;
+	int				 once = 0, nw, rc;
+	int64_t				 at_ms;
+	char				**words;
+	const struct cli_option		 opts[] = {
+		{ "--once", NULL, &once, NULL },
+		{ "--at", &at, NULL, NULL },
+		{ NULL, NULL, NULL, NULL }
+	};
+
+	if ((rc = cli_parse(g, opts, argc, argv, &words, &nw)) != 0)
+		return rc;
+	free(words);
+	if (nw != 0)
+		return cli_bad_usage("fetch", "takes no arguments");
+	if (cli_parse_at(at, &at_ms) != 0)
+		return CLI_USAGE;
+	prom_set_eval_time(at_ms);
+	if (cli_load_conf(g, &conf) != 0)
+		return CLI_FAIL;
+	if ((ctx = cli_context(g, conf)) == NULL) {
+		conf_free(conf);
+		return CLI_FAIL;
+	}
+	if ((cache = cli_open_cache(g, 0)) == NULL) {
+		conf_free(conf);
+		return CLI_FAIL;
+	}
+	rc = cli_run_fetch(conf, ctx, cache, once, 0);
+	cache_close(cache);
+	conf_free(conf);
+	return rc == 0 ? CLI_OK : CLI_FAIL;
+}
+
+/* Monitoring-plugin exit codes of `sitrep snapshot`. */
+#define SNAP_OK		0
+#define SNAP_WARNING	1
+#define SNAP_CRITICAL	2
+#define SNAP_UNKNOWN	3
+
+/* Write data to path atomically (a temporary file, then rename). */
+static int
+cli_write_atomic(const char *path, const char *data, size_t len)
+{
+	char	*tmp;
+	int	 fd;
+	ssize_t	 n;
+	size_t	 off = 0;
+
+	tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd == -1) {
+		fprintf(stderr, "sitrep: cannot write %s: %s\n", path,
+		    strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	while (off < len) {
+		n = write(fd, data + off, len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			fprintf(stderr, "sitrep: cannot write %s: %s\n", path,
+			    strerror(errno));
+			close(fd);
+			unlink(tmp);
+			free(tmp);
+			return -1;
+		}
+		off += (size_t)n;
+	}
+	if (fsync(fd) != 0 || close(fd) != 0 || rename(tmp, path) != 0) {
+		fprintf(stderr, "sitrep: cannot write %s: %s\n", path,
+		    strerror(errno));
+		unlink(tmp);
+		free(tmp);
+		return -1;
+	}
+	free(tmp);
+	return 0;
+}
+
+/* The terminal's width, else 100. */
+static int
+cli_term_width(void)
+{
+	struct winsize	ws;
+
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) ==
+	    0 && ws.ws_col >= 20)
+		return ws.ws_col;
+	return 100;
+}
+
+/* sitrep snapshot: the console's panels as a document and an exit code. */
+static int
+cmd_snapshot(struct cli_opts *g, int argc, char **argv)
+{
+	const struct conf_context	*ctx;
+	struct conf			*conf;
+	struct cache			*cache;
+	struct views			*v;
+	struct export_opts		 eo;
+	enum export_format		 fmt = EXPORT_TEXT;
+	struct buf			 out;
+	const char			*format = NULL, *output = NULL;
+	const char			*width = NULL, *at = NULL;
+	int				 fresh = 0, color = 0, nw, rc;
+	int64_t				 at_ms, w;
+	char				**words, *cause = NULL;
+	const struct cli_option		 opts[] = {
+		{ "--format", &format, NULL, NULL },
+		{ "--output", &output, NULL, NULL },
+		{ "--fresh", NULL, &fresh, NULL },
+		{ "--width", &width, NULL, NULL },
+		{ "--color", NULL, &color, NULL },
+		{ "--at", &at, NULL, NULL },
+		{ NULL, NULL, NULL, NULL }
+	};
+
+	/* Any trouble here is UNKNOWN (3), as a monitoring check expects. */
+	if (cli_parse(g, opts, argc, argv, &words, &nw) != 0)
+		return SNAP_UNKNOWN;
+	free(words);
+	if (nw != 0) {
+		cli_bad_usage("snapshot", "takes no arguments");
+		return SNAP_UNKNOWN;
+	}
+	if (format != NULL && export_format_parse(format, &fmt) != 0) {
+		fprintf(stderr, "sitrep snapshot: unknown format '%s'; use "
+		    "text, json, markdown or html\n", format);
+		return SNAP_UNKNOWN;
+	}
+	memset(&eo, 0, sizeof eo);
+	eo.width = cli_term_width();
+	if (width != NULL) {
+		if (util_parse_int64(width, &w) != 0 || w < 40 || w > 1000) {
+			fprintf(stderr, "sitrep snapshot: bad --width '%s'; "
+			    "give a number of columns from 40 to 1000\n", width);
+			return SNAP_UNKNOWN;
+		}
+		eo.width = (int)w;
+	}
+	eo.color = color;
+	setlocale(LC_CTYPE, "");
+	eo.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	if (cli_parse_at(at, &at_ms) != 0)
+		return SNAP_UNKNOWN;
+	prom_set_eval_time(at_ms);
+	if (cli_load_conf(g, &conf) != 0)
+		return SNAP_UNKNOWN;
+	if ((ctx = cli_context(g, conf)) == NULL) {
+		conf_free(conf);
+		return SNAP_UNKNOWN;
+	}
+	if ((cache = cli_open_cache(g, fresh ? 0 : CACHE_READONLY)) == NULL) {
+		conf_free(conf);
+		return SNAP_UNKNOWN;
+	}
+	/* A failed source is reported in the snapshot, not here. */
+	if (fresh)
+		cli_run_fetch(conf, ctx, cache, 1, 1);
+	v = views_build(cache, conf, ctx, at_ms != 0 ? at_ms : util_now_ms(),
+	    &cause);
+	if (v == NULL) {
+		fprintf(stderr, "sitrep: %s\n", cause);
+		free(cause);
+		cache_close(cache);
+		conf_free(conf);
+		return SNAP_UNKNOWN;
+	}
+	buf_init(&out, 0);
+	if (export_render(v, fmt, &eo, &out, &cause) != 0) {
+		fprintf(stderr, "sitrep: %s\n", cause);
+		free(cause);
+		rc = SNAP_UNKNOWN;
+	} else if (output != NULL && strcmp(output, "-") != 0)
+		rc = cli_write_atomic(output, buf_str(&out), out.len) == 0 ?
+		    -1 : SNAP_UNKNOWN;
+	else {
+		fwrite(buf_str(&out), 1, out.len, stdout);
+		rc = fflush(stdout) == 0 ? -1 : SNAP_UNKNOWN;
+	}
+	if (rc == -1) {
+		switch (v->status) {
+		case VIEW_OK:
+			rc = SNAP_OK;
+			break;
+		case VIEW_WARNING:
+			rc = SNAP_WARNING;
+			break;
+		case VIEW_CRITICAL:
+			rc = SNAP_CRITICAL;
+			break;
+		default:
+			rc = SNAP_UNKNOWN;
+			break;
+		}
+	}
+	buf_done(&out);
+	views_free(v);
+	cache_close(cache);
+	conf_free(conf);
+	return rc;
 }
 
 /* sitrep with no command: the interactive console. */
@@ -394,6 +804,13 @@ const struct cli_command cli_commands[] = {
 	{ "config docs", "",
 	  "print the configuration reference (docs/CONFIG.md)",
 	  cmd_config_docs },
+	{ "fetch", "[--once] [--at TIME]",
+	  "poll every source of the context into the cache (--once: one "
+	  "round, exit 0 if all succeeded)", cmd_fetch },
+	{ "snapshot", "[--format text|json|markdown|html] [--output FILE] "
+	  "[--fresh] [--width N] [--color] [--at TIME]",
+	  "the panels as a document; exit 0/1/2/3 = OK/WARNING/CRITICAL/"
+	  "UNKNOWN", cmd_snapshot },
 	{ "cache info", "",
 	  "show the cache: path, schema, size, rows, last success per source",
 	  cmd_cache_info },

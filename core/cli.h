@@ -33,7 +33,14 @@ struct cli_command {
 /* The table; terminated by an entry with a NULL name. */
 extern const struct cli_command cli_commands[];
 
+struct cache;
+struct conf;
+struct conf_context;
+
 int	cli_main(int argc, char **argv);
+/* Rounds of every source of ctx into cache; 0 if all succeeded. */
+int	cli_run_fetch(const struct conf *, const struct conf_context *,
+	    struct cache *, int once, int quiet);
 void	cli_usage(FILE *);
 /* Print help for the command named by words (argv-style); -1 if none. */
 int	cli_help_command(FILE *, int argc, char **argv);

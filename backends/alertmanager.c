@@ -1,0 +1,750 @@
+/*
+ * alertmanager.c: the Alertmanager source.
+ *
+ * A round asks every configured Alertmanager for its alerts (active,
+ * silenced, inhibited and unprocessed: all of them), its silences and its
+ * status.  Alerts and silences are merged by fingerprint and id; when
+ * members disagree the most recently updated copy wins.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <cJSON.h>
+
+#include "backends/alertmanager.h"
+#include "backends/backend.h"
+#include "backends/endpoint.h"
+#include "backends/http.h"
+#include "core/buf.h"
+#include "core/cache.h"
+#include "core/conf.h"
+#include "core/sanitize.h"
+#include "core/util.h"
+#include "core/xmalloc.h"
+
+/* ------------------------------------------------------------------ */
+/* Parsing                                                             */
+/* ------------------------------------------------------------------ */
+
+/* A string member sanitised to UTF-8, or NULL. */
+static char *
+am_str(const cJSON *obj, const char *key)
+{
+	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	if (!cJSON_IsString(v))
+		return NULL;
+	return sanitize_utf8(v->valuestring, strlen(v->valuestring));
+}
+
+/* A member as compact JSON text, sanitised to UTF-8 ("null" if absent). */
+static char *
+am_json(const cJSON *obj, const char *key, const char *dflt)
+{
+	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	char		*raw, *clean;
+
+	if (v == NULL)
+		return xstrdup(dflt);
+	raw = cJSON_PrintUnformatted(v);
+	if (raw == NULL)
+		return xstrdup(dflt);
+	clean = sanitize_utf8(raw, strlen(raw));
+	cJSON_free(raw);
+	return clean;
+}
+
+/* An RFC 3339 member as ms since the epoch, 0 if absent or invalid. */
+static int64_t
+am_time(const cJSON *obj, const char *key)
+{
+	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	int64_t		 ms;
+
+	if (!cJSON_IsString(v) || util_parse_rfc3339(v->valuestring, &ms) != 0)
+		return 0;
+	return ms;
+}
+
+/* Parse the body as a JSON array; NULL with *cause if it is not one. */
+static cJSON *
+am_parse_array(const char *body, size_t len, long status, const char *what,
+    char **cause)
+{
+	cJSON	*root;
+	char	*raw, *ex;
+
+	if (status < 200 || status >= 300) {
+		raw = xstrndup(body, len > 160 ? 160 : len);
+		ex = sanitize_terminal(raw, 0);
+		*cause = xasprintf("HTTP %ld for %s: %s", status, what, ex);
+		free(raw);
+		free(ex);
+		return NULL;
+	}
+	root = cJSON_ParseWithLength(body, len);
+	if (root == NULL || !cJSON_IsArray(root)) {
+		*cause = xasprintf("answer to %s is not a JSON list; is this "
+		    "an Alertmanager (API v2)?", what);
+		cJSON_Delete(root);
+		return NULL;
+	}
+	return root;
+}
+
+/* Free parsed alerts. */
+void
+am_alerts_free(struct am_alert *a, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		free(a[i].fingerprint);
+		free(a[i].alertname);
+		free(a[i].severity);
+		free(a[i].state);
+		free(a[i].silenced_by);
+		free(a[i].inhibited_by);
+		free(a[i].labels);
+		free(a[i].annotations);
+		free(a[i].generator_url);
+		free(a[i].receivers);
+	}
+	free(a);
+}
+
+/* Parse GET /api/v2/alerts. */
+int
+am_parse_alerts(const char *body, size_t len, long status,
+    struct am_alert **out, size_t *nout, char **cause)
+{
+	cJSON		*root;
+	const cJSON	*item, *labels, *st, *recv, *r;
+	struct am_alert	*a;
+	struct buf	 b;
+	char		*state, *name;
+	size_t		 n = 0;
+
+	*out = NULL;
+	*nout = 0;
+	if ((root = am_parse_array(body, len, status, "/api/v2/alerts",
+	    cause)) == NULL)
+		return -1;
+	a = xcalloc((size_t)cJSON_GetArraySize(root) + 1, sizeof *a);
+	cJSON_ArrayForEach(item, root) {
+		if (!cJSON_IsObject(item))
+			continue;
+		a[n].fingerprint = am_str(item, "fingerprint");
+		labels = cJSON_GetObjectItemCaseSensitive(item, "labels");
+		if (a[n].fingerprint == NULL || *a[n].fingerprint == '\0' ||
+		    !cJSON_IsObject(labels)) {
+			free(a[n].fingerprint);
+			a[n].fingerprint = NULL;
+			continue;	/* not an alert we can key */
+		}
+		a[n].alertname = am_str(labels, "alertname");
+		if (a[n].alertname == NULL)
+			a[n].alertname = xstrdup("");
+		a[n].severity = am_str(labels, "severity");
+		st = cJSON_GetObjectItemCaseSensitive(item, "status");
+		state = am_str(st, "state");
+		if (state == NULL || (strcmp(state, "active") != 0 &&
+		    strcmp(state, "suppressed") != 0 &&
+		    strcmp(state, "unprocessed") != 0)) {
+			free(state);
+			state = xstrdup("unprocessed");
+		}
+		a[n].state = state;
+		a[n].silenced_by = am_json(st, "silencedBy", "[]");
+		a[n].inhibited_by = am_json(st, "inhibitedBy", "[]");
+		a[n].labels = am_json(item, "labels", "{}");
+		a[n].annotations = am_json(item, "annotations", "{}");
+		a[n].generator_url = am_str(item, "generatorURL");
+		recv = cJSON_GetObjectItemCaseSensitive(item, "receivers");
+		buf_init(&b, 0);
+		buf_puts(&b, "[");
+		cJSON_ArrayForEach(r, recv) {
+			if (!cJSON_IsArray(recv))
+				break;
+			name = am_str(r, "name");
+			if (name == NULL)
+				continue;
+			{
+				cJSON	*s = cJSON_CreateString(name);
+				char	*txt = cJSON_PrintUnformatted(s);
+
+				buf_printf(&b, "%s%s", b.len > 1 ? "," : "",
+				    txt);
+				cJSON_free(txt);
+				cJSON_Delete(s);
+			}
+			free(name);
+		}
+		buf_puts(&b, "]");
+		a[n].receivers = buf_detach(&b);
+		a[n].starts_at_ms = am_time(item, "startsAt");
+		a[n].ends_at_ms = am_time(item, "endsAt");
+		a[n].updated_at_ms = am_time(item, "updatedAt");
+		n++;
+	}
+	cJSON_Delete(root);
+	*out = a;
+	*nout = n;
+	return 0;
+}
+
+/* Free parsed silences. */
+void
+am_silences_free(struct am_silence *s, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		free(s[i].id);
+		free(s[i].state);
+		free(s[i].matchers);
+		free(s[i].created_by);
+		free(s[i].comment);
+	}
+	free(s);
+}
+
+/* Parse GET /api/v2/silences. */
+int
+am_parse_silences(const char *body, size_t len, long status,
+    struct am_silence **out, size_t *nout, char **cause)
+{
+	cJSON			*root;
+	const cJSON		*item, *st;
+	struct am_silence	*s;
+	size_t			 n = 0;
+
+	*out = NULL;
+	*nout = 0;
+	if ((root = am_parse_array(body, len, status, "/api/v2/silences",
+	    cause)) == NULL)
+		return -1;
+	s = xcalloc((size_t)cJSON_GetArraySize(root) + 1, sizeof *s);
+	cJSON_ArrayForEach(item, root) {
+		if (!cJSON_IsObject(item))
+			continue;
+		s[n].id = am_str(item, "id");
+		if (s[n].id == NULL || *s[n].id == '\0') {
+			free(s[n].id);
+			s[n].id = NULL;
+			continue;
+		}
+		st = cJSON_GetObjectItemCaseSensitive(item, "status");
+		s[n].state = am_str(st, "state");
+		if (s[n].state == NULL)
+			s[n].state = xstrdup("unknown");
+		s[n].matchers = am_json(item, "matchers", "[]");
+		s[n].created_by = am_str(item, "createdBy");
+		s[n].comment = am_str(item, "comment");
+		s[n].starts_at_ms = am_time(item, "startsAt");
+		s[n].ends_at_ms = am_time(item, "endsAt");
+		s[n].updated_at_ms = am_time(item, "updatedAt");
+		n++;
+	}
+	cJSON_Delete(root);
+	*out = s;
+	*nout = n;
+	return 0;
+}
+
+/* Parse GET /api/v2/status. */
+int
+am_parse_status(const char *body, size_t len, long status,
+    char **cluster_status, int *peers, char **cause)
+{
+	cJSON		*root;
+	const cJSON	*cluster, *p;
+
+	*cluster_status = NULL;
+	*peers = 0;
+	if (status < 200 || status >= 300) {
+		*cause = xasprintf("HTTP %ld for /api/v2/status", status);
+		return -1;
+	}
+	root = cJSON_ParseWithLength(body, len);
+	if (!cJSON_IsObject(root)) {
+		cJSON_Delete(root);
+		*cause = xstrdup("answer to /api/v2/status is not a JSON object");
+		return -1;
+	}
+	cluster = cJSON_GetObjectItemCaseSensitive(root, "cluster");
+	*cluster_status = am_str(cluster, "status");
+	p = cJSON_GetObjectItemCaseSensitive(cluster, "peers");
+	*peers = cJSON_IsArray(p) ? cJSON_GetArraySize(p) : 0;
+	cJSON_Delete(root);
+	return 0;
+}
+
+/* The POST /api/v2/silences body. */
+char *
+am_silence_body(const char *const *matchers, int64_t starts_ms,
+    int64_t ends_ms, const char *created_by, const char *comment,
+    char **cause)
+{
+	cJSON		*root, *list, *m;
+	const char	*eq;
+	char		*name, *out, ts[40];
+	int		 regex, negate;
+	size_t		 i;
+
+	root = cJSON_CreateObject();
+	list = cJSON_AddArrayToObject(root, "matchers");
+	for (i = 0; matchers[i] != NULL; i++) {
+		const char	*op;
+
+		eq = strpbrk(matchers[i], "=!~");
+		op = eq;
+		if (eq == NULL || eq == matchers[i] ||
+		    (strncmp(op, "=~", 2) != 0 && strncmp(op, "!~", 2) != 0 &&
+		    strncmp(op, "!=", 2) != 0 && *op != '=')) {
+			*cause = xasprintf("bad matcher '%s'; write it as "
+			    "name=value, name!=value, name=~regex or "
+			    "name!~regex", matchers[i]);
+			cJSON_Delete(root);
+			return NULL;
+		}
+		name = xstrndup(matchers[i], (size_t)(eq - matchers[i]));
+		negate = *op == '!';
+		regex = op[1] == '~';
+		m = cJSON_CreateObject();
+		cJSON_AddStringToObject(m, "name", name);
+		cJSON_AddStringToObject(m, "value",
+		    op + (negate || regex ? 2 : 1));
+		cJSON_AddBoolToObject(m, "isRegex", regex);
+		cJSON_AddBoolToObject(m, "isEqual", !negate);
+		cJSON_AddItemToArray(list, m);
+		free(name);
+	}
+	if (i == 0) {
+		*cause = xstrdup("a silence needs at least one matcher");
+		cJSON_Delete(root);
+		return NULL;
+	}
+	cJSON_AddStringToObject(root, "startsAt",
+	    util_format_rfc3339(starts_ms, ts, sizeof ts));
+	cJSON_AddStringToObject(root, "endsAt",
+	    util_format_rfc3339(ends_ms, ts, sizeof ts));
+	cJSON_AddStringToObject(root, "createdBy", created_by);
+	cJSON_AddStringToObject(root, "comment", comment);
+	out = cJSON_PrintUnformatted(root);
+	cJSON_Delete(root);
+	name = xstrdup(out);
+	cJSON_free(out);
+	return name;
+}
+
+/* ------------------------------------------------------------------ */
+/* The source                                                          */
+/* ------------------------------------------------------------------ */
+
+enum am_req_kind {
+	AR_ALERTS,
+	AR_SILENCES,
+	AR_STATUS
+};
+
+struct am_member;
+
+struct am_req {
+	struct am_member	*m;
+	enum am_req_kind	 kind;
+	int			 id;
+	char			*error;
+	char			*body;
+	size_t			 body_len;
+	long			 status;
+};
+
+struct am_member {
+	struct am_state		*st;
+	struct endpoint		 ep;
+	char			*init_error;
+	struct am_req		 reqs[3];
+	char			*error;		/* of this round */
+	struct am_alert		*alerts;
+	size_t			 nalerts;
+	struct am_silence	*silences;
+	size_t			 nsilences;
+};
+
+struct am_state {
+	struct source		*src;
+	struct am_member	*members;
+	size_t			 nmembers;
+	size_t			 pending;
+};
+
+/* Forget one member's round. */
+static void
+am_member_reset(struct am_member *m)
+{
+	int	i;
+
+	for (i = 0; i < 3; i++) {
+		free(m->reqs[i].error);
+		free(m->reqs[i].body);
+		memset(&m->reqs[i], 0, sizeof m->reqs[i]);
+	}
+	free(m->error);
+	m->error = NULL;
+	am_alerts_free(m->alerts, m->nalerts);
+	m->alerts = NULL;
+	m->nalerts = 0;
+	am_silences_free(m->silences, m->nsilences);
+	m->silences = NULL;
+	m->nsilences = 0;
+}
+
+/* Forget the round. */
+static void
+am_reset(struct source *s)
+{
+	struct am_state	*st = s->state;
+	size_t		 i;
+
+	for (i = 0; i < st->nmembers; i++)
+		am_member_reset(&st->members[i]);
+	st->pending = 0;
+}
+
+/* Parse one member's answers into its lists, or set its error. */
+static void
+am_member_parse(struct am_member *m)
+{
+	char	*cause = NULL, *cs = NULL;
+	int	 peers, i;
+
+	for (i = 0; i < 3; i++) {
+		if (m->reqs[i].error != NULL) {
+			m->error = xstrdup(m->reqs[i].error);
+			return;
+		}
+	}
+	if (am_parse_alerts(m->reqs[AR_ALERTS].body,
+	    m->reqs[AR_ALERTS].body_len, m->reqs[AR_ALERTS].status,
+	    &m->alerts, &m->nalerts, &cause) != 0 ||
+	    am_parse_silences(m->reqs[AR_SILENCES].body,
+	    m->reqs[AR_SILENCES].body_len, m->reqs[AR_SILENCES].status,
+	    &m->silences, &m->nsilences, &cause) != 0) {
+		m->error = xasprintf("Alertmanager at %s: %s", m->ep.host_port,
+		    cause);
+		free(cause);
+		return;
+	}
+	/* Status is informative only; a failure there is not fatal. */
+	if (am_parse_status(m->reqs[AR_STATUS].body,
+	    m->reqs[AR_STATUS].body_len, m->reqs[AR_STATUS].status, &cs,
+	    &peers, &cause) != 0)
+		free(cause);
+	free(cs);
+}
+
+/* Every answer is in: merge and finish the round. */
+static void
+am_finish(struct am_state *st)
+{
+	struct source	*s = st->src;
+	struct buf	 warn;
+	size_t		 i, up = 0, items = 0;
+	char		*first = NULL;
+
+	buf_init(&warn, 0);
+	for (i = 0; i < st->nmembers; i++) {
+		struct am_member	*m = &st->members[i];
+
+		am_member_parse(m);
+		if (m->error == NULL) {
+			up++;
+			items += m->nalerts;
+			continue;
+		}
+		if (first == NULL)
+			first = m->error;
+		buf_printf(&warn, "%s%s", warn.len > 0 ? "; " : "", m->error);
+	}
+	if (up == 0)
+		source_done(s, 0, first, NULL, 0);
+	else
+		source_done(s, 1, NULL, warn.len > 0 ? buf_str(&warn) : NULL,
+		    (int64_t)items);
+	buf_done(&warn);
+}
+
+/* One answer is in. */
+static void
+am_done(const struct http_response *res, void *arg)
+{
+	struct am_req		*r = arg;
+	struct am_member	*m = r->m;
+
+	r->id = 0;
+	if (res->kind == HTTP_ERR_CANCELLED)
+		return;
+	if (!res->ok)
+		r->error = source_transport_error("Alertmanager",
+		    m->ep.host_port, res->error, res->kind);
+	else {
+		r->body = xmalloc(res->body_len + 1);
+		memcpy(r->body, res->body, res->body_len);
+		r->body[res->body_len] = '\0';
+		r->body_len = res->body_len;
+		r->status = res->status;
+	}
+	if (--m->st->pending == 0)
+		am_finish(m->st);
+}
+
+/* Start a round: three requests to every member. */
+static void
+am_refresh(struct source *s)
+{
+	static const char *const paths[3] = {
+		"/api/v2/alerts?active=true&silenced=true&inhibited=true"
+		"&unprocessed=true",
+		"/api/v2/silences",
+		"/api/v2/status"
+	};
+	struct am_state		*st = s->state;
+	struct http_request	 hr;
+	char			*url, *cause = NULL;
+	size_t			 i;
+	int			 k;
+
+	am_reset(s);
+	st->pending = st->nmembers * 3;
+	for (i = 0; i < st->nmembers; i++) {
+		struct am_member	*m = &st->members[i];
+
+		for (k = 0; k < 3; k++) {
+			m->reqs[k].m = m;
+			m->reqs[k].kind = (enum am_req_kind)k;
+		}
+		if (m->init_error != NULL) {
+			for (k = 0; k < 3; k++)
+				m->reqs[k].error = xstrdup(m->init_error);
+			st->pending -= 3;
+			continue;
+		}
+		for (k = 0; k < 3; k++) {
+			url = endpoint_url(&m->ep, paths[k]);
+			endpoint_request(&m->ep, &hr, url);
+			m->reqs[k].id = http_submit(s->http, &hr, am_done,
+			    &m->reqs[k], &cause);
+			free(url);
+			if (m->reqs[k].id < 0) {
+				m->reqs[k].id = 0;
+				m->reqs[k].error = xasprintf("Alertmanager at "
+				    "%s: %s", m->ep.host_port, cause);
+				free(cause);
+				cause = NULL;
+				st->pending--;
+			}
+		}
+	}
+	if (st->pending == 0)
+		am_finish(st);
+}
+
+/* Abort what is in flight. */
+static void
+am_cancel(struct source *s)
+{
+	struct am_state	*st = s->state;
+	size_t		 i;
+	int		 k;
+
+	for (i = 0; i < st->nmembers; i++) {
+		for (k = 0; k < 3; k++) {
+			if (st->members[i].reqs[k].id > 0)
+				http_cancel(s->http, st->members[i].reqs[k].id);
+			st->members[i].reqs[k].id = 0;
+		}
+	}
+	st->pending = 0;
+}
+
+/* Write the merged alerts and silences. */
+static int
+am_store(struct source *s, struct cache *cache, int64_t now_ms, char **cause)
+{
+	struct am_state	*st = s->state;
+	sqlite3		*db = cache_db(cache);
+	sqlite3_stmt	*del = NULL, *ins = NULL, *sil = NULL;
+	size_t		 i, j;
+	int		 rc = -1;
+
+	if (sqlite3_prepare_v2(db, "DELETE FROM alerts WHERE context = ?1",
+	    -1, &del, NULL) != SQLITE_OK)
+		goto sqlerr;
+	sqlite3_bind_text(del, 1, s->context, -1, SQLITE_STATIC);
+	if (sqlite3_step(del) != SQLITE_DONE)
+		goto sqlerr;
+	sqlite3_finalize(del);
+	if (sqlite3_prepare_v2(db, "DELETE FROM silences WHERE context = ?1",
+	    -1, &del, NULL) != SQLITE_OK)
+		goto sqlerr;
+	sqlite3_bind_text(del, 1, s->context, -1, SQLITE_STATIC);
+	if (sqlite3_step(del) != SQLITE_DONE)
+		goto sqlerr;
+	/*
+	 * Merge by fingerprint: the newest update wins (ON CONFLICT with
+	 * a comparison), so the order of the members does not matter.
+	 */
+	if (sqlite3_prepare_v2(db, "INSERT INTO alerts (context, source,"
+	    " fingerprint, alertname, severity, state, silenced_by,"
+	    " inhibited_by, labels, annotations, starts_at_ms, ends_at_ms,"
+	    " updated_at_ms, generator_url, receivers, seen_ms)"
+	    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+	    " ON CONFLICT (context, fingerprint) DO UPDATE SET"
+	    " state = excluded.state, silenced_by = excluded.silenced_by,"
+	    " inhibited_by = excluded.inhibited_by,"
+	    " annotations = excluded.annotations,"
+	    " ends_at_ms = excluded.ends_at_ms,"
+	    " updated_at_ms = excluded.updated_at_ms"
+	    " WHERE excluded.updated_at_ms > alerts.updated_at_ms", -1, &ins,
+	    NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "INSERT INTO silences (context, source,"
+	    " id, state, matchers, created_by, comment, starts_at_ms,"
+	    " ends_at_ms, updated_at_ms, seen_ms)"
+	    " VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+	    " ON CONFLICT (context, id) DO UPDATE SET state = excluded.state,"
+	    " ends_at_ms = excluded.ends_at_ms,"
+	    " updated_at_ms = excluded.updated_at_ms"
+	    " WHERE excluded.updated_at_ms > silences.updated_at_ms", -1,
+	    &sil, NULL) != SQLITE_OK)
+		goto sqlerr;
+	for (i = 0; i < st->nmembers; i++) {
+		struct am_member	*m = &st->members[i];
+
+		if (m->error != NULL)
+			continue;
+		for (j = 0; j < m->nalerts; j++) {
+			struct am_alert	*a = &m->alerts[j];
+
+			sqlite3_reset(ins);
+			sqlite3_bind_text(ins, 1, s->context, -1, SQLITE_STATIC);
+			sqlite3_bind_text(ins, 2, m->ep.host_port, -1,
+			    SQLITE_STATIC);
+			sqlite3_bind_text(ins, 3, a->fingerprint, -1,
+			    SQLITE_STATIC);
+			sqlite3_bind_text(ins, 4, a->alertname, -1,
+			    SQLITE_STATIC);
+			sqlite3_bind_text(ins, 5, a->severity, -1,
+			    SQLITE_STATIC);
+			sqlite3_bind_text(ins, 6, a->state, -1, SQLITE_STATIC);
+			sqlite3_bind_text(ins, 7, a->silenced_by, -1,
+			    SQLITE_STATIC);
+			sqlite3_bind_text(ins, 8, a->inhibited_by, -1,
+			    SQLITE_STATIC);
+			sqlite3_bind_text(ins, 9, a->labels, -1, SQLITE_STATIC);
+			sqlite3_bind_text(ins, 10, a->annotations, -1,
+			    SQLITE_STATIC);
+			sqlite3_bind_int64(ins, 11, a->starts_at_ms);
+			sqlite3_bind_int64(ins, 12, a->ends_at_ms);
+			sqlite3_bind_int64(ins, 13, a->updated_at_ms);
+			sqlite3_bind_text(ins, 14, a->generator_url, -1,
+			    SQLITE_STATIC);
+			sqlite3_bind_text(ins, 15, a->receivers, -1,
+			    SQLITE_STATIC);
+			sqlite3_bind_int64(ins, 16, now_ms);
+			if (sqlite3_step(ins) != SQLITE_DONE)
+				goto sqlerr;
+		}
+		for (j = 0; j < m->nsilences; j++) {
+			struct am_silence	*x = &m->silences[j];
+
+			sqlite3_reset(sil);
+			sqlite3_bind_text(sil, 1, s->context, -1, SQLITE_STATIC);
+			sqlite3_bind_text(sil, 2, m->ep.host_port, -1,
+			    SQLITE_STATIC);
+			sqlite3_bind_text(sil, 3, x->id, -1, SQLITE_STATIC);
+			sqlite3_bind_text(sil, 4, x->state, -1, SQLITE_STATIC);
+			sqlite3_bind_text(sil, 5, x->matchers, -1,
+			    SQLITE_STATIC);
+			sqlite3_bind_text(sil, 6, x->created_by, -1,
+			    SQLITE_STATIC);
+			sqlite3_bind_text(sil, 7, x->comment, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(sil, 8, x->starts_at_ms);
+			sqlite3_bind_int64(sil, 9, x->ends_at_ms);
+			sqlite3_bind_int64(sil, 10, x->updated_at_ms);
+			sqlite3_bind_int64(sil, 11, now_ms);
+			if (sqlite3_step(sil) != SQLITE_DONE)
+				goto sqlerr;
+		}
+	}
+	rc = 0;
+	goto out;
+sqlerr:
+	*cause = xstrdup(sqlite3_errmsg(db));
+out:
+	sqlite3_finalize(del);
+	sqlite3_finalize(ins);
+	sqlite3_finalize(sil);
+	return rc;
+}
+
+/* Free the source's state. */
+static void
+am_free(struct source *s)
+{
+	struct am_state	*st = s->state;
+	size_t		 i;
+
+	if (st == NULL)
+		return;
+	am_cancel(s);
+	am_reset(s);
+	for (i = 0; i < st->nmembers; i++) {
+		endpoint_done(&st->members[i].ep);
+		free(st->members[i].init_error);
+	}
+	free(st->members);
+	free(st);
+	s->state = NULL;
+}
+
+static const struct backend_ops am_ops = {
+	"alertmanager",
+	am_refresh,
+	am_store,
+	am_reset,
+	am_cancel,
+	am_free
+};
+
+/* Make s the Alertmanager source for n members. */
+void
+am_source_init(struct source *s, const struct conf_endpoint *eps, size_t n)
+{
+	struct am_state	*st;
+	size_t		 i, max_body;
+	char		*cause = NULL;
+
+	st = xcalloc(1, sizeof *st);
+	st->src = s;
+	st->members = xcalloc(n, sizeof *st->members);
+	st->nmembers = n;
+	max_body = s->conf != NULL && s->conf->http_max_body > 0 ?
+	    (size_t)s->conf->http_max_body : 0;
+	for (i = 0; i < n; i++) {
+		st->members[i].st = st;
+		if (endpoint_init(&st->members[i].ep, &eps[i], max_body,
+		    &cause) != 0) {
+			st->members[i].init_error = xasprintf("Alertmanager "
+			    "%zu: %s", i + 1, cause);
+			free(cause);
+			cause = NULL;
+			st->members[i].ep.host_port = xstrdup("?");
+		}
+	}
+	s->ops = &am_ops;
+	s->state = st;
+	s->items_what = "alerts";
+}

@@ -1,0 +1,35 @@
+/*
+ * endpoint.h: turn a configured endpoint (URL, auth, headers, TLS,
+ * timeout) into HTTP requests.  Shared by Prometheus, Alertmanager and
+ * the probes, so every source treats credentials the same way.
+ */
+#ifndef SITREP_ENDPOINT_H
+#define SITREP_ENDPOINT_H
+
+#include <stddef.h>
+
+struct conf_endpoint;
+struct http_request;
+
+struct endpoint {
+	const struct conf_endpoint	*conf;		/* borrowed */
+	char				*base;		/* URL without trailing / */
+	char				**headers;	/* "Name: value", NULL-ended */
+	char				*token;		/* secret, from file or conf */
+	char				*host_port;	/* for messages */
+	size_t				 max_body;
+};
+
+/* Prepare; a bearer_token_file is read now.  -1 and *cause on failure. */
+int	endpoint_init(struct endpoint *, const struct conf_endpoint *,
+	    size_t max_body, char **cause);
+void	endpoint_done(struct endpoint *);
+/* Fill req for GET base+path (path starts with '/'); url is the caller's. */
+void	endpoint_request(const struct endpoint *, struct http_request *,
+	    const char *url);
+/* base + path, with query already encoded; caller frees. */
+char	*endpoint_url(const struct endpoint *, const char *path);
+/* Percent-encode a query value; caller frees. */
+char	*endpoint_escape(const char *);
+
+#endif

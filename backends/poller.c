@@ -1,0 +1,395 @@
+/*
+ * poller.c: schedule, bound and store the rounds of every source.
+ *
+ * A single timer ticks at most every 250 ms (and sooner when a source is
+ * due); it starts due rounds and cancels rounds past their deadline.  A
+ * round ends with source_done(), which only records the outcome: the write
+ * happens in poller_flush(), from the loop's before-sleep hook, so cache
+ * work never sits inside a network callback or on the key path.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "backends/alertmanager.h"
+#include "backends/backend.h"
+#include "backends/http.h"
+#include "backends/kube.h"
+#include "backends/poller.h"
+#include "backends/probe.h"
+#include "backends/prom.h"
+#include "core/cache.h"
+#include "core/conf.h"
+#include "core/loop.h"
+#include "core/util.h"
+#include "core/xmalloc.h"
+
+#define POLLER_TICK_MS		250
+#define POLLER_BACKOFF_CAP_MS	(5 * 60 * 1000)
+
+struct poller {
+	struct loop			*loop;
+	struct http			*http;
+	struct cache			*cache;
+	const struct conf		*conf;
+	const struct conf_context	*ctx;
+	int				 flags;
+	struct source			*sources;
+	struct source			*last;
+	struct loop_timer		*timer;
+	unsigned int			 seed;
+	void				(*notify)(struct source *, void *);
+	void				*notify_arg;
+};
+
+/* Exponential backoff with "equal jitter", capped at five minutes. */
+int64_t
+poller_backoff_ms(int64_t refresh_ms, int failures, unsigned int *seed)
+{
+	int64_t	delay = refresh_ms;
+	int	i;
+
+	for (i = 0; i < failures && delay < POLLER_BACKOFF_CAP_MS; i++)
+		delay *= 2;
+	if (delay > POLLER_BACKOFF_CAP_MS)
+		delay = POLLER_BACKOFF_CAP_MS;
+	if (failures == 0)
+		return refresh_ms;
+	return delay / 2 + (int64_t)(rand_r(seed) % (int)(delay / 2 + 1));
+}
+
+/* A new source shell named name, to be filled by a backend's init. */
+struct source *
+poller_source_new(struct poller *p, const char *name, int64_t timeout_ms)
+{
+	struct source	*s;
+
+	s = xcalloc(1, sizeof *s);
+	s->name = xstrdup(name);
+	s->context = xstrdup(p->ctx != NULL ? p->ctx->name : "default");
+	s->conf = p->conf;
+	s->ctx = p->ctx;
+	s->loop = p->loop;
+	s->http = p->http;
+	s->poller = p;
+	s->timeout_ms = timeout_ms > 0 ? timeout_ms : 10000;
+	return s;
+}
+
+/* Take ownership of a filled source. */
+void
+poller_add(struct poller *p, struct source *s)
+{
+	if (p->last == NULL)
+		p->sources = s;
+	else
+		p->last->next = s;
+	p->last = s;
+}
+
+/* Free one source and its backend state. */
+static void
+poller_source_free(struct source *s)
+{
+	if (s->in_flight && s->ops->cancel != NULL)
+		s->ops->cancel(s);
+	if (s->ops != NULL && s->ops->free != NULL)
+		s->ops->free(s);
+	free(s->name);
+	free(s->context);
+	free(s->error);
+	free(s->warning);
+	free(s);
+}
+
+/* Record the outcome of a round; the write waits for poller_flush(). */
+void
+source_done(struct source *s, int ok, const char *error, const char *warning,
+    int64_t items)
+{
+	struct poller	*p = s->poller;
+
+	if (!s->in_flight)
+		return;
+	s->in_flight = 0;
+	s->done_ok = ok;
+	free(s->error);
+	s->error = error != NULL ? xstrdup(error) : NULL;
+	free(s->warning);
+	s->warning = warning != NULL ? xstrdup(warning) : NULL;
+	s->items = items;
+	s->latency_ms = loop_now_ms(s->loop) - s->started_ms;
+	s->pending_store = 1;
+	if (ok)
+		s->failures = 0;
+	else
+		s->failures++;
+	if (p->flags & POLLER_ONCE)
+		s->next_ms = INT64_MAX;
+	else if (ok)
+		s->next_ms = s->started_ms + (p->ctx != NULL ?
+		    p->ctx->refresh_ms : 15000);
+	else
+		s->next_ms = loop_now_ms(s->loop) + poller_backoff_ms(
+		    p->ctx != NULL ? p->ctx->refresh_ms : 15000, s->failures,
+		    &p->seed);
+}
+
+/* A sentence for a transport failure, with a hint naming the server. */
+char *
+source_transport_error(const char *what, const char *host_port,
+    const char *error, int kind)
+{
+	if (kind == HTTP_ERR_CONNECT)
+		return xasprintf("%s: is %s running?", error, what);
+	if (kind == HTTP_ERR_TIMEOUT)
+		return xasprintf("%s: %s did not answer in time", error, what);
+	(void)host_port;
+	return xstrdup(error);
+}
+
+/* Start a round of one source. */
+static void
+poller_start_round(struct poller *p, struct source *s)
+{
+	s->in_flight = 1;
+	s->started_ms = loop_now_ms(p->loop);
+	s->attempt_ms = util_now_ms();
+	s->pending_store = 0;
+	s->ops->refresh(s);
+}
+
+/* Start due rounds; cancel those past their deadline. */
+static int64_t
+poller_tick(void *arg)
+{
+	struct poller	*p = arg;
+	struct source	*s;
+	int64_t		 now = loop_now_ms(p->loop), wait = POLLER_TICK_MS;
+	char		 d[32];
+	char		*msg;
+
+	for (s = p->sources; s != NULL; s = s->next) {
+		if (s->in_flight &&
+		    now - s->started_ms > s->timeout_ms + 500) {
+			if (s->ops->cancel != NULL)
+				s->ops->cancel(s);
+			util_format_duration(s->timeout_ms, d, sizeof d);
+			msg = xasprintf("no complete answer within %s (the "
+			    "source's timeout); will retry", d);
+			source_done(s, 0, msg, NULL, 0);
+			free(msg);
+		}
+		if (!s->in_flight && !s->pending_store && now >= s->next_ms)
+			poller_start_round(p, s);
+		if (!s->in_flight && s->next_ms - now < wait)
+			wait = s->next_ms - now;
+	}
+	return wait < 10 ? 10 : wait;
+}
+
+/* Write one finished round: its rows and its source row, or neither. */
+static void
+poller_store(struct poller *p, struct source *s)
+{
+	char	*cause = NULL, *err2 = NULL;
+	int	 ok = s->done_ok;
+
+	if (cache_begin(p->cache, &cause) != 0)
+		goto fail;
+	if (ok && s->ops->store(s, p->cache, util_now_ms(), &cause) != 0) {
+		cache_rollback(p->cache);
+		if (cache_begin(p->cache, &err2) != 0) {
+			free(err2);
+			goto fail;
+		}
+		free(s->error);
+		s->error = xasprintf("could not store: %s", cause);
+		free(cause);
+		cause = NULL;
+		ok = s->done_ok = 0;
+		s->failures++;
+	}
+	if (cache_source_update(p->cache, s->context, s->name, s->ops->kind,
+	    s->attempt_ms, ok, s->latency_ms, ok ? NULL : s->error,
+	    ok ? s->items : -1, &cause) != 0) {
+		cache_rollback(p->cache);
+		goto fail;
+	}
+	if (cache_commit(p->cache, &cause) != 0) {
+		cache_rollback(p->cache);
+		goto fail;
+	}
+	return;
+fail:
+	free(s->error);
+	s->error = xasprintf("cache write failed: %s", cause != NULL ?
+	    cause : "unknown error");
+	s->done_ok = 0;
+	free(cause);
+}
+
+/* Write finished rounds to the cache. */
+int
+poller_flush(struct poller *p)
+{
+	struct source	*s;
+	int		 n = 0;
+
+	for (s = p->sources; s != NULL; s = s->next) {
+		if (!s->pending_store)
+			continue;
+		poller_store(p, s);
+		if (s->ops->reset != NULL)
+			s->ops->reset(s);
+		s->pending_store = 0;
+		n++;
+		if (p->notify != NULL)
+			p->notify(s, p->notify_arg);
+	}
+	return n;
+}
+
+/* Whether every source finished its one round and was stored. */
+int
+poller_finished(struct poller *p)
+{
+	struct source	*s;
+
+	for (s = p->sources; s != NULL; s = s->next) {
+		if (s->in_flight || s->pending_store ||
+		    s->next_ms != INT64_MAX)
+			return 0;
+	}
+	return 1;
+}
+
+/* Build the sources the context configures. */
+struct poller *
+poller_new(struct loop *loop, struct http *http, struct cache *cache,
+    const struct conf *conf, const struct conf_context *ctx, int flags,
+    char **cause)
+{
+	struct poller	*p;
+	struct source	*s;
+	size_t		 i;
+
+	p = xcalloc(1, sizeof *p);
+	p->loop = loop;
+	p->http = http;
+	p->cache = cache;
+	p->conf = conf;
+	p->ctx = ctx;
+	p->flags = flags;
+	p->seed = (unsigned int)util_now_ms() ^ (unsigned int)getpid();
+	if (ctx == NULL)
+		return p;
+	if (ctx->prometheus != NULL) {
+		s = poller_source_new(p, "prometheus",
+		    ctx->prometheus->timeout_ms);
+		prom_source_init(s, ctx->prometheus);
+		poller_add(p, s);
+	}
+	if (ctx->nalertmanagers > 0) {
+		s = poller_source_new(p, "alertmanager",
+		    ctx->alertmanagers[0].timeout_ms);
+		for (i = 1; i < ctx->nalertmanagers; i++) {
+			if (ctx->alertmanagers[i].timeout_ms > s->timeout_ms)
+				s->timeout_ms = ctx->alertmanagers[i].timeout_ms;
+		}
+		am_source_init(s, ctx->alertmanagers, ctx->nalertmanagers);
+		poller_add(p, s);
+	}
+	if (ctx->kubernetes != NULL) {
+		s = poller_source_new(p, "kubernetes", 30000);
+		if (kube_source_init(s, ctx->kubernetes, cause) != 0) {
+			poller_source_free(s);
+			poller_free(p);
+			return NULL;
+		}
+		poller_add(p, s);
+	}
+	if (ctx->nprobes > 0) {
+		s = poller_source_new(p, "probes", 0);
+		for (i = 0; i < ctx->nprobes; i++) {
+			if (ctx->probes[i].timeout_ms + 1000 > s->timeout_ms)
+				s->timeout_ms = ctx->probes[i].timeout_ms +
+				    1000;
+		}
+		probe_source_init(s, ctx->probes, ctx->nprobes);
+		poller_add(p, s);
+	}
+	return p;
+}
+
+/* Free the poller and its sources, cancelling what is in flight. */
+void
+poller_free(struct poller *p)
+{
+	struct source	*s, *next;
+
+	if (p == NULL)
+		return;
+	if (p->timer != NULL)
+		loop_timer_del(p->timer);
+	for (s = p->sources; s != NULL; s = next) {
+		next = s->next;
+		poller_source_free(s);
+	}
+	free(p);
+}
+
+/* Start the first round of every source now. */
+void
+poller_start(struct poller *p)
+{
+	struct source	*s;
+	int64_t		 now = loop_now_ms(p->loop);
+
+	for (s = p->sources; s != NULL; s = s->next)
+		s->next_ms = now;
+	if (p->timer == NULL)
+		p->timer = loop_timer_add(p->loop, 0, poller_tick, p);
+}
+
+/* Make every idle source due now (the 'r' key). */
+void
+poller_refresh_now(struct poller *p)
+{
+	struct source	*s;
+	int64_t		 now = loop_now_ms(p->loop);
+
+	for (s = p->sources; s != NULL; s = s->next) {
+		if (!s->in_flight)
+			s->next_ms = now;
+	}
+	if (p->timer != NULL)
+		loop_timer_del(p->timer);
+	p->timer = loop_timer_add(p->loop, 0, poller_tick, p);
+}
+
+/* Set the callback run after each stored round. */
+void
+poller_set_notify(struct poller *p, void (*cb)(struct source *, void *),
+    void *arg)
+{
+	p->notify = cb;
+	p->notify_arg = arg;
+}
+
+/* The first source (borrowed). */
+struct source *
+poller_first(struct poller *p)
+{
+	return p->sources;
+}
+
+/* The source after s (borrowed). */
+struct source *
+poller_next(struct source *s)
+{
+	return s->next;
+}

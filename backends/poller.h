@@ -1,0 +1,61 @@
+/*
+ * poller.h: drives a context's sources from the event loop.
+ *
+ * Each source is refreshed every `refresh` of its context; one that fails
+ * backs off exponentially with jitter, capped at five minutes, while the
+ * others go on.  A round that outlives its source's timeout is cancelled
+ * and counted as a failure, so no source can hold anything up.  Results are
+ * written to the cache from poller_flush() (the loop's before-sleep hook),
+ * one short transaction per source: all of a round or none of it, plus the
+ * source's row (last attempt, last success, latency, last error).
+ */
+#ifndef SITREP_POLLER_H
+#define SITREP_POLLER_H
+
+#include <stdint.h>
+
+struct cache;
+struct conf;
+struct conf_context;
+struct http;
+struct loop;
+struct poller;
+struct source;
+
+#define POLLER_ONCE	0x1	/* one round per source, then idle */
+
+/*
+ * Sources for every backend ctx configures.  Everything passed is borrowed
+ * and must outlive the poller.  NULL and *cause if a source could not be
+ * set up (a kubeconfig that does not load, say).
+ */
+struct poller	*poller_new(struct loop *, struct http *, struct cache *,
+		     const struct conf *, const struct conf_context *,
+		     int flags, char **cause);
+void		 poller_free(struct poller *);
+
+/* Add a source built by a backend's init function; the poller owns it. */
+void		 poller_add(struct poller *, struct source *);
+/* Make a new source shell for a backend to fill; see backend.h. */
+struct source	*poller_source_new(struct poller *, const char *name,
+		     int64_t timeout_ms);
+
+void		 poller_start(struct poller *);		/* first round now */
+void		 poller_refresh_now(struct poller *);	/* 'r' */
+/* Write finished rounds to the cache; returns how many were stored. */
+int		 poller_flush(struct poller *);
+/* With POLLER_ONCE: whether every source has finished and been stored. */
+int		 poller_finished(struct poller *);
+/* Called after each stored round (the screen repaints from it). */
+void		 poller_set_notify(struct poller *,
+		     void (*)(struct source *, void *), void *);
+
+/* Iterate the sources (borrowed). */
+struct source	*poller_first(struct poller *);
+struct source	*poller_next(struct source *);
+
+/* Backoff delay for the nth consecutive failure (exposed for tests). */
+int64_t		 poller_backoff_ms(int64_t refresh_ms, int failures,
+		     unsigned int *seed);
+
+#endif

@@ -1,0 +1,961 @@
+/*
+ * prom.c: the Prometheus source.
+ *
+ * One round submits, all at once: the active targets, the `up` vector, and
+ * for every SLO the error ratio of each window at the evaluation time, plus
+ * (at most every 15 minutes) the 1h error ratio over the last 24 hours in
+ * 15 minute steps for the sparkline.  When the last answer is in, every
+ * body is parsed; any failure fails the round (with the PromQL that failed)
+ * and nothing is written, so the cache never mixes two rounds.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cJSON.h>
+
+#include "backends/backend.h"
+#include "backends/endpoint.h"
+#include "backends/http.h"
+#include "backends/prom.h"
+#include "core/buf.h"
+#include "core/cache.h"
+#include "core/conf.h"
+#include "core/sanitize.h"
+#include "core/util.h"
+#include "core/xmalloc.h"
+
+#define PROM_SPARK_RANGE_MS	(24 * 3600 * 1000LL)
+#define PROM_SPARK_STEP_MS	(15 * 60 * 1000LL)
+
+const char *const prom_window_names[PROM_NWINDOWS] = {
+	"5m", "30m", "1h", "2h", "6h", "1d", "3d", "period"
+};
+
+static int64_t	prom_eval_ms;	/* 0: now */
+
+/* Evaluate every query as of eval_ms (0: now). */
+void
+prom_set_eval_time(int64_t eval_ms)
+{
+	prom_eval_ms = eval_ms;
+}
+
+/* The length of window i. */
+int64_t
+prom_window_ms(int i, int64_t period_ms)
+{
+	static const int64_t	m = 60 * 1000;
+
+	switch (i) {
+	case 0: return 5 * m;
+	case 1: return 30 * m;
+	case 2: return 60 * m;
+	case 3: return 120 * m;
+	case 4: return 360 * m;
+	case 5: return 1440 * m;
+	case 6: return 3 * 1440 * m;
+	default: return period_ms;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Parsing                                                             */
+/* ------------------------------------------------------------------ */
+
+/* Parse a sample value: Prometheus sends numbers as strings. */
+static int
+prom_parse_value(const cJSON *v, double *out)
+{
+	if (cJSON_IsString(v)) {
+		if (strcmp(v->valuestring, "NaN") == 0) {
+			*out = NAN;
+			return 0;
+		}
+		if (strcmp(v->valuestring, "+Inf") == 0) {
+			*out = INFINITY;
+			return 0;
+		}
+		if (strcmp(v->valuestring, "-Inf") == 0) {
+			*out = -INFINITY;
+			return 0;
+		}
+		return util_parse_double(v->valuestring, out);
+	}
+	if (cJSON_IsNumber(v)) {
+		*out = v->valuedouble;
+		return 0;
+	}
+	return -1;
+}
+
+/* Parse a [ts, "value"] pair. */
+static int
+prom_parse_point(const cJSON *pair, struct prom_point *p)
+{
+	const cJSON	*ts, *v;
+
+	if (!cJSON_IsArray(pair) || cJSON_GetArraySize(pair) != 2)
+		return -1;
+	ts = cJSON_GetArrayItem(pair, 0);
+	v = cJSON_GetArrayItem(pair, 1);
+	if (!cJSON_IsNumber(ts) || !isfinite(ts->valuedouble))
+		return -1;
+	p->ts_ms = (int64_t)llround(ts->valuedouble * 1000.0);
+	return prom_parse_value(v, &p->value);
+}
+
+/* A short, sanitised excerpt of a body for an error. */
+static char *
+prom_excerpt(const char *body, size_t len)
+{
+	char	*raw, *clean;
+
+	raw = xstrndup(body, len > 160 ? 160 : len);
+	clean = sanitize_terminal(raw, 0);
+	free(raw);
+	return clean;
+}
+
+/*
+ * Parse the envelope {"status": ..., "data": ..., "errorType", "error",
+ * "warnings"}.  Returns the root (caller deletes) with *data set, or NULL
+ * with *cause.
+ */
+static cJSON *
+prom_envelope(const char *body, size_t len, long status, const char *what,
+    const cJSON **data, char **cause)
+{
+	cJSON		*root;
+	const cJSON	*st, *et, *er;
+	char		*ex;
+
+	root = cJSON_ParseWithLength(body, len);
+	if (root == NULL || !cJSON_IsObject(root)) {
+		ex = prom_excerpt(body, len);
+		if (status >= 400 || status < 200)
+			*cause = xasprintf("HTTP %ld for %s: %s", status, what,
+			    ex);
+		else
+			*cause = xasprintf("answer to %s is not valid JSON "
+			    "(starts \"%s\")", what, ex);
+		free(ex);
+		cJSON_Delete(root);
+		return NULL;
+	}
+	st = cJSON_GetObjectItemCaseSensitive(root, "status");
+	if (!cJSON_IsString(st) || strcmp(st->valuestring, "success") != 0) {
+		et = cJSON_GetObjectItemCaseSensitive(root, "errorType");
+		er = cJSON_GetObjectItemCaseSensitive(root, "error");
+		ex = sanitize_terminal(cJSON_IsString(er) ? er->valuestring :
+		    "no error message", 0);
+		*cause = xasprintf("%s: %s (HTTP %ld) for %s",
+		    cJSON_IsString(et) ? et->valuestring : "error", ex,
+		    status, what);
+		free(ex);
+		cJSON_Delete(root);
+		return NULL;
+	}
+	*data = cJSON_GetObjectItemCaseSensitive(root, "data");
+	if (*data == NULL) {
+		*cause = xasprintf("answer to %s has no data", what);
+		cJSON_Delete(root);
+		return NULL;
+	}
+	return root;
+}
+
+/* Free a parsed query result. */
+void
+prom_result_done(struct prom_result *r)
+{
+	size_t	i;
+
+	for (i = 0; i < r->nseries; i++) {
+		free(r->series[i].metric);
+		free(r->series[i].points);
+	}
+	free(r->series);
+	for (i = 0; i < r->nwarnings; i++)
+		free(r->warnings[i]);
+	free(r->warnings);
+	memset(r, 0, sizeof *r);
+}
+
+/* The label set of a series as compact JSON text, sanitised to UTF-8. */
+static char *
+prom_metric_json(const cJSON *metric)
+{
+	char	*raw, *clean;
+
+	if (!cJSON_IsObject(metric))
+		return xstrdup("{}");
+	raw = cJSON_PrintUnformatted(metric);
+	if (raw == NULL)
+		return xstrdup("{}");
+	clean = sanitize_utf8(raw, strlen(raw));
+	cJSON_free(raw);
+	return clean;
+}
+
+/* Parse a query or query_range answer. */
+int
+prom_parse_query(const char *body, size_t len, long status,
+    const char *promql, struct prom_result *r, char **cause)
+{
+	cJSON		*root;
+	const cJSON	*data, *rt, *res, *item, *w, *vals, *pt;
+	char		*what, *q;
+	size_t		 n, i;
+
+	memset(r, 0, sizeof *r);
+	q = sanitize_terminal(promql, 0);
+	what = xasprintf("query %s", q);
+	free(q);
+	root = prom_envelope(body, len, status, what, &data, cause);
+	free(what);
+	if (root == NULL)
+		return -1;
+	w = cJSON_GetObjectItemCaseSensitive(root, "warnings");
+	if (cJSON_IsArray(w)) {
+		r->warnings = xcalloc((size_t)cJSON_GetArraySize(w) + 1,
+		    sizeof *r->warnings);
+		cJSON_ArrayForEach(item, w) {
+			if (cJSON_IsString(item))
+				r->warnings[r->nwarnings++] =
+				    sanitize_terminal(item->valuestring, 0);
+		}
+	}
+	rt = cJSON_GetObjectItemCaseSensitive(data, "resultType");
+	res = cJSON_GetObjectItemCaseSensitive(data, "result");
+	if (!cJSON_IsString(rt) || res == NULL)
+		goto bad;
+	if (strcmp(rt->valuestring, "scalar") == 0 ||
+	    strcmp(rt->valuestring, "string") == 0) {
+		r->type = rt->valuestring[1] == 'c' ? PROM_SCALAR : PROM_STRING;
+		r->series = xcalloc(1, sizeof *r->series);
+		r->series[0].metric = xstrdup("{}");
+		r->series[0].points = xcalloc(1, sizeof *r->series[0].points);
+		r->nseries = 1;
+		if (r->type == PROM_STRING) {
+			r->series[0].npoints = 0;
+			goto ok;
+		}
+		if (prom_parse_point(res, &r->series[0].points[0]) != 0)
+			goto bad;
+		r->series[0].npoints = 1;
+		goto ok;
+	}
+	if (strcmp(rt->valuestring, "vector") == 0)
+		r->type = PROM_VECTOR;
+	else if (strcmp(rt->valuestring, "matrix") == 0)
+		r->type = PROM_MATRIX;
+	else
+		goto bad;
+	if (!cJSON_IsArray(res))
+		goto bad;
+	n = (size_t)cJSON_GetArraySize(res);
+	r->series = xcalloc(n + 1, sizeof *r->series);
+	cJSON_ArrayForEach(item, res) {
+		struct prom_series	*s = &r->series[r->nseries];
+
+		if (!cJSON_IsObject(item))
+			goto bad;
+		s->metric = prom_metric_json(
+		    cJSON_GetObjectItemCaseSensitive(item, "metric"));
+		r->nseries++;
+		if (r->type == PROM_VECTOR) {
+			s->points = xcalloc(1, sizeof *s->points);
+			if (prom_parse_point(cJSON_GetObjectItemCaseSensitive(
+			    item, "value"), &s->points[0]) != 0)
+				goto bad;
+			s->npoints = 1;
+			continue;
+		}
+		vals = cJSON_GetObjectItemCaseSensitive(item, "values");
+		if (!cJSON_IsArray(vals))
+			goto bad;
+		s->points = xcalloc((size_t)cJSON_GetArraySize(vals) + 1,
+		    sizeof *s->points);
+		i = 0;
+		cJSON_ArrayForEach(pt, vals) {
+			if (prom_parse_point(pt, &s->points[i]) != 0)
+				goto bad;
+			i++;
+		}
+		s->npoints = i;
+	}
+ok:
+	cJSON_Delete(root);
+	return 0;
+bad:
+	q = sanitize_terminal(promql, 0);
+	*cause = xasprintf("unexpected answer shape for query %s", q);
+	free(q);
+	cJSON_Delete(root);
+	prom_result_done(r);
+	return -1;
+}
+
+/* A string field, sanitised to UTF-8, or NULL. */
+static char *
+prom_str(const cJSON *obj, const char *key)
+{
+	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	if (!cJSON_IsString(v))
+		return NULL;
+	return sanitize_utf8(v->valuestring, strlen(v->valuestring));
+}
+
+/* Free parsed targets. */
+void
+prom_targets_free(struct prom_target *t, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		free(t[i].job);
+		free(t[i].instance);
+		free(t[i].health);
+		free(t[i].last_error);
+		free(t[i].scrape_url);
+		free(t[i].labels);
+	}
+	free(t);
+}
+
+/* Parse /api/v1/targets. */
+int
+prom_parse_targets(const char *body, size_t len, long status,
+    struct prom_target **out, size_t *nout, char **cause)
+{
+	cJSON			*root;
+	const cJSON		*data, *active, *item, *labels;
+	struct prom_target	*t;
+	size_t			 n = 0;
+	char			*ls;
+
+	*out = NULL;
+	*nout = 0;
+	root = prom_envelope(body, len, status, "/api/v1/targets", &data,
+	    cause);
+	if (root == NULL)
+		return -1;
+	active = cJSON_GetObjectItemCaseSensitive(data, "activeTargets");
+	if (!cJSON_IsArray(active)) {
+		*cause = xstrdup("answer to /api/v1/targets has no "
+		    "activeTargets list");
+		cJSON_Delete(root);
+		return -1;
+	}
+	t = xcalloc((size_t)cJSON_GetArraySize(active) + 1, sizeof *t);
+	cJSON_ArrayForEach(item, active) {
+		if (!cJSON_IsObject(item))
+			continue;
+		labels = cJSON_GetObjectItemCaseSensitive(item, "labels");
+		t[n].job = prom_str(labels, "job");
+		t[n].instance = prom_str(labels, "instance");
+		if (t[n].job == NULL)
+			t[n].job = prom_str(item, "scrapePool");
+		if (t[n].job == NULL)
+			t[n].job = xstrdup("");
+		t[n].scrape_url = prom_str(item, "scrapeUrl");
+		if (t[n].instance == NULL)
+			t[n].instance = xstrdup(t[n].scrape_url != NULL ?
+			    t[n].scrape_url : "");
+		t[n].health = prom_str(item, "health");
+		if (t[n].health == NULL ||
+		    (strcmp(t[n].health, "up") != 0 &&
+		    strcmp(t[n].health, "down") != 0)) {
+			free(t[n].health);
+			t[n].health = xstrdup("unknown");
+		}
+		t[n].last_error = prom_str(item, "lastError");
+		if (t[n].last_error != NULL && *t[n].last_error == '\0') {
+			free(t[n].last_error);
+			t[n].last_error = NULL;
+		}
+		ls = prom_str(item, "lastScrape");
+		if (ls == NULL || util_parse_rfc3339(ls, &t[n].last_scrape_ms)
+		    != 0 || t[n].last_scrape_ms < 0)
+			t[n].last_scrape_ms = 0;
+		free(ls);
+		t[n].labels = prom_metric_json(labels);
+		n++;
+	}
+	cJSON_Delete(root);
+	*out = t;
+	*nout = n;
+	return 0;
+}
+
+/* Count rules by type in /api/v1/rules. */
+int
+prom_parse_rules(const char *body, size_t len, long status,
+    size_t *alerting, size_t *recording, char **cause)
+{
+	cJSON		*root;
+	const cJSON	*data, *groups, *g, *rules, *r, *type;
+
+	*alerting = *recording = 0;
+	root = prom_envelope(body, len, status, "/api/v1/rules", &data, cause);
+	if (root == NULL)
+		return -1;
+	groups = cJSON_GetObjectItemCaseSensitive(data, "groups");
+	cJSON_ArrayForEach(g, groups) {
+		if (!cJSON_IsArray(groups))
+			break;
+		rules = cJSON_GetObjectItemCaseSensitive(g, "rules");
+		cJSON_ArrayForEach(r, rules) {
+			if (!cJSON_IsArray(rules))
+				break;
+			type = cJSON_GetObjectItemCaseSensitive(r, "type");
+			if (!cJSON_IsString(type))
+				continue;
+			if (strcmp(type->valuestring, "alerting") == 0)
+				(*alerting)++;
+			else if (strcmp(type->valuestring, "recording") == 0)
+				(*recording)++;
+		}
+	}
+	cJSON_Delete(root);
+	return 0;
+}
+
+/* Count firing and pending alerts in /api/v1/alerts. */
+int
+prom_parse_alerts(const char *body, size_t len, long status,
+    size_t *firing, size_t *pending, char **cause)
+{
+	cJSON		*root;
+	const cJSON	*data, *alerts, *a, *state;
+
+	*firing = *pending = 0;
+	root = prom_envelope(body, len, status, "/api/v1/alerts", &data,
+	    cause);
+	if (root == NULL)
+		return -1;
+	alerts = cJSON_GetObjectItemCaseSensitive(data, "alerts");
+	cJSON_ArrayForEach(a, alerts) {
+		if (!cJSON_IsArray(alerts))
+			break;
+		state = cJSON_GetObjectItemCaseSensitive(a, "state");
+		if (!cJSON_IsString(state))
+			continue;
+		if (strcmp(state->valuestring, "firing") == 0)
+			(*firing)++;
+		else if (strcmp(state->valuestring, "pending") == 0)
+			(*pending)++;
+	}
+	cJSON_Delete(root);
+	return 0;
+}
+
+/* Replace every "{{.window}}" in q with window; caller frees. */
+static char *
+prom_subst_window(const char *q, const char *window)
+{
+	struct buf	 b;
+	const char	*p;
+
+	buf_init(&b, 0);
+	buf_append(&b, "", 0);
+	while ((p = strstr(q, "{{.window}}")) != NULL) {
+		buf_append(&b, q, (size_t)(p - q));
+		buf_puts(&b, window);
+		q = p + strlen("{{.window}}");
+	}
+	buf_puts(&b, q);
+	return buf_detach(&b);
+}
+
+/* The error-ratio query of an SLO for one window. */
+char *
+prom_slo_query(const char *error_query, const char *total_query,
+    const char *error_ratio_query, const char *window)
+{
+	char	*e, *t, *q;
+
+	if (error_ratio_query != NULL)
+		return prom_subst_window(error_ratio_query, window);
+	e = prom_subst_window(error_query, window);
+	t = prom_subst_window(total_query, window);
+	q = xasprintf("(%s) / (%s)", e, t);
+	free(e);
+	free(t);
+	return q;
+}
+
+/* ------------------------------------------------------------------ */
+/* The source                                                          */
+/* ------------------------------------------------------------------ */
+
+enum prom_req_kind {
+	PR_TARGETS,
+	PR_UP,
+	PR_SLO,		/* one window of one SLO */
+	PR_SPARK	/* the 1h ratio over 24 h */
+};
+
+struct prom_req {
+	struct prom_state	*st;
+	enum prom_req_kind	 kind;
+	int			 id;		/* http id while in flight */
+	char			*promql;	/* queries */
+	char			*key;		/* samples query_key */
+	int			 done;
+	char			*error;
+	char			*body;
+	size_t			 body_len;
+	long			 status;
+};
+
+struct prom_state {
+	struct source		*src;
+	struct endpoint		 ep;
+	char			*init_error;
+	struct prom_req		*reqs;
+	size_t			 nreqs;
+	size_t			 pending;
+	int64_t			 eval_ms;	/* this round's time */
+	int64_t			 spark_ms;	/* last sparkline fetch */
+	int64_t			 spark_eval;	/* its evaluation time */
+	/* Parsed results of the round. */
+	struct prom_target	*targets;
+	size_t			 ntargets;
+	struct prom_result	 up;
+	struct prom_result	*results;	/* per request (SLO, spark) */
+};
+
+/* Forget the round's requests and results. */
+static void
+prom_reset(struct source *s)
+{
+	struct prom_state	*st = s->state;
+	size_t			 i;
+
+	for (i = 0; i < st->nreqs; i++) {
+		free(st->reqs[i].promql);
+		free(st->reqs[i].key);
+		free(st->reqs[i].error);
+		free(st->reqs[i].body);
+		if (st->results != NULL)
+			prom_result_done(&st->results[i]);
+	}
+	free(st->reqs);
+	free(st->results);
+	st->reqs = NULL;
+	st->results = NULL;
+	st->nreqs = st->pending = 0;
+	prom_targets_free(st->targets, st->ntargets);
+	st->targets = NULL;
+	st->ntargets = 0;
+	prom_result_done(&st->up);
+}
+
+/* Parse every answer; the first failure fails the round. */
+static void
+prom_finish(struct prom_state *st)
+{
+	struct source	*s = st->src;
+	struct prom_req	*r;
+	char		*cause = NULL, *msg;
+	int64_t		 items = 0;
+	size_t		 i;
+
+	st->results = xcalloc(st->nreqs + 1, sizeof *st->results);
+	for (i = 0; i < st->nreqs; i++) {
+		r = &st->reqs[i];
+		if (r->error != NULL) {
+			source_done(s, 0, r->error, NULL, 0);
+			return;
+		}
+		switch (r->kind) {
+		case PR_TARGETS:
+			if (prom_parse_targets(r->body, r->body_len, r->status,
+			    &st->targets, &st->ntargets, &cause) != 0)
+				goto fail;
+			break;
+		case PR_UP:
+			if (prom_parse_query(r->body, r->body_len, r->status,
+			    r->promql, &st->up, &cause) != 0)
+				goto fail;
+			items += (int64_t)st->up.nseries;
+			break;
+		case PR_SLO:
+		case PR_SPARK:
+			if (prom_parse_query(r->body, r->body_len, r->status,
+			    r->promql, &st->results[i], &cause) != 0)
+				goto fail;
+			items += (int64_t)st->results[i].nseries;
+			break;
+		}
+		free(r->body);
+		r->body = NULL;
+	}
+	source_done(s, 1, NULL, NULL, items);
+	return;
+fail:
+	msg = xasprintf("Prometheus at %s: %s", st->ep.host_port, cause);
+	source_done(s, 0, msg, NULL, 0);
+	free(msg);
+	free(cause);
+}
+
+/* One answer is in. */
+static void
+prom_done(const struct http_response *res, void *arg)
+{
+	struct prom_req		*r = arg;
+	struct prom_state	*st = r->st;
+
+	r->done = 1;
+	r->id = 0;
+	if (res->kind == HTTP_ERR_CANCELLED)
+		return;
+	if (!res->ok)
+		r->error = source_transport_error("Prometheus",
+		    st->ep.host_port, res->error, res->kind);
+	else {
+		r->body = xmalloc(res->body_len + 1);
+		memcpy(r->body, res->body, res->body_len);
+		r->body[res->body_len] = '\0';
+		r->body_len = res->body_len;
+		r->status = res->status;
+	}
+	if (--st->pending == 0)
+		prom_finish(st);
+}
+
+/* Add a request to the round. */
+static struct prom_req *
+prom_add(struct prom_state *st, enum prom_req_kind kind, char *promql,
+    char *key)
+{
+	struct prom_req	*r;
+
+	st->reqs = xreallocarray(st->reqs, st->nreqs + 1, sizeof *st->reqs);
+	r = &st->reqs[st->nreqs++];
+	memset(r, 0, sizeof *r);
+	r->st = st;
+	r->kind = kind;
+	r->promql = promql;
+	r->key = key;
+	return r;
+}
+
+/* Start a round: every request at once. */
+static void
+prom_refresh(struct source *s)
+{
+	struct prom_state	*st = s->state;
+	const struct conf	*conf = s->conf;
+	struct http_request	 hr;
+	struct prom_req		*r;
+	char			*url, *q, *path, *cause = NULL, *msg;
+	size_t			 i;
+	int			 w;
+	int64_t			 start;
+
+	if (st->init_error != NULL) {
+		source_done(s, 0, st->init_error, NULL, 0);
+		return;
+	}
+	prom_reset(s);
+	st->eval_ms = prom_eval_ms != 0 ? prom_eval_ms : util_now_ms();
+	prom_add(st, PR_TARGETS, NULL, NULL);
+	prom_add(st, PR_UP, xstrdup("up"), NULL);
+	for (i = 0; conf != NULL && i < conf->nslos; i++) {
+		const struct conf_slo	*slo = &conf->slos[i];
+
+		for (w = 0; w < PROM_NWINDOWS; w++) {
+			char	 win[32];
+
+			if (w == PROM_NWINDOWS - 1)
+				util_format_duration(slo->period_ms, win,
+				    sizeof win);
+			else
+				snprintf(win, sizeof win, "%s",
+				    prom_window_names[w]);
+			prom_add(st, PR_SLO, prom_slo_query(slo->error_query,
+			    slo->total_query, slo->error_ratio_query, win),
+			    xasprintf("slo:%s:ratio:%s", slo->name,
+			    prom_window_names[w]));
+		}
+		if (st->eval_ms - st->spark_ms >= PROM_SPARK_STEP_MS ||
+		    st->spark_eval != st->eval_ms)
+			prom_add(st, PR_SPARK, prom_slo_query(slo->error_query,
+			    slo->total_query, slo->error_ratio_query, "1h"),
+			    xasprintf("slo:%s:spark:1h", slo->name));
+	}
+	st->pending = st->nreqs;
+	for (i = 0; i < st->nreqs; i++) {
+		r = &st->reqs[i];
+		switch (r->kind) {
+		case PR_TARGETS:
+			path = xstrdup("/api/v1/targets?state=active");
+			break;
+		case PR_SPARK:
+			q = endpoint_escape(r->promql);
+			start = st->eval_ms - PROM_SPARK_RANGE_MS;
+			start -= start % PROM_SPARK_STEP_MS;
+			path = xasprintf("/api/v1/query_range?query=%s"
+			    "&start=%.3f&end=%.3f&step=900", q,
+			    (double)start / 1000.0,
+			    (double)st->eval_ms / 1000.0);
+			free(q);
+			break;
+		default:
+			q = endpoint_escape(r->promql);
+			path = xasprintf("/api/v1/query?query=%s&time=%.3f", q,
+			    (double)st->eval_ms / 1000.0);
+			free(q);
+			break;
+		}
+		url = endpoint_url(&st->ep, path);
+		free(path);
+		endpoint_request(&st->ep, &hr, url);
+		r->id = http_submit(s->http, &hr, prom_done, r, &cause);
+		free(url);
+		if (r->id < 0) {
+			r->id = 0;
+			msg = xasprintf("Prometheus at %s: %s", st->ep.host_port,
+			    cause);
+			free(cause);
+			/* Cancel what was submitted, then fail the round. */
+			for (size_t j = 0; j < i; j++) {
+				if (st->reqs[j].id > 0)
+					http_cancel(s->http, st->reqs[j].id);
+				st->reqs[j].id = 0;
+			}
+			st->pending = 0;
+			source_done(s, 0, msg, NULL, 0);
+			free(msg);
+			return;
+		}
+	}
+}
+
+/* Abort the requests in flight. */
+static void
+prom_cancel(struct source *s)
+{
+	struct prom_state	*st = s->state;
+	size_t			 i;
+
+	for (i = 0; i < st->nreqs; i++) {
+		if (st->reqs[i].id > 0)
+			http_cancel(s->http, st->reqs[i].id);
+		st->reqs[i].id = 0;
+	}
+	st->pending = 0;
+}
+
+/* Bind a double, NaN and infinities as NULL. */
+static void
+prom_bind_value(sqlite3_stmt *stmt, int col, double v)
+{
+	if (isfinite(v))
+		sqlite3_bind_double(stmt, col, v);
+	else
+		sqlite3_bind_null(stmt, col);
+}
+
+/* Run an SQL statement with text binds; -1 and *cause on error. */
+static int
+prom_exec(sqlite3 *db, const char *sql, const char *a, const char *b,
+    char **cause)
+{
+	sqlite3_stmt	*stmt;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+		*cause = xstrdup(sqlite3_errmsg(db));
+		return -1;
+	}
+	sqlite3_bind_text(stmt, 1, a, -1, SQLITE_STATIC);
+	if (b != NULL)
+		sqlite3_bind_text(stmt, 2, b, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE) {
+		*cause = xstrdup(sqlite3_errmsg(db));
+		return -1;
+	}
+	return 0;
+}
+
+/* Write the round: targets, up, SLO samples. */
+static int
+prom_store(struct source *s, struct cache *cache, int64_t now_ms,
+    char **cause)
+{
+	struct prom_state	*st = s->state;
+	sqlite3			*db = cache_db(cache);
+	sqlite3_stmt		*t = NULL, *se = NULL, *sa = NULL;
+	size_t			 i, j, k;
+	int			 rc = -1;
+
+	if (prom_exec(db, "DELETE FROM targets WHERE context = ?1 AND "
+	    "source = ?2", s->context, s->name, cause) != 0 ||
+	    prom_exec(db, "DELETE FROM series WHERE context = ?1 AND "
+	    "source = ?2", s->context, s->name, cause) != 0)
+		return -1;
+	if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO targets (context,"
+	    " source, job, instance, health, last_error, last_scrape_ms,"
+	    " scrape_url, labels, seen_ms) VALUES (?,?,?,?,?,?,?,?,?,?)", -1,
+	    &t, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO series (context,"
+	    " source, query_key, metric, value, ts_ms) VALUES (?,?,?,?,?,?)",
+	    -1, &se, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO samples (context,"
+	    " query_key, ts_ms, value) VALUES (?,?,?,?)", -1, &sa, NULL) !=
+	    SQLITE_OK) {
+		*cause = xstrdup(sqlite3_errmsg(db));
+		goto out;
+	}
+	for (i = 0; i < st->ntargets; i++) {
+		struct prom_target	*tg = &st->targets[i];
+
+		sqlite3_reset(t);
+		sqlite3_bind_text(t, 1, s->context, -1, SQLITE_STATIC);
+		sqlite3_bind_text(t, 2, s->name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(t, 3, tg->job, -1, SQLITE_STATIC);
+		sqlite3_bind_text(t, 4, tg->instance, -1, SQLITE_STATIC);
+		sqlite3_bind_text(t, 5, tg->health, -1, SQLITE_STATIC);
+		sqlite3_bind_text(t, 6, tg->last_error, -1, SQLITE_STATIC);
+		if (tg->last_scrape_ms > 0)
+			sqlite3_bind_int64(t, 7, tg->last_scrape_ms);
+		else
+			sqlite3_bind_null(t, 7);
+		sqlite3_bind_text(t, 8, tg->scrape_url, -1, SQLITE_STATIC);
+		sqlite3_bind_text(t, 9, tg->labels, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(t, 10, now_ms);
+		if (sqlite3_step(t) != SQLITE_DONE)
+			goto sqlerr;
+	}
+	for (i = 0; i < st->up.nseries; i++) {
+		sqlite3_reset(se);
+		sqlite3_bind_text(se, 1, s->context, -1, SQLITE_STATIC);
+		sqlite3_bind_text(se, 2, s->name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(se, 3, "up", -1, SQLITE_STATIC);
+		sqlite3_bind_text(se, 4, st->up.series[i].metric, -1,
+		    SQLITE_STATIC);
+		prom_bind_value(se, 5, st->up.series[i].points[0].value);
+		sqlite3_bind_int64(se, 6, st->up.series[i].points[0].ts_ms);
+		if (sqlite3_step(se) != SQLITE_DONE)
+			goto sqlerr;
+	}
+	for (i = 0; i < st->nreqs; i++) {
+		struct prom_req		*r = &st->reqs[i];
+		struct prom_result	*res = &st->results[i];
+		int			 have = 0;
+
+		if (r->kind != PR_SLO && r->kind != PR_SPARK)
+			continue;
+		if (r->kind == PR_SPARK) {
+			/* A fresh 24 h history replaces the old one. */
+			if (prom_exec(db, "DELETE FROM samples WHERE "
+			    "context = ?1 AND query_key = ?2", s->context,
+			    r->key, cause) != 0)
+				goto out;
+			st->spark_ms = st->eval_ms;
+			st->spark_eval = st->eval_ms;
+		}
+		/*
+		 * An SLO query answers one series (or none: no data).  A
+		 * window with no series is stored as a NULL point, so "no
+		 * data" is recorded, never mistaken for "not asked".
+		 */
+		for (j = 0; j < res->nseries && j < 1; j++) {
+			for (k = 0; k < res->series[j].npoints; k++) {
+				sqlite3_reset(sa);
+				sqlite3_bind_text(sa, 1, s->context, -1,
+				    SQLITE_STATIC);
+				sqlite3_bind_text(sa, 2, r->key, -1,
+				    SQLITE_STATIC);
+				sqlite3_bind_int64(sa, 3,
+				    r->kind == PR_SLO ? st->eval_ms :
+				    res->series[j].points[k].ts_ms);
+				prom_bind_value(sa, 4,
+				    res->series[j].points[k].value);
+				if (sqlite3_step(sa) != SQLITE_DONE)
+					goto sqlerr;
+				have = 1;
+			}
+		}
+		if (!have && r->kind == PR_SLO) {
+			sqlite3_reset(sa);
+			sqlite3_bind_text(sa, 1, s->context, -1, SQLITE_STATIC);
+			sqlite3_bind_text(sa, 2, r->key, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(sa, 3, st->eval_ms);
+			sqlite3_bind_null(sa, 4);
+			if (sqlite3_step(sa) != SQLITE_DONE)
+				goto sqlerr;
+		}
+		/* Window points older than a day are of no further use. */
+		if (r->kind == PR_SLO && prom_exec(db, "DELETE FROM samples "
+		    "WHERE context = ?1 AND query_key = ?2 AND ts_ms < "
+		    "(SELECT MAX(ts_ms) FROM samples WHERE context = ?1 AND "
+		    "query_key = ?2) - 86400000", s->context, r->key,
+		    cause) != 0)
+			goto out;
+	}
+	rc = 0;
+	goto out;
+sqlerr:
+	*cause = xstrdup(sqlite3_errmsg(db));
+out:
+	sqlite3_finalize(t);
+	sqlite3_finalize(se);
+	sqlite3_finalize(sa);
+	return rc;
+}
+
+/* Free the source's state. */
+static void
+prom_free(struct source *s)
+{
+	struct prom_state	*st = s->state;
+
+	if (st == NULL)
+		return;
+	prom_cancel(s);
+	prom_reset(s);
+	endpoint_done(&st->ep);
+	free(st->init_error);
+	free(st);
+	s->state = NULL;
+}
+
+static const struct backend_ops prom_ops = {
+	"prometheus",
+	prom_refresh,
+	prom_store,
+	prom_reset,
+	prom_cancel,
+	prom_free
+};
+
+/* Make s a Prometheus source. */
+void
+prom_source_init(struct source *s, const struct conf_endpoint *ep)
+{
+	struct prom_state	*st;
+	char			*cause = NULL;
+
+	st = xcalloc(1, sizeof *st);
+	st->src = s;
+	if (endpoint_init(&st->ep, ep, s->conf != NULL &&
+	    s->conf->http_max_body > 0 ? (size_t)s->conf->http_max_body : 0,
+	    &cause) != 0) {
+		st->init_error = cause;
+		st->ep.host_port = xstrdup("?");
+	}
+	s->ops = &prom_ops;
+	s->state = st;
+	s->items_what = "series";
+}

@@ -1,0 +1,153 @@
+/*
+ * views.h: what the console knows, computed once from the cache.
+ *
+ * A view is a snapshot of everything a panel or an export shows: sources
+ * and their age, services with a status and the reasons in words, SLOs
+ * with their burn rates and verdict, incidents (firing alerts grouped by a
+ * key) and the alerts themselves, and the overall status.  The console and
+ * every export read the same struct, so they never disagree.
+ *
+ * Strings here come from outside and are NOT sanitised for any output:
+ * valid UTF-8 only.  Every renderer escapes for its own format.
+ */
+#ifndef SITREP_VIEWS_H
+#define SITREP_VIEWS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/slo.h"
+
+struct cache;
+struct conf;
+struct conf_context;
+
+/* Ordered: a worse status compares greater, except UNKNOWN. */
+enum view_status {
+	VIEW_OK,
+	VIEW_WARNING,
+	VIEW_CRITICAL,
+	VIEW_UNKNOWN
+};
+
+enum view_severity {
+	SEV_NONE,
+	SEV_INFO,
+	SEV_WARNING,
+	SEV_ERROR,
+	SEV_CRITICAL
+};
+
+struct view_source {
+	char		*name;		/* "prometheus" */
+	char		*kind;
+	int		 ok;		/* last attempt succeeded */
+	int		 stale;		/* no success within 3x refresh */
+	int		 never;		/* never succeeded */
+	int64_t		 last_success_ms;	/* 0: never */
+	int64_t		 last_attempt_ms;
+	int64_t		 age_ms;	/* now - last success; -1 never */
+	int64_t		 latency_ms;
+	int64_t		 items;
+	char		*error;		/* last error, or NULL */
+};
+
+struct view_service {
+	char		 *name;
+	enum view_status  status;
+	char		**reasons;	/* in words: "2/3 ready" */
+	size_t		  nreasons;
+	int		  ready, desired;	/* deployments, summed; -1 n/a */
+	char		**deployments;	/* "ns/name" */
+	size_t		  ndeployments;
+};
+
+struct view_slo {
+	char		*name;
+	char		*service;
+	double		 objective;		/* percent */
+	int64_t		 period_ms;
+	double		 ratio[SLO_NWINDOWS];	/* NaN: no data */
+	double		 burn[SLO_NWINDOWS];	/* NaN: no data */
+	double		 budget_remaining;	/* fraction; NaN no data */
+	int64_t		 exhaustion_s;		/* -1: none / no data */
+	enum slo_verdict verdict;
+	int		 budget_warning;	/* consumed past warn */
+	int		 budget_critical;	/* consumed past crit */
+	int64_t		 evaluated_ms;		/* when the ratios are from */
+	double		*spark;			/* 1h burn, oldest first */
+	int64_t		*spark_ts;
+	size_t		 nspark;
+};
+
+struct view_alert {
+	char		*fingerprint;
+	char		*alertname;
+	enum view_severity severity;
+	char		*severity_label;	/* as labelled, or NULL */
+	char		*state;			/* active, suppressed ... */
+	int		 silenced;
+	int		 inhibited;
+	char		*labels;		/* JSON object text */
+	char		*annotations;		/* JSON object text */
+	int64_t		 starts_at_ms;
+	char		*generator_url;
+	char		*summary;		/* annotation, or NULL */
+	char		*runbook_url;		/* annotation, or NULL */
+	size_t		 incident;		/* index in incidents */
+};
+
+struct view_incident {
+	char		 *id;			/* short, stable */
+	char		 *key;			/* group key values */
+	char		 *title;
+	enum view_severity severity;
+	char		 *state;		/* "triggered" */
+	int64_t		  started_ms;		/* earliest startsAt */
+	size_t		 *alerts;		/* indexes in alerts */
+	size_t		  nalerts;
+	int		  silenced;		/* every alert silenced */
+	int		  inhibited;		/* every alert inhibited */
+	char		 *runbook_url;
+	char		 *summary;
+	char		**services;
+	size_t		  nservices;
+};
+
+struct views {
+	char			*context;
+	int64_t			 generated_ms;
+	enum view_status	 status;
+	char			*status_reason;	/* why, one line */
+	struct view_source	*sources;
+	size_t			 nsources;
+	struct view_service	*services;
+	size_t			 nservices;
+	struct view_slo		*slos;
+	size_t			 nslos;
+	struct view_incident	*incidents;	/* worst first */
+	size_t			 nincidents;
+	struct view_alert	*alerts;
+	size_t			 nalerts;
+	int			 any_fresh;	/* some source is fresh */
+	struct slo_policy	 policy;
+};
+
+/*
+ * Build the views of ctx from the cache at now_ms.  NULL and *cause if
+ * the cache cannot be read.  The caller frees with views_free().
+ */
+struct views	*views_build(struct cache *, const struct conf *,
+		     const struct conf_context *, int64_t now_ms,
+		     char **cause);
+void		 views_free(struct views *);
+
+const char	*view_status_name(enum view_status);	/* "OK" ... */
+const char	*view_status_symbol(enum view_status, int utf8);
+const char	*view_severity_name(enum view_severity);
+enum view_severity view_severity_parse(const char *);
+/* The source of a kind, or NULL. */
+const struct view_source *views_source(const struct views *,
+		     const char *name);
+
+#endif

@@ -1,0 +1,467 @@
+/*
+ * test_views.c: the health rollup, SLO figures, alert grouping and overall
+ * status, computed from a real cache holding known rows.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define HARNESS_MAIN
+#include "tests/unit/harness.h"
+
+#include "core/cache.h"
+#include "core/conf.h"
+#include "core/util.h"
+#include "core/views.h"
+#include "core/xmalloc.h"
+
+#define NOW	1795458089000LL		/* 2026-11-23T18:21:29Z */
+
+static char	dir[] = "/tmp/sitrep-views-XXXXXX";
+
+/* Write a config file and load it. */
+static struct conf *
+load_conf(const char *yaml)
+{
+	struct conf_problems	 p;
+	struct conf		*c;
+	char			*path;
+	FILE			*f;
+	size_t			 i;
+
+	path = xasprintf("%s/config.yaml", dir);
+	f = fopen(path, "w");
+	fputs(yaml, f);
+	fclose(f);
+	conf_problems_init(&p);
+	c = conf_load(path, &p);
+	for (i = 0; i < p.n; i++)
+		printf("# %s\n", p.v[i]);
+	conf_problems_done(&p);
+	free(path);
+	return c;
+}
+
+/* A fresh cache in the temp dir. */
+static struct cache *
+open_cache(const char *name)
+{
+	struct cache	*c;
+	char		*path, *warning = NULL, *cause = NULL;
+
+	path = xasprintf("%s/%s", dir, name);
+	c = cache_open(path, 0, &warning, &cause);
+	if (c == NULL)
+		printf("# %s\n", cause);
+	free(warning);
+	free(cause);
+	free(path);
+	return c;
+}
+
+/* Run SQL on the cache, failing the test on error. */
+static void
+sql(struct cache *c, const char *s)
+{
+	char	*err = NULL;
+
+	if (sqlite3_exec(cache_db(c), s, NULL, NULL, &err) != SQLITE_OK) {
+		printf("# SQL failed: %s: %s\n", err, s);
+		harness_failed = 1;
+	}
+	sqlite3_free(err);
+}
+
+/* Whether a service has a reason containing text. */
+static int
+has_reason(const struct view_service *s, const char *text)
+{
+	size_t	i;
+
+	for (i = 0; i < s->nreasons; i++) {
+		if (strstr(s->reasons[i], text) != NULL)
+			return 1;
+	}
+	printf("# %s has no reason with \"%s\"; it has:", s->name, text);
+	for (i = 0; i < s->nreasons; i++)
+		printf(" [%s]", s->reasons[i]);
+	printf("\n");
+	return 0;
+}
+
+/* A service by name. */
+static const struct view_service *
+service(const struct views *v, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < v->nservices; i++) {
+		if (strcmp(v->services[i].name, name) == 0)
+			return &v->services[i];
+	}
+	printf("# no service %s\n", name);
+	return NULL;
+}
+
+static const char *config_yaml =
+    "contexts:\n"
+    "  - name: prod\n"
+    "    refresh: 15s\n"
+    "    prometheus: {url: http://127.0.0.1:9090}\n"
+    "    alertmanagers: [{url: http://127.0.0.1:9093}]\n"
+    "    kubernetes: {namespaces: [payments]}\n"
+    "    probes:\n"
+    "      - {name: api-ready, url: http://127.0.0.1:8000/ready, "
+    "service: checkout}\n"
+    "services:\n"
+    "  - name: checkout\n"
+    "    match: {namespace: payments, service: checkout}\n"
+    "  - name: ledger\n"
+    "    match: {namespace: payments, deployment: ledger-api}\n"
+    "  - name: search\n"
+    "    match: {job: search}\n"
+    "slos:\n"
+    "  - name: checkout-availability\n"
+    "    service: checkout\n"
+    "    objective: 99.9\n"
+    "    period: 30d\n"
+    "    sli:\n"
+    "      events:\n"
+    "        error_query: e[{{.window}}]\n"
+    "        total_query: t[{{.window}}]\n";
+
+/* Fresh sources and a mix of healthy and broken things. */
+static void
+populate(struct cache *c)
+{
+	char	*s;
+
+	s = xasprintf(
+	    "INSERT INTO sources (context, name, kind, last_attempt_ms,"
+	    " last_success_ms, last_error, latency_ms, items) VALUES"
+	    " ('prod', 'prometheus', 'prometheus', %lld, %lld, NULL, 40, 10),"
+	    " ('prod', 'alertmanager', 'alertmanager', %lld, %lld, NULL, 5, 3),"
+	    " ('prod', 'kubernetes', 'kubernetes', %lld, %lld, NULL, 9, 20),"
+	    " ('prod', 'probes', 'probe', %lld, %lld, NULL, 3, 1);",
+	    NOW - 1000, NOW - 1000, NOW - 1000, NOW - 1000, NOW - 1000,
+	    NOW - 1000, NOW - 1000, NOW - 1000);
+	sql(c, s);
+	free(s);
+	sql(c,
+	    "INSERT INTO kube_deployments (context, namespace, name, replicas,"
+	    " ready_replicas, updated_replicas, available_replicas, revision)"
+	    " VALUES ('prod', 'payments', 'checkout', 3, 2, 3, 2, 7),"
+	    " ('prod', 'payments', 'ledger-api', 2, 2, 2, 2, 3);"
+	    "INSERT INTO kube_replicasets (context, namespace, name, owner_name,"
+	    " revision, replicas) VALUES"
+	    " ('prod', 'payments', 'checkout-7f9c', 'checkout', 7, 3),"
+	    " ('prod', 'payments', 'ledger-api-55d', 'ledger-api', 3, 2);"
+	    "INSERT INTO kube_pods (context, namespace, name, owner_kind,"
+	    " owner_name, node, phase, ready, restarts, reason) VALUES"
+	    " ('prod', 'payments', 'checkout-7f9c-a', 'ReplicaSet',"
+	    "  'checkout-7f9c', 'n1', 'Running', 1, 0, NULL),"
+	    " ('prod', 'payments', 'checkout-7f9c-b', 'ReplicaSet',"
+	    "  'checkout-7f9c', 'n2', 'Running', 1, 0, NULL),"
+	    " ('prod', 'payments', 'checkout-7f9c-c', 'ReplicaSet',"
+	    "  'checkout-7f9c', 'n1', 'Running', 0, 14, 'CrashLoopBackOff'),"
+	    " ('prod', 'payments', 'ledger-api-55d-a', 'ReplicaSet',"
+	    "  'ledger-api-55d', 'n1', 'Running', 1, 0, NULL),"
+	    " ('prod', 'payments', 'ledger-api-55d-b', 'ReplicaSet',"
+	    "  'ledger-api-55d', 'n1', 'Running', 1, 0, NULL);"
+	    "INSERT INTO kube_nodes (context, name, ready, conditions) VALUES"
+	    " ('prod', 'n1', 1, '[{\"type\":\"Ready\",\"status\":\"True\"}]'),"
+	    " ('prod', 'n2', 1, '[{\"type\":\"MemoryPressure\","
+	    "\"status\":\"True\"}]');"
+	    "INSERT INTO targets (context, source, job, instance, health,"
+	    " last_error, labels) VALUES"
+	    " ('prod', 'prometheus', 'search', '10.0.0.4:9100', 'down',"
+	    "  'connection refused', '{\"job\":\"search\",\"instance\":"
+	    "\"10.0.0.4:9100\"}'),"
+	    " ('prod', 'prometheus', 'search', '10.0.0.5:9100', 'up', NULL,"
+	    "  '{\"job\":\"search\",\"instance\":\"10.0.0.5:9100\"}');"
+	    "INSERT INTO probes (context, name, url, service, ok, status,"
+	    " latency_ms, error) VALUES ('prod', 'api-ready',"
+	    " 'http://127.0.0.1:8000/ready', 'checkout', 0, 503, 120,"
+	    " 'HTTP 503, expected 200');");
+}
+
+/* Reasons in words, and the status each part implies. */
+static void
+test_health_rollup(void)
+{
+	struct conf			*conf = load_conf(config_yaml);
+	struct cache			*c = open_cache("health.db");
+	struct views			*v;
+	const struct view_service	*s;
+	char				*cause = NULL;
+
+	CHECK(conf != NULL && c != NULL);
+	if (conf == NULL || c == NULL)
+		return;
+	populate(c);
+	v = views_build(c, conf, &conf->contexts[0], NOW, &cause);
+	CHECK(v != NULL);
+	if (v == NULL) {
+		printf("# %s\n", cause);
+		free(cause);
+		return;
+	}
+	CHECK_INT(v->nservices, 3);
+	if ((s = service(v, "checkout")) != NULL) {
+		CHECK_INT(s->status, VIEW_CRITICAL);	/* the probe fails */
+		CHECK(has_reason(s, "2/3 ready"));
+		CHECK(has_reason(s, "pod checkout-7f9c-c CrashLoopBackOff, "
+		    "14 restarts"));
+		CHECK(has_reason(s, "probe api-ready 503 in 120 ms"));
+		CHECK(has_reason(s, "node n2 MemoryPressure"));
+		CHECK_INT(s->ready, 2);
+		CHECK_INT(s->desired, 3);
+	}
+	if ((s = service(v, "ledger")) != NULL) {
+		CHECK_INT(s->status, VIEW_OK);
+		CHECK_INT(s->nreasons, 0);
+	}
+	if ((s = service(v, "search")) != NULL) {
+		CHECK_INT(s->status, VIEW_WARNING);	/* one of two down */
+		CHECK(has_reason(s, "target 10.0.0.4:9100 down: connection "
+		    "refused"));
+	}
+	CHECK_INT(v->status, VIEW_CRITICAL);
+	CHECK_CONTAINS(v->status_reason, "checkout");
+	views_free(v);
+	cache_close(c);
+	conf_free(conf);
+}
+
+/* Stale or failed sources make what depends on them UNKNOWN. */
+static void
+test_health_stale(void)
+{
+	struct conf			*conf = load_conf(config_yaml);
+	struct cache			*c = open_cache("stale.db");
+	struct views			*v;
+	const struct view_service	*s;
+	char				*cause = NULL;
+
+	if (conf == NULL || c == NULL) {
+		CHECK(0);
+		return;
+	}
+	populate(c);
+	/* Everything last answered an hour ago; Kubernetes now fails. */
+	sql(c, "UPDATE sources SET last_success_ms = last_success_ms -"
+	    " 3600000, last_attempt_ms = last_attempt_ms;"
+	    "UPDATE sources SET last_error = 'connection refused at"
+	    " 127.0.0.1:6443: is the API server running?' WHERE name ="
+	    " 'kubernetes';");
+	v = views_build(c, conf, &conf->contexts[0], NOW, &cause);
+	CHECK(v != NULL);
+	if (v == NULL)
+		return;
+	CHECK_INT(v->status, VIEW_UNKNOWN);
+	CHECK_STR(v->status_reason, "no source has fresh data");
+	if ((s = service(v, "ledger")) != NULL) {
+		CHECK_INT(s->status, VIEW_UNKNOWN);
+		CHECK(has_reason(s, "kubernetes failed; data is 1h old"));
+	}
+	CHECK(views_source(v, "kubernetes") != NULL &&
+	    views_source(v, "kubernetes")->stale &&
+	    !views_source(v, "kubernetes")->ok);
+	views_free(v);
+	cache_close(c);
+	conf_free(conf);
+}
+
+/* Alerts group by alertname, namespace, service and cluster. */
+static void
+test_grouping(void)
+{
+	struct conf		*conf = load_conf(config_yaml);
+	struct cache		*c = open_cache("alerts.db");
+	struct views		*v;
+	char			*cause = NULL;
+
+	if (conf == NULL || c == NULL) {
+		CHECK(0);
+		return;
+	}
+	populate(c);
+	sql(c, "DELETE FROM probes;"
+	    "INSERT INTO alerts (context, source, fingerprint, alertname,"
+	    " severity, state, silenced_by, inhibited_by, labels, annotations,"
+	    " starts_at_ms) VALUES"
+	    " ('prod', 'am', 'a1', 'HighErrorRate', 'critical', 'active', '[]',"
+	    "  '[]', '{\"alertname\":\"HighErrorRate\",\"namespace\":"
+	    "\"payments\",\"service\":\"checkout\",\"pod\":\"p1\","
+	    "\"severity\":\"critical\"}', '{\"summary\":\"5xx above 5%\","
+	    "\"runbook_url\":\"https://runbooks.example/checkout\"}',"
+	    "  1795450000000),"
+	    " ('prod', 'am', 'a2', 'HighErrorRate', 'warning', 'active', '[]',"
+	    "  '[]', '{\"alertname\":\"HighErrorRate\",\"namespace\":"
+	    "\"payments\",\"service\":\"checkout\",\"pod\":\"p2\","
+	    "\"severity\":\"warning\"}', '{}', 1795440000000),"
+	    " ('prod', 'am', 'a3', 'DiskFull', 'warning', 'suppressed',"
+	    "  '[\"s1\"]', '[]', '{\"alertname\":\"DiskFull\",\"namespace\":"
+	    "\"payments\"}', '{}', 1795400000000);");
+	v = views_build(c, conf, &conf->contexts[0], NOW, &cause);
+	CHECK(v != NULL);
+	if (v == NULL)
+		return;
+	CHECK_INT(v->nalerts, 3);
+	CHECK_INT(v->nincidents, 2);
+	if (v->nincidents == 2) {
+		/* Worst first: the unsilenced critical one. */
+		CHECK_STR(v->incidents[0].title,
+		    "HighErrorRate payments checkout");
+		CHECK_INT(v->incidents[0].nalerts, 2);
+		CHECK_INT(v->incidents[0].severity, SEV_CRITICAL);
+		CHECK_INT(v->incidents[0].started_ms, 1795440000000LL);
+		CHECK_STR(v->incidents[0].runbook_url,
+		    "https://runbooks.example/checkout");
+		CHECK_STR(v->incidents[0].summary, "5xx above 5%");
+		CHECK_INT(v->incidents[0].nservices, 1);
+		CHECK_INT(v->incidents[0].silenced, 0);
+		CHECK_INT(strlen(v->incidents[0].id), 8);
+		CHECK_INT(v->incidents[1].silenced, 1);
+		CHECK_STR(v->incidents[1].state, "triggered");
+		CHECK_INT(v->alerts[0].incident, 1);	/* a3, oldest */
+	}
+	/* The critical incident alone makes the context CRITICAL. */
+	CHECK_INT(v->status, VIEW_CRITICAL);
+	views_free(v);
+	cache_close(c);
+	conf_free(conf);
+}
+
+/* SLO figures from stored samples; no data stays no data. */
+static void
+test_slo_from_samples(void)
+{
+	struct conf	*conf = load_conf(config_yaml);
+	struct cache	*c = open_cache("slo.db");
+	struct views	*v;
+	char		*cause = NULL, *s;
+
+	if (conf == NULL || c == NULL) {
+		CHECK(0);
+		return;
+	}
+	populate(c);
+	sql(c, "DELETE FROM probes; DELETE FROM kube_pods WHERE reason IS NOT"
+	    " NULL; UPDATE kube_deployments SET ready_replicas = replicas;"
+	    " DELETE FROM kube_nodes; DELETE FROM targets;");
+	s = xasprintf("INSERT INTO samples (context, query_key, ts_ms, value)"
+	    " VALUES"
+	    " ('prod', 'slo:checkout-availability:ratio:5m', %lld, 0.02),"
+	    " ('prod', 'slo:checkout-availability:ratio:30m', %lld, 0.001),"
+	    " ('prod', 'slo:checkout-availability:ratio:1h', %lld, 0.015),"
+	    " ('prod', 'slo:checkout-availability:ratio:2h', %lld, 0.001),"
+	    " ('prod', 'slo:checkout-availability:ratio:6h', %lld, 0.001),"
+	    " ('prod', 'slo:checkout-availability:ratio:1d', %lld, 0.001),"
+	    " ('prod', 'slo:checkout-availability:ratio:3d', %lld, NULL),"
+	    " ('prod', 'slo:checkout-availability:ratio:period', %lld, 0.0004),"
+	    " ('prod', 'slo:checkout-availability:ratio:5m', %lld, 0.5),"
+	    " ('prod', 'slo:checkout-availability:spark:1h', %lld, 0.001),"
+	    " ('prod', 'slo:checkout-availability:spark:1h', %lld, NULL);",
+	    NOW, NOW, NOW, NOW, NOW, NOW, NOW, NOW, NOW - 60000,
+	    NOW - 900000, NOW);
+	sql(c, s);
+	free(s);
+	v = views_build(c, conf, &conf->contexts[0], NOW, &cause);
+	CHECK(v != NULL);
+	if (v == NULL)
+		return;
+	CHECK_INT(v->nslos, 1);
+	if (v->nslos == 1) {
+		const struct view_slo	*slo = &v->slos[0];
+
+		CHECK_NEAR(slo->ratio[SLO_5M], 0.02, 1e-12);	/* newest */
+		CHECK_NEAR(slo->burn[SLO_5M], 20, 1e-9);
+		CHECK_NEAR(slo->burn[SLO_1H], 15, 1e-9);
+		CHECK(isnan(slo->burn[SLO_3D]));
+		CHECK_NEAR(slo->budget_remaining, 0.6, 1e-9);
+		/* 0.6 of 30 days at 15x: 1.2 days. */
+		CHECK_NEAR((double)slo->exhaustion_s, 0.6 * 30 * 86400 / 15, 1.0);
+		CHECK_INT(slo->verdict, SLO_PAGE);
+		CHECK_INT(slo->budget_warning, 0);
+		CHECK_INT(slo->nspark, 2);
+		CHECK(slo->nspark == 2 && isnan(slo->spark[1]));
+		CHECK_INT(slo->evaluated_ms, NOW);
+	}
+	CHECK_INT(v->status, VIEW_CRITICAL);
+	CHECK_CONTAINS(v->status_reason, "checkout-availability");
+	views_free(v);
+	cache_close(c);
+	conf_free(conf);
+}
+
+/* Discovery: a service per deployment and per job that is not one. */
+static void
+test_discovery(void)
+{
+	struct conf	*conf = load_conf(
+	    "contexts:\n  - name: prod\n    prometheus: {url: "
+	    "http://127.0.0.1:9090}\n    kubernetes: {}\n");
+	struct cache	*c = open_cache("disc.db");
+	struct views	*v;
+	char		*cause = NULL;
+
+	if (conf == NULL || c == NULL) {
+		CHECK(0);
+		return;
+	}
+	populate(c);
+	sql(c, "INSERT INTO targets (context, source, job, instance, health,"
+	    " labels) VALUES ('prod', 'prometheus', 'checkout', 'x:1', 'up',"
+	    " '{}');");
+	v = views_build(c, conf, &conf->contexts[0], NOW, &cause);
+	CHECK(v != NULL);
+	if (v == NULL)
+		return;
+	/* checkout, ledger-api (deployments) and search (a job). */
+	CHECK_INT(v->nservices, 3);
+	CHECK(service(v, "checkout") != NULL);
+	CHECK(service(v, "ledger-api") != NULL);
+	CHECK(service(v, "search") != NULL);
+	views_free(v);
+	cache_close(c);
+	conf_free(conf);
+}
+
+/* Remove the temp dir. */
+static void
+cleanup(void)
+{
+	char	*cmd = xasprintf("rm -rf '%s'", dir);
+
+	if (system(cmd) != 0)
+		printf("# could not remove %s\n", dir);
+	free(cmd);
+}
+
+static const struct test tests[] = {
+	TEST(test_health_rollup),
+	TEST(test_health_stale),
+	TEST(test_grouping),
+	TEST(test_slo_from_samples),
+	TEST(test_discovery),
+	{ NULL, NULL }
+};
+
+int
+main(void)
+{
+	int	rc;
+
+	if (mkdtemp(dir) == NULL) {
+		printf("1..0 # SKIP cannot create a temp dir\n");
+		return 0;
+	}
+	rc = harness_run(tests);
+	cleanup();
+	return rc;
+}
