@@ -51,4 +51,24 @@ int	 cache_source_update(struct cache *, const char *context,
 /* Print `sitrep cache info`: path, version, size, rows, last success. */
 int	 cache_info(struct cache *, FILE *, char **cause);
 
+/*
+ * Migrations and their test hooks.  cache_open() always migrates to
+ * cache_latest_version(); these let tests and tools build a file at an older
+ * version and move it forward step by step.
+ */
+struct cache *cache_open_at_version(const char *path, int version,
+	     char **warning, char **cause);
+int	 cache_migrate_to(struct cache *, int version, char **cause);
+
+/*
+ * The schema, in cache_schema.c: step v (1 <= v <= latest) is the SQL that
+ * takes a file from version v - 1 to v; NULL outside that range.  what, if
+ * not NULL, gets a short description of the step (static).
+ */
+const char *cache_schema_step(int version, const char **what);
+/* Tables every cache at the latest version has; NULL-terminated, static. */
+const char *const *cache_schema_tables(void);
+/* PRAGMA application_id of a sitrep cache ("SITR"). */
+#define CACHE_APPLICATION_ID	0x53495452
+
 #endif

@@ -30,6 +30,7 @@
 #include "backends/http.h"
 #include "backends/poller.h"
 #include "backends/prom.h"
+#include "backends/sim.h"
 #include "core/audit.h"
 #include "core/buf.h"
 #include "core/cache.h"
@@ -41,6 +42,10 @@
 #include "core/views.h"
 #include "core/xmalloc.h"
 #include "export/export.h"
+#include "tui/keymap.h"
+#include "tui/tui.h"
+
+static int	cli_unknown_command(int, char **);
 
 /* ------------------------------------------------------------------ */
 /* Option parsing                                                      */
@@ -273,6 +278,7 @@ cmd_config_check(struct cli_opts *g, int argc, char **argv)
 {
 	struct conf_problems	 problems;
 	struct conf		*conf;
+	struct keymap		*km;
 	char			**words, *path;
 	int			  nw, rc, explicit;
 	size_t			  i;
@@ -290,6 +296,16 @@ cmd_config_check(struct cli_opts *g, int argc, char **argv)
 	free(words);
 	conf_problems_init(&problems);
 	conf = conf_load(path, &problems);
+	if (conf != NULL) {
+		/* Key bindings are checked against the console's table. */
+		km = keymap_new();
+		if (keymap_apply(km, conf->keys, conf->nkeys, path,
+		    &problems) != 0) {
+			conf_free(conf);
+			conf = NULL;
+		}
+		keymap_free(km);
+	}
 	for (i = 0; i < problems.n; i++)
 		printf("%s\n", problems.v[i]);
 	conf_problems_done(&problems);
@@ -769,28 +785,83 @@ cmd_snapshot(struct cli_opts *g, int argc, char **argv)
 	return rc;
 }
 
+/* The demo's own cache, beside the real one. */
+static char *
+cli_demo_cache_path(void)
+{
+	char	*path, *slash, *demo;
+
+	path = cache_default_path();
+	slash = strrchr(path, '/');
+	if (slash == NULL) {
+		free(path);
+		return xstrdup("demo.db");
+	}
+	*slash = '\0';
+	demo = xasprintf("%s/demo.db", path);
+	free(path);
+	return demo;
+}
+
 /* sitrep with no command: the interactive console. */
 static int
 cmd_console(struct cli_opts *g, int argc, char **argv)
 {
+	struct tui_opts	 to;
 	struct conf	*conf;
-	char		**words;
-	int		  nw, rc;
+	const char	*panel = NULL, *filter = NULL;
+	char		**words, *cache_path, *conf_path;
+	int		  nw, rc, explicit;
+	const struct cli_option opts[] = {
+		{ "--panel", &panel, NULL, NULL },
+		{ "--filter", &filter, NULL, NULL },
+		{ NULL, NULL, NULL, NULL }
+	};
 
-	if ((rc = cli_parse(g, NULL, argc, argv, &words, &nw)) != 0)
+	if ((rc = cli_parse(g, opts, argc, argv, &words, &nw)) != 0)
 		return rc;
+	if (nw != 0) {
+		rc = cli_unknown_command(nw, words);
+		free(words);
+		return rc;
+	}
 	free(words);
+	if (panel != NULL && tui_panel_parse(panel) < 0) {
+		fprintf(stderr, "sitrep: unknown panel '%s'; use health, slo, "
+		    "incidents or runbook\n", panel);
+		return CLI_USAGE;
+	}
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "sitrep: the console needs a terminal; for "
 		    "scripts and checks use 'sitrep snapshot'\n");
 		return CLI_USAGE;
 	}
-	if (cli_load_conf(g, &conf) != 0)
-		return CLI_FAIL;
+	conf_path = NULL;
+	if (g->demo)
+		conf = sim_demo_conf();
+	else {
+		if (cli_load_conf(g, &conf) != 0)
+			return CLI_FAIL;
+		conf_path = conf_find_path(g->config, &explicit);
+	}
+	if (g->cache != NULL)
+		cache_path = util_expand_home(g->cache);
+	else
+		cache_path = g->demo ? cli_demo_cache_path() :
+		    cache_default_path();
+	memset(&to, 0, sizeof to);
+	to.conf = conf;
+	to.context = g->context;
+	to.cache_path = cache_path;
+	to.panel = panel;
+	to.filter = filter;
+	to.demo = g->demo;
+	to.conf_file = conf_path;
+	rc = tui_run(&to);
+	free(cache_path);
+	free(conf_path);
 	conf_free(conf);
-	fprintf(stderr, "sitrep: the interactive console is not part of "
-	    "this version; see 'sitrep --help' for what is\n");
-	return CLI_USAGE;
+	return rc;
 }
 
 const struct cli_command cli_commands[] = {
@@ -984,7 +1055,9 @@ cli_main(int argc, char **argv)
 		if (strchr(argv[i], '=') == NULL &&
 		    (strcmp(argv[i], "--config") == 0 ||
 		    strcmp(argv[i], "--context") == 0 ||
-		    strcmp(argv[i], "--cache") == 0))
+		    strcmp(argv[i], "--cache") == 0 ||
+		    strcmp(argv[i], "--panel") == 0 ||
+		    strcmp(argv[i], "--filter") == 0))
 			i++;
 	}
 	if (first == -1)

@@ -19,6 +19,7 @@
 struct conf_kv {
 	char	*key;
 	char	*value;
+	int	 line;			/* where it was defined */
 };
 
 struct conf_tls {
@@ -86,6 +87,7 @@ struct conf_slo {
 	char	*error_query;		/* sli.events, with {{.window}} */
 	char	*total_query;
 	char	*error_ratio_query;	/* sli.raw */
+	char	*description;		/* NULL if none */
 	char	*file;			/* where it came from */
 	int	 line;
 };
@@ -123,11 +125,20 @@ struct conf_problems {
 void	 conf_problems_init(struct conf_problems *);
 void	 conf_problems_done(struct conf_problems *);
 
+/* Largest configuration or SLO file read. */
+#define CONF_MAX_FILE_SIZE	(4 * 1024 * 1024)
+
 /*
  * Load and validate a file.  Returns NULL if there was any problem, all of
  * them appended to problems.  The caller frees the result with conf_free.
  */
 struct conf *conf_load(const char *path, struct conf_problems *);
+/*
+ * The same from memory: name is what problems call the file, and
+ * slo_files are read relative to its folder.
+ */
+struct conf *conf_load_buffer(const char *name, const char *data,
+	     size_t len, struct conf_problems *);
 /* A configuration with every default and no context (no file found). */
 struct conf *conf_new_default(void);
 void	 conf_free(struct conf *);
@@ -149,5 +160,11 @@ void	 conf_write_docs(FILE *);
 
 /* What to print for a secret value: "<redacted>" unless empty. */
 const char *conf_redact(const char *secret);
+
+/*
+ * "2 contexts, 3 services, 4 SLOs" into buf (truncated to len); returns
+ * what snprintf returns.
+ */
+int	 conf_check_summary(const struct conf *, char *buf, size_t len);
 
 #endif

@@ -1,0 +1,972 @@
+/*
+ * http.c: asynchronous HTTP over libcurl's multi interface, driven by the
+ * event loop.
+ *
+ * curl tells us which sockets it wants watched (CURLMOPT_SOCKETFUNCTION) and
+ * when it next needs a kick (CURLMOPT_TIMERFUNCTION); we turn those into
+ * loop fd watchers and a one-shot loop timer, hand every event back with
+ * curl_multi_socket_action(), and drain curl_multi_info_read() for finished
+ * transfers.  This is the pattern of curl's hiperfifo/ephiperfifo examples
+ * with the loop's poll(2) in place of libevent or epoll.
+ *
+ * Each request copies what it needs at submit time.  Credentials go through
+ * curl's own authentication (Basic, or Bearer via CURLOPT_XOAUTH2_BEARER), not
+ * through a hand-made header, so curl's rule applies: after a redirect to a
+ * different scheme, host or port they are not sent (CURLOPT_UNRESTRICTED_AUTH
+ * stays off).  Copies of the secrets are kept only to check that no error
+ * message ever contains one, and are wiped before they are freed.
+ */
+#include "config.h"
+
+#include <sys/queue.h>
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backends/http.h"
+#include "core/buf.h"
+#include "core/loop.h"
+#include "core/sanitize.h"
+#include "core/util.h"
+#include "core/xmalloc.h"
+
+#define HTTP_MAX_SECRETS	4
+
+struct http_req {
+	struct http		*http;
+	int			 id;
+	CURL			*easy;
+	struct curl_slist	*headers;
+	struct curl_slist	*connect_to;
+	struct buf		 body;
+	size_t			 max_body;
+	int			 too_big;
+	int64_t			 started;
+	int64_t			 connect_timeout_ms;
+	int64_t			 timeout_ms;
+	http_done_cb		 done;
+	void			*arg;
+	char			*secrets[HTTP_MAX_SECRETS];
+	char			 errbuf[CURL_ERROR_SIZE];
+	TAILQ_ENTRY(http_req)	 entry;
+};
+
+struct http_sock {
+	struct http		*http;
+	curl_socket_t		 s;
+	struct loop_fd		*watch;
+	TAILQ_ENTRY(http_sock)	 entry;
+};
+
+struct http {
+	struct loop		*loop;
+	CURLM			*multi;
+	struct loop_timer	*timer;
+	int			 next_id;
+	unsigned int		 pending;
+	TAILQ_HEAD(, http_req)	 reqs;
+	TAILQ_HEAD(, http_sock)	 socks;
+};
+
+static void	http_check(struct http *);
+
+/* ------------------------------------------------------------------------ */
+/* Small helpers. */
+
+/* Overwrite a secret before it is freed; volatile so it is not elided. */
+static void
+http_wipe(char *s)
+{
+	volatile char	*p = s;
+
+	if (s == NULL)
+		return;
+	while (*p != '\0')
+		*p++ = '\0';
+}
+
+/* Duration for a message: "250ms", "10s", "2.5s", "5m". */
+static void
+http_format_ms(int64_t ms, char *out, size_t len)
+{
+	if (ms >= 1000 && ms < 60000 && ms % 1000 != 0)
+		snprintf(out, len, "%lld.%llds", (long long)(ms / 1000),
+		    (long long)((ms % 1000) / 100));
+	else
+		util_format_duration(ms, out, len);
+}
+
+/* Does s contain a byte that must never reach a header line? */
+static int
+http_has_control(const char *s)
+{
+	const unsigned char	*p;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if ((*p < 0x20 && *p != '\t') || *p == 0x7f)
+			return 1;
+	}
+	return 0;
+}
+
+/* A parsed URL handle, or NULL. */
+static CURLU *
+http_parse(const char *url)
+{
+	CURLU	*u;
+
+	if (url == NULL || (u = curl_url()) == NULL)
+		return NULL;
+	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK) {
+		curl_url_cleanup(u);
+		return NULL;
+	}
+	return u;
+}
+
+/* url without userinfo; caller frees. */
+char *
+http_redact_url(const char *url)
+{
+	CURLU	*u;
+	char	*out = NULL, *copy;
+
+	if ((u = http_parse(url)) == NULL)
+		return xstrdup("(invalid URL)");
+	curl_url_set(u, CURLUPART_USER, NULL, 0);
+	curl_url_set(u, CURLUPART_PASSWORD, NULL, 0);
+	curl_url_set(u, CURLUPART_OPTIONS, NULL, 0);
+	if (curl_url_get(u, CURLUPART_URL, &out, 0) != CURLUE_OK) {
+		curl_url_cleanup(u);
+		return xstrdup("(invalid URL)");
+	}
+	copy = xstrdup(out);
+	curl_free(out);
+	curl_url_cleanup(u);
+	return copy;
+}
+
+/* "host:port" of url; caller frees. */
+char *
+http_host_port(const char *url)
+{
+	CURLU	*u;
+	char	*host = NULL, *port = NULL, *out;
+
+	if ((u = http_parse(url)) == NULL)
+		return xstrdup("(invalid URL)");
+	if (curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) !=
+	    CURLUE_OK)
+		out = xstrdup("(invalid URL)");
+	else
+		out = xasprintf("%s:%s", host, port);
+	curl_free(host);
+	curl_free(port);
+	curl_url_cleanup(u);
+	return out;
+}
+
+/* A name for an error kind. */
+const char *
+http_error_name(enum http_error kind)
+{
+	switch (kind) {
+	case HTTP_OK:
+		return "ok";
+	case HTTP_ERR_CONNECT:
+		return "connect";
+	case HTTP_ERR_TIMEOUT:
+		return "timeout";
+	case HTTP_ERR_TLS:
+		return "tls";
+	case HTTP_ERR_TOO_BIG:
+		return "too-big";
+	case HTTP_ERR_DNS:
+		return "dns";
+	case HTTP_ERR_CANCELLED:
+		return "cancelled";
+	case HTTP_ERR_OTHER:
+		break;
+	}
+	return "other";
+}
+
+/* ------------------------------------------------------------------------ */
+/* Loop glue: curl's sockets and timer. */
+
+/* A watched socket is ready: tell curl. */
+static void
+http_fd_ready(int fd, int revents, void *arg)
+{
+	struct http_sock	*sock = arg;
+	struct http		*http = sock->http;
+	int			 flags = 0, running;
+
+	if (revents & LOOP_READ)
+		flags |= CURL_CSELECT_IN;
+	if (revents & LOOP_WRITE)
+		flags |= CURL_CSELECT_OUT;
+	if (revents & LOOP_ERROR)
+		flags |= CURL_CSELECT_ERR;
+	/* sock may be freed from inside this call. */
+	curl_multi_socket_action(http->multi, fd, flags, &running);
+	http_check(http);
+}
+
+/* curl wants a socket watched differently, or not at all. */
+static int
+http_socket_cb(CURL *easy, curl_socket_t s, int what, void *userp,
+    void *socketp)
+{
+	struct http		*http = userp;
+	struct http_sock	*sock = socketp;
+	int			 events = 0;
+
+	if (what == CURL_POLL_REMOVE) {
+		if (sock != NULL) {
+			loop_fd_del(sock->watch);
+			TAILQ_REMOVE(&http->socks, sock, entry);
+			free(sock);
+			curl_multi_assign(http->multi, s, NULL);
+		}
+		return 0;
+	}
+	if (what == CURL_POLL_IN || what == CURL_POLL_INOUT)
+		events |= LOOP_READ;
+	if (what == CURL_POLL_OUT || what == CURL_POLL_INOUT)
+		events |= LOOP_WRITE;
+	if (sock == NULL) {
+		sock = xcalloc(1, sizeof *sock);
+		sock->http = http;
+		sock->s = s;
+		sock->watch = loop_fd_add(http->loop, s, events, http_fd_ready,
+		    sock);
+		TAILQ_INSERT_TAIL(&http->socks, sock, entry);
+		curl_multi_assign(http->multi, s, sock);
+	} else
+		loop_fd_set_events(sock->watch, events);
+	return 0;
+}
+
+/* The loop timer for curl fired: let curl handle its timeouts. */
+static int64_t
+http_timer_fire(void *arg)
+{
+	struct http	*http = arg;
+	int		 running;
+
+	http->timer = NULL;	/* one-shot: curl sets the next one */
+	curl_multi_socket_action(http->multi, CURL_SOCKET_TIMEOUT, 0,
+	    &running);
+	http_check(http);
+	return -1;
+}
+
+/* curl wants to be called after timeout_ms (-1: never). */
+static int
+http_timer_cb(CURLM *multi, long timeout_ms, void *userp)
+{
+	struct http	*http = userp;
+
+	if (http->timer != NULL) {
+		loop_timer_del(http->timer);
+		http->timer = NULL;
+	}
+	if (timeout_ms >= 0)
+		http->timer = loop_timer_add(http->loop, timeout_ms,
+		    http_timer_fire, http);
+	return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Requests. */
+
+/* Free a request: its curl handle, copies and secrets. */
+static void
+http_req_free(struct http_req *req)
+{
+	size_t	i;
+	struct curl_slist *l;
+
+	if (req->easy != NULL)
+		curl_easy_cleanup(req->easy);
+	for (l = req->headers; l != NULL; l = l->next)
+		http_wipe(l->data);
+	curl_slist_free_all(req->headers);
+	curl_slist_free_all(req->connect_to);
+	for (i = 0; i < HTTP_MAX_SECRETS; i++) {
+		http_wipe(req->secrets[i]);
+		free(req->secrets[i]);
+	}
+	buf_done(&req->body);
+	free(req);
+}
+
+/* Keep a copy of a secret so errors can be checked against it. */
+static void
+http_req_secret(struct http_req *req, const char *s)
+{
+	size_t	i;
+
+	if (s == NULL || *s == '\0')
+		return;
+	for (i = 0; i < HTTP_MAX_SECRETS; i++) {
+		if (req->secrets[i] == NULL) {
+			req->secrets[i] = xstrdup(s);
+			return;
+		}
+	}
+}
+
+/* curl's write callback: append to the capped body or abort the transfer. */
+static size_t
+http_write(char *ptr, size_t size, size_t nmemb, void *arg)
+{
+	struct http_req	*req = arg;
+	size_t		 n = size * nmemb;
+
+	if (buf_append(&req->body, ptr, n) == -1) {
+		req->too_big = 1;
+		return 0;	/* CURLE_WRITE_ERROR */
+	}
+	return n;
+}
+
+/* Classify a TLS verification failure into a sentence. */
+static char *
+http_tls_error(struct http_req *req, const char *where, const char *detail)
+{
+	long	verify = 0;
+
+	curl_easy_getinfo(req->easy, CURLINFO_SSL_VERIFYRESULT, &verify);
+	switch (verify) {
+	case 2:		/* unable to get issuer certificate */
+	case 18:	/* self-signed certificate */
+	case 19:	/* self-signed certificate in chain */
+	case 20:	/* unable to get local issuer certificate */
+	case 21:	/* unable to verify the first certificate */
+		return xasprintf("TLS certificate of %s is not trusted "
+		    "(unknown CA): set certificate-authority or ca_file", where);
+	case 9:
+		return xasprintf("TLS certificate of %s is not valid yet: "
+		    "check the clocks of this machine and the server", where);
+	case 10:
+		return xasprintf("TLS certificate of %s has expired: renew it "
+		    "on the server", where);
+	}
+	if (strstr(detail, "subject name") != NULL ||
+	    strstr(detail, "host name") != NULL)
+		return xasprintf("TLS certificate of %s does not match its "
+		    "name (%s): use the name it was issued for, or set "
+		    "tls-server-name", where, detail);
+	return xasprintf("TLS certificate of %s is not trusted (%s): set "
+	    "certificate-authority or ca_file", where, detail);
+}
+
+/* A plain sentence for a failed transfer. */
+static char *
+http_error_text(struct http_req *req, CURLcode rc, enum http_error *kind)
+{
+	char	*where, *detail, *url = NULL, *msg;
+	char	 d[32];
+	long	 oserr = 0;
+	curl_off_t connected = 0;
+	int64_t	 limit;
+
+	if (curl_easy_getinfo(req->easy, CURLINFO_EFFECTIVE_URL, &url) !=
+	    CURLE_OK || url == NULL)
+		url = NULL;
+	where = http_host_port(url);
+	detail = sanitize_terminal(req->errbuf[0] != '\0' ? req->errbuf :
+	    curl_easy_strerror(rc), 0);
+	curl_easy_getinfo(req->easy, CURLINFO_OS_ERRNO, &oserr);
+
+	switch (rc) {
+	case CURLE_COULDNT_CONNECT:
+		*kind = HTTP_ERR_CONNECT;
+		if (oserr == ECONNREFUSED)
+			msg = xasprintf("connection refused at %s", where);
+		else if (oserr != 0)
+			msg = xasprintf("could not connect to %s (%s)", where,
+			    strerror((int)oserr));
+		else
+			msg = xasprintf("could not connect to %s (%s)", where,
+			    detail);
+		break;
+	case CURLE_OPERATION_TIMEDOUT:
+		*kind = HTTP_ERR_TIMEOUT;
+		curl_easy_getinfo(req->easy, CURLINFO_CONNECT_TIME_T,
+		    &connected);
+		if (connected == 0) {
+			limit = req->connect_timeout_ms;
+			if (req->timeout_ms < limit)
+				limit = req->timeout_ms;
+			http_format_ms(limit, d, sizeof d);
+			msg = xasprintf("timed out after %s connecting to %s",
+			    d, where);
+		} else {
+			http_format_ms(req->timeout_ms, d, sizeof d);
+			msg = xasprintf("timed out after %s waiting for %s", d,
+			    where);
+		}
+		break;
+	case CURLE_COULDNT_RESOLVE_HOST:
+		*kind = HTTP_ERR_DNS;
+		msg = xasprintf("could not resolve the host name of %s: check "
+		    "the URL", where);
+		break;
+	case CURLE_COULDNT_RESOLVE_PROXY:
+		*kind = HTTP_ERR_DNS;
+		msg = xasprintf("could not resolve the proxy for %s: check the "
+		    "proxy setting or the *_proxy environment variables",
+		    where);
+		break;
+	case CURLE_PEER_FAILED_VERIFICATION:
+		*kind = HTTP_ERR_TLS;
+		msg = http_tls_error(req, where, detail);
+		break;
+	case CURLE_SSL_CACERT_BADFILE:
+		*kind = HTTP_ERR_TLS;
+		msg = xasprintf("CA certificates for %s could not be loaded "
+		    "(%s): check certificate-authority or ca_file", where,
+		    detail);
+		break;
+	case CURLE_SSL_CERTPROBLEM:
+		*kind = HTTP_ERR_TLS;
+		msg = xasprintf("client certificate for %s could not be used "
+		    "(%s): check client-certificate and client-key", where,
+		    detail);
+		break;
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_SSL_CIPHER:
+	case CURLE_SSL_ENGINE_NOTFOUND:
+	case CURLE_SSL_ENGINE_SETFAILED:
+	case CURLE_USE_SSL_FAILED:
+		*kind = HTTP_ERR_TLS;
+		msg = xasprintf("TLS handshake with %s failed (%s): check that "
+		    "it speaks HTTPS and accepts this client", where, detail);
+		break;
+	case CURLE_WRITE_ERROR:
+	case CURLE_FILESIZE_EXCEEDED:
+		if (rc == CURLE_FILESIZE_EXCEEDED || req->too_big) {
+			*kind = HTTP_ERR_TOO_BIG;
+			msg = xasprintf("response from %s is larger than %zu "
+			    "bytes (http.max_body)", where, req->max_body);
+		} else {
+			*kind = HTTP_ERR_OTHER;
+			msg = xasprintf("response from %s could not be stored "
+			    "(%s)", where, detail);
+		}
+		break;
+	case CURLE_TOO_MANY_REDIRECTS:
+		*kind = HTTP_ERR_OTHER;
+		msg = xasprintf("too many redirects (more than %d), last to "
+		    "%s: check the URL", HTTP_MAX_REDIRECTS, where);
+		break;
+	case CURLE_UNSUPPORTED_PROTOCOL:
+		*kind = HTTP_ERR_OTHER;
+		msg = xasprintf("%s redirected to a scheme other than http or "
+		    "https: check the URL", where);
+		break;
+	case CURLE_GOT_NOTHING:
+		*kind = HTTP_ERR_CONNECT;
+		msg = xasprintf("%s closed the connection without answering",
+		    where);
+		break;
+	case CURLE_PARTIAL_FILE:
+		*kind = HTTP_ERR_CONNECT;
+		msg = xasprintf("%s closed the connection before the whole "
+		    "response arrived", where);
+		break;
+	case CURLE_SEND_ERROR:
+	case CURLE_RECV_ERROR:
+		*kind = HTTP_ERR_CONNECT;
+		msg = xasprintf("connection to %s failed (%s)", where, detail);
+		break;
+	case CURLE_WEIRD_SERVER_REPLY:
+	case CURLE_HTTP2:
+	case CURLE_HTTP2_STREAM:
+		*kind = HTTP_ERR_OTHER;
+		msg = xasprintf("%s did not answer in HTTP (%s): check the "
+		    "URL's scheme and port", where, detail);
+		break;
+	case CURLE_BAD_CONTENT_ENCODING:
+		*kind = HTTP_ERR_OTHER;
+		msg = xasprintf("response from %s could not be decompressed "
+		    "(%s)", where, detail);
+		break;
+	default:
+		*kind = HTTP_ERR_OTHER;
+		msg = xasprintf("request to %s failed (%s)", where, detail);
+		break;
+	}
+	free(detail);
+	free(where);
+	return msg;
+}
+
+/* Replace msg by a neutral one if it contains a secret. */
+static char *
+http_scrub(struct http_req *req, char *msg)
+{
+	size_t	i;
+	char	*url = NULL, *where;
+
+	for (i = 0; i < HTTP_MAX_SECRETS; i++) {
+		if (req->secrets[i] == NULL ||
+		    strstr(msg, req->secrets[i]) == NULL)
+			continue;
+		curl_easy_getinfo(req->easy, CURLINFO_EFFECTIVE_URL, &url);
+		where = http_host_port(url);
+		http_wipe(msg);
+		free(msg);
+		msg = xasprintf("request to %s failed (details withheld "
+		    "because they contained a credential)", where);
+		free(where);
+		break;
+	}
+	return msg;
+}
+
+/* A transfer is over: report it and free it. */
+static void
+http_finish(struct http_req *req, CURLcode rc)
+{
+	struct http		*http = req->http;
+	struct http_response	 resp;
+	char			*error = NULL, *ctype = NULL;
+
+	TAILQ_REMOVE(&http->reqs, req, entry);
+	http->pending--;
+	curl_multi_remove_handle(http->multi, req->easy);
+
+	memset(&resp, 0, sizeof resp);
+	resp.body = buf_str(&req->body);
+	resp.body_len = req->body.len;
+	resp.latency_ms = util_mono_ms() - req->started;
+	if (rc == CURLE_OK) {
+		resp.ok = 1;
+		resp.kind = HTTP_OK;
+		curl_easy_getinfo(req->easy, CURLINFO_RESPONSE_CODE,
+		    &resp.status);
+		if (curl_easy_getinfo(req->easy, CURLINFO_CONTENT_TYPE,
+		    &ctype) == CURLE_OK)
+			resp.content_type = ctype;
+	} else {
+		error = http_scrub(req, http_error_text(req, rc, &resp.kind));
+		resp.error = error;
+	}
+	req->done(&resp, req->arg);
+	free(error);
+	http_req_free(req);
+}
+
+/* Drain curl's finished transfers. */
+static void
+http_check(struct http *http)
+{
+	CURLMsg		*msg;
+	int		 left;
+	struct http_req	*req;
+	char		*p;
+
+	while ((msg = curl_multi_info_read(http->multi, &left)) != NULL) {
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		p = NULL;
+		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &p);
+		req = (struct http_req *)(void *)p;
+		if (req != NULL)
+			http_finish(req, msg->data.result);
+	}
+}
+
+/* Check a request for values that cannot be sent; NULL if fine. */
+static char *
+http_validate(const struct http_request *r)
+{
+	const char *const	*h;
+	const char		*colon;
+	CURLU			*u;
+	char			*scheme = NULL, *shown, *msg;
+	int			 ok;
+
+	if (r->url == NULL || *r->url == '\0')
+		return xstrdup("no URL given: set the server's URL");
+	if ((u = http_parse(r->url)) == NULL) {
+		if (strchr(r->url, '@') != NULL)
+			return xstrdup("the URL is not valid: write it as "
+			    "http://host:port/path");
+		shown = sanitize_terminal(r->url, 0);
+		msg = xasprintf("\"%s\" is not a valid URL: write it as "
+		    "http://host:port/path", shown);
+		free(shown);
+		return msg;
+	}
+	ok = curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+	    (strcmp(scheme, "http") == 0 || strcmp(scheme, "https") == 0);
+	curl_free(scheme);
+	curl_url_cleanup(u);
+	if (!ok) {
+		msg = http_redact_url(r->url);
+		shown = sanitize_terminal(msg, 0);
+		free(msg);
+		msg = xasprintf("\"%s\" is not an http:// or https:// URL: "
+		    "only HTTP and HTTPS are supported", shown);
+		free(shown);
+		return msg;
+	}
+	if (r->method != NULL && (*r->method == '\0' ||
+	    strcspn(r->method, " \t\r\n:") != strlen(r->method)))
+		return xstrdup("the HTTP method is not valid: use GET, POST, "
+		    "PUT, PATCH or DELETE");
+	for (h = r->headers; h != NULL && *h != NULL; h++) {
+		colon = strchr(*h, ':');
+		if (colon == NULL || colon == *h || http_has_control(*h))
+			return xstrdup("an extra HTTP header is not valid: "
+			    "write it as \"Name: value\" on one line");
+	}
+	if (r->content_type != NULL && http_has_control(r->content_type))
+		return xstrdup("the content type contains a control "
+		    "character: remove it");
+	if (r->bearer_token != NULL && http_has_control(r->bearer_token))
+		return xstrdup("the bearer token contains a line break or "
+		    "control character: check the token (a trailing newline "
+		    "in a token file is a common cause)");
+	if ((r->username != NULL && http_has_control(r->username)) ||
+	    (r->password != NULL && http_has_control(r->password)))
+		return xstrdup("the username or password contains a control "
+		    "character: check them");
+	if (r->tls_server_name != NULL && (*r->tls_server_name == '\0' ||
+	    strcspn(r->tls_server_name, " \t\r\n:/@[]") !=
+	    strlen(r->tls_server_name)))
+		return xstrdup("tls-server-name is not a valid host name: "
+		    "check it");
+	return NULL;
+}
+
+/* Point the request at tls_server_name while connecting to the URL's host. */
+static int
+http_set_server_name(struct http_req *req, const char *url,
+    const char *name, char **cause)
+{
+	CURLU	*u;
+	char	*host = NULL, *port = NULL, *newurl = NULL, *line;
+	int	 rc = -1;
+
+	if ((u = http_parse(url)) == NULL)
+		return -1;
+	if (curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) ==
+	    CURLUE_OK &&
+	    curl_url_set(u, CURLUPART_HOST, name, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_URL, &newurl, 0) == CURLUE_OK) {
+		line = xasprintf("%s:%s:%s:%s", name, port, host, port);
+		req->connect_to = curl_slist_append(NULL, line);
+		free(line);
+		curl_easy_setopt(req->easy, CURLOPT_URL, newurl);
+		curl_easy_setopt(req->easy, CURLOPT_CONNECT_TO,
+		    req->connect_to);
+		rc = 0;
+	} else
+		*cause = xstrdup("tls-server-name could not be applied to "
+		    "the URL: check both");
+	curl_free(newurl);
+	curl_free(host);
+	curl_free(port);
+	curl_url_cleanup(u);
+	return rc;
+}
+
+/* Set a PEM blob option, copied by curl. */
+static void
+http_set_blob(CURL *easy, CURLoption opt, const char *data, size_t len)
+{
+	struct curl_blob	 blob;
+
+	blob.data = (void *)(uintptr_t)data;
+	blob.len = len != 0 ? len : strlen(data);
+	blob.flags = CURL_BLOB_COPY;
+	curl_easy_setopt(easy, opt, &blob);
+}
+
+/* Configure a new easy handle from the request description. */
+static int
+http_setup(struct http_req *req, const struct http_request *r, char **cause)
+{
+	CURL			*easy = req->easy;
+	const char *const	*h;
+	char			*line;
+	size_t			 len;
+	CURLU			*u;
+	char			*pw = NULL;
+
+	curl_easy_setopt(easy, CURLOPT_PRIVATE, (char *)req);
+	curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, req->errbuf);
+	curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(easy, CURLOPT_URL, r->url);
+#if LIBCURL_VERSION_NUM >= 0x075500
+	curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+#else
+	curl_easy_setopt(easy, CURLOPT_PROTOCOLS,
+	    (long)(CURLPROTO_HTTP|CURLPROTO_HTTPS));
+	curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS,
+	    (long)(CURLPROTO_HTTP|CURLPROTO_HTTPS));
+#endif
+	curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(easy, CURLOPT_MAXREDIRS, (long)HTTP_MAX_REDIRECTS);
+	curl_easy_setopt(easy, CURLOPT_UNRESTRICTED_AUTH, 0L);
+	curl_easy_setopt(easy, CURLOPT_USERAGENT, "sitrep/" PACKAGE_VERSION);
+	curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
+	curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
+	    (long)req->connect_timeout_ms);
+	curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, (long)req->timeout_ms);
+	curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE,
+	    (curl_off_t)req->max_body);
+	curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, http_write);
+	curl_easy_setopt(easy, CURLOPT_WRITEDATA, req);
+
+	/* Credentials in the URL itself are secrets too. */
+	if ((u = http_parse(r->url)) != NULL) {
+		if (curl_url_get(u, CURLUPART_PASSWORD, &pw, 0) == CURLUE_OK)
+			http_req_secret(req, pw);
+		curl_free(pw);
+		curl_url_cleanup(u);
+	}
+
+	/* Method and body. */
+	if (r->body != NULL) {
+		len = r->body_len != 0 ? r->body_len : strlen(r->body);
+		curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
+		    (curl_off_t)len);
+		curl_easy_setopt(easy, CURLOPT_COPYPOSTFIELDS, r->body);
+	}
+	if (r->method != NULL) {
+		if (strcmp(r->method, "HEAD") == 0)
+			curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
+		else if (strcmp(r->method, "GET") == 0 && r->body == NULL)
+			curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
+		else if (strcmp(r->method, "POST") != 0 || r->body == NULL)
+			curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST,
+			    r->method);
+	}
+
+	/* Headers: extra ones, the content type, no "Expect: 100". */
+	for (h = r->headers; h != NULL && *h != NULL; h++)
+		req->headers = curl_slist_append(req->headers, *h);
+	if (r->content_type != NULL) {
+		line = xasprintf("Content-Type: %s", r->content_type);
+		req->headers = curl_slist_append(req->headers, line);
+		free(line);
+	}
+	req->headers = curl_slist_append(req->headers, "Expect:");
+	curl_easy_setopt(easy, CURLOPT_HTTPHEADER, req->headers);
+
+	/* Credentials, through curl's auth so redirects cannot leak them. */
+	if (r->bearer_token != NULL && *r->bearer_token != '\0') {
+		http_req_secret(req, r->bearer_token);
+		curl_easy_setopt(easy, CURLOPT_HTTPAUTH, (long)CURLAUTH_BEARER);
+		curl_easy_setopt(easy, CURLOPT_XOAUTH2_BEARER,
+		    r->bearer_token);
+	} else if (r->username != NULL) {
+		http_req_secret(req, r->password);
+		curl_easy_setopt(easy, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+		curl_easy_setopt(easy, CURLOPT_USERNAME, r->username);
+		curl_easy_setopt(easy, CURLOPT_PASSWORD,
+		    r->password != NULL ? r->password : "");
+	}
+
+	/* TLS. */
+	if (r->insecure_skip_verify) {
+		curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 0L);
+	} else {
+		curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
+		curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
+	}
+	if (r->ca_file != NULL)
+		curl_easy_setopt(easy, CURLOPT_CAINFO, r->ca_file);
+	if (r->ca_data != NULL)
+		http_set_blob(easy, CURLOPT_CAINFO_BLOB, r->ca_data,
+		    r->ca_data_len);
+	if (r->cert_file != NULL)
+		curl_easy_setopt(easy, CURLOPT_SSLCERT, r->cert_file);
+	if (r->cert_data != NULL)
+		http_set_blob(easy, CURLOPT_SSLCERT_BLOB, r->cert_data,
+		    r->cert_data_len);
+	if (r->key_file != NULL)
+		curl_easy_setopt(easy, CURLOPT_SSLKEY, r->key_file);
+	if (r->key_data != NULL) {
+		http_req_secret(req, r->key_data);
+		http_set_blob(easy, CURLOPT_SSLKEY_BLOB, r->key_data,
+		    r->key_data_len);
+	}
+	if (r->tls_server_name != NULL &&
+	    http_set_server_name(req, r->url, r->tls_server_name, cause) != 0)
+		return -1;
+
+	/* Proxy: explicit, or curl's default of the environment. */
+	if (r->proxy != NULL) {
+		curl_easy_setopt(easy, CURLOPT_PROXY, r->proxy);
+		if ((u = http_parse(r->proxy)) != NULL) {
+			pw = NULL;
+			if (curl_url_get(u, CURLUPART_PASSWORD, &pw, 0) ==
+			    CURLUE_OK)
+				http_req_secret(req, pw);
+			curl_free(pw);
+			curl_url_cleanup(u);
+		}
+	}
+	return 0;
+}
+
+/* Start a request. */
+int
+http_submit(struct http *http, const struct http_request *r,
+    http_done_cb done, void *arg, char **cause)
+{
+	struct http_req	*req;
+	char		*why;
+
+	if ((why = http_validate(r)) != NULL) {
+		*cause = why;
+		return -1;
+	}
+	req = xcalloc(1, sizeof *req);
+	req->http = http;
+	req->done = done;
+	req->arg = arg;
+	req->max_body = r->max_body != 0 ? r->max_body :
+	    HTTP_DEFAULT_MAX_BODY;
+	req->connect_timeout_ms = r->connect_timeout_ms > 0 ?
+	    r->connect_timeout_ms : HTTP_DEFAULT_CONNECT_TIMEOUT_MS;
+	req->timeout_ms = r->timeout_ms > 0 ? r->timeout_ms :
+	    HTTP_DEFAULT_TIMEOUT_MS;
+	buf_init(&req->body, req->max_body);
+
+	if ((req->easy = curl_easy_init()) == NULL) {
+		*cause = xstrdup("could not start an HTTP request (out of "
+		    "resources): try again");
+		http_req_free(req);
+		return -1;
+	}
+	if (http_setup(req, r, cause) != 0) {
+		http_req_free(req);
+		return -1;
+	}
+	if (curl_multi_add_handle(http->multi, req->easy) != CURLM_OK) {
+		*cause = xstrdup("could not start an HTTP request (curl "
+		    "refused it): try again");
+		http_req_free(req);
+		return -1;
+	}
+	if (http->next_id == 0x7fffffff)
+		http->next_id = 0;
+	req->id = ++http->next_id;
+	req->started = util_mono_ms();
+	TAILQ_INSERT_TAIL(&http->reqs, req, entry);
+	http->pending++;
+	return req->id;
+}
+
+/* Abort a request without calling back. */
+int
+http_cancel(struct http *http, int id)
+{
+	struct http_req	*req;
+
+	TAILQ_FOREACH(req, &http->reqs, entry) {
+		if (req->id == id)
+			break;
+	}
+	if (req == NULL)
+		return -1;
+	TAILQ_REMOVE(&http->reqs, req, entry);
+	http->pending--;
+	curl_multi_remove_handle(http->multi, req->easy);
+	http_req_free(req);
+	return 0;
+}
+
+/* Requests in flight. */
+unsigned int
+http_pending(struct http *http)
+{
+	return http->pending;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Lifecycle. */
+
+/* Create a client on loop. */
+struct http *
+http_new(struct loop *loop)
+{
+	static int	 global_done;
+	struct http	*http;
+
+	if (!global_done) {
+		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+			errno = ENOMEM;
+			return NULL;
+		}
+		global_done = 1;
+	}
+	http = xcalloc(1, sizeof *http);
+	http->loop = loop;
+	TAILQ_INIT(&http->reqs);
+	TAILQ_INIT(&http->socks);
+	if ((http->multi = curl_multi_init()) == NULL) {
+		free(http);
+		errno = ENOMEM;
+		return NULL;
+	}
+	curl_multi_setopt(http->multi, CURLMOPT_SOCKETFUNCTION, http_socket_cb);
+	curl_multi_setopt(http->multi, CURLMOPT_SOCKETDATA, http);
+	curl_multi_setopt(http->multi, CURLMOPT_TIMERFUNCTION, http_timer_cb);
+	curl_multi_setopt(http->multi, CURLMOPT_TIMERDATA, http);
+	return http;
+}
+
+/* Cancel everything (calling back with HTTP_ERR_CANCELLED) and free. */
+void
+http_free(struct http *http)
+{
+	struct http_req		*req;
+	struct http_sock	*sock;
+	struct http_response	 resp;
+
+	if (http == NULL)
+		return;
+	while ((req = TAILQ_FIRST(&http->reqs)) != NULL) {
+		TAILQ_REMOVE(&http->reqs, req, entry);
+		http->pending--;
+		curl_multi_remove_handle(http->multi, req->easy);
+		memset(&resp, 0, sizeof resp);
+		resp.body = "";
+		resp.kind = HTTP_ERR_CANCELLED;
+		resp.error = "request cancelled because sitrep is shutting "
+		    "down";
+		resp.latency_ms = util_mono_ms() - req->started;
+		req->done(&resp, req->arg);
+		http_req_free(req);
+	}
+	/* From here on curl's calls back are not wanted. */
+	curl_multi_setopt(http->multi, CURLMOPT_SOCKETFUNCTION, NULL);
+	curl_multi_setopt(http->multi, CURLMOPT_TIMERFUNCTION, NULL);
+	curl_multi_cleanup(http->multi);
+	while ((sock = TAILQ_FIRST(&http->socks)) != NULL) {
+		TAILQ_REMOVE(&http->socks, sock, entry);
+		loop_fd_del(sock->watch);
+		free(sock);
+	}
+	loop_timer_del(http->timer);
+	free(http);
+}

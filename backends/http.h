@@ -1,0 +1,129 @@
+/*
+ * http.h: asynchronous HTTP for every backend, over libcurl's multi
+ * interface hung off the event loop.
+ *
+ * A request is described by a plain value struct and submitted; its callback
+ * runs from the loop when it finishes, fails or times out.  Nothing here
+ * ever blocks: curl's sockets are loop fd watchers and curl's timeout is a
+ * loop timer, so a server that hangs only makes its own request late.
+ *
+ * Safety that every caller gets without asking: TLS verified unless
+ * insecure_skip_verify; only http and https, also on redirects; at most 5
+ * redirects, and credentials (bearer token, basic auth) are never sent to a
+ * different scheme, host or port than the one first asked; a response size
+ * cap enforced while it downloads (after decompression); and no secret
+ * (token, password, key) ever appears in an error message.  Extra headers
+ * are not treated as secret: pass credentials only through bearer_token or
+ * username/password.
+ */
+#ifndef SITREP_HTTP_H
+#define SITREP_HTTP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct loop;
+struct http;
+
+#define HTTP_DEFAULT_CONNECT_TIMEOUT_MS	10000
+#define HTTP_DEFAULT_TIMEOUT_MS		30000
+#define HTTP_DEFAULT_MAX_BODY		((size_t)64 * 1024 * 1024)
+#define HTTP_MAX_REDIRECTS		5
+
+enum http_error {
+	HTTP_OK = 0,		/* transport worked; look at status */
+	HTTP_ERR_CONNECT,	/* refused, unreachable, reset */
+	HTTP_ERR_TIMEOUT,	/* connect or total timeout */
+	HTTP_ERR_TLS,		/* untrusted, mismatched or failed TLS */
+	HTTP_ERR_TOO_BIG,	/* body over max_body */
+	HTTP_ERR_DNS,		/* host (or proxy) name not resolved */
+	HTTP_ERR_OTHER,
+	HTTP_ERR_CANCELLED	/* only from http_free() */
+};
+
+/*
+ * What to ask.  Everything is copied by http_submit(), so the strings may go
+ * away once it returns.  Zero or NULL fields take the defaults.
+ */
+struct http_request {
+	const char		*method;	/* NULL: GET, or POST with body */
+	const char		*url;		/* http:// or https:// */
+	const char		*body;
+	size_t			 body_len;	/* 0 with body: strlen(body) */
+	const char		*content_type;
+	const char *const	*headers;	/* "Name: value", NULL-ended */
+	const char		*bearer_token;	/* secret */
+	const char		*username;
+	const char		*password;	/* secret */
+	const char		*ca_file;
+	const char		*ca_data;	/* PEM in memory */
+	size_t			 ca_data_len;	/* 0: strlen(ca_data) */
+	const char		*cert_file;
+	const char		*key_file;
+	const char		*cert_data;	/* PEM in memory */
+	size_t			 cert_data_len;	/* 0: strlen(cert_data) */
+	const char		*key_data;	/* PEM in memory; secret */
+	size_t			 key_data_len;	/* 0: strlen(key_data) */
+	const char		*tls_server_name; /* verify and SNI as this */
+	int			 insecure_skip_verify;
+	const char		*proxy;		/* NULL: from the environment */
+	int64_t			 connect_timeout_ms; /* 0: 10s */
+	int64_t			 timeout_ms;	/* 0: 30s, whole request */
+	size_t			 max_body;	/* 0: 64 MiB */
+};
+
+/*
+ * What came back.  Borrowed, valid only during the callback: copy what you
+ * keep.  body is NUL-terminated (it may also contain NULs: use body_len)
+ * and holds whatever the server sent: parse defensively, sanitise before
+ * display.  ok is 1 when an HTTP response arrived, whatever its status.
+ */
+struct http_response {
+	int			 ok;
+	long			 status;	/* 0 if no response */
+	const char		*body;		/* never NULL */
+	size_t			 body_len;
+	const char		*content_type;	/* NULL if none */
+	int64_t			 latency_ms;
+	const char		*error;		/* a sentence, or NULL if ok */
+	enum http_error		 kind;
+};
+
+typedef void	(*http_done_cb)(const struct http_response *, void *arg);
+
+/* A new client on loop.  NULL (with errno) only if curl cannot start. */
+struct http	*http_new(struct loop *);
+/*
+ * Abort every outstanding request, calling each callback once with kind
+ * HTTP_ERR_CANCELLED (so per-request arguments can be freed), then free.
+ * Those callbacks must not use the http object.  Do not call it from inside
+ * a callback of the same http.
+ */
+void		 http_free(struct http *);
+
+/*
+ * Start a request; done is called exactly once from the loop (never from
+ * inside http_submit()), unless http_cancel() takes the request back first.
+ * A transfer failure arrives through done, not here.  Returns an id (> 0), or -1 with *cause if the
+ * request is invalid (bad URL, scheme not http or https, a line break in a
+ * header or credential ...).
+ */
+int		 http_submit(struct http *, const struct http_request *,
+		     http_done_cb done, void *arg, char **cause);
+/*
+ * Abort a request without calling its callback; the caller frees its own
+ * argument.  Returns 0, or -1 if the id is unknown or already finished.
+ * Safe from inside any callback.
+ */
+int		 http_cancel(struct http *, int id);
+/* Number of requests in flight. */
+unsigned int	 http_pending(struct http *);
+
+/* url with any user:password@ removed, for showing; caller frees. */
+char		*http_redact_url(const char *url);
+/* "host:port" of url (default port filled in), for messages; caller frees. */
+char		*http_host_port(const char *url);
+/* A constant name for kind: "ok", "connect", "timeout", "tls" ... */
+const char	*http_error_name(enum http_error);
+
+#endif

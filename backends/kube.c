@@ -1,0 +1,1591 @@
+/*
+ * kube.c: the Kubernetes client and source, over sitrep's HTTP layer.
+ *
+ * The client asks the kubeconfig for a credential before every request
+ * (static ones are ready at once; an exec plugin runs off the event loop
+ * and its answer is cached), then submits the request with the cluster's
+ * TLS settings.  A 401 drops the cached credential, so the plugin runs
+ * again next time.
+ *
+ * The source lists six kinds per round.  Each list is a pager: it asks for
+ * 500 items, then follows metadata.continue until the last page; lists run
+ * side by side.  Pages are parsed as they arrive into rows shaped like the
+ * kube_* tables (one column table per kind drives parsing, storing and
+ * the tests), and the round is stored only if every list finished: the
+ * context's rows are then replaced in the poller's one transaction.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <cJSON.h>
+
+#include "backends/backend.h"
+#include "backends/endpoint.h"
+#include "backends/http.h"
+#include "backends/kube.h"
+#include "backends/kubeconfig.h"
+#include "core/buf.h"
+#include "core/cache.h"
+#include "core/conf.h"
+#include "core/loop.h"
+#include "core/sanitize.h"
+#include "core/util.h"
+#include "core/xmalloc.h"
+
+#define KUBE_PAGE_LIMIT		500
+#define KUBE_MAX_PAGES		2000	/* 1M objects per list */
+#define KUBE_MAX_MESSAGE	1024	/* bytes of a message kept */
+#define KUBE_MAX_TOKEN		8192	/* bytes of a continue token */
+
+static int	kube_page_limit = KUBE_PAGE_LIMIT;
+
+/* Ask for pages of n items (0: the default); for tests of paging. */
+void
+kube_set_page_limit(int n)
+{
+	kube_page_limit = n > 0 ? n : KUBE_PAGE_LIMIT;
+}
+
+/* ------------------------------------------------------------------ */
+/* JSON helpers                                                        */
+/* ------------------------------------------------------------------ */
+
+/* The member at a dotted path ("status.containerStatuses"), or NULL. */
+static const cJSON *
+kj_path(const cJSON *obj, const char *path)
+{
+	char		 key[64];
+	const char	*dot;
+	size_t		 n;
+
+	while (obj != NULL && *path != '\0') {
+		dot = strchr(path, '.');
+		n = dot != NULL ? (size_t)(dot - path) : strlen(path);
+		if (n >= sizeof key || !cJSON_IsObject(obj))
+			return NULL;
+		memcpy(key, path, n);
+		key[n] = '\0';
+		obj = cJSON_GetObjectItemCaseSensitive(obj, key);
+		path += n + (dot != NULL ? 1 : 0);
+	}
+	return obj;
+}
+
+/* v if it is an array, else NULL (to iterate safely). */
+static const cJSON *
+kj_array(const cJSON *v)
+{
+	return cJSON_IsArray(v) ? v : NULL;
+}
+
+/* Cut s (valid UTF-8) to at most max bytes on a character boundary. */
+static void
+kj_cut(char *s, size_t max)
+{
+	size_t	n = strlen(s);
+
+	if (n <= max)
+		return;
+	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
+		max--;
+	s[max] = '\0';
+}
+
+/* A string at path, sanitised to UTF-8 (allocated), or NULL. */
+static char *
+kj_str(const cJSON *obj, const char *path)
+{
+	const cJSON	*v = kj_path(obj, path);
+
+	if (!cJSON_IsString(v) || v->valuestring == NULL)
+		return NULL;
+	return sanitize_utf8(v->valuestring, strlen(v->valuestring));
+}
+
+/* A string member (key taken whole, dots and all), borrowed, or NULL. */
+static const char *
+kj_member(const cJSON *obj, const char *key)
+{
+	const cJSON	*v;
+
+	if (!cJSON_IsObject(obj))
+		return NULL;
+	v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* An integer at path: 0 and *out, or -1 if absent or not a number. */
+static int
+kj_int(const cJSON *obj, const char *path, int64_t *out)
+{
+	const cJSON	*v = kj_path(obj, path);
+
+	if (!cJSON_IsNumber(v))
+		return -1;
+	if (v->valuedouble > 9e15 || v->valuedouble < -9e15)
+		return -1;
+	*out = (int64_t)v->valuedouble;
+	return 0;
+}
+
+/* Whether path is the JSON true. */
+static int
+kj_true(const cJSON *obj, const char *path)
+{
+	return cJSON_IsTrue(kj_path(obj, path));
+}
+
+/* An RFC 3339 time at path in ms, or -1. */
+static int64_t
+kj_time(const cJSON *obj, const char *path)
+{
+	const cJSON	*v = kj_path(obj, path);
+	int64_t		 ms;
+
+	if (!cJSON_IsString(v) || util_parse_rfc3339(v->valuestring, &ms) != 0)
+		return -1;
+	return ms;
+}
+
+/* Compact JSON text of v, sanitised (allocated), or NULL if v is NULL. */
+static char *
+kj_print(const cJSON *v)
+{
+	char	*raw, *clean;
+
+	if (v == NULL)
+		return NULL;
+	raw = cJSON_PrintUnformatted(v);
+	if (raw == NULL)
+		return NULL;
+	clean = sanitize_utf8(raw, strlen(raw));
+	cJSON_free(raw);
+	return clean;
+}
+
+/*
+ * Conditions reduced to what a console shows (type, status, reason,
+ * message), as JSON text; "[]" if there are none.
+ */
+static char *
+kj_conditions(const cJSON *obj, const char *path)
+{
+	const cJSON	*list = kj_path(obj, path), *c;
+	cJSON		*out, *o;
+	char		*text;
+	static const char *const keep[] = { "type", "status", "reason",
+	    "message" };
+	size_t		 i;
+
+	out = cJSON_CreateArray();
+	cJSON_ArrayForEach(c, kj_array(list)) {
+		if (!cJSON_IsObject(c))
+			continue;
+		o = cJSON_CreateObject();
+		for (i = 0; i < sizeof keep / sizeof keep[0]; i++) {
+			const char	*v = kj_member(c, keep[i]);
+
+			if (v != NULL)
+				cJSON_AddStringToObject(o, keep[i], v);
+		}
+		cJSON_AddItemToArray(out, o);
+	}
+	text = kj_print(out);
+	cJSON_Delete(out);
+	return text != NULL ? text : xstrdup("[]");
+}
+
+/* The status ("True") of condition type in the list at path, or NULL. */
+static const char *
+kj_condition(const cJSON *obj, const char *path, const char *type)
+{
+	const cJSON	*list = kj_path(obj, path), *c;
+	const char	*t;
+
+	cJSON_ArrayForEach(c, kj_array(list)) {
+		t = kj_member(c, "type");
+		if (t != NULL && strcmp(t, type) == 0)
+			return kj_member(c, "status");
+	}
+	return NULL;
+}
+
+/* The controlling owner reference, else the first one, else NULL. */
+static const cJSON *
+kj_owner(const cJSON *item)
+{
+	const cJSON	*refs = kj_path(item, "metadata.ownerReferences"), *r;
+
+	cJSON_ArrayForEach(r, kj_array(refs)) {
+		if (kj_true(r, "controller"))
+			return r;
+	}
+	if (cJSON_IsArray(refs) && cJSON_IsObject(refs->child))
+		return refs->child;
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Rows and the table of kinds                                         */
+/* ------------------------------------------------------------------ */
+
+struct kube_val {
+	int	 type;		/* 0 NULL, 1 integer, 2 text */
+	int64_t	 i;
+	char	*s;
+};
+
+struct kube_rows;
+typedef void	(*kube_parse_fn)(struct kube_rows *, struct kube_val *,
+		    const cJSON *);
+
+struct kube_kind_def {
+	const char		*resource;	/* "pods" */
+	const char		*api;		/* "/api/v1", "/apis/apps/v1" */
+	int			 namespaced;
+	const char		*table;
+	int			 has_seen;	/* a seen_ms column */
+	const char *const	*columns;	/* without context, seen_ms */
+	kube_parse_fn		 parse;
+};
+
+struct kube_rows {
+	const struct kube_kind_def	*def;
+	size_t				 ncols;
+	struct kube_val			*vals;	/* n rows of ncols */
+	size_t				 n;
+	size_t				 cap;
+};
+
+/* The index of column name in rows' kind; aborts if it has none. */
+static size_t
+kr_col(const struct kube_rows *r, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < r->ncols; i++) {
+		if (strcmp(r->def->columns[i], name) == 0)
+			return i;
+	}
+	abort();	/* a column the table does not have: a bug */
+}
+
+/* Set a text column (taking s, which may be NULL). */
+static void
+kr_text(struct kube_rows *r, struct kube_val *row, const char *col, char *s)
+{
+	struct kube_val	*v = &row[kr_col(r, col)];
+
+	free(v->s);
+	v->s = s;
+	v->type = s != NULL ? 2 : 0;
+}
+
+/* Set an integer column. */
+static void
+kr_int(struct kube_rows *r, struct kube_val *row, const char *col, int64_t i)
+{
+	struct kube_val	*v = &row[kr_col(r, col)];
+
+	v->type = 1;
+	v->i = i;
+}
+
+/* Set an integer column from path, or NULL if it is absent. */
+static void
+kr_int_at(struct kube_rows *r, struct kube_val *row, const char *col,
+    const cJSON *obj, const char *path, int dflt_null, int64_t dflt)
+{
+	int64_t	i;
+
+	if (kj_int(obj, path, &i) == 0)
+		kr_int(r, row, col, i);
+	else if (!dflt_null)
+		kr_int(r, row, col, dflt);
+}
+
+/* Set a time column (ms) from path, NULL if absent. */
+static void
+kr_time_at(struct kube_rows *r, struct kube_val *row, const char *col,
+    const cJSON *obj, const char *path)
+{
+	int64_t	ms = kj_time(obj, path);
+
+	if (ms >= 0)
+		kr_int(r, row, col, ms);
+}
+
+/* The revision annotation as a number, or -1. */
+static int64_t
+kj_revision(const cJSON *item)
+{
+	const char	*v = kj_member(kj_path(item, "metadata.annotations"),
+			    "deployment.kubernetes.io/revision");
+	int64_t		 rev;
+
+	if (v == NULL || util_parse_int64(v, &rev) != 0 || rev < 0)
+		return -1;
+	return rev;
+}
+
+/* Common metadata: namespace, name, uid. */
+static void
+kr_meta(struct kube_rows *r, struct kube_val *row, const cJSON *item)
+{
+	kr_text(r, row, "namespace", kj_str(item, "metadata.namespace"));
+	kr_text(r, row, "name", kj_str(item, "metadata.name"));
+	kr_text(r, row, "uid", kj_str(item, "metadata.uid"));
+}
+
+/* A message, sanitised and cut to size. */
+static char *
+kj_message(const cJSON *obj, const char *path)
+{
+	char	*m = kj_str(obj, path);
+
+	if (m != NULL)
+		kj_cut(m, KUBE_MAX_MESSAGE);
+	return m;
+}
+
+/* apps/v1 Deployment. */
+static void
+kube_parse_deployment(struct kube_rows *r, struct kube_val *row,
+    const cJSON *item)
+{
+	int64_t	rev;
+
+	kr_meta(r, row, item);
+	kr_int_at(r, row, "generation", item, "metadata.generation", 1, 0);
+	kr_int_at(r, row, "observed_generation", item,
+	    "status.observedGeneration", 1, 0);
+	kr_int_at(r, row, "replicas", item, "spec.replicas", 0, 1);
+	kr_int_at(r, row, "ready_replicas", item, "status.readyReplicas", 0,
+	    0);
+	kr_int_at(r, row, "updated_replicas", item, "status.updatedReplicas",
+	    0, 0);
+	kr_int_at(r, row, "available_replicas", item,
+	    "status.availableReplicas", 0, 0);
+	if ((rev = kj_revision(item)) >= 0)
+		kr_int(r, row, "revision", rev);
+	kr_text(r, row, "labels", kj_print(kj_path(item, "metadata.labels")));
+	kr_text(r, row, "selector",
+	    kj_print(kj_path(item, "spec.selector.matchLabels")));
+	kr_text(r, row, "conditions", kj_conditions(item, "status.conditions"));
+	kr_time_at(r, row, "created_ms", item, "metadata.creationTimestamp");
+}
+
+/* apps/v1 ReplicaSet. */
+static void
+kube_parse_replicaset(struct kube_rows *r, struct kube_val *row,
+    const cJSON *item)
+{
+	const cJSON	*owner = kj_owner(item), *cs, *c;
+	cJSON		*images;
+	const char	*hash, *img;
+	int64_t		 rev;
+
+	kr_meta(r, row, item);
+	kr_text(r, row, "owner_uid", kj_str(owner, "uid"));
+	kr_text(r, row, "owner_name", kj_str(owner, "name"));
+	if ((rev = kj_revision(item)) >= 0)
+		kr_int(r, row, "revision", rev);
+	kr_int_at(r, row, "replicas", item, "spec.replicas", 0, 1);
+	kr_int_at(r, row, "ready_replicas", item, "status.readyReplicas", 0,
+	    0);
+	hash = kj_member(kj_path(item, "metadata.labels"), "pod-template-hash");
+	kr_text(r, row, "template_hash", hash != NULL ?
+	    sanitize_utf8(hash, strlen(hash)) : NULL);
+	kr_time_at(r, row, "created_ms", item, "metadata.creationTimestamp");
+	images = cJSON_CreateArray();
+	cs = kj_path(item, "spec.template.spec.containers");
+	cJSON_ArrayForEach(c, kj_array(cs)) {
+		if ((img = kj_member(c, "image")) != NULL)
+			cJSON_AddItemToArray(images, cJSON_CreateString(img));
+	}
+	kr_text(r, row, "images", kj_print(images));
+	cJSON_Delete(images);
+}
+
+/* Whether a waiting reason is only a normal step of starting. */
+static int
+kube_benign_waiting(const char *reason)
+{
+	return strcmp(reason, "ContainerCreating") == 0 ||
+	    strcmp(reason, "PodInitializing") == 0;
+}
+
+/*
+ * The most telling reason a pod is unwell, and its message: a container
+ * waiting for a bad reason (CrashLoopBackOff, ImagePullBackOff ...), then
+ * one terminated other than by completing, then the reason its last run
+ * ended (OOMKilled, Error), then the pod's own reason (Evicted).  Init
+ * containers come first, prefixed "Init:" as kubectl shows them.
+ */
+static void
+kube_pod_reason(const cJSON *item, char **reason, char **message)
+{
+	static const char *const lists[2] = {
+		"status.initContainerStatuses", "status.containerStatuses"
+	};
+	static const char *const states[3] = {
+		"state.waiting", "state.terminated", "lastState.terminated"
+	};
+	const cJSON	*cs, *c, *st;
+	const char	*why;
+	int		 pass, l;
+
+	*reason = *message = NULL;
+	for (pass = 0; pass < 3; pass++) {
+		for (l = 0; l < 2; l++) {
+			cs = kj_path(item, lists[l]);
+			cJSON_ArrayForEach(c, kj_array(cs)) {
+				st = kj_path(c, states[pass]);
+				why = kj_member(st, "reason");
+				if (why == NULL || *why == '\0')
+					continue;
+				if (pass == 0 && kube_benign_waiting(why))
+					continue;
+				if (pass > 0 && strcmp(why, "Completed") == 0)
+					continue;
+				if (l == 0) {
+					char	*p = xasprintf("Init:%s", why);
+
+					*reason = sanitize_utf8(p, strlen(p));
+					free(p);
+				} else
+					*reason = sanitize_utf8(why,
+					    strlen(why));
+				*message = kj_message(st, "message");
+				return;
+			}
+		}
+	}
+	if ((*reason = kj_str(item, "status.reason")) != NULL)
+		*message = kj_message(item, "status.message");
+}
+
+/* core/v1 Pod. */
+static void
+kube_parse_pod(struct kube_rows *r, struct kube_val *row, const cJSON *item)
+{
+	const cJSON	*owner = kj_owner(item), *cs, *c;
+	const char	*ready;
+	int64_t		 restarts = 0, n;
+	char		*reason, *message;
+
+	kr_meta(r, row, item);
+	kr_text(r, row, "owner_kind", kj_str(owner, "kind"));
+	kr_text(r, row, "owner_name", kj_str(owner, "name"));
+	kr_text(r, row, "node", kj_str(item, "spec.nodeName"));
+	kr_text(r, row, "phase", kj_str(item, "status.phase"));
+	ready = kj_condition(item, "status.conditions", "Ready");
+	kr_int(r, row, "ready", ready != NULL && strcmp(ready, "True") == 0);
+	cs = kj_path(item, "status.containerStatuses");
+	cJSON_ArrayForEach(c, kj_array(cs)) {
+		if (kj_int(c, "restartCount", &n) == 0 && n > 0)
+			restarts += n;
+	}
+	kr_int(r, row, "restarts", restarts);
+	kube_pod_reason(item, &reason, &message);
+	kr_text(r, row, "reason", reason);
+	kr_text(r, row, "message", message);
+	kr_text(r, row, "labels", kj_print(kj_path(item, "metadata.labels")));
+	kr_time_at(r, row, "started_ms", item, "status.startTime");
+}
+
+/* core/v1 Event. */
+static void
+kube_parse_event(struct kube_rows *r, struct kube_val *row,
+    const cJSON *item)
+{
+	static const char *const times[] = { "lastTimestamp", "eventTime",
+	    "series.lastObservedTime", "firstTimestamp",
+	    "metadata.creationTimestamp" };
+	char		*uid, *ns, *name;
+	int64_t		 count, ms = -1;
+	size_t		 i;
+
+	ns = kj_str(item, "metadata.namespace");
+	kr_text(r, row, "namespace", ns != NULL ? ns : xstrdup(""));
+	if ((uid = kj_str(item, "metadata.uid")) == NULL) {
+		name = kj_str(item, "metadata.name");
+		uid = xasprintf("%s/%s", ns != NULL ? ns : "",
+		    name != NULL ? name : "");
+		free(name);
+	}
+	kr_text(r, row, "uid", uid);
+	kr_text(r, row, "involved_kind", kj_str(item, "involvedObject.kind"));
+	kr_text(r, row, "involved_name", kj_str(item, "involvedObject.name"));
+	kr_text(r, row, "type", kj_str(item, "type"));
+	kr_text(r, row, "reason", kj_str(item, "reason"));
+	kr_text(r, row, "message", kj_message(item, "message"));
+	if (kj_int(item, "count", &count) != 0 &&
+	    kj_int(item, "series.count", &count) != 0)
+		count = 1;
+	kr_int(r, row, "count", count);
+	for (i = 0; i < sizeof times / sizeof times[0] && ms < 0; i++)
+		ms = kj_time(item, times[i]);
+	if (ms >= 0)
+		kr_int(r, row, "last_ms", ms);
+}
+
+/* core/v1 Node. */
+static void
+kube_parse_node(struct kube_rows *r, struct kube_val *row, const cJSON *item)
+{
+	const char	*ready = kj_condition(item, "status.conditions", "Ready");
+
+	kr_text(r, row, "name", kj_str(item, "metadata.name"));
+	kr_int(r, row, "ready", ready != NULL && strcmp(ready, "True") == 0);
+	kr_text(r, row, "conditions", kj_conditions(item, "status.conditions"));
+	kr_int(r, row, "unschedulable", kj_true(item, "spec.unschedulable"));
+	kr_text(r, row, "labels", kj_print(kj_path(item, "metadata.labels")));
+}
+
+/* core/v1 Namespace. */
+static void
+kube_parse_namespace(struct kube_rows *r, struct kube_val *row,
+    const cJSON *item)
+{
+	kr_text(r, row, "name", kj_str(item, "metadata.name"));
+	kr_text(r, row, "phase", kj_str(item, "status.phase"));
+}
+
+static const char *const kube_cols_deployments[] = {
+	"namespace", "name", "uid", "generation", "observed_generation",
+	"replicas", "ready_replicas", "updated_replicas", "available_replicas",
+	"revision", "labels", "selector", "conditions", "created_ms", NULL
+};
+static const char *const kube_cols_replicasets[] = {
+	"namespace", "name", "uid", "owner_uid", "owner_name", "revision",
+	"replicas", "ready_replicas", "template_hash", "created_ms", "images",
+	NULL
+};
+static const char *const kube_cols_pods[] = {
+	"namespace", "name", "uid", "owner_kind", "owner_name", "node",
+	"phase", "ready", "restarts", "reason", "message", "labels",
+	"started_ms", NULL
+};
+static const char *const kube_cols_events[] = {
+	"namespace", "uid", "involved_kind", "involved_name", "type",
+	"reason", "message", "count", "last_ms", NULL
+};
+static const char *const kube_cols_nodes[] = {
+	"name", "ready", "conditions", "unschedulable", "labels", NULL
+};
+static const char *const kube_cols_namespaces[] = {
+	"name", "phase", NULL
+};
+
+static const struct kube_kind_def kube_kinds[KUBE_NKINDS] = {
+	{ "deployments", "/apis/apps/v1", 1, "kube_deployments", 1,
+	    kube_cols_deployments, kube_parse_deployment },
+	{ "replicasets", "/apis/apps/v1", 1, "kube_replicasets", 1,
+	    kube_cols_replicasets, kube_parse_replicaset },
+	{ "pods", "/api/v1", 1, "kube_pods", 1,
+	    kube_cols_pods, kube_parse_pod },
+	{ "events", "/api/v1", 1, "kube_events", 0,
+	    kube_cols_events, kube_parse_event },
+	{ "nodes", "/api/v1", 0, "kube_nodes", 1,
+	    kube_cols_nodes, kube_parse_node },
+	{ "namespaces", "/api/v1", 0, "kube_namespaces", 1,
+	    kube_cols_namespaces, kube_parse_namespace }
+};
+
+/* The API resource name of kind. */
+const char *
+kube_kind_resource(enum kube_kind kind)
+{
+	return kube_kinds[kind].resource;
+}
+
+/* Empty rows of kind. */
+struct kube_rows *
+kube_rows_new(enum kube_kind kind)
+{
+	struct kube_rows	*r;
+
+	r = xcalloc(1, sizeof *r);
+	r->def = &kube_kinds[kind];
+	while (r->def->columns[r->ncols] != NULL)
+		r->ncols++;
+	return r;
+}
+
+/* Forget every row. */
+void
+kube_rows_clear(struct kube_rows *r)
+{
+	size_t	i;
+
+	for (i = 0; i < r->n * r->ncols; i++)
+		free(r->vals[i].s);
+	free(r->vals);
+	r->vals = NULL;
+	r->n = r->cap = 0;
+}
+
+/* Free rows. */
+void
+kube_rows_free(struct kube_rows *r)
+{
+	if (r == NULL)
+		return;
+	kube_rows_clear(r);
+	free(r);
+}
+
+/* How many rows. */
+size_t
+kube_rows_count(const struct kube_rows *r)
+{
+	return r->n;
+}
+
+/* Append the items of one page of a list. */
+int
+kube_rows_parse(struct kube_rows *r, const char *body, size_t len,
+    char **next, char **cause)
+{
+	cJSON		*root;
+	const cJSON	*items, *item;
+	const char	*kind, *token;
+	struct kube_val	*row;
+	size_t		 n, key;
+
+	*next = NULL;
+	root = cJSON_ParseWithLength(body, len);
+	if (!cJSON_IsObject(root)) {
+		cJSON_Delete(root);
+		*cause = xasprintf("the answer to the list of %s is not JSON; "
+		    "is the server a Kubernetes API server?", r->def->resource);
+		return -1;
+	}
+	kind = kj_member(root, "kind");
+	items = cJSON_GetObjectItemCaseSensitive(root, "items");
+	if ((kind != NULL && strcmp(kind, "Status") == 0) ||
+	    (!cJSON_IsArray(items) && !cJSON_IsNull(items))) {
+		cJSON_Delete(root);
+		*cause = xasprintf("the answer to the list of %s is not a "
+		    "list; is the server a Kubernetes API server?",
+		    r->def->resource);
+		return -1;
+	}
+	n = (size_t)cJSON_GetArraySize(items);
+	if (r->n + n > r->cap) {
+		r->cap = r->n + n;
+		r->vals = xreallocarray(r->vals, r->cap * r->ncols,
+		    sizeof *r->vals);
+	}
+	key = r->def->namespaced ? 1 : 0;	/* name, or uid for events */
+	cJSON_ArrayForEach(item, items) {
+		if (!cJSON_IsObject(item))
+			continue;
+		row = &r->vals[r->n * r->ncols];
+		memset(row, 0, r->ncols * sizeof *row);
+		r->def->parse(r, row, item);
+		if (row[key].type != 2 || (r->def->namespaced &&
+		    row[0].type != 2)) {
+			for (n = 0; n < r->ncols; n++)
+				free(row[n].s);
+			continue;	/* no name: cannot be keyed */
+		}
+		r->n++;
+	}
+	token = kj_member(kj_path(root, "metadata"), "continue");
+	if (token != NULL && *token != '\0')
+		*next = xstrndup(token, KUBE_MAX_TOKEN);
+	cJSON_Delete(root);
+	return 0;
+}
+
+/* Find a column by name for the accessors; -1 if there is none. */
+static int
+kr_find(const struct kube_rows *r, const char *column)
+{
+	size_t	i;
+
+	for (i = 0; i < r->ncols; i++) {
+		if (strcmp(r->def->columns[i], column) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+/* A text column of row i. */
+const char *
+kube_rows_text(const struct kube_rows *r, size_t i, const char *column)
+{
+	int	c = kr_find(r, column);
+
+	if (c < 0 || i >= r->n || r->vals[i * r->ncols + (size_t)c].type != 2)
+		return NULL;
+	return r->vals[i * r->ncols + (size_t)c].s;
+}
+
+/* An integer column of row i. */
+int
+kube_rows_int(const struct kube_rows *r, size_t i, const char *column,
+    int64_t *out)
+{
+	int	c = kr_find(r, column);
+
+	if (c < 0 || i >= r->n || r->vals[i * r->ncols + (size_t)c].type != 1)
+		return -1;
+	*out = r->vals[i * r->ncols + (size_t)c].i;
+	return 0;
+}
+
+/* Delete the context's rows of kind. */
+int
+kube_rows_delete(enum kube_kind kind, sqlite3 *db, const char *context,
+    char **cause)
+{
+	sqlite3_stmt	*st = NULL;
+	char		*sql;
+	int		 rc = 0;
+
+	sql = xasprintf("DELETE FROM %s WHERE context = ?1",
+	    kube_kinds[kind].table);
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		rc = -1;
+	else {
+		sqlite3_bind_text(st, 1, context, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = -1;
+	}
+	if (rc != 0)
+		*cause = xasprintf("%s: %s", kube_kinds[kind].table,
+		    sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	free(sql);
+	return rc;
+}
+
+/* Insert every row for context. */
+int
+kube_rows_store(const struct kube_rows *r, sqlite3 *db, const char *context,
+    int64_t now_ms, char **cause)
+{
+	sqlite3_stmt	*st = NULL;
+	struct buf	 sql;
+	const struct kube_val *v;
+	size_t		 i, c;
+	int		 rc = -1;
+
+	buf_init(&sql, 0);
+	buf_printf(&sql, "INSERT OR REPLACE INTO %s (context", r->def->table);
+	for (c = 0; c < r->ncols; c++)
+		buf_printf(&sql, ", %s", r->def->columns[c]);
+	buf_printf(&sql, "%s) VALUES (?", r->def->has_seen ? ", seen_ms" : "");
+	for (c = 0; c < r->ncols + (r->def->has_seen ? 1 : 0); c++)
+		buf_puts(&sql, ", ?");
+	buf_puts(&sql, ")");
+	if (sqlite3_prepare_v2(db, buf_str(&sql), -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	for (i = 0; i < r->n; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, context, -1, SQLITE_STATIC);
+		for (c = 0; c < r->ncols; c++) {
+			v = &r->vals[i * r->ncols + c];
+			if (v->type == 1)
+				sqlite3_bind_int64(st, (int)c + 2, v->i);
+			else if (v->type == 2)
+				sqlite3_bind_text(st, (int)c + 2, v->s, -1,
+				    SQLITE_STATIC);
+			else
+				sqlite3_bind_null(st, (int)c + 2);
+		}
+		if (r->def->has_seen)
+			sqlite3_bind_int64(st, (int)r->ncols + 2, now_ms);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			goto out;
+	}
+	rc = 0;
+out:
+	if (rc != 0)
+		*cause = xasprintf("%s: %s", r->def->table, sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	buf_done(&sql);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Status answers as sentences                                         */
+/* ------------------------------------------------------------------ */
+
+/* The message of a Kubernetes Status body (allocated, clean), or NULL. */
+static char *
+kube_status_message(const char *body, size_t len)
+{
+	cJSON		*root;
+	const char	*kind, *msg;
+	char		*clean = NULL, *out;
+
+	if (body == NULL || len == 0)
+		return NULL;
+	root = cJSON_ParseWithLength(body, len);
+	kind = kj_member(root, "kind");
+	msg = kj_member(root, "message");
+	if (kind != NULL && strcmp(kind, "Status") == 0 && msg != NULL &&
+	    *msg != '\0') {
+		clean = sanitize_utf8(msg, strlen(msg));
+		kj_cut(clean, 400);
+	}
+	cJSON_Delete(root);
+	if (clean == NULL)
+		return NULL;
+	out = sanitize_terminal(clean, 0);
+	free(clean);
+	return out;
+}
+
+/* Whether resource is namespaced (unknown ones are taken to be). */
+static int
+kube_resource_namespaced(const char *resource)
+{
+	int	k;
+
+	for (k = 0; k < KUBE_NKINDS; k++) {
+		if (strcmp(kube_kinds[k].resource, resource) == 0)
+			return kube_kinds[k].namespaced;
+	}
+	return 1;
+}
+
+/* A sentence for an answer that is not 2xx. */
+char *
+kube_status_sentence(long status, const char *body, size_t len,
+    const char *verb, const char *resource, const char *ns, const char *name)
+{
+	char	*msg = kube_status_message(body, len), *out, *where, *excerpt;
+	char	*raw;
+
+	if (ns != NULL)
+		where = xasprintf(" in namespace %s", ns);
+	else if (name != NULL || !kube_resource_namespaced(resource))
+		where = xstrdup("");
+	else
+		where = xstrdup(" across all namespaces");
+	switch (status) {
+	case 401:
+		out = xasprintf("unauthorized (401): the API server did not "
+		    "accept the credentials; check the user's token, client "
+		    "certificate or credential plugin in the kubeconfig");
+		break;
+	case 403:
+		if (msg != NULL)
+			out = xasprintf("forbidden: %s (RBAC): ask for \"%s\" "
+			    "on \"%s\"%s", msg, verb, resource, where);
+		else
+			out = xasprintf("forbidden: cannot %s %s%s (RBAC): ask "
+			    "for \"%s\" on \"%s\"", verb, resource, where,
+			    verb, resource);
+		break;
+	case 404:
+		if (name != NULL)
+			out = xasprintf("%s: check the name and the namespace",
+			    msg != NULL ? msg : "not found (404)");
+		else
+			out = xasprintf("the API server has no %s here (404%s%s)"
+			    ": is this a Kubernetes API server that serves "
+			    "them?", resource, msg != NULL ? ": " : "",
+			    msg != NULL ? msg : "");
+		break;
+	case 409:
+		out = xasprintf("conflict (409): %s; refresh and try again",
+		    msg != NULL ? msg : "the object changed");
+		break;
+	case 410:
+		out = xasprintf("the list of %s expired while paging (410 "
+		    "Gone); it is started again next round", resource);
+		break;
+	case 422:
+		out = xasprintf("the API server refused the change as "
+		    "invalid (422): %s", msg != NULL ? msg : "no reason given");
+		break;
+	case 429:
+		out = xstrdup("the API server is overloaded (429 Too Many "
+		    "Requests); will retry");
+		break;
+	default:
+		if (msg == NULL && body != NULL && len > 0) {
+			raw = xstrndup(body, len > 120 ? 120 : len);
+			excerpt = sanitize_terminal(raw, 0);
+			free(raw);
+		} else
+			excerpt = NULL;
+		out = xasprintf("HTTP %ld from the API server when asked to "
+		    "%s %s%s: %s", status, verb, resource, where,
+		    msg != NULL ? msg : excerpt != NULL ? excerpt :
+		    "no details");
+		free(excerpt);
+		break;
+	}
+	free(where);
+	free(msg);
+	return out;
+}
+
+/* ------------------------------------------------------------------ */
+/* The client                                                          */
+/* ------------------------------------------------------------------ */
+
+struct kube_call;
+
+struct kube_client {
+	struct loop		*loop;
+	struct http		*http;
+	struct kubeconfig	*kc;
+	char			*server;	/* without a trailing '/' */
+	char			*host_port;
+	char			*cluster;
+	size_t			 max_body;
+	int			 next_id;
+	struct kube_call	*calls;
+};
+
+struct kube_call {
+	struct kube_client	*c;
+	int			 id;
+	char			*method;
+	char			*path;
+	char			*body;
+	char			*content_type;
+	kube_call_cb		 cb;
+	void			*arg;
+	int			 cred_id;
+	int			 http_id;
+	struct kube_call	*next;
+};
+
+/* Unlink and free a call. */
+static void
+kube_call_free(struct kube_call *k)
+{
+	struct kube_call	**pp;
+
+	for (pp = &k->c->calls; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == k) {
+			*pp = k->next;
+			break;
+		}
+	}
+	free(k->method);
+	free(k->path);
+	free(k->body);
+	free(k->content_type);
+	free(k);
+}
+
+/* Finish a call: run its callback, then free it. */
+static void
+kube_call_finish(struct kube_call *k, const struct kube_reply *r)
+{
+	kube_call_cb	 cb = k->cb;
+	void		*arg = k->arg;
+
+	kube_call_free(k);
+	cb(r, arg);
+}
+
+/* Finish a call with an error sentence. */
+static void
+kube_call_fail(struct kube_call *k, const char *error)
+{
+	struct kube_reply	r;
+
+	memset(&r, 0, sizeof r);
+	r.body = "";
+	r.error = error;
+	kube_call_finish(k, &r);
+}
+
+/*
+ * A TLS failure in the kubeconfig's words: an untrusted certificate points
+ * at certificate-authority of the cluster in use.
+ */
+static char *
+kube_tls_error(const struct kube_client *c, const char *error)
+{
+	static const char	 hint[] = ": set certificate-authority or ca_file";
+	const char		*cluster = c->cluster != NULL ? c->cluster :
+				    "(in-cluster)";
+	const char		*at = strstr(error, hint);
+
+	if (at != NULL && at[sizeof hint - 1] == '\0')
+		return xasprintf("%.*s: check certificate-authority (or "
+		    "certificate-authority-data) of cluster %s in the "
+		    "kubeconfig", (int)(at - error), error, cluster);
+	return xasprintf("%s (cluster %s in the kubeconfig)", error, cluster);
+}
+
+/* The answer is in. */
+static void
+kube_call_http_done(const struct http_response *res, void *arg)
+{
+	struct kube_call	*k = arg;
+	struct kube_client	*c = k->c;
+	struct kube_reply	 r;
+	char			*msg;
+
+	k->http_id = 0;
+	if (res->kind == HTTP_ERR_CANCELLED) {
+		memset(&r, 0, sizeof r);
+		r.body = "";
+		r.error = "cancelled";
+		r.cancelled = 1;
+		kube_call_finish(k, &r);
+		return;
+	}
+	if (!res->ok) {
+		if (res->kind == HTTP_ERR_TLS)
+			msg = kube_tls_error(c, res->error);
+		else
+			msg = source_transport_error("the API server",
+			    c->host_port, res->error, (int)res->kind);
+		kube_call_fail(k, msg);
+		free(msg);
+		return;
+	}
+	if (res->status == 401)
+		kubeconfig_credential_invalidate(c->kc);
+	memset(&r, 0, sizeof r);
+	r.status = res->status;
+	r.body = res->body;
+	r.body_len = res->body_len;
+	kube_call_finish(k, &r);
+}
+
+/* The credential is ready (or not): send the request. */
+static void
+kube_call_cred_done(const struct kubeconfig_credential *cred,
+    const char *error, void *arg)
+{
+	struct kube_call	*k = arg;
+	struct kube_client	*c = k->c;
+	struct http_request	 hr;
+	const char		*headers[] = { "Accept: application/json", NULL };
+	char			*url, *cause = NULL, *msg;
+
+	k->cred_id = 0;
+	if (cred == NULL) {
+		msg = xasprintf("no credential for the API server at %s: %s",
+		    c->host_port, error != NULL ? error : "unknown error");
+		kube_call_fail(k, msg);
+		free(msg);
+		return;
+	}
+	url = xasprintf("%s%s", c->server, k->path);
+	memset(&hr, 0, sizeof hr);
+	hr.method = k->method;
+	hr.url = url;
+	hr.body = k->body;
+	hr.content_type = k->content_type;
+	hr.headers = headers;
+	hr.bearer_token = cred->bearer_token;
+	hr.username = cred->username;
+	hr.password = cred->password;
+	hr.ca_data = cred->ca_data;
+	hr.ca_data_len = cred->ca_data_len;
+	hr.cert_data = cred->cert_data;
+	hr.cert_data_len = cred->cert_data_len;
+	hr.key_data = cred->key_data;
+	hr.key_data_len = cred->key_data_len;
+	hr.tls_server_name = cred->tls_server_name;
+	hr.insecure_skip_verify = cred->insecure_skip_verify;
+	hr.proxy = cred->proxy_url;
+	hr.max_body = c->max_body;
+	k->http_id = http_submit(c->http, &hr, kube_call_http_done, k, &cause);
+	free(url);
+	if (k->http_id < 0) {
+		k->http_id = 0;
+		msg = xasprintf("cannot ask the API server at %s: %s",
+		    c->host_port, cause);
+		free(cause);
+		kube_call_fail(k, msg);
+		free(msg);
+	}
+}
+
+/* Start a request. */
+int
+kube_client_call(struct kube_client *c, const char *method, const char *path,
+    const char *body, const char *content_type, kube_call_cb cb, void *arg)
+{
+	struct kube_call	*k;
+
+	k = xcalloc(1, sizeof *k);
+	k->c = c;
+	k->id = ++c->next_id;
+	if (c->next_id == 0x7fffffff)
+		c->next_id = 0;
+	k->method = xstrdup(method);
+	k->path = xstrdup(path);
+	k->body = body != NULL ? xstrdup(body) : NULL;
+	k->content_type = content_type != NULL ? xstrdup(content_type) : NULL;
+	k->cb = cb;
+	k->arg = arg;
+	k->next = c->calls;
+	c->calls = k;
+	k->cred_id = kubeconfig_credential_get(c->kc, c->loop,
+	    kube_call_cred_done, k);
+	return k->id;
+}
+
+/* Abort a call without its callback. */
+int
+kube_client_cancel(struct kube_client *c, int id)
+{
+	struct kube_call	*k;
+
+	for (k = c->calls; k != NULL; k = k->next) {
+		if (k->id == id)
+			break;
+	}
+	if (k == NULL)
+		return -1;
+	if (k->cred_id > 0)
+		kubeconfig_credential_cancel(c->kc, k->cred_id);
+	if (k->http_id > 0)
+		http_cancel(c->http, k->http_id);
+	kube_call_free(k);
+	return 0;
+}
+
+/* Load the kubeconfig and make a client. */
+struct kube_client *
+kube_client_new(struct loop *loop, struct http *http, const char *kubeconfig,
+    const char *context, char **cause)
+{
+	struct kubeconfig_options	 o;
+	struct kubeconfig		*kc;
+	const struct kubeconfig_info	*info;
+	struct kube_client		*c;
+	size_t				 n;
+
+	memset(&o, 0, sizeof o);
+	o.path = kubeconfig;
+	o.context = context;
+	if (kubeconfig_load(&o, &kc, cause) != 0)
+		return NULL;
+	info = kubeconfig_info(kc);
+	if (info->server == NULL || *info->server == '\0') {
+		*cause = xasprintf("the kubeconfig's cluster has no server: "
+		    "set clusters[].cluster.server in %s", info->sources);
+		kubeconfig_free(kc);
+		return NULL;
+	}
+	c = xcalloc(1, sizeof *c);
+	c->loop = loop;
+	c->http = http;
+	c->kc = kc;
+	c->server = xstrdup(info->server);
+	n = strlen(c->server);
+	while (n > 0 && c->server[n - 1] == '/')
+		c->server[--n] = '\0';
+	c->host_port = http_host_port(c->server);
+	if (c->host_port == NULL)
+		c->host_port = xstrdup(c->server);
+	c->cluster = info->cluster != NULL ? xstrdup(info->cluster) : NULL;
+	return c;
+}
+
+/* Free the client; calls under way get a "cancelled" reply. */
+void
+kube_client_free(struct kube_client *c)
+{
+	struct kube_call	*k;
+	struct kube_reply	 r;
+
+	if (c == NULL)
+		return;
+	while ((k = c->calls) != NULL) {
+		if (k->cred_id > 0)
+			kubeconfig_credential_cancel(c->kc, k->cred_id);
+		if (k->http_id > 0)
+			http_cancel(c->http, k->http_id);
+		memset(&r, 0, sizeof r);
+		r.body = "";
+		r.error = "cancelled";
+		r.cancelled = 1;
+		kube_call_finish(k, &r);
+	}
+	kubeconfig_free(c->kc);
+	free(c->server);
+	free(c->host_port);
+	free(c->cluster);
+	free(c);
+}
+
+/* The API server's URL. */
+const char *
+kube_client_server(const struct kube_client *c)
+{
+	return c->server;
+}
+
+/* ------------------------------------------------------------------ */
+/* The source                                                          */
+/* ------------------------------------------------------------------ */
+
+struct kube_state;
+
+/* One list of one kind (in one namespace, or across all). */
+struct kube_list {
+	struct kube_state	*st;
+	enum kube_kind		 kind;
+	char			*ns;		/* NULL: all or cluster-scoped */
+	struct kube_rows	*rows;
+	int			 call;		/* in flight, or 0 */
+	char			*token;		/* continue token */
+	int			 pages;
+	int			 restarted;	/* after a 410 */
+	int			 done;
+	char			*error;
+	char			*warning;
+};
+
+struct kube_state {
+	struct source		*src;
+	struct kube_client	*client;
+	struct kube_list	*lists;
+	size_t			 nlists;
+	size_t			 pending;
+	int			 scoped;	/* namespaces configured */
+};
+
+/* Forget one list's round. */
+static void
+kube_list_reset(struct kube_list *l)
+{
+	kube_rows_clear(l->rows);
+	free(l->token);
+	free(l->error);
+	free(l->warning);
+	l->token = l->error = l->warning = NULL;
+	l->pages = l->restarted = l->done = 0;
+}
+
+/* Every list is done: finish the round. */
+static void
+kube_finish(struct kube_state *st)
+{
+	struct buf	 warn;
+	const char	*error = NULL;
+	int64_t		 items = 0;
+	size_t		 i;
+	char		*msg;
+
+	buf_init(&warn, 0);
+	for (i = 0; i < st->nlists; i++) {
+		if (st->lists[i].error != NULL && error == NULL)
+			error = st->lists[i].error;
+		if (st->lists[i].warning != NULL)
+			buf_printf(&warn, "%s%s", warn.len > 0 ? "; " : "",
+			    st->lists[i].warning);
+		items += (int64_t)kube_rows_count(st->lists[i].rows);
+	}
+	if (error != NULL) {
+		msg = xasprintf("Kubernetes API at %s: %s",
+		    st->client->host_port, error);
+		source_done(st->src, 0, msg, NULL, 0);
+		free(msg);
+	} else
+		source_done(st->src, 1, NULL, warn.len > 0 ? buf_str(&warn) :
+		    NULL, items);
+	buf_done(&warn);
+}
+
+static void	kube_list_next(struct kube_list *);
+
+/* A list is over (error set or not). */
+static void
+kube_list_over(struct kube_list *l)
+{
+	l->done = 1;
+	l->call = 0;
+	if (--l->st->pending == 0)
+		kube_finish(l->st);
+}
+
+/* A page is in. */
+static void
+kube_list_page(const struct kube_reply *r, void *arg)
+{
+	struct kube_list	*l = arg;
+	char			*next = NULL, *cause = NULL, *s;
+	const char		*res = kube_kind_resource(l->kind);
+
+	l->call = 0;
+	if (r->cancelled)
+		return;
+	if (r->error != NULL) {
+		l->error = xstrdup(r->error);
+		kube_list_over(l);
+		return;
+	}
+	if (r->status == 410 && l->token != NULL && !l->restarted) {
+		/* The continue token expired: start the list again. */
+		l->restarted = 1;
+		kube_rows_clear(l->rows);
+		free(l->token);
+		l->token = NULL;
+		l->pages = 0;
+		kube_list_next(l);
+		return;
+	}
+	if (r->status < 200 || r->status > 299) {
+		s = kube_status_sentence(r->status, r->body, r->body_len,
+		    "list", res, l->ns, NULL);
+		if (r->status == 403 && l->st->scoped &&
+		    !kube_kinds[l->kind].namespaced) {
+			l->warning = xasprintf("%s; %s are not shown", s, res);
+			free(s);
+		} else
+			l->error = s;
+		kube_list_over(l);
+		return;
+	}
+	if (kube_rows_parse(l->rows, r->body, r->body_len, &next,
+	    &cause) != 0) {
+		l->error = cause;
+		kube_list_over(l);
+		return;
+	}
+	if (next == NULL) {
+		kube_list_over(l);
+		return;
+	}
+	if (++l->pages >= KUBE_MAX_PAGES ||
+	    (l->token != NULL && strcmp(l->token, next) == 0)) {
+		l->error = xasprintf("the list of %s does not end (the server "
+		    "keeps sending a continue token); is it a Kubernetes API "
+		    "server?", res);
+		free(next);
+		kube_list_over(l);
+		return;
+	}
+	free(l->token);
+	l->token = next;
+	kube_list_next(l);
+}
+
+/* Ask for the list's next page (or its first). */
+static void
+kube_list_next(struct kube_list *l)
+{
+	const struct kube_kind_def	*d = &kube_kinds[l->kind];
+	struct buf			 path;
+	char				*tok;
+
+	buf_init(&path, 0);
+	buf_puts(&path, d->api);
+	if (l->ns != NULL)
+		buf_printf(&path, "/namespaces/%s", l->ns);
+	buf_printf(&path, "/%s?limit=%d", d->resource, kube_page_limit);
+	if (l->token != NULL) {
+		tok = endpoint_escape(l->token);
+		buf_printf(&path, "&continue=%s", tok);
+		free(tok);
+	}
+	l->call = kube_client_call(l->st->client, "GET", buf_str(&path), NULL,
+	    NULL, kube_list_page, l);
+	buf_done(&path);
+}
+
+/* Forget the round. */
+static void
+kube_reset(struct source *s)
+{
+	struct kube_state	*st = s->state;
+	size_t			 i;
+
+	for (i = 0; i < st->nlists; i++)
+		kube_list_reset(&st->lists[i]);
+	st->pending = 0;
+}
+
+/* Abort what is in flight. */
+static void
+kube_cancel(struct source *s)
+{
+	struct kube_state	*st = s->state;
+	size_t			 i;
+
+	for (i = 0; i < st->nlists; i++) {
+		if (st->lists[i].call > 0)
+			kube_client_cancel(st->client, st->lists[i].call);
+		st->lists[i].call = 0;
+	}
+	st->pending = 0;
+}
+
+/* Start a round: the first page of every list. */
+static void
+kube_refresh(struct source *s)
+{
+	struct kube_state	*st = s->state;
+	size_t			 i;
+
+	kube_cancel(s);
+	kube_reset(s);
+	st->pending = st->nlists;
+	for (i = 0; i < st->nlists; i++)
+		kube_list_next(&st->lists[i]);
+}
+
+/* Replace the context's rows with the round's. */
+static int
+kube_store(struct source *s, struct cache *cache, int64_t now_ms,
+    char **cause)
+{
+	struct kube_state	*st = s->state;
+	sqlite3			*db = cache_db(cache);
+	size_t			 i;
+	int			 k;
+
+	for (k = 0; k < KUBE_NKINDS; k++) {
+		if (kube_rows_delete((enum kube_kind)k, db, s->context,
+		    cause) != 0)
+			return -1;
+	}
+	for (i = 0; i < st->nlists; i++) {
+		if (kube_rows_store(st->lists[i].rows, db, s->context, now_ms,
+		    cause) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Free the source's state. */
+static void
+kube_free(struct source *s)
+{
+	struct kube_state	*st = s->state;
+	size_t			 i;
+
+	if (st == NULL)
+		return;
+	kube_cancel(s);
+	kube_reset(s);
+	for (i = 0; i < st->nlists; i++) {
+		kube_rows_free(st->lists[i].rows);
+		free(st->lists[i].ns);
+	}
+	free(st->lists);
+	kube_client_free(st->client);
+	free(st);
+	s->state = NULL;
+}
+
+static const struct backend_ops kube_ops = {
+	"kubernetes",
+	kube_refresh,
+	kube_store,
+	kube_reset,
+	kube_cancel,
+	kube_free
+};
+
+/* Add a list of kind in ns (NULL: all namespaces or cluster-scoped). */
+static void
+kube_add_list(struct kube_state *st, enum kube_kind kind, const char *ns)
+{
+	struct kube_list	*l;
+
+	st->lists = xreallocarray(st->lists, st->nlists + 1,
+	    sizeof *st->lists);
+	l = &st->lists[st->nlists++];
+	memset(l, 0, sizeof *l);
+	l->kind = kind;
+	l->ns = ns != NULL ? xstrdup(ns) : NULL;
+	l->rows = kube_rows_new(kind);
+}
+
+/*
+ * Whether s is a DNS-1123 name of at most max bytes: lowercase letters,
+ * digits, '-' and '.', starting and ending with a letter or digit, no
+ * empty label (so never "." or "..", which a URL would resolve).
+ */
+static int
+kube_valid_name(const char *s, size_t max)
+{
+	size_t	n = strlen(s), i;
+
+	if (n == 0 || n > max)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9'))
+			continue;
+		if (s[i] != '-' && s[i] != '.')
+			return 0;
+		if (i == 0 || i == n - 1 || (s[i] == '.' && s[i - 1] == '.'))
+			return 0;
+	}
+	return 1;
+}
+
+/* Make s the Kubernetes source. */
+int
+kube_source_init(struct source *s, const struct conf_kube *conf,
+    char **cause)
+{
+	struct kube_state	*st;
+	struct kube_client	*c;
+	size_t			 i;
+	int			 k;
+
+	for (i = 0; i < conf->nnamespaces; i++) {
+		if (!kube_valid_name(conf->namespaces[i], 63)) {
+			*cause = xasprintf("kubernetes.namespaces: \"%s\" is "
+			    "not a namespace name (lowercase letters, digits "
+			    "and '-')", conf->namespaces[i]);
+			return -1;
+		}
+	}
+	c = kube_client_new(s->loop, s->http, conf->kubeconfig, conf->context,
+	    cause);
+	if (c == NULL)
+		return -1;
+	if (s->conf != NULL && s->conf->http_max_body > 0)
+		c->max_body = (size_t)s->conf->http_max_body;
+	st = xcalloc(1, sizeof *st);
+	st->src = s;
+	st->client = c;
+	st->scoped = conf->nnamespaces > 0;
+	for (k = 0; k < KUBE_NKINDS; k++) {
+		if (!kube_kinds[k].namespaced || conf->nnamespaces == 0) {
+			kube_add_list(st, (enum kube_kind)k, NULL);
+			continue;
+		}
+		for (i = 0; i < conf->nnamespaces; i++)
+			kube_add_list(st, (enum kube_kind)k,
+			    conf->namespaces[i]);
+	}
+	for (i = 0; i < st->nlists; i++)
+		st->lists[i].st = st;
+	s->ops = &kube_ops;
+	s->state = st;
+	s->items_what = "objects";
+	return 0;
+}
+
+/* The source's client. */
+struct kube_client *
+kube_source_client(struct source *s)
+{
+	struct kube_state	*st = s->state;
+
+	return st != NULL ? st->client : NULL;
+}
+
+/* Whether name is a valid object name for a path (DNS-1123 subdomain). */
+int
+kube_name_valid(const char *name)
+{
+	return kube_valid_name(name, 253);
+}

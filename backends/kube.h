@@ -1,0 +1,196 @@
+/*
+ * kube.h: the Kubernetes source and sitrep's writes to a cluster, spoken
+ * straight to the API server over sitrep's own HTTP layer (no client
+ * library).
+ *
+ * Reads: each round lists deployments, replicasets, pods, events, nodes and
+ * namespaces (per configured namespace, or across all of them), page by
+ * page (?limit=500 and metadata.continue), and replaces the context's rows
+ * in the kube_* tables in one transaction.
+ *
+ * Writes: rollout restart, rollout undo and scale, made the way kubectl
+ * 1.32 makes them (the same patches, content types and checks), each
+ * optionally as a server-side dry run.  Every outcome is a plain sentence.
+ *
+ * A kube_client bundles what a request needs: the event loop, the HTTP
+ * client and the loaded kubeconfig (whose credential, exec plugins
+ * included, is asked for per request and dropped on 401).
+ */
+#ifndef SITREP_KUBE_H
+#define SITREP_KUBE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+struct conf_kube;
+struct http;
+struct kube_client;
+struct loop;
+struct source;
+
+/* ------------------------------------------------------------------ */
+/* The client                                                          */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Load the kubeconfig (path NULL: $KUBECONFIG rules; context NULL: its
+ * current-context) and make a client on loop and http, both borrowed and
+ * outliving the client.  NULL and *cause if the kubeconfig does not load.
+ */
+struct kube_client *kube_client_new(struct loop *, struct http *,
+		    const char *kubeconfig, const char *context, char **cause);
+/*
+ * Free the client.  Writes still under way are abandoned: each callback is
+ * called once with ok 0 and "cancelled" so its argument can be freed.
+ */
+void		 kube_client_free(struct kube_client *);
+/* The API server's URL, for messages; borrowed. */
+const char	*kube_client_server(const struct kube_client *);
+
+/*
+ * One request to the API server, with the credential asked for first.
+ * status is the HTTP status (0 when no answer came); error is a sentence
+ * when there was no answer (refused, TLS, no credential ...) or NULL;
+ * cancelled is set when the client is being freed.  Everything is
+ * borrowed, valid during the callback.
+ */
+struct kube_reply {
+	long		 status;
+	const char	*body;
+	size_t		 body_len;
+	const char	*error;
+	int		 cancelled;
+};
+typedef void	(*kube_call_cb)(const struct kube_reply *, void *arg);
+
+/*
+ * Start method on path (from the server's root, "/api/v1/pods?limit=1");
+ * cb runs exactly once from the loop unless kube_client_cancel() is called.
+ * A 401 answer drops the cached credential first.  Returns an id (> 0).
+ */
+int		 kube_client_call(struct kube_client *, const char *method,
+		     const char *path, const char *body,
+		     const char *content_type, kube_call_cb, void *arg);
+/* Forget a call without calling its callback; -1 if unknown. */
+int		 kube_client_cancel(struct kube_client *, int id);
+
+/* ------------------------------------------------------------------ */
+/* The source                                                          */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Make s the Kubernetes source of conf: loads the kubeconfig (conf's
+ * kubeconfig and context) and sets s->ops, s->state and s->items_what.
+ * -1 and *cause if the kubeconfig cannot be used.
+ */
+int		 kube_source_init(struct source *, const struct conf_kube *,
+		     char **cause);
+/* Ask for pages of n items instead of 500 (0: back to 500); for tests. */
+void		 kube_set_page_limit(int n);
+/* The source's client, for the writes; borrowed, valid while s lives. */
+struct kube_client *kube_source_client(struct source *);
+
+/* ------------------------------------------------------------------ */
+/* Writes                                                              */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The outcome of a write: ok 1 with what was done ("deployment payments/api
+ * restarted"), or ok 0 with what went wrong and what to do.  The message is
+ * borrowed, valid during the callback.
+ */
+typedef void	(*kube_write_cb)(int ok, const char *message, void *arg);
+
+/*
+ * Each starts a write and returns 0; cb is called exactly once, later, from
+ * the loop.  -1 and *cause (cb never called) if the arguments are invalid.
+ * dry_run asks the server to check everything and change nothing
+ * (?dryRun=All).
+ */
+
+/* kubectl rollout restart: stamp the pod template's restartedAt. */
+int	kube_rollout_restart(struct kube_client *, const char *ns,
+	    const char *name, int dry_run, kube_write_cb, void *arg,
+	    char **cause);
+/* kubectl rollout undo [--to-revision]: to_revision 0 is the previous. */
+int	kube_rollout_undo(struct kube_client *, const char *ns,
+	    const char *name, int64_t to_revision, int dry_run, kube_write_cb,
+	    void *arg, char **cause);
+/* kubectl scale --replicas: through the scale subresource. */
+int	kube_scale(struct kube_client *, const char *ns, const char *name,
+	    int replicas, int dry_run, kube_write_cb, void *arg,
+	    char **cause);
+
+/* ------------------------------------------------------------------ */
+/* Pure pieces, exposed for tests                                      */
+/* ------------------------------------------------------------------ */
+
+enum kube_kind {
+	KUBE_DEPLOYMENTS,
+	KUBE_REPLICASETS,
+	KUBE_PODS,
+	KUBE_EVENTS,
+	KUBE_NODES,
+	KUBE_NAMESPACES,
+	KUBE_NKINDS
+};
+
+/* "deployments", "pods" ... (the API resource name). */
+const char	*kube_kind_resource(enum kube_kind);
+
+/* Parsed rows of one kind, in the columns of its kube_* table. */
+struct kube_rows;
+
+struct kube_rows *kube_rows_new(enum kube_kind);
+void		 kube_rows_free(struct kube_rows *);
+void		 kube_rows_clear(struct kube_rows *);
+size_t		 kube_rows_count(const struct kube_rows *);
+/*
+ * Append the items of one page of a list (a 2xx body).  *next gets the
+ * continue token (allocated) or NULL on the last page.  -1 and *cause if
+ * the body is not a list; nothing is appended then.
+ */
+int		 kube_rows_parse(struct kube_rows *, const char *body,
+		     size_t len, char **next, char **cause);
+/* A text column of row i; NULL if the column is NULL or not text. */
+const char	*kube_rows_text(const struct kube_rows *, size_t i,
+		     const char *column);
+/* An integer column of row i: 0 and *out, or -1 if NULL or not one. */
+int		 kube_rows_int(const struct kube_rows *, size_t i,
+		     const char *column, int64_t *out);
+/* Delete the context's rows of this kind's table (inside a transaction). */
+int		 kube_rows_delete(enum kube_kind, sqlite3 *,
+		     const char *context, char **cause);
+/* Insert (or replace) every row for context. */
+int		 kube_rows_store(const struct kube_rows *, sqlite3 *,
+		     const char *context, int64_t now_ms, char **cause);
+
+/*
+ * A sentence for an API answer that is not 2xx: a Kubernetes Status
+ * body's message when there is one, RBAC hints for 403, what to do for
+ * 401, 404 and 409.  verb ("list", "patch"), resource ("pods") and ns
+ * (NULL: cluster-wide or all namespaces) say what was asked.
+ */
+char	*kube_status_sentence(long status, const char *body, size_t len,
+	    const char *verb, const char *resource, const char *ns,
+	    const char *name);
+
+/*
+ * The rollback kubectl would make.  deployment is the deployment's JSON;
+ * replicasets the JSON list of ReplicaSets matching its selector (only
+ * those it controls count).  Returns 0 and either *patch (the JSON patch
+ * to send; allocated) with *revision, or *patch NULL with *message (it is
+ * already at that revision; allocated); -1 and *cause (no such revision,
+ * no history, paused ...).
+ */
+int	kube_undo_plan(const char *deployment, size_t dlen,
+	    const char *replicasets, size_t rlen, int64_t to_revision,
+	    char **patch, int64_t *revision, char **message, char **cause);
+/* Whether name can be a namespace or object name (DNS-1123). */
+int	kube_name_valid(const char *name);
+/* The label selector of a deployment (or any object with spec.selector). */
+char	*kube_label_selector(const char *object, size_t len, char **cause);
+
+#endif

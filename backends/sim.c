@@ -1,0 +1,2189 @@
+/*
+ * sim.c: the simulated environment.
+ *
+ * A round of the simulator costs nothing: refresh() ends at once, and
+ * store() computes the whole world at the poller's clock and replaces the
+ * context's rows with it, in the poller's one transaction.  Besides its own
+ * source row (written by the poller) it writes rows for "prometheus",
+ * "alertmanager", "kubernetes" and "probes", so the console's header and
+ * the staleness rules see the simulated backends exactly as real ones.
+ *
+ * Everything is a pure function of the scenario (sim.h), the position on
+ * its timeline and the wall clock the rows are anchored to: an event at
+ * timeline time t is written at now - (position - t).  Randomness (pod name
+ * suffixes, IP addresses, latencies, jitter) comes from a hash of the
+ * scenario's seed and what is being drawn, never from rand(), so the same
+ * clock gives the same rows and two rounds a second apart differ only as
+ * much as the world moved.
+ *
+ * SLO error ratios are the scenario's curves averaged over each window,
+ * exactly (the curves are straight lines between points), then jittered;
+ * the 24 h sparkline is the 1 h ratio every 15 minutes up to now.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cJSON.h>
+#include <sqlite3.h>
+
+#include "backends/backend.h"
+#include "backends/sim.h"
+#include "core/buf.h"
+#include "core/cache.h"
+#include "core/conf.h"
+#include "core/xmalloc.h"
+
+#define S_(x)	((int64_t)(x) * 1000)
+#define M_(x)	((int64_t)(x) * 60 * 1000)
+#define H_(x)	((int64_t)(x) * 3600 * 1000)
+#define D_(x)	((int64_t)(x) * 86400 * 1000)
+
+#define SIM_POD_STEP_MS		S_(40)		/* one pod of a rollout */
+#define SIM_EVENT_TTL_MS	H_(1)		/* what the API still lists */
+#define SIM_SPARK_POINTS	96
+#define SIM_SPARK_STEP_MS	M_(15)
+#define SIM_PERIOD_MS		D_(30)
+#define SIM_RUNBOOKS		"https://runbooks.example.com/"
+#define SIM_PROMETHEUS		"http://prometheus.monitoring.svc:9090"
+
+/* ------------------------------------------------------------------ */
+/* The demo                                                            */
+/* ------------------------------------------------------------------ */
+
+enum { DEMO_FRONTEND, DEMO_CHECKOUT, DEMO_PAYMENTS, DEMO_SEARCH, DEMO_LEDGER };
+
+static const struct sim_node demo_nodes[] = {
+	{ "n1", "eu-west-1a", NULL, 0, 0 },
+	{ "n2", "eu-west-1b", NULL, 0, 0 },
+	{ "n3", "eu-west-1c", "MemoryPressure", M_(24), M_(56) },
+};
+
+static const struct sim_service demo_services[] = {
+	{ "frontend", "shop", 4, 31, "registry.example.com/shop/frontend:2.8.1",
+	  "registry.example.com/shop/frontend:2.8.0", 8080, 0, 1 },
+	{ "checkout", "shop", 3, 14, "registry.example.com/shop/checkout:1.41.3",
+	  "registry.example.com/shop/checkout:1.41.2", 8080, 0, 1 },
+	{ "payments-api", "payments", 2, 9,
+	  "registry.example.com/payments/payments-api:3.12.0",
+	  "registry.example.com/payments/payments-api:3.11.4", 9090, 0, 1 },
+	{ "search", "search", 2, 22, "registry.example.com/search/search:5.3.2",
+	  "registry.example.com/search/search:5.3.1", 9200, 1, 1 },
+	{ "ledger", "ledger", 2, 5, "registry.example.com/ledger/ledger:0.9.7",
+	  "registry.example.com/ledger/ledger:0.9.6", 8080, 0, 0 },
+};
+
+static const struct sim_rollout demo_rollouts[] = {
+	{ DEMO_CHECKOUT, 0, "registry.example.com/shop/checkout:1.42.0",
+	  M_(48) },
+};
+
+static const struct sim_fault demo_faults[] = {
+	{ DEMO_CHECKOUT, 0, "CrashLoopBackOff",
+	  "back-off 2m40s restarting failed container=checkout",
+	  M_(9), M_(60), M_(3), M_(3) },
+	{ DEMO_CHECKOUT, 2, "OOMKilled", NULL, M_(21), M_(60), M_(8), M_(1) },
+};
+
+static const struct sim_probe_fault demo_probe_faults[] = {
+	{ DEMO_CHECKOUT, M_(27), M_(49), 503, 1840,
+	  "{\"status\":\"degraded\",\"checks\":{\"postgres\":\"ok\","
+	  "\"inventory\":\"timeout\"}}" },
+};
+
+/*
+ * The hostile alert: a label an attacker controls (a job name taken from
+ * a scraped target, say) ends up in the annotations.  Clear screen, set
+ * the window title, a C1 CSI, a right-to-left override and HTML.
+ */
+#define DEMO_HOSTILE_SUMMARY						\
+	"Export job nightly\x1b[2J\x1b]0;pwned\x07 stalled \xc2\x9b" "31m"	\
+	" for \xe2\x80\xae" "gnp.exe 50 minutes"
+#define DEMO_HOSTILE_DESCRIPTION					\
+	"<script>alert(document.cookie)</script> Job ledger-export has "	\
+	"not written a batch since \x1b[1;31mmidnight\x1b[0m; see "	\
+	"<a href=\"javascript:alert(1)\">the log</a>."
+
+static const struct sim_alert demo_alerts[] = {
+	/* The checkout rollout going bad. */
+	{ "KubePodCrashLooping", "warning", DEMO_CHECKOUT,
+	  "pod=$pod0,container=checkout", 0, M_(14), M_(49),
+	  "Pod shop/$pod0 (checkout) is in waiting state (reason: "
+	  "\"CrashLoopBackOff\").",
+	  "Pod shop/$pod0 on $node0 has restarted repeatedly in the last "
+	  "10 minutes.", "kubernetes/kubepodcrashlooping" },
+	{ "KubePodCrashLooping", "warning", DEMO_CHECKOUT,
+	  "pod=$pod2,container=checkout", 0, M_(26), M_(50),
+	  "Pod shop/$pod2 (checkout) is restarting after being OOMKilled.",
+	  "Pod shop/$pod2 on $node2 was killed for exceeding its 512Mi "
+	  "memory limit.", "kubernetes/kubepodcrashlooping" },
+	{ "TargetDown", "warning", DEMO_CHECKOUT, "job=checkout", 0, M_(16),
+	  M_(49), "33% of the checkout/checkout targets in shop namespace "
+	  "are down.", NULL, "general/targetdown" },
+	{ "ErrorBudgetBurn", "warning", DEMO_CHECKOUT,
+	  "slo=checkout-availability,long_window=6h,short_window=30m", 0,
+	  M_(22), M_(62), "checkout-availability is burning its error "
+	  "budget (6h and 30m above 6x).", "Requests to checkout fail at "
+	  "several times the rate the SLO allows.", "slo/errorbudgetburn" },
+	{ "ErrorBudgetBurn", "critical", DEMO_CHECKOUT,
+	  "slo=checkout-availability,long_window=1h,short_window=5m", 0,
+	  M_(31), M_(53), "checkout-availability is burning its error "
+	  "budget fast (1h and 5m above 14.4x).", "At this rate the 30-day "
+	  "error budget is gone within two days.", "slo/errorbudgetburn" },
+	{ "KubeDeploymentReplicasMismatch", "warning", DEMO_CHECKOUT,
+	  "deployment=checkout", 0, M_(30), M_(50),
+	  "Deployment shop/checkout has not matched the expected number of "
+	  "replicas for longer than 15 minutes.", NULL,
+	  "kubernetes/kubedeploymentreplicasmismatch" },
+	{ "KubeNodePressure", "warning", -1,
+	  "node=n3,condition=MemoryPressure", 0, M_(25), M_(56),
+	  "n3 has active Condition MemoryPressure.", "Kubelet on n3 is "
+	  "reclaiming memory and may evict pods.",
+	  "kubernetes/kubenodepressure" },
+
+	/* Background life: things that come and go. */
+	{ "HighRequestLatency", "warning", DEMO_SEARCH, "quantile=0.99",
+	  M_(12), M_(1), M_(9), "search p99 latency is above 750ms.",
+	  "Queries on the products index are slow.",
+	  "search/highrequestlatency" },
+	{ "HighRequestLatency", "critical", DEMO_SEARCH, "quantile=0.99",
+	  M_(12), M_(5), M_(9), "search p99 latency is above 2s.",
+	  "Queries on the products index time out at the frontend.",
+	  "search/highrequestlatency" },
+	{ "KubeHpaMaxedOut", "info", DEMO_FRONTEND,
+	  "horizontalpodautoscaler=frontend", M_(15), M_(3), M_(11),
+	  "HPA shop/frontend has been running at max replicas for longer "
+	  "than 15 minutes.", NULL, "kubernetes/kubehpamaxedout" },
+
+	/* Long-lived. */
+	{ "PaymentsUpstreamLatency", "warning", DEMO_PAYMENTS,
+	  "provider=acme-pay", 0, -H_(3), D_(1),
+	  "Card authorisations through acme-pay take longer than 1.5s at "
+	  "p95.", "The provider's status page reports degraded performance.",
+	  "payments/upstreamlatency" },
+	{ "Watchdog", "none", -1, NULL, 0, -D_(30), D_(30),
+	  "An alert that should always be firing to certify that "
+	  "Alertmanager is working properly.", NULL, "general/watchdog" },
+	{ "LedgerExportStalled", "warning", DEMO_LEDGER, "job=ledger-export",
+	  0, -M_(50), D_(1), DEMO_HOSTILE_SUMMARY, DEMO_HOSTILE_DESCRIPTION,
+	  "ledger/exportstalled" },
+};
+
+static const struct sim_silence demo_silences[] = {
+	{ "2f6c0d3e-8a41-4b7e-9c15-5d2e7f1a9b30",
+	  "alertname=PaymentsUpstreamLatency,namespace=payments",
+	  "maria.k@example.com", "acme-pay degradation acknowledged by the "
+	  "vendor (ticket ACME-20931); card traffic is failing over.",
+	  -H_(2), H_(6) },
+	{ "91b4e2aa-3c57-4d0f-8e6b-0a7c5f2d41e9",
+	  "alertname=KubeHpaMaxedOut,namespace=shop", "load-test-bot",
+	  "Planned load test of the shop.", -D_(3), -D_(2) },
+};
+
+static const struct sim_point demo_curve_checkout[] = {
+	{ -D_(30), 0.00022 }, { M_(10), 0.00025 }, { M_(25), 0.05 },
+	{ M_(40), 0.06 }, { M_(48), 0.062 }, { M_(52), 0.0012 },
+	{ M_(58), 0.0003 },
+};
+static const struct sim_point demo_curve_checkout_latency[] = {
+	{ -D_(30), 0.0018 }, { M_(12), 0.002 }, { M_(28), 0.011 },
+	{ M_(48), 0.012 }, { M_(52), 0.002 },
+};
+static const struct sim_point demo_curve_frontend[] = {
+	{ -D_(30), 0.0007 }, { M_(18), 0.0008 }, { M_(30), 0.0035 },
+	{ M_(48), 0.004 }, { M_(53), 0.0008 },
+};
+static const struct sim_point demo_curve_payments[] = {
+	{ -D_(30), 0.00009 }, { -D_(2) - M_(5), 0.00009 },
+	{ -D_(2), 0.0009 }, { D_(1), 0.0009 },
+};
+static const struct sim_point demo_curve_search[] = {
+	{ -D_(30), 0.0032 }, { -H_(5), 0.0030 }, { -H_(2), 0.0041 },
+	{ M_(30), 0.0036 },
+};
+
+#define N_(a)	(sizeof (a) / sizeof (a)[0])
+
+static const struct sim_slo demo_slos[] = {
+	{ "checkout-availability", DEMO_CHECKOUT, 99.9,
+	  "Checkout requests that do not fail with a 5xx.",
+	  "sum(rate(http_requests_total{namespace=\"shop\",service="
+	  "\"checkout\",code=~\"5..\"}[{{.window}}]))",
+	  "sum(rate(http_requests_total{namespace=\"shop\",service="
+	  "\"checkout\"}[{{.window}}]))",
+	  demo_curve_checkout, N_(demo_curve_checkout), 0.2 },
+	{ "checkout-latency", DEMO_CHECKOUT, 99.0,
+	  "Checkout requests served within 500ms.",
+	  "sum(rate(http_request_duration_seconds_count{namespace=\"shop\","
+	  "service=\"checkout\"}[{{.window}}])) - sum(rate("
+	  "http_request_duration_seconds_bucket{namespace=\"shop\",service="
+	  "\"checkout\",le=\"0.5\"}[{{.window}}]))",
+	  "sum(rate(http_request_duration_seconds_count{namespace=\"shop\","
+	  "service=\"checkout\"}[{{.window}}]))",
+	  demo_curve_checkout_latency, N_(demo_curve_checkout_latency), 0.2 },
+	{ "frontend-availability", DEMO_FRONTEND, 99.5,
+	  "Page views that render without a server error.",
+	  "sum(rate(http_requests_total{namespace=\"shop\",service="
+	  "\"frontend\",code=~\"5..\"}[{{.window}}]))",
+	  "sum(rate(http_requests_total{namespace=\"shop\",service="
+	  "\"frontend\"}[{{.window}}]))",
+	  demo_curve_frontend, N_(demo_curve_frontend), 0.25 },
+	{ "payments-availability", DEMO_PAYMENTS, 99.95,
+	  "Payment calls that succeed.",
+	  "sum(rate(grpc_server_handled_total{namespace=\"payments\","
+	  "grpc_service=\"payments.v1.Payments\",grpc_code!~"
+	  "\"OK|NotFound|InvalidArgument|AlreadyExists\"}[{{.window}}]))",
+	  "sum(rate(grpc_server_handled_total{namespace=\"payments\","
+	  "grpc_service=\"payments.v1.Payments\"}[{{.window}}]))",
+	  demo_curve_payments, N_(demo_curve_payments), 0.15 },
+	{ "search-latency", DEMO_SEARCH, 99.0,
+	  "Searches answered within 300ms.",
+	  "sum(rate(search_query_duration_seconds_count{namespace="
+	  "\"search\"}[{{.window}}])) - sum(rate("
+	  "search_query_duration_seconds_bucket{namespace=\"search\","
+	  "le=\"0.3\"}[{{.window}}]))",
+	  "sum(rate(search_query_duration_seconds_count{namespace="
+	  "\"search\"}[{{.window}}]))",
+	  demo_curve_search, N_(demo_curve_search), 0.3 },
+	{ "ledger-writes", DEMO_LEDGER, 99.9,
+	  "Ledger batch writes that commit; the batch runs at night.",
+	  "sum(rate(ledger_batch_writes_failed_total{namespace=\"ledger\"}"
+	  "[{{.window}}]))",
+	  "sum(rate(ledger_batch_writes_total{namespace=\"ledger\"}"
+	  "[{{.window}}]))",
+	  NULL, 0, 0 },
+};
+
+static const struct sim_scenario demo_scenario = {
+	"demo", "demo-eu1", 0x5e7e9c0ffee1d00dULL, M_(40), H_(1),
+	demo_nodes, N_(demo_nodes),
+	demo_services, N_(demo_services),
+	demo_rollouts, N_(demo_rollouts),
+	demo_faults, N_(demo_faults),
+	demo_probe_faults, N_(demo_probe_faults),
+	demo_alerts, N_(demo_alerts),
+	demo_silences, N_(demo_silences),
+	demo_slos, N_(demo_slos),
+};
+
+/* The built-in demo scenario. */
+const struct sim_scenario *
+sim_scenario_demo(void)
+{
+	return &demo_scenario;
+}
+
+/* ------------------------------------------------------------------ */
+/* Deterministic randomness                                            */
+/* ------------------------------------------------------------------ */
+
+/* splitmix64's finaliser: a good 64-bit mix. */
+static uint64_t
+sim_mix(uint64_t x)
+{
+	x += 0x9e3779b97f4a7c15ULL;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
+/* A draw keyed by the seed, a name and two numbers. */
+static uint64_t
+sim_hash(uint64_t seed, const char *s, uint64_t a, uint64_t b)
+{
+	uint64_t	h = 0xcbf29ce484222325ULL ^ seed;
+
+	for (; s != NULL && *s != '\0'; s++) {
+		h ^= (unsigned char)*s;
+		h *= 0x100000001b3ULL;
+	}
+	return sim_mix(sim_mix(h ^ sim_mix(a)) ^ b);
+}
+
+/* A draw as a double in [0, 1). */
+static double
+sim_unit(uint64_t h)
+{
+	return (double)(h >> 11) / 9007199254740992.0;
+}
+
+/* n characters of the Kubernetes name alphabet from h. */
+static void
+sim_suffix(uint64_t h, char *out, size_t n)
+{
+	static const char	alpha[] = "bcdfghjklmnpqrstvwxz2456789";
+	size_t			i;
+
+	for (i = 0; i < n; i++) {
+		out[i] = alpha[h % (sizeof alpha - 1)];
+		h = sim_mix(h);
+	}
+	out[n] = '\0';
+}
+
+/* A UUID-shaped identifier from h. */
+static void
+sim_uid(uint64_t h, char *out, size_t len)
+{
+	uint64_t	g = sim_mix(h);
+
+	snprintf(out, len, "%08x-%04x-4%03x-%04x-%012llx",
+	    (unsigned int)(h >> 32), (unsigned int)(h >> 16) & 0xffff,
+	    (unsigned int)h & 0xfff, 0x8000 | ((unsigned int)(g >> 48) &
+	    0x3fff), (unsigned long long)(g & 0xffffffffffffULL));
+}
+
+/* ------------------------------------------------------------------ */
+/* Error ratios                                                        */
+/* ------------------------------------------------------------------ */
+
+/* The integral of the curve from its first point to x. */
+static double
+sim_curve_integral(const struct sim_point *p, size_t n, double x)
+{
+	double	sum = 0, x0, x1, r0, r1, t, rt;
+	size_t	i;
+
+	if (x <= (double)p[0].at_ms)
+		return (x - (double)p[0].at_ms) * p[0].ratio;
+	for (i = 0; i + 1 < n; i++) {
+		x0 = (double)p[i].at_ms;
+		x1 = (double)p[i + 1].at_ms;
+		r0 = p[i].ratio;
+		r1 = p[i + 1].ratio;
+		if (x <= x1) {
+			t = x1 > x0 ? (x - x0) / (x1 - x0) : 1;
+			rt = r0 + (r1 - r0) * t;
+			return sum + (x - x0) * (r0 + rt) / 2;
+		}
+		sum += (x1 - x0) * (r0 + r1) / 2;
+	}
+	return sum + (x - (double)p[n - 1].at_ms) * p[n - 1].ratio;
+}
+
+/* How strongly jitter shows on a window: most on the shortest. */
+static double
+sim_window_jitter(int w)
+{
+	static const double	amp[] = { 1.0, 0.4, 0.25, 0.15, 0.1, 0.05,
+	    0.02, 0 };
+
+	return w >= 0 && w < (int)N_(amp) ? amp[w] : 0;
+}
+
+/* The length of window w (5m ... 3d, then the SLO's period). */
+static int64_t
+sim_window_ms(int w)
+{
+	static const int64_t	len[] = { M_(5), M_(30), H_(1), H_(2), H_(6),
+	    D_(1), D_(3), SIM_PERIOD_MS };
+
+	return len[w];
+}
+
+/* The error ratio of an SLO over window w ending at pos; NaN: no data. */
+static double
+sim_slo_ratio(const struct sim_scenario *sc, size_t i, int w, int64_t pos)
+{
+	const struct sim_slo	*slo = &sc->slos[i];
+	int64_t			 len = sim_window_ms(w);
+	double			 r, u;
+
+	if (slo->curve == NULL || slo->ncurve == 0)
+		return NAN;
+	r = (sim_curve_integral(slo->curve, slo->ncurve, (double)pos) -
+	    sim_curve_integral(slo->curve, slo->ncurve, (double)(pos - len))) /
+	    (double)len;
+	/* Jitter that changes once a minute, the same for everyone. */
+	u = sim_unit(sim_hash(sc->seed, slo->name, (uint64_t)w,
+	    (uint64_t)(pos / M_(1)))) * 2 - 1;
+	r *= 1 + slo->noise * sim_window_jitter(w) * u;
+	return r < 0 ? 0 : r;
+}
+
+/* ------------------------------------------------------------------ */
+/* The Kubernetes world at one instant                                 */
+/* ------------------------------------------------------------------ */
+
+enum { T_PREV, T_BASE, T_NEW, T_COUNT };
+
+/* A pod template: one ReplicaSet. */
+struct sim_tmpl {
+	int		 present;
+	const char	*image;
+	int		 revision;
+	char		 hash[12];
+	char		*rs;		/* "checkout-7f9c6d8b5f" */
+	int64_t		 created;	/* timeline */
+	int		 pods;
+	int		 ready;
+};
+
+struct sim_pod {
+	char		*name;
+	int		 tmpl;
+	int		 gen;		/* 1, or 2 after a rollback */
+	int		 replica;
+	int		 node;
+	int		 ready;
+	int		 restarts;
+	const char	*reason;
+	const char	*message;
+	int64_t		 created;	/* timeline */
+	int		 faulty;	/* a fault holds it now */
+	char		 ip[24];
+};
+
+struct sim_svc {
+	struct sim_tmpl			 t[T_COUNT];
+	int				 current;	/* template */
+	const struct sim_rollout	*ro;		/* started, or NULL */
+	int				 rolled;	/* rolled back */
+	struct sim_pod			*pods;
+	size_t				 npods;
+	int				 updated;
+	int				 ready;
+};
+
+/* One round's world. */
+struct sim_world {
+	const struct sim_scenario	*sc;
+	const char			*context;
+	int64_t				 now;		/* wall clock */
+	int64_t				 pos;		/* timeline */
+	struct sim_svc			*svc;
+	sqlite3				*db;
+	sqlite3_stmt			*ev;
+	int64_t				 nevents;
+	int64_t				 nobjects;
+};
+
+/* Wall-clock time of timeline time t. */
+static int64_t
+sim_at(const struct sim_world *w, int64_t t)
+{
+	return w->now - (w->pos - t);
+}
+
+/* The rollout of a service that has started by pos, or NULL. */
+static const struct sim_rollout *
+sim_rollout_of(const struct sim_scenario *sc, size_t i, int64_t pos)
+{
+	const struct sim_rollout	*found = NULL;
+	size_t				 r;
+
+	for (r = 0; r < sc->nrollouts; r++) {
+		if (sc->rollouts[r].service == (int)i &&
+		    sc->rollouts[r].at_ms <= pos &&
+		    (found == NULL || sc->rollouts[r].at_ms > found->at_ms))
+			found = &sc->rollouts[r];
+	}
+	return found;
+}
+
+/* Fill a template. */
+static void
+sim_tmpl_set(const struct sim_scenario *sc, const struct sim_service *svc,
+    struct sim_tmpl *t, const char *image, int revision, int64_t created)
+{
+	t->present = 1;
+	t->image = image;
+	t->revision = revision;
+	t->created = created;
+	sim_suffix(sim_hash(sc->seed, image, 1, 0), t->hash, 10);
+	t->rs = xasprintf("%s-%s", svc->name, t->hash);
+}
+
+/* Add a pod of template tmpl to a service. */
+static struct sim_pod *
+sim_pod_add(const struct sim_world *w, size_t i, int tmpl, int gen,
+    int replica, int64_t created, int ready)
+{
+	const struct sim_scenario	*sc = w->sc;
+	const struct sim_service	*svc = &sc->services[i];
+	struct sim_svc			*s = &w->svc[i];
+	struct sim_pod			*p;
+	char				 sfx[8];
+	uint64_t			 h;
+
+	p = &s->pods[s->npods++];
+	memset(p, 0, sizeof *p);
+	h = sim_hash(sc->seed, s->t[tmpl].hash, (uint64_t)gen,
+	    (uint64_t)replica);
+	sim_suffix(h, sfx, 5);
+	p->name = xasprintf("%s-%s", s->t[tmpl].rs, sfx);
+	p->tmpl = tmpl;
+	p->gen = gen;
+	p->replica = replica;
+	p->node = sc->nnodes > 0 ? (int)(((size_t)svc->first_node +
+	    (size_t)replica) % sc->nnodes) : -1;
+	p->ready = ready;
+	p->created = created;
+	snprintf(p->ip, sizeof p->ip, "10.42.%d.%u", p->node + 1,
+	    (unsigned int)(sim_mix(h) % 250) + 3);
+	/* Some long-lived pods restarted once or twice, long ago. */
+	if (w->pos - created > H_(6) && sim_mix(h ^ 0x77) % 100 < 15)
+		p->restarts = 1 + (int)(sim_mix(h ^ 0x78) % 3);
+	return p;
+}
+
+/* Apply the scenario's faults to the pods of service i. */
+static void
+sim_faults_apply(const struct sim_world *w, size_t i)
+{
+	const struct sim_scenario	*sc = w->sc;
+	struct sim_svc			*s = &w->svc[i];
+	const struct sim_fault		*f;
+	struct sim_pod			*p;
+	int64_t				 until, last, n;
+	size_t				 k, j;
+	int				 tmpl = s->ro != NULL ? T_NEW : T_BASE;
+
+	for (k = 0; k < sc->nfaults; k++) {
+		f = &sc->faults[k];
+		if (f->service != (int)i || w->pos < f->from_ms ||
+		    f->restart_every_ms <= 0)
+			continue;
+		for (j = 0; j < s->npods; j++) {
+			p = &s->pods[j];
+			if (p->tmpl != tmpl || p->gen != 1 ||
+			    p->replica != f->replica || p->created > f->from_ms)
+				continue;
+			until = w->pos < f->until_ms ? w->pos : f->until_ms;
+			n = (until - f->from_ms) / f->restart_every_ms + 1;
+			p->restarts += (int)n;
+			if (w->pos >= f->until_ms)
+				continue;
+			last = f->from_ms + (n - 1) * f->restart_every_ms;
+			p->faulty = 1;
+			p->reason = f->reason;
+			p->message = f->message;
+			if (w->pos - last < f->down_ms)
+				p->ready = 0;
+		}
+	}
+}
+
+/* Compute the pods and ReplicaSets of service i at w->pos. */
+static void
+sim_svc_build(struct sim_world *w, size_t i)
+{
+	const struct sim_scenario	*sc = w->sc;
+	const struct sim_service	*svc = &sc->services[i];
+	struct sim_svc			*s = &w->svc[i];
+	int64_t				 pos = w->pos, T, B, base_created;
+	int				 j, n = svc->replicas;
+	size_t				 k;
+
+	s->pods = xcalloc((size_t)n * 3 + 1, sizeof *s->pods);
+	base_created = -(D_(2) + H_(5) * (int64_t)i + M_(17));
+	sim_tmpl_set(sc, svc, &s->t[T_PREV], svc->previous_image != NULL ?
+	    svc->previous_image : svc->image, svc->revision - 1,
+	    base_created - D_(7) - H_(3) * (int64_t)i);
+	sim_tmpl_set(sc, svc, &s->t[T_BASE], svc->image, svc->revision,
+	    base_created);
+	s->current = T_BASE;
+	s->ro = sim_rollout_of(sc, i, pos);
+	if (s->ro == NULL) {
+		for (j = 0; j < n; j++)
+			sim_pod_add(w, i, T_BASE, 1, j, base_created +
+			    S_(20) * j, 1);
+	} else {
+		T = s->ro->at_ms;
+		B = s->ro->rollback_ms;
+		s->rolled = B > T && pos >= B;
+		sim_tmpl_set(sc, svc, &s->t[T_NEW], s->ro->image,
+		    svc->revision + 1, T);
+		s->current = s->rolled ? T_BASE : T_NEW;
+		if (s->rolled)
+			s->t[T_BASE].revision = svc->revision + 2;
+		for (j = 0; j < n; j++) {
+			/* The old pod goes when its replacement is ready. */
+			if (pos < T + SIM_POD_STEP_MS * (j + 1))
+				sim_pod_add(w, i, T_BASE, 1, j, base_created +
+				    S_(20) * j, 1);
+			if (pos >= T + SIM_POD_STEP_MS * j && (!s->rolled ||
+			    pos < B + SIM_POD_STEP_MS * (j + 1)))
+				sim_pod_add(w, i, T_NEW, 1, j, T +
+				    SIM_POD_STEP_MS * j, pos >= T +
+				    SIM_POD_STEP_MS * (j + 1));
+			if (s->rolled && pos >= B + SIM_POD_STEP_MS * j)
+				sim_pod_add(w, i, T_BASE, 2, j, B +
+				    SIM_POD_STEP_MS * j, pos >= B +
+				    SIM_POD_STEP_MS * (j + 1));
+		}
+	}
+	sim_faults_apply(w, i);
+	for (k = 0; k < s->npods; k++) {
+		struct sim_pod	*p = &s->pods[k];
+
+		s->t[p->tmpl].pods++;
+		if (p->ready) {
+			s->t[p->tmpl].ready++;
+			if (s->ready < n)
+				s->ready++;
+		}
+		if (p->tmpl == s->current)
+			s->updated++;
+	}
+	if (s->updated > n)
+		s->updated = n;
+}
+
+/* The pod of replica r (of the current template if it has one). */
+static const struct sim_pod *
+sim_pod_of(const struct sim_world *w, size_t i, int r)
+{
+	const struct sim_svc	*s = &w->svc[i];
+	const struct sim_pod	*any = NULL;
+	size_t			 k;
+
+	for (k = 0; k < s->npods; k++) {
+		if (s->pods[k].replica != r)
+			continue;
+		if (s->ro != NULL && s->pods[k].tmpl == T_NEW)
+			return &s->pods[k];
+		if (s->ro == NULL || any == NULL)
+			any = &s->pods[k];
+	}
+	return any;
+}
+
+/* Free the world's Kubernetes state. */
+static void
+sim_world_done(struct sim_world *w)
+{
+	size_t	i, k;
+	int	t;
+
+	if (w->svc == NULL)
+		return;
+	for (i = 0; i < w->sc->nservices; i++) {
+		for (k = 0; k < w->svc[i].npods; k++)
+			free(w->svc[i].pods[k].name);
+		free(w->svc[i].pods);
+		for (t = 0; t < T_COUNT; t++)
+			free(w->svc[i].t[t].rs);
+	}
+	free(w->svc);
+	w->svc = NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Writing                                                             */
+/* ------------------------------------------------------------------ */
+
+/* Bind text or NULL. */
+static void
+sim_bind(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s != NULL)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/* Run a statement that was bound; 0 or -1. */
+static int
+sim_step(sqlite3_stmt *st)
+{
+	int	rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Prepare, or NULL. */
+static sqlite3_stmt *
+sim_prepare(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt	*st = NULL;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	return st;
+}
+
+/* A JSON object of string pairs as compact text (allocated). */
+static char *
+sim_json_print(cJSON *o)
+{
+	char	*raw, *out;
+
+	raw = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	if (raw == NULL)
+		return xstrdup("{}");
+	out = xstrdup(raw);
+	cJSON_free(raw);
+	return out;
+}
+
+/* Whether events of this reason repeat (one object, a growing count). */
+static int
+sim_repeats(const char *reason)
+{
+	return strcmp(reason, "BackOff") == 0 ||
+	    strcmp(reason, "Unhealthy") == 0 ||
+	    strcmp(reason, "OOMKilling") == 0;
+}
+
+/* Write one Kubernetes event if it happened and is still listed. */
+static int
+sim_event(struct sim_world *w, const char *ns, const char *kind,
+    const char *name, const char *type, const char *reason, int64_t count,
+    int64_t at, const char *fmt, ...) __attribute__((format(printf, 9, 10)));
+
+static int
+sim_event(struct sim_world *w, const char *ns, const char *kind,
+    const char *name, const char *type, const char *reason, int64_t count,
+    int64_t at, const char *fmt, ...)
+{
+	struct buf	 msg;
+	va_list		 ap;
+	char		 uid[40];
+	int		 rc;
+
+	if (at > w->pos || w->pos - at > SIM_EVENT_TTL_MS)
+		return 0;
+	buf_init(&msg, 0);
+	va_start(ap, fmt);
+	buf_vprintf(&msg, fmt, ap);
+	va_end(ap);
+	/* A repeating event keeps its identity while its count grows. */
+	sim_uid(sim_hash(w->sc->seed, name, sim_hash(0, reason, 0, 0),
+	    sim_hash(0, buf_str(&msg), 0, (uint64_t)(sim_repeats(reason) ?
+	    0 : at))), uid, sizeof uid);
+	sqlite3_bind_text(w->ev, 1, w->context, -1, SQLITE_STATIC);
+	sim_bind(w->ev, 2, ns);
+	sim_bind(w->ev, 3, uid);
+	sim_bind(w->ev, 4, kind);
+	sim_bind(w->ev, 5, name);
+	sim_bind(w->ev, 6, type);
+	sim_bind(w->ev, 7, reason);
+	sim_bind(w->ev, 8, buf_str(&msg));
+	sqlite3_bind_int64(w->ev, 9, count);
+	sqlite3_bind_int64(w->ev, 10, sim_at(w, at));
+	buf_done(&msg);
+	rc = sim_step(w->ev);
+	if (rc == 0)
+		w->nevents++;
+	return rc;
+}
+
+/* Delete every row of the context in the tables the simulator owns. */
+static int
+sim_clear(sqlite3 *db, const char *context)
+{
+	static const char *const tables[] = {
+		"samples", "series", "targets", "alerts", "silences",
+		"kube_deployments", "kube_replicasets", "kube_pods",
+		"kube_events", "kube_nodes", "kube_namespaces", "probes", NULL
+	};
+	sqlite3_stmt	*st;
+	char		*sql;
+	int		 i, rc;
+
+	for (i = 0; tables[i] != NULL; i++) {
+		sql = xasprintf("DELETE FROM %s WHERE context = ?1", tables[i]);
+		st = sim_prepare(db, sql);
+		free(sql);
+		if (st == NULL)
+			return -1;
+		sqlite3_bind_text(st, 1, context, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE)
+			return -1;
+	}
+	return 0;
+}
+
+/* Nodes, with their pressure conditions, and node events. */
+static int
+sim_write_nodes(struct sim_world *w)
+{
+	const struct sim_scenario	*sc = w->sc;
+	sqlite3_stmt			*st;
+	cJSON				*conds, *c, *labels;
+	char				*ctext, *ltext;
+	const char			*mem;
+	size_t				 i;
+	int				 on, rc = 0;
+
+	st = sim_prepare(w->db, "INSERT INTO kube_nodes (context, name, ready,"
+	    " conditions, unschedulable, labels, seen_ms) VALUES"
+	    " (?,?,?,?,?,?,?)");
+	if (st == NULL)
+		return -1;
+	for (i = 0; i < sc->nnodes && rc == 0; i++) {
+		const struct sim_node	*n = &sc->nodes[i];
+
+		on = n->pressure != NULL && w->pos >= n->pressure_from_ms &&
+		    w->pos < n->pressure_until_ms;
+		mem = n->pressure != NULL &&
+		    strcmp(n->pressure, "MemoryPressure") == 0 && on ?
+		    "True" : "False";
+		conds = cJSON_CreateArray();
+		c = cJSON_CreateObject();
+		cJSON_AddStringToObject(c, "type", "MemoryPressure");
+		cJSON_AddStringToObject(c, "status", mem);
+		cJSON_AddStringToObject(c, "reason", *mem == 'T' ?
+		    "KubeletHasInsufficientMemory" :
+		    "KubeletHasSufficientMemory");
+		cJSON_AddStringToObject(c, "message", *mem == 'T' ?
+		    "kubelet has insufficient memory available" :
+		    "kubelet has sufficient memory available");
+		cJSON_AddItemToArray(conds, c);
+		c = cJSON_CreateObject();
+		cJSON_AddStringToObject(c, "type", "DiskPressure");
+		cJSON_AddStringToObject(c, "status", "False");
+		cJSON_AddStringToObject(c, "reason", "KubeletHasNoDiskPressure");
+		cJSON_AddStringToObject(c, "message",
+		    "kubelet has no disk pressure");
+		cJSON_AddItemToArray(conds, c);
+		if (on && *mem != 'T') {
+			c = cJSON_CreateObject();
+			cJSON_AddStringToObject(c, "type", n->pressure);
+			cJSON_AddStringToObject(c, "status", "True");
+			cJSON_AddItemToArray(conds, c);
+		}
+		c = cJSON_CreateObject();
+		cJSON_AddStringToObject(c, "type", "Ready");
+		cJSON_AddStringToObject(c, "status", "True");
+		cJSON_AddStringToObject(c, "reason", "KubeletReady");
+		cJSON_AddStringToObject(c, "message",
+		    "kubelet is posting ready status");
+		cJSON_AddItemToArray(conds, c);
+		ctext = sim_json_print(conds);
+		labels = cJSON_CreateObject();
+		cJSON_AddStringToObject(labels, "kubernetes.io/hostname",
+		    n->name);
+		cJSON_AddStringToObject(labels, "kubernetes.io/os", "linux");
+		cJSON_AddStringToObject(labels, "node.kubernetes.io/"
+		    "instance-type", "m6i.2xlarge");
+		cJSON_AddStringToObject(labels, "topology.kubernetes.io/zone",
+		    n->zone != NULL ? n->zone : "zone-a");
+		ltext = sim_json_print(labels);
+		sqlite3_bind_text(st, 1, w->context, -1, SQLITE_STATIC);
+		sim_bind(st, 2, n->name);
+		sqlite3_bind_int(st, 3, 1);
+		sim_bind(st, 4, ctext);
+		sqlite3_bind_int(st, 5, 0);
+		sim_bind(st, 6, ltext);
+		sqlite3_bind_int64(st, 7, w->now);
+		rc = sim_step(st);
+		free(ctext);
+		free(ltext);
+		w->nobjects++;
+		if (rc != 0 || n->pressure == NULL)
+			continue;
+		if (strcmp(n->pressure, "MemoryPressure") == 0) {
+			rc |= sim_event(w, "default", "Node", n->name, "Normal",
+			    "NodeHasInsufficientMemory", 1, n->pressure_from_ms,
+			    "Node %s status is now: NodeHasInsufficientMemory",
+			    n->name);
+			rc |= sim_event(w, "default", "Node", n->name, "Warning",
+			    "EvictionThresholdMet", 1, n->pressure_from_ms +
+			    S_(12), "Attempting to reclaim memory");
+			rc |= sim_event(w, "default", "Node", n->name, "Normal",
+			    "NodeHasSufficientMemory", 1, n->pressure_until_ms,
+			    "Node %s status is now: NodeHasSufficientMemory",
+			    n->name);
+		} else
+			rc |= sim_event(w, "default", "Node", n->name,
+			    "Warning", n->pressure, 1, n->pressure_from_ms,
+			    "Node %s has condition %s", n->name, n->pressure);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Namespaces: the services' and the usual system ones. */
+static int
+sim_write_namespaces(struct sim_world *w)
+{
+	static const char *const sys[] = { "default", "kube-system",
+	    "monitoring" };
+	sqlite3_stmt	*st;
+	size_t		 i;
+	int		 rc = 0;
+
+	st = sim_prepare(w->db, "INSERT OR IGNORE INTO kube_namespaces"
+	    " (context, name, phase, seen_ms) VALUES (?,?,'Active',?)");
+	if (st == NULL)
+		return -1;
+	for (i = 0; i < N_(sys) + w->sc->nservices && rc == 0; i++) {
+		sqlite3_bind_text(st, 1, w->context, -1, SQLITE_STATIC);
+		sim_bind(st, 2, i < N_(sys) ? sys[i] :
+		    w->sc->services[i - N_(sys)].namespace);
+		sqlite3_bind_int64(st, 3, w->now);
+		rc = sim_step(st);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Labels of a service's objects. */
+static cJSON *
+sim_app_labels(const struct sim_service *svc, const char *hash)
+{
+	cJSON	*o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "app", svc->name);
+	cJSON_AddStringToObject(o, "app.kubernetes.io/name", svc->name);
+	cJSON_AddStringToObject(o, "app.kubernetes.io/part-of",
+	    svc->namespace);
+	if (hash != NULL)
+		cJSON_AddStringToObject(o, "pod-template-hash", hash);
+	return o;
+}
+
+/* The Deployment of service i and its rollout history as events. */
+static int
+sim_write_deployment(struct sim_world *w, sqlite3_stmt *st, size_t i)
+{
+	const struct sim_scenario	*sc = w->sc;
+	const struct sim_service	*svc = &sc->services[i];
+	struct sim_svc			*s = &w->svc[i];
+	cJSON				*conds, *c, *sel;
+	char				*ctext, *ltext, *stext, uid[40];
+	int				 n = svc->replicas, done, rc, j;
+	int64_t				 gen, T, B;
+
+	done = s->updated == n && s->ready == n && s->t[s->current].pods == n;
+	gen = svc->revision + 3 + (s->ro != NULL) + s->rolled;
+	conds = cJSON_CreateArray();
+	c = cJSON_CreateObject();
+	cJSON_AddStringToObject(c, "type", "Available");
+	cJSON_AddStringToObject(c, "status", s->ready >= n ? "True" : "False");
+	cJSON_AddStringToObject(c, "reason", s->ready >= n ?
+	    "MinimumReplicasAvailable" : "MinimumReplicasUnavailable");
+	cJSON_AddStringToObject(c, "message", s->ready >= n ?
+	    "Deployment has minimum availability." :
+	    "Deployment does not have minimum availability.");
+	cJSON_AddItemToArray(conds, c);
+	c = cJSON_CreateObject();
+	cJSON_AddStringToObject(c, "type", "Progressing");
+	cJSON_AddStringToObject(c, "status", "True");
+	cJSON_AddStringToObject(c, "reason", done ? "NewReplicaSetAvailable" :
+	    "ReplicaSetUpdated");
+	ctext = xasprintf("ReplicaSet \"%s\" %s", s->t[s->current].rs, done ?
+	    "has successfully progressed." : "is progressing.");
+	cJSON_AddStringToObject(c, "message", ctext);
+	free(ctext);
+	cJSON_AddItemToArray(conds, c);
+	ctext = sim_json_print(conds);
+	ltext = sim_json_print(sim_app_labels(svc, NULL));
+	sel = cJSON_CreateObject();
+	cJSON_AddStringToObject(sel, "app", svc->name);
+	stext = sim_json_print(sel);
+	sim_uid(sim_hash(sc->seed, svc->name, 2, 0), uid, sizeof uid);
+	sqlite3_bind_text(st, 1, w->context, -1, SQLITE_STATIC);
+	sim_bind(st, 2, svc->namespace);
+	sim_bind(st, 3, svc->name);
+	sim_bind(st, 4, uid);
+	sqlite3_bind_int64(st, 5, gen);
+	sqlite3_bind_int64(st, 6, gen);
+	sqlite3_bind_int(st, 7, n);
+	sqlite3_bind_int(st, 8, s->ready);
+	sqlite3_bind_int(st, 9, s->updated);
+	sqlite3_bind_int(st, 10, s->ready);
+	sqlite3_bind_int(st, 11, s->t[s->current].revision);
+	sim_bind(st, 12, ltext);
+	sim_bind(st, 13, stext);
+	sim_bind(st, 14, ctext);
+	sqlite3_bind_int64(st, 15, sim_at(w, -D_(200) - H_(7) * (int64_t)i));
+	sqlite3_bind_int64(st, 16, w->now);
+	rc = sim_step(st);
+	free(ctext);
+	free(ltext);
+	free(stext);
+	w->nobjects++;
+	if (rc != 0 || s->ro == NULL)
+		return rc;
+
+	/* What the deployment controller said about the rollout. */
+	T = s->ro->at_ms;
+	B = s->ro->rollback_ms;
+	for (j = 0; j < n && rc == 0; j++) {
+		rc |= sim_event(w, svc->namespace, "Deployment", svc->name,
+		    "Normal", "ScalingReplicaSet", 1, T + SIM_POD_STEP_MS * j,
+		    "Scaled up replica set %s to %d", s->t[T_NEW].rs, j + 1);
+		rc |= sim_event(w, svc->namespace, "Deployment", svc->name,
+		    "Normal", "ScalingReplicaSet", 1, T + SIM_POD_STEP_MS *
+		    (j + 1), "Scaled down replica set %s to %d",
+		    s->t[T_BASE].rs, n - 1 - j);
+		if (B <= T)
+			continue;
+		rc |= sim_event(w, svc->namespace, "Deployment", svc->name,
+		    "Normal", "ScalingReplicaSet", 1, B + SIM_POD_STEP_MS * j,
+		    "Scaled up replica set %s to %d", s->t[T_BASE].rs, j + 1);
+		rc |= sim_event(w, svc->namespace, "Deployment", svc->name,
+		    "Normal", "ScalingReplicaSet", 1, B + SIM_POD_STEP_MS *
+		    (j + 1), "Scaled down replica set %s to %d",
+		    s->t[T_NEW].rs, n - 1 - j);
+	}
+	if (B > T)
+		rc |= sim_event(w, svc->namespace, "Deployment", svc->name,
+		    "Normal", "DeploymentRollback", 1, B,
+		    "Rolled back deployment \"%s\" to revision %d", svc->name,
+		    svc->revision);
+	return rc;
+}
+
+/* The ReplicaSets of service i: history, running, new. */
+static int
+sim_write_replicasets(struct sim_world *w, sqlite3_stmt *st, size_t i)
+{
+	const struct sim_service	*svc = &w->sc->services[i];
+	struct sim_svc			*s = &w->svc[i];
+	cJSON				*images;
+	char				*itext, uid[40], duid[40];
+	int				 t, rc = 0;
+
+	sim_uid(sim_hash(w->sc->seed, svc->name, 2, 0), duid, sizeof duid);
+	for (t = 0; t < T_COUNT && rc == 0; t++) {
+		struct sim_tmpl	*tp = &s->t[t];
+
+		if (!tp->present)
+			continue;
+		images = cJSON_CreateArray();
+		cJSON_AddItemToArray(images, cJSON_CreateString(tp->image));
+		itext = sim_json_print(images);
+		sim_uid(sim_hash(w->sc->seed, tp->rs, 3, 0), uid, sizeof uid);
+		sqlite3_bind_text(st, 1, w->context, -1, SQLITE_STATIC);
+		sim_bind(st, 2, svc->namespace);
+		sim_bind(st, 3, tp->rs);
+		sim_bind(st, 4, uid);
+		sim_bind(st, 5, duid);
+		sim_bind(st, 6, svc->name);
+		sqlite3_bind_int(st, 7, tp->revision);
+		sqlite3_bind_int(st, 8, t == T_PREV ? 0 : tp->pods);
+		sqlite3_bind_int(st, 9, tp->ready);
+		sim_bind(st, 10, tp->hash);
+		sqlite3_bind_int64(st, 11, sim_at(w, tp->created));
+		sim_bind(st, 12, itext);
+		sqlite3_bind_int64(st, 13, w->now);
+		rc = sim_step(st);
+		free(itext);
+		w->nobjects++;
+	}
+	return rc;
+}
+
+/* The events of one pod: its start, its troubles, its end. */
+static int
+sim_pod_events(struct sim_world *w, size_t i, const struct sim_pod *p)
+{
+	const struct sim_scenario	*sc = w->sc;
+	const struct sim_service	*svc = &sc->services[i];
+	const struct sim_tmpl		*tp = &w->svc[i].t[p->tmpl];
+	const struct sim_fault		*f;
+	const char			*node = p->node >= 0 ?
+	    sc->nodes[p->node].name : "?";
+	int64_t				 c = p->created, last, n, until;
+	size_t				 k;
+	int				 rc = 0;
+
+	rc |= sim_event(w, svc->namespace, "Pod", p->name, "Normal",
+	    "Scheduled", 1, c, "Successfully assigned %s/%s to %s",
+	    svc->namespace, p->name, node);
+	if (p->gen == 1)
+		rc |= sim_event(w, svc->namespace, "Pod", p->name, "Normal",
+		    "Pulled", 1, c + S_(7), "Successfully pulled image "
+		    "\"%s\" in 6.412s (6.412s including waiting)", tp->image);
+	else
+		rc |= sim_event(w, svc->namespace, "Pod", p->name, "Normal",
+		    "Pulled", 1, c + S_(2), "Container image \"%s\" already "
+		    "present on machine", tp->image);
+	rc |= sim_event(w, svc->namespace, "Pod", p->name, "Normal", "Created",
+	    1, c + S_(8), "Created container %s", svc->name);
+	rc |= sim_event(w, svc->namespace, "Pod", p->name, "Normal", "Started",
+	    1, c + S_(8), "Started container %s", svc->name);
+	for (k = 0; k < sc->nfaults; k++) {
+		f = &sc->faults[k];
+		if (f->service != (int)i || f->replica != p->replica ||
+		    p->gen != 1 || p->tmpl != (w->svc[i].ro != NULL ? T_NEW :
+		    T_BASE) || w->pos < f->from_ms || f->restart_every_ms <= 0)
+			continue;
+		until = w->pos < f->until_ms ? w->pos : f->until_ms;
+		n = (until - f->from_ms) / f->restart_every_ms + 1;
+		last = f->from_ms + (n - 1) * f->restart_every_ms;
+		if (strcmp(f->reason, "OOMKilled") == 0)
+			rc |= sim_event(w, "default", "Node", node, "Warning",
+			    "OOMKilling", n, last, "Memory cgroup out of "
+			    "memory: Killed process of container %s in pod "
+			    "%s/%s", svc->name, svc->namespace, p->name);
+		rc |= sim_event(w, svc->namespace, "Pod", p->name, "Warning",
+		    "BackOff", n, last + S_(5), "Back-off restarting failed "
+		    "container %s in pod %s_%s", svc->name, p->name,
+		    svc->namespace);
+		rc |= sim_event(w, svc->namespace, "Pod", p->name, "Warning",
+		    "Unhealthy", n * 3, last + S_(9), "Readiness probe failed: "
+		    "Get \"http://%s:%d/ready\": dial tcp %s:%d: connect: "
+		    "connection refused", p->ip, svc->port, p->ip, svc->port);
+	}
+	return rc;
+}
+
+/* When a pod of a rollout is (or was) stopped, on the timeline; or -1. */
+static int64_t
+sim_pod_stop(const struct sim_svc *s, const struct sim_pod *p)
+{
+	if (s->ro == NULL)
+		return -1;
+	if (p->tmpl == T_BASE && p->gen == 1)
+		return s->ro->at_ms + SIM_POD_STEP_MS * (p->replica + 1);
+	if (p->tmpl == T_NEW && s->ro->rollback_ms > s->ro->at_ms)
+		return s->ro->rollback_ms + SIM_POD_STEP_MS * (p->replica + 1);
+	return -1;
+}
+
+/* The pods of service i and their scrape targets. */
+static int
+sim_write_pods(struct sim_world *w, sqlite3_stmt *st, sqlite3_stmt *tg,
+    size_t i)
+{
+	const struct sim_scenario	*sc = w->sc;
+	const struct sim_service	*svc = &sc->services[i];
+	struct sim_svc			*s = &w->svc[i];
+	const struct sim_pod		*p;
+	cJSON				*tl;
+	char				*ltext, *inst, *url, *err, uid[40];
+	size_t				 k;
+	int64_t				 stop;
+	int				 rc = 0, down;
+
+	for (k = 0; k < s->npods && rc == 0; k++) {
+		p = &s->pods[k];
+		ltext = sim_json_print(sim_app_labels(svc,
+		    s->t[p->tmpl].hash));
+		sim_uid(sim_hash(sc->seed, p->name, 4, 0), uid, sizeof uid);
+		sqlite3_bind_text(st, 1, w->context, -1, SQLITE_STATIC);
+		sim_bind(st, 2, svc->namespace);
+		sim_bind(st, 3, p->name);
+		sim_bind(st, 4, uid);
+		sim_bind(st, 5, "ReplicaSet");
+		sim_bind(st, 6, s->t[p->tmpl].rs);
+		sim_bind(st, 7, p->node >= 0 ? sc->nodes[p->node].name : NULL);
+		sim_bind(st, 8, "Running");
+		sqlite3_bind_int(st, 9, p->ready);
+		sqlite3_bind_int(st, 10, p->restarts);
+		sim_bind(st, 11, p->reason);
+		sim_bind(st, 12, p->message);
+		sim_bind(st, 13, ltext);
+		sqlite3_bind_int64(st, 14, sim_at(w, p->created));
+		sqlite3_bind_int64(st, 15, w->now);
+		rc = sim_step(st);
+		free(ltext);
+		w->nobjects++;
+		if (rc != 0)
+			break;
+		rc = sim_pod_events(w, i, p);
+		if ((stop = sim_pod_stop(s, p)) >= 0)
+			rc |= sim_event(w, svc->namespace, "Pod", p->name,
+			    "Normal", "Killing", 1, stop,
+			    "Stopping container %s", svc->name);
+
+		/* Its scrape target. */
+		down = !p->ready;
+		inst = xasprintf("%s:%d", p->ip, svc->port);
+		url = xasprintf("http://%s/metrics", inst);
+		err = down ? xasprintf("Get \"%s\": dial tcp %s: connect: "
+		    "connection refused", url, inst) : NULL;
+		tl = cJSON_CreateObject();
+		cJSON_AddStringToObject(tl, "container", svc->name);
+		cJSON_AddStringToObject(tl, "instance", inst);
+		cJSON_AddStringToObject(tl, "job", svc->name);
+		cJSON_AddStringToObject(tl, "namespace", svc->namespace);
+		cJSON_AddStringToObject(tl, "pod", p->name);
+		cJSON_AddStringToObject(tl, "service", svc->name);
+		ltext = sim_json_print(tl);
+		sqlite3_bind_text(tg, 1, w->context, -1, SQLITE_STATIC);
+		sim_bind(tg, 2, "prometheus");
+		sim_bind(tg, 3, svc->name);
+		sim_bind(tg, 4, inst);
+		sim_bind(tg, 5, down ? "down" : "up");
+		sim_bind(tg, 6, err);
+		sqlite3_bind_int64(tg, 7, w->now - (int64_t)(sim_hash(sc->seed,
+		    p->name, 5, 0) % 15000));
+		sim_bind(tg, 8, url);
+		sim_bind(tg, 9, ltext);
+		sqlite3_bind_int64(tg, 10, w->now);
+		rc |= sim_step(tg);
+		free(inst);
+		free(url);
+		free(err);
+		free(ltext);
+	}
+	return rc;
+}
+
+/* node-exporter on every node: targets that are simply up. */
+static int
+sim_write_node_targets(struct sim_world *w, sqlite3_stmt *tg)
+{
+	const struct sim_scenario	*sc = w->sc;
+	cJSON				*tl;
+	char				*inst, *url, *ltext;
+	size_t				 i;
+	int				 rc = 0;
+
+	for (i = 0; i < sc->nnodes && rc == 0; i++) {
+		inst = xasprintf("10.0.%zu.%zu:9100", i / 200 + 1, i % 200 + 10);
+		url = xasprintf("http://%s/metrics", inst);
+		tl = cJSON_CreateObject();
+		cJSON_AddStringToObject(tl, "instance", inst);
+		cJSON_AddStringToObject(tl, "job", "node-exporter");
+		cJSON_AddStringToObject(tl, "namespace", "monitoring");
+		cJSON_AddStringToObject(tl, "node", sc->nodes[i].name);
+		ltext = sim_json_print(tl);
+		sqlite3_bind_text(tg, 1, w->context, -1, SQLITE_STATIC);
+		sim_bind(tg, 2, "prometheus");
+		sim_bind(tg, 3, "node-exporter");
+		sim_bind(tg, 4, inst);
+		sim_bind(tg, 5, "up");
+		sqlite3_bind_int64(tg, 7, w->now - (int64_t)(sim_hash(sc->seed,
+		    sc->nodes[i].name, 5, 0) % 30000));
+		sim_bind(tg, 8, url);
+		sim_bind(tg, 9, ltext);
+		sqlite3_bind_int64(tg, 10, w->now);
+		rc = sim_step(tg);
+		free(inst);
+		free(url);
+		free(ltext);
+	}
+	return rc;
+}
+
+/* Everything Kubernetes and the scrape targets. */
+static int
+sim_write_kube(struct sim_world *w, int64_t *ntargets)
+{
+	sqlite3_stmt	*dep, *rs, *pod, *tg;
+	size_t		 i;
+	int		 rc = -1;
+
+	dep = sim_prepare(w->db, "INSERT INTO kube_deployments (context,"
+	    " namespace, name, uid, generation, observed_generation, replicas,"
+	    " ready_replicas, updated_replicas, available_replicas, revision,"
+	    " labels, selector, conditions, created_ms, seen_ms) VALUES"
+	    " (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+	rs = sim_prepare(w->db, "INSERT INTO kube_replicasets (context,"
+	    " namespace, name, uid, owner_uid, owner_name, revision, replicas,"
+	    " ready_replicas, template_hash, created_ms, images, seen_ms)"
+	    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+	pod = sim_prepare(w->db, "INSERT INTO kube_pods (context, namespace,"
+	    " name, uid, owner_kind, owner_name, node, phase, ready, restarts,"
+	    " reason, message, labels, started_ms, seen_ms) VALUES"
+	    " (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+	tg = sim_prepare(w->db, "INSERT INTO targets (context, source, job,"
+	    " instance, health, last_error, last_scrape_ms, scrape_url,"
+	    " labels, seen_ms) VALUES (?,?,?,?,?,?,?,?,?,?)");
+	if (dep == NULL || rs == NULL || pod == NULL || tg == NULL)
+		goto out;
+	for (i = 0; i < w->sc->nservices; i++) {
+		if (sim_write_deployment(w, dep, i) != 0 ||
+		    sim_write_replicasets(w, rs, i) != 0 ||
+		    sim_write_pods(w, pod, tg, i) != 0)
+			goto out;
+		*ntargets += (int64_t)w->svc[i].npods;
+	}
+	if (sim_write_node_targets(w, tg) != 0)
+		goto out;
+	*ntargets += (int64_t)w->sc->nnodes;
+	rc = 0;
+out:
+	sqlite3_finalize(dep);
+	sqlite3_finalize(rs);
+	sqlite3_finalize(pod);
+	sqlite3_finalize(tg);
+	return rc;
+}
+
+/* Every service's HTTP probe. */
+static int
+sim_write_probes(struct sim_world *w, int64_t *nprobes)
+{
+	const struct sim_scenario	*sc = w->sc;
+	const struct sim_probe_fault	*f;
+	sqlite3_stmt			*st;
+	char				*name, *url, *err;
+	size_t				 i, k;
+	int64_t				 lat;
+	int				 rc = 0;
+
+	st = sim_prepare(w->db, "INSERT INTO probes (context, name, url,"
+	    " service, ok, status, latency_ms, excerpt, error, checked_ms)"
+	    " VALUES (?,?,?,?,?,?,?,?,?,?)");
+	if (st == NULL)
+		return -1;
+	for (i = 0; i < sc->nservices && rc == 0; i++) {
+		const struct sim_service	*svc = &sc->services[i];
+
+		if (!svc->probe)
+			continue;
+		f = NULL;
+		for (k = 0; k < sc->nprobe_faults; k++) {
+			if (sc->probe_faults[k].service == (int)i &&
+			    w->pos >= sc->probe_faults[k].from_ms &&
+			    w->pos < sc->probe_faults[k].until_ms)
+				f = &sc->probe_faults[k];
+		}
+		lat = 8 + (int64_t)(sim_hash(sc->seed, svc->name, 6,
+		    (uint64_t)(w->pos / S_(10))) % 40);
+		name = xasprintf("%s-health", svc->name);
+		url = xasprintf("http://%s.%s.svc:%d/healthz", svc->name,
+		    svc->namespace, svc->port);
+		err = f != NULL ? xasprintf("HTTP %d, expected 200", f->status) :
+		    NULL;
+		sqlite3_bind_text(st, 1, w->context, -1, SQLITE_STATIC);
+		sim_bind(st, 2, name);
+		sim_bind(st, 3, url);
+		sim_bind(st, 4, svc->name);
+		sqlite3_bind_int(st, 5, f == NULL);
+		sqlite3_bind_int(st, 6, f != NULL ? f->status : 200);
+		sqlite3_bind_int64(st, 7, f != NULL ? f->latency_ms + lat : lat);
+		sim_bind(st, 8, f != NULL ? f->excerpt : NULL);
+		sim_bind(st, 9, err);
+		sqlite3_bind_int64(st, 10, w->now - (int64_t)(sim_hash(sc->seed,
+		    svc->name, 7, 0) % 2000));
+		rc = sim_step(st);
+		free(name);
+		free(url);
+		free(err);
+		(*nprobes)++;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Alerts                                                              */
+/* ------------------------------------------------------------------ */
+
+/* text with $podN and $nodeN replaced for service i (allocated). */
+static char *
+sim_expand(const struct sim_world *w, int i, const char *text)
+{
+	const struct sim_pod	*p;
+	struct buf		 b;
+	const char		*s;
+	char			*end;
+	long			 r;
+	int			 node;
+
+	if (text == NULL)
+		return NULL;
+	buf_init(&b, 0);
+	buf_append(&b, "", 0);
+	for (s = text; *s != '\0'; s++) {
+		node = strncmp(s, "$node", 5) == 0;
+		if (i < 0 || (!node && strncmp(s, "$pod", 4) != 0) ||
+		    s[node ? 5 : 4] < '0' || s[node ? 5 : 4] > '9') {
+			buf_append(&b, s, 1);
+			continue;
+		}
+		r = strtol(s + (node ? 5 : 4), &end, 10);
+		p = sim_pod_of(w, (size_t)i, (int)r);
+		if (p == NULL)
+			buf_puts(&b, "unknown");
+		else if (node)
+			buf_puts(&b, p->node >= 0 ?
+			    w->sc->nodes[p->node].name : "unknown");
+		else
+			buf_puts(&b, p->name);
+		s = end - 1;
+	}
+	return buf_detach(&b);
+}
+
+/* A label pair, for sorting. */
+struct sim_label {
+	char	*name;
+	char	*value;
+};
+
+/* Order labels by name, as Alertmanager prints them. */
+static int
+sim_label_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct sim_label *)a)->name,
+	    ((const struct sim_label *)b)->name);
+}
+
+/* Add "name=value,..." to a label list (allocated copies). */
+static size_t
+sim_labels_parse(const char *text, struct sim_label **l, size_t n)
+{
+	const char	*s = text, *comma, *eq;
+
+	while (s != NULL && *s != '\0') {
+		comma = strchr(s, ',');
+		if (comma == NULL)
+			comma = s + strlen(s);
+		eq = memchr(s, '=', (size_t)(comma - s));
+		if (eq != NULL && eq > s) {
+			*l = xreallocarray(*l, n + 1, sizeof **l);
+			(*l)[n].name = xstrndup(s, (size_t)(eq - s));
+			(*l)[n].value = xstrndup(eq + 1,
+			    (size_t)(comma - eq - 1));
+			n++;
+		}
+		s = *comma != '\0' ? comma + 1 : comma;
+	}
+	return n;
+}
+
+/* Free a label list. */
+static void
+sim_labels_free(struct sim_label *l, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		free(l[i].name);
+		free(l[i].value);
+	}
+	free(l);
+}
+
+/* The value of label name, or NULL. */
+static const char *
+sim_label_get(const struct sim_label *l, size_t n, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(l[i].name, name) == 0)
+			return l[i].value;
+	}
+	return NULL;
+}
+
+/* Whether a silence is active at pos. */
+static int
+sim_silence_active(const struct sim_silence *x, int64_t pos)
+{
+	return pos >= x->from_ms && pos < x->until_ms;
+}
+
+/* Whether every matcher of a silence holds for the labels. */
+static int
+sim_silence_matches(const struct sim_silence *x, const struct sim_label *l,
+    size_t n)
+{
+	struct sim_label	*m = NULL;
+	const char		*v;
+	size_t			 nm, i;
+	int			 ok = 1;
+
+	nm = sim_labels_parse(x->matchers, &m, 0);
+	for (i = 0; i < nm && ok; i++) {
+		v = sim_label_get(l, n, m[i].name);
+		ok = v != NULL && strcmp(v, m[i].value) == 0;
+	}
+	sim_labels_free(m, nm);
+	return nm > 0 && ok;
+}
+
+/* Where alert a stands: its start on the timeline, or -1 if not firing. */
+static int
+sim_alert_firing(const struct sim_alert *a, int64_t pos, int64_t *start)
+{
+	int64_t	phase;
+
+	if (a->period_ms <= 0) {
+		*start = a->from_ms;
+		return pos >= a->from_ms && pos < a->until_ms;
+	}
+	phase = pos % a->period_ms;
+	if (phase < 0)
+		phase += a->period_ms;
+	*start = pos - phase + a->from_ms;
+	return phase >= a->from_ms && phase < a->until_ms;
+}
+
+/* FNV-1a over the sorted label set, like Alertmanager's fingerprint. */
+static void
+sim_fingerprint(const struct sim_label *l, size_t n, char *out, size_t len)
+{
+	uint64_t	h = 0xcbf29ce484222325ULL;
+	const char	*s;
+	size_t		 i;
+	int		 k;
+
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < 2; k++) {
+			for (s = k == 0 ? l[i].name : l[i].value; *s != '\0';
+			    s++) {
+				h ^= (unsigned char)*s;
+				h *= 0x100000001b3ULL;
+			}
+			h ^= 0xff;
+			h *= 0x100000001b3ULL;
+		}
+	}
+	snprintf(out, len, "%016llx", (unsigned long long)h);
+}
+
+/* One firing alert. */
+static int
+sim_write_alert(struct sim_world *w, sqlite3_stmt *st, size_t k,
+    int64_t start)
+{
+	const struct sim_scenario	*sc = w->sc;
+	const struct sim_alert		*a = &sc->alerts[k];
+	struct sim_label		*l = NULL;
+	cJSON				*o, *arr;
+	char				*extra, *ltext, *atext, *sb, *recv;
+	char				*url, *t, fp[24];
+	size_t				 n = 0, i;
+	int				 rc, silenced = 0;
+
+	extra = sim_expand(w, a->service, a->labels);
+	n = sim_labels_parse(extra, &l, 0);
+	free(extra);
+	l = xreallocarray(l, n + 5, sizeof *l);
+	l[n].name = xstrdup("alertname");
+	l[n++].value = xstrdup(a->alertname);
+	l[n].name = xstrdup("severity");
+	l[n++].value = xstrdup(a->severity);
+	l[n].name = xstrdup("cluster");
+	l[n++].value = xstrdup(sc->cluster != NULL ? sc->cluster : "sim");
+	if (a->service >= 0 && (size_t)a->service < sc->nservices) {
+		l[n].name = xstrdup("namespace");
+		l[n++].value = xstrdup(sc->services[a->service].namespace);
+		l[n].name = xstrdup("service");
+		l[n++].value = xstrdup(sc->services[a->service].name);
+	}
+	qsort(l, n, sizeof *l, sim_label_cmp);
+	/* A later duplicate name would be a scenario error: keep the first. */
+	for (i = 1; i < n; i++) {
+		if (strcmp(l[i].name, l[i - 1].name) == 0) {
+			free(l[i].name);
+			free(l[i].value);
+			memmove(&l[i], &l[i + 1], (n - i - 1) * sizeof *l);
+			n--;
+			i--;
+		}
+	}
+	sim_fingerprint(l, n, fp, sizeof fp);
+	o = cJSON_CreateObject();
+	for (i = 0; i < n; i++)
+		cJSON_AddStringToObject(o, l[i].name, l[i].value);
+	ltext = sim_json_print(o);
+
+	o = cJSON_CreateObject();
+	if (a->description != NULL) {
+		t = sim_expand(w, a->service, a->description);
+		cJSON_AddStringToObject(o, "description", t);
+		free(t);
+	}
+	if (a->runbook != NULL) {
+		t = xasprintf(SIM_RUNBOOKS "%s", a->runbook);
+		cJSON_AddStringToObject(o, "runbook_url", t);
+		free(t);
+	}
+	if (a->summary != NULL) {
+		t = sim_expand(w, a->service, a->summary);
+		cJSON_AddStringToObject(o, "summary", t);
+		free(t);
+	}
+	atext = sim_json_print(o);
+
+	arr = cJSON_CreateArray();
+	for (i = 0; i < sc->nsilences; i++) {
+		if (sim_silence_active(&sc->silences[i], w->pos) &&
+		    sim_silence_matches(&sc->silences[i], l, n)) {
+			cJSON_AddItemToArray(arr,
+			    cJSON_CreateString(sc->silences[i].id));
+			silenced = 1;
+		}
+	}
+	sb = sim_json_print(arr);
+	arr = cJSON_CreateArray();
+	cJSON_AddItemToArray(arr, cJSON_CreateString(
+	    strcmp(a->severity, "critical") == 0 ? "pagerduty-oncall" :
+	    strcmp(a->severity, "none") == 0 ? "null" : "slack-alerts"));
+	recv = sim_json_print(arr);
+	url = xasprintf(SIM_PROMETHEUS "/graph?g0.expr=ALERTS%%7Balertname"
+	    "%%3D%%22%s%%22%%7D&g0.tab=1", a->alertname);
+
+	sqlite3_bind_text(st, 1, w->context, -1, SQLITE_STATIC);
+	sim_bind(st, 2, "alertmanager");
+	sim_bind(st, 3, fp);
+	sim_bind(st, 4, a->alertname);
+	sim_bind(st, 5, a->severity);
+	sim_bind(st, 6, silenced ? "suppressed" : "active");
+	sim_bind(st, 7, sb);
+	sim_bind(st, 8, "[]");
+	sim_bind(st, 9, ltext);
+	sim_bind(st, 10, atext);
+	sqlite3_bind_int64(st, 11, sim_at(w, start));
+	sqlite3_bind_int64(st, 12, w->now + M_(4));
+	sqlite3_bind_int64(st, 13, w->now - (int64_t)(sim_hash(sc->seed,
+	    fp, 8, 0) % 30000));
+	sim_bind(st, 14, url);
+	sim_bind(st, 15, recv);
+	sqlite3_bind_int64(st, 16, w->now);
+	rc = sim_step(st);
+	sim_labels_free(l, n);
+	free(ltext);
+	free(atext);
+	free(sb);
+	free(recv);
+	free(url);
+	return rc;
+}
+
+/* Alerts and silences. */
+static int
+sim_write_alerts(struct sim_world *w, int64_t *nalerts)
+{
+	const struct sim_scenario	*sc = w->sc;
+	sqlite3_stmt			*st, *sil;
+	cJSON				*arr, *m;
+	struct sim_label		*l;
+	char				*mtext;
+	const char			*state;
+	int64_t				 start;
+	size_t				 k, nl, j;
+	int				 rc = -1;
+
+	st = sim_prepare(w->db, "INSERT OR REPLACE INTO alerts (context,"
+	    " source, fingerprint, alertname, severity, state, silenced_by,"
+	    " inhibited_by, labels, annotations, starts_at_ms, ends_at_ms,"
+	    " updated_at_ms, generator_url, receivers, seen_ms)"
+	    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+	sil = sim_prepare(w->db, "INSERT OR REPLACE INTO silences (context,"
+	    " source, id, state, matchers, created_by, comment, starts_at_ms,"
+	    " ends_at_ms, updated_at_ms, seen_ms) VALUES"
+	    " (?,?,?,?,?,?,?,?,?,?,?)");
+	if (st == NULL || sil == NULL)
+		goto out;
+	for (k = 0; k < sc->nalerts; k++) {
+		if (!sim_alert_firing(&sc->alerts[k], w->pos, &start))
+			continue;
+		if (sim_write_alert(w, st, k, start) != 0)
+			goto out;
+		(*nalerts)++;
+	}
+	for (k = 0; k < sc->nsilences; k++) {
+		const struct sim_silence	*x = &sc->silences[k];
+
+		l = NULL;
+		nl = sim_labels_parse(x->matchers, &l, 0);
+		arr = cJSON_CreateArray();
+		for (j = 0; j < nl; j++) {
+			m = cJSON_CreateObject();
+			cJSON_AddStringToObject(m, "name", l[j].name);
+			cJSON_AddStringToObject(m, "value", l[j].value);
+			cJSON_AddBoolToObject(m, "isRegex", 0);
+			cJSON_AddBoolToObject(m, "isEqual", 1);
+			cJSON_AddItemToArray(arr, m);
+		}
+		sim_labels_free(l, nl);
+		mtext = sim_json_print(arr);
+		state = w->pos < x->from_ms ? "pending" :
+		    sim_silence_active(x, w->pos) ? "active" : "expired";
+		sqlite3_bind_text(sil, 1, w->context, -1, SQLITE_STATIC);
+		sim_bind(sil, 2, "alertmanager");
+		sim_bind(sil, 3, x->id);
+		sim_bind(sil, 4, state);
+		sim_bind(sil, 5, mtext);
+		sim_bind(sil, 6, x->created_by);
+		sim_bind(sil, 7, x->comment);
+		sqlite3_bind_int64(sil, 8, sim_at(w, x->from_ms));
+		sqlite3_bind_int64(sil, 9, sim_at(w, x->until_ms));
+		sqlite3_bind_int64(sil, 10, sim_at(w, x->from_ms));
+		sqlite3_bind_int64(sil, 11, w->now);
+		free(mtext);
+		if (sim_step(sil) != 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	sqlite3_finalize(sil);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* SLOs                                                                */
+/* ------------------------------------------------------------------ */
+
+/* Every window's ratio now and the 24 h sparkline, for every SLO. */
+static int
+sim_write_slos(struct sim_world *w, int64_t *nsamples)
+{
+	static const char *const names[] = { "5m", "30m", "1h", "2h", "6h",
+	    "1d", "3d", "period" };
+	const struct sim_scenario	*sc = w->sc;
+	sqlite3_stmt			*st;
+	char				*key;
+	double				 r;
+	size_t				 i;
+	int				 win, k, rc = 0;
+
+	st = sim_prepare(w->db, "INSERT OR REPLACE INTO samples (context,"
+	    " query_key, ts_ms, value) VALUES (?,?,?,?)");
+	if (st == NULL)
+		return -1;
+	for (i = 0; i < sc->nslos && rc == 0; i++) {
+		for (win = 0; win < (int)N_(names) && rc == 0; win++) {
+			key = xasprintf("slo:%s:ratio:%s", sc->slos[i].name,
+			    names[win]);
+			r = sim_slo_ratio(sc, i, win, w->pos);
+			sqlite3_bind_text(st, 1, w->context, -1, SQLITE_STATIC);
+			sim_bind(st, 2, key);
+			sqlite3_bind_int64(st, 3, w->now);
+			if (isnan(r))
+				sqlite3_bind_null(st, 4);
+			else
+				sqlite3_bind_double(st, 4, r);
+			rc = sim_step(st);
+			free(key);
+			(*nsamples)++;
+		}
+		key = xasprintf("slo:%s:spark:1h", sc->slos[i].name);
+		for (k = SIM_SPARK_POINTS - 1; k >= 0 && rc == 0; k--) {
+			r = sim_slo_ratio(sc, i, 2, w->pos - SIM_SPARK_STEP_MS *
+			    k);
+			sqlite3_bind_text(st, 1, w->context, -1, SQLITE_STATIC);
+			sim_bind(st, 2, key);
+			sqlite3_bind_int64(st, 3, w->now - SIM_SPARK_STEP_MS *
+			    k);
+			if (isnan(r))
+				sqlite3_bind_null(st, 4);
+			else
+				sqlite3_bind_double(st, 4, r);
+			rc = sim_step(st);
+			(*nsamples)++;
+		}
+		free(key);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* The source                                                          */
+/* ------------------------------------------------------------------ */
+
+struct sim_state {
+	const struct sim_scenario	*sc;
+	int64_t				 start_ms;
+	double				 speed;
+};
+
+/* Where the timeline stands at wall-clock now_ms. */
+int64_t
+sim_source_position(const struct source *s, int64_t now_ms)
+{
+	const struct sim_state	*st = s->state;
+	int64_t			 el;
+
+	el = (int64_t)((double)(now_ms - st->start_ms) * st->speed);
+	if (st->sc->cycle_ms > 0) {
+		el %= st->sc->cycle_ms;
+		if (el < 0)
+			el += st->sc->cycle_ms;
+	}
+	return st->sc->open_ms + el;
+}
+
+/* A round: nothing to fetch, the world is computed when stored. */
+static void
+sim_refresh(struct source *s)
+{
+	source_done(s, 1, NULL, NULL, s->items);
+}
+
+/* Write the world as it stands at now_ms, replacing the context's rows. */
+static int
+sim_store(struct source *s, struct cache *cache, int64_t now_ms,
+    char **cause)
+{
+	struct sim_state	*st = s->state;
+	struct sim_world	 w;
+	int64_t			 ntargets = 0, nalerts = 0, nprobes = 0;
+	int64_t			 nsamples = 0;
+	size_t			 i;
+	int			 rc = -1;
+
+	memset(&w, 0, sizeof w);
+	w.sc = st->sc;
+	w.context = s->context;
+	w.now = now_ms;
+	w.pos = sim_source_position(s, now_ms);
+	w.db = cache_db(cache);
+	w.svc = xcalloc(w.sc->nservices + 1, sizeof *w.svc);
+	for (i = 0; i < w.sc->nservices; i++)
+		sim_svc_build(&w, i);
+
+	if (sim_clear(w.db, s->context) != 0)
+		goto sqlerr;
+	w.ev = sim_prepare(w.db, "INSERT OR REPLACE INTO kube_events"
+	    " (context, namespace, uid, involved_kind, involved_name, type,"
+	    " reason, message, count, last_ms) VALUES (?,?,?,?,?,?,?,?,?,?)");
+	if (w.ev == NULL ||
+	    sim_write_nodes(&w) != 0 ||
+	    sim_write_namespaces(&w) != 0 ||
+	    sim_write_kube(&w, &ntargets) != 0 ||
+	    sim_write_probes(&w, &nprobes) != 0 ||
+	    sim_write_alerts(&w, &nalerts) != 0 ||
+	    sim_write_slos(&w, &nsamples) != 0)
+		goto sqlerr;
+
+	/* The simulated backends answered just now. */
+	if (cache_source_update(cache, s->context, "prometheus", "prometheus",
+	    now_ms, 1, 18 + (int64_t)(w.pos / 1000 % 23), NULL,
+	    ntargets + nsamples, cause) != 0 ||
+	    cache_source_update(cache, s->context, "alertmanager",
+	    "alertmanager", now_ms, 1, 6 + (int64_t)(w.pos / 1000 % 7), NULL,
+	    nalerts, cause) != 0 ||
+	    cache_source_update(cache, s->context, "kubernetes", "kubernetes",
+	    now_ms, 1, 41 + (int64_t)(w.pos / 1000 % 31), NULL,
+	    w.nobjects + w.nevents, cause) != 0 ||
+	    (nprobes > 0 && cache_source_update(cache, s->context, "probes",
+	    "probe", now_ms, 1, 25 + (int64_t)(w.pos / 1000 % 19), NULL,
+	    nprobes, cause) != 0))
+		goto out;
+	s->items = w.nobjects + w.nevents + ntargets + nalerts + nprobes +
+	    nsamples;
+	rc = 0;
+	goto out;
+sqlerr:
+	*cause = xasprintf("the simulator could not write the cache: %s",
+	    sqlite3_errmsg(w.db));
+out:
+	sqlite3_finalize(w.ev);
+	sim_world_done(&w);
+	return rc;
+}
+
+/* Nothing to forget between rounds. */
+static void
+sim_reset(struct source *s)
+{
+	(void)s;
+}
+
+/* Nothing is ever in flight. */
+static void
+sim_cancel(struct source *s)
+{
+	(void)s;
+}
+
+/* Free the source's state (the scenario is borrowed). */
+static void
+sim_free(struct source *s)
+{
+	free(s->state);
+	s->state = NULL;
+}
+
+static const struct backend_ops sim_ops = {
+	"sim",
+	sim_refresh,
+	sim_store,
+	sim_reset,
+	sim_cancel,
+	sim_free
+};
+
+/* Make s a simulator source. */
+void
+sim_source_init(struct source *s, const struct sim_scenario *sc,
+    int64_t start_ms)
+{
+	struct sim_state	*st;
+
+	st = xcalloc(1, sizeof *st);
+	st->sc = sc != NULL ? sc : &demo_scenario;
+	st->start_ms = start_ms;
+	st->speed = 1.0;
+	s->ops = &sim_ops;
+	s->state = st;
+	s->items_what = "objects";
+}
+
+/* Play the timeline faster (or slower) than the clock. */
+void
+sim_source_set_speed(struct source *s, double speed)
+{
+	struct sim_state	*st = s->state;
+
+	if (speed > 0 && speed < 1e6)
+		st->speed = speed;
+}
+
+/* ------------------------------------------------------------------ */
+/* Configuration                                                       */
+/* ------------------------------------------------------------------ */
+
+/* A match entry. */
+static void
+sim_kv(struct conf_kv *kv, const char *key, const char *value)
+{
+	kv->key = xstrdup(key);
+	kv->value = xstrdup(value);
+}
+
+/* The configuration that shows a scenario. */
+struct conf *
+sim_scenario_conf(const struct sim_scenario *sc, const char *context)
+{
+	struct conf		*conf;
+	struct conf_context	*ctx;
+	size_t			 i;
+
+	if (sc == NULL)
+		sc = &demo_scenario;
+	conf = conf_new_default();
+	conf->contexts = xcalloc(1, sizeof *conf->contexts);
+	conf->ncontexts = 1;
+	ctx = &conf->contexts[0];
+	ctx->name = xstrdup(context != NULL ? context : sc->name);
+	ctx->refresh_ms = 2000;
+	conf->services = xcalloc(sc->nservices + 1, sizeof *conf->services);
+	for (i = 0; i < sc->nservices; i++) {
+		struct conf_service	*cs = &conf->services[i];
+
+		cs->name = xstrdup(sc->services[i].name);
+		cs->match = xcalloc(2, sizeof *cs->match);
+		sim_kv(&cs->match[0], "namespace", sc->services[i].namespace);
+		sim_kv(&cs->match[1], "deployment", sc->services[i].name);
+		cs->nmatch = 2;
+	}
+	conf->nservices = sc->nservices;
+	conf->slos = xcalloc(sc->nslos + 1, sizeof *conf->slos);
+	for (i = 0; i < sc->nslos; i++) {
+		const struct sim_slo	*s = &sc->slos[i];
+		struct conf_slo		*cs = &conf->slos[i];
+
+		cs->name = xstrdup(s->name);
+		if (s->service >= 0 && (size_t)s->service < sc->nservices)
+			cs->service = xstrdup(sc->services[s->service].name);
+		cs->objective = s->objective;
+		cs->period_ms = SIM_PERIOD_MS;
+		cs->error_query = xstrdup(s->error_query != NULL ?
+		    s->error_query : "vector(0)");
+		cs->total_query = xstrdup(s->total_query != NULL ?
+		    s->total_query : "vector(1)");
+		if (s->description != NULL)
+			cs->description = xstrdup(s->description);
+	}
+	conf->nslos = sc->nslos;
+	return conf;
+}
+
+/* The demo's configuration. */
+struct conf *
+sim_demo_conf(void)
+{
+	return sim_scenario_conf(&demo_scenario, "demo");
+}
+
+/* ------------------------------------------------------------------ */
+/* A big generated world                                               */
+/* ------------------------------------------------------------------ */
+
+/* A generated scenario and everything it owns. */
+struct sim_owned {
+	struct sim_scenario	 sc;	/* first: the public part */
+	struct sim_node		*nodes;
+	struct sim_service	*services;
+	struct sim_fault	*faults;
+	struct sim_alert	*alerts;
+	struct sim_silence	*silences;
+	struct sim_slo		*slos;
+	struct sim_point	*points;
+	char			**strings;
+	size_t			 nstrings;
+};
+
+/* Keep a formatted string for the scenario's lifetime. */
+static const char *
+sim_keep(struct sim_owned *o, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static const char *
+sim_keep(struct sim_owned *o, const char *fmt, ...)
+{
+	struct buf	b;
+	va_list		ap;
+
+	buf_init(&b, 0);
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	o->strings = xreallocarray(o->strings, o->nstrings + 1,
+	    sizeof *o->strings);
+	o->strings[o->nstrings] = buf_detach(&b);
+	return o->strings[o->nstrings++];
+}
+
+/* A world of pods pods, alerts alerts and slos SLOs. */
+struct sim_scenario *
+sim_scenario_big(int pods, int alerts, int slos)
+{
+	static const char *const names[] = { "KubePodCrashLooping",
+	    "TargetDown", "HighErrorRate", "HighRequestLatency",
+	    "KubeContainerWaiting", "KubePodNotReady", "CPUThrottlingHigh",
+	    "KubeMemoryOvercommit" };
+	static const char *const sev[] = { "warning", "critical", "info" };
+	struct sim_owned	*o;
+	size_t			 nsvc, nnodes, i;
+	int			 left;
+
+	if (pods < 1)
+		pods = 1;
+	if (alerts < 0)
+		alerts = 0;
+	if (slos < 0)
+		slos = 0;
+	o = xcalloc(1, sizeof *o);
+	nsvc = ((size_t)pods + 9) / 10;
+	nnodes = (size_t)pods / 100 + 3;
+	o->nodes = xcalloc(nnodes, sizeof *o->nodes);
+	for (i = 0; i < nnodes; i++) {
+		o->nodes[i].name = sim_keep(o, "node-%04zu", i);
+		o->nodes[i].zone = sim_keep(o, "zone-%c", (int)('a' + i % 3));
+		if (i % 17 == 5) {
+			o->nodes[i].pressure = "MemoryPressure";
+			o->nodes[i].pressure_from_ms = -H_(1);
+			o->nodes[i].pressure_until_ms = D_(1);
+		}
+	}
+	o->services = xcalloc(nsvc, sizeof *o->services);
+	o->faults = xcalloc(nsvc, sizeof *o->faults);
+	left = pods;
+	for (i = 0; i < nsvc; i++) {
+		struct sim_service	*s = &o->services[i];
+
+		s->name = sim_keep(o, "svc-%04zu", i);
+		s->namespace = sim_keep(o, "team-%02zu", i / 40);
+		s->replicas = left > 10 ? 10 : left;
+		left -= s->replicas;
+		s->revision = 3 + (int)(i % 40);
+		s->image = sim_keep(o, "registry.example.com/bench/svc-%04zu:"
+		    "1.%zu.0", i, i % 9);
+		s->previous_image = sim_keep(o, "registry.example.com/bench/"
+		    "svc-%04zu:1.%zu.1", i, i % 9);
+		s->port = 8080;
+		s->first_node = (int)(i % nnodes);
+		s->probe = i % 4 == 0;
+		if (i % 7 == 0) {
+			struct sim_fault	*f = &o->faults[o->sc.nfaults++];
+
+			f->service = (int)i;
+			f->replica = 0;
+			f->reason = i % 14 == 0 ? "OOMKilled" :
+			    "CrashLoopBackOff";
+			f->from_ms = -H_(2);
+			f->until_ms = D_(1);
+			f->restart_every_ms = M_(5);
+			f->down_ms = i % 14 == 0 ? M_(1) : M_(5);
+		}
+	}
+	o->alerts = xcalloc((size_t)alerts + 1, sizeof *o->alerts);
+	for (i = 0; i < (size_t)alerts; i++) {
+		struct sim_alert	*a = &o->alerts[i];
+
+		a->alertname = names[i % N_(names)];
+		a->severity = sev[(i / N_(names)) % N_(sev)];
+		a->service = (int)((i * 7) % nsvc);
+		a->labels = sim_keep(o, "pod=$pod%zu,shard=%zu", i % 10, i);
+		a->from_ms = -M_(1) - S_(7) * (int64_t)i;
+		a->until_ms = D_(1);
+		a->summary = sim_keep(o, "%s on svc-%04zu, shard %zu",
+		    a->alertname, (size_t)a->service, i);
+		a->runbook = "bench/generic";
+	}
+	o->silences = xcalloc(1, sizeof *o->silences);
+	o->silences[0].id = "00000000-0000-4000-8000-00000000be11";
+	o->silences[0].matchers = "alertname=CPUThrottlingHigh";
+	o->silences[0].created_by = "bench";
+	o->silences[0].comment = "Throttling is expected under the benchmark.";
+	o->silences[0].from_ms = -H_(1);
+	o->silences[0].until_ms = D_(1);
+	o->slos = xcalloc((size_t)slos + 1, sizeof *o->slos);
+	o->points = xcalloc((size_t)slos * 3 + 1, sizeof *o->points);
+	for (i = 0; i < (size_t)slos; i++) {
+		struct sim_slo		*s = &o->slos[i];
+		struct sim_point	*p = &o->points[i * 3];
+		double			 base;
+
+		base = 0.0002 + 0.0006 * sim_unit(sim_hash(7, "slo", i, 0));
+		p[0].at_ms = -D_(30);
+		p[0].ratio = base;
+		p[1].at_ms = -H_(3);
+		p[1].ratio = base;
+		p[2].at_ms = 0;
+		p[2].ratio = i % 25 == 3 ? 0.03 : base * 1.2;
+		s->name = sim_keep(o, "svc-%04zu-availability", i % nsvc);
+		if (i >= nsvc)
+			s->name = sim_keep(o, "svc-%04zu-availability-%zu",
+			    i % nsvc, i / nsvc);
+		s->service = (int)(i % nsvc);
+		s->objective = 99.9;
+		s->error_query = sim_keep(o, "sum(rate(http_requests_total{"
+		    "service=\"svc-%04zu\",code=~\"5..\"}[{{.window}}]))",
+		    i % nsvc);
+		s->total_query = sim_keep(o, "sum(rate(http_requests_total{"
+		    "service=\"svc-%04zu\"}[{{.window}}]))", i % nsvc);
+		s->curve = i % 50 == 7 ? NULL : p;
+		s->ncurve = i % 50 == 7 ? 0 : 3;
+		s->noise = 0.2;
+	}
+	o->sc.name = "big";
+	o->sc.cluster = "bench";
+	o->sc.seed = 0xb16b00b5c0ffeeULL;
+	o->sc.open_ms = H_(1);
+	o->sc.cycle_ms = 0;
+	o->sc.nodes = o->nodes;
+	o->sc.nnodes = nnodes;
+	o->sc.services = o->services;
+	o->sc.nservices = nsvc;
+	o->sc.faults = o->faults;
+	o->sc.alerts = o->alerts;
+	o->sc.nalerts = (size_t)alerts;
+	o->sc.silences = o->silences;
+	o->sc.nsilences = 1;
+	o->sc.slos = o->slos;
+	o->sc.nslos = (size_t)slos;
+	return &o->sc;
+}
+
+/* Free a generated scenario. */
+void
+sim_scenario_free(struct sim_scenario *sc)
+{
+	struct sim_owned	*o = (struct sim_owned *)sc;
+	size_t			 i;
+
+	if (sc == NULL || sc == &demo_scenario)
+		return;
+	for (i = 0; i < o->nstrings; i++)
+		free(o->strings[i]);
+	free(o->strings);
+	free(o->nodes);
+	free(o->services);
+	free(o->faults);
+	free(o->alerts);
+	free(o->silences);
+	free(o->slos);
+	free(o->points);
+	free(o);
+}

@@ -1,0 +1,218 @@
+/*
+ * sim.h: the simulated environment, a source like any other.
+ *
+ * The simulator writes a whole, coherent on-call world into the cache
+ * through the same backend interface as the real sources: Kubernetes
+ * deployments, replica sets, pods, nodes and events; Prometheus targets
+ * and SLO error ratios; Alertmanager alerts and silences; HTTP probes; and
+ * the source rows that say all of it is fresh.  `sitrep --demo` runs the
+ * console on it with no configuration and no network, and drills replay
+ * scripted incidents on it.
+ *
+ * What happens is data, not code: a scenario is a set of tables (nodes,
+ * services, rollouts, pod faults, probe faults, alerts, silences, SLO error
+ * ratio curves) on one timeline.  Times in a scenario are milliseconds
+ * relative to its origin (often the moment of the rollout that starts the
+ * trouble); the world at any instant is a pure function of the scenario
+ * and that instant, so the same scenario and clock always give the same
+ * rows.
+ */
+#ifndef SITREP_SIM_H
+#define SITREP_SIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct conf;
+struct source;
+
+/* One point of an error ratio curve; straight lines between points. */
+struct sim_point {
+	int64_t		 at_ms;
+	double		 ratio;		/* fraction of bad events */
+};
+
+/* A node; pressure (e.g. "MemoryPressure") holds in [from, until). */
+struct sim_node {
+	const char	*name;
+	const char	*zone;
+	const char	*pressure;	/* condition type, or NULL */
+	int64_t		 pressure_from_ms;
+	int64_t		 pressure_until_ms;
+};
+
+/*
+ * A service: one Deployment of replicas pods, spread over the nodes from
+ * first_node on, each a Prometheus target, optionally behind an HTTP probe.
+ * revision runs image at the origin; previous_image is the revision
+ * before, kept as history.
+ */
+struct sim_service {
+	const char	*name;
+	const char	*namespace;
+	int		 replicas;
+	int		 revision;
+	const char	*image;
+	const char	*previous_image;
+	int		 port;
+	int		 first_node;
+	int		 probe;
+};
+
+/*
+ * A rollout of service to image at at_ms, one pod at a time; if
+ * rollback_ms is not 0 the previous template comes back then (as a new
+ * revision, the way a Kubernetes rollback does).
+ */
+struct sim_rollout {
+	int		 service;	/* index in services */
+	int64_t		 at_ms;
+	const char	*image;
+	int64_t		 rollback_ms;
+};
+
+/*
+ * A pod in trouble: replica of service (of the rollout's new template if
+ * the service has a rollout) restarts every restart_every_ms from from_ms
+ * until until_ms, and is not ready for down_ms after each restart
+ * (down_ms >= restart_every_ms: never ready, a crash loop).  reason is what
+ * Kubernetes shows: CrashLoopBackOff, OOMKilled ...
+ */
+struct sim_fault {
+	int		 service;
+	int		 replica;
+	const char	*reason;
+	const char	*message;	/* or NULL */
+	int64_t		 from_ms;
+	int64_t		 until_ms;
+	int64_t		 restart_every_ms;
+	int64_t		 down_ms;
+};
+
+/* The service's probe answers status (not its healthy 200) meanwhile. */
+struct sim_probe_fault {
+	int		 service;
+	int64_t		 from_ms;
+	int64_t		 until_ms;
+	int		 status;
+	int64_t		 latency_ms;
+	const char	*excerpt;	/* the body's start */
+};
+
+/*
+ * An alert, firing in [from, until) on the timeline, or in that part of
+ * every period_ms when period_ms is not 0.  It carries alertname,
+ * severity, cluster, and (with a service) namespace and service labels,
+ * plus labels, written "name=value,name=value".  In labels, summary and
+ * description, $podN stands for the name of the service's replica N pod
+ * and $nodeN for that pod's node.  A severity that escalates is two alerts
+ * of the same name, warning then critical, as two alerting rules are.
+ */
+struct sim_alert {
+	const char	*alertname;
+	const char	*severity;
+	int		 service;	/* index, or -1 */
+	const char	*labels;	/* or NULL */
+	int64_t		 period_ms;	/* 0: once */
+	int64_t		 from_ms;
+	int64_t		 until_ms;
+	const char	*summary;
+	const char	*description;	/* or NULL */
+	const char	*runbook;	/* path under the runbook site */
+};
+
+/* A silence of the alerts whose labels equal every "name=value". */
+struct sim_silence {
+	const char	*id;
+	const char	*matchers;	/* "name=value,name=value" */
+	const char	*created_by;
+	const char	*comment;
+	int64_t		 from_ms;
+	int64_t		 until_ms;
+};
+
+/*
+ * An SLO of a service: its error ratio over time is the curve (flat
+ * before the first point and after the last), jittered by noise (a
+ * fraction, most on the short windows); curve NULL means no traffic, so
+ * no data.
+ */
+struct sim_slo {
+	const char		*name;
+	int			 service;
+	double			 objective;	/* percent */
+	const char		*description;
+	const char		*error_query;	/* PromQL, with {{.window}} */
+	const char		*total_query;
+	const struct sim_point	*curve;
+	size_t			 ncurve;
+	double			 noise;
+};
+
+/*
+ * A scenario.  At the source's start the timeline stands at open_ms and
+ * moves with the clock; after cycle_ms (if not 0) it jumps back to open_ms
+ * and replays.
+ */
+struct sim_scenario {
+	const char			*name;
+	const char			*cluster;
+	uint64_t			 seed;
+	int64_t				 open_ms;
+	int64_t				 cycle_ms;
+	const struct sim_node		*nodes;
+	size_t				 nnodes;
+	const struct sim_service	*services;
+	size_t				 nservices;
+	const struct sim_rollout	*rollouts;
+	size_t				 nrollouts;
+	const struct sim_fault		*faults;
+	size_t				 nfaults;
+	const struct sim_probe_fault	*probe_faults;
+	size_t				 nprobe_faults;
+	const struct sim_alert		*alerts;
+	size_t				 nalerts;
+	const struct sim_silence	*silences;
+	size_t				 nsilences;
+	const struct sim_slo		*slos;
+	size_t				 nslos;
+};
+
+/*
+ * The built-in demo (static, never freed): a web shop whose checkout
+ * rollout went bad 40 minutes before the start and pages on its SLO; it is
+ * rolled back eight minutes in, recovers, and the whole hour replays.
+ */
+const struct sim_scenario *sim_scenario_demo(void);
+
+/*
+ * A large generated world for benchmarks: pods pods (ten per service),
+ * alerts alerts and slos SLOs.  Free it with sim_scenario_free().
+ */
+struct sim_scenario *sim_scenario_big(int pods, int alerts, int slos);
+/* Free what sim_scenario_big() made; NULL and the demo are ignored. */
+void		 sim_scenario_free(struct sim_scenario *);
+
+/*
+ * A configuration for a scenario (NULL: the demo), built in memory: one
+ * context named context refreshing every 2 s with no real source, a
+ * service for each of the scenario's (matched by namespace and
+ * deployment) and its SLOs.  Free with conf_free().
+ */
+struct conf	*sim_scenario_conf(const struct sim_scenario *,
+		     const char *context);
+/* sim_scenario_conf() of the demo, context "demo". */
+struct conf	*sim_demo_conf(void);
+
+/*
+ * Make s a simulator source playing scenario (NULL: the demo; borrowed,
+ * it must outlive s) from wall-clock time start_ms.  Kind "sim".
+ */
+void		 sim_source_init(struct source *,
+		     const struct sim_scenario *, int64_t start_ms);
+/* Play the timeline speed times faster than the clock (default 1). */
+void		 sim_source_set_speed(struct source *, double speed);
+/* Where the timeline stands at wall-clock now_ms. */
+int64_t		 sim_source_position(const struct source *, int64_t now_ms);
+
+#endif

@@ -1,0 +1,1970 @@
+/*
+ * conf.c: load sitrep's YAML configuration, and the Sloth SLO files it
+ * names, against the schema table in conf_schema.c.
+ *
+ * Loading happens in two steps.  libyaml's event parser first builds a
+ * small tree of nodes, each remembering its line and column; this is where
+ * hostile input is stopped (a size limit, a depth limit, a node limit, and
+ * aliases refused, so a "billion laughs" file cannot expand).  The tree is
+ * then walked against the schema: each key is looked up in the table, its
+ * value checked and converted and stored at the offset the table gives.
+ * Every problem is collected, not just the first, and each says where it is
+ * (FILE:LINE:COL, 1-based), what is wrong and what to do.  Secrets are
+ * never quoted in a message.
+ *
+ * A load either succeeds with no problem at all or returns NULL: a partly
+ * understood configuration is never used.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <yaml.h>
+
+#include "core/buf.h"
+#include "core/conf.h"
+#include "core/conf_schema.h"
+#include "core/sanitize.h"
+#include "core/util.h"
+#include "core/xmalloc.h"
+
+/* A YAML node and where it starts. */
+struct conf_node {
+	enum {
+		CONF_NODE_SCALAR,
+		CONF_NODE_MAP,
+		CONF_NODE_SEQ
+	}			 kind;
+	char			*s;	/* scalar text */
+	int			 plain;	/* an unquoted scalar */
+	int			 bad;	/* already reported; skip it */
+	int			 line;
+	int			 col;
+	struct conf_node      **v;	/* map: key, value, key, value ... */
+	size_t			 n;
+	size_t			 cap;
+};
+
+/* One problem, kept until the end so they can be sorted. */
+struct conf_problem {
+	int	 file;
+	int	 line;
+	int	 col;
+	size_t	 seq;
+	char	*msg;
+};
+
+/* A name already used in a list, for duplicate names. */
+struct conf_seen {
+	char	*name;
+	int	 file;
+	int	 line;
+};
+
+/* A value naming a service, checked once every service is known. */
+struct conf_ref {
+	char	*name;
+	int	 file;
+	int	 line;
+	int	 col;
+};
+
+/* Where an item of slo_files was written. */
+struct conf_pos {
+	int	 line;
+	int	 col;
+};
+
+struct conf_loader {
+	struct conf		*conf;
+	char		       **files;		/* names, by file index */
+	size_t			 nfiles;
+	int			 file;		/* index of the one being read */
+	int			 expand;	/* expand ${VAR} in values */
+	size_t			 nodes;
+
+	struct conf_problem	*pv;
+	size_t			 pn;
+
+	struct conf_seen	*slo_seen;	/* SLO names, every file */
+	size_t			 nslo_seen;
+	struct conf_ref		*refs;
+	size_t			 nrefs;
+	struct conf_pos		*slo_file_pos;
+	size_t			 nslo_file_pos;
+};
+
+static void	conf_walk_map(struct conf_loader *, const struct conf_node *,
+		    const struct conf_option *, const char *, int, char *,
+		    struct conf_seen **, size_t *);
+static void	conf_default(struct conf_loader *, const struct conf_option *,
+		    int, char *);
+static void	conf_free_obj(const char *, int, char *);
+
+/* ---------------------------------------------------------------------------
+ * Problems.
+ */
+
+/* Start an empty list of problems. */
+void
+conf_problems_init(struct conf_problems *p)
+{
+	p->v = NULL;
+	p->n = 0;
+}
+
+/* Free a list of problems. */
+void
+conf_problems_done(struct conf_problems *p)
+{
+	size_t	i;
+
+	for (i = 0; i < p->n; i++)
+		free(p->v[i]);
+	free(p->v);
+	p->v = NULL;
+	p->n = 0;
+}
+
+/* Add a problem to the public list. */
+static void
+conf_problems_add(struct conf_problems *p, char *msg)
+{
+	p->v = xreallocarray(p->v, p->n + 1, sizeof *p->v);
+	p->v[p->n++] = msg;
+}
+
+/* Record a problem at line:col of the current file; line 0 has none. */
+static void __attribute__((format(printf, 4, 5)))
+conf_problem(struct conf_loader *ld, int line, int col, const char *fmt,
+    ...)
+{
+	struct conf_problem	*p;
+	struct buf		 b;
+	va_list			 ap;
+	char			*msg, *name;
+
+	if (ld->pn > CONF_MAX_PROBLEMS)
+		return;
+	buf_init(&b, 0);
+	if (ld->pn == CONF_MAX_PROBLEMS)
+		buf_puts(&b, "too many problems; fix the ones above first");
+	else {
+		va_start(ap, fmt);
+		buf_vprintf(&b, fmt, ap);
+		va_end(ap);
+	}
+	msg = buf_detach(&b);
+
+	name = sanitize_terminal(ld->files[ld->file], 0);
+	ld->pv = xreallocarray(ld->pv, ld->pn + 1, sizeof *ld->pv);
+	p = &ld->pv[ld->pn];
+	p->file = ld->file;
+	p->line = line;
+	p->col = col;
+	p->seq = ld->pn++;
+	if (p->seq == CONF_MAX_PROBLEMS) {
+		/* Last, whatever position it was found at. */
+		p->file = p->line = p->col = INT_MAX;
+		p->msg = xasprintf("%s: %s", name, msg);
+	} else if (line > 0)
+		p->msg = xasprintf("%s:%d:%d: %s", name, line, col, msg);
+	else
+		p->msg = xasprintf("%s: %s", name, msg);
+	free(name);
+	free(msg);
+}
+
+/* Order problems by file, line, column, then as found. */
+static int
+conf_problem_cmp(const void *a0, const void *b0)
+{
+	const struct conf_problem	*a = a0, *b = b0;
+
+	if (a->file != b->file)
+		return a->file < b->file ? -1 : 1;
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	if (a->col != b->col)
+		return a->col < b->col ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* Text from the file, made safe and short enough to quote; caller frees. */
+static char *
+conf_q(const char *s)
+{
+	char	*t;
+	size_t	 cut = 60;
+
+	t = sanitize_terminal(s, 0);
+	if (strlen(t) > 64) {
+		while (cut > 0 && ((unsigned char)t[cut] & 0xc0) == 0x80)
+			cut--;
+		memcpy(t + cut, "...", 4);
+	}
+	return t;
+}
+
+/* The last name of a schema path: "url" for "contexts[].prometheus.url". */
+static const char *
+conf_key_name(const char *path, char *out, size_t len)
+{
+	const char	*p;
+	size_t		 n;
+
+	p = strrchr(path, '.');
+	p = (p == NULL) ? path : p + 1;
+	n = strcspn(p, "[");
+	if (n >= len)
+		n = len - 1;
+	memcpy(out, p, n);
+	out[n] = '\0';
+	return out;
+}
+
+/* The name of the list a path is in: "probes" for
+ * "contexts[].probes[].name". */
+static const char *
+conf_list_name(const char *path, char *out, size_t len)
+{
+	char	*parent, *dot;
+
+	parent = xstrdup(path);
+	if ((dot = strrchr(parent, '.')) != NULL)
+		*dot = '\0';
+	conf_key_name(parent, out, len);
+	free(parent);
+	return out;
+}
+
+/* What kind of node this is, for "found a list". */
+static const char *
+conf_node_what(const struct conf_node *n)
+{
+	switch (n->kind) {
+	case CONF_NODE_MAP:
+		return "a mapping";
+	case CONF_NODE_SEQ:
+		return "a list";
+	case CONF_NODE_SCALAR:
+		break;
+	}
+	return "a single value";
+}
+
+/* ---------------------------------------------------------------------------
+ * YAML to a tree of nodes.
+ */
+
+/* Free a node and its children. */
+static void
+conf_node_free(struct conf_node *n)
+{
+	size_t	i;
+
+	if (n == NULL)
+		return;
+	for (i = 0; i < n->n; i++)
+		conf_node_free(n->v[i]);
+	free(n->v);
+	free(n->s);
+	free(n);
+}
+
+/* A new node at a libyaml mark. */
+static struct conf_node *
+conf_node_new(int kind, yaml_mark_t mark)
+{
+	struct conf_node	*n;
+
+	n = xcalloc(1, sizeof *n);
+	n->kind = kind;
+	n->line = (int)mark.line + 1;
+	n->col = (int)mark.column + 1;
+	return n;
+}
+
+/* Append a child to a mapping or sequence. */
+static void
+conf_node_add(struct conf_node *parent, struct conf_node *n)
+{
+	if (parent->n == parent->cap) {
+		parent->cap = parent->cap == 0 ? 8 : parent->cap * 2;
+		parent->v = xreallocarray(parent->v, parent->cap,
+		    sizeof *parent->v);
+	}
+	parent->v[parent->n++] = n;
+}
+
+/* Whether a scalar is YAML's null: empty, "~" or "null". */
+static int
+conf_node_is_null(const struct conf_node *n)
+{
+	if (n->kind != CONF_NODE_SCALAR || !n->plain)
+		return 0;
+	return (*n->s == '\0' || strcmp(n->s, "~") == 0 ||
+	    strcmp(n->s, "null") == 0 || strcmp(n->s, "Null") == 0 ||
+	    strcmp(n->s, "NULL") == 0);
+}
+
+/* The value of key in a mapping node, or NULL. */
+static const struct conf_node *
+conf_node_get(const struct conf_node *map, const char *key)
+{
+	size_t	i;
+
+	if (map == NULL || map->kind != CONF_NODE_MAP)
+		return NULL;
+	for (i = 0; i + 1 < map->n; i += 2) {
+		if (map->v[i]->kind == CONF_NODE_SCALAR &&
+		    strcmp(map->v[i]->s, key) == 0)
+			return map->v[i + 1];
+	}
+	return NULL;
+}
+
+/* Line and column of a byte offset, for libyaml's reader errors. */
+static void
+conf_offset_pos(const char *data, size_t len, size_t off, int *line,
+    int *col)
+{
+	size_t	i;
+
+	*line = 1;
+	*col = 1;
+	for (i = 0; i < off && i < len; i++) {
+		if (data[i] == '\n') {
+			(*line)++;
+			*col = 1;
+		} else if (((unsigned char)data[i] & 0xc0) != 0x80)
+			(*col)++;
+	}
+}
+
+/*
+ * Column of a tab in the indentation of a line, or 0.  libyaml's message
+ * for an indenting tab is cryptic, so a parse error on such a line is
+ * reported as the tab instead.
+ */
+static int
+conf_tab_column(const char *data, size_t len, int line)
+{
+	size_t	i = 0;
+	int	l = 1, col = 1;
+
+	while (i < len && l < line) {
+		if (data[i++] == '\n')
+			l++;
+	}
+	for (; i < len && (data[i] == ' ' || data[i] == '\t'); i++, col++) {
+		if (data[i] == '\t')
+			return col;
+	}
+	return 0;
+}
+
+/* Report a libyaml error where it says it is. */
+static void
+conf_yaml_error(struct conf_loader *ld, yaml_parser_t *p, const char *data,
+    size_t len)
+{
+	int	line, col, tab;
+
+	if (p->error == YAML_MEMORY_ERROR) {
+		conf_problem(ld, 0, 0, "out of memory reading YAML");
+		return;
+	}
+	if (p->error == YAML_READER_ERROR) {
+		conf_offset_pos(data, len, p->problem_offset, &line, &col);
+		conf_problem(ld, line, col, "invalid YAML: %s; save the file "
+		    "as UTF-8 text", p->problem != NULL ? p->problem :
+		    "unreadable input");
+		return;
+	}
+	line = (int)p->problem_mark.line + 1;
+	col = (int)p->problem_mark.column + 1;
+	if ((tab = conf_tab_column(data, len, line)) != 0) {
+		conf_problem(ld, line, tab, "tabs are not allowed for "
+		    "indentation; use spaces");
+		return;
+	}
+	if (p->context != NULL) {
+		conf_problem(ld, line, col, "invalid YAML: %s (%s at line %d, "
+		    "column %d); correct the syntax here", p->problem,
+		    p->context, (int)p->context_mark.line + 1,
+		    (int)p->context_mark.column + 1);
+	} else {
+		conf_problem(ld, line, col, "invalid YAML: %s; correct the "
+		    "syntax here", p->problem != NULL ? p->problem :
+		    "unknown error");
+	}
+}
+
+/*
+ * Parse YAML into a tree.  Returns 0 with *root NULL for an empty file, or
+ * -1 after recording why not.
+ */
+static int
+conf_yaml_parse(struct conf_loader *ld, const char *data, size_t len,
+    struct conf_node **root)
+{
+	yaml_parser_t		 p;
+	yaml_event_t		 ev;
+	struct conf_node	*stack[CONF_MAX_DEPTH], *n;
+	size_t			 depth = 0;
+	int			 docs = 0, done = 0, rc = 0, type;
+	char			*q;
+
+	*root = NULL;
+	if (!yaml_parser_initialize(&p)) {
+		conf_problem(ld, 0, 0, "out of memory reading YAML");
+		return -1;
+	}
+	yaml_parser_set_input_string(&p, (const unsigned char *)data, len);
+	while (!done) {
+		if (!yaml_parser_parse(&p, &ev)) {
+			conf_yaml_error(ld, &p, data, len);
+			rc = -1;
+			break;
+		}
+		n = NULL;
+		type = ev.type;
+		switch (ev.type) {
+		case YAML_STREAM_END_EVENT:
+			done = 1;
+			break;
+		case YAML_DOCUMENT_START_EVENT:
+			if (++docs > 1) {
+				conf_problem(ld, (int)ev.start_mark.line + 1,
+				    (int)ev.start_mark.column + 1, "a second "
+				    "YAML document; keep one document per "
+				    "file");
+				rc = -1;
+				done = 1;
+			}
+			break;
+		case YAML_ALIAS_EVENT:
+			q = conf_q((const char *)ev.data.alias.anchor);
+			conf_problem(ld, (int)ev.start_mark.line + 1,
+			    (int)ev.start_mark.column + 1, "aliases are not "
+			    "supported (*%s); write the value out in full", q);
+			free(q);
+			n = conf_node_new(CONF_NODE_SCALAR, ev.start_mark);
+			n->s = xstrdup("");
+			n->bad = 1;
+			break;
+		case YAML_SCALAR_EVENT:
+			n = conf_node_new(CONF_NODE_SCALAR, ev.start_mark);
+			n->s = xstrndup((const char *)ev.data.scalar.value,
+			    ev.data.scalar.length);
+			n->plain = (ev.data.scalar.style ==
+			    YAML_PLAIN_SCALAR_STYLE);
+			if (strlen(n->s) != ev.data.scalar.length) {
+				conf_problem(ld, n->line, n->col, "a value "
+				    "contains a NUL character; remove it");
+				n->bad = 1;
+			}
+			break;
+		case YAML_SEQUENCE_START_EVENT:
+		case YAML_MAPPING_START_EVENT:
+			if (depth == CONF_MAX_DEPTH) {
+				conf_problem(ld, (int)ev.start_mark.line + 1,
+				    (int)ev.start_mark.column + 1, "nested "
+				    "more than %d levels deep; flatten it",
+				    CONF_MAX_DEPTH);
+				rc = -1;
+				done = 1;
+				break;
+			}
+			n = conf_node_new(type == YAML_MAPPING_START_EVENT ?
+			    CONF_NODE_MAP : CONF_NODE_SEQ, ev.start_mark);
+			break;
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT:
+			if (depth > 0)
+				depth--;
+			break;
+		default:
+			break;
+		}
+		if (n != NULL) {
+			if (++ld->nodes > CONF_MAX_NODES) {
+				conf_problem(ld, n->line, n->col, "more than "
+				    "%d values; split the file", CONF_MAX_NODES);
+				conf_node_free(n);
+				rc = -1;
+				done = 1;
+			} else {
+				if (depth == 0) {
+					conf_node_free(*root);
+					*root = n;
+				} else
+					conf_node_add(stack[depth - 1], n);
+				if (n->kind != CONF_NODE_SCALAR)
+					stack[depth++] = n;
+			}
+		}
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&p);
+	if (rc != 0) {
+		conf_node_free(*root);
+		*root = NULL;
+	}
+	return rc;
+}
+
+/* ---------------------------------------------------------------------------
+ * The schema table.
+ */
+
+/*
+ * If o is a direct child of parent in scope, return its key name (the rest
+ * of its path), else NULL.
+ */
+static const char *
+conf_schema_child_key(const struct conf_option *o, const char *parent,
+    int scope)
+{
+	size_t		 n = strlen(parent);
+	const char	*key;
+
+	if ((o->flags & CONF_SLOTH) != scope)
+		return NULL;
+	if (n == 0)
+		key = o->path;
+	else if (strncmp(o->path, parent, n) == 0 && o->path[n] == '.')
+		key = o->path + n + 1;
+	else
+		return NULL;
+	if (strchr(key, '.') != NULL || strchr(key, '[') != NULL)
+		return NULL;
+	return key;
+}
+
+/* The row for a path in a scope, or NULL. */
+static const struct conf_option *
+conf_schema_find(const char *path, int scope)
+{
+	size_t	i;
+
+	for (i = 0; i < conf_schema_size; i++) {
+		if ((conf_schema[i].flags & CONF_SLOTH) == scope &&
+		    strcmp(conf_schema[i].path, path) == 0)
+			return &conf_schema[i];
+	}
+	return NULL;
+}
+
+/* ---------------------------------------------------------------------------
+ * Values.
+ */
+
+/*
+ * Expand ${VAR} and ${VAR:-default} in a value; "$${" is a literal "${".
+ * Returns an allocated string, or NULL after recording a problem.
+ */
+static char *
+conf_expand(struct conf_loader *ld, const struct conf_node *n,
+    const char *key)
+{
+	struct buf	 b;
+	const char	*p = n->s, *name, *def, *end, *v;
+	size_t		 nlen;
+	int		 failed = 0, toolong = 0;
+	char		*var;
+
+	if (!ld->expand || strchr(p, '$') == NULL)
+		return xstrdup(p);
+	buf_init(&b, CONF_MAX_VALUE);
+	while (*p != '\0') {
+		if (strncmp(p, "$${", 3) == 0) {
+			toolong |= buf_puts(&b, "${");
+			p += 3;
+			continue;
+		}
+		if (strncmp(p, "${", 2) != 0) {
+			toolong |= buf_append(&b, p++, 1);
+			continue;
+		}
+		name = p + 2;
+		nlen = 0;
+		if (isalpha((unsigned char)*name) || *name == '_') {
+			while (isalnum((unsigned char)name[nlen]) ||
+			    name[nlen] == '_')
+				nlen++;
+		}
+		def = NULL;
+		if (nlen > 0 && name[nlen] == '}')
+			end = name + nlen;
+		else if (nlen > 0 && strncmp(name + nlen, ":-", 2) == 0 &&
+		    (end = strchr(name + nlen + 2, '}')) != NULL)
+			def = name + nlen + 2;
+		else {
+			conf_problem(ld, n->line, n->col, "bad variable "
+			    "reference in '%s'; write ${NAME} or "
+			    "${NAME:-default}, or $${ for a literal ${", key);
+			failed = 1;
+			break;
+		}
+		var = xstrndup(name, nlen);
+		v = getenv(var);
+		if (def != NULL && (v == NULL || *v == '\0'))
+			toolong |= buf_append(&b, def, end - def);
+		else if (v != NULL)
+			toolong |= buf_puts(&b, v);
+		else {
+			conf_problem(ld, n->line, n->col, "environment "
+			    "variable %s is not set (used by '%s'); export it, "
+			    "or write ${%s:-default}", var, key, var);
+			failed = 1;
+		}
+		free(var);
+		p = end + 1;
+	}
+	if (!failed && toolong) {
+		conf_problem(ld, n->line, n->col, "the value of '%s' is longer "
+		    "than %d bytes; shorten it", key, CONF_MAX_VALUE);
+		failed = 1;
+	}
+	if (failed) {
+		if (b.data != NULL)
+			explicit_bzero(b.data, b.cap);
+		buf_done(&b);
+		return NULL;
+	}
+	return buf_detach(&b);
+}
+
+/* Parse a size: "1000", "512KiB", "64MiB", "1GiB", "10MB". */
+static int
+conf_parse_size(const char *s, int64_t *out)
+{
+	static const struct {
+		const char	*unit;
+		int64_t		 mult;
+	} units[] = {
+		{ "", 1 }, { "B", 1 },
+		{ "KiB", 1024 }, { "MiB", 1024 * 1024 },
+		{ "GiB", 1024 * 1024 * 1024 },
+		{ "KB", 1000 }, { "MB", 1000 * 1000 },
+		{ "GB", 1000 * 1000 * 1000 },
+	};
+	int64_t	n = 0;
+	size_t	i;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	while (isdigit((unsigned char)*s)) {
+		if (n > (INT64_MAX - 9) / 10)
+			return -1;
+		n = n * 10 + (*s++ - '0');
+	}
+	for (i = 0; i < sizeof units / sizeof units[0]; i++) {
+		if (strcmp(s, units[i].unit) == 0) {
+			if (n > INT64_MAX / units[i].mult)
+				return -1;
+			*out = n * units[i].mult;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* Check v against the row's range; 0 if it is inside. */
+static int
+conf_check_range(struct conf_loader *ld, const struct conf_option *o,
+    const struct conf_node *n, const char *key, double v, const char *text)
+{
+	char		 lo[32], hi[32], *q;
+	const char	*above, *below;
+	int		 low, high;
+
+	if (~o->flags & CONF_RANGE)
+		return 0;
+	low = (o->flags & CONF_EXCL_MIN) ? v <= o->min : v < o->min;
+	high = (o->flags & CONF_EXCL_MAX) ? v >= o->max : v > o->max;
+	if (!low && !high)
+		return 0;
+	conf_schema_format_bound(o, o->min, lo, sizeof lo);
+	conf_schema_format_bound(o, o->max, hi, sizeof hi);
+	q = conf_q(text);
+	above = (o->flags & CONF_EXCL_MIN) ? "above" : "at least";
+	below = (o->flags & CONF_EXCL_MAX) ? "below" : "at most";
+	conf_problem(ld, n->line, n->col, "'%s' is %s but must be %s %s; use "
+	    "a value %s %s and %s %s", key, q, low ? above : below,
+	    low ? lo : hi, above, lo, below, hi);
+	free(q);
+	return -1;
+}
+
+/* Whether a string holds a control character (a line break included). */
+static int
+conf_has_control(const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 1;
+	}
+	return 0;
+}
+
+/* Whether a URL is http:// or https:// with a host. */
+static int
+conf_url_ok(const char *s)
+{
+	const char	*host;
+
+	if (strncmp(s, "http://", 7) == 0)
+		host = s + 7;
+	else if (strncmp(s, "https://", 8) == 0)
+		host = s + 8;
+	else
+		return 0;
+	if (*host == '\0' || *host == '/' || *host == ':')
+		return 0;
+	for (; *s != '\0'; s++) {
+		if ((unsigned char)*s <= 0x20 || *s == 0x7f)
+			return 0;
+	}
+	return 1;
+}
+
+/* Whether a string is an HTTP header name (an RFC 9110 token). */
+static int
+conf_header_name_ok(const char *s)
+{
+	if (*s == '\0')
+		return 0;
+	for (; *s != '\0'; s++) {
+		if (!isalnum((unsigned char)*s) &&
+		    strchr("!#$%&'*+-.^_`|~", *s) == NULL)
+			return 0;
+	}
+	return 1;
+}
+
+/* Remember a name in a set; report it if it is there already. */
+static void
+conf_unique(struct conf_loader *ld, const struct conf_node *n,
+    const char *list, const char *name, struct conf_seen **set, size_t *nset)
+{
+	struct conf_seen	*s;
+	size_t			 i;
+	char			*q;
+
+	for (i = 0; i < *nset; i++) {
+		s = &(*set)[i];
+		if (strcmp(s->name, name) != 0)
+			continue;
+		q = conf_q(name);
+		if (s->file == ld->file) {
+			conf_problem(ld, n->line, n->col, "duplicate name '%s' "
+			    "in '%s' (first at line %d); give each a unique "
+			    "name", q, list, s->line);
+		} else {
+			char *f = conf_q(ld->files[s->file]);
+			conf_problem(ld, n->line, n->col, "duplicate name '%s' "
+			    "in '%s' (first at %s:%d); give each a unique "
+			    "name", q, list, f, s->line);
+			free(f);
+		}
+		free(q);
+		return;
+	}
+	*set = xreallocarray(*set, *nset + 1, sizeof **set);
+	s = &(*set)[(*nset)++];
+	s->name = xstrdup(name);
+	s->file = ld->file;
+	s->line = n->line;
+}
+
+/* Free a set of names. */
+static void
+conf_seen_free(struct conf_seen *set, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		free(set[i].name);
+	free(set);
+}
+
+/*
+ * Convert a scalar to a row's type and store it at dst.  text is the value
+ * (expanded); n where it is (NULL for a default).  Returns 0 or -1.
+ */
+static int
+conf_scalar(struct conf_loader *ld, const struct conf_option *o,
+    const struct conf_node *n, const char *text, char *dst)
+{
+	char			 key[64], *cause = NULL, *q;
+	const char		*w;
+	int64_t			 i64;
+	double			 d;
+	size_t			 len;
+	int			 store = !(o->flags & CONF_NOSTORE);
+
+	conf_key_name(o->path, key, sizeof key);
+	switch (o->type) {
+	case CONF_SECRET:
+		if (conf_has_control(text)) {
+			conf_problem(ld, n->line, n->col, "'%s' %s contains a "
+			    "control character or line break; remove it", key,
+			    conf_redact(text));
+			return -1;
+		}
+		if (store && *text != '\0')
+			*(char **)dst = xstrdup(text);
+		return 0;
+	case CONF_STRING:
+		if ((o->flags & (CONF_UNIQUE|CONF_UNIQUE_ALL|CONF_REQUIRED)) &&
+		    *text == '\0') {
+			conf_problem(ld, n->line, n->col, "'%s' is empty; give "
+			    "it a value", key);
+			return -1;
+		}
+		if (store)
+			*(char **)dst = xstrdup(text);
+		return 0;
+	case CONF_PATH:
+		if (*text == '\0') {
+			conf_problem(ld, n->line, n->col, "'%s' is empty; give "
+			    "a file name or remove the key", key);
+			return -1;
+		}
+		if (store)
+			*(char **)dst = util_expand_home(text);
+		return 0;
+	case CONF_URL:
+		if (!conf_url_ok(text)) {
+			conf_problem(ld, n->line, n->col, "'%s' is not an "
+			    "http:// or https:// URL with a host; write it like "
+			    "http://127.0.0.1:9090", key);
+			return -1;
+		}
+		if (store)
+			*(char **)dst = xstrdup(text);
+		return 0;
+	case CONF_ENUM:
+		len = strlen(text);
+		for (w = o->choices; *w != '\0'; w += strcspn(w, " ")) {
+			w += strspn(w, " ");
+			if (strncmp(w, text, len) == 0 &&
+			    (w[len] == ' ' || w[len] == '\0')) {
+				if (store)
+					*(char **)dst = xstrdup(text);
+				return 0;
+			}
+		}
+		q = conf_q(text);
+		conf_problem(ld, n->line, n->col, "unsupported %s '%s'; use %s",
+		    key, q, o->choices);
+		free(q);
+		return -1;
+	case CONF_DURATION:
+		if (util_parse_duration(text, &i64, &cause) != 0) {
+			free(cause);
+			q = conf_q(text);
+			conf_problem(ld, n->line, n->col, "bad duration '%s' for "
+			    "'%s'; write it like 500ms, 15s, 5m, 1h or 30d", q,
+			    key);
+			free(q);
+			return -1;
+		}
+		if (conf_check_range(ld, o, n, key, (double)i64, text) != 0)
+			return -1;
+		if (store)
+			*(int64_t *)dst = i64;
+		return 0;
+	case CONF_SIZE:
+		if (conf_parse_size(text, &i64) != 0) {
+			q = conf_q(text);
+			conf_problem(ld, n->line, n->col, "bad size '%s' for "
+			    "'%s'; write it like 1000, 512KiB or 64MiB", q, key);
+			free(q);
+			return -1;
+		}
+		if (conf_check_range(ld, o, n, key, (double)i64, text) != 0)
+			return -1;
+		if (store)
+			*(int64_t *)dst = i64;
+		return 0;
+	case CONF_INT:
+		if (util_parse_int64(text, &i64) != 0 || i64 < INT32_MIN ||
+		    i64 > INT32_MAX) {
+			q = conf_q(text);
+			conf_problem(ld, n->line, n->col, "expected a whole "
+			    "number for '%s', found '%s'; write it like 200",
+			    key, q);
+			free(q);
+			return -1;
+		}
+		if (conf_check_range(ld, o, n, key, (double)i64, text) != 0)
+			return -1;
+		if (store)
+			*(int *)dst = (int)i64;
+		return 0;
+	case CONF_NUMBER:
+		if (util_parse_double(text, &d) != 0 || !isfinite(d)) {
+			if (store)
+				*(double *)dst = NAN;
+			q = conf_q(text);
+			conf_problem(ld, n->line, n->col, "expected a number for "
+			    "'%s', found '%s'; write it like 99.9", key, q);
+			free(q);
+			return -1;
+		}
+		if (conf_check_range(ld, o, n, key, d, text) != 0) {
+			if (store)
+				*(double *)dst = NAN;
+			return -1;
+		}
+		if (store)
+			*(double *)dst = d;
+		return 0;
+	case CONF_BOOL:
+		if (strcmp(text, "true") == 0)
+			i64 = 1;
+		else if (strcmp(text, "false") == 0)
+			i64 = 0;
+		else {
+			q = conf_q(text);
+			conf_problem(ld, n->line, n->col, "expected a boolean for "
+			    "'%s', found '%s'; write true or false", key, q);
+			free(q);
+			return -1;
+		}
+		if (store)
+			*(int *)dst = (int)i64;
+		return 0;
+	default:
+		break;
+	}
+	return -1;
+}
+
+/* The type a row expects, for "expected a ...". */
+static const char *
+conf_type_what(const struct conf_option *o)
+{
+	switch (o->type) {
+	case CONF_MAP:
+	case CONF_STRMAP:
+		return "a mapping";
+	case CONF_LIST:
+	case CONF_STRLIST:
+	case CONF_PATHLIST:
+		return "a list";
+	case CONF_DURATION:
+		return "a duration";
+	case CONF_SIZE:
+		return "a size";
+	case CONF_INT:
+		return "a whole number";
+	case CONF_NUMBER:
+		return "a number";
+	case CONF_BOOL:
+		return "a boolean";
+	default:
+		break;
+	}
+	return "a string";
+}
+
+/* What to do when the type is wrong. */
+static const char *
+conf_type_hint(const struct conf_option *o)
+{
+	switch (o->type) {
+	case CONF_MAP:
+	case CONF_STRMAP:
+		return "write 'key: value' lines indented below it, or {key: "
+		    "value}";
+	case CONF_LIST:
+	case CONF_STRLIST:
+	case CONF_PATHLIST:
+		return "write each item on its own line after '- ', or [a, b]";
+	case CONF_NUMBER:
+		return "write it like 99.9";
+	case CONF_INT:
+		return "write it like 200";
+	case CONF_BOOL:
+		return "write true or false";
+	default:
+		break;
+	}
+	return "write a single value";
+}
+
+/* Report a node of the wrong kind for a row. */
+static void
+conf_wrong_type(struct conf_loader *ld, const struct conf_option *o,
+    const struct conf_node *n)
+{
+	char	key[64];
+
+	conf_problem(ld, n->line, n->col, "expected %s for '%s', found %s; %s",
+	    conf_type_what(o), conf_key_name(o->path, key, sizeof key),
+	    conf_node_what(n), conf_type_hint(o));
+}
+
+/* Read a list of strings (or paths) from a sequence node. */
+static void
+conf_strlist(struct conf_loader *ld, const struct conf_option *o,
+    const struct conf_node *n, char *base)
+{
+	char			 key[64], **v, *s;
+	const struct conf_node	*it;
+	size_t			 i, count = 0;
+
+	conf_key_name(o->path, key, sizeof key);
+	if (n->n > CONF_MAX_ITEMS) {
+		conf_problem(ld, n->line, n->col, "'%s' has more than %d items; "
+		    "shorten it", key, CONF_MAX_ITEMS);
+		return;
+	}
+	v = xcalloc(n->n + 1, sizeof *v);
+	for (i = 0; i < n->n; i++) {
+		it = n->v[i];
+		if (it->bad)
+			continue;
+		if (it->kind != CONF_NODE_SCALAR || conf_node_is_null(it)) {
+			conf_problem(ld, it->line, it->col, "each item of '%s' "
+			    "must be a string, found %s; write one name per "
+			    "item", key, conf_node_is_null(it) ? "nothing" :
+			    conf_node_what(it));
+			continue;
+		}
+		if ((s = conf_expand(ld, it, key)) == NULL)
+			continue;
+		if (*s == '\0') {
+			conf_problem(ld, it->line, it->col, "an item of '%s' is "
+			    "empty; remove it or give it a value", key);
+			free(s);
+			continue;
+		}
+		if (o->type == CONF_PATHLIST) {
+			v[count] = util_expand_home(s);
+			free(s);
+			ld->slo_file_pos = xreallocarray(ld->slo_file_pos,
+			    ld->nslo_file_pos + 1, sizeof *ld->slo_file_pos);
+			ld->slo_file_pos[ld->nslo_file_pos].line = it->line;
+			ld->slo_file_pos[ld->nslo_file_pos++].col = it->col;
+		} else
+			v[count] = s;
+		count++;
+	}
+	if (o->flags & CONF_NOSTORE) {
+		for (i = 0; i < count; i++)
+			free(v[i]);
+		free(v);
+		return;
+	}
+	*(char ***)(base + o->off) = v;
+	*(size_t *)(base + o->noff) = count;
+}
+
+/* Read a map of strings, such as headers or labels, from a mapping node. */
+static void
+conf_strmap(struct conf_loader *ld, const struct conf_option *o,
+    const struct conf_node *n, char *base)
+{
+	char			 key[64], *s, *q;
+	const struct conf_node	*k, *v;
+	struct conf_kv		*kv;
+	size_t			 i, j, count = 0;
+
+	conf_key_name(o->path, key, sizeof key);
+	if (n->n / 2 > CONF_MAX_ITEMS) {
+		conf_problem(ld, n->line, n->col, "'%s' has more than %d keys; "
+		    "shorten it", key, CONF_MAX_ITEMS);
+		return;
+	}
+	kv = xcalloc(n->n / 2 + 1, sizeof *kv);
+	for (i = 0; i + 1 < n->n; i += 2) {
+		k = n->v[i];
+		v = n->v[i + 1];
+		if (k->bad || v->bad)
+			continue;
+		if (k->kind != CONF_NODE_SCALAR) {
+			conf_problem(ld, k->line, k->col, "a key under '%s' is "
+			    "%s; keys must be plain strings", key,
+			    conf_node_what(k));
+			continue;
+		}
+		for (j = 0; j < i; j += 2) {
+			if (n->v[j]->kind == CONF_NODE_SCALAR &&
+			    strcmp(n->v[j]->s, k->s) == 0)
+				break;
+		}
+		if (j < i) {
+			q = conf_q(k->s);
+			conf_problem(ld, k->line, k->col, "duplicate key '%s' "
+			    "(first at line %d); remove one of them", q,
+			    n->v[j]->line);
+			free(q);
+			continue;
+		}
+		if ((o->flags & CONF_HEADER) && !conf_header_name_ok(k->s)) {
+			q = conf_q(k->s);
+			conf_problem(ld, k->line, k->col, "'%s' is not a valid "
+			    "HTTP header name; use letters, digits and '-'", q);
+			free(q);
+			continue;
+		}
+		if (v->kind != CONF_NODE_SCALAR || conf_node_is_null(v)) {
+			q = conf_q(k->s);
+			conf_problem(ld, v->line, v->col, "expected a string for "
+			    "'%s' under '%s', found %s; write a single value",
+			    q, key, conf_node_is_null(v) ? "nothing" :
+			    conf_node_what(v));
+			free(q);
+			continue;
+		}
+		if ((s = conf_expand(ld, v, key)) == NULL)
+			continue;
+		if ((o->flags & CONF_HEADER) && conf_has_control(s)) {
+			q = conf_q(k->s);
+			conf_problem(ld, v->line, v->col, "header '%s' %s "
+			    "contains a control character or line break; "
+			    "remove it", q, conf_redact(s));
+			free(q);
+			explicit_bzero(s, strlen(s));
+			free(s);
+			continue;
+		}
+		kv[count].key = xstrdup(k->s);
+		kv[count].value = s;
+		kv[count].line = k->line;
+		count++;
+	}
+	if (o->flags & CONF_NOSTORE) {
+		for (i = 0; i < count; i++) {
+			free(kv[i].key);
+			free(kv[i].value);
+		}
+		free(kv);
+		return;
+	}
+	*(struct conf_kv **)(base + o->off) = kv;
+	*(size_t *)(base + o->noff) = count;
+}
+
+/* Read a list of mappings, one struct per item. */
+static void
+conf_list(struct conf_loader *ld, const struct conf_option *o,
+    const struct conf_node *n, int scope, char *base)
+{
+	char			 key[64], *path, *items, *item;
+	const struct conf_node	*it;
+	struct conf_seen	*set = NULL;
+	size_t			 i, count = 0, nset = 0;
+
+	conf_key_name(o->path, key, sizeof key);
+	if (n->n > CONF_MAX_ITEMS) {
+		conf_problem(ld, n->line, n->col, "'%s' has more than %d items; "
+		    "shorten it", key, CONF_MAX_ITEMS);
+		return;
+	}
+	path = xasprintf("%s[]", o->path);
+	items = xcalloc(n->n + 1, o->size);
+	for (i = 0; i < n->n; i++) {
+		it = n->v[i];
+		if (it->bad)
+			continue;
+		if (it->kind != CONF_NODE_MAP) {
+			conf_problem(ld, it->line, it->col, "each item of '%s' "
+			    "must be a mapping, found %s; write 'key: value' "
+			    "lines after '- '", key, conf_node_is_null(it) ?
+			    "nothing" : conf_node_what(it));
+			continue;
+		}
+		item = items + count * o->size;
+		if (o->lineoff != 0)
+			*(int *)(item + o->lineoff) = it->line;
+		conf_walk_map(ld, it, NULL, path, scope, item, &set, &nset);
+		count++;
+	}
+	conf_seen_free(set, nset);
+	free(path);
+	*(void **)(base + o->off) = items;
+	*(size_t *)(base + o->noff) = count;
+}
+
+/*
+ * Read the value of one key.  set is the list's set of names, for keys
+ * that must be unique in their list.
+ */
+static void
+conf_value(struct conf_loader *ld, const struct conf_option *o,
+    const struct conf_node *v, int scope, char *base, struct conf_seen **set,
+    size_t *nset)
+{
+	char			 key[64], list[64], *text, *child;
+	struct conf_ref		*r;
+
+	conf_key_name(o->path, key, sizeof key);
+	switch (o->type) {
+	case CONF_ANY:
+		return;
+	case CONF_MAP:
+		if (v->kind != CONF_NODE_MAP) {
+			conf_wrong_type(ld, o, v);
+			return;
+		}
+		if (o->flags & CONF_ALLOC) {
+			child = xcalloc(1, o->size);
+			*(void **)(base + o->off) = child;
+		} else
+			child = base + o->off;
+		if (o->lineoff != 0)
+			*(int *)(child + o->lineoff) = v->line;
+		conf_walk_map(ld, v, o, o->path, scope, child, NULL, NULL);
+		return;
+	case CONF_LIST:
+		if (v->kind != CONF_NODE_SEQ) {
+			conf_wrong_type(ld, o, v);
+			return;
+		}
+		conf_list(ld, o, v, scope, base);
+		return;
+	case CONF_STRLIST:
+	case CONF_PATHLIST:
+		if (v->kind != CONF_NODE_SEQ) {
+			conf_wrong_type(ld, o, v);
+			return;
+		}
+		conf_strlist(ld, o, v, base);
+		return;
+	case CONF_STRMAP:
+		if (v->kind != CONF_NODE_MAP) {
+			conf_wrong_type(ld, o, v);
+			return;
+		}
+		conf_strmap(ld, o, v, base);
+		return;
+	default:
+		break;
+	}
+	if (v->kind != CONF_NODE_SCALAR) {
+		conf_wrong_type(ld, o, v);
+		return;
+	}
+	if ((text = conf_expand(ld, v, key)) == NULL)
+		return;
+	if (conf_scalar(ld, o, v, text, base + o->off) == 0) {
+		if (o->flags & CONF_UNIQUE_ALL)
+			conf_unique(ld, v, "slos", text, &ld->slo_seen,
+			    &ld->nslo_seen);
+		else if ((o->flags & CONF_UNIQUE) && set != NULL) {
+			conf_unique(ld, v, conf_list_name(o->path, list,
+			    sizeof list), text, set, nset);
+		}
+		if (o->flags & CONF_SERVICE) {
+			ld->refs = xreallocarray(ld->refs, ld->nrefs + 1,
+			    sizeof *ld->refs);
+			r = &ld->refs[ld->nrefs++];
+			r->name = xstrdup(text);
+			r->file = ld->file;
+			r->line = v->line;
+			r->col = v->col;
+		}
+	}
+	if (o->type == CONF_SECRET)
+		explicit_bzero(text, strlen(text));
+	free(text);
+}
+
+/* Report an unknown key, with the closest known one if there is one. */
+static void
+conf_unknown_key(struct conf_loader *ld, const struct conf_node *k,
+    const char *parent, int scope)
+{
+	const char	*names[64], *best, *name;
+	char		 under[80], pname[64], *q, *prefix;
+	struct buf	 list;
+	size_t		 i, n = 0, cut;
+
+	for (i = 0; i < conf_schema_size && n < 64; i++) {
+		name = conf_schema_child_key(&conf_schema[i], parent, scope);
+		if (name != NULL)
+			names[n++] = name;
+	}
+	if (*parent == '\0')
+		snprintf(under, sizeof under, "at the top level");
+	else {
+		snprintf(under, sizeof under, "under '%s'",
+		    conf_key_name(parent, pname, sizeof pname));
+	}
+	/*
+	 * "bearer_token:abc" is one key to YAML.  Never quote what follows
+	 * the separator: it may well be a secret.
+	 */
+	cut = strcspn(k->s, ": \t=");
+	if (cut > 0 && k->s[cut] != '\0') {
+		prefix = xstrndup(k->s, cut);
+		q = conf_q(prefix);
+		free(prefix);
+		conf_problem(ld, k->line, k->col, "unknown key '%s...' %s; write "
+		    "a key, a colon and a space, then the value, as in '%s: "
+		    "value'", q, under, q);
+		free(q);
+		return;
+	}
+	q = conf_q(k->s);
+	best = util_closest(k->s, names, n);
+	if (best != NULL) {
+		conf_problem(ld, k->line, k->col, "unknown key '%s' %s; did you "
+		    "mean '%s'?", q, under, best);
+	} else {
+		buf_init(&list, 0);
+		for (i = 0; i < n; i++)
+			buf_printf(&list, "%s%s", i == 0 ? "" : ", ", names[i]);
+		conf_problem(ld, k->line, k->col, "unknown key '%s' %s; the "
+		    "keys here are: %s", q, under, buf_str(&list));
+		buf_done(&list);
+	}
+	free(q);
+}
+
+/*
+ * Walk a mapping node against the rows below parent, storing into base.
+ * self is the row of this mapping (NULL at the top and for list items);
+ * map may be NULL to apply only defaults.
+ */
+static void
+conf_walk_map(struct conf_loader *ld, const struct conf_node *map,
+    const struct conf_option *self, const char *parent, int scope, char *base,
+    struct conf_seen **set, size_t *nset)
+{
+	const struct conf_option	*rows[64], *o;
+	const struct conf_node		*keys[64], *vals[64], *k;
+	const char			*name, *w;
+	char				 pname[64];
+	struct buf			 names;
+	size_t				 nrows = 0, i, j, len;
+	int				 any = 0;
+
+	for (i = 0; i < conf_schema_size && nrows < 64; i++) {
+		if (conf_schema_child_key(&conf_schema[i], parent, scope))
+			rows[nrows++] = &conf_schema[i];
+	}
+	memset(keys, 0, sizeof keys);
+	memset(vals, 0, sizeof vals);
+
+	/* Match every key to its row. */
+	for (i = 0; map != NULL && i + 1 < map->n; i += 2) {
+		k = map->v[i];
+		if (k->bad)
+			continue;
+		if (k->kind != CONF_NODE_SCALAR) {
+			conf_problem(ld, k->line, k->col, "a key is %s; keys "
+			    "must be plain strings", conf_node_what(k));
+			continue;
+		}
+		for (j = 0; j < nrows; j++) {
+			name = conf_schema_child_key(rows[j], parent, scope);
+			if (strcmp(name, k->s) == 0)
+				break;
+		}
+		if (j == nrows) {
+			conf_unknown_key(ld, k, parent, scope);
+			continue;
+		}
+		if (keys[j] != NULL) {
+			conf_problem(ld, k->line, k->col, "duplicate key '%s' "
+			    "(first at line %d); remove one of them", name,
+			    keys[j]->line);
+			continue;
+		}
+		keys[j] = k;
+		vals[j] = map->v[i + 1];
+	}
+
+	/* Keys that exclude or need each other. */
+	for (j = 0; j < nrows; j++) {
+		o = rows[j];
+		if (keys[j] == NULL)
+			continue;
+		for (w = o->conflicts; w != NULL && *w != '\0'; w += len) {
+			w += strspn(w, " ");
+			len = strcspn(w, " ");
+			for (i = 0; i < nrows; i++) {
+				name = conf_schema_child_key(rows[i], parent,
+				    scope);
+				if (keys[i] == NULL || strlen(name) != len ||
+				    strncmp(name, w, len) != 0)
+					continue;
+				k = keys[i]->line > keys[j]->line ||
+				    (keys[i]->line == keys[j]->line &&
+				    keys[i]->col > keys[j]->col) ? keys[i] :
+				    keys[j];
+				conf_problem(ld, k->line, k->col, "'%s' cannot "
+				    "be used together with '%s'; keep only one "
+				    "of them", k->s, k == keys[i] ? keys[j]->s :
+				    keys[i]->s);
+			}
+		}
+		if (o->requires == NULL)
+			continue;
+		for (i = 0; i < nrows; i++) {
+			name = conf_schema_child_key(rows[i], parent, scope);
+			if (strcmp(name, o->requires) == 0)
+				break;
+		}
+		if (i < nrows && keys[i] == NULL) {
+			conf_problem(ld, keys[j]->line, keys[j]->col, "'%s' "
+			    "needs '%s' beside it; add it", keys[j]->s,
+			    o->requires);
+		}
+	}
+
+	/* Values, missing keys and defaults. */
+	for (j = 0; j < nrows; j++) {
+		o = rows[j];
+		name = conf_schema_child_key(o, parent, scope);
+		if (keys[j] != NULL && !conf_node_is_null(vals[j])) {
+			any = 1;
+			if (!vals[j]->bad)
+				conf_value(ld, o, vals[j], scope, base, set,
+				    nset);
+			continue;
+		}
+		if (keys[j] != NULL && (o->flags & CONF_REQUIRED)) {
+			conf_problem(ld, keys[j]->line, keys[j]->col, "'%s' has "
+			    "no value; give it one", name);
+			continue;
+		}
+		if (keys[j] == NULL && map != NULL &&
+		    (o->flags & CONF_REQUIRED)) {
+			if (*parent == '\0') {
+				conf_problem(ld, map->line, map->col, "missing "
+				    "key '%s' at the top level; add it", name);
+			} else {
+				conf_problem(ld, map->line, map->col, "missing "
+				    "key '%s' under '%s'; add it", name,
+				    conf_key_name(parent, pname,
+				    sizeof pname));
+			}
+			continue;
+		}
+		conf_default(ld, o, scope, base);
+	}
+	if (self != NULL && (self->flags & CONF_ONE_CHILD) && !any &&
+	    map != NULL) {
+		buf_init(&names, 0);
+		for (j = 0; j < nrows; j++) {
+			if (j > 0)
+				buf_puts(&names, j + 1 == nrows ? " or " : ", ");
+			buf_puts(&names, conf_schema_child_key(rows[j], parent,
+			    scope));
+		}
+		conf_problem(ld, map->line, map->col, "'%s' needs %s; add one "
+		    "of them", conf_key_name(parent, pname, sizeof pname),
+		    buf_str(&names));
+		buf_done(&names);
+	}
+}
+
+/* Apply a row's default (and its children's, for a mapping in place). */
+static void
+conf_default(struct conf_loader *ld, const struct conf_option *o, int scope,
+    char *base)
+{
+	struct conf_node	 n;
+	const char		*p;
+	char			**v;
+	size_t			 count = 0, len;
+
+	if (o->type == CONF_MAP && !(o->flags & CONF_ALLOC)) {
+		conf_walk_map(ld, NULL, o, o->path, scope, base + o->off, NULL,
+		    NULL);
+		return;
+	}
+	if (o->def == NULL || (o->flags & CONF_NOSTORE))
+		return;
+	if (o->type == CONF_STRLIST) {
+		/* A flow list: "[a, b, c]". */
+		v = xcalloc(strlen(o->def) + 1, sizeof *v);
+		for (p = o->def + strspn(o->def, "[ "); *p != '\0' &&
+		    *p != ']'; p += strspn(p, ", ")) {
+			len = strcspn(p, ", ]");
+			v[count++] = xstrndup(p, len);
+			p += len;
+		}
+		*(char ***)(base + o->off) = v;
+		*(size_t *)(base + o->noff) = count;
+		return;
+	}
+	memset(&n, 0, sizeof n);
+	n.kind = CONF_NODE_SCALAR;
+	conf_scalar(ld, o, &n, o->def, base + o->off);
+}
+
+/* ---------------------------------------------------------------------------
+ * Loading.
+ */
+
+/* Add a file name and make it current; returns its index. */
+static int
+conf_loader_file(struct conf_loader *ld, const char *name)
+{
+	ld->files = xreallocarray(ld->files, ld->nfiles + 1,
+	    sizeof *ld->files);
+	ld->files[ld->nfiles] = xstrdup(name);
+	ld->file = (int)ld->nfiles++;
+	return ld->file;
+}
+
+/*
+ * Read a whole file into b, no larger than the limit.  what names it in
+ * messages; line and col say where a problem is reported (0: no place).
+ */
+static int
+conf_read_file(struct conf_loader *ld, const char *path, const char *what,
+    struct buf *b, int line, int col)
+{
+	FILE		*f;
+	struct stat	 sb;
+	char		 chunk[8192];
+	size_t		 n;
+	int		 error = 0, toolarge = 0;
+
+	buf_init(b, CONF_MAX_FILE_SIZE);
+	if ((f = fopen(path, "rb")) == NULL) {
+		conf_problem(ld, line, col, "cannot read %s: %s; check the name "
+		    "and its permissions", what, strerror(errno));
+		return -1;
+	}
+	if (fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		conf_problem(ld, line, col, "%s is a directory; name a file",
+		    what);
+		fclose(f);
+		return -1;
+	}
+	if (sb.st_size > CONF_MAX_FILE_SIZE)
+		toolarge = 1;
+	while (!toolarge && (n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		if (buf_append(b, chunk, n) != 0)
+			toolarge = 1;
+	}
+	if (!toolarge && ferror(f))
+		error = errno;
+	fclose(f);
+	if (toolarge) {
+		conf_problem(ld, line, col, "%s is larger than %d MiB; shorten "
+		    "it or split it", what, CONF_MAX_FILE_SIZE / (1024 * 1024));
+	} else if (error != 0) {
+		conf_problem(ld, line, col, "cannot read %s: %s; check the "
+		    "file", what, strerror(error));
+	}
+	if (toolarge || error != 0) {
+		buf_done(b);
+		return -1;
+	}
+	return 0;
+}
+
+/* Read one Sloth file and add its SLOs to the configuration. */
+static void
+conf_load_sloth(struct conf_loader *ld, const char *dir, const char *name,
+    int line, int col)
+{
+	struct conf		*conf = ld->conf;
+	struct conf_sloth	 doc;
+	struct conf_node	*root = NULL;
+	struct conf_slo		*slo;
+	struct buf		 b;
+	const struct conf_option *period;
+	char			*path, *what, *q;
+	int			 from = ld->file, rc;
+	size_t			 i;
+
+	if (*name == '/' || dir == NULL)
+		path = xstrdup(name);
+	else
+		path = xasprintf("%s/%s", dir, name);
+
+	conf_loader_file(ld, path);
+	ld->file = from;
+	q = conf_q(name);
+	what = xasprintf("SLO file '%s'", q);
+	free(q);
+	rc = conf_read_file(ld, path, what, &b, line, col);
+	free(what);
+	if (rc != 0) {
+		free(path);
+		return;
+	}
+	ld->file = (int)ld->nfiles - 1;
+	ld->expand = 0;
+	rc = conf_yaml_parse(ld, b.data != NULL ? b.data : "", b.len, &root);
+	buf_done(&b);
+	if (rc != 0)
+		goto out;
+	if (root == NULL || root->kind != CONF_NODE_MAP) {
+		conf_problem(ld, root != NULL ? root->line : 1,
+		    root != NULL ? root->col : 1, "an SLO file must be a "
+		    "mapping with version, service and slos; see docs/CONFIG.md");
+		goto out;
+	}
+	memset(&doc, 0, sizeof doc);
+	conf_walk_map(ld, root, NULL, "", CONF_SLOTH, (char *)&doc, NULL,
+	    NULL);
+
+	period = conf_schema_find("slos[].period", 0);
+	conf->slos = xreallocarray(conf->slos, conf->nslos + doc.nslos,
+	    sizeof *conf->slos);
+	for (i = 0; i < doc.nslos; i++) {
+		slo = &conf->slos[conf->nslos++];
+		*slo = doc.slos[i];
+		slo->file = xstrdup(path);
+		if (doc.service != NULL)
+			slo->service = xstrdup(doc.service);
+		conf_default(ld, period, 0, (char *)slo);
+	}
+	free(doc.slos);
+	free(doc.version);
+	free(doc.service);
+out:
+	conf_node_free(root);
+	ld->file = from;
+	ld->expand = 1;
+	free(path);
+}
+
+/* Checks that need the whole configuration. */
+static void
+conf_check_all(struct conf_loader *ld, const struct conf_node *root)
+{
+	struct conf		*conf = ld->conf;
+	const struct conf_node	*n;
+	const char		**names, *best;
+	struct conf_ref		*r;
+	size_t			 i, j;
+	char			*q;
+	int			 from = ld->file;
+
+	if (conf->nservices > 0) {
+		names = xcalloc(conf->nservices, sizeof *names);
+		for (i = 0; i < conf->nservices; i++)
+			names[i] = conf->services[i].name;
+		for (i = 0; i < ld->nrefs; i++) {
+			r = &ld->refs[i];
+			for (j = 0; j < conf->nservices; j++) {
+				if (names[j] != NULL &&
+				    strcmp(names[j], r->name) == 0)
+					break;
+			}
+			if (j < conf->nservices)
+				continue;
+			ld->file = r->file;
+			q = conf_q(r->name);
+			best = util_closest(r->name, names, conf->nservices);
+			if (best != NULL) {
+				conf_problem(ld, r->line, r->col, "service '%s' "
+				    "is not defined under 'services'; did you "
+				    "mean '%s'?", q, best);
+			} else {
+				conf_problem(ld, r->line, r->col, "service '%s' "
+				    "is not defined under 'services'; add it "
+				    "there or fix the name", q);
+			}
+			free(q);
+		}
+		free(names);
+		ld->file = from;
+	}
+
+	if (conf->budget_warn >= conf->budget_crit) {
+		n = conf_node_get(conf_node_get(root, "slo_alerting"),
+		    "budget_warning");
+		if (n == NULL)
+			n = conf_node_get(conf_node_get(root, "slo_alerting"),
+			    "budget_critical");
+		if (n != NULL) {
+			conf_problem(ld, n->line, n->col, "budget_warning "
+			    "(%g) must be below budget_critical (%g); lower "
+			    "it", conf->budget_warn, conf->budget_crit);
+		}
+	}
+}
+
+/* Load from memory; the work of conf_load. */
+struct conf *
+conf_load_buffer(const char *name, const char *data, size_t len,
+    struct conf_problems *problems)
+{
+	struct conf_loader	 ld;
+	struct conf		*conf;
+	struct conf_node	*root = NULL;
+	char			*dir, *slash;
+	size_t			 i;
+
+	memset(&ld, 0, sizeof ld);
+	conf = xcalloc(1, sizeof *conf);
+	conf->path = xstrdup(name);
+	ld.conf = conf;
+	ld.expand = 1;
+	conf_loader_file(&ld, name);
+
+	if (len > CONF_MAX_FILE_SIZE) {
+		conf_problem(&ld, 1, 1, "the file is larger than %d MiB; "
+		    "shorten it", CONF_MAX_FILE_SIZE / (1024 * 1024));
+	} else if (conf_yaml_parse(&ld, data, len, &root) == 0) {
+		if (root != NULL && root->kind != CONF_NODE_MAP &&
+		    !conf_node_is_null(root)) {
+			conf_problem(&ld, root->line, root->col, "expected a "
+			    "mapping at the top of the file, found %s; start "
+			    "with keys such as 'contexts:'",
+			    conf_node_what(root));
+		} else {
+			conf_walk_map(&ld, root != NULL &&
+			    root->kind == CONF_NODE_MAP ? root : NULL, NULL, "",
+			    0, (char *)conf, NULL, NULL);
+			for (i = 0; i < conf->nslos; i++)
+				conf->slos[i].file = xstrdup(name);
+			dir = xstrdup(name);
+			if ((slash = strrchr(dir, '/')) != NULL)
+				*slash = '\0';
+			for (i = 0; i < conf->nslo_files &&
+			    i < ld.nslo_file_pos; i++) {
+				conf_load_sloth(&ld, slash != NULL ? dir : NULL,
+				    conf->slo_files[i], ld.slo_file_pos[i].line,
+				    ld.slo_file_pos[i].col);
+			}
+			free(dir);
+			conf_check_all(&ld, root);
+		}
+	}
+	conf_node_free(root);
+
+	if (ld.pn > 1)
+		qsort(ld.pv, ld.pn, sizeof *ld.pv, conf_problem_cmp);
+	for (i = 0; i < ld.pn; i++)
+		conf_problems_add(problems, ld.pv[i].msg);
+	if (ld.pn != 0) {
+		conf_free(conf);
+		conf = NULL;
+	}
+	free(ld.pv);
+	for (i = 0; i < ld.nfiles; i++)
+		free(ld.files[i]);
+	free(ld.files);
+	conf_seen_free(ld.slo_seen, ld.nslo_seen);
+	for (i = 0; i < ld.nrefs; i++)
+		free(ld.refs[i].name);
+	free(ld.refs);
+	free(ld.slo_file_pos);
+	return conf;
+}
+
+/* Load and validate a configuration file. */
+struct conf *
+conf_load(const char *path, struct conf_problems *problems)
+{
+	struct conf_loader	 ld;
+	struct conf		*conf;
+	struct buf		 b;
+	size_t			 i;
+
+	memset(&ld, 0, sizeof ld);
+	conf_loader_file(&ld, path);
+	if (conf_read_file(&ld, path, "the file", &b, 0, 0) != 0) {
+		for (i = 0; i < ld.pn; i++)
+			conf_problems_add(problems, ld.pv[i].msg);
+		free(ld.pv);
+		free(ld.files[0]);
+		free(ld.files);
+		return NULL;
+	}
+	conf = conf_load_buffer(path, b.data != NULL ? b.data : "", b.len,
+	    problems);
+	buf_done(&b);
+	free(ld.files[0]);
+	free(ld.files);
+	return conf;
+}
+
+/* A configuration with only the defaults. */
+struct conf *
+conf_new_default(void)
+{
+	struct conf_problems	 problems;
+	struct conf		*conf;
+
+	conf_problems_init(&problems);
+	conf = conf_load_buffer("(defaults)", "", 0, &problems);
+	if (conf == NULL)
+		abort();	/* a default in the schema table is wrong */
+	conf_problems_done(&problems);
+	free(conf->path);
+	conf->path = NULL;
+	return conf;
+}
+
+/* ---------------------------------------------------------------------------
+ * Freeing.
+ */
+
+/* Free a string that may hold a secret, wiping it first. */
+static void
+conf_free_string(char *s, int secret)
+{
+	if (s != NULL && secret)
+		explicit_bzero(s, strlen(s));
+	free(s);
+}
+
+/* Free what the rows below parent stored in base. */
+static void
+conf_free_obj(const char *parent, int scope, char *base)
+{
+	const struct conf_option	*o;
+	struct conf_kv			*kv;
+	char				**v, *items, *path;
+	size_t				 i, j, n;
+
+	for (i = 0; i < conf_schema_size; i++) {
+		o = &conf_schema[i];
+		if (conf_schema_child_key(o, parent, scope) == NULL ||
+		    (o->flags & CONF_NOSTORE))
+			continue;
+		switch (o->type) {
+		case CONF_STRING:
+		case CONF_SECRET:
+		case CONF_PATH:
+		case CONF_URL:
+		case CONF_ENUM:
+			conf_free_string(*(char **)(base + o->off),
+			    o->type == CONF_SECRET);
+			*(char **)(base + o->off) = NULL;
+			break;
+		case CONF_STRLIST:
+		case CONF_PATHLIST:
+			v = *(char ***)(base + o->off);
+			n = *(size_t *)(base + o->noff);
+			for (j = 0; j < n; j++)
+				free(v[j]);
+			free(v);
+			break;
+		case CONF_STRMAP:
+			kv = *(struct conf_kv **)(base + o->off);
+			n = *(size_t *)(base + o->noff);
+			for (j = 0; j < n; j++) {
+				free(kv[j].key);
+				conf_free_string(kv[j].value, 1);
+			}
+			free(kv);
+			break;
+		case CONF_MAP:
+			if (o->flags & CONF_ALLOC) {
+				items = *(char **)(base + o->off);
+				if (items != NULL)
+					conf_free_obj(o->path, scope, items);
+				free(items);
+			} else
+				conf_free_obj(o->path, scope, base + o->off);
+			break;
+		case CONF_LIST:
+			items = *(char **)(base + o->off);
+			n = *(size_t *)(base + o->noff);
+			path = xasprintf("%s[]", o->path);
+			for (j = 0; j < n; j++)
+				conf_free_obj(path, scope, items + j * o->size);
+			free(path);
+			free(items);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+/* Free a configuration. */
+void
+conf_free(struct conf *conf)
+{
+	size_t	i;
+
+	if (conf == NULL)
+		return;
+	for (i = 0; i < conf->nslos; i++)
+		free(conf->slos[i].file);
+	conf_free_obj("", 0, (char *)conf);
+	free(conf->path);
+	free(conf);
+}
+
+/* ---------------------------------------------------------------------------
+ * Queries.
+ */
+
+/* Which configuration file to read. */
+char *
+conf_find_path(const char *option, int *explicit)
+{
+	const char	*env, *home;
+
+	if (option != NULL && *option != '\0') {
+		*explicit = 1;
+		return util_expand_home(option);
+	}
+	if ((env = getenv("SITREP_CONFIG")) != NULL && *env != '\0') {
+		*explicit = 1;
+		return util_expand_home(env);
+	}
+	*explicit = 0;
+	if ((env = getenv("XDG_CONFIG_HOME")) != NULL && *env == '/')
+		return xasprintf("%s/sitrep/config.yaml", env);
+	if ((home = getenv("HOME")) == NULL || *home == '\0')
+		home = "";
+	return xasprintf("%s/.config/sitrep/config.yaml", home);
+}
+
+/* The named context, or the first. */
+const struct conf_context *
+conf_context_find(const struct conf *conf, const char *name)
+{
+	size_t	i;
+
+	if (conf == NULL || conf->ncontexts == 0)
+		return NULL;
+	if (name == NULL)
+		return &conf->contexts[0];
+	for (i = 0; i < conf->ncontexts; i++) {
+		if (strcmp(conf->contexts[i].name, name) == 0)
+			return &conf->contexts[i];
+	}
+	return NULL;
+}
+
+/* What to print in place of a secret. */
+const char *
+conf_redact(const char *secret)
+{
+	if (secret == NULL || *secret == '\0')
+		return "";
+	return "<redacted>";
+}
+
+/* "N contexts, N services, N SLOs". */
+int
+conf_check_summary(const struct conf *conf, char *buf, size_t len)
+{
+	return snprintf(buf, len, "%zu context%s, %zu service%s, %zu SLO%s",
+	    conf->ncontexts, conf->ncontexts == 1 ? "" : "s",
+	    conf->nservices, conf->nservices == 1 ? "" : "s",
+	    conf->nslos, conf->nslos == 1 ? "" : "s");
+}

@@ -1,0 +1,56 @@
+/*
+ * export.h: snapshots of the views as documents.
+ *
+ * `sitrep snapshot` renders the same views the console shows as a
+ * document for somewhere without a terminal session: plain text for cron
+ * mail and monitoring checks, JSON for machines (a versioned schema, see
+ * docs/SNAPSHOT.md), Markdown for an incident channel or a postmortem, and
+ * one self-contained HTML file for a browser.  Renderers only read the
+ * views; they never touch the cache or the network.
+ *
+ * Every string in the views came from outside.  Each renderer makes it
+ * safe for its own format: the text renderer through the terminal
+ * sanitiser, Markdown and HTML by escaping, JSON through cJSON's escaping
+ * of valid UTF-8.
+ */
+#ifndef SITREP_EXPORT_H
+#define SITREP_EXPORT_H
+
+#include "core/buf.h"
+#include "core/views.h"
+
+enum export_format {
+	EXPORT_TEXT,
+	EXPORT_JSON,
+	EXPORT_MARKDOWN,
+	EXPORT_HTML
+};
+
+/* Options; a zeroed struct (or NULL) gives the defaults. */
+struct export_opts {
+	int	width;		/* text: columns; 0 gives 100 */
+	int	color;		/* text: ANSI colours, only when asked */
+	int	utf8;		/* text: UTF-8 symbols and bars, else ASCII */
+};
+
+#define EXPORT_DEFAULT_WIDTH	100
+#define EXPORT_MIN_WIDTH	40
+#define EXPORT_MAX_WIDTH	1000
+
+/* The JSON schema's name; bumped on any incompatible change. */
+#define EXPORT_JSON_SCHEMA	"sitrep.snapshot/v1"
+
+/* "text", "json", "markdown" or "md", "html"; -1 if none of them. */
+int	export_format_parse(const char *, enum export_format *);
+/* The format's canonical name ("text" ...). */
+const char *export_format_name(enum export_format);
+
+/*
+ * Append the views as a document in the format to out.  -1 and *cause
+ * (caller frees) if it cannot be rendered, for example when out is capped
+ * and the document does not fit.
+ */
+int	export_render(const struct views *, enum export_format,
+	    const struct export_opts *, struct buf *out, char **cause);
+
+#endif

@@ -1,0 +1,663 @@
+/*
+ * text.c: the views as plain text, for cron mail, CI logs and checks.
+ *
+ * The four panels of the console in reading order: a header with the
+ * overall status, then Sources, Health, SLO burn, Incidents and Runbook.
+ * Lines are fitted to a width in display columns (cut with an ellipsis,
+ * never wrapped) so the output reads the same in a log viewer as in a
+ * terminal.  Escape sequences appear only when colour is asked for, and
+ * every outside string passes the terminal sanitiser first (in ASCII mode
+ * too, so the whole document is then plain ASCII).  Nothing depends on
+ * colour: every status has its word and a symbol.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/sanitize.h"
+#include "core/util.h"
+#include "core/views.h"
+#include "core/xmalloc.h"
+#include "export/escape.h"
+
+/* SGR parameters of the semantic colours. */
+#define TEXT_SGR_OK	"32"
+#define TEXT_SGR_WARN	"33"
+#define TEXT_SGR_CRIT	"1;31"
+#define TEXT_SGR_UNKNOWN "35"
+#define TEXT_SGR_HEAD	"1"
+#define TEXT_SGR_DIM	"2"
+
+/* Width of one burn-rate cell, and the gap before it. */
+#define TEXT_BURN_W	5
+#define TEXT_GAP	2
+
+struct text_ctx {
+	struct buf	*out;
+	size_t		 width;
+	int		 color;
+	int		 utf8;
+	int		 flags;		/* for sanitize_terminal */
+};
+
+/* One output line being built, cell by cell. */
+struct text_line {
+	struct text_ctx	*ctx;
+	struct buf	 b;
+	size_t		 col;
+	int		 full;		/* cut: nothing more fits */
+};
+
+/* ------------------------------------------------------------------ */
+/* Lines and cells                                                     */
+/* ------------------------------------------------------------------ */
+
+/* Start a line. */
+static void
+text_line_start(struct text_line *l, struct text_ctx *ctx)
+{
+	l->ctx = ctx;
+	buf_init(&l->b, 0);
+	buf_append(&l->b, "", 0);
+	l->col = 0;
+	l->full = 0;
+}
+
+/*
+ * Add safe text as a cell of cw columns (0: its own width), padded with
+ * spaces and coloured with sgr when colour is on; cut at the line's end.
+ */
+static void
+text_cell(struct text_line *l, const char *s, size_t cw, const char *sgr)
+{
+	struct text_ctx	*ctx = l->ctx;
+	char		*cell, *cut;
+	size_t		 w, room;
+
+	if (l->full)
+		return;
+	cell = cw > 0 ? export_fit(s, cw, ctx->utf8) : xstrdup(s);
+	w = export_width(cell);
+	room = ctx->width - l->col;
+	if (w > room) {
+		cut = export_fit(cell, room, ctx->utf8);
+		free(cell);
+		cell = cut;
+		w = export_width(cell);
+		l->full = 1;
+	}
+	if (ctx->color && sgr != NULL && *cell != '\0')
+		buf_printf(&l->b, "\033[%sm%s\033[0m", sgr, cell);
+	else
+		buf_puts(&l->b, cell);
+	l->col += w;
+	free(cell);
+	while (!l->full && cw > w && l->col < ctx->width) {
+		buf_append(&l->b, " ", 1);
+		l->col++;
+		w++;
+	}
+}
+
+/* Add outside text as a cell, sanitised first. */
+static void
+text_cell_outside(struct text_line *l, const char *s, size_t cw,
+    const char *sgr)
+{
+	char	*t;
+
+	t = sanitize_terminal(s, l->ctx->flags);
+	text_cell(l, t, cw, sgr);
+	free(t);
+}
+
+/* Add n spaces between cells. */
+static void
+text_gap(struct text_line *l, size_t n)
+{
+	while (n-- > 0 && !l->full && l->col < l->ctx->width) {
+		buf_append(&l->b, " ", 1);
+		l->col++;
+	}
+}
+
+/* Finish the line: trailing spaces dropped, newline added. */
+static void
+text_line_end(struct text_line *l)
+{
+	while (l->b.len > 0 && l->b.data[l->b.len - 1] == ' ')
+		l->b.data[--l->b.len] = '\0';
+	buf_append(l->ctx->out, buf_str(&l->b), l->b.len);
+	buf_append(l->ctx->out, "\n", 1);
+	buf_done(&l->b);
+}
+
+/* A whole line of safe text. */
+static void
+text_simple(struct text_ctx *ctx, const char *indent, const char *s,
+    const char *sgr)
+{
+	struct text_line	l;
+
+	text_line_start(&l, ctx);
+	text_cell(&l, indent, 0, NULL);
+	text_cell(&l, s, 0, sgr);
+	text_line_end(&l);
+}
+
+/* A panel heading, after a blank line. */
+static void
+text_heading(struct text_ctx *ctx, const char *title)
+{
+	buf_append(ctx->out, "\n", 1);
+	text_simple(ctx, "", title, TEXT_SGR_HEAD);
+}
+
+/* The widest sanitised value of a column, between lo and hi. */
+static size_t
+text_colw(struct text_ctx *ctx, const char *head, size_t lo, size_t hi,
+    const char *(*get)(const struct views *, size_t), const struct views *v,
+    size_t n)
+{
+	size_t	 i, w, max = export_width(head);
+	char	*t;
+
+	for (i = 0; i < n; i++) {
+		t = sanitize_terminal(get(v, i), ctx->flags);
+		w = export_width(t);
+		free(t);
+		if (w > max)
+			max = w;
+	}
+	return max < lo ? lo : max > hi ? hi : max;
+}
+
+/* ------------------------------------------------------------------ */
+/* Values                                                              */
+/* ------------------------------------------------------------------ */
+
+/* The colour of a status. */
+static const char *
+text_status_sgr(enum view_status s)
+{
+	switch (s) {
+	case VIEW_OK:
+		return TEXT_SGR_OK;
+	case VIEW_WARNING:
+		return TEXT_SGR_WARN;
+	case VIEW_CRITICAL:
+		return TEXT_SGR_CRIT;
+	default:
+		return TEXT_SGR_UNKNOWN;
+	}
+}
+
+/* The colour of a severity. */
+static const char *
+text_severity_sgr(enum view_severity s)
+{
+	if (s >= SEV_ERROR)
+		return TEXT_SGR_CRIT;
+	if (s == SEV_WARNING)
+		return TEXT_SGR_WARN;
+	return NULL;
+}
+
+/* The colour of a verdict. */
+static const char *
+text_verdict_sgr(enum slo_verdict v)
+{
+	switch (v) {
+	case SLO_PAGE:
+		return TEXT_SGR_CRIT;
+	case SLO_TICKET:
+		return TEXT_SGR_WARN;
+	case SLO_OK:
+		return TEXT_SGR_OK;
+	default:
+		return TEXT_SGR_UNKNOWN;
+	}
+}
+
+/* A burn rate in five columns or fewer; "-" for no data. */
+static void
+text_burn(double b, char *out, size_t len)
+{
+	if (!isfinite(b))
+		snprintf(out, len, "-");
+	else if (b < 10)
+		snprintf(out, len, "%.2f", b);
+	else if (b < 100)
+		snprintf(out, len, "%.1f", b);
+	else if (b < 99999.5)
+		snprintf(out, len, "%.0f", b);
+	else
+		snprintf(out, len, "huge");
+}
+
+/* A percentage with one decimal; "-" for no data. */
+static void
+text_percent(double fraction, char *out, size_t len)
+{
+	if (!isfinite(fraction))
+		snprintf(out, len, "-");
+	else
+		snprintf(out, len, "%.1f%%", fraction * 100);
+}
+
+/* ------------------------------------------------------------------ */
+/* Panels                                                              */
+/* ------------------------------------------------------------------ */
+
+/* The header: context, status word and symbol, time; then the reason. */
+static void
+text_header(struct text_ctx *ctx, const struct views *v)
+{
+	struct text_line	l;
+	char			word[64], when[64];
+
+	text_line_start(&l, ctx);
+	text_cell(&l, "sitrep", 0, TEXT_SGR_HEAD);
+	text_gap(&l, 1);
+	text_cell_outside(&l, v->context != NULL ? v->context : "-", 0,
+	    TEXT_SGR_HEAD);
+	text_gap(&l, TEXT_GAP);
+	snprintf(word, sizeof word, "%s %s",
+	    export_status_symbol(v->status, ctx->utf8),
+	    export_status_word(v->status));
+	text_cell(&l, word, 0, text_status_sgr(v->status));
+	text_gap(&l, TEXT_GAP);
+	util_format_rfc3339(v->generated_ms, when, sizeof when);
+	text_cell(&l, when, 0, NULL);
+	text_line_end(&l);
+	if (v->status_reason != NULL && *v->status_reason != '\0') {
+		text_line_start(&l, ctx);
+		text_cell_outside(&l, v->status_reason, 0, NULL);
+		text_line_end(&l);
+	}
+}
+
+/* Name of source i, for column widths. */
+static const char *
+text_source_name(const struct views *v, size_t i)
+{
+	return v->sources[i].name;
+}
+
+/* Kind of source i, for column widths. */
+static const char *
+text_source_kind(const struct views *v, size_t i)
+{
+	return v->sources[i].kind;
+}
+
+/* Sources: state, age (stale marked), latency, items and the error. */
+static void
+text_sources(struct text_ctx *ctx, const struct views *v)
+{
+	struct text_line		 l;
+	const struct view_source	*s;
+	size_t				 i, nw, kw;
+	char				 age[80], tmp[64];
+
+	text_heading(ctx, "SOURCES");
+	if (v->nsources == 0) {
+		text_simple(ctx, "  ", "no sources configured", NULL);
+		return;
+	}
+	nw = text_colw(ctx, "NAME", 4, 20, text_source_name, v, v->nsources);
+	kw = text_colw(ctx, "KIND", 4, 14, text_source_kind, v, v->nsources);
+	text_line_start(&l, ctx);
+	text_gap(&l, 2);
+	text_cell(&l, "NAME", nw, TEXT_SGR_DIM);
+	text_gap(&l, TEXT_GAP);
+	text_cell(&l, "KIND", kw, TEXT_SGR_DIM);
+	text_gap(&l, TEXT_GAP);
+	text_cell(&l, "STATE", 6, TEXT_SGR_DIM);
+	text_gap(&l, TEXT_GAP);
+	text_cell(&l, "AGE", 10, TEXT_SGR_DIM);
+	text_gap(&l, TEXT_GAP);
+	text_cell(&l, "LATENCY", 7, TEXT_SGR_DIM);
+	text_gap(&l, TEXT_GAP);
+	text_cell(&l, "ITEMS", 6, TEXT_SGR_DIM);
+	text_gap(&l, TEXT_GAP);
+	text_cell(&l, "ERROR", 0, TEXT_SGR_DIM);
+	text_line_end(&l);
+
+	for (i = 0; i < v->nsources; i++) {
+		s = &v->sources[i];
+		text_line_start(&l, ctx);
+		text_gap(&l, 2);
+		text_cell_outside(&l, s->name, nw, NULL);
+		text_gap(&l, TEXT_GAP);
+		text_cell_outside(&l, s->kind, kw, NULL);
+		text_gap(&l, TEXT_GAP);
+		text_cell(&l, s->ok ? "ok" : "FAILED", 6,
+		    s->ok ? TEXT_SGR_OK : TEXT_SGR_CRIT);
+		text_gap(&l, TEXT_GAP);
+		if (s->never || s->age_ms < 0)
+			snprintf(age, sizeof age, "%s", s->stale ?
+			    "STALE never" : "never");
+		else {
+			export_duration(s->age_ms, tmp, sizeof tmp);
+			snprintf(age, sizeof age, "%s%s",
+			    s->stale ? "STALE " : "", tmp);
+		}
+		text_cell(&l, age, 10, s->stale ? TEXT_SGR_WARN : NULL);
+		text_gap(&l, TEXT_GAP);
+		snprintf(tmp, sizeof tmp, "%lldms", (long long)s->latency_ms);
+		text_cell(&l, tmp, 7, NULL);
+		text_gap(&l, TEXT_GAP);
+		snprintf(tmp, sizeof tmp, "%lld", (long long)s->items);
+		text_cell(&l, tmp, 6, NULL);
+		text_gap(&l, TEXT_GAP);
+		text_cell_outside(&l, s->error != NULL ? s->error : "-", 0,
+		    s->error != NULL ? TEXT_SGR_CRIT : NULL);
+		text_line_end(&l);
+	}
+}
+
+/* Name of service i, for column widths. */
+static const char *
+text_service_name(const struct views *v, size_t i)
+{
+	return v->services[i].name;
+}
+
+/* Health: one line per service with its status and reasons. */
+static void
+text_health(struct text_ctx *ctx, const struct views *v)
+{
+	struct text_line		 l;
+	const struct view_service	*s;
+	struct buf			 why;
+	size_t				 i, j, nw;
+	char				 word[64];
+
+	text_heading(ctx, "HEALTH");
+	if (v->nservices == 0) {
+		text_simple(ctx, "  ", "no services configured", NULL);
+		return;
+	}
+	nw = text_colw(ctx, "SERVICE", 4, 24, text_service_name, v,
+	    v->nservices);
+	text_line_start(&l, ctx);
+	text_gap(&l, 2);
+	text_cell(&l, "SERVICE", nw, TEXT_SGR_DIM);
+	text_gap(&l, TEXT_GAP);
+	text_cell(&l, "STATUS", 10, TEXT_SGR_DIM);
+	text_gap(&l, TEXT_GAP);
+	text_cell(&l, "REASONS", 0, TEXT_SGR_DIM);
+	text_line_end(&l);
+	for (i = 0; i < v->nservices; i++) {
+		s = &v->services[i];
+		text_line_start(&l, ctx);
+		text_gap(&l, 2);
+		text_cell_outside(&l, s->name, nw, NULL);
+		text_gap(&l, TEXT_GAP);
+		snprintf(word, sizeof word, "%s %s",
+		    export_status_symbol(s->status, ctx->utf8),
+		    export_status_word(s->status));
+		text_cell(&l, word, 10, text_status_sgr(s->status));
+		text_gap(&l, TEXT_GAP);
+		buf_init(&why, 0);
+		for (j = 0; j < s->nreasons; j++) {
+			if (j > 0)
+				buf_puts(&why, "; ");
+			buf_puts(&why, s->reasons[j] != NULL ?
+			    s->reasons[j] : "");
+		}
+		text_cell_outside(&l, why.len > 0 ? buf_str(&why) : "-", 0,
+		    NULL);
+		buf_done(&why);
+		text_line_end(&l);
+	}
+}
+
+/* Name of SLO i, for column widths. */
+static const char *
+text_slo_name(const struct views *v, size_t i)
+{
+	return v->slos[i].name;
+}
+
+/* SLO burn: verdict, budget, exhaustion, burn by window, sparkline. */
+static void
+text_slos(struct text_ctx *ctx, const struct views *v)
+{
+	struct text_line	 l;
+	const struct view_slo	*s;
+	struct buf		 spark;
+	size_t			 i, nw, fixed, nwin, w, cols;
+	char			 tmp[64], tmp2[32];
+
+	text_heading(ctx, "SLO BURN");
+	if (v->nslos == 0) {
+		text_simple(ctx, "  ", "no SLOs configured", NULL);
+		return;
+	}
+	nw = text_colw(ctx, "SLO", 4, 24, text_slo_name, v, v->nslos);
+	/* As many burn windows as fit whole after the fixed columns. */
+	fixed = 2 + nw + TEXT_GAP + 7 + TEXT_GAP + 6 + TEXT_GAP + 6 +
+	    TEXT_GAP + 7 + 1;
+	nwin = 0;
+	while (nwin < SLO_PERIOD && fixed + (nwin + 1) * (TEXT_BURN_W +
+	    1) <= ctx->width)
+		nwin++;
+
+	text_line_start(&l, ctx);
+	text_gap(&l, 2);
+	text_cell(&l, "SLO", nw, TEXT_SGR_DIM);
+	text_gap(&l, TEXT_GAP);
+	text_cell(&l, "VERDICT", 7, TEXT_SGR_DIM);
+	text_gap(&l, TEXT_GAP);
+	text_cell(&l, "OBJ%", 6, TEXT_SGR_DIM);
+	text_gap(&l, TEXT_GAP);
+	text_cell(&l, "BUDGET", 6, TEXT_SGR_DIM);
+	text_gap(&l, TEXT_GAP);
+	text_cell(&l, "EXHAUST", 7, TEXT_SGR_DIM);
+	text_gap(&l, 1);
+	for (w = 0; w < nwin; w++) {
+		text_gap(&l, 1);
+		snprintf(tmp, sizeof tmp, "%*s", TEXT_BURN_W,
+		    export_window_word(w));
+		text_cell(&l, tmp, TEXT_BURN_W, TEXT_SGR_DIM);
+	}
+	text_line_end(&l);
+
+	for (i = 0; i < v->nslos; i++) {
+		s = &v->slos[i];
+		text_line_start(&l, ctx);
+		text_gap(&l, 2);
+		text_cell_outside(&l, s->name, nw, NULL);
+		text_gap(&l, TEXT_GAP);
+		text_cell(&l, export_verdict_word(s->verdict), 7,
+		    text_verdict_sgr(s->verdict));
+		text_gap(&l, TEXT_GAP);
+		snprintf(tmp, sizeof tmp, "%.6g", s->objective);
+		text_cell(&l, tmp, 6, NULL);
+		text_gap(&l, TEXT_GAP);
+		text_percent(s->budget_remaining, tmp, sizeof tmp);
+		text_cell(&l, tmp, 6, s->budget_critical ? TEXT_SGR_CRIT :
+		    s->budget_warning ? TEXT_SGR_WARN : NULL);
+		text_gap(&l, TEXT_GAP);
+		export_duration(s->exhaustion_s < 0 ? -1 :
+		    s->exhaustion_s * 1000, tmp, sizeof tmp);
+		text_cell(&l, tmp, 7, NULL);
+		text_gap(&l, 1);
+		for (w = 0; w < nwin; w++) {
+			text_gap(&l, 1);
+			text_burn(s->burn[w], tmp2, sizeof tmp2);
+			snprintf(tmp, sizeof tmp, "%*s", TEXT_BURN_W, tmp2);
+			text_cell(&l, tmp, TEXT_BURN_W, NULL);
+		}
+		text_line_end(&l);
+
+		/* The sparkline on its own line, with its scale. */
+		text_line_start(&l, ctx);
+		text_gap(&l, 4);
+		text_cell(&l, "24h 1h-burn", 0, TEXT_SGR_DIM);
+		text_gap(&l, 1);
+		if (s->nspark == 0)
+			text_cell(&l, "no data", 0, NULL);
+		else {
+			text_burn(export_spark_max(s), tmp2, sizeof tmp2);
+			snprintf(tmp, sizeof tmp, "max %sx", tmp2);
+			cols = ctx->width > 4 + 11 + 1 + 2 + strlen(tmp) ?
+			    ctx->width - (4 + 11 + 1 + 2 + strlen(tmp)) : 0;
+			if (cols > 96)
+				cols = 96;
+			buf_init(&spark, 0);
+			buf_append(&spark, "", 0);
+			export_sparkline(s, cols, ctx->utf8, &spark);
+			text_cell(&l, buf_str(&spark), 0,
+			    text_verdict_sgr(s->verdict));
+			buf_done(&spark);
+			text_gap(&l, 2);
+			text_cell(&l, tmp, 0, NULL);
+		}
+		text_line_end(&l);
+	}
+}
+
+/* Incidents: severity, age, alert count, flags, title; then alerts. */
+static void
+text_incidents(struct text_ctx *ctx, const struct views *v)
+{
+	struct text_line		 l;
+	const struct view_incident	*in;
+	const struct view_alert		*al;
+	size_t				 i, j;
+	char				 tmp[64];
+	const char			*flag;
+
+	text_heading(ctx, "INCIDENTS");
+	if (v->nincidents == 0) {
+		text_simple(ctx, "  ", "no incidents", NULL);
+		return;
+	}
+	text_line_start(&l, ctx);
+	text_gap(&l, 2);
+	text_cell(&l, "SEVERITY", 8, TEXT_SGR_DIM);
+	text_gap(&l, TEXT_GAP);
+	text_cell(&l, "AGE", 6, TEXT_SGR_DIM);
+	text_gap(&l, TEXT_GAP);
+	text_cell(&l, "ALERTS", 6, TEXT_SGR_DIM);
+	text_gap(&l, TEXT_GAP);
+	text_cell(&l, "FLAGS", 9, TEXT_SGR_DIM);
+	text_gap(&l, TEXT_GAP);
+	text_cell(&l, "TITLE", 0, TEXT_SGR_DIM);
+	text_line_end(&l);
+	for (i = 0; i < v->nincidents; i++) {
+		in = &v->incidents[i];
+		text_line_start(&l, ctx);
+		text_gap(&l, 2);
+		text_cell(&l, export_severity_word(in->severity), 8,
+		    text_severity_sgr(in->severity));
+		text_gap(&l, TEXT_GAP);
+		export_duration(in->started_ms > 0 ? v->generated_ms -
+		    in->started_ms : -1, tmp, sizeof tmp);
+		text_cell(&l, tmp, 6, NULL);
+		text_gap(&l, TEXT_GAP);
+		snprintf(tmp, sizeof tmp, "%zu", in->nalerts);
+		text_cell(&l, tmp, 6, NULL);
+		text_gap(&l, TEXT_GAP);
+		flag = in->silenced ? "silenced" : in->inhibited ?
+		    "inhibited" : "-";
+		text_cell(&l, flag, 9, in->silenced || in->inhibited ?
+		    TEXT_SGR_DIM : NULL);
+		text_gap(&l, TEXT_GAP);
+		text_cell_outside(&l, in->title, 0, NULL);
+		text_line_end(&l);
+
+		for (j = 0; j < in->nalerts; j++) {
+			if (in->alerts[j] >= v->nalerts)
+				continue;
+			al = &v->alerts[in->alerts[j]];
+			text_line_start(&l, ctx);
+			text_gap(&l, 6);
+			text_cell(&l, "-", 0, NULL);
+			text_gap(&l, 1);
+			text_cell_outside(&l, al->alertname, 0, NULL);
+			text_gap(&l, 1);
+			snprintf(tmp, sizeof tmp, "[%s%s]",
+			    export_severity_word(al->severity),
+			    al->silenced ? ", silenced" : al->inhibited ?
+			    ", inhibited" : "");
+			text_cell(&l, tmp, 0, text_severity_sgr(al->severity));
+			if (al->summary != NULL) {
+				text_gap(&l, 1);
+				text_cell_outside(&l, al->summary, 0, NULL);
+			}
+			text_line_end(&l);
+		}
+	}
+}
+
+/* Runbook: for each incident its runbook link and summary. */
+static void
+text_runbook(struct text_ctx *ctx, const struct views *v)
+{
+	struct text_line		 l;
+	const struct view_incident	*in;
+	size_t				 i;
+
+	text_heading(ctx, "RUNBOOK");
+	if (v->nincidents == 0) {
+		text_simple(ctx, "  ", "no incident, nothing to run", NULL);
+		return;
+	}
+	for (i = 0; i < v->nincidents; i++) {
+		in = &v->incidents[i];
+		text_line_start(&l, ctx);
+		text_gap(&l, 2);
+		text_cell(&l, "[", 0, NULL);
+		text_cell_outside(&l, in->id, 0, NULL);
+		text_cell(&l, "]", 0, NULL);
+		text_gap(&l, 1);
+		text_cell_outside(&l, in->title, 0, TEXT_SGR_HEAD);
+		text_line_end(&l);
+
+		text_line_start(&l, ctx);
+		text_gap(&l, 6);
+		text_cell(&l, "runbook:", 0, TEXT_SGR_DIM);
+		text_gap(&l, 1);
+		text_cell_outside(&l, in->runbook_url != NULL ?
+		    in->runbook_url : "none", 0, NULL);
+		text_line_end(&l);
+
+		text_line_start(&l, ctx);
+		text_gap(&l, 6);
+		text_cell(&l, "summary:", 0, TEXT_SGR_DIM);
+		text_gap(&l, 1);
+		text_cell_outside(&l, in->summary != NULL ? in->summary : "-",
+		    0, NULL);
+		text_line_end(&l);
+	}
+}
+
+/* The whole document. */
+void
+export_text(const struct views *v, const struct export_opts *o,
+    struct buf *out)
+{
+	struct text_ctx	ctx;
+
+	ctx.out = out;
+	ctx.width = (size_t)o->width;
+	ctx.color = o->color;
+	ctx.utf8 = o->utf8;
+	ctx.flags = o->utf8 ? 0 : SANITIZE_ASCII;
+	buf_append(out, "", 0);
+
+	text_header(&ctx, v);
+	text_sources(&ctx, v);
+	text_health(&ctx, v);
+	text_slos(&ctx, v);
+	text_incidents(&ctx, v);
+	text_runbook(&ctx, v);
+}

@@ -1,0 +1,266 @@
+#!/usr/bin/python3
+"""httpd.py: a hostile HTTP test server for sitrep's tests.
+
+Listens on 127.0.0.1 only, on ports the kernel picks, and writes them to a
+file as "name=port" lines (written whole, then renamed into place):
+
+  http   the main listener
+  other  a second listener, the target of cross-port redirects
+  https  with --tls-dir: TLS with a certificate from a CA generated with
+         openssl in that directory (ca.pem, server.pem/key, client.pem/key);
+         client certificates from the same CA are asked for but optional.
+
+Every listener serves the same routes (GET, POST, PUT, PATCH, DELETE):
+
+  /json              a small Prometheus-like JSON document
+  /echo              JSON: method, path, request headers, body, client cert
+  /hang              reads the request, never answers
+  /trickle           promises 60 bytes, sends one a second
+  /big?n=N           N bytes with a Content-Length
+  /big-stream?n=N    N bytes, no Content-Length, closed at the end
+  /truncated         promises 1000 bytes, sends 10, closes
+  /malformed         JSON cut off in the middle
+  /hostile           invalid UTF-8, terminal escapes and a NUL byte
+  /gzip              the /json document gzip-encoded (if asked for)
+  /gzip-bomb?n=N     N zero bytes, gzip-encoded (tiny on the wire)
+  /redirect-other    302 to /echo on the "other" listener
+  /redirect-same     302 to /echo on this listener
+  /redirect-plain    302 to /echo on the plain "http" listener
+  /redirect-loop     302 to itself
+  /status/NNN        that status, with a JSON error body
+
+Many requests at once: one thread each, so a hang never blocks the rest.
+Uses only the standard library; run it with python3.
+"""
+
+import argparse
+import gzip
+import json
+import os
+import signal
+import socket
+import ssl
+import subprocess
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+PORTS = {}
+JSON_DOC = json.dumps({
+    "status": "success",
+    "data": {"resultType": "vector", "result": [
+        {"metric": {"job": "api"}, "value": [1700000000, "1"]}]},
+}).encode()
+FOREVER = threading.Event()
+
+
+def openssl(*args, cwd):
+    """Run openssl quietly in cwd; raise if it fails."""
+    subprocess.run(["openssl"] + list(args), cwd=cwd, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def make_certs(d):
+    """A CA, a server certificate for 127.0.0.1/localhost, a client one."""
+    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+          "-nodes"]
+    openssl("req", "-x509", *ec, "-keyout", "ca.key", "-out", "ca.pem",
+            "-days", "2", "-subj", "/CN=sitrep test CA", cwd=d)
+    for name, ext in (
+            ("server", "subjectAltName=IP:127.0.0.1,DNS:localhost\n"
+                       "extendedKeyUsage=serverAuth\n"),
+            ("client", "extendedKeyUsage=clientAuth\n")):
+        with open(os.path.join(d, name + ".ext"), "w") as f:
+            f.write("basicConstraints=CA:FALSE\n" + ext)
+        openssl("req", *ec, "-keyout", name + ".key", "-out",
+                name + ".csr", "-subj", "/CN=sitrep-test-" + name, cwd=d)
+        openssl("x509", "-req", "-in", name + ".csr", "-CA", "ca.pem",
+                "-CAkey", "ca.key", "-CAcreateserial", "-days", "2",
+                "-extfile", name + ".ext", "-out", name + ".pem", cwd=d)
+
+
+class Handler(BaseHTTPRequestHandler):
+    """Every route, for every listener."""
+
+    protocol_version = "HTTP/1.1"
+    server_version = "httpd-test"
+    sys_version = ""
+
+    def log_message(self, *args):
+        pass
+
+    def setup(self):
+        if isinstance(self.request, ssl.SSLSocket):
+            self.request.settimeout(10)
+            try:
+                self.request.do_handshake()
+            except (ssl.SSLError, OSError):
+                self.request.close()
+                raise ConnectionAbortedError("handshake failed")
+            self.request.settimeout(None)
+        super().setup()
+
+    def send(self, status, body, ctype="application/json", extra=()):
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        for k, v in extra:
+            self.send_header(k, v)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def redirect(self, where):
+        self.send_response(302)
+        self.send_header("Location", where)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def route(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        url = urlsplit(self.path)
+        q = parse_qs(url.query)
+        n = int(q.get("n", ["1000"])[0])
+        path = url.path
+
+        if path == "/json":
+            self.send(200, JSON_DOC)
+        elif path == "/echo":
+            cert = None
+            if isinstance(self.connection, ssl.SSLSocket):
+                peer = self.connection.getpeercert()
+                if peer:
+                    cert = dict(x[0] for x in peer["subject"])["commonName"]
+            doc = {"method": self.command, "path": self.path,
+                   "headers": {k.lower(): v for k, v in
+                               self.headers.items()},
+                   "body": body.decode("utf-8", "replace"),
+                   "client_cert": cert}
+            self.send(200, json.dumps(doc).encode())
+        elif path == "/hang":
+            FOREVER.wait()
+        elif path == "/trickle":
+            self.send_response(200)
+            self.send_header("Content-Length", "60")
+            self.end_headers()
+            for _ in range(60):
+                self.wfile.write(b"x")
+                self.wfile.flush()
+                time.sleep(1)
+        elif path == "/big":
+            self.send_response(200)
+            self.send_header("Content-Length", str(n))
+            self.end_headers()
+            self.stream(n)
+        elif path == "/big-stream":
+            self.send_response(200)
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.close_connection = True
+            self.stream(n)
+        elif path == "/truncated":
+            self.send_response(200)
+            self.send_header("Content-Length", "1000")
+            self.end_headers()
+            self.wfile.write(b'{"status":')
+            self.wfile.flush()
+            self.close_connection = True
+        elif path == "/malformed":
+            self.send(200, b'{"status": "success", "data": {"result": [')
+        elif path == "/hostile":
+            self.send(200, b'\xff\xfe\x1b[31mred\x1b]0;title\x07\x00tail'
+                           b'\xc3', "text/plain; charset=utf-8")
+        elif path == "/gzip":
+            if "gzip" in self.headers.get("Accept-Encoding", ""):
+                self.send(200, gzip.compress(JSON_DOC), extra=(
+                    ("Content-Encoding", "gzip"),))
+            else:
+                self.send(200, JSON_DOC, extra=(("X-Plain", "yes"),))
+        elif path == "/gzip-bomb":
+            self.send(200, gzip.compress(b"\0" * n), "text/plain",
+                      extra=(("Content-Encoding", "gzip"),))
+        elif path == "/redirect-other":
+            self.redirect("http://127.0.0.1:%d/echo" % PORTS["other"])
+        elif path == "/redirect-same":
+            self.redirect("/echo")
+        elif path == "/redirect-plain":
+            self.redirect("http://127.0.0.1:%d/echo" % PORTS["http"])
+        elif path == "/redirect-loop":
+            self.redirect("/redirect-loop")
+        elif path.startswith("/status/"):
+            code = int(path[len("/status/"):])
+            self.send(code, json.dumps({"status": "error",
+                                        "error": "status %d" % code}).encode())
+        else:
+            self.send(404, b'{"status":"error","error":"no such route"}')
+
+    def stream(self, n):
+        chunk = b"x" * 65536
+        try:
+            while n > 0:
+                self.wfile.write(chunk[:min(n, len(chunk))])
+                n -= min(n, len(chunk))
+        except OSError:
+            pass
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = route
+
+
+class Server(ThreadingHTTPServer):
+    """Quiet about clients that give up; threads never block exit."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 64
+
+    def handle_error(self, request, client_address):
+        pass
+
+
+def serve(name, server):
+    PORTS[name] = server.server_address[1]
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--port-file", required=True)
+    ap.add_argument("--tls-dir")
+    ap.add_argument("--lifetime", type=float, default=300,
+                    help="seconds before exiting on its own")
+    args = ap.parse_args()
+
+    signal.signal(signal.SIGTERM, lambda *a: os._exit(0))
+    serve("http", Server(("127.0.0.1", 0), Handler))
+    serve("other", Server(("127.0.0.1", 0), Handler))
+    if args.tls_dir:
+        make_certs(args.tls_dir)
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(os.path.join(args.tls_dir, "server.pem"),
+                            os.path.join(args.tls_dir, "server.key"))
+        ctx.load_verify_locations(os.path.join(args.tls_dir, "ca.pem"))
+        ctx.verify_mode = ssl.CERT_OPTIONAL
+        tls = Server(("127.0.0.1", 0), Handler)
+        tls.socket = ctx.wrap_socket(tls.socket, server_side=True,
+                                     do_handshake_on_connect=False)
+        serve("https", tls)
+
+    tmp = args.port_file + ".tmp"
+    with open(tmp, "w") as f:
+        for k, v in PORTS.items():
+            f.write("%s=%d\n" % (k, v))
+    os.rename(tmp, args.port_file)
+    # Stop when the test that started us goes away, or after --lifetime.
+    parent, deadline = os.getppid(), time.monotonic() + args.lifetime
+    while os.getppid() == parent and time.monotonic() < deadline:
+        time.sleep(0.2)
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except KeyboardInterrupt:
+        sys.exit(0)

@@ -1,0 +1,209 @@
+/*
+ * kube_tool.c: run sitrep's Kubernetes writes and one read round from the
+ * command line, so integration tests can compare them with kubectl on the
+ * same API server.  A check program, not installed.
+ *
+ *	kube_tool --kubeconfig F [--context C] restart NS NAME [--dry-run]
+ *	kube_tool --kubeconfig F undo NS NAME [--to-revision N] [--dry-run]
+ *	kube_tool --kubeconfig F scale NS NAME N [--dry-run]
+ *	kube_tool --kubeconfig F --cache C [--namespace NS]...
+ *	    [--page-limit N] fetch
+ *
+ * A write prints its outcome sentence; fetch prints "ok N objects" or the
+ * round's error.  Exit status 0 on success, 1 on failure, 2 on bad usage.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backends/backend.h"
+#include "backends/http.h"
+#include "backends/kube.h"
+#include "backends/poller.h"
+#include "core/cache.h"
+#include "core/conf.h"
+#include "core/loop.h"
+#include "core/util.h"
+#include "core/xmalloc.h"
+
+struct tool {
+	int	 done;
+	int	 ok;
+};
+
+/* Print how to use the tool and exit 2. */
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: kube_tool --kubeconfig F [--context C] "
+	    "restart|undo|scale|fetch ...\n");
+	exit(2);
+}
+
+/* A write finished. */
+static void
+tool_done(int ok, const char *message, void *arg)
+{
+	struct tool	*t = arg;
+
+	printf("%s\n", message);
+	t->ok = ok;
+	t->done = 1;
+}
+
+/* Write finished rounds from the loop's before-sleep hook. */
+static void
+tool_flush(void *arg)
+{
+	poller_flush(arg);
+}
+
+/* One read round into the cache at path. */
+static int
+tool_fetch(struct loop *loop, struct http *http, const char *kubeconfig,
+    const char *context, const char *path, char **namespaces, size_t nns)
+{
+	struct conf_kube	 kube;
+	struct conf_context	 ctx;
+	struct cache		*cache;
+	struct poller		*p;
+	struct source		*s;
+	char			*cause = NULL, *warning = NULL;
+	int			 rc = 1;
+
+	memset(&kube, 0, sizeof kube);
+	kube.kubeconfig = kubeconfig != NULL ? xstrdup(kubeconfig) : NULL;
+	kube.context = context != NULL ? xstrdup(context) : NULL;
+	kube.namespaces = namespaces;
+	kube.nnamespaces = nns;
+	memset(&ctx, 0, sizeof ctx);
+	ctx.name = xstrdup("default");
+	ctx.refresh_ms = 15000;
+	ctx.kubernetes = &kube;
+	if ((cache = cache_open(path, 0, &warning, &cause)) == NULL) {
+		printf("%s\n", cause);
+		free(cause);
+		goto out;
+	}
+	free(warning);
+	if ((p = poller_new(loop, http, cache, NULL, &ctx, POLLER_ONCE,
+	    &cause)) == NULL) {
+		printf("%s\n", cause);
+		free(cause);
+		cache_close(cache);
+		goto out;
+	}
+	loop_set_before_sleep(loop, tool_flush, p);
+	poller_start(p);
+	while (!poller_finished(p))
+		loop_run_once(loop, 1000);
+	loop_set_before_sleep(loop, NULL, NULL);
+	for (s = poller_first(p); s != NULL; s = poller_next(s)) {
+		if (s->done_ok) {
+			printf("ok %lld %s\n", (long long)s->items,
+			    s->items_what);
+			if (s->warning != NULL)
+				printf("warning: %s\n", s->warning);
+			rc = 0;
+		} else
+			printf("%s\n", s->error != NULL ? s->error : "failed");
+	}
+	poller_free(p);
+	cache_close(cache);
+out:
+	free(kube.kubeconfig);
+	free(kube.context);
+	free(ctx.name);
+	return rc;
+}
+
+/* Parse the arguments and run one command. */
+int
+main(int argc, char **argv)
+{
+	const char		*kubeconfig = NULL, *context = NULL;
+	const char		*cache = NULL, *args[4];
+	char			*namespaces[16], *cause = NULL;
+	size_t			 nns = 0, nargs = 0;
+	int64_t			 to_revision = 0, n;
+	int			 dry_run = 0, i, rc;
+	struct loop		*loop;
+	struct http		*http;
+	struct kube_client	*c;
+	struct tool		 t = { 0, 0 };
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--kubeconfig") == 0 && i + 1 < argc)
+			kubeconfig = argv[++i];
+		else if (strcmp(argv[i], "--context") == 0 && i + 1 < argc)
+			context = argv[++i];
+		else if (strcmp(argv[i], "--cache") == 0 && i + 1 < argc)
+			cache = argv[++i];
+		else if (strcmp(argv[i], "--namespace") == 0 && i + 1 < argc &&
+		    nns < 16)
+			namespaces[nns++] = argv[++i];
+		else if (strcmp(argv[i], "--page-limit") == 0 && i + 1 < argc) {
+			if (util_parse_int64(argv[++i], &n) != 0 || n < 1)
+				usage();
+			kube_set_page_limit((int)n);
+		} else if (strcmp(argv[i], "--to-revision") == 0 &&
+		    i + 1 < argc) {
+			if (util_parse_int64(argv[++i], &to_revision) != 0)
+				usage();
+		} else if (strcmp(argv[i], "--dry-run") == 0)
+			dry_run = 1;
+		else if (argv[i][0] == '-' || nargs == 4)
+			usage();
+		else
+			args[nargs++] = argv[i];
+	}
+	if (nargs == 0)
+		usage();
+	loop = loop_new();
+	http = http_new(loop);
+	if (loop == NULL || http == NULL) {
+		fprintf(stderr, "kube_tool: cannot start the loop\n");
+		return 1;
+	}
+	if (strcmp(args[0], "fetch") == 0 && nargs == 1 && cache != NULL) {
+		rc = tool_fetch(loop, http, kubeconfig, context, cache,
+		    namespaces, nns);
+		http_free(http);
+		loop_free(loop);
+		return rc;
+	}
+	if ((c = kube_client_new(loop, http, kubeconfig, context,
+	    &cause)) == NULL) {
+		printf("%s\n", cause);
+		free(cause);
+		http_free(http);
+		loop_free(loop);
+		return 1;
+	}
+	if (strcmp(args[0], "restart") == 0 && nargs == 3)
+		rc = kube_rollout_restart(c, args[1], args[2], dry_run,
+		    tool_done, &t, &cause);
+	else if (strcmp(args[0], "undo") == 0 && nargs == 3)
+		rc = kube_rollout_undo(c, args[1], args[2], to_revision,
+		    dry_run, tool_done, &t, &cause);
+	else if (strcmp(args[0], "scale") == 0 && nargs == 4) {
+		if (util_parse_int64(args[3], &n) != 0 || n > 1000000)
+			usage();
+		rc = kube_scale(c, args[1], args[2], (int)n, dry_run,
+		    tool_done, &t, &cause);
+	} else
+		usage();
+	if (rc != 0) {
+		printf("%s\n", cause);
+		free(cause);
+	} else {
+		while (!t.done)
+			loop_run_once(loop, 1000);
+	}
+	kube_client_free(c);
+	http_free(http);
+	loop_free(loop);
+	return rc == 0 && t.ok ? 0 : 1;
+}

@@ -1,0 +1,1186 @@
+/*
+ * test_cache.c: unit tests for the SQLite cache: creation and settings,
+ * migrations from every older version, recovery from files that are not a
+ * usable cache, refusal of newer schemas, read-only opens, source bookkeeping
+ * and `cache info`, and a writer and a reader in two processes at once.
+ *
+ * Every test works in its own temporary directory, removed at the end.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define HARNESS_MAIN
+#include "tests/unit/harness.h"
+
+#include "core/cache.h"
+#include "core/util.h"
+#include "core/xmalloc.h"
+
+/* ---- helpers -------------------------------------------------------------- */
+
+/* Make a fresh temporary directory; caller frees and removes. */
+static char *
+tmpdir_new(void)
+{
+	const char	*base = getenv("TMPDIR");
+	char		*t;
+
+	if (base == NULL || *base == '\0')
+		base = "/tmp";
+	t = xasprintf("%s/sitrep-cache-test.XXXXXX", base);
+	if (mkdtemp(t) == NULL) {
+		printf("# mkdtemp %s: %s\n", t, strerror(errno));
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
+/* Remove a directory tree (files and directories only) and free the name. */
+static void
+tmpdir_free(char *path)
+{
+	DIR		*d;
+	struct dirent	*de;
+	struct stat	 sb;
+	char		*sub;
+
+	if (path == NULL)
+		return;
+	if ((d = opendir(path)) != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			if (strcmp(de->d_name, ".") == 0 ||
+			    strcmp(de->d_name, "..") == 0)
+				continue;
+			sub = xasprintf("%s/%s", path, de->d_name);
+			if (lstat(sub, &sb) == 0 && S_ISDIR(sb.st_mode))
+				tmpdir_free(xstrdup(sub));
+			else
+				unlink(sub);
+			free(sub);
+		}
+		closedir(d);
+	}
+	rmdir(path);
+	free(path);
+}
+
+/* End a forked child, freeing its copies of the parent's strings first. */
+static void __attribute__((noreturn))
+child_exit(int code, char *dir, char *path)
+{
+	free(dir);
+	free(path);
+	fflush(stdout);
+	_exit(code);
+}
+
+/* Count entries in dir whose name starts with prefix. */
+static int
+count_prefix(const char *dir, const char *prefix)
+{
+	DIR		*d;
+	struct dirent	*de;
+	int		 n = 0;
+
+	if ((d = opendir(dir)) == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, prefix, strlen(prefix)) == 0)
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+/* Count entries in dir whose name contains ".corrupt-". */
+static int
+count_aside(const char *dir)
+{
+	DIR		*d;
+	struct dirent	*de;
+	int		 n = 0;
+
+	if ((d = opendir(dir)) == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL) {
+		if (strstr(de->d_name, ".corrupt-") != NULL)
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+/* Write len pseudo-random (but repeatable) bytes to path. */
+static int
+write_noise(const char *path, size_t len, unsigned int seed)
+{
+	FILE	*f;
+	size_t	 i;
+
+	if ((f = fopen(path, "wb")) == NULL)
+		return -1;
+	for (i = 0; i < len; i++) {
+		seed = seed * 1103515245u + 12345u;
+		fputc((int)((seed >> 16) & 0xff), f);
+	}
+	return fclose(f);
+}
+
+/* Run SQL on a cache's handle; 0 on success. */
+static int
+exec_sql(struct cache *c, const char *sql)
+{
+	char	*err = NULL;
+	int	 rc;
+
+	rc = sqlite3_exec(cache_db(c), sql, NULL, NULL, &err);
+	if (rc != SQLITE_OK) {
+		printf("# sql failed: %s: %s\n", sql, err ? err : "?");
+		sqlite3_free(err);
+		return -1;
+	}
+	return 0;
+}
+
+/* First column of the first row of a query as an integer (-999 on error). */
+static long long
+query_int(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt	*st;
+	long long	 v = -999;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return v;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* First column of the first row of a query as text, allocated, or NULL. */
+static char *
+query_text(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt	*st;
+	char		*v = NULL;
+	const char	*t;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return NULL;
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    (t = (const char *)sqlite3_column_text(st, 0)) != NULL)
+		v = xstrdup(t);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* True if table exists in the cache. */
+static int
+has_table(struct cache *c, const char *table)
+{
+	char		*sql;
+	long long	 n;
+
+	sql = sqlite3_mprintf("SELECT count(*) FROM sqlite_master WHERE"
+	    " type = 'table' AND name = '%q'", table);
+	n = query_int(cache_db(c), sql);
+	sqlite3_free(sql);
+	return n == 1;
+}
+
+/* True if path exists. */
+static int
+exists(const char *path)
+{
+	struct stat	sb;
+
+	return stat(path, &sb) == 0;
+}
+
+/* Capture cache_info output into an allocated string. */
+static char *
+info_text(struct cache *c)
+{
+	char	*text = NULL, *cause = NULL;
+	size_t	 len = 0;
+	FILE	*f;
+
+	f = open_memstream(&text, &len);
+	if (f == NULL)
+		return NULL;
+	if (cache_info(c, f, &cause) != 0) {
+		printf("# cache_info: %s\n", cause);
+		free(cause);
+	}
+	fclose(f);
+	return text;
+}
+
+/* ---- tests ---------------------------------------------------------------- */
+
+/* The default path follows XDG_CACHE_HOME, then HOME. */
+static void
+test_default_path(void)
+{
+	char	*old_xdg, *old_home, *p;
+
+	old_xdg = getenv("XDG_CACHE_HOME") ? xstrdup(getenv("XDG_CACHE_HOME")) :
+	    NULL;
+	old_home = getenv("HOME") ? xstrdup(getenv("HOME")) : NULL;
+
+	setenv("XDG_CACHE_HOME", "/var/tmp/xdg", 1);
+	p = cache_default_path();
+	CHECK_STR(p, "/var/tmp/xdg/sitrep/cache.db");
+	free(p);
+
+	/* A relative XDG_CACHE_HOME is invalid by the spec: ignored. */
+	setenv("XDG_CACHE_HOME", "relative/dir", 1);
+	setenv("HOME", "/home/oncall", 1);
+	p = cache_default_path();
+	CHECK_STR(p, "/home/oncall/.cache/sitrep/cache.db");
+	free(p);
+
+	unsetenv("XDG_CACHE_HOME");
+	p = cache_default_path();
+	CHECK_STR(p, "/home/oncall/.cache/sitrep/cache.db");
+	free(p);
+
+	setenv("XDG_CACHE_HOME", "", 1);
+	p = cache_default_path();
+	CHECK_STR(p, "/home/oncall/.cache/sitrep/cache.db");
+	free(p);
+
+	if (old_xdg != NULL)
+		setenv("XDG_CACHE_HOME", old_xdg, 1);
+	else
+		unsetenv("XDG_CACHE_HOME");
+	if (old_home != NULL)
+		setenv("HOME", old_home, 1);
+	else
+		unsetenv("HOME");
+	free(old_xdg);
+	free(old_home);
+}
+
+/* A new cache: 0700 directories, a 0600 file, WAL and the settings. */
+static void
+test_open_creates(void)
+{
+	char		*dir = tmpdir_new(), *path, *sub, *warning, *cause = NULL;
+	char		*mode;
+	struct cache	*c;
+	struct stat	 sb;
+	const char *const *t;
+
+	if (dir == NULL) {
+		CHECK(0);
+		return;
+	}
+	path = xasprintf("%s/a/b/cache.db", dir);
+	c = cache_open(path, 0, &warning, &cause);
+	CHECK(c != NULL);
+	if (c == NULL) {
+		printf("# %s\n", cause);
+		free(cause);
+		goto out;
+	}
+	CHECK(warning == NULL);
+	CHECK_STR(cache_path(c), path);
+	CHECK_INT(cache_schema_version(c), cache_latest_version());
+	CHECK(cache_latest_version() >= 4);
+
+	sub = xasprintf("%s/a", dir);
+	CHECK(stat(sub, &sb) == 0 && (sb.st_mode & 07777) == 0700);
+	free(sub);
+	sub = xasprintf("%s/a/b", dir);
+	CHECK(stat(sub, &sb) == 0 && (sb.st_mode & 07777) == 0700);
+	free(sub);
+	CHECK(stat(path, &sb) == 0 && (sb.st_mode & 07777) == 0600);
+
+	mode = query_text(cache_db(c), "PRAGMA journal_mode");
+	CHECK_STR(mode, "wal");
+	free(mode);
+	CHECK_INT(query_int(cache_db(c), "PRAGMA foreign_keys"), 1);
+	CHECK_INT(query_int(cache_db(c), "PRAGMA synchronous"), 1);
+	CHECK_INT(query_int(cache_db(c), "PRAGMA busy_timeout"), 5000);
+	CHECK_INT(query_int(cache_db(c), "PRAGMA application_id"),
+	    CACHE_APPLICATION_ID);
+	for (t = cache_schema_tables(); *t != NULL; t++) {
+		if (!has_table(c, *t))
+			printf("# missing table %s\n", *t);
+		CHECK(has_table(c, *t));
+	}
+
+	/* A write makes the WAL exist; it inherits the file's mode. */
+	CHECK_INT(exec_sql(c, "INSERT INTO meta VALUES ('k', 'v')"), 0);
+	sub = xasprintf("%s-wal", path);
+	CHECK(stat(sub, &sb) == 0 && (sb.st_mode & 07777) == 0600);
+	free(sub);
+
+	/* Foreign keys are enforced: a timeline row needs its incident. */
+	CHECK(sqlite3_exec(cache_db(c), "INSERT INTO incident_timeline"
+	    " (incident_id, ts_ms, kind, text) VALUES (42, 1, 'note', 'x')",
+	    NULL, NULL, NULL) != SQLITE_OK);
+	cache_close(c);
+
+	/* Opening again is quiet and changes nothing. */
+	c = cache_open(path, 0, &warning, &cause);
+	CHECK(c != NULL && warning == NULL);
+	if (c != NULL)
+		CHECK_INT(query_int(cache_db(c),
+		    "SELECT count(*) FROM meta WHERE key = 'k'"), 1);
+	cache_close(c);
+out:
+	free(path);
+	tmpdir_free(dir);
+}
+
+/* An existing empty file is a fresh cache, not a corrupt one. */
+static void
+test_open_empty_file(void)
+{
+	char		*dir = tmpdir_new(), *path, *warning, *cause = NULL;
+	struct cache	*c;
+	int		 fd;
+
+	if (dir == NULL) {
+		CHECK(0);
+		return;
+	}
+	path = xasprintf("%s/cache.db", dir);
+	fd = open(path, O_WRONLY | O_CREAT, 0600);
+	CHECK(fd != -1);
+	close(fd);
+	c = cache_open(path, 0, &warning, &cause);
+	CHECK(c != NULL);
+	CHECK(warning == NULL);
+	CHECK_INT(count_prefix(dir, "cache.db.corrupt-"), 0);
+	if (c != NULL)
+		CHECK_INT(cache_schema_version(c), cache_latest_version());
+	else
+		free(cause);
+	cache_close(c);
+	free(path);
+	tmpdir_free(dir);
+}
+
+/* Put a few rows into the tables that exist at version v. */
+static int
+fill_version(struct cache *c, int v)
+{
+	int	rc = 0;
+
+	if (v >= 1) {
+		rc |= exec_sql(c, "INSERT INTO sources (context, name, kind,"
+		    " last_success_ms, items) VALUES ('prod', 'prom',"
+		    " 'prometheus', 1000, 7)");
+		rc |= exec_sql(c, "INSERT INTO samples VALUES"
+		    " ('prod', 'slo:api:5m', 1000, 0.5),"
+		    " ('prod', 'slo:api:5m', 2000, 0.25)");
+		rc |= exec_sql(c, "INSERT INTO alerts (context, source,"
+		    " fingerprint, alertname, state, labels) VALUES ('prod',"
+		    " 'am', 'abc123', 'HighErrorRate', 'active', '{}')");
+	}
+	if (v >= 2)
+		rc |= exec_sql(c, "INSERT INTO kube_pods (context, namespace,"
+		    " name, phase, restarts, reason) VALUES ('prod', 'shop',"
+		    " 'api-1', 'Running', 12, 'CrashLoopBackOff')");
+	if (v >= 3) {
+		rc |= exec_sql(c, "INSERT INTO incidents (id, context,"
+		    " group_key, title, started_ms, updated_ms) VALUES (1,"
+		    " 'prod', 'g1', 'API errors', 1000, 1000)");
+		rc |= exec_sql(c, "INSERT INTO incident_timeline (incident_id,"
+		    " ts_ms, kind, text) VALUES (1, 1000, 'alert', 'fired')");
+	}
+	if (v >= 4)
+		rc |= exec_sql(c, "INSERT INTO audit (ts_ms, actor, action,"
+		    " dry_run, prev_hash, hash) VALUES (1, 'me', 'probe', 1,"
+		    " 'x', 'y')");
+	return rc;
+}
+
+/* Check the rows fill_version(v) wrote are still there. */
+static void
+check_filled(struct cache *c, int v)
+{
+	sqlite3	*db = cache_db(c);
+
+	if (v >= 1) {
+		CHECK_INT(query_int(db, "SELECT items FROM sources WHERE"
+		    " context = 'prod' AND name = 'prom'"), 7);
+		CHECK_INT(query_int(db, "SELECT count(*) FROM samples"), 2);
+		CHECK_INT(query_int(db, "SELECT count(*) FROM alerts WHERE"
+		    " fingerprint = 'abc123'"), 1);
+	}
+	if (v >= 2)
+		CHECK_INT(query_int(db, "SELECT restarts FROM kube_pods"), 12);
+	if (v >= 3)
+		CHECK_INT(query_int(db, "SELECT count(*) FROM"
+		    " incident_timeline WHERE incident_id = 1"), 1);
+	if (v >= 4)
+		CHECK_INT(query_int(db, "SELECT count(*) FROM audit"), 1);
+}
+
+/* A file at every older version migrates to the latest, data intact. */
+static void
+test_migrations(void)
+{
+	char		*dir = tmpdir_new(), *path, *warning, *cause = NULL;
+	struct cache	*c;
+	const char *const *t;
+	int		 k, latest = cache_latest_version();
+
+	if (dir == NULL) {
+		CHECK(0);
+		return;
+	}
+	CHECK(cache_schema_step(0, NULL) == NULL);
+	CHECK(cache_schema_step(latest + 1, NULL) == NULL);
+	for (k = 0; k <= latest; k++) {
+		path = xasprintf("%s/v%d.db", dir, k);
+		c = cache_open_at_version(path, k, &warning, &cause);
+		CHECK(c != NULL);
+		if (c == NULL) {
+			printf("# version %d: %s\n", k, cause);
+			free(cause);
+			free(path);
+			continue;
+		}
+		CHECK_INT(cache_schema_version(c), k);
+		CHECK(warning == NULL);
+		/* Tables of later versions are not there yet. */
+		if (k < latest)
+			CHECK(!has_table(c, "audit"));
+		if (k == 0)
+			CHECK(!has_table(c, "sources"));
+		CHECK_INT(fill_version(c, k), 0);
+		cache_close(c);
+
+		c = cache_open(path, 0, &warning, &cause);
+		CHECK(c != NULL);
+		if (c == NULL) {
+			printf("# version %d up: %s\n", k, cause);
+			free(cause);
+			free(path);
+			continue;
+		}
+		CHECK(warning == NULL);
+		CHECK_INT(count_aside(dir), 0);
+		CHECK_INT(cache_schema_version(c), latest);
+		for (t = cache_schema_tables(); *t != NULL; t++)
+			CHECK(has_table(c, *t));
+		check_filled(c, k);
+		CHECK_INT(query_int(cache_db(c), "PRAGMA application_id"),
+		    CACHE_APPLICATION_ID);
+		cache_close(c);
+		free(path);
+	}
+	tmpdir_free(dir);
+}
+
+/* cache_migrate_to moves an open cache one step at a time. */
+static void
+test_migrate_stepwise(void)
+{
+	char		*dir = tmpdir_new(), *path, *cause = NULL;
+	struct cache	*c;
+	int		 k;
+
+	if (dir == NULL) {
+		CHECK(0);
+		return;
+	}
+	path = xasprintf("%s/cache.db", dir);
+	c = cache_open_at_version(path, 0, NULL, &cause);
+	CHECK(c != NULL);
+	if (c == NULL) {
+		free(cause);
+		goto out;
+	}
+	for (k = 1; k <= cache_latest_version(); k++) {
+		CHECK_INT(cache_migrate_to(c, k, &cause), 0);
+		CHECK_INT(cache_schema_version(c), k);
+	}
+	CHECK_INT(fill_version(c, cache_latest_version()), 0);
+	check_filled(c, cache_latest_version());
+	/* Asking for an older version changes nothing. */
+	CHECK_INT(cache_migrate_to(c, 1, &cause), 0);
+	CHECK_INT(cache_schema_version(c), cache_latest_version());
+	CHECK_INT(cache_migrate_to(c, cache_latest_version() + 1, &cause), -1);
+	CHECK_CONTAINS(cause, "no schema version");
+	free(cause);
+	cause = NULL;
+	CHECK(cache_open_at_version(path, -1, NULL, &cause) == NULL);
+	free(cause);
+	cache_close(c);
+out:
+	free(path);
+	tmpdir_free(dir);
+}
+
+/*
+ * Open path, expecting the old file to be moved aside with a warning; check
+ * the aside file holds expect_bytes bytes (or any, if 0).
+ */
+static void
+check_moved_aside(const char *dir, const char *path, long long expect_bytes)
+{
+	char		*warning = NULL, *cause = NULL, *aside;
+	struct cache	*c;
+	struct stat	 sb;
+	const char	*p;
+
+	c = cache_open(path, 0, &warning, &cause);
+	CHECK(c != NULL);
+	if (c == NULL) {
+		printf("# %s\n", cause);
+		free(cause);
+		return;
+	}
+	CHECK(warning != NULL);
+	printf("# warning: %s\n", warning ? warning : "(none)");
+	CHECK_CONTAINS(warning, path);
+	CHECK_CONTAINS(warning, ".corrupt-");
+	CHECK_CONTAINS(warning, "fresh cache");
+	CHECK(warning != NULL && strchr(warning, '\n') == NULL);
+	CHECK_INT(cache_schema_version(c), cache_latest_version());
+	CHECK_INT(count_prefix(dir, "cache.db.corrupt-") >= 1, 1);
+
+	/* The warning names the aside file, and it exists. */
+	p = warning != NULL ? strstr(warning, "moved it to ") : NULL;
+	CHECK(p != NULL);
+	if (p != NULL) {
+		aside = xstrdup(p + strlen("moved it to "));
+		*strchr(aside, ' ') = '\0';
+		CHECK(stat(aside, &sb) == 0);
+		if (expect_bytes != 0)
+			CHECK_INT(sb.st_size, expect_bytes);
+		free(aside);
+	}
+	free(warning);
+	cache_close(c);
+}
+
+/* Random bytes are moved aside (with a stray WAL) and a cache created. */
+static void
+test_corrupt_random(void)
+{
+	char	*dir = tmpdir_new(), *path, *wal;
+
+	if (dir == NULL) {
+		CHECK(0);
+		return;
+	}
+	path = xasprintf("%s/cache.db", dir);
+	wal = xasprintf("%s-wal", path);
+	CHECK_INT(write_noise(path, 8192, 1), 0);
+	CHECK_INT(write_noise(wal, 4096, 2), 0);
+	check_moved_aside(dir, path, 8192);
+	/* The stray WAL went with it, not into the new cache. */
+	CHECK_INT(count_prefix(dir, "cache.db.corrupt-"), 2);
+
+	/* A second bad file in the same second gets its own name. */
+	CHECK_INT(write_noise(path, 300, 3), 0);
+	unlink(wal);
+	check_moved_aside(dir, path, 300);
+	CHECK_INT(count_prefix(dir, "cache.db.corrupt-"), 3);
+	free(wal);
+	free(path);
+	tmpdir_free(dir);
+}
+
+/* Another program's SQLite database is not ours: moved aside intact. */
+static void
+test_foreign_db(void)
+{
+	char		*dir = tmpdir_new(), *path, *warning = NULL;
+	char		*cause = NULL, *aside, *p;
+	sqlite3		*db;
+	struct cache	*c;
+
+	if (dir == NULL) {
+		CHECK(0);
+		return;
+	}
+	path = xasprintf("%s/cache.db", dir);
+	CHECK_INT(sqlite3_open(path, &db), SQLITE_OK);
+	CHECK_INT(sqlite3_exec(db, "CREATE TABLE users (id INTEGER PRIMARY"
+	    " KEY, name TEXT); INSERT INTO users (name) VALUES ('alice');",
+	    NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+
+	c = cache_open(path, 0, &warning, &cause);
+	CHECK(c != NULL);
+	CHECK_CONTAINS(warning, "not a sitrep cache");
+	CHECK_CONTAINS(warning, ".corrupt-");
+	if (c != NULL) {
+		CHECK(!has_table(c, "users"));
+		CHECK(has_table(c, "sources"));
+	} else
+		free(cause);
+	cache_close(c);
+
+	/* The foreign database is untouched at its new name. */
+	p = warning != NULL ? strstr(warning, "moved it to ") : NULL;
+	CHECK(p != NULL);
+	if (p != NULL) {
+		aside = xstrdup(p + strlen("moved it to "));
+		*strchr(aside, ' ') = '\0';
+		CHECK_INT(sqlite3_open_v2(aside, &db, SQLITE_OPEN_READONLY,
+		    NULL), SQLITE_OK);
+		p = query_text(db, "SELECT name FROM users");
+		CHECK_STR(p, "alice");
+		free(p);
+		sqlite3_close(db);
+		free(aside);
+	}
+	free(warning);
+
+	/* So is one with another application id and no tables. */
+	unlink(path);
+	CHECK_INT(sqlite3_open(path, &db), SQLITE_OK);
+	CHECK_INT(sqlite3_exec(db, "PRAGMA application_id = 1234; PRAGMA"
+	    " user_version = 3;", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	check_moved_aside(dir, path, 0);
+	free(path);
+	tmpdir_free(dir);
+}
+
+/* A cache cut short is detected by the integrity check and replaced. */
+static void
+test_truncated(void)
+{
+	char		*dir = tmpdir_new(), *path, *cause = NULL;
+	struct cache	*c;
+	struct stat	 sb;
+	int		 i;
+
+	if (dir == NULL) {
+		CHECK(0);
+		return;
+	}
+	path = xasprintf("%s/cache.db", dir);
+	c = cache_open(path, 0, NULL, &cause);
+	CHECK(c != NULL);
+	if (c == NULL) {
+		free(cause);
+		goto out;
+	}
+	CHECK_INT(cache_begin(c, &cause), 0);
+	for (i = 0; i < 3000; i++) {
+		char *sql = xasprintf("INSERT INTO samples VALUES ('prod',"
+		    " 'query-%d', %d, %d.5)", i % 7, i, i);
+		exec_sql(c, sql);
+		free(sql);
+	}
+	CHECK_INT(cache_commit(c, &cause), 0);
+	cache_close(c);	/* checkpoints the WAL into the file */
+
+	CHECK(stat(path, &sb) == 0 && sb.st_size > 32768);
+	CHECK_INT(truncate(path, sb.st_size / 2), 0);
+	check_moved_aside(dir, path, sb.st_size / 2);
+
+	/* Pages scribbled over, header and schema intact. */
+	c = cache_open(path, 0, NULL, &cause);
+	CHECK(c != NULL);
+	if (c == NULL) {
+		free(cause);
+		goto out;
+	}
+	CHECK_INT(cache_begin(c, &cause), 0);
+	for (i = 0; i < 3000; i++) {
+		char *sql = xasprintf("INSERT INTO samples VALUES ('prod',"
+		    " 'query-%d', %d, %d.5)", i % 7, i, i);
+		exec_sql(c, sql);
+		free(sql);
+	}
+	CHECK_INT(cache_commit(c, &cause), 0);
+	cache_close(c);
+	CHECK(stat(path, &sb) == 0);
+	{
+		char	*noise = xasprintf("%s.noise", path);
+		char	 page[4096];
+		FILE	*in, *out;
+
+		CHECK_INT(write_noise(noise, sizeof page, 5), 0);
+		in = fopen(noise, "rb");
+		out = fopen(path, "r+b");
+		CHECK(in != NULL && out != NULL);
+		if (in != NULL && out != NULL &&
+		    fread(page, 1, sizeof page, in) == sizeof page) {
+			fseek(out, (long)(sb.st_size / 4096 / 2 * 4096), SEEK_SET);
+			fwrite(page, 1, sizeof page, out);
+		}
+		if (in != NULL)
+			fclose(in);
+		if (out != NULL)
+			fclose(out);
+		unlink(noise);
+		free(noise);
+	}
+	check_moved_aside(dir, path, sb.st_size);
+
+	/* Cut inside the header too. */
+	CHECK_INT(truncate(path, 50), 0);
+	check_moved_aside(dir, path, 50);
+out:
+	free(path);
+	tmpdir_free(dir);
+}
+
+/* A schema newer than this binary knows is refused and left alone. */
+static void
+test_newer_schema(void)
+{
+	char		*dir = tmpdir_new(), *path, *warning, *cause = NULL;
+	char		*want, *sql;
+	struct cache	*c;
+	sqlite3		*db;
+	int		 newer = cache_latest_version() + 3;
+
+	if (dir == NULL) {
+		CHECK(0);
+		return;
+	}
+	path = xasprintf("%s/cache.db", dir);
+	c = cache_open(path, 0, NULL, &cause);
+	CHECK(c != NULL);
+	if (c == NULL) {
+		free(cause);
+		goto out;
+	}
+	sql = xasprintf("PRAGMA user_version = %d", newer);
+	CHECK_INT(exec_sql(c, sql), 0);
+	free(sql);
+	cache_close(c);
+
+	want = xasprintf("cache %s has schema version %d but this sitrep knows"
+	    " up to %d; upgrade sitrep or use another --cache", path, newer,
+	    cache_latest_version());
+	c = cache_open(path, 0, &warning, &cause);
+	CHECK(c == NULL);
+	CHECK(warning == NULL);
+	CHECK_STR(cause, want);
+	free(cause);
+	cause = NULL;
+	c = cache_open(path, CACHE_READONLY, &warning, &cause);
+	CHECK(c == NULL);
+	CHECK_STR(cause, want);
+	free(cause);
+	free(want);
+	CHECK_INT(count_prefix(dir, "cache.db.corrupt-"), 0);
+	CHECK(exists(path));
+
+	/* Still refused, still not downgraded. */
+	c = cache_open(path, 0, NULL, &cause);
+	CHECK(c == NULL);
+	free(cause);
+	CHECK_INT(sqlite3_open(path, &db), SQLITE_OK);
+	CHECK_INT(query_int(db, "PRAGMA user_version"), newer);
+	sqlite3_close(db);
+out:
+	free(path);
+	tmpdir_free(dir);
+}
+
+/* Read-only opens neither create, migrate, repair nor write. */
+static void
+test_readonly(void)
+{
+	char		*dir = tmpdir_new(), *path, *cause = NULL, *text;
+	struct cache	*c;
+
+	if (dir == NULL) {
+		CHECK(0);
+		return;
+	}
+	path = xasprintf("%s/sub/cache.db", dir);
+
+	/* Missing: say how to create it, and do not. */
+	c = cache_open(path, CACHE_READONLY, NULL, &cause);
+	CHECK(c == NULL);
+	CHECK_CONTAINS(cause, "does not exist");
+	CHECK_CONTAINS(cause, "sitrep fetch");
+	free(cause);
+	cause = NULL;
+	CHECK(!exists(path));
+
+	/* Older schema: say a writer must run first, and do not migrate. */
+	c = cache_open_at_version(path, 1, NULL, &cause);
+	CHECK(c != NULL);
+	cache_close(c);
+	c = cache_open(path, CACHE_READONLY, NULL, &cause);
+	CHECK(c == NULL);
+	CHECK_CONTAINS(cause, "run a writer");
+	free(cause);
+	cause = NULL;
+
+	/* Latest: reads work, writes do not. */
+	c = cache_open(path, 0, NULL, &cause);
+	CHECK(c != NULL);
+	if (c != NULL) {
+		CHECK_INT(cache_source_update(c, "prod", "prom", "prometheus",
+		    1000, 1, 5, NULL, 3, &cause), 0);
+	}
+	cache_close(c);
+	c = cache_open(path, CACHE_READONLY, NULL, &cause);
+	CHECK(c != NULL);
+	if (c != NULL) {
+		CHECK_INT(cache_schema_version(c), cache_latest_version());
+		CHECK(sqlite3_exec(cache_db(c), "INSERT INTO meta VALUES"
+		    " ('x', 'y')", NULL, NULL, NULL) != SQLITE_OK);
+		CHECK_INT(cache_source_update(c, "prod", "prom", "prometheus",
+		    2000, 1, 5, NULL, 3, &cause), -1);
+		free(cause);
+		cause = NULL;
+		CHECK_INT(cache_migrate_to(c, 1, &cause), -1);
+		free(cause);
+		cause = NULL;
+		text = info_text(c);
+		CHECK_CONTAINS(text, "(read-only)");
+		CHECK_CONTAINS(text, "prod/prom");
+		free(text);
+		cache_close(c);
+	} else {
+		printf("# %s\n", cause);
+		free(cause);
+		cause = NULL;
+	}
+
+	/* Corrupt: refuse, explain, and leave the file where it is. */
+	CHECK_INT(write_noise(path, 4096, 9), 0);
+	c = cache_open(path, CACHE_READONLY, NULL, &cause);
+	CHECK(c == NULL);
+	CHECK_CONTAINS(cause, "sitrep fetch");
+	free(cause);
+	CHECK(exists(path));
+	free(path);
+	path = xasprintf("%s/sub", dir);
+	CHECK_INT(count_prefix(path, "cache.db.corrupt-"), 0);
+	free(path);
+	tmpdir_free(dir);
+}
+
+/* Source bookkeeping, and what `cache info` prints about it. */
+static void
+test_sources_info(void)
+{
+	char		*dir = tmpdir_new(), *path, *cause = NULL, *text;
+	struct cache	*c;
+	sqlite3		*db;
+	char		 buf[512];
+	const char *const *t;
+	int		 width = 0;
+
+	if (dir == NULL) {
+		CHECK(0);
+		return;
+	}
+	path = xasprintf("%s/cache.db", dir);
+	c = cache_open(path, 0, NULL, &cause);
+	CHECK(c != NULL);
+	if (c == NULL) {
+		free(cause);
+		goto out;
+	}
+	db = cache_db(c);
+
+	text = info_text(c);
+	CHECK_CONTAINS(text, "none yet");
+	free(text);
+
+	/* Success, then failure: success time and items stay. */
+	CHECK_INT(cache_source_update(c, "prod", "prom", "prometheus",
+	    1700000000000LL, 1, 42, NULL, 17, &cause), 0);
+	CHECK_INT(cache_source_update(c, "prod", "prom", "prometheus",
+	    1700000060000LL, 0, 5000, "connection refused", 0, &cause), 0);
+	CHECK_INT(query_int(db, "SELECT last_success_ms FROM sources"),
+	    1700000000000LL);
+	CHECK_INT(query_int(db, "SELECT last_attempt_ms FROM sources"),
+	    1700000060000LL);
+	CHECK_INT(query_int(db, "SELECT items FROM sources"), 17);
+	CHECK_INT(query_int(db, "SELECT failures FROM sources"), 1);
+	CHECK_INT(query_int(db, "SELECT latency_ms FROM sources"), 5000);
+
+	/* Inside a caller's transaction it joins it. */
+	CHECK_INT(cache_begin(c, &cause), 0);
+	CHECK_INT(cache_source_update(c, "prod", "am", "alertmanager",
+	    1700000000000LL, 0, 10, "HTTP 503 \x1b[31mred\x1b[0m", 0, &cause),
+	    0);
+	cache_rollback(c);
+	CHECK_INT(query_int(db, "SELECT count(*) FROM sources"), 1);
+	CHECK_INT(cache_source_update(c, "prod", "am", "alertmanager",
+	    1700000000000LL, 0, 10, "HTTP 503 \x1b[31mred\x1b[0m", 0, &cause),
+	    0);
+	CHECK_INT(cache_source_update(c, "staging", "kube", "kubernetes",
+	    util_now_ms(), 1, 10, NULL, 4, &cause), 0);
+
+	text = info_text(c);
+	CHECK_CONTAINS(text, path);
+	snprintf(buf, sizeof buf, "schema    %d (this sitrep writes %d)",
+	    cache_latest_version(), cache_latest_version());
+	CHECK_CONTAINS(text, buf);
+	CHECK_CONTAINS(text, "bytes (database ");
+	CHECK_CONTAINS(text, "WAL ");
+	for (t = cache_schema_tables(); *t != NULL; t++) {
+		if ((int)strlen(*t) > width)
+			width = (int)strlen(*t);
+	}
+	snprintf(buf, sizeof buf, "\n  %-*s  %10d\n", width, "sources", 3);
+	CHECK_CONTAINS(text, buf);
+	snprintf(buf, sizeof buf, "\n  %-*s  %10d\n", width, "kube_pods", 0);
+	CHECK_CONTAINS(text, buf);
+	CHECK_CONTAINS(text, "prod/prom");
+	CHECK_CONTAINS(text, "2023-11-14T22:13:20Z (");
+	CHECK_CONTAINS(text, "last error: connection refused");
+	CHECK_CONTAINS(text, "prod/am");
+	CHECK_CONTAINS(text, "never");
+	CHECK_CONTAINS(text, "staging/kube");
+	CHECK_CONTAINS(text, "s ago)");
+	/* Hostile text from a server is shown harmlessly. */
+	CHECK(text != NULL && strchr(text, '\x1b') == NULL);
+	CHECK_CONTAINS(text, "last error: HTTP 503 ");
+	/* Columns line up: KIND starts at the same column on every row. */
+	if (text != NULL) {
+		const char *h = strstr(text, "CONTEXT/SOURCE");
+		const char *k = strstr(text, "KIND");
+		const char *r = strstr(text, "  prod/am ");
+		const char *rk = r != NULL ? strstr(r, "alertmanager") : NULL;
+
+		CHECK(h != NULL && k != NULL && r != NULL && rk != NULL);
+		if (h != NULL && k != NULL && r != NULL && rk != NULL)
+			CHECK_INT(k - h, rk - (r + 2));
+	}
+	free(text);
+	cache_close(c);
+out:
+	free(path);
+	tmpdir_free(dir);
+}
+
+/* Writes in one process, consistent reads in another, no SQLITE_BUSY. */
+static void
+test_concurrent(void)
+{
+	char		*dir = tmpdir_new(), *path, *cause = NULL;
+	struct cache	*c, *r;
+	pid_t		 pid;
+	int		 status = -1, done = 0, reads = 0, bad = 0, errors = 0;
+	long long	 a, b, last = 0;
+	const int	 n = 400;
+
+	if (dir == NULL) {
+		CHECK(0);
+		return;
+	}
+	path = xasprintf("%s/cache.db", dir);
+	c = cache_open(path, 0, NULL, &cause);
+	CHECK(c != NULL);
+	if (c == NULL) {
+		free(cause);
+		goto out;
+	}
+	cache_close(c);
+	fflush(stdout);
+
+	pid = fork();
+	if (pid == 0) {
+		int	i, fail = 0;
+		char	*sql;
+
+		c = cache_open(path, 0, NULL, &cause);
+		if (c == NULL) {
+			free(cause);
+			child_exit(2, dir, path);
+		}
+		/* Each transaction writes a matching pair. */
+		for (i = 0; i < n && !fail; i++) {
+			if (cache_begin(c, &cause) != 0) {
+				fail = 1;
+				break;
+			}
+			sql = xasprintf("INSERT INTO samples VALUES ('ctx', 'a',"
+			    " %d, %d); INSERT INTO samples VALUES ('ctx', 'b',"
+			    " %d, %d);", i, i, i, i);
+			if (sqlite3_exec(cache_db(c), sql, NULL, NULL, NULL) !=
+			    SQLITE_OK)
+				fail = 1;
+			free(sql);
+			if (cache_source_update(c, "ctx", "w", "sim", i, 1, 1,
+			    NULL, i, &cause) != 0)
+				fail = 1;
+			if (fail)
+				cache_rollback(c);
+			else if (cache_commit(c, &cause) != 0)
+				fail = 1;
+		}
+		if (fail)
+			free(cause);
+		cache_close(c);
+		child_exit(fail ? 1 : 0, dir, path);
+	}
+	CHECK(pid > 0);
+	if (pid < 0)
+		goto out;
+
+	r = cache_open(path, CACHE_READONLY, NULL, &cause);
+	CHECK(r != NULL);
+	if (r == NULL) {
+		free(cause);
+		waitpid(pid, &status, 0);
+		goto out;
+	}
+	while (!done || reads < 5) {
+		if (!done && waitpid(pid, &status, WNOHANG) == pid)
+			done = 1;
+		/* Two statements in one read transaction: one snapshot. */
+		if (sqlite3_exec(cache_db(r), "BEGIN", NULL, NULL, NULL) !=
+		    SQLITE_OK) {
+			errors++;
+			continue;
+		}
+		a = query_int(cache_db(r), "SELECT count(*) FROM samples"
+		    " WHERE query_key = 'a'");
+		b = query_int(cache_db(r), "SELECT count(*) FROM samples"
+		    " WHERE query_key = 'b'");
+		if (a < 0 || b < 0)
+			errors++;
+		else if (a != b || a < last)
+			bad++;
+		else if (a > 0 && query_int(cache_db(r), "SELECT items FROM"
+		    " sources WHERE name = 'w'") != a - 1)
+			bad++;
+		if (a > last)
+			last = a;
+		if (sqlite3_exec(cache_db(r), "COMMIT", NULL, NULL, NULL) !=
+		    SQLITE_OK)
+			errors++;
+		reads++;
+	}
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	CHECK_INT(errors, 0);
+	CHECK_INT(bad, 0);
+	CHECK_INT(last, n);
+	printf("# %d consistent reads during %d writes\n", reads, n);
+	cache_close(r);
+out:
+	free(path);
+	tmpdir_free(dir);
+}
+
+/* Several processes creating one new cache at once all succeed. */
+static void
+test_concurrent_create(void)
+{
+	char		*dir = tmpdir_new(), *path;
+	pid_t		 pids[4];
+	int		 i, status, ok = 0;
+
+	if (dir == NULL) {
+		CHECK(0);
+		return;
+	}
+	path = xasprintf("%s/new/cache.db", dir);
+	fflush(stdout);
+	for (i = 0; i < 4; i++) {
+		pids[i] = fork();
+		if (pids[i] == 0) {
+			struct cache	*c;
+			char		*warning = NULL, *cause = NULL;
+			int		 good;
+
+			c = cache_open(path, 0, &warning, &cause);
+			good = c != NULL && warning == NULL &&
+			    cache_schema_version(c) == cache_latest_version();
+			if (c == NULL)
+				printf("# child: %s\n", cause);
+			if (warning != NULL)
+				printf("# child: %s\n", warning);
+			fflush(stdout);
+			cache_close(c);
+			free(warning);
+			free(cause);
+			child_exit(good ? 0 : 1, dir, path);
+		}
+	}
+	for (i = 0; i < 4; i++) {
+		if (pids[i] > 0 && waitpid(pids[i], &status, 0) == pids[i] &&
+		    WIFEXITED(status) && WEXITSTATUS(status) == 0)
+			ok++;
+	}
+	CHECK_INT(ok, 4);
+	free(path);
+	path = xasprintf("%s/new", dir);
+	CHECK_INT(count_aside(path), 0);
+	free(path);
+	tmpdir_free(dir);
+}
+
+/* A parent path that is a file, or a directory as the cache: clean errors. */
+static void
+test_open_errors(void)
+{
+	char		*dir = tmpdir_new(), *path, *cause = NULL;
+	struct cache	*c;
+
+	if (dir == NULL) {
+		CHECK(0);
+		return;
+	}
+	path = xasprintf("%s/file", dir);
+	CHECK_INT(write_noise(path, 10, 1), 0);
+	free(path);
+	path = xasprintf("%s/file/cache.db", dir);
+	c = cache_open(path, 0, NULL, &cause);
+	CHECK(c == NULL);
+	CHECK(cause != NULL);
+	free(cause);
+	cause = NULL;
+	free(path);
+
+	path = xasprintf("%s/adir", dir);
+	CHECK_INT(mkdir(path, 0700), 0);
+	c = cache_open(path, 0, NULL, &cause);
+	CHECK(c == NULL);
+	CHECK_CONTAINS(cause, "cannot open cache");
+	free(cause);
+	CHECK(exists(path));
+	free(path);
+	tmpdir_free(dir);
+}
+
+static const struct test tests[] = {
+	TEST(test_default_path),
+	TEST(test_open_creates),
+	TEST(test_open_empty_file),
+	TEST(test_migrations),
+	TEST(test_migrate_stepwise),
+	TEST(test_corrupt_random),
+	TEST(test_foreign_db),
+	TEST(test_truncated),
+	TEST(test_newer_schema),
+	TEST(test_readonly),
+	TEST(test_sources_info),
+	TEST(test_concurrent),
+	TEST(test_concurrent_create),
+	TEST(test_open_errors),
+	{ NULL, NULL }
+};
+
+int
+main(void)
+{
+	return harness_run(tests);
+}

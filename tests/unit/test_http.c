@@ -1,0 +1,1142 @@
+/*
+ * test_http.c: unit tests for the HTTP layer against tests/lib/httpd.py, a
+ * hostile test server on 127.0.0.1 started as a child process.
+ *
+ * Covers: plain JSON and status codes, request headers (User-Agent, bearer,
+ * basic, extra ones, bodies), gzip, the size cap (with and without a
+ * Content-Length, and a gzip bomb), timeouts that never delay other
+ * requests, refused connections, truncated and hostile bodies, redirects
+ * that must not carry credentials to another origin, TLS with an unknown
+ * and a trusted CA, client certificates, cancellation, and that no secret
+ * ever appears in an error.  Skips cleanly if python3 is not installed.
+ */
+#include "config.h"
+
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "backends/http.h"
+#include "core/buf.h"
+#include "core/loop.h"
+#include "core/util.h"
+#include "core/xmalloc.h"
+
+#define HARNESS_MAIN
+#include "tests/unit/harness.h"
+
+static struct {
+	pid_t	 pid;
+	char	 dir[256];
+	int	 http;
+	int	 other;
+	int	 https;
+} srv;
+
+struct result {
+	int		 done;
+	int		 ok;
+	long		 status;
+	char		*body;
+	size_t		 len;
+	char		*ctype;
+	char		*error;
+	enum http_error	 kind;
+	int64_t		 latency;
+	int64_t		 at;
+};
+
+/* Copy a response into a result. */
+static void
+on_done(const struct http_response *r, void *arg)
+{
+	struct result	*res = arg;
+
+	res->done++;
+	res->ok = r->ok;
+	res->status = r->status;
+	res->body = xmalloc(r->body_len + 1);
+	memcpy(res->body, r->body, r->body_len + 1);
+	res->len = r->body_len;
+	res->ctype = r->content_type != NULL ? xstrdup(r->content_type) : NULL;
+	res->error = r->error != NULL ? xstrdup(r->error) : NULL;
+	res->kind = r->kind;
+	res->latency = r->latency_ms;
+	res->at = util_mono_ms();
+}
+
+/* Free what a result holds. */
+static void
+result_done(struct result *res)
+{
+	free(res->body);
+	free(res->ctype);
+	free(res->error);
+	memset(res, 0, sizeof *res);
+}
+
+/* A URL on one of the test server's listeners; caller frees. */
+static char *
+url(int port, const char *path)
+{
+	return xasprintf("%s://127.0.0.1:%d%s",
+	    port == srv.https ? "https" : "http", port, path);
+}
+
+/* Run the loop until res is done or max_ms passes. */
+static void
+wait_for(struct loop *loop, struct result *res, int64_t max_ms)
+{
+	int64_t	end = util_mono_ms() + max_ms;
+
+	while (!res->done && util_mono_ms() < end)
+		loop_run_once(loop, 50);
+}
+
+/* Submit req with on_done into res and wait for it. */
+static void
+fetch(struct http *http, struct loop *loop, const struct http_request *req,
+    struct result *res)
+{
+	char	*cause = NULL;
+
+	memset(res, 0, sizeof *res);
+	if (http_submit(http, req, on_done, res, &cause) <= 0) {
+		printf("# submit failed: %s\n", cause);
+		free(cause);
+		harness_failed = 1;
+		return;
+	}
+	wait_for(loop, res, 20000);
+	if (!res->done) {
+		printf("# %s did not finish\n", req->url);
+		harness_failed = 1;
+	}
+}
+
+/* GET path on port with default settings. */
+static void
+get(struct http *http, struct loop *loop, int port, const char *path,
+    struct result *res)
+{
+	struct http_request	 req;
+	char			*u = url(port, path);
+
+	memset(&req, 0, sizeof req);
+	req.url = u;
+	fetch(http, loop, &req, res);
+	free(u);
+}
+
+/* ------------------------------------------------------------------------ */
+
+/* A plain JSON answer. */
+static void
+test_json(void)
+{
+	struct loop	*loop = loop_new();
+	struct http	*http = http_new(loop);
+	struct result	 res;
+
+	get(http, loop, srv.http, "/json", &res);
+	CHECK_INT(res.done, 1);
+	CHECK_INT(res.ok, 1);
+	CHECK_INT(res.status, 200);
+	CHECK_INT(res.kind, HTTP_OK);
+	CHECK(res.error == NULL);
+	CHECK_CONTAINS(res.body, "\"status\": \"success\"");
+	CHECK_INT(res.len, strlen(res.body));
+	CHECK_STR(res.ctype, "application/json");
+	CHECK(res.latency >= 0 && res.latency < 5000);
+	CHECK_INT(http_pending(http), 0);
+	result_done(&res);
+	http_free(http);
+	loop_free(loop);
+}
+
+/* Error statuses are transport successes with the status and body. */
+static void
+test_status_codes(void)
+{
+	static const int codes[] = { 401, 403, 404, 409, 429, 500 };
+	struct loop	*loop = loop_new();
+	struct http	*http = http_new(loop);
+	struct result	 res;
+	char		 path[32], want[32];
+	size_t		 i;
+
+	for (i = 0; i < sizeof codes / sizeof codes[0]; i++) {
+		snprintf(path, sizeof path, "/status/%d", codes[i]);
+		snprintf(want, sizeof want, "status %d", codes[i]);
+		get(http, loop, srv.http, path, &res);
+		CHECK_INT(res.ok, 1);
+		CHECK_INT(res.status, codes[i]);
+		CHECK_INT(res.kind, HTTP_OK);
+		CHECK_CONTAINS(res.body, want);
+		result_done(&res);
+	}
+	http_free(http);
+	loop_free(loop);
+}
+
+/* User-Agent, bearer, basic, extra headers, method and body arrive. */
+static void
+test_request_headers(void)
+{
+	struct loop		*loop = loop_new();
+	struct http		*http = http_new(loop);
+	struct result		 res;
+	struct http_request	 req;
+	const char		*hdrs[] = { "X-Scope-OrgID: tenant-1",
+				    "Accept: application/json", NULL };
+	char			*u = url(srv.http, "/echo");
+
+	memset(&req, 0, sizeof req);
+	req.url = u;
+	req.headers = hdrs;
+	req.bearer_token = "tok-123";
+	fetch(http, loop, &req, &res);
+	CHECK_CONTAINS(res.body, "\"user-agent\": \"sitrep/" PACKAGE_VERSION
+	    "\"");
+	CHECK_CONTAINS(res.body, "\"authorization\": \"Bearer tok-123\"");
+	CHECK_CONTAINS(res.body, "\"x-scope-orgid\": \"tenant-1\"");
+	CHECK_CONTAINS(res.body, "\"accept\": \"application/json\"");
+	CHECK_CONTAINS(res.body, "gzip");
+	CHECK_CONTAINS(res.body, "\"method\": \"GET\"");
+	result_done(&res);
+
+	memset(&req, 0, sizeof req);
+	req.url = u;
+	req.username = "user";
+	req.password = "pass";
+	req.body = "{\"a\":1}";
+	req.content_type = "application/json";
+	fetch(http, loop, &req, &res);
+	CHECK_CONTAINS(res.body, "\"authorization\": \"Basic dXNlcjpwYXNz\"");
+	CHECK_CONTAINS(res.body, "\"method\": \"POST\"");
+	CHECK_CONTAINS(res.body, "\"content-type\": \"application/json\"");
+	CHECK_CONTAINS(res.body, "\"body\": \"{\\\"a\\\":1}\"");
+	result_done(&res);
+
+	memset(&req, 0, sizeof req);
+	req.url = u;
+	req.method = "DELETE";
+	fetch(http, loop, &req, &res);
+	CHECK_CONTAINS(res.body, "\"method\": \"DELETE\"");
+	CHECK(strstr(res.body, "authorization") == NULL);
+	result_done(&res);
+
+	memset(&req, 0, sizeof req);
+	req.url = u;
+	req.method = "PATCH";
+	req.body = "[]";
+	req.content_type = "application/merge-patch+json";
+	fetch(http, loop, &req, &res);
+	CHECK_CONTAINS(res.body, "\"method\": \"PATCH\"");
+	CHECK_CONTAINS(res.body, "merge-patch");
+	CHECK_CONTAINS(res.body, "\"body\": \"[]\"");
+	result_done(&res);
+
+	free(u);
+	http_free(http);
+	loop_free(loop);
+}
+
+/* Everything in the request is copied at submit time. */
+static void
+test_request_copied(void)
+{
+	struct loop		*loop = loop_new();
+	struct http		*http = http_new(loop);
+	struct result		 res;
+	struct http_request	 req;
+	char			*u = url(srv.http, "/echo");
+	char			*h = xstrdup("X-Copy: yes"), *tok = xstrdup("t0k");
+	char			*body = xstrdup("payload"), *cause = NULL;
+	const char		*hdrs[2];
+
+	hdrs[0] = h;
+	hdrs[1] = NULL;
+	memset(&req, 0, sizeof req);
+	req.url = u;
+	req.headers = hdrs;
+	req.bearer_token = tok;
+	req.body = body;
+	memset(&res, 0, sizeof res);
+	CHECK(http_submit(http, &req, on_done, &res, &cause) > 0);
+	CHECK_INT(res.done, 0);		/* never called from submit */
+	memset(u, 'z', strlen(u));
+	memset(h, 'z', strlen(h));
+	memset(tok, 'z', strlen(tok));
+	memset(body, 'z', strlen(body));
+	free(u);
+	free(h);
+	free(tok);
+	free(body);
+	wait_for(loop, &res, 10000);
+	CHECK_INT(res.status, 200);
+	CHECK_CONTAINS(res.body, "\"x-copy\": \"yes\"");
+	CHECK_CONTAINS(res.body, "Bearer t0k");
+	CHECK_CONTAINS(res.body, "\"body\": \"payload\"");
+	result_done(&res);
+	http_free(http);
+	loop_free(loop);
+}
+
+/* gzip is asked for and decoded. */
+static void
+test_gzip(void)
+{
+	struct loop	*loop = loop_new();
+	struct http	*http = http_new(loop);
+	struct result	 res;
+
+	get(http, loop, srv.http, "/gzip", &res);
+	CHECK_INT(res.status, 200);
+	CHECK_CONTAINS(res.body, "\"resultType\": \"vector\"");
+	CHECK_INT(res.len, strlen(res.body));
+	result_done(&res);
+	http_free(http);
+	loop_free(loop);
+}
+
+/* Bodies over max_body fail with a sentence naming the setting. */
+static void
+test_size_cap(void)
+{
+	static const char *paths[] = { "/big?n=2000000",
+	    "/big-stream?n=2000000", "/gzip-bomb?n=5000000" };
+	struct loop		*loop = loop_new();
+	struct http		*http = http_new(loop);
+	struct result		 res;
+	struct http_request	 req;
+	char			*u, *want;
+	size_t			 i;
+
+	want = xasprintf("response from 127.0.0.1:%d is larger than 1000000 "
+	    "bytes (http.max_body)", srv.http);
+	for (i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+		u = url(srv.http, paths[i]);
+		memset(&req, 0, sizeof req);
+		req.url = u;
+		req.max_body = 1000000;
+		fetch(http, loop, &req, &res);
+		CHECK_INT(res.ok, 0);
+		CHECK_INT(res.kind, HTTP_ERR_TOO_BIG);
+		CHECK_STR(res.error, want);
+		CHECK(res.len <= 1000000);
+		result_done(&res);
+		free(u);
+	}
+	free(want);
+
+	/* Exactly at the cap is fine. */
+	u = url(srv.http, "/big?n=1000");
+	memset(&req, 0, sizeof req);
+	req.url = u;
+	req.max_body = 1000;
+	fetch(http, loop, &req, &res);
+	CHECK_INT(res.ok, 1);
+	CHECK_INT(res.len, 1000);
+	result_done(&res);
+	free(u);
+	http_free(http);
+	loop_free(loop);
+}
+
+/*
+ * The key property: a hanging server times out at its own timeout while
+ * other requests in the same loop finish at once, and no loop iteration
+ * ever waits on the network.
+ */
+static void
+test_hang_never_blocks(void)
+{
+	struct loop		*loop = loop_new();
+	struct http		*http = http_new(loop);
+	struct result		 hang, trickle, fast[5];
+	struct http_request	 req;
+	char			*uh = url(srv.http, "/hang");
+	char			*ut = url(srv.http, "/trickle");
+	char			*uf = url(srv.http, "/json");
+	char			*cause = NULL, *want;
+	int64_t			 t0, t1, worst = 0, end;
+	int			 i, all;
+
+	memset(&hang, 0, sizeof hang);
+	memset(&trickle, 0, sizeof trickle);
+	memset(fast, 0, sizeof fast);
+	t0 = util_mono_ms();
+	memset(&req, 0, sizeof req);
+	req.url = uh;
+	req.timeout_ms = 1500;
+	CHECK(http_submit(http, &req, on_done, &hang, &cause) > 0);
+	req.url = ut;
+	req.timeout_ms = 1200;
+	CHECK(http_submit(http, &req, on_done, &trickle, &cause) > 0);
+	req.url = uf;
+	req.timeout_ms = 0;
+	for (i = 0; i < 5; i++)
+		CHECK(http_submit(http, &req, on_done, &fast[i], &cause) > 0);
+	CHECK_INT(http_pending(http), 7);
+
+	end = t0 + 10000;
+	while (!hang.done && util_mono_ms() < end) {
+		t1 = util_mono_ms();
+		loop_run_once(loop, 50);
+		if (util_mono_ms() - t1 > worst)
+			worst = util_mono_ms() - t1;
+	}
+	all = 1;
+	for (i = 0; i < 5; i++) {
+		all &= fast[i].done == 1 && fast[i].status == 200;
+		CHECK(fast[i].at - t0 < 1000);
+		CHECK(fast[i].at < hang.at);
+	}
+	CHECK(all);
+	CHECK(worst < 250);	/* the loop kept turning */
+
+	CHECK_INT(hang.done, 1);
+	CHECK_INT(hang.kind, HTTP_ERR_TIMEOUT);
+	CHECK(hang.at - t0 >= 1450 && hang.at - t0 < 4000);
+	want = xasprintf("timed out after 1.5s waiting for 127.0.0.1:%d",
+	    srv.http);
+	CHECK_STR(hang.error, want);
+	free(want);
+
+	CHECK_INT(trickle.done, 1);
+	CHECK_INT(trickle.kind, HTTP_ERR_TIMEOUT);
+	CHECK(trickle.at - t0 >= 1150);
+	CHECK_INT(http_pending(http), 0);
+
+	result_done(&hang);
+	result_done(&trickle);
+	for (i = 0; i < 5; i++)
+		result_done(&fast[i]);
+	free(uh);
+	free(ut);
+	free(uf);
+	http_free(http);
+	loop_free(loop);
+}
+
+/* A loopback port nobody listens on. */
+static int
+closed_port(void)
+{
+	struct sockaddr_in	 sin;
+	socklen_t		 len = sizeof sin;
+	int			 s, port;
+
+	s = socket(AF_INET, SOCK_STREAM, 0);
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(s, (struct sockaddr *)&sin, sizeof sin) != 0 ||
+	    getsockname(s, (struct sockaddr *)&sin, &len) != 0)
+		port = 1;
+	else
+		port = ntohs(sin.sin_port);
+	close(s);
+	return port;
+}
+
+/* Refused connections say so, with the address. */
+static void
+test_refused(void)
+{
+	struct loop	*loop = loop_new();
+	struct http	*http = http_new(loop);
+	struct result	 res;
+	int		 port = closed_port();
+	char		*want;
+
+	get(http, loop, port, "/", &res);
+	CHECK_INT(res.ok, 0);
+	CHECK_INT(res.kind, HTTP_ERR_CONNECT);
+	want = xasprintf("connection refused at 127.0.0.1:%d", port);
+	CHECK_STR(res.error, want);
+	free(want);
+	CHECK_INT(res.len, 0);
+	CHECK_STR(res.body, "");
+	result_done(&res);
+	http_free(http);
+	loop_free(loop);
+}
+
+/* Truncated, malformed and hostile bodies come back as they are. */
+static void
+test_bad_bodies(void)
+{
+	static const char hostile[] = "\xff\xfe\x1b[31mred\x1b]0;title\x07"
+	    "\0tail\xc3";
+	struct loop	*loop = loop_new();
+	struct http	*http = http_new(loop);
+	struct result	 res;
+
+	get(http, loop, srv.http, "/truncated", &res);
+	CHECK_INT(res.ok, 0);
+	CHECK_CONTAINS(res.error, "closed the connection before the whole "
+	    "response arrived");
+	result_done(&res);
+
+	get(http, loop, srv.http, "/malformed", &res);
+	CHECK_INT(res.ok, 1);
+	CHECK_STR(res.body, "{\"status\": \"success\", \"data\": "
+	    "{\"result\": [");
+	result_done(&res);
+
+	get(http, loop, srv.http, "/hostile", &res);
+	CHECK_INT(res.ok, 1);
+	CHECK_INT(res.len, sizeof hostile - 1);
+	CHECK(res.len == sizeof hostile - 1 &&
+	    memcmp(res.body, hostile, res.len) == 0);
+	CHECK_INT(res.body[res.len], '\0');
+	result_done(&res);
+	http_free(http);
+	loop_free(loop);
+}
+
+/* Redirects are followed, but credentials stay with their origin. */
+static void
+test_redirects(void)
+{
+	struct loop		*loop = loop_new();
+	struct http		*http = http_new(loop);
+	struct result		 res;
+	struct http_request	 req;
+	char			*u, *host;
+
+	memset(&req, 0, sizeof req);
+	req.bearer_token = "redirect-secret";
+
+	u = url(srv.http, "/redirect-same");
+	req.url = u;
+	fetch(http, loop, &req, &res);
+	CHECK_INT(res.status, 200);
+	CHECK_CONTAINS(res.body, "\"path\": \"/echo\"");
+	CHECK_CONTAINS(res.body, "Bearer redirect-secret");
+	result_done(&res);
+	free(u);
+
+	u = url(srv.http, "/redirect-other");
+	req.url = u;
+	fetch(http, loop, &req, &res);
+	CHECK_INT(res.status, 200);
+	host = xasprintf("\"host\": \"127.0.0.1:%d\"", srv.other);
+	CHECK_CONTAINS(res.body, host);
+	free(host);
+	CHECK(res.body != NULL && strstr(res.body, "authorization") == NULL);
+	CHECK(res.body != NULL && strstr(res.body, "redirect-secret") == NULL);
+	result_done(&res);
+
+	req.bearer_token = NULL;
+	req.username = "user";
+	req.password = "redirect-pass";
+	fetch(http, loop, &req, &res);
+	CHECK_INT(res.status, 200);
+	CHECK(res.body != NULL && strstr(res.body, "authorization") == NULL);
+	result_done(&res);
+	free(u);
+
+	/* https to http on the same address is another origin too. */
+	u = url(srv.https, "/redirect-plain");
+	req.url = u;
+	req.insecure_skip_verify = 1;
+	req.username = NULL;
+	req.bearer_token = "redirect-secret";
+	fetch(http, loop, &req, &res);
+	CHECK_INT(res.status, 200);
+	CHECK(res.body != NULL && strstr(res.body, "authorization") == NULL);
+	result_done(&res);
+	free(u);
+
+	u = url(srv.http, "/redirect-loop");
+	req.url = u;
+	req.insecure_skip_verify = 0;
+	fetch(http, loop, &req, &res);
+	CHECK_INT(res.ok, 0);
+	CHECK_CONTAINS(res.error, "too many redirects");
+	result_done(&res);
+	free(u);
+	http_free(http);
+	loop_free(loop);
+}
+
+/* Read a file from the server's directory; caller frees. */
+static char *
+server_file(const char *name)
+{
+	struct buf	 b;
+	char		*path = xasprintf("%s/%s", srv.dir, name), *cause = NULL;
+
+	buf_init(&b, 0);
+	if (buf_read_file(&b, path, &cause) != 0) {
+		printf("# %s\n", cause);
+		free(cause);
+	}
+	free(path);
+	return buf_detach(&b);
+}
+
+/* TLS: unknown CA refused with advice; trusted CA, inline CA, client certs. */
+static void
+test_tls(void)
+{
+	struct loop		*loop = loop_new();
+	struct http		*http = http_new(loop);
+	struct result		 res;
+	struct http_request	 req;
+	char			*u = url(srv.https, "/echo"), *want;
+	char			*ca = xasprintf("%s/ca.pem", srv.dir);
+	char			*cert = xasprintf("%s/client.pem", srv.dir);
+	char			*key = xasprintf("%s/client.key", srv.dir);
+	char			*ca_pem = server_file("ca.pem");
+	char			*cert_pem = server_file("client.pem");
+	char			*key_pem = server_file("client.key");
+
+	memset(&req, 0, sizeof req);
+	req.url = u;
+	req.bearer_token = "tls-secret";
+	fetch(http, loop, &req, &res);
+	CHECK_INT(res.ok, 0);
+	CHECK_INT(res.kind, HTTP_ERR_TLS);
+	want = xasprintf("TLS certificate of 127.0.0.1:%d is not trusted "
+	    "(unknown CA): set certificate-authority or ca_file", srv.https);
+	CHECK_STR(res.error, want);
+	free(want);
+	result_done(&res);
+
+	req.ca_file = ca;
+	fetch(http, loop, &req, &res);
+	CHECK_INT(res.ok, 1);
+	CHECK_INT(res.status, 200);
+	CHECK_CONTAINS(res.body, "\"client_cert\": null");
+	CHECK_CONTAINS(res.body, "Bearer tls-secret");
+	result_done(&res);
+
+	req.ca_file = NULL;
+	req.ca_data = ca_pem;
+	req.cert_file = cert;
+	req.key_file = key;
+	fetch(http, loop, &req, &res);
+	CHECK_INT(res.status, 200);
+	CHECK_CONTAINS(res.body, "\"client_cert\": \"sitrep-test-client\"");
+	result_done(&res);
+
+	req.cert_file = req.key_file = NULL;
+	req.cert_data = cert_pem;
+	req.key_data = key_pem;
+	fetch(http, loop, &req, &res);
+	CHECK_INT(res.status, 200);
+	CHECK_CONTAINS(res.body, "\"client_cert\": \"sitrep-test-client\"");
+	result_done(&res);
+
+	/* The name to verify can differ from the address. */
+	req.cert_data = req.key_data = NULL;
+	req.tls_server_name = "localhost";
+	fetch(http, loop, &req, &res);
+	CHECK_INT(res.status, 200);
+	result_done(&res);
+	req.tls_server_name = "wrong.invalid";
+	fetch(http, loop, &req, &res);
+	CHECK_INT(res.kind, HTTP_ERR_TLS);
+	CHECK_CONTAINS(res.error, "does not match");
+	result_done(&res);
+
+	/* Skipping verification only when asked. */
+	memset(&req, 0, sizeof req);
+	req.url = u;
+	req.insecure_skip_verify = 1;
+	fetch(http, loop, &req, &res);
+	CHECK_INT(res.status, 200);
+	result_done(&res);
+
+	free(u);
+	free(ca);
+	free(cert);
+	free(key);
+	free(ca_pem);
+	free(cert_pem);
+	free(key_pem);
+	http_free(http);
+	loop_free(loop);
+}
+
+/* Check that an error exists and holds none of the secrets. */
+static void
+check_no_secret(const struct result *res)
+{
+	static const char *secrets[] = { "tok-SECRET", "pw-SECRET",
+	    "url-SECRET", "KEYMATERIAL" };
+	size_t	i;
+
+	CHECK(res->error != NULL);
+	if (res->error == NULL)
+		return;
+	printf("# error: %s\n", res->error);
+	for (i = 0; i < sizeof secrets / sizeof secrets[0]; i++)
+		CHECK(strstr(res->error, secrets[i]) == NULL);
+}
+
+/* No token, password, URL password or key shows in any error. */
+static void
+test_no_secret_in_errors(void)
+{
+	struct loop		*loop = loop_new();
+	struct http		*http = http_new(loop);
+	struct result		 res;
+	struct http_request	 req;
+	int			 port = closed_port();
+	char			*u, *red;
+
+	memset(&req, 0, sizeof req);
+	req.bearer_token = "tok-SECRET";
+
+	u = xasprintf("http://user:url-SECRET@127.0.0.1:%d/x", port);
+	req.url = u;
+	fetch(http, loop, &req, &res);
+	check_no_secret(&res);
+	result_done(&res);
+	red = http_redact_url(u);
+	CHECK(strstr(red, "url-SECRET") == NULL);
+	CHECK(strstr(red, "user") == NULL);
+	CHECK_CONTAINS(red, "127.0.0.1");
+	free(red);
+	free(u);
+
+	u = url(srv.http, "/hang");
+	req.url = u;
+	req.timeout_ms = 300;
+	fetch(http, loop, &req, &res);
+	check_no_secret(&res);
+	result_done(&res);
+	free(u);
+
+	u = url(srv.https, "/json");
+	req.url = u;
+	req.timeout_ms = 0;
+	req.bearer_token = NULL;
+	req.username = "user";
+	req.password = "pw-SECRET";
+	fetch(http, loop, &req, &res);
+	check_no_secret(&res);
+	result_done(&res);
+
+	req.insecure_skip_verify = 1;
+	req.cert_data = "-----BEGIN CERTIFICATE-----\nKEYMATERIAL\n"
+	    "-----END CERTIFICATE-----\n";
+	req.key_data = "-----BEGIN PRIVATE KEY-----\nKEYMATERIAL\n"
+	    "-----END PRIVATE KEY-----\n";
+	fetch(http, loop, &req, &res);
+	CHECK_INT(res.kind, HTTP_ERR_TLS);
+	check_no_secret(&res);
+	result_done(&res);
+	free(u);
+	http_free(http);
+	loop_free(loop);
+}
+
+/* Requests that cannot be sent are refused at submit, without secrets. */
+static void
+test_invalid_requests(void)
+{
+	static const char *bad_urls[] = { "ftp://127.0.0.1/x",
+	    "file:///etc/passwd", "127.0.0.1:9090", "", "http://" };
+	struct loop		*loop = loop_new();
+	struct http		*http = http_new(loop);
+	struct http_request	 req;
+	struct result		 res;
+	const char		*hdrs[] = { "X-Evil: a\r\nX-Injected: b", NULL };
+	const char		*nocolon[] = { "NoColon", NULL };
+	char			*cause, *u = url(srv.http, "/json");
+	size_t			 i;
+
+	memset(&res, 0, sizeof res);
+	for (i = 0; i < sizeof bad_urls / sizeof bad_urls[0]; i++) {
+		memset(&req, 0, sizeof req);
+		req.url = bad_urls[i];
+		cause = NULL;
+		CHECK_INT(http_submit(http, &req, on_done, &res, &cause), -1);
+		CHECK(cause != NULL);
+		free(cause);
+	}
+
+	memset(&req, 0, sizeof req);
+	req.url = u;
+	req.headers = hdrs;
+	cause = NULL;
+	CHECK_INT(http_submit(http, &req, on_done, &res, &cause), -1);
+	CHECK_CONTAINS(cause, "header");
+	free(cause);
+	req.headers = nocolon;
+	cause = NULL;
+	CHECK_INT(http_submit(http, &req, on_done, &res, &cause), -1);
+	free(cause);
+
+	req.headers = NULL;
+	req.bearer_token = "tok-SECRET\n";
+	cause = NULL;
+	CHECK_INT(http_submit(http, &req, on_done, &res, &cause), -1);
+	CHECK_CONTAINS(cause, "bearer token");
+	CHECK(cause != NULL && strstr(cause, "tok-SECRET") == NULL);
+	free(cause);
+
+	loop_run_once(loop, 0);
+	CHECK_INT(res.done, 0);
+	CHECK_INT(http_pending(http), 0);
+	free(u);
+	http_free(http);
+	loop_free(loop);
+}
+
+struct canceller {
+	struct http	*http;
+	int		 victim;
+	int		 rc;
+	struct result	 res;
+};
+
+/* Done callback that cancels another request. */
+static void
+cancel_other(const struct http_response *r, void *arg)
+{
+	struct canceller	*c = arg;
+
+	on_done(r, &c->res);
+	c->rc = http_cancel(c->http, c->victim);
+}
+
+/* Cancelled requests never call back, also when cancelled by a callback. */
+static void
+test_cancel(void)
+{
+	struct loop		*loop = loop_new();
+	struct http		*http = http_new(loop);
+	struct http_request	 req;
+	struct result		 hang;
+	struct canceller	 c;
+	char			*uh = url(srv.http, "/hang");
+	char			*uf = url(srv.http, "/json");
+	char			*cause = NULL;
+	int			 id;
+	int64_t			 t0;
+
+	memset(&hang, 0, sizeof hang);
+	memset(&req, 0, sizeof req);
+	req.url = uh;
+	req.timeout_ms = 500;
+	id = http_submit(http, &req, on_done, &hang, &cause);
+	CHECK(id > 0);
+	loop_run_once(loop, 50);
+	CHECK_INT(http_cancel(http, id), 0);
+	CHECK_INT(http_cancel(http, id), -1);
+	CHECK_INT(http_pending(http), 0);
+	t0 = util_mono_ms();
+	while (util_mono_ms() - t0 < 800)
+		loop_run_once(loop, 50);
+	CHECK_INT(hang.done, 0);
+
+	memset(&c, 0, sizeof c);
+	c.http = http;
+	c.rc = 99;
+	c.victim = http_submit(http, &req, on_done, &hang, &cause);
+	req.url = uf;
+	CHECK(http_submit(http, &req, cancel_other, &c, &cause) > 0);
+	wait_for(loop, &c.res, 5000);
+	CHECK_INT(c.res.status, 200);
+	CHECK_INT(c.rc, 0);
+	t0 = util_mono_ms();
+	while (util_mono_ms() - t0 < 800)
+		loop_run_once(loop, 50);
+	CHECK_INT(hang.done, 0);
+	CHECK_INT(http_pending(http), 0);
+	result_done(&c.res);
+	free(uh);
+	free(uf);
+	http_free(http);
+	loop_free(loop);
+}
+
+/* http_free() calls back every outstanding request as cancelled. */
+static void
+test_free_cancels(void)
+{
+	struct loop		*loop = loop_new();
+	struct http		*http = http_new(loop);
+	struct http_request	 req;
+	struct result		 a, b;
+	char			*uh = url(srv.http, "/hang");
+	char			*cause = NULL;
+	int64_t			 t0;
+
+	memset(&a, 0, sizeof a);
+	memset(&b, 0, sizeof b);
+	memset(&req, 0, sizeof req);
+	req.url = uh;
+	CHECK(http_submit(http, &req, on_done, &a, &cause) > 0);
+	CHECK(http_submit(http, &req, on_done, &b, &cause) > 0);
+	t0 = util_mono_ms();
+	while (util_mono_ms() - t0 < 200)
+		loop_run_once(loop, 50);
+	http_free(http);
+	CHECK_INT(a.done, 1);
+	CHECK_INT(b.done, 1);
+	CHECK_INT(a.kind, HTTP_ERR_CANCELLED);
+	CHECK_INT(a.ok, 0);
+	CHECK(a.error != NULL);
+	result_done(&a);
+	result_done(&b);
+	/* The loop is left clean: nothing fires. */
+	CHECK_INT(loop_run_once(loop, 20), 0);
+	free(uh);
+	loop_free(loop);
+}
+
+/* Many requests at once all finish. */
+static void
+test_many(void)
+{
+	struct loop		*loop = loop_new();
+	struct http		*http = http_new(loop);
+	struct http_request	 req;
+	struct result		 res[40];
+	char			*u = url(srv.http, "/json");
+	char			*cause = NULL;
+	int64_t			 end;
+	int			 i, done;
+
+	memset(res, 0, sizeof res);
+	memset(&req, 0, sizeof req);
+	req.url = u;
+	for (i = 0; i < 40; i++)
+		CHECK(http_submit(http, &req, on_done, &res[i], &cause) > 0);
+	end = util_mono_ms() + 10000;
+	do {
+		loop_run_once(loop, 50);
+		for (done = 0, i = 0; i < 40; i++)
+			done += res[i].done;
+	} while (done < 40 && util_mono_ms() < end);
+	CHECK_INT(done, 40);
+	for (i = 0; i < 40; i++) {
+		CHECK_INT(res[i].status, 200);
+		result_done(&res[i]);
+	}
+	free(u);
+	http_free(http);
+	loop_free(loop);
+}
+
+/* Helpers: redaction, host:port, error names. */
+static void
+test_helpers(void)
+{
+	char	*s;
+
+	s = http_redact_url("https://admin:hunter2@example.test:8443/a?b=c");
+	CHECK_STR(s, "https://example.test:8443/a?b=c");
+	free(s);
+	s = http_host_port("https://example.test/x");
+	CHECK_STR(s, "example.test:443");
+	free(s);
+	s = http_host_port("http://[::1]:9090/x");
+	CHECK_STR(s, "[::1]:9090");
+	free(s);
+	s = http_host_port("not a url");
+	CHECK_STR(s, "(invalid URL)");
+	free(s);
+	CHECK_STR(http_error_name(HTTP_ERR_TIMEOUT), "timeout");
+	CHECK_STR(http_error_name(HTTP_ERR_TOO_BIG), "too-big");
+}
+
+static const struct test tests[] = {
+	TEST(test_helpers),
+	TEST(test_json),
+	TEST(test_status_codes),
+	TEST(test_request_headers),
+	TEST(test_request_copied),
+	TEST(test_gzip),
+	TEST(test_size_cap),
+	TEST(test_hang_never_blocks),
+	TEST(test_refused),
+	TEST(test_bad_bodies),
+	TEST(test_redirects),
+	TEST(test_tls),
+	TEST(test_no_secret_in_errors),
+	TEST(test_invalid_requests),
+	TEST(test_cancel),
+	TEST(test_free_cancels),
+	TEST(test_many),
+	{ NULL, NULL }
+};
+
+/* ------------------------------------------------------------------------ */
+/* The test server. */
+
+/* The python3 to use, or NULL if there is none. */
+static char *
+find_python(void)
+{
+	const char	*env = getenv("PYTHON"), *path;
+	char		*copy, *dir, *save = NULL, *cand;
+
+	if (env != NULL && *env != '\0' && access(env, X_OK) == 0)
+		return xstrdup(env);
+	if (access("/usr/bin/python3", X_OK) == 0)
+		return xstrdup("/usr/bin/python3");
+	if ((path = getenv("PATH")) == NULL)
+		return NULL;
+	copy = xstrdup(path);
+	for (dir = strtok_r(copy, ":", &save); dir != NULL;
+	    dir = strtok_r(NULL, ":", &save)) {
+		cand = xasprintf("%s/python3", dir);
+		if (access(cand, X_OK) == 0) {
+			free(copy);
+			return cand;
+		}
+		free(cand);
+	}
+	free(copy);
+	return NULL;
+}
+
+/* Read the port file once it exists; 0 when all ports are known. */
+static int
+read_ports(const char *file)
+{
+	FILE	*f;
+	char	 line[64];
+	int64_t	 v;
+	char	*eq;
+
+	if ((f = fopen(file, "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof line, f) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		if ((eq = strchr(line, '=')) == NULL)
+			continue;
+		*eq++ = '\0';
+		if (util_parse_int64(eq, &v) != 0)
+			continue;
+		if (strcmp(line, "http") == 0)
+			srv.http = (int)v;
+		else if (strcmp(line, "other") == 0)
+			srv.other = (int)v;
+		else if (strcmp(line, "https") == 0)
+			srv.https = (int)v;
+	}
+	fclose(f);
+	return srv.http && srv.other && srv.https ? 0 : -1;
+}
+
+/* Start httpd.py; 0 once it listens. */
+static int
+server_start(const char *python)
+{
+	const char	*top = getenv("top_srcdir"), *tmp = getenv("TMPDIR");
+	char		*script, *ports;
+	int64_t		 end;
+	int		 status;
+
+	if (top == NULL)
+		top = ".";
+	snprintf(srv.dir, sizeof srv.dir, "%s/sitrep-http-XXXXXX",
+	    tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
+	if (mkdtemp(srv.dir) == NULL)
+		return -1;
+	script = xasprintf("%s/tests/lib/httpd.py", top);
+	ports = xasprintf("%s/ports", srv.dir);
+	if ((srv.pid = fork()) == 0) {
+		execl(python, python, script, "--port-file", ports,
+		    "--tls-dir", srv.dir, "--lifetime", "600", (char *)NULL);
+		_exit(127);
+	}
+	free(script);
+	end = util_mono_ms() + 30000;
+	while (read_ports(ports) != 0) {
+		if (srv.pid == -1 || util_mono_ms() > end ||
+		    waitpid(srv.pid, &status, WNOHANG) != 0) {
+			free(ports);
+			return -1;
+		}
+		usleep(50000);
+	}
+	free(ports);
+	return 0;
+}
+
+/* Stop the server and remove its directory. */
+static void
+server_stop(void)
+{
+	DIR		*d;
+	struct dirent	*e;
+	char		*p;
+
+	if (srv.pid > 0) {
+		kill(srv.pid, SIGTERM);
+		waitpid(srv.pid, NULL, 0);
+	}
+	if ((d = opendir(srv.dir)) != NULL) {
+		while ((e = readdir(d)) != NULL) {
+			if (strcmp(e->d_name, ".") == 0 ||
+			    strcmp(e->d_name, "..") == 0)
+				continue;
+			p = xasprintf("%s/%s", srv.dir, e->d_name);
+			unlink(p);
+			free(p);
+		}
+		closedir(d);
+	}
+	rmdir(srv.dir);
+}
+
+/* Keep every request on loopback: no proxy from the environment. */
+static void
+no_proxies(void)
+{
+	static const char *vars[] = { "http_proxy", "https_proxy",
+	    "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY", NULL };
+	size_t	i;
+
+	for (i = 0; vars[i] != NULL; i++)
+		unsetenv(vars[i]);
+	setenv("NO_PROXY", "*", 1);
+}
+
+/* Start the server, run the tests, stop the server. */
+int
+main(void)
+{
+	char	*python;
+	int	 rc;
+
+	signal(SIGPIPE, SIG_IGN);
+	no_proxies();
+	if ((python = find_python()) == NULL) {
+		printf("1..1\nok 1 # SKIP python3 not found\n");
+		return 0;
+	}
+	if (server_start(python) != 0) {
+		printf("1..1\nnot ok 1 - tests/lib/httpd.py did not start "
+		    "(needs python3 and openssl)\n");
+		server_stop();
+		free(python);
+		return 1;
+	}
+	free(python);
+	rc = harness_run(tests);
+	server_stop();
+	return rc;
+}

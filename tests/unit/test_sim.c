@@ -1,0 +1,656 @@
+/*
+ * test_sim.c: the simulated environment, through the cache and the views
+ * exactly as the console reads it: the demo's services, SLOs, incidents
+ * and sources at the height of its incident, its recovery, determinism,
+ * movement over time, the poller driving it, and the big world's counts.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define HARNESS_MAIN
+#include "tests/unit/harness.h"
+
+#include "backends/backend.h"
+#include "backends/poller.h"
+#include "backends/sim.h"
+#include "core/buf.h"
+#include "core/cache.h"
+#include "core/conf.h"
+#include "core/loop.h"
+#include "core/sanitize.h"
+#include "core/util.h"
+#include "core/views.h"
+#include "core/xmalloc.h"
+
+#define NOW	1795458089000LL		/* 2026-11-23T18:21:29Z */
+#define MIN	(60 * 1000LL)
+
+static char	dir[] = "/tmp/sitrep-sim-XXXXXX";
+static int	ncache;
+
+/* A fresh cache in the temp dir. */
+static struct cache *
+open_cache(void)
+{
+	struct cache	*c;
+	char		*path, *warning = NULL, *cause = NULL;
+
+	path = xasprintf("%s/cache%d.db", dir, ncache++);
+	c = cache_open(path, 0, &warning, &cause);
+	if (c == NULL)
+		printf("# %s\n", cause);
+	free(warning);
+	free(cause);
+	free(path);
+	return c;
+}
+
+/* A source shell as the poller makes it, without a poller. */
+static struct source *
+make_source(const struct conf *conf, const struct sim_scenario *sc,
+    int64_t start)
+{
+	struct source	*s;
+
+	s = xcalloc(1, sizeof *s);
+	s->name = xstrdup("sim");
+	s->context = xstrdup(conf->contexts[0].name);
+	s->conf = conf;
+	s->ctx = &conf->contexts[0];
+	sim_source_init(s, sc, start);
+	return s;
+}
+
+/* Free a hand-made source. */
+static void
+free_source(struct source *s)
+{
+	s->ops->free(s);
+	free(s->name);
+	free(s->context);
+	free(s);
+}
+
+/* One stored round at now, in a transaction, as the poller does it. */
+static int
+store_at(struct cache *c, struct source *s, int64_t now)
+{
+	char	*cause = NULL;
+
+	if (cache_begin(c, &cause) != 0 ||
+	    s->ops->store(s, c, now, &cause) != 0) {
+		printf("# store: %s\n", cause != NULL ? cause : "?");
+		free(cause);
+		cache_rollback(c);
+		return -1;
+	}
+	if (cache_commit(c, &cause) != 0) {
+		printf("# commit: %s\n", cause);
+		free(cause);
+		return -1;
+	}
+	return 0;
+}
+
+/* Views of the demo after one round at now (start: the scenario's). */
+static struct views *
+demo_views(struct cache *c, const struct conf *conf, int64_t start,
+    int64_t now)
+{
+	struct source	*s = make_source(conf, NULL, start);
+	struct views	*v;
+	char		*cause = NULL;
+
+	if (store_at(c, s, now) != 0) {
+		free_source(s);
+		return NULL;
+	}
+	free_source(s);
+	v = views_build(c, conf, &conf->contexts[0], now, &cause);
+	if (v == NULL) {
+		printf("# views: %s\n", cause);
+		free(cause);
+	}
+	return v;
+}
+
+/* A query's rows, every column, as one text. */
+static char *
+dump(struct cache *c, const char *sql)
+{
+	sqlite3_stmt	*st;
+	struct buf	 b;
+	int		 i;
+
+	buf_init(&b, 0);
+	buf_append(&b, "", 0);
+	if (sqlite3_prepare_v2(cache_db(c), sql, -1, &st, NULL) != SQLITE_OK) {
+		printf("# %s: %s\n", sql, sqlite3_errmsg(cache_db(c)));
+		return buf_detach(&b);
+	}
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		for (i = 0; i < sqlite3_column_count(st); i++) {
+			const unsigned char *t = sqlite3_column_text(st, i);
+
+			buf_printf(&b, "%s|", t != NULL ? (const char *)t :
+			    "NULL");
+		}
+		buf_puts(&b, "\n");
+	}
+	sqlite3_finalize(st);
+	return buf_detach(&b);
+}
+
+/* Every row the simulator writes, in a fixed order. */
+static char *
+dump_all(struct cache *c)
+{
+	static const char *const tables[] = {
+		"samples", "targets", "alerts", "silences", "kube_deployments",
+		"kube_replicasets", "kube_pods", "kube_events", "kube_nodes",
+		"kube_namespaces", "probes", "sources", NULL
+	};
+	struct buf	 b;
+	char		*sql, *t;
+	int		 i;
+
+	buf_init(&b, 0);
+	for (i = 0; tables[i] != NULL; i++) {
+		sql = xasprintf("SELECT * FROM %s ORDER BY 1, 2, 3", tables[i]);
+		t = dump(c, sql);
+		buf_printf(&b, "== %s\n%s", tables[i], t);
+		free(t);
+		free(sql);
+	}
+	return buf_detach(&b);
+}
+
+/* A number from a query. */
+static long long
+count(struct cache *c, const char *sql)
+{
+	sqlite3_stmt	*st;
+	long long	 n = -1;
+
+	if (sqlite3_prepare_v2(cache_db(c), sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+/* A service by name, or NULL. */
+static const struct view_service *
+service(const struct views *v, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < v->nservices; i++) {
+		if (strcmp(v->services[i].name, name) == 0)
+			return &v->services[i];
+	}
+	return NULL;
+}
+
+/* An SLO by name, or NULL. */
+static const struct view_slo *
+slo(const struct views *v, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < v->nslos; i++) {
+		if (strcmp(v->slos[i].name, name) == 0)
+			return &v->slos[i];
+	}
+	return NULL;
+}
+
+/* Whether any reason of a service contains text. */
+static int
+has_reason(const struct view_service *s, const char *text)
+{
+	size_t	i;
+
+	for (i = 0; s != NULL && i < s->nreasons; i++) {
+		if (strstr(s->reasons[i], text) != NULL)
+			return 1;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+
+/* The demo configuration: one context, no real source, services, SLOs. */
+static void
+test_demo_conf(void)
+{
+	struct conf	*conf = sim_demo_conf();
+	size_t		 i;
+
+	CHECK_INT(conf->ncontexts, 1);
+	CHECK_STR(conf->contexts[0].name, "demo");
+	CHECK_INT(conf->contexts[0].refresh_ms, 2000);
+	CHECK(conf->contexts[0].prometheus == NULL);
+	CHECK_INT(conf->contexts[0].nalertmanagers, 0);
+	CHECK(conf->contexts[0].kubernetes == NULL);
+	CHECK_INT(conf->contexts[0].nprobes, 0);
+	CHECK(conf->nservices >= 5);
+	CHECK(conf->nslos >= 4);
+	CHECK(conf->ngroup_by == 4);
+	for (i = 0; i < conf->nservices; i++)
+		CHECK_INT(conf->services[i].nmatch, 2);
+	for (i = 0; i < conf->nslos; i++) {
+		CHECK(conf->slos[i].service != NULL);
+		CHECK(conf->slos[i].objective > 90 &&
+		    conf->slos[i].objective < 100);
+		CHECK_INT(conf->slos[i].period_ms, 30 * 86400000LL);
+		CHECK_CONTAINS(conf->slos[i].error_query, "{{.window}}");
+		CHECK_CONTAINS(conf->slos[i].total_query, "{{.window}}");
+	}
+	conf_free(conf);
+}
+
+/* At the start the checkout incident is at its height. */
+static void
+test_demo_at_open(void)
+{
+	struct conf			*conf = sim_demo_conf();
+	struct cache			*c = open_cache();
+	struct views			*v;
+	const struct view_service	*s;
+	const struct view_slo		*o;
+	const char			*names[] = { "prometheus",
+	    "alertmanager", "kubernetes", "probes", NULL };
+	size_t				 i, bad = 0, grouped = 0, silenced = 0;
+	size_t				 hostile = 0;
+	int				 k;
+
+	v = demo_views(c, conf, NOW, NOW);
+	CHECK(v != NULL);
+	if (v == NULL)
+		goto out;
+
+	/* Sources: the simulated backends look fresh. */
+	for (k = 0; names[k] != NULL; k++) {
+		const struct view_source *src = views_source(v, names[k]);
+
+		CHECK(src != NULL);
+		if (src != NULL) {
+			CHECK(src->ok);
+			CHECK(!src->stale);
+			CHECK(src->items > 0);
+		}
+	}
+	CHECK(v->any_fresh);
+
+	/* Health. */
+	CHECK(v->nservices >= 5);
+	for (i = 0; i < v->nservices; i++) {
+		if (v->services[i].status == VIEW_WARNING ||
+		    v->services[i].status == VIEW_CRITICAL) {
+			CHECK(v->services[i].nreasons > 0);
+			bad++;
+		}
+		CHECK(v->services[i].status != VIEW_UNKNOWN);
+	}
+	CHECK(bad >= 1);
+	s = service(v, "checkout");
+	CHECK(s != NULL && s->status == VIEW_CRITICAL);
+	CHECK(has_reason(s, "CrashLoopBackOff"));
+	CHECK(has_reason(s, "OOMKilled"));
+	CHECK(has_reason(s, "/3 ready"));
+	CHECK(has_reason(s, "target "));
+	CHECK(has_reason(s, "probe checkout-health 503"));
+	CHECK(has_reason(s, "node n3 MemoryPressure"));
+	s = service(v, "search");
+	CHECK(s != NULL && s->status == VIEW_WARNING);
+	CHECK(has_reason(s, "node n3 MemoryPressure"));
+	s = service(v, "ledger");
+	CHECK(s != NULL && s->status == VIEW_OK && s->ready == 2);
+
+	/* SLOs. */
+	CHECK(v->nslos >= 4);
+	o = slo(v, "checkout-availability");
+	CHECK(o != NULL && o->verdict == SLO_PAGE);
+	if (o != NULL) {
+		CHECK(o->burn[SLO_1H] > 14.4);
+		CHECK(o->burn[SLO_5M] > 14.4);
+		CHECK_INT(o->nspark, 96);
+		if (o->nspark == 96) {
+			CHECK(o->spark[95] > 10 * o->spark[0]);
+			CHECK(o->spark[95] > 14.4);
+			CHECK(o->spark[90] < 1);
+			CHECK_INT(o->spark_ts[95], NOW);
+			CHECK_INT(o->spark_ts[95] - o->spark_ts[94], 15 * MIN);
+		}
+		CHECK(o->budget_remaining > 0.6 && o->budget_remaining < 0.95);
+	}
+	o = slo(v, "payments-availability");
+	CHECK(o != NULL && o->verdict == SLO_TICKET);
+	o = slo(v, "ledger-writes");
+	CHECK(o != NULL && o->verdict == SLO_NODATA);
+	if (o != NULL)
+		CHECK(isnan(o->budget_remaining));
+	for (i = 0; i < v->nslos; i++) {
+		if (v->slos[i].verdict == SLO_NODATA)
+			continue;
+		CHECK(v->slos[i].budget_remaining > 0.6);
+		CHECK(v->slos[i].budget_remaining < 0.95);
+	}
+
+	/* Incidents. */
+	for (i = 0; i < v->nincidents; i++) {
+		if (v->incidents[i].nalerts >= 2)
+			grouped++;
+		if (v->incidents[i].silenced)
+			silenced++;
+	}
+	CHECK(grouped >= 2);
+	CHECK(silenced >= 1);
+	CHECK(v->nincidents >= 6);
+	CHECK(v->incidents[0].severity == SEV_CRITICAL);
+	CHECK_CONTAINS(v->incidents[0].title, "ErrorBudgetBurn");
+	CHECK_CONTAINS(v->incidents[0].runbook_url,
+	    "https://runbooks.example.com/");
+	for (i = 0; i < v->nalerts; i++) {
+		char	*clean;
+
+		if (v->alerts[i].summary == NULL ||
+		    strchr(v->alerts[i].summary, '\x1b') == NULL)
+			continue;
+		hostile++;
+		CHECK_CONTAINS(v->alerts[i].summary, "\xc2\x9b");
+		CHECK_CONTAINS(v->alerts[i].summary, "\xe2\x80\xae");
+		clean = sanitize_terminal(v->alerts[i].summary, 0);
+		CHECK(sanitize_is_clean(clean, 0));
+		CHECK(strchr(clean, '\x1b') == NULL);
+		free(clean);
+	}
+	CHECK_INT(hostile, 1);
+	CHECK(v->status == VIEW_CRITICAL);
+
+	/* Modest. */
+	CHECK(count(c, "SELECT COUNT(*) FROM kube_pods") < 60);
+	CHECK(count(c, "SELECT COUNT(*) FROM kube_events") > 10);
+	CHECK(count(c, "SELECT COUNT(*) FROM kube_replicasets WHERE"
+	    " owner_name = 'checkout'") == 3);
+	CHECK(count(c, "SELECT COUNT(*) FROM alerts WHERE state ="
+	    " 'suppressed'") == 1);
+	CHECK(count(c, "SELECT COUNT(*) FROM silences WHERE state ="
+	    " 'active'") == 1);
+	CHECK(count(c, "SELECT COUNT(*) FROM targets WHERE health ="
+	    " 'down'") == 1);
+	CHECK(count(c, "SELECT MAX(restarts) FROM kube_pods WHERE reason ="
+	    " 'CrashLoopBackOff'") >= 5);
+	CHECK(count(c, "SELECT revision FROM kube_deployments WHERE name ="
+	    " 'checkout'") == 15);
+	views_free(v);
+out:
+	cache_close(c);
+	conf_free(conf);
+}
+
+/* Twenty minutes later the rollback is done and checkout recovers. */
+static void
+test_demo_recovery(void)
+{
+	struct conf			*conf = sim_demo_conf();
+	struct cache			*c = open_cache();
+	struct views			*v;
+	const struct view_service	*s;
+	const struct view_slo		*o;
+
+	v = demo_views(c, conf, NOW, NOW + 20 * MIN);
+	CHECK(v != NULL);
+	if (v == NULL)
+		goto out;
+	s = service(v, "checkout");
+	CHECK(s != NULL && s->status == VIEW_OK);
+	CHECK(s != NULL && s->ready == 3 && s->desired == 3);
+	o = slo(v, "checkout-availability");
+	CHECK(o != NULL && o->verdict != SLO_PAGE);
+	CHECK(o != NULL && o->burn[SLO_5M] < 1);
+	CHECK(count(c, "SELECT revision FROM kube_deployments WHERE name ="
+	    " 'checkout'") == 16);
+	CHECK(count(c, "SELECT COUNT(*) FROM kube_events WHERE reason ="
+	    " 'DeploymentRollback'") == 1);
+	CHECK(count(c, "SELECT COUNT(*) FROM alerts WHERE alertname ="
+	    " 'KubePodCrashLooping'") == 0);
+	views_free(v);
+out:
+	cache_close(c);
+	conf_free(conf);
+}
+
+/* The same clock gives the same rows; rounds replace, never pile up. */
+static void
+test_determinism(void)
+{
+	struct conf	*conf = sim_demo_conf();
+	struct cache	*a = open_cache(), *b = open_cache();
+	struct source	*sa = make_source(conf, NULL, NOW);
+	struct source	*sb = make_source(conf, NULL, NOW);
+	char		*da, *db;
+
+	CHECK(store_at(a, sa, NOW + 90 * 1000) == 0);
+	CHECK(store_at(b, sb, NOW + 10 * MIN) == 0);
+	CHECK(store_at(b, sb, NOW + 90 * 1000) == 0);
+	da = dump_all(a);
+	db = dump_all(b);
+	CHECK(strlen(da) > 10000);
+	CHECK(strcmp(da, db) == 0);
+	free(da);
+	free(db);
+	free_source(sa);
+	free_source(sb);
+	cache_close(a);
+	cache_close(b);
+	conf_free(conf);
+}
+
+/* The alerts firing at start + offset, as one text. */
+static char *
+alerts_at(int64_t start, int64_t now)
+{
+	struct conf	*conf = sim_demo_conf();
+	struct cache	*c = open_cache();
+	struct source	*s = make_source(conf, NULL, start);
+	char		*t;
+
+	CHECK(store_at(c, s, now) == 0);
+	t = dump(c, "SELECT fingerprint, alertname, severity FROM alerts"
+	    " ORDER BY fingerprint");
+	free_source(s);
+	cache_close(c);
+	conf_free(conf);
+	return t;
+}
+
+/* The world moves with time, and replays after its cycle. */
+static void
+test_moves(void)
+{
+	char	*a0, *a10, *s10, *a60, *a6;
+
+	a0 = alerts_at(NOW, NOW);
+	a6 = alerts_at(NOW, NOW + 2 * MIN);
+	a10 = alerts_at(NOW, NOW + 10 * MIN);
+	s10 = alerts_at(NOW - 10 * MIN, NOW);
+	a60 = alerts_at(NOW, NOW + 60 * MIN);
+	CHECK(strcmp(a0, a10) != 0);
+	CHECK(strcmp(a0, a6) != 0);
+	CHECK(strcmp(a10, s10) == 0);
+	CHECK(strcmp(a0, a60) == 0);
+	/* Escalation: the critical search latency alert joins at 42m. */
+	CHECK(strstr(a0, "HighRequestLatency|critical") == NULL);
+	CHECK_CONTAINS(a6, "HighRequestLatency|critical");
+	CHECK_CONTAINS(a0, "HighRequestLatency|warning");
+	free(a0);
+	free(a6);
+	free(a10);
+	free(s10);
+	free(a60);
+}
+
+/* Where the timeline stands, with a speed factor. */
+static void
+test_position(void)
+{
+	struct conf	*conf = sim_demo_conf();
+	struct source	*s = make_source(conf, NULL, NOW);
+
+	CHECK_INT(sim_source_position(s, NOW), 40 * MIN);
+	CHECK_INT(sim_source_position(s, NOW + 5 * MIN), 45 * MIN);
+	CHECK_INT(sim_source_position(s, NOW + 65 * MIN), 45 * MIN);
+	sim_source_set_speed(s, 10);
+	CHECK_INT(sim_source_position(s, NOW + MIN), 50 * MIN);
+	sim_source_set_speed(s, -1);
+	CHECK_INT(sim_source_position(s, NOW + MIN), 50 * MIN);
+	free_source(s);
+	conf_free(conf);
+}
+
+/* Write the finished rounds from the loop, as the program does. */
+static void
+flush(void *arg)
+{
+	poller_flush(arg);
+}
+
+/* The faithful way: a real loop and poller drive the source. */
+static void
+test_poller(void)
+{
+	struct conf		*conf = sim_demo_conf();
+	struct cache		*c = open_cache();
+	struct loop		*loop = loop_new();
+	struct poller		*p;
+	struct source		*s;
+	struct views		*v;
+	char			*cause = NULL;
+	int			 i;
+	const struct view_source *src;
+
+	p = poller_new(loop, NULL, c, conf, &conf->contexts[0], POLLER_ONCE,
+	    &cause);
+	CHECK(p != NULL);
+	if (p == NULL) {
+		free(cause);
+		goto out;
+	}
+	CHECK(poller_first(p) == NULL);
+	s = poller_source_new(p, "sim", 0);
+	sim_source_init(s, NULL, util_now_ms());
+	poller_add(p, s);
+	loop_set_before_sleep(loop, flush, p);
+	poller_start(p);
+	for (i = 0; i < 100 && !poller_finished(p); i++)
+		loop_run_once(loop, 50);
+	CHECK(poller_finished(p));
+	CHECK(s->error == NULL);
+	CHECK(s->items > 100);
+	v = views_build(c, conf, &conf->contexts[0], util_now_ms(), &cause);
+	CHECK(v != NULL);
+	if (v != NULL) {
+		src = views_source(v, "sim");
+		CHECK(src != NULL && src->ok && !src->stale);
+		CHECK(src != NULL && src->items == s->items);
+		CHECK_STR(src != NULL ? src->kind : NULL, "sim");
+		src = views_source(v, "kubernetes");
+		CHECK(src != NULL && src->ok && !src->stale);
+		CHECK(v->status == VIEW_CRITICAL);
+		views_free(v);
+	} else
+		free(cause);
+	poller_free(p);
+out:
+	loop_free(loop);
+	cache_close(c);
+	conf_free(conf);
+}
+
+/* The benchmark world has the counts asked for. */
+static void
+test_big(void)
+{
+	struct sim_scenario	*sc = sim_scenario_big(10000, 5000, 200);
+	struct conf		*conf = sim_scenario_conf(sc, "bench");
+	struct cache		*c = open_cache();
+	struct source		*s = make_source(conf, sc, NOW);
+
+	CHECK_INT(conf->nservices, 1000);
+	CHECK_INT(conf->nslos, 200);
+	CHECK(store_at(c, s, NOW) == 0);
+	CHECK_INT(count(c, "SELECT COUNT(*) FROM kube_pods"), 10000);
+	CHECK_INT(count(c, "SELECT COUNT(*) FROM kube_deployments"), 1000);
+	CHECK_INT(count(c, "SELECT COUNT(*) FROM alerts"), 5000);
+	CHECK_INT(count(c, "SELECT COUNT(*) FROM alerts WHERE state ="
+	    " 'suppressed'"), 625);
+	CHECK_INT(count(c, "SELECT COUNT(*) FROM targets WHERE job !="
+	    " 'node-exporter'"), 10000);
+	CHECK_INT(count(c, "SELECT COUNT(DISTINCT query_key) FROM samples"
+	    " WHERE query_key LIKE 'slo:%:ratio:5m'"), 200);
+	CHECK_INT(count(c, "SELECT COUNT(*) FROM samples WHERE query_key"
+	    " LIKE 'slo:%:spark:1h'"), 200 * 96);
+	CHECK(count(c, "SELECT COUNT(*) FROM kube_pods WHERE reason IS NOT"
+	    " NULL") > 100);
+	free_source(s);
+	cache_close(c);
+	conf_free(conf);
+	sim_scenario_free(sc);
+	sim_scenario_free(NULL);
+	sim_scenario_free((struct sim_scenario *)NULL);
+}
+
+/* Remove the temp dir. */
+static void
+cleanup(void)
+{
+	char	*path;
+	int	 i;
+
+	for (i = 0; i < ncache; i++) {
+		path = xasprintf("%s/cache%d.db", dir, i);
+		unlink(path);
+		free(path);
+		path = xasprintf("%s/cache%d.db-wal", dir, i);
+		unlink(path);
+		free(path);
+		path = xasprintf("%s/cache%d.db-shm", dir, i);
+		unlink(path);
+		free(path);
+	}
+	rmdir(dir);
+}
+
+static const struct test tests[] = {
+	TEST(test_demo_conf),
+	TEST(test_demo_at_open),
+	TEST(test_demo_recovery),
+	TEST(test_determinism),
+	TEST(test_moves),
+	TEST(test_position),
+	TEST(test_poller),
+	TEST(test_big),
+	{ NULL, NULL }
+};
+
+int
+main(void)
+{
+	int	rc;
+
+	if (mkdtemp(dir) == NULL) {
+		perror("mkdtemp");
+		return 1;
+	}
+	rc = harness_run(tests);
+	cleanup();
+	return rc;
+}

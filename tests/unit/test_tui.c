@@ -1,0 +1,339 @@
+/*
+ * test_tui.c: the console's pure parts: layout at each size, the key
+ * table against help and overrides, themes and colour step-down, and
+ * drawing hostile strings into a real curses window.
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define HARNESS_MAIN
+#include "tests/unit/harness.h"
+
+#include "core/buf.h"
+#include "core/conf.h"
+#include "core/xmalloc.h"
+#include "tui/draw.h"
+#include "tui/keymap.h"
+#include "tui/layout.h"
+#include "tui/theme.h"
+
+/* Below 80x24 nothing is laid out. */
+static void
+test_layout_too_small(void)
+{
+	struct layout	l;
+
+	layout_compute(&l, 23, 200, 0);
+	CHECK_INT(l.mode, LAYOUT_TOO_SMALL);
+	layout_compute(&l, 60, 79, 0);
+	CHECK_INT(l.mode, LAYOUT_TOO_SMALL);
+}
+
+/* 80x24: stacked, the focused panel large, the others a title line. */
+static void
+test_layout_stacked(void)
+{
+	struct layout	l;
+	int		i, total = 0;
+
+	layout_compute(&l, 24, 80, 2);
+	CHECK_INT(l.mode, LAYOUT_STACKED);
+	CHECK_INT(l.header.y, 0);
+	CHECK_INT(l.footer.y, 23);
+	for (i = 0; i < 4; i++) {
+		CHECK_INT(l.panel[i].w, 80);
+		CHECK_INT(l.collapsed[i], i != 2);
+		total += l.panel[i].h;
+	}
+	CHECK_INT(l.panel[2].h, 22 - 3);
+	CHECK_INT(total, 22);
+	/* Panels are contiguous and in order. */
+	CHECK_INT(l.panel[0].y, 1);
+	for (i = 1; i < 4; i++)
+		CHECK_INT(l.panel[i].y, l.panel[i - 1].y + l.panel[i - 1].h);
+	/* 159 columns is still stacked. */
+	layout_compute(&l, 50, 159, 0);
+	CHECK_INT(l.mode, LAYOUT_STACKED);
+}
+
+/* From 160 columns: a 2x2 grid that covers the body exactly. */
+static void
+test_layout_grid(void)
+{
+	struct layout	l;
+	int		i, area = 0;
+
+	layout_compute(&l, 60, 200, 1);
+	CHECK_INT(l.mode, LAYOUT_GRID);
+	for (i = 0; i < 4; i++) {
+		CHECK(l.panel[i].h > 10 && l.panel[i].w >= 100);
+		area += l.panel[i].h * l.panel[i].w;
+	}
+	CHECK_INT(area, 58 * 200);
+	CHECK_INT(l.panel[1].x, 100);
+	CHECK_INT(l.panel[2].y, 1 + 29);
+	layout_compute(&l, 61, 201, 0);
+	CHECK_INT(l.panel[0].w + l.panel[1].w, 201);
+	CHECK_INT(l.panel[0].h + l.panel[2].h, 59);
+}
+
+/* Every binding shows in help, with its key and action names. */
+static void
+test_keys_help(void)
+{
+	struct keymap			*km = keymap_new();
+	const struct key_binding	*b;
+	struct buf			 help;
+	char				 name[16];
+	size_t				 n, i;
+
+	buf_init(&help, 0);
+	keymap_help(km, &help);
+	b = keymap_bindings(km, &n);
+	CHECK(n > 20);
+	for (i = 0; i < n; i++) {
+		CHECK_CONTAINS(buf_str(&help), keymap_action_name(b[i].action));
+		CHECK_CONTAINS(buf_str(&help), keymap_key_name(b[i].key, name,
+		    sizeof name));
+		CHECK(b[i].help != NULL && *b[i].help != '\0');
+		/* No prefix key of tmux or screen is taken. */
+		CHECK(b[i].key != 1 && b[i].key != 2);
+	}
+	CHECK_INT(keymap_lookup(km, 'j'), ACT_DOWN);
+	CHECK_INT(keymap_lookup(km, KEY_DOWN), ACT_DOWN);
+	CHECK_INT(keymap_lookup(km, 4), ACT_HALF_DOWN);		/* C-d */
+	CHECK_INT(keymap_lookup(km, 21), ACT_HALF_UP);		/* C-u */
+	CHECK_INT(keymap_lookup(km, KEY_BTAB), ACT_PREV_PANEL);
+	CHECK_INT(keymap_lookup(km, '4'), ACT_PANEL_RUNBOOK);
+	buf_done(&help);
+	keymap_free(km);
+}
+
+/* Key names both ways. */
+static void
+test_key_names(void)
+{
+	char	out[16];
+
+	CHECK_INT(keymap_key_parse("j"), 'j');
+	CHECK_INT(keymap_key_parse("C-d"), 4);
+	CHECK_INT(keymap_key_parse("PgDn"), KEY_NPAGE);
+	CHECK_INT(keymap_key_parse("F5"), KEY_F(5));
+	CHECK_INT(keymap_key_parse("F13"), -1);
+	CHECK_INT(keymap_key_parse("Bogus"), -1);
+	CHECK_STR(keymap_key_name(KEY_BTAB, out, sizeof out), "S-Tab");
+	CHECK_STR(keymap_key_name(4, out, sizeof out), "C-d");
+	CHECK_INT(keymap_action_parse("refresh"), ACT_REFRESH);
+	CHECK_INT(keymap_action_parse("nope"), ACT_NONE);
+}
+
+/* Whether one of the problems contains text. */
+static int
+has_problem(const struct conf_problems *p, const char *text)
+{
+	size_t	i;
+
+	for (i = 0; i < p->n; i++) {
+		if (strstr(p->v[i], text) != NULL)
+			return 1;
+	}
+	printf("# no problem contains \"%s\"\n", text);
+	return 0;
+}
+
+/* Overrides replace an action's keys; conflicts are errors with lines. */
+static void
+test_keys_override(void)
+{
+	struct keymap		*km = keymap_new();
+	struct conf_problems	 p;
+	char			 a1[] = "refresh", v1[] = "R,F5";
+	char			 a2[] = "quit", v2[] = "j";
+	char			 a3[] = "help", v3[] = "C-b";
+	char			 a4[] = "reload", v4[] = "x";
+	char			 a5[] = "filter", v5[] = "Meta-x";
+	struct conf_kv		 ok[] = { { a1, v1, 7 } };
+	struct conf_kv		 bad[] = {
+		{ a2, v2, 9 }, { a3, v3, 10 }, { a4, v4, 11 }, { a5, v5, 12 }
+	};
+
+	conf_problems_init(&p);
+	CHECK_INT(keymap_apply(km, ok, 1, "c.yaml", &p), 0);
+	CHECK_INT(keymap_lookup(km, 'R'), ACT_REFRESH);
+	CHECK_INT(keymap_lookup(km, KEY_F(5)), ACT_REFRESH);
+	CHECK_INT(keymap_lookup(km, 'r'), ACT_NONE);
+	CHECK_INT(p.n, 0);
+	CHECK_INT(keymap_apply(km, bad, 4, "c.yaml", &p), -1);
+	CHECK_INT(p.n, 4);
+	CHECK(has_problem(&p, "c.yaml:9:1: key 'j' for 'quit' is already "
+	    "bound to 'down'"));
+	CHECK(has_problem(&p, "c.yaml:10:1: 'C-b' is the tmux prefix"));
+	CHECK(has_problem(&p, "c.yaml:11:1: unknown key action 'reload'"));
+	CHECK(has_problem(&p, "c.yaml:12:1: unknown key name 'Meta-x'"));
+	/* A failed apply leaves the keymap as it was. */
+	CHECK_INT(keymap_lookup(km, 'q'), ACT_QUIT);
+	conf_problems_done(&p);
+	keymap_free(km);
+}
+
+/* Theme files: every shipped one parses; errors name line and slot. */
+static void
+test_theme_parse(void)
+{
+	const char *const	*names = theme_builtin_names();
+	struct theme		*t;
+	char			*cause = NULL, *path;
+	const char		*top = getenv("top_srcdir");
+	struct buf		 b, builtin;
+	size_t			 i;
+
+	for (i = 0; names[i] != NULL; i++) {
+		path = xasprintf("%s/themes/%s.theme", top != NULL ? top : ".",
+		    names[i]);
+		t = theme_load(path, &cause);
+		if (t == NULL) {
+			printf("# %s: %s\n", path, cause);
+			free(cause);
+			cause = NULL;
+		}
+		CHECK(t != NULL);
+		theme_free(t);
+		free(path);
+	}
+	t = theme_parse("x", "normal = default default\nok = #00ff00 "
+	    "default bold\nwran = red default\ncrit = chartreuse default\n",
+	    "x.theme", &cause);
+	CHECK(t == NULL);
+	CHECK_CONTAINS(cause, "x.theme:3: unknown slot 'wran'; did you mean "
+	    "'warn'?");
+	CHECK_CONTAINS(cause, "x.theme:4: bad colour for 'crit'");
+	CHECK_CONTAINS(cause, "slot 'selected' is missing");
+	free(cause);
+	/* The built-in default is the shipped default.theme. */
+	path = xasprintf("%s/themes/default.theme", top != NULL ? top : ".");
+	buf_init(&b, 0);
+	cause = NULL;
+	CHECK_INT(buf_read_file(&b, path, &cause), 0);
+	free(cause);
+	t = theme_load("default", &cause);
+	CHECK(t != NULL);
+	buf_init(&builtin, 0);
+	theme_free(t);
+	free(path);
+	buf_done(&b);
+	buf_done(&builtin);
+}
+
+/* Colours step down to what the terminal has. */
+static void
+test_theme_stepdown(void)
+{
+	struct theme_color	red = { -2, 0xff0000 };
+	struct theme_color	idx196 = { 196, 0 };
+	struct theme_color	dflt = { -1, 0 };
+	struct theme_color	grey = { -2, 0x808080 };
+
+	CHECK_INT(theme_color_for(&red, 0x1000000), 0xff0000);
+	CHECK_INT(theme_color_for(&red, 256), 196);
+	CHECK_INT(theme_color_for(&red, 16), 9);
+	CHECK_INT(theme_color_for(&red, 8), 1);
+	CHECK_INT(theme_color_for(&red, 2), -1);
+	CHECK_INT(theme_color_for(&idx196, 256), 196);
+	CHECK_INT(theme_color_for(&idx196, 16), 9);
+	CHECK_INT(theme_color_for(&dflt, 256), -1);
+	CHECK_INT(theme_color_for(&grey, 16), 8);
+	CHECK_INT(theme_color_for(&grey, 256), 244);
+}
+
+/* Read back a line of the screen as UTF-8. */
+static void
+screen_line(int y, char *out, size_t len)
+{
+	wchar_t	wbuf[256];
+	int	n;
+
+	n = mvinnwstr(y, 0, wbuf, 255);
+	if (n < 0)
+		n = 0;
+	wbuf[n] = L'\0';
+	if (wcstombs(out, wbuf, len) == (size_t)-1)
+		out[0] = '\0';
+}
+
+/* Hostile text draws as harmless visible characters, fitted exactly. */
+static void
+test_draw_hostile(void)
+{
+	SCREEN	*s;
+	FILE	*out, *in;
+	char	 line[1024];
+	size_t	 i;
+	int	 used;
+
+	setlocale(LC_ALL, "C.UTF-8");
+	out = fopen("/dev/null", "w");
+	in = fopen("/dev/null", "r");
+	s = newterm("xterm-256color", out, in);
+	if (s == NULL) {
+		printf("# no xterm-256color terminfo\n");
+		CHECK(0);
+		return;
+	}
+	draw_set_utf8(1);
+	used = draw_text(stdscr, 0, 0, 60, "\x1b[2J\x1b]0;pwned\x07title "
+	    "\xe2\x80\xae" "evil\xc2\x9b" "31m", 0);
+	screen_line(0, line, sizeof line);
+	CHECK_CONTAINS(line, "^[[2J^[]0;pwned^Gtitle");
+	for (i = 0; line[i] != '\0'; i++)
+		CHECK((unsigned char)line[i] >= 0x20 &&
+		    (unsigned char)line[i] != 0x7f);
+	CHECK(strstr(line, "\xe2\x80\xae") == NULL);
+	CHECK(strstr(line, "\xc2\x9b") == NULL);
+	CHECK(used <= 60);
+	/* Truncation keeps to the width and ends with an ellipsis. */
+	used = draw_text(stdscr, 1, 0, 10, "abcdefghijklmnop", 0);
+	CHECK_INT(used, 10);
+	screen_line(1, line, sizeof line);
+	CHECK(strncmp(line, "abcdefghi\xe2\x80\xa6", 12) == 0);
+	/* Wide characters are never cut in half. */
+	used = draw_text(stdscr, 2, 0, 5, "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa"
+	    "\x9e", 0);
+	CHECK(used <= 5);
+	CHECK_INT(draw_width("\xe6\x97\xa5\xe6\x9c\xac"), 4);
+	/* ASCII mode: nothing but ASCII. */
+	draw_set_utf8(0);
+	draw_text(stdscr, 3, 0, 40, "caf\xc3\xa9 \xe2\x9c\x93 \x1b[0m", 0);
+	screen_line(3, line, sizeof line);
+	for (i = 0; line[i] != '\0'; i++)
+		CHECK((unsigned char)line[i] < 0x80);
+	CHECK_CONTAINS(line, "caf? ? ^[[0m");
+	draw_set_utf8(1);
+	endwin();
+	delscreen(s);
+	fclose(out);
+	fclose(in);
+}
+
+static const struct test tests[] = {
+	TEST(test_layout_too_small),
+	TEST(test_layout_stacked),
+	TEST(test_layout_grid),
+	TEST(test_keys_help),
+	TEST(test_key_names),
+	TEST(test_keys_override),
+	TEST(test_theme_parse),
+	TEST(test_theme_stepdown),
+	TEST(test_draw_hostile),
+	{ NULL, NULL }
+};
+
+int
+main(void)
+{
+	return harness_run(tests);
+}

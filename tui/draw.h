@@ -1,0 +1,44 @@
+/*
+ * draw.h: text, bars and sparklines on a curses window, the same way in
+ * every panel.  All text passes through the terminal sanitiser here, so a
+ * panel cannot forget to; in ASCII mode (LANG=C) only ASCII is drawn.
+ */
+#ifndef SITREP_DRAW_H
+#define SITREP_DRAW_H
+
+#include <curses.h>
+#include <stddef.h>
+
+/* UTF-8 box drawing, bars and sparklines, or plain ASCII. */
+void	draw_set_utf8(int);
+int	draw_utf8(void);
+
+/* Display columns of (sanitised) s. */
+int	draw_width(const char *s);
+/*
+ * Draw s at y,x in at most maxw columns with attr, truncated with an
+ * ellipsis.  Returns the columns used.
+ */
+int	draw_text(WINDOW *, int y, int x, int maxw, const char *s,
+	    unsigned long attr);
+/* Like draw_text, padded with spaces to exactly maxw columns. */
+int	draw_cell(WINDOW *, int y, int x, int maxw, const char *s,
+	    unsigned long attr);
+/* A horizontal line of n columns. */
+void	draw_hline(WINDOW *, int y, int x, int n, unsigned long attr);
+/* A box border with a title on its top edge. */
+void	draw_box(WINDOW *, int y, int x, int h, int w, const char *title,
+	    unsigned long border, unsigned long title_attr);
+/* A bar of w columns, filled to fraction (0..1). */
+void	draw_bar(WINDOW *, int y, int x, int w, double fraction,
+	    unsigned long fill, unsigned long empty);
+/*
+ * A sparkline of the last w values (NaN: a gap), scaled to max (0: the
+ * largest value).
+ */
+void	draw_spark(WINDOW *, int y, int x, int w, const double *v, size_t n,
+	    double max, unsigned long attr);
+/* The ellipsis and bullet for the mode. */
+const char *draw_ellipsis(void);
+
+#endif
