@@ -892,13 +892,16 @@ app_draw_footer(struct app *a, const struct layout_rect *r)
 			if (strchr(keys, ',') != NULL)
 				*strchr(keys, ',') = '\0';
 			if (main_keys[i] == ACT_DOWN) {
-				char	up[32], both[72];
+				char	up[64];
+				size_t	kl = strlen(keys);
 
 				keymap_keys_of(a->km, ACT_UP, up, sizeof up);
 				if (strchr(up, ',') != NULL)
 					*strchr(up, ',') = '\0';
-				snprintf(both, sizeof both, "%s/%s", keys, up);
-				snprintf(keys, sizeof keys, "%s", both);
+				if (kl + 1 + strlen(up) < sizeof keys) {
+					keys[kl] = '/';
+					memcpy(keys + kl + 1, up, strlen(up) + 1);
+				}
 			}
 			buf_printf(&b, "%s%s %s", i > 0 ? "  " : " ", keys,
 			    main_words[i]);
