@@ -177,6 +177,8 @@ cli_bad_usage(const char *command, const char *what)
 	return CLI_USAGE;
 }
 
+static char	*cli_demo_cache_path(void);
+
 /*
  * Load the configuration the global options point at.  With no file named
  * and none at the default place, *conf is the built-in default and 0 is
@@ -191,6 +193,10 @@ cli_load_conf(struct cli_opts *g, struct conf **conf)
 	int			 explicit;
 	size_t			 i;
 
+	if (g->demo) {
+		*conf = sim_demo_conf();
+		return 0;
+	}
 	path = conf_find_path(g->config, &explicit);
 	if (!explicit && stat(path, &sb) != 0) {
 		free(path);
@@ -213,8 +219,10 @@ cli_open_cache(struct cli_opts *g, int flags)
 	struct cache	*cache;
 	char		*path, *warning = NULL, *cause = NULL;
 
-	path = g->cache != NULL ? util_expand_home(g->cache) :
-	    cache_default_path();
+	if (g->cache != NULL)
+		path = util_expand_home(g->cache);
+	else
+		path = g->demo ? cli_demo_cache_path() : cache_default_path();
 	cache = cache_open(path, flags, &warning, &cause);
 	if (warning != NULL) {
 		fprintf(stderr, "sitrep: warning: %s\n", warning);
@@ -511,7 +519,7 @@ cli_parse_at(const char *at, int64_t *ms)
  */
 int
 cli_run_fetch(const struct conf *conf, const struct conf_context *ctx,
-    struct cache *cache, int once, int quiet)
+    struct cache *cache, int once, int quiet, int demo)
 {
 	struct cli_fetch	 f;
 	struct http		*http;
@@ -539,6 +547,12 @@ cli_run_fetch(const struct conf *conf, const struct conf_context *ctx,
 		http_free(http);
 		loop_free(f.loop);
 		return -1;
+	}
+	if (demo) {
+		struct source	*sim = poller_source_new(f.poller, "sim", 5000);
+
+		sim_source_init(sim, NULL, util_now_ms());
+		poller_add(f.poller, sim);
 	}
 	if (poller_first(f.poller) == NULL) {
 		fprintf(stderr, "sitrep: context '%s' has no source; configure"
@@ -607,7 +621,7 @@ cmd_fetch(struct cli_opts *g, int argc, char **argv)
 		conf_free(conf);
 		return CLI_FAIL;
 	}
-	rc = cli_run_fetch(conf, ctx, cache, once, 0);
+	rc = cli_run_fetch(conf, ctx, cache, once, 0, g->demo);
 	cache_close(cache);
 	conf_free(conf);
 	return rc == 0 ? CLI_OK : CLI_FAIL;
@@ -740,7 +754,7 @@ cmd_snapshot(struct cli_opts *g, int argc, char **argv)
 	}
 	/* A failed source is reported in the snapshot, not here. */
 	if (fresh)
-		cli_run_fetch(conf, ctx, cache, 1, 1);
+		cli_run_fetch(conf, ctx, cache, 1, 1, g->demo);
 	v = views_build(cache, conf, ctx, at_ms != 0 ? at_ms : util_now_ms(),
 	    &cause);
 	if (v == NULL) {
@@ -900,7 +914,7 @@ void
 cli_usage(FILE *f)
 {
 	const struct cli_command	*c;
-	char				 left[64];
+	char				 left[160];
 
 	fprintf(f, "usage: sitrep [OPTIONS] [COMMAND [ARGS]]\n\n");
 	fprintf(f, "sitrep is a terminal operations console: health, SLO "
@@ -910,7 +924,10 @@ cli_usage(FILE *f)
 	fprintf(f, "Commands:\n");
 	for (c = cli_commands; c->name != NULL; c++) {
 		snprintf(left, sizeof left, "%s %s", c->name, c->usage);
-		fprintf(f, "  %-26s %s\n", left, c->help);
+		if (strlen(left) > 26)
+			fprintf(f, "  %s\n  %-26s %s\n", left, "", c->help);
+		else
+			fprintf(f, "  %-26s %s\n", left, c->help);
 	}
 	fprintf(f, "\nOptions:\n"
 	    "  --config FILE              configuration file (default "
@@ -920,6 +937,11 @@ cli_usage(FILE *f)
 	    "(default the first)\n"
 	    "  --cache FILE               cache file (default "
 	    "$XDG_CACHE_HOME/sitrep/cache.db)\n"
+	    "  --demo                     use the built-in simulated "
+	    "environment\n"
+	    "  --panel NAME, --filter TEXT  open the console on a panel "
+	    "(health, slo,\n"
+	    "                             incidents, runbook), filtered\n"
 	    "  --version                  show the version\n"
 	    "  --help                     show this help\n\n"
 	    "'sitrep help COMMAND' shows more about one command.\n");
@@ -1060,6 +1082,35 @@ cli_main(int argc, char **argv)
 		    strcmp(argv[i], "--filter") == 0))
 			i++;
 	}
+	/* An option before the command that nobody knows is an error. */
+	for (i = 1; i < (first == -1 ? argc : first); i++) {
+		static const char *const known[] = { "--config", "--context",
+		    "--cache", "--demo", "--panel", "--filter", NULL };
+		char		**words;
+		size_t		  len, k;
+		int		  nw, found = 0;
+
+		if (argv[i][0] != '-' || strcmp(argv[i], "--") == 0)
+			continue;
+		len = strcspn(argv[i], "=");
+		for (k = 0; known[k] != NULL; k++) {
+			/* --panel and --filter belong to the console. */
+			if (k >= 4 && first != -1)
+				break;
+			if (strlen(known[k]) == len &&
+			    strncmp(known[k], argv[i], len) == 0)
+				found = 1;
+		}
+		if (!found) {
+			if (cli_parse(&g, NULL, 1, argv + i, &words, &nw) != 0)
+				return CLI_USAGE;
+			free(words);
+		}
+		if (found && argv[i][len] == '\0' &&
+		    strcmp(argv[i], "--demo") != 0)
+			i++;
+	}
+	memset(&g, 0, sizeof g);
 	if (first == -1)
 		return cmd_console(&g, argc - 1, argv + 1);
 	c = cli_find(argc - first, argv + first, &used);

@@ -38,9 +38,12 @@ struct conf;
 struct conf_context;
 
 int	cli_main(int argc, char **argv);
-/* Rounds of every source of ctx into cache; 0 if all succeeded. */
+/*
+ * Rounds of every source of ctx into cache (with demo, the simulator's);
+ * 0 if all succeeded.
+ */
 int	cli_run_fetch(const struct conf *, const struct conf_context *,
-	    struct cache *, int once, int quiet);
+	    struct cache *, int once, int quiet, int demo);
 void	cli_usage(FILE *);
 /* Print help for the command named by words (argv-style); -1 if none. */
 int	cli_help_command(FILE *, int argc, char **argv);

@@ -1806,6 +1806,20 @@ app_restore_terminal(void)
 	}
 }
 
+/* The terminal modes and colours the console runs in. */
+static void
+app_term_modes(struct app *a)
+{
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	theme_apply(a->theme, a->no_color);
+}
+
 /* Run the console; see tui.h. */
 int
 tui_run(const struct tui_opts *opts)
@@ -1897,14 +1911,7 @@ tui_run(const struct tui_opts *opts)
 		return 1;
 	}
 	a.curses_on = 1;
-	cbreak();
-	noecho();
-	nonl();
-	keypad(stdscr, TRUE);
-	nodelay(stdscr, TRUE);
-	set_escdelay(25);
-	curs_set(0);
-	theme_apply(a.theme, a.no_color);
+	app_term_modes(&a);
 	for (i = 0; i < 4; i++)
 		sig[i] = loop_signal_add(a.loop, signos[i], app_on_signal, &a);
 	a.stdin_w = loop_fd_add(a.loop, STDIN_FILENO, LOOP_READ, app_on_stdin,
@@ -1948,4 +1955,114 @@ tui_run(const struct tui_opts *opts)
 	keymap_free(a.km);
 	app_current = NULL;
 	return a.exit_code;
+}
+
+/* ------------------------------------------------------------------ */
+/* Benchmark hooks                                                     */
+/* ------------------------------------------------------------------ */
+
+struct tui_bench {
+	struct app	 a;
+	SCREEN		*screen;
+	FILE		*in;
+};
+
+/* Start the console's paint path on a screen writing to out; see tui.h. */
+struct tui_bench *
+tui_bench_new(const struct tui_opts *opts, const char *term, FILE *out,
+    int lines, int cols, char **cause)
+{
+	struct tui_bench	*b;
+	struct app		*a;
+	char			*warning = NULL;
+	const char		*nc;
+
+	b = xcalloc(1, sizeof *b);
+	a = &b->a;
+	a->opts = opts;
+	a->conf = opts->conf;
+	if ((a->ctx = conf_context_find(a->conf, opts->context)) == NULL) {
+		*cause = xstrdup("no such context in the configuration");
+		goto fail;
+	}
+	a->km = keymap_new();
+	if ((a->theme = theme_load(a->conf->theme != NULL ? a->conf->theme :
+	    "default", cause)) == NULL)
+		goto fail;
+	a->cache = cache_open(opts->cache_path, 0, &warning, cause);
+	free(warning);
+	if (a->cache == NULL)
+		goto fail;
+	if ((a->loop = loop_new()) == NULL) {
+		*cause = xstrdup("cannot make an event loop");
+		goto fail;
+	}
+	setlocale(LC_ALL, "");
+	a->utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	draw_set_utf8(a->utf8);
+	nc = getenv("NO_COLOR");
+	a->no_color = nc != NULL && *nc != '\0';
+	if ((b->in = fopen("/dev/null", "r")) == NULL ||
+	    (b->screen = newterm(term, out, b->in)) == NULL) {
+		*cause = xasprintf("cannot start curses for terminal type %s;"
+		    " install its terminfo (ncurses-term)", term != NULL ?
+		    term : "$TERM");
+		goto fail;
+	}
+	set_term(b->screen);
+	a->curses_on = 1;
+	resizeterm(lines, cols);
+	app_term_modes(a);
+	app_rebuild(a);
+	return b;
+fail:
+	tui_bench_free(b);
+	return NULL;
+}
+
+/* Read the cache into fresh views; see tui.h. */
+void
+tui_bench_rebuild(struct tui_bench *b)
+{
+	app_rebuild(&b->a);
+}
+
+/* Paint once, the whole screen if full; see tui.h. */
+void
+tui_bench_paint(struct tui_bench *b, int full)
+{
+	if (full)
+		clearok(curscr, TRUE);
+	app_paint(&b->a);
+}
+
+/* Leave curses and free everything; see tui.h. */
+void
+tui_bench_free(struct tui_bench *b)
+{
+	struct app	*a;
+	int		 i;
+
+	if (b == NULL)
+		return;
+	a = &b->a;
+	if (b->screen != NULL) {
+		endwin();
+		delscreen(b->screen);
+	}
+	if (b->in != NULL)
+		fclose(b->in);
+	for (i = 0; i < NPANELS; i++) {
+		free(a->p[i].rows);
+		free(a->p[i].filter);
+		free(a->p[i].sel_key);
+	}
+	app_lines_clear(a);
+	free(a->msg);
+	views_free(a->views);
+	loop_free(a->loop);
+	cache_close(a->cache);
+	theme_free(a->theme);
+	keymap_free(a->km);
+	free(b);
 }

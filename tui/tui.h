@@ -5,6 +5,7 @@
 #define SITREP_TUI_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 struct conf;
 struct source;
@@ -24,5 +25,24 @@ int	tui_run(const struct tui_opts *);
 
 /* Panel names, in order (for --panel and the title bars). */
 int	tui_panel_parse(const char *);
+
+/*
+ * For the benchmark only: the console's own start, rebuild and paint path
+ * with no sources, no input and no running loop, on a curses screen of
+ * terminal type term (NULL: $TERM) writing to out, lines x cols.  The
+ * caller measures: time around the calls, and bytes by the growth of out
+ * (a regular file: curses writes to its descriptor).  tui_bench_new()
+ * opens the cache and builds the views as tui_run() does, but does not
+ * paint; on failure it returns NULL and *cause.
+ */
+struct tui_bench;
+struct tui_bench	*tui_bench_new(const struct tui_opts *, const char *term,
+			     FILE *out, int lines, int cols, char **cause);
+/* Read the cache into fresh views, as when a round was stored. */
+void			 tui_bench_rebuild(struct tui_bench *);
+/* Paint once; full: resend the whole screen, as Ctrl-L does. */
+void			 tui_bench_paint(struct tui_bench *, int full);
+/* Leave curses and free everything; NULL is a no-op. */
+void			 tui_bench_free(struct tui_bench *);
 
 #endif

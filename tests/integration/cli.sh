@@ -1,0 +1,117 @@
+#!/bin/sh
+# cli.sh: the command line as a user meets it: help generated from the
+# table, usage errors with suggestions, config check, config search order,
+# secret redaction, cache info on a damaged file, the cache directory mode.
+set -u
+
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
+top_builddir=${top_builddir:-$top_srcdir}
+SITREP=$top_builddir/sitrep
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/sitrep-cli.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT INT TERM
+export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/xdg-config" \
+    XDG_CACHE_HOME="$tmp/xdg-cache"
+unset SITREP_CONFIG KUBECONFIG
+mkdir -p "$HOME"
+
+n=0
+failed=0
+ok() {	# status description
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		failed=1
+	fi
+}
+# run CMD...: sets rc, out, err
+run() {
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	out=$(cat "$tmp/out")
+	err=$(cat "$tmp/err")
+}
+has() {	# haystack needle
+	case "$1" in *"$2"*) return 0 ;; esac
+	return 1
+}
+
+echo "1..23"
+
+run "$SITREP" --help
+ok $(( rc != 0 )) "--help exits 0"
+for c in "config check" "config docs" "cache info" "fetch" "snapshot" \
+    "audit verify"; do
+	has "$out" "  $c" || { ok 1 "--help lists '$c'"; continue; }
+done
+ok $(has "$out" "  config check [FILE]" && has "$out" "  snapshot [--format"; echo $?) \
+    "--help is generated from the command table"
+
+run "$SITREP" help config check
+ok $(( rc != 0 )) "help CMD exits 0"
+ok $(has "$out" "usage: sitrep config check [FILE]"; echo $?) "help CMD shows its usage"
+
+run "$SITREP" --confg x
+ok $(( rc != 2 )) "an unknown option exits 2"
+ok $(has "$err" "unknown option '--confg'; did you mean '--config'?"; echo $?) \
+    "an unknown option names the closest one"
+
+run "$SITREP" snapshto
+ok $(( rc != 2 )) "an unknown command exits 2"
+ok $(has "$err" "did you mean 'snapshot'?"; echo $?) \
+    "an unknown command names the closest one"
+
+run "$SITREP" --version
+ok $(has "$out" "sitrep " && has "$out" "SQLite"; echo $?) "--version names the libraries"
+
+example=$top_srcdir/config/sitrep.example.yaml
+run "$SITREP" config check "$example"
+ok $(( rc != 0 )) "config check accepts the example (rc $rc: $out)"
+ok $(has "$out" "$example: ok ("; echo $?) "config check says ok with counts"
+
+cat > "$tmp/bad.yaml" <<'YAML'
+contexts:
+  - name: prod
+    prometheus:
+      ulr: http://127.0.0.1:9090
+      bearer_token: hunter2-secret
+      timeout: 10parsecs
+YAML
+run "$SITREP" config check "$tmp/bad.yaml"
+ok $(( rc != 1 )) "config check of a bad file exits 1"
+ok $(has "$out" "$tmp/bad.yaml:4:7: unknown key 'ulr'" && has "$out" "did you mean 'url'?"; echo $?) \
+    "ulr: FILE:LINE:COL unknown key, did you mean 'url'?"
+ok $(has "$out" ":6:16:" && has "$out" "10parsecs"; echo $?) \
+    "every problem in one run (the bad duration too)"
+ok $(has "$out$err" "hunter2-secret"; test $? -ne 0; echo $?) \
+    "the token never appears in the output"
+
+# Search order: --config, then $SITREP_CONFIG, then XDG.
+mkdir -p "$XDG_CONFIG_HOME/sitrep"
+printf 'contexts:\n  - name: from-xdg\n' > "$XDG_CONFIG_HOME/sitrep/config.yaml"
+printf 'contexts:\n  - name: from-env\n  - name: second\n' > "$tmp/env.yaml"
+run "$SITREP" config check
+ok $(has "$out" "$XDG_CONFIG_HOME/sitrep/config.yaml: ok (1 context"; echo $?) \
+    "without options the XDG config is read"
+SITREP_CONFIG=$tmp/env.yaml run "$SITREP" config check
+ok $(has "$out" "$tmp/env.yaml: ok (2 contexts"; echo $?) "\$SITREP_CONFIG comes before XDG"
+SITREP_CONFIG=$tmp/env.yaml run "$SITREP" --config "$example" config check
+ok $(has "$out" "$example: ok"; echo $?) "--config comes before \$SITREP_CONFIG"
+
+# The cache: a file of random bytes is moved aside; a new one is made.
+head -c 65536 /dev/urandom > "$tmp/random.db"
+run "$SITREP" --cache "$tmp/random.db" cache info
+ok $(( rc != 0 )) "cache info on random bytes exits 0 ($err)"
+aside=$(ls "$tmp" | grep -c '^random.db.corrupt-[0-9]\{14\}')
+ok $(( aside != 1 )) "the damaged file is moved aside as cache.db.corrupt-YYYYmmddHHMMSS"
+ok $(has "$out" "schema  " && has "$err" "warning: cache"; echo $?) \
+    "a fresh cache is described, with one warning"
+
+run "$SITREP" cache info
+mode=$(stat -c %a "$XDG_CACHE_HOME/sitrep")
+ok $(( rc != 0 )) "the default cache is created under \$XDG_CACHE_HOME"
+ok $([ "$mode" = 700 ]; echo $?) "its directory is mode 0700 (is $mode)"
+
+exit $failed
