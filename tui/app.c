@@ -1130,16 +1130,87 @@ app_detail_service(struct app *a, const struct view_service *s)
 	}
 }
 
+/* A rollout to mark on an SLO's sparkline. */
+struct app_mark {
+	int64_t	rev;
+	int64_t	at;
+	char	name[64];
+};
+
+/*
+ * Mark rollouts under the detail sparkline ("^r7" at the column of the
+ * first point after the rollout) and say when a burn above 1x began after
+ * each, so "burn began 12 min after revision 7" is visible at a glance.
+ */
+static void
+app_slo_marks(struct app *a, const struct view_slo *s,
+    const struct app_mark *m, size_t n)
+{
+	struct buf	 axis;
+	char		 d[32], when[40], label[32];
+	size_t		 i, k, start, width, idx, col, len;
+	int		 before_ok;
+
+	width = COLS > 20 ? (size_t)COLS - 16 : 4;
+	start = s->nspark > width ? s->nspark - width : 0;
+	buf_init(&axis, 0);
+	buf_puts(&axis, "            ");
+	for (i = 0; i < n; i++) {
+		for (idx = 0; idx < s->nspark && s->spark_ts[idx] < m[i].at;
+		    idx++)
+			;
+		if (idx >= s->nspark || idx < start)
+			continue;
+		col = 12 + (idx - start);
+		len = strlen(buf_str(&axis));
+		while (len < col) {
+			buf_puts(&axis, " ");
+			len++;
+		}
+		if (len > col)
+			continue;	/* overlaps the previous label */
+		snprintf(label, sizeof label, "^r%lld ", (long long)m[i].rev);
+		buf_puts(&axis, label);
+	}
+	app_line(a, SLOT_ACCENT, "%s", buf_str(&axis));
+	buf_done(&axis);
+	for (i = 0; i < n; i++) {
+		for (idx = 0; idx < s->nspark && s->spark_ts[idx] < m[i].at;
+		    idx++)
+			;
+		before_ok = idx == 0 || isnan(s->spark[idx - 1]) ||
+		    s->spark[idx - 1] <= 1.0;
+		for (k = idx; k < s->nspark; k++) {
+			if (!isnan(s->spark[k]) && s->spark[k] > 1.0)
+				break;
+		}
+		util_format_rfc3339(m[i].at, when, sizeof when);
+		if (k < s->nspark && before_ok)
+			app_line(a, SLOT_WARN, "burn above 1x began %s after "
+			    "revision %lld of %s (rolled out %s)",
+			    util_format_duration(s->spark_ts[k] - m[i].at, d,
+			    sizeof d), (long long)m[i].rev, m[i].name, when);
+		else if (k < s->nspark)
+			app_line(a, SLOT_NORMAL, "revision %lld of %s rolled "
+			    "out %s, while the burn was already above 1x",
+			    (long long)m[i].rev, m[i].name, when);
+		else
+			app_line(a, SLOT_NORMAL, "revision %lld of %s rolled "
+			    "out %s; no burn above 1x since",
+			    (long long)m[i].rev, m[i].name, when);
+	}
+}
+
 /* The detail of an SLO: windows, budget, sparkline with rollouts. */
 static void
 app_detail_slo(struct app *a, const struct view_slo *s)
 {
 	sqlite3		*db = cache_db(a->cache);
 	sqlite3_stmt	*st;
-	char		 d[32], b[32], when[40];
+	char		 d[32], b[32];
 	int		 w;
-	size_t		 i, j;
-	struct buf	 marks;
+	size_t		 i, j, nmarks = 0;
+	struct app_mark	 marks[16];
 	int64_t		 t0, t1;
 
 	a->dtitle = xasprintf("SLO %s", s->name);
@@ -1162,9 +1233,14 @@ app_detail_slo(struct app *a, const struct view_slo *s)
 			app_line(a, SLOT_DIM, "%-8s %-13s %s",
 			    slo_window_name((enum slo_window)w), "no data", "-");
 		else
-			app_line(a, SLOT_NORMAL, "%-8s %-13.5f%% %.2f",
-			    slo_window_name((enum slo_window)w),
-			    s->ratio[w] * 100, s->burn[w]);
+		{
+			char	pct[32];
+
+			snprintf(pct, sizeof pct, "%.4f%%", s->ratio[w] * 100);
+			app_line(a, SLOT_NORMAL, "%-8s %-13s %.2f",
+			    slo_window_name((enum slo_window)w), pct,
+			    s->burn[w]);
+		}
 	}
 	app_line(a, SLOT_TITLE, "1h burn rate, last 24 h (15 min steps)");
 	a->lines = xreallocarray(a->lines, a->nlines + 1, sizeof *a->lines);
@@ -1178,7 +1254,6 @@ app_detail_slo(struct app *a, const struct view_slo *s)
 		return;
 	t0 = s->spark_ts[0];
 	t1 = s->spark_ts[s->nspark - 1];
-	buf_init(&marks, 0);
 	for (i = 0; i < a->views->nservices; i++) {
 		const struct view_service *svc = &a->views->services[i];
 
@@ -1203,29 +1278,29 @@ app_detail_slo(struct app *a, const struct view_slo *s)
 				sqlite3_bind_text(st, 2, ns, -1, SQLITE_STATIC);
 				sqlite3_bind_text(st, 3, name, -1,
 				    SQLITE_STATIC);
-				sqlite3_bind_int64(st, 4, t0);
+				sqlite3_bind_int64(st, 4, t0 - 15 * 60000);
 				sqlite3_bind_int64(st, 5, t1);
-				while (sqlite3_step(st) == SQLITE_ROW) {
-					int64_t	at = sqlite3_column_int64(st, 1);
-
-					buf_printf(&marks, "%srevision %lld of %s "
-					    "at %s (%s before the newest "
-					    "point)", marks.len > 0 ? "; " : "",
-					    sqlite3_column_int64(st, 0), name,
-					    util_format_rfc3339(at, when,
-					    sizeof when), util_format_duration(
-					    t1 - at, d, sizeof d));
+				while (sqlite3_step(st) == SQLITE_ROW &&
+				    nmarks < 16) {
+					marks[nmarks].rev =
+					    sqlite3_column_int64(st, 0);
+					marks[nmarks].at =
+					    sqlite3_column_int64(st, 1);
+					snprintf(marks[nmarks].name,
+					    sizeof marks[nmarks].name, "%s",
+					    name);
+					nmarks++;
 				}
 				sqlite3_finalize(st);
 			}
 			free(ns);
 		}
 	}
-	if (marks.len > 0)
-		app_line(a, SLOT_ACCENT, "rollouts: %s", buf_str(&marks));
-	else
+	if (nmarks == 0) {
 		app_line(a, SLOT_DIM, "rollouts: none in these 24 h");
-	buf_done(&marks);
+		return;
+	}
+	app_slo_marks(a, s, marks, nmarks);
 }
 
 /* The detail of an incident: every alert with labels and annotations. */
