@@ -20,6 +20,7 @@
 #include "core/buf.h"
 #include "core/cache.h"
 #include "core/conf.h"
+#include "core/json.h"
 #include "core/sanitize.h"
 #include "core/util.h"
 #include "core/xmalloc.h"
@@ -28,58 +29,21 @@
 /* Parsing                                                             */
 /* ------------------------------------------------------------------ */
 
-/* A string member sanitised to UTF-8, or NULL. */
-static char *
-am_str(const cJSON *obj, const char *key)
-{
-	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(obj, key);
-
-	if (!cJSON_IsString(v))
-		return NULL;
-	return sanitize_utf8(v->valuestring, strlen(v->valuestring));
-}
-
-/* A member as compact JSON text, sanitised to UTF-8 ("null" if absent). */
-static char *
-am_json(const cJSON *obj, const char *key, const char *dflt)
-{
-	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(obj, key);
-	char		*raw, *clean;
-
-	if (v == NULL)
-		return xstrdup(dflt);
-	raw = cJSON_PrintUnformatted(v);
-	if (raw == NULL)
-		return xstrdup(dflt);
-	clean = sanitize_utf8(raw, strlen(raw));
-	cJSON_free(raw);
-	return clean;
-}
-
-/* An RFC 3339 member as ms since the epoch, 0 if absent or invalid. */
-static int64_t
-am_time(const cJSON *obj, const char *key)
-{
-	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(obj, key);
-	int64_t		 ms;
-
-	if (!cJSON_IsString(v) || util_parse_rfc3339(v->valuestring, &ms) != 0)
-		return 0;
-	return ms;
-}
-
 /* Parse the body as a JSON array; NULL with *cause if it is not one. */
 static cJSON *
 am_parse_array(const char *body, size_t len, long status, const char *what,
     char **cause)
 {
-	cJSON	*root;
-	char	*raw, *ex;
+	cJSON		*root;
+	const char	*hint;
+	char		*raw, *ex;
 
 	if (status < 200 || status >= 300) {
 		raw = xstrndup(body, len > 160 ? 160 : len);
 		ex = sanitize_terminal(raw, 0);
-		*cause = xasprintf("HTTP %ld for %s: %s", status, what, ex);
+		hint = endpoint_status_hint(status);
+		*cause = xasprintf("HTTP %ld for %s: %s%s%s", status, what, ex,
+		    hint != NULL ? "; " : "", hint != NULL ? hint : "");
 		free(raw);
 		free(ex);
 		return NULL;
@@ -136,7 +100,7 @@ am_parse_alerts(const char *body, size_t len, long status,
 	cJSON_ArrayForEach(item, root) {
 		if (!cJSON_IsObject(item))
 			continue;
-		a[n].fingerprint = am_str(item, "fingerprint");
+		a[n].fingerprint = json_str(item, "fingerprint");
 		labels = cJSON_GetObjectItemCaseSensitive(item, "labels");
 		if (a[n].fingerprint == NULL || *a[n].fingerprint == '\0' ||
 		    !cJSON_IsObject(labels)) {
@@ -144,12 +108,12 @@ am_parse_alerts(const char *body, size_t len, long status,
 			a[n].fingerprint = NULL;
 			continue;	/* not an alert we can key */
 		}
-		a[n].alertname = am_str(labels, "alertname");
+		a[n].alertname = json_str(labels, "alertname");
 		if (a[n].alertname == NULL)
 			a[n].alertname = xstrdup("");
-		a[n].severity = am_str(labels, "severity");
+		a[n].severity = json_str(labels, "severity");
 		st = cJSON_GetObjectItemCaseSensitive(item, "status");
-		state = am_str(st, "state");
+		state = json_str(st, "state");
 		if (state == NULL || (strcmp(state, "active") != 0 &&
 		    strcmp(state, "suppressed") != 0 &&
 		    strcmp(state, "unprocessed") != 0)) {
@@ -157,18 +121,18 @@ am_parse_alerts(const char *body, size_t len, long status,
 			state = xstrdup("unprocessed");
 		}
 		a[n].state = state;
-		a[n].silenced_by = am_json(st, "silencedBy", "[]");
-		a[n].inhibited_by = am_json(st, "inhibitedBy", "[]");
-		a[n].labels = am_json(item, "labels", "{}");
-		a[n].annotations = am_json(item, "annotations", "{}");
-		a[n].generator_url = am_str(item, "generatorURL");
+		a[n].silenced_by = json_member_text(st, "silencedBy", "[]");
+		a[n].inhibited_by = json_member_text(st, "inhibitedBy", "[]");
+		a[n].labels = json_member_text(item, "labels", "{}");
+		a[n].annotations = json_member_text(item, "annotations", "{}");
+		a[n].generator_url = json_str(item, "generatorURL");
 		recv = cJSON_GetObjectItemCaseSensitive(item, "receivers");
 		buf_init(&b, 0);
 		buf_puts(&b, "[");
 		cJSON_ArrayForEach(r, recv) {
 			if (!cJSON_IsArray(recv))
 				break;
-			name = am_str(r, "name");
+			name = json_str(r, "name");
 			if (name == NULL)
 				continue;
 			{
@@ -184,9 +148,9 @@ am_parse_alerts(const char *body, size_t len, long status,
 		}
 		buf_puts(&b, "]");
 		a[n].receivers = buf_detach(&b);
-		a[n].starts_at_ms = am_time(item, "startsAt");
-		a[n].ends_at_ms = am_time(item, "endsAt");
-		a[n].updated_at_ms = am_time(item, "updatedAt");
+		a[n].starts_at_ms = json_time(item, "startsAt");
+		a[n].ends_at_ms = json_time(item, "endsAt");
+		a[n].updated_at_ms = json_time(item, "updatedAt");
 		n++;
 	}
 	cJSON_Delete(root);
@@ -230,22 +194,22 @@ am_parse_silences(const char *body, size_t len, long status,
 	cJSON_ArrayForEach(item, root) {
 		if (!cJSON_IsObject(item))
 			continue;
-		s[n].id = am_str(item, "id");
+		s[n].id = json_str(item, "id");
 		if (s[n].id == NULL || *s[n].id == '\0') {
 			free(s[n].id);
 			s[n].id = NULL;
 			continue;
 		}
 		st = cJSON_GetObjectItemCaseSensitive(item, "status");
-		s[n].state = am_str(st, "state");
+		s[n].state = json_str(st, "state");
 		if (s[n].state == NULL)
 			s[n].state = xstrdup("unknown");
-		s[n].matchers = am_json(item, "matchers", "[]");
-		s[n].created_by = am_str(item, "createdBy");
-		s[n].comment = am_str(item, "comment");
-		s[n].starts_at_ms = am_time(item, "startsAt");
-		s[n].ends_at_ms = am_time(item, "endsAt");
-		s[n].updated_at_ms = am_time(item, "updatedAt");
+		s[n].matchers = json_member_text(item, "matchers", "[]");
+		s[n].created_by = json_str(item, "createdBy");
+		s[n].comment = json_str(item, "comment");
+		s[n].starts_at_ms = json_time(item, "startsAt");
+		s[n].ends_at_ms = json_time(item, "endsAt");
+		s[n].updated_at_ms = json_time(item, "updatedAt");
 		n++;
 	}
 	cJSON_Delete(root);
@@ -275,7 +239,7 @@ am_parse_status(const char *body, size_t len, long status,
 		return -1;
 	}
 	cluster = cJSON_GetObjectItemCaseSensitive(root, "cluster");
-	*cluster_status = am_str(cluster, "status");
+	*cluster_status = json_str(cluster, "status");
 	p = cJSON_GetObjectItemCaseSensitive(cluster, "peers");
 	*peers = cJSON_IsArray(p) ? cJSON_GetArraySize(p) : 0;
 	cJSON_Delete(root);
@@ -446,13 +410,54 @@ am_member_parse(struct am_member *m)
 	free(cs);
 }
 
+/* Order fingerprints for am_count_merged(). */
+static int
+am_cmp_fingerprint(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * The number of distinct fingerprints over the members that answered: the
+ * alerts the merged round stores.  Every member of an HA pair holds its
+ * own copy of most alerts, so the sum of their lists counts them twice.
+ */
+static size_t
+am_count_merged(struct am_state *st)
+{
+	char	**fps;
+	size_t	  i, j, n = 0, distinct = 0;
+
+	for (i = 0; i < st->nmembers; i++) {
+		if (st->members[i].error == NULL)
+			n += st->members[i].nalerts;
+	}
+	if (n == 0)
+		return 0;
+	fps = xcalloc(n, sizeof *fps);
+	n = 0;
+	for (i = 0; i < st->nmembers; i++) {
+		if (st->members[i].error != NULL)
+			continue;
+		for (j = 0; j < st->members[i].nalerts; j++)
+			fps[n++] = st->members[i].alerts[j].fingerprint;
+	}
+	qsort(fps, n, sizeof *fps, am_cmp_fingerprint);
+	for (i = 0; i < n; i++) {
+		if (i == 0 || strcmp(fps[i - 1], fps[i]) != 0)
+			distinct++;
+	}
+	free(fps);
+	return distinct;
+}
+
 /* Every answer is in: merge and finish the round. */
 static void
 am_finish(struct am_state *st)
 {
 	struct source	*s = st->src;
 	struct buf	 warn;
-	size_t		 i, up = 0, items = 0;
+	size_t		 i, up = 0;
 	char		*first = NULL;
 
 	buf_init(&warn, 0);
@@ -462,7 +467,6 @@ am_finish(struct am_state *st)
 		am_member_parse(m);
 		if (m->error == NULL) {
 			up++;
-			items += m->nalerts;
 			continue;
 		}
 		if (first == NULL)
@@ -473,7 +477,7 @@ am_finish(struct am_state *st)
 		source_done(s, 0, first, NULL, 0);
 	else
 		source_done(s, 1, NULL, warn.len > 0 ? buf_str(&warn) : NULL,
-		    (int64_t)items);
+		    (int64_t)am_count_merged(st));
 	buf_done(&warn);
 }
 
@@ -496,6 +500,7 @@ am_done(const struct http_response *res, void *arg)
 		r->body[res->body_len] = '\0';
 		r->body_len = res->body_len;
 		r->status = res->status;
+		endpoint_json_defuse_nul(r->body, r->body_len);
 	}
 	if (--m->st->pending == 0)
 		am_finish(m->st);

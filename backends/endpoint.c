@@ -1,5 +1,6 @@
 /*
- * endpoint.c: configured endpoints as HTTP requests.
+ * endpoint.c: configured endpoints as HTTP requests, and what every source
+ * does to a JSON body before parsing it.
  */
 #include "config.h"
 
@@ -131,4 +132,69 @@ endpoint_escape(const char *s)
 		}
 	}
 	return buf_detach(&b);
+}
+
+/*
+ * Replace every \u0000 escape inside the JSON strings of body with \ufffd,
+ * in place (both are six bytes).  cJSON keeps strings as C strings, so a
+ * NUL would silently cut off the rest of the string: an annotation after
+ * "\u0000" would vanish from the cache and the screen.  U+FFFD keeps the
+ * rest and shows where the NUL was.  An escaped backslash before "u0000"
+ * is left alone; anything that is not JSON is left to the parser to refuse.
+ */
+void
+endpoint_json_defuse_nul(char *body, size_t len)
+{
+	size_t	i;
+	int	in_string = 0;
+
+	for (i = 0; i < len; i++) {
+		if (!in_string) {
+			if (body[i] == '"')
+				in_string = 1;
+			continue;
+		}
+		if (body[i] == '"') {
+			in_string = 0;
+			continue;
+		}
+		if (body[i] != '\\' || i + 1 >= len)
+			continue;
+		if (len - i >= 6 && memcmp(body + i + 1, "u0000", 5) == 0)
+			memcpy(body + i + 1, "ufffd", 5);
+		i++;	/* skip the escaped character */
+	}
+}
+
+/*
+ * What to do about an HTTP error status, as the end of a sentence, or NULL
+ * when there is nothing useful to say.  Static text.
+ */
+const char *
+endpoint_status_hint(long status)
+{
+	switch (status) {
+	case 401:
+		return "it wants credentials: check bearer_token, "
+		    "bearer_token_file or basic_auth";
+	case 403:
+		return "the credentials lack permission to read it: check "
+		    "what they are allowed on the server";
+	case 404:
+		return "nothing there: check that the URL is the server's "
+		    "base URL (without /api)";
+	case 407:
+		return "a proxy wants credentials: check the *_proxy "
+		    "environment variables";
+	case 409:
+		return "the server reported a conflict: it is retried on the "
+		    "next round; check the server if it persists";
+	case 429:
+		return "the server is rate limiting this client: sitrep backs "
+		    "off and retries; raise refresh if it persists";
+	}
+	if (status >= 500 && status <= 599)
+		return "the server (or a proxy in front of it) failed: check "
+		    "its logs";
+	return NULL;
 }

@@ -31,5 +31,9 @@ void	endpoint_request(const struct endpoint *, struct http_request *,
 char	*endpoint_url(const struct endpoint *, const char *path);
 /* Percent-encode a query value; caller frees. */
 char	*endpoint_escape(const char *);
+/* What to do about an HTTP error status (static text), or NULL. */
+const char *endpoint_status_hint(long status);
+/* Turn \u0000 in the JSON strings of body into \ufffd, in place. */
+void	 endpoint_json_defuse_nul(char *body, size_t len);
 
 #endif

@@ -23,6 +23,7 @@
 #include "core/buf.h"
 #include "core/cache.h"
 #include "core/conf.h"
+#include "core/json.h"
 #include "core/sanitize.h"
 #include "core/util.h"
 #include "core/xmalloc.h"
@@ -130,14 +131,17 @@ prom_envelope(const char *body, size_t len, long status, const char *what,
 {
 	cJSON		*root;
 	const cJSON	*st, *et, *er;
-	char		*ex;
+	const char	*hint;
+	char		*ex, *type;
 
+	hint = endpoint_status_hint(status);
 	root = cJSON_ParseWithLength(body, len);
 	if (root == NULL || !cJSON_IsObject(root)) {
 		ex = prom_excerpt(body, len);
 		if (status >= 400 || status < 200)
-			*cause = xasprintf("HTTP %ld for %s: %s", status, what,
-			    ex);
+			*cause = xasprintf("HTTP %ld for %s: %s%s%s", status,
+			    what, ex, hint != NULL ? "; " : "",
+			    hint != NULL ? hint : "");
 		else
 			*cause = xasprintf("answer to %s is not valid JSON "
 			    "(starts \"%s\")", what, ex);
@@ -151,9 +155,12 @@ prom_envelope(const char *body, size_t len, long status, const char *what,
 		er = cJSON_GetObjectItemCaseSensitive(root, "error");
 		ex = sanitize_terminal(cJSON_IsString(er) ? er->valuestring :
 		    "no error message", 0);
-		*cause = xasprintf("%s: %s (HTTP %ld) for %s",
-		    cJSON_IsString(et) ? et->valuestring : "error", ex,
-		    status, what);
+		type = sanitize_terminal(cJSON_IsString(et) ? et->valuestring :
+		    "error", 0);
+		*cause = xasprintf("%s: %s (HTTP %ld) for %s%s%s", type, ex,
+		    status, what, hint != NULL ? "; " : "",
+		    hint != NULL ? hint : "");
+		free(type);
 		free(ex);
 		cJSON_Delete(root);
 		return NULL;
@@ -184,20 +191,11 @@ prom_result_done(struct prom_result *r)
 	memset(r, 0, sizeof *r);
 }
 
-/* The label set of a series as compact JSON text, sanitised to UTF-8. */
+/* The label set of a series as compact JSON text. */
 static char *
 prom_metric_json(const cJSON *metric)
 {
-	char	*raw, *clean;
-
-	if (!cJSON_IsObject(metric))
-		return xstrdup("{}");
-	raw = cJSON_PrintUnformatted(metric);
-	if (raw == NULL)
-		return xstrdup("{}");
-	clean = sanitize_utf8(raw, strlen(raw));
-	cJSON_free(raw);
-	return clean;
+	return json_text(cJSON_IsObject(metric) ? metric : NULL, "{}");
 }
 
 /* Parse a query or query_range answer. */
@@ -299,17 +297,6 @@ bad:
 	return -1;
 }
 
-/* A string field, sanitised to UTF-8, or NULL. */
-static char *
-prom_str(const cJSON *obj, const char *key)
-{
-	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(obj, key);
-
-	if (!cJSON_IsString(v))
-		return NULL;
-	return sanitize_utf8(v->valuestring, strlen(v->valuestring));
-}
-
 /* Free parsed targets. */
 void
 prom_targets_free(struct prom_target *t, size_t n)
@@ -356,29 +343,29 @@ prom_parse_targets(const char *body, size_t len, long status,
 		if (!cJSON_IsObject(item))
 			continue;
 		labels = cJSON_GetObjectItemCaseSensitive(item, "labels");
-		t[n].job = prom_str(labels, "job");
-		t[n].instance = prom_str(labels, "instance");
+		t[n].job = json_str(labels, "job");
+		t[n].instance = json_str(labels, "instance");
 		if (t[n].job == NULL)
-			t[n].job = prom_str(item, "scrapePool");
+			t[n].job = json_str(item, "scrapePool");
 		if (t[n].job == NULL)
 			t[n].job = xstrdup("");
-		t[n].scrape_url = prom_str(item, "scrapeUrl");
+		t[n].scrape_url = json_str(item, "scrapeUrl");
 		if (t[n].instance == NULL)
 			t[n].instance = xstrdup(t[n].scrape_url != NULL ?
 			    t[n].scrape_url : "");
-		t[n].health = prom_str(item, "health");
+		t[n].health = json_str(item, "health");
 		if (t[n].health == NULL ||
 		    (strcmp(t[n].health, "up") != 0 &&
 		    strcmp(t[n].health, "down") != 0)) {
 			free(t[n].health);
 			t[n].health = xstrdup("unknown");
 		}
-		t[n].last_error = prom_str(item, "lastError");
+		t[n].last_error = json_str(item, "lastError");
 		if (t[n].last_error != NULL && *t[n].last_error == '\0') {
 			free(t[n].last_error);
 			t[n].last_error = NULL;
 		}
-		ls = prom_str(item, "lastScrape");
+		ls = json_str(item, "lastScrape");
 		if (ls == NULL || util_parse_rfc3339(ls, &t[n].last_scrape_ms)
 		    != 0 || t[n].last_scrape_ms < 0)
 			t[n].last_scrape_ms = 0;
@@ -625,6 +612,7 @@ prom_done(const struct http_response *res, void *arg)
 		r->body[res->body_len] = '\0';
 		r->body_len = res->body_len;
 		r->status = res->status;
+		endpoint_json_defuse_nul(r->body, r->body_len);
 	}
 	if (--st->pending == 0)
 		prom_finish(st);

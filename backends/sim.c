@@ -2021,16 +2021,13 @@ sim_keep(struct sim_owned *o, const char *fmt, ...)
 static const char *
 sim_keep(struct sim_owned *o, const char *fmt, ...)
 {
-	struct buf	b;
 	va_list		ap;
 
-	buf_init(&b, 0);
-	va_start(ap, fmt);
-	buf_vprintf(&b, fmt, ap);
-	va_end(ap);
 	o->strings = xreallocarray(o->strings, o->nstrings + 1,
 	    sizeof *o->strings);
-	o->strings[o->nstrings] = buf_detach(&b);
+	va_start(ap, fmt);
+	o->strings[o->nstrings] = xvasprintf(fmt, ap);
+	va_end(ap);
 	return o->strings[o->nstrings++];
 }
 

@@ -134,16 +134,13 @@ views_reason(struct view_service *s, const char *fmt, ...)
 static void
 views_reason(struct view_service *s, const char *fmt, ...)
 {
-	struct buf	b;
 	va_list		ap;
 
-	buf_init(&b, 0);
-	va_start(ap, fmt);
-	buf_vprintf(&b, fmt, ap);
-	va_end(ap);
 	s->reasons = xreallocarray(s->reasons, s->nreasons + 1,
 	    sizeof *s->reasons);
-	s->reasons[s->nreasons++] = buf_detach(&b);
+	va_start(ap, fmt);
+	s->reasons[s->nreasons++] = xvasprintf(fmt, ap);
+	va_end(ap);
 }
 
 /* Raise a status (UNKNOWN is handled separately). */
@@ -693,23 +690,26 @@ views_load_health(struct views *v, sqlite3 *db, const struct conf *conf)
 		}
 		return;
 	}
-	/* Discovery: one service per deployment ... */
-	if (sqlite3_prepare_v2(db, "SELECT DISTINCT namespace, name FROM"
-	    " kube_deployments WHERE context = ?1 ORDER BY name, namespace",
+	/*
+	 * Discovery: one service per deployment name ...  Services are known
+	 * by name alone (alerts match them by a label value), so deployments
+	 * of one name in several namespaces are one service listing each.
+	 */
+	if (sqlite3_prepare_v2(db, "SELECT DISTINCT name FROM"
+	    " kube_deployments WHERE context = ?1 ORDER BY name",
 	    -1, &st, NULL) == SQLITE_OK) {
 		sqlite3_bind_text(st, 1, v->context, -1, SQLITE_STATIC);
 		while (sqlite3_step(st) == SQLITE_ROW) {
-			a = views_col(st, 0);
-			b = views_col(st, 1);
+			b = views_col(st, 0);
+			if (b == NULL)
+				continue;
 			memset(&d, 0, sizeof d);
 			d.name = b;
 			d.deployment = b;
-			d.namespace = a;
 			d.job = "\x01";	/* no target matches */
 			views_health_one(v, db, &d);
 			names = xreallocarray(names, n + 1, sizeof *names);
 			names[n++] = b;
-			free(a);
 		}
 		sqlite3_finalize(st);
 	}

@@ -24,81 +24,45 @@
 /* Vocabulary                                                          */
 /* ------------------------------------------------------------------ */
 
+/*
+ * The schema's words are the views' own (core/views.c, core/slo.c): one
+ * vocabulary for the screen and every export.  These names keep the
+ * renderers readable.
+ */
+
 /* The overall or service status as the schema's word. */
 const char *
 export_status_word(enum view_status s)
 {
-	switch (s) {
-	case VIEW_OK:
-		return "OK";
-	case VIEW_WARNING:
-		return "WARNING";
-	case VIEW_CRITICAL:
-		return "CRITICAL";
-	default:
-		return "UNKNOWN";
-	}
+	return view_status_name(s);
 }
 
 /* A symbol beside every status word, so nothing depends on colour. */
 const char *
 export_status_symbol(enum view_status s, int utf8)
 {
-	switch (s) {
-	case VIEW_OK:
-		return utf8 ? "\xe2\x9c\x93" : "+";	/* check mark */
-	case VIEW_WARNING:
-		return utf8 ? "\xe2\x96\xb2" : "!";	/* triangle */
-	case VIEW_CRITICAL:
-		return utf8 ? "\xe2\x9c\x96" : "X";	/* heavy cross */
-	default:
-		return "?";
-	}
+	return view_status_symbol(s, utf8);
 }
 
 /* A severity as the schema's word. */
 const char *
 export_severity_word(enum view_severity s)
 {
-	switch (s) {
-	case SEV_CRITICAL:
-		return "critical";
-	case SEV_ERROR:
-		return "error";
-	case SEV_WARNING:
-		return "warning";
-	case SEV_INFO:
-		return "info";
-	default:
-		return "none";
-	}
+	return view_severity_name(s);
 }
 
 /* An SLO verdict as the schema's word. */
 const char *
 export_verdict_word(enum slo_verdict v)
 {
-	switch (v) {
-	case SLO_PAGE:
-		return "page";
-	case SLO_TICKET:
-		return "ticket";
-	case SLO_OK:
-		return "ok";
-	default:
-		return "no data";
-	}
+	return slo_verdict_name(v);
 }
 
 /* A window's short name, the keys of error_ratios and burn_rates. */
 const char *
 export_window_word(enum slo_window w)
 {
-	static const char *const names[SLO_NWINDOWS] = {
-		"5m", "30m", "1h", "2h", "6h", "1d", "3d", "period"
-	};
-
-	return (unsigned int)w < SLO_NWINDOWS ? names[w] : "?";
+	return slo_window_name(w);
 }
 
 /* ------------------------------------------------------------------ */

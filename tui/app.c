@@ -342,15 +342,12 @@ app_selected_incident(struct app *a)
 static void
 app_set_message(struct app *a, const char *fmt, ...)
 {
-	struct buf	b;
 	va_list		ap;
 
-	buf_init(&b, 0);
-	va_start(ap, fmt);
-	buf_vprintf(&b, fmt, ap);
-	va_end(ap);
 	free(a->msg);
-	a->msg = buf_detach(&b);
+	va_start(ap, fmt);
+	a->msg = xvasprintf(fmt, ap);
+	va_end(ap);
 	a->msg_until = loop_now_ms(a->loop) + APP_MSG_MS;
 	a->dirty = 1;
 }
@@ -1781,6 +1778,51 @@ app_key(struct app *a, wint_t ch, int is_key)
 /* Loop glue                                                           */
 /* ------------------------------------------------------------------ */
 
+/* A mouse event: a click focuses and selects, the wheel scrolls. */
+static void
+app_mouse(struct app *a)
+{
+	MEVENT		 ev;
+	struct layout	 l;
+	struct panel	*p;
+	int		 i, row;
+
+	if (getmouse(&ev) != OK)
+		return;
+	if (ev.bstate & BUTTON4_PRESSED) {
+		app_move(a, -3);
+		a->dirty = 1;
+		return;
+	}
+#ifdef BUTTON5_PRESSED
+	if (ev.bstate & BUTTON5_PRESSED) {
+		app_move(a, 3);
+		a->dirty = 1;
+		return;
+	}
+#endif
+	if (!(ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)) ||
+	    a->mode != MODE_MAIN)
+		return;
+	layout_compute(&l, LINES, COLS, a->focus);
+	for (i = 0; i < NPANELS; i++) {
+		const struct layout_rect *r = &l.panel[i];
+
+		if (ev.y < r->y || ev.y >= r->y + r->h || ev.x < r->x ||
+		    ev.x >= r->x + r->w)
+			continue;
+		a->focus = i;
+		p = &a->p[i];
+		/* Rows start under the border and the column header. */
+		row = ev.y - (r->y + 2);
+		if (!l.collapsed[i] && row >= 0 &&
+		    p->top + (size_t)row < p->nrows)
+			p->sel = p->top + (size_t)row;
+		a->dirty = 1;
+		return;
+	}
+}
+
 /* The terminal has input. */
 static void
 app_on_stdin(int fd, int revents, void *arg)
@@ -1797,6 +1839,10 @@ app_on_stdin(int fd, int revents, void *arg)
 		n++;
 		if (rc == KEY_CODE_YES && ch == KEY_RESIZE) {
 			a->resized = 1;
+			continue;
+		}
+		if (rc == KEY_CODE_YES && ch == KEY_MOUSE) {
+			app_mouse(a);
 			continue;
 		}
 		app_key(a, ch, rc == KEY_CODE_YES);
@@ -1892,6 +1938,12 @@ app_term_modes(struct app *a)
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
 	curs_set(0);
+	mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED
+#ifdef BUTTON5_PRESSED
+	    | BUTTON5_PRESSED
+#endif
+	    , NULL);
+	mouseinterval(0);
 	theme_apply(a->theme, a->no_color);
 }
 

@@ -68,7 +68,6 @@ tt_setup() {
 	{
 		echo "set -g status off"
 		echo "set -g escape-time 0"
-		echo "set -g history-limit 0"
 		echo "set -g remain-on-exit on"
 		echo "set -g default-shell /bin/sh"
 	} >"$TT_DIR/tmux.conf"
@@ -111,7 +110,8 @@ tt_start() {
 	_ts_cmd="$_ts_cmd /bin/sh -c \"\$TT_CMD\""
 	$TT_TMUX new-session -d -s "$TT_SESSION" -x "$_ts_x" \
 	    -y "$_ts_y" -e "TT_CMD=$1" "$_ts_cmd" || return 1
-	$TT_TMUX set -g window-size manual >/dev/null || return 1
+	$TT_TMUX set -g default-size "${_ts_x}x$_ts_y" \; \
+	    set -g window-size manual >/dev/null || return 1
 	$TT_TMUX resize-window -t "$TT_SESSION" -x "$_ts_x" -y "$_ts_y"
 }
 

@@ -1,0 +1,344 @@
+/*
+ * render_bench.c: how fast the console paints a large world.
+ *
+ * Two steps, each its own process so that the paint step's peak memory is
+ * the console's alone:
+ *
+ *	render_bench fill CACHE [--big PODS ALERTS SLOS]
+ *	render_bench paint CACHE [--big PODS ALERTS SLOS] [--repaints N]
+ *	    [--size LINESxCOLS] [--term TYPE] [--out FILE]
+ *
+ * fill writes one round of the simulated world (the demo, or the generated
+ * one of --big) into a fresh cache, through the simulator's store exactly
+ * as the poller does.  paint builds the same configuration, then drives
+ * the console's own start, rebuild and paint code (tui_bench_*) against a
+ * curses screen that writes to a file, and measures: the time from before
+ * the cache is opened to the first frame sent; the CPU time of a full
+ * repaint (as Ctrl-L does it) and the bytes it sends; the bytes of a
+ * refresh with nothing changed and of the once-a-second tick; the time of
+ * a rebuild of the views from the cache; and the peak resident memory.
+ * Each step prints one JSON object on stdout; scripts/bench reads them.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "backends/backend.h"
+#include "backends/sim.h"
+#include "core/cache.h"
+#include "core/conf.h"
+#include "core/util.h"
+#include "core/xmalloc.h"
+#include "tui/tui.h"
+
+struct bench_args {
+	const char	*mode;
+	const char	*cache;
+	int		 big;
+	long		 pods, alerts, slos;
+	long		 repaints;
+	long		 lines, cols;
+	const char	*term;
+	const char	*out;
+};
+
+/* Seconds of a clock as a double. */
+static double
+bench_clock(clockid_t id)
+{
+	struct timespec	ts;
+
+	clock_gettime(id, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Peak resident memory so far, in KiB. */
+static long
+bench_maxrss(void)
+{
+	struct rusage	ru;
+
+	if (getrusage(RUSAGE_SELF, &ru) != 0)
+		return -1;
+	return ru.ru_maxrss;
+}
+
+/* Bytes written to f so far (curses writes to its descriptor). */
+static long long
+bench_size(FILE *f)
+{
+	struct stat	st;
+
+	fflush(f);
+	if (fstat(fileno(f), &st) != 0)
+		return -1;
+	return (long long)st.st_size;
+}
+
+/* Parse a whole positive number; -1 and a message when it is not one. */
+static int
+bench_number(const char *what, const char *s, long *out)
+{
+	int64_t	v;
+
+	if (s == NULL || util_parse_int64(s, &v) != 0 || v <= 0 ||
+	    v > 10000000) {
+		fprintf(stderr, "render_bench: %s must be a number from 1 to "
+		    "10000000, not '%s'\n", what, s != NULL ? s : "");
+		return -1;
+	}
+	*out = (long)v;
+	return 0;
+}
+
+/* Parse the command line; -1 with a usage message on error. */
+static int
+bench_parse(int argc, char **argv, struct bench_args *ba)
+{
+	int	i;
+	char	*x;
+
+	memset(ba, 0, sizeof *ba);
+	ba->repaints = 200;
+	ba->lines = 60;
+	ba->cols = 200;
+	ba->term = "xterm-256color";
+	if (argc < 3)
+		goto usage;
+	ba->mode = argv[1];
+	ba->cache = argv[2];
+	if (strcmp(ba->mode, "fill") != 0 && strcmp(ba->mode, "paint") != 0)
+		goto usage;
+	for (i = 3; i < argc; i++) {
+		if (strcmp(argv[i], "--big") == 0 && i + 3 < argc) {
+			ba->big = 1;
+			if (bench_number("PODS", argv[i + 1], &ba->pods) != 0 ||
+			    bench_number("ALERTS", argv[i + 2],
+			    &ba->alerts) != 0 ||
+			    bench_number("SLOS", argv[i + 3], &ba->slos) != 0)
+				return -1;
+			i += 3;
+		} else if (strcmp(argv[i], "--repaints") == 0 && i + 1 < argc) {
+			if (bench_number("--repaints", argv[++i],
+			    &ba->repaints) != 0)
+				return -1;
+		} else if (strcmp(argv[i], "--size") == 0 && i + 1 < argc) {
+			x = strchr(argv[++i], 'x');
+			if (x == NULL)
+				goto usage;
+			*x = '\0';
+			if (bench_number("LINES", argv[i], &ba->lines) != 0 ||
+			    bench_number("COLS", x + 1, &ba->cols) != 0)
+				return -1;
+		} else if (strcmp(argv[i], "--term") == 0 && i + 1 < argc)
+			ba->term = argv[++i];
+		else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc)
+			ba->out = argv[++i];
+		else
+			goto usage;
+	}
+	if (strcmp(ba->mode, "paint") == 0 && ba->out == NULL)
+		goto usage;
+	return 0;
+usage:
+	fprintf(stderr, "usage: render_bench fill CACHE [--big PODS ALERTS "
+	    "SLOS]\n       render_bench paint CACHE [--big PODS ALERTS SLOS]"
+	    " [--repaints N] [--size LINESxCOLS] [--term TYPE] --out FILE\n");
+	return -1;
+}
+
+/* The scenario asked for (NULL: the demo) and its configuration. */
+static struct conf *
+bench_world(const struct bench_args *ba, struct sim_scenario **sc)
+{
+	if (!ba->big) {
+		*sc = NULL;
+		return sim_demo_conf();
+	}
+	*sc = sim_scenario_big((int)ba->pods, (int)ba->alerts, (int)ba->slos);
+	return sim_scenario_conf(*sc, "bench");
+}
+
+/* Write one round of the world into a fresh cache. */
+static int
+bench_fill(const struct bench_args *ba)
+{
+	struct sim_scenario	*sc;
+	struct conf		*conf;
+	struct cache		*c;
+	struct source		*s;
+	char			*warning = NULL, *cause = NULL;
+	double			 t0, t1;
+	int			 rc = -1;
+
+	t0 = bench_clock(CLOCK_MONOTONIC);
+	conf = bench_world(ba, &sc);
+	if ((c = cache_open(ba->cache, 0, &warning, &cause)) == NULL) {
+		fprintf(stderr, "render_bench: %s\n", cause);
+		free(cause);
+		goto out;
+	}
+	free(warning);
+	s = xcalloc(1, sizeof *s);
+	s->name = xstrdup("sim");
+	s->context = xstrdup(conf->contexts[0].name);
+	s->conf = conf;
+	s->ctx = &conf->contexts[0];
+	sim_source_init(s, sc, util_now_ms());
+	if (cache_begin(c, &cause) != 0 ||
+	    s->ops->store(s, c, util_now_ms(), &cause) != 0 ||
+	    cache_commit(c, &cause) != 0) {
+		fprintf(stderr, "render_bench: cannot store the world: %s\n",
+		    cause != NULL ? cause : "?");
+		free(cause);
+		cache_rollback(c);
+	} else
+		rc = 0;
+	s->ops->free(s);
+	free(s->name);
+	free(s->context);
+	free(s);
+	cache_close(c);
+	t1 = bench_clock(CLOCK_MONOTONIC);
+	if (rc == 0)
+		printf("{\"fill_ms\": %.3f, \"fill_maxrss_kib\": %ld}\n",
+		    (t1 - t0) * 1e3, bench_maxrss());
+out:
+	conf_free(conf);
+	sim_scenario_free(sc);
+	return rc;
+}
+
+/* Sleep until just past the next second boundary of the wall clock. */
+static void
+bench_next_second(void)
+{
+	struct timespec	now, d;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	d.tv_sec = 0;
+	d.tv_nsec = 1000000000L - now.tv_nsec + 20000000L;
+	if (d.tv_nsec >= 1000000000L) {
+		d.tv_sec = 1;
+		d.tv_nsec -= 1000000000L;
+	}
+	while (nanosleep(&d, &d) != 0 && errno == EINTR)
+		;
+}
+
+/* Drive the console's paint path and measure it. */
+static int
+bench_paint(const struct bench_args *ba)
+{
+	struct sim_scenario	*sc;
+	struct conf		*conf;
+	struct tui_opts		 opts;
+	struct tui_bench	*tb;
+	FILE			*out;
+	char			*cause = NULL;
+	double			 t0, t1, c0, cpu, wall, first_ms;
+	double			 rebuild_cpu, rebuild_wall;
+	long long		 b0, b1, full_bytes, idle_bytes, tick_bytes;
+	long			 i, first_rss, nidle = 50, nrebuild = 20;
+	int			 ntick = 3;
+
+	conf = bench_world(ba, &sc);
+	/* The configuration stays, as a loaded one would; the tables go. */
+	sim_scenario_free(sc);
+	if ((out = fopen(ba->out, "w+")) == NULL) {
+		fprintf(stderr, "render_bench: cannot write %s: %s\n", ba->out,
+		    strerror(errno));
+		conf_free(conf);
+		return -1;
+	}
+	memset(&opts, 0, sizeof opts);
+	opts.conf = conf;
+	opts.cache_path = ba->cache;
+
+	/* (a) From before the cache is opened to the first frame sent. */
+	t0 = bench_clock(CLOCK_MONOTONIC);
+	tb = tui_bench_new(&opts, ba->term, out, (int)ba->lines,
+	    (int)ba->cols, &cause);
+	if (tb == NULL) {
+		fprintf(stderr, "render_bench: %s\n", cause);
+		free(cause);
+		fclose(out);
+		conf_free(conf);
+		return -1;
+	}
+	tui_bench_paint(tb, 0);
+	b0 = bench_size(out);
+	t1 = bench_clock(CLOCK_MONOTONIC);
+	first_ms = (t1 - t0) * 1e3;
+	first_rss = bench_maxrss();
+
+	/* (b) and (c): full repaints, their CPU time and their bytes. */
+	c0 = bench_clock(CLOCK_PROCESS_CPUTIME_ID);
+	t0 = bench_clock(CLOCK_MONOTONIC);
+	for (i = 0; i < ba->repaints; i++)
+		tui_bench_paint(tb, 1);
+	cpu = bench_clock(CLOCK_PROCESS_CPUTIME_ID) - c0;
+	wall = bench_clock(CLOCK_MONOTONIC) - t0;
+	b1 = bench_size(out);
+	full_bytes = (b1 - b0) / ba->repaints;
+
+	/* Refreshes with nothing changed (within the same second). */
+	bench_next_second();
+	b0 = bench_size(out);
+	for (i = 0; i < nidle; i++)
+		tui_bench_paint(tb, 0);
+	idle_bytes = (bench_size(out) - b0) / nidle;
+
+	/* The tick: once a second the clock and the ages move. */
+	b0 = bench_size(out);
+	for (i = 0; i < ntick; i++) {
+		bench_next_second();
+		tui_bench_paint(tb, 0);
+	}
+	tick_bytes = (bench_size(out) - b0) / ntick;
+
+	/* A rebuild of the views from the cache, as after a stored round. */
+	c0 = bench_clock(CLOCK_PROCESS_CPUTIME_ID);
+	t0 = bench_clock(CLOCK_MONOTONIC);
+	for (i = 0; i < nrebuild; i++)
+		tui_bench_rebuild(tb);
+	rebuild_cpu = bench_clock(CLOCK_PROCESS_CPUTIME_ID) - c0;
+	rebuild_wall = bench_clock(CLOCK_MONOTONIC) - t0;
+	tui_bench_paint(tb, 0);
+
+	tui_bench_free(tb);
+	fclose(out);
+	conf_free(conf);
+	printf("{\"lines\": %ld, \"cols\": %ld, "
+	    "\"first_frame_ms\": %.3f, \"first_frame_maxrss_kib\": %ld, "
+	    "\"repaints\": %ld, \"full_repaint_cpu_ms\": %.4f, "
+	    "\"full_repaint_wall_ms\": %.4f, \"full_repaint_bytes\": %lld, "
+	    "\"idle_refresh_bytes\": %lld, \"tick_refresh_bytes\": %lld, "
+	    "\"rebuild_cpu_ms\": %.3f, \"rebuild_wall_ms\": %.3f, "
+	    "\"maxrss_kib\": %ld}\n", ba->lines, ba->cols,
+	    first_ms, first_rss, ba->repaints, cpu * 1e3 / ba->repaints,
+	    wall * 1e3 / ba->repaints, full_bytes, idle_bytes, tick_bytes,
+	    rebuild_cpu * 1e3 / nrebuild, rebuild_wall * 1e3 / nrebuild,
+	    bench_maxrss());
+	return 0;
+}
+
+/* fill or paint; see the header comment. */
+int
+main(int argc, char **argv)
+{
+	struct bench_args	ba;
+
+	if (bench_parse(argc, argv, &ba) != 0)
+		return 2;
+	if (strcmp(ba.mode, "fill") == 0)
+		return bench_fill(&ba) == 0 ? 0 : 1;
+	return bench_paint(&ba) == 0 ? 0 : 1;
+}

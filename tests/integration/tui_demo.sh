@@ -1,0 +1,541 @@
+#!/bin/bash
+# tui_demo.sh: the console, end to end, in a real terminal emulator.
+#
+# Runs the real binary (`sitrep --demo`, the built-in simulated world) in a
+# private tmux server, types keys into it and reads the screen back.  Under
+# each of xterm-256color, tmux-256color, screen and linux it must start,
+# show the header and the four panels, and quit leaving the terminal as it
+# found it.  Under xterm-256color the whole console is exercised: the grid
+# and stacked layouts and the too-small notice across resizes and a resize
+# storm, every panel's focus keys, selection keys and detail views, the live
+# filter, the help screen built from the key table, the command line with
+# completion, an ASCII-only screen under LANG=C, no colour under NO_COLOR,
+# the hostile alert's escape sequences shown as harmless caret text (never
+# sent to the terminal, checked on the raw byte stream too), quitting with
+# q, :q, Ctrl-C (twice with a view open), SIGTERM and SIGHUP, suspending
+# with Ctrl-Z and resuming with fg, and refusing to start without a
+# terminal.  TAP output; the plan comes last.
+
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
+top_builddir=${top_builddir:-$top_srcdir}
+# shellcheck source=tests/lib/tmux.sh
+. "$top_srcdir/tests/lib/tmux.sh"
+
+if ! tt_available; then
+	echo "1..0 # SKIP tmux is not installed"
+	exit 0
+fi
+SITREP=$top_builddir/sitrep
+PY=${PYTHON:-python3}
+if [ ! -x "$SITREP" ]; then
+	echo "1..0 # SKIP $SITREP is not built"
+	exit 0
+fi
+
+tt_setup || exit 1
+trap 'tt_cleanup' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+started=$(date +%s)
+
+n=0
+failed=0
+# Print one TAP result; on failure show the last screen read.
+check() {
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		failed=$((failed + 1))
+		tt_dump "screen at the failure"
+	fi
+}
+
+# The console under a shell that reports how it ended.  The INT trap
+# keeps the shell alive when Ctrl-C reaches the whole foreground group
+# (as an interactive shell with job control would be); a trapped signal
+# is reset in the child, so the console gets Ctrl-C as usual.
+console() {
+	echo "trap : INT; '$SITREP' --demo $*; echo EXITED:\$?"
+}
+
+# Check the screen's geometry: LAYOUT.py COLS ROWS MODE [FOCUS], screen
+# on stdin.  MODE is grid, stacked (FOCUS: the big panel, 1-4) or small.
+# Every row must be exactly as wide as the terminal where a box is drawn,
+# framed on both sides, with nothing left over from an earlier size.
+cat >"$TT_DIR/layout.py" <<'EOF'
+import sys
+
+cols, rows, mode = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+focus = int(sys.argv[4]) if len(sys.argv) > 4 else 1
+lines = sys.stdin.buffer.read().decode("utf-8", "replace").split("\n")
+if lines and lines[-1] == "":
+    lines.pop()
+lines += [""] * (rows - len(lines))
+titles = ["1 Health", "2 SLO burn", "3 Incidents", "4 Runbook"]
+TL, BL, V, H = "┌+", "└+", "│|", "─-"
+
+
+def fail(why):
+    sys.stderr.write(why + "\n")
+    sys.exit(1)
+
+
+if len(lines) != rows:
+    fail("%d rows, want %d" % (len(lines), rows))
+for i, l in enumerate(lines):
+    if len(l) > cols:
+        fail("row %d is %d wide" % (i, len(l)))
+if mode == "small":
+    text = [l.strip() for l in lines if l.strip()]
+    if text != ["terminal too small (need 80x24)"]:
+        fail("small screen holds %r" % text)
+    sys.exit(0)
+if not lines[0].startswith(" sitrep "):
+    fail("row 0 is not the header: %r" % lines[0])
+foot = lines[rows - 1]
+if foot[:1] in TL + BL + V or "sitrep" in foot:
+    fail("last row is not the footer: %r" % foot)
+
+
+def box(top, left, height, width, title):
+    t = lines[top][left:left + width]
+    if t[:1] not in TL or title not in t or len(t) != width:
+        fail("no box %r at row %d col %d: %r" % (title, top, left, t))
+    b = lines[top + height - 1][left:left + width]
+    if b[:1] not in BL or len(b) != width or b.strip(H + BL + "┘") != "":
+        fail("box %r has no bottom at row %d: %r" % (title, top + height - 1,
+             b))
+    for y in range(top + 1, top + height - 1):
+        r = lines[y][left:left + width]
+        if len(r) != width or r[0] not in V or r[-1] not in V:
+            fail("row %d of box %r is not framed: %r" % (y, title, r))
+
+
+body = rows - 2
+if mode == "grid":
+    left, top = cols // 2, body // 2
+    box(1, 0, top, left, titles[0])
+    box(1, left, top, cols - left, titles[1])
+    box(1 + top, 0, body - top, left, titles[2])
+    box(1 + top, left, body - top, cols - left, titles[3])
+elif mode == "stacked":
+    big = body - 3
+    y = 1
+    for i in range(4):
+        if i + 1 == focus:
+            box(y, 0, big, cols, titles[i])
+            y += big
+        else:
+            r = lines[y]
+            if r[:1] not in H or titles[i] not in r or len(r) != cols:
+                fail("row %d is not the collapsed %r: %r" % (y, titles[i],
+                     r))
+            y += 1
+else:
+    fail("unknown mode " + mode)
+EOF
+# Wait until the screen has a layout: COLS ROWS MODE [FOCUS] [SECS].
+wait_layout() {
+	tt_wait_match "$PY '$TT_DIR/layout.py' $1 $2 $3 ${4:-1}" "${5:-5}"
+}
+# The screen's rows as the layout checker sees them, for a failure note.
+layout_why() {
+	printf '%s\n' "$TT_LAST" | "$PY" "$TT_DIR/layout.py" "$@" 2>&1 |
+	    sed 's/^/# /'
+}
+# Status 0 when the last screen read holds every argument.
+has() {
+	local s
+	for s in "$@"; do
+		printf '%s\n' "$TT_LAST" | grep -qF -e "$s" || return 1
+	done
+	return 0
+}
+# Press keys, then wait for text: KEYS... -- TEXT.
+press() {
+	local keys=()
+	while [ "$1" != "--" ]; do
+		keys+=("$1")
+		shift
+	done
+	tt_keys "${keys[@]}"
+	tt_wait "$2" "${3:-5}"
+}
+# The process id of the console in the session (the shell's child).
+console_pid() {
+	pgrep -P "$(tt_display '#{pane_pid}')" -x sitrep | head -n 1
+}
+# Status 0 when all the bytes of a file are ASCII.
+ascii_only() {
+	! LC_ALL=C grep -q '[^ -~]' "$1"
+}
+
+# --- start and quit under each terminal type -------------------------------
+for term in xterm-256color tmux-256color screen linux; do
+	tt_start -x 100 -y 30 -t "$term" "$(console)"
+	tt_wait_match 'grep -q "CRITICAL" && grep -q "4 Runbook"' 10
+	ok=$?
+	has " sitrep  demo " "✖ CRITICAL" "1 Health" "2 SLO burn" \
+	    "3 Incidents" "4 Runbook" || ok=1
+	check $ok "TERM=$term: header (demo, ✖ CRITICAL) and four panels"
+	alt=$(tt_display '#{alternate_on}')
+	tt_keys q
+	tt_wait "EXITED:0" 5
+	ok=$?
+	[ "$alt" = 1 ] && [ "$(tt_display '#{alternate_on}')" = 0 ] &&
+	    ! has "1 Health" || ok=1
+	check $ok "TERM=$term: q exits 0, alternate screen left (was $alt)"
+done
+[ -f "$TT_DIR/cache/sitrep/demo.db" ]
+check $? "the demo's cache is under XDG_CACHE_HOME, not the real home"
+
+# --- layouts and resizes -----------------------------------------------------
+tt_start -x 200 -y 60 "$(console)"
+wait_layout 200 60 grid 1 10
+ok=$?
+check $ok "200x60: grid, panels 1 and 2 side by side, 3 and 4 below"
+[ $ok -eq 0 ] || layout_why 200 60 grid
+printf '%s\n' "$TT_LAST" | grep -q '1 Health.*2 SLO burn'
+check $? "200x60: '1 Health' and '2 SLO burn' on one row"
+tt_resize 80 24
+wait_layout 80 24 stacked 1
+ok=$?
+check $ok "80x24: stacked, Health large, the others one title line each"
+[ $ok -eq 0 ] || layout_why 80 24 stacked 1
+tt_resize 79 23
+wait_layout 79 23 small
+ok=$?
+check $ok "79x23: only 'terminal too small (need 80x24)'"
+[ $ok -eq 0 ] || layout_why 79 23 small
+tt_resize 100 30
+wait_layout 100 30 stacked 1
+ok=$?
+has "too small" && ok=1
+check $ok "100x30: laid out again, header on row 0, nothing left over"
+[ $ok -eq 0 ] || layout_why 100 30 stacked 1
+for size in 150x40 90x25 200x60 79x23 60x10 120x35 80x24 170x50 \
+    81x24 120x40; do
+	tt_resize "${size%x*}" "${size#*x}"
+done
+wait_layout 120 40 stacked 1 5
+ok=$?
+sleep 1.2
+wait_layout 120 40 stacked 1 1 || ok=1
+[ -n "$(console_pid)" ] || ok=1
+check $ok "resize storm (10 sizes): still running, 120x40 clean and stable"
+[ $ok -eq 0 ] || layout_why 120 40 stacked 1
+
+# --- focus: 1-4, Tab, S-Tab ---------------------------------------------------
+tt_resize 100 30
+wait_layout 100 30 stacked 1
+ok=0
+press 2 -- "SLO                   BUDGET LEFT" && wait_layout 100 30 stacked 2 ||
+    ok=1
+press 3 -- "SEVERITY  AGE" && wait_layout 100 30 stacked 3 || ok=1
+press 4 -- "runbook: " && wait_layout 100 30 stacked 4 || ok=1
+press 1 -- "STATUS      SERVICE" && wait_layout 100 30 stacked 1 || ok=1
+check $ok "1-4 focus a panel; it is drawn large with its own rows"
+ok=0
+for want in 2 3 4 1; do
+	tt_keys Tab
+	wait_layout 100 30 stacked $want || ok=1
+done
+tt_keys BTab
+wait_layout 100 30 stacked 4 || ok=1
+tt_keys BTab
+wait_layout 100 30 stacked 3 || ok=1
+check $ok "Tab cycles 2 3 4 1; S-Tab goes back 4 3"
+tt_keys 1
+
+# --- health: selection and the detail view ---------------------------------
+press Enter -- "┌ Service frontend"
+check $? "Enter on the first health row opens 'Service frontend'"
+press Escape -- "STATUS      SERVICE" && wait_layout 100 30 stacked 1
+check $? "Esc returns to the health panel"
+press j Enter -- "┌ Service checkout"
+ok=$?
+has "✖ CRITICAL" "CrashLoopBackOff" "OOMKilled" "Deployment shop/checkout" \
+    "pod checkout-" || ok=1
+check $ok "j, Enter: Service checkout with reasons, deployment and pods"
+press Escape -- "STATUS      SERVICE"
+press Enter -- "┌ Service checkout"
+check $? "Esc keeps the selection: Enter again opens checkout"
+ok=0
+press Escape G Enter -- "┌ Service ledger" || ok=1
+press Escape g Enter -- "┌ Service frontend" || ok=1
+press Escape k Enter -- "┌ Service frontend" || ok=1
+press Escape Down Down Up Enter -- "┌ Service checkout" || ok=1
+check $ok "G, g, k at the top, arrows move the selection"
+ok=0
+press Escape NPage Enter -- "┌ Service ledger" || ok=1
+press Escape PPage Enter -- "┌ Service frontend" || ok=1
+press Escape C-d Enter -- "┌ Service ledger" || ok=1
+press Escape C-u Enter -- "┌ Service frontend" || ok=1
+check $ok "PgDn, PgUp, C-d, C-u move by pages"
+tt_keys Escape
+
+# --- SLO, incidents, runbook details -----------------------------------------
+press 2 Enter -- "┌ SLO checkout-availability"
+ok=$?
+has "verdict: page" "window   error ratio   burn rate" "5m " "1h " "6h " \
+    "1d " "30m " "rollouts:" || ok=1
+check $ok "SLO checkout-availability: verdict, windows, rollouts:"
+press Escape -- "BUDGET LEFT" && wait_layout 100 30 stacked 2
+check $? "Esc returns to the SLO panel"
+press j Enter -- "┌ SLO checkout-latency"
+check $? "j, Enter on the SLO panel: SLO checkout-latency"
+press Escape G Enter -- "┌ SLO ledger-writes"
+ok=$?
+has "error budget: no data" || ok=1
+check $ok "G, Enter: the last SLO (ledger-writes, no data)"
+tt_keys Escape
+press 3 Enter -- "┌ Incident "
+ok=$?
+has " labels" " annotations" "alertname: " "group: " || ok=1
+first=$(printf '%s\n' "$TT_LAST" | grep -o 'Incident [0-9a-f]*' | head -n 1)
+check $ok "an incident's detail lists labels and annotations ($first)"
+press Escape -- "SEVERITY  AGE"
+press j Enter -- "┌ Incident "
+second=$(printf '%s\n' "$TT_LAST" | grep -o 'Incident [0-9a-f]*' | head -n 1)
+press Escape -- "SEVERITY  AGE" && wait_layout 100 30 stacked 3
+ok=$?
+press Enter -- "┌ $second" || ok=1
+[ -n "$second" ] && [ "$second" != "$first" ] || ok=1
+check $ok "j selects another incident ($second); Esc, Enter reopens it"
+press Escape 4 -- "runbook: "
+ok=$?
+press Enter -- "┌ $second" || ok=1
+check $ok "the runbook panel follows the selected incident; Enter opens it"
+tt_keys Escape 1
+
+# --- the live filter ----------------------------------------------------------
+wait_layout 100 30 stacked 1
+tt_keys /
+tt_type sea
+tt_wait_match 'grep -q "WARNING   search" && ! grep -q "frontend  "'
+ok=$?
+has "/sea" || ok=1
+check $ok "/ filters as you type: 'sea' leaves the search row"
+tt_type rch
+tt_wait "1 Health  /search"
+ok=$?
+printf '%s\n' "$TT_LAST" | grep -qE 'checkout  |payments-api|ledger  ' && ok=1
+check $ok "'search': the panel title shows the filter, other rows gone"
+tt_keys Escape
+tt_wait_match 'grep -q "frontend  " && grep -q "ledger  " && ! grep -q /search'
+check $? "Esc clears the filter: every row is back"
+tt_keys / ; tt_type ledger ; tt_keys Enter
+tt_wait_match 'grep -q "1 Health  /ledger" && ! grep -q "frontend  "'
+ok=$?
+press Enter -- "┌ Service ledger" || ok=1
+press Escape -- "1 Health  /ledger" || ok=1
+tt_keys Escape
+tt_wait_match 'grep -q "frontend  " && ! grep -q /ledger' || ok=1
+check $ok "Enter keeps the filter, detail and back keep it, Esc clears it"
+
+# --- help -------------------------------------------------------------------
+press '?' -- "Keys (from the key table"
+ok=$?
+has "C-d" "half-down" "half a page down" "PgDn" "S-Tab" "context NAME" || ok=1
+check $ok "? shows help generated from the key table (C-d half-down ...)"
+press Escape -- "STATUS      SERVICE"
+check $? "Esc leaves the help"
+
+# --- the command line -------------------------------------------------------
+tt_type ':theme light'
+tt_wait ":theme light"
+tt_keys Enter
+tt_wait_match 'tail -n 1 | grep -qx "theme light"'
+check $? ":theme light shows 'theme light'"
+tt_type ':the'
+tt_keys Tab
+tt_wait_match 'tail -n 1 | grep -qx ":theme"'
+ok=$?
+[ "$(tt_display '#{cursor_x}')" = 7 ] || ok=1
+tt_type mono
+tt_keys Enter
+tt_wait_match 'tail -n 1 | grep -qx "theme mono"' || ok=1
+check $ok ":the + Tab completes to ':theme ' (cursor after the space)"
+tt_type ':ns shop'
+tt_keys Enter
+tt_wait " ns:shop "
+ok=$?
+tt_wait_match 'grep -q "checkout  " && ! grep -q "payments-api"' || ok=1
+check $ok ":ns shop: header shows ns:shop, health keeps shop's services"
+tt_type ':ns'
+tt_keys Enter
+tt_wait_match 'grep -q "payments-api" && ! grep -q " ns:shop "'
+check $? ":ns alone: all namespaces again"
+tt_type ':bogus'
+tt_keys Enter
+tt_wait "unknown command 'bogus'"
+check $? ":bogus gives an error message"
+tt_type ':q'
+tt_keys Enter
+tt_wait "EXITED:0"
+ok=$?
+[ "$(tt_display '#{alternate_on}')" = 0 ] || ok=1
+check $ok ":q quits, exit status 0, terminal restored"
+
+# --- LANG=C: ASCII only -----------------------------------------------------
+tt_start -x 100 -y 30 -e LANG=C -e LC_ALL=C "$(console)"
+tt_wait "CRITICAL" 10
+ok=0
+wait_layout 100 30 stacked 1 || ok=1
+tt_capture >"$TT_DIR/c1.txt"
+press 2 -- "BUDGET LEFT" || ok=1
+tt_capture >"$TT_DIR/c2.txt"
+tt_keys 3 /
+tt_type LedgerExport
+tt_keys Enter Enter
+tt_wait "Incident " || ok=1
+tt_capture >"$TT_DIR/c3.txt"
+for f in c1 c2 c3; do
+	ascii_only "$TT_DIR/$f.txt" || ok=1
+done
+has "^[" || ok=1
+grep -qF "X CRITICAL" "$TT_DIR/c1.txt" && grep -q '^+ 1 Health' \
+    "$TT_DIR/c1.txt" && grep -q '^|STATUS' "$TT_DIR/c1.txt" &&
+    grep -q '^- 2 SLO burn.*---' "$TT_DIR/c1.txt" || ok=1
+check $ok "LANG=C LC_ALL=C: every byte ASCII (panels, bars, detail), + | - borders"
+tt_keys q q
+
+# --- NO_COLOR -----------------------------------------------------------------
+colour='\[([0-9;]*;)?(3[0-7]|4[0-7]|9[0-7]|10[0-7]|[34]8;[25])[;m]'
+tt_start -x 100 -y 30 "$(console)"
+tt_wait "CRITICAL" 10
+sleep 0.2
+tt_capture -e | grep -qE "$colour"
+check $? "by default the screen is in colour (the NO_COLOR check can fail)"
+tt_keys q
+tt_start -x 100 -y 30 -e NO_COLOR=1 "$(console)"
+tt_wait "CRITICAL" 10
+ok=$?
+sleep 0.2
+tt_capture -e | grep -qE "$colour" && ok=1
+has "✖ CRITICAL" "▲ WARNING" "✓ OK" "page" "ticket" || ok=1
+check $ok "NO_COLOR=1: no colour at all, states still words and symbols"
+tt_keys q
+
+# --- hostile text -----------------------------------------------------------
+TT_SESSION=control tt_start -x 80 -y 24 \
+    "printf 'x\\033]0;pwned\\007y\\n'; sleep 30"
+sleep 0.3
+[ "$(TT_SESSION=control tt_display '#{pane_title}')" = pwned ]
+check $? "control: a raw OSC 0 does set the pane title to 'pwned'"
+TT_SESSION=control tt_kill
+tt_start -x 120 -y 30 "$(console)"
+tt_pipe "$TT_DIR/raw.bin"
+tt_wait "CRITICAL" 10
+tt_keys 3 /
+tt_type LedgerExport
+tt_keys Enter Enter
+tt_wait "Incident " 5
+ok=$?
+sleep 0.3
+tt_wait 'summary: Export job nightly' || ok=1
+has '^[[2J^[]0;pwned^G stalled' '<script>alert(document.cookie)</script>' \
+    'description: ' 'job: ledger-export' || ok=1
+check $ok "the hostile alert's detail shows its escapes as caret text"
+title=$(tt_display '#{pane_title}')
+[ "$title" != pwned ]
+check $? "the terminal title was not changed (pane_title '$title')"
+tt_wait_match 'grep -q "^┌ Incident" && grep -q "^Esc back"'
+check $? "the screen was not cleared: detail frame and footer intact"
+"$PY" - "$TT_DIR/raw.bin" <<'EOF'
+import sys
+raw = open(sys.argv[1], "rb").read()
+bad = [(b"\x1b]0;pwned", "OSC 0"), (b"\x07", "BEL"),
+       (b"\xc2\x9b", "C1 CSI"), (b"\xe2\x80\xae", "RLO override"),
+       (b"\x1b[1;31mmidnight", "SGR from the alert")]
+found = [name for seq, name in bad if seq in raw]
+if len(raw) < 1000 or b"pwned" not in raw or found:
+    print("# %d bytes; raw: %s" % (len(raw), ", ".join(found)))
+    sys.exit(1)
+EOF
+check $? "the bytes sent to the terminal hold no raw ESC ], BEL, C1 or RLO"
+tt_keys q q
+
+# --- quitting -----------------------------------------------------------------
+tt_start -x 100 -y 30 "$(console)"
+tt_wait "CRITICAL" 10
+tt_keys C-c
+tt_wait "EXITED:0" 5
+ok=$?
+[ "$(tt_display '#{alternate_on}')" = 0 ] || ok=1
+check $ok "Ctrl-C in the main view quits at once, exit 0, terminal restored"
+tt_start -x 100 -y 30 "$(console)"
+tt_wait "CRITICAL" 10
+press Enter -- "┌ Service frontend"
+press C-c -- "press Ctrl-C again to quit"
+ok=$?
+sleep 0.3
+[ -n "$(console_pid)" ] && ! has EXITED || ok=1
+check $ok "Ctrl-C with a detail open asks again and keeps running"
+tt_keys C-c
+tt_wait "EXITED:0" 5
+ok=$?
+[ "$(tt_display '#{alternate_on}')" = 0 ] || ok=1
+check $ok "the second Ctrl-C quits, terminal restored"
+tt_start -x 100 -y 30 "$(console)"
+tt_wait "CRITICAL" 10
+tt_type ':the'
+press C-c -- "press Ctrl-C again to quit"
+ok=$?
+press C-c -- "EXITED:0" || ok=1
+check $ok "Ctrl-C with the command line open asks again, then quits"
+for sig in TERM HUP; do
+	tt_start -x 100 -y 30 "$(console)"
+	tt_wait "CRITICAL" 10
+	pid=$(console_pid)
+	[ -n "$pid" ] && kill -"$sig" "$pid"
+	tt_wait "EXITED:0" 5
+	ok=$?
+	[ "$(tt_display '#{alternate_on}')" = 0 ] && ! has "1 Health" || ok=1
+	check $ok "SIG$sig to the console (pid $pid): exit 0, terminal restored"
+done
+
+# --- Ctrl-Z and fg ------------------------------------------------------------
+tt_start -x 100 -y 30 "exec env PS1='PROMPT> ' bash --norc --noprofile -i"
+tt_wait "PROMPT> " 5
+tt_type "'$SITREP' --demo"
+tt_keys Enter
+tt_wait "CRITICAL" 10
+tt_keys C-z
+tt_wait "Stopped" 5
+ok=$?
+[ "$(tt_display '#{alternate_on}')" = 0 ] || ok=1
+check $ok "Ctrl-Z suspends: the shell says Stopped, normal screen back"
+tt_type fg
+tt_keys Enter
+wait_layout 100 30 stacked 1 5
+ok=$?
+[ "$(tt_display '#{alternate_on}')" = 1 ] || ok=1
+check $ok "fg resumes: the console repaints the whole screen"
+press 2 -- "BUDGET LEFT"
+check $? "after fg the console still takes keys"
+tt_keys q
+tt_type 'echo STATUS:$?'
+tt_keys Enter
+tt_wait "STATUS:0" 5
+check $? "q after fg: exit 0 back at the prompt"
+
+# --- no terminal --------------------------------------------------------------
+(cd "$TT_DIR" && HOME=$TT_DIR/home XDG_CACHE_HOME=$TT_DIR/cache \
+    XDG_CONFIG_HOME=$TT_DIR/config "$SITREP" --demo </dev/null \
+    >"$TT_DIR/out" 2>"$TT_DIR/err")
+rc=$?
+ok=0
+[ $rc -eq 2 ] && grep -q "sitrep snapshot" "$TT_DIR/err" &&
+    [ ! -s "$TT_DIR/out" ] || ok=1
+check $ok "no terminal: exit 2 ($rc), stderr points to 'sitrep snapshot'"
+
+tt_kill
+elapsed=$(($(date +%s) - started))
+echo "# tui_demo took ${elapsed}s"
+[ "$elapsed" -le 90 ]
+check $? "the whole run took ${elapsed}s (at most 90)"
+echo "1..$n"
+[ $failed -eq 0 ]
