@@ -300,8 +300,15 @@ const struct conf_option conf_schema[] = {
 	  .off = offsetof(struct conf, http_max_body) },
 
 	{ .path = "keys", .type = CONF_STRMAP,
-	  .help = "Key bindings: action name to key, such as ack: a. The "
-	    "help screen (?) lists the actions.",
+	  .help = "Key bindings: action name to keys, such as refresh: "
+	    "\"R,F5\" (a character, C-x, F1-F12, Up, Down, PgUp, PgDn, "
+	    "Home, End, Tab, S-Tab, Enter, Esc). An action named here "
+	    "loses its default keys. The actions: down, up, top, bottom, "
+	    "page-up, page-down, half-down, half-up, next-panel, "
+	    "prev-panel, panel-health, panel-slo, panel-incidents, "
+	    "panel-runbook, open, back, filter, command, help, refresh, "
+	    "quit. A key bound twice, or C-a and C-b (the screen and tmux "
+	    "prefixes), is an error.",
 	  .off = offsetof(struct conf, keys),
 	  .noff = offsetof(struct conf, nkeys) },
 

@@ -273,9 +273,15 @@ keymap_apply(struct keymap *km, const struct conf_kv *kv, size_t n,
 	for (i = 0; i < n; i++) {
 		a = keymap_action_parse(kv[i].key);
 		if (a == ACT_NONE) {
-			msg = xasprintf("unknown key action '%s'; the actions "
-			    "are listed by '?' in the console and in "
-			    "docs/CONFIG.md", kv[i].key);
+			const char	*best = util_closest(kv[i].key,
+			    keymap_action_names + 1, ACT_COUNT - 1);
+
+			msg = xasprintf("unknown key action '%s'%s%s%s; the "
+			    "actions are listed under keys in docs/CONFIG.md "
+			    "and by '?' in the console", kv[i].key,
+			    best != NULL ? "; did you mean '" : "",
+			    best != NULL ? best : "",
+			    best != NULL ? "'?" : "");
 			keymap_problem(probs, file, kv[i].line, msg);
 			free(msg);
 			continue;

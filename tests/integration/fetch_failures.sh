@@ -296,17 +296,17 @@ for src in prometheus alertmanager; do
 	    "TLS certificate of 127.0.0.1:[0-9]+ is not trusted \(unknown CA\): set .*ca_file" \
 	    "TLS from an unknown CA"
 	fail $src "$H/status/401" \
-	    "HTTP 401 .*bearer_token" "401 Unauthorized"
+	    "HTTP 401[ )].*bearer_token" "401 Unauthorized"
 	fail $src "$H/status/403" \
-	    "HTTP 403 .*permission" "403 Forbidden"
+	    "HTTP 403[ )].*permission" "403 Forbidden"
 	fail $src "$H/status/404" \
-	    "HTTP 404 .*URL" "404 Not Found"
+	    "HTTP 404[ )].*URL" "404 Not Found"
 	fail $src "$H/status/409" \
 	    "HTTP 409[ )].*conflict" "409 Conflict"
 	fail $src "$H/status/429" \
-	    "HTTP 429 .*rate" "429 Too Many Requests"
+	    "HTTP 429[ )].*rate" "429 Too Many Requests"
 	fail $src "$H/status/500" \
-	    "HTTP 500 .*log" "500 Internal Server Error"
+	    "HTTP 500[ )].*log" "500 Internal Server Error"
 done
 
 # --- what is not a failure ----------------------------------------------------------

@@ -114,6 +114,28 @@ test_keys_help(void)
 	keymap_free(km);
 }
 
+/* docs/CONFIG.md names every action, so remapping is documented. */
+static void
+test_keys_documented(void)
+{
+	const char	*top = getenv("top_srcdir");
+	struct buf	 doc;
+	char		*path, *cause = NULL, word[40];
+	int		 a;
+
+	path = xasprintf("%s/docs/CONFIG.md", top != NULL ? top : ".");
+	buf_init(&doc, 0);
+	CHECK_INT(buf_read_file(&doc, path, &cause), 0);
+	free(cause);
+	for (a = 1; a < ACT_COUNT; a++) {
+		snprintf(word, sizeof word, " %s", keymap_action_name(
+		    (enum key_action)a));
+		CHECK_CONTAINS(buf_str(&doc), word);
+	}
+	buf_done(&doc);
+	free(path);
+}
+
 /* Key names both ways. */
 static void
 test_key_names(void)
@@ -325,6 +347,7 @@ static const struct test tests[] = {
 	TEST(test_layout_grid),
 	TEST(test_keys_help),
 	TEST(test_key_names),
+	TEST(test_keys_documented),
 	TEST(test_keys_override),
 	TEST(test_theme_parse),
 	TEST(test_theme_stepdown),
