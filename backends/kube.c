@@ -1030,7 +1030,7 @@ kube_call_http_done(const struct http_response *res, void *arg)
 	struct kube_call	*k = arg;
 	struct kube_client	*c = k->c;
 	struct kube_reply	 r;
-	char			*msg;
+	char			*msg, *body;
 
 	k->http_id = 0;
 	if (res->kind == HTTP_ERR_CANCELLED) {
@@ -1053,11 +1053,20 @@ kube_call_http_done(const struct http_response *res, void *arg)
 	}
 	if (res->status == 401)
 		kubeconfig_credential_invalidate(c->kc);
+	/*
+	 * A copy, so a "\u0000" in a string can be defused: cJSON strings
+	 * end at NUL, which would silently cut the rest of the text.
+	 */
+	body = xmalloc(res->body_len + 1);
+	memcpy(body, res->body, res->body_len);
+	body[res->body_len] = '\0';
+	endpoint_json_defuse_nul(body, res->body_len);
 	memset(&r, 0, sizeof r);
 	r.status = res->status;
-	r.body = res->body;
+	r.body = body;
 	r.body_len = res->body_len;
 	kube_call_finish(k, &r);
+	free(body);
 }
 
 /* The credential is ready (or not): send the request. */

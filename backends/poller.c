@@ -143,6 +143,14 @@ char *
 source_transport_error(const char *what, const char *host_port,
     const char *error, int kind)
 {
+	/*
+	 * "Is it running?" fits a connection that was never made; one that
+	 * broke off in the middle of an answer reached something that runs.
+	 */
+	if (kind == HTTP_ERR_CONNECT && strstr(error, "closed the connection")
+	    != NULL)
+		return xasprintf("%s: check the logs of %s and of any proxy in "
+		    "between", error, what);
 	if (kind == HTTP_ERR_CONNECT)
 		return xasprintf("%s: is %s running?", error, what);
 	if (kind == HTTP_ERR_TIMEOUT)

@@ -861,7 +861,8 @@ app_draw_footer(struct app *a, const struct layout_rect *r)
 	size_t				 i;
 
 	mvhline(r->y, 0, ' ', r->w);
-	if (a->input != 0) {
+	/* An armed Ctrl-C's question shows over the input line. */
+	if (a->input != 0 && !a->ctrlc_armed) {
 		if (wcstombs(mb, a->ibuf, sizeof mb) == (size_t)-1)
 			mb[0] = '\0';
 		buf_init(&b, 0);
@@ -1670,6 +1671,7 @@ app_key(struct app *a, wint_t ch, int is_key)
 			app_ctrl_c(a);
 			return;
 		}
+		a->ctrlc_armed = 0;
 		app_key_input(a, ch, is_key);
 		return;
 	}

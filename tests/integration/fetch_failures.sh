@@ -205,7 +205,7 @@ check $? "stored: 2 targets, 2 up series ($GOOD_PROM); 2 alerts, 1 silence ($GOO
 # fail SOURCE URL PATTERN WHAT [MAX_BODY]: one failing round of SOURCE at
 # URL with a 2s timeout; its FAILED line must match PATTERN (grep -E).
 fail() {
-	local src=$1 url=$2 pat=$3 what=$4 max=${5:-} bad=0 before err line
+	local src=$1 url=$2 pat=$3 what=$4 max=${5:-} bad=0 before err
 	{
 		echo "contexts:"
 		echo "  - name: f"
@@ -225,7 +225,6 @@ fail() {
 	} >"$T/fail.yaml"
 	before=$(success "$src")
 	run fail "$T/fail.yaml" fetch --once
-	line=$(cat "$T/fail.out")
 	if [ $rc -ne 1 ]; then
 		echo "# exit status $rc, not 1"
 		bad=1
@@ -284,7 +283,7 @@ for src in prometheus alertmanager; do
 	    "$Name at 127.0.0.1:[0-9]+: .*(not valid JSON|not a JSON list)" \
 	    "JSON cut off in the middle"
 	fail $src "$H/truncated" \
-	    "closed the connection before the whole response arrived" \
+	    "closed the connection before the whole response arrived: check the logs of $Name" \
 	    "body shorter than its Content-Length"
 	fail $src "$H/hostile" \
 	    "$Name at 127.0.0.1:[0-9]+: .*(not valid JSON|not a JSON list)" \

@@ -75,6 +75,8 @@ trap 'servers_cleanup; kubeemu_stop' EXIT
 trap 'servers_cleanup; kubeemu_stop; exit 130' INT
 trap 'servers_cleanup; kubeemu_stop; exit 143' TERM
 tmp=$SERVERS_TMPDIR
+# A private copy: the binary under test stays the same for the whole run.
+cp "$SITREP" "$tmp/sitrep" && SITREP=$tmp/sitrep
 hist=$tmp/history
 mkdir -p "$hist"
 

@@ -44,7 +44,7 @@ failed=0
 check() {
 	n=$((n + 1))
 	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
+		echo "ok $n - $2 [$SECONDS]"
 	else
 		echo "not ok $n - $2"
 		failed=$((failed + 1))
@@ -55,9 +55,11 @@ check() {
 # The console under a shell that reports how it ended.  The INT trap
 # keeps the shell alive when Ctrl-C reaches the whole foreground group
 # (as an interactive shell with job control would be); a trapped signal
-# is reset in the child, so the console gets Ctrl-C as usual.
+# is reset in the child, so the console gets Ctrl-C as usual.  The shell
+# stays on after the report: tmux 3.3a may drop the last output of a pane
+# whose process has just exited.
 console() {
-	echo "trap : INT; '$SITREP' --demo $*; echo EXITED:\$?"
+	echo "trap : INT; '$SITREP' --demo $*; echo EXITED:\$?; exec sleep 300"
 }
 
 # Check the screen's geometry: LAYOUT.py COLS ROWS MODE [FOCUS], screen
@@ -138,20 +140,13 @@ else:
 EOF
 # Wait until the screen has a layout: COLS ROWS MODE [FOCUS] [SECS].
 wait_layout() {
-	tt_wait_match "$PY '$TT_DIR/layout.py' $1 $2 $3 ${4:-1}" "${5:-5}"
+	tt_wait_match "tt_last | $PY '$TT_DIR/layout.py' $1 $2 $3 ${4:-1}" \
+	    "${5:-5}"
 }
 # The screen's rows as the layout checker sees them, for a failure note.
 layout_why() {
-	printf '%s\n' "$TT_LAST" | "$PY" "$TT_DIR/layout.py" "$@" 2>&1 |
+	tt_last | "$PY" "$TT_DIR/layout.py" "$@" 2>&1 |
 	    sed 's/^/# /'
-}
-# Status 0 when the last screen read holds every argument.
-has() {
-	local s
-	for s in "$@"; do
-		printf '%s\n' "$TT_LAST" | grep -qF -e "$s" || return 1
-	done
-	return 0
 }
 # Press keys, then wait for text: KEYS... -- TEXT.
 press() {
@@ -175,18 +170,21 @@ ascii_only() {
 # --- start and quit under each terminal type -------------------------------
 for term in xterm-256color tmux-256color screen linux; do
 	tt_start -x 100 -y 30 -t "$term" "$(console)"
-	tt_wait_match 'grep -q "CRITICAL" && grep -q "4 Runbook"' 10
+	tt_wait_match 'tt_has CRITICAL "4 Runbook"' 10
 	ok=$?
-	has " sitrep  demo " "✖ CRITICAL" "1 Health" "2 SLO burn" \
+	tt_has " sitrep  demo " "✖ CRITICAL" "1 Health" "2 SLO burn" \
 	    "3 Incidents" "4 Runbook" || ok=1
 	check $ok "TERM=$term: header (demo, ✖ CRITICAL) and four panels"
+	# The linux console has no alternate screen; the others do.
+	want=1
+	[ -n "$(tput -T "$term" smcup 2>/dev/null)" ] || want=0
 	alt=$(tt_display '#{alternate_on}')
 	tt_keys q
 	tt_wait "EXITED:0" 5
 	ok=$?
-	[ "$alt" = 1 ] && [ "$(tt_display '#{alternate_on}')" = 0 ] &&
-	    ! has "1 Health" || ok=1
-	check $ok "TERM=$term: q exits 0, alternate screen left (was $alt)"
+	[ "$alt" = $want ] && [ "$(tt_display '#{alternate_on}')" = 0 ] || ok=1
+	[ $want = 0 ] || tt_lacks "1 Health" || ok=1
+	check $ok "TERM=$term: q exits 0, alternate screen $want then 0 ($alt)"
 done
 [ -f "$TT_DIR/cache/sitrep/demo.db" ]
 check $? "the demo's cache is under XDG_CACHE_HOME, not the real home"
@@ -197,7 +195,7 @@ wait_layout 200 60 grid 1 10
 ok=$?
 check $ok "200x60: grid, panels 1 and 2 side by side, 3 and 4 below"
 [ $ok -eq 0 ] || layout_why 200 60 grid
-printf '%s\n' "$TT_LAST" | grep -q '1 Health.*2 SLO burn'
+tt_last | grep -q '1 Health.*2 SLO burn'
 check $? "200x60: '1 Health' and '2 SLO burn' on one row"
 tt_resize 80 24
 wait_layout 80 24 stacked 1
@@ -212,7 +210,7 @@ check $ok "79x23: only 'terminal too small (need 80x24)'"
 tt_resize 100 30
 wait_layout 100 30 stacked 1
 ok=$?
-has "too small" && ok=1
+tt_has "too small" && ok=1
 check $ok "100x30: laid out again, header on row 0, nothing left over"
 [ $ok -eq 0 ] || layout_why 100 30 stacked 1
 for size in 150x40 90x25 200x60 79x23 60x10 120x35 80x24 170x50 \
@@ -256,7 +254,7 @@ press Escape -- "STATUS      SERVICE" && wait_layout 100 30 stacked 1
 check $? "Esc returns to the health panel"
 press j Enter -- "┌ Service checkout"
 ok=$?
-has "✖ CRITICAL" "CrashLoopBackOff" "OOMKilled" "Deployment shop/checkout" \
+tt_has "✖ CRITICAL" "CrashLoopBackOff" "OOMKilled" "Deployment shop/checkout" \
     "pod checkout-" || ok=1
 check $ok "j, Enter: Service checkout with reasons, deployment and pods"
 press Escape -- "STATUS      SERVICE"
@@ -279,26 +277,27 @@ tt_keys Escape
 # --- SLO, incidents, runbook details -----------------------------------------
 press 2 Enter -- "┌ SLO checkout-availability"
 ok=$?
-has "verdict: page" "window   error ratio   burn rate" "5m " "1h " "6h " \
-    "1d " "30m " "rollouts:" || ok=1
-check $ok "SLO checkout-availability: verdict, windows, rollouts:"
+tt_has "verdict: page" "window   error ratio   burn rate" "5m " "1h " "6h " \
+    "1d " "30m " || ok=1
+tt_last | grep -qE 'rollouts:|revision [0-9]+ of checkout' || ok=1
+check $ok "SLO checkout-availability: verdict, windows, rollouts"
 press Escape -- "BUDGET LEFT" && wait_layout 100 30 stacked 2
 check $? "Esc returns to the SLO panel"
 press j Enter -- "┌ SLO checkout-latency"
 check $? "j, Enter on the SLO panel: SLO checkout-latency"
 press Escape G Enter -- "┌ SLO ledger-writes"
 ok=$?
-has "error budget: no data" || ok=1
+tt_has "error budget: no data" || ok=1
 check $ok "G, Enter: the last SLO (ledger-writes, no data)"
 tt_keys Escape
 press 3 Enter -- "┌ Incident "
 ok=$?
-has " labels" " annotations" "alertname: " "group: " || ok=1
-first=$(printf '%s\n' "$TT_LAST" | grep -o 'Incident [0-9a-f]*' | head -n 1)
+tt_has " labels" " annotations" "alertname: " "group: " || ok=1
+first=$(tt_last | grep -o 'Incident [0-9a-f]*' | head -n 1)
 check $ok "an incident's detail lists labels and annotations ($first)"
 press Escape -- "SEVERITY  AGE"
 press j Enter -- "┌ Incident "
-second=$(printf '%s\n' "$TT_LAST" | grep -o 'Incident [0-9a-f]*' | head -n 1)
+second=$(tt_last | grep -o 'Incident [0-9a-f]*' | head -n 1)
 press Escape -- "SEVERITY  AGE" && wait_layout 100 30 stacked 3
 ok=$?
 press Enter -- "┌ $second" || ok=1
@@ -314,31 +313,31 @@ tt_keys Escape 1
 wait_layout 100 30 stacked 1
 tt_keys /
 tt_type sea
-tt_wait_match 'grep -q "WARNING   search" && ! grep -q "frontend  "'
+tt_wait_match 'tt_has "WARNING   search" && tt_lacks "frontend  "'
 ok=$?
-has "/sea" || ok=1
+tt_has "/sea" || ok=1
 check $ok "/ filters as you type: 'sea' leaves the search row"
 tt_type rch
 tt_wait "1 Health  /search"
 ok=$?
-printf '%s\n' "$TT_LAST" | grep -qE 'checkout  |payments-api|ledger  ' && ok=1
+tt_last | grep -qE 'checkout  |payments-api|ledger  ' && ok=1
 check $ok "'search': the panel title shows the filter, other rows gone"
 tt_keys Escape
-tt_wait_match 'grep -q "frontend  " && grep -q "ledger  " && ! grep -q /search'
+tt_wait_match 'tt_has "frontend  " "ledger  " && tt_lacks /search'
 check $? "Esc clears the filter: every row is back"
 tt_keys / ; tt_type ledger ; tt_keys Enter
-tt_wait_match 'grep -q "1 Health  /ledger" && ! grep -q "frontend  "'
+tt_wait_match 'tt_has "1 Health  /ledger" && tt_lacks "frontend  "'
 ok=$?
 press Enter -- "┌ Service ledger" || ok=1
 press Escape -- "1 Health  /ledger" || ok=1
 tt_keys Escape
-tt_wait_match 'grep -q "frontend  " && ! grep -q /ledger' || ok=1
+tt_wait_match 'tt_has "frontend  " && tt_lacks /ledger' || ok=1
 check $ok "Enter keeps the filter, detail and back keep it, Esc clears it"
 
 # --- help -------------------------------------------------------------------
 press '?' -- "Keys (from the key table"
 ok=$?
-has "C-d" "half-down" "half a page down" "PgDn" "S-Tab" "context NAME" || ok=1
+tt_has "C-d" "half-down" "half a page down" "PgDn" "S-Tab" "context NAME" || ok=1
 check $ok "? shows help generated from the key table (C-d half-down ...)"
 press Escape -- "STATUS      SERVICE"
 check $? "Esc leaves the help"
@@ -347,26 +346,26 @@ check $? "Esc leaves the help"
 tt_type ':theme light'
 tt_wait ":theme light"
 tt_keys Enter
-tt_wait_match 'tail -n 1 | grep -qx "theme light"'
+tt_wait_match 'tt_last | tail -n 1 | grep -qx "theme light"'
 check $? ":theme light shows 'theme light'"
 tt_type ':the'
 tt_keys Tab
-tt_wait_match 'tail -n 1 | grep -qx ":theme"'
+tt_wait_match 'tt_last | tail -n 1 | grep -qx ":theme"'
 ok=$?
 [ "$(tt_display '#{cursor_x}')" = 7 ] || ok=1
 tt_type mono
 tt_keys Enter
-tt_wait_match 'tail -n 1 | grep -qx "theme mono"' || ok=1
+tt_wait_match 'tt_last | tail -n 1 | grep -qx "theme mono"' || ok=1
 check $ok ":the + Tab completes to ':theme ' (cursor after the space)"
 tt_type ':ns shop'
 tt_keys Enter
 tt_wait " ns:shop "
 ok=$?
-tt_wait_match 'grep -q "checkout  " && ! grep -q "payments-api"' || ok=1
+tt_wait_match 'tt_has "checkout  " && tt_lacks payments-api' || ok=1
 check $ok ":ns shop: header shows ns:shop, health keeps shop's services"
 tt_type ':ns'
 tt_keys Enter
-tt_wait_match 'grep -q "payments-api" && ! grep -q " ns:shop "'
+tt_wait_match 'tt_has payments-api && tt_lacks " ns:shop "'
 check $? ":ns alone: all namespaces again"
 tt_type ':bogus'
 tt_keys Enter
@@ -395,7 +394,7 @@ tt_capture >"$TT_DIR/c3.txt"
 for f in c1 c2 c3; do
 	ascii_only "$TT_DIR/$f.txt" || ok=1
 done
-has "^[" || ok=1
+tt_has "^[" || ok=1
 grep -qF "X CRITICAL" "$TT_DIR/c1.txt" && grep -q '^+ 1 Health' \
     "$TT_DIR/c1.txt" && grep -q '^|STATUS' "$TT_DIR/c1.txt" &&
     grep -q '^- 2 SLO burn.*---' "$TT_DIR/c1.txt" || ok=1
@@ -415,7 +414,7 @@ tt_wait "CRITICAL" 10
 ok=$?
 sleep 0.2
 tt_capture -e | grep -qE "$colour" && ok=1
-has "✖ CRITICAL" "▲ WARNING" "✓ OK" "page" "ticket" || ok=1
+tt_has "✖ CRITICAL" "▲ WARNING" "✓ OK" "page" "ticket" || ok=1
 check $ok "NO_COLOR=1: no colour at all, states still words and symbols"
 tt_keys q
 
@@ -436,13 +435,14 @@ tt_wait "Incident " 5
 ok=$?
 sleep 0.3
 tt_wait 'summary: Export job nightly' || ok=1
-has '^[[2J^[]0;pwned^G stalled' '<script>alert(document.cookie)</script>' \
+tt_has '^[[2J^[]0;pwned^G stalled' '<script>alert(document.cookie)</script>' \
     'description: ' 'job: ledger-export' || ok=1
 check $ok "the hostile alert's detail shows its escapes as caret text"
 title=$(tt_display '#{pane_title}')
 [ "$title" != pwned ]
 check $? "the terminal title was not changed (pane_title '$title')"
-tt_wait_match 'grep -q "^┌ Incident" && grep -q "^Esc back"'
+tt_wait_match 'tt_last | grep -q "^┌ Incident" &&
+    tt_last | grep -q "^Esc back"'
 check $? "the screen was not cleared: detail frame and footer intact"
 "$PY" - "$TT_DIR/raw.bin" <<'EOF'
 import sys
@@ -472,7 +472,7 @@ press Enter -- "┌ Service frontend"
 press C-c -- "press Ctrl-C again to quit"
 ok=$?
 sleep 0.3
-[ -n "$(console_pid)" ] && ! has EXITED || ok=1
+[ -n "$(console_pid)" ] && ! tt_has EXITED || ok=1
 check $ok "Ctrl-C with a detail open asks again and keeps running"
 tt_keys C-c
 tt_wait "EXITED:0" 5
@@ -493,7 +493,7 @@ for sig in TERM HUP; do
 	[ -n "$pid" ] && kill -"$sig" "$pid"
 	tt_wait "EXITED:0" 5
 	ok=$?
-	[ "$(tt_display '#{alternate_on}')" = 0 ] && ! has "1 Health" || ok=1
+	[ "$(tt_display '#{alternate_on}')" = 0 ] && ! tt_has "1 Health" || ok=1
 	check $ok "SIG$sig to the console (pid $pid): exit 0, terminal restored"
 done
 

@@ -35,8 +35,12 @@
 #   tt_wait_gone TEXT [SECS]
 #                         the same, until TEXT is no longer on the screen
 #   tt_wait_match PROG [SECS]
-#                         the same, until the screen passes the command
-#                         PROG (eval'd, the screen on its standard input)
+#                         the same, until the command PROG (eval'd)
+#                         succeeds; it reads the screen with tt_last,
+#                         tt_has and tt_lacks
+#   tt_last               print the last screen read
+#   tt_has TEXT...        0 when the last screen read holds every TEXT
+#   tt_lacks TEXT...      0 when it holds none of them
 #   tt_keys KEY...        send keys by tmux name (Enter, Escape, C-c, ...)
 #   tt_type TEXT          send TEXT literally
 #   tt_resize COLS ROWS   resize the window (window-size is manual)
@@ -63,8 +67,8 @@ tt_available() {
 tt_setup() {
 	TT_DIR=$(mktemp -d "${TMPDIR:-/tmp}/sitrep-tmux.XXXXXX") || return 1
 	mkdir -p "$TT_DIR/home" "$TT_DIR/config" "$TT_DIR/cache" || return 1
-	# window-size manual is set after the server starts: tmux 3.3a
-	# crashes when it is in the config file the server starts with.
+	# window-size manual is set per window by tt_start: tmux 3.3a
+	# crashes when it is global (config file or set -g).
 	{
 		echo "set -g status off"
 		echo "set -g escape-time 0"
@@ -110,8 +114,10 @@ tt_start() {
 	_ts_cmd="$_ts_cmd /bin/sh -c \"\$TT_CMD\""
 	$TT_TMUX new-session -d -s "$TT_SESSION" -x "$_ts_x" \
 	    -y "$_ts_y" -e "TT_CMD=$1" "$_ts_cmd" || return 1
-	$TT_TMUX set -g default-size "${_ts_x}x$_ts_y" \; \
-	    set -g window-size manual >/dev/null || return 1
+	# Per window: tmux 3.3a crashes creating a session while the
+	# global window-size is manual.
+	$TT_TMUX set -w -t "$TT_SESSION" window-size manual >/dev/null ||
+	    return 1
 	$TT_TMUX resize-window -t "$TT_SESSION" -x "$_ts_x" -y "$_ts_y"
 }
 
@@ -131,17 +137,37 @@ tt_row() {
 	tt_capture | sed -n "$(($1 + 1))p"
 }
 
-# Poll the screen until it passes a test; the screen is in TT_LAST.
+# Print the last screen read.
+tt_last() {
+	printf '%s\n' "$TT_LAST"
+}
+
+# Status 0 when the last screen read holds every TEXT.
+tt_has() {
+	for _th in "$@"; do
+		tt_last | grep -qF -e "$_th" || return 1
+	done
+	return 0
+}
+
+# Status 0 when the last screen read holds none of the TEXTs.
+tt_lacks() {
+	for _th in "$@"; do
+		tt_last | grep -qF -e "$_th" && return 1
+	done
+	return 0
+}
+
+# Poll the screen until a test passes; the screen is in TT_LAST.
 tt_wait_match() {
 	_tw_prog=$1
 	_tw_end=$(($(date +%s) + ${2:-10}))
 	while :; do
 		TT_LAST=$(tt_capture)
-		if printf '%s\n' "$TT_LAST" | eval "$_tw_prog" >/dev/null 2>&1
-		then
+		if eval "$_tw_prog" >/dev/null 2>&1 </dev/null; then
 			return 0
 		fi
-		if [ "$(date +%s)" -gt "$_tw_end" ]; then
+		if [ "$(date +%s)" -ge "$_tw_end" ]; then
 			return 1
 		fi
 		sleep 0.05
@@ -151,13 +177,13 @@ tt_wait_match() {
 # Poll the screen until it holds TEXT.
 tt_wait() {
 	_tw_text=$1
-	tt_wait_match 'grep -F -e "$_tw_text"' "${2:-10}"
+	tt_wait_match 'tt_has "$_tw_text"' "${2:-10}"
 }
 
 # Poll the screen until TEXT is gone from it.
 tt_wait_gone() {
 	_tw_text=$1
-	tt_wait_match '! grep -F -e "$_tw_text"' "${2:-10}"
+	tt_wait_match 'tt_lacks "$_tw_text"' "${2:-10}"
 }
 
 # Send keys by their tmux names.
