@@ -643,7 +643,9 @@ cli_write_atomic(const char *path, const char *data, size_t len)
 	size_t	 off = 0;
 
 	tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	/* Never through a link planted at the predictable name. */
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0644);
 	if (fd == -1) {
 		fprintf(stderr, "sitrep: cannot write %s: %s\n", path,
 		    strerror(errno));

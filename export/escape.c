@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -108,6 +109,31 @@ export_duration(int64_t ms, char *out, size_t len)
 		return out;
 	}
 	return util_format_duration(ms, out, len);
+}
+
+/* Time until the budget is gone: "-" never or no data, "now" if spent. */
+char *
+export_exhaustion(const struct view_slo *s, char *out, size_t len)
+{
+	if (s->exhaustion_s == 0) {
+		snprintf(out, len, "now");
+		return out;
+	}
+	return export_duration(s->exhaustion_s < 0 ? -1 :
+	    s->exhaustion_s * 1000, out, len);
+}
+
+/* Whether the sparkline has any point with data. */
+int
+export_spark_has_data(const struct view_slo *s)
+{
+	size_t	i;
+
+	for (i = 0; i < s->nspark; i++) {
+		if (isfinite(s->spark[i]))
+			return 1;
+	}
+	return 0;
 }
 
 /* The sparkline step from its first two timestamps. */

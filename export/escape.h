@@ -37,6 +37,9 @@ int	 export_is_http_url(const char *);
 char	*export_duration(int64_t ms, char *out, size_t len);
 /* The step between sparkline points in seconds (900 when unknown). */
 int64_t	 export_spark_step(const struct view_slo *);
+/* "-", "now" (budget spent) or a duration. */
+char	*export_exhaustion(const struct view_slo *, char *out, size_t len);
+int	 export_spark_has_data(const struct view_slo *);
 /* The largest finite sparkline value, at least 1 (budget-neutral burn). */
 double	 export_spark_max(const struct view_slo *);
 

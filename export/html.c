@@ -363,8 +363,7 @@ html_slos(const struct views *v, struct buf *b)
 		buf_printf(b, "<td class=\"num\">%.6g%%</td><td>",
 		    s->objective);
 		html_budget_bar(b, s);
-		export_duration(s->exhaustion_s < 0 ? -1 :
-		    s->exhaustion_s * 1000, tmp, sizeof tmp);
+		export_exhaustion(s, tmp, sizeof tmp);
 		buf_printf(b, "</td><td class=\"num\">%s</td>", tmp);
 		for (w = 0; w < SLO_PERIOD; w++) {
 			buf_puts(b, "<td class=\"num\">");

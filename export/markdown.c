@@ -175,8 +175,7 @@ md_slos(const struct views *v, struct buf *b)
 		buf_printf(b, " | %.6g%% | ", s->objective);
 		md_number(b, s->budget_remaining * 100, 1, "%");
 		buf_puts(b, MD_SEP);
-		export_duration(s->exhaustion_s < 0 ? -1 :
-		    s->exhaustion_s * 1000, tmp, sizeof tmp);
+		export_exhaustion(s, tmp, sizeof tmp);
 		buf_puts(b, tmp);
 		buf_puts(b, " |");
 		for (w = 0; w < SLO_PERIOD; w++) {

@@ -485,8 +485,7 @@ text_slos(struct text_ctx *ctx, const struct views *v)
 		text_cell(&l, tmp, 6, s->budget_critical ? TEXT_SGR_CRIT :
 		    s->budget_warning ? TEXT_SGR_WARN : NULL);
 		text_gap(&l, TEXT_GAP);
-		export_duration(s->exhaustion_s < 0 ? -1 :
-		    s->exhaustion_s * 1000, tmp, sizeof tmp);
+		export_exhaustion(s, tmp, sizeof tmp);
 		text_cell(&l, tmp, 7, NULL);
 		text_gap(&l, 1);
 		for (w = 0; w < nwin; w++) {
@@ -502,7 +501,7 @@ text_slos(struct text_ctx *ctx, const struct views *v)
 		text_gap(&l, 4);
 		text_cell(&l, "24h 1h-burn", 0, TEXT_SGR_DIM);
 		text_gap(&l, 1);
-		if (s->nspark == 0)
+		if (!export_spark_has_data(s))
 			text_cell(&l, "no data", 0, NULL);
 		else {
 			text_burn(export_spark_max(s), tmp2, sizeof tmp2);

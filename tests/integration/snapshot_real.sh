@@ -26,6 +26,8 @@
 
 # wait_for evaluates its command later, so single quotes are meant.
 # shellcheck disable=SC2016
+# want_alerts is read by the commands wait_for evaluates.
+# shellcheck disable=SC2034
 
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 top_builddir=${top_builddir:-$top_srcdir}

@@ -23,6 +23,8 @@
 
 # wait_for evaluates its command later, so single quotes are meant.
 # shellcheck disable=SC2016
+# want_alerts is read by the commands wait_for evaluates.
+# shellcheck disable=SC2034
 
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 top_builddir=${top_builddir:-$top_srcdir}
@@ -168,6 +170,7 @@ case $err in
 esac
 
 # Alerts alone decide: a warning, then a critical one, then it is silenced.
+# shellcheck disable=SC2154  # am_start quiet sets AM_URL_quiet
 printf 'contexts:\n  - name: alerts\n    refresh: 1s\n    alertmanagers: [{url: "%s"}]\n' \
     "$AM_URL_quiet" | write_conf "$tmp/alerts.yaml"
 # Count the alerts in the quiet Alertmanager.
@@ -323,7 +326,13 @@ ino2=$(stat -c %i "$od/snap.json")
     cmp -s "$tmp/stdout.json" "$od/link.json" &&
     head -c 15 "$od/snap.json" | grep -q '<!DOCTYPE html>'
 check $? "--output replaces the file by rename: new inode, a hard link keeps the old whole content"
-left=$(cd "$od" && ls -A | grep -v -x -e snap.json -e link.json)
+left=
+for f in "$od"/* "$od"/.[!.]*; do
+	case ${f##*/} in
+	snap.json|link.json|'*'|'.[!.]*') ;;
+	*) left="$left ${f##*/}" ;;
+	esac
+done
 [ -z "$left" ]
 check $? "no temporary file left beside the output${left:+ ($left)}"
 snap "$full" "$fc" --at "$T" --output "$od/missing/dir/snap.txt" \

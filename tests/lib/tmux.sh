@@ -46,6 +46,10 @@
 #   tt_resize COLS ROWS   resize the window (window-size is manual)
 #   tt_display FORMAT     print a tmux format of the pane (#{pane_pid} ...)
 #   tt_dead               0 when the pane's command has exited
+#   tt_latency TEXT KEY...
+#                         print the milliseconds from sending the keys to
+#                         TEXT on the screen, measured through one tmux
+#                         control-mode client polling every 10 ms
 #   tt_pipe FILE          copy every byte the program writes to the
 #                         terminal into FILE from now on
 #   tt_dump [WHAT]        print the last screen read as TAP comments
@@ -145,7 +149,10 @@ tt_last() {
 # Status 0 when the last screen read holds every TEXT.
 tt_has() {
 	for _th in "$@"; do
-		tt_last | grep -qF -e "$_th" || return 1
+		case $TT_LAST in
+		*"$_th"*) ;;
+		*) return 1 ;;
+		esac
 	done
 	return 0
 }
@@ -153,21 +160,27 @@ tt_has() {
 # Status 0 when the last screen read holds none of the TEXTs.
 tt_lacks() {
 	for _th in "$@"; do
-		tt_last | grep -qF -e "$_th" && return 1
+		case $TT_LAST in
+		*"$_th"*) return 1 ;;
+		esac
 	done
 	return 0
 }
 
-# Poll the screen until a test passes; the screen is in TT_LAST.
+# Poll the screen until a test passes; the screen is in TT_LAST.  The
+# clock is read every tenth poll only: each program started costs time.
 tt_wait_match() {
 	_tw_prog=$1
 	_tw_end=$(($(date +%s) + ${2:-10}))
+	_tw_i=0
 	while :; do
 		TT_LAST=$(tt_capture)
 		if eval "$_tw_prog" >/dev/null 2>&1 </dev/null; then
 			return 0
 		fi
-		if [ "$(date +%s)" -ge "$_tw_end" ]; then
+		_tw_i=$((_tw_i + 1))
+		if [ $((_tw_i % 10)) -eq 0 ] &&
+		    [ "$(date +%s)" -ge "$_tw_end" ]; then
 			return 1
 		fi
 		sleep 0.05
@@ -215,6 +228,84 @@ tt_dead() {
 # Copy what the program writes to the terminal into a file.
 tt_pipe() {
 	$TT_TMUX pipe-pane -o -t "$TT_SESSION" "cat >>'$1'"
+}
+
+# Print the milliseconds from sending keys to TEXT on the screen.  One
+# control-mode client sends the keys and polls capture-pane every 10 ms,
+# so no program is started between the keys and the screen and the figure
+# is the console's (and tmux's), not the test's.  Status 1 after 10 s.
+tt_latency() {
+	"${PYTHON:-python3}" - "$TMUX_BIN" "$TT_DIR/tmux.sock" "$TT_SESSION" \
+	    "$@" <<'EOF'
+import os, select, subprocess, sys, time
+
+tmux, sock, sess, text = sys.argv[1:5]
+keys = sys.argv[5:]
+p = subprocess.Popen([tmux, "-u", "-S", sock, "-C", "attach", "-t", sess],
+                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                     stderr=subprocess.DEVNULL, bufsize=0)
+pending = b""
+end = time.monotonic() + 10
+
+
+def quote(word):
+    return "'" + word.replace("'", "'\\''") + "'"
+
+
+def readline():
+    global pending
+    while b"\n" not in pending:
+        left = end - time.monotonic()
+        if left <= 0 or not select.select([p.stdout], [], [], left)[0]:
+            raise TimeoutError()
+        data = os.read(p.stdout.fileno(), 65536)
+        if not data:
+            raise EOFError()
+        pending += data
+    line, pending = pending.split(b"\n", 1)
+    return line
+
+
+def block():
+    out = None
+    while True:
+        line = readline()
+        if line.startswith(b"%begin"):
+            out = []
+        elif out is not None and line.startswith((b"%end", b"%error")):
+            return b"\n".join(out).decode("utf-8", "replace")
+        elif out is not None:
+            out.append(line)
+
+
+def command(cmd):
+    p.stdin.write(cmd.encode() + b"\n")
+    return block()
+
+
+rc, ms = 1, -1
+try:
+    p.stdin.write(b"refresh-client -f no-output\n")
+    p.stdin.write(b"display-message -p tt-sync-mark\n")
+    while "tt-sync-mark" not in block():
+        pass
+    capture = "capture-pane -p -t " + quote(sess)
+    t0 = time.monotonic()
+    command("send-keys -t " + quote(sess) + " " +
+            " ".join(quote(k) for k in keys))
+    while time.monotonic() < end:
+        if text in command(capture):
+            rc = 0
+            break
+        time.sleep(0.01)
+    ms = int((time.monotonic() - t0) * 1000)
+except (TimeoutError, EOFError):
+    pass
+print(ms)
+p.stdin.close()
+p.wait()
+sys.exit(rc)
+EOF
 }
 
 # Print the last screen read as TAP comments.
