@@ -402,6 +402,15 @@ http_error_text(struct http_req *req, CURLcode rc, enum http_error *kind)
 		*kind = HTTP_ERR_TIMEOUT;
 		curl_easy_getinfo(req->easy, CURLINFO_CONNECT_TIME_T,
 		    &connected);
+		/* A reused connection has no connect time of its own. */
+		if (connected == 0) {
+			long	fresh = 1;
+
+			curl_easy_getinfo(req->easy, CURLINFO_NUM_CONNECTS,
+			    &fresh);
+			if (fresh == 0)
+				connected = 1;
+		}
 		if (connected == 0) {
 			limit = req->connect_timeout_ms;
 			if (req->timeout_ms < limit)

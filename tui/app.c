@@ -770,28 +770,42 @@ static char *
 app_panel_summary(struct app *a, int panel)
 {
 	struct views	*v = a->views;
-	size_t		 i, bad = 0, pages = 0, tickets = 0;
+	struct panel	*p = &a->p[panel];
+	size_t		 i, k, bad = 0, pages = 0, tickets = 0, alerts = 0;
+	size_t		 total;
+	char		 shown[48];
 
 	if (v == NULL)
 		return xstrdup("");
+	/* Counts are of what is shown; "2 of 5" when a filter hides some. */
+	total = panel == P_HEALTH ? v->nservices : panel == P_SLO ? v->nslos :
+	    v->nincidents;
+	if (panel != P_RUNBOOK && p->nrows != total)
+		snprintf(shown, sizeof shown, "%zu of ", p->nrows);
+	else
+		shown[0] = '\0';
 	switch (panel) {
 	case P_HEALTH:
-		for (i = 0; i < v->nservices; i++)
-			bad += v->services[i].status != VIEW_OK;
-		return xasprintf("%zu services, %zu not OK", v->nservices, bad);
+		for (k = 0; k < p->nrows; k++)
+			bad += v->services[p->rows[k]].status != VIEW_OK;
+		return xasprintf("%s%zu services, %zu not OK", shown,
+		    v->nservices, bad);
 	case P_SLO:
-		for (i = 0; i < v->nslos; i++) {
-			pages += v->slos[i].verdict == SLO_PAGE;
-			tickets += v->slos[i].verdict == SLO_TICKET;
+		for (k = 0; k < p->nrows; k++) {
+			pages += v->slos[p->rows[k]].verdict == SLO_PAGE;
+			tickets += v->slos[p->rows[k]].verdict == SLO_TICKET;
 		}
-		return xasprintf("%zu SLOs, %zu page, %zu ticket", v->nslos,
-		    pages, tickets);
+		return xasprintf("%s%zu SLOs, %zu page, %zu ticket", shown,
+		    v->nslos, pages, tickets);
 	case P_INCIDENTS:
-		for (i = 0; i < v->nincidents; i++)
+		for (k = 0; k < p->nrows; k++) {
+			i = p->rows[k];
 			bad += !v->incidents[i].silenced &&
 			    !v->incidents[i].inhibited;
-		return xasprintf("%zu incidents, %zu unsilenced, %zu alerts",
-		    v->nincidents, bad, v->nalerts);
+			alerts += v->incidents[i].nalerts;
+		}
+		return xasprintf("%s%zu incidents, %zu unsilenced, %zu alerts",
+		    shown, v->nincidents, bad, alerts);
 	default:
 		return xstrdup(app_selected_incident(a) != NULL ?
 		    app_selected_incident(a)->title : "no incident selected");
@@ -807,6 +821,7 @@ app_draw_panel(struct app *a, int panel, const struct layout_rect *r,
 	unsigned long	 border = theme_attr(focused ? SLOT_ACCENT :
 	    SLOT_BORDER);
 	char		*title, *sum;
+	int		 i;
 
 	if (r->h <= 0)
 		return;
@@ -820,8 +835,9 @@ app_draw_panel(struct app *a, int panel, const struct layout_rect *r,
 	if (collapsed || r->h < 3) {
 		draw_hline(stdscr, r->y, r->x, r->w, border);
 		mvwaddch(stdscr, r->y, r->x + 1, ' ');
-		draw_text(stdscr, r->y, r->x + 2, r->w - 4, title,
+		i = draw_text(stdscr, r->y, r->x + 2, r->w - 5, title,
 		    theme_attr(SLOT_TITLE));
+		mvwaddch(stdscr, r->y, r->x + 2 + i, ' ');
 		free(title);
 		return;
 	}
@@ -1160,6 +1176,15 @@ app_slo_marks(struct app *a, const struct view_slo *s,
 		if (idx >= s->nspark || idx < start)
 			continue;
 		col = 12 + (idx - start);
+		snprintf(label, sizeof label, "^r%lld ", (long long)m[i].rev);
+		/* Near the right edge the label goes left of its caret. */
+		if (col + strlen(label) > 12 + width) {
+			snprintf(label, sizeof label, "r%lld^",
+			    (long long)m[i].rev);
+			if (col + 1 < strlen(label))
+				continue;
+			col = col + 1 - strlen(label);
+		}
 		len = strlen(buf_str(&axis));
 		while (len < col) {
 			buf_puts(&axis, " ");
@@ -1167,7 +1192,6 @@ app_slo_marks(struct app *a, const struct view_slo *s,
 		}
 		if (len > col)
 			continue;	/* overlaps the previous label */
-		snprintf(label, sizeof label, "^r%lld ", (long long)m[i].rev);
 		buf_puts(&axis, label);
 	}
 	app_line(a, SLOT_ACCENT, "%s", buf_str(&axis));

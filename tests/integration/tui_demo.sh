@@ -7,7 +7,8 @@
 # show the header and the four panels, and quit leaving the terminal as it
 # found it.  Under xterm-256color the whole console is exercised: the grid
 # and stacked layouts and the too-small notice across resizes and a resize
-# storm, every panel's focus keys, selection keys and detail views, the live
+# storm, --panel and --filter, every panel's focus keys (a key must reach
+# the screen within 100 ms), selection keys and detail views, the live
 # filter, the help screen built from the key table, the command line with
 # completion, an ASCII-only screen under LANG=C, no colour under NO_COLOR,
 # the hostile alert's escape sequences shown as harmless caret text (never
@@ -28,8 +29,9 @@ fi
 SITREP=$top_builddir/sitrep
 PY=${PYTHON:-python3}
 if [ ! -x "$SITREP" ]; then
-	echo "1..0 # SKIP $SITREP is not built"
-	exit 0
+	echo "1..1"
+	echo "not ok 1 - $SITREP is not built; run make first"
+	exit 1
 fi
 
 tt_setup || exit 1
@@ -59,11 +61,12 @@ check() {
 # stays on after the report: tmux 3.3a may drop the last output of a pane
 # whose process has just exited.
 console() {
-	echo "trap : INT; '$SITREP' --demo $*; echo EXITED:\$?; exec sleep 300"
+	echo "trap : INT; '$SITREP' --demo; echo EXITED:\$?; exec sleep 300"
 }
 
 # Check the screen's geometry: LAYOUT.py COLS ROWS MODE [FOCUS], screen
-# on stdin.  MODE is grid, stacked (FOCUS: the big panel, 1-4) or small.
+# on stdin.  MODE is grid, stacked (FOCUS: the big panel, 1-4), detail
+# (a view over the whole body) or small.
 # Every row must be exactly as wide as the terminal where a box is drawn,
 # framed on both sides, with nothing left over from an earlier size.
 cat >"$TT_DIR/layout.py" <<'EOF'
@@ -135,6 +138,8 @@ elif mode == "stacked":
                 fail("row %d is not the collapsed %r: %r" % (y, titles[i],
                      r))
             y += 1
+elif mode == "detail":
+    box(1, 0, body, cols, "")
 else:
     fail("unknown mode " + mode)
 EOF
@@ -162,6 +167,11 @@ press() {
 console_pid() {
 	pgrep -P "$(tt_display '#{pane_pid}')" -x sitrep | head -n 1
 }
+# Status 0 when panel N is the one drawn large (the only box) with TEXT.
+focused() {
+	tt_has "$2" && tt_last | grep -q "^┌ $1 " &&
+	    [ "$(tt_last | grep -c '^┌')" = 1 ]
+}
 # Status 0 when all the bytes of a file are ASCII.
 ascii_only() {
 	! LC_ALL=C grep -q '[^ -~]' "$1"
@@ -188,6 +198,19 @@ for term in xterm-256color tmux-256color screen linux; do
 done
 [ -f "$TT_DIR/cache/sitrep/demo.db" ]
 check $? "the demo's cache is under XDG_CACHE_HOME, not the real home"
+
+tt_start -x 100 -y 30 "trap : INT; '$SITREP' --demo --panel slo \
+    --filter latency; echo EXITED:\$?; exec sleep 300"
+tt_wait_match 'focused 2 "2 SLO burn  /latency" &&
+    tt_has checkout-latency search-latency &&
+    tt_lacks checkout-availability frontend-availability' 10
+check $? "--panel slo --filter latency: SLO panel focused, filtered"
+(cd "$TT_DIR" && HOME=$TT_DIR/home XDG_CACHE_HOME=$TT_DIR/cache \
+    XDG_CONFIG_HOME=$TT_DIR/config "$SITREP" --demo --panel bogus \
+    </dev/null >"$TT_DIR/out" 2>"$TT_DIR/err")
+rc=$?
+[ $rc -eq 2 ] && grep -q "unknown panel 'bogus'" "$TT_DIR/err"
+check $? "--panel bogus: exit 2 ($rc), 'unknown panel' names the choices"
 
 # --- layouts and resizes -----------------------------------------------------
 tt_start -x 200 -y 60 "$(console)"
@@ -226,11 +249,6 @@ check $ok "resize storm (10 sizes): still running, 120x40 clean and stable"
 [ $ok -eq 0 ] || layout_why 120 40 stacked 1
 
 # --- focus: 1-4, Tab, S-Tab ---------------------------------------------------
-# Status 0 when panel N is the one drawn large (the only box) with TEXT.
-focused() {
-	tt_has "$2" && tt_last | grep -q "^┌ $1 " &&
-	    [ "$(tt_last | grep -c '^┌')" = 1 ]
-}
 rows=("" "STATUS      SERVICE" "SLO                   BUDGET LEFT"
     "SEVERITY  AGE    ALERTS" "runbook: ")
 tt_resize 100 30
@@ -257,7 +275,17 @@ ms=$(tt_latency "${rows[1]}" 1)
 ok=$?
 echo "# key to screen (1, demo): ${ms} ms"
 [ $ok -eq 0 ] && [ "$ms" -lt 100 ] || ok=1
-check $ok "a key reaches the screen in ${ms} ms (under 100)"
+[ "$(tt_display '#{window_width}x#{window_height}')" = 100x30 ] || ok=1
+check $ok "a key reaches the screen in ${ms} ms (under 100); size kept"
+
+# The probe itself: a program that answers a key 300 ms late is measured so.
+TT_SESSION=control tt_start -x 80 -y 24 \
+    "stty raw -echo; dd bs=1 count=1 2>/dev/null; sleep 0.3; echo LATE; sleep 30"
+sleep 0.3
+ms=$(TT_SESSION=control tt_latency LATE x)
+[ "$ms" -ge 300 ] && [ "$ms" -lt 2000 ]
+check $? "control: the latency probe measures a 300 ms late answer as ${ms} ms"
+TT_SESSION=control tt_kill
 
 # --- health: selection and the detail view ---------------------------------
 press Enter -- "┌ Service frontend"
@@ -450,6 +478,10 @@ tt_wait 'summary: Export job nightly' || ok=1
 tt_has '^[[2J^[]0;pwned^G stalled' '<script>alert(document.cookie)</script>' \
     'description: ' 'job: ledger-export' || ok=1
 check $ok "the hostile alert's detail shows its escapes as caret text"
+wait_layout 120 30 detail
+ok=$?
+check $ok "every row of that detail is 120 wide and framed (C1, RLO, NUL)"
+[ $ok -eq 0 ] || layout_why 120 30 detail
 title=$(tt_display '#{pane_title}')
 [ "$title" != pwned ]
 check $? "the terminal title was not changed (pane_title '$title')"

@@ -7,8 +7,8 @@
 # touched), the tmux config, and an isolated HOME, XDG_CONFIG_HOME and
 # XDG_CACHE_HOME for the program under test.  A pane stays on the screen
 # after its command exits (remain-on-exit), so a test can read what the
-# program left behind.  tt_cleanup ends the private
-# server and removes the directory; call it from the test's EXIT trap.
+# program left behind.  tt_cleanup ends the private server and removes
+# the directory; call it from the test's EXIT trap.
 #
 # POSIX sh (runs under dash and bash).  Needs tmux; GNU sleep for the
 # fractional sleeps of the polling loops.
@@ -28,7 +28,6 @@
 #                         session is killed first if it runs
 #   tt_kill               kill the session
 #   tt_capture [-e]       print the screen (-e: with colours and attributes)
-#   tt_row N              print screen row N (0 is the top)
 #   tt_wait TEXT [SECS]   poll the screen every 50 ms until it contains
 #                         TEXT (fixed string); 1 after SECS (default 10).
 #                         The last screen read is in TT_LAST either way.
@@ -45,7 +44,6 @@
 #   tt_type TEXT          send TEXT literally
 #   tt_resize COLS ROWS   resize the window (window-size is manual)
 #   tt_display FORMAT     print a tmux format of the pane (#{pane_pid} ...)
-#   tt_dead               0 when the pane's command has exited
 #   tt_latency TEXT KEY...
 #                         print the milliseconds from sending the keys to
 #                         TEXT on the screen, measured through one tmux
@@ -56,6 +54,9 @@
 #
 # Environment: TMUX_BIN picks the program; TT_SESSION names the session
 # (default "sitrep").
+
+# tt_wait_match evaluates its command later, so single quotes are meant.
+# shellcheck disable=SC2016,SC2119
 
 : "${TMUX_BIN:=tmux}"
 : "${TT_SESSION:=sitrep}"
@@ -132,13 +133,9 @@ tt_kill() {
 }
 
 # Print the screen; -e keeps colours and attributes as escape sequences.
+# shellcheck disable=SC2120
 tt_capture() {
-	$TT_TMUX capture-pane -p $1 -t "$TT_SESSION" 2>/dev/null
-}
-
-# Print one row of the screen.
-tt_row() {
-	tt_capture | sed -n "$(($1 + 1))p"
+	$TT_TMUX capture-pane -p ${1+"$1"} -t "$TT_SESSION" 2>/dev/null
 }
 
 # Print the last screen read.
@@ -217,12 +214,6 @@ tt_resize() {
 # Print a tmux format of the pane.
 tt_display() {
 	$TT_TMUX display-message -p -t "$TT_SESSION" "$1" 2>/dev/null
-}
-
-# Status 0 when the session's command has exited (or the session is gone).
-tt_dead() {
-	_td=$(tt_display '#{pane_dead}')
-	[ -z "$_td" ] || [ "$_td" = 1 ]
 }
 
 # Copy what the program writes to the terminal into a file.
