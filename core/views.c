@@ -189,21 +189,19 @@ views_json_nonempty_array(const char *json)
  * Whether the labels (JSON object text) hold every key=value of match.  The
  * key "deployment" names a Kubernetes object, which alerts and series carry
  * as a deployment, service or app label, so any of those may match it.  A
- * match with no key never matches.
+ * match with no key never matches.  labels is a parsed JSON object.
  */
 static int
-views_labels_match(const char *labels, const struct conf_kv *match,
+views_labels_match(const cJSON *root, const struct conf_kv *match,
     size_t nmatch)
 {
 	static const char *const dep_keys[] = { "deployment", "service",
 	    "app", NULL };
-	cJSON		*root;
 	const cJSON	*v;
 	size_t		 i;
 	int		 ok = 1, k, hit;
 
-	if (nmatch == 0 || labels == NULL ||
-	    (root = cJSON_Parse(labels)) == NULL)
+	if (nmatch == 0 || !cJSON_IsObject(root))
 		return 0;
 	for (i = 0; i < nmatch && ok; i++) {
 		if (strcmp(match[i].key, "deployment") != 0) {
@@ -221,7 +219,6 @@ views_labels_match(const char *labels, const struct conf_kv *match,
 		}
 		ok = hit;
 	}
-	cJSON_Delete(root);
 	return ok;
 }
 
@@ -347,14 +344,175 @@ views_source_fresh(const struct views *v, const char *name)
 /* Health                                                              */
 /* ------------------------------------------------------------------ */
 
+/*
+ * A small hash map from "label=value" to a list of indexes, so matching a
+ * label set against many services is a few look-ups, not a scan.
+ */
+struct views_map_ent {
+	char	*key;		/* "label\x1fvalue"; NULL: empty slot */
+	size_t	*vals;
+	size_t	 nvals;
+};
+
+struct views_map {
+	struct views_map_ent	*e;
+	size_t			 cap;	/* a power of two */
+	size_t			 n;
+};
+
+/* FNV-1a over label, a separator and value. */
+static size_t
+views_map_hash(const char *label, const char *value)
+{
+	uint64_t		 h = 1469598103934665603ULL;
+	const unsigned char	*p;
+
+	for (p = (const unsigned char *)label; *p != '\0'; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	h = (h ^ 0x1f) * 1099511628211ULL;
+	for (p = (const unsigned char *)value; *p != '\0'; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	return (size_t)h;
+}
+
+/* The slot for label=value: its entry, or the empty slot to fill. */
+static struct views_map_ent *
+views_map_slot(const struct views_map *m, const char *label,
+    const char *value)
+{
+	struct views_map_ent	*e;
+	size_t			 i, ll = strlen(label);
+
+	i = views_map_hash(label, value) & (m->cap - 1);
+	for (;;) {
+		e = &m->e[i];
+		if (e->key == NULL || (strncmp(e->key, label, ll) == 0 &&
+		    e->key[ll] == '\x1f' && strcmp(e->key + ll + 1, value) == 0))
+			return e;
+		i = (i + 1) & (m->cap - 1);
+	}
+}
+
+/* Add index i under label=value. */
+static void
+views_map_add(struct views_map *m, const char *label, const char *value,
+    size_t i)
+{
+	struct views_map_ent	*e, *old;
+	size_t			 oldcap, k;
+
+	if ((m->n + 1) * 10 >= m->cap * 7) {
+		old = m->e;
+		oldcap = m->cap;
+		m->cap = oldcap == 0 ? 64 : oldcap * 2;
+		m->e = xcalloc(m->cap, sizeof *m->e);
+		for (k = 0; k < oldcap; k++) {
+			char	*sep;
+
+			if (old[k].key == NULL)
+				continue;
+			sep = strchr(old[k].key, '\x1f');
+			*sep = '\0';
+			e = views_map_slot(m, old[k].key, sep + 1);
+			*sep = '\x1f';
+			*e = old[k];
+		}
+		free(old);
+	}
+	e = views_map_slot(m, label, value);
+	if (e->key == NULL) {
+		size_t	ll = strlen(label), vl = strlen(value);
+
+		e->key = xmalloc(ll + vl + 2);
+		memcpy(e->key, label, ll);
+		e->key[ll] = '\x1f';
+		memcpy(e->key + ll + 1, value, vl + 1);
+		m->n++;
+	}
+	e->vals = xreallocarray(e->vals, e->nvals + 1, sizeof *e->vals);
+	e->vals[e->nvals++] = i;
+}
+
+/* The indexes under label=value (borrowed), *n of them. */
+static const size_t *
+views_map_get(const struct views_map *m, const char *label,
+    const char *value, size_t *n)
+{
+	struct views_map_ent	*e;
+
+	*n = 0;
+	if (m->cap == 0)
+		return NULL;
+	e = views_map_slot(m, label, value);
+	if (e->key == NULL)
+		return NULL;
+	*n = e->nvals;
+	return e->vals;
+}
+
+/* Free the map. */
+static void
+views_map_done(struct views_map *m)
+{
+	size_t	i;
+
+	for (i = 0; i < m->cap; i++) {
+		free(m->e[i].key);
+		free(m->e[i].vals);
+	}
+	free(m->e);
+	memset(m, 0, sizeof *m);
+}
+
 /* What one service is made of, for the rollup. */
 struct views_svc_def {
 	const char		*name;
-	const struct conf_kv	*match;
+	const struct conf_kv	*match;		/* configured; else NULL */
 	size_t			 nmatch;
 	const char		*deployment;	/* name, or NULL */
 	const char		*namespace;	/* or NULL */
-	const char		*job;		/* discovered: the job */
+	const char		*job;		/* discovered from a job */
+	size_t			*targets;	/* indexes of its targets */
+	size_t			 ntargets;
+	char			*owned;		/* discovered: the name */
+};
+
+/* A node, read once per rebuild. */
+struct views_node {
+	char	 *name;
+	int	  ready;
+	char	**pressure;	/* condition types that are True */
+	size_t	  npressure;
+};
+
+/* A scrape target, read and parsed once per rebuild. */
+struct views_target {
+	char	*job;
+	char	*instance;
+	char	*health;
+	char	*error;
+	cJSON	*labels;
+};
+
+/*
+ * Everything the rollup reads, loaded once: a rebuild with thousands of
+ * services, pods and targets must stay a few milliseconds, because the
+ * console rebuilds from its loop.
+ */
+struct views_health {
+	sqlite3			*db;
+	const char		*context;
+	sqlite3_stmt		*deps;
+	sqlite3_stmt		*pods;
+	sqlite3_stmt		*probes;
+	struct views_node	*nodes;
+	size_t			 nnodes;
+	struct views_target	*targets;
+	size_t			 ntargets;
+	struct views_svc_def	*defs;
+	size_t			 ndefs;
+	struct views_map	 by_label;	/* target label -> defs */
+	struct views_map	 alert_index;	/* alert label -> services */
 };
 
 /* Add "node N WHAT" once, as a warning. */
@@ -378,61 +536,127 @@ views_node_reason(struct view_service *svc, const char *node,
 	svc->reasons[svc->nreasons++] = r;
 }
 
-/* The pressure conditions (type ...Pressure, status True) of a node. */
+/* Read every node: readiness and the pressure conditions that hold. */
 static void
-views_node_pressure(struct view_service *svc, const char *node,
-    const char *conditions)
+views_load_nodes(struct views_health *h)
 {
+	sqlite3_stmt	*st;
 	cJSON		*root;
 	const cJSON	*c, *type, *status;
+	struct views_node *n;
+	const char	*conds;
 	size_t		 len;
 
-	if (conditions == NULL || (root = cJSON_Parse(conditions)) == NULL)
+	if (sqlite3_prepare_v2(h->db, "SELECT name, ready, conditions FROM"
+	    " kube_nodes WHERE context = ?1", -1, &st, NULL) != SQLITE_OK)
 		return;
-	cJSON_ArrayForEach(c, root) {
-		if (!cJSON_IsArray(root))
-			break;
-		type = cJSON_GetObjectItemCaseSensitive(c, "type");
-		status = cJSON_GetObjectItemCaseSensitive(c, "status");
-		if (!cJSON_IsString(type) || !cJSON_IsString(status) ||
-		    strcmp(status->valuestring, "True") != 0)
+	sqlite3_bind_text(st, 1, h->context, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		h->nodes = xreallocarray(h->nodes, h->nnodes + 1,
+		    sizeof *h->nodes);
+		n = &h->nodes[h->nnodes++];
+		memset(n, 0, sizeof *n);
+		n->name = views_col(st, 0);
+		if (n->name == NULL)
+			n->name = xstrdup("");
+		n->ready = sqlite3_column_int(st, 1);
+		conds = (const char *)sqlite3_column_text(st, 2);
+		if (conds == NULL || (root = cJSON_Parse(conds)) == NULL)
 			continue;
-		len = strlen(type->valuestring);
-		if ((len > 8 && strcmp(type->valuestring + len - 8,
-		    "Pressure") == 0) ||
-		    strcmp(type->valuestring, "NetworkUnavailable") == 0)
-			views_node_reason(svc, node, type->valuestring);
+		cJSON_ArrayForEach(c, root) {
+			if (!cJSON_IsArray(root))
+				break;
+			type = cJSON_GetObjectItemCaseSensitive(c, "type");
+			status = cJSON_GetObjectItemCaseSensitive(c, "status");
+			if (!cJSON_IsString(type) || !cJSON_IsString(status) ||
+			    strcmp(status->valuestring, "True") != 0)
+				continue;
+			len = strlen(type->valuestring);
+			if ((len > 8 && strcmp(type->valuestring + len - 8,
+			    "Pressure") == 0) ||
+			    strcmp(type->valuestring, "NetworkUnavailable") ==
+			    0) {
+				n->pressure = xreallocarray(n->pressure,
+				    n->npressure + 1, sizeof *n->pressure);
+				n->pressure[n->npressure++] =
+				    xstrdup(type->valuestring);
+			}
+		}
+		cJSON_Delete(root);
 	}
-	cJSON_Delete(root);
+	sqlite3_finalize(st);
+}
+
+/* The node named name, or NULL. */
+static const struct views_node *
+views_node(const struct views_health *h, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < h->nnodes; i++) {
+		if (strcmp(h->nodes[i].name, name) == 0)
+			return &h->nodes[i];
+	}
+	return NULL;
+}
+
+/* Read every target once, labels parsed. */
+static void
+views_load_targets(struct views_health *h)
+{
+	sqlite3_stmt		*st;
+	struct views_target	*t;
+	const char		*labels;
+
+	if (sqlite3_prepare_v2(h->db, "SELECT job, instance, health,"
+	    " last_error, labels FROM targets WHERE context = ?1 ORDER BY"
+	    " job, instance", -1, &st, NULL) != SQLITE_OK)
+		return;
+	sqlite3_bind_text(st, 1, h->context, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		h->targets = xreallocarray(h->targets, h->ntargets + 1,
+		    sizeof *h->targets);
+		t = &h->targets[h->ntargets++];
+		t->job = views_col(st, 0);
+		t->instance = views_col(st, 1);
+		t->health = views_col(st, 2);
+		t->error = views_col(st, 3);
+		labels = (const char *)sqlite3_column_text(st, 4);
+		t->labels = labels != NULL ? cJSON_Parse(labels) : NULL;
+		if (t->job == NULL)
+			t->job = xstrdup("");
+		if (t->instance == NULL)
+			t->instance = xstrdup("");
+	}
+	sqlite3_finalize(st);
 }
 
 /* Add the Kubernetes part: deployments, their pods, their nodes. */
 static void
 views_health_kube(struct view_service *svc, const struct views_svc_def *d,
-    sqlite3 *db, const char *context, int *used)
+    struct views_health *h, int *used)
 {
-	sqlite3_stmt	*st, *pods, *node;
-	char		*ns, *name, *pname, *reason, *nname, *conds;
-	int		 replicas, ready, updated;
-	int64_t		 restarts;
+	const struct views_node	*node;
+	const char		*ns, *name, *pname, *reason, *nname;
+	int			 replicas, ready, updated;
+	int64_t			 restarts;
+	size_t			 k;
 
-	if (d->deployment == NULL)
+	if (d->deployment == NULL || h->deps == NULL || h->pods == NULL)
 		return;
-	if (sqlite3_prepare_v2(db, "SELECT namespace, name, replicas,"
-	    " ready_replicas, updated_replicas, revision FROM kube_deployments"
-	    " WHERE context = ?1 AND name = ?2 AND (?3 IS NULL OR"
-	    " namespace = ?3) ORDER BY namespace", -1, &st, NULL) != SQLITE_OK)
-		return;
-	sqlite3_bind_text(st, 1, context, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, d->deployment, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, d->namespace, -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	sqlite3_reset(h->deps);
+	sqlite3_bind_text(h->deps, 1, h->context, -1, SQLITE_STATIC);
+	sqlite3_bind_text(h->deps, 2, d->deployment, -1, SQLITE_STATIC);
+	sqlite3_bind_text(h->deps, 3, d->namespace, -1, SQLITE_STATIC);
+	while (sqlite3_step(h->deps) == SQLITE_ROW) {
 		*used = 1;
-		ns = views_col(st, 0);
-		name = views_col(st, 1);
-		replicas = sqlite3_column_int(st, 2);
-		ready = sqlite3_column_int(st, 3);
-		updated = sqlite3_column_int(st, 4);
+		ns = (const char *)sqlite3_column_text(h->deps, 0);
+		name = (const char *)sqlite3_column_text(h->deps, 1);
+		if (ns == NULL || name == NULL)
+			continue;
+		replicas = sqlite3_column_int(h->deps, 2);
+		ready = sqlite3_column_int(h->deps, 3);
+		updated = sqlite3_column_int(h->deps, 4);
 		if (svc->ready < 0)
 			svc->ready = svc->desired = 0;
 		svc->ready += ready;
@@ -453,112 +677,65 @@ views_health_kube(struct view_service *svc, const struct views_svc_def *d,
 		if (updated < replicas && replicas > 0) {
 			views_raise(&svc->status, VIEW_WARNING);
 			views_reason(svc, "rollout in progress (revision %lld, "
-			    "%d/%d updated)", sqlite3_column_int64(st, 5),
+			    "%d/%d updated)", sqlite3_column_int64(h->deps, 5),
 			    updated, replicas);
 		}
 		/* Pods of the deployment's ReplicaSets, worst first. */
-		if (sqlite3_prepare_v2(db, "SELECT p.name, p.reason,"
-		    " p.restarts, p.node FROM kube_pods p JOIN kube_replicasets r"
-		    " ON r.context = p.context AND r.namespace = p.namespace"
-		    " AND r.name = p.owner_name AND p.owner_kind = 'ReplicaSet'"
-		    " WHERE p.context = ?1 AND p.namespace = ?2 AND"
-		    " r.owner_name = ?3 ORDER BY p.restarts DESC, p.name", -1,
-		    &pods, NULL) == SQLITE_OK) {
-			sqlite3_bind_text(pods, 1, context, -1, SQLITE_STATIC);
-			sqlite3_bind_text(pods, 2, ns, -1, SQLITE_STATIC);
-			sqlite3_bind_text(pods, 3, name, -1, SQLITE_STATIC);
-			while (sqlite3_step(pods) == SQLITE_ROW) {
-				pname = views_col(pods, 0);
-				reason = views_col(pods, 1);
-				restarts = sqlite3_column_int64(pods, 2);
-				nname = views_col(pods, 3);
-				if (reason != NULL) {
-					views_raise(&svc->status, VIEW_WARNING);
-					if (restarts > 0)
-						views_reason(svc, "pod %s %s, "
-						    "%lld restarts", pname,
-						    reason, (long long)restarts);
-					else
-						views_reason(svc, "pod %s %s",
-						    pname, reason);
-				}
-				if (nname != NULL && sqlite3_prepare_v2(db,
-				    "SELECT ready, conditions FROM kube_nodes"
-				    " WHERE context = ?1 AND name = ?2", -1,
-				    &node, NULL) == SQLITE_OK) {
-					sqlite3_bind_text(node, 1, context, -1,
-					    SQLITE_STATIC);
-					sqlite3_bind_text(node, 2, nname, -1,
-					    SQLITE_STATIC);
-					if (sqlite3_step(node) == SQLITE_ROW) {
-						conds = views_col(node, 1);
-						if (!sqlite3_column_int(node, 0))
-							views_node_reason(svc,
-							    nname, "NotReady");
-						views_node_pressure(svc, nname,
-						    conds);
-						free(conds);
-					}
-					sqlite3_finalize(node);
-				}
-				free(pname);
-				free(reason);
-				free(nname);
+		sqlite3_reset(h->pods);
+		sqlite3_bind_text(h->pods, 1, h->context, -1, SQLITE_STATIC);
+		sqlite3_bind_text(h->pods, 2, ns, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(h->pods, 3, name, -1, SQLITE_TRANSIENT);
+		while (sqlite3_step(h->pods) == SQLITE_ROW) {
+			pname = (const char *)sqlite3_column_text(h->pods, 0);
+			reason = (const char *)sqlite3_column_text(h->pods, 1);
+			restarts = sqlite3_column_int64(h->pods, 2);
+			nname = (const char *)sqlite3_column_text(h->pods, 3);
+			if (reason != NULL && pname != NULL) {
+				views_raise(&svc->status, VIEW_WARNING);
+				if (restarts > 0)
+					views_reason(svc, "pod %s %s, %lld "
+					    "restarts", pname, reason,
+					    (long long)restarts);
+				else
+					views_reason(svc, "pod %s %s", pname,
+					    reason);
 			}
-			sqlite3_finalize(pods);
+			if (nname == NULL || (node = views_node(h, nname)) ==
+			    NULL)
+				continue;
+			if (!node->ready)
+				views_node_reason(svc, node->name, "NotReady");
+			for (k = 0; k < node->npressure; k++)
+				views_node_reason(svc, node->name,
+				    node->pressure[k]);
 		}
-		free(ns);
-		free(name);
 	}
-	sqlite3_finalize(st);
 }
 
-/* Add the Prometheus part: scrape targets of the service. */
+/* Add the Prometheus part: the service's scrape targets. */
 static void
 views_health_targets(struct view_service *svc, const struct views_svc_def *d,
-    sqlite3 *db, const char *context, int *used)
+    struct views_health *h, int *used)
 {
-	sqlite3_stmt	*st;
-	char		*job, *inst, *health, *err, *labels;
-	int		 up = 0, down = 0, match;
+	const struct views_target	*t;
+	size_t				 i;
+	int				 up = 0, down = 0;
 
-	if (sqlite3_prepare_v2(db, "SELECT job, instance, health, last_error,"
-	    " labels FROM targets WHERE context = ?1 ORDER BY job, instance",
-	    -1, &st, NULL) != SQLITE_OK)
-		return;
-	sqlite3_bind_text(st, 1, context, -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		job = views_col(st, 0);
-		inst = views_col(st, 1);
-		health = views_col(st, 2);
-		err = views_col(st, 3);
-		labels = views_col(st, 4);
-		if (d->job != NULL)
-			match = job != NULL && strcmp(job, d->job) == 0;
-		else
-			match = views_labels_match(labels, d->match,
-			    d->nmatch);
-		if (match) {
-			*used = 1;
-			if (health != NULL && strcmp(health, "up") == 0)
-				up++;
-			else {
-				down++;
-				if (err != NULL && *err != '\0')
-					views_reason(svc, "target %s down: %s",
-					    inst, err);
-				else
-					views_reason(svc, "target %s %s", inst,
-					    health != NULL ? health : "down");
-			}
+	for (i = 0; i < d->ntargets; i++) {
+		t = &h->targets[d->targets[i]];
+		*used = 1;
+		if (t->health != NULL && strcmp(t->health, "up") == 0) {
+			up++;
+			continue;
 		}
-		free(job);
-		free(inst);
-		free(health);
-		free(err);
-		free(labels);
+		down++;
+		if (t->error != NULL && *t->error != '\0')
+			views_reason(svc, "target %s down: %s", t->instance,
+			    t->error);
+		else
+			views_reason(svc, "target %s %s", t->instance,
+			    t->health != NULL ? t->health : "down");
 	}
-	sqlite3_finalize(st);
 	if (down > 0 && up == 0)
 		views_raise(&svc->status, VIEW_CRITICAL);
 	else if (down > 0)
@@ -567,41 +744,40 @@ views_health_targets(struct view_service *svc, const struct views_svc_def *d,
 
 /* Add the probe part. */
 static void
-views_health_probes(struct view_service *svc, sqlite3 *db,
-    const char *context, int *used)
+views_health_probes(struct view_service *svc, struct views_health *h,
+    int *used)
 {
-	sqlite3_stmt	*st;
-	char		*name, *err;
+	sqlite3_stmt	*st = h->probes;
+	const char	*name, *err;
 
-	if (sqlite3_prepare_v2(db, "SELECT name, ok, status, latency_ms,"
-	    " error FROM probes WHERE context = ?1 AND service = ?2"
-	    " ORDER BY name", -1, &st, NULL) != SQLITE_OK)
+	if (st == NULL)
 		return;
-	sqlite3_bind_text(st, 1, context, -1, SQLITE_STATIC);
+	sqlite3_reset(st);
+	sqlite3_bind_text(st, 1, h->context, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, svc->name, -1, SQLITE_STATIC);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		*used = 1;
 		if (sqlite3_column_int(st, 1))
 			continue;
-		name = views_col(st, 0);
-		err = views_col(st, 4);
+		name = (const char *)sqlite3_column_text(st, 0);
+		err = (const char *)sqlite3_column_text(st, 4);
 		views_raise(&svc->status, VIEW_CRITICAL);
 		if (sqlite3_column_type(st, 2) != SQLITE_NULL)
-			views_reason(svc, "probe %s %lld in %lld ms", name,
+			views_reason(svc, "probe %s %lld in %lld ms",
+			    name != NULL ? name : "?",
 			    sqlite3_column_int64(st, 2),
 			    sqlite3_column_int64(st, 3));
 		else
-			views_reason(svc, "probe %s failed: %s", name,
+			views_reason(svc, "probe %s failed: %s",
+			    name != NULL ? name : "?",
 			    err != NULL ? err : "no answer");
-		free(name);
-		free(err);
 	}
-	sqlite3_finalize(st);
 }
 
 /* Roll one service up from everything that describes it. */
 static void
-views_health_one(struct views *v, sqlite3 *db, const struct views_svc_def *d)
+views_health_one(struct views *v, struct views_health *h,
+    const struct views_svc_def *d)
 {
 	struct view_service	*svc;
 	int			 kube = 0, prom = 0, probes = 0, stale = 0;
@@ -615,9 +791,9 @@ views_health_one(struct views *v, sqlite3 *db, const struct views_svc_def *d)
 	svc->name = xstrdup(d->name);
 	svc->ready = svc->desired = -1;
 	svc->status = VIEW_OK;
-	views_health_kube(svc, d, db, v->context, &kube);
-	views_health_targets(svc, d, db, v->context, &prom);
-	views_health_probes(svc, db, v->context, &probes);
+	views_health_kube(svc, d, h, &kube);
+	views_health_targets(svc, d, h, &prom);
+	views_health_probes(svc, h, &probes);
 
 	/* The sources behind it: stale or failed ones make it UNKNOWN. */
 	{
@@ -660,82 +836,248 @@ views_health_one(struct views *v, sqlite3 *db, const struct views_svc_def *d)
 		svc->status = VIEW_UNKNOWN;
 }
 
+/*
+ * Index a configured service by its most telling label, so targets and
+ * alerts find their candidates without trying every service; a match on
+ * "deployment" is indexed under each label that may carry it.
+ */
+static void
+views_index_def(struct views_map *m, const struct views_svc_def *d,
+    size_t i)
+{
+	static const char *const prefer[] = { "service", "deployment", "job",
+	    "app", NULL };
+	static const char *const dep_keys[] = { "deployment", "service",
+	    "app", NULL };
+	const struct conf_kv	*kv = NULL;
+	size_t			 j;
+	int			 k;
+
+	for (k = 0; prefer[k] != NULL && kv == NULL; k++) {
+		for (j = 0; j < d->nmatch; j++) {
+			if (strcmp(d->match[j].key, prefer[k]) == 0) {
+				kv = &d->match[j];
+				break;
+			}
+		}
+	}
+	if (kv == NULL && d->nmatch > 0)
+		kv = &d->match[0];
+	if (kv == NULL)
+		return;
+	if (strcmp(kv->key, "deployment") != 0) {
+		views_map_add(m, kv->key, kv->value, i);
+		return;
+	}
+	for (k = 0; dep_keys[k] != NULL; k++)
+		views_map_add(m, dep_keys[k], kv->value, i);
+}
+
+/* Whether def i (configured or discovered) matches a label set. */
+static int
+views_def_matches(const struct views_svc_def *d, const cJSON *labels)
+{
+	if (d->match != NULL)
+		return views_labels_match(labels, d->match, d->nmatch);
+	return 1;	/* a discovered service: the index key is the match */
+}
+
+/*
+ * The defs a label set matches, through an index: each of its labels is
+ * looked up, candidates are checked in full, each def reported once.
+ */
+static void
+views_index_lookup(const struct views_map *m, const struct views_svc_def *defs,
+    const cJSON *labels, void (*hit)(size_t, void *), void *arg)
+{
+	const cJSON	*l;
+	const size_t	*vals;
+	size_t		 n, i, j, *seen = NULL, nseen = 0;
+
+	if (!cJSON_IsObject(labels))
+		return;
+	cJSON_ArrayForEach(l, labels) {
+		if (!cJSON_IsString(l) || l->string == NULL)
+			continue;
+		vals = views_map_get(m, l->string, l->valuestring, &n);
+		for (i = 0; i < n; i++) {
+			for (j = 0; j < nseen && seen[j] != vals[i]; j++)
+				;
+			if (j < nseen)
+				continue;
+			seen = xreallocarray(seen, nseen + 1, sizeof *seen);
+			seen[nseen++] = vals[i];
+			if (views_def_matches(&defs[vals[i]], labels))
+				hit(vals[i], arg);
+		}
+	}
+	free(seen);
+}
+
+/* A target found its service. */
+struct views_target_hit {
+	struct views_health	*h;
+	size_t			 target;
+};
+
+/* Record that target t belongs to def i. */
+static void
+views_target_hit(size_t i, void *arg)
+{
+	struct views_target_hit	*th = arg;
+	struct views_svc_def	*d = &th->h->defs[i];
+
+	d->targets = xreallocarray(d->targets, d->ntargets + 1,
+	    sizeof *d->targets);
+	d->targets[d->ntargets++] = th->target;
+}
+
+/* Add a def. */
+static struct views_svc_def *
+views_add_def(struct views_health *h)
+{
+	h->defs = xreallocarray(h->defs, h->ndefs + 1, sizeof *h->defs);
+	memset(&h->defs[h->ndefs], 0, sizeof *h->defs);
+	return &h->defs[h->ndefs++];
+}
+
 /* Services from the config, or discovered from deployments and jobs. */
 static void
-views_load_health(struct views *v, sqlite3 *db, const struct conf *conf)
+views_load_health(struct views *v, struct views_health *h,
+    const struct conf *conf)
 {
-	struct views_svc_def	 d;
+	struct views_target_hit	 th;
+	struct views_svc_def	*d;
 	sqlite3_stmt		*st;
-	char			**names = NULL, *a, *b;
-	size_t			 n = 0, i;
+	char			*name;
+	size_t			 i, j;
+
+	views_load_nodes(h);
+	views_load_targets(h);
+	sqlite3_prepare_v2(h->db, "SELECT namespace, name, replicas,"
+	    " ready_replicas, updated_replicas, revision FROM kube_deployments"
+	    " WHERE context = ?1 AND name = ?2 AND (?3 IS NULL OR"
+	    " namespace = ?3) ORDER BY namespace", -1, &h->deps, NULL);
+	sqlite3_prepare_v2(h->db, "SELECT p.name, p.reason, p.restarts,"
+	    " p.node FROM kube_pods p JOIN kube_replicasets r ON"
+	    " r.context = p.context AND r.namespace = p.namespace AND"
+	    " r.name = p.owner_name AND p.owner_kind = 'ReplicaSet'"
+	    " WHERE p.context = ?1 AND p.namespace = ?2 AND r.owner_name = ?3"
+	    " ORDER BY p.restarts DESC, p.name", -1, &h->pods, NULL);
+	sqlite3_prepare_v2(h->db, "SELECT name, ok, status, latency_ms,"
+	    " error FROM probes WHERE context = ?1 AND service = ?2"
+	    " ORDER BY name", -1, &h->probes, NULL);
 
 	if (conf != NULL && conf->nservices > 0) {
 		for (i = 0; i < conf->nservices; i++) {
 			const struct conf_service	*cs = &conf->services[i];
 
-			memset(&d, 0, sizeof d);
-			d.name = cs->name;
-			d.match = cs->match;
-			d.nmatch = cs->nmatch;
-			d.namespace = views_match_get(cs->match, cs->nmatch,
+			d = views_add_def(h);
+			d->name = cs->name;
+			d->match = cs->match;
+			d->nmatch = cs->nmatch;
+			d->namespace = views_match_get(cs->match, cs->nmatch,
 			    "namespace");
-			d.deployment = views_match_get(cs->match, cs->nmatch,
+			d->deployment = views_match_get(cs->match, cs->nmatch,
 			    "deployment");
-			if (d.deployment == NULL)
-				d.deployment = views_match_get(cs->match,
+			if (d->deployment == NULL)
+				d->deployment = views_match_get(cs->match,
 				    cs->nmatch, "service");
-			if (d.deployment == NULL)
-				d.deployment = cs->name;
-			views_health_one(v, db, &d);
+			if (d->deployment == NULL)
+				d->deployment = cs->name;
 		}
-		return;
-	}
-	/*
-	 * Discovery: one service per deployment name ...  Services are known
-	 * by name alone (alerts match them by a label value), so deployments
-	 * of one name in several namespaces are one service listing each.
-	 */
-	if (sqlite3_prepare_v2(db, "SELECT DISTINCT name FROM"
-	    " kube_deployments WHERE context = ?1 ORDER BY name",
-	    -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, v->context, -1, SQLITE_STATIC);
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			b = views_col(st, 0);
-			if (b == NULL)
-				continue;
-			memset(&d, 0, sizeof d);
-			d.name = b;
-			d.deployment = b;
-			d.job = "\x01";	/* no target matches */
-			views_health_one(v, db, &d);
-			names = xreallocarray(names, n + 1, sizeof *names);
-			names[n++] = b;
+		for (i = 0; i < h->ndefs; i++) {
+			views_index_def(&h->by_label, &h->defs[i], i);
+			views_index_def(&h->alert_index, &h->defs[i], i);
 		}
-		sqlite3_finalize(st);
-	}
-	/* ... and one per Prometheus job that is not a deployment. */
-	if (sqlite3_prepare_v2(db, "SELECT DISTINCT job FROM targets WHERE"
-	    " context = ?1 ORDER BY job", -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, v->context, -1, SQLITE_STATIC);
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			a = views_col(st, 0);
-			for (i = 0; i < n; i++) {
-				if (a != NULL && strcmp(names[i], a) == 0)
+	} else {
+		/*
+		 * Discovery: one service per deployment name (services are
+		 * known by name alone, so deployments of one name in several
+		 * namespaces are one service listing each) ...
+		 */
+		if (sqlite3_prepare_v2(h->db, "SELECT DISTINCT name FROM"
+		    " kube_deployments WHERE context = ?1 ORDER BY name", -1,
+		    &st, NULL) == SQLITE_OK) {
+			sqlite3_bind_text(st, 1, h->context, -1,
+			    SQLITE_STATIC);
+			while (sqlite3_step(st) == SQLITE_ROW) {
+				if ((name = views_col(st, 0)) == NULL)
+					continue;
+				d = views_add_def(h);
+				d->name = d->deployment = d->owned = name;
+			}
+			sqlite3_finalize(st);
+		}
+		/* ... and one per Prometheus job that is not a deployment. */
+		for (i = 0; i < h->ntargets; i++) {
+			for (j = 0; j < h->ndefs; j++) {
+				if (strcmp(h->defs[j].name,
+				    h->targets[i].job) == 0)
 					break;
 			}
-			if (a != NULL && i == n) {
-				memset(&d, 0, sizeof d);
-				d.name = a;
-				d.job = a;
-				views_health_one(v, db, &d);
-			}
-			free(a);
+			if (j < h->ndefs || *h->targets[i].job == '\0')
+				continue;
+			d = views_add_def(h);
+			d->owned = xstrdup(h->targets[i].job);
+			d->name = d->job = d->owned;
 		}
-		sqlite3_finalize(st);
+		for (i = 0; i < h->ndefs; i++) {
+			if (h->defs[i].job != NULL)
+				views_map_add(&h->by_label, "job",
+				    h->defs[i].job, i);
+			views_map_add(&h->alert_index, "service",
+			    h->defs[i].name, i);
+			views_map_add(&h->alert_index, "job",
+			    h->defs[i].name, i);
+			views_map_add(&h->alert_index, "deployment",
+			    h->defs[i].name, i);
+			views_map_add(&h->alert_index, "app",
+			    h->defs[i].name, i);
+		}
 	}
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+	/* Each target to the services it belongs to, in one pass. */
+	th.h = h;
+	for (i = 0; i < h->ntargets; i++) {
+		th.target = i;
+		views_index_lookup(&h->by_label, h->defs,
+		    h->targets[i].labels, views_target_hit, &th);
+	}
+	for (i = 0; i < h->ndefs; i++)
+		views_health_one(v, h, &h->defs[i]);
+}
+
+/* Free what the rollup loaded. */
+static void
+views_health_done(struct views_health *h)
+{
+	size_t	i, k;
+
+	sqlite3_finalize(h->deps);
+	sqlite3_finalize(h->pods);
+	sqlite3_finalize(h->probes);
+	for (i = 0; i < h->nnodes; i++) {
+		free(h->nodes[i].name);
+		for (k = 0; k < h->nodes[i].npressure; k++)
+			free(h->nodes[i].pressure[k]);
+		free(h->nodes[i].pressure);
+	}
+	free(h->nodes);
+	for (i = 0; i < h->ntargets; i++) {
+		free(h->targets[i].job);
+		free(h->targets[i].instance);
+		free(h->targets[i].health);
+		free(h->targets[i].error);
+		cJSON_Delete(h->targets[i].labels);
+	}
+	free(h->targets);
+	for (i = 0; i < h->ndefs; i++) {
+		free(h->defs[i].targets);
+		free(h->defs[i].owned);
+	}
+	free(h->defs);
+	views_map_done(&h->by_label);
+	views_map_done(&h->alert_index);
 }
 
 /* ------------------------------------------------------------------ */
@@ -900,50 +1242,28 @@ views_load_alerts(struct views *v, sqlite3 *db, char **cause)
 	return 0;
 }
 
-/* The services an alert touches. */
-static void
-views_alert_services(struct views *v, const struct conf *conf,
-    const struct view_alert *a, struct view_incident *inc)
-{
-	char		*lv;
-	const char	*keys[] = { "service", "job", "deployment",
-	    "app", NULL };
-	size_t		 i, j;
-	int		 k, hit;
+/* An alert found a service: add it to the incident once. */
+struct views_alert_hit {
+	struct views		*v;
+	struct view_incident	*inc;
+};
 
-	for (i = 0; i < v->nservices; i++) {
-		hit = 0;
-		if (conf != NULL && conf->nservices > 0) {
-			for (j = 0; j < conf->nservices; j++) {
-				if (strcmp(conf->services[j].name,
-				    v->services[i].name) == 0 &&
-				    views_labels_match(a->labels,
-				    conf->services[j].match,
-				    conf->services[j].nmatch))
-					hit = 1;
-			}
-		} else {
-			for (k = 0; keys[k] != NULL && !hit; k++) {
-				lv = views_json_get(a->labels, keys[k]);
-				if (lv != NULL &&
-				    strcmp(lv, v->services[i].name) == 0)
-					hit = 1;
-				free(lv);
-			}
-		}
-		if (!hit)
-			continue;
-		for (j = 0; j < inc->nservices; j++) {
-			if (strcmp(inc->services[j], v->services[i].name) == 0)
-				break;
-		}
-		if (j == inc->nservices) {
-			inc->services = xreallocarray(inc->services,
-			    inc->nservices + 1, sizeof *inc->services);
-			inc->services[inc->nservices++] =
-			    xstrdup(v->services[i].name);
-		}
+/* Add service i to the incident, once. */
+static void
+views_alert_hit(size_t i, void *arg)
+{
+	struct views_alert_hit	*ah = arg;
+	struct view_incident	*inc = ah->inc;
+	const char		*name = ah->v->services[i].name;
+	size_t			 j;
+
+	for (j = 0; j < inc->nservices; j++) {
+		if (strcmp(inc->services[j], name) == 0)
+			return;
 	}
+	inc->services = xreallocarray(inc->services, inc->nservices + 1,
+	    sizeof *inc->services);
+	inc->services[inc->nservices++] = xstrdup(name);
 }
 
 /* Order incidents: unsilenced first, then severity, then oldest. */
@@ -965,42 +1285,50 @@ views_incident_cmp(const void *pa, const void *pb)
 
 /* Group the alerts into incidents by the configured key. */
 static void
-views_group(struct views *v, const struct conf *conf)
+views_group(struct views *v, const struct conf *conf,
+    const struct views_health *h)
 {
 	static const char *const dflt[] = { "alertname", "namespace",
 	    "service", "cluster" };
 	const char *const	*keys = dflt;
-	size_t			 nkeys = 4, i, j, k;
+	size_t			 nkeys = 4, i, j, k, n;
 	struct buf		 key, title;
 	struct view_incident	*inc;
-	char			*lv, *hex, *id;
+	struct views_map	 by_key;
+	struct views_alert_hit	 ah;
+	const size_t		*found;
+	const cJSON		*lv;
+	cJSON			*labels;
+	char			*hex;
 	char			 digest_hex[SHA256_HEX_LEN + 1];
 
 	if (conf != NULL && conf->ngroup_by > 0) {
 		keys = (const char *const *)conf->group_by;
 		nkeys = conf->ngroup_by;
 	}
+	memset(&by_key, 0, sizeof by_key);
 	for (i = 0; i < v->nalerts; i++) {
 		struct view_alert	*a = &v->alerts[i];
 
+		labels = a->labels != NULL ? cJSON_Parse(a->labels) : NULL;
 		buf_init(&key, 0);
 		buf_init(&title, 0);
 		buf_append(&key, "", 0);
 		buf_puts(&title, a->alertname);
 		for (k = 0; k < nkeys; k++) {
-			lv = views_json_get(a->labels, keys[k]);
+			lv = cJSON_GetObjectItemCaseSensitive(labels, keys[k]);
+			if (!cJSON_IsString(lv))
+				lv = NULL;
 			buf_printf(&key, "%s%s=%s", k > 0 ? "," : "", keys[k],
-			    lv != NULL ? lv : "");
-			if (lv != NULL && *lv != '\0' &&
+			    lv != NULL ? lv->valuestring : "");
+			if (lv != NULL && *lv->valuestring != '\0' &&
 			    strcmp(keys[k], "alertname") != 0)
-				buf_printf(&title, " %s", lv);
-			free(lv);
+				buf_printf(&title, " %s", lv->valuestring);
 		}
-		for (j = 0; j < v->nincidents; j++) {
-			if (strcmp(v->incidents[j].key, buf_str(&key)) == 0)
-				break;
-		}
-		if (j == v->nincidents) {
+		found = views_map_get(&by_key, "", buf_str(&key), &n);
+		if (n == 0) {
+			j = v->nincidents;
+			views_map_add(&by_key, "", buf_str(&key), j);
 			v->incidents = xreallocarray(v->incidents,
 			    v->nincidents + 1, sizeof *v->incidents);
 			inc = &v->incidents[v->nincidents++];
@@ -1009,13 +1337,13 @@ views_group(struct views *v, const struct conf *conf)
 			hex = xasprintf("%s\x1f%s", v->context, inc->key);
 			sha256_hex_of(hex, strlen(hex), digest_hex);
 			free(hex);
-			id = xstrndup(digest_hex, 8);
-			inc->id = id;
+			inc->id = xstrndup(digest_hex, 8);
 			inc->title = xstrdup(buf_str(&title));
 			inc->state = xstrdup("triggered");
 			inc->started_ms = a->starts_at_ms;
 			inc->silenced = inc->inhibited = 1;
-		}
+		} else
+			j = found[0];
 		inc = &v->incidents[j];
 		buf_done(&key);
 		buf_done(&title);
@@ -1035,8 +1363,13 @@ views_group(struct views *v, const struct conf *conf)
 			inc->runbook_url = xstrdup(a->runbook_url);
 		if (inc->summary == NULL && a->summary != NULL)
 			inc->summary = xstrdup(a->summary);
-		views_alert_services(v, conf, a, inc);
+		ah.v = v;
+		ah.inc = inc;
+		views_index_lookup(&h->alert_index, h->defs, labels,
+		    views_alert_hit, &ah);
+		cJSON_Delete(labels);
 	}
+	views_map_done(&by_key);
 	/* Sort, then point the alerts at their incident's new place. */
 	qsort(v->incidents, v->nincidents, sizeof *v->incidents,
 	    views_incident_cmp);
@@ -1126,8 +1459,9 @@ struct views *
 views_build(struct cache *cache, const struct conf *conf,
     const struct conf_context *ctx, int64_t now_ms, char **cause)
 {
-	struct views	*v;
-	sqlite3		*db = cache_db(cache);
+	struct views		*v;
+	struct views_health	 h;
+	sqlite3			*db = cache_db(cache);
 
 	v = xcalloc(1, sizeof *v);
 	v->context = xstrdup(ctx != NULL ? ctx->name : "default");
@@ -1156,9 +1490,13 @@ views_build(struct cache *cache, const struct conf *conf,
 		views_free(v);
 		return NULL;
 	}
-	views_load_health(v, db, conf);
+	memset(&h, 0, sizeof h);
+	h.db = db;
+	h.context = v->context;
+	views_load_health(v, &h, conf);
 	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
-	views_group(v, conf);
+	views_group(v, conf, &h);
+	views_health_done(&h);
 	views_overall(v);
 	return v;
 }

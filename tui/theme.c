@@ -15,35 +15,17 @@
 #include "core/util.h"
 #include "core/xmalloc.h"
 #include "tui/theme.h"
+#include "tui/theme_builtin.h"
 
 static const char *const theme_slot_names[SLOT_COUNT] = {
 	"normal", "ok", "warn", "crit", "unknown", "stale", "selected",
 	"border", "dim", "accent", "header", "title"
 };
 
-/* The shipped themes, by name. */
+/* The shipped themes, by name (also compiled in). */
 static const char *const theme_names[] = {
 	"default", "light", "high-contrast", "colorblind", "mono", NULL
 };
-
-/*
- * The built-in copy of themes/default.theme, used when no file is found
- * (a test keeps the two identical).
- */
-static const char theme_default_text[] =
-    "# default.theme: dark background, the default.\n"
-    "normal   = default default\n"
-    "ok       = #5fd787 default\n"
-    "warn     = #ffd75f default bold\n"
-    "crit     = #ff5f5f default bold\n"
-    "unknown  = #af87ff default\n"
-    "stale    = #ffaf5f default underline\n"
-    "selected = #000000 #87afd7\n"
-    "border   = #5f5f87 default\n"
-    "dim      = #8a8a8a default\n"
-    "accent   = #5fafff default bold\n"
-    "header   = #ffffff #303050 bold\n"
-    "title    = #87d7ff default bold\n";
 
 /* The 16 base colours as xterm draws them. */
 static const int theme_base16[16] = {
@@ -372,8 +354,7 @@ theme_load(const char *name, char **cause)
 {
 	struct theme	*t;
 	const char	*xdg, *home;
-	char		*path, exe[PATH_MAX], *slash;
-	ssize_t		 n;
+	char		*path;
 	int		 found = 0;
 	size_t		 i;
 
@@ -392,7 +373,7 @@ theme_load(const char *name, char **cause)
 			return NULL;
 		}
 	}
-	/* The user's folder, then beside the program, then installed. */
+	/* The user's folder first, then the shipped ones, then installed. */
 	xdg = getenv("XDG_CONFIG_HOME");
 	home = getenv("HOME");
 	if (xdg != NULL && *xdg != '\0')
@@ -404,25 +385,16 @@ theme_load(const char *name, char **cause)
 	free(path);
 	if (t != NULL || found)
 		return t;
-	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		if ((slash = strrchr(exe, '/')) != NULL)
-			*slash = '\0';
-		path = xasprintf("%s/themes/%s.theme", exe, name);
-		t = theme_try(name, path, cause, &found);
-		free(path);
-		if (t != NULL || found)
-			return t;
+	for (i = 0; theme_builtins[i].name != NULL; i++) {
+		if (strcmp(theme_builtins[i].name, name) == 0)
+			return theme_parse(name, theme_builtins[i].text,
+			    "(built-in)", cause);
 	}
 	path = xasprintf("%s/themes/%s.theme", SITREP_DATADIR, name);
 	t = theme_try(name, path, cause, &found);
 	free(path);
 	if (t != NULL || found)
 		return t;
-	if (strcmp(name, "default") == 0)
-		return theme_parse("default", theme_default_text, "(built-in)",
-		    cause);
 	*cause = xasprintf("no theme named '%s'; the shipped ones are "
 	    "default, light, high-contrast, colorblind and mono", name);
 	return NULL;
