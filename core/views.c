@@ -29,6 +29,7 @@
 #include "core/buf.h"
 #include "core/cache.h"
 #include "core/conf.h"
+#include "core/json.h"
 #include "core/sha256.h"
 #include "core/util.h"
 #include "core/views.h"
@@ -153,36 +154,22 @@ views_raise(enum view_status *s, enum view_status to)
 		*s = to;
 }
 
-/* A string member of a JSON object text, allocated, or NULL. */
-static char *
-views_json_get(const char *json, const char *key)
-{
-	cJSON		*root;
-	const cJSON	*v;
-	char		*out = NULL;
-
-	if (json == NULL || (root = cJSON_Parse(json)) == NULL)
-		return NULL;
-	v = cJSON_GetObjectItemCaseSensitive(root, key);
-	if (cJSON_IsString(v))
-		out = xstrdup(v->valuestring);
-	cJSON_Delete(root);
-	return out;
-}
-
-/* Whether a JSON array text has items. */
+/*
+ * Whether a JSON array text has items: the sources store compact JSON, so
+ * anything but an empty list ("[]", "null", nothing) has some.
+ */
 static int
 views_json_nonempty_array(const char *json)
 {
-	cJSON	*root;
-	int	 n = 0;
+	const char	*p;
 
-	if (json == NULL || (root = cJSON_Parse(json)) == NULL)
+	if (json == NULL)
 		return 0;
-	if (cJSON_IsArray(root))
-		n = cJSON_GetArraySize(root);
-	cJSON_Delete(root);
-	return n > 0;
+	for (p = json; *p == ' ' || *p == '[' || *p == '\t'; p++)
+		;
+	if (*p == '\0' || *p == ']' || strncmp(json, "null", 4) == 0)
+		return 0;
+	return json[0] == '[';
 }
 
 /*
@@ -433,6 +420,20 @@ views_map_add(struct views_map *m, const char *label, const char *value,
 	e->vals[e->nvals++] = i;
 }
 
+/* Make room for n keys without growing. */
+static void
+views_map_reserve(struct views_map *m, size_t n)
+{
+	size_t	cap = 64;
+
+	if (m->cap != 0)
+		return;
+	while (cap * 7 <= n * 10)
+		cap *= 2;
+	m->cap = cap;
+	m->e = xcalloc(cap, sizeof *m->e);
+}
+
 /* The indexes under label=value (borrowed), *n of them. */
 static const size_t *
 views_map_get(const struct views_map *m, const char *label,
@@ -485,6 +486,36 @@ struct views_node {
 	size_t	  npressure;
 };
 
+/* A deployment and the indexes of its pods, read once per rebuild. */
+struct views_dep {
+	char	*ns;
+	char	*name;
+	int	 replicas;
+	int	 ready;
+	int	 updated;
+	int64_t	 revision;
+	size_t	*pods;
+	size_t	 npods;
+};
+
+/* A pod of a deployment, as the rollup needs it. */
+struct views_pod {
+	char	*name;
+	char	*reason;
+	char	*node;
+	int64_t	 restarts;
+};
+
+/* A failing probe, read once per rebuild. */
+struct views_probe {
+	char	*name;
+	char	*error;
+	int	 ok;
+	int	 has_status;
+	int64_t	 status;
+	int64_t	 latency_ms;
+};
+
 /* A scrape target, read and parsed once per rebuild. */
 struct views_target {
 	char	*job;
@@ -502,9 +533,12 @@ struct views_target {
 struct views_health {
 	sqlite3			*db;
 	const char		*context;
-	sqlite3_stmt		*deps;
-	sqlite3_stmt		*pods;
-	sqlite3_stmt		*probes;
+	struct views_dep	*deps;
+	size_t			 ndeps;
+	struct views_pod	*pods;
+	size_t			 npods;
+	struct views_map	 deps_by_name;	/* "" name -> deps */
+	struct views_map	 deps_by_ns;	/* ns name -> deps */
 	struct views_node	*nodes;
 	size_t			 nnodes;
 	struct views_target	*targets;
@@ -512,7 +546,11 @@ struct views_health {
 	struct views_svc_def	*defs;
 	size_t			 ndefs;
 	struct views_map	 by_label;	/* target label -> defs */
-	struct views_map	 alert_index;	/* alert label -> services */
+	struct views_map	 by_alert;	/* discovered: alert label */
+	struct views_map	*alert_index;	/* by_label or by_alert */
+	struct views_map	 probes_by;	/* "" service -> probes */
+	struct views_probe	*probe_rows;
+	size_t			 nprobe_rows;
 };
 
 /* Add "node N WHAT" once, as a warning. */
@@ -631,77 +669,135 @@ views_load_targets(struct views_health *h)
 	sqlite3_finalize(st);
 }
 
+/*
+ * Read every deployment, and every pod of their ReplicaSets worst first,
+ * in two queries; pods are hung on their deployment.
+ */
+static void
+views_load_kube(struct views_health *h)
+{
+	sqlite3_stmt		*st;
+	struct views_dep	*d;
+	struct views_pod	*p;
+	const char		*ns, *owner;
+	const size_t		*found;
+	size_t			 n;
+
+	if (sqlite3_prepare_v2(h->db, "SELECT namespace, name, replicas,"
+	    " ready_replicas, updated_replicas, revision FROM kube_deployments"
+	    " WHERE context = ?1 ORDER BY name, namespace", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return;
+	sqlite3_bind_text(st, 1, h->context, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (sqlite3_column_type(st, 0) == SQLITE_NULL ||
+		    sqlite3_column_type(st, 1) == SQLITE_NULL)
+			continue;
+		h->deps = xreallocarray(h->deps, h->ndeps + 1,
+		    sizeof *h->deps);
+		d = &h->deps[h->ndeps];
+		memset(d, 0, sizeof *d);
+		d->ns = views_col(st, 0);
+		d->name = views_col(st, 1);
+		d->replicas = sqlite3_column_int(st, 2);
+		d->ready = sqlite3_column_int(st, 3);
+		d->updated = sqlite3_column_int(st, 4);
+		d->revision = sqlite3_column_int64(st, 5);
+		views_map_add(&h->deps_by_name, "", d->name, h->ndeps);
+		views_map_add(&h->deps_by_ns, d->ns, d->name, h->ndeps);
+		h->ndeps++;
+	}
+	sqlite3_finalize(st);
+	if (h->ndeps == 0 || sqlite3_prepare_v2(h->db, "SELECT p.namespace,"
+	    " r.owner_name, p.name, p.reason, p.restarts, p.node FROM"
+	    " kube_pods p JOIN kube_replicasets r ON r.context = p.context"
+	    " AND r.namespace = p.namespace AND r.name = p.owner_name AND"
+	    " p.owner_kind = 'ReplicaSet' WHERE p.context = ?1 ORDER BY"
+	    " p.restarts DESC, p.name", -1, &st, NULL) != SQLITE_OK)
+		return;
+	sqlite3_bind_text(st, 1, h->context, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		ns = (const char *)sqlite3_column_text(st, 0);
+		owner = (const char *)sqlite3_column_text(st, 1);
+		if (ns == NULL || owner == NULL ||
+		    sqlite3_column_type(st, 2) == SQLITE_NULL)
+			continue;
+		found = views_map_get(&h->deps_by_ns, ns, owner, &n);
+		if (n == 0)
+			continue;
+		h->pods = xreallocarray(h->pods, h->npods + 1,
+		    sizeof *h->pods);
+		p = &h->pods[h->npods];
+		p->name = views_col(st, 2);
+		p->reason = views_col(st, 3);
+		p->restarts = sqlite3_column_int64(st, 4);
+		p->node = views_col(st, 5);
+		d = &h->deps[found[0]];
+		d->pods = xreallocarray(d->pods, d->npods + 1,
+		    sizeof *d->pods);
+		d->pods[d->npods++] = h->npods++;
+	}
+	sqlite3_finalize(st);
+}
+
 /* Add the Kubernetes part: deployments, their pods, their nodes. */
 static void
 views_health_kube(struct view_service *svc, const struct views_svc_def *d,
     struct views_health *h, int *used)
 {
 	const struct views_node	*node;
-	const char		*ns, *name, *pname, *reason, *nname;
-	int			 replicas, ready, updated;
-	int64_t			 restarts;
-	size_t			 k;
+	const struct views_dep	*dep;
+	const struct views_pod	*pod;
+	const size_t		*found;
+	size_t			 n, i, j, k;
 
-	if (d->deployment == NULL || h->deps == NULL || h->pods == NULL)
+	if (d->deployment == NULL)
 		return;
-	sqlite3_reset(h->deps);
-	sqlite3_bind_text(h->deps, 1, h->context, -1, SQLITE_STATIC);
-	sqlite3_bind_text(h->deps, 2, d->deployment, -1, SQLITE_STATIC);
-	sqlite3_bind_text(h->deps, 3, d->namespace, -1, SQLITE_STATIC);
-	while (sqlite3_step(h->deps) == SQLITE_ROW) {
-		*used = 1;
-		ns = (const char *)sqlite3_column_text(h->deps, 0);
-		name = (const char *)sqlite3_column_text(h->deps, 1);
-		if (ns == NULL || name == NULL)
+	found = views_map_get(&h->deps_by_name, "", d->deployment, &n);
+	for (i = 0; i < n; i++) {
+		dep = &h->deps[found[i]];
+		if (d->namespace != NULL && strcmp(dep->ns, d->namespace) != 0)
 			continue;
-		replicas = sqlite3_column_int(h->deps, 2);
-		ready = sqlite3_column_int(h->deps, 3);
-		updated = sqlite3_column_int(h->deps, 4);
+		*used = 1;
 		if (svc->ready < 0)
 			svc->ready = svc->desired = 0;
-		svc->ready += ready;
-		svc->desired += replicas;
+		svc->ready += dep->ready;
+		svc->desired += dep->replicas;
 		svc->deployments = xreallocarray(svc->deployments,
 		    svc->ndeployments + 1, sizeof *svc->deployments);
-		svc->deployments[svc->ndeployments++] = xasprintf("%s/%s", ns,
-		    name);
-		if (replicas == 0)
-			views_reason(svc, "%s scaled to 0", name);
-		else if (ready == 0) {
+		svc->deployments[svc->ndeployments++] = xasprintf("%s/%s",
+		    dep->ns, dep->name);
+		if (dep->replicas == 0)
+			views_reason(svc, "%s scaled to 0", dep->name);
+		else if (dep->ready == 0) {
 			views_raise(&svc->status, VIEW_CRITICAL);
-			views_reason(svc, "0/%d ready", replicas);
-		} else if (ready < replicas) {
+			views_reason(svc, "0/%d ready", dep->replicas);
+		} else if (dep->ready < dep->replicas) {
 			views_raise(&svc->status, VIEW_WARNING);
-			views_reason(svc, "%d/%d ready", ready, replicas);
+			views_reason(svc, "%d/%d ready", dep->ready,
+			    dep->replicas);
 		}
-		if (updated < replicas && replicas > 0) {
+		if (dep->updated < dep->replicas && dep->replicas > 0) {
 			views_raise(&svc->status, VIEW_WARNING);
 			views_reason(svc, "rollout in progress (revision %lld, "
-			    "%d/%d updated)", sqlite3_column_int64(h->deps, 5),
-			    updated, replicas);
+			    "%d/%d updated)", (long long)dep->revision,
+			    dep->updated, dep->replicas);
 		}
-		/* Pods of the deployment's ReplicaSets, worst first. */
-		sqlite3_reset(h->pods);
-		sqlite3_bind_text(h->pods, 1, h->context, -1, SQLITE_STATIC);
-		sqlite3_bind_text(h->pods, 2, ns, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(h->pods, 3, name, -1, SQLITE_TRANSIENT);
-		while (sqlite3_step(h->pods) == SQLITE_ROW) {
-			pname = (const char *)sqlite3_column_text(h->pods, 0);
-			reason = (const char *)sqlite3_column_text(h->pods, 1);
-			restarts = sqlite3_column_int64(h->pods, 2);
-			nname = (const char *)sqlite3_column_text(h->pods, 3);
-			if (reason != NULL && pname != NULL) {
+		/* Pods, worst first (the order they were read in). */
+		for (j = 0; j < dep->npods; j++) {
+			pod = &h->pods[dep->pods[j]];
+			if (pod->reason != NULL) {
 				views_raise(&svc->status, VIEW_WARNING);
-				if (restarts > 0)
+				if (pod->restarts > 0)
 					views_reason(svc, "pod %s %s, %lld "
-					    "restarts", pname, reason,
-					    (long long)restarts);
+					    "restarts", pod->name, pod->reason,
+					    (long long)pod->restarts);
 				else
-					views_reason(svc, "pod %s %s", pname,
-					    reason);
+					views_reason(svc, "pod %s %s",
+					    pod->name, pod->reason);
 			}
-			if (nname == NULL || (node = views_node(h, nname)) ==
-			    NULL)
+			if (pod->node == NULL ||
+			    (node = views_node(h, pod->node)) == NULL)
 				continue;
 			if (!node->ready)
 				views_node_reason(svc, node->name, "NotReady");
@@ -742,35 +838,61 @@ views_health_targets(struct view_service *svc, const struct views_svc_def *d,
 		views_raise(&svc->status, VIEW_WARNING);
 }
 
+/* Read every probe once, grouped by service. */
+static void
+views_load_probes(struct views_health *h)
+{
+	sqlite3_stmt		*st;
+	struct views_probe	*p;
+	const char		*service;
+
+	if (sqlite3_prepare_v2(h->db, "SELECT service, name, ok, status,"
+	    " latency_ms, error FROM probes WHERE context = ?1 ORDER BY name",
+	    -1, &st, NULL) != SQLITE_OK)
+		return;
+	sqlite3_bind_text(st, 1, h->context, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		service = (const char *)sqlite3_column_text(st, 0);
+		if (service == NULL)
+			continue;
+		h->probe_rows = xreallocarray(h->probe_rows,
+		    h->nprobe_rows + 1, sizeof *h->probe_rows);
+		p = &h->probe_rows[h->nprobe_rows];
+		p->name = views_col(st, 1);
+		if (p->name == NULL)
+			p->name = xstrdup("?");
+		p->ok = sqlite3_column_int(st, 2);
+		p->has_status = sqlite3_column_type(st, 3) != SQLITE_NULL;
+		p->status = sqlite3_column_int64(st, 3);
+		p->latency_ms = sqlite3_column_int64(st, 4);
+		p->error = views_col(st, 5);
+		views_map_add(&h->probes_by, "", service, h->nprobe_rows++);
+	}
+	sqlite3_finalize(st);
+}
+
 /* Add the probe part. */
 static void
 views_health_probes(struct view_service *svc, struct views_health *h,
     int *used)
 {
-	sqlite3_stmt	*st = h->probes;
-	const char	*name, *err;
+	const struct views_probe	*p;
+	const size_t			*found;
+	size_t				 n, i;
 
-	if (st == NULL)
-		return;
-	sqlite3_reset(st);
-	sqlite3_bind_text(st, 1, h->context, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, svc->name, -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	found = views_map_get(&h->probes_by, "", svc->name, &n);
+	for (i = 0; i < n; i++) {
+		p = &h->probe_rows[found[i]];
 		*used = 1;
-		if (sqlite3_column_int(st, 1))
+		if (p->ok)
 			continue;
-		name = (const char *)sqlite3_column_text(st, 0);
-		err = (const char *)sqlite3_column_text(st, 4);
 		views_raise(&svc->status, VIEW_CRITICAL);
-		if (sqlite3_column_type(st, 2) != SQLITE_NULL)
-			views_reason(svc, "probe %s %lld in %lld ms",
-			    name != NULL ? name : "?",
-			    sqlite3_column_int64(st, 2),
-			    sqlite3_column_int64(st, 3));
+		if (p->has_status)
+			views_reason(svc, "probe %s %lld in %lld ms", p->name,
+			    (long long)p->status, (long long)p->latency_ms);
 		else
-			views_reason(svc, "probe %s failed: %s",
-			    name != NULL ? name : "?",
-			    err != NULL ? err : "no answer");
+			views_reason(svc, "probe %s failed: %s", p->name,
+			    p->error != NULL ? p->error : "no answer");
 	}
 }
 
@@ -954,19 +1076,8 @@ views_load_health(struct views *v, struct views_health *h,
 
 	views_load_nodes(h);
 	views_load_targets(h);
-	sqlite3_prepare_v2(h->db, "SELECT namespace, name, replicas,"
-	    " ready_replicas, updated_replicas, revision FROM kube_deployments"
-	    " WHERE context = ?1 AND name = ?2 AND (?3 IS NULL OR"
-	    " namespace = ?3) ORDER BY namespace", -1, &h->deps, NULL);
-	sqlite3_prepare_v2(h->db, "SELECT p.name, p.reason, p.restarts,"
-	    " p.node FROM kube_pods p JOIN kube_replicasets r ON"
-	    " r.context = p.context AND r.namespace = p.namespace AND"
-	    " r.name = p.owner_name AND p.owner_kind = 'ReplicaSet'"
-	    " WHERE p.context = ?1 AND p.namespace = ?2 AND r.owner_name = ?3"
-	    " ORDER BY p.restarts DESC, p.name", -1, &h->pods, NULL);
-	sqlite3_prepare_v2(h->db, "SELECT name, ok, status, latency_ms,"
-	    " error FROM probes WHERE context = ?1 AND service = ?2"
-	    " ORDER BY name", -1, &h->probes, NULL);
+	views_load_kube(h);
+	views_load_probes(h);
 
 	if (conf != NULL && conf->nservices > 0) {
 		for (i = 0; i < conf->nservices; i++) {
@@ -986,10 +1097,11 @@ views_load_health(struct views *v, struct views_health *h,
 			if (d->deployment == NULL)
 				d->deployment = cs->name;
 		}
-		for (i = 0; i < h->ndefs; i++) {
+		views_map_reserve(&h->by_label, h->ndefs * 3);
+		for (i = 0; i < h->ndefs; i++)
 			views_index_def(&h->by_label, &h->defs[i], i);
-			views_index_def(&h->alert_index, &h->defs[i], i);
-		}
+		/* Alerts match configured services the same way. */
+		h->alert_index = &h->by_label;
 	} else {
 		/*
 		 * Discovery: one service per deployment name (services are
@@ -1022,19 +1134,19 @@ views_load_health(struct views *v, struct views_health *h,
 			d->owned = xstrdup(h->targets[i].job);
 			d->name = d->job = d->owned;
 		}
+		views_map_reserve(&h->by_alert, h->ndefs * 4);
 		for (i = 0; i < h->ndefs; i++) {
 			if (h->defs[i].job != NULL)
 				views_map_add(&h->by_label, "job",
 				    h->defs[i].job, i);
-			views_map_add(&h->alert_index, "service",
+			views_map_add(&h->by_alert, "service",
 			    h->defs[i].name, i);
-			views_map_add(&h->alert_index, "job",
+			views_map_add(&h->by_alert, "job", h->defs[i].name, i);
+			views_map_add(&h->by_alert, "deployment",
 			    h->defs[i].name, i);
-			views_map_add(&h->alert_index, "deployment",
-			    h->defs[i].name, i);
-			views_map_add(&h->alert_index, "app",
-			    h->defs[i].name, i);
+			views_map_add(&h->by_alert, "app", h->defs[i].name, i);
 		}
+		h->alert_index = &h->by_alert;
 	}
 	/* Each target to the services it belongs to, in one pass. */
 	th.h = h;
@@ -1053,9 +1165,20 @@ views_health_done(struct views_health *h)
 {
 	size_t	i, k;
 
-	sqlite3_finalize(h->deps);
-	sqlite3_finalize(h->pods);
-	sqlite3_finalize(h->probes);
+	for (i = 0; i < h->ndeps; i++) {
+		free(h->deps[i].ns);
+		free(h->deps[i].name);
+		free(h->deps[i].pods);
+	}
+	free(h->deps);
+	for (i = 0; i < h->npods; i++) {
+		free(h->pods[i].name);
+		free(h->pods[i].reason);
+		free(h->pods[i].node);
+	}
+	free(h->pods);
+	views_map_done(&h->deps_by_name);
+	views_map_done(&h->deps_by_ns);
 	for (i = 0; i < h->nnodes; i++) {
 		free(h->nodes[i].name);
 		for (k = 0; k < h->nodes[i].npressure; k++)
@@ -1077,7 +1200,13 @@ views_health_done(struct views_health *h)
 	}
 	free(h->defs);
 	views_map_done(&h->by_label);
-	views_map_done(&h->alert_index);
+	views_map_done(&h->by_alert);
+	views_map_done(&h->probes_by);
+	for (i = 0; i < h->nprobe_rows; i++) {
+		free(h->probe_rows[i].name);
+		free(h->probe_rows[i].error);
+	}
+	free(h->probe_rows);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1195,6 +1324,7 @@ views_load_alerts(struct views *v, sqlite3 *db, char **cause)
 	sqlite3_stmt		*st;
 	struct view_alert	*a;
 	char			*sb, *ib;
+	cJSON			*ann;
 
 	if (sqlite3_prepare_v2(db, "SELECT fingerprint, alertname, severity,"
 	    " state, silenced_by, inhibited_by, labels, annotations,"
@@ -1226,11 +1356,13 @@ views_load_alerts(struct views *v, sqlite3 *db, char **cause)
 		a->annotations = views_col(st, 7);
 		a->starts_at_ms = sqlite3_column_int64(st, 8);
 		a->generator_url = views_col(st, 9);
-		a->summary = views_json_get(a->annotations, "summary");
+		ann = a->annotations != NULL ? cJSON_Parse(a->annotations) :
+		    NULL;
+		a->summary = json_str(ann, "summary");
 		if (a->summary == NULL)
-			a->summary = views_json_get(a->annotations,
-			    "description");
-		a->runbook_url = views_json_get(a->annotations, "runbook_url");
+			a->summary = json_str(ann, "description");
+		a->runbook_url = json_str(ann, "runbook_url");
+		cJSON_Delete(ann);
 		if (a->fingerprint == NULL)
 			a->fingerprint = xstrdup("");
 		if (a->alertname == NULL)
@@ -1365,7 +1497,7 @@ views_group(struct views *v, const struct conf *conf,
 			inc->summary = xstrdup(a->summary);
 		ah.v = v;
 		ah.inc = inc;
-		views_index_lookup(&h->alert_index, h->defs, labels,
+		views_index_lookup(h->alert_index, h->defs, labels,
 		    views_alert_hit, &ah);
 		cJSON_Delete(labels);
 	}

@@ -117,6 +117,7 @@ struct app {
 	int				 data_dirty;
 	int				 resized;
 	int64_t				 last_build;
+	int64_t				 build_ms;	/* cost of the last */
 	int				 quit;
 	int				 ctrlc_armed;
 	char				*ns;
@@ -305,7 +306,9 @@ app_rebuild(struct app *a)
 	struct views	*v;
 	char		*cause = NULL;
 	int		 i;
+	int64_t		 t0;
 
+	t0 = util_mono_ms();
 	for (i = 0; i < NPANELS; i++)
 		app_panel_keep(a, i);
 	v = views_build(a->cache, a->conf, a->ctx, util_now_ms(), &cause);
@@ -318,6 +321,7 @@ app_rebuild(struct app *a)
 	a->views = v;
 	for (i = 0; i < NPANELS; i++)
 		app_panel_rows(a, i);
+	a->build_ms = util_mono_ms() - t0;
 	a->last_build = loop_now_ms(a->loop);
 	a->data_dirty = 0;
 	a->dirty = 1;
@@ -1920,6 +1924,7 @@ app_before_sleep(void *arg)
 {
 	struct app	*a = arg;
 	struct winsize	 ws;
+	int64_t		 since;
 
 	if (a->poller != NULL)
 		poller_flush(a->poller);
@@ -1930,8 +1935,14 @@ app_before_sleep(void *arg)
 			resizeterm(ws.ws_row, ws.ws_col);
 		a->dirty = 1;
 	}
-	if (a->data_dirty || a->views == NULL ||
-	    loop_now_ms(a->loop) - a->last_build > APP_REBUILD_MS)
+	/*
+	 * Rebuild when the data changed, and every few seconds to re-judge
+	 * staleness; but a rebuild that costs R ms waits at least 20 R since
+	 * the last one, so a huge cache cannot keep the keys waiting.
+	 */
+	since = loop_now_ms(a->loop) - a->last_build;
+	if (a->views == NULL || (since >= 20 * a->build_ms &&
+	    (a->data_dirty || since > APP_REBUILD_MS)))
 		app_rebuild(a);
 	if (a->quit) {
 		loop_stop(a->loop);
