@@ -1503,8 +1503,9 @@ views_group(struct views *v, const struct conf *conf,
 	}
 	views_map_done(&by_key);
 	/* Sort, then point the alerts at their incident's new place. */
-	qsort(v->incidents, v->nincidents, sizeof *v->incidents,
-	    views_incident_cmp);
+	if (v->nincidents > 1)
+		qsort(v->incidents, v->nincidents, sizeof *v->incidents,
+		    views_incident_cmp);
 	for (j = 0; j < v->nincidents; j++) {
 		for (k = 0; k < v->incidents[j].nalerts; k++)
 			v->alerts[v->incidents[j].alerts[k]].incident = j;
