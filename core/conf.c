@@ -1147,6 +1147,7 @@ conf_strmap(struct conf_loader *ld, const struct conf_option *o,
 		kv[count].key = xstrdup(k->s);
 		kv[count].value = s;
 		kv[count].line = k->line;
+		kv[count].col = k->col;
 		count++;
 	}
 	if (o->flags & CONF_NOSTORE) {

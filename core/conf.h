@@ -20,6 +20,7 @@ struct conf_kv {
 	char	*key;
 	char	*value;
 	int	 line;			/* where it was defined */
+	int	 col;
 };
 
 struct conf_tls {

@@ -11,6 +11,7 @@
 
 #include "core/buf.h"
 #include "core/conf.h"
+#include "core/sanitize.h"
 #include "core/util.h"
 #include "core/xmalloc.h"
 #include "tui/keymap.h"
@@ -247,14 +248,21 @@ keymap_help(const struct keymap *km, struct buf *out)
 	}
 }
 
-/* Add a problem "FILE:LINE:COL: msg". */
+/*
+ * Add a problem "FILE:LINE:COL: msg".  Key names come from the config
+ * file, so the message is made terminal-safe here, once.
+ */
 static void
-keymap_problem(struct conf_problems *p, const char *file, int line,
-    const char *msg)
+keymap_problem(struct conf_problems *p, const char *file,
+    const struct conf_kv *kv, const char *msg)
 {
+	char	*clean;
+
+	clean = sanitize_terminal(msg, 0);
 	p->v = xreallocarray(p->v, p->n + 1, sizeof *p->v);
-	p->v[p->n++] = xasprintf("%s:%d:%d: %s", file, line > 0 ? line : 1,
-	    1, msg);
+	p->v[p->n++] = xasprintf("%s:%d:%d: %s", file,
+	    kv->line > 0 ? kv->line : 1, kv->col > 0 ? kv->col : 1, clean);
+	free(clean);
 }
 
 /* Apply overrides from `keys:`; see keymap.h. */
@@ -282,7 +290,7 @@ keymap_apply(struct keymap *km, const struct conf_kv *kv, size_t n,
 			    best != NULL ? "; did you mean '" : "",
 			    best != NULL ? best : "",
 			    best != NULL ? "'?" : "");
-			keymap_problem(probs, file, kv[i].line, msg);
+			keymap_problem(probs, file, &kv[i], msg);
 			free(msg);
 			continue;
 		}
@@ -306,7 +314,7 @@ keymap_apply(struct keymap *km, const struct conf_kv *kv, size_t n,
 				    "'%s'; write a character, C-x, F1-F12, or "
 				    "one of Up, Down, PgUp, PgDn, Home, End, "
 				    "Tab, S-Tab, Enter, Esc", tok, kv[i].key);
-				keymap_problem(probs, file, kv[i].line, msg);
+				keymap_problem(probs, file, &kv[i], msg);
 				free(msg);
 				continue;
 			}
@@ -315,7 +323,7 @@ keymap_apply(struct keymap *km, const struct conf_kv *kv, size_t n,
 				    "choose another key for '%s'", tok,
 				    key == CTRL('a') ? "screen" : "tmux",
 				    kv[i].key);
-				keymap_problem(probs, file, kv[i].line, msg);
+				keymap_problem(probs, file, &kv[i], msg);
 				free(msg);
 				continue;
 			}
@@ -330,7 +338,7 @@ keymap_apply(struct keymap *km, const struct conf_kv *kv, size_t n,
 				    keymap_key_name(key, kn, sizeof kn),
 				    kv[i].key,
 				    keymap_action_name(nb[j].action));
-				keymap_problem(probs, file, kv[i].line, msg);
+				keymap_problem(probs, file, &kv[i], msg);
 				free(msg);
 				continue;
 			}

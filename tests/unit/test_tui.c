@@ -179,10 +179,13 @@ test_keys_override(void)
 	char			 a3[] = "help", v3[] = "C-b";
 	char			 a4[] = "reload", v4[] = "x";
 	char			 a5[] = "filter", v5[] = "Meta-x";
-	struct conf_kv		 ok[] = { { a1, v1, 7 } };
+	char			 a6[] = "re\x1b[2Jfresh", v6[] = "x";
+	struct conf_kv		 ok[] = { { a1, v1, 7, 3 } };
 	struct conf_kv		 bad[] = {
-		{ a2, v2, 9 }, { a3, v3, 10 }, { a4, v4, 11 }, { a5, v5, 12 }
+		{ a2, v2, 9, 3 }, { a3, v3, 10, 3 }, { a4, v4, 11, 3 },
+		{ a5, v5, 12, 3 }, { a6, v6, 13, 3 }
 	};
+	size_t			 i;
 
 	conf_problems_init(&p);
 	CHECK_INT(keymap_apply(km, ok, 1, "c.yaml", &p), 0);
@@ -190,13 +193,18 @@ test_keys_override(void)
 	CHECK_INT(keymap_lookup(km, KEY_F(5)), ACT_REFRESH);
 	CHECK_INT(keymap_lookup(km, 'r'), ACT_NONE);
 	CHECK_INT(p.n, 0);
-	CHECK_INT(keymap_apply(km, bad, 4, "c.yaml", &p), -1);
-	CHECK_INT(p.n, 4);
-	CHECK(has_problem(&p, "c.yaml:9:1: key 'j' for 'quit' is already "
+	CHECK_INT(keymap_apply(km, bad, 5, "c.yaml", &p), -1);
+	CHECK_INT(p.n, 5);
+	/* A name from the file never carries an escape to the terminal. */
+	CHECK(has_problem(&p, "c.yaml:13:3: unknown key action "
+	    "'re^[[2Jfresh'"));
+	for (i = 0; i < p.n; i++)
+		CHECK(strchr(p.v[i], '\x1b') == NULL);
+	CHECK(has_problem(&p, "c.yaml:9:3: key 'j' for 'quit' is already "
 	    "bound to 'down'"));
-	CHECK(has_problem(&p, "c.yaml:10:1: 'C-b' is the tmux prefix"));
-	CHECK(has_problem(&p, "c.yaml:11:1: unknown key action 'reload'"));
-	CHECK(has_problem(&p, "c.yaml:12:1: unknown key name 'Meta-x'"));
+	CHECK(has_problem(&p, "c.yaml:10:3: 'C-b' is the tmux prefix"));
+	CHECK(has_problem(&p, "c.yaml:11:3: unknown key action 'reload'"));
+	CHECK(has_problem(&p, "c.yaml:12:3: unknown key name 'Meta-x'"));
 	/* A failed apply leaves the keymap as it was. */
 	CHECK_INT(keymap_lookup(km, 'q'), ACT_QUIT);
 	conf_problems_done(&p);
