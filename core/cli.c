@@ -1050,13 +1050,45 @@ cli_help_command(FILE *f, int argc, char **argv)
 	return 0;
 }
 
+/* Options that may come before the command. */
+static const struct {
+	const char	*name;
+	int		 value;		/* takes a value */
+	int		 console;	/* the console's: only with no command */
+} cli_leading[] = {
+	{ "--config", 1, 0 },
+	{ "--context", 1, 0 },
+	{ "--cache", 1, 0 },
+	{ "--demo", 0, 0 },
+	{ "--panel", 1, 1 },
+	{ "--filter", 1, 1 },
+	{ NULL, 0, 0 }
+};
+
+/* The leading option arg names ("--cache" or "--cache=F"), or -1. */
+static int
+cli_leading_find(const char *arg)
+{
+	size_t	len = strcspn(arg, "=");
+	int	k;
+
+	for (k = 0; cli_leading[k].name != NULL; k++) {
+		if (strlen(cli_leading[k].name) == len &&
+		    strncmp(cli_leading[k].name, arg, len) == 0)
+			return k;
+	}
+	return -1;
+}
+
 /* Entry point: global options, then the command. */
 int
 cli_main(int argc, char **argv)
 {
 	const struct cli_command	*c;
 	struct cli_opts			 g;
-	int				 i, first = -1, used, rc;
+	char				**words;
+	int				 i, k, first = -1, used, rc, nw;
+	int				 bad = 0, console_opt = 0;
 
 	memset(&g, 0, sizeof g);
 	for (i = 1; i < argc; i++) {
@@ -1070,47 +1102,34 @@ cli_main(int argc, char **argv)
 		if (strcmp(argv[i], "--version") == 0)
 			return cmd_version(&g, 0, NULL);
 	}
-	/* The first word that is not an option or an option's value. */
+	/*
+	 * The first word that is not an option or an option's value.  What
+	 * comes before it must be a leading option; the console's own ones
+	 * only when there is no command.
+	 */
 	for (i = 1; i < argc; i++) {
 		if (argv[i][0] != '-') {
 			first = i;
 			break;
 		}
-		if (strchr(argv[i], '=') == NULL &&
-		    (strcmp(argv[i], "--config") == 0 ||
-		    strcmp(argv[i], "--context") == 0 ||
-		    strcmp(argv[i], "--cache") == 0 ||
-		    strcmp(argv[i], "--panel") == 0 ||
-		    strcmp(argv[i], "--filter") == 0))
+		if (strcmp(argv[i], "--") == 0)
+			continue;
+		k = cli_leading_find(argv[i]);
+		if (k == -1 && bad == 0)
+			bad = i;
+		if (k != -1 && cli_leading[k].console && console_opt == 0)
+			console_opt = i;
+		if (k != -1 && cli_leading[k].value &&
+		    strchr(argv[i], '=') == NULL)
 			i++;
 	}
-	/* An option before the command that nobody knows is an error. */
-	for (i = 1; i < (first == -1 ? argc : first); i++) {
-		static const char *const known[] = { "--config", "--context",
-		    "--cache", "--demo", "--panel", "--filter", NULL };
-		char		**words;
-		size_t		  len, k;
-		int		  nw, found = 0;
-
-		if (argv[i][0] != '-' || strcmp(argv[i], "--") == 0)
-			continue;
-		len = strcspn(argv[i], "=");
-		for (k = 0; known[k] != NULL; k++) {
-			/* --panel and --filter belong to the console. */
-			if (k >= 4 && first != -1)
-				break;
-			if (strlen(known[k]) == len &&
-			    strncmp(known[k], argv[i], len) == 0)
-				found = 1;
-		}
-		if (!found) {
-			if (cli_parse(&g, NULL, 1, argv + i, &words, &nw) != 0)
-				return CLI_USAGE;
-			free(words);
-		}
-		if (found && argv[i][len] == '\0' &&
-		    strcmp(argv[i], "--demo") != 0)
-			i++;
+	if (first != -1 && console_opt != 0 && (bad == 0 || console_opt < bad))
+		bad = console_opt;
+	if (bad != 0) {
+		/* Let the parser word it, with its suggestion. */
+		if (cli_parse(&g, NULL, 1, argv + bad, &words, &nw) != 0)
+			return CLI_USAGE;
+		free(words);
 	}
 	memset(&g, 0, sizeof g);
 	if (first == -1)
