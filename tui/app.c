@@ -519,58 +519,85 @@ app_panel_scroll(struct panel *p, int h)
 		p->top = p->nrows > (size_t)h ? p->nrows - (size_t)h : 0;
 }
 
-/* Draw the health rows. */
-static void
-app_draw_health(struct app *a, int y, int x, int h, int w, int focused)
-{
-	struct panel	*p = &a->p[P_HEALTH];
-	struct buf	 reasons;
-	char		 ready[32];
-	size_t		 i, j;
-	int		 row, sel;
-	unsigned long	 at;
+/*
+ * A row of a table panel: the item at index i of the views, at y, x in w
+ * columns; at is the selection's attribute (0 when not selected).
+ */
+typedef void	(*app_row_fn)(struct app *, size_t i, int y, int x, int w,
+		    unsigned long at);
+/* A table panel's header line at y, x in w columns. */
+typedef void	(*app_header_fn)(struct app *, int y, int x, int w);
 
-	draw_cell(stdscr, y, x, w, "STATUS      SERVICE              READY  "
-	    "REASONS", theme_attr(SLOT_DIM));
+/*
+ * The one list of the table panels: a header line, then the rows that
+ * fit, scrolled to keep the selection visible, the selection highlighted
+ * across the width; below them, or instead of them, what the panel's
+ * source is doing (loading, failed), or why the list is empty.
+ */
+static void
+app_draw_list(struct app *a, int panel, int y, int x, int h, int w,
+    int focused, app_header_fn header, app_row_fn row_fn, const char *empty,
+    const char *filtered)
+{
+	struct panel	*p = &a->p[panel];
+	unsigned long	 at;
+	size_t		 idx;
+	int		 row;
+
+	header(a, y, x, w);
 	y++;
 	h--;
 	app_panel_scroll(p, h);
 	p->height = h;
 	for (row = 0; row < h && p->top + (size_t)row < p->nrows; row++) {
-		i = p->rows[p->top + (size_t)row];
-		const struct view_service *s = &a->views->services[i];
-
-		sel = focused && p->top + (size_t)row == p->sel;
-		at = sel ? theme_attr(SLOT_SELECTED) : 0;
-		if (sel)
+		idx = p->top + (size_t)row;
+		at = focused && idx == p->sel ? theme_attr(SLOT_SELECTED) : 0;
+		if (at != 0)
 			draw_cell(stdscr, y + row, x, w, "", at);
-		snprintf(ready, sizeof ready, "%s %s",
-		    view_status_symbol(s->status, a->utf8),
-		    view_status_name(s->status));
-		draw_cell(stdscr, y + row, x, 12, ready, sel ? at :
-		    theme_attr(app_status_slot(s->status)));
-		draw_cell(stdscr, y + row, x + 12, 21, s->name, at);
-		if (s->desired >= 0)
-			snprintf(ready, sizeof ready, "%d/%d", s->ready,
-			    s->desired);
-		else
-			snprintf(ready, sizeof ready, "-");
-		draw_cell(stdscr, y + row, x + 33, 7, ready, at);
-		buf_init(&reasons, 0);
-		buf_append(&reasons, "", 0);
-		for (j = 0; j < s->nreasons; j++)
-			buf_printf(&reasons, "%s%s", j > 0 ? "; " : "",
-			    s->reasons[j]);
-		draw_cell(stdscr, y + row, x + 40, w - 40, buf_str(&reasons),
-		    at);
-		buf_done(&reasons);
+		row_fn(a, p->rows[idx], y + row, x, w, at);
 	}
-	if (p->nrows == 0 && !app_draw_source_note(a, P_HEALTH, y, x, w, 0))
-		draw_text(stdscr, y, x, w, p->filter != NULL ?
-		    "no service matches the filter" : "no services",
+	if (p->nrows == 0 && !app_draw_source_note(a, panel, y, x, w, 0))
+		draw_text(stdscr, y, x, w, p->filter != NULL ? filtered : empty,
 		    theme_attr(SLOT_DIM));
 	else if (p->nrows > 0 && row < h)
-		app_draw_source_note(a, P_HEALTH, y + row, x, w, 1);
+		app_draw_source_note(a, panel, y + row, x, w, 1);
+}
+
+/* The health header. */
+static void
+app_health_header(struct app *a, int y, int x, int w)
+{
+	(void)a;
+	draw_cell(stdscr, y, x, w, "STATUS      SERVICE              READY  "
+	    "REASONS", theme_attr(SLOT_DIM));
+}
+
+/* One service. */
+static void
+app_health_row(struct app *a, size_t i, int y, int x, int w,
+    unsigned long at)
+{
+	const struct view_service	*s = &a->views->services[i];
+	struct buf			 reasons;
+	char				 cell[32];
+	size_t				 j;
+
+	snprintf(cell, sizeof cell, "%s %s", view_status_symbol(s->status,
+	    a->utf8), view_status_name(s->status));
+	draw_cell(stdscr, y, x, 12, cell, at != 0 ? at :
+	    theme_attr(app_status_slot(s->status)));
+	draw_cell(stdscr, y, x + 12, 21, s->name, at);
+	if (s->desired >= 0)
+		snprintf(cell, sizeof cell, "%d/%d", s->ready, s->desired);
+	else
+		snprintf(cell, sizeof cell, "-");
+	draw_cell(stdscr, y, x + 33, 7, cell, at);
+	buf_init(&reasons, 0);
+	buf_append(&reasons, "", 0);
+	for (j = 0; j < s->nreasons; j++)
+		buf_printf(&reasons, "%s%s", j > 0 ? "; " : "", s->reasons[j]);
+	draw_cell(stdscr, y, x + 40, w - 40, buf_str(&reasons), at);
+	buf_done(&reasons);
 }
 
 /* Format a burn rate in 5 columns. */
@@ -585,134 +612,113 @@ app_fmt_burn(double b, char *out, size_t len)
 		snprintf(out, len, "%.1f", b);
 }
 
-/* Draw the SLO rows. */
+/* The burn windows shown, most telling first. */
+static const int app_slo_windows[] = { SLO_5M, SLO_1H, SLO_6H, SLO_1D,
+    SLO_30M, SLO_2H, SLO_3D };
+
+/*
+ * The SLO columns for a width: name 22, budget 16, verdict 8, then as many
+ * windows of 6 as fit (2 to 7) and a sparkline of up to 48.
+ */
 static void
-app_draw_slo(struct app *a, int y, int x, int h, int w, int focused)
+app_slo_columns(int w, int *nwin, int *spark_w)
 {
-	static const int	 wins[] = { SLO_5M, SLO_1H, SLO_6H, SLO_1D,
-	    SLO_30M, SLO_2H, SLO_3D };
-	struct panel		*p = &a->p[P_SLO];
-	char			 cell[64];
-	size_t			 i;
-	int			 row, sel, nwin, k, cx, spark_w;
-	unsigned long		 at;
-
-	/* Fixed: name 22, budget 16, verdict 8; windows 6 each; spark. */
-	nwin = (w - 22 - 16 - 8 - 10) / 6;
-	if (nwin > 7)
-		nwin = 7;
-	if (nwin < 2)
-		nwin = 2;
-	spark_w = w - 22 - 16 - 8 - nwin * 6;
-	if (spark_w > 48)
-		spark_w = 48;
-	cx = x;
-	draw_cell(stdscr, y, cx, w, "", theme_attr(SLOT_DIM));
-	draw_cell(stdscr, y, cx, 22, "SLO", theme_attr(SLOT_DIM));
-	draw_cell(stdscr, y, cx + 22, 16, "BUDGET LEFT", theme_attr(SLOT_DIM));
-	for (k = 0; k < nwin; k++)
-		draw_cell(stdscr, y, cx + 38 + k * 6, 6,
-		    slo_window_name((enum slo_window)wins[k]),
-		    theme_attr(SLOT_DIM));
-	draw_cell(stdscr, y, cx + 38 + nwin * 6, 8, "VERDICT",
-	    theme_attr(SLOT_DIM));
-	if (spark_w > 4)
-		draw_text(stdscr, y, cx + 46 + nwin * 6, spark_w, "24h burn",
-		    theme_attr(SLOT_DIM));
-	y++;
-	h--;
-	app_panel_scroll(p, h);
-	p->height = h;
-	for (row = 0; row < h && p->top + (size_t)row < p->nrows; row++) {
-		i = p->rows[p->top + (size_t)row];
-		const struct view_slo *s = &a->views->slos[i];
-
-		sel = focused && p->top + (size_t)row == p->sel;
-		at = sel ? theme_attr(SLOT_SELECTED) : 0;
-		if (sel)
-			draw_cell(stdscr, y + row, x, w, "", at);
-		draw_cell(stdscr, y + row, x, 22, s->name, at);
-		draw_bar(stdscr, y + row, x + 22, 10, s->budget_remaining,
-		    theme_attr(s->budget_critical ? SLOT_CRIT :
-		    s->budget_warning ? SLOT_WARN : SLOT_OK),
-		    theme_attr(SLOT_DIM));
-		if (isnan(s->budget_remaining))
-			snprintf(cell, sizeof cell, "  -  ");
-		else
-			snprintf(cell, sizeof cell, "%4.0f%%",
-			    s->budget_remaining * 100);
-		draw_cell(stdscr, y + row, x + 32, 6, cell, at);
-		for (k = 0; k < nwin; k++) {
-			app_fmt_burn(s->burn[wins[k]], cell, sizeof cell);
-			draw_cell(stdscr, y + row, x + 38 + k * 6, 6, cell, at);
-		}
-		draw_cell(stdscr, y + row, x + 38 + nwin * 6, 8,
-		    slo_verdict_name(s->verdict), sel ? at :
-		    theme_attr(app_verdict_slot(s->verdict)) | A_BOLD);
-		if (spark_w > 4)
-			draw_spark(stdscr, y + row, x + 46 + nwin * 6,
-			    spark_w, s->spark, s->nspark, 0,
-			    theme_attr(SLOT_ACCENT));
-	}
-	if (p->nrows == 0 && !app_draw_source_note(a, P_SLO, y, x, w, 0))
-		draw_text(stdscr, y, x, w, p->filter != NULL ?
-		    "no SLO matches the filter" : "no SLOs configured",
-		    theme_attr(SLOT_DIM));
-	else if (p->nrows > 0 && row < h)
-		app_draw_source_note(a, P_SLO, y + row, x, w, 1);
+	*nwin = (w - 22 - 16 - 8 - 10) / 6;
+	if (*nwin > 7)
+		*nwin = 7;
+	if (*nwin < 2)
+		*nwin = 2;
+	*spark_w = w - 22 - 16 - 8 - *nwin * 6;
+	if (*spark_w > 48)
+		*spark_w = 48;
 }
 
-/* Draw the incident rows. */
+/* The SLO header. */
 static void
-app_draw_incidents(struct app *a, int y, int x, int h, int w, int focused)
+app_slo_header(struct app *a, int y, int x, int w)
 {
-	struct panel	*p = &a->p[P_INCIDENTS];
-	char		 cell[64], age[32];
-	size_t		 i;
-	int		 row, sel;
-	unsigned long	 at;
-	int64_t		 now = util_now_ms();
+	unsigned long	dim = theme_attr(SLOT_DIM);
+	int		nwin, spark_w, k;
 
+	(void)a;
+	app_slo_columns(w, &nwin, &spark_w);
+	draw_cell(stdscr, y, x, w, "", dim);
+	draw_cell(stdscr, y, x, 22, "SLO", dim);
+	draw_cell(stdscr, y, x + 22, 16, "BUDGET LEFT", dim);
+	for (k = 0; k < nwin; k++)
+		draw_cell(stdscr, y, x + 38 + k * 6, 6,
+		    slo_window_name((enum slo_window)app_slo_windows[k]), dim);
+	draw_cell(stdscr, y, x + 38 + nwin * 6, 8, "VERDICT", dim);
+	if (spark_w > 4)
+		draw_text(stdscr, y, x + 46 + nwin * 6, spark_w, "24h burn",
+		    dim);
+}
+
+/* One SLO. */
+static void
+app_slo_row(struct app *a, size_t i, int y, int x, int w, unsigned long at)
+{
+	const struct view_slo	*s = &a->views->slos[i];
+	char			 cell[64];
+	int			 nwin, spark_w, k;
+
+	app_slo_columns(w, &nwin, &spark_w);
+	draw_cell(stdscr, y, x, 22, s->name, at);
+	draw_bar(stdscr, y, x + 22, 10, s->budget_remaining,
+	    theme_attr(s->budget_critical ? SLOT_CRIT : s->budget_warning ?
+	    SLOT_WARN : SLOT_OK), theme_attr(SLOT_DIM));
+	if (isnan(s->budget_remaining))
+		snprintf(cell, sizeof cell, "  -  ");
+	else
+		snprintf(cell, sizeof cell, "%4.0f%%",
+		    s->budget_remaining * 100);
+	draw_cell(stdscr, y, x + 32, 6, cell, at);
+	for (k = 0; k < nwin; k++) {
+		app_fmt_burn(s->burn[app_slo_windows[k]], cell, sizeof cell);
+		draw_cell(stdscr, y, x + 38 + k * 6, 6, cell, at);
+	}
+	draw_cell(stdscr, y, x + 38 + nwin * 6, 8,
+	    slo_verdict_name(s->verdict), at != 0 ? at :
+	    theme_attr(app_verdict_slot(s->verdict)) | A_BOLD);
+	if (spark_w > 4)
+		draw_spark(stdscr, y, x + 46 + nwin * 6, spark_w, s->spark,
+		    s->nspark, 0, theme_attr(SLOT_ACCENT));
+}
+
+/* The incidents header. */
+static void
+app_incident_header(struct app *a, int y, int x, int w)
+{
+	(void)a;
 	draw_cell(stdscr, y, x, w, "SEVERITY  AGE    ALERTS  TITLE",
 	    theme_attr(SLOT_DIM));
-	y++;
-	h--;
-	app_panel_scroll(p, h);
-	p->height = h;
-	for (row = 0; row < h && p->top + (size_t)row < p->nrows; row++) {
-		i = p->rows[p->top + (size_t)row];
-		const struct view_incident *inc = &a->views->incidents[i];
+}
 
-		sel = focused && p->top + (size_t)row == p->sel;
-		at = sel ? theme_attr(SLOT_SELECTED) : 0;
-		if (sel)
-			draw_cell(stdscr, y + row, x, w, "", at);
-		draw_cell(stdscr, y + row, x, 10,
-		    view_severity_name(inc->severity), sel ? at :
-		    theme_attr(app_severity_slot(inc->severity)) | A_BOLD);
-		draw_cell(stdscr, y + row, x + 10, 7,
-		    util_format_duration(inc->started_ms > 0 ?
-		    now - inc->started_ms : 0, age, sizeof age), at);
-		snprintf(cell, sizeof cell, "%zu", inc->nalerts);
-		draw_cell(stdscr, y + row, x + 17, 8, cell, at);
-		if (inc->silenced || inc->inhibited) {
-			snprintf(cell, sizeof cell, "[%s] ", inc->silenced ?
-			    "silenced" : "inhibited");
-			draw_cell(stdscr, y + row, x + 25, 12, cell, sel ? at :
-			    theme_attr(SLOT_DIM));
-			draw_cell(stdscr, y + row, x + 37, w - 37, inc->title,
-			    sel ? at : theme_attr(SLOT_DIM));
-		} else
-			draw_cell(stdscr, y + row, x + 25, w - 25, inc->title,
-			    at);
-	}
-	if (p->nrows == 0 && !app_draw_source_note(a, P_INCIDENTS, y, x, w,
-	    0))
-		draw_text(stdscr, y, x, w, p->filter != NULL ?
-		    "no incident matches the filter" : "no firing alerts",
-		    theme_attr(SLOT_DIM));
-	else if (p->nrows > 0 && row < h)
-		app_draw_source_note(a, P_INCIDENTS, y + row, x, w, 1);
+/* One incident. */
+static void
+app_incident_row(struct app *a, size_t i, int y, int x, int w,
+    unsigned long at)
+{
+	const struct view_incident	*inc = &a->views->incidents[i];
+	char				 cell[64], age[32];
+	unsigned long			 dim = at != 0 ? at :
+	    theme_attr(SLOT_DIM);
+
+	draw_cell(stdscr, y, x, 10, view_severity_name(inc->severity),
+	    at != 0 ? at : theme_attr(app_severity_slot(inc->severity)) |
+	    A_BOLD);
+	draw_cell(stdscr, y, x + 10, 7, util_format_duration(
+	    inc->started_ms > 0 ? util_now_ms() - inc->started_ms : 0, age,
+	    sizeof age), at);
+	snprintf(cell, sizeof cell, "%zu", inc->nalerts);
+	draw_cell(stdscr, y, x + 17, 8, cell, at);
+	if (inc->silenced || inc->inhibited) {
+		snprintf(cell, sizeof cell, "[%s] ", inc->silenced ?
+		    "silenced" : "inhibited");
+		draw_cell(stdscr, y, x + 25, 12, cell, dim);
+		draw_cell(stdscr, y, x + 37, w - 37, inc->title, dim);
+	} else
+		draw_cell(stdscr, y, x + 25, w - 25, inc->title, at);
 }
 
 /* Draw the runbook of the selected incident. */
@@ -850,16 +856,19 @@ app_draw_panel(struct app *a, int panel, const struct layout_rect *r,
 	free(title);
 	switch (panel) {
 	case P_HEALTH:
-		app_draw_health(a, r->y + 1, r->x + 1, r->h - 2, r->w - 2,
-		    focused);
+		app_draw_list(a, panel, r->y + 1, r->x + 1, r->h - 2, r->w - 2,
+		    focused, app_health_header, app_health_row, "no services",
+		    "no service matches the filter");
 		break;
 	case P_SLO:
-		app_draw_slo(a, r->y + 1, r->x + 1, r->h - 2, r->w - 2,
-		    focused);
+		app_draw_list(a, panel, r->y + 1, r->x + 1, r->h - 2, r->w - 2,
+		    focused, app_slo_header, app_slo_row, "no SLOs configured",
+		    "no SLO matches the filter");
 		break;
 	case P_INCIDENTS:
-		app_draw_incidents(a, r->y + 1, r->x + 1, r->h - 2, r->w - 2,
-		    focused);
+		app_draw_list(a, panel, r->y + 1, r->x + 1, r->h - 2, r->w - 2,
+		    focused, app_incident_header, app_incident_row,
+		    "no firing alerts", "no incident matches the filter");
 		break;
 	default:
 		app_draw_runbook(a, r->y + 1, r->x + 1, r->h - 2, r->w - 2);
