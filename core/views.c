@@ -155,21 +155,15 @@ views_raise(enum view_status *s, enum view_status to)
 }
 
 /*
- * Whether a JSON array text has items: the sources store compact JSON, so
- * anything but an empty list ("[]", "null", nothing) has some.
+ * Whether a JSON array text has items.  The sources store it compact
+ * (cJSON's output), so a list with items is "[" followed by anything but
+ * "]"; NULL, "null" and "[]" have none.
  */
 static int
 views_json_nonempty_array(const char *json)
 {
-	const char	*p;
-
-	if (json == NULL)
-		return 0;
-	for (p = json; *p == ' ' || *p == '[' || *p == '\t'; p++)
-		;
-	if (*p == '\0' || *p == ']' || strncmp(json, "null", 4) == 0)
-		return 0;
-	return json[0] == '[';
+	return json != NULL && json[0] == '[' && json[1] != ']' &&
+	    json[1] != '\0';
 }
 
 /*
