@@ -215,7 +215,9 @@ poller_store(struct poller *p, struct source *s)
 			goto fail;
 		}
 		free(s->error);
-		s->error = xasprintf("could not store: %s", cause);
+		s->error = xasprintf("could not store the answer in the cache: "
+		    "%s; the last good data is kept ('sitrep cache info' shows "
+		    "the cache)", cause);
 		free(cause);
 		cause = NULL;
 		ok = s->done_ok = 0;
@@ -234,7 +236,8 @@ poller_store(struct poller *p, struct source *s)
 	return;
 fail:
 	free(s->error);
-	s->error = xasprintf("cache write failed: %s", cause != NULL ?
+	s->error = xasprintf("cache write failed: %s; check the disk and the "
+	    "cache file ('sitrep cache info')", cause != NULL ?
 	    cause : "unknown error");
 	s->done_ok = 0;
 	free(cause);

@@ -535,7 +535,8 @@ cli_run_fetch(const struct conf *conf, const struct conf_context *ctx,
 		return -1;
 	}
 	if ((http = http_new(f.loop)) == NULL) {
-		fprintf(stderr, "sitrep: cannot start HTTP (libcurl)\n");
+		fprintf(stderr, "sitrep: cannot start HTTP (libcurl failed to "
+		    "initialise; is libcurl installed whole?)\n");
 		loop_free(f.loop);
 		return -1;
 	}

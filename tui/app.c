@@ -313,7 +313,8 @@ app_rebuild(struct app *a)
 		app_panel_keep(a, i);
 	v = views_build(a->cache, a->conf, a->ctx, util_now_ms(), &cause);
 	if (v == NULL) {
-		app_set_message(a, "cannot read the cache: %s", cause);
+		app_set_message(a, "cannot read the cache: %s; showing the "
+		    "last views ('sitrep cache info' checks the file)", cause);
 		free(cause);
 		return;
 	}
@@ -2004,6 +2005,8 @@ tui_run(const struct tui_opts *opts)
 	    SIGINT };
 	char			*cause = NULL, *warning = NULL;
 	const char		*nc;
+	char			*term;
+	SCREEN			*screen;
 	size_t			 i;
 	int			 panel;
 
@@ -2061,7 +2064,9 @@ tui_run(const struct tui_opts *opts)
 	a.loop = loop_new();
 	a.http = a.loop != NULL ? http_new(a.loop) : NULL;
 	if (a.http == NULL) {
-		fprintf(stderr, "sitrep: cannot start the event loop\n");
+		fprintf(stderr, "sitrep: cannot start the event loop (%s); "
+		    "close some files or raise the limit (ulimit -n)\n",
+		    strerror(errno));
 		cache_close(a.cache);
 		theme_free(a.theme);
 		keymap_free(a.km);
@@ -2078,9 +2083,18 @@ tui_run(const struct tui_opts *opts)
 	a.no_color = nc != NULL && *nc != '\0';
 	app_current = &a;
 	atexit(app_restore_terminal);
-	if (initscr() == NULL) {
-		fprintf(stderr, "sitrep: cannot use this terminal (TERM=%s)\n",
-		    getenv("TERM") != NULL ? getenv("TERM") : "");
+	if ((screen = newterm(NULL, stdout, stdin)) == NULL) {
+		term = sanitize_terminal(getenv("TERM"), 0);
+		fprintf(stderr, "sitrep: this machine does not know the terminal "
+		    "type TERM=%s; set TERM to one it has (xterm-256color, "
+		    "screen, linux), or install ncurses-term\n", term);
+		free(term);
+		app_current = NULL;
+		http_free(a.http);
+		loop_free(a.loop);
+		cache_close(a.cache);
+		theme_free(a.theme);
+		keymap_free(a.km);
 		return 1;
 	}
 	a.curses_on = 1;
@@ -2127,6 +2141,7 @@ tui_run(const struct tui_opts *opts)
 	theme_free(a.theme);
 	keymap_free(a.km);
 	app_current = NULL;
+	delscreen(screen);
 	return a.exit_code;
 }
 
