@@ -45,29 +45,8 @@ if ! command -v openssl >/dev/null 2>&1 || [ ! -x "$SITREP" ]; then
 	exit 0
 fi
 
-n=0
-failed=0
-# Print one TAP result: ok/not ok, numbered, with a description.
-check() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-	fi
-}
-# Report each "STATUS<TAB>description" line of a file as a TAP result.
-check_lines() {
-	local st desc
-	if [ ! -s "$1" ]; then
-		check 1 "checks in $(basename "$1") ran"
-		return
-	fi
-	while IFS=$'\t' read -r st desc; do
-		check "$st" "$desc"
-	done <"$1"
-}
+# shellcheck source=tests/lib/tap.sh
+. "$top_srcdir/tests/lib/tap.sh"
 # Print the value of a Python expression (d) of a JSON file.
 jq_py() {
 	servers_json "$2" <"$1" 2>/dev/null
