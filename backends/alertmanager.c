@@ -17,13 +17,13 @@
 #include "backends/backend.h"
 #include "backends/endpoint.h"
 #include "backends/http.h"
-#include "core/buf.h"
+#include "base/buf.h"
 #include "core/cache.h"
 #include "core/conf.h"
-#include "core/json.h"
-#include "core/sanitize.h"
-#include "core/util.h"
-#include "core/xmalloc.h"
+#include "base/json.h"
+#include "base/sanitize.h"
+#include "base/util.h"
+#include "base/xmalloc.h"
 
 /* ------------------------------------------------------------------ */
 /* Parsing                                                             */

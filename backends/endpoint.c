@@ -10,9 +10,9 @@
 
 #include "backends/endpoint.h"
 #include "backends/http.h"
-#include "core/buf.h"
+#include "base/buf.h"
 #include "core/conf.h"
-#include "core/xmalloc.h"
+#include "base/xmalloc.h"
 
 /* Prepare an endpoint: its base URL, headers and token. */
 int

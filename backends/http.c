@@ -28,11 +28,11 @@
 #include <string.h>
 
 #include "backends/http.h"
-#include "core/buf.h"
+#include "base/buf.h"
 #include "core/loop.h"
-#include "core/sanitize.h"
-#include "core/util.h"
-#include "core/xmalloc.h"
+#include "base/sanitize.h"
+#include "base/util.h"
+#include "base/xmalloc.h"
 
 #define HTTP_MAX_SECRETS	4
 

@@ -26,13 +26,13 @@
 #include "backends/http.h"
 #include "backends/kube.h"
 #include "backends/kubeconfig.h"
-#include "core/buf.h"
+#include "base/buf.h"
 #include "core/cache.h"
 #include "core/conf.h"
 #include "core/loop.h"
-#include "core/sanitize.h"
-#include "core/util.h"
-#include "core/xmalloc.h"
+#include "base/sanitize.h"
+#include "base/util.h"
+#include "base/xmalloc.h"
 
 #define KUBE_PAGE_LIMIT		500
 #define KUBE_MAX_PAGES		2000	/* 1M objects per list */

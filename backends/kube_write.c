@@ -33,10 +33,10 @@
 
 #include "backends/endpoint.h"
 #include "backends/kube.h"
-#include "core/buf.h"
-#include "core/sanitize.h"
-#include "core/util.h"
-#include "core/xmalloc.h"
+#include "base/buf.h"
+#include "base/sanitize.h"
+#include "base/util.h"
+#include "base/xmalloc.h"
 
 #define KUBE_HASH_LABEL		"pod-template-hash"
 #define KUBE_REVISION_ANN	"deployment.kubernetes.io/revision"

@@ -45,11 +45,11 @@
 #include <yaml.h>
 
 #include "backends/kubeconfig.h"
-#include "core/buf.h"
+#include "base/buf.h"
 #include "core/loop.h"
-#include "core/sanitize.h"
-#include "core/util.h"
-#include "core/xmalloc.h"
+#include "base/sanitize.h"
+#include "base/util.h"
+#include "base/xmalloc.h"
 
 extern char **environ;
 

@@ -24,8 +24,8 @@
 #include "core/cache.h"
 #include "core/conf.h"
 #include "core/loop.h"
-#include "core/util.h"
-#include "core/xmalloc.h"
+#include "base/util.h"
+#include "base/xmalloc.h"
 
 #define POLLER_TICK_MS		250
 #define POLLER_BACKOFF_CAP_MS	(5 * 60 * 1000)

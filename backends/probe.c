@@ -13,9 +13,9 @@
 #include "backends/probe.h"
 #include "core/cache.h"
 #include "core/conf.h"
-#include "core/sanitize.h"
-#include "core/util.h"
-#include "core/xmalloc.h"
+#include "base/sanitize.h"
+#include "base/util.h"
+#include "base/xmalloc.h"
 
 #define PROBE_EXCERPT	120	/* bytes of body kept on failure */
 

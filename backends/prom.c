@@ -20,13 +20,13 @@
 #include "backends/endpoint.h"
 #include "backends/http.h"
 #include "backends/prom.h"
-#include "core/buf.h"
+#include "base/buf.h"
 #include "core/cache.h"
 #include "core/conf.h"
-#include "core/json.h"
-#include "core/sanitize.h"
-#include "core/util.h"
-#include "core/xmalloc.h"
+#include "base/json.h"
+#include "base/sanitize.h"
+#include "base/util.h"
+#include "base/xmalloc.h"
 
 #define PROM_SPARK_RANGE_MS	(24 * 3600 * 1000LL)
 #define PROM_SPARK_STEP_MS	(15 * 60 * 1000LL)

@@ -33,10 +33,10 @@
 
 #include "backends/backend.h"
 #include "backends/sim.h"
-#include "core/buf.h"
+#include "base/buf.h"
 #include "core/cache.h"
 #include "core/conf.h"
-#include "core/xmalloc.h"
+#include "base/xmalloc.h"
 
 #define S_(x)	((int64_t)(x) * 1000)
 #define M_(x)	((int64_t)(x) * 60 * 1000)

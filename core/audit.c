@@ -25,10 +25,10 @@
 
 #include "core/audit.h"
 #include "core/cache.h"
-#include "core/sanitize.h"
-#include "core/sha256.h"
-#include "core/util.h"
-#include "core/xmalloc.h"
+#include "base/sanitize.h"
+#include "base/sha256.h"
+#include "base/util.h"
+#include "base/xmalloc.h"
 
 /* A row as read back or about to be written. */
 struct audit_row {

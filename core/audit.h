@@ -21,7 +21,7 @@
 
 #include <stdint.h>
 
-#include "core/sha256.h"
+#include "base/sha256.h"
 
 struct cache;
 

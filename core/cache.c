@@ -28,9 +28,9 @@
 #include <unistd.h>
 
 #include "core/cache.h"
-#include "core/sanitize.h"
-#include "core/util.h"
-#include "core/xmalloc.h"
+#include "base/sanitize.h"
+#include "base/util.h"
+#include "base/xmalloc.h"
 
 #define CACHE_BUSY_TIMEOUT_MS	5000
 #define CACHE_ERROR_MAX		1024	/* bytes of a source error kept */

@@ -30,12 +30,12 @@
 
 #include <yaml.h>
 
-#include "core/buf.h"
+#include "base/buf.h"
 #include "core/conf.h"
 #include "core/conf_schema.h"
-#include "core/sanitize.h"
-#include "core/util.h"
-#include "core/xmalloc.h"
+#include "base/sanitize.h"
+#include "base/util.h"
+#include "base/xmalloc.h"
 
 /* A YAML node and where it starts. */
 struct conf_node {

@@ -16,7 +16,7 @@
 
 #include "core/conf.h"
 #include "core/conf_schema.h"
-#include "core/util.h"
+#include "base/util.h"
 
 #define MS_S	1000.0
 #define MS_M	(60 * MS_S)

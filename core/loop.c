@@ -30,8 +30,8 @@
 #include <unistd.h>
 
 #include "core/loop.h"
-#include "core/util.h"
-#include "core/xmalloc.h"
+#include "base/util.h"
+#include "base/xmalloc.h"
 
 struct loop_fd {
 	struct loop		*loop;

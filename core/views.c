@@ -26,14 +26,14 @@
 #include <cJSON.h>
 #include <sqlite3.h>
 
-#include "core/buf.h"
+#include "base/buf.h"
 #include "core/cache.h"
 #include "core/conf.h"
-#include "core/json.h"
-#include "core/sha256.h"
-#include "core/util.h"
+#include "base/json.h"
+#include "base/sha256.h"
+#include "base/util.h"
 #include "core/views.h"
-#include "core/xmalloc.h"
+#include "base/xmalloc.h"
 
 #define VIEWS_STALE_FACTOR	3
 

@@ -15,10 +15,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include "core/buf.h"
-#include "core/sanitize.h"
-#include "core/util.h"
-#include "core/xmalloc.h"
+#include "base/buf.h"
+#include "base/sanitize.h"
+#include "base/util.h"
+#include "base/xmalloc.h"
 #include "export/escape.h"
 
 /* ------------------------------------------------------------------ */

@@ -10,9 +10,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "core/buf.h"
-#include "core/util.h"
-#include "core/xmalloc.h"
+#include "base/buf.h"
+#include "base/util.h"
+#include "base/xmalloc.h"
 #include "export/escape.h"
 #include "export/export.h"
 

@@ -16,7 +16,7 @@
 #ifndef SITREP_EXPORT_H
 #define SITREP_EXPORT_H
 
-#include "core/buf.h"
+#include "base/buf.h"
 #include "core/views.h"
 
 enum export_format {

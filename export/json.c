@@ -19,11 +19,11 @@
 
 #include <cJSON.h>
 
-#include "core/buf.h"
-#include "core/sanitize.h"
-#include "core/util.h"
+#include "base/buf.h"
+#include "base/sanitize.h"
+#include "base/util.h"
 #include "core/views.h"
-#include "core/xmalloc.h"
+#include "base/xmalloc.h"
 #include "export/escape.h"
 
 /* Add a string, valid UTF-8; NULL becomes null. */

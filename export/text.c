@@ -17,11 +17,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/buf.h"
-#include "core/sanitize.h"
-#include "core/util.h"
+#include "base/buf.h"
+#include "base/sanitize.h"
+#include "base/util.h"
 #include "core/views.h"
-#include "core/xmalloc.h"
+#include "base/xmalloc.h"
 #include "export/escape.h"
 
 /* SGR parameters of the semantic colours. */

@@ -34,8 +34,8 @@
 #include "backends/sim.h"
 #include "core/cache.h"
 #include "core/conf.h"
-#include "core/util.h"
-#include "core/xmalloc.h"
+#include "base/util.h"
+#include "base/xmalloc.h"
 #include "tui/tui.h"
 
 struct bench_args {

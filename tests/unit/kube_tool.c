@@ -25,8 +25,8 @@
 #include "core/cache.h"
 #include "core/conf.h"
 #include "core/loop.h"
-#include "core/util.h"
-#include "core/xmalloc.h"
+#include "base/util.h"
+#include "base/xmalloc.h"
 
 struct tool {
 	int	 done;

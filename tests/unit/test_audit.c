@@ -23,10 +23,10 @@
 #include "tests/unit/harness.h"
 
 #include "core/audit.h"
-#include "core/buf.h"
+#include "base/buf.h"
 #include "core/cache.h"
-#include "core/sha256.h"
-#include "core/xmalloc.h"
+#include "base/sha256.h"
+#include "base/xmalloc.h"
 
 /* ---- helpers -------------------------------------------------------------- */
 

@@ -10,10 +10,10 @@
 #define HARNESS_MAIN
 #include "tests/unit/harness.h"
 
-#include "core/buf.h"
-#include "core/sanitize.h"
-#include "core/util.h"
-#include "core/xmalloc.h"
+#include "base/buf.h"
+#include "base/sanitize.h"
+#include "base/util.h"
+#include "base/xmalloc.h"
 
 /* Appends grow the buffer and keep it terminated. */
 static void

@@ -23,8 +23,8 @@
 #include "tests/unit/harness.h"
 
 #include "core/cache.h"
-#include "core/util.h"
-#include "core/xmalloc.h"
+#include "base/util.h"
+#include "base/xmalloc.h"
 
 /* ---- helpers -------------------------------------------------------------- */
 

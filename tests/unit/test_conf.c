@@ -21,10 +21,10 @@
 #define HARNESS_MAIN
 #include "tests/unit/harness.h"
 
-#include "core/buf.h"
+#include "base/buf.h"
 #include "core/conf.h"
 #include "core/conf_schema.h"
-#include "core/xmalloc.h"
+#include "base/xmalloc.h"
 
 /* ---- helpers -------------------------------------------------------------- */
 

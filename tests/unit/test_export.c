@@ -32,9 +32,9 @@
 #define HARNESS_MAIN
 #include "tests/unit/harness.h"
 
-#include "core/buf.h"
+#include "base/buf.h"
 #include "core/views.h"
-#include "core/xmalloc.h"
+#include "base/xmalloc.h"
 #include "export/escape.h"
 #include "export/export.h"
 

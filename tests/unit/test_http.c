@@ -28,10 +28,10 @@
 #include <unistd.h>
 
 #include "backends/http.h"
-#include "core/buf.h"
+#include "base/buf.h"
 #include "core/loop.h"
-#include "core/util.h"
-#include "core/xmalloc.h"
+#include "base/util.h"
+#include "base/xmalloc.h"
 
 #define HARNESS_MAIN
 #include "tests/unit/harness.h"

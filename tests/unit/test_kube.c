@@ -18,10 +18,10 @@
 #include "tests/unit/harness.h"
 
 #include "backends/kube.h"
-#include "core/buf.h"
+#include "base/buf.h"
 #include "core/cache.h"
-#include "core/sanitize.h"
-#include "core/xmalloc.h"
+#include "base/sanitize.h"
+#include "base/xmalloc.h"
 
 /* The source tree, where the data files are. */
 static const char *

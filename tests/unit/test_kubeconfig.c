@@ -19,8 +19,8 @@
 
 #include "backends/kubeconfig.h"
 #include "core/loop.h"
-#include "core/util.h"
-#include "core/xmalloc.h"
+#include "base/util.h"
+#include "base/xmalloc.h"
 
 /* Secrets that appear in the fixtures and must never be in a message. */
 static const char *const secrets[] = {

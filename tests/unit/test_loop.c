@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "core/loop.h"
-#include "core/util.h"
+#include "base/util.h"
 
 #define HARNESS_MAIN
 #include "tests/unit/harness.h"

@@ -18,14 +18,14 @@
 #include "backends/backend.h"
 #include "backends/poller.h"
 #include "backends/sim.h"
-#include "core/buf.h"
+#include "base/buf.h"
 #include "core/cache.h"
 #include "core/conf.h"
 #include "core/loop.h"
-#include "core/sanitize.h"
-#include "core/util.h"
+#include "base/sanitize.h"
+#include "base/util.h"
 #include "core/views.h"
-#include "core/xmalloc.h"
+#include "base/xmalloc.h"
 
 #define NOW	1795458089000LL		/* 2026-11-23T18:21:29Z */
 #define MIN	(60 * 1000LL)

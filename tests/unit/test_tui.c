@@ -14,9 +14,9 @@
 #define HARNESS_MAIN
 #include "tests/unit/harness.h"
 
-#include "core/buf.h"
+#include "base/buf.h"
 #include "core/conf.h"
-#include "core/xmalloc.h"
+#include "base/xmalloc.h"
 #include "tui/draw.h"
 #include "tui/keymap.h"
 #include "tui/layout.h"

@@ -15,9 +15,9 @@
 
 #include "core/cache.h"
 #include "core/conf.h"
-#include "core/util.h"
+#include "base/util.h"
 #include "core/views.h"
-#include "core/xmalloc.h"
+#include "base/xmalloc.h"
 
 #define NOW	1795458089000LL		/* 2026-11-23T18:21:29Z */
 

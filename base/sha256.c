@@ -10,7 +10,7 @@
 
 #include <string.h>
 
-#include "core/sha256.h"
+#include "base/sha256.h"
 
 /* First 32 bits of the fractional parts of the cube roots of the first 64 primes. */
 static const uint32_t sha256_k[64] = {

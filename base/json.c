@@ -5,10 +5,10 @@
 
 #include <string.h>
 
-#include "core/json.h"
-#include "core/sanitize.h"
-#include "core/util.h"
-#include "core/xmalloc.h"
+#include "base/json.h"
+#include "base/sanitize.h"
+#include "base/util.h"
+#include "base/xmalloc.h"
 
 /* A string member as valid UTF-8, or NULL. */
 char *

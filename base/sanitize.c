@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/buf.h"
-#include "core/sanitize.h"
-#include "core/xmalloc.h"
+#include "base/buf.h"
+#include "base/sanitize.h"
+#include "base/xmalloc.h"
 
 /* Decode one UTF-8 sequence; return its length, or 0 if it is invalid. */
 int

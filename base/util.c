@@ -13,8 +13,8 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "core/util.h"
-#include "core/xmalloc.h"
+#include "base/util.h"
+#include "base/xmalloc.h"
 
 /* Milliseconds since the epoch. */
 int64_t

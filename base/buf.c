@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/buf.h"
-#include "core/xmalloc.h"
+#include "base/buf.h"
+#include "base/xmalloc.h"
 
 /* Prepare an empty buffer; limit 0 means no cap. */
 void
