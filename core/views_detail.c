@@ -1,0 +1,265 @@
+/*
+ * views_detail.c: on-demand reads for the detail views; see
+ * views_detail.h.
+ *
+ * Each read is a prepared statement over an index (kube_pods_owner,
+ * kube_replicasets_owner, the events' context and namespace), so opening
+ * a detail costs a few rows whatever the size of the cache.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <cJSON.h>
+#include <sqlite3.h>
+
+#include "base/json.h"
+#include "base/xmalloc.h"
+#include "core/cache.h"
+#include "core/views_detail.h"
+
+/* A text column as a copy, or NULL. */
+static char *
+vd_text(sqlite3_stmt *st, int col)
+{
+	const unsigned char	*s = sqlite3_column_text(st, col);
+
+	return s != NULL ? xstrdup((const char *)s) : NULL;
+}
+
+/* The message for a failed read. */
+static char *
+vd_error(sqlite3 *db, const char *what)
+{
+	return xasprintf("cannot read the %s of a deployment from the cache "
+	    "(%s); 'sitrep cache info' checks the file", what,
+	    sqlite3_errmsg(db));
+}
+
+/* Bind context, namespace and name as ?1, ?2, ?3. */
+static void
+vd_bind(sqlite3_stmt *st, const char *context, const struct view_deployment
+    *d)
+{
+	sqlite3_bind_text(st, 1, context, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, d->ns, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, d->name, -1, SQLITE_STATIC);
+}
+
+/* The pods whose ReplicaSet the deployment owns. */
+static int
+vd_pods(sqlite3 *db, const char *context, struct view_deployment *d,
+    char **cause)
+{
+	sqlite3_stmt	*st;
+	struct view_pod	*p;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(db, "SELECT p.name, p.phase, p.ready,"
+	    " p.restarts, p.reason, p.node FROM kube_pods p JOIN"
+	    " kube_replicasets r ON r.context = p.context AND"
+	    " r.namespace = p.namespace AND r.name = p.owner_name WHERE"
+	    " p.context = ?1 AND p.namespace = ?2 AND r.owner_name = ?3"
+	    " ORDER BY p.name", -1, &st, NULL) != SQLITE_OK) {
+		*cause = vd_error(db, "pods");
+		return -1;
+	}
+	vd_bind(st, context, d);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		d->pods = xreallocarray(d->pods, d->npods + 1, sizeof *d->pods);
+		p = &d->pods[d->npods++];
+		p->name = vd_text(st, 0);
+		if (p->name == NULL)
+			p->name = xstrdup("");
+		p->phase = vd_text(st, 1);
+		p->ready = sqlite3_column_int(st, 2) != 0;
+		p->restarts = sqlite3_column_int64(st, 3);
+		p->reason = vd_text(st, 4);
+		p->node = vd_text(st, 5);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		*cause = vd_error(db, "pods");
+		return -1;
+	}
+	return 0;
+}
+
+/* The newest events of the deployment and the objects named after it. */
+static int
+vd_events(sqlite3 *db, const char *context, struct view_deployment *d,
+    char **cause)
+{
+	sqlite3_stmt		*st;
+	struct view_event	*e;
+	int			 rc;
+
+	if (sqlite3_prepare_v2(db, "SELECT type, reason, message, count,"
+	    " last_ms, involved_name FROM kube_events WHERE context = ?1 AND"
+	    " namespace = ?2 AND (involved_name = ?3 OR involved_name LIKE"
+	    " ?3 || '-%') ORDER BY last_ms DESC LIMIT ?4", -1, &st, NULL) !=
+	    SQLITE_OK) {
+		*cause = vd_error(db, "events");
+		return -1;
+	}
+	vd_bind(st, context, d);
+	sqlite3_bind_int(st, 4, VIEWS_DETAIL_EVENTS_MAX);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		d->events = xreallocarray(d->events, d->nevents + 1,
+		    sizeof *d->events);
+		e = &d->events[d->nevents++];
+		e->type = vd_text(st, 0);
+		e->reason = vd_text(st, 1);
+		e->message = vd_text(st, 2);
+		e->count = sqlite3_column_int64(st, 3);
+		e->last_ms = sqlite3_column_int64(st, 4);
+		e->involved = vd_text(st, 5);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		*cause = vd_error(db, "events");
+		return -1;
+	}
+	return 0;
+}
+
+/* The revisions created in [since, until], oldest first. */
+static int
+vd_rollouts(sqlite3 *db, const char *context, struct view_deployment *d,
+    int64_t since, int64_t until, char **cause)
+{
+	sqlite3_stmt		*st;
+	struct view_rollout	*r;
+	int			 rc;
+
+	if (sqlite3_prepare_v2(db, "SELECT revision, created_ms FROM"
+	    " kube_replicasets WHERE context = ?1 AND namespace = ?2 AND"
+	    " owner_name = ?3 AND created_ms BETWEEN ?4 AND ?5 ORDER BY"
+	    " created_ms", -1, &st, NULL) != SQLITE_OK) {
+		*cause = vd_error(db, "rollouts");
+		return -1;
+	}
+	vd_bind(st, context, d);
+	sqlite3_bind_int64(st, 4, since);
+	sqlite3_bind_int64(st, 5, until);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		d->rollouts = xreallocarray(d->rollouts, d->nrollouts + 1,
+		    sizeof *d->rollouts);
+		r = &d->rollouts[d->nrollouts++];
+		r->revision = sqlite3_column_int64(st, 0);
+		r->created_ms = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		*cause = vd_error(db, "rollouts");
+		return -1;
+	}
+	return 0;
+}
+
+/* Read a deployment's detail; see views_detail.h. */
+struct view_deployment *
+views_deployment_read(struct cache *cache, const char *context,
+    const char *ns_name, int what, int64_t since_ms, int64_t until_ms,
+    char **cause)
+{
+	struct view_deployment	*d;
+	sqlite3			*db = cache_db(cache);
+	const char		*slash = strchr(ns_name, '/');
+
+	if (slash == NULL || slash == ns_name || slash[1] == '\0') {
+		*cause = xasprintf("'%s' is not a deployment (namespace/name)",
+		    ns_name);
+		return NULL;
+	}
+	d = xcalloc(1, sizeof *d);
+	d->ns = xstrndup(ns_name, (size_t)(slash - ns_name));
+	d->name = xstrdup(slash + 1);
+	if (((what & VD_PODS) && vd_pods(db, context, d, cause) != 0) ||
+	    ((what & VD_EVENTS) && vd_events(db, context, d, cause) != 0) ||
+	    ((what & VD_ROLLOUTS) && vd_rollouts(db, context, d, since_ms,
+	    until_ms, cause) != 0)) {
+		views_deployment_free(d);
+		return NULL;
+	}
+	return d;
+}
+
+/* Free a deployment's detail; NULL is a no-op. */
+void
+views_deployment_free(struct view_deployment *d)
+{
+	size_t	i;
+
+	if (d == NULL)
+		return;
+	for (i = 0; i < d->npods; i++) {
+		free(d->pods[i].name);
+		free(d->pods[i].phase);
+		free(d->pods[i].reason);
+		free(d->pods[i].node);
+	}
+	for (i = 0; i < d->nevents; i++) {
+		free(d->events[i].type);
+		free(d->events[i].reason);
+		free(d->events[i].message);
+		free(d->events[i].involved);
+	}
+	free(d->pods);
+	free(d->events);
+	free(d->rollouts);
+	free(d->ns);
+	free(d->name);
+	free(d);
+}
+
+/* Order pairs by key, bytewise. */
+static int
+vd_pair_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct view_pair *)a)->key,
+	    ((const struct view_pair *)b)->key);
+}
+
+/* The members of a JSON object text, sorted; see views_detail.h. */
+struct view_pair *
+views_pairs(const char *json, size_t *n)
+{
+	cJSON			*root, *m;
+	struct view_pair	*v = NULL;
+
+	*n = 0;
+	if (json == NULL || (root = cJSON_Parse(json)) == NULL)
+		return NULL;
+	if (!cJSON_IsObject(root)) {
+		cJSON_Delete(root);
+		return NULL;
+	}
+	cJSON_ArrayForEach(m, root) {
+		if (m->string == NULL)
+			continue;
+		v = xreallocarray(v, *n + 1, sizeof *v);
+		v[*n].key = xstrdup(m->string);
+		v[*n].value = cJSON_IsString(m) ? xstrdup(m->valuestring) :
+		    json_text(m, "");
+		(*n)++;
+	}
+	cJSON_Delete(root);
+	if (*n > 1)
+		qsort(v, *n, sizeof *v, vd_pair_cmp);
+	return v;
+}
+
+/* Free pairs; NULL is a no-op. */
+void
+views_pairs_free(struct view_pair *v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].key);
+		free(v[i].value);
+	}
+	free(v);
+}

@@ -1,0 +1,87 @@
+/*
+ * views_detail.h: the few rows a detail view shows beyond the views.
+ *
+ * The views (views.h) hold what every panel shows at once.  A detail view
+ * shows more of one item: the pods and events of a deployment, its
+ * rollouts, the labels of an alert.  These are read on demand, a few
+ * indexed rows each, and come back as plain structs that the caller owns,
+ * so the console never holds a statement or a pointer into the cache.
+ *
+ * Strings are valid UTF-8 but not escaped: the renderer escapes.
+ */
+#ifndef SITREP_VIEWS_DETAIL_H
+#define SITREP_VIEWS_DETAIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct cache;
+
+struct view_pod {
+	char	*name;
+	char	*phase;		/* NULL: unknown */
+	int	 ready;
+	int64_t	 restarts;
+	char	*reason;	/* waiting/terminated reason, or NULL */
+	char	*node;		/* NULL: not scheduled */
+};
+
+struct view_event {
+	char	*type;		/* "Normal", "Warning" */
+	char	*reason;
+	char	*message;
+	char	*involved;	/* the object's name */
+	int64_t	 count;
+	int64_t	 last_ms;
+};
+
+struct view_rollout {
+	int64_t	 revision;
+	int64_t	 created_ms;
+};
+
+/* What a deployment's detail shows; owned by the caller. */
+struct view_deployment {
+	char			*ns;
+	char			*name;
+	struct view_pod		*pods;		/* by name */
+	size_t			 npods;
+	struct view_event	*events;	/* newest first */
+	size_t			 nevents;
+	struct view_rollout	*rollouts;	/* oldest first */
+	size_t			 nrollouts;
+};
+
+#define VIEWS_DETAIL_EVENTS_MAX	20	/* events read per deployment */
+
+/* What to read of a deployment. */
+#define VD_PODS		0x1
+#define VD_EVENTS	0x2
+#define VD_ROLLOUTS	0x4	/* created within [since_ms, until_ms] */
+
+/*
+ * Read the detail of deployment "ns/name" of context.  NULL and *cause if
+ * the name is not "ns/name" or the cache cannot be read.  Free with
+ * views_deployment_free().
+ */
+struct view_deployment	*views_deployment_read(struct cache *,
+			     const char *context, const char *ns_name,
+			     int what, int64_t since_ms, int64_t until_ms,
+			     char **cause);
+void			 views_deployment_free(struct view_deployment *);
+
+/* One member of a JSON object, as text. */
+struct view_pair {
+	char	*key;
+	char	*value;		/* strings unquoted, others as JSON text */
+};
+
+/*
+ * The members of a JSON object text (labels, annotations) sorted by key;
+ * *n = 0 for NULL, invalid or non-object text.  Free with
+ * views_pairs_free().
+ */
+struct view_pair	*views_pairs(const char *json, size_t *n);
+void			 views_pairs_free(struct view_pair *, size_t n);
+
+#endif

@@ -1,0 +1,107 @@
+/*
+ * app.h: the console's shared state, for the files of tui/.
+ *
+ * The console is a row of panels (panel.h, one file each) under a stack of
+ * modes (mode.h: a detail page, help, the filter and command lines), as
+ * tmux keeps window modes over a pane.  app.c is the glue: the event loop,
+ * the mode stack, painting once per wake-up.  Panels and modes reach the
+ * state they share through this struct and the functions below; nothing
+ * outside tui/ sees it.
+ */
+#ifndef SITREP_TUI_APP_H
+#define SITREP_TUI_APP_H
+
+#include <stdint.h>
+#include <wchar.h>
+
+#include "tui/layout.h"
+#include "tui/list.h"
+
+struct cache;
+struct conf;
+struct conf_context;
+struct http;
+struct keymap;
+struct loop;
+struct loop_fd;
+struct loop_timer;
+struct mode;
+struct poller;
+struct theme;
+struct tui_opts;
+struct views;
+
+#define APP_NPANELS	LAYOUT_NPANELS
+
+/* What a key handler did; a handler that does nothing returns 0. */
+#define KEY_HANDLED	0x1
+#define KEY_REDRAW	0x2
+#define KEY_QUIT	0x4
+
+struct app {
+	const struct tui_opts		*opts;
+	struct conf			*conf;
+	const struct conf_context	*ctx;
+	struct loop			*loop;
+	struct http			*http;
+	struct cache			*cache;
+	struct poller			*poller;
+	struct views			*views;		/* replaced per rebuild */
+	struct keymap			*km;
+	struct theme			*theme;
+	int				 utf8;
+	int				 no_color;
+	int				 focus;		/* panel index */
+	struct list			 lists[APP_NPANELS];
+	struct mode			*modes;		/* top of the stack */
+	char				*ns;		/* :ns, or NULL */
+	char				*msg;
+	int64_t				 msg_until;
+	int				 dirty;
+	int				 data_dirty;
+	int				 resized;
+	int64_t				 last_build;
+	int64_t				 build_ms;	/* cost of the last */
+	int				 quit;
+	int				 ctrlc_armed;
+	struct loop_fd			*stdin_w;
+	struct loop_timer		*tick;
+	int				 curses_on;
+	int				 exit_code;
+};
+
+/* Show a message in the footer for a few seconds. */
+void	app_message(struct app *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+/* Push a mode on the stack; the app owns it from now on. */
+void	app_push(struct app *, struct mode *);
+/* Pop and free the top mode; NULL stack is a no-op. */
+void	app_pop(struct app *);
+/* Pop every mode covering the panels (detail, help) and what is above. */
+void	app_pop_pages(struct app *);
+
+/* Recompute every panel's visible rows (filter, namespace, selection). */
+void	app_rows_all(struct app *);
+/* Switch to another context: new sources, selections forgotten. */
+void	app_switch_context(struct app *, const struct conf_context *);
+
+/* The topmost page (a mode covering the panels), or NULL (borrowed). */
+struct mode *app_page(struct app *);
+/* A key from the terminal (is_key: a curses key code); see keys.c. */
+void	app_key(struct app *, wint_t, int is_key);
+/* A mouse event waiting in curses. */
+void	app_mouse(struct app *);
+/* Ctrl-C or SIGINT: quit, asking once more when a mode is open. */
+void	app_ctrl_c(struct app *);
+
+/* Read the cache into fresh views (keeping selections). */
+void	app_rebuild(struct app *);
+/* Paint the whole screen into curses' buffer and send the difference. */
+void	app_paint(struct app *);
+/* The terminal modes and colours the console runs in. */
+void	app_term_modes(struct app *);
+/* Free what the app owns (not the loop, the cache or curses). */
+void	app_done(struct app *);
+
+#endif

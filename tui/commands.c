@@ -1,0 +1,263 @@
+/*
+ * commands.c: the ':' commands (switch context, namespace, theme, quit),
+ * their completion and the command line that runs them; see commands.h.
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/xmalloc.h"
+#include "core/conf.h"
+#include "tui/app.h"
+#include "tui/commands.h"
+#include "tui/mode.h"
+#include "tui/theme.h"
+#include "tui/tui.h"
+
+#define COMMANDS_MAX_CANDIDATES	64
+
+/* Every configured context's name. */
+static size_t
+cmd_contexts(struct app *a, const char **out, size_t max)
+{
+	size_t	n = 0, i;
+
+	for (i = 0; i < a->conf->ncontexts && n < max; i++)
+		out[n++] = a->conf->contexts[i].name;
+	return n;
+}
+
+/* Every shipped theme's name. */
+static size_t
+cmd_themes(struct app *a, const char **out, size_t max)
+{
+	const char *const	*themes = theme_builtin_names();
+	size_t			 n = 0;
+
+	(void)a;
+	for (; themes[n] != NULL && n < max; n++)
+		out[n] = themes[n];
+	return n;
+}
+
+/* :context NAME */
+static void
+cmd_context(struct app *a, const char *arg)
+{
+	const struct conf_context	*ctx;
+
+	if (a->opts->demo) {
+		app_message(a, "the demo has one context");
+		return;
+	}
+	if (arg == NULL || (ctx = conf_context_find(a->conf, arg)) == NULL) {
+		app_message(a, "no context named '%s'; Tab lists them",
+		    arg != NULL ? arg : "");
+		return;
+	}
+	app_switch_context(a, ctx);
+	app_message(a, "context %s", ctx->name);
+}
+
+/* :ns [NAME] */
+static void
+cmd_ns(struct app *a, const char *arg)
+{
+	free(a->ns);
+	a->ns = arg != NULL ? xstrdup(arg) : NULL;
+	app_rows_all(a);
+	if (arg != NULL)
+		app_message(a, "namespace %s", arg);
+	else
+		app_message(a, "all namespaces");
+}
+
+/* :theme NAME */
+static void
+cmd_theme(struct app *a, const char *arg)
+{
+	struct theme	*t;
+	const char	*cand[COMMANDS_MAX_CANDIDATES];
+	struct buf	 b;
+	size_t		 n, i;
+	char		*cause = NULL;
+
+	if (arg == NULL) {
+		n = cmd_themes(a, cand, COMMANDS_MAX_CANDIDATES);
+		buf_init(&b, 0);
+		for (i = 0; i < n; i++)
+			buf_printf(&b, "%s%s", i > 0 ? ", " : "", cand[i]);
+		app_message(a, "theme NAME: %s", buf_str(&b));
+		buf_done(&b);
+		return;
+	}
+	if ((t = theme_load(arg, &cause)) == NULL) {
+		app_message(a, "%s", cause);
+		free(cause);
+		return;
+	}
+	theme_free(a->theme);
+	a->theme = t;
+	theme_apply(a->theme, a->no_color);
+	clearok(curscr, TRUE);
+	app_message(a, "theme %s", arg);
+}
+
+/* :q */
+static void
+cmd_quit(struct app *a, const char *arg)
+{
+	(void)arg;
+	a->quit = 1;
+}
+
+static const struct command commands[] = {
+	{ "context", NULL, "NAME", "switch to another context", cmd_contexts,
+	  cmd_context },
+	{ "ns", NULL, "[NAME]", "show one namespace (no name: all)", NULL,
+	  cmd_ns },
+	{ "theme", NULL, "NAME", "change the theme", cmd_themes, cmd_theme },
+	{ "q", "quit", NULL, "quit", NULL, cmd_quit },
+};
+#define NCOMMANDS	(sizeof commands / sizeof commands[0])
+
+/* The table; see commands.h. */
+const struct command *
+commands_table(size_t *n)
+{
+	*n = NCOMMANDS;
+	return commands;
+}
+
+/* The command of a name or alias, or NULL. */
+static const struct command *
+commands_find(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < NCOMMANDS; i++) {
+		if (strcmp(commands[i].name, name) == 0 ||
+		    (commands[i].alias != NULL &&
+		    strcmp(commands[i].alias, name) == 0))
+			return &commands[i];
+	}
+	return NULL;
+}
+
+/* Run a command line; see commands.h. */
+void
+commands_run(struct app *a, const char *line)
+{
+	const struct command	*c;
+	struct buf		 b;
+	char			*copy, *name, *arg, *save;
+	size_t			 i;
+
+	copy = xstrdup(line);
+	name = strtok_r(copy, " \t", &save);
+	arg = name != NULL ? strtok_r(NULL, " \t", &save) : NULL;
+	if (name != NULL && (c = commands_find(name)) != NULL)
+		c->run(a, arg);
+	else if (name != NULL) {
+		buf_init(&b, 0);
+		for (i = 0; i < NCOMMANDS; i++)
+			buf_printf(&b, "%s%s", i == 0 ? "" : i + 1 ==
+			    NCOMMANDS ? " or " : ", ", commands[i].name);
+		app_message(a, "unknown command '%s'; try %s", name,
+		    buf_str(&b));
+		buf_done(&b);
+	}
+	free(copy);
+	a->dirty = 1;
+}
+
+/* Complete the word under the cursor; see commands.h. */
+void
+commands_complete(struct app *a, char *line, size_t len)
+{
+	const struct command	*c = NULL;
+	const char		*cand[COMMANDS_MAX_CANDIDATES], *match = NULL;
+	char			*sp, *word, *done;
+	size_t			 n = 0, i, hits = 0, wl;
+	struct buf		 b;
+
+	sp = strchr(line, ' ');
+	word = sp != NULL ? sp + 1 : line;
+	if (sp == NULL) {
+		for (i = 0; i < NCOMMANDS; i++)
+			cand[n++] = commands[i].name;
+	} else {
+		*sp = '\0';
+		c = commands_find(line);
+		if (c != NULL && c->complete != NULL)
+			n = c->complete(a, cand, COMMANDS_MAX_CANDIDATES);
+	}
+	wl = strlen(word);
+	buf_init(&b, 0);
+	for (i = 0; i < n; i++) {
+		if (strncmp(cand[i], word, wl) == 0) {
+			match = cand[i];
+			hits++;
+			buf_printf(&b, " %s", cand[i]);
+		}
+	}
+	if (hits > 1)
+		app_message(a, "matches:%s", buf_str(&b));
+	buf_done(&b);
+	if (hits == 1) {
+		done = sp != NULL ? xasprintf("%s %s", line, match) :
+		    xasprintf("%s ", match);
+		if (strlen(done) < len)
+			memcpy(line, done, strlen(done) + 1);
+		free(done);
+	} else if (sp != NULL)
+		*sp = ' ';
+}
+
+/* One help line per command; see commands.h. */
+void
+commands_help(struct buf *b)
+{
+	char	usage[64];
+	size_t	i;
+
+	for (i = 0; i < NCOMMANDS; i++) {
+		snprintf(usage, sizeof usage, "%s%s%s", commands[i].name,
+		    commands[i].args != NULL ? " " : "", commands[i].args !=
+		    NULL ? commands[i].args : "");
+		buf_printf(b, "%-18s %s\n", usage, commands[i].help);
+	}
+}
+
+/* Enter on the command line. */
+static void
+command_enter(struct app *a, const char *text, void *arg)
+{
+	(void)arg;
+	commands_run(a, text);
+}
+
+/* Tab on the command line. */
+static void
+command_complete(struct app *a, char *text, size_t len, void *arg)
+{
+	(void)arg;
+	commands_complete(a, text, len);
+}
+
+static const struct prompt_ops command_ops = {
+	.enter = command_enter,
+	.complete = command_complete,
+};
+
+/* The ':' command line; see mode.h. */
+struct mode *
+mode_command_new(struct app *a)
+{
+	(void)a;
+	return prompt_new(':', "", &command_ops, NULL);
+}

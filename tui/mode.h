@@ -1,0 +1,85 @@
+/*
+ * mode.h: the modes that sit over the panels, as a stack.
+ *
+ * A mode owns its state and gets keys before the panels: a page of lines
+ * (a detail view, help) covers the panels; an input line (the filter, the
+ * command line) takes the footer and every key until Enter or Esc.  The
+ * top mode sees a key first; what it leaves (returns 0 for) goes to the
+ * console's global keys, then to the focused panel.  Dialogs, the
+ * wallboard and drills arrive as more modes, one file each.
+ *
+ * Whatever a mode shows, it owns: a page copies what it needs from the
+ * views when it opens, so a rebuild of the views never leaves a mode
+ * holding freed memory.
+ */
+#ifndef SITREP_TUI_MODE_H
+#define SITREP_TUI_MODE_H
+
+#include <stddef.h>
+#include <wchar.h>
+
+#include "tui/theme.h"
+
+struct app;
+struct layout_rect;
+
+struct mode_ops {
+	const char	*name;
+	/* Draw over the panels' area (pages), or NULL. */
+	void		 (*draw)(struct mode *, struct app *,
+			    const struct layout_rect *);
+	/* Draw the footer and place the cursor (input lines), or NULL. */
+	void		 (*footer)(struct mode *, struct app *,
+			    const struct layout_rect *);
+	/* A key (is_key: a curses key code); KEY_* flags, 0 if not taken. */
+	int		 (*key)(struct mode *, struct app *, wint_t ch,
+			    int is_key);
+	/* Scroll by delta lines (the mouse wheel), or NULL. */
+	void		 (*scroll_by)(struct mode *, long delta);
+	void		 (*free)(struct mode *);
+};
+
+/* Every mode starts with this; the stack links through below. */
+struct mode {
+	const struct mode_ops	*ops;
+	struct mode		*below;
+};
+
+/*
+ * A page of lines with a title, scrolled with the movement keys, closed
+ * with Esc or q: the detail views and help.
+ */
+struct mode	*mode_page_new(const char *title);
+/* Add a line (sanitised for the terminal; newlines make more lines). */
+void		 mode_page_add(struct mode *, enum theme_slot,
+		     const char *, ...) __attribute__((format(printf, 3, 4)));
+/* Add a sparkline with a label; the values are copied. */
+void		 mode_page_spark(struct mode *, const char *label,
+		     const double *v, size_t n);
+/* Add "  key: value" for each member of a JSON object text, under title. */
+void		 mode_page_pairs(struct mode *, const char *title,
+		     const char *json);
+
+/* The help page, generated from the key table and the command table. */
+struct mode	*mode_help_new(struct app *);
+
+/* The live filter of the focused panel. */
+struct mode	*mode_filter_new(struct app *);
+/* The ':' command line, with Tab completion from the command table. */
+struct mode	*mode_command_new(struct app *);
+
+/*
+ * An input line: the shared editor under the filter and command line.
+ * ops say what happens as the text changes, on Enter, on Esc and on Tab.
+ */
+struct prompt_ops {
+	void	(*change)(struct app *, const char *text, void *arg);
+	void	(*enter)(struct app *, const char *text, void *arg);
+	void	(*cancel)(struct app *, void *arg);
+	/* Complete the text in place (size len); NULL: Tab is ignored. */
+	void	(*complete)(struct app *, char *text, size_t len, void *arg);
+};
+struct mode	*prompt_new(int prompt, const char *initial,
+		     const struct prompt_ops *, void *arg);
+
+#endif

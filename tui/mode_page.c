@@ -1,0 +1,233 @@
+/*
+ * mode_page.c: a page of lines over the panels, for the detail views and
+ * help.  The page owns every line, sparklines included (copied when
+ * added), so it stays valid whatever happens to the views under it.
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/sanitize.h"
+#include "base/xmalloc.h"
+#include "core/views_detail.h"
+#include "tui/app.h"
+#include "tui/draw.h"
+#include "tui/keymap.h"
+#include "tui/layout.h"
+#include "tui/mode.h"
+
+/* One line: text, or a labelled sparkline. */
+struct page_line {
+	char		*text;
+	enum theme_slot	 slot;
+	double		*spark;		/* owned; NULL: a text line */
+	size_t		 nspark;
+};
+
+struct page {
+	struct mode		 mode;
+	char			*title;
+	struct page_line	*lines;
+	size_t			 nlines;
+	size_t			 top;
+};
+
+/* Append a line; the page takes text. */
+static struct page_line *
+page_append(struct page *p, char *text, enum theme_slot slot)
+{
+	struct page_line	*l;
+
+	p->lines = xreallocarray(p->lines, p->nlines + 1, sizeof *p->lines);
+	l = &p->lines[p->nlines++];
+	memset(l, 0, sizeof *l);
+	l->text = text;
+	l->slot = slot;
+	return l;
+}
+
+/* Add a line (multi-line text becomes several); see mode.h. */
+void
+mode_page_add(struct mode *m, enum theme_slot slot, const char *fmt, ...)
+{
+	struct page	*p = (struct page *)m;
+	struct buf	 b;
+	va_list		 ap;
+	char		*text, *s, *nl;
+
+	buf_init(&b, 0);
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	text = sanitize_terminal(buf_str(&b), SANITIZE_MULTILINE |
+	    (draw_utf8() ? 0 : SANITIZE_ASCII));
+	buf_done(&b);
+	for (s = text; s != NULL; s = nl) {
+		nl = strchr(s, '\n');
+		if (nl != NULL)
+			*nl++ = '\0';
+		page_append(p, xstrdup(s), slot);
+	}
+	free(text);
+}
+
+/* Add a labelled sparkline, copying the values; see mode.h. */
+void
+mode_page_spark(struct mode *m, const char *label, const double *v,
+    size_t n)
+{
+	struct page_line	*l;
+
+	l = page_append((struct page *)m, xstrdup(label), SLOT_DIM);
+	l->spark = xcalloc(n + 1, sizeof *l->spark);
+	if (n > 0)
+		memcpy(l->spark, v, n * sizeof *v);
+	l->nspark = n;
+}
+
+/* Add the members of a JSON object text; see mode.h. */
+void
+mode_page_pairs(struct mode *m, const char *title, const char *json)
+{
+	struct view_pair	*v;
+	size_t			 n, i;
+
+	mode_page_add(m, SLOT_TITLE, "%s", title);
+	v = views_pairs(json, &n);
+	if (n == 0)
+		mode_page_add(m, SLOT_DIM, "  (none)");
+	for (i = 0; i < n; i++)
+		mode_page_add(m, SLOT_NORMAL, "  %s: %s", v[i].key,
+		    v[i].value);
+	views_pairs_free(v, n);
+}
+
+/* Draw the page in the body's rectangle. */
+static void
+page_draw(struct mode *m, struct app *a, const struct layout_rect *r)
+{
+	struct page	*p = (struct page *)m;
+	int		 h = r->h - 2, row;
+	size_t		 i;
+
+	(void)a;
+	draw_box(stdscr, r->y, r->x, r->h, r->w, p->title,
+	    theme_attr(SLOT_ACCENT), theme_attr(SLOT_TITLE) | A_BOLD);
+	if (h <= 0)
+		return;
+	if (p->nlines > (size_t)h && p->top > p->nlines - (size_t)h)
+		p->top = p->nlines - (size_t)h;
+	if (p->nlines <= (size_t)h)
+		p->top = 0;
+	for (row = 0; row < h; row++) {
+		i = p->top + (size_t)row;
+		if (i >= p->nlines)
+			break;
+		if (p->lines[i].spark != NULL) {
+			draw_text(stdscr, r->y + 1 + row, r->x + 2, 12,
+			    p->lines[i].text, theme_attr(SLOT_DIM));
+			draw_spark(stdscr, r->y + 1 + row, r->x + 14,
+			    r->w - 16, p->lines[i].spark, p->lines[i].nspark,
+			    0, theme_attr(SLOT_ACCENT));
+		} else
+			draw_text(stdscr, r->y + 1 + row, r->x + 2, r->w - 4,
+			    p->lines[i].text, theme_attr(p->lines[i].slot));
+	}
+}
+
+/* Scroll by delta lines (clamped when drawn). */
+static void
+page_scroll(struct mode *m, long delta)
+{
+	struct page	*p = (struct page *)m;
+	long		 top = (long)p->top + delta;
+
+	p->top = top < 0 ? 0 : (size_t)top;
+}
+
+/* Movement scrolls, Esc and q close; the console's keys pass through. */
+static int
+page_key(struct mode *m, struct app *a, wint_t ch, int is_key)
+{
+	long	half = (LINES - 4) / 2 > 0 ? (LINES - 4) / 2 : 1;
+
+	if (!is_key && ch > 127)
+		return KEY_HANDLED;
+	switch (keymap_lookup(a->km, (int)ch)) {
+	case ACT_DOWN:
+		page_scroll(m, 1);
+		break;
+	case ACT_UP:
+		page_scroll(m, -1);
+		break;
+	case ACT_TOP:
+		page_scroll(m, -1000000000L);
+		break;
+	case ACT_BOTTOM:
+		page_scroll(m, 1000000000L);
+		break;
+	case ACT_PAGE_DOWN:
+		page_scroll(m, 2 * half);
+		break;
+	case ACT_PAGE_UP:
+		page_scroll(m, -2 * half);
+		break;
+	case ACT_HALF_DOWN:
+		page_scroll(m, half);
+		break;
+	case ACT_HALF_UP:
+		page_scroll(m, -half);
+		break;
+	case ACT_BACK:
+	case ACT_QUIT:
+		app_pop(a);
+		break;
+	case ACT_NEXT_PANEL:
+	case ACT_PREV_PANEL:
+	case ACT_OPEN:
+	case ACT_FILTER:
+		break;		/* panel keys: nothing here */
+	default:
+		return 0;
+	}
+	return KEY_HANDLED | KEY_REDRAW;
+}
+
+/* Free the page and its lines. */
+static void
+page_free(struct mode *m)
+{
+	struct page	*p = (struct page *)m;
+	size_t		 i;
+
+	for (i = 0; i < p->nlines; i++) {
+		free(p->lines[i].text);
+		free(p->lines[i].spark);
+	}
+	free(p->lines);
+	free(p->title);
+	free(p);
+}
+
+static const struct mode_ops page_ops = {
+	.name = "page",
+	.draw = page_draw,
+	.key = page_key,
+	.scroll_by = page_scroll,
+	.free = page_free,
+};
+
+/* A new, empty page; see mode.h. */
+struct mode *
+mode_page_new(const char *title)
+{
+	struct page	*p = xcalloc(1, sizeof *p);
+
+	p->mode.ops = &page_ops;
+	p->title = xstrdup(title);
+	return &p->mode;
+}

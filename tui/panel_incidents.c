@@ -1,0 +1,189 @@
+/*
+ * panel_incidents.c: the Incidents panel, firing alerts grouped into
+ * incidents (severity, age, alerts, title), and an incident's detail
+ * page: every alert with its labels and annotations.
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/util.h"
+#include "base/xmalloc.h"
+#include "core/views.h"
+#include "tui/app.h"
+#include "tui/draw.h"
+#include "tui/mode.h"
+#include "tui/panel.h"
+
+/* This panel's index in the table. */
+static int
+incidents_index(void)
+{
+	size_t	i;
+
+	for (i = 0; i < panel_count; i++) {
+		if (panel_table[i] == &panel_incidents)
+			return (int)i;
+	}
+	return -1;
+}
+
+/* The selected incident, or NULL; see panel.h. */
+const struct view_incident *
+panel_incidents_selected(struct app *a)
+{
+	int	panel = incidents_index();
+	long	i;
+
+	if (a->views == NULL || panel < 0)
+		return NULL;
+	i = list_selected(&a->lists[panel]);
+	return i >= 0 ? &a->views->incidents[i] : NULL;
+}
+
+/* Incidents in the views. */
+static size_t
+incidents_count(const struct views *v)
+{
+	return v->nincidents;
+}
+
+/* An incident's filter text and identity. */
+static char *
+incidents_row_text(const struct views *v, size_t i, char **key)
+{
+	const struct view_incident	*inc = &v->incidents[i];
+
+	*key = xstrdup(inc->id);
+	return xasprintf("%s %s %s %s", inc->title,
+	    view_severity_name(inc->severity), inc->key, inc->summary != NULL ?
+	    inc->summary : "");
+}
+
+/* Whether an incident is grouped by namespace ns. */
+static int
+incidents_in_ns(const struct views *v, size_t i, const char *ns)
+{
+	char	*want = xasprintf("namespace=%s", ns);
+	int	 hit = strstr(v->incidents[i].key, want) != NULL;
+
+	free(want);
+	return hit;
+}
+
+/* The column header. */
+static void
+incidents_header(struct app *a, int y, int x, int w)
+{
+	(void)a;
+	draw_cell(stdscr, y, x, w, "SEVERITY  AGE    ALERTS  TITLE",
+	    theme_attr(SLOT_DIM));
+}
+
+/* One incident. */
+static void
+incidents_row(struct app *a, size_t i, int y, int x, int w, unsigned long at)
+{
+	const struct view_incident	*inc = &a->views->incidents[i];
+	char				 cell[64], age[32];
+	unsigned long			 dim = at != 0 ? at :
+	    theme_attr(SLOT_DIM);
+
+	draw_cell(stdscr, y, x, 10, view_severity_name(inc->severity),
+	    at != 0 ? at : theme_attr(panel_severity_slot(inc->severity)) |
+	    A_BOLD);
+	draw_cell(stdscr, y, x + 10, 7, util_format_duration(
+	    inc->started_ms > 0 ? util_now_ms() - inc->started_ms : 0, age,
+	    sizeof age), at);
+	snprintf(cell, sizeof cell, "%zu", inc->nalerts);
+	draw_cell(stdscr, y, x + 17, 8, cell, at);
+	if (inc->silenced || inc->inhibited) {
+		snprintf(cell, sizeof cell, "[%s] ", inc->silenced ?
+		    "silenced" : "inhibited");
+		draw_cell(stdscr, y, x + 25, 12, cell, dim);
+		draw_cell(stdscr, y, x + 37, w - 37, inc->title, dim);
+	} else
+		draw_cell(stdscr, y, x + 25, w - 25, inc->title, at);
+}
+
+/* "N incidents, M unsilenced, K alerts". */
+static char *
+incidents_summary(struct app *a, int panel)
+{
+	const struct list	*l = &a->lists[panel];
+	const struct views	*v = a->views;
+	size_t			 k, i, bad = 0, alerts = 0;
+	char			 shown[48];
+
+	for (k = 0; k < l->nrows; k++) {
+		i = l->rows[k];
+		bad += !v->incidents[i].silenced && !v->incidents[i].inhibited;
+		alerts += v->incidents[i].nalerts;
+	}
+	return xasprintf("%s%zu incidents, %zu unsilenced, %zu alerts",
+	    panel_shown(a, panel, v->nincidents, shown, sizeof shown),
+	    v->nincidents, bad, alerts);
+}
+
+/* The detail page of an incident; see panel.h. */
+struct mode *
+panel_incident_detail(struct app *a, const struct view_incident *inc)
+{
+	struct mode	*m;
+	char		 when[40], *title;
+	size_t		 i;
+
+	title = xasprintf("Incident %s", inc->id);
+	m = mode_page_new(title);
+	free(title);
+	mode_page_add(m, panel_severity_slot(inc->severity), "%s", inc->title);
+	mode_page_add(m, SLOT_NORMAL, "severity %s, %s, since %s, %zu alert%s%s",
+	    view_severity_name(inc->severity), inc->state,
+	    util_format_rfc3339(inc->started_ms, when, sizeof when),
+	    inc->nalerts, inc->nalerts == 1 ? "" : "s", inc->silenced ?
+	    ", silenced" : inc->inhibited ? ", inhibited" : "");
+	mode_page_add(m, SLOT_NORMAL, "group: %s", inc->key);
+	if (inc->runbook_url != NULL)
+		mode_page_add(m, SLOT_ACCENT, "runbook: %s", inc->runbook_url);
+	if (inc->summary != NULL)
+		mode_page_add(m, SLOT_NORMAL, "summary: %s", inc->summary);
+	for (i = 0; i < inc->nalerts; i++) {
+		const struct view_alert *al = &a->views->alerts[inc->alerts[i]];
+
+		mode_page_add(m, SLOT_TITLE, "Alert %s (%s, %s%s)",
+		    al->alertname, al->fingerprint, al->state, al->silenced ?
+		    ", silenced" : "");
+		mode_page_pairs(m, " labels", al->labels);
+		mode_page_pairs(m, " annotations", al->annotations);
+	}
+	return m;
+}
+
+/* The detail page of the selected incident. */
+static struct mode *
+incidents_open(struct app *a, int panel)
+{
+	long	i = list_selected(&a->lists[panel]);
+
+	return i >= 0 ? panel_incident_detail(a, &a->views->incidents[i]) :
+	    NULL;
+}
+
+const struct panel_ops panel_incidents = {
+	.name = "incidents",
+	.aliases = { "alerts" },
+	.title = "3 Incidents",
+	.sources = { "alertmanager" },
+	.empty = "no firing alerts",
+	.filtered = "no incident matches the filter",
+	.count = incidents_count,
+	.row_text = incidents_row_text,
+	.in_ns = incidents_in_ns,
+	.header = incidents_header,
+	.row = incidents_row,
+	.summary = incidents_summary,
+	.open = incidents_open,
+};

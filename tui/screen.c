@@ -1,0 +1,205 @@
+/*
+ * screen.c: painting the console: the header (context, status, clock,
+ * the age of every source), the panels or the page over them, and the
+ * footer (an input line, a message, or the keys that matter here).
+ * Everything is drawn into curses' virtual screen and doupdate() sends
+ * only what differs.
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/buf.h"
+#include "base/util.h"
+#include "core/conf.h"
+#include "core/loop.h"
+#include "core/views.h"
+#include "tui/app.h"
+#include "tui/draw.h"
+#include "tui/keymap.h"
+#include "tui/layout.h"
+#include "tui/mode.h"
+#include "tui/panel.h"
+#include "tui/theme.h"
+
+/* The topmost page (a mode covering the panels), or NULL; see app.h. */
+struct mode *
+app_page(struct app *a)
+{
+	struct mode	*m;
+
+	for (m = a->modes; m != NULL; m = m->below) {
+		if (m->ops->draw != NULL)
+			return m;
+	}
+	return NULL;
+}
+
+/* The header: context, status, clock, source ages. */
+static void
+app_draw_header(struct app *a, const struct layout_rect *r)
+{
+	struct views	*v = a->views;
+	char		 buf[128], age[32];
+	time_t		 now = time(NULL);
+	struct tm	 tm;
+	int		 x = 0, w = r->w, stale;
+	size_t		 i;
+	int64_t		 refresh = a->ctx != NULL ? a->ctx->refresh_ms : 15000;
+	int64_t		 nowms = util_now_ms(), ag;
+	unsigned long	 hdr = theme_attr(SLOT_HEADER);
+
+	wattr_on(stdscr, (attr_t)hdr, NULL);
+	mvhline(r->y, 0, ' ', w);
+	wattr_off(stdscr, (attr_t)hdr, NULL);
+	x += draw_text(stdscr, r->y, x, w - x, " sitrep ", hdr | A_BOLD);
+	snprintf(buf, sizeof buf, " %s ", v != NULL ? v->context : "?");
+	x += draw_text(stdscr, r->y, x, w - x, buf, hdr);
+	if (v != NULL) {
+		snprintf(buf, sizeof buf, " %s %s ",
+		    view_status_symbol(v->status, a->utf8),
+		    view_status_name(v->status));
+		x += draw_text(stdscr, r->y, x, w - x, buf,
+		    theme_attr(panel_status_slot(v->status)) | A_BOLD |
+		    A_REVERSE);
+	}
+	localtime_r(&now, &tm);
+	strftime(buf, sizeof buf, " %H:%M:%S ", &tm);
+	x += draw_text(stdscr, r->y, x, w - x, buf, hdr);
+	if (a->ns != NULL) {
+		snprintf(buf, sizeof buf, " ns:%s ", a->ns);
+		x += draw_text(stdscr, r->y, x, w - x, buf, hdr);
+	}
+	for (i = 0; v != NULL && i < v->nsources && x < w; i++) {
+		const struct view_source	*s = &v->sources[i];
+
+		ag = s->last_success_ms > 0 ? nowms - s->last_success_ms : -1;
+		stale = ag < 0 || ag > 3 * refresh;
+		if (ag < 0)
+			snprintf(buf, sizeof buf, " %s %s ", s->name,
+			    s->error != NULL ? "FAILED" : "loading");
+		else
+			snprintf(buf, sizeof buf, " %s%s %s%s ", s->name,
+			    stale ? " STALE" : "", util_format_duration(ag,
+			    age, sizeof age), s->error != NULL ? " FAILED" :
+			    "");
+		x += draw_text(stdscr, r->y, x, w - x, buf,
+		    (stale || s->error != NULL) ? (theme_attr(SLOT_STALE) |
+		    A_BOLD) : hdr);
+	}
+}
+
+/* The key hints of the panels: the first key of each action. */
+static void
+app_hints(struct app *a, struct buf *b)
+{
+	static const int		 acts[] = { ACT_DOWN, ACT_OPEN,
+	    ACT_FILTER, ACT_NEXT_PANEL, ACT_COMMAND, ACT_REFRESH, ACT_HELP,
+	    ACT_QUIT };
+	static const char *const	 words[] = { "move", "detail",
+	    "filter", "panel", "command", "refresh", "help", "quit" };
+	char				 keys[64], up[64];
+	size_t				 i;
+
+	for (i = 0; i < sizeof acts / sizeof acts[0]; i++) {
+		keymap_keys_of(a->km, acts[i], keys, sizeof keys);
+		keys[strcspn(keys, ",")] = '\0';
+		buf_printf(b, "%s%s", i > 0 ? "  " : " ", keys);
+		if (acts[i] == ACT_DOWN) {
+			keymap_keys_of(a->km, ACT_UP, up, sizeof up);
+			up[strcspn(up, ",")] = '\0';
+			buf_printf(b, "/%s", up);
+		}
+		buf_printf(b, " %s", words[i]);
+	}
+}
+
+/* The footer: an input line, a message, or the keys that matter here. */
+static void
+app_draw_footer(struct app *a, const struct layout_rect *r, int paged)
+{
+	struct buf	 b;
+	char		 keys[64];
+
+	mvhline(r->y, 0, ' ', r->w);
+	/* An armed Ctrl-C's question shows over the input line. */
+	if (a->modes != NULL && a->modes->ops->footer != NULL &&
+	    !a->ctrlc_armed) {
+		a->modes->ops->footer(a->modes, a, r);
+		return;
+	}
+	if (a->msg != NULL && loop_now_ms(a->loop) < a->msg_until) {
+		draw_text(stdscr, r->y, 0, r->w, a->msg, theme_attr(SLOT_WARN));
+		return;
+	}
+	buf_init(&b, 0);
+	if (paged)
+		buf_printf(&b, "%s back  j/k scroll  q quit",
+		    keymap_keys_of(a->km, ACT_BACK, keys, sizeof keys));
+	else
+		app_hints(a, &b);
+	draw_text(stdscr, r->y, 0, r->w, buf_str(&b), theme_attr(SLOT_DIM));
+	buf_done(&b);
+}
+
+/* Paint the whole screen; see app.h. */
+void
+app_paint(struct app *a)
+{
+	struct layout		 l;
+	struct layout_rect	 body;
+	struct mode		*page = app_page(a);
+	char			 msg[64];
+	int			 i;
+
+	layout_compute(&l, LINES, COLS, a->focus);
+	erase();
+	if (l.mode == LAYOUT_TOO_SMALL) {
+		snprintf(msg, sizeof msg, "terminal too small (need %dx%d)",
+		    LAYOUT_MIN_COLS, LAYOUT_MIN_ROWS);
+		mvaddnstr(LINES / 2, COLS > (int)strlen(msg) ?
+		    (COLS - (int)strlen(msg)) / 2 : 0, msg, COLS);
+		wnoutrefresh(stdscr);
+		doupdate();
+		return;
+	}
+	app_draw_header(a, &l.header);
+	if (page != NULL) {
+		body.y = 1;
+		body.x = 0;
+		body.h = LINES - 2;
+		body.w = COLS;
+		page->ops->draw(page, a, &body);
+	} else {
+		for (i = 0; i < APP_NPANELS; i++)
+			panel_draw(a, i, l.panel[i].y, l.panel[i].x,
+			    l.panel[i].h, l.panel[i].w, l.collapsed[i]);
+	}
+	app_draw_footer(a, &l.footer, page != NULL);
+	curs_set(a->modes != NULL && a->modes->ops->footer != NULL ? 1 : 0);
+	wnoutrefresh(stdscr);
+	doupdate();
+}
+
+/* The terminal modes and colours the console runs in; see app.h. */
+void
+app_term_modes(struct app *a)
+{
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED
+#ifdef BUTTON5_PRESSED
+	    | BUTTON5_PRESSED
+#endif
+	    , NULL);
+	mouseinterval(0);
+	theme_apply(a->theme, a->no_color);
+}
