@@ -75,7 +75,6 @@ app_global_key(struct app *a, enum key_action act)
 		app_message(a, "refreshing every source");
 		break;
 	case ACT_QUIT:
-		a->quit = 1;
 		return KEY_HANDLED | KEY_QUIT;
 	default:
 		return 0;
@@ -83,7 +82,7 @@ app_global_key(struct app *a, enum key_action act)
 	return KEY_HANDLED | KEY_REDRAW;
 }
 
-/* A key: the top mode, then the console, then the focused panel. */
+/* A key: the top mode, then the focused panel, then the console. */
 void
 app_key(struct app *a, wint_t ch, int is_key)
 {
@@ -96,21 +95,21 @@ app_key(struct app *a, wint_t ch, int is_key)
 		return;
 	}
 	a->ctrlc_armed = 0;
-	a->dirty = 1;
-	if (a->modes != NULL) {
+	if (a->modes != NULL)
 		flags = a->modes->ops->key(a->modes, a, ch, is_key);
-		if (flags & KEY_HANDLED)
-			return;
+	if (!(flags & KEY_HANDLED) && (is_key || ch <= 127)) {
+		act = keymap_lookup(a->km, (int)ch);
+		if (a->modes == NULL && ops->key != NULL)
+			flags = ops->key(a, a->focus, act);
+		if (a->modes == NULL && !(flags & KEY_HANDLED))
+			flags = list_key(a, a->focus, act);
+		if (!(flags & KEY_HANDLED))
+			flags = app_global_key(a, act);
 	}
-	if (!is_key && ch > 127)
-		return;
-	act = keymap_lookup(a->km, (int)ch);
-	if (a->modes == NULL && ops->key != NULL)
-		flags = ops->key(a, a->focus, act);
-	if (a->modes == NULL && !(flags & KEY_HANDLED))
-		flags = list_key(a, a->focus, act);
-	if (!(flags & KEY_HANDLED))
-		app_global_key(a, act);
+	if (flags & KEY_REDRAW)
+		a->dirty = 1;
+	if (flags & KEY_QUIT)
+		a->quit = 1;
 }
 
 /* A mouse event: a click focuses and selects, the wheel scrolls. */
