@@ -11,14 +11,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
+#include "base/buf.h"
 #include "base/xmalloc.h"
 #include "core/cache.h"
 #include "core/conf.h"
 #include "core/loop.h"
+#include "core/views.h"
 #include "tui/app.h"
 #include "tui/draw.h"
 #include "tui/keymap.h"
+#include "tui/mode.h"
+#include "tui/panel.h"
 #include "tui/theme.h"
 #include "tui/tui.h"
 
@@ -95,6 +100,44 @@ tui_bench_paint(struct tui_bench *b, int full)
 	if (full)
 		clearok(curscr, TRUE);
 	app_paint(&b->a);
+}
+
+/* Show these views instead of the cache's; see tui.h. */
+void
+tui_bench_show(struct tui_bench *b, struct views *v)
+{
+	views_free(b->a.views);
+	b->a.views = v;
+	app_rows_all(&b->a);
+}
+
+/* Paint panel or its detail and read the screen back; see tui.h. */
+char *
+tui_bench_text(struct tui_bench *b, int panel, int open)
+{
+	struct app	*a = &b->a;
+	struct mode	*m;
+	struct buf	 out;
+	wchar_t		 line[1024];
+	char		 mb[4096];
+	int		 y, n;
+
+	while (a->modes != NULL)
+		app_pop(a);
+	a->focus = panel;
+	if (open && (m = panel_table[panel]->open(a, panel)) != NULL)
+		app_push(a, m);
+	app_paint(a);
+	buf_init(&out, 0);
+	for (y = 0; y < LINES; y++) {
+		n = COLS < 1023 ? COLS : 1023;
+		if (mvwinnwstr(stdscr, y, 0, line, n) == ERR)
+			line[0] = L'\0';
+		if (wcstombs(mb, line, sizeof mb) == (size_t)-1)
+			mb[0] = '\0';
+		buf_printf(&out, "%s\n", mb);
+	}
+	return buf_detach(&out);
 }
 
 /* Leave curses and free everything; see tui.h. */

@@ -9,6 +9,7 @@
 
 struct conf;
 struct source;
+struct views;
 
 struct tui_opts {
 	struct conf	*conf;		/* borrowed; must outlive the console */
@@ -42,6 +43,13 @@ struct tui_bench	*tui_bench_new(const struct tui_opts *, const char *term,
 void			 tui_bench_rebuild(struct tui_bench *);
 /* Paint once; full: resend the whole screen, as Ctrl-L does. */
 void			 tui_bench_paint(struct tui_bench *, int full);
+/* For tests: show these views (the bench takes them) instead of the cache's. */
+void			 tui_bench_show(struct tui_bench *, struct views *);
+/*
+ * For tests: focus panel (0-3) and open its detail page (open), then paint
+ * and read the screen back as text, rows joined by newlines (caller frees).
+ */
+char			*tui_bench_text(struct tui_bench *, int panel, int open);
 /* Leave curses and free everything; NULL is a no-op. */
 void			 tui_bench_free(struct tui_bench *);
 
