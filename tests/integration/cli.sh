@@ -5,6 +5,8 @@
 set -u
 
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
+# shellcheck source=tests/lib/tap.sh
+. "$top_srcdir/tests/lib/tap.sh"
 top_builddir=${top_builddir:-$top_srcdir}
 SITREP=$top_builddir/sitrep
 
@@ -15,16 +17,11 @@ export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/xdg-config" \
 unset SITREP_CONFIG KUBECONFIG
 mkdir -p "$HOME"
 
-n=0
-failed=0
-ok() {	# status description
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=1
-	fi
+# On a failure: what the last command run returned.
+tap_got() {
+	echo "exit status ${rc:-?}"
+	[ -z "${out:-}" ] || printf 'stdout: %s\n' "$out"
+	[ -z "${err:-}" ] || printf 'stderr: %s\n' "$err"
 }
 # run CMD...: sets rc, out, err
 run() {
@@ -41,35 +38,35 @@ has() {	# haystack needle
 echo "1..23"
 
 run "$SITREP" --help
-ok $(( rc != 0 )) "--help exits 0"
+check $(( rc != 0 )) "--help exits 0"
 for c in "config check" "config docs" "cache info" "fetch" "snapshot" \
     "audit verify"; do
-	has "$out" "  $c" || { ok 1 "--help lists '$c'"; continue; }
+	has "$out" "  $c" || { check 1 "--help lists '$c'"; continue; }
 done
-ok $(has "$out" "  config check [FILE]" && has "$out" "  snapshot [--format"; echo $?) \
+check $(has "$out" "  config check [FILE]" && has "$out" "  snapshot [--format"; echo $?) \
     "--help is generated from the command table"
 
 run "$SITREP" help config check
-ok $(( rc != 0 )) "help CMD exits 0"
-ok $(has "$out" "usage: sitrep config check [FILE]"; echo $?) "help CMD shows its usage"
+check $(( rc != 0 )) "help CMD exits 0"
+check $(has "$out" "usage: sitrep config check [FILE]"; echo $?) "help CMD shows its usage"
 
 run "$SITREP" --confg x
-ok $(( rc != 2 )) "an unknown option exits 2"
-ok $(has "$err" "unknown option '--confg'; did you mean '--config'?"; echo $?) \
+check $(( rc != 2 )) "an unknown option exits 2"
+check $(has "$err" "unknown option '--confg'; did you mean '--config'?"; echo $?) \
     "an unknown option names the closest one"
 
 run "$SITREP" snapshto
-ok $(( rc != 2 )) "an unknown command exits 2"
-ok $(has "$err" "did you mean 'snapshot'?"; echo $?) \
+check $(( rc != 2 )) "an unknown command exits 2"
+check $(has "$err" "did you mean 'snapshot'?"; echo $?) \
     "an unknown command names the closest one"
 
 run "$SITREP" --version
-ok $(has "$out" "sitrep " && has "$out" "SQLite"; echo $?) "--version names the libraries"
+check $(has "$out" "sitrep " && has "$out" "SQLite"; echo $?) "--version names the libraries"
 
 example=$top_srcdir/config/sitrep.example.yaml
 run "$SITREP" config check "$example"
-ok $(( rc != 0 )) "config check accepts the example (rc $rc: $out)"
-ok $(has "$out" "$example: ok ("; echo $?) "config check says ok with counts"
+check $(( rc != 0 )) "config check accepts the example (rc $rc: $out)"
+check $(has "$out" "$example: ok ("; echo $?) "config check says ok with counts"
 
 cat > "$tmp/bad.yaml" <<'YAML'
 contexts:
@@ -80,12 +77,12 @@ contexts:
       timeout: 10parsecs
 YAML
 run "$SITREP" config check "$tmp/bad.yaml"
-ok $(( rc != 1 )) "config check of a bad file exits 1"
-ok $(has "$out" "$tmp/bad.yaml:4:7: unknown key 'ulr'" && has "$out" "did you mean 'url'?"; echo $?) \
+check $(( rc != 1 )) "config check of a bad file exits 1"
+check $(has "$out" "$tmp/bad.yaml:4:7: unknown key 'ulr'" && has "$out" "did you mean 'url'?"; echo $?) \
     "ulr: FILE:LINE:COL unknown key, did you mean 'url'?"
-ok $(has "$out" ":6:16:" && has "$out" "10parsecs"; echo $?) \
+check $(has "$out" ":6:16:" && has "$out" "10parsecs"; echo $?) \
     "every problem in one run (the bad duration too)"
-ok $(has "$out$err" "hunter2-secret"; test $? -ne 0; echo $?) \
+check $(has "$out$err" "hunter2-secret"; test $? -ne 0; echo $?) \
     "the token never appears in the output"
 
 # Search order: --config, then $SITREP_CONFIG, then XDG.
@@ -93,25 +90,25 @@ mkdir -p "$XDG_CONFIG_HOME/sitrep"
 printf 'contexts:\n  - name: from-xdg\n' > "$XDG_CONFIG_HOME/sitrep/config.yaml"
 printf 'contexts:\n  - name: from-env\n  - name: second\n' > "$tmp/env.yaml"
 run "$SITREP" config check
-ok $(has "$out" "$XDG_CONFIG_HOME/sitrep/config.yaml: ok (1 context"; echo $?) \
+check $(has "$out" "$XDG_CONFIG_HOME/sitrep/config.yaml: ok (1 context"; echo $?) \
     "without options the XDG config is read"
 SITREP_CONFIG=$tmp/env.yaml run "$SITREP" config check
-ok $(has "$out" "$tmp/env.yaml: ok (2 contexts"; echo $?) "\$SITREP_CONFIG comes before XDG"
+check $(has "$out" "$tmp/env.yaml: ok (2 contexts"; echo $?) "\$SITREP_CONFIG comes before XDG"
 SITREP_CONFIG=$tmp/env.yaml run "$SITREP" --config "$example" config check
-ok $(has "$out" "$example: ok"; echo $?) "--config comes before \$SITREP_CONFIG"
+check $(has "$out" "$example: ok"; echo $?) "--config comes before \$SITREP_CONFIG"
 
 # The cache: a file of random bytes is moved aside; a new one is made.
 head -c 65536 /dev/urandom > "$tmp/random.db"
 run "$SITREP" --cache "$tmp/random.db" cache info
-ok $(( rc != 0 )) "cache info on random bytes exits 0 ($err)"
+check $(( rc != 0 )) "cache info on random bytes exits 0 ($err)"
 aside=$(ls "$tmp" | grep -c '^random.db.corrupt-[0-9]\{14\}')
-ok $(( aside != 1 )) "the damaged file is moved aside as cache.db.corrupt-YYYYmmddHHMMSS"
-ok $(has "$out" "schema  " && has "$err" "warning: cache"; echo $?) \
+check $(( aside != 1 )) "the damaged file is moved aside as cache.db.corrupt-YYYYmmddHHMMSS"
+check $(has "$out" "schema  " && has "$err" "warning: cache"; echo $?) \
     "a fresh cache is described, with one warning"
 
 run "$SITREP" cache info
 mode=$(stat -c %a "$XDG_CACHE_HOME/sitrep")
-ok $(( rc != 0 )) "the default cache is created under \$XDG_CACHE_HOME"
-ok $([ "$mode" = 700 ]; echo $?) "its directory is mode 0700 (is $mode)"
+check $(( rc != 0 )) "the default cache is created under \$XDG_CACHE_HOME"
+check $([ "$mode" = 700 ]; echo $?) "its directory is mode 0700 (is $mode)"
 
-exit $failed
+[ "$failed" -eq 0 ]

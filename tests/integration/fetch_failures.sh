@@ -20,24 +20,18 @@
 # shellcheck disable=SC2016
 
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
+# shellcheck source=tests/lib/tap.sh
+. "$top_srcdir/tests/lib/tap.sh"
 top_builddir=${top_builddir:-$top_srcdir}
 SITREP=$top_builddir/sitrep
 # shellcheck source=tests/lib/servers.sh
 . "$top_srcdir/tests/lib/servers.sh"
 
-if ! servers_available 2>/dev/null; then
-	echo "1..0 # SKIP $(servers_available 2>&1)"
-	exit 0
-fi
-for need in openssl sqlite3; do
-	if ! command -v "$need" >/dev/null 2>&1; then
-		echo "1..0 # SKIP $need is not installed"
-		exit 0
-	fi
-done
+servers_available 2>/dev/null ||
+    skip_all "$(servers_available 2>&1)" prometheus
+need_tools openssl sqlite3
 if [ ! -x "$SITREP" ]; then
-	echo "1..0 # SKIP $SITREP is not built"
-	exit 0
+	skip_all "$SITREP is not built"
 fi
 
 servers_tmpdir || exit 1
@@ -54,18 +48,6 @@ export XDG_DATA_HOME=$T/xdg/data XDG_STATE_HOME=$T/xdg/state
 unset SITREP_CONFIG KUBECONFIG
 export LC_ALL=C.UTF-8
 
-n=0
-failed=0
-# Print one TAP result: ok/not ok, numbered, with a description.
-check() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-	fi
-}
 # Print a file as TAP diagnostics, with control bytes made visible.
 diag() {
 	cat -v "$@" | sed 's/^/# /'
@@ -154,8 +136,7 @@ EOF
     >"$T/httpd.log" 2>&1 </dev/null &
 SERVERS_PIDS="$SERVERS_PIDS $!"
 if ! wait_for 'test -s "$T/ports"' 20; then
-	echo "1..0 # SKIP httpd.py did not start: $(head -n 3 "$T/httpd.log")"
-	exit 0
+	skip_all "httpd.py did not start: $(head -n 3 "$T/httpd.log")"
 fi
 H=http://127.0.0.1:$(sed -n 's/^http=//p' "$T/ports")
 HS=https://127.0.0.1:$(sed -n 's/^https=//p' "$T/ports")
@@ -164,8 +145,7 @@ DEAD=$(servers_freeport 1)
 # --- a good round from real servers ------------------------------------------------
 if ! am_start >"$T/start.err" 2>&1 ||
     ! prom_start --scrape-self >>"$T/start.err" 2>&1; then
-	echo "1..0 # SKIP the servers did not start: $(head -n 3 "$T/start.err")"
-	exit 0
+	skip_all "the servers did not start: $(head -n 3 "$T/start.err")"
 fi
 am_push_alert '{"alertname":"KeepMe","severity":"warning"}' \
     '{"summary":"must survive every failure"}'
@@ -358,5 +338,4 @@ diag "$T/kmiss.out"
 [ $rc -eq 1 ] && grep -q 'brew install sitrep-no-such-plugin' "$T/kmiss.out"
 check $? "a missing exec plugin: FAILED with its installHint"
 
-echo "1..$n"
-[ $failed -eq 0 ]
+tap_done

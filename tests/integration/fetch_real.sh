@@ -23,6 +23,8 @@
 # shellcheck disable=SC2016
 
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
+# shellcheck source=tests/lib/tap.sh
+. "$top_srcdir/tests/lib/tap.sh"
 top_builddir=${top_builddir:-$top_srcdir}
 SITREP=$top_builddir/sitrep
 # shellcheck source=tests/lib/servers.sh
@@ -30,19 +32,11 @@ SITREP=$top_builddir/sitrep
 # shellcheck source=tests/lib/kubeemu.sh
 . "$top_srcdir/tests/lib/kubeemu.sh"
 
-if ! servers_available 2>/dev/null; then
-	echo "1..0 # SKIP $(servers_available 2>&1)"
-	exit 0
-fi
-for need in kubectl openssl sqlite3; do
-	if ! command -v "$need" >/dev/null 2>&1; then
-		echo "1..0 # SKIP $need is not installed"
-		exit 0
-	fi
-done
+servers_available 2>/dev/null ||
+    skip_all "$(servers_available 2>&1)" prometheus
+need_tools kubectl openssl sqlite3
 if [ ! -x "$SITREP" ]; then
-	echo "1..0 # SKIP $SITREP is not built"
-	exit 0
+	skip_all "$SITREP is not built"
 fi
 
 servers_tmpdir || exit 1
@@ -71,18 +65,6 @@ export XDG_DATA_HOME=$T/xdg/data XDG_STATE_HOME=$T/xdg/state
 unset SITREP_CONFIG KUBECONFIG
 export LC_ALL=C.UTF-8
 
-n=0
-failed=0
-# Print one TAP result: ok/not ok, numbered, with a description.
-check() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-	fi
-}
 # Print a file as TAP diagnostics, with control bytes made visible.
 diag() {
 	cat -v "$@" | sed 's/^/# /'
@@ -354,12 +336,10 @@ fr() {
 if ! am_start_ha A B >"$T/start.err" 2>&1 ||
     ! prom_start --scrape-self --rules "$top_srcdir/tests/data/prom/rules.yml" \
     --am "$AM_URL_A" --am "$AM_URL_B" >>"$T/start.err" 2>&1; then
-	echo "1..0 # SKIP the servers did not start: $(head -n 3 "$T/start.err")"
-	exit 0
+	skip_all "the servers did not start: $(head -n 3 "$T/start.err")"
 fi
 if ! kubeemu_start "$T/kube" >"$T/kube.start" 2>&1; then
-	echo "1..0 # SKIP the emulator did not start: $(head -n 3 "$T/kube.start")"
-	exit 0
+	skip_all "the emulator did not start: $(head -n 3 "$T/kube.start")"
 fi
 KC=$KUBEEMU_KUBECONFIG
 
@@ -630,5 +610,4 @@ fi
 KUBEEMU_PID=$KUBEEMU_PID_MAIN
 KUBEEMU_PID_MAIN=
 
-echo "1..$n"
-[ $failed -eq 0 ]
+tap_done

@@ -15,21 +15,17 @@
 # checked.  TAP output; the plan comes last.
 
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
+# shellcheck source=tests/lib/tap.sh
+. "$top_srcdir/tests/lib/tap.sh"
 top_builddir=${top_builddir:-$top_srcdir}
 # shellcheck source=tests/lib/kubeemu.sh
 . "$top_srcdir/tests/lib/kubeemu.sh"
 
 PY=${KUBEEMU_PYTHON:-/usr/bin/python3}
 TOOL=$top_builddir/tests/unit/kube_tool
-for need in kubectl openssl sqlite3 curl "$PY"; do
-	if ! command -v "$need" >/dev/null 2>&1; then
-		echo "1..0 # SKIP $need is not installed"
-		exit 0
-	fi
-done
+need_tools kubectl openssl sqlite3 curl "$PY"
 if [ ! -x "$TOOL" ]; then
-	echo "1..0 # SKIP $TOOL is not built (make check builds it)"
-	exit 0
+	skip_all "$TOOL is not built (make check builds it)"
 fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/kube_backend.XXXXXX") || exit 1
@@ -43,18 +39,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-n=0
-failed=0
-# Print one TAP result: ok/not ok, numbered, with a description.
-check() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-	fi
-}
 # Print the lines of a file as TAP diagnostics.
 diag() {
 	sed 's/^/# /' "$@"
@@ -168,14 +152,12 @@ EOF
 
 # --- two emulators, same fixtures ------------------------------------------
 if ! kubeemu_start "$tmp/a" >"$tmp/a.start" 2>&1; then
-	echo "1..0 # SKIP the emulator did not start: $(head -n 3 "$tmp/a.start")"
-	exit 0
+	skip_all "the emulator did not start: $(head -n 3 "$tmp/a.start")"
 fi
 A_PID=$KUBEEMU_PID A_URL=$KUBEEMU_URL A_CA=$KUBEEMU_CA
 A_KC=$KUBEEMU_KUBECONFIG A_LOG=$KUBEEMU_LOG
 if ! kubeemu_start "$tmp/b" >"$tmp/b.start" 2>&1; then
-	echo "1..0 # SKIP the second emulator did not start"
-	exit 0
+	skip_all "the second emulator did not start"
 fi
 B_PID=$KUBEEMU_PID B_URL=$KUBEEMU_URL B_CA=$KUBEEMU_CA
 B_KC=$KUBEEMU_KUBECONFIG B_LOG=$KUBEEMU_LOG
@@ -414,5 +396,4 @@ grep -q '^/apis/apps/v1/namespaces/payments/deployments?limit=500$' \
     "$tmp/all.q"
 check $? "namespaces: lists go to the namespaced paths"
 
-echo "1..$n"
-[ $failed -eq 0 ]
+tap_done

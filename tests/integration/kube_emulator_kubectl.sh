@@ -10,13 +10,10 @@
 # directory are removed on exit, also when a check fails.
 
 srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
+# shellcheck source=tests/lib/tap.sh
+. "$srcdir/tests/lib/tap.sh"
 
-for tool in kubectl openssl curl /usr/bin/python3; do
-	if ! command -v "$tool" >/dev/null 2>&1; then
-		echo "1..0 # SKIP $tool not installed"
-		exit 0
-	fi
-done
+need_tools kubectl openssl curl /usr/bin/python3
 
 . "$srcdir/tests/lib/kubeemu.sh"
 
@@ -32,21 +29,9 @@ export HOME="$tmp/home"
 export KUBECONFIG="$tmp/no-such-kubeconfig"
 mkdir -p "$HOME"
 
-n=0
-failed=0
-
-# Print one TAP line: ok when the status is 0.
-result() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-		if [ -n "${out:-}" ]; then
-			printf '%s\n' "$out" | head -20 | sed 's/^/# /'
-		fi
-	fi
+# On a failure: what the last kubectl or curl printed.
+tap_got() {
+	printf '%s\n' "${out:-}"
 }
 
 # Run kubectl against the emulator; output (stdout+stderr) goes to $out.
@@ -78,37 +63,37 @@ api() {
 # Discovery.
 k version
 has '^Server Version: v1\.32\.0$'
-result $? "kubectl version reads /version over TLS with the generated CA"
+check $? "kubectl version reads /version over TLS with the generated CA"
 k api-resources
 has '^deployments +deploy +apps/v1 +true +Deployment$' &&
     has '^pods +po +v1 +true +Pod$' && has '^nodes +no +v1 +false +Node$'
-result $? "api-resources lists core/v1 and apps/v1 resources from discovery"
+check $? "api-resources lists core/v1 and apps/v1 resources from discovery"
 
 # Reads as server-side Tables.
 k get pods,deployments,nodes -A
 has '^payments +pod/api-[a-z0-9]+-[a-z0-9]{5} +0/1 +CrashLoopBackOff +14 \(' &&
     has '^default +deployment.apps/web +3/3 +3 +3 ' &&
     has '^ +node/node-3 +Ready +<none> '
-result $? "get pods,deployments,nodes -A prints server-side Table rows"
+check $? "get pods,deployments,nodes -A prints server-side Table rows"
 k get pods -n payments -o wide
 has 'NOMINATED NODE' && has ' 1/1 +Running +3 \([0-9]+s ago\) '
-result $? "get pods -o wide shows priority columns and last restart age"
+check $? "get pods -o wide shows priority columns and last restart age"
 k get replicasets
 has '^web-[a-z0-9]+ +3 +3 +3 ' && has '^web-[a-z0-9]+ +0 +0 +0 '
-result $? "get replicasets shows the current and the old revision"
+check $? "get replicasets shows the current and the old revision"
 k get events -n payments
 has 'Warning +BackOff +pod/api-'
-result $? "get events shows the crash-loop BackOff event"
+check $? "get events shows the crash-loop BackOff event"
 k get namespaces
 has '^payments +Active +20d$'
-result $? "get namespaces shows fixture ages"
+check $? "get namespaces shows fixture ages"
 k get node node-3 -o json
 printf '%s\n' "$out" | /usr/bin/python3 -c '
 import json, sys
 n = json.load(sys.stdin)
 c = {x["type"]: x["status"] for x in n["status"]["conditions"]}
 assert n["kind"] == "Node" and c["MemoryPressure"] == "True", c'
-result $? "get node -o json has the MemoryPressure condition"
+check $? "get node -o json has the MemoryPressure condition"
 k get deployments -A -o json
 printf '%s\n' "$out" | /usr/bin/python3 -c '
 import json, sys
@@ -116,26 +101,26 @@ d = json.load(sys.stdin)
 assert d["kind"] == "List" and len(d["items"]) == 4
 web = [i for i in d["items"] if i["metadata"]["namespace"] == "default"][0]
 assert web["kind"] == "Deployment" and web["status"]["observedGeneration"] == web["metadata"]["generation"]'
-result $? "get deployments -A -o json returns full objects with status"
+check $? "get deployments -A -o json returns full objects with status"
 
 # Paging.
 k get pods -A --chunk-size=2
 pods=$(printf '%s\n' "$out" | grep -c -- '-[a-z0-9]\{5\} ')
 grep -Eq '"path": "/api/v1/pods", "query": "continue=[A-Za-z0-9_-]+&limit=2[&"]' "$KUBEEMU_LOG"
-result $(( $? + (pods != 10) )) "get --chunk-size=2 follows continue tokens ($pods pods)"
+check $(( $? + (pods != 10) )) "get --chunk-size=2 follows continue tokens ($pods pods)"
 api "$KUBEEMU_TOKEN" "$KUBEEMU_URL/api/v1/pods?limit=3"
 printf '%s\n' "$out" | /usr/bin/python3 -c '
 import json, sys
 d = json.load(sys.stdin)
 assert len(d["items"]) == 3 and d["metadata"]["remainingItemCount"] == 7
 assert d["metadata"]["continue"]'
-result $? "limit=3 answers metadata.continue and remainingItemCount"
+check $? "limit=3 answers metadata.continue and remainingItemCount"
 api "$KUBEEMU_TOKEN" "$KUBEEMU_URL/api/v1/namespaces/payments/pods?labelSelector=app%20in%20(api,nope),team!=x&fieldSelector=metadata.namespace=payments"
 printf '%s\n' "$out" | /usr/bin/python3 -c '
 import json, sys
 d = json.load(sys.stdin)
 assert len(d["items"]) == 3 and "kind" not in d["items"][0]'
-result $? "labelSelector in/!= and fieldSelector filter a list"
+check $? "labelSelector in/!= and fieldSelector filter a list"
 
 # rollout restart.
 field deployment/web '{.metadata.annotations.deployment\.kubernetes\.io/revision}'
@@ -143,48 +128,48 @@ rev0=$val
 rs0=$(kubectl --kubeconfig "$KUBEEMU_KUBECONFIG" get rs -l app=web -o name | wc -l)
 k rollout restart deployment/web
 has '^deployment.apps/web restarted$'
-result $? "rollout restart deployment/web"
+check $? "rollout restart deployment/web"
 field deployment/web '{.metadata.annotations.deployment\.kubernetes\.io/revision} {.spec.template.metadata.annotations.kubectl\.kubernetes\.io/restartedAt}'
 rs1=$(kubectl --kubeconfig "$KUBEEMU_KUBECONFIG" get rs -l app=web -o name | wc -l)
 [ "$rev0" = 2 ] && [ "${val%% *}" = 3 ] && [ -n "${val#* }" ] && [ "$rs1" = $((rs0 + 1)) ]
-result $? "restart bumps the revision 2 -> ${val%% *}, adds a ReplicaSet, sets restartedAt"
+check $? "restart bumps the revision 2 -> ${val%% *}, adds a ReplicaSet, sets restartedAt"
 k rollout status deployment/web --timeout=20s
 has 'successfully rolled out'
-result $? "rollout status finishes"
+check $? "rollout status finishes"
 k rollout history deployment/web
 has '^1 ' && has '^2 ' && has '^3 '
-result $? "rollout history lists revisions 1..3"
+check $? "rollout history lists revisions 1..3"
 
 # rollout undo: back to revision 2's template, reusing its ReplicaSet.
 rs2=$(kubectl --kubeconfig "$KUBEEMU_KUBECONFIG" get rs -l app=web \
     -o jsonpath='{range .items[?(@.metadata.annotations.deployment\.kubernetes\.io/revision=="2")]}{.metadata.name}{end}')
 k rollout undo deployment/web
 has '^deployment.apps/web rolled back$'
-result $? "rollout undo deployment/web"
+check $? "rollout undo deployment/web"
 field deployment/web '{.metadata.annotations.deployment\.kubernetes\.io/revision}|{.spec.template.metadata.annotations}|{.spec.template.spec.containers[0].image}'
 field_rs=$(kubectl --kubeconfig "$KUBEEMU_KUBECONFIG" get rs "$rs2" \
     -o jsonpath='{.metadata.annotations.deployment\.kubernetes\.io/revision} {.metadata.annotations.deployment\.kubernetes\.io/revision-history} {.spec.replicas}')
 rs3=$(kubectl --kubeconfig "$KUBEEMU_KUBECONFIG" get rs -l app=web -o name | wc -l)
 [ "$val" = "4||nginx:1.25" ] && [ "$field_rs" = "4 2 3" ] && [ "$rs3" = "$rs1" ]
-result $? "undo restores the template, reuses $rs2 as revision 4 (history 2)"
+check $? "undo restores the template, reuses $rs2 as revision 4 (history 2)"
 k rollout history deployment/web
 has '^1 ' && has '^3 ' && has '^4 ' && ! has '^2 '
-result $? "history after undo has 1,3,4"
+check $? "history after undo has 1,3,4"
 k rollout undo deployment/web --to-revision=1
 field deployment/web '{.metadata.annotations.deployment\.kubernetes\.io/revision} {.spec.template.spec.containers[0].image}'
 [ "$val" = "5 nginx:1.24" ]
-result $? "undo --to-revision=1 brings back nginx:1.24 as revision 5"
+check $? "undo --to-revision=1 brings back nginx:1.24 as revision 5"
 k rollout undo deployment/web --to-revision=42
 has 'unable to find specified revision 42 in history'
-result $? "undo to a missing revision fails in kubectl"
+check $? "undo to a missing revision fails in kubectl"
 
 # scale.
 k scale deployment/web --replicas=5
 field deployment/web '{.spec.replicas} {.status.readyReplicas} {.status.updatedReplicas}'
 has 'deployment.apps/web scaled' && [ "$val" = "5 5 5" ]
-result $? "scale --replicas=5 goes through /scale and the controller"
+check $? "scale --replicas=5 goes through /scale and the controller"
 grep -q '"method": "PATCH", "path": "/apis/apps/v1/namespaces/default/deployments/web/scale"' "$KUBEEMU_LOG"
-result $? "kubectl scale patched the scale subresource"
+check $? "kubectl scale patched the scale subresource"
 
 # Server-side dry runs leave the state alone.
 rv=$(kubectl --kubeconfig "$KUBEEMU_KUBECONFIG" get deployment web -o 'jsonpath={.metadata.resourceVersion}')
@@ -198,28 +183,28 @@ k delete deployment web --dry-run=server
 ok4=$(has 'deleted \(server dry run\)' && echo y)
 field deployment/web '{.metadata.resourceVersion} {.spec.replicas} {.metadata.annotations.deployment\.kubernetes\.io/revision}'
 [ "$ok1$ok2$ok3$ok4" = yyyy ] && [ "$val" = "$rv 5 5" ]
-result $? "dry-run=server scale/undo/patch/delete answer but store nothing"
+check $? "dry-run=server scale/undo/patch/delete answer but store nothing"
 
 # Errors.
 out=$(kubectl --kubeconfig "$KUBEEMU_KUBECONFIG" --token wrong-token get pods 2>&1)
 rc=$?
 [ $rc -ne 0 ] && has 'Unauthorized'
-result $? "a wrong token gets 401 Unauthorized"
+check $? "a wrong token gets 401 Unauthorized"
 api wrong-token "$KUBEEMU_URL/api/v1/namespaces/default/pods"
 [ "$code" = 401 ] && has '"reason":"Unauthorized"' && has '"code":401'
-result $? "the 401 body is a Status"
+check $? "the 401 body is a Status"
 k --context kubeemu-readonly -n payments get deployment web
 has '^web +2/2 '
-result $? "the read-only token can read"
+check $? "the read-only token can read"
 k --context kubeemu-readonly -n payments rollout restart deployment/web
 has 'deployments.apps "web" is forbidden: User "readonly" cannot patch resource "deployments" in API group "apps" in the namespace "payments"'
-result $? "the read-only token gets 403 with the apiserver's message"
+check $? "the read-only token gets 403 with the apiserver's message"
 k --context kubeemu-readonly -n payments scale deployment/web --replicas=1
 has '^Error from server \(Forbidden\): deployments.apps "web" is forbidden: User "readonly" cannot patch resource "deployments/scale"'
-result $? "kubectl prints Error from server (Forbidden) for a read-only scale"
+check $? "kubectl prints Error from server (Forbidden) for a read-only scale"
 k get deployment nope
 has '^Error from server \(NotFound\): deployments.apps "nope" not found$'
-result $? "a missing deployment is 404 NotFound"
+check $? "a missing deployment is 404 NotFound"
 api "$KUBEEMU_TOKEN" "$KUBEEMU_URL/apis/apps/v1/namespaces/default/deployments/web"
 stale=$out
 kubectl --kubeconfig "$KUBEEMU_KUBECONFIG" annotate deployment web sitrep/test=1 >/dev/null 2>&1
@@ -227,18 +212,17 @@ api "$KUBEEMU_TOKEN" -X PUT -H 'Content-Type: application/json' --data-binary "$
     "$KUBEEMU_URL/apis/apps/v1/namespaces/default/deployments/web"
 [ "$code" = 409 ] && has '"message":"Operation cannot be fulfilled on deployments.apps \\"web\\": the object has been modified; please apply your changes to the latest version and try again"' &&
     has '"reason":"Conflict"'
-result $? "a PUT with a stale resourceVersion is 409 Conflict"
+check $? "a PUT with a stale resourceVersion is 409 Conflict"
 api "$KUBEEMU_TOKEN" -X PATCH -H 'Content-Type: application/json-patch+json' \
     --data-binary '[{"op":"test","path":"/spec/replicas","value":5},{"op":"replace","path":"/spec/replicas","value":4},{"op":"copy","from":"/metadata/labels/app","path":"/metadata/labels/copied"}]' \
     "$KUBEEMU_URL/apis/apps/v1/namespaces/default/deployments/web"
 [ "$code" = 200 ] && has '"replicas":4' && has '"copied":"web"'
-result $? "a JSON patch with test/replace/copy applies"
+check $? "a JSON patch with test/replace/copy applies"
 
 # Injected faults.
 api "$KUBEEMU_TOKEN" -X POST "$KUBEEMU_URL/_emulator/pods/default/$(kubectl --kubeconfig "$KUBEEMU_KUBECONFIG" get pods -l app=web -o 'jsonpath={.items[0].metadata.name}')/crashloop"
 k get deployment web
 has '^web +3/4 '
-result $? "the crashloop admin endpoint makes a pod unready and the status follows"
+check $? "the crashloop admin endpoint makes a pod unready and the status follows"
 
-echo "1..$n"
-[ $failed -eq 0 ]
+tap_done

@@ -10,21 +10,15 @@
 # Prints TAP.  Skips cleanly when kubectl or python3 is not installed.
 
 srcdir=${top_srcdir:-.}
+# shellcheck source=tests/lib/tap.sh
+. "$srcdir/tests/lib/tap.sh"
 builddir=${top_builddir:-.}
 data=$(cd "$srcdir/tests/data/kubeconfig" && pwd)
 resolve=$builddir/tests/unit/kubeconfig_resolve
 
-if ! command -v kubectl >/dev/null 2>&1; then
-	echo "1..0 # SKIP kubectl is not installed"
-	exit 0
-fi
-if ! command -v python3 >/dev/null 2>&1; then
-	echo "1..0 # SKIP python3 is not installed"
-	exit 0
-fi
+need_tools kubectl python3
 if [ ! -x "$resolve" ]; then
-	echo "1..0 # SKIP $resolve is not built (run make check)"
-	exit 0
+	skip_all "$resolve is not built (run make check)"
 fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/sitrep-kc.XXXXXX") || exit 1
@@ -33,20 +27,6 @@ HOME=$tmp/home
 mkdir -p "$HOME"
 export HOME
 unset KUBERNETES_SERVICE_HOST KUBERNETES_SERVICE_PORT POD_NAMESPACE
-
-n=0
-failed=0
-
-# ok CONDITION-STATUS DESCRIPTION
-result() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=1
-	fi
-}
 
 # Summarise kubectl's minified view (raw and flattened JSON in $1 and $2)
 # as the same key=value lines kubeconfig_resolve prints.
@@ -115,8 +95,8 @@ compare() {
 	    2>"$tmp/kerr" ||
 	    ! kubectl config view --minify --flatten -o json "$@" \
 	    >"$tmp/flat.json" 2>>"$tmp/kerr"; then
-		sed 's/^/# kubectl: /' "$tmp/kerr"
-		result 1 "$what: kubectl resolves it"
+		check 1 "$what: kubectl resolves it" "kubectl config view succeeds" \
+		    "$(cat "$tmp/kerr")"
 		return
 	fi
 	summarise "$tmp/raw.json" "$tmp/flat.json" | sort >"$tmp/theirs"
@@ -132,10 +112,10 @@ compare() {
 		cp "$tmp/theirs" "$tmp/t2"
 	fi
 	if diff "$tmp/t2" "$tmp/o2" >"$tmp/diff" 2>&1 && [ -s "$tmp/o2" ]; then
-		result 0 "$what"
+		check 0 "$what"
 	else
-		sed 's/^/# /' "$tmp/diff" "$tmp/oerr"
-		result 1 "$what"
+		check 1 "$what" "$(cat "$tmp/t2")" \
+		    "$(cat "$tmp/o2" "$tmp/oerr")"
 	fi
 }
 
@@ -146,10 +126,9 @@ current() {
 	theirs=$(kubectl config current-context "$@" 2>/dev/null)
 	mine=$("$resolve" "$@" 2>/dev/null | sed -n 's/^context=//p')
 	if [ -n "$theirs" ] && [ "$theirs" = "$mine" ]; then
-		result 0 "$what"
+		check 0 "$what"
 	else
-		echo "# kubectl: '$theirs', sitrep: '$mine'"
-		result 1 "$what"
+		check 1 "$what" "kubectl's '$theirs'" "'$mine'"
 	fi
 }
 
@@ -166,14 +145,13 @@ refuse() {
 	orc=$?
 	msg=$(sed -n 's/^error: //p' "$tmp/kerr" | head -n 1)
 	if [ "$krc" -eq 0 ] || [ "$orc" -eq 0 ]; then
-		echo "# kubectl rc $krc, sitrep rc $orc"
-		result 1 "$what"
+		check 1 "$what" "both refuse (non-zero exit)" \
+		    "kubectl exit $krc, sitrep exit $orc"
 	elif [ "$same" = 1 ] && ! grep -qF -- "$msg" "$tmp/oerr"; then
-		echo "# kubectl: $msg"
-		sed 's/^/# sitrep: /' "$tmp/oerr"
-		result 1 "$what"
+		check 1 "$what" "a message containing kubectl's: $msg" \
+		    "$(cat "$tmp/oerr")"
 	else
-		result 0 "$what"
+		check 0 "$what"
 	fi
 }
 
@@ -223,4 +201,4 @@ refuse "both refuse a base64 error" 0 --kubeconfig "$data/bad-base64.yaml"
 refuse "both refuse a number where a string belongs" 0 \
     --kubeconfig "$data/number-token.yaml"
 
-exit $failed
+[ "$failed" -eq 0 ]

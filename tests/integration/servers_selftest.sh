@@ -15,26 +15,14 @@
 # shellcheck disable=SC2016
 
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
+# shellcheck source=tests/lib/tap.sh
+. "$top_srcdir/tests/lib/tap.sh"
 # shellcheck source=tests/lib/servers.sh
 . "$top_srcdir/tests/lib/servers.sh"
 
-if ! servers_available 2>/dev/null; then
-	echo "1..0 # SKIP $(servers_available 2>&1)"
-	exit 0
-fi
+servers_available 2>/dev/null ||
+    skip_all "$(servers_available 2>&1)" prometheus
 
-n=0
-failed=0
-# Print one TAP result: ok/not ok, numbered, with a description.
-check() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-	fi
-}
 # Run a command and report its status as one TAP result.
 t() {
 	_t_desc=$1
@@ -238,5 +226,4 @@ check $? "temporary directory removed"
 elapsed=$(($(date +%s) - started))
 [ "$elapsed" -le 90 ]
 check $? "selftest took ${elapsed}s"
-echo "1..$n"
-[ $failed -eq 0 ]
+tap_done

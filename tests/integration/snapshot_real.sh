@@ -30,6 +30,8 @@
 # shellcheck disable=SC2034
 
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
+# shellcheck source=tests/lib/tap.sh
+. "$top_srcdir/tests/lib/tap.sh"
 top_builddir=${top_builddir:-$top_srcdir}
 SITREP=${SITREP:-$top_builddir/sitrep}
 # shellcheck source=tests/lib/servers.sh
@@ -38,17 +40,10 @@ SITREP=${SITREP:-$top_builddir/sitrep}
 . "$top_srcdir/tests/lib/kubeemu.sh"
 data=$top_srcdir/tests/data/snapshot
 
-if ! servers_available 2>/dev/null; then
-	echo "1..0 # SKIP $(servers_available 2>&1)"
-	exit 0
-fi
-if ! command -v openssl >/dev/null 2>&1 || [ ! -x "$SITREP" ]; then
-	echo "1..0 # SKIP needs openssl and a built $SITREP"
-	exit 0
-fi
-
-# shellcheck source=tests/lib/tap.sh
-. "$top_srcdir/tests/lib/tap.sh"
+servers_available 2>/dev/null ||
+    skip_all "$(servers_available 2>&1)" prometheus
+need_tools openssl
+[ -x "$SITREP" ] || skip_all "$SITREP is not built"
 
 started=$(date +%s)
 servers_tmpdir || exit 1
@@ -385,5 +380,4 @@ check $? "every server socket on 127.0.0.1${bad:+ (bad: $bad)}"
 elapsed=$(($(date +%s) - started))
 [ "$elapsed" -le 120 ]
 check $? "test took ${elapsed}s"
-echo "1..$n"
-[ $failed -eq 0 ]
+tap_done

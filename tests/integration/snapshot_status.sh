@@ -27,6 +27,8 @@
 # shellcheck disable=SC2034
 
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
+# shellcheck source=tests/lib/tap.sh
+. "$top_srcdir/tests/lib/tap.sh"
 top_builddir=${top_builddir:-$top_srcdir}
 SITREP=${SITREP:-$top_builddir/sitrep}
 # shellcheck source=tests/lib/servers.sh
@@ -36,17 +38,11 @@ SITREP=${SITREP:-$top_builddir/sitrep}
 data=$top_srcdir/tests/data/snapshot
 check_snapshot=$top_srcdir/tests/lib/check_snapshot.py
 
-if ! servers_available 2>/dev/null; then
-	echo "1..0 # SKIP $(servers_available 2>&1)"
-	exit 0
-fi
-if ! command -v openssl >/dev/null 2>&1 || [ ! -x "$SITREP" ]; then
-	echo "1..0 # SKIP needs openssl and a built $SITREP"
-	exit 0
-fi
+servers_available 2>/dev/null ||
+    skip_all "$(servers_available 2>&1)" prometheus
+need_tools openssl
+[ -x "$SITREP" ] || skip_all "$SITREP is not built"
 
-# shellcheck source=tests/lib/tap.sh
-. "$top_srcdir/tests/lib/tap.sh"
 # Print the value of a Python expression (d) of a JSON file.
 jq_py() {
 	servers_json "$2" <"$1" 2>/dev/null
@@ -399,5 +395,4 @@ check_lines "$tmp/stale.tsv"
 elapsed=$(($(date +%s) - started))
 [ "$elapsed" -le 120 ]
 check $? "test took ${elapsed}s"
-echo "1..$n"
-[ $failed -eq 0 ]
+tap_done

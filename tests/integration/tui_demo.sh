@@ -18,16 +18,16 @@
 # terminal.  TAP output; the plan comes last.
 
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
+# shellcheck source=tests/lib/tap.sh
+. "$top_srcdir/tests/lib/tap.sh"
 top_builddir=${top_builddir:-$top_srcdir}
 # shellcheck source=tests/lib/tmux.sh
 . "$top_srcdir/tests/lib/tmux.sh"
 
-if ! tt_available; then
-	echo "1..0 # SKIP tmux is not installed"
-	exit 0
-fi
+tt_available || skip_all "tmux is not installed" tmux
 SITREP=$top_builddir/sitrep
 PY=${PYTHON:-python3}
+need_tools "$PY"
 if [ ! -x "$SITREP" ]; then
 	echo "1..1"
 	echo "not ok 1 - $SITREP is not built; run make first"
@@ -40,18 +40,9 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 started=$(date +%s)
 
-n=0
-failed=0
-# Print one TAP result; on failure show the last screen read.
-check() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-		tt_dump "screen at the failure"
-	fi
+# On a failure: the last screen read.
+tap_got() {
+	tt_last
 }
 
 # The console under a shell that reports how it ended.  The INT trap
@@ -581,5 +572,4 @@ elapsed=$(($(date +%s) - started))
 echo "# tui_demo took ${elapsed}s"
 [ "$elapsed" -le 90 ]
 check $? "the whole run took ${elapsed}s (at most 90)"
-echo "1..$n"
-[ $failed -eq 0 ]
+tap_done

@@ -22,6 +22,8 @@
 # shellcheck disable=SC2016
 
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
+# shellcheck source=tests/lib/tap.sh
+. "$top_srcdir/tests/lib/tap.sh"
 top_builddir=${top_builddir:-$top_srcdir}
 # shellcheck source=tests/lib/tmux.sh
 . "$top_srcdir/tests/lib/tmux.sh"
@@ -30,18 +32,10 @@ top_builddir=${top_builddir:-$top_srcdir}
 # shellcheck source=tests/lib/kubeemu.sh
 . "$top_srcdir/tests/lib/kubeemu.sh"
 
-if ! tt_available; then
-	echo "1..0 # SKIP tmux is not installed"
-	exit 0
-fi
-if ! servers_available 2>/dev/null; then
-	echo "1..0 # SKIP $(servers_available 2>&1)"
-	exit 0
-fi
-if ! command -v openssl >/dev/null 2>&1; then
-	echo "1..0 # SKIP openssl is not installed (the emulator needs it)"
-	exit 0
-fi
+tt_available || skip_all "tmux is not installed" tmux
+servers_available 2>/dev/null ||
+    skip_all "$(servers_available 2>&1)" prometheus
+need_tools openssl
 SITREP=$top_builddir/sitrep
 if [ ! -x "$SITREP" ]; then
 	echo "1..1"
@@ -63,18 +57,9 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-n=0
-failed=0
-# Print one TAP result; on failure show the last screen read.
-check() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-		tt_dump "screen at the failure"
-	fi
+# On a failure: the last screen read.
+tap_got() {
+	tt_last
 }
 # The header row of the last screen read.
 header() {
@@ -224,5 +209,4 @@ echo "# tui_real took ${elapsed}s"
 [ "$elapsed" -le 90 ]
 check $? "the whole run took ${elapsed}s (at most 90)"
 [ $failed -eq 0 ] || servers_logs
-echo "1..$n"
-[ $failed -eq 0 ]
+tap_done

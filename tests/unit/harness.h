@@ -6,6 +6,13 @@
  * A check that fails prints where and why as a TAP diagnostic and marks the
  * test as failed; the test goes on so one run shows every failure.
  *
+ * A test that cannot run its check says so with SKIP("reason") and
+ * returns: it is reported as "ok N - name # SKIP reason", never as a plain
+ * ok.  When what is missing is a tool scripts/setup installs, use
+ * SKIP_TOOL("python3") instead: under CI=true that is a failure, because
+ * the CI machine must have everything.  harness_skip_all() does the same
+ * for a whole program ("1..0 # SKIP reason").
+ *
  *	static void test_x(void) { CHECK(1 + 1 == 2); }
  *	static const struct test tests[] = { TEST(test_x), { NULL, NULL } };
  *	int main(void) { return harness_run(tests); }
@@ -25,6 +32,7 @@ struct test {
 #define TEST(f)	{ #f, f }
 
 extern int harness_failed;
+extern char harness_skipped[256];	/* why the running test skipped */
 
 #define CHECK(c) do {							\
 	if (!(c)) {							\
@@ -71,10 +79,72 @@ extern int harness_failed;
 	}								\
 } while (0)
 
+/* The running test cannot run its check: report it as a TAP SKIP. */
+#define SKIP(reason)	harness_skip(NULL, (reason))
+/* As SKIP, for a tool scripts/setup installs: a failure under CI=true. */
+#define SKIP_TOOL(tool)	harness_skip((tool), NULL)
+
 int	harness_run(const struct test *);
+void	harness_skip(const char *tool, const char *reason);
+int	harness_skip_all(const char *tool, const char *reason);
+int	harness_ci(void);
 
 #ifdef HARNESS_MAIN
+#include <stdlib.h>
+
 int harness_failed;
+char harness_skipped[256];
+
+/* Whether this runs on CI (CI=true), where every tool must be present. */
+int
+harness_ci(void)
+{
+	const char	*ci = getenv("CI");
+
+	return ci != NULL && strcmp(ci, "true") == 0;
+}
+
+/*
+ * Mark the running test as skipped, the first reason winning; for a
+ * missing tool (reason NULL: "TOOL not found") fail instead under CI.
+ */
+void
+harness_skip(const char *tool, const char *reason)
+{
+	if (tool != NULL && harness_ci()) {
+		printf("# %s not found, and CI=true: scripts/setup installs "
+		    "it, so this check must run\n", tool);
+		harness_failed = 1;
+		return;
+	}
+	if (harness_skipped[0] != '\0')
+		return;
+	if (reason != NULL)
+		snprintf(harness_skipped, sizeof harness_skipped, "%s", reason);
+	else
+		snprintf(harness_skipped, sizeof harness_skipped,
+		    "%s not found", tool);
+}
+
+/*
+ * The whole program cannot run: print the TAP plan that says so and
+ * return main's exit code (0; 1 for a missing tool under CI).
+ */
+int
+harness_skip_all(const char *tool, const char *reason)
+{
+	if (tool != NULL && harness_ci()) {
+		printf("1..1\nnot ok 1 - %s not found, and CI=true: "
+		    "scripts/setup installs it, so these tests must run\n",
+		    tool);
+		return 1;
+	}
+	if (reason != NULL)
+		printf("1..0 # SKIP %s\n", reason);
+	else
+		printf("1..0 # SKIP %s not found\n", tool);
+	return 0;
+}
 
 int
 harness_run(const struct test *t)
@@ -86,10 +156,15 @@ harness_run(const struct test *t)
 	printf("1..%d\n", n);
 	for (i = 0; i < n; i++) {
 		harness_failed = 0;
+		harness_skipped[0] = '\0';
 		fflush(stdout);
 		t[i].fn();
-		printf("%s %d - %s\n", harness_failed ? "not ok" : "ok",
-		    i + 1, t[i].name);
+		if (!harness_failed && harness_skipped[0] != '\0')
+			printf("ok %d - %s # SKIP %s\n", i + 1, t[i].name,
+			    harness_skipped);
+		else
+			printf("%s %d - %s\n", harness_failed ? "not ok" :
+			    "ok", i + 1, t[i].name);
 		fflush(stdout);
 		bad += harness_failed;
 	}

@@ -1,6 +1,7 @@
 /*
  * test_base.c: unit tests for the shared utilities: buffers, durations,
- * suggestions, time parsing and the sanitiser that guards the terminal.
+ * suggestions, time parsing, the sanitiser that guards the terminal, and
+ * base64 (RFC 4648 vectors, binary round trips, refused input).
  */
 #include "config.h"
 
@@ -10,6 +11,7 @@
 #define HARNESS_MAIN
 #include "tests/unit/harness.h"
 
+#include "base/base64.h"
 #include "base/buf.h"
 #include "base/sanitize.h"
 #include "base/util.h"
@@ -208,6 +210,99 @@ test_sanitize_utf8(void)
 	free(s);
 }
 
+/* The test vectors of RFC 4648 section 10, both ways. */
+static void
+test_base64_rfc4648(void)
+{
+	static const char *const vec[][2] = {
+		{ "", "" }, { "f", "Zg==" }, { "fo", "Zm8=" },
+		{ "foo", "Zm9v" }, { "foob", "Zm9vYg==" },
+		{ "fooba", "Zm9vYmE=" }, { "foobar", "Zm9vYmFy" }
+	};
+	size_t	 i, len, bad;
+	char	*s, *d;
+
+	for (i = 0; i < sizeof vec / sizeof vec[0]; i++) {
+		s = base64_encode(vec[i][0], strlen(vec[i][0]));
+		CHECK_STR(s, vec[i][1]);
+		free(s);
+		d = NULL;
+		len = 99;
+		CHECK_INT(base64_decode(vec[i][1], &d, &len, &bad), 0);
+		CHECK_STR(d, vec[i][0]);
+		CHECK_INT(len, strlen(vec[i][0]));
+		free(d);
+	}
+}
+
+/* Every byte value survives a round trip; line breaks are skipped. */
+static void
+test_base64_binary(void)
+{
+	unsigned char	 all[256];
+	size_t		 i, n, len, bad;
+	char		*s, *d;
+
+	for (i = 0; i < sizeof all; i++)
+		all[i] = (unsigned char)(255 - i);
+	for (n = 0; n <= sizeof all; n += 85) {
+		s = base64_encode(all, n);
+		CHECK_INT(strlen(s), (n + 2) / 3 * 4);
+		d = NULL;
+		CHECK_INT(base64_decode(s, &d, &len, &bad), 0);
+		CHECK_INT(len, n);
+		CHECK(d != NULL && memcmp(d, all, n) == 0);
+		CHECK(d != NULL && d[len] == '\0');
+		free(d);
+		free(s);
+	}
+	d = NULL;
+	CHECK_INT(base64_decode("Zm9v\nYmFy\r\n", &d, &len, &bad), 0);
+	CHECK_STR(d, "foobar");
+	free(d);
+	d = NULL;
+	CHECK_INT(base64_decode("Zm\r\n8=", &d, &len, &bad), 0);
+	CHECK_STR(d, "fo");
+	free(d);
+}
+
+/* Invalid input is refused at the offset of the first wrong byte. */
+static void
+test_base64_invalid(void)
+{
+	static const struct {
+		const char	*in;
+		size_t		 bad;
+	} vec[] = {
+		{ "Zm9", 0 },		/* padding is required */
+		{ "Zm9vYmF", 4 },	/* a short last quantum */
+		{ "Zm=v", 3 },		/* data after padding */
+		{ "Z===", 1 },		/* padding too early */
+		{ "=Zm9", 0 },
+		{ "Zg==Zg==", 4 },	/* anything after the padded end */
+		{ "Zm9v YmFy", 4 },	/* a space is not a line break */
+		{ "Zm9-", 3 },		/* the URL alphabet is not standard */
+		{ "Zm9_", 3 },
+		{ "Zm\x009v", 2 },	/* stops at the NUL: short quantum */
+		{ "Zm9\xc3\xa9", 3 }	/* not ASCII */
+	};
+	size_t	 i, len, bad;
+	char	*d;
+
+	for (i = 0; i < sizeof vec / sizeof vec[0]; i++) {
+		d = NULL;
+		bad = 999;
+		if (base64_decode(vec[i].in, &d, &len, &bad) != -1) {
+			printf("# \"%s\" was accepted\n", vec[i].in);
+			harness_failed = 1;
+			free(d);
+			continue;
+		}
+		CHECK(d == NULL);
+		CHECK_INT(bad, vec[i].bad);
+	}
+}
+
 static const struct test tests[] = {
 	TEST(test_buf_append),
 	TEST(test_buf_limit),
@@ -218,6 +313,9 @@ static const struct test tests[] = {
 	TEST(test_sanitize_escapes),
 	TEST(test_sanitize_unicode),
 	TEST(test_sanitize_utf8),
+	TEST(test_base64_rfc4648),
+	TEST(test_base64_binary),
+	TEST(test_base64_invalid),
 	{ NULL, NULL }
 };
 

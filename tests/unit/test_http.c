@@ -1124,10 +1124,8 @@ main(void)
 
 	signal(SIGPIPE, SIG_IGN);
 	no_proxies();
-	if ((python = find_python()) == NULL) {
-		printf("1..1\nok 1 # SKIP python3 not found\n");
-		return 0;
-	}
+	if ((python = find_python()) == NULL)
+		return harness_skip_all("python3", NULL);
 	if (server_start(python) != 0) {
 		printf("1..1\nnot ok 1 - tests/lib/httpd.py did not start "
 		    "(needs python3 and openssl)\n");
