@@ -156,7 +156,13 @@ press() {
 }
 # The process id of the console in the session (the shell's child).
 console_pid() {
-	pgrep -P "$(tt_display '#{pane_pid}')" -x sitrep | head -n 1
+	local i pid
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		pid=$(pgrep -P "$(tt_display '#{pane_pid}')" -x sitrep | head -n 1)
+		[ -n "$pid" ] && break
+		sleep 0.2
+	done
+	echo "$pid"
 }
 # Status 0 when panel N is the one drawn large (the only box) with TEXT.
 focused() {
