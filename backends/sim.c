@@ -3,7 +3,10 @@
  *
  * A round of the simulator costs nothing: refresh() ends at once, and
  * store() computes the whole world at the poller's clock and replaces the
- * context's rows with it, in the poller's one transaction.  Besides its own
+ * context's rows with it, in the poller's one transaction.  It builds the
+ * plain rows the real sources build from their answers and writes them
+ * with the same writers (core/store.h), so the demo runs the storing code
+ * a real round runs and has no SQL of its own.  Besides its own
  * source row (written by the poller) it writes rows for "prometheus",
  * "alertmanager", "kubernetes" and "probes", so the console's header and
  * the staleness rules see the simulated backends exactly as real ones.
