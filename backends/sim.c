@@ -1607,10 +1607,11 @@ sim_write_alerts(struct sim_world *w, int64_t *nalerts)
 		arr = cJSON_CreateArray();
 		for (j = 0; j < nl; j++) {
 			m = cJSON_CreateObject();
+			/* In Alertmanager's order, as /api/v2/silences. */
+			cJSON_AddBoolToObject(m, "isEqual", 1);
+			cJSON_AddBoolToObject(m, "isRegex", 0);
 			cJSON_AddStringToObject(m, "name", l[j].name);
 			cJSON_AddStringToObject(m, "value", l[j].value);
-			cJSON_AddBoolToObject(m, "isRegex", 0);
-			cJSON_AddBoolToObject(m, "isEqual", 1);
 			cJSON_AddItemToArray(arr, m);
 		}
 		sim_labels_free(l, nl);
