@@ -564,7 +564,8 @@ static const struct sim_node world_nodes[] = {
 	{ "node-b", "eu-west-1b", NULL, 0, 0 },
 };
 static const struct sim_service world_services[] = {
-	{ "checkout", "shop", 2, 14, "registry.example.com/shop/checkout:1.41.3",
+	{ "checkout", "shop", 2, 14,
+	  "registry.example.com/shop/checkout:1.41.3",
 	  "registry.example.com/shop/checkout:1.41.2", 8080, 0, 0 },
 };
 static const struct sim_fault world_faults[] = {
