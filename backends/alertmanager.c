@@ -18,8 +18,8 @@
 #include "backends/endpoint.h"
 #include "backends/http.h"
 #include "base/buf.h"
-#include "core/cache.h"
 #include "core/conf.h"
+#include "core/store.h"
 #include "base/json.h"
 #include "base/sanitize.h"
 #include "base/util.h"
@@ -575,123 +575,81 @@ am_cancel(struct source *s)
 	st->pending = 0;
 }
 
-/* Write the merged alerts and silences. */
+/* The row of a parsed alert answered by source, borrowing strings. */
+void
+am_alert_row(const struct am_alert *a, const char *source,
+    struct store_alert *row)
+{
+	row->source = source;
+	row->fingerprint = a->fingerprint;
+	row->alertname = a->alertname;
+	row->severity = a->severity;
+	row->state = a->state;
+	row->silenced_by = a->silenced_by;
+	row->inhibited_by = a->inhibited_by;
+	row->labels = a->labels;
+	row->annotations = a->annotations;
+	row->starts_at_ms = a->starts_at_ms;
+	row->ends_at_ms = a->ends_at_ms;
+	row->updated_at_ms = a->updated_at_ms;
+	row->generator_url = a->generator_url;
+	row->receivers = a->receivers;
+}
+
+/* The row of a parsed silence answered by source, borrowing strings. */
+void
+am_silence_row(const struct am_silence *x, const char *source,
+    struct store_silence *row)
+{
+	row->source = source;
+	row->id = x->id;
+	row->state = x->state;
+	row->matchers = x->matchers;
+	row->created_by = x->created_by;
+	row->comment = x->comment;
+	row->starts_at_ms = x->starts_at_ms;
+	row->ends_at_ms = x->ends_at_ms;
+	row->updated_at_ms = x->updated_at_ms;
+}
+
+/*
+ * Write the merged alerts and silences: every member that answered, each
+ * row marked with the member; store_alerts() merges by fingerprint.
+ */
 static int
 am_store(struct source *s, struct cache *cache, int64_t now_ms, char **cause)
 {
-	struct am_state	*st = s->state;
-	sqlite3		*db = cache_db(cache);
-	sqlite3_stmt	*del = NULL, *ins = NULL, *sil = NULL;
-	size_t		 i, j;
-	int		 rc = -1;
+	struct am_state		*st = s->state;
+	struct store_alert	*a;
+	struct store_silence	*x;
+	size_t			 i, j, na = 0, nx = 0;
+	int			 rc;
 
-	if (sqlite3_prepare_v2(db, "DELETE FROM alerts WHERE context = ?1",
-	    -1, &del, NULL) != SQLITE_OK)
-		goto sqlerr;
-	sqlite3_bind_text(del, 1, s->context, -1, SQLITE_STATIC);
-	if (sqlite3_step(del) != SQLITE_DONE)
-		goto sqlerr;
-	sqlite3_finalize(del);
-	if (sqlite3_prepare_v2(db, "DELETE FROM silences WHERE context = ?1",
-	    -1, &del, NULL) != SQLITE_OK)
-		goto sqlerr;
-	sqlite3_bind_text(del, 1, s->context, -1, SQLITE_STATIC);
-	if (sqlite3_step(del) != SQLITE_DONE)
-		goto sqlerr;
-	/*
-	 * Merge by fingerprint: the newest update wins (ON CONFLICT with
-	 * a comparison), so the order of the members does not matter.
-	 */
-	if (sqlite3_prepare_v2(db, "INSERT INTO alerts (context, source,"
-	    " fingerprint, alertname, severity, state, silenced_by,"
-	    " inhibited_by, labels, annotations, starts_at_ms, ends_at_ms,"
-	    " updated_at_ms, generator_url, receivers, seen_ms)"
-	    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
-	    " ON CONFLICT (context, fingerprint) DO UPDATE SET"
-	    " state = excluded.state, silenced_by = excluded.silenced_by,"
-	    " inhibited_by = excluded.inhibited_by,"
-	    " annotations = excluded.annotations,"
-	    " ends_at_ms = excluded.ends_at_ms,"
-	    " updated_at_ms = excluded.updated_at_ms"
-	    " WHERE excluded.updated_at_ms > alerts.updated_at_ms", -1, &ins,
-	    NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "INSERT INTO silences (context, source,"
-	    " id, state, matchers, created_by, comment, starts_at_ms,"
-	    " ends_at_ms, updated_at_ms, seen_ms)"
-	    " VALUES (?,?,?,?,?,?,?,?,?,?,?)"
-	    " ON CONFLICT (context, id) DO UPDATE SET state = excluded.state,"
-	    " ends_at_ms = excluded.ends_at_ms,"
-	    " updated_at_ms = excluded.updated_at_ms"
-	    " WHERE excluded.updated_at_ms > silences.updated_at_ms", -1,
-	    &sil, NULL) != SQLITE_OK)
-		goto sqlerr;
+	for (i = 0; i < st->nmembers; i++) {
+		if (st->members[i].error == NULL) {
+			na += st->members[i].nalerts;
+			nx += st->members[i].nsilences;
+		}
+	}
+	a = xcalloc(na + 1, sizeof *a);
+	x = xcalloc(nx + 1, sizeof *x);
+	na = nx = 0;
 	for (i = 0; i < st->nmembers; i++) {
 		struct am_member	*m = &st->members[i];
 
 		if (m->error != NULL)
 			continue;
-		for (j = 0; j < m->nalerts; j++) {
-			struct am_alert	*a = &m->alerts[j];
-
-			sqlite3_reset(ins);
-			sqlite3_bind_text(ins, 1, s->context, -1, SQLITE_STATIC);
-			sqlite3_bind_text(ins, 2, m->ep.host_port, -1,
-			    SQLITE_STATIC);
-			sqlite3_bind_text(ins, 3, a->fingerprint, -1,
-			    SQLITE_STATIC);
-			sqlite3_bind_text(ins, 4, a->alertname, -1,
-			    SQLITE_STATIC);
-			sqlite3_bind_text(ins, 5, a->severity, -1,
-			    SQLITE_STATIC);
-			sqlite3_bind_text(ins, 6, a->state, -1, SQLITE_STATIC);
-			sqlite3_bind_text(ins, 7, a->silenced_by, -1,
-			    SQLITE_STATIC);
-			sqlite3_bind_text(ins, 8, a->inhibited_by, -1,
-			    SQLITE_STATIC);
-			sqlite3_bind_text(ins, 9, a->labels, -1, SQLITE_STATIC);
-			sqlite3_bind_text(ins, 10, a->annotations, -1,
-			    SQLITE_STATIC);
-			sqlite3_bind_int64(ins, 11, a->starts_at_ms);
-			sqlite3_bind_int64(ins, 12, a->ends_at_ms);
-			sqlite3_bind_int64(ins, 13, a->updated_at_ms);
-			sqlite3_bind_text(ins, 14, a->generator_url, -1,
-			    SQLITE_STATIC);
-			sqlite3_bind_text(ins, 15, a->receivers, -1,
-			    SQLITE_STATIC);
-			sqlite3_bind_int64(ins, 16, now_ms);
-			if (sqlite3_step(ins) != SQLITE_DONE)
-				goto sqlerr;
-		}
-		for (j = 0; j < m->nsilences; j++) {
-			struct am_silence	*x = &m->silences[j];
-
-			sqlite3_reset(sil);
-			sqlite3_bind_text(sil, 1, s->context, -1, SQLITE_STATIC);
-			sqlite3_bind_text(sil, 2, m->ep.host_port, -1,
-			    SQLITE_STATIC);
-			sqlite3_bind_text(sil, 3, x->id, -1, SQLITE_STATIC);
-			sqlite3_bind_text(sil, 4, x->state, -1, SQLITE_STATIC);
-			sqlite3_bind_text(sil, 5, x->matchers, -1,
-			    SQLITE_STATIC);
-			sqlite3_bind_text(sil, 6, x->created_by, -1,
-			    SQLITE_STATIC);
-			sqlite3_bind_text(sil, 7, x->comment, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(sil, 8, x->starts_at_ms);
-			sqlite3_bind_int64(sil, 9, x->ends_at_ms);
-			sqlite3_bind_int64(sil, 10, x->updated_at_ms);
-			sqlite3_bind_int64(sil, 11, now_ms);
-			if (sqlite3_step(sil) != SQLITE_DONE)
-				goto sqlerr;
-		}
+		for (j = 0; j < m->nalerts; j++)
+			am_alert_row(&m->alerts[j], m->ep.host_port, &a[na++]);
+		for (j = 0; j < m->nsilences; j++)
+			am_silence_row(&m->silences[j], m->ep.host_port,
+			    &x[nx++]);
 	}
-	rc = 0;
-	goto out;
-sqlerr:
-	*cause = xstrdup(sqlite3_errmsg(db));
-out:
-	sqlite3_finalize(del);
-	sqlite3_finalize(ins);
-	sqlite3_finalize(sil);
+	rc = store_alerts(cache, s->context, a, na, now_ms, cause) != 0 ||
+	    store_silences(cache, s->context, x, nx, now_ms, cause) != 0 ?
+	    -1 : 0;
+	free(a);
+	free(x);
 	return rc;
 }
 

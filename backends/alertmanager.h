@@ -14,6 +14,8 @@
 
 struct conf_endpoint;
 struct source;
+struct store_alert;
+struct store_silence;
 
 struct am_alert {
 	char	*fingerprint;
@@ -50,6 +52,15 @@ void	am_alerts_free(struct am_alert *, size_t n);
 int	am_parse_silences(const char *body, size_t len, long status,
 	    struct am_silence **, size_t *n, char **cause);
 void	am_silences_free(struct am_silence *, size_t n);
+/*
+ * The rows store_alerts() and store_silences() take for an alert or a
+ * silence that source (a member's host:port) answered; they borrow the
+ * parsed strings.
+ */
+void	am_alert_row(const struct am_alert *, const char *source,
+	    struct store_alert *);
+void	am_silence_row(const struct am_silence *, const char *source,
+	    struct store_silence *);
 /* Parse GET /api/v2/status: cluster status and peer count. */
 int	am_parse_status(const char *body, size_t len, long status,
 	    char **cluster_status, int *peers, char **cause);

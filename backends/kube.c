@@ -27,9 +27,9 @@
 #include "backends/kube.h"
 #include "backends/kubeconfig.h"
 #include "base/buf.h"
-#include "core/cache.h"
 #include "core/conf.h"
 #include "core/loop.h"
+#include "core/store.h"
 #include "base/sanitize.h"
 #include "base/util.h"
 #include "base/xmalloc.h"
@@ -739,77 +739,186 @@ kube_rows_int(const struct kube_rows *r, size_t i, const char *column,
 	return 0;
 }
 
-/* Delete the context's rows of kind. */
-int
-kube_rows_delete(enum kube_kind kind, sqlite3 *db, const char *context,
-    char **cause)
-{
-	sqlite3_stmt	*st = NULL;
-	char		*sql;
-	int		 rc = 0;
+/* A text column of row i for a store row (NULL if NULL). */
+#define KR_T(r, i, col)	kube_rows_text((r), (i), (col))
 
-	sql = xasprintf("DELETE FROM %s WHERE context = ?1",
-	    kube_kinds[kind].table);
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		rc = -1;
-	else {
-		sqlite3_bind_text(st, 1, context, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			rc = -1;
-	}
-	if (rc != 0)
-		*cause = xasprintf("%s: %s", kube_kinds[kind].table,
-		    sqlite3_errmsg(db));
-	sqlite3_finalize(st);
-	free(sql);
-	return rc;
+/* An integer column of row i for a store row (STORE_NULL if NULL). */
+static int64_t
+kr_i(const struct kube_rows *r, size_t i, const char *column)
+{
+	int64_t	v;
+
+	return kube_rows_int(r, i, column, &v) == 0 ? v : STORE_NULL;
 }
 
-/* Insert every row for context. */
+/* Row i of deployments as a store row (borrowing r's strings). */
+static void
+kube_deployment_row(const struct kube_rows *r, size_t i, void *out)
+{
+	struct store_deployment	*d = out;
+
+	d->namespace = KR_T(r, i, "namespace");
+	d->name = KR_T(r, i, "name");
+	d->uid = KR_T(r, i, "uid");
+	d->generation = kr_i(r, i, "generation");
+	d->observed_generation = kr_i(r, i, "observed_generation");
+	d->replicas = kr_i(r, i, "replicas");
+	d->ready_replicas = kr_i(r, i, "ready_replicas");
+	d->updated_replicas = kr_i(r, i, "updated_replicas");
+	d->available_replicas = kr_i(r, i, "available_replicas");
+	d->revision = kr_i(r, i, "revision");
+	d->labels = KR_T(r, i, "labels");
+	d->selector = KR_T(r, i, "selector");
+	d->conditions = KR_T(r, i, "conditions");
+	d->created_ms = kr_i(r, i, "created_ms");
+}
+
+/* Row i of replica sets as a store row. */
+static void
+kube_replicaset_row(const struct kube_rows *r, size_t i, void *out)
+{
+	struct store_replicaset	*x = out;
+
+	x->namespace = KR_T(r, i, "namespace");
+	x->name = KR_T(r, i, "name");
+	x->uid = KR_T(r, i, "uid");
+	x->owner_uid = KR_T(r, i, "owner_uid");
+	x->owner_name = KR_T(r, i, "owner_name");
+	x->revision = kr_i(r, i, "revision");
+	x->replicas = kr_i(r, i, "replicas");
+	x->ready_replicas = kr_i(r, i, "ready_replicas");
+	x->template_hash = KR_T(r, i, "template_hash");
+	x->created_ms = kr_i(r, i, "created_ms");
+	x->images = KR_T(r, i, "images");
+}
+
+/* Row i of pods as a store row. */
+static void
+kube_pod_row(const struct kube_rows *r, size_t i, void *out)
+{
+	struct store_pod	*p = out;
+
+	p->namespace = KR_T(r, i, "namespace");
+	p->name = KR_T(r, i, "name");
+	p->uid = KR_T(r, i, "uid");
+	p->owner_kind = KR_T(r, i, "owner_kind");
+	p->owner_name = KR_T(r, i, "owner_name");
+	p->node = KR_T(r, i, "node");
+	p->phase = KR_T(r, i, "phase");
+	p->ready = kr_i(r, i, "ready");
+	p->restarts = kr_i(r, i, "restarts");
+	p->reason = KR_T(r, i, "reason");
+	p->message = KR_T(r, i, "message");
+	p->labels = KR_T(r, i, "labels");
+	p->started_ms = kr_i(r, i, "started_ms");
+}
+
+/* Row i of events as a store row. */
+static void
+kube_event_row(const struct kube_rows *r, size_t i, void *out)
+{
+	struct store_event	*e = out;
+
+	e->namespace = KR_T(r, i, "namespace");
+	e->uid = KR_T(r, i, "uid");
+	e->involved_kind = KR_T(r, i, "involved_kind");
+	e->involved_name = KR_T(r, i, "involved_name");
+	e->type = KR_T(r, i, "type");
+	e->reason = KR_T(r, i, "reason");
+	e->message = KR_T(r, i, "message");
+	e->count = kr_i(r, i, "count");
+	e->last_ms = kr_i(r, i, "last_ms");
+}
+
+/* Row i of nodes as a store row. */
+static void
+kube_node_row(const struct kube_rows *r, size_t i, void *out)
+{
+	struct store_node	*nd = out;
+
+	nd->name = KR_T(r, i, "name");
+	nd->ready = kr_i(r, i, "ready");
+	nd->conditions = KR_T(r, i, "conditions");
+	nd->unschedulable = kr_i(r, i, "unschedulable");
+	nd->labels = KR_T(r, i, "labels");
+}
+
+/* Row i of namespaces as a store row. */
+static void
+kube_namespace_row(const struct kube_rows *r, size_t i, void *out)
+{
+	struct store_namespace	*ns = out;
+
+	ns->name = KR_T(r, i, "name");
+	ns->phase = KR_T(r, i, "phase");
+}
+
+/* Replace the context's rows of kind with those of the lists of kind. */
 int
-kube_rows_store(const struct kube_rows *r, sqlite3 *db, const char *context,
+kube_rows_store(struct cache *cache, const char *context,
+    enum kube_kind kind, const struct kube_rows *const *lists, size_t nlists,
     int64_t now_ms, char **cause)
 {
-	sqlite3_stmt	*st = NULL;
-	struct buf	 sql;
-	const struct kube_val *v;
-	size_t		 i, c;
-	int		 rc = -1;
+	static const struct {
+		size_t	size;
+		void	(*row)(const struct kube_rows *, size_t, void *);
+	} conv[KUBE_NKINDS] = {
+		{ sizeof(struct store_deployment), kube_deployment_row },
+		{ sizeof(struct store_replicaset), kube_replicaset_row },
+		{ sizeof(struct store_pod), kube_pod_row },
+		{ sizeof(struct store_event), kube_event_row },
+		{ sizeof(struct store_node), kube_node_row },
+		{ sizeof(struct store_namespace), kube_namespace_row }
+	};
+	void	*rows;
+	size_t	 l, i, n = 0;
+	int	 rc = -1;
 
-	buf_init(&sql, 0);
-	buf_printf(&sql, "INSERT OR REPLACE INTO %s (context", r->def->table);
-	for (c = 0; c < r->ncols; c++)
-		buf_printf(&sql, ", %s", r->def->columns[c]);
-	buf_printf(&sql, "%s) VALUES (?", r->def->has_seen ? ", seen_ms" : "");
-	for (c = 0; c < r->ncols + (r->def->has_seen ? 1 : 0); c++)
-		buf_puts(&sql, ", ?");
-	buf_puts(&sql, ")");
-	if (sqlite3_prepare_v2(db, buf_str(&sql), -1, &st, NULL) != SQLITE_OK)
-		goto out;
-	for (i = 0; i < r->n; i++) {
-		sqlite3_reset(st);
-		sqlite3_bind_text(st, 1, context, -1, SQLITE_STATIC);
-		for (c = 0; c < r->ncols; c++) {
-			v = &r->vals[i * r->ncols + c];
-			if (v->type == 1)
-				sqlite3_bind_int64(st, (int)c + 2, v->i);
-			else if (v->type == 2)
-				sqlite3_bind_text(st, (int)c + 2, v->s, -1,
-				    SQLITE_STATIC);
-			else
-				sqlite3_bind_null(st, (int)c + 2);
-		}
-		if (r->def->has_seen)
-			sqlite3_bind_int64(st, (int)r->ncols + 2, now_ms);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			goto out;
+	for (l = 0; l < nlists; l++) {
+		if (lists[l]->def == &kube_kinds[kind])
+			n += lists[l]->n;
 	}
-	rc = 0;
-out:
-	if (rc != 0)
-		*cause = xasprintf("%s: %s", r->def->table, sqlite3_errmsg(db));
-	sqlite3_finalize(st);
-	buf_done(&sql);
+	rows = xcalloc(n + 1, conv[kind].size);
+	n = 0;
+	for (l = 0; l < nlists; l++) {
+		if (lists[l]->def != &kube_kinds[kind])
+			continue;
+		for (i = 0; i < lists[l]->n; i++)
+			conv[kind].row(lists[l], i, (char *)rows + n++ *
+			    conv[kind].size);
+	}
+	switch (kind) {
+	case KUBE_DEPLOYMENTS:
+		rc = store_deployments(cache, context,
+		    rows, n, now_ms,
+		    cause);
+		break;
+	case KUBE_REPLICASETS:
+		rc = store_replicasets(cache, context,
+		    rows, n, now_ms,
+		    cause);
+		break;
+	case KUBE_PODS:
+		rc = store_pods(cache, context,
+		    rows, n, now_ms, cause);
+		break;
+	case KUBE_EVENTS:
+		rc = store_events(cache, context,
+		    rows, n, cause);
+		break;
+	case KUBE_NODES:
+		rc = store_nodes(cache, context,
+		    rows, n, now_ms, cause);
+		break;
+	case KUBE_NAMESPACES:
+		rc = store_namespaces(cache, context,
+		    rows, n, now_ms,
+		    cause);
+		break;
+	case KUBE_NKINDS:
+		break;
+	}
+	free(rows);
 	return rc;
 }
 
@@ -1447,27 +1556,24 @@ kube_refresh(struct source *s)
 		kube_list_next(&st->lists[i]);
 }
 
-/* Replace the context's rows with the round's. */
+/* Replace the context's rows with the round's, kind by kind. */
 static int
 kube_store(struct source *s, struct cache *cache, int64_t now_ms,
     char **cause)
 {
-	struct kube_state	*st = s->state;
-	sqlite3			*db = cache_db(cache);
-	size_t			 i;
-	int			 k;
+	struct kube_state	 *st = s->state;
+	const struct kube_rows	**lists;
+	size_t			  i;
+	int			  k, rc = 0;
 
-	for (k = 0; k < KUBE_NKINDS; k++) {
-		if (kube_rows_delete((enum kube_kind)k, db, s->context,
-		    cause) != 0)
-			return -1;
-	}
-	for (i = 0; i < st->nlists; i++) {
-		if (kube_rows_store(st->lists[i].rows, db, s->context, now_ms,
-		    cause) != 0)
-			return -1;
-	}
-	return 0;
+	lists = xcalloc(st->nlists + 1, sizeof *lists);
+	for (i = 0; i < st->nlists; i++)
+		lists[i] = st->lists[i].rows;
+	for (k = 0; k < KUBE_NKINDS && rc == 0; k++)
+		rc = kube_rows_store(cache, s->context, (enum kube_kind)k,
+		    lists, st->nlists, now_ms, cause);
+	free(lists);
+	return rc;
 }
 
 /* Free the source's state. */

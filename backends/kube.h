@@ -22,8 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <sqlite3.h>
-
+struct cache;
 struct conf_kube;
 struct http;
 struct kube_client;
@@ -160,12 +159,14 @@ const char	*kube_rows_text(const struct kube_rows *, size_t i,
 /* An integer column of row i: 0 and *out, or -1 if NULL or not one. */
 int		 kube_rows_int(const struct kube_rows *, size_t i,
 		     const char *column, int64_t *out);
-/* Delete the context's rows of this kind's table (inside a transaction). */
-int		 kube_rows_delete(enum kube_kind, sqlite3 *,
-		     const char *context, char **cause);
-/* Insert (or replace) every row for context. */
-int		 kube_rows_store(const struct kube_rows *, sqlite3 *,
-		     const char *context, int64_t now_ms, char **cause);
+/*
+ * Replace the context's rows of kind's table with the rows of those lists
+ * that are of kind (others are skipped), through store.h, inside the
+ * caller's transaction.  -1 and *cause on an SQLite error.
+ */
+int		 kube_rows_store(struct cache *, const char *context,
+		     enum kube_kind, const struct kube_rows *const *lists,
+		     size_t nlists, int64_t now_ms, char **cause);
 
 /*
  * A sentence for an API answer that is not 2xx: a Kubernetes Status

@@ -11,8 +11,8 @@
 #include "backends/backend.h"
 #include "backends/http.h"
 #include "backends/probe.h"
-#include "core/cache.h"
 #include "core/conf.h"
+#include "core/store.h"
 #include "base/sanitize.h"
 #include "base/util.h"
 #include "base/xmalloc.h"
@@ -134,53 +134,33 @@ probe_cancel(struct source *s)
 	st->pending = 0;
 }
 
-/* Write every probe's outcome. */
+/* Write every probe's outcome, replacing the context's probes. */
 static int
 probe_store(struct source *s, struct cache *cache, int64_t now_ms,
     char **cause)
 {
 	struct probe_state	*st = s->state;
-	sqlite3			*db = cache_db(cache);
-	sqlite3_stmt		*del = NULL, *ins = NULL;
+	struct store_probe	*rows;
 	size_t			 i;
-	int			 rc = -1;
+	int			 rc;
 
-	if (sqlite3_prepare_v2(db, "DELETE FROM probes WHERE context = ?1",
-	    -1, &del, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "INSERT INTO probes (context, name, url,"
-	    " service, ok, status, latency_ms, excerpt, error, checked_ms)"
-	    " VALUES (?,?,?,?,?,?,?,?,?,?)", -1, &ins, NULL) != SQLITE_OK)
-		goto sqlerr;
-	sqlite3_bind_text(del, 1, s->context, -1, SQLITE_STATIC);
-	if (sqlite3_step(del) != SQLITE_DONE)
-		goto sqlerr;
+	rows = xcalloc(st->n + 1, sizeof *rows);
 	for (i = 0; i < st->n; i++) {
 		struct probe_one	*p = &st->probes[i];
 
-		sqlite3_reset(ins);
-		sqlite3_bind_text(ins, 1, s->context, -1, SQLITE_STATIC);
-		sqlite3_bind_text(ins, 2, p->conf->name, -1, SQLITE_STATIC);
-		sqlite3_bind_text(ins, 3, p->url, -1, SQLITE_STATIC);
-		sqlite3_bind_text(ins, 4, p->conf->service, -1, SQLITE_STATIC);
-		sqlite3_bind_int(ins, 5, p->ok);
-		if (p->status != 0)
-			sqlite3_bind_int64(ins, 6, p->status);
-		else
-			sqlite3_bind_null(ins, 6);
-		sqlite3_bind_int64(ins, 7, p->latency_ms);
-		sqlite3_bind_text(ins, 8, p->excerpt, -1, SQLITE_STATIC);
-		sqlite3_bind_text(ins, 9, p->error, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(ins, 10, now_ms);
-		if (sqlite3_step(ins) != SQLITE_DONE)
-			goto sqlerr;
+		rows[i].name = p->conf->name;
+		rows[i].url = p->url;
+		rows[i].service = p->conf->service;
+		rows[i].ok = p->ok;
+		rows[i].status = p->status != 0 ? (int64_t)p->status :
+		    STORE_NULL;
+		rows[i].latency_ms = p->latency_ms;
+		rows[i].excerpt = p->excerpt;
+		rows[i].error = p->error;
+		rows[i].checked_ms = now_ms;
 	}
-	rc = 0;
-	goto out;
-sqlerr:
-	*cause = xstrdup(sqlite3_errmsg(db));
-out:
-	sqlite3_finalize(del);
-	sqlite3_finalize(ins);
+	rc = store_probes(cache, s->context, rows, st->n, cause);
+	free(rows);
 	return rc;
 }
 

@@ -21,8 +21,8 @@
 #include "backends/http.h"
 #include "backends/prom.h"
 #include "base/buf.h"
-#include "core/cache.h"
 #include "core/conf.h"
+#include "core/store.h"
 #include "base/json.h"
 #include "base/sanitize.h"
 #include "base/util.h"
@@ -742,38 +742,85 @@ prom_cancel(struct source *s)
 	st->pending = 0;
 }
 
-/* Bind a double, NaN and infinities as NULL. */
-static void
-prom_bind_value(sqlite3_stmt *stmt, int col, double v)
+/* The row of a parsed target, borrowing its strings. */
+void
+prom_target_row(const struct prom_target *t, struct store_target *row)
 {
-	if (isfinite(v))
-		sqlite3_bind_double(stmt, col, v);
-	else
-		sqlite3_bind_null(stmt, col);
+	row->job = t->job;
+	row->instance = t->instance;
+	row->health = t->health;
+	row->last_error = t->last_error;
+	row->last_scrape_ms = t->last_scrape_ms > 0 ? t->last_scrape_ms :
+	    STORE_NULL;
+	row->scrape_url = t->scrape_url;
+	row->labels = t->labels;
 }
 
-/* Run an SQL statement with text binds; -1 and *cause on error. */
-static int
-prom_exec(sqlite3 *db, const char *sql, const char *a, const char *b,
+/* Store the series of an instant query's answer under key. */
+int
+prom_store_series(struct cache *cache, const char *context,
+    const char *source, const char *key, const struct prom_result *res,
     char **cause)
 {
-	sqlite3_stmt	*stmt;
-	int		 rc;
+	struct store_series	*rows;
+	size_t			 i, n = 0;
+	int			 rc;
 
-	if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK) {
-		*cause = xstrdup(sqlite3_errmsg(db));
-		return -1;
+	rows = xcalloc(res->nseries + 1, sizeof *rows);
+	for (i = 0; i < res->nseries; i++) {
+		if (res->series[i].npoints == 0)
+			continue;
+		rows[n].query_key = key;
+		rows[n].metric = res->series[i].metric;
+		rows[n].value = res->series[i].points[0].value;
+		rows[n].ts_ms = res->series[i].points[0].ts_ms;
+		n++;
 	}
-	sqlite3_bind_text(stmt, 1, a, -1, SQLITE_STATIC);
-	if (b != NULL)
-		sqlite3_bind_text(stmt, 2, b, -1, SQLITE_STATIC);
-	rc = sqlite3_step(stmt);
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE) {
-		*cause = xstrdup(sqlite3_errmsg(db));
-		return -1;
+	rc = store_series(cache, context, source, rows, n, cause);
+	free(rows);
+	return rc;
+}
+
+/*
+ * Store an SLO window's answer as the point of key at eval_ms.  An SLO
+ * query answers one series (or none: no data).  A window with no series
+ * is stored as a NULL point, so "no data" is recorded, never mistaken
+ * for "not asked".
+ */
+int
+prom_store_window(struct cache *cache, const char *context, const char *key,
+    int64_t eval_ms, const struct prom_result *res, char **cause)
+{
+	size_t	k;
+
+	if (res->nseries == 0 || res->series[0].npoints == 0)
+		return store_window(cache, context, key, eval_ms, NAN, cause);
+	for (k = 0; k < res->series[0].npoints; k++) {
+		if (store_window(cache, context, key, eval_ms,
+		    res->series[0].points[k].value, cause) != 0)
+			return -1;
 	}
 	return 0;
+}
+
+/* Store a range query's first series as the whole history of key. */
+int
+prom_store_history(struct cache *cache, const char *context,
+    const char *key, const struct prom_result *res, char **cause)
+{
+	struct store_point	*p;
+	size_t			 k, n;
+	int			 rc;
+
+	n = res->nseries > 0 ? res->series[0].npoints : 0;
+	p = xcalloc(n + 1, sizeof *p);
+	for (k = 0; k < n; k++) {
+		p[k].ts_ms = res->series[0].points[k].ts_ms;
+		p[k].value = res->series[0].points[k].value;
+	}
+	rc = store_history(cache, context, key, p, n, cause);
+	free(p);
+	return rc;
 }
 
 /* Write the round: targets, up, SLO samples. */
@@ -782,125 +829,36 @@ prom_store(struct source *s, struct cache *cache, int64_t now_ms,
     char **cause)
 {
 	struct prom_state	*st = s->state;
-	sqlite3			*db = cache_db(cache);
-	sqlite3_stmt		*t = NULL, *se = NULL, *sa = NULL;
-	size_t			 i, j, k;
-	int			 rc = -1;
+	struct store_target	*rows;
+	size_t			 i;
+	int			 rc;
 
-	if (prom_exec(db, "DELETE FROM targets WHERE context = ?1 AND "
-	    "source = ?2", s->context, s->name, cause) != 0 ||
-	    prom_exec(db, "DELETE FROM series WHERE context = ?1 AND "
-	    "source = ?2", s->context, s->name, cause) != 0)
+	rows = xcalloc(st->ntargets + 1, sizeof *rows);
+	for (i = 0; i < st->ntargets; i++)
+		prom_target_row(&st->targets[i], &rows[i]);
+	rc = store_targets(cache, s->context, s->name, rows, st->ntargets,
+	    now_ms, cause);
+	free(rows);
+	if (rc != 0 || prom_store_series(cache, s->context, s->name, "up",
+	    &st->up, cause) != 0)
 		return -1;
-	if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO targets (context,"
-	    " source, job, instance, health, last_error, last_scrape_ms,"
-	    " scrape_url, labels, seen_ms) VALUES (?,?,?,?,?,?,?,?,?,?)", -1,
-	    &t, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO series (context,"
-	    " source, query_key, metric, value, ts_ms) VALUES (?,?,?,?,?,?)",
-	    -1, &se, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO samples (context,"
-	    " query_key, ts_ms, value) VALUES (?,?,?,?)", -1, &sa, NULL) !=
-	    SQLITE_OK) {
-		*cause = xstrdup(sqlite3_errmsg(db));
-		goto out;
-	}
-	for (i = 0; i < st->ntargets; i++) {
-		struct prom_target	*tg = &st->targets[i];
-
-		sqlite3_reset(t);
-		sqlite3_bind_text(t, 1, s->context, -1, SQLITE_STATIC);
-		sqlite3_bind_text(t, 2, s->name, -1, SQLITE_STATIC);
-		sqlite3_bind_text(t, 3, tg->job, -1, SQLITE_STATIC);
-		sqlite3_bind_text(t, 4, tg->instance, -1, SQLITE_STATIC);
-		sqlite3_bind_text(t, 5, tg->health, -1, SQLITE_STATIC);
-		sqlite3_bind_text(t, 6, tg->last_error, -1, SQLITE_STATIC);
-		if (tg->last_scrape_ms > 0)
-			sqlite3_bind_int64(t, 7, tg->last_scrape_ms);
-		else
-			sqlite3_bind_null(t, 7);
-		sqlite3_bind_text(t, 8, tg->scrape_url, -1, SQLITE_STATIC);
-		sqlite3_bind_text(t, 9, tg->labels, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(t, 10, now_ms);
-		if (sqlite3_step(t) != SQLITE_DONE)
-			goto sqlerr;
-	}
-	for (i = 0; i < st->up.nseries; i++) {
-		sqlite3_reset(se);
-		sqlite3_bind_text(se, 1, s->context, -1, SQLITE_STATIC);
-		sqlite3_bind_text(se, 2, s->name, -1, SQLITE_STATIC);
-		sqlite3_bind_text(se, 3, "up", -1, SQLITE_STATIC);
-		sqlite3_bind_text(se, 4, st->up.series[i].metric, -1,
-		    SQLITE_STATIC);
-		prom_bind_value(se, 5, st->up.series[i].points[0].value);
-		sqlite3_bind_int64(se, 6, st->up.series[i].points[0].ts_ms);
-		if (sqlite3_step(se) != SQLITE_DONE)
-			goto sqlerr;
-	}
 	for (i = 0; i < st->nreqs; i++) {
 		struct prom_req		*r = &st->reqs[i];
-		struct prom_result	*res = &st->results[i];
-		int			 have = 0;
 
-		if (r->kind != PR_SLO && r->kind != PR_SPARK)
-			continue;
-		if (r->kind == PR_SPARK) {
+		if (r->kind == PR_SLO) {
+			if (prom_store_window(cache, s->context, r->key,
+			    st->eval_ms, &st->results[i], cause) != 0)
+				return -1;
+		} else if (r->kind == PR_SPARK) {
 			/* A fresh 24 h history replaces the old one. */
-			if (prom_exec(db, "DELETE FROM samples WHERE "
-			    "context = ?1 AND query_key = ?2", s->context,
-			    r->key, cause) != 0)
-				goto out;
+			if (prom_store_history(cache, s->context, r->key,
+			    &st->results[i], cause) != 0)
+				return -1;
 			st->spark_ms = st->eval_ms;
 			st->spark_eval = st->eval_ms;
 		}
-		/*
-		 * An SLO query answers one series (or none: no data).  A
-		 * window with no series is stored as a NULL point, so "no
-		 * data" is recorded, never mistaken for "not asked".
-		 */
-		for (j = 0; j < res->nseries && j < 1; j++) {
-			for (k = 0; k < res->series[j].npoints; k++) {
-				sqlite3_reset(sa);
-				sqlite3_bind_text(sa, 1, s->context, -1,
-				    SQLITE_STATIC);
-				sqlite3_bind_text(sa, 2, r->key, -1,
-				    SQLITE_STATIC);
-				sqlite3_bind_int64(sa, 3,
-				    r->kind == PR_SLO ? st->eval_ms :
-				    res->series[j].points[k].ts_ms);
-				prom_bind_value(sa, 4,
-				    res->series[j].points[k].value);
-				if (sqlite3_step(sa) != SQLITE_DONE)
-					goto sqlerr;
-				have = 1;
-			}
-		}
-		if (!have && r->kind == PR_SLO) {
-			sqlite3_reset(sa);
-			sqlite3_bind_text(sa, 1, s->context, -1, SQLITE_STATIC);
-			sqlite3_bind_text(sa, 2, r->key, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(sa, 3, st->eval_ms);
-			sqlite3_bind_null(sa, 4);
-			if (sqlite3_step(sa) != SQLITE_DONE)
-				goto sqlerr;
-		}
-		/* Window points older than a day are of no further use. */
-		if (r->kind == PR_SLO && prom_exec(db, "DELETE FROM samples "
-		    "WHERE context = ?1 AND query_key = ?2 AND ts_ms < "
-		    "(SELECT MAX(ts_ms) FROM samples WHERE context = ?1 AND "
-		    "query_key = ?2) - 86400000", s->context, r->key,
-		    cause) != 0)
-			goto out;
 	}
-	rc = 0;
-	goto out;
-sqlerr:
-	*cause = xstrdup(sqlite3_errmsg(db));
-out:
-	sqlite3_finalize(t);
-	sqlite3_finalize(se);
-	sqlite3_finalize(sa);
-	return rc;
+	return 0;
 }
 
 /* Free the source's state. */

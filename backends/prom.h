@@ -14,8 +14,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct cache;
 struct conf_endpoint;
 struct source;
+struct store_target;
 
 enum prom_type {
 	PROM_VECTOR,
@@ -65,6 +67,24 @@ void	prom_result_done(struct prom_result *);
 int	prom_parse_targets(const char *body, size_t len, long status,
 	    struct prom_target **, size_t *n, char **cause);
 void	prom_targets_free(struct prom_target *, size_t n);
+
+/*
+ * Storing a parsed round, as the source does (inside the caller's
+ * transaction; -1 and *cause on an SQLite error).
+ */
+/* The row of a target for store_targets(), borrowing t's strings. */
+void	prom_target_row(const struct prom_target *t, struct store_target *);
+/* Replace (context, source)'s series with the answer's, under key. */
+int	prom_store_series(struct cache *, const char *context,
+	    const char *source, const char *key, const struct prom_result *,
+	    char **cause);
+/* Add an SLO window's answer as key's point at eval_ms (none: NULL). */
+int	prom_store_window(struct cache *, const char *context,
+	    const char *key, int64_t eval_ms, const struct prom_result *,
+	    char **cause);
+/* Replace key's points with a range answer's first series. */
+int	prom_store_history(struct cache *, const char *context,
+	    const char *key, const struct prom_result *, char **cause);
 
 /* Count the alerting and recording rules of /api/v1/rules. */
 int	prom_parse_rules(const char *body, size_t len, long status,

@@ -3,7 +3,10 @@
  *
  * A round of the simulator costs nothing: refresh() ends at once, and
  * store() computes the whole world at the poller's clock and replaces the
- * context's rows with it, in the poller's one transaction.  Besides its own
+ * context's rows with it, in the poller's one transaction.  It builds the
+ * plain rows the real sources build from their answers and writes them
+ * with the same writers (core/store.h), so the demo runs the storing code
+ * a real round runs and has no SQL of its own.  Besides its own
  * source row (written by the poller) it writes rows for "prometheus",
  * "alertmanager", "kubernetes" and "probes", so the console's header and
  * the staleness rules see the simulated backends exactly as real ones.
@@ -29,13 +32,13 @@
 #include <string.h>
 
 #include <cJSON.h>
-#include <sqlite3.h>
 
 #include "backends/backend.h"
 #include "backends/sim.h"
 #include "base/buf.h"
 #include "core/cache.h"
 #include "core/conf.h"
+#include "core/store.h"
 #include "base/xmalloc.h"
 
 #define S_(x)	((int64_t)(x) * 1000)
@@ -449,6 +452,35 @@ struct sim_svc {
 	int				 ready;
 };
 
+/*
+ * One round's rows, as the real sources hand them to store.h; the text
+ * they point to is the scenario's, the world's or in strs.
+ */
+struct sim_rows {
+	struct store_node	*nodes;
+	size_t			 nnodes;
+	struct store_namespace	*namespaces;
+	size_t			 nnamespaces;
+	struct store_deployment	*deployments;
+	size_t			 ndeployments;
+	struct store_replicaset	*replicasets;
+	size_t			 nreplicasets;
+	struct store_pod	*pods;
+	size_t			 npods;
+	struct store_event	*events;
+	size_t			 nevents;
+	struct store_target	*targets;
+	size_t			 ntargets;
+	struct store_probe	*probes;
+	size_t			 nprobes;
+	struct store_alert	*alerts;
+	size_t			 nalerts;
+	struct store_silence	*silences;
+	size_t			 nsilences;
+	char			**strs;		/* owned */
+	size_t			 nstrs;
+};
+
 /* One round's world. */
 struct sim_world {
 	const struct sim_scenario	*sc;
@@ -456,8 +488,7 @@ struct sim_world {
 	int64_t				 now;		/* wall clock */
 	int64_t				 pos;		/* timeline */
 	struct sim_svc			*svc;
-	sqlite3				*db;
-	sqlite3_stmt			*ev;
+	struct sim_rows			 rows;
 	int64_t				 nevents;
 	int64_t				 nobjects;
 };
@@ -677,38 +708,64 @@ sim_world_done(struct sim_world *w)
 /* Writing                                                             */
 /* ------------------------------------------------------------------ */
 
-/* Bind text or NULL. */
-static void
-sim_bind(sqlite3_stmt *st, int i, const char *s)
+/* Keep s (allocated, may be NULL) until the round is stored. */
+static const char *
+sim_own(struct sim_world *w, char *s)
 {
-	if (s != NULL)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, i);
-}
+	struct sim_rows	*r = &w->rows;
 
-/* Run a statement that was bound; 0 or -1. */
-static int
-sim_step(sqlite3_stmt *st)
-{
-	int	rc = sqlite3_step(st);
-
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return rc == SQLITE_DONE ? 0 : -1;
-}
-
-/* Prepare, or NULL. */
-static sqlite3_stmt *
-sim_prepare(sqlite3 *db, const char *sql)
-{
-	sqlite3_stmt	*st = NULL;
-
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-		sqlite3_finalize(st);
+	if (s == NULL)
 		return NULL;
-	}
-	return st;
+	r->strs = xreallocarray(r->strs, r->nstrs + 1, sizeof *r->strs);
+	r->strs[r->nstrs++] = s;
+	return s;
+}
+
+/* Keep a copy of s. */
+static const char *
+sim_own_copy(struct sim_world *w, const char *s)
+{
+	return s != NULL ? sim_own(w, xstrdup(s)) : NULL;
+}
+
+/* Grow a row array by one zeroed row; returns it. */
+static void *
+sim_push(void *rows, size_t *n, size_t size)
+{
+	char	*r;
+
+	r = xreallocarray(rows, *n + 1, size);
+	memset(r + *n * size, 0, size);
+	(*n)++;
+	return r;
+}
+
+/* The last row of an array sim_push() grew. */
+#define SIM_ADD(w, field, count)					\
+	((w)->rows.field = sim_push((w)->rows.field, &(w)->rows.count,	\
+	    sizeof *(w)->rows.field),					\
+	    &(w)->rows.field[(w)->rows.count - 1])
+
+/* Free the round's rows. */
+static void
+sim_rows_done(struct sim_rows *r)
+{
+	size_t	i;
+
+	for (i = 0; i < r->nstrs; i++)
+		free(r->strs[i]);
+	free(r->strs);
+	free(r->nodes);
+	free(r->namespaces);
+	free(r->deployments);
+	free(r->replicasets);
+	free(r->pods);
+	free(r->events);
+	free(r->targets);
+	free(r->probes);
+	free(r->alerts);
+	free(r->silences);
+	memset(r, 0, sizeof *r);
 }
 
 /* A JSON object of string pairs as compact text (allocated). */
@@ -746,10 +803,10 @@ sim_event(struct sim_world *w, const char *ns, const char *kind,
     const char *name, const char *type, const char *reason, int64_t count,
     int64_t at, const char *fmt, ...)
 {
-	struct buf	 msg;
-	va_list		 ap;
-	char		 uid[40];
-	int		 rc;
+	struct store_event	*e;
+	struct buf		 msg;
+	va_list			 ap;
+	char			 uid[40];
 
 	if (at > w->pos || w->pos - at > SIM_EVENT_TTL_MS)
 		return 0;
@@ -761,48 +818,17 @@ sim_event(struct sim_world *w, const char *ns, const char *kind,
 	sim_uid(sim_hash(w->sc->seed, name, sim_hash(0, reason, 0, 0),
 	    sim_hash(0, buf_str(&msg), 0, (uint64_t)(sim_repeats(reason) ?
 	    0 : at))), uid, sizeof uid);
-	sqlite3_bind_text(w->ev, 1, w->context, -1, SQLITE_STATIC);
-	sim_bind(w->ev, 2, ns);
-	sim_bind(w->ev, 3, uid);
-	sim_bind(w->ev, 4, kind);
-	sim_bind(w->ev, 5, name);
-	sim_bind(w->ev, 6, type);
-	sim_bind(w->ev, 7, reason);
-	sim_bind(w->ev, 8, buf_str(&msg));
-	sqlite3_bind_int64(w->ev, 9, count);
-	sqlite3_bind_int64(w->ev, 10, sim_at(w, at));
-	buf_done(&msg);
-	rc = sim_step(w->ev);
-	if (rc == 0)
-		w->nevents++;
-	return rc;
-}
-
-/* Delete every row of the context in the tables the simulator owns. */
-static int
-sim_clear(sqlite3 *db, const char *context)
-{
-	static const char *const tables[] = {
-		"samples", "series", "targets", "alerts", "silences",
-		"kube_deployments", "kube_replicasets", "kube_pods",
-		"kube_events", "kube_nodes", "kube_namespaces", "probes", NULL
-	};
-	sqlite3_stmt	*st;
-	char		*sql;
-	int		 i, rc;
-
-	for (i = 0; tables[i] != NULL; i++) {
-		sql = xasprintf("DELETE FROM %s WHERE context = ?1", tables[i]);
-		st = sim_prepare(db, sql);
-		free(sql);
-		if (st == NULL)
-			return -1;
-		sqlite3_bind_text(st, 1, context, -1, SQLITE_STATIC);
-		rc = sqlite3_step(st);
-		sqlite3_finalize(st);
-		if (rc != SQLITE_DONE)
-			return -1;
-	}
+	e = SIM_ADD(w, events, nevents);
+	e->namespace = sim_own_copy(w, ns);
+	e->uid = sim_own_copy(w, uid);
+	e->involved_kind = kind;
+	e->involved_name = sim_own_copy(w, name);
+	e->type = type;
+	e->reason = sim_own_copy(w, reason);
+	e->message = sim_own(w, buf_detach(&msg));
+	e->count = count;
+	e->last_ms = sim_at(w, at);
+	w->nevents++;
 	return 0;
 }
 
@@ -811,18 +837,12 @@ static int
 sim_write_nodes(struct sim_world *w)
 {
 	const struct sim_scenario	*sc = w->sc;
-	sqlite3_stmt			*st;
+	struct store_node		*row;
 	cJSON				*conds, *c, *labels;
-	char				*ctext, *ltext;
 	const char			*mem;
 	size_t				 i;
 	int				 on, rc = 0;
 
-	st = sim_prepare(w->db, "INSERT INTO kube_nodes (context, name, ready,"
-	    " conditions, unschedulable, labels, seen_ms) VALUES"
-	    " (?,?,?,?,?,?,?)");
-	if (st == NULL)
-		return -1;
 	for (i = 0; i < sc->nnodes && rc == 0; i++) {
 		const struct sim_node	*n = &sc->nodes[i];
 
@@ -862,7 +882,11 @@ sim_write_nodes(struct sim_world *w)
 		cJSON_AddStringToObject(c, "message",
 		    "kubelet is posting ready status");
 		cJSON_AddItemToArray(conds, c);
-		ctext = sim_json_print(conds);
+		row = SIM_ADD(w, nodes, nnodes);
+		row->name = n->name;
+		row->ready = 1;
+		row->conditions = sim_own(w, sim_json_print(conds));
+		row->unschedulable = 0;
 		labels = cJSON_CreateObject();
 		cJSON_AddStringToObject(labels, "kubernetes.io/hostname",
 		    n->name);
@@ -871,19 +895,9 @@ sim_write_nodes(struct sim_world *w)
 		    "instance-type", "m6i.2xlarge");
 		cJSON_AddStringToObject(labels, "topology.kubernetes.io/zone",
 		    n->zone != NULL ? n->zone : "zone-a");
-		ltext = sim_json_print(labels);
-		sqlite3_bind_text(st, 1, w->context, -1, SQLITE_STATIC);
-		sim_bind(st, 2, n->name);
-		sqlite3_bind_int(st, 3, 1);
-		sim_bind(st, 4, ctext);
-		sqlite3_bind_int(st, 5, 0);
-		sim_bind(st, 6, ltext);
-		sqlite3_bind_int64(st, 7, w->now);
-		rc = sim_step(st);
-		free(ctext);
-		free(ltext);
+		row->labels = sim_own(w, sim_json_print(labels));
 		w->nobjects++;
-		if (rc != 0 || n->pressure == NULL)
+		if (n->pressure == NULL)
 			continue;
 		if (strcmp(n->pressure, "MemoryPressure") == 0) {
 			rc |= sim_event(w, "default", "Node", n->name, "Normal",
@@ -902,7 +916,6 @@ sim_write_nodes(struct sim_world *w)
 			    "Warning", n->pressure, 1, n->pressure_from_ms,
 			    "Node %s has condition %s", n->name, n->pressure);
 	}
-	sqlite3_finalize(st);
 	return rc;
 }
 
@@ -912,23 +925,25 @@ sim_write_namespaces(struct sim_world *w)
 {
 	static const char *const sys[] = { "default", "kube-system",
 	    "monitoring" };
-	sqlite3_stmt	*st;
-	size_t		 i;
-	int		 rc = 0;
+	struct store_namespace	*row;
+	const char		*name;
+	size_t			 i, k;
 
-	st = sim_prepare(w->db, "INSERT OR IGNORE INTO kube_namespaces"
-	    " (context, name, phase, seen_ms) VALUES (?,?,'Active',?)");
-	if (st == NULL)
-		return -1;
-	for (i = 0; i < N_(sys) + w->sc->nservices && rc == 0; i++) {
-		sqlite3_bind_text(st, 1, w->context, -1, SQLITE_STATIC);
-		sim_bind(st, 2, i < N_(sys) ? sys[i] :
-		    w->sc->services[i - N_(sys)].namespace);
-		sqlite3_bind_int64(st, 3, w->now);
-		rc = sim_step(st);
+	for (i = 0; i < N_(sys) + w->sc->nservices; i++) {
+		name = i < N_(sys) ? sys[i] :
+		    w->sc->services[i - N_(sys)].namespace;
+		/* Several services share a namespace: list it once. */
+		for (k = 0; k < w->rows.nnamespaces; k++) {
+			if (strcmp(w->rows.namespaces[k].name, name) == 0)
+				break;
+		}
+		if (k < w->rows.nnamespaces)
+			continue;
+		row = SIM_ADD(w, namespaces, nnamespaces);
+		row->name = name;
+		row->phase = "Active";
 	}
-	sqlite3_finalize(st);
-	return rc;
+	return 0;
 }
 
 /* Labels of a service's objects. */
@@ -948,14 +963,15 @@ sim_app_labels(const struct sim_service *svc, const char *hash)
 
 /* The Deployment of service i and its rollout history as events. */
 static int
-sim_write_deployment(struct sim_world *w, sqlite3_stmt *st, size_t i)
+sim_write_deployment(struct sim_world *w, size_t i)
 {
 	const struct sim_scenario	*sc = w->sc;
 	const struct sim_service	*svc = &sc->services[i];
 	struct sim_svc			*s = &w->svc[i];
+	struct store_deployment		*row;
 	cJSON				*conds, *c, *sel;
-	char				*ctext, *ltext, *stext, uid[40];
-	int				 n = svc->replicas, done, rc, j;
+	char				*ctext, uid[40];
+	int				 n = svc->replicas, done, rc = 0, j;
 	int64_t				 gen, T, B;
 
 	done = s->updated == n && s->ready == n && s->t[s->current].pods == n;
@@ -980,35 +996,27 @@ sim_write_deployment(struct sim_world *w, sqlite3_stmt *st, size_t i)
 	cJSON_AddStringToObject(c, "message", ctext);
 	free(ctext);
 	cJSON_AddItemToArray(conds, c);
-	ctext = sim_json_print(conds);
-	ltext = sim_json_print(sim_app_labels(svc, NULL));
 	sel = cJSON_CreateObject();
 	cJSON_AddStringToObject(sel, "app", svc->name);
-	stext = sim_json_print(sel);
 	sim_uid(sim_hash(sc->seed, svc->name, 2, 0), uid, sizeof uid);
-	sqlite3_bind_text(st, 1, w->context, -1, SQLITE_STATIC);
-	sim_bind(st, 2, svc->namespace);
-	sim_bind(st, 3, svc->name);
-	sim_bind(st, 4, uid);
-	sqlite3_bind_int64(st, 5, gen);
-	sqlite3_bind_int64(st, 6, gen);
-	sqlite3_bind_int(st, 7, n);
-	sqlite3_bind_int(st, 8, s->ready);
-	sqlite3_bind_int(st, 9, s->updated);
-	sqlite3_bind_int(st, 10, s->ready);
-	sqlite3_bind_int(st, 11, s->t[s->current].revision);
-	sim_bind(st, 12, ltext);
-	sim_bind(st, 13, stext);
-	sim_bind(st, 14, ctext);
-	sqlite3_bind_int64(st, 15, sim_at(w, -D_(200) - H_(7) * (int64_t)i));
-	sqlite3_bind_int64(st, 16, w->now);
-	rc = sim_step(st);
-	free(ctext);
-	free(ltext);
-	free(stext);
+	row = SIM_ADD(w, deployments, ndeployments);
+	row->namespace = svc->namespace;
+	row->name = svc->name;
+	row->uid = sim_own_copy(w, uid);
+	row->generation = gen;
+	row->observed_generation = gen;
+	row->replicas = n;
+	row->ready_replicas = s->ready;
+	row->updated_replicas = s->updated;
+	row->available_replicas = s->ready;
+	row->revision = s->t[s->current].revision;
+	row->labels = sim_own(w, sim_json_print(sim_app_labels(svc, NULL)));
+	row->selector = sim_own(w, sim_json_print(sel));
+	row->conditions = sim_own(w, sim_json_print(conds));
+	row->created_ms = sim_at(w, -D_(200) - H_(7) * (int64_t)i);
 	w->nobjects++;
-	if (rc != 0 || s->ro == NULL)
-		return rc;
+	if (s->ro == NULL)
+		return 0;
 
 	/* What the deployment controller said about the rollout. */
 	T = s->ro->at_ms;
@@ -1041,42 +1049,41 @@ sim_write_deployment(struct sim_world *w, sqlite3_stmt *st, size_t i)
 
 /* The ReplicaSets of service i: history, running, new. */
 static int
-sim_write_replicasets(struct sim_world *w, sqlite3_stmt *st, size_t i)
+sim_write_replicasets(struct sim_world *w, size_t i)
 {
 	const struct sim_service	*svc = &w->sc->services[i];
 	struct sim_svc			*s = &w->svc[i];
+	struct store_replicaset		*row;
 	cJSON				*images;
-	char				*itext, uid[40], duid[40];
-	int				 t, rc = 0;
+	const char			*duid;
+	char				 uid[40];
+	int				 t;
 
-	sim_uid(sim_hash(w->sc->seed, svc->name, 2, 0), duid, sizeof duid);
-	for (t = 0; t < T_COUNT && rc == 0; t++) {
+	sim_uid(sim_hash(w->sc->seed, svc->name, 2, 0), uid, sizeof uid);
+	duid = sim_own_copy(w, uid);
+	for (t = 0; t < T_COUNT; t++) {
 		struct sim_tmpl	*tp = &s->t[t];
 
 		if (!tp->present)
 			continue;
 		images = cJSON_CreateArray();
 		cJSON_AddItemToArray(images, cJSON_CreateString(tp->image));
-		itext = sim_json_print(images);
 		sim_uid(sim_hash(w->sc->seed, tp->rs, 3, 0), uid, sizeof uid);
-		sqlite3_bind_text(st, 1, w->context, -1, SQLITE_STATIC);
-		sim_bind(st, 2, svc->namespace);
-		sim_bind(st, 3, tp->rs);
-		sim_bind(st, 4, uid);
-		sim_bind(st, 5, duid);
-		sim_bind(st, 6, svc->name);
-		sqlite3_bind_int(st, 7, tp->revision);
-		sqlite3_bind_int(st, 8, t == T_PREV ? 0 : tp->pods);
-		sqlite3_bind_int(st, 9, tp->ready);
-		sim_bind(st, 10, tp->hash);
-		sqlite3_bind_int64(st, 11, sim_at(w, tp->created));
-		sim_bind(st, 12, itext);
-		sqlite3_bind_int64(st, 13, w->now);
-		rc = sim_step(st);
-		free(itext);
+		row = SIM_ADD(w, replicasets, nreplicasets);
+		row->namespace = svc->namespace;
+		row->name = tp->rs;
+		row->uid = sim_own_copy(w, uid);
+		row->owner_uid = duid;
+		row->owner_name = svc->name;
+		row->revision = tp->revision;
+		row->replicas = t == T_PREV ? 0 : tp->pods;
+		row->ready_replicas = tp->ready;
+		row->template_hash = tp->hash;
+		row->created_ms = sim_at(w, tp->created);
+		row->images = sim_own(w, sim_json_print(images));
 		w->nobjects++;
 	}
-	return rc;
+	return 0;
 }
 
 /* The events of one pod: its start, its troubles, its end. */
@@ -1149,44 +1156,39 @@ sim_pod_stop(const struct sim_svc *s, const struct sim_pod *p)
 
 /* The pods of service i and their scrape targets. */
 static int
-sim_write_pods(struct sim_world *w, sqlite3_stmt *st, sqlite3_stmt *tg,
-    size_t i)
+sim_write_pods(struct sim_world *w, size_t i)
 {
 	const struct sim_scenario	*sc = w->sc;
 	const struct sim_service	*svc = &sc->services[i];
 	struct sim_svc			*s = &w->svc[i];
 	const struct sim_pod		*p;
+	struct store_pod		*row;
+	struct store_target		*tg;
 	cJSON				*tl;
-	char				*ltext, *inst, *url, *err, uid[40];
+	char				*inst, *url, uid[40];
 	size_t				 k;
 	int64_t				 stop;
 	int				 rc = 0, down;
 
 	for (k = 0; k < s->npods && rc == 0; k++) {
 		p = &s->pods[k];
-		ltext = sim_json_print(sim_app_labels(svc,
-		    s->t[p->tmpl].hash));
 		sim_uid(sim_hash(sc->seed, p->name, 4, 0), uid, sizeof uid);
-		sqlite3_bind_text(st, 1, w->context, -1, SQLITE_STATIC);
-		sim_bind(st, 2, svc->namespace);
-		sim_bind(st, 3, p->name);
-		sim_bind(st, 4, uid);
-		sim_bind(st, 5, "ReplicaSet");
-		sim_bind(st, 6, s->t[p->tmpl].rs);
-		sim_bind(st, 7, p->node >= 0 ? sc->nodes[p->node].name : NULL);
-		sim_bind(st, 8, "Running");
-		sqlite3_bind_int(st, 9, p->ready);
-		sqlite3_bind_int(st, 10, p->restarts);
-		sim_bind(st, 11, p->reason);
-		sim_bind(st, 12, p->message);
-		sim_bind(st, 13, ltext);
-		sqlite3_bind_int64(st, 14, sim_at(w, p->created));
-		sqlite3_bind_int64(st, 15, w->now);
-		rc = sim_step(st);
-		free(ltext);
+		row = SIM_ADD(w, pods, npods);
+		row->namespace = svc->namespace;
+		row->name = p->name;
+		row->uid = sim_own_copy(w, uid);
+		row->owner_kind = "ReplicaSet";
+		row->owner_name = s->t[p->tmpl].rs;
+		row->node = p->node >= 0 ? sc->nodes[p->node].name : NULL;
+		row->phase = "Running";
+		row->ready = p->ready;
+		row->restarts = p->restarts;
+		row->reason = p->reason;
+		row->message = p->message;
+		row->labels = sim_own(w, sim_json_print(sim_app_labels(svc,
+		    s->t[p->tmpl].hash)));
+		row->started_ms = sim_at(w, p->created);
 		w->nobjects++;
-		if (rc != 0)
-			break;
 		rc = sim_pod_events(w, i, p);
 		if ((stop = sim_pod_stop(s, p)) >= 0)
 			rc |= sim_event(w, svc->namespace, "Pod", p->name,
@@ -1197,8 +1199,9 @@ sim_write_pods(struct sim_world *w, sqlite3_stmt *st, sqlite3_stmt *tg,
 		down = !p->ready;
 		inst = xasprintf("%s:%d", p->ip, svc->port);
 		url = xasprintf("http://%s/metrics", inst);
-		err = down ? xasprintf("Get \"%s\": dial tcp %s: connect: "
-		    "connection refused", url, inst) : NULL;
+		tg = SIM_ADD(w, targets, ntargets);
+		tg->last_error = down ? sim_own(w, xasprintf("Get \"%s\": dial "
+		    "tcp %s: connect: connection refused", url, inst)) : NULL;
 		tl = cJSON_CreateObject();
 		cJSON_AddStringToObject(tl, "container", svc->name);
 		cJSON_AddStringToObject(tl, "instance", inst);
@@ -1206,107 +1209,64 @@ sim_write_pods(struct sim_world *w, sqlite3_stmt *st, sqlite3_stmt *tg,
 		cJSON_AddStringToObject(tl, "namespace", svc->namespace);
 		cJSON_AddStringToObject(tl, "pod", p->name);
 		cJSON_AddStringToObject(tl, "service", svc->name);
-		ltext = sim_json_print(tl);
-		sqlite3_bind_text(tg, 1, w->context, -1, SQLITE_STATIC);
-		sim_bind(tg, 2, "prometheus");
-		sim_bind(tg, 3, svc->name);
-		sim_bind(tg, 4, inst);
-		sim_bind(tg, 5, down ? "down" : "up");
-		sim_bind(tg, 6, err);
-		sqlite3_bind_int64(tg, 7, w->now - (int64_t)(sim_hash(sc->seed,
-		    p->name, 5, 0) % 15000));
-		sim_bind(tg, 8, url);
-		sim_bind(tg, 9, ltext);
-		sqlite3_bind_int64(tg, 10, w->now);
-		rc |= sim_step(tg);
-		free(inst);
-		free(url);
-		free(err);
-		free(ltext);
+		tg->job = svc->name;
+		tg->instance = sim_own(w, inst);
+		tg->health = down ? "down" : "up";
+		tg->last_scrape_ms = w->now - (int64_t)(sim_hash(sc->seed,
+		    p->name, 5, 0) % 15000);
+		tg->scrape_url = sim_own(w, url);
+		tg->labels = sim_own(w, sim_json_print(tl));
 	}
 	return rc;
 }
 
 /* node-exporter on every node: targets that are simply up. */
 static int
-sim_write_node_targets(struct sim_world *w, sqlite3_stmt *tg)
+sim_write_node_targets(struct sim_world *w)
 {
 	const struct sim_scenario	*sc = w->sc;
+	struct store_target		*tg;
 	cJSON				*tl;
-	char				*inst, *url, *ltext;
+	char				*inst;
 	size_t				 i;
-	int				 rc = 0;
 
-	for (i = 0; i < sc->nnodes && rc == 0; i++) {
+	for (i = 0; i < sc->nnodes; i++) {
 		inst = xasprintf("10.0.%zu.%zu:9100", i / 200 + 1, i % 200 + 10);
-		url = xasprintf("http://%s/metrics", inst);
+		tg = SIM_ADD(w, targets, ntargets);
+		tg->job = "node-exporter";
+		tg->instance = sim_own(w, inst);
+		tg->health = "up";
+		tg->last_scrape_ms = w->now - (int64_t)(sim_hash(sc->seed,
+		    sc->nodes[i].name, 5, 0) % 30000);
+		tg->scrape_url = sim_own(w, xasprintf("http://%s/metrics",
+		    inst));
 		tl = cJSON_CreateObject();
 		cJSON_AddStringToObject(tl, "instance", inst);
 		cJSON_AddStringToObject(tl, "job", "node-exporter");
 		cJSON_AddStringToObject(tl, "namespace", "monitoring");
 		cJSON_AddStringToObject(tl, "node", sc->nodes[i].name);
-		ltext = sim_json_print(tl);
-		sqlite3_bind_text(tg, 1, w->context, -1, SQLITE_STATIC);
-		sim_bind(tg, 2, "prometheus");
-		sim_bind(tg, 3, "node-exporter");
-		sim_bind(tg, 4, inst);
-		sim_bind(tg, 5, "up");
-		sqlite3_bind_int64(tg, 7, w->now - (int64_t)(sim_hash(sc->seed,
-		    sc->nodes[i].name, 5, 0) % 30000));
-		sim_bind(tg, 8, url);
-		sim_bind(tg, 9, ltext);
-		sqlite3_bind_int64(tg, 10, w->now);
-		rc = sim_step(tg);
-		free(inst);
-		free(url);
-		free(ltext);
+		tg->labels = sim_own(w, sim_json_print(tl));
 	}
-	return rc;
+	return 0;
 }
 
 /* Everything Kubernetes and the scrape targets. */
 static int
 sim_write_kube(struct sim_world *w, int64_t *ntargets)
 {
-	sqlite3_stmt	*dep, *rs, *pod, *tg;
-	size_t		 i;
-	int		 rc = -1;
+	size_t	i;
 
-	dep = sim_prepare(w->db, "INSERT INTO kube_deployments (context,"
-	    " namespace, name, uid, generation, observed_generation, replicas,"
-	    " ready_replicas, updated_replicas, available_replicas, revision,"
-	    " labels, selector, conditions, created_ms, seen_ms) VALUES"
-	    " (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-	rs = sim_prepare(w->db, "INSERT INTO kube_replicasets (context,"
-	    " namespace, name, uid, owner_uid, owner_name, revision, replicas,"
-	    " ready_replicas, template_hash, created_ms, images, seen_ms)"
-	    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
-	pod = sim_prepare(w->db, "INSERT INTO kube_pods (context, namespace,"
-	    " name, uid, owner_kind, owner_name, node, phase, ready, restarts,"
-	    " reason, message, labels, started_ms, seen_ms) VALUES"
-	    " (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-	tg = sim_prepare(w->db, "INSERT INTO targets (context, source, job,"
-	    " instance, health, last_error, last_scrape_ms, scrape_url,"
-	    " labels, seen_ms) VALUES (?,?,?,?,?,?,?,?,?,?)");
-	if (dep == NULL || rs == NULL || pod == NULL || tg == NULL)
-		goto out;
 	for (i = 0; i < w->sc->nservices; i++) {
-		if (sim_write_deployment(w, dep, i) != 0 ||
-		    sim_write_replicasets(w, rs, i) != 0 ||
-		    sim_write_pods(w, pod, tg, i) != 0)
-			goto out;
+		if (sim_write_deployment(w, i) != 0 ||
+		    sim_write_replicasets(w, i) != 0 ||
+		    sim_write_pods(w, i) != 0)
+			return -1;
 		*ntargets += (int64_t)w->svc[i].npods;
 	}
-	if (sim_write_node_targets(w, tg) != 0)
-		goto out;
+	if (sim_write_node_targets(w) != 0)
+		return -1;
 	*ntargets += (int64_t)w->sc->nnodes;
-	rc = 0;
-out:
-	sqlite3_finalize(dep);
-	sqlite3_finalize(rs);
-	sqlite3_finalize(pod);
-	sqlite3_finalize(tg);
-	return rc;
+	return 0;
 }
 
 /* Every service's HTTP probe. */
@@ -1315,18 +1275,11 @@ sim_write_probes(struct sim_world *w, int64_t *nprobes)
 {
 	const struct sim_scenario	*sc = w->sc;
 	const struct sim_probe_fault	*f;
-	sqlite3_stmt			*st;
-	char				*name, *url, *err;
+	struct store_probe		*row;
 	size_t				 i, k;
 	int64_t				 lat;
-	int				 rc = 0;
 
-	st = sim_prepare(w->db, "INSERT INTO probes (context, name, url,"
-	    " service, ok, status, latency_ms, excerpt, error, checked_ms)"
-	    " VALUES (?,?,?,?,?,?,?,?,?,?)");
-	if (st == NULL)
-		return -1;
-	for (i = 0; i < sc->nservices && rc == 0; i++) {
+	for (i = 0; i < sc->nservices; i++) {
 		const struct sim_service	*svc = &sc->services[i];
 
 		if (!svc->probe)
@@ -1340,30 +1293,22 @@ sim_write_probes(struct sim_world *w, int64_t *nprobes)
 		}
 		lat = 8 + (int64_t)(sim_hash(sc->seed, svc->name, 6,
 		    (uint64_t)(w->pos / S_(10))) % 40);
-		name = xasprintf("%s-health", svc->name);
-		url = xasprintf("http://%s.%s.svc:%d/healthz", svc->name,
-		    svc->namespace, svc->port);
-		err = f != NULL ? xasprintf("HTTP %d, expected 200", f->status) :
-		    NULL;
-		sqlite3_bind_text(st, 1, w->context, -1, SQLITE_STATIC);
-		sim_bind(st, 2, name);
-		sim_bind(st, 3, url);
-		sim_bind(st, 4, svc->name);
-		sqlite3_bind_int(st, 5, f == NULL);
-		sqlite3_bind_int(st, 6, f != NULL ? f->status : 200);
-		sqlite3_bind_int64(st, 7, f != NULL ? f->latency_ms + lat : lat);
-		sim_bind(st, 8, f != NULL ? f->excerpt : NULL);
-		sim_bind(st, 9, err);
-		sqlite3_bind_int64(st, 10, w->now - (int64_t)(sim_hash(sc->seed,
-		    svc->name, 7, 0) % 2000));
-		rc = sim_step(st);
-		free(name);
-		free(url);
-		free(err);
+		row = SIM_ADD(w, probes, nprobes);
+		row->name = sim_own(w, xasprintf("%s-health", svc->name));
+		row->url = sim_own(w, xasprintf("http://%s.%s.svc:%d/healthz",
+		    svc->name, svc->namespace, svc->port));
+		row->service = svc->name;
+		row->ok = f == NULL;
+		row->status = f != NULL ? f->status : 200;
+		row->latency_ms = f != NULL ? f->latency_ms + lat : lat;
+		row->excerpt = f != NULL ? f->excerpt : NULL;
+		row->error = f != NULL ? sim_own(w, xasprintf("HTTP %d, "
+		    "expected 200", f->status)) : NULL;
+		row->checked_ms = w->now - (int64_t)(sim_hash(sc->seed,
+		    svc->name, 7, 0) % 2000);
 		(*nprobes)++;
 	}
-	sqlite3_finalize(st);
-	return rc;
+	return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1536,18 +1481,18 @@ sim_fingerprint(const struct sim_label *l, size_t n, char *out, size_t len)
 }
 
 /* One firing alert. */
-static int
-sim_write_alert(struct sim_world *w, sqlite3_stmt *st, size_t k,
-    int64_t start)
+static void
+sim_write_alert(struct sim_world *w, size_t k, int64_t start)
 {
 	const struct sim_scenario	*sc = w->sc;
 	const struct sim_alert		*a = &sc->alerts[k];
 	struct sim_label		*l = NULL;
+	struct store_alert		*row;
 	cJSON				*o, *arr;
 	char				*extra, *ltext, *atext, *sb, *recv;
 	char				*url, *t, fp[24];
 	size_t				 n = 0, i;
-	int				 rc, silenced = 0;
+	int				 silenced = 0;
 
 	extra = sim_expand(w, a->service, a->labels);
 	n = sim_labels_parse(extra, &l, 0);
@@ -1618,31 +1563,23 @@ sim_write_alert(struct sim_world *w, sqlite3_stmt *st, size_t k,
 	url = xasprintf(SIM_PROMETHEUS "/graph?g0.expr=ALERTS%%7Balertname"
 	    "%%3D%%22%s%%22%%7D&g0.tab=1", a->alertname);
 
-	sqlite3_bind_text(st, 1, w->context, -1, SQLITE_STATIC);
-	sim_bind(st, 2, "alertmanager");
-	sim_bind(st, 3, fp);
-	sim_bind(st, 4, a->alertname);
-	sim_bind(st, 5, a->severity);
-	sim_bind(st, 6, silenced ? "suppressed" : "active");
-	sim_bind(st, 7, sb);
-	sim_bind(st, 8, "[]");
-	sim_bind(st, 9, ltext);
-	sim_bind(st, 10, atext);
-	sqlite3_bind_int64(st, 11, sim_at(w, start));
-	sqlite3_bind_int64(st, 12, w->now + M_(4));
-	sqlite3_bind_int64(st, 13, w->now - (int64_t)(sim_hash(sc->seed,
-	    fp, 8, 0) % 30000));
-	sim_bind(st, 14, url);
-	sim_bind(st, 15, recv);
-	sqlite3_bind_int64(st, 16, w->now);
-	rc = sim_step(st);
+	row = SIM_ADD(w, alerts, nalerts);
+	row->source = "alertmanager";
+	row->fingerprint = sim_own_copy(w, fp);
+	row->alertname = a->alertname;
+	row->severity = a->severity;
+	row->state = silenced ? "suppressed" : "active";
+	row->silenced_by = sim_own(w, sb);
+	row->inhibited_by = "[]";
+	row->labels = sim_own(w, ltext);
+	row->annotations = sim_own(w, atext);
+	row->starts_at_ms = sim_at(w, start);
+	row->ends_at_ms = w->now + M_(4);
+	row->updated_at_ms = w->now - (int64_t)(sim_hash(sc->seed, fp, 8, 0) %
+	    30000);
+	row->generator_url = sim_own(w, url);
+	row->receivers = sim_own(w, recv);
 	sim_labels_free(l, n);
-	free(ltext);
-	free(atext);
-	free(sb);
-	free(recv);
-	free(url);
-	return rc;
 }
 
 /* Alerts and silences. */
@@ -1650,31 +1587,16 @@ static int
 sim_write_alerts(struct sim_world *w, int64_t *nalerts)
 {
 	const struct sim_scenario	*sc = w->sc;
-	sqlite3_stmt			*st, *sil;
+	struct store_silence		*row;
 	cJSON				*arr, *m;
 	struct sim_label		*l;
-	char				*mtext;
-	const char			*state;
 	int64_t				 start;
 	size_t				 k, nl, j;
-	int				 rc = -1;
 
-	st = sim_prepare(w->db, "INSERT OR REPLACE INTO alerts (context,"
-	    " source, fingerprint, alertname, severity, state, silenced_by,"
-	    " inhibited_by, labels, annotations, starts_at_ms, ends_at_ms,"
-	    " updated_at_ms, generator_url, receivers, seen_ms)"
-	    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-	sil = sim_prepare(w->db, "INSERT OR REPLACE INTO silences (context,"
-	    " source, id, state, matchers, created_by, comment, starts_at_ms,"
-	    " ends_at_ms, updated_at_ms, seen_ms) VALUES"
-	    " (?,?,?,?,?,?,?,?,?,?,?)");
-	if (st == NULL || sil == NULL)
-		goto out;
 	for (k = 0; k < sc->nalerts; k++) {
 		if (!sim_alert_firing(&sc->alerts[k], w->pos, &start))
 			continue;
-		if (sim_write_alert(w, st, k, start) != 0)
-			goto out;
+		sim_write_alert(w, k, start);
 		(*nalerts)++;
 	}
 	for (k = 0; k < sc->nsilences; k++) {
@@ -1685,94 +1607,109 @@ sim_write_alerts(struct sim_world *w, int64_t *nalerts)
 		arr = cJSON_CreateArray();
 		for (j = 0; j < nl; j++) {
 			m = cJSON_CreateObject();
+			/* In Alertmanager's order, as /api/v2/silences. */
+			cJSON_AddBoolToObject(m, "isEqual", 1);
+			cJSON_AddBoolToObject(m, "isRegex", 0);
 			cJSON_AddStringToObject(m, "name", l[j].name);
 			cJSON_AddStringToObject(m, "value", l[j].value);
-			cJSON_AddBoolToObject(m, "isRegex", 0);
-			cJSON_AddBoolToObject(m, "isEqual", 1);
 			cJSON_AddItemToArray(arr, m);
 		}
 		sim_labels_free(l, nl);
-		mtext = sim_json_print(arr);
-		state = w->pos < x->from_ms ? "pending" :
+		row = SIM_ADD(w, silences, nsilences);
+		row->source = "alertmanager";
+		row->id = x->id;
+		row->state = w->pos < x->from_ms ? "pending" :
 		    sim_silence_active(x, w->pos) ? "active" : "expired";
-		sqlite3_bind_text(sil, 1, w->context, -1, SQLITE_STATIC);
-		sim_bind(sil, 2, "alertmanager");
-		sim_bind(sil, 3, x->id);
-		sim_bind(sil, 4, state);
-		sim_bind(sil, 5, mtext);
-		sim_bind(sil, 6, x->created_by);
-		sim_bind(sil, 7, x->comment);
-		sqlite3_bind_int64(sil, 8, sim_at(w, x->from_ms));
-		sqlite3_bind_int64(sil, 9, sim_at(w, x->until_ms));
-		sqlite3_bind_int64(sil, 10, sim_at(w, x->from_ms));
-		sqlite3_bind_int64(sil, 11, w->now);
-		free(mtext);
-		if (sim_step(sil) != 0)
-			goto out;
+		row->matchers = sim_own(w, sim_json_print(arr));
+		row->created_by = x->created_by;
+		row->comment = x->comment;
+		row->starts_at_ms = sim_at(w, x->from_ms);
+		row->ends_at_ms = sim_at(w, x->until_ms);
+		row->updated_at_ms = sim_at(w, x->from_ms);
 	}
-	rc = 0;
-out:
-	sqlite3_finalize(st);
-	sqlite3_finalize(sil);
-	return rc;
+	return 0;
 }
 
 /* ------------------------------------------------------------------ */
 /* SLOs                                                                */
 /* ------------------------------------------------------------------ */
 
-/* Every window's ratio now and the 24 h sparkline, for every SLO. */
+/*
+ * Every window's ratio now and the 24 h sparkline, for every SLO: the
+ * context's samples are replaced by one point per window key (as a
+ * Prometheus round adds, without the history of earlier rounds: the
+ * world is rewritten whole) and the sparkline's points.
+ */
 static int
-sim_write_slos(struct sim_world *w, int64_t *nsamples)
+sim_write_slos(struct sim_world *w, struct cache *cache, int64_t *nsamples,
+    char **cause)
 {
 	static const char *const names[] = { "5m", "30m", "1h", "2h", "6h",
 	    "1d", "3d", "period" };
 	const struct sim_scenario	*sc = w->sc;
-	sqlite3_stmt			*st;
+	struct store_point		 pt, spark[SIM_SPARK_POINTS];
 	char				*key;
-	double				 r;
 	size_t				 i;
-	int				 win, k, rc = 0;
+	int				 win, k, rc;
 
-	st = sim_prepare(w->db, "INSERT OR REPLACE INTO samples (context,"
-	    " query_key, ts_ms, value) VALUES (?,?,?,?)");
-	if (st == NULL)
+	if (store_samples_clear(cache, w->context, cause) != 0)
 		return -1;
-	for (i = 0; i < sc->nslos && rc == 0; i++) {
-		for (win = 0; win < (int)N_(names) && rc == 0; win++) {
+	for (i = 0; i < sc->nslos; i++) {
+		for (win = 0; win < (int)N_(names); win++) {
 			key = xasprintf("slo:%s:ratio:%s", sc->slos[i].name,
 			    names[win]);
-			r = sim_slo_ratio(sc, i, win, w->pos);
-			sqlite3_bind_text(st, 1, w->context, -1, SQLITE_STATIC);
-			sim_bind(st, 2, key);
-			sqlite3_bind_int64(st, 3, w->now);
-			if (isnan(r))
-				sqlite3_bind_null(st, 4);
-			else
-				sqlite3_bind_double(st, 4, r);
-			rc = sim_step(st);
+			pt.ts_ms = w->now;
+			pt.value = sim_slo_ratio(sc, i, win, w->pos);
+			rc = store_history(cache, w->context, key, &pt, 1,
+			    cause);
 			free(key);
+			if (rc != 0)
+				return -1;
+			(*nsamples)++;
+		}
+		for (k = SIM_SPARK_POINTS - 1; k >= 0; k--) {
+			spark[SIM_SPARK_POINTS - 1 - k].ts_ms = w->now -
+			    SIM_SPARK_STEP_MS * k;
+			spark[SIM_SPARK_POINTS - 1 - k].value = sim_slo_ratio(sc,
+			    i, 2, w->pos - SIM_SPARK_STEP_MS * k);
 			(*nsamples)++;
 		}
 		key = xasprintf("slo:%s:spark:1h", sc->slos[i].name);
-		for (k = SIM_SPARK_POINTS - 1; k >= 0 && rc == 0; k--) {
-			r = sim_slo_ratio(sc, i, 2, w->pos - SIM_SPARK_STEP_MS *
-			    k);
-			sqlite3_bind_text(st, 1, w->context, -1, SQLITE_STATIC);
-			sim_bind(st, 2, key);
-			sqlite3_bind_int64(st, 3, w->now - SIM_SPARK_STEP_MS *
-			    k);
-			if (isnan(r))
-				sqlite3_bind_null(st, 4);
-			else
-				sqlite3_bind_double(st, 4, r);
-			rc = sim_step(st);
-			(*nsamples)++;
-		}
+		rc = store_history(cache, w->context, key, spark,
+		    SIM_SPARK_POINTS, cause);
 		free(key);
+		if (rc != 0)
+			return -1;
 	}
-	sqlite3_finalize(st);
-	return rc;
+	return 0;
+}
+
+/* Hand the round's rows to the writers every source uses. */
+static int
+sim_rows_store(struct sim_world *w, struct cache *cache, char **cause)
+{
+	const struct sim_rows	*r = &w->rows;
+	const char		*ctx = w->context;
+
+	if (store_nodes(cache, ctx, r->nodes, r->nnodes, w->now, cause) != 0 ||
+	    store_namespaces(cache, ctx, r->namespaces, r->nnamespaces,
+	    w->now, cause) != 0 ||
+	    store_deployments(cache, ctx, r->deployments, r->ndeployments,
+	    w->now, cause) != 0 ||
+	    store_replicasets(cache, ctx, r->replicasets, r->nreplicasets,
+	    w->now, cause) != 0 ||
+	    store_pods(cache, ctx, r->pods, r->npods, w->now, cause) != 0 ||
+	    store_events(cache, ctx, r->events, r->nevents, cause) != 0 ||
+	    store_targets(cache, ctx, "prometheus", r->targets, r->ntargets,
+	    w->now, cause) != 0 ||
+	    store_series(cache, ctx, "prometheus", NULL, 0, cause) != 0 ||
+	    store_probes(cache, ctx, r->probes, r->nprobes, cause) != 0 ||
+	    store_alerts(cache, ctx, r->alerts, r->nalerts, w->now,
+	    cause) != 0 ||
+	    store_silences(cache, ctx, r->silences, r->nsilences, w->now,
+	    cause) != 0)
+		return -1;
+	return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1820,28 +1757,24 @@ sim_store(struct source *s, struct cache *cache, int64_t now_ms,
 	size_t			 i;
 	int			 rc = -1;
 
+	char			*why = NULL;
+
 	memset(&w, 0, sizeof w);
 	w.sc = st->sc;
 	w.context = s->context;
 	w.now = now_ms;
 	w.pos = sim_source_position(s, now_ms);
-	w.db = cache_db(cache);
 	w.svc = xcalloc(w.sc->nservices + 1, sizeof *w.svc);
 	for (i = 0; i < w.sc->nservices; i++)
 		sim_svc_build(&w, i);
 
-	if (sim_clear(w.db, s->context) != 0)
-		goto sqlerr;
-	w.ev = sim_prepare(w.db, "INSERT OR REPLACE INTO kube_events"
-	    " (context, namespace, uid, involved_kind, involved_name, type,"
-	    " reason, message, count, last_ms) VALUES (?,?,?,?,?,?,?,?,?,?)");
-	if (w.ev == NULL ||
-	    sim_write_nodes(&w) != 0 ||
+	if (sim_write_nodes(&w) != 0 ||
 	    sim_write_namespaces(&w) != 0 ||
 	    sim_write_kube(&w, &ntargets) != 0 ||
 	    sim_write_probes(&w, &nprobes) != 0 ||
 	    sim_write_alerts(&w, &nalerts) != 0 ||
-	    sim_write_slos(&w, &nsamples) != 0)
+	    sim_rows_store(&w, cache, &why) != 0 ||
+	    sim_write_slos(&w, cache, &nsamples, &why) != 0)
 		goto sqlerr;
 
 	/* The simulated backends answered just now. */
@@ -1864,9 +1797,10 @@ sim_store(struct source *s, struct cache *cache, int64_t now_ms,
 	goto out;
 sqlerr:
 	*cause = xasprintf("the simulator could not write the cache: %s",
-	    sqlite3_errmsg(w.db));
+	    why != NULL ? why : "a scenario error");
 out:
-	sqlite3_finalize(w.ev);
+	free(why);
+	sim_rows_done(&w.rows);
 	sim_world_done(&w);
 	return rc;
 }

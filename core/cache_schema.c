@@ -11,7 +11,10 @@
  * an empty file.
  *
  * The columns below are the contract the backends, views and exports code
- * against.  Conventions:
+ * against.  Besides these migrations, core/store.c is the only code that
+ * writes the source tables (samples, series, targets, alerts, silences,
+ * kube_*, probes): every source and the simulator hand it plain structs.
+ * Conventions:
  *
  *  - Every row belongs to a `context` (a configured environment: "prod",
  *    "staging", a drill); several contexts share one cache.

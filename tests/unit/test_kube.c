@@ -371,13 +371,13 @@ test_store(void)
 	for (k = 0; k < sizeof sets / sizeof sets[0]; k++) {
 		struct kube_rows *r = parse(sets[k].kind, sets[k].file);
 
-		CHECK_INT(kube_rows_delete(sets[k].kind, db, "prod", &cause),
-		    0);
-		CHECK_INT(kube_rows_store(r, db, "prod", 1000, &cause), 0);
+		const struct kube_rows	*lists[1] = { r };
+
+		CHECK_INT(kube_rows_store(cache, "prod", sets[k].kind, lists,
+		    1, 1000, &cause), 0);
 		/* A second round replaces, never doubles. */
-		CHECK_INT(kube_rows_delete(sets[k].kind, db, "prod", &cause),
-		    0);
-		CHECK_INT(kube_rows_store(r, db, "prod", 2000, &cause), 0);
+		CHECK_INT(kube_rows_store(cache, "prod", sets[k].kind, lists,
+		    1, 2000, &cause), 0);
 		CHECK_INT(count_rows(db, sets[k].table, "prod"), sets[k].n);
 		CHECK_INT(count_rows(db, sets[k].table, "staging"), 0);
 		kube_rows_free(r);

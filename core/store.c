@@ -1,0 +1,611 @@
+/*
+ * store.c: the typed writers of the cache's source tables.
+ *
+ * Besides the migrations in cache_schema.c this is the only code that
+ * writes targets, series, samples, alerts, silences, the kube_* tables and
+ * probes: every source and the simulator hand it plain structs, so one
+ * round of the demo and one round of a real server go through the same
+ * statements.  Each writer prepares its statements, runs them inside the
+ * caller's transaction and finalises them; nothing is kept between calls.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include <sqlite3.h>
+
+#include "base/xmalloc.h"
+#include "core/cache.h"
+#include "core/store.h"
+
+/* ------------------------------------------------------------------ */
+/* Statements                                                          */
+/* ------------------------------------------------------------------ */
+
+/* Set *cause to "table: SQLite's message"; returns -1. */
+static int
+store_fail(sqlite3 *db, const char *table, char **cause)
+{
+	*cause = xasprintf("%s: %s", table, sqlite3_errmsg(db));
+	return -1;
+}
+
+/* Prepare sql; NULL and *cause if it does not. */
+static sqlite3_stmt *
+store_prepare(sqlite3 *db, const char *table, const char *sql, char **cause)
+{
+	sqlite3_stmt	*st = NULL;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+		sqlite3_finalize(st);
+		store_fail(db, table, cause);
+		return NULL;
+	}
+	return st;
+}
+
+/* Bind text, or NULL for a NULL pointer. */
+static void
+store_text(sqlite3_stmt *st, int col, const char *s)
+{
+	if (s != NULL)
+		sqlite3_bind_text(st, col, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, col);
+}
+
+/* Bind an integer, or NULL for STORE_NULL. */
+static void
+store_int(sqlite3_stmt *st, int col, int64_t v)
+{
+	if (v != STORE_NULL)
+		sqlite3_bind_int64(st, col, v);
+	else
+		sqlite3_bind_null(st, col);
+}
+
+/* Bind a double, or NULL for NaN and infinities. */
+static void
+store_double(sqlite3_stmt *st, int col, double v)
+{
+	if (isfinite(v))
+		sqlite3_bind_double(st, col, v);
+	else
+		sqlite3_bind_null(st, col);
+}
+
+/* Run a bound statement and make it ready for the next row. */
+static int
+store_step(sqlite3 *db, sqlite3_stmt *st, const char *table, char **cause)
+{
+	int	rc = sqlite3_step(st);
+
+	if (rc != SQLITE_DONE)
+		store_fail(db, table, cause);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Run sql once with text binds a and b (b may be NULL: not bound). */
+static int
+store_exec(sqlite3 *db, const char *table, const char *sql, const char *a,
+    const char *b, char **cause)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = store_prepare(db, table, sql, cause)) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
+	if (b != NULL)
+		sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
+	rc = store_step(db, st, table, cause);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Delete the context's rows of table (a name from this file only). */
+static int
+store_clear(sqlite3 *db, const char *table, const char *context,
+    char **cause)
+{
+	char	*sql;
+	int	 rc;
+
+	sql = xasprintf("DELETE FROM %s WHERE context = ?1", table);
+	rc = store_exec(db, table, sql, context, NULL, cause);
+	free(sql);
+	return rc;
+}
+
+/*
+ * The rows of one table: clear what must go (clear_sql with context and
+ * source, or the context's rows when clear_sql is NULL), prepare insert,
+ * then call bind for each row and step.
+ */
+typedef void	(*store_bind_fn)(sqlite3_stmt *, const void *row,
+		    const char *context, const char *source, int64_t now_ms);
+
+/* Replace rows as above; rows is an array of n items of size bytes. */
+static int
+store_rows(struct cache *cache, const char *table, const char *clear_sql,
+    const char *context, const char *source, const char *insert,
+    store_bind_fn bind, const void *rows, size_t size, size_t n,
+    int64_t now_ms, char **cause)
+{
+	sqlite3		*db = cache_db(cache);
+	sqlite3_stmt	*st;
+	size_t		 i;
+	int		 rc = 0;
+
+	if (clear_sql != NULL) {
+		if (store_exec(db, table, clear_sql, context, source,
+		    cause) != 0)
+			return -1;
+	} else if (store_clear(db, table, context, cause) != 0)
+		return -1;
+	if (n == 0)
+		return 0;
+	if ((st = store_prepare(db, table, insert, cause)) == NULL)
+		return -1;
+	for (i = 0; i < n && rc == 0; i++) {
+		bind(st, (const char *)rows + i * size, context, source,
+		    now_ms);
+		rc = store_step(db, st, table, cause);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Prometheus                                                          */
+/* ------------------------------------------------------------------ */
+
+/* Bind a target. */
+static void
+store_bind_target(sqlite3_stmt *st, const void *row,
+    const char *context, const char *source, int64_t now_ms)
+{
+	const struct store_target	*t = row;
+
+	store_text(st, 1, context);
+	store_text(st, 2, source);
+	store_text(st, 3, t->job);
+	store_text(st, 4, t->instance);
+	store_text(st, 5, t->health);
+	store_text(st, 6, t->last_error);
+	store_int(st, 7, t->last_scrape_ms);
+	store_text(st, 8, t->scrape_url);
+	store_text(st, 9, t->labels);
+	store_int(st, 10, now_ms);
+}
+
+/* Replace the targets of (context, source). */
+int
+store_targets(struct cache *cache, const char *context, const char *source,
+    const struct store_target *t, size_t n, int64_t now_ms, char **cause)
+{
+	return store_rows(cache, "targets", "DELETE FROM targets WHERE "
+	    "context = ?1 AND source = ?2", context, source,
+	    "INSERT OR REPLACE INTO targets (context, source, job, instance,"
+	    " health, last_error, last_scrape_ms, scrape_url, labels, seen_ms)"
+	    " VALUES (?,?,?,?,?,?,?,?,?,?)", store_bind_target, t, sizeof *t,
+	    n, now_ms, cause);
+}
+
+/* Bind a series. */
+static void
+store_bind_series(sqlite3_stmt *st, const void *row,
+    const char *context, const char *source, int64_t now_ms)
+{
+	const struct store_series	*s = row;
+
+	store_text(st, 1, context);
+	store_text(st, 2, source);
+	store_text(st, 3, s->query_key);
+	store_text(st, 4, s->metric);
+	store_double(st, 5, s->value);
+	store_int(st, 6, s->ts_ms);
+}
+
+/* Replace the series of (context, source). */
+int
+store_series(struct cache *cache, const char *context, const char *source,
+    const struct store_series *s, size_t n, char **cause)
+{
+	return store_rows(cache, "series", "DELETE FROM series WHERE "
+	    "context = ?1 AND source = ?2", context, source,
+	    "INSERT OR REPLACE INTO series (context, source, query_key,"
+	    " metric, value, ts_ms) VALUES (?,?,?,?,?,?)", store_bind_series,
+	    s, sizeof *s, n, 0, cause);
+}
+
+/* Insert or replace points of key (no clearing). */
+static int
+store_points(sqlite3 *db, const char *context, const char *key,
+    const struct store_point *p, size_t n, char **cause)
+{
+	sqlite3_stmt	*st;
+	size_t		 i;
+	int		 rc = 0;
+
+	if ((st = store_prepare(db, "samples", "INSERT OR REPLACE INTO samples"
+	    " (context, query_key, ts_ms, value) VALUES (?,?,?,?)", cause)) ==
+	    NULL)
+		return -1;
+	for (i = 0; i < n && rc == 0; i++) {
+		store_text(st, 1, context);
+		store_text(st, 2, key);
+		store_int(st, 3, p[i].ts_ms);
+		store_double(st, 4, p[i].value);
+		rc = store_step(db, st, "samples", cause);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Add a window point and keep a day of them. */
+int
+store_window(struct cache *cache, const char *context, const char *key,
+    int64_t ts_ms, double value, char **cause)
+{
+	sqlite3			*db = cache_db(cache);
+	struct store_point	 p = { ts_ms, value };
+
+	if (store_points(db, context, key, &p, 1, cause) != 0)
+		return -1;
+	/* Window points older than a day are of no further use. */
+	return store_exec(db, "samples", "DELETE FROM samples WHERE "
+	    "context = ?1 AND query_key = ?2 AND ts_ms < (SELECT MAX(ts_ms) "
+	    "FROM samples WHERE context = ?1 AND query_key = ?2) - 86400000",
+	    context, key, cause);
+}
+
+/* Replace a key's points. */
+int
+store_history(struct cache *cache, const char *context, const char *key,
+    const struct store_point *p, size_t n, char **cause)
+{
+	sqlite3	*db = cache_db(cache);
+
+	if (store_exec(db, "samples", "DELETE FROM samples WHERE "
+	    "context = ?1 AND query_key = ?2", context, key, cause) != 0)
+		return -1;
+	return store_points(db, context, key, p, n, cause);
+}
+
+/* Delete the context's samples. */
+int
+store_samples_clear(struct cache *cache, const char *context, char **cause)
+{
+	return store_clear(cache_db(cache), "samples", context, cause);
+}
+
+/* ------------------------------------------------------------------ */
+/* Alertmanager                                                        */
+/* ------------------------------------------------------------------ */
+
+/* Bind an alert. */
+static void
+store_bind_alert(sqlite3_stmt *st, const void *row,
+    const char *context, const char *source, int64_t now_ms)
+{
+	const struct store_alert	*a = row;
+
+	store_text(st, 1, context);
+	store_text(st, 2, a->source);
+	store_text(st, 3, a->fingerprint);
+	store_text(st, 4, a->alertname);
+	store_text(st, 5, a->severity);
+	store_text(st, 6, a->state);
+	store_text(st, 7, a->silenced_by);
+	store_text(st, 8, a->inhibited_by);
+	store_text(st, 9, a->labels);
+	store_text(st, 10, a->annotations);
+	store_int(st, 11, a->starts_at_ms);
+	store_int(st, 12, a->ends_at_ms);
+	store_int(st, 13, a->updated_at_ms);
+	store_text(st, 14, a->generator_url);
+	store_text(st, 15, a->receivers);
+	store_int(st, 16, now_ms);
+}
+
+/* Replace the context's alerts, merged by fingerprint. */
+int
+store_alerts(struct cache *cache, const char *context,
+    const struct store_alert *a, size_t n, int64_t now_ms, char **cause)
+{
+	/*
+	 * Merge by fingerprint: the newest update wins (ON CONFLICT with
+	 * a comparison), so the order of the members does not matter.
+	 */
+	return store_rows(cache, "alerts", NULL, context, NULL,
+	    "INSERT INTO alerts (context, source,"
+	    " fingerprint, alertname, severity, state, silenced_by,"
+	    " inhibited_by, labels, annotations, starts_at_ms, ends_at_ms,"
+	    " updated_at_ms, generator_url, receivers, seen_ms)"
+	    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+	    " ON CONFLICT (context, fingerprint) DO UPDATE SET"
+	    " state = excluded.state, silenced_by = excluded.silenced_by,"
+	    " inhibited_by = excluded.inhibited_by,"
+	    " annotations = excluded.annotations,"
+	    " ends_at_ms = excluded.ends_at_ms,"
+	    " updated_at_ms = excluded.updated_at_ms"
+	    " WHERE excluded.updated_at_ms > alerts.updated_at_ms",
+	    store_bind_alert, a, sizeof *a, n, now_ms, cause);
+}
+
+/* Bind a silence. */
+static void
+store_bind_silence(sqlite3_stmt *st, const void *row,
+    const char *context, const char *source, int64_t now_ms)
+{
+	const struct store_silence	*s = row;
+
+	store_text(st, 1, context);
+	store_text(st, 2, s->source);
+	store_text(st, 3, s->id);
+	store_text(st, 4, s->state);
+	store_text(st, 5, s->matchers);
+	store_text(st, 6, s->created_by);
+	store_text(st, 7, s->comment);
+	store_int(st, 8, s->starts_at_ms);
+	store_int(st, 9, s->ends_at_ms);
+	store_int(st, 10, s->updated_at_ms);
+	store_int(st, 11, now_ms);
+}
+
+/* Replace the context's silences, merged by id. */
+int
+store_silences(struct cache *cache, const char *context,
+    const struct store_silence *s, size_t n, int64_t now_ms, char **cause)
+{
+	return store_rows(cache, "silences", NULL, context, NULL,
+	    "INSERT INTO silences (context, source,"
+	    " id, state, matchers, created_by, comment, starts_at_ms,"
+	    " ends_at_ms, updated_at_ms, seen_ms)"
+	    " VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+	    " ON CONFLICT (context, id) DO UPDATE SET state = excluded.state,"
+	    " ends_at_ms = excluded.ends_at_ms,"
+	    " updated_at_ms = excluded.updated_at_ms"
+	    " WHERE excluded.updated_at_ms > silences.updated_at_ms",
+	    store_bind_silence, s, sizeof *s, n, now_ms, cause);
+}
+
+/* ------------------------------------------------------------------ */
+/* Kubernetes                                                          */
+/* ------------------------------------------------------------------ */
+
+/* Bind a deployment. */
+static void
+store_bind_deployment(sqlite3_stmt *st, const void *row,
+    const char *context, const char *source, int64_t now_ms)
+{
+	const struct store_deployment	*d = row;
+
+	store_text(st, 1, context);
+	store_text(st, 2, d->namespace);
+	store_text(st, 3, d->name);
+	store_text(st, 4, d->uid);
+	store_int(st, 5, d->generation);
+	store_int(st, 6, d->observed_generation);
+	store_int(st, 7, d->replicas);
+	store_int(st, 8, d->ready_replicas);
+	store_int(st, 9, d->updated_replicas);
+	store_int(st, 10, d->available_replicas);
+	store_int(st, 11, d->revision);
+	store_text(st, 12, d->labels);
+	store_text(st, 13, d->selector);
+	store_text(st, 14, d->conditions);
+	store_int(st, 15, d->created_ms);
+	store_int(st, 16, now_ms);
+}
+
+/* Replace the context's deployments. */
+int
+store_deployments(struct cache *cache, const char *context,
+    const struct store_deployment *d, size_t n, int64_t now_ms,
+    char **cause)
+{
+	return store_rows(cache, "kube_deployments", NULL, context, NULL,
+	    "INSERT OR REPLACE INTO kube_deployments (context, namespace,"
+	    " name, uid, generation, observed_generation, replicas,"
+	    " ready_replicas, updated_replicas, available_replicas, revision,"
+	    " labels, selector, conditions, created_ms, seen_ms)"
+	    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	    store_bind_deployment, d, sizeof *d, n, now_ms, cause);
+}
+
+/* Bind a replica set. */
+static void
+store_bind_replicaset(sqlite3_stmt *st, const void *row,
+    const char *context, const char *source, int64_t now_ms)
+{
+	const struct store_replicaset	*r = row;
+
+	store_text(st, 1, context);
+	store_text(st, 2, r->namespace);
+	store_text(st, 3, r->name);
+	store_text(st, 4, r->uid);
+	store_text(st, 5, r->owner_uid);
+	store_text(st, 6, r->owner_name);
+	store_int(st, 7, r->revision);
+	store_int(st, 8, r->replicas);
+	store_int(st, 9, r->ready_replicas);
+	store_text(st, 10, r->template_hash);
+	store_int(st, 11, r->created_ms);
+	store_text(st, 12, r->images);
+	store_int(st, 13, now_ms);
+}
+
+/* Replace the context's replica sets. */
+int
+store_replicasets(struct cache *cache, const char *context,
+    const struct store_replicaset *r, size_t n, int64_t now_ms,
+    char **cause)
+{
+	return store_rows(cache, "kube_replicasets", NULL, context, NULL,
+	    "INSERT OR REPLACE INTO kube_replicasets (context, namespace,"
+	    " name, uid, owner_uid, owner_name, revision, replicas,"
+	    " ready_replicas, template_hash, created_ms, images, seen_ms)"
+	    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", store_bind_replicaset, r,
+	    sizeof *r, n, now_ms, cause);
+}
+
+/* Bind a pod. */
+static void
+store_bind_pod(sqlite3_stmt *st, const void *row,
+    const char *context, const char *source, int64_t now_ms)
+{
+	const struct store_pod	*p = row;
+
+	store_text(st, 1, context);
+	store_text(st, 2, p->namespace);
+	store_text(st, 3, p->name);
+	store_text(st, 4, p->uid);
+	store_text(st, 5, p->owner_kind);
+	store_text(st, 6, p->owner_name);
+	store_text(st, 7, p->node);
+	store_text(st, 8, p->phase);
+	store_int(st, 9, p->ready);
+	store_int(st, 10, p->restarts);
+	store_text(st, 11, p->reason);
+	store_text(st, 12, p->message);
+	store_text(st, 13, p->labels);
+	store_int(st, 14, p->started_ms);
+	store_int(st, 15, now_ms);
+}
+
+/* Replace the context's pods. */
+int
+store_pods(struct cache *cache, const char *context,
+    const struct store_pod *p, size_t n, int64_t now_ms, char **cause)
+{
+	return store_rows(cache, "kube_pods", NULL, context, NULL,
+	    "INSERT OR REPLACE INTO kube_pods (context, namespace, name, uid,"
+	    " owner_kind, owner_name, node, phase, ready, restarts, reason,"
+	    " message, labels, started_ms, seen_ms)"
+	    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", store_bind_pod, p,
+	    sizeof *p, n, now_ms, cause);
+}
+
+/* Bind an event. */
+static void
+store_bind_event(sqlite3_stmt *st, const void *row,
+    const char *context, const char *source, int64_t now_ms)
+{
+	const struct store_event	*e = row;
+
+	store_text(st, 1, context);
+	store_text(st, 2, e->namespace);
+	store_text(st, 3, e->uid);
+	store_text(st, 4, e->involved_kind);
+	store_text(st, 5, e->involved_name);
+	store_text(st, 6, e->type);
+	store_text(st, 7, e->reason);
+	store_text(st, 8, e->message);
+	store_int(st, 9, e->count);
+	store_int(st, 10, e->last_ms);
+}
+
+/* Replace the context's events. */
+int
+store_events(struct cache *cache, const char *context,
+    const struct store_event *e, size_t n, char **cause)
+{
+	return store_rows(cache, "kube_events", NULL, context, NULL,
+	    "INSERT OR REPLACE INTO kube_events (context, namespace, uid,"
+	    " involved_kind, involved_name, type, reason, message, count,"
+	    " last_ms) VALUES (?,?,?,?,?,?,?,?,?,?)", store_bind_event, e,
+	    sizeof *e, n, 0, cause);
+}
+
+/* Bind a node. */
+static void
+store_bind_node(sqlite3_stmt *st, const void *row,
+    const char *context, const char *source, int64_t now_ms)
+{
+	const struct store_node	*nd = row;
+
+	store_text(st, 1, context);
+	store_text(st, 2, nd->name);
+	store_int(st, 3, nd->ready);
+	store_text(st, 4, nd->conditions);
+	store_int(st, 5, nd->unschedulable);
+	store_text(st, 6, nd->labels);
+	store_int(st, 7, now_ms);
+}
+
+/* Replace the context's nodes. */
+int
+store_nodes(struct cache *cache, const char *context,
+    const struct store_node *nd, size_t n, int64_t now_ms, char **cause)
+{
+	return store_rows(cache, "kube_nodes", NULL, context, NULL,
+	    "INSERT OR REPLACE INTO kube_nodes (context, name, ready,"
+	    " conditions, unschedulable, labels, seen_ms)"
+	    " VALUES (?,?,?,?,?,?,?)", store_bind_node, nd, sizeof *nd, n,
+	    now_ms, cause);
+}
+
+/* Bind a namespace. */
+static void
+store_bind_namespace(sqlite3_stmt *st, const void *row,
+    const char *context, const char *source, int64_t now_ms)
+{
+	const struct store_namespace	*ns = row;
+
+	store_text(st, 1, context);
+	store_text(st, 2, ns->name);
+	store_text(st, 3, ns->phase);
+	store_int(st, 4, now_ms);
+}
+
+/* Replace the context's namespaces. */
+int
+store_namespaces(struct cache *cache, const char *context,
+    const struct store_namespace *ns, size_t n, int64_t now_ms,
+    char **cause)
+{
+	return store_rows(cache, "kube_namespaces", NULL, context, NULL,
+	    "INSERT OR REPLACE INTO kube_namespaces (context, name, phase,"
+	    " seen_ms) VALUES (?,?,?,?)", store_bind_namespace, ns,
+	    sizeof *ns, n, now_ms, cause);
+}
+
+/* ------------------------------------------------------------------ */
+/* HTTP probes                                                         */
+/* ------------------------------------------------------------------ */
+
+/* Bind a probe. */
+static void
+store_bind_probe(sqlite3_stmt *st, const void *row,
+    const char *context, const char *source, int64_t now_ms)
+{
+	const struct store_probe	*p = row;
+
+	store_text(st, 1, context);
+	store_text(st, 2, p->name);
+	store_text(st, 3, p->url);
+	store_text(st, 4, p->service);
+	sqlite3_bind_int(st, 5, p->ok);
+	store_int(st, 6, p->status);
+	store_int(st, 7, p->latency_ms);
+	store_text(st, 8, p->excerpt);
+	store_text(st, 9, p->error);
+	store_int(st, 10, p->checked_ms);
+}
+
+/* Replace the context's probes. */
+int
+store_probes(struct cache *cache, const char *context,
+    const struct store_probe *p, size_t n, char **cause)
+{
+	return store_rows(cache, "probes", NULL, context, NULL,
+	    "INSERT INTO probes (context, name, url, service, ok, status,"
+	    " latency_ms, excerpt, error, checked_ms)"
+	    " VALUES (?,?,?,?,?,?,?,?,?,?)", store_bind_probe, p, sizeof *p,
+	    n, 0, cause);
+}
