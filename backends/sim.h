@@ -186,14 +186,6 @@ struct sim_scenario {
 const struct sim_scenario *sim_scenario_demo(void);
 
 /*
- * A large generated world for benchmarks: pods pods (ten per service),
- * alerts alerts and slos SLOs.  Free it with sim_scenario_free().
- */
-struct sim_scenario *sim_scenario_big(int pods, int alerts, int slos);
-/* Free what sim_scenario_big() made; NULL and the demo are ignored. */
-void		 sim_scenario_free(struct sim_scenario *);
-
-/*
  * A configuration for a scenario (NULL: the demo), built in memory: one
  * context named context refreshing every 2 s with no real source, a
  * service for each of the scenario's (matched by namespace and

@@ -32,6 +32,7 @@
 
 #include "backends/backend.h"
 #include "backends/sim.h"
+#include "tests/bench/sim_big.h"
 #include "core/cache.h"
 #include "core/conf.h"
 #include "base/util.h"
@@ -181,7 +182,7 @@ bench_world(const struct bench_args *ba, struct sim_scenario **sc)
 		*sc = NULL;
 		return sim_demo_conf();
 	}
-	*sc = sim_scenario_big((int)ba->pods, (int)ba->alerts, (int)ba->slos);
+	*sc = bench_world_new((int)ba->pods, (int)ba->alerts, (int)ba->slos);
 	return sim_scenario_conf(*sc, "bench");
 }
 
@@ -231,7 +232,7 @@ bench_fill(const struct bench_args *ba)
 		    (t1 - t0) * 1e3, bench_maxrss());
 out:
 	conf_free(conf);
-	sim_scenario_free(sc);
+	bench_world_free(sc);
 	return rc;
 }
 
@@ -270,7 +271,7 @@ bench_paint(const struct bench_args *ba)
 
 	conf = bench_world(ba, &sc);
 	/* The configuration stays, as a loaded one would; the tables go. */
-	sim_scenario_free(sc);
+	bench_world_free(sc);
 	if ((out = fopen(ba->out, "w+")) == NULL) {
 		fprintf(stderr, "render_bench: cannot write %s: %s\n", ba->out,
 		    strerror(errno));

@@ -18,6 +18,7 @@
 #include "backends/backend.h"
 #include "backends/poller.h"
 #include "backends/sim.h"
+#include "tests/bench/sim_big.h"
 #include "base/buf.h"
 #include "core/cache.h"
 #include "core/conf.h"
@@ -579,7 +580,7 @@ out:
 static void
 test_big(void)
 {
-	struct sim_scenario	*sc = sim_scenario_big(10000, 5000, 200);
+	struct sim_scenario	*sc = bench_world_new(10000, 5000, 200);
 	struct conf		*conf = sim_scenario_conf(sc, "bench");
 	struct cache		*c = open_cache();
 	struct source		*s = make_source(conf, sc, NOW);
@@ -603,9 +604,8 @@ test_big(void)
 	free_source(s);
 	cache_close(c);
 	conf_free(conf);
-	sim_scenario_free(sc);
-	sim_scenario_free(NULL);
-	sim_scenario_free((struct sim_scenario *)NULL);
+	bench_world_free(sc);
+	bench_world_free(NULL);
 }
 
 /* Remove the temp dir. */
