@@ -16,6 +16,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +27,7 @@
 #include "backends/http.h"
 #include "backends/kube.h"
 #include "backends/kubeconfig.h"
+#include "backends/url.h"
 #include "base/buf.h"
 #include "base/json.h"
 #include "core/cache.h"
@@ -980,7 +982,14 @@ kube_call_cred_done(const struct kubeconfig_credential *cred,
 		free(msg);
 		return;
 	}
-	url = xasprintf("%s%s", c->server, k->path);
+	if ((url = url_join(c->server, k->path, &cause)) == NULL) {
+		msg = xasprintf("cannot ask the API server at %s: %s",
+		    c->host_port, cause);
+		free(cause);
+		kube_call_fail(k, msg);
+		free(msg);
+		return;
+	}
 	memset(&hr, 0, sizeof hr);
 	hr.method = k->method;
 	hr.url = url;
@@ -1280,22 +1289,36 @@ static void
 kube_list_next(struct kube_list *l)
 {
 	const struct kube_kind_def	*d = &kube_kinds[l->kind];
-	struct buf			 path;
-	char				*tok;
+	struct url_param		 q[2];
+	struct kube_reply		 r;
+	char				*ns = NULL, *base, *path, *cause = NULL;
+	char				 limit[32];
 
-	buf_init(&path, 0);
-	buf_puts(&path, d->api);
-	if (l->ns != NULL)
-		buf_printf(&path, "/namespaces/%s", l->ns);
-	buf_printf(&path, "/%s?limit=%d", d->resource, kube_page_limit);
-	if (l->token != NULL) {
-		tok = endpoint_escape(l->token);
-		buf_printf(&path, "&continue=%s", tok);
-		free(tok);
+	snprintf(limit, sizeof limit, "%d", kube_page_limit);
+	q[0].key = "limit";
+	q[0].value = limit;
+	q[1].key = "continue";
+	q[1].value = l->token;
+	if (l->ns != NULL && (ns = url_segment(l->ns, &cause)) == NULL)
+		path = NULL;
+	else {
+		base = ns != NULL ? xasprintf("%s/namespaces/%s/%s", d->api,
+		    ns, d->resource) : xasprintf("%s/%s", d->api, d->resource);
+		path = url_path_query(base, q, 2, &cause);
+		free(base);
 	}
-	l->call = kube_client_call(l->st->client, "GET", buf_str(&path), NULL,
-	    NULL, kube_list_page, l);
-	buf_done(&path);
+	free(ns);
+	if (path == NULL) {
+		memset(&r, 0, sizeof r);
+		r.body = "";
+		r.error = cause;
+		kube_list_page(&r, l);
+		free(cause);
+		return;
+	}
+	l->call = kube_client_call(l->st->client, "GET", path, NULL, NULL,
+	    kube_list_page, l);
+	free(path);
 }
 
 /* Forget the round. */

@@ -31,8 +31,8 @@
 
 #include <cJSON.h>
 
-#include "backends/endpoint.h"
 #include "backends/kube.h"
+#include "backends/url.h"
 #include "base/buf.h"
 #include "base/json.h"
 #include "base/sanitize.h"
@@ -494,12 +494,45 @@ kw_fail_status(struct kube_write *w, const struct kube_reply *r,
 
 static void	kw_reply(const struct kube_reply *, void *);
 
-/* The object's path. */
+/*
+ * The path of the deployment (sub: "" or "/scale"), or of its namespace's
+ * ReplicaSets when sub is NULL, with the query q; NULL and *cause if a
+ * name cannot be a path segment.
+ */
 static char *
-kw_path(struct kube_write *w, const char *sub, const char *query)
+kw_path(struct kube_write *w, const char *sub, const struct url_param *q,
+    size_t nq, char **cause)
 {
-	return xasprintf("/apis/apps/v1/namespaces/%s/deployments/%s%s%s%s",
-	    w->ns, w->name, sub, *query != '\0' ? "?" : "", query);
+	char	*ns, *name = NULL, *base = NULL, *path = NULL;
+
+	if ((ns = url_segment(w->ns, cause)) == NULL)
+		return NULL;
+	if (sub == NULL)
+		base = xasprintf("/apis/apps/v1/namespaces/%s/replicasets", ns);
+	else if ((name = url_segment(w->name, cause)) != NULL)
+		base = xasprintf("/apis/apps/v1/namespaces/%s/deployments/%s%s",
+		    ns, name, sub);
+	if (base != NULL)
+		path = url_path_query(base, q, nq, cause);
+	free(base);
+	free(name);
+	free(ns);
+	return path;
+}
+
+/* Send a request on path for the step, or fail with cause if no path. */
+static void
+kw_send(struct kube_write *w, enum kw_step step, const char *method,
+    char *path, char *cause, const char *body, const char *type)
+{
+	if (path == NULL) {
+		kw_fail(w, cause);
+		free(cause);
+		return;
+	}
+	w->step = step;
+	kube_client_call(w->c, method, path, body, type, kw_reply, w);
+	free(path);
 }
 
 /*
@@ -510,30 +543,27 @@ static void
 kw_patch(struct kube_write *w, const char *body, const char *type,
     const char *sub)
 {
-	const char	*query;
-	char		*path;
+	struct url_param	 q[2];
+	char			*path, *cause = NULL;
 
-	if (w->op == KW_RESTART)
-		query = w->dry_run ? "dryRun=All&fieldManager=kubectl-rollout" :
-		    "fieldManager=kubectl-rollout";
-	else
-		query = w->dry_run ? "dryRun=All" : "";
-	path = kw_path(w, sub, query);
-
-	w->step = KW_PATCH;
-	kube_client_call(w->c, "PATCH", path, body, type, kw_reply, w);
-	free(path);
+	q[0].key = "dryRun";
+	q[0].value = w->dry_run ? "All" : NULL;
+	q[1].key = "fieldManager";
+	q[1].value = w->op == KW_RESTART ? "kubectl-rollout" : NULL;
+	path = kw_path(w, sub, q, 2, &cause);
+	kw_send(w, KW_PATCH, "PATCH", path, cause, body, type);
 }
 
 /* The deployment is in: check it, then patch or list ReplicaSets. */
 static void
 kw_got_deployment(struct kube_write *w, const struct kube_reply *r)
 {
-	cJSON	*dep;
-	char	*sel, *esc, *path, *body, *cause = NULL, ts[64];
-	int	 paused;
-	time_t	 now;
-	struct tm tm;
+	cJSON			*dep;
+	struct url_param	 q;
+	char			*sel, *path, *body, *cause = NULL, ts[64];
+	int			 paused;
+	time_t			 now;
+	struct tm		 tm;
 
 	w->deployment = xmalloc(r->body_len + 1);
 	memcpy(w->deployment, r->body, r->body_len);
@@ -585,14 +615,11 @@ kw_got_deployment(struct kube_write *w, const struct kube_reply *r)
 		free(cause);
 		return;
 	}
-	esc = endpoint_escape(sel);
-	path = xasprintf("/apis/apps/v1/namespaces/%s/replicasets?"
-	    "labelSelector=%s", w->ns, esc);
-	w->step = KW_LIST;
-	kube_client_call(w->c, "GET", path, NULL, NULL, kw_reply, w);
-	free(path);
-	free(esc);
+	q.key = "labelSelector";
+	q.value = sel;
+	path = kw_path(w, NULL, &q, 1, &cause);
 	free(sel);
+	kw_send(w, KW_LIST, "GET", path, cause, NULL, NULL);
 }
 
 /* The ReplicaSets are in: plan the rollback and send it. */
@@ -713,11 +740,9 @@ kw_new(struct kube_client *c, enum kw_op op, const char *ns,
 static void
 kw_start_get(struct kube_write *w)
 {
-	char	*path = kw_path(w, "", "");
+	char	*cause = NULL, *path = kw_path(w, "", NULL, 0, &cause);
 
-	w->step = KW_GET;
-	kube_client_call(w->c, "GET", path, NULL, NULL, kw_reply, w);
-	free(path);
+	kw_send(w, KW_GET, "GET", path, cause, NULL, NULL);
 }
 
 /* kubectl rollout restart deployment/NAME -n NS. */
