@@ -17,6 +17,7 @@
 #include "backends/backend.h"
 #include "backends/endpoint.h"
 #include "backends/http.h"
+#include "backends/url.h"
 #include "base/buf.h"
 #include "core/conf.h"
 #include "core/store.h"
@@ -511,10 +512,12 @@ static void
 am_refresh(struct source *s)
 {
 	static const char *const paths[3] = {
-		"/api/v2/alerts?active=true&silenced=true&inhibited=true"
-		"&unprocessed=true",
-		"/api/v2/silences",
-		"/api/v2/status"
+		"/api/v2/alerts", "/api/v2/silences", "/api/v2/status"
+	};
+	/* Every alert, silenced and inhibited ones too (for the alerts). */
+	static const struct url_param all[4] = {
+		{ "active", "true" }, { "silenced", "true" },
+		{ "inhibited", "true" }, { "unprocessed", "true" }
 	};
 	struct am_state		*st = s->state;
 	struct http_request	 hr;
@@ -538,11 +541,15 @@ am_refresh(struct source *s)
 			continue;
 		}
 		for (k = 0; k < 3; k++) {
-			url = endpoint_url(&m->ep, paths[k]);
-			endpoint_request(&m->ep, &hr, url);
-			m->reqs[k].id = http_submit(s->http, &hr, am_done,
-			    &m->reqs[k], &cause);
-			free(url);
+			url = endpoint_url(&m->ep, paths[k], all, k == 0 ? 4 :
+			    0, &cause);
+			if (url != NULL) {
+				endpoint_request(&m->ep, &hr, url);
+				m->reqs[k].id = http_submit(s->http, &hr,
+				    am_done, &m->reqs[k], &cause);
+				free(url);
+			} else
+				m->reqs[k].id = -1;
 			if (m->reqs[k].id < 0) {
 				m->reqs[k].id = 0;
 				m->reqs[k].error = xasprintf("Alertmanager at "

@@ -10,6 +10,7 @@
 
 #include "backends/endpoint.h"
 #include "backends/http.h"
+#include "backends/url.h"
 #include "base/buf.h"
 #include "core/conf.h"
 #include "base/xmalloc.h"
@@ -102,36 +103,18 @@ endpoint_request(const struct endpoint *e, struct http_request *r,
 	r->max_body = e->max_body;
 }
 
-/* base + path. */
+/* path and its query under the base URL, through libcurl's URL API. */
 char *
-endpoint_url(const struct endpoint *e, const char *path)
+endpoint_url(const struct endpoint *e, const char *path,
+    const struct url_param *q, size_t nq, char **cause)
 {
-	return xasprintf("%s%s", e->base, path);
-}
+	char	*pq, *url;
 
-/* Percent-encode everything but unreserved characters. */
-char *
-endpoint_escape(const char *s)
-{
-	static const char	 hex[] = "0123456789ABCDEF";
-	struct buf		 b;
-	unsigned char		 c;
-	char			 enc[3];
-
-	buf_init(&b, 0);
-	buf_append(&b, "", 0);
-	for (; *s != '\0'; s++) {
-		c = (unsigned char)*s;
-		if (isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
-			buf_append(&b, s, 1);
-		else {
-			enc[0] = '%';
-			enc[1] = hex[c >> 4];
-			enc[2] = hex[c & 15];
-			buf_append(&b, enc, 3);
-		}
-	}
-	return buf_detach(&b);
+	if ((pq = url_path_query(path, q, nq, cause)) == NULL)
+		return NULL;
+	url = url_join(e->base, pq, cause);
+	free(pq);
+	return url;
 }
 
 /*

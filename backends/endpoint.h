@@ -10,6 +10,7 @@
 
 struct conf_endpoint;
 struct http_request;
+struct url_param;
 
 struct endpoint {
 	const struct conf_endpoint	*conf;		/* borrowed */
@@ -27,10 +28,13 @@ void	endpoint_done(struct endpoint *);
 /* Fill req for GET base+path (path starts with '/'); url is the caller's. */
 void	endpoint_request(const struct endpoint *, struct http_request *,
 	    const char *url);
-/* base + path, with query already encoded; caller frees. */
-char	*endpoint_url(const struct endpoint *, const char *path);
-/* Percent-encode a query value; caller frees. */
-char	*endpoint_escape(const char *);
+/*
+ * The URL of path (encoded, from the endpoint's root: "/api/v1/query")
+ * with the query parameters q (backends/url.h), under the endpoint's
+ * base URL; caller frees.  NULL and *cause if libcurl refuses it.
+ */
+char	*endpoint_url(const struct endpoint *, const char *path,
+	    const struct url_param *q, size_t nq, char **cause);
 /* What to do about an HTTP error status (static text), or NULL. */
 const char *endpoint_status_hint(long status);
 /* Turn \u0000 in the JSON strings of body into \ufffd, in place. */

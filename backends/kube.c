@@ -16,6 +16,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,7 +27,10 @@
 #include "backends/http.h"
 #include "backends/kube.h"
 #include "backends/kubeconfig.h"
+#include "backends/url.h"
 #include "base/buf.h"
+#include "base/json.h"
+#include "core/cache.h"
 #include "core/conf.h"
 #include "core/loop.h"
 #include "core/store.h"
@@ -49,130 +53,17 @@ kube_set_page_limit(int n)
 }
 
 /* ------------------------------------------------------------------ */
-/* JSON helpers                                                        */
+/* Kubernetes shapes (read with base/json.h)                          */
 /* ------------------------------------------------------------------ */
-
-/* The member at a dotted path ("status.containerStatuses"), or NULL. */
-static const cJSON *
-kj_path(const cJSON *obj, const char *path)
-{
-	char		 key[64];
-	const char	*dot;
-	size_t		 n;
-
-	while (obj != NULL && *path != '\0') {
-		dot = strchr(path, '.');
-		n = dot != NULL ? (size_t)(dot - path) : strlen(path);
-		if (n >= sizeof key || !cJSON_IsObject(obj))
-			return NULL;
-		memcpy(key, path, n);
-		key[n] = '\0';
-		obj = cJSON_GetObjectItemCaseSensitive(obj, key);
-		path += n + (dot != NULL ? 1 : 0);
-	}
-	return obj;
-}
-
-/* v if it is an array, else NULL (to iterate safely). */
-static const cJSON *
-kj_array(const cJSON *v)
-{
-	return cJSON_IsArray(v) ? v : NULL;
-}
-
-/* Cut s (valid UTF-8) to at most max bytes on a character boundary. */
-static void
-kj_cut(char *s, size_t max)
-{
-	size_t	n = strlen(s);
-
-	if (n <= max)
-		return;
-	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
-		max--;
-	s[max] = '\0';
-}
-
-/* A string at path, sanitised to UTF-8 (allocated), or NULL. */
-static char *
-kj_str(const cJSON *obj, const char *path)
-{
-	const cJSON	*v = kj_path(obj, path);
-
-	if (!cJSON_IsString(v) || v->valuestring == NULL)
-		return NULL;
-	return sanitize_utf8(v->valuestring, strlen(v->valuestring));
-}
-
-/* A string member (key taken whole, dots and all), borrowed, or NULL. */
-static const char *
-kj_member(const cJSON *obj, const char *key)
-{
-	const cJSON	*v;
-
-	if (!cJSON_IsObject(obj))
-		return NULL;
-	v = cJSON_GetObjectItemCaseSensitive(obj, key);
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-/* An integer at path: 0 and *out, or -1 if absent or not a number. */
-static int
-kj_int(const cJSON *obj, const char *path, int64_t *out)
-{
-	const cJSON	*v = kj_path(obj, path);
-
-	if (!cJSON_IsNumber(v))
-		return -1;
-	if (v->valuedouble > 9e15 || v->valuedouble < -9e15)
-		return -1;
-	*out = (int64_t)v->valuedouble;
-	return 0;
-}
-
-/* Whether path is the JSON true. */
-static int
-kj_true(const cJSON *obj, const char *path)
-{
-	return cJSON_IsTrue(kj_path(obj, path));
-}
-
-/* An RFC 3339 time at path in ms, or -1. */
-static int64_t
-kj_time(const cJSON *obj, const char *path)
-{
-	const cJSON	*v = kj_path(obj, path);
-	int64_t		 ms;
-
-	if (!cJSON_IsString(v) || util_parse_rfc3339(v->valuestring, &ms) != 0)
-		return -1;
-	return ms;
-}
-
-/* Compact JSON text of v, sanitised (allocated), or NULL if v is NULL. */
-static char *
-kj_print(const cJSON *v)
-{
-	char	*raw, *clean;
-
-	if (v == NULL)
-		return NULL;
-	raw = cJSON_PrintUnformatted(v);
-	if (raw == NULL)
-		return NULL;
-	clean = sanitize_utf8(raw, strlen(raw));
-	cJSON_free(raw);
-	return clean;
-}
 
 /*
  * Conditions reduced to what a console shows (type, status, reason,
  * message), as JSON text; "[]" if there are none.
  */
 static char *
-kj_conditions(const cJSON *obj, const char *path)
+kube_conditions(const cJSON *obj, const char *path)
 {
-	const cJSON	*list = kj_path(obj, path), *c;
+	const cJSON	*list = json_get(obj, path), *c;
 	cJSON		*out, *o;
 	char		*text;
 	static const char *const keep[] = { "type", "status", "reason",
@@ -180,46 +71,46 @@ kj_conditions(const cJSON *obj, const char *path)
 	size_t		 i;
 
 	out = cJSON_CreateArray();
-	cJSON_ArrayForEach(c, kj_array(list)) {
+	cJSON_ArrayForEach(c, json_array(list)) {
 		if (!cJSON_IsObject(c))
 			continue;
 		o = cJSON_CreateObject();
 		for (i = 0; i < sizeof keep / sizeof keep[0]; i++) {
-			const char	*v = kj_member(c, keep[i]);
+			const char	*v = json_peek(c, keep[i]);
 
 			if (v != NULL)
 				cJSON_AddStringToObject(o, keep[i], v);
 		}
 		cJSON_AddItemToArray(out, o);
 	}
-	text = kj_print(out);
+	text = json_text(out, NULL);
 	cJSON_Delete(out);
 	return text != NULL ? text : xstrdup("[]");
 }
 
 /* The status ("True") of condition type in the list at path, or NULL. */
 static const char *
-kj_condition(const cJSON *obj, const char *path, const char *type)
+kube_condition(const cJSON *obj, const char *path, const char *type)
 {
-	const cJSON	*list = kj_path(obj, path), *c;
+	const cJSON	*list = json_get(obj, path), *c;
 	const char	*t;
 
-	cJSON_ArrayForEach(c, kj_array(list)) {
-		t = kj_member(c, "type");
+	cJSON_ArrayForEach(c, json_array(list)) {
+		t = json_peek(c, "type");
 		if (t != NULL && strcmp(t, type) == 0)
-			return kj_member(c, "status");
+			return json_peek(c, "status");
 	}
 	return NULL;
 }
 
 /* The controlling owner reference, else the first one, else NULL. */
 static const cJSON *
-kj_owner(const cJSON *item)
+kube_owner(const cJSON *item)
 {
-	const cJSON	*refs = kj_path(item, "metadata.ownerReferences"), *r;
+	const cJSON	*refs = json_get(item, "metadata.ownerReferences"), *r;
 
-	cJSON_ArrayForEach(r, kj_array(refs)) {
-		if (kj_true(r, "controller"))
+	cJSON_ArrayForEach(r, json_array(refs)) {
+		if (cJSON_IsTrue(json_get(r, "controller")))
 			return r;
 	}
 	if (cJSON_IsArray(refs) && cJSON_IsObject(refs->child))
@@ -300,7 +191,7 @@ kr_int_at(struct kube_rows *r, struct kube_val *row, const char *col,
 {
 	int64_t	i;
 
-	if (kj_int(obj, path, &i) == 0)
+	if (json_int(json_get(obj, path), &i) == 0)
 		kr_int(r, row, col, i);
 	else if (!dflt_null)
 		kr_int(r, row, col, dflt);
@@ -311,17 +202,17 @@ static void
 kr_time_at(struct kube_rows *r, struct kube_val *row, const char *col,
     const cJSON *obj, const char *path)
 {
-	int64_t	ms = kj_time(obj, path);
+	int64_t	ms = json_timeval(json_get(obj, path));
 
-	if (ms >= 0)
+	if (ms > 0)
 		kr_int(r, row, col, ms);
 }
 
 /* The revision annotation as a number, or -1. */
 static int64_t
-kj_revision(const cJSON *item)
+kube_revision(const cJSON *item)
 {
-	const char	*v = kj_member(kj_path(item, "metadata.annotations"),
+	const char	*v = json_peek(json_get(item, "metadata.annotations"),
 			    "deployment.kubernetes.io/revision");
 	int64_t		 rev;
 
@@ -334,19 +225,19 @@ kj_revision(const cJSON *item)
 static void
 kr_meta(struct kube_rows *r, struct kube_val *row, const cJSON *item)
 {
-	kr_text(r, row, "namespace", kj_str(item, "metadata.namespace"));
-	kr_text(r, row, "name", kj_str(item, "metadata.name"));
-	kr_text(r, row, "uid", kj_str(item, "metadata.uid"));
+	kr_text(r, row, "namespace", json_str_at(item, "metadata.namespace"));
+	kr_text(r, row, "name", json_str_at(item, "metadata.name"));
+	kr_text(r, row, "uid", json_str_at(item, "metadata.uid"));
 }
 
 /* A message, sanitised and cut to size. */
 static char *
-kj_message(const cJSON *obj, const char *path)
+kube_message(const cJSON *obj, const char *path)
 {
-	char	*m = kj_str(obj, path);
+	char	*m = json_str_at(obj, path);
 
 	if (m != NULL)
-		kj_cut(m, KUBE_MAX_MESSAGE);
+		sanitize_utf8_cut(m, KUBE_MAX_MESSAGE);
 	return m;
 }
 
@@ -368,12 +259,13 @@ kube_parse_deployment(struct kube_rows *r, struct kube_val *row,
 	    0, 0);
 	kr_int_at(r, row, "available_replicas", item,
 	    "status.availableReplicas", 0, 0);
-	if ((rev = kj_revision(item)) >= 0)
+	if ((rev = kube_revision(item)) >= 0)
 		kr_int(r, row, "revision", rev);
-	kr_text(r, row, "labels", kj_print(kj_path(item, "metadata.labels")));
+	kr_text(r, row, "labels", json_text(json_get(item, "metadata.labels"),
+	    NULL));
 	kr_text(r, row, "selector",
-	    kj_print(kj_path(item, "spec.selector.matchLabels")));
-	kr_text(r, row, "conditions", kj_conditions(item, "status.conditions"));
+	    json_text(json_get(item, "spec.selector.matchLabels"), NULL));
+	kr_text(r, row, "conditions", kube_conditions(item, "status.conditions"));
 	kr_time_at(r, row, "created_ms", item, "metadata.creationTimestamp");
 }
 
@@ -382,30 +274,30 @@ static void
 kube_parse_replicaset(struct kube_rows *r, struct kube_val *row,
     const cJSON *item)
 {
-	const cJSON	*owner = kj_owner(item), *cs, *c;
+	const cJSON	*owner = kube_owner(item), *cs, *c;
 	cJSON		*images;
 	const char	*hash, *img;
 	int64_t		 rev;
 
 	kr_meta(r, row, item);
-	kr_text(r, row, "owner_uid", kj_str(owner, "uid"));
-	kr_text(r, row, "owner_name", kj_str(owner, "name"));
-	if ((rev = kj_revision(item)) >= 0)
+	kr_text(r, row, "owner_uid", json_str_at(owner, "uid"));
+	kr_text(r, row, "owner_name", json_str_at(owner, "name"));
+	if ((rev = kube_revision(item)) >= 0)
 		kr_int(r, row, "revision", rev);
 	kr_int_at(r, row, "replicas", item, "spec.replicas", 0, 1);
 	kr_int_at(r, row, "ready_replicas", item, "status.readyReplicas", 0,
 	    0);
-	hash = kj_member(kj_path(item, "metadata.labels"), "pod-template-hash");
+	hash = json_peek(json_get(item, "metadata.labels"), "pod-template-hash");
 	kr_text(r, row, "template_hash", hash != NULL ?
 	    sanitize_utf8(hash, strlen(hash)) : NULL);
 	kr_time_at(r, row, "created_ms", item, "metadata.creationTimestamp");
 	images = cJSON_CreateArray();
-	cs = kj_path(item, "spec.template.spec.containers");
-	cJSON_ArrayForEach(c, kj_array(cs)) {
-		if ((img = kj_member(c, "image")) != NULL)
+	cs = json_get(item, "spec.template.spec.containers");
+	cJSON_ArrayForEach(c, json_array(cs)) {
+		if ((img = json_peek(c, "image")) != NULL)
 			cJSON_AddItemToArray(images, cJSON_CreateString(img));
 	}
-	kr_text(r, row, "images", kj_print(images));
+	kr_text(r, row, "images", json_text(images, NULL));
 	cJSON_Delete(images);
 }
 
@@ -440,10 +332,10 @@ kube_pod_reason(const cJSON *item, char **reason, char **message)
 	*reason = *message = NULL;
 	for (pass = 0; pass < 3; pass++) {
 		for (l = 0; l < 2; l++) {
-			cs = kj_path(item, lists[l]);
-			cJSON_ArrayForEach(c, kj_array(cs)) {
-				st = kj_path(c, states[pass]);
-				why = kj_member(st, "reason");
+			cs = json_get(item, lists[l]);
+			cJSON_ArrayForEach(c, json_array(cs)) {
+				st = json_get(c, states[pass]);
+				why = json_peek(st, "reason");
 				if (why == NULL || *why == '\0')
 					continue;
 				if (pass == 0 && kube_benign_waiting(why))
@@ -458,41 +350,42 @@ kube_pod_reason(const cJSON *item, char **reason, char **message)
 				} else
 					*reason = sanitize_utf8(why,
 					    strlen(why));
-				*message = kj_message(st, "message");
+				*message = kube_message(st, "message");
 				return;
 			}
 		}
 	}
-	if ((*reason = kj_str(item, "status.reason")) != NULL)
-		*message = kj_message(item, "status.message");
+	if ((*reason = json_str_at(item, "status.reason")) != NULL)
+		*message = kube_message(item, "status.message");
 }
 
 /* core/v1 Pod. */
 static void
 kube_parse_pod(struct kube_rows *r, struct kube_val *row, const cJSON *item)
 {
-	const cJSON	*owner = kj_owner(item), *cs, *c;
+	const cJSON	*owner = kube_owner(item), *cs, *c;
 	const char	*ready;
 	int64_t		 restarts = 0, n;
 	char		*reason, *message;
 
 	kr_meta(r, row, item);
-	kr_text(r, row, "owner_kind", kj_str(owner, "kind"));
-	kr_text(r, row, "owner_name", kj_str(owner, "name"));
-	kr_text(r, row, "node", kj_str(item, "spec.nodeName"));
-	kr_text(r, row, "phase", kj_str(item, "status.phase"));
-	ready = kj_condition(item, "status.conditions", "Ready");
+	kr_text(r, row, "owner_kind", json_str_at(owner, "kind"));
+	kr_text(r, row, "owner_name", json_str_at(owner, "name"));
+	kr_text(r, row, "node", json_str_at(item, "spec.nodeName"));
+	kr_text(r, row, "phase", json_str_at(item, "status.phase"));
+	ready = kube_condition(item, "status.conditions", "Ready");
 	kr_int(r, row, "ready", ready != NULL && strcmp(ready, "True") == 0);
-	cs = kj_path(item, "status.containerStatuses");
-	cJSON_ArrayForEach(c, kj_array(cs)) {
-		if (kj_int(c, "restartCount", &n) == 0 && n > 0)
+	cs = json_get(item, "status.containerStatuses");
+	cJSON_ArrayForEach(c, json_array(cs)) {
+		if (json_int(json_get(c, "restartCount"), &n) == 0 && n > 0)
 			restarts += n;
 	}
 	kr_int(r, row, "restarts", restarts);
 	kube_pod_reason(item, &reason, &message);
 	kr_text(r, row, "reason", reason);
 	kr_text(r, row, "message", message);
-	kr_text(r, row, "labels", kj_print(kj_path(item, "metadata.labels")));
+	kr_text(r, row, "labels", json_text(json_get(item, "metadata.labels"),
+	    NULL));
 	kr_time_at(r, row, "started_ms", item, "status.startTime");
 }
 
@@ -505,30 +398,30 @@ kube_parse_event(struct kube_rows *r, struct kube_val *row,
 	    "series.lastObservedTime", "firstTimestamp",
 	    "metadata.creationTimestamp" };
 	char		*uid, *ns, *name;
-	int64_t		 count, ms = -1;
+	int64_t		 count, ms = 0;
 	size_t		 i;
 
-	ns = kj_str(item, "metadata.namespace");
+	ns = json_str_at(item, "metadata.namespace");
 	kr_text(r, row, "namespace", ns != NULL ? ns : xstrdup(""));
-	if ((uid = kj_str(item, "metadata.uid")) == NULL) {
-		name = kj_str(item, "metadata.name");
+	if ((uid = json_str_at(item, "metadata.uid")) == NULL) {
+		name = json_str_at(item, "metadata.name");
 		uid = xasprintf("%s/%s", ns != NULL ? ns : "",
 		    name != NULL ? name : "");
 		free(name);
 	}
 	kr_text(r, row, "uid", uid);
-	kr_text(r, row, "involved_kind", kj_str(item, "involvedObject.kind"));
-	kr_text(r, row, "involved_name", kj_str(item, "involvedObject.name"));
-	kr_text(r, row, "type", kj_str(item, "type"));
-	kr_text(r, row, "reason", kj_str(item, "reason"));
-	kr_text(r, row, "message", kj_message(item, "message"));
-	if (kj_int(item, "count", &count) != 0 &&
-	    kj_int(item, "series.count", &count) != 0)
+	kr_text(r, row, "involved_kind", json_str_at(item, "involvedObject.kind"));
+	kr_text(r, row, "involved_name", json_str_at(item, "involvedObject.name"));
+	kr_text(r, row, "type", json_str_at(item, "type"));
+	kr_text(r, row, "reason", json_str_at(item, "reason"));
+	kr_text(r, row, "message", kube_message(item, "message"));
+	if (json_int(json_get(item, "count"), &count) != 0 &&
+	    json_int(json_get(item, "series.count"), &count) != 0)
 		count = 1;
 	kr_int(r, row, "count", count);
-	for (i = 0; i < sizeof times / sizeof times[0] && ms < 0; i++)
-		ms = kj_time(item, times[i]);
-	if (ms >= 0)
+	for (i = 0; i < sizeof times / sizeof times[0] && ms == 0; i++)
+		ms = json_timeval(json_get(item, times[i]));
+	if (ms > 0)
 		kr_int(r, row, "last_ms", ms);
 }
 
@@ -536,13 +429,15 @@ kube_parse_event(struct kube_rows *r, struct kube_val *row,
 static void
 kube_parse_node(struct kube_rows *r, struct kube_val *row, const cJSON *item)
 {
-	const char	*ready = kj_condition(item, "status.conditions", "Ready");
+	const char	*ready = kube_condition(item, "status.conditions", "Ready");
 
-	kr_text(r, row, "name", kj_str(item, "metadata.name"));
+	kr_text(r, row, "name", json_str_at(item, "metadata.name"));
 	kr_int(r, row, "ready", ready != NULL && strcmp(ready, "True") == 0);
-	kr_text(r, row, "conditions", kj_conditions(item, "status.conditions"));
-	kr_int(r, row, "unschedulable", kj_true(item, "spec.unschedulable"));
-	kr_text(r, row, "labels", kj_print(kj_path(item, "metadata.labels")));
+	kr_text(r, row, "conditions", kube_conditions(item, "status.conditions"));
+	kr_int(r, row, "unschedulable",
+	    cJSON_IsTrue(json_get(item, "spec.unschedulable")));
+	kr_text(r, row, "labels", json_text(json_get(item, "metadata.labels"),
+	    NULL));
 }
 
 /* core/v1 Namespace. */
@@ -550,8 +445,8 @@ static void
 kube_parse_namespace(struct kube_rows *r, struct kube_val *row,
     const cJSON *item)
 {
-	kr_text(r, row, "name", kj_str(item, "metadata.name"));
-	kr_text(r, row, "phase", kj_str(item, "status.phase"));
+	kr_text(r, row, "name", json_str_at(item, "metadata.name"));
+	kr_text(r, row, "phase", json_str_at(item, "status.phase"));
 }
 
 static const char *const kube_cols_deployments[] = {
@@ -664,7 +559,7 @@ kube_rows_parse(struct kube_rows *r, const char *body, size_t len,
 		    "is the server a Kubernetes API server?", r->def->resource);
 		return -1;
 	}
-	kind = kj_member(root, "kind");
+	kind = json_peek(root, "kind");
 	items = cJSON_GetObjectItemCaseSensitive(root, "items");
 	if ((kind != NULL && strcmp(kind, "Status") == 0) ||
 	    (!cJSON_IsArray(items) && !cJSON_IsNull(items))) {
@@ -695,7 +590,7 @@ kube_rows_parse(struct kube_rows *r, const char *body, size_t len,
 		}
 		r->n++;
 	}
-	token = kj_member(kj_path(root, "metadata"), "continue");
+	token = json_peek(json_get(root, "metadata"), "continue");
 	if (token != NULL && *token != '\0')
 		*next = xstrndup(token, KUBE_MAX_TOKEN);
 	cJSON_Delete(root);
@@ -937,12 +832,12 @@ kube_status_message(const char *body, size_t len)
 	if (body == NULL || len == 0)
 		return NULL;
 	root = cJSON_ParseWithLength(body, len);
-	kind = kj_member(root, "kind");
-	msg = kj_member(root, "message");
+	kind = json_peek(root, "kind");
+	msg = json_peek(root, "message");
 	if (kind != NULL && strcmp(kind, "Status") == 0 && msg != NULL &&
 	    *msg != '\0') {
 		clean = sanitize_utf8(msg, strlen(msg));
-		kj_cut(clean, 400);
+		sanitize_utf8_cut(clean, 400);
 	}
 	cJSON_Delete(root);
 	if (clean == NULL)
@@ -1197,7 +1092,14 @@ kube_call_cred_done(const struct kubeconfig_credential *cred,
 		free(msg);
 		return;
 	}
-	url = xasprintf("%s%s", c->server, k->path);
+	if ((url = url_join(c->server, k->path, &cause)) == NULL) {
+		msg = xasprintf("cannot ask the API server at %s: %s",
+		    c->host_port, cause);
+		free(cause);
+		kube_call_fail(k, msg);
+		free(msg);
+		return;
+	}
 	memset(&hr, 0, sizeof hr);
 	hr.method = k->method;
 	hr.url = url;
@@ -1497,22 +1399,36 @@ static void
 kube_list_next(struct kube_list *l)
 {
 	const struct kube_kind_def	*d = &kube_kinds[l->kind];
-	struct buf			 path;
-	char				*tok;
+	struct url_param		 q[2];
+	struct kube_reply		 r;
+	char				*ns = NULL, *base, *path, *cause = NULL;
+	char				 limit[32];
 
-	buf_init(&path, 0);
-	buf_puts(&path, d->api);
-	if (l->ns != NULL)
-		buf_printf(&path, "/namespaces/%s", l->ns);
-	buf_printf(&path, "/%s?limit=%d", d->resource, kube_page_limit);
-	if (l->token != NULL) {
-		tok = endpoint_escape(l->token);
-		buf_printf(&path, "&continue=%s", tok);
-		free(tok);
+	snprintf(limit, sizeof limit, "%d", kube_page_limit);
+	q[0].key = "limit";
+	q[0].value = limit;
+	q[1].key = "continue";
+	q[1].value = l->token;
+	if (l->ns != NULL && (ns = url_segment(l->ns, &cause)) == NULL)
+		path = NULL;
+	else {
+		base = ns != NULL ? xasprintf("%s/namespaces/%s/%s", d->api,
+		    ns, d->resource) : xasprintf("%s/%s", d->api, d->resource);
+		path = url_path_query(base, q, 2, &cause);
+		free(base);
 	}
-	l->call = kube_client_call(l->st->client, "GET", buf_str(&path), NULL,
-	    NULL, kube_list_page, l);
-	buf_done(&path);
+	free(ns);
+	if (path == NULL) {
+		memset(&r, 0, sizeof r);
+		r.body = "";
+		r.error = cause;
+		kube_list_page(&r, l);
+		free(cause);
+		return;
+	}
+	l->call = kube_client_call(l->st->client, "GET", path, NULL, NULL,
+	    kube_list_page, l);
+	free(path);
 }
 
 /* Forget the round. */

@@ -31,9 +31,10 @@
 
 #include <cJSON.h>
 
-#include "backends/endpoint.h"
 #include "backends/kube.h"
+#include "backends/url.h"
 #include "base/buf.h"
+#include "base/json.h"
 #include "base/sanitize.h"
 #include "base/util.h"
 #include "base/xmalloc.h"
@@ -58,31 +59,6 @@ static const char *const kube_undo_keep[] = {
 /* ------------------------------------------------------------------ */
 /* Pure pieces                                                         */
 /* ------------------------------------------------------------------ */
-
-/* Member key of obj, or NULL (obj may be anything). */
-static cJSON *
-kw_get(const cJSON *obj, const char *key)
-{
-	if (!cJSON_IsObject(obj))
-		return NULL;
-	return cJSON_GetObjectItemCaseSensitive(obj, key);
-}
-
-/* obj.a.b (two levels), or NULL. */
-static cJSON *
-kw_get2(const cJSON *obj, const char *a, const char *b)
-{
-	return kw_get(kw_get(obj, a), b);
-}
-
-/* A string member, borrowed, or NULL. */
-static const char *
-kw_str(const cJSON *obj, const char *key)
-{
-	const cJSON	*v = kw_get(obj, key);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
 
 /*
  * Whether v is the zero value of its Go field: absent, null, false, 0,
@@ -122,11 +98,11 @@ kw_equal(const cJSON *a, const cJSON *b)
 		return kw_is_zero(a) && kw_is_zero(b);
 	if (cJSON_IsObject(a) && cJSON_IsObject(b)) {
 		cJSON_ArrayForEach(c, a) {
-			if (!kw_equal(c, kw_get(b, c->string)))
+			if (!kw_equal(c, json_member(b, c->string)))
 				return 0;
 		}
 		cJSON_ArrayForEach(d, b) {
-			if (kw_get(a, d->string) == NULL && !kw_is_zero(d))
+			if (json_member(a, d->string) == NULL && !kw_is_zero(d))
 				return 0;
 		}
 		return 1;
@@ -158,7 +134,7 @@ kw_selector_word(const char *s)
 static char *
 kw_selector(const cJSON *obj, char **cause)
 {
-	const cJSON	*sel = kw_get2(obj, "spec", "selector"), *c, *e, *v;
+	const cJSON	*sel = json_get(obj, "spec.selector"), *c, *e, *v;
 	const char	*key, *op;
 	struct buf	 b;
 	int		 first;
@@ -170,16 +146,16 @@ kw_selector(const cJSON *obj, char **cause)
 	}
 	buf_init(&b, 0);
 	buf_append(&b, "", 0);
-	cJSON_ArrayForEach(c, kw_get(sel, "matchLabels")) {
+	cJSON_ArrayForEach(c, json_member(sel, "matchLabels")) {
 		if (!cJSON_IsString(c) || !kw_selector_word(c->string) ||
 		    !kw_selector_word(c->valuestring))
 			goto bad;
 		buf_printf(&b, "%s%s=%s", b.len > 0 ? "," : "", c->string,
 		    c->valuestring);
 	}
-	cJSON_ArrayForEach(e, kw_get(sel, "matchExpressions")) {
-		key = kw_str(e, "key");
-		op = kw_str(e, "operator");
+	cJSON_ArrayForEach(e, json_member(sel, "matchExpressions")) {
+		key = json_peek(e, "key");
+		op = json_peek(e, "operator");
 		if (key == NULL || op == NULL || !kw_selector_word(key))
 			goto bad;
 		buf_printf(&b, "%s", b.len > 0 ? "," : "");
@@ -191,7 +167,7 @@ kw_selector(const cJSON *obj, char **cause)
 			buf_printf(&b, "%s %s (", key, strcmp(op, "In") == 0 ?
 			    "in" : "notin");
 			first = 1;
-			cJSON_ArrayForEach(v, kw_get(e, "values")) {
+			cJSON_ArrayForEach(v, json_member(e, "values")) {
 				if (!cJSON_IsString(v) ||
 				    !kw_selector_word(v->valuestring))
 					goto bad;
@@ -235,9 +211,9 @@ kw_controlled_by(const cJSON *rs, const char *uid)
 	const cJSON	*r;
 	const char	*u;
 
-	cJSON_ArrayForEach(r, kw_get2(rs, "metadata", "ownerReferences")) {
-		u = kw_str(r, "uid");
-		if (cJSON_IsTrue(kw_get(r, "controller")) && u != NULL &&
+	cJSON_ArrayForEach(r, json_get(rs, "metadata.ownerReferences")) {
+		u = json_peek(r, "uid");
+		if (cJSON_IsTrue(json_member(r, "controller")) && u != NULL &&
 		    strcmp(u, uid) == 0)
 			return 1;
 	}
@@ -248,7 +224,7 @@ kw_controlled_by(const cJSON *rs, const char *uid)
 static int
 kw_revision(const cJSON *rs, int64_t *rev)
 {
-	const char	*v = kw_str(kw_get2(rs, "metadata", "annotations"),
+	const char	*v = json_peek(json_get(rs, "metadata.annotations"),
 			    KUBE_REVISION_ANN);
 
 	*rev = 0;
@@ -292,7 +268,7 @@ kw_sorted(const cJSON *obj)
 	qsort(keys, n, sizeof *keys, kw_cmp);
 	out = cJSON_CreateObject();
 	for (i = 0; i < n; i++)
-		cJSON_AddStringToObject(out, keys[i], kw_str(obj, keys[i]));
+		cJSON_AddStringToObject(out, keys[i], json_peek(obj, keys[i]));
 	free(keys);
 	return out;
 }
@@ -320,8 +296,8 @@ kube_undo_plan(const char *deployment, size_t dlen, const char *replicasets,
 		*cause = xstrdup("the API server's answer is not JSON");
 		goto out;
 	}
-	name = kw_str(kw_get(dep, "metadata"), "name");
-	uid = kw_str(kw_get(dep, "metadata"), "uid");
+	name = json_peek(json_member(dep, "metadata"), "name");
+	uid = json_peek(json_member(dep, "metadata"), "uid");
 	if (name == NULL || uid == NULL) {
 		*cause = xstrdup("the deployment has no name or uid");
 		goto out;
@@ -331,7 +307,7 @@ kube_undo_plan(const char *deployment, size_t dlen, const char *replicasets,
 		    "history", (long long)to_revision);
 		goto out;
 	}
-	cJSON_ArrayForEach(rs, kw_get(list, "items")) {
+	cJSON_ArrayForEach(rs, json_member(list, "items")) {
 		if (!kw_controlled_by(rs, uid) || kw_revision(rs, &rev) != 0)
 			continue;
 		if (to_revision == 0) {
@@ -364,28 +340,27 @@ kube_undo_plan(const char *deployment, size_t dlen, const char *replicasets,
 		*revision = previous_rev;
 	} else
 		*revision = to_revision;
-	if (cJSON_IsTrue(kw_get2(dep, "spec", "paused"))) {
+	if (cJSON_IsTrue(json_get(dep, "spec.paused"))) {
 		*cause = xasprintf("deployment \"%s\" is paused; resume it "
 		    "first (kubectl rollout resume deployment/%s)", name, name);
 		goto out;
 	}
 
 	/* The target template without its hash label. */
-	tmpl = cJSON_Duplicate(kw_get2(target, "spec", "template"), 1);
+	tmpl = cJSON_Duplicate(json_get(target, "spec.template"), 1);
 	if (!cJSON_IsObject(tmpl)) {
 		cJSON_Delete(tmpl);
 		*cause = xasprintf("revision %lld has no pod template",
 		    (long long)*revision);
 		goto out;
 	}
-	labels = kw_get2(tmpl, "metadata", "labels");
+	labels = json_get(tmpl, "metadata.labels");
 	if (cJSON_IsObject(labels))
 		cJSON_DeleteItemFromObjectCaseSensitive(labels,
 		    KUBE_HASH_LABEL);
 	{
-		cJSON	*cur = cJSON_Duplicate(kw_get2(dep, "spec",
-			    "template"), 1);
-		cJSON	*cl = kw_get2(cur, "metadata", "labels");
+		cJSON	*cur = cJSON_Duplicate(json_get(dep, "spec.template"), 1);
+		cJSON	*cl = json_get(cur, "metadata.labels");
 		int	 same;
 
 		if (cJSON_IsObject(cl))
@@ -406,12 +381,12 @@ kube_undo_plan(const char *deployment, size_t dlen, const char *replicasets,
 	/* The deployment's bookkeeping, then the ReplicaSet's others. */
 	ann = cJSON_CreateObject();
 	for (i = 0; kube_undo_keep[i] != NULL; i++) {
-		v = kw_str(kw_get2(dep, "metadata", "annotations"),
+		v = json_peek(json_get(dep, "metadata.annotations"),
 		    kube_undo_keep[i]);
 		if (v != NULL)
 			cJSON_AddStringToObject(ann, kube_undo_keep[i], v);
 	}
-	cJSON_ArrayForEach(c, kw_get2(target, "metadata", "annotations")) {
+	cJSON_ArrayForEach(c, json_get(target, "metadata.annotations")) {
 		if (cJSON_IsString(c) && !kw_undo_keeps(c->string))
 			cJSON_AddStringToObject(ann, c->string, c->valuestring);
 	}
@@ -519,12 +494,45 @@ kw_fail_status(struct kube_write *w, const struct kube_reply *r,
 
 static void	kw_reply(const struct kube_reply *, void *);
 
-/* The object's path. */
+/*
+ * The path of the deployment (sub: "" or "/scale"), or of its namespace's
+ * ReplicaSets when sub is NULL, with the query q; NULL and *cause if a
+ * name cannot be a path segment.
+ */
 static char *
-kw_path(struct kube_write *w, const char *sub, const char *query)
+kw_path(struct kube_write *w, const char *sub, const struct url_param *q,
+    size_t nq, char **cause)
 {
-	return xasprintf("/apis/apps/v1/namespaces/%s/deployments/%s%s%s%s",
-	    w->ns, w->name, sub, *query != '\0' ? "?" : "", query);
+	char	*ns, *name = NULL, *base = NULL, *path = NULL;
+
+	if ((ns = url_segment(w->ns, cause)) == NULL)
+		return NULL;
+	if (sub == NULL)
+		base = xasprintf("/apis/apps/v1/namespaces/%s/replicasets", ns);
+	else if ((name = url_segment(w->name, cause)) != NULL)
+		base = xasprintf("/apis/apps/v1/namespaces/%s/deployments/%s%s",
+		    ns, name, sub);
+	if (base != NULL)
+		path = url_path_query(base, q, nq, cause);
+	free(base);
+	free(name);
+	free(ns);
+	return path;
+}
+
+/* Send a request on path for the step, or fail with cause if no path. */
+static void
+kw_send(struct kube_write *w, enum kw_step step, const char *method,
+    char *path, char *cause, const char *body, const char *type)
+{
+	if (path == NULL) {
+		kw_fail(w, cause);
+		free(cause);
+		return;
+	}
+	w->step = step;
+	kube_client_call(w->c, method, path, body, type, kw_reply, w);
+	free(path);
 }
 
 /*
@@ -535,30 +543,27 @@ static void
 kw_patch(struct kube_write *w, const char *body, const char *type,
     const char *sub)
 {
-	const char	*query;
-	char		*path;
+	struct url_param	 q[2];
+	char			*path, *cause = NULL;
 
-	if (w->op == KW_RESTART)
-		query = w->dry_run ? "dryRun=All&fieldManager=kubectl-rollout" :
-		    "fieldManager=kubectl-rollout";
-	else
-		query = w->dry_run ? "dryRun=All" : "";
-	path = kw_path(w, sub, query);
-
-	w->step = KW_PATCH;
-	kube_client_call(w->c, "PATCH", path, body, type, kw_reply, w);
-	free(path);
+	q[0].key = "dryRun";
+	q[0].value = w->dry_run ? "All" : NULL;
+	q[1].key = "fieldManager";
+	q[1].value = w->op == KW_RESTART ? "kubectl-rollout" : NULL;
+	path = kw_path(w, sub, q, 2, &cause);
+	kw_send(w, KW_PATCH, "PATCH", path, cause, body, type);
 }
 
 /* The deployment is in: check it, then patch or list ReplicaSets. */
 static void
 kw_got_deployment(struct kube_write *w, const struct kube_reply *r)
 {
-	cJSON	*dep;
-	char	*sel, *esc, *path, *body, *cause = NULL, ts[64];
-	int	 paused;
-	time_t	 now;
-	struct tm tm;
+	cJSON			*dep;
+	struct url_param	 q;
+	char			*sel, *path, *body, *cause = NULL, ts[64];
+	int			 paused;
+	time_t			 now;
+	struct tm		 tm;
 
 	w->deployment = xmalloc(r->body_len + 1);
 	memcpy(w->deployment, r->body, r->body_len);
@@ -570,7 +575,7 @@ kw_got_deployment(struct kube_write *w, const struct kube_reply *r)
 		kw_fail(w, "the API server's answer is not JSON");
 		return;
 	}
-	paused = cJSON_IsTrue(kw_get2(dep, "spec", "paused"));
+	paused = cJSON_IsTrue(json_get(dep, "spec.paused"));
 	cJSON_Delete(dep);
 	if (w->op == KW_SCALE) {
 		body = xasprintf("{\"spec\":{\"replicas\":%d}}", w->replicas);
@@ -610,14 +615,11 @@ kw_got_deployment(struct kube_write *w, const struct kube_reply *r)
 		free(cause);
 		return;
 	}
-	esc = endpoint_escape(sel);
-	path = xasprintf("/apis/apps/v1/namespaces/%s/replicasets?"
-	    "labelSelector=%s", w->ns, esc);
-	w->step = KW_LIST;
-	kube_client_call(w->c, "GET", path, NULL, NULL, kw_reply, w);
-	free(path);
-	free(esc);
+	q.key = "labelSelector";
+	q.value = sel;
+	path = kw_path(w, NULL, &q, 1, &cause);
 	free(sel);
+	kw_send(w, KW_LIST, "GET", path, cause, NULL, NULL);
 }
 
 /* The ReplicaSets are in: plan the rollback and send it. */
@@ -738,11 +740,9 @@ kw_new(struct kube_client *c, enum kw_op op, const char *ns,
 static void
 kw_start_get(struct kube_write *w)
 {
-	char	*path = kw_path(w, "", "");
+	char	*cause = NULL, *path = kw_path(w, "", NULL, 0, &cause);
 
-	w->step = KW_GET;
-	kube_client_call(w->c, "GET", path, NULL, NULL, kw_reply, w);
-	free(path);
+	kw_send(w, KW_GET, "GET", path, cause, NULL, NULL);
 }
 
 /* kubectl rollout restart deployment/NAME -n NS. */

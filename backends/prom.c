@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +21,7 @@
 #include "backends/endpoint.h"
 #include "backends/http.h"
 #include "backends/prom.h"
+#include "backends/url.h"
 #include "base/buf.h"
 #include "core/conf.h"
 #include "core/store.h"
@@ -635,6 +637,18 @@ prom_add(struct prom_state *st, enum prom_req_kind kind, char *promql,
 	return r;
 }
 
+/*
+ * ms since the epoch as Prometheus's decimal seconds ("1773480400.000"),
+ * from integers so no locale's decimal comma can reach the query.
+ */
+static void
+prom_seconds(int64_t ms, char *out, size_t len)
+{
+	snprintf(out, len, "%s%lld.%03lld", ms < 0 ? "-" : "",
+	    (long long)(ms < 0 ? -(ms / 1000) : ms / 1000),
+	    (long long)(ms < 0 ? -(ms % 1000) : ms % 1000));
+}
+
 /* Start a round: every request at once. */
 static void
 prom_refresh(struct source *s)
@@ -643,8 +657,11 @@ prom_refresh(struct source *s)
 	const struct conf	*conf = s->conf;
 	struct http_request	 hr;
 	struct prom_req		*r;
-	char			*url, *q, *path, *cause = NULL, *msg;
-	size_t			 i;
+	struct url_param	 q[4];
+	char			*url, *cause = NULL, *msg;
+	char			 t0[32], t1[32];
+	const char		*path;
+	size_t			 i, nq;
 	int			 w;
 	int64_t			 start;
 
@@ -682,32 +699,44 @@ prom_refresh(struct source *s)
 	st->pending = st->nreqs;
 	for (i = 0; i < st->nreqs; i++) {
 		r = &st->reqs[i];
+		prom_seconds(st->eval_ms, t1, sizeof t1);
 		switch (r->kind) {
 		case PR_TARGETS:
-			path = xstrdup("/api/v1/targets?state=active");
+			path = "/api/v1/targets";
+			q[0].key = "state";
+			q[0].value = "active";
+			nq = 1;
 			break;
 		case PR_SPARK:
-			q = endpoint_escape(r->promql);
 			start = st->eval_ms - PROM_SPARK_RANGE_MS;
 			start -= start % PROM_SPARK_STEP_MS;
-			path = xasprintf("/api/v1/query_range?query=%s"
-			    "&start=%.3f&end=%.3f&step=900", q,
-			    (double)start / 1000.0,
-			    (double)st->eval_ms / 1000.0);
-			free(q);
+			prom_seconds(start, t0, sizeof t0);
+			path = "/api/v1/query_range";
+			q[0].key = "query";
+			q[0].value = r->promql;
+			q[1].key = "start";
+			q[1].value = t0;
+			q[2].key = "end";
+			q[2].value = t1;
+			q[3].key = "step";
+			q[3].value = "900";
+			nq = 4;
 			break;
 		default:
-			q = endpoint_escape(r->promql);
-			path = xasprintf("/api/v1/query?query=%s&time=%.3f", q,
-			    (double)st->eval_ms / 1000.0);
-			free(q);
+			path = "/api/v1/query";
+			q[0].key = "query";
+			q[0].value = r->promql;
+			q[1].key = "time";
+			q[1].value = t1;
+			nq = 2;
 			break;
 		}
-		url = endpoint_url(&st->ep, path);
-		free(path);
-		endpoint_request(&st->ep, &hr, url);
-		r->id = http_submit(s->http, &hr, prom_done, r, &cause);
-		free(url);
+		if ((url = endpoint_url(&st->ep, path, q, nq, &cause)) != NULL) {
+			endpoint_request(&st->ep, &hr, url);
+			r->id = http_submit(s->http, &hr, prom_done, r, &cause);
+			free(url);
+		} else
+			r->id = -1;
 		if (r->id < 0) {
 			r->id = 0;
 			msg = xasprintf("Prometheus at %s: %s", st->ep.host_port,

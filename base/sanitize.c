@@ -158,3 +158,14 @@ sanitize_is_clean(const char *in, int flags)
 	free(out);
 	return same;
 }
+
+/* Cut s to at most max bytes without splitting a character. */
+void
+sanitize_utf8_cut(char *s, size_t max)
+{
+	if (strlen(s) <= max)
+		return;
+	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
+		max--;
+	s[max] = '\0';
+}

@@ -25,5 +25,7 @@ char	*sanitize_terminal_n(const char *, size_t len, int flags);
 int	 sanitize_is_clean(const char *, int flags);
 int	 sanitize_utf8_decode(const unsigned char *, size_t len,
 	     unsigned int *cp);		/* bytes used, or 0 if invalid */
+/* Cut valid UTF-8 s to at most max bytes on a character boundary. */
+void	 sanitize_utf8_cut(char *s, size_t max);
 
 #endif

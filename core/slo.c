@@ -13,6 +13,7 @@
 #include <math.h>
 
 #include "core/slo.h"
+#include "core/vocab.h"
 
 /* The workbook's thresholds and 50 % / 80 % budget warnings. */
 void
@@ -94,29 +95,16 @@ slo_verdict(const double burn[SLO_NWINDOWS], const struct slo_policy *p)
 	return SLO_OK;
 }
 
-/* "page", "ticket", "ok" or "no data". */
+/* The verdict as a word: vocab_verdict_word(). */
 const char *
 slo_verdict_name(enum slo_verdict v)
 {
-	switch (v) {
-	case SLO_PAGE:
-		return "page";
-	case SLO_TICKET:
-		return "ticket";
-	case SLO_OK:
-		return "ok";
-	default:
-		return "no data";
-	}
+	return vocab_verdict_word(v);
 }
 
-/* The window's short name. */
+/* The window's short name: vocab_window_word(). */
 const char *
 slo_window_name(enum slo_window w)
 {
-	static const char *const names[SLO_NWINDOWS] = {
-		"5m", "30m", "1h", "2h", "6h", "1d", "3d", "period"
-	};
-
-	return w < SLO_NWINDOWS ? names[w] : "?";
+	return vocab_window_word(w);
 }

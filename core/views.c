@@ -33,6 +33,7 @@
 #include "base/sha256.h"
 #include "base/util.h"
 #include "core/views.h"
+#include "core/vocab.h"
 #include "base/xmalloc.h"
 
 #define VIEWS_STALE_FACTOR	3
@@ -41,54 +42,30 @@
 /* Names                                                               */
 /* ------------------------------------------------------------------ */
 
-/* The status as a word. */
+/*
+ * The words and symbols are the vocabulary's (core/vocab.c); these names
+ * stay for the console until it calls the vocabulary itself.
+ */
+
+/* The status as a word: vocab_status_word(). */
 const char *
 view_status_name(enum view_status s)
 {
-	switch (s) {
-	case VIEW_OK:
-		return "OK";
-	case VIEW_WARNING:
-		return "WARNING";
-	case VIEW_CRITICAL:
-		return "CRITICAL";
-	default:
-		return "UNKNOWN";
-	}
+	return vocab_status_word(s);
 }
 
-/* The status as a symbol, so nothing depends on colour. */
+/* The status as a symbol: vocab_status_symbol(). */
 const char *
 view_status_symbol(enum view_status s, int utf8)
 {
-	switch (s) {
-	case VIEW_OK:
-		return utf8 ? "\xe2\x9c\x93" : "+";		/* ✓ */
-	case VIEW_WARNING:
-		return utf8 ? "\xe2\x96\xb2" : "!";		/* ▲ */
-	case VIEW_CRITICAL:
-		return utf8 ? "\xe2\x9c\x96" : "X";		/* ✖ */
-	default:
-		return "?";
-	}
+	return vocab_status_symbol(s, utf8);
 }
 
-/* The severity as a word. */
+/* The severity as a word: vocab_severity_word(). */
 const char *
 view_severity_name(enum view_severity s)
 {
-	switch (s) {
-	case SEV_CRITICAL:
-		return "critical";
-	case SEV_ERROR:
-		return "error";
-	case SEV_WARNING:
-		return "warning";
-	case SEV_INFO:
-		return "info";
-	default:
-		return "none";
-	}
+	return vocab_severity_word(s);
 }
 
 /* A severity label: critical > error > warning > info; page and ticket. */
@@ -1573,7 +1550,7 @@ views_overall(struct views *v)
 		    !v->incidents[i].silenced && !v->incidents[i].inhibited) {
 			v->status = VIEW_WARNING;
 			v->status_reason = xasprintf("%s incident: %s",
-			    view_severity_name(v->incidents[i].severity),
+			    vocab_severity_word(v->incidents[i].severity),
 			    v->incidents[i].title);
 			return;
 		}

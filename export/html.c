@@ -23,6 +23,7 @@
 #include "base/buf.h"
 #include "base/util.h"
 #include "core/views.h"
+#include "core/vocab.h"
 #include "export/escape.h"
 
 /* Sparkline and budget bar geometry, in CSS pixels. */
@@ -57,46 +58,21 @@ static const char html_css[] =
 	"stroke-dasharray:3 3}\n"
 	"footer{margin-top:2em;color:var(--muted);font-size:.9em}\n";
 
-/* The CSS class of a status. */
+/* The CSS class of a tone. */
 static const char *
-html_status_class(enum view_status s)
+html_class(enum vocab_tone t)
 {
-	switch (s) {
-	case VIEW_OK:
+	switch (t) {
+	case TONE_OK:
 		return "st-ok";
-	case VIEW_WARNING:
+	case TONE_WARN:
 		return "st-warning";
-	case VIEW_CRITICAL:
+	case TONE_CRIT:
 		return "st-critical";
-	default:
+	case TONE_UNKNOWN:
 		return "st-unknown";
-	}
-}
-
-/* The CSS class of a severity. */
-static const char *
-html_severity_class(enum view_severity s)
-{
-	if (s >= SEV_ERROR)
-		return "st-critical";
-	if (s == SEV_WARNING)
-		return "st-warning";
-	return "muted";
-}
-
-/* The CSS class of a verdict. */
-static const char *
-html_verdict_class(enum slo_verdict v)
-{
-	switch (v) {
-	case SLO_PAGE:
-		return "st-critical";
-	case SLO_TICKET:
-		return "st-warning";
-	case SLO_OK:
-		return "st-ok";
 	default:
-		return "st-unknown";
+		return "muted";
 	}
 }
 
@@ -134,8 +110,8 @@ html_link(struct buf *b, const char *label, const char *url)
 static void
 html_status_cell(struct buf *b, enum view_status s)
 {
-	buf_printf(b, "<td class=\"%s\">%s %s</td>", html_status_class(s),
-	    export_status_symbol(s, 1), export_status_word(s));
+	buf_printf(b, "<td class=\"%s\">%s %s</td>", html_class(vocab_status_tone(s)),
+	    vocab_status_symbol(s, 1), vocab_status_word(s));
 }
 
 /* A coordinate in tenths of a pixel, printed with a decimal point. */
@@ -147,15 +123,6 @@ html_coord(struct buf *b, long tenths)
 	buf_printf(b, "%ld.%ld", tenths / 10, tenths % 10);
 }
 
-/* A number for people: fixed decimals, "-" for no data. */
-static void
-html_number(struct buf *b, double d, int decimals, const char *suffix)
-{
-	if (!isfinite(d))
-		buf_puts(b, "-");
-	else
-		buf_printf(b, "%.*f%s", decimals, d, suffix);
-}
 
 /* ------------------------------------------------------------------ */
 /* SVG                                                                 */
@@ -172,14 +139,14 @@ html_sparkline(struct buf *b, const struct view_slo *s)
 	double	max = export_spark_max(s), y1;
 	size_t	i, j, run;
 	long	x, y;
+	char	tmp[32];
 
 	buf_printf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
 	    "height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\" class=\"%s\">",
 	    HTML_SPARK_W, HTML_SPARK_H, HTML_SPARK_W, HTML_SPARK_H,
-	    html_verdict_class(s->verdict));
-	buf_puts(b, "<title>1h burn rate over 24 h, scale 0 to ");
-	html_number(b, max, 2, "");
-	buf_puts(b, "</title>");
+	    html_class(vocab_verdict_tone(s->verdict)));
+	buf_printf(b, "<title>1h burn rate over 24 h, scale 0 to %s</title>",
+	    vocab_burn(max, tmp, sizeof tmp));
 	y1 = (HTML_SPARK_H - 2) * 10.0 * (1 - 1 / max) + 10;
 	buf_printf(b, "<line class=\"one\" x1=\"0\" x2=\"%d\" y1=\"",
 	    HTML_SPARK_W);
@@ -229,13 +196,13 @@ html_budget_bar(struct buf *b, const struct view_slo *s)
 {
 	const char	*cls;
 	double		 f = s->budget_remaining;
+	char		 tmp[32];
 
 	if (!isfinite(f)) {
 		buf_puts(b, "no data");
 		return;
 	}
-	cls = s->budget_critical ? "st-critical" : s->budget_warning ?
-	    "st-warning" : "st-ok";
+	cls = html_class(vocab_budget_tone(s));
 	buf_printf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
 	    "height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\" class=\"%s\">"
 	    "<title>error budget left</title>"
@@ -245,9 +212,8 @@ html_budget_bar(struct buf *b, const struct view_slo *s)
 	    HTML_BAR_W, HTML_BAR_H,
 	    f <= 0 ? 0L : f >= 1 ? (long)HTML_BAR_W : lround(f * HTML_BAR_W),
 	    HTML_BAR_H);
-	buf_printf(b, "<span class=\"%s\">", cls);
-	html_number(b, f * 100, 1, "%");
-	buf_puts(b, "</span>");
+	buf_printf(b, "<span class=\"%s\">%s</span>", cls,
+	    vocab_percent(f, tmp, sizeof tmp));
 }
 
 /* ------------------------------------------------------------------ */
@@ -277,17 +243,20 @@ html_sources(const struct views *v, struct buf *b)
 		html_text(b, s->kind);
 		buf_puts(b, "</td>");
 		if (s->ok)
-			buf_puts(b, "<td class=\"st-ok\">\xe2\x9c\x93 ok</td>");
+			buf_printf(b, "<td class=\"%s\">%s ok</td>",
+			    html_class(TONE_OK), vocab_status_symbol(VIEW_OK, 1));
 		else
-			buf_puts(b, "<td class=\"st-critical\">\xe2\x9c\x96 "
-			    "FAILED</td>");
+			buf_printf(b, "<td class=\"%s\">%s FAILED</td>",
+			    html_class(TONE_CRIT),
+			    vocab_status_symbol(VIEW_CRITICAL, 1));
 		if (s->never || s->age_ms < 0)
 			snprintf(tmp, sizeof tmp, "never");
 		else
-			export_duration(s->age_ms, tmp, sizeof tmp);
+			vocab_duration(s->age_ms, tmp, sizeof tmp);
 		if (s->stale)
-			buf_printf(b, "<td class=\"st-warning\">\xe2\x96\xb2 "
-			    "STALE %s</td>", tmp);
+			buf_printf(b, "<td class=\"%s\">%s STALE %s</td>",
+			    html_class(TONE_WARN),
+			    vocab_status_symbol(VIEW_WARNING, 1), tmp);
 		else
 			buf_printf(b, "<td>%s</td>", tmp);
 		buf_printf(b, "<td class=\"num\">%lldms</td><td class=\"num\">"
@@ -349,7 +318,7 @@ html_slos(const struct views *v, struct buf *b)
 	buf_puts(b, "<table>\n<tr><th>SLO</th><th>Service</th><th>Verdict</th>"
 	    "<th>Objective</th><th>Budget left</th><th>Exhaustion</th>");
 	for (w = 0; w < SLO_PERIOD; w++)
-		buf_printf(b, "<th>%s</th>", export_window_word(w));
+		buf_printf(b, "<th>%s</th>", vocab_window_word(w));
 	buf_puts(b, "<th>1h burn, 24 h</th></tr>\n");
 	for (i = 0; i < v->nslos; i++) {
 		s = &v->slos[i];
@@ -358,17 +327,16 @@ html_slos(const struct views *v, struct buf *b)
 		buf_puts(b, "</td><td>");
 		html_text(b, s->service);
 		buf_printf(b, "</td><td class=\"%s\">%s</td>",
-		    html_verdict_class(s->verdict),
-		    export_verdict_word(s->verdict));
+		    html_class(vocab_verdict_tone(s->verdict)),
+		    vocab_verdict_word(s->verdict));
 		buf_printf(b, "<td class=\"num\">%.6g%%</td><td>",
 		    s->objective);
 		html_budget_bar(b, s);
-		export_exhaustion(s, tmp, sizeof tmp);
+		vocab_exhaustion(s->exhaustion_s, tmp, sizeof tmp);
 		buf_printf(b, "</td><td class=\"num\">%s</td>", tmp);
 		for (w = 0; w < SLO_PERIOD; w++) {
-			buf_puts(b, "<td class=\"num\">");
-			html_number(b, s->burn[w], 2, "");
-			buf_puts(b, "</td>");
+			buf_printf(b, "<td class=\"num\">%s</td>",
+			    vocab_burn(s->burn[w], tmp, sizeof tmp));
 		}
 		buf_puts(b, "<td>");
 		if (s->nspark == 0)
@@ -400,17 +368,15 @@ html_incidents(const struct views *v, struct buf *b)
 	for (i = 0; i < v->nincidents; i++) {
 		in = &v->incidents[i];
 		buf_printf(b, "<tr><td class=\"%s\">%s</td><td>",
-		    html_severity_class(in->severity),
-		    export_severity_word(in->severity));
+		    html_class(vocab_severity_tone(in->severity)),
+		    vocab_severity_word(in->severity));
 		html_text(b, in->title);
 		buf_puts(b, "</td><td>");
 		html_text(b, in->state);
-		export_duration(in->started_ms > 0 ? v->generated_ms -
-		    in->started_ms : -1, tmp, sizeof tmp);
+		vocab_age(in->started_ms, v->generated_ms, tmp, sizeof tmp);
 		buf_printf(b, "</td><td class=\"num\">%s</td>"
 		    "<td class=\"num\">%zu</td><td>%s</td><td>", tmp,
-		    in->nalerts, in->silenced ? "silenced" : in->inhibited ?
-		    "inhibited" : "-");
+		    in->nalerts, vocab_flag_word(in->silenced, in->inhibited));
 		if (in->nservices == 0)
 			buf_puts(b, "-");
 		for (j = 0; j < in->nservices; j++) {
@@ -433,11 +399,11 @@ html_incidents(const struct views *v, struct buf *b)
 		buf_puts(b, "<tr><td>");
 		html_text(b, al->alertname);
 		buf_printf(b, "</td><td class=\"%s\">%s</td><td>",
-		    html_severity_class(al->severity),
-		    export_severity_word(al->severity));
+		    html_class(vocab_severity_tone(al->severity)),
+		    vocab_severity_word(al->severity));
 		html_text(b, al->state);
-		buf_printf(b, "</td><td>%s</td><td>", al->silenced ?
-		    "silenced" : al->inhibited ? "inhibited" : "-");
+		buf_printf(b, "</td><td>%s</td><td>",
+		    vocab_flag_word(al->silenced, al->inhibited));
 		if (al->starts_at_ms > 0)
 			buf_puts(b, util_format_rfc3339(al->starts_at_ms, tmp,
 			    sizeof tmp));
@@ -499,15 +465,15 @@ export_html(const struct views *v, struct buf *b)
 	    "<meta name=\"viewport\" content=\"width=device-width, "
 	    "initial-scale=1\" />\n<meta name=\"generator\" "
 	    "content=\"sitrep\" />\n<title>");
-	buf_printf(b, "%s %s: ", export_status_symbol(v->status, 1),
-	    export_status_word(v->status));
+	buf_printf(b, "%s %s: ", vocab_status_symbol(v->status, 1),
+	    vocab_status_word(v->status));
 	html_text(b, v->context);
 	buf_printf(b, " (sitrep, %s)</title>\n<style>\n%s</style>\n"
 	    "</head>\n<body>\n", when, html_css);
 
 	buf_printf(b, "<header>\n<h1 class=\"%s\">%s %s: ",
-	    html_status_class(v->status), export_status_symbol(v->status, 1),
-	    export_status_word(v->status));
+	    html_class(vocab_status_tone(v->status)), vocab_status_symbol(v->status, 1),
+	    vocab_status_word(v->status));
 	html_text(b, v->context);
 	buf_puts(b, "</h1>\n");
 	if (v->status_reason != NULL && *v->status_reason != '\0') {

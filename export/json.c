@@ -22,8 +22,9 @@
 #include "base/buf.h"
 #include "base/sanitize.h"
 #include "base/util.h"
-#include "core/views.h"
 #include "base/xmalloc.h"
+#include "core/views.h"
+#include "core/vocab.h"
 #include "export/escape.h"
 
 /* Add a string, valid UTF-8; NULL becomes null. */
@@ -162,7 +163,7 @@ json_service(const struct view_service *s)
 
 	o = cJSON_CreateObject();
 	json_text(o, "name", s->name);
-	cJSON_AddStringToObject(o, "status", export_status_word(s->status));
+	cJSON_AddStringToObject(o, "status", vocab_status_word(s->status));
 	json_strings(o, "reasons", s->reasons, s->nreasons);
 	return o;
 }
@@ -181,7 +182,7 @@ json_slo(const struct view_slo *s)
 	json_string(o, "service", s->service);
 	json_number(o, "objective", s->objective);
 	if (s->period_ms > 0) {
-		util_format_duration(s->period_ms, tmp, sizeof tmp);
+		vocab_duration(s->period_ms, tmp, sizeof tmp);
 		cJSON_AddStringToObject(o, "period", tmp);
 	} else
 		cJSON_AddNullToObject(o, "period");
@@ -190,13 +191,13 @@ json_slo(const struct view_slo *s)
 
 	r = cJSON_AddObjectToObject(o, "error_ratios");
 	for (w = 0; w < SLO_NWINDOWS; w++)
-		json_number(r, export_window_word(w), s->ratio[w]);
+		json_number(r, vocab_window_word(w), s->ratio[w]);
 	r = cJSON_AddObjectToObject(o, "burn_rates");
 	for (w = 0; w < SLO_PERIOD; w++)
-		json_number(r, export_window_word(w), s->burn[w]);
+		json_number(r, vocab_window_word(w), s->burn[w]);
 
 	json_number(o, "error_budget_remaining", s->budget_remaining);
-	cJSON_AddStringToObject(o, "verdict", export_verdict_word(s->verdict));
+	cJSON_AddStringToObject(o, "verdict", vocab_verdict_word(s->verdict));
 	if (s->exhaustion_s < 0)
 		cJSON_AddNullToObject(o, "exhaustion_seconds");
 	else
@@ -234,7 +235,7 @@ json_incident(const struct views *v, const struct view_incident *in)
 	json_string(o, "key", in->key);
 	json_text(o, "title", in->title);
 	cJSON_AddStringToObject(o, "severity",
-	    export_severity_word(in->severity));
+	    vocab_severity_word(in->severity));
 	json_text(o, "state", in->state);
 	json_time(o, "started_at", in->started_ms);
 	a = cJSON_AddArrayToObject(o, "alerts");
@@ -265,7 +266,7 @@ json_alert(const struct views *v, const struct view_alert *al)
 	json_text(o, "fingerprint", al->fingerprint);
 	json_text(o, "alertname", al->alertname);
 	cJSON_AddStringToObject(o, "severity",
-	    export_severity_word(al->severity));
+	    vocab_severity_word(al->severity));
 	json_map(o, "labels", al->labels);
 	json_map(o, "annotations", al->annotations);
 	json_text(o, "state", al->state);
@@ -335,7 +336,7 @@ export_json(const struct views *v, struct buf *out)
 	util_format_rfc3339(v->generated_ms, tmp, sizeof tmp);
 	cJSON_AddStringToObject(root, "generated_at", tmp);
 	json_string(root, "context", v->context);
-	cJSON_AddStringToObject(root, "status", export_status_word(v->status));
+	cJSON_AddStringToObject(root, "status", vocab_status_word(v->status));
 	json_string(root, "status_reason", v->status_reason);
 
 	a = cJSON_AddArrayToObject(root, "sources");

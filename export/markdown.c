@@ -17,6 +17,7 @@
 #include "base/buf.h"
 #include "base/util.h"
 #include "core/views.h"
+#include "core/vocab.h"
 #include "export/escape.h"
 
 /* A cell separator. */
@@ -27,11 +28,11 @@ static void
 md_status(struct buf *b, enum view_status s)
 {
 	if (s == VIEW_OK)
-		buf_printf(b, "%s %s", export_status_symbol(s, 1),
-		    export_status_word(s));
+		buf_printf(b, "%s %s", vocab_status_symbol(s, 1),
+		    vocab_status_word(s));
 	else
-		buf_printf(b, "%s **%s**", export_status_symbol(s, 1),
-		    export_status_word(s));
+		buf_printf(b, "%s **%s**", vocab_status_symbol(s, 1),
+		    vocab_status_word(s));
 }
 
 /* Outside text in a cell, "-" when absent or empty. */
@@ -42,16 +43,6 @@ md_cell(struct buf *b, const char *s)
 		buf_puts(b, "-");
 	else
 		export_md_escape(b, s);
-}
-
-/* A burn rate or ratio cell; "-" for no data. */
-static void
-md_number(struct buf *b, double d, int decimals, const char *suffix)
-{
-	if (!isfinite(d))
-		buf_puts(b, "-");
-	else
-		buf_printf(b, "%.*f%s", decimals, d, suffix);
 }
 
 /* A link when the URL is http(s), else the escaped text. */
@@ -97,7 +88,7 @@ md_sources(const struct views *v, struct buf *b)
 		if (s->never || s->age_ms < 0)
 			buf_puts(b, s->stale ? "**STALE** never" : "never");
 		else {
-			export_duration(s->age_ms, tmp, sizeof tmp);
+			vocab_duration(s->age_ms, tmp, sizeof tmp);
 			buf_printf(b, "%s%s", s->stale ? "**STALE** " : "",
 			    tmp);
 		}
@@ -156,7 +147,7 @@ md_slos(const struct views *v, struct buf *b)
 	buf_puts(b, "| SLO | Service | Verdict | Objective | Budget left | "
 	    "Exhaustion |");
 	for (w = 0; w < SLO_PERIOD; w++)
-		buf_printf(b, " %s |", export_window_word(w));
+		buf_printf(b, " %s |", vocab_window_word(w));
 	buf_puts(b, " 24h 1h burn |\n| --- | --- | --- | ---: | ---: | ---: |");
 	for (w = 0; w < SLO_PERIOD; w++)
 		buf_puts(b, " ---: |");
@@ -169,19 +160,18 @@ md_slos(const struct views *v, struct buf *b)
 		md_cell(b, s->service);
 		buf_puts(b, MD_SEP);
 		if (s->verdict == SLO_PAGE || s->verdict == SLO_TICKET)
-			buf_printf(b, "**%s**", export_verdict_word(s->verdict));
+			buf_printf(b, "**%s**", vocab_verdict_word(s->verdict));
 		else
-			buf_puts(b, export_verdict_word(s->verdict));
+			buf_puts(b, vocab_verdict_word(s->verdict));
 		buf_printf(b, " | %.6g%% | ", s->objective);
-		md_number(b, s->budget_remaining * 100, 1, "%");
+		buf_puts(b, vocab_percent(s->budget_remaining, tmp,
+		    sizeof tmp));
 		buf_puts(b, MD_SEP);
-		export_exhaustion(s, tmp, sizeof tmp);
-		buf_puts(b, tmp);
+		buf_puts(b, vocab_exhaustion(s->exhaustion_s, tmp, sizeof tmp));
 		buf_puts(b, " |");
 		for (w = 0; w < SLO_PERIOD; w++) {
-			buf_puts(b, " ");
-			md_number(b, s->burn[w], 2, "");
-			buf_puts(b, " |");
+			buf_printf(b, " %s |", vocab_burn(s->burn[w], tmp,
+			    sizeof tmp));
 		}
 		buf_puts(b, " ");
 		if (s->nspark == 0)
@@ -214,9 +204,9 @@ md_incidents(const struct views *v, struct buf *b)
 		buf_puts(b, "| ");
 		if (in->severity >= SEV_ERROR)
 			buf_printf(b, "**%s**",
-			    export_severity_word(in->severity));
+			    vocab_severity_word(in->severity));
 		else
-			buf_puts(b, export_severity_word(in->severity));
+			buf_puts(b, vocab_severity_word(in->severity));
 		buf_puts(b, MD_SEP);
 		md_cell(b, in->title);
 		buf_puts(b, MD_SEP);
@@ -228,11 +218,9 @@ md_incidents(const struct views *v, struct buf *b)
 		else
 			buf_puts(b, "-");
 		buf_puts(b, MD_SEP);
-		export_duration(in->started_ms > 0 ? v->generated_ms -
-		    in->started_ms : -1, tmp, sizeof tmp);
+		vocab_age(in->started_ms, v->generated_ms, tmp, sizeof tmp);
 		buf_printf(b, "%s | %zu | %s | ", tmp, in->nalerts,
-		    in->silenced ? "silenced" : in->inhibited ? "inhibited" :
-		    "-");
+		    vocab_flag_word(in->silenced, in->inhibited));
 		if (in->nservices == 0)
 			buf_puts(b, "-");
 		for (j = 0; j < in->nservices; j++) {
@@ -251,10 +239,10 @@ md_incidents(const struct views *v, struct buf *b)
 		al = &v->alerts[i];
 		buf_puts(b, "| ");
 		md_cell(b, al->alertname);
-		buf_printf(b, " | %s | ", export_severity_word(al->severity));
+		buf_printf(b, " | %s | ", vocab_severity_word(al->severity));
 		md_cell(b, al->state);
-		buf_printf(b, " | %s | ", al->silenced ? "silenced" :
-		    al->inhibited ? "inhibited" : "-");
+		buf_printf(b, " | %s | ", vocab_flag_word(al->silenced,
+		    al->inhibited));
 		if (al->starts_at_ms > 0)
 			buf_puts(b, util_format_rfc3339(al->starts_at_ms, tmp,
 			    sizeof tmp));

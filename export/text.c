@@ -20,15 +20,13 @@
 #include "base/buf.h"
 #include "base/sanitize.h"
 #include "base/util.h"
-#include "core/views.h"
+#include "base/width.h"
 #include "base/xmalloc.h"
+#include "core/views.h"
+#include "core/vocab.h"
 #include "export/escape.h"
 
-/* SGR parameters of the semantic colours. */
-#define TEXT_SGR_OK	"32"
-#define TEXT_SGR_WARN	"33"
-#define TEXT_SGR_CRIT	"1;31"
-#define TEXT_SGR_UNKNOWN "35"
+/* SGR parameters of headings and column titles (tones: text_sgr()). */
 #define TEXT_SGR_HEAD	"1"
 #define TEXT_SGR_DIM	"2"
 
@@ -51,6 +49,31 @@ struct text_line {
 	size_t		 col;
 	int		 full;		/* cut: nothing more fits */
 };
+
+/* The SGR parameters of a tone, or NULL for none. */
+static const char *
+text_sgr(enum vocab_tone t)
+{
+	switch (t) {
+	case TONE_OK:
+		return "32";
+	case TONE_WARN:
+		return "33";
+	case TONE_CRIT:
+		return "1;31";
+	case TONE_UNKNOWN:
+		return "35";
+	default:
+		return NULL;
+	}
+}
+
+/* s cut to cols columns with the mode's ellipsis; caller frees. */
+static char *
+text_fit(const struct text_ctx *ctx, const char *s, size_t cols)
+{
+	return width_fit(s, cols, ctx->utf8 ? "\xe2\x80\xa6" : "...");
+}
 
 /* ------------------------------------------------------------------ */
 /* Lines and cells                                                     */
@@ -80,14 +103,14 @@ text_cell(struct text_line *l, const char *s, size_t cw, const char *sgr)
 
 	if (l->full)
 		return;
-	cell = cw > 0 ? export_fit(s, cw, ctx->utf8) : xstrdup(s);
-	w = export_width(cell);
+	cell = cw > 0 ? text_fit(ctx, s, cw) : xstrdup(s);
+	w = width_of(cell);
 	room = ctx->width - l->col;
 	if (w > room) {
-		cut = export_fit(cell, room, ctx->utf8);
+		cut = text_fit(ctx, cell, room);
 		free(cell);
 		cell = cut;
-		w = export_width(cell);
+		w = width_of(cell);
 		l->full = 1;
 	}
 	if (ctx->color && sgr != NULL && *cell != '\0')
@@ -163,90 +186,17 @@ text_colw(struct text_ctx *ctx, const char *head, size_t lo, size_t hi,
     const char *(*get)(const struct views *, size_t), const struct views *v,
     size_t n)
 {
-	size_t	 i, w, max = export_width(head);
+	size_t	 i, w, max = width_of(head);
 	char	*t;
 
 	for (i = 0; i < n; i++) {
 		t = sanitize_terminal(get(v, i), ctx->flags);
-		w = export_width(t);
+		w = width_of(t);
 		free(t);
 		if (w > max)
 			max = w;
 	}
 	return max < lo ? lo : max > hi ? hi : max;
-}
-
-/* ------------------------------------------------------------------ */
-/* Values                                                              */
-/* ------------------------------------------------------------------ */
-
-/* The colour of a status. */
-static const char *
-text_status_sgr(enum view_status s)
-{
-	switch (s) {
-	case VIEW_OK:
-		return TEXT_SGR_OK;
-	case VIEW_WARNING:
-		return TEXT_SGR_WARN;
-	case VIEW_CRITICAL:
-		return TEXT_SGR_CRIT;
-	default:
-		return TEXT_SGR_UNKNOWN;
-	}
-}
-
-/* The colour of a severity. */
-static const char *
-text_severity_sgr(enum view_severity s)
-{
-	if (s >= SEV_ERROR)
-		return TEXT_SGR_CRIT;
-	if (s == SEV_WARNING)
-		return TEXT_SGR_WARN;
-	return NULL;
-}
-
-/* The colour of a verdict. */
-static const char *
-text_verdict_sgr(enum slo_verdict v)
-{
-	switch (v) {
-	case SLO_PAGE:
-		return TEXT_SGR_CRIT;
-	case SLO_TICKET:
-		return TEXT_SGR_WARN;
-	case SLO_OK:
-		return TEXT_SGR_OK;
-	default:
-		return TEXT_SGR_UNKNOWN;
-	}
-}
-
-/* A burn rate in five columns or fewer; "-" for no data. */
-static void
-text_burn(double b, char *out, size_t len)
-{
-	if (!isfinite(b))
-		snprintf(out, len, "-");
-	else if (b < 10)
-		snprintf(out, len, "%.2f", b);
-	else if (b < 100)
-		snprintf(out, len, "%.1f", b);
-	else if (b < 99999.5)
-		snprintf(out, len, "%.0f", b);
-	else
-		snprintf(out, len, "huge");
-}
-
-/* A percentage with one decimal; "-" for no data. */
-static void
-text_percent(double fraction, char *out, size_t len)
-{
-	if (!isfinite(fraction))
-		snprintf(out, len, "-");
-	else
-		snprintf(out, len, "%.1f%%", fraction * 100);
 }
 
 /* ------------------------------------------------------------------ */
@@ -267,9 +217,9 @@ text_header(struct text_ctx *ctx, const struct views *v)
 	    TEXT_SGR_HEAD);
 	text_gap(&l, TEXT_GAP);
 	snprintf(word, sizeof word, "%s %s",
-	    export_status_symbol(v->status, ctx->utf8),
-	    export_status_word(v->status));
-	text_cell(&l, word, 0, text_status_sgr(v->status));
+	    vocab_status_symbol(v->status, ctx->utf8),
+	    vocab_status_word(v->status));
+	text_cell(&l, word, 0, text_sgr(vocab_status_tone(v->status)));
 	text_gap(&l, TEXT_GAP);
 	util_format_rfc3339(v->generated_ms, when, sizeof when);
 	text_cell(&l, when, 0, NULL);
@@ -337,17 +287,18 @@ text_sources(struct text_ctx *ctx, const struct views *v)
 		text_cell_outside(&l, s->kind, kw, NULL);
 		text_gap(&l, TEXT_GAP);
 		text_cell(&l, s->ok ? "ok" : "FAILED", 6,
-		    s->ok ? TEXT_SGR_OK : TEXT_SGR_CRIT);
+		    text_sgr(s->ok ? TONE_OK : TONE_CRIT));
 		text_gap(&l, TEXT_GAP);
 		if (s->never || s->age_ms < 0)
 			snprintf(age, sizeof age, "%s", s->stale ?
 			    "STALE never" : "never");
 		else {
-			export_duration(s->age_ms, tmp, sizeof tmp);
+			vocab_duration(s->age_ms, tmp, sizeof tmp);
 			snprintf(age, sizeof age, "%s%s",
 			    s->stale ? "STALE " : "", tmp);
 		}
-		text_cell(&l, age, 10, s->stale ? TEXT_SGR_WARN : NULL);
+		text_cell(&l, age, 10, text_sgr(s->stale ? TONE_WARN :
+		    TONE_NORMAL));
 		text_gap(&l, TEXT_GAP);
 		snprintf(tmp, sizeof tmp, "%lldms", (long long)s->latency_ms);
 		text_cell(&l, tmp, 7, NULL);
@@ -356,7 +307,7 @@ text_sources(struct text_ctx *ctx, const struct views *v)
 		text_cell(&l, tmp, 6, NULL);
 		text_gap(&l, TEXT_GAP);
 		text_cell_outside(&l, s->error != NULL ? s->error : "-", 0,
-		    s->error != NULL ? TEXT_SGR_CRIT : NULL);
+		    text_sgr(s->error != NULL ? TONE_CRIT : TONE_NORMAL));
 		text_line_end(&l);
 	}
 }
@@ -400,9 +351,9 @@ text_health(struct text_ctx *ctx, const struct views *v)
 		text_cell_outside(&l, s->name, nw, NULL);
 		text_gap(&l, TEXT_GAP);
 		snprintf(word, sizeof word, "%s %s",
-		    export_status_symbol(s->status, ctx->utf8),
-		    export_status_word(s->status));
-		text_cell(&l, word, 10, text_status_sgr(s->status));
+		    vocab_status_symbol(s->status, ctx->utf8),
+		    vocab_status_word(s->status));
+		text_cell(&l, word, 10, text_sgr(vocab_status_tone(s->status)));
 		text_gap(&l, TEXT_GAP);
 		buf_init(&why, 0);
 		for (j = 0; j < s->nreasons; j++) {
@@ -464,7 +415,7 @@ text_slos(struct text_ctx *ctx, const struct views *v)
 	for (w = 0; w < nwin; w++) {
 		text_gap(&l, 1);
 		snprintf(tmp, sizeof tmp, "%*s", TEXT_BURN_W,
-		    export_window_word(w));
+		    vocab_window_word(w));
 		text_cell(&l, tmp, TEXT_BURN_W, TEXT_SGR_DIM);
 	}
 	text_line_end(&l);
@@ -475,22 +426,21 @@ text_slos(struct text_ctx *ctx, const struct views *v)
 		text_gap(&l, 2);
 		text_cell_outside(&l, s->name, nw, NULL);
 		text_gap(&l, TEXT_GAP);
-		text_cell(&l, export_verdict_word(s->verdict), 7,
-		    text_verdict_sgr(s->verdict));
+		text_cell(&l, vocab_verdict_word(s->verdict), 7,
+		    text_sgr(vocab_verdict_tone(s->verdict)));
 		text_gap(&l, TEXT_GAP);
 		snprintf(tmp, sizeof tmp, "%.6g", s->objective);
 		text_cell(&l, tmp, 6, NULL);
 		text_gap(&l, TEXT_GAP);
-		text_percent(s->budget_remaining, tmp, sizeof tmp);
-		text_cell(&l, tmp, 6, s->budget_critical ? TEXT_SGR_CRIT :
-		    s->budget_warning ? TEXT_SGR_WARN : NULL);
+		vocab_percent(s->budget_remaining, tmp, sizeof tmp);
+		text_cell(&l, tmp, 6, text_sgr(vocab_budget_tone(s)));
 		text_gap(&l, TEXT_GAP);
-		export_exhaustion(s, tmp, sizeof tmp);
+		vocab_exhaustion(s->exhaustion_s, tmp, sizeof tmp);
 		text_cell(&l, tmp, 7, NULL);
 		text_gap(&l, 1);
 		for (w = 0; w < nwin; w++) {
 			text_gap(&l, 1);
-			text_burn(s->burn[w], tmp2, sizeof tmp2);
+			vocab_burn(s->burn[w], tmp2, sizeof tmp2);
 			snprintf(tmp, sizeof tmp, "%*s", TEXT_BURN_W, tmp2);
 			text_cell(&l, tmp, TEXT_BURN_W, NULL);
 		}
@@ -504,7 +454,7 @@ text_slos(struct text_ctx *ctx, const struct views *v)
 		if (!export_spark_has_data(s))
 			text_cell(&l, "no data", 0, NULL);
 		else {
-			text_burn(export_spark_max(s), tmp2, sizeof tmp2);
+			vocab_burn(export_spark_max(s), tmp2, sizeof tmp2);
 			snprintf(tmp, sizeof tmp, "max %sx", tmp2);
 			cols = ctx->width > 4 + 11 + 1 + 2 + strlen(tmp) ?
 			    ctx->width - (4 + 11 + 1 + 2 + strlen(tmp)) : 0;
@@ -514,7 +464,7 @@ text_slos(struct text_ctx *ctx, const struct views *v)
 			buf_append(&spark, "", 0);
 			export_sparkline(s, cols, ctx->utf8, &spark);
 			text_cell(&l, buf_str(&spark), 0,
-			    text_verdict_sgr(s->verdict));
+			    text_sgr(vocab_verdict_tone(s->verdict)));
 			buf_done(&spark);
 			text_gap(&l, 2);
 			text_cell(&l, tmp, 0, NULL);
@@ -555,18 +505,16 @@ text_incidents(struct text_ctx *ctx, const struct views *v)
 		in = &v->incidents[i];
 		text_line_start(&l, ctx);
 		text_gap(&l, 2);
-		text_cell(&l, export_severity_word(in->severity), 8,
-		    text_severity_sgr(in->severity));
+		text_cell(&l, vocab_severity_word(in->severity), 8,
+		    text_sgr(vocab_severity_tone(in->severity)));
 		text_gap(&l, TEXT_GAP);
-		export_duration(in->started_ms > 0 ? v->generated_ms -
-		    in->started_ms : -1, tmp, sizeof tmp);
+		vocab_age(in->started_ms, v->generated_ms, tmp, sizeof tmp);
 		text_cell(&l, tmp, 6, NULL);
 		text_gap(&l, TEXT_GAP);
 		snprintf(tmp, sizeof tmp, "%zu", in->nalerts);
 		text_cell(&l, tmp, 6, NULL);
 		text_gap(&l, TEXT_GAP);
-		flag = in->silenced ? "silenced" : in->inhibited ?
-		    "inhibited" : "-";
+		flag = vocab_flag_word(in->silenced, in->inhibited);
 		text_cell(&l, flag, 9, in->silenced || in->inhibited ?
 		    TEXT_SGR_DIM : NULL);
 		text_gap(&l, TEXT_GAP);
@@ -584,10 +532,11 @@ text_incidents(struct text_ctx *ctx, const struct views *v)
 			text_cell_outside(&l, al->alertname, 0, NULL);
 			text_gap(&l, 1);
 			snprintf(tmp, sizeof tmp, "[%s%s]",
-			    export_severity_word(al->severity),
+			    vocab_severity_word(al->severity),
 			    al->silenced ? ", silenced" : al->inhibited ?
 			    ", inhibited" : "");
-			text_cell(&l, tmp, 0, text_severity_sgr(al->severity));
+			text_cell(&l, tmp, 0,
+			    text_sgr(vocab_severity_tone(al->severity)));
 			if (al->summary != NULL) {
 				text_gap(&l, 1);
 				text_cell_outside(&l, al->summary, 0, NULL);

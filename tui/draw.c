@@ -1,7 +1,8 @@
 /*
- * draw.c: the screen's primitives.  Text is decoded to wide characters and
- * measured with wcwidth(), so truncation never cuts a character in half
- * and never overflows a column.
+ * draw.c: the screen's primitives.  Text is measured and cut by
+ * base/width.c (the same columns as the text snapshot), so truncation
+ * never cuts a character in half and never overflows a column; the
+ * sparkline's glyphs are the vocabulary's (core/vocab.c).
  */
 #include "config.h"
 
@@ -10,8 +11,11 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "base/buf.h"
 #include "base/sanitize.h"
+#include "base/width.h"
 #include "base/xmalloc.h"
+#include "core/vocab.h"
 #include "tui/draw.h"
 
 static int	draw_is_utf8 = 1;
@@ -44,35 +48,33 @@ draw_clean(const char *s)
 	return sanitize_terminal(s, draw_is_utf8 ? 0 : SANITIZE_ASCII);
 }
 
-/* Width of one code point (0 for invalid or zero-width). */
-static int
-draw_cp_width(unsigned int cp)
-{
-	int	w = wcwidth((wchar_t)cp);
-
-	return w < 0 ? 1 : w;
-}
-
 /* Display width of s. */
 int
 draw_width(const char *s)
 {
-	char		*c = draw_clean(s);
-	const unsigned char *p = (const unsigned char *)c;
-	unsigned int	 cp;
-	int		 n, w = 0;
-	size_t		 len = strlen(c);
+	char	*c = draw_clean(s);
+	size_t	 w = width_of(c);
 
-	while (len > 0) {
-		n = sanitize_utf8_decode(p, len, &cp);
-		if (n <= 0)
-			break;
-		w += draw_cp_width(cp);
-		p += n;
-		len -= (size_t)n;
-	}
 	free(c);
-	return w;
+	return w > 100000 ? 100000 : (int)w;
+}
+
+/* The theme slot of a tone: the console's one mapping. */
+enum theme_slot
+draw_tone_slot(enum vocab_tone t)
+{
+	switch (t) {
+	case TONE_OK:
+		return SLOT_OK;
+	case TONE_WARN:
+		return SLOT_WARN;
+	case TONE_CRIT:
+		return SLOT_CRIT;
+	case TONE_UNKNOWN:
+		return SLOT_UNKNOWN;
+	default:
+		return SLOT_NORMAL;
+	}
 }
 
 /* Draw s in at most maxw columns; see draw.h. */
@@ -84,24 +86,21 @@ draw_text(WINDOW *win, int y, int x, int maxw, const char *s,
 	const unsigned char	*p;
 	unsigned int		 cp;
 	wchar_t			 wc[2];
-	size_t			 len;
-	int			 n, w, used = 0, total, ell;
+	size_t			 len, fit;
+	int			 n, used, ell;
 
 	if (maxw <= 0 || s == NULL)
 		return 0;
 	c = draw_clean(s);
-	total = draw_width(c);
-	ell = total > maxw ? 1 : 0;
+	ell = width_of(c) > (size_t)maxw ? 1 : 0;
+	len = width_prefix(c, (size_t)(maxw - ell), &fit);
+	used = (int)fit;
 	p = (const unsigned char *)c;
-	len = strlen(c);
 	wattr_on(win, (attr_t)attr, NULL);
 	wmove(win, y, x);
 	while (len > 0) {
 		n = sanitize_utf8_decode(p, len, &cp);
 		if (n <= 0)
-			break;
-		w = draw_cp_width(cp);
-		if (used + w > maxw - ell)
 			break;
 		if (cp < 0x80)
 			waddch(win, (chtype)cp);
@@ -110,7 +109,6 @@ draw_text(WINDOW *win, int y, int x, int maxw, const char *s,
 			wc[1] = L'\0';
 			waddnwstr(win, wc, 1);
 		}
-		used += w;
 		p += n;
 		len -= (size_t)n;
 	}
@@ -220,50 +218,25 @@ draw_bar(WINDOW *win, int y, int x, int w, double fraction,
 	}
 }
 
-/* A sparkline of the newest w values. */
+/* A sparkline of the newest w values, in the vocabulary's glyphs. */
 void
 draw_spark(WINDOW *win, int y, int x, int w, const double *v, size_t n,
     double max, unsigned long attr)
 {
-	static const char *const blocks[8] = {
-		"\xe2\x96\x81", "\xe2\x96\x82", "\xe2\x96\x83", "\xe2\x96\x84",
-		"\xe2\x96\x85", "\xe2\x96\x86", "\xe2\x96\x87", "\xe2\x96\x88"
-	};
-	static const char	ascii[] = "_.-:=+*#";
-	size_t			start, i;
-	int			level, col = 0;
-	char			ch[2];
+	struct buf	b;
+	size_t		start, col;
 
 	if (w <= 0)
 		return;
 	start = n > (size_t)w ? n - (size_t)w : 0;
-	if (max <= 0) {
-		for (i = start; i < n; i++) {
-			if (!isnan(v[i]) && v[i] > max)
-				max = v[i];
-		}
-	}
+	buf_init(&b, 0);
+	buf_append(&b, "", 0);
+	col = vocab_spark(v + start, n - start, n - start, max, draw_is_utf8,
+	    &b);
+	for (; col < (size_t)w; col++)
+		buf_append(&b, " ", 1);
 	wattr_on(win, (attr_t)attr, NULL);
-	wmove(win, y, x);
-	for (i = start; i < n; i++, col++) {
-		if (isnan(v[i]) || max <= 0) {
-			waddch(win, ' ');
-			continue;
-		}
-		level = (int)(v[i] / max * 7.0 + 0.5);
-		if (level < 0)
-			level = 0;
-		if (level > 7)
-			level = 7;
-		if (draw_is_utf8)
-			waddstr(win, blocks[level]);
-		else {
-			ch[0] = ascii[level];
-			ch[1] = '\0';
-			waddstr(win, ch);
-		}
-	}
-	for (; col < w; col++)
-		waddch(win, ' ');
+	mvwaddstr(win, y, x, buf_str(&b));
 	wattr_off(win, (attr_t)attr, NULL);
+	buf_done(&b);
 }

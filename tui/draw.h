@@ -9,6 +9,9 @@
 #include <curses.h>
 #include <stddef.h>
 
+#include "core/vocab.h"
+#include "tui/theme.h"
+
 /* UTF-8 box drawing, bars and sparklines, or plain ASCII. */
 void	draw_set_utf8(int);
 int	draw_utf8(void);
@@ -38,6 +41,8 @@ void	draw_bar(WINDOW *, int y, int x, int w, double fraction,
  */
 void	draw_spark(WINDOW *, int y, int x, int w, const double *v, size_t n,
 	    double max, unsigned long attr);
+/* The theme slot that paints a tone (core/vocab.h), for every panel. */
+enum theme_slot draw_tone_slot(enum vocab_tone);
 /* The ellipsis and bullet for the mode. */
 const char *draw_ellipsis(void);
 

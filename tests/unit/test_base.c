@@ -13,6 +13,7 @@
 
 #include "base/base64.h"
 #include "base/buf.h"
+#include "base/json.h"
 #include "base/sanitize.h"
 #include "base/util.h"
 #include "base/xmalloc.h"
@@ -303,6 +304,95 @@ test_base64_invalid(void)
 	}
 }
 
+/* One set of JSON accessors: paths, types, and one rule for times. */
+static void
+test_json(void)
+{
+	cJSON		*root;
+	const cJSON	*c;
+	char		*s;
+	int64_t		 i = 7;
+	size_t		 n = 0;
+
+	root = cJSON_Parse("{\"metadata\":{\"name\":\"web\",\"labels\":"
+	    "{\"app.kubernetes.io/name\":\"shop\"},\"bad\":\"a\xff"
+	    "z\"},\"spec\":{\"replicas\":3,\"paused\":true,\"huge\":"
+	    "1e300,\"list\":[1,2],\"neg\":-4.7},\"times\":{\"ok\":"
+	    "\"2026-03-14T09:26:40Z\",\"zero\":\"0001-01-01T00:00:00Z\","
+	    "\"epoch\":\"1970-01-01T00:00:00Z\",\"junk\":\"yesterday\","
+	    "\"num\":1773480400,\"null\":null},\"\":\"empty\"}");
+	CHECK(root != NULL);
+	if (root == NULL)
+		return;
+
+	/* Paths step through objects only; a dotted key needs json_member. */
+	CHECK_STR(json_strval(json_get(root, "metadata.name")), "web");
+	CHECK(json_get(root, "metadata.labels.app.kubernetes.io/name") ==
+	    NULL);
+	CHECK_STR(json_peek(json_get(root, "metadata.labels"),
+	    "app.kubernetes.io/name"), "shop");
+	CHECK(json_get(root, "spec.list.0") == NULL);
+	CHECK(json_get(root, "metadata.name.more") == NULL);
+	CHECK(json_get(root, "nothing.here") == NULL);
+	CHECK(json_get(NULL, "metadata") == NULL);
+	CHECK_STR(json_strval(json_get(root, "")), "empty");
+	CHECK(json_member(json_get(root, "spec.list"), "0") == NULL);
+	CHECK(json_peek(root, "metadata") == NULL);	/* not a string */
+
+	/* Strings: borrowed as they are, or copied as valid UTF-8. */
+	CHECK_STR(json_strval(json_get(root, "metadata.bad")), "a\xffz");
+	s = json_str_at(root, "metadata.bad");
+	CHECK_STR(s, "a\xef\xbf\xbdz");
+	free(s);
+	s = json_str(json_get(root, "metadata"), "name");
+	CHECK_STR(s, "web");
+	free(s);
+	CHECK(json_str_at(root, "spec.replicas") == NULL);
+	CHECK(json_string(NULL) == NULL);
+
+	/* Integers: numbers within +-9e15, truncated; else -1, *out kept. */
+	CHECK_INT(json_int(json_get(root, "spec.replicas"), &i), 0);
+	CHECK_INT(i, 3);
+	CHECK_INT(json_int(json_get(root, "spec.neg"), &i), 0);
+	CHECK_INT(i, -4);
+	CHECK_INT(json_int(json_get(root, "spec.huge"), &i), -1);
+	CHECK_INT(json_int(json_get(root, "metadata.name"), &i), -1);
+	CHECK_INT(json_int(NULL, &i), -1);
+	CHECK_INT(i, -4);
+	CHECK(cJSON_IsTrue(json_get(root, "spec.paused")));
+
+	/* Arrays only through json_array. */
+	cJSON_ArrayForEach(c, json_array(json_get(root, "spec.list")))
+		n++;
+	CHECK_INT(n, 2);
+	CHECK(json_array(json_get(root, "spec")) == NULL);
+
+	/* Compact text; NULL without a default. */
+	s = json_text(json_get(root, "spec.list"), NULL);
+	CHECK_STR(s, "[1,2]");
+	free(s);
+	CHECK(json_text(NULL, NULL) == NULL);
+	s = json_member_text(root, "absent", "{}");
+	CHECK_STR(s, "{}");
+	free(s);
+
+	/*
+	 * The one rule for times: ms after the epoch, else 0 for "no time"
+	 * (absent, null, not a string, not RFC 3339, Go's zero time, the
+	 * epoch itself).
+	 */
+	CHECK_INT(json_time(json_get(root, "times"), "ok"), 1773480400000LL);
+	CHECK_INT(json_timeval(json_get(root, "times.ok")), 1773480400000LL);
+	CHECK_INT(json_time(json_get(root, "times"), "absent"), 0);
+	CHECK_INT(json_time(json_get(root, "times"), "null"), 0);
+	CHECK_INT(json_time(json_get(root, "times"), "num"), 0);
+	CHECK_INT(json_time(json_get(root, "times"), "junk"), 0);
+	CHECK_INT(json_time(json_get(root, "times"), "zero"), 0);
+	CHECK_INT(json_time(json_get(root, "times"), "epoch"), 0);
+	CHECK_INT(json_timeval(NULL), 0);
+	cJSON_Delete(root);
+}
+
 static const struct test tests[] = {
 	TEST(test_buf_append),
 	TEST(test_buf_limit),
@@ -316,6 +406,7 @@ static const struct test tests[] = {
 	TEST(test_base64_rfc4648),
 	TEST(test_base64_binary),
 	TEST(test_base64_invalid),
+	TEST(test_json),
 	{ NULL, NULL }
 };
 

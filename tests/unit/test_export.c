@@ -36,6 +36,7 @@
 #include "base/buf.h"
 #include "core/views.h"
 #include "base/xmalloc.h"
+#include "core/vocab.h"
 #include "export/escape.h"
 #include "export/export.h"
 
@@ -687,7 +688,7 @@ test_text_width(void)
 	CHECK_CONTAINS(t, "alertmanager data is stale");
 	CHECK_CONTAINS(t, "crash-looping (12 restarts)");
 	CHECK_CONTAINS(t, "connection refused");
-	CHECK_CONTAINS(t, "3.00  1.50");
+	CHECK_CONTAINS(t, "  3.0   1.5");
 	free(t);
 
 	/* Wide characters count two columns. */
@@ -1038,7 +1039,6 @@ static void
 test_escapers(void)
 {
 	struct buf	b;
-	char		*t;
 
 	buf_init(&b, 0);
 	export_html_escape(&b, "a<b>&\"c'\x1b\xef\xbf\xbf");
@@ -1060,22 +1060,176 @@ test_escapers(void)
 	CHECK(!export_is_http_url("https://a.example/\"><img"));
 	CHECK(!export_is_http_url("https://a.example/ b"));
 	CHECK(!export_is_http_url(NULL));
+}
 
-	CHECK_INT(export_width("abc"), 3);
-	CHECK_INT(export_width("\xe6\x97\xa5\xe6\x9c\xac"), 4);
-	CHECK_INT(export_width("e\xcc\x81"), 1);
-	t = export_fit("abcdefgh", 5, 1);
-	CHECK_STR(t, "abcd\xe2\x80\xa6");
-	free(t);
-	t = export_fit("abcdefgh", 5, 0);
-	CHECK_STR(t, "ab...");
-	free(t);
-	t = export_fit("\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e", 4, 1);
-	CHECK_STR(t, "\xe6\x97\xa5\xe2\x80\xa6");
-	free(t);
-	t = export_fit("short", 5, 1);
-	CHECK_STR(t, "short");
-	free(t);
+/* ------------------------------------------------------------------ */
+/* One vocabulary across formats                                       */
+/* ------------------------------------------------------------------ */
+
+#define MAX_CELLS	32
+
+/* A copy of the first line of doc that starts with prefix, or NULL. */
+static char *
+line_with(const char *doc, const char *prefix)
+{
+	const char	*p = doc, *end;
+
+	while (p != NULL && *p != '\0') {
+		end = strchr(p, '\n');
+		if (strncmp(p, prefix, strlen(prefix)) == 0)
+			return end != NULL ? xstrndup(p, (size_t)(end - p)) :
+			    xstrdup(p);
+		p = end != NULL ? end + 1 : NULL;
+	}
+	return NULL;
+}
+
+/* s without leading and trailing spaces and without "**", in place. */
+static char *
+trim_cell(char *s)
+{
+	char	*e, *m;
+
+	while ((m = strstr(s, "**")) != NULL)
+		memmove(m, m + 2, strlen(m + 2) + 1);
+	while (*s == ' ')
+		s++;
+	e = s + strlen(s);
+	while (e > s && e[-1] == ' ')
+		*--e = '\0';
+	return s;
+}
+
+/* The text line's words (split on spaces), in line itself. */
+static size_t
+cells_text(char *line, char **cell)
+{
+	size_t	 n = 0;
+	char	*tok, *save = NULL;
+
+	for (tok = strtok_r(line, " ", &save); tok != NULL && n < MAX_CELLS;
+	    tok = strtok_r(NULL, " ", &save))
+		cell[n++] = tok;
+	return n;
+}
+
+/* The Markdown table row's cells, in line itself. */
+static size_t
+cells_md(char *line, char **cell)
+{
+	size_t	 n = 0;
+	char	*p = line, *bar;
+
+	if (*p == '|')
+		p++;
+	while ((bar = strchr(p, '|')) != NULL && n < MAX_CELLS) {
+		*bar = '\0';
+		cell[n++] = trim_cell(p);
+		p = bar + 1;
+	}
+	return n;
+}
+
+/* The HTML table row's cells as text (tags and titles gone), in line. */
+static size_t
+cells_html(char *line, char **cell)
+{
+	size_t	 n = 0;
+	char	*p = line, *end, *t, *q, *o;
+
+	while ((p = strstr(p, "<td")) != NULL && n < MAX_CELLS) {
+		p = strchr(p, '>') + 1;
+		end = strstr(p, "</td>");
+		*end = '\0';
+		while ((t = strstr(p, "<title>")) != NULL) {
+			q = strstr(t, "</title>") + 8;
+			memmove(t, q, strlen(q) + 1);
+		}
+		for (q = o = p; *q != '\0'; q++) {
+			if (*q == '<')
+				q = strchr(q, '>');
+			else
+				*o++ = *q;
+		}
+		*o = '\0';
+		cell[n++] = trim_cell(p);
+		p = end + 5;
+	}
+	return n;
+}
+
+/*
+ * A burn rate, the budget left, the exhaustion time, an incident's age
+ * and a service's status read the same in text, Markdown and HTML of one
+ * views, and as the vocabulary writes them.
+ */
+static void
+test_same_words(void)
+{
+	struct views	*v = fixture();
+	char		*doc[3], *line, *cell[MAX_CELLS], got[512];
+	size_t		 n, f;
+	/* Where each value sits in each format's row. */
+	static const struct {
+		const char	*prefix[3];
+		int		 idx[3];
+	} at[] = {
+		{ { "  checkout-availability ", "| checkout-availability |",
+		    "<tr><td>checkout-availability</td>" }, { 7, 8, 8 } },
+		{ { "  checkout-availability ", "| checkout-availability |",
+		    "<tr><td>checkout-availability</td>" }, { 3, 4, 4 } },
+		{ { "  checkout-availability ", "| checkout-availability |",
+		    "<tr><td>checkout-availability</td>" }, { 4, 5, 5 } },
+		{ { "  critical ", "| **critical** |",
+		    "<tr><td class=\"st-critical\">critical</td>" },
+		    { 1, 4, 3 } },
+		{ { "  checkout  ", "| checkout |", "<tr><td>checkout</td>" },
+		    { 1, 1, 1 } },
+	};
+	size_t		 k;
+	char		 exp[5][64];
+
+	doc[0] = render(v, EXPORT_TEXT, 200, 1, 0);
+	doc[1] = render(v, EXPORT_MARKDOWN, 0, 1, 0);
+	doc[2] = render(v, EXPORT_HTML, 0, 1, 0);
+	vocab_burn(v->slos[0].burn[SLO_1H], exp[0], sizeof exp[0]);
+	vocab_percent(v->slos[0].budget_remaining, exp[1], sizeof exp[1]);
+	vocab_exhaustion(v->slos[0].exhaustion_s, exp[2], sizeof exp[2]);
+	vocab_age(v->incidents[0].started_ms, v->generated_ms, exp[3],
+	    sizeof exp[3]);
+	snprintf(exp[4], sizeof exp[4], "%s %s",
+	    vocab_status_symbol(v->services[2].status, 1),
+	    vocab_status_word(v->services[2].status));
+	/* The fixture's values, so the comparison compares something. */
+	CHECK_STR(exp[0], "16.2");
+	CHECK_STR(exp[1], "40.0%");
+	CHECK_STR(exp[2], "17h46m");
+	CHECK_STR(exp[3], "2h5m");
+	CHECK_STR(exp[4], "\xe2\x9c\x96 CRITICAL");
+
+	for (k = 0; k < sizeof at / sizeof at[0]; k++) {
+		for (f = 0; f < 3; f++) {
+			line = line_with(doc[f], at[k].prefix[f]);
+			CHECK(line != NULL);
+			if (line == NULL)
+				continue;
+			n = f == 0 ? cells_text(line, cell) : f == 1 ?
+			    cells_md(line, cell) : cells_html(line, cell);
+			got[0] = '\0';
+			if ((size_t)at[k].idx[f] < n)
+				snprintf(got, sizeof got, "%s",
+				    cell[at[k].idx[f]]);
+			/* Text splits "✖ CRITICAL" into two words. */
+			if (f == 0 && k == 4 && (size_t)at[k].idx[f] + 1 < n)
+				snprintf(got, sizeof got, "%s %s",
+				    cell[at[k].idx[f]], cell[at[k].idx[f] + 1]);
+			CHECK_STR(got, exp[k]);
+			free(line);
+		}
+	}
+	for (f = 0; f < 3; f++)
+		free(doc[f]);
+	views_free(v);
 }
 
 static const struct test tests[] = {
@@ -1095,6 +1249,7 @@ static const struct test tests[] = {
 	TEST(test_html_hostile),
 	TEST(test_html_wellformed),
 	TEST(test_escapers),
+	TEST(test_same_words),
 	{ NULL, NULL }
 };
 

@@ -20,14 +20,19 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
+#include <cJSON.h>
+
 #include "backends/http.h"
+#include "backends/url.h"
 #include "base/buf.h"
 #include "core/loop.h"
 #include "base/util.h"
@@ -938,6 +943,266 @@ test_many(void)
 	loop_free(loop);
 }
 
+/* ------------------------------------------------------------------ */
+/* URLs (backends/url.c)                                               */
+/* ------------------------------------------------------------------ */
+
+/* The percent-encoding sources used before libcurl's URL API, for bytes. */
+static char *
+old_escape(const char *s)
+{
+	static const char	 hex[] = "0123456789ABCDEF";
+	struct buf		 b;
+	unsigned char		 c;
+	char			 enc[3];
+
+	buf_init(&b, 0);
+	buf_append(&b, "", 0);
+	for (; *s != '\0'; s++) {
+		c = (unsigned char)*s;
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+		    c == '.' || c == '~')
+			buf_append(&b, s, 1);
+		else {
+			enc[0] = '%';
+			enc[1] = hex[c >> 4];
+			enc[2] = hex[c & 15];
+			buf_append(&b, enc, 3);
+		}
+	}
+	return buf_detach(&b);
+}
+
+/* Percent-decode s (as a server does; '+' is a space) in place. */
+static char *
+url_decode(char *s)
+{
+	char		*o = s, *p;
+	unsigned int	 v;
+
+	for (p = s; *p != '\0'; p++) {
+		if (*p == '+')
+			*o++ = ' ';
+		else if (*p == '%' && p[1] != '\0' && p[2] != '\0' &&
+		    sscanf(p + 1, "%2x", &v) == 1) {
+			*o++ = (char)v;
+			p += 2;
+		} else
+			*o++ = *p;
+	}
+	*o = '\0';
+	return s;
+}
+
+/*
+ * s with the hex digits of its %XX escapes in upper case, in place:
+ * libcurl's URL API may write them in either case, which means the same.
+ */
+static char *
+upper_escapes(char *s)
+{
+	char	*p;
+
+	for (p = s; *p != '\0'; p++) {
+		if (*p == '%' && p[1] != '\0' && p[2] != '\0') {
+			p[1] = (char)toupper((unsigned char)p[1]);
+			p[2] = (char)toupper((unsigned char)p[2]);
+		}
+	}
+	return s;
+}
+
+/* Hostile values the query builder must keep whole. */
+static const struct url_param hostile_params[] = {
+	{ "query", "sum(rate(http_requests_total{job=\"a b\",code=~\"5..\"}"
+	    "[5m])) / 2 + 1" },
+	{ "amp", "x&y=z" },
+	{ "hash", "#frag?q" },
+	{ "plus", "a+b c" },
+	{ "unicode", "caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x94\xa5" },
+	{ "dots", "../../etc/passwd" },
+	{ "skipped", NULL },
+	{ "percent", "100%25 %zz %" },
+	{ "ctl", "a\tb\r\nc" },
+	{ "empty", "" },
+};
+#define NHOSTILE (sizeof hostile_params / sizeof hostile_params[0])
+
+/* Queries, segments and joins, exactly. */
+static void
+test_url_build(void)
+{
+	char		*s, *cause = NULL, *old, *kv;
+	struct buf	 want;
+	size_t		 i;
+	char		 all[256];
+	struct url_param p[2];
+
+	/* Exact bytes for hostile values. */
+	p[0].key = "labelSelector";
+	p[0].value = "app=web,tier in (a b)";
+	p[1].key = "continue";
+	p[1].value = "eyJ2IjoibWV0YS5rOHMuaW8vdjEiLCJydiI6MX0=&x#y";
+	s = url_query(p, 2, &cause);
+	CHECK_STR(upper_escapes(s), "labelSelector=app%3Dweb%2Ctier%20in%20%28a%20b%29&"
+	    "continue=eyJ2IjoibWV0YS5rOHMuaW8vdjEiLCJydiI6MX0%3D%26x%23y");
+	free(s);
+	s = url_query(hostile_params + 4, 2, &cause);
+	CHECK_STR(upper_escapes(s), "unicode=caf%C3%A9%20%E6%97%A5%E6%9C%AC%20%F0%9F%94%A5&"
+	    "dots=..%2F..%2Fetc%2Fpasswd");
+	free(s);
+	s = url_query(NULL, 0, &cause);
+	CHECK_STR(s, "");
+	free(s);
+	s = url_query(hostile_params + 6, 1, &cause);	/* only a NULL */
+	CHECK_STR(s, "");
+	free(s);
+
+	/* The same bytes the hand-made encoder sent, for every byte. */
+	for (i = 0; i < 255; i++)
+		all[i] = (char)(i + 1);
+	all[255] = '\0';
+	p[0].key = "v";
+	p[0].value = all;
+	s = url_query(p, 1, &cause);
+	old = old_escape(all);
+	kv = xasprintf("v=%s", old);
+	CHECK_STR(upper_escapes(s), kv);
+	free(kv);
+	free(old);
+	free(s);
+	buf_init(&want, 0);
+	buf_append(&want, "", 0);
+	for (i = 0; i < NHOSTILE; i++) {
+		if (hostile_params[i].value == NULL)
+			continue;
+		old = old_escape(hostile_params[i].value);
+		buf_printf(&want, "%s%s=%s", want.len > 0 ? "&" : "",
+		    hostile_params[i].key, old);
+		free(old);
+	}
+	s = url_query(hostile_params, NHOSTILE, &cause);
+	CHECK_STR(upper_escapes(s), buf_str(&want));
+	free(s);
+	buf_done(&want);
+
+	/* Path segments stay one segment; "." and ".." are refused. */
+	s = url_segment("a b/c?d#e%", &cause);
+	CHECK_STR(upper_escapes(s), "a%20b%2Fc%3Fd%23e%25");
+	free(s);
+	s = url_segment("kube-system", &cause);
+	CHECK_STR(s, "kube-system");
+	free(s);
+	s = url_segment("...", &cause);
+	CHECK_STR(s, "...");
+	free(s);
+	CHECK(url_segment("..", &cause) == NULL);
+	CHECK_CONTAINS(cause, "\"..\" cannot be a name");
+	free(cause);
+	cause = NULL;
+	CHECK(url_segment(".", &cause) == NULL);
+	free(cause);
+	cause = NULL;
+	CHECK(url_segment("", &cause) == NULL);
+	free(cause);
+	cause = NULL;
+
+	/* Paths with and without a query. */
+	s = url_path_query("/api/v1/targets", NULL, 0, &cause);
+	CHECK_STR(s, "/api/v1/targets");
+	free(s);
+	p[0].key = "state";
+	p[0].value = "active";
+	s = url_path_query("/api/v1/targets", p, 1, &cause);
+	CHECK_STR(s, "/api/v1/targets?state=active");
+	free(s);
+
+	/* Under a base URL: its path is a prefix, its query goes. */
+	s = url_join("http://127.0.0.1:9090", "/api/v1/query?query=up",
+	    &cause);
+	CHECK_STR(s, "http://127.0.0.1:9090/api/v1/query?query=up");
+	free(s);
+	s = url_join("https://proxy.example/k8s/clusters/c-1/",
+	    "/api/v1/pods?limit=500&continue=a%26b", &cause);
+	CHECK_STR(s, "https://proxy.example/k8s/clusters/c-1/api/v1/pods?"
+	    "limit=500&continue=a%26b");
+	free(s);
+	s = url_join("http://[::1]:9093/?stale=1#top", "/api/v2/status",
+	    &cause);
+	CHECK_STR(s, "http://[::1]:9093/api/v2/status");
+	free(s);
+	CHECK(url_join("not a url", "/x", &cause) == NULL);
+	CHECK(cause != NULL);
+	free(cause);
+}
+
+/* On the wire: the server reads back every hostile value as it was. */
+static void
+test_url_wire(void)
+{
+	struct loop		*loop = loop_new();
+	struct http		*http = http_new(loop);
+	struct http_request	 req;
+	struct result		 res;
+	char			*base, *pq, *u, *cause = NULL, *q, *tok, *save;
+	char			*v;
+	cJSON			*doc;
+	const cJSON		*path;
+	size_t			 i, n = 0;
+
+	base = url(srv.http, "/");
+	pq = url_path_query("/echo", hostile_params, NHOSTILE, &cause);
+	u = pq != NULL ? url_join(base, pq, &cause) : NULL;
+	CHECK(u != NULL);
+	if (u == NULL) {
+		printf("# %s\n", cause);
+		free(cause);
+		goto out;
+	}
+	memset(&req, 0, sizeof req);
+	req.url = u;
+	fetch(http, loop, &req, &res);
+	CHECK_INT(res.status, 200);
+	doc = cJSON_Parse(res.body != NULL ? res.body : "");
+	path = cJSON_GetObjectItemCaseSensitive(doc, "path");
+	CHECK(cJSON_IsString(path));
+	if (cJSON_IsString(path)) {
+		/* The bytes sent are the bytes built. */
+		CHECK_STR(path->valuestring, pq);
+		q = strchr(path->valuestring, '?');
+		CHECK(q != NULL);
+		if (q == NULL)
+			q = path->valuestring + strlen(path->valuestring) - 1;
+		for (tok = strtok_r(q + 1, "&", &save);
+		    tok != NULL; tok = strtok_r(NULL, "&", &save)) {
+			v = strchr(tok, '=');
+			CHECK(v != NULL);
+			if (v == NULL)
+				break;
+			*v++ = '\0';
+			while (n < NHOSTILE && hostile_params[n].value == NULL)
+				n++;
+			CHECK(n < NHOSTILE);
+			if (n >= NHOSTILE)
+				break;
+			CHECK_STR(url_decode(tok), hostile_params[n].key);
+			CHECK_STR(url_decode(v), hostile_params[n].value);
+			n++;
+		}
+		for (i = n; i < NHOSTILE; i++)
+			CHECK(hostile_params[i].value == NULL);
+	}
+	cJSON_Delete(doc);
+	result_done(&res);
+out:
+	free(u);
+	free(pq);
+	free(base);
+	http_free(http);
+	loop_free(loop);
+}
+
 /* Helpers: redaction, host:port, error names. */
 static void
 test_helpers(void)
@@ -962,6 +1227,8 @@ test_helpers(void)
 
 static const struct test tests[] = {
 	TEST(test_helpers),
+	TEST(test_url_build),
+	TEST(test_url_wire),
 	TEST(test_json),
 	TEST(test_status_codes),
 	TEST(test_request_headers),

@@ -1,0 +1,278 @@
+/*
+ * vocab.c: the words, numbers and glyphs the console and the snapshots
+ * share.  Each rule is written once; see vocab.h for the forms.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+
+#include "base/buf.h"
+#include "base/util.h"
+#include "core/vocab.h"
+
+/* ------------------------------------------------------------------ */
+/* Numbers and times                                                   */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A burn rate as the console has always shown it: one decimal below 100,
+ * none from there (so it fits five columns), "huge" from 100000 on, where
+ * the number says nothing more than that the budget is gone.
+ */
+char *
+vocab_burn(double b, char *out, size_t len)
+{
+	if (!isfinite(b))
+		snprintf(out, len, "-");
+	else if (b >= 99999.5)
+		snprintf(out, len, "huge");
+	else if (b >= 99.95)
+		snprintf(out, len, "%.0f", b);
+	else
+		snprintf(out, len, "%.1f", b);
+	return out;
+}
+
+/* A fraction as a percentage with one decimal. */
+char *
+vocab_percent(double fraction, char *out, size_t len)
+{
+	if (!isfinite(fraction))
+		snprintf(out, len, "-");
+	else
+		snprintf(out, len, "%.1f%%", fraction * 100);
+	return out;
+}
+
+/* A compact duration, "-" for none. */
+char *
+vocab_duration(int64_t ms, char *out, size_t len)
+{
+	if (ms < 0) {
+		snprintf(out, len, "-");
+		return out;
+	}
+	return util_format_duration(ms, out, len);
+}
+
+/* The age of something that started at since_ms. */
+char *
+vocab_age(int64_t since_ms, int64_t now_ms, char *out, size_t len)
+{
+	if (since_ms <= 0)
+		return vocab_duration(-1, out, len);
+	return vocab_duration(now_ms > since_ms ? now_ms - since_ms : 0, out,
+	    len);
+}
+
+/* Time until the budget is gone. */
+char *
+vocab_exhaustion(int64_t seconds, char *out, size_t len)
+{
+	if (seconds == 0) {
+		snprintf(out, len, "now");
+		return out;
+	}
+	return vocab_duration(seconds < 0 ? -1 : seconds * 1000, out, len);
+}
+
+/* ------------------------------------------------------------------ */
+/* Words                                                               */
+/* ------------------------------------------------------------------ */
+
+/* The overall or a service's status as a word. */
+const char *
+vocab_status_word(enum view_status s)
+{
+	switch (s) {
+	case VIEW_OK:
+		return "OK";
+	case VIEW_WARNING:
+		return "WARNING";
+	case VIEW_CRITICAL:
+		return "CRITICAL";
+	default:
+		return "UNKNOWN";
+	}
+}
+
+/* The status as a symbol, so nothing depends on colour. */
+const char *
+vocab_status_symbol(enum view_status s, int utf8)
+{
+	switch (s) {
+	case VIEW_OK:
+		return utf8 ? "\xe2\x9c\x93" : "+";		/* ✓ */
+	case VIEW_WARNING:
+		return utf8 ? "\xe2\x96\xb2" : "!";		/* ▲ */
+	case VIEW_CRITICAL:
+		return utf8 ? "\xe2\x9c\x96" : "X";		/* ✖ */
+	default:
+		return "?";
+	}
+}
+
+/* A severity as a word. */
+const char *
+vocab_severity_word(enum view_severity s)
+{
+	switch (s) {
+	case SEV_CRITICAL:
+		return "critical";
+	case SEV_ERROR:
+		return "error";
+	case SEV_WARNING:
+		return "warning";
+	case SEV_INFO:
+		return "info";
+	default:
+		return "none";
+	}
+}
+
+/* An SLO verdict as a word. */
+const char *
+vocab_verdict_word(enum slo_verdict v)
+{
+	switch (v) {
+	case SLO_PAGE:
+		return "page";
+	case SLO_TICKET:
+		return "ticket";
+	case SLO_OK:
+		return "ok";
+	default:
+		return "no data";
+	}
+}
+
+/* A window's short name. */
+const char *
+vocab_window_word(enum slo_window w)
+{
+	static const char *const names[SLO_NWINDOWS] = {
+		"5m", "30m", "1h", "2h", "6h", "1d", "3d", "period"
+	};
+
+	return (unsigned int)w < SLO_NWINDOWS ? names[w] : "?";
+}
+
+/* Silenced wins over inhibited; "-" for neither. */
+const char *
+vocab_flag_word(int silenced, int inhibited)
+{
+	return silenced ? "silenced" : inhibited ? "inhibited" : "-";
+}
+
+/* ------------------------------------------------------------------ */
+/* Tones                                                               */
+/* ------------------------------------------------------------------ */
+
+/* The tone of a status. */
+enum vocab_tone
+vocab_status_tone(enum view_status s)
+{
+	switch (s) {
+	case VIEW_OK:
+		return TONE_OK;
+	case VIEW_WARNING:
+		return TONE_WARN;
+	case VIEW_CRITICAL:
+		return TONE_CRIT;
+	default:
+		return TONE_UNKNOWN;
+	}
+}
+
+/* The tone of a severity: error and critical alike; info says nothing. */
+enum vocab_tone
+vocab_severity_tone(enum view_severity s)
+{
+	if (s >= SEV_ERROR)
+		return TONE_CRIT;
+	if (s == SEV_WARNING)
+		return TONE_WARN;
+	return TONE_NORMAL;
+}
+
+/* The tone of a verdict. */
+enum vocab_tone
+vocab_verdict_tone(enum slo_verdict v)
+{
+	switch (v) {
+	case SLO_PAGE:
+		return TONE_CRIT;
+	case SLO_TICKET:
+		return TONE_WARN;
+	case SLO_OK:
+		return TONE_OK;
+	default:
+		return TONE_UNKNOWN;
+	}
+}
+
+/* The tone of the error budget left. */
+enum vocab_tone
+vocab_budget_tone(const struct view_slo *s)
+{
+	if (isnan(s->budget_remaining))
+		return TONE_UNKNOWN;
+	if (s->budget_critical)
+		return TONE_CRIT;
+	if (s->budget_warning)
+		return TONE_WARN;
+	return TONE_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Sparklines                                                          */
+/* ------------------------------------------------------------------ */
+
+/* A sparkline; see the header. */
+size_t
+vocab_spark(const double *v, size_t n, size_t cols, double max, int utf8,
+    struct buf *out)
+{
+	static const char *const blocks[8] = {
+		"\xe2\x96\x81", "\xe2\x96\x82", "\xe2\x96\x83", "\xe2\x96\x84",
+		"\xe2\x96\x85", "\xe2\x96\x86", "\xe2\x96\x87", "\xe2\x96\x88"
+	};
+	static const char	 ascii[] = "_.-:=+*#";
+	size_t			 i, j, lo, hi;
+	double			 worst;
+	long			 lev;
+
+	if (cols > n)
+		cols = n;
+	if (max <= 0 || !isfinite(max)) {
+		max = 0;
+		for (i = 0; i < n; i++) {
+			if (isfinite(v[i]) && v[i] > max)
+				max = v[i];
+		}
+	}
+	for (i = 0; i < cols; i++) {
+		lo = i * n / cols;
+		hi = (i + 1) * n / cols;
+		worst = NAN;
+		for (j = lo; j < hi; j++) {
+			if (isfinite(v[j]) && (isnan(worst) || v[j] > worst))
+				worst = v[j];
+		}
+		if (isnan(worst) || max <= 0) {
+			buf_append(out, " ", 1);
+			continue;
+		}
+		if (worst < 0)
+			worst = 0;
+		lev = lround(worst / max * 7.0);
+		if (lev > 7)
+			lev = 7;
+		if (utf8)
+			buf_puts(out, blocks[lev]);
+		else
+			buf_append(out, &ascii[lev], 1);
+	}
+	return cols;
+}
