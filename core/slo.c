@@ -13,7 +13,6 @@
 #include <math.h>
 
 #include "core/slo.h"
-#include "core/vocab.h"
 
 /* The workbook's thresholds and 50 % / 80 % budget warnings. */
 void
@@ -93,18 +92,4 @@ slo_verdict(const double burn[SLO_NWINDOWS], const struct slo_policy *p)
 	    slo_both_above(burn, SLO_3D, SLO_6H, p->ticket_slow))
 		return SLO_TICKET;
 	return SLO_OK;
-}
-
-/* The verdict as a word: vocab_verdict_word(). */
-const char *
-slo_verdict_name(enum slo_verdict v)
-{
-	return vocab_verdict_word(v);
-}
-
-/* The window's short name: vocab_window_word(). */
-const char *
-slo_window_name(enum slo_window w)
-{
-	return vocab_window_word(w);
 }

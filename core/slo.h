@@ -51,7 +51,5 @@ int64_t	slo_exhaustion_seconds(double remaining, double burn,
 enum slo_verdict slo_verdict(const double burn[SLO_NWINDOWS],
 	    const struct slo_policy *);
 /* Aliases of vocab_verdict_word and vocab_window_word (core/vocab.h). */
-const char *slo_verdict_name(enum slo_verdict);	/* "page" ... "no data" */
-const char *slo_window_name(enum slo_window);	/* "5m" ... "period" */
 
 #endif

@@ -42,32 +42,6 @@
 /* Names                                                               */
 /* ------------------------------------------------------------------ */
 
-/*
- * The words and symbols are the vocabulary's (core/vocab.c); these names
- * stay for the console until it calls the vocabulary itself.
- */
-
-/* The status as a word: vocab_status_word(). */
-const char *
-view_status_name(enum view_status s)
-{
-	return vocab_status_word(s);
-}
-
-/* The status as a symbol: vocab_status_symbol(). */
-const char *
-view_status_symbol(enum view_status s, int utf8)
-{
-	return vocab_status_symbol(s, utf8);
-}
-
-/* The severity as a word: vocab_severity_word(). */
-const char *
-view_severity_name(enum view_severity s)
-{
-	return vocab_severity_word(s);
-}
-
 /* A severity label: critical > error > warning > info; page and ticket. */
 enum view_severity
 view_severity_parse(const char *s)
@@ -1242,7 +1216,7 @@ views_load_slos(struct views *v, sqlite3 *db, const struct conf *conf,
 			s->ratio[w] = NAN;
 			s->burn[w] = NAN;
 			key = xasprintf("slo:%s:ratio:%s", cs->name,
-			    slo_window_name((enum slo_window)w));
+			    vocab_window_word((enum slo_window)w));
 			if (views_latest(latest, v->context, key, &val, &ts) ==
 			    0) {
 				s->ratio[w] = val;

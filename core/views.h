@@ -143,9 +143,6 @@ struct views	*views_build(struct cache *, const struct conf *,
 void		 views_free(struct views *);
 
 /* Aliases of vocab_status_word, _symbol, vocab_severity_word (core/vocab.h). */
-const char	*view_status_name(enum view_status);	/* "OK" ... */
-const char	*view_status_symbol(enum view_status, int utf8);
-const char	*view_severity_name(enum view_severity);
 enum view_severity view_severity_parse(const char *);
 /* The source of a kind, or NULL. */
 const struct view_source *views_source(const struct views *,

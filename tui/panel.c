@@ -14,6 +14,7 @@
 #include "base/util.h"
 #include "base/xmalloc.h"
 #include "core/views.h"
+#include "core/vocab.h"
 #include "tui/app.h"
 #include "tui/draw.h"
 #include "tui/panel.h"
@@ -85,7 +86,7 @@ panel_source_note(struct app *a, int panel, int y, int x, int w,
 		line = xasprintf("%s failed: %s", s->name, s->error);
 	else
 		line = xasprintf("%s failed: %s (showing data from %s ago)",
-		    s->name, s->error, util_format_duration(s->age_ms, age,
+		    s->name, s->error, vocab_duration(s->age_ms, age,
 		    sizeof age));
 	draw_text(stdscr, y, x, w, line, theme_attr(has_rows || s->never ?
 	    SLOT_STALE : SLOT_CRIT));
@@ -142,47 +143,4 @@ panel_draw(struct app *a, int panel, int y, int x, int h, int w,
 	else
 		list_draw(a, panel, y + 1, x + 1, h - 2, w - 2, focused,
 		    ops->header, ops->row, ops->empty, ops->filtered);
-}
-
-/* The slot of a status. */
-enum theme_slot
-panel_status_slot(enum view_status s)
-{
-	switch (s) {
-	case VIEW_OK:
-		return SLOT_OK;
-	case VIEW_WARNING:
-		return SLOT_WARN;
-	case VIEW_CRITICAL:
-		return SLOT_CRIT;
-	default:
-		return SLOT_UNKNOWN;
-	}
-}
-
-/* The slot of a severity. */
-enum theme_slot
-panel_severity_slot(enum view_severity s)
-{
-	if (s >= SEV_ERROR)
-		return SLOT_CRIT;
-	if (s == SEV_WARNING)
-		return SLOT_WARN;
-	return SLOT_NORMAL;
-}
-
-/* The slot of a verdict. */
-enum theme_slot
-panel_verdict_slot(enum slo_verdict v)
-{
-	switch (v) {
-	case SLO_PAGE:
-		return SLOT_CRIT;
-	case SLO_TICKET:
-		return SLOT_WARN;
-	case SLO_OK:
-		return SLOT_OK;
-	default:
-		return SLOT_UNKNOWN;
-	}
 }

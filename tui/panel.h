@@ -78,9 +78,4 @@ const struct view_incident *panel_incidents_selected(struct app *);
 /* The detail page of an incident: its alerts, labels and annotations. */
 struct mode *panel_incident_detail(struct app *, const struct view_incident *);
 
-/* Theme slots of the domain's words. */
-enum theme_slot	panel_status_slot(enum view_status);
-enum theme_slot	panel_severity_slot(enum view_severity);
-enum theme_slot	panel_verdict_slot(enum slo_verdict);
-
 #endif

@@ -14,6 +14,7 @@
 #include "base/util.h"
 #include "base/xmalloc.h"
 #include "core/views.h"
+#include "core/vocab.h"
 #include "core/views_detail.h"
 #include "tui/app.h"
 #include "tui/draw.h"
@@ -37,7 +38,7 @@ health_row_text(const struct views *v, size_t i, char **key)
 
 	*key = xstrdup(s->name);
 	buf_init(&b, 0);
-	buf_printf(&b, "%s %s", s->name, view_status_name(s->status));
+	buf_printf(&b, "%s %s", s->name, vocab_status_word(s->status));
 	for (j = 0; j < s->nreasons; j++)
 		buf_printf(&b, " %s", s->reasons[j]);
 	return buf_detach(&b);
@@ -76,10 +77,10 @@ health_row(struct app *a, size_t i, int y, int x, int w, unsigned long at)
 	char				 cell[32];
 	size_t				 j;
 
-	snprintf(cell, sizeof cell, "%s %s", view_status_symbol(s->status,
-	    a->utf8), view_status_name(s->status));
+	snprintf(cell, sizeof cell, "%s %s", vocab_status_symbol(s->status,
+	    a->utf8), vocab_status_word(s->status));
 	draw_cell(stdscr, y, x, 12, cell, at != 0 ? at :
-	    theme_attr(panel_status_slot(s->status)));
+	    theme_attr(draw_tone_slot(vocab_status_tone(s->status))));
 	draw_cell(stdscr, y, x + 12, 21, s->name, at);
 	if (s->desired >= 0)
 		snprintf(cell, sizeof cell, "%d/%d", s->ready, s->desired);
@@ -165,9 +166,9 @@ health_open(struct app *a, int panel)
 	title = xasprintf("Service %s", s->name);
 	m = mode_page_new(title);
 	free(title);
-	mode_page_add(m, panel_status_slot(s->status), "%s %s",
-	    view_status_symbol(s->status, a->utf8),
-	    view_status_name(s->status));
+	mode_page_add(m, draw_tone_slot(vocab_status_tone(s->status)), "%s %s",
+	    vocab_status_symbol(s->status, a->utf8),
+	    vocab_status_word(s->status));
 	for (j = 0; j < s->nreasons; j++)
 		mode_page_add(m, SLOT_NORMAL, "  - %s", s->reasons[j]);
 	for (j = 0; j < s->ndeployments; j++) {

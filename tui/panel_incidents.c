@@ -13,6 +13,7 @@
 #include "base/util.h"
 #include "base/xmalloc.h"
 #include "core/views.h"
+#include "core/vocab.h"
 #include "tui/app.h"
 #include "tui/draw.h"
 #include "tui/mode.h"
@@ -59,7 +60,7 @@ incidents_row_text(const struct views *v, size_t i, char **key)
 
 	*key = xstrdup(inc->id);
 	return xasprintf("%s %s %s %s", inc->title,
-	    view_severity_name(inc->severity), inc->key, inc->summary != NULL ?
+	    vocab_severity_word(inc->severity), inc->key, inc->summary != NULL ?
 	    inc->summary : "");
 }
 
@@ -92,12 +93,11 @@ incidents_row(struct app *a, size_t i, int y, int x, int w, unsigned long at)
 	unsigned long			 dim = at != 0 ? at :
 	    theme_attr(SLOT_DIM);
 
-	draw_cell(stdscr, y, x, 10, view_severity_name(inc->severity),
-	    at != 0 ? at : theme_attr(panel_severity_slot(inc->severity)) |
+	draw_cell(stdscr, y, x, 10, vocab_severity_word(inc->severity),
+	    at != 0 ? at : theme_attr(draw_tone_slot(vocab_severity_tone(inc->severity))) |
 	    A_BOLD);
-	draw_cell(stdscr, y, x + 10, 7, util_format_duration(
-	    inc->started_ms > 0 ? util_now_ms() - inc->started_ms : 0, age,
-	    sizeof age), at);
+	draw_cell(stdscr, y, x + 10, 7, vocab_age(inc->started_ms,
+	    util_now_ms(), age, sizeof age), at);
 	snprintf(cell, sizeof cell, "%zu", inc->nalerts);
 	draw_cell(stdscr, y, x + 17, 8, cell, at);
 	if (inc->silenced || inc->inhibited) {
@@ -139,9 +139,9 @@ panel_incident_detail(struct app *a, const struct view_incident *inc)
 	title = xasprintf("Incident %s", inc->id);
 	m = mode_page_new(title);
 	free(title);
-	mode_page_add(m, panel_severity_slot(inc->severity), "%s", inc->title);
+	mode_page_add(m, draw_tone_slot(vocab_severity_tone(inc->severity)), "%s", inc->title);
 	mode_page_add(m, SLOT_NORMAL, "severity %s, %s, since %s, %zu alert%s%s",
-	    view_severity_name(inc->severity), inc->state,
+	    vocab_severity_word(inc->severity), inc->state,
 	    util_format_rfc3339(inc->started_ms, when, sizeof when),
 	    inc->nalerts, inc->nalerts == 1 ? "" : "s", inc->silenced ?
 	    ", silenced" : inc->inhibited ? ", inhibited" : "");

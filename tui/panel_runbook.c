@@ -11,6 +11,7 @@
 #include "base/util.h"
 #include "base/xmalloc.h"
 #include "core/views.h"
+#include "core/vocab.h"
 #include "tui/app.h"
 #include "tui/draw.h"
 #include "tui/mode.h"
@@ -47,13 +48,13 @@ runbook_draw(struct app *a, int y, int x, int h, int w)
 	}
 	draw_text(stdscr, y + row++, x, w, inc->title,
 	    theme_attr(SLOT_TITLE));
-	line = xasprintf("%s, %zu alert%s, since %s%s", view_severity_name(
+	line = xasprintf("%s, %zu alert%s, since %s%s", vocab_severity_word(
 	    inc->severity), inc->nalerts, inc->nalerts == 1 ? "" : "s",
 	    util_format_rfc3339(inc->started_ms, when, sizeof when),
 	    inc->silenced ? ", silenced" : "");
 	if (row < h)
 		draw_text(stdscr, y + row++, x, w, line,
-		    theme_attr(panel_severity_slot(inc->severity)));
+		    theme_attr(draw_tone_slot(vocab_severity_tone(inc->severity))));
 	free(line);
 	if (row < h) {
 		line = xasprintf("runbook: %s", inc->runbook_url != NULL ?

@@ -17,6 +17,7 @@
 #include "base/xmalloc.h"
 #include "core/slo.h"
 #include "core/views.h"
+#include "core/vocab.h"
 #include "core/views_detail.h"
 #include "tui/app.h"
 #include "tui/draw.h"
@@ -44,19 +45,7 @@ slo_row_text(const struct views *v, size_t i, char **key)
 
 	*key = xstrdup(s->name);
 	return xasprintf("%s %s %s", s->name, s->service,
-	    slo_verdict_name(s->verdict));
-}
-
-/* Format a burn rate in 5 columns. */
-static void
-slo_fmt_burn(double b, char *out, size_t len)
-{
-	if (isnan(b))
-		snprintf(out, len, "-");
-	else if (b >= 100)
-		snprintf(out, len, "%.0f", b);
-	else
-		snprintf(out, len, "%.1f", b);
+	    vocab_verdict_word(s->verdict));
 }
 
 /*
@@ -90,7 +79,7 @@ slo_header(struct app *a, int y, int x, int w)
 	draw_cell(stdscr, y, x + 22, 16, "BUDGET LEFT", dim);
 	for (k = 0; k < nwin; k++)
 		draw_cell(stdscr, y, x + 38 + k * 6, 6,
-		    slo_window_name((enum slo_window)slo_windows[k]), dim);
+		    vocab_window_word((enum slo_window)slo_windows[k]), dim);
 	draw_cell(stdscr, y, x + 38 + nwin * 6, 8, "VERDICT", dim);
 	if (spark_w > 4)
 		draw_text(stdscr, y, x + 46 + nwin * 6, spark_w, "24h burn",
@@ -102,27 +91,25 @@ static void
 slo_row(struct app *a, size_t i, int y, int x, int w, unsigned long at)
 {
 	const struct view_slo	*s = &a->views->slos[i];
-	char			 cell[64];
+	char			 cell[64], pct[32];
 	int			 nwin, spark_w, k;
 
 	slo_columns(w, &nwin, &spark_w);
 	draw_cell(stdscr, y, x, 22, s->name, at);
-	draw_bar(stdscr, y, x + 22, 10, s->budget_remaining,
-	    theme_attr(s->budget_critical ? SLOT_CRIT : s->budget_warning ?
-	    SLOT_WARN : SLOT_OK), theme_attr(SLOT_DIM));
-	if (isnan(s->budget_remaining))
-		snprintf(cell, sizeof cell, "  -  ");
-	else
-		snprintf(cell, sizeof cell, "%4.0f%%",
-		    s->budget_remaining * 100);
-	draw_cell(stdscr, y, x + 32, 6, cell, at);
+	draw_bar(stdscr, y, x + 22, 7, s->budget_remaining,
+	    theme_attr(draw_tone_slot(vocab_budget_tone(s))),
+	    theme_attr(SLOT_DIM));
+	/* Right-aligned in 8 columns: "-453.6%" is never cut. */
+	vocab_percent(s->budget_remaining, pct, sizeof pct);
+	snprintf(cell, sizeof cell, "%7s ", pct);
+	draw_cell(stdscr, y, x + 29, 9, cell, at);
 	for (k = 0; k < nwin; k++) {
-		slo_fmt_burn(s->burn[slo_windows[k]], cell, sizeof cell);
+		vocab_burn(s->burn[slo_windows[k]], cell, sizeof cell);
 		draw_cell(stdscr, y, x + 38 + k * 6, 6, cell, at);
 	}
 	draw_cell(stdscr, y, x + 38 + nwin * 6, 8,
-	    slo_verdict_name(s->verdict), at != 0 ? at :
-	    theme_attr(panel_verdict_slot(s->verdict)) | A_BOLD);
+	    vocab_verdict_word(s->verdict), at != 0 ? at :
+	    theme_attr(draw_tone_slot(vocab_verdict_tone(s->verdict))) | A_BOLD);
 	if (spark_w > 4)
 		draw_spark(stdscr, y, x + 46 + nwin * 6, spark_w, s->spark,
 		    s->nspark, 0, theme_attr(SLOT_ACCENT));
@@ -218,7 +205,7 @@ slo_marks(struct mode *m, const struct view_slo *s,
 		if (k < s->nspark && before_ok)
 			mode_page_add(m, SLOT_WARN, "burn above 1x began %s "
 			    "after revision %lld of %s (rolled out %s)",
-			    util_format_duration(s->spark_ts[k] - mk[i].at, d,
+			    vocab_duration(s->spark_ts[k] - mk[i].at, d,
 			    sizeof d), (long long)mk[i].rev, mk[i].name, when);
 		else if (k < s->nspark)
 			mode_page_add(m, SLOT_NORMAL, "revision %lld of %s "
@@ -296,29 +283,30 @@ slo_open(struct app *a, int panel)
 	title = xasprintf("SLO %s", s->name);
 	m = mode_page_new(title);
 	free(title);
-	mode_page_add(m, panel_verdict_slot(s->verdict), "verdict: %s   "
+	mode_page_add(m, draw_tone_slot(vocab_verdict_tone(s->verdict)), "verdict: %s   "
 	    "objective %.4g%% over %s   service %s",
-	    slo_verdict_name(s->verdict), s->objective,
-	    util_format_duration(s->period_ms, d, sizeof d), s->service);
+	    vocab_verdict_word(s->verdict), s->objective,
+	    vocab_duration(s->period_ms, d, sizeof d), s->service);
 	if (isnan(s->budget_remaining))
 		mode_page_add(m, SLOT_UNKNOWN, "error budget: no data");
 	else
-		mode_page_add(m, s->budget_critical ? SLOT_CRIT :
-		    s->budget_warning ? SLOT_WARN : SLOT_OK,
-		    "error budget: %.1f%% left%s%s", s->budget_remaining * 100,
-		    s->exhaustion_s >= 0 ? ", gone in " : "",
-		    s->exhaustion_s >= 0 ? util_format_duration(
-		    s->exhaustion_s * 1000, b, sizeof b) : "");
+		mode_page_add(m, draw_tone_slot(vocab_budget_tone(s)),
+		    "error budget: %s left%s%s", vocab_percent(
+		    s->budget_remaining, pct, sizeof pct), s->exhaustion_s > 0 ?
+		    ", gone in " : s->exhaustion_s == 0 ? ", gone " : "",
+		    s->exhaustion_s >= 0 ? vocab_exhaustion(s->exhaustion_s, b,
+		    sizeof b) : "");
 	mode_page_add(m, SLOT_TITLE, "window   error ratio   burn rate");
 	for (w = 0; w < SLO_NWINDOWS; w++) {
 		if (isnan(s->ratio[w])) {
 			mode_page_add(m, SLOT_DIM, "%-8s %-13s %s",
-			    slo_window_name((enum slo_window)w), "no data", "-");
+			    vocab_window_word((enum slo_window)w), "no data", "-");
 			continue;
 		}
 		snprintf(pct, sizeof pct, "%.4f%%", s->ratio[w] * 100);
-		mode_page_add(m, SLOT_NORMAL, "%-8s %-13s %.2f",
-		    slo_window_name((enum slo_window)w), pct, s->burn[w]);
+		mode_page_add(m, SLOT_NORMAL, "%-8s %-13s %s",
+		    vocab_window_word((enum slo_window)w), pct,
+		    vocab_burn(s->burn[w], b, sizeof b));
 	}
 	mode_page_add(m, SLOT_TITLE, "1h burn rate, last 24 h (15 min steps)");
 	mode_page_spark(m, "24h", s->spark, s->nspark);

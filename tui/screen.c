@@ -17,6 +17,7 @@
 #include "core/conf.h"
 #include "core/loop.h"
 #include "core/views.h"
+#include "core/vocab.h"
 #include "tui/app.h"
 #include "tui/draw.h"
 #include "tui/keymap.h"
@@ -60,10 +61,10 @@ app_draw_header(struct app *a, const struct layout_rect *r)
 	x += draw_text(stdscr, r->y, x, w - x, buf, hdr);
 	if (v != NULL) {
 		snprintf(buf, sizeof buf, " %s %s ",
-		    view_status_symbol(v->status, a->utf8),
-		    view_status_name(v->status));
+		    vocab_status_symbol(v->status, a->utf8),
+		    vocab_status_word(v->status));
 		x += draw_text(stdscr, r->y, x, w - x, buf,
-		    theme_attr(panel_status_slot(v->status)) | A_BOLD |
+		    theme_attr(draw_tone_slot(vocab_status_tone(v->status))) | A_BOLD |
 		    A_REVERSE);
 	}
 	localtime_r(&now, &tm);
@@ -83,7 +84,7 @@ app_draw_header(struct app *a, const struct layout_rect *r)
 			    s->error != NULL ? "FAILED" : "loading");
 		else
 			snprintf(buf, sizeof buf, " %s%s %s%s ", s->name,
-			    stale ? " STALE" : "", util_format_duration(ag,
+			    stale ? " STALE" : "", vocab_duration(ag,
 			    age, sizeof age), s->error != NULL ? " FAILED" :
 			    "");
 		x += draw_text(stdscr, r->y, x, w - x, buf,

@@ -10,6 +10,7 @@
 #include "tests/unit/harness.h"
 
 #include "core/slo.h"
+#include "core/vocab.h"
 
 /* Fill every window with the same burn rate. */
 static void
@@ -45,7 +46,7 @@ test_no_traffic(void)
 	fill(burn, NAN);
 	CHECK_INT(slo_verdict(burn, &(struct slo_policy){ 14.4, 6, 3, 1, 50,
 	    80 }), SLO_NODATA);
-	CHECK_STR(slo_verdict_name(SLO_NODATA), "no data");
+	CHECK_STR(vocab_verdict_word(SLO_NODATA), "no data");
 }
 
 /* Objectives outside (0, 100) give no burn rate. */
@@ -159,9 +160,9 @@ test_verdict_policy(void)
 	b[SLO_1H] = 2.5;
 	b[SLO_5M] = 2.5;
 	CHECK_INT(slo_verdict(b, &p), SLO_PAGE);
-	CHECK_STR(slo_verdict_name(SLO_PAGE), "page");
-	CHECK_STR(slo_verdict_name(SLO_TICKET), "ticket");
-	CHECK_STR(slo_window_name(SLO_3D), "3d");
+	CHECK_STR(vocab_verdict_word(SLO_PAGE), "page");
+	CHECK_STR(vocab_verdict_word(SLO_TICKET), "ticket");
+	CHECK_STR(vocab_window_word(SLO_3D), "3d");
 }
 
 static const struct test tests[] = {

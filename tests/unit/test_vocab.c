@@ -108,12 +108,6 @@ test_words(void)
 	CHECK_STR(vocab_flag_word(0, 1), "inhibited");
 	CHECK_STR(vocab_flag_word(0, 0), "-");
 
-	/* The old names are the vocabulary's. */
-	CHECK_STR(view_status_name(VIEW_CRITICAL), "CRITICAL");
-	CHECK_STR(view_status_symbol(VIEW_WARNING, 0), "!");
-	CHECK_STR(view_severity_name(SEV_ERROR), "error");
-	CHECK_STR(slo_verdict_name(SLO_TICKET), "ticket");
-	CHECK_STR(slo_window_name(SLO_1D), "1d");
 }
 
 /* Tones: one per status, severity, verdict and budget. */
