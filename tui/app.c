@@ -55,6 +55,13 @@ static struct app	*app_current;	/* for the atexit terminal restore */
 /* State shared with panels and modes                                  */
 /* ------------------------------------------------------------------ */
 
+/* Now: the wall clock, or the fixed clock; see app.h. */
+int64_t
+app_now_ms(const struct app *a)
+{
+	return a->clock_ms != 0 ? a->clock_ms : util_now_ms();
+}
+
 /* Show a message in the footer for a few seconds. */
 void
 app_message(struct app *a, const char *fmt, ...)
@@ -138,7 +145,7 @@ app_start_sources(struct app *a, char **cause)
 		return -1;
 	if (a->opts->demo) {
 		s = poller_source_new(a->poller, "sim", 5000);
-		sim_source_init(s, NULL, util_now_ms());
+		sim_source_init(s, NULL, app_now_ms(a));
 		poller_add(a->poller, s);
 	}
 	poller_set_notify(a->poller, app_on_stored, a);
@@ -177,7 +184,7 @@ app_rebuild(struct app *a)
 	t0 = util_mono_ms();
 	for (i = 0; i < APP_NPANELS; i++)
 		list_keep(a, i);
-	v = views_build(a->cache, a->conf, a->ctx, util_now_ms(), &cause);
+	v = views_build(a->cache, a->conf, a->ctx, app_now_ms(a), &cause);
 	if (v == NULL) {
 		app_message(a, "cannot read the cache: %s; showing the last "
 		    "views ('sitrep cache info' checks the file)", cause);

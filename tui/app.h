@@ -68,7 +68,11 @@ struct app {
 	struct loop_timer		*tick;
 	int				 curses_on;
 	int				 exit_code;
+	int64_t				 clock_ms;	/* fixed now; 0: wall */
 };
+
+/* Now, in ms since the epoch: the wall clock, or the fixed clock_ms. */
+int64_t	app_now_ms(const struct app *);
 
 /* Show a message in the footer for a few seconds. */
 void	app_message(struct app *, const char *, ...)

@@ -7,6 +7,7 @@
 
 #include <curses.h>
 #include <langinfo.h>
+#include <limits.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,6 +109,7 @@ tui_bench_show(struct tui_bench *b, struct views *v)
 {
 	views_free(b->a.views);
 	b->a.views = v;
+	b->a.clock_ms = v->generated_ms;
 	app_rows_all(&b->a);
 }
 
@@ -119,8 +121,8 @@ tui_bench_text(struct tui_bench *b, int panel, int open)
 	struct mode	*m;
 	struct buf	 out;
 	wchar_t		 line[1024];
-	char		 mb[4096];
-	int		 y, n;
+	char		 mb[MB_LEN_MAX];
+	int		 y, n, i, k;
 
 	while (a->modes != NULL)
 		app_pop(a);
@@ -133,9 +135,14 @@ tui_bench_text(struct tui_bench *b, int panel, int open)
 		n = COLS < 1023 ? COLS : 1023;
 		if (mvwinnwstr(stdscr, y, 0, line, n) == ERR)
 			line[0] = L'\0';
-		if (wcstombs(mb, line, sizeof mb) == (size_t)-1)
-			mb[0] = '\0';
-		buf_printf(&out, "%s\n", mb);
+		for (i = 0; line[i] != L'\0'; i++) {
+			k = wctomb(mb, line[i]);
+			if (k > 0)
+				buf_append(&out, mb, (size_t)k);
+			else
+				buf_append(&out, "?", 1);
+		}
+		buf_append(&out, "\n", 1);
 	}
 	return buf_detach(&out);
 }

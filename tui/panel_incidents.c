@@ -97,7 +97,7 @@ incidents_row(struct app *a, size_t i, int y, int x, int w, unsigned long at)
 	    at != 0 ? at : theme_attr(draw_tone_slot(vocab_severity_tone(inc->severity))) |
 	    A_BOLD);
 	draw_cell(stdscr, y, x + 10, 7, vocab_age(inc->started_ms,
-	    util_now_ms(), age, sizeof age), at);
+	    app_now_ms(a), age, sizeof age), at);
 	snprintf(cell, sizeof cell, "%zu", inc->nalerts);
 	draw_cell(stdscr, y, x + 17, 8, cell, at);
 	if (inc->silenced || inc->inhibited) {

@@ -45,12 +45,12 @@ app_draw_header(struct app *a, const struct layout_rect *r)
 {
 	struct views	*v = a->views;
 	char		 buf[128], age[32];
-	time_t		 now = time(NULL);
 	struct tm	 tm;
 	int		 x = 0, w = r->w, stale;
 	size_t		 i;
 	int64_t		 refresh = a->ctx != NULL ? a->ctx->refresh_ms : 15000;
-	int64_t		 nowms = util_now_ms(), ag;
+	int64_t		 nowms = app_now_ms(a), ag;
+	time_t		 now = (time_t)(nowms / 1000);
 	unsigned long	 hdr = theme_attr(SLOT_HEADER);
 
 	wattr_on(stdscr, (attr_t)hdr, NULL);

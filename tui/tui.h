@@ -43,7 +43,10 @@ struct tui_bench	*tui_bench_new(const struct tui_opts *, const char *term,
 void			 tui_bench_rebuild(struct tui_bench *);
 /* Paint once; full: resend the whole screen, as Ctrl-L does. */
 void			 tui_bench_paint(struct tui_bench *, int full);
-/* For tests: show these views (the bench takes them) instead of the cache's. */
+/*
+ * For tests: show these views (the bench takes them) instead of the
+ * cache's, at the moment they were generated.
+ */
 void			 tui_bench_show(struct tui_bench *, struct views *);
 /*
  * For tests: focus panel (0-3) and open its detail page (open), then paint

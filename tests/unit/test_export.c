@@ -39,6 +39,9 @@
 #include "core/vocab.h"
 #include "export/escape.h"
 #include "export/export.h"
+#include "core/conf.h"
+#include "tui/draw.h"
+#include "tui/tui.h"
 
 /* 2026-03-14T09:26:40Z */
 #define NOW	1773480400000LL
@@ -1232,6 +1235,191 @@ test_same_words(void)
 	views_free(v);
 }
 
+/* The console's screen, painted from v (taken) on panel (open: detail). */
+static char *
+console_screen(struct views *v, int panel, int open)
+{
+	static const char	 yaml[] = "contexts:\n  - name: prod\n";
+	struct conf_problems	 probs;
+	struct tui_opts		 opts;
+	struct tui_bench	*b;
+	struct conf		*conf;
+	char			 path[] = "/tmp/sitrep-agree-XXXXXX";
+	char			*db, *cause = NULL, *text = NULL;
+	FILE			*out;
+
+	conf_problems_init(&probs);
+	conf = conf_load_buffer("agree.yaml", yaml, sizeof yaml - 1, &probs);
+	conf_problems_done(&probs);
+	if (conf == NULL || mkdtemp(path) == NULL) {
+		conf_free(conf);
+		views_free(v);
+		return NULL;
+	}
+	db = xasprintf("%s/cache.db", path);
+	memset(&opts, 0, sizeof opts);
+	opts.conf = conf;
+	opts.context = "prod";
+	opts.cache_path = db;
+	out = fopen("/dev/null", "w");
+	b = out != NULL ? tui_bench_new(&opts, "xterm", out, 60, 200,
+	    &cause) : NULL;
+	if (b == NULL) {
+		printf("# console: %s\n", cause != NULL ? cause : "no output");
+		views_free(v);
+	} else {
+		tui_bench_show(b, v);
+		text = tui_bench_text(b, panel, open);
+	}
+	tui_bench_free(b);
+	if (out != NULL)
+		fclose(out);
+	free(cause);
+	unlink(db);
+	free(db);
+	db = xasprintf("rm -rf '%s'", path);
+	if (system(db) != 0)
+		printf("# could not remove %s\n", path);
+	free(db);
+	conf_free(conf);
+	return text;
+}
+
+/* The first line of doc (NULL: none) containing needle (a copy), or NULL. */
+static char *
+line_having(const char *doc, const char *needle)
+{
+	const char	*p, *s, *e;
+
+	if (doc == NULL || (p = strstr(doc, needle)) == NULL)
+		return NULL;
+	for (s = p; s > doc && s[-1] != '\n'; s--)
+		;
+	e = strchr(p, '\n');
+	return e != NULL ? xstrndup(s, (size_t)(e - s)) : xstrdup(s);
+}
+
+/* The first line of doc containing both needles (a copy), or NULL. */
+static char *
+line_having2(const char *doc, const char *a, const char *b)
+{
+	const char	*p = doc, *e;
+	char		*line;
+
+	while (p != NULL && *p != '\0') {
+		e = strchr(p, '\n');
+		line = e != NULL ? xstrndup(p, (size_t)(e - p)) : xstrdup(p);
+		if (strstr(line, a) != NULL && strstr(line, b) != NULL)
+			return line;
+		free(line);
+		p = e != NULL ? e + 1 : NULL;
+	}
+	return NULL;
+}
+
+/*
+ * The word skip + 1 words after the first word of line that ends with
+ * word (a panel's border may be glued to its first word), in line itself.
+ */
+static const char *
+word_after(char *line, const char *word, int skip)
+{
+	char	*cell[MAX_CELLS];
+	size_t	 n = cells_text(line, cell), i, l, wl = strlen(word);
+
+	for (i = 0; i + (size_t)skip + 1 < n; i++) {
+		l = strlen(cell[i]);
+		if (l >= wl && strcmp(cell[i] + l - wl, word) == 0)
+			return cell[i + (size_t)skip + 1];
+	}
+	return "";
+}
+
+/*
+ * The console reads as the documents do: the burn rate, the budget left,
+ * the time to exhaustion, an incident's age and a service's status on its
+ * screen are the vocabulary's words, as in text, Markdown and HTML
+ * (test_same_words).
+ */
+static void
+test_console_same_words(void)
+{
+	struct views	*v = fixture();
+	char		 exp[5][64], *scr, *line;
+	int		 utf8;
+
+	vocab_burn(v->slos[0].burn[SLO_1H], exp[0], sizeof exp[0]);
+	vocab_percent(v->slos[0].budget_remaining, exp[1], sizeof exp[1]);
+	vocab_exhaustion(v->slos[0].exhaustion_s, exp[2], sizeof exp[2]);
+	vocab_age(v->incidents[0].started_ms, v->generated_ms, exp[3],
+	    sizeof exp[3]);
+	CHECK_STR(exp[0], "16.2");
+	CHECK_STR(exp[3], "2h5m");
+
+	/* SLO panel: the budget, then the burn of 5m and 1h. */
+	scr = console_screen(fixture(), 1, 0);
+	CHECK(scr != NULL);
+	if (scr == NULL) {
+		views_free(v);
+		return;
+	}
+	utf8 = draw_utf8();
+	snprintf(exp[4], sizeof exp[4], "%s %s",
+	    vocab_status_symbol(v->services[2].status, utf8),
+	    vocab_status_word(v->services[2].status));
+	line = line_having(scr, "checkout-availability ");
+	CHECK(line != NULL);
+	if (line != NULL) {
+		CHECK_STR(word_after(line, exp[1], 1), exp[0]);
+		free(line);
+	}
+	free(scr);
+
+	/* SLO detail: the exhaustion. */
+	scr = console_screen(fixture(), 1, 1);
+	CHECK(scr != NULL);
+	if (scr != NULL) {
+		line = line_having(scr, "error budget: ");
+		CHECK(line != NULL);
+		if (line != NULL) {
+			CHECK_CONTAINS(line, exp[1]);
+			CHECK_STR(word_after(line, "in", 0), exp[2]);
+			free(line);
+		}
+		free(scr);
+	}
+
+	/* Incidents: the age after the severity. */
+	scr = console_screen(fixture(), 2, 0);
+	CHECK(scr != NULL);
+	if (scr != NULL) {
+		/* The incident's row, not the runbook's title beside it. */
+		line = line_having2(scr, vocab_severity_word(
+		    v->incidents[0].severity), v->incidents[0].title);
+		CHECK(line != NULL);
+		if (line != NULL) {
+			CHECK_STR(word_after(line, vocab_severity_word(
+			    v->incidents[0].severity), 0), exp[3]);
+			free(line);
+		}
+		free(scr);
+	}
+
+	/* Health: the status as symbol and word. */
+	scr = console_screen(fixture(), 0, 0);
+	CHECK(scr != NULL);
+	if (scr != NULL) {
+		line = line_having(scr, " checkout ");
+		CHECK(line != NULL);
+		if (line != NULL) {
+			CHECK_CONTAINS(line, exp[4]);
+			free(line);
+		}
+		free(scr);
+	}
+	views_free(v);
+}
+
 static const struct test tests[] = {
 	TEST(test_format_parse),
 	TEST(test_render_limit),
@@ -1250,6 +1438,7 @@ static const struct test tests[] = {
 	TEST(test_html_wellformed),
 	TEST(test_escapers),
 	TEST(test_same_words),
+	TEST(test_console_same_words),
 	{ NULL, NULL }
 };
 
