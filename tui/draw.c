@@ -10,8 +10,8 @@
 #include <string.h>
 #include <wchar.h>
 
-#include "core/sanitize.h"
-#include "core/xmalloc.h"
+#include "base/sanitize.h"
+#include "base/xmalloc.h"
 #include "tui/draw.h"
 
 static int	draw_is_utf8 = 1;

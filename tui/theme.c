@@ -11,9 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/buf.h"
-#include "core/util.h"
-#include "core/xmalloc.h"
+#include "base/buf.h"
+#include "base/util.h"
+#include "base/xmalloc.h"
 #include "tui/theme.h"
 #include "tui/theme_builtin.h"
 
