@@ -26,6 +26,7 @@
 #include "backends/http.h"
 #include "backends/kube.h"
 #include "backends/kubeconfig.h"
+#include "backends/runtime.h"
 #include "base/buf.h"
 #include "core/cache.h"
 #include "core/conf.h"
@@ -34,19 +35,9 @@
 #include "base/util.h"
 #include "base/xmalloc.h"
 
-#define KUBE_PAGE_LIMIT		500
 #define KUBE_MAX_PAGES		2000	/* 1M objects per list */
 #define KUBE_MAX_MESSAGE	1024	/* bytes of a message kept */
 #define KUBE_MAX_TOKEN		8192	/* bytes of a continue token */
-
-static int	kube_page_limit = KUBE_PAGE_LIMIT;
-
-/* Ask for pages of n items (0: the default); for tests of paging. */
-void
-kube_set_page_limit(int n)
-{
-	kube_page_limit = n > 0 ? n : KUBE_PAGE_LIMIT;
-}
 
 /* ------------------------------------------------------------------ */
 /* JSON helpers                                                        */
@@ -1395,7 +1386,8 @@ kube_list_next(struct kube_list *l)
 	buf_puts(&path, d->api);
 	if (l->ns != NULL)
 		buf_printf(&path, "/namespaces/%s", l->ns);
-	buf_printf(&path, "/%s?limit=%d", d->resource, kube_page_limit);
+	buf_printf(&path, "/%s?limit=%d", d->resource,
+	    runtime_kube_page_limit(runtime_of(l->st->src)));
 	if (l->token != NULL) {
 		tok = endpoint_escape(l->token);
 		buf_printf(&path, "&continue=%s", tok);

@@ -29,7 +29,7 @@
 #include "backends/backend.h"
 #include "backends/http.h"
 #include "backends/poller.h"
-#include "backends/prom.h"
+#include "backends/runtime.h"
 #include "backends/sim.h"
 #include "core/audit.h"
 #include "base/buf.h"
@@ -513,55 +513,44 @@ cli_parse_at(const char *at, int64_t *ms)
 }
 
 /*
- * Run rounds of every source of ctx into cache: one each with once, else
- * until a signal.  Prints one line per round.  Returns 0 if every round
- * succeeded.
+ * Run rounds of every source of ctx into cache on a runtime of their own:
+ * one each with once, else until a signal.  Prints one line per round.
+ * Returns 0 if every round succeeded.
  */
 int
 cli_run_fetch(const struct conf *conf, const struct conf_context *ctx,
-    struct cache *cache, int once, int quiet, int demo)
+    struct cache *cache, int once, int quiet, int demo, int64_t at_ms)
 {
 	struct cli_fetch	 f;
-	struct http		*http;
+	struct runtime		*rt;
 	struct loop_signal	*s1 = NULL, *s2 = NULL;
 	char			*cause = NULL;
 
 	memset(&f, 0, sizeof f);
 	f.once = once;
 	signal(SIGPIPE, SIG_IGN);
-	if ((f.loop = loop_new()) == NULL) {
-		fprintf(stderr, "sitrep: cannot start the event loop: %s\n",
-		    strerror(errno));
+	if ((rt = runtime_new(cache, &cause)) == NULL) {
+		fprintf(stderr, "sitrep: %s\n", cause);
+		free(cause);
 		return -1;
 	}
-	if ((http = http_new(f.loop)) == NULL) {
-		fprintf(stderr, "sitrep: cannot start HTTP (libcurl failed to "
-		    "initialise; is libcurl installed whole?)\n");
-		loop_free(f.loop);
-		return -1;
-	}
-	f.poller = poller_new(f.loop, http, cache, conf, ctx,
-	    once ? POLLER_ONCE : 0, &cause);
+	runtime_set_eval_time(rt, at_ms);
+	if (demo)
+		runtime_simulate(rt, NULL);
+	f.loop = runtime_loop(rt);
+	f.poller = runtime_set_context(rt, conf, ctx, once ? POLLER_ONCE : 0,
+	    &cause);
 	if (f.poller == NULL) {
 		fprintf(stderr, "sitrep: %s\n", cause);
 		free(cause);
-		http_free(http);
-		loop_free(f.loop);
+		runtime_free(rt);
 		return -1;
-	}
-	if (demo) {
-		struct source	*sim = poller_source_new(f.poller, "sim", 5000);
-
-		sim_source_init(sim, NULL, util_now_ms());
-		poller_add(f.poller, sim);
 	}
 	if (poller_first(f.poller) == NULL) {
 		fprintf(stderr, "sitrep: context '%s' has no source; configure"
 		    " prometheus, alertmanagers, kubernetes or probes\n",
 		    ctx->name);
-		poller_free(f.poller);
-		http_free(http);
-		loop_free(f.loop);
+		runtime_free(rt);
 		return -1;
 	}
 	if (!quiet)
@@ -581,9 +570,7 @@ cli_run_fetch(const struct conf *conf, const struct conf_context *ctx,
 		loop_signal_del(s1);
 	if (s2 != NULL)
 		loop_signal_del(s2);
-	poller_free(f.poller);
-	http_free(http);
-	loop_free(f.loop);
+	runtime_free(rt);
 	return f.failed ? -1 : 0;
 }
 
@@ -611,7 +598,6 @@ cmd_fetch(struct cli_opts *g, int argc, char **argv)
 		return cli_bad_usage("fetch", "takes no arguments");
 	if (cli_parse_at(at, &at_ms) != 0)
 		return CLI_USAGE;
-	prom_set_eval_time(at_ms);
 	if (cli_load_conf(g, &conf) != 0)
 		return CLI_FAIL;
 	if ((ctx = cli_context(g, conf)) == NULL) {
@@ -622,7 +608,7 @@ cmd_fetch(struct cli_opts *g, int argc, char **argv)
 		conf_free(conf);
 		return CLI_FAIL;
 	}
-	rc = cli_run_fetch(conf, ctx, cache, once, 0, g->demo);
+	rc = cli_run_fetch(conf, ctx, cache, once, 0, g->demo, at_ms);
 	cache_close(cache);
 	conf_free(conf);
 	return rc == 0 ? CLI_OK : CLI_FAIL;
@@ -744,7 +730,6 @@ cmd_snapshot(struct cli_opts *g, int argc, char **argv)
 	eo.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	if (cli_parse_at(at, &at_ms) != 0)
 		return SNAP_UNKNOWN;
-	prom_set_eval_time(at_ms);
 	if (cli_load_conf(g, &conf) != 0)
 		return SNAP_UNKNOWN;
 	if ((ctx = cli_context(g, conf)) == NULL) {
@@ -757,7 +742,7 @@ cmd_snapshot(struct cli_opts *g, int argc, char **argv)
 	}
 	/* A failed source is reported in the snapshot, not here. */
 	if (fresh)
-		cli_run_fetch(conf, ctx, cache, 1, 1, g->demo);
+		cli_run_fetch(conf, ctx, cache, 1, 1, g->demo, at_ms);
 	v = views_build(cache, conf, ctx, at_ms != 0 ? at_ms : util_now_ms(),
 	    &cause);
 	if (v == NULL) {

@@ -8,6 +8,7 @@
 #ifndef SITREP_CLI_H
 #define SITREP_CLI_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 /* Global options, shared by every command. */
@@ -39,11 +40,11 @@ struct conf_context;
 
 int	cli_main(int argc, char **argv);
 /*
- * Rounds of every source of ctx into cache (with demo, the simulator's);
- * 0 if all succeeded.
+ * Rounds of every source of ctx into cache (with demo, the simulator's),
+ * queries evaluated at at_ms (0: now); 0 if all succeeded.
  */
 int	cli_run_fetch(const struct conf *, const struct conf_context *,
-	    struct cache *, int once, int quiet, int demo);
+	    struct cache *, int once, int quiet, int demo, int64_t at_ms);
 void	cli_usage(FILE *);
 /* Print help for the command named by words (argv-style); -1 if none. */
 int	cli_help_command(FILE *, int argc, char **argv);

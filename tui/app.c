@@ -32,6 +32,7 @@
 #include "backends/backend.h"
 #include "backends/http.h"
 #include "backends/poller.h"
+#include "backends/runtime.h"
 #include "backends/sim.h"
 #include "base/buf.h"
 #include "core/cache.h"
@@ -92,6 +93,7 @@ struct app {
 	struct conf			*conf;
 	const struct conf_context	*ctx;
 	struct conf_context		 demo_ctx;
+	struct runtime			*rt;
 	struct loop			*loop;
 	struct http			*http;
 	struct cache			*cache;
@@ -1442,17 +1444,11 @@ app_on_stored(struct source *s, void *arg)
 static int
 app_start_sources(struct app *a, char **cause)
 {
-	struct source	*s;
-
-	a->poller = poller_new(a->loop, a->http, a->cache, a->conf, a->ctx, 0,
-	    cause);
+	if (a->opts->demo)
+		runtime_simulate(a->rt, NULL);
+	a->poller = runtime_set_context(a->rt, a->conf, a->ctx, 0, cause);
 	if (a->poller == NULL)
 		return -1;
-	if (a->opts->demo) {
-		s = poller_source_new(a->poller, "sim", 5000);
-		sim_source_init(s, NULL, util_now_ms());
-		poller_add(a->poller, s);
-	}
 	poller_set_notify(a->poller, app_on_stored, a);
 	poller_start(a->poller);
 	return 0;
@@ -2061,18 +2057,16 @@ tui_run(const struct tui_opts *opts)
 	if (opts->filter != NULL && *opts->filter != '\0')
 		a.p[a.focus].filter = xstrdup(opts->filter);
 
-	a.loop = loop_new();
-	a.http = a.loop != NULL ? http_new(a.loop) : NULL;
-	if (a.http == NULL) {
-		fprintf(stderr, "sitrep: cannot start the event loop (%s); "
-		    "close some files or raise the limit (ulimit -n)\n",
-		    strerror(errno));
+	if ((a.rt = runtime_new(a.cache, &cause)) == NULL) {
+		fprintf(stderr, "sitrep: %s\n", cause);
+		free(cause);
 		cache_close(a.cache);
 		theme_free(a.theme);
 		keymap_free(a.km);
-		loop_free(a.loop);
 		return 1;
 	}
+	a.loop = runtime_loop(a.rt);
+	a.http = runtime_http(a.rt);
 	signal(SIGPIPE, SIG_IGN);
 
 	/* The terminal. */
@@ -2090,8 +2084,7 @@ tui_run(const struct tui_opts *opts)
 		    "screen, linux), or install ncurses-term\n", term);
 		free(term);
 		app_current = NULL;
-		http_free(a.http);
-		loop_free(a.loop);
+		runtime_free(a.rt);
 		cache_close(a.cache);
 		theme_free(a.theme);
 		keymap_free(a.km);
@@ -2126,8 +2119,7 @@ tui_run(const struct tui_opts *opts)
 	loop_fd_del(a.stdin_w);
 	loop_timer_del(a.tick);
 	poller_free(a.poller);
-	http_free(a.http);
-	loop_free(a.loop);
+	runtime_free(a.rt);
 	app_lines_clear(&a);
 	for (i = 0; i < NPANELS; i++) {
 		free(a.p[i].rows);
