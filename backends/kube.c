@@ -27,6 +27,7 @@
 #include "backends/http.h"
 #include "backends/kube.h"
 #include "backends/kubeconfig.h"
+#include "backends/runtime.h"
 #include "backends/url.h"
 #include "base/buf.h"
 #include "base/json.h"
@@ -38,19 +39,9 @@
 #include "base/util.h"
 #include "base/xmalloc.h"
 
-#define KUBE_PAGE_LIMIT		500
 #define KUBE_MAX_PAGES		2000	/* 1M objects per list */
 #define KUBE_MAX_MESSAGE	1024	/* bytes of a message kept */
 #define KUBE_MAX_TOKEN		8192	/* bytes of a continue token */
-
-static int	kube_page_limit = KUBE_PAGE_LIMIT;
-
-/* Ask for pages of n items (0: the default); for tests of paging. */
-void
-kube_set_page_limit(int n)
-{
-	kube_page_limit = n > 0 ? n : KUBE_PAGE_LIMIT;
-}
 
 /* ------------------------------------------------------------------ */
 /* Kubernetes shapes (read with base/json.h)                          */
@@ -1404,7 +1395,8 @@ kube_list_next(struct kube_list *l)
 	char				*ns = NULL, *base, *path, *cause = NULL;
 	char				 limit[32];
 
-	snprintf(limit, sizeof limit, "%d", kube_page_limit);
+	snprintf(limit, sizeof limit, "%d",
+	    runtime_kube_page_limit(runtime_of(l->st->src)));
 	q[0].key = "limit";
 	q[0].value = limit;
 	q[1].key = "continue";

@@ -86,8 +86,6 @@ int		 kube_client_cancel(struct kube_client *, int id);
  */
 int		 kube_source_init(struct source *, const struct conf_kube *,
 		     char **cause);
-/* Ask for pages of n items instead of 500 (0: back to 500); for tests. */
-void		 kube_set_page_limit(int n);
 /* The source's client, for the writes; borrowed, valid while s lives. */
 struct kube_client *kube_source_client(struct source *);
 

@@ -14,13 +14,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "backends/alertmanager.h"
 #include "backends/backend.h"
 #include "backends/http.h"
-#include "backends/kube.h"
 #include "backends/poller.h"
-#include "backends/probe.h"
-#include "backends/prom.h"
+#include "backends/registry.h"
+#include "backends/runtime.h"
 #include "core/cache.h"
 #include "core/conf.h"
 #include "core/loop.h"
@@ -31,6 +29,7 @@
 #define POLLER_BACKOFF_CAP_MS	(5 * 60 * 1000)
 
 struct poller {
+	struct runtime			*rt;
 	struct loop			*loop;
 	struct http			*http;
 	struct cache			*cache;
@@ -165,7 +164,7 @@ poller_start_round(struct poller *p, struct source *s)
 {
 	s->in_flight = 1;
 	s->started_ms = loop_now_ms(p->loop);
-	s->attempt_ms = util_now_ms();
+	s->attempt_ms = runtime_now_ms(p->rt);
 	s->pending_store = 0;
 	s->ops->refresh(s);
 }
@@ -208,7 +207,8 @@ poller_store(struct poller *p, struct source *s)
 
 	if (cache_begin(p->cache, &cause) != 0)
 		goto fail;
-	if (ok && s->ops->store(s, p->cache, util_now_ms(), &cause) != 0) {
+	if (ok && s->ops->store(s, p->cache, runtime_now_ms(p->rt),
+	    &cause) != 0) {
 		cache_rollback(p->cache);
 		if (cache_begin(p->cache, &err2) != 0) {
 			free(err2);
@@ -278,59 +278,33 @@ poller_finished(struct poller *p)
 	return 1;
 }
 
-/* Build the sources the context configures. */
+/* Build the sources ctx asks for, kind by kind from the registry. */
 struct poller *
-poller_new(struct loop *loop, struct http *http, struct cache *cache,
-    const struct conf *conf, const struct conf_context *ctx, int flags,
-    char **cause)
+poller_new(struct runtime *rt, const struct conf *conf,
+    const struct conf_context *ctx, int flags, char **cause)
 {
-	struct poller	*p;
-	struct source	*s;
-	size_t		 i;
+	const struct registry_kind	*k;
+	struct poller			*p;
+	struct source			*s;
 
 	p = xcalloc(1, sizeof *p);
-	p->loop = loop;
-	p->http = http;
-	p->cache = cache;
+	p->rt = rt;
+	p->loop = runtime_loop(rt);
+	p->http = runtime_http(rt);
+	p->cache = runtime_cache(rt);
 	p->conf = conf;
 	p->ctx = ctx;
 	p->flags = flags;
 	p->seed = (unsigned int)util_now_ms() ^ (unsigned int)getpid();
-	if (ctx == NULL)
-		return p;
-	if (ctx->prometheus != NULL) {
-		s = poller_source_new(p, "prometheus",
-		    ctx->prometheus->timeout_ms);
-		prom_source_init(s, ctx->prometheus);
-		poller_add(p, s);
-	}
-	if (ctx->nalertmanagers > 0) {
-		s = poller_source_new(p, "alertmanager",
-		    ctx->alertmanagers[0].timeout_ms);
-		for (i = 1; i < ctx->nalertmanagers; i++) {
-			if (ctx->alertmanagers[i].timeout_ms > s->timeout_ms)
-				s->timeout_ms = ctx->alertmanagers[i].timeout_ms;
-		}
-		am_source_init(s, ctx->alertmanagers, ctx->nalertmanagers);
-		poller_add(p, s);
-	}
-	if (ctx->kubernetes != NULL) {
-		s = poller_source_new(p, "kubernetes", 30000);
-		if (kube_source_init(s, ctx->kubernetes, cause) != 0) {
+	for (k = registry_kinds; k->kind != NULL; k++) {
+		if (!k->wanted(ctx, rt))
+			continue;
+		s = poller_source_new(p, k->kind, k->timeout_ms(ctx));
+		if (k->init(s, rt, cause) != 0) {
 			poller_source_free(s);
 			poller_free(p);
 			return NULL;
 		}
-		poller_add(p, s);
-	}
-	if (ctx->nprobes > 0) {
-		s = poller_source_new(p, "probes", 0);
-		for (i = 0; i < ctx->nprobes; i++) {
-			if (ctx->probes[i].timeout_ms + 1000 > s->timeout_ms)
-				s->timeout_ms = ctx->probes[i].timeout_ms +
-				    1000;
-		}
-		probe_source_init(s, ctx->probes, ctx->nprobes);
 		poller_add(p, s);
 	}
 	return p;
@@ -344,6 +318,7 @@ poller_free(struct poller *p)
 
 	if (p == NULL)
 		return;
+	runtime_forget_poller(p->rt, p);
 	if (p->timer != NULL)
 		loop_timer_del(p->timer);
 	for (s = p->sources; s != NULL; s = next) {
@@ -389,6 +364,13 @@ poller_set_notify(struct poller *p, void (*cb)(struct source *, void *),
 {
 	p->notify = cb;
 	p->notify_arg = arg;
+}
+
+/* The runtime the poller runs on (borrowed). */
+struct runtime *
+poller_runtime(const struct poller *p)
+{
+	return p->rt;
 }
 
 /* The first source (borrowed). */

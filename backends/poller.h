@@ -14,24 +14,23 @@
 
 #include <stdint.h>
 
-struct cache;
 struct conf;
 struct conf_context;
-struct http;
-struct loop;
 struct poller;
+struct runtime;
 struct source;
 
 #define POLLER_ONCE	0x1	/* one round per source, then idle */
 
 /*
- * Sources for every backend ctx configures.  Everything passed is borrowed
- * and must outlive the poller.  NULL and *cause if a source could not be
- * set up (a kubeconfig that does not load, say).
+ * Sources for every kind of the registry that ctx asks for, polled with
+ * rt's loop, HTTP, cache and clock.  Everything passed is borrowed and
+ * must outlive the poller.  NULL and *cause if a source could not be set
+ * up (a kubeconfig that does not load, say).  runtime_set_context() is
+ * the usual way in.
  */
-struct poller	*poller_new(struct loop *, struct http *, struct cache *,
-		     const struct conf *, const struct conf_context *,
-		     int flags, char **cause);
+struct poller	*poller_new(struct runtime *, const struct conf *,
+		     const struct conf_context *, int flags, char **cause);
 void		 poller_free(struct poller *);
 
 /* Add a source built by a backend's init function; the poller owns it. */
@@ -49,6 +48,9 @@ int		 poller_finished(struct poller *);
 /* Called after each stored round (the screen repaints from it). */
 void		 poller_set_notify(struct poller *,
 		     void (*)(struct source *, void *), void *);
+
+/* The runtime the poller runs on (borrowed). */
+struct runtime	*poller_runtime(const struct poller *);
 
 /* Iterate the sources (borrowed). */
 struct source	*poller_first(struct poller *);

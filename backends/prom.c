@@ -21,6 +21,7 @@
 #include "backends/endpoint.h"
 #include "backends/http.h"
 #include "backends/prom.h"
+#include "backends/runtime.h"
 #include "backends/url.h"
 #include "base/buf.h"
 #include "core/conf.h"
@@ -36,15 +37,6 @@
 const char *const prom_window_names[PROM_NWINDOWS] = {
 	"5m", "30m", "1h", "2h", "6h", "1d", "3d", "period"
 };
-
-static int64_t	prom_eval_ms;	/* 0: now */
-
-/* Evaluate every query as of eval_ms (0: now). */
-void
-prom_set_eval_time(int64_t eval_ms)
-{
-	prom_eval_ms = eval_ms;
-}
 
 /* The length of window i. */
 int64_t
@@ -670,7 +662,7 @@ prom_refresh(struct source *s)
 		return;
 	}
 	prom_reset(s);
-	st->eval_ms = prom_eval_ms != 0 ? prom_eval_ms : util_now_ms();
+	st->eval_ms = runtime_eval_ms(runtime_of(s));
 	prom_add(st, PR_TARGETS, NULL, NULL);
 	prom_add(st, PR_UP, xstrdup("up"), NULL);
 	for (i = 0; conf != NULL && i < conf->nslos; i++) {

@@ -103,10 +103,9 @@ char	*prom_slo_query(const char *error_query, const char *total_query,
 	    const char *error_ratio_query, const char *window);
 
 /*
- * Make s a Prometheus source for ep.  eval_ms, when not 0, is a fixed
- * evaluation time (queries answer "as of" then).
+ * Make s a Prometheus source for ep.  Queries are evaluated at the time
+ * runtime_eval_ms() gives for the source's runtime (`--at`, or its clock).
  */
 void	prom_source_init(struct source *, const struct conf_endpoint *);
-void	prom_set_eval_time(int64_t eval_ms);
 
 #endif

@@ -14,7 +14,6 @@
 #include "config.h"
 
 #include <curses.h>
-#include <errno.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <signal.h>
@@ -26,9 +25,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "backends/http.h"
 #include "backends/poller.h"
-#include "backends/sim.h"
+#include "backends/runtime.h"
 #include "base/buf.h"
 #include "base/sanitize.h"
 #include "base/util.h"
@@ -59,7 +57,9 @@ static struct app	*app_current;	/* for the atexit terminal restore */
 int64_t
 app_now_ms(const struct app *a)
 {
-	return a->clock_ms != 0 ? a->clock_ms : util_now_ms();
+	if (a->clock_ms != 0)
+		return a->clock_ms;
+	return a->rt != NULL ? runtime_now_ms(a->rt) : util_now_ms();
 }
 
 /* Show a message in the footer for a few seconds. */
@@ -137,17 +137,11 @@ app_on_stored(struct source *s, void *arg)
 static int
 app_start_sources(struct app *a, char **cause)
 {
-	struct source	*s;
-
-	a->poller = poller_new(a->loop, a->http, a->cache, a->conf, a->ctx, 0,
-	    cause);
+	if (a->opts->demo)
+		runtime_simulate(a->rt, NULL);
+	a->poller = runtime_set_context(a->rt, a->conf, a->ctx, 0, cause);
 	if (a->poller == NULL)
 		return -1;
-	if (a->opts->demo) {
-		s = poller_source_new(a->poller, "sim", 5000);
-		sim_source_init(s, NULL, app_now_ms(a));
-		poller_add(a->poller, s);
-	}
 	poller_set_notify(a->poller, app_on_stored, a);
 	poller_start(a->poller);
 	return 0;
@@ -160,8 +154,7 @@ app_switch_context(struct app *a, const struct conf_context *ctx)
 	char	*cause = NULL;
 	int	 i;
 
-	poller_free(a->poller);
-	a->poller = NULL;
+	a->poller = NULL;	/* the runtime frees it for the next */
 	a->ctx = ctx;
 	if (app_start_sources(a, &cause) != 0) {
 		app_message(a, "%s", cause);
@@ -407,14 +400,10 @@ tui_run(const struct tui_opts *opts)
 	if (opts->filter != NULL && *opts->filter != '\0')
 		a.lists[a.focus].filter = xstrdup(opts->filter);
 
-	a.loop = loop_new();
-	a.http = a.loop != NULL ? http_new(a.loop) : NULL;
-	if (a.http == NULL) {
-		cause = xasprintf("cannot start the event loop (%s); close "
-		    "some files or raise the limit (ulimit -n)",
-		    strerror(errno));
+	if ((a.rt = runtime_new(a.cache, &cause)) == NULL)
 		goto fail;
-	}
+	a.loop = runtime_loop(a.rt);
+	a.http = runtime_http(a.rt);
 	signal(SIGPIPE, SIG_IGN);
 
 	/* The terminal. */
@@ -476,9 +465,7 @@ fail:
 		fprintf(stderr, "sitrep: %s\n", cause);
 		free(cause);
 	}
-	poller_free(a.poller);
-	http_free(a.http);
-	loop_free(a.loop);
+	runtime_free(a.rt);
 	app_done(&a);
 	cache_close(a.cache);
 	app_current = NULL;

@@ -27,6 +27,7 @@ struct loop_fd;
 struct loop_timer;
 struct mode;
 struct poller;
+struct runtime;
 struct theme;
 struct tui_opts;
 struct views;
@@ -42,10 +43,11 @@ struct app {
 	const struct tui_opts		*opts;
 	struct conf			*conf;
 	const struct conf_context	*ctx;
-	struct loop			*loop;
-	struct http			*http;
+	struct runtime			*rt;		/* loop, http, poller */
+	struct loop			*loop;		/* the runtime's */
+	struct http			*http;		/* the runtime's */
 	struct cache			*cache;
-	struct poller			*poller;
+	struct poller			*poller;	/* the runtime's */
 	struct views			*views;		/* replaced per rebuild */
 	struct keymap			*km;
 	struct theme			*theme;

@@ -22,6 +22,7 @@
 #include "backends/http.h"
 #include "backends/kube.h"
 #include "backends/poller.h"
+#include "backends/runtime.h"
 #include "core/cache.h"
 #include "core/conf.h"
 #include "core/loop.h"
@@ -60,14 +61,16 @@ tool_flush(void *arg)
 	poller_flush(arg);
 }
 
-/* One read round into the cache at path. */
+/* One read round into the cache at path, in pages of page_limit items. */
 static int
-tool_fetch(struct loop *loop, struct http *http, const char *kubeconfig,
-    const char *context, const char *path, char **namespaces, size_t nns)
+tool_fetch(const char *kubeconfig, const char *context, const char *path,
+    char **namespaces, size_t nns, int page_limit)
 {
 	struct conf_kube	 kube;
 	struct conf_context	 ctx;
 	struct cache		*cache;
+	struct runtime		*rt;
+	struct loop		*loop;
 	struct poller		*p;
 	struct source		*s;
 	char			*cause = NULL, *warning = NULL;
@@ -88,10 +91,19 @@ tool_fetch(struct loop *loop, struct http *http, const char *kubeconfig,
 		goto out;
 	}
 	free(warning);
-	if ((p = poller_new(loop, http, cache, NULL, &ctx, POLLER_ONCE,
+	if ((rt = runtime_new(cache, &cause)) == NULL) {
+		printf("%s\n", cause);
+		free(cause);
+		cache_close(cache);
+		goto out;
+	}
+	runtime_set_kube_page_limit(rt, page_limit);
+	loop = runtime_loop(rt);
+	if ((p = runtime_set_context(rt, NULL, &ctx, POLLER_ONCE,
 	    &cause)) == NULL) {
 		printf("%s\n", cause);
 		free(cause);
+		runtime_free(rt);
 		cache_close(cache);
 		goto out;
 	}
@@ -110,7 +122,7 @@ tool_fetch(struct loop *loop, struct http *http, const char *kubeconfig,
 		} else
 			printf("%s\n", s->error != NULL ? s->error : "failed");
 	}
-	poller_free(p);
+	runtime_free(rt);
 	cache_close(cache);
 out:
 	free(kube.kubeconfig);
@@ -128,7 +140,7 @@ main(int argc, char **argv)
 	char			*namespaces[16], *cause = NULL;
 	size_t			 nns = 0, nargs = 0;
 	int64_t			 to_revision = 0, n;
-	int			 dry_run = 0, i, rc;
+	int			 dry_run = 0, page_limit = 0, i, rc;
 	struct loop		*loop;
 	struct http		*http;
 	struct kube_client	*c;
@@ -147,7 +159,7 @@ main(int argc, char **argv)
 		else if (strcmp(argv[i], "--page-limit") == 0 && i + 1 < argc) {
 			if (util_parse_int64(argv[++i], &n) != 0 || n < 1)
 				usage();
-			kube_set_page_limit((int)n);
+			page_limit = n > 1000000 ? 1000000 : (int)n;
 		} else if (strcmp(argv[i], "--to-revision") == 0 &&
 		    i + 1 < argc) {
 			if (util_parse_int64(argv[++i], &to_revision) != 0)
@@ -161,18 +173,14 @@ main(int argc, char **argv)
 	}
 	if (nargs == 0)
 		usage();
+	if (strcmp(args[0], "fetch") == 0 && nargs == 1 && cache != NULL)
+		return tool_fetch(kubeconfig, context, cache, namespaces, nns,
+		    page_limit);
 	loop = loop_new();
 	http = http_new(loop);
 	if (loop == NULL || http == NULL) {
 		fprintf(stderr, "kube_tool: cannot start the loop\n");
 		return 1;
-	}
-	if (strcmp(args[0], "fetch") == 0 && nargs == 1 && cache != NULL) {
-		rc = tool_fetch(loop, http, kubeconfig, context, cache,
-		    namespaces, nns);
-		http_free(http);
-		loop_free(loop);
-		return rc;
 	}
 	if ((c = kube_client_new(loop, http, kubeconfig, context,
 	    &cause)) == NULL) {

@@ -17,6 +17,7 @@
 
 #include "backends/backend.h"
 #include "backends/poller.h"
+#include "backends/runtime.h"
 #include "backends/sim.h"
 #include "tests/bench/sim_big.h"
 #include "base/buf.h"
@@ -530,7 +531,8 @@ test_poller(void)
 {
 	struct conf		*conf = sim_demo_conf();
 	struct cache		*c = open_cache();
-	struct loop		*loop = loop_new();
+	struct runtime		*rt;
+	struct loop		*loop;
 	struct poller		*p;
 	struct source		*s;
 	struct views		*v;
@@ -538,17 +540,36 @@ test_poller(void)
 	int			 i;
 	const struct view_source *src;
 
-	p = poller_new(loop, NULL, c, conf, &conf->contexts[0], POLLER_ONCE,
-	    &cause);
+	rt = runtime_new(c, &cause);
+	CHECK(rt != NULL);
+	if (rt == NULL) {
+		free(cause);
+		goto out;
+	}
+	loop = runtime_loop(rt);
+	/* The demo's context configures no real source ... */
+	p = poller_new(rt, conf, &conf->contexts[0], POLLER_ONCE, &cause);
 	CHECK(p != NULL);
 	if (p == NULL) {
 		free(cause);
 		goto out;
 	}
 	CHECK(poller_first(p) == NULL);
-	s = poller_source_new(p, "sim", 0);
-	sim_source_init(s, NULL, util_now_ms());
-	poller_add(p, s);
+	poller_free(p);
+	/* ... and a runtime that plays the demo adds the simulator. */
+	runtime_simulate(rt, NULL);
+	p = runtime_set_context(rt, conf, &conf->contexts[0], POLLER_ONCE,
+	    &cause);
+	CHECK(p != NULL);
+	if (p == NULL) {
+		free(cause);
+		goto out;
+	}
+	s = poller_first(p);
+	CHECK(s != NULL && poller_next(s) == NULL);
+	if (s == NULL)
+		goto out;
+	CHECK_STR(s->name, "sim");
 	loop_set_before_sleep(loop, flush, p);
 	poller_start(p);
 	for (i = 0; i < 100 && !poller_finished(p); i++)
@@ -569,9 +590,8 @@ test_poller(void)
 		views_free(v);
 	} else
 		free(cause);
-	poller_free(p);
 out:
-	loop_free(loop);
+	runtime_free(rt);
 	cache_close(c);
 	conf_free(conf);
 }

@@ -1,0 +1,193 @@
+/*
+ * runtime.c: the loop, HTTP, cache, poller and clock of a running sitrep.
+ *
+ * One object instead of process-wide state, so that a command builds what
+ * it polls with in one place and a drill can swap the clock.  See
+ * runtime.h.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backends/backend.h"
+#include "backends/http.h"
+#include "backends/poller.h"
+#include "backends/runtime.h"
+#include "core/loop.h"
+#include "base/util.h"
+#include "base/xmalloc.h"
+
+struct runtime {
+	struct loop			*loop;		/* owned */
+	struct http			*http;		/* owned */
+	struct cache			*cache;		/* borrowed */
+	struct poller			*poller;	/* owned, current */
+	int64_t				(*clock)(void *);
+	void				*clock_arg;
+	int64_t				 eval_ms;	/* 0: now */
+	int				 kube_page_limit;
+	int				 sim;
+	const struct sim_scenario	*scenario;	/* NULL: the demo */
+};
+
+/* Start a loop and HTTP over it for cache. */
+struct runtime *
+runtime_new(struct cache *cache, char **cause)
+{
+	struct runtime	*rt;
+
+	rt = xcalloc(1, sizeof *rt);
+	rt->cache = cache;
+	rt->kube_page_limit = RUNTIME_KUBE_PAGE_LIMIT;
+	if ((rt->loop = loop_new()) == NULL) {
+		*cause = xasprintf("cannot start the event loop (%s); close "
+		    "some files or raise the limit (ulimit -n)",
+		    strerror(errno));
+		free(rt);
+		return NULL;
+	}
+	if ((rt->http = http_new(rt->loop)) == NULL) {
+		*cause = xstrdup("cannot start HTTP (libcurl failed to "
+		    "initialise; is libcurl installed whole?)");
+		loop_free(rt->loop);
+		free(rt);
+		return NULL;
+	}
+	return rt;
+}
+
+/* Free the poller, HTTP and the loop, in that order. */
+void
+runtime_free(struct runtime *rt)
+{
+	if (rt == NULL)
+		return;
+	poller_free(rt->poller);
+	http_free(rt->http);
+	loop_free(rt->loop);
+	free(rt);
+}
+
+/* The event loop (borrowed). */
+struct loop *
+runtime_loop(struct runtime *rt)
+{
+	return rt->loop;
+}
+
+/* The HTTP client (borrowed). */
+struct http *
+runtime_http(struct runtime *rt)
+{
+	return rt->http;
+}
+
+/* The cache sources write to (borrowed). */
+struct cache *
+runtime_cache(struct runtime *rt)
+{
+	return rt->cache;
+}
+
+/* Replace the current poller with one for ctx. */
+struct poller *
+runtime_set_context(struct runtime *rt, const struct conf *conf,
+    const struct conf_context *ctx, int poller_flags, char **cause)
+{
+	struct poller	*p;
+
+	poller_free(rt->poller);
+	p = poller_new(rt, conf, ctx, poller_flags, cause);
+	rt->poller = p;
+	return p;
+}
+
+/* The current poller (borrowed), or NULL. */
+struct poller *
+runtime_poller(struct runtime *rt)
+{
+	return rt->poller;
+}
+
+/* Forget p if it is the current poller: it was freed. */
+void
+runtime_forget_poller(struct runtime *rt, struct poller *p)
+{
+	if (rt != NULL && rt->poller == p)
+		rt->poller = NULL;
+}
+
+/* Play scenario (NULL: the demo) in every context. */
+void
+runtime_simulate(struct runtime *rt, const struct sim_scenario *scenario)
+{
+	rt->sim = 1;
+	rt->scenario = scenario;
+}
+
+/* Whether the simulator plays, and what. */
+int
+runtime_simulated(const struct runtime *rt,
+    const struct sim_scenario **scenario)
+{
+	if (scenario != NULL)
+		*scenario = rt != NULL ? rt->scenario : NULL;
+	return rt != NULL && rt->sim;
+}
+
+/* Set the clock (NULL: the wall clock). */
+void
+runtime_set_clock(struct runtime *rt, int64_t (*now_ms)(void *), void *arg)
+{
+	rt->clock = now_ms;
+	rt->clock_arg = arg;
+}
+
+/* Now by the runtime's clock. */
+int64_t
+runtime_now_ms(const struct runtime *rt)
+{
+	if (rt != NULL && rt->clock != NULL)
+		return rt->clock(rt->clock_arg);
+	return util_now_ms();
+}
+
+/* Fix the evaluation time (0: follow the clock). */
+void
+runtime_set_eval_time(struct runtime *rt, int64_t eval_ms)
+{
+	rt->eval_ms = eval_ms > 0 ? eval_ms : 0;
+}
+
+/* The time queries are evaluated at. */
+int64_t
+runtime_eval_ms(const struct runtime *rt)
+{
+	if (rt != NULL && rt->eval_ms != 0)
+		return rt->eval_ms;
+	return runtime_now_ms(rt);
+}
+
+/* Set the Kubernetes page size (0: the default). */
+void
+runtime_set_kube_page_limit(struct runtime *rt, int n)
+{
+	rt->kube_page_limit = n > 0 ? n : RUNTIME_KUBE_PAGE_LIMIT;
+}
+
+/* The Kubernetes page size. */
+int
+runtime_kube_page_limit(const struct runtime *rt)
+{
+	return rt != NULL ? rt->kube_page_limit : RUNTIME_KUBE_PAGE_LIMIT;
+}
+
+/* The runtime of s's poller, or NULL. */
+struct runtime *
+runtime_of(const struct source *s)
+{
+	return s != NULL && s->poller != NULL ? poller_runtime(s->poller) :
+	    NULL;
+}

@@ -1,0 +1,87 @@
+/*
+ * runtime.h: what a running sitrep polls with, built once.
+ *
+ * The console, `sitrep fetch` and `sitrep snapshot --fresh` all need the
+ * same things: an event loop, HTTP over it, the cache sources write to, the
+ * poller of the current context, and a clock.  The runtime holds them, so
+ * what used to be process-wide knobs (the evaluation time of `--at`, the
+ * Kubernetes page size) are fields a source reads from the runtime it
+ * belongs to, and a drill can give the whole world a virtual clock.
+ *
+ * Sources reach their runtime through their poller (runtime_of()); every
+ * accessor also takes NULL (a source made by hand, in a test) and then
+ * answers with the wall clock and the defaults.
+ */
+#ifndef SITREP_RUNTIME_H
+#define SITREP_RUNTIME_H
+
+#include <stdint.h>
+
+struct cache;
+struct conf;
+struct conf_context;
+struct http;
+struct loop;
+struct poller;
+struct runtime;
+struct sim_scenario;
+struct source;
+
+/* Items per page of a Kubernetes list unless told otherwise. */
+#define RUNTIME_KUBE_PAGE_LIMIT	500
+
+/*
+ * A new loop and HTTP client over cache (borrowed: it must outlive the
+ * runtime).  NULL and *cause if the loop or libcurl cannot start.
+ */
+struct runtime	*runtime_new(struct cache *, char **cause);
+/* Free the current poller, HTTP and the loop (not the cache). */
+void		 runtime_free(struct runtime *);
+
+/* Borrowed, valid while the runtime lives. */
+struct loop	*runtime_loop(struct runtime *);
+struct http	*runtime_http(struct runtime *);
+struct cache	*runtime_cache(struct runtime *);
+
+/*
+ * Poll ctx of conf (borrowed, outliving the poller) from now on: build its
+ * sources through the registry, freeing the previous context's poller.
+ * The poller is borrowed, valid until the next call, poller_free() or
+ * runtime_free().  NULL and *cause if a source could not be set up.
+ */
+struct poller	*runtime_set_context(struct runtime *, const struct conf *,
+		     const struct conf_context *, int poller_flags,
+		     char **cause);
+/* The current poller (borrowed), or NULL. */
+struct poller	*runtime_poller(struct runtime *);
+/* poller_free() tells the runtime its poller is gone. */
+void		 runtime_forget_poller(struct runtime *, struct poller *);
+
+/*
+ * Play the simulator in every context from now on: scenario (NULL: the
+ * built-in demo; borrowed, it must outlive the runtime).
+ */
+void		 runtime_simulate(struct runtime *,
+		     const struct sim_scenario *);
+/* Whether the simulator plays; *scenario is what (NULL: the demo). */
+int		 runtime_simulated(const struct runtime *,
+		     const struct sim_scenario **scenario);
+
+/*
+ * The clock: now (ms since the epoch) from now_ms(arg) if one is set (a
+ * drill's virtual time), else the wall clock.  NULL now_ms: the wall clock.
+ */
+void		 runtime_set_clock(struct runtime *,
+		     int64_t (*now_ms)(void *), void *arg);
+int64_t		 runtime_now_ms(const struct runtime *);
+/* Evaluate queries as of eval_ms (`--at`; 0: the clock's now). */
+void		 runtime_set_eval_time(struct runtime *, int64_t eval_ms);
+int64_t		 runtime_eval_ms(const struct runtime *);
+/* Kubernetes lists in pages of n items (0: RUNTIME_KUBE_PAGE_LIMIT). */
+void		 runtime_set_kube_page_limit(struct runtime *, int n);
+int		 runtime_kube_page_limit(const struct runtime *);
+
+/* The runtime a source belongs to, through its poller; NULL if none. */
+struct runtime	*runtime_of(const struct source *);
+
+#endif

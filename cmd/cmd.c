@@ -1,0 +1,269 @@
+/*
+ * cmd.c: what the commands share: option parsing and the usual set-up.
+ *
+ * Options are parsed by a small table-driven parser rather than getopt so
+ * that a mistyped option can be answered with the closest valid one, and so
+ * that the global options (--config, --context, --cache, --demo) may come
+ * before or after the command words.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "backends/sim.h"
+#include "base/util.h"
+#include "base/xmalloc.h"
+#include "cmd/cmd.h"
+#include "core/cache.h"
+#include "core/conf.h"
+
+/* ------------------------------------------------------------------ */
+/* Option parsing                                                      */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Parse argv against the command's options and the global ones.  Words
+ * that are not options are collected into words (NULL-terminated, borrowed
+ * from argv).  Returns 0, or CMD_USAGE after printing the problem.
+ */
+int
+cmd_parse(struct cmd_opts *g, const struct cmd_option *opts, int argc,
+    char **argv, char ***words, int *nwords)
+{
+	const struct cmd_option	 globals[] = {
+		{ "--config", &g->config, NULL, NULL },
+		{ "--context", &g->context, NULL, NULL },
+		{ "--cache", &g->cache, NULL, NULL },
+		{ "--demo", NULL, &g->demo, NULL },
+		{ NULL, NULL, NULL, NULL }
+	};
+	const struct cmd_option	*o, *tables[2] = { globals, opts };
+	const char		*names[64], *best, *eq;
+	char			*arg;
+	size_t			 n = 0, len;
+	int			 i, t, nw = 0, only_words = 0;
+
+	*words = xcalloc((size_t)argc + 1, sizeof **words);
+	for (i = 0; i < argc; i++) {
+		arg = argv[i];
+		if (only_words || arg[0] != '-' || arg[1] == '\0') {
+			(*words)[nw++] = arg;
+			continue;
+		}
+		if (strcmp(arg, "--") == 0) {
+			only_words = 1;
+			continue;
+		}
+		eq = strchr(arg, '=');
+		len = eq != NULL ? (size_t)(eq - arg) : strlen(arg);
+		o = NULL;
+		for (t = 0; t < 2 && o == NULL; t++) {
+			if (tables[t] == NULL)
+				continue;
+			for (const struct cmd_option *p = tables[t];
+			    p->name != NULL; p++) {
+				if (strlen(p->name) == len &&
+				    strncmp(p->name, arg, len) == 0) {
+					o = p;
+					break;
+				}
+			}
+		}
+		if (o == NULL) {
+			n = 0;
+			for (t = 0; t < 2; t++) {
+				if (tables[t] == NULL)
+					continue;
+				for (const struct cmd_option *p = tables[t];
+				    p->name != NULL && n < 62; p++)
+					names[n++] = p->name;
+			}
+			names[n++] = "--help";
+			names[n++] = "--version";
+			arg[len] = '\0';
+			best = util_closest(arg, names, n);
+			if (best != NULL)
+				fprintf(stderr, "sitrep: unknown option '%s'; "
+				    "did you mean '%s'?\n", arg, best);
+			else
+				fprintf(stderr, "sitrep: unknown option '%s'\n",
+				    arg);
+			fprintf(stderr, "Try 'sitrep --help'.\n");
+			free(*words);
+			*words = NULL;
+			return CMD_USAGE;
+		}
+		if (o->flag != NULL) {
+			if (eq != NULL) {
+				fprintf(stderr, "sitrep: option '%s' takes no "
+				    "value\n", o->name);
+				free(*words);
+				*words = NULL;
+				return CMD_USAGE;
+			}
+			*o->flag = 1;
+			continue;
+		}
+		if (eq != NULL)
+			*o->value = eq + 1;
+		else if (i + 1 < argc)
+			*o->value = argv[++i];
+		else {
+			fprintf(stderr, "sitrep: option '%s' needs a value\n",
+			    o->name);
+			free(*words);
+			*words = NULL;
+			return CMD_USAGE;
+		}
+	}
+	*nwords = nw;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Shared set-up                                                       */
+/* ------------------------------------------------------------------ */
+
+/* Print a usage error for a command and return CMD_USAGE. */
+int
+cmd_bad_usage(const char *command, const char *what)
+{
+	const struct cmd_entry	*c;
+
+	fprintf(stderr, "sitrep %s: %s\n", command, what);
+	for (c = sitrep_commands; c->name != NULL; c++) {
+		if (strcmp(c->name, command) == 0)
+			fprintf(stderr, "usage: sitrep %s %s\n", c->name,
+			    c->usage);
+	}
+	return CMD_USAGE;
+}
+
+/*
+ * Load the configuration the global options point at.  With no file named
+ * and none at the default place, *conf is the built-in default and 0 is
+ * returned.  Problems are printed; -1 then.
+ */
+int
+cmd_load_conf(struct cmd_opts *g, struct conf **conf)
+{
+	struct conf_problems	 problems;
+	struct stat		 sb;
+	char			*path;
+	int			 explicit;
+	size_t			 i;
+
+	if (g->demo) {
+		*conf = sim_demo_conf();
+		return 0;
+	}
+	path = conf_find_path(g->config, &explicit);
+	if (!explicit && stat(path, &sb) != 0) {
+		free(path);
+		*conf = conf_new_default();
+		return 0;
+	}
+	conf_problems_init(&problems);
+	*conf = conf_load(path, &problems);
+	for (i = 0; i < problems.n; i++)
+		fprintf(stderr, "%s\n", problems.v[i]);
+	conf_problems_done(&problems);
+	free(path);
+	return *conf == NULL ? -1 : 0;
+}
+
+/* Open the cache the global options point at, reporting any warning. */
+struct cache *
+cmd_open_cache(struct cmd_opts *g, int flags)
+{
+	struct cache	*cache;
+	char		*path, *warning = NULL, *cause = NULL;
+
+	if (g->cache != NULL)
+		path = util_expand_home(g->cache);
+	else
+		path = g->demo ? cmd_demo_cache_path() : cache_default_path();
+	cache = cache_open(path, flags, &warning, &cause);
+	if (warning != NULL) {
+		fprintf(stderr, "sitrep: warning: %s\n", warning);
+		free(warning);
+	}
+	if (cache == NULL) {
+		fprintf(stderr, "sitrep: %s\n", cause);
+		free(cause);
+	}
+	free(path);
+	return cache;
+}
+
+/*
+ * Choose the context the global options name, printing the problem if it
+ * does not exist.  NULL if there is none.
+ */
+const struct conf_context *
+cmd_context(struct cmd_opts *g, const struct conf *conf)
+{
+	const struct conf_context	*ctx;
+	size_t				 i;
+
+	ctx = conf_context_find(conf, g->context);
+	if (ctx != NULL)
+		return ctx;
+	if (conf->ncontexts == 0) {
+		fprintf(stderr, "sitrep: no context is configured; write a "
+		    "config file (see sitrep.example.yaml, 'sitrep config "
+		    "docs') or try 'sitrep --demo'\n");
+		return NULL;
+	}
+	fprintf(stderr, "sitrep: no context named '%s'; the configured ones "
+	    "are:", g->context);
+	for (i = 0; i < conf->ncontexts; i++)
+		fprintf(stderr, " %s", conf->contexts[i].name);
+	fprintf(stderr, "\n");
+	return NULL;
+}
+
+/*
+ * Parse --at: RFC 3339 or seconds since the epoch; 0 and -1 with a
+ * message if it is neither.
+ */
+int
+cmd_parse_at(const char *at, int64_t *ms)
+{
+	int64_t	secs;
+
+	if (at == NULL) {
+		*ms = 0;
+		return 0;
+	}
+	if (util_parse_int64(at, &secs) == 0 && secs > 0) {
+		*ms = secs * 1000;
+		return 0;
+	}
+	if (util_parse_rfc3339(at, ms) == 0)
+		return 0;
+	fprintf(stderr, "sitrep: bad --at '%s'; give RFC 3339 "
+	    "(2026-11-23T03:00:00Z) or seconds since the epoch\n", at);
+	return -1;
+}
+
+/* The demo's own cache, beside the real one. */
+char *
+cmd_demo_cache_path(void)
+{
+	char	*path, *slash, *demo;
+
+	path = cache_default_path();
+	slash = strrchr(path, '/');
+	if (slash == NULL) {
+		free(path);
+		return xstrdup("demo.db");
+	}
+	*slash = '\0';
+	demo = xasprintf("%s/demo.db", path);
+	free(path);
+	return demo;
+}

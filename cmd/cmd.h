@@ -1,0 +1,118 @@
+/*
+ * cmd.h: what sitrep's commands share.
+ *
+ * sitrep.c holds the one table of commands (name, usage, help, handler)
+ * that generates `sitrep --help` and `sitrep help CMD` and drives
+ * dispatch, so the documentation cannot drift from what runs.  Each
+ * command's handler lives in its own file in cmd/; this header declares
+ * the handlers, the table and the helpers they have in common: the option
+ * parser, usage errors, loading the configuration, opening the cache,
+ * choosing the context.
+ */
+#ifndef SITREP_CMD_H
+#define SITREP_CMD_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+struct cache;
+struct conf;
+struct conf_context;
+
+/* Global options, shared by every command. */
+struct cmd_opts {
+	const char	*config;	/* --config */
+	const char	*context;	/* --context */
+	const char	*cache;		/* --cache */
+	int		 demo;		/* --demo */
+};
+
+/* Exit codes (`snapshot` has its own: 0/1/2/3). */
+#define CMD_OK		0
+#define CMD_FAIL	1
+#define CMD_USAGE	2
+
+/* One command of the table. */
+struct cmd_entry {
+	const char	*name;		/* "config check": words */
+	const char	*usage;		/* arguments after the name */
+	const char	*help;		/* one line */
+	int		(*handler)(struct cmd_opts *, int argc, char **argv);
+};
+
+/* One option a command accepts. */
+struct cmd_option {
+	const char	 *name;		/* "--format" */
+	const char	**value;	/* set for options with an argument */
+	int		 *flag;		/* set to 1 for flags */
+	const char	 *help;
+};
+
+/* ------------------------------------------------------------------ */
+/* sitrep.c: the table, help and dispatch                              */
+/* ------------------------------------------------------------------ */
+
+/* The table; terminated by an entry with a NULL name. */
+extern const struct cmd_entry sitrep_commands[];
+
+/* Print the general usage, generated from the table. */
+void	sitrep_usage(FILE *);
+/* Print help for the command named by words (argv-style); -1 if none. */
+int	sitrep_help_command(FILE *, int argc, char **argv);
+/* Report an unknown command with the closest valid one; CMD_USAGE. */
+int	sitrep_unknown_command(int argc, char **argv);
+
+/* ------------------------------------------------------------------ */
+/* cmd.c: helpers every command uses                                   */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Parse argv against the command's options (opts, or NULL) and the global
+ * ones.  Words that are not options are collected into *words
+ * (NULL-terminated, the caller frees the array; the words are borrowed
+ * from argv).  0, or CMD_USAGE after printing the problem.
+ */
+int	cmd_parse(struct cmd_opts *, const struct cmd_option *opts, int argc,
+	    char **argv, char ***words, int *nwords);
+/* Print a usage error for a command; returns CMD_USAGE. */
+int	cmd_bad_usage(const char *command, const char *what);
+/*
+ * Load the configuration the global options point at (the demo's with
+ * --demo; the built-in default if none is named and none exists).
+ * Problems are printed; -1 then.
+ */
+int	cmd_load_conf(struct cmd_opts *, struct conf **);
+/* Open the cache the global options point at; NULL after printing why. */
+struct cache *cmd_open_cache(struct cmd_opts *, int flags);
+/* The context the global options name; NULL after printing the choices. */
+const struct conf_context *cmd_context(struct cmd_opts *,
+	    const struct conf *);
+/* Parse --at (RFC 3339 or epoch seconds; NULL: 0); -1 after a message. */
+int	cmd_parse_at(const char *at, int64_t *ms);
+/* The demo's own cache, beside the real one; caller frees. */
+char	*cmd_demo_cache_path(void);
+
+/* ------------------------------------------------------------------ */
+/* The commands, one file each                                         */
+/* ------------------------------------------------------------------ */
+
+int	cmd_help(struct cmd_opts *, int, char **);		/* help.c */
+int	cmd_version(struct cmd_opts *, int, char **);		/* version.c */
+int	cmd_config_check(struct cmd_opts *, int, char **);	/* config.c */
+int	cmd_config_docs(struct cmd_opts *, int, char **);	/* config.c */
+int	cmd_fetch(struct cmd_opts *, int, char **);		/* fetch.c */
+int	cmd_snapshot(struct cmd_opts *, int, char **);		/* snapshot.c */
+int	cmd_cache_info(struct cmd_opts *, int, char **);	/* cache.c */
+int	cmd_audit_verify(struct cmd_opts *, int, char **);	/* audit.c */
+int	cmd_console(struct cmd_opts *, int, char **);		/* console.c */
+
+/*
+ * Rounds of every source of ctx into cache (with demo, the simulator's),
+ * queries evaluated at at_ms (0: now): one round each with once, else
+ * until SIGINT or SIGTERM.  Unless quiet, a line per stored round.  0 if
+ * every round succeeded.
+ */
+int	cmd_run_fetch(const struct conf *, const struct conf_context *,
+	    struct cache *, int once, int quiet, int demo, int64_t at_ms);
+
+#endif

@@ -1,0 +1,80 @@
+/*
+ * config.c: `sitrep config check` validates a configuration file (key
+ * bindings included, against the console's table) and reports every
+ * problem; `sitrep config docs` prints the reference from the schema.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "base/xmalloc.h"
+#include "cmd/cmd.h"
+#include "core/conf.h"
+#include "tui/keymap.h"
+
+/* sitrep config check [FILE] */
+int
+cmd_config_check(struct cmd_opts *g, int argc, char **argv)
+{
+	struct conf_problems	 problems;
+	struct conf		*conf;
+	struct keymap		*km;
+	char			**words, *path;
+	int			  nw, rc, explicit;
+	size_t			  i;
+
+	if ((rc = cmd_parse(g, NULL, argc, argv, &words, &nw)) != 0)
+		return rc;
+	if (nw > 1) {
+		free(words);
+		return cmd_bad_usage("config check", "too many arguments");
+	}
+	if (nw == 1)
+		path = xstrdup(words[0]);
+	else
+		path = conf_find_path(g->config, &explicit);
+	free(words);
+	conf_problems_init(&problems);
+	conf = conf_load(path, &problems);
+	if (conf != NULL) {
+		/* Key bindings are checked against the console's table. */
+		km = keymap_new();
+		if (keymap_apply(km, conf->keys, conf->nkeys, path,
+		    &problems) != 0) {
+			conf_free(conf);
+			conf = NULL;
+		}
+		keymap_free(km);
+	}
+	for (i = 0; i < problems.n; i++)
+		printf("%s\n", problems.v[i]);
+	conf_problems_done(&problems);
+	if (conf == NULL) {
+		free(path);
+		return CMD_FAIL;
+	}
+	printf("%s: ok (%zu context%s, %zu service%s, %zu SLO%s)\n", path,
+	    conf->ncontexts, conf->ncontexts == 1 ? "" : "s",
+	    conf->nservices, conf->nservices == 1 ? "" : "s",
+	    conf->nslos, conf->nslos == 1 ? "" : "s");
+	conf_free(conf);
+	free(path);
+	return CMD_OK;
+}
+
+/* sitrep config docs: the configuration reference, from the schema. */
+int
+cmd_config_docs(struct cmd_opts *g, int argc, char **argv)
+{
+	char	**words;
+	int	  nw, rc;
+
+	if ((rc = cmd_parse(g, NULL, argc, argv, &words, &nw)) != 0)
+		return rc;
+	free(words);
+	if (nw != 0)
+		return cmd_bad_usage("config docs", "takes no arguments");
+	conf_write_docs(stdout);
+	return CMD_OK;
+}
