@@ -241,7 +241,10 @@ app_on_signal(int signo, void *arg)
 		a->resized = 1;
 		break;
 	case SIGINT:
-		app_ctrl_c(a);
+		/* Keys typed before the Ctrl-C count first (see noqiflush). */
+		app_on_stdin(STDIN_FILENO, 0, a);
+		if (!a->quit)
+			app_ctrl_c(a);
 		break;
 	default:
 		a->quit = 1;

@@ -190,6 +190,7 @@ void
 app_term_modes(struct app *a)
 {
 	cbreak();
+	noqiflush();	/* Ctrl-C keeps what was typed before it */
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);
