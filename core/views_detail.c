@@ -214,6 +214,58 @@ views_deployment_free(struct view_deployment *d)
 	free(d);
 }
 
+/* The namespaces the cache knows; see views_detail.h. */
+char **
+views_namespaces(struct cache *cache, const char *context, size_t *n,
+    char **cause)
+{
+	sqlite3		*db = cache_db(cache);
+	sqlite3_stmt	*st;
+	char		**v = NULL;
+	int		  rc;
+
+	*n = 0;
+	if (sqlite3_prepare_v2(db, "SELECT name FROM kube_namespaces WHERE"
+	    " context = ?1 UNION SELECT namespace FROM kube_deployments WHERE"
+	    " context = ?1 UNION SELECT namespace FROM kube_pods WHERE"
+	    " context = ?1 ORDER BY 1", -1, &st, NULL) != SQLITE_OK) {
+		*cause = xasprintf("cannot read the namespaces from the cache "
+		    "(%s); 'sitrep cache info' checks the file",
+		    sqlite3_errmsg(db));
+		return NULL;
+	}
+	sqlite3_bind_text(st, 1, context, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_text(st, 0) == NULL)
+			continue;
+		v = xreallocarray(v, *n + 1, sizeof *v);
+		v[(*n)++] = vd_text(st, 0);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		views_strings_free(v, *n);
+		*n = 0;
+		*cause = xasprintf("cannot read the namespaces from the cache "
+		    "(%s); 'sitrep cache info' checks the file",
+		    sqlite3_errmsg(db));
+		return NULL;
+	}
+	if (v == NULL)
+		v = xcalloc(1, sizeof *v);
+	return v;
+}
+
+/* Free an array of strings; NULL is a no-op. */
+void
+views_strings_free(char **v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
 /* Order pairs by key, bytewise. */
 static int
 vd_pair_cmp(const void *a, const void *b)

@@ -70,6 +70,15 @@ struct view_deployment	*views_deployment_read(struct cache *,
 			     char **cause);
 void			 views_deployment_free(struct view_deployment *);
 
+/*
+ * The namespaces of context the cache knows (listed, or holding a
+ * workload or pod), sorted; *n = 0 when there are none.  NULL and *cause
+ * if the cache cannot be read.  Free with views_strings_free().
+ */
+char			**views_namespaces(struct cache *, const char *context,
+			     size_t *n, char **cause);
+void			 views_strings_free(char **, size_t n);
+
 /* One member of a JSON object, as text. */
 struct view_pair {
 	char	*key;

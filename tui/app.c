@@ -35,6 +35,7 @@
 #include "core/conf.h"
 #include "core/loop.h"
 #include "core/views.h"
+#include "core/views_detail.h"
 #include "tui/app.h"
 #include "tui/draw.h"
 #include "tui/keymap.h"
@@ -129,8 +130,8 @@ app_on_stored(struct source *s, void *arg)
 {
 	struct app	*a = arg;
 
-	(void)s;
 	a->data_dirty = 1;
+	app_refresh_note(a, s);
 }
 
 /* Start polling the current context (or the simulator). */
@@ -154,6 +155,7 @@ app_switch_context(struct app *a, const struct conf_context *ctx)
 	char	*cause = NULL;
 	int	 i;
 
+	app_refresh_free(a);
 	a->poller = NULL;	/* the runtime frees it for the next */
 	a->ctx = ctx;
 	if (app_start_sources(a, &cause) != 0) {
@@ -163,6 +165,54 @@ app_switch_context(struct app *a, const struct conf_context *ctx)
 	for (i = 0; i < APP_NPANELS; i++)
 		list_reset(&a->lists[i]);
 	a->data_dirty = 1;
+}
+
+/* Order strings bytewise. */
+static int
+app_strcmp(const void *x, const void *y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/*
+ * The namespaces there are, for :ns: those the cache knows from
+ * Kubernetes, and those the incidents are grouped by (kept as they were
+ * if the cache cannot be read).
+ */
+static void
+app_namespaces(struct app *a)
+{
+	char		**v, *cause = NULL;
+	const char	 *k, *e;
+	size_t		  n, i, j, out;
+
+	if (a->ctx == NULL || (v = views_namespaces(a->cache, a->ctx->name,
+	    &n, &cause)) == NULL) {
+		free(cause);
+		return;
+	}
+	for (i = 0; i < a->views->nincidents; i++) {
+		for (k = a->views->incidents[i].key; (k = strstr(k,
+		    "namespace=")) != NULL; k += 10) {
+			if (k != a->views->incidents[i].key && k[-1] != ',')
+				continue;
+			e = k + 10 + strcspn(k + 10, ",");
+			if (e > k + 10) {
+				v = xreallocarray(v, n + 1, sizeof *v);
+				v[n++] = xstrndup(k + 10, (size_t)(e - k - 10));
+			}
+			break;
+		}
+	}
+	qsort(v, n, sizeof *v, app_strcmp);
+	for (i = out = 0; i < n; i = j) {
+		for (j = i + 1; j < n && strcmp(v[j], v[i]) == 0; j++)
+			free(v[j]);
+		v[out++] = v[i];
+	}
+	views_strings_free(a->namespaces, a->nnamespaces);
+	a->namespaces = v;
+	a->nnamespaces = out;
 }
 
 /* Read the cache into fresh views; see app.h. */
@@ -186,6 +236,7 @@ app_rebuild(struct app *a)
 	}
 	views_free(a->views);
 	a->views = v;
+	app_namespaces(a);
 	app_rows_all(a);
 	a->build_ms = util_mono_ms() - t0;
 	a->last_build = loop_now_ms(a->loop);
@@ -328,6 +379,8 @@ app_done(struct app *a)
 
 	while (a->modes != NULL)
 		app_pop(a);
+	app_refresh_free(a);
+	views_strings_free(a->namespaces, a->nnamespaces);
 	for (i = 0; i < APP_NPANELS; i++)
 		list_done(&a->lists[i]);
 	free(a->msg);

@@ -27,7 +27,9 @@ struct loop_fd;
 struct loop_timer;
 struct mode;
 struct poller;
+struct refresh;
 struct runtime;
+struct source;
 struct theme;
 struct tui_opts;
 struct views;
@@ -71,6 +73,13 @@ struct app {
 	int				 curses_on;
 	int				 exit_code;
 	int64_t				 clock_ms;	/* fixed now; 0: wall */
+	char				**namespaces;	/* known, sorted */
+	size_t				 nnamespaces;
+	/* Keys typed right after an input line closed go back into it. */
+	struct mode			*(*typeahead)(struct app *);
+	int64_t				 typeahead_until;	/* loop ms */
+	/* An 'r' waiting for every source's next round. */
+	struct refresh			*refresh;
 };
 
 /* Now, in ms since the epoch: the wall clock, or the fixed clock_ms. */
@@ -89,6 +98,18 @@ void	app_pop_pages(struct app *);
 
 /* Recompute every panel's visible rows (filter, namespace, selection). */
 void	app_rows_all(struct app *);
+/*
+ * An input line closed by Backspace: printable keys typed within a moment
+ * reopen it (made by reopen) instead of running as commands.
+ */
+void	app_typeahead(struct app *, struct mode *(*reopen)(struct app *));
+
+/* 'r': ask every source now; the footer reports when all answered. */
+void	app_refresh(struct app *);
+/* A source's round was stored (the poller's notify). */
+void	app_refresh_note(struct app *, struct source *);
+void	app_refresh_free(struct app *);
+
 /* Switch to another context: new sources, selections forgotten. */
 void	app_switch_context(struct app *, const struct conf_context *);
 

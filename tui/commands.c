@@ -10,8 +10,10 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/util.h"
 #include "base/xmalloc.h"
 #include "core/conf.h"
+#include "core/views.h"
 #include "tui/app.h"
 #include "tui/commands.h"
 #include "tui/mode.h"
@@ -44,29 +46,102 @@ cmd_themes(struct app *a, const char **out, size_t max)
 	return n;
 }
 
-/* :context NAME */
+/* Whether name is among the n strings of v. */
+static int
+cmd_has(const char *const *v, size_t n, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(v[i], name) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* The namespaces there are (app_namespaces() keeps them). */
+static size_t
+cmd_namespaces(struct app *a, const char **out, size_t max)
+{
+	size_t	n;
+
+	for (n = 0; n < a->nnamespaces && n < max; n++)
+		out[n] = a->namespaces[n];
+	return n;
+}
+
+/* "a, b, c" of the n strings of v, into b. */
+static void
+cmd_list(struct buf *b, const char *const *v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		buf_printf(b, "%s%s", i > 0 ? ", " : "", v[i]);
+	if (n == 0)
+		buf_puts(b, "none");
+}
+
+/* :context NAME; without a name, the contexts there are. */
 static void
 cmd_context(struct app *a, const char *arg)
 {
 	const struct conf_context	*ctx;
+	const char			*cand[COMMANDS_MAX_CANDIDATES], *near;
+	struct buf			 b;
+	size_t				 n;
 
 	if (a->opts->demo) {
 		app_message(a, "the demo has one context");
 		return;
 	}
+	n = cmd_contexts(a, cand, COMMANDS_MAX_CANDIDATES);
 	if (arg == NULL || (ctx = conf_context_find(a->conf, arg)) == NULL) {
-		app_message(a, "no context named '%s'; Tab lists them",
-		    arg != NULL ? arg : "");
+		buf_init(&b, 0);
+		cmd_list(&b, cand, n);
+		near = arg != NULL ? util_closest(arg, cand, n) : NULL;
+		if (arg == NULL)
+			app_message(a, "contexts: %s (now %s); :context NAME "
+			    "switches", buf_str(&b), a->ctx->name);
+		else if (near != NULL)
+			app_message(a, "no context named '%s'; did you mean "
+			    "'%s'? (contexts: %s)", arg, near, buf_str(&b));
+		else
+			app_message(a, "no context named '%s' (contexts: %s)",
+			    arg, buf_str(&b));
+		buf_done(&b);
 		return;
 	}
 	app_switch_context(a, ctx);
 	app_message(a, "context %s", ctx->name);
 }
 
-/* :ns [NAME] */
+/* :ns [NAME]: one namespace that exists, or all of them. */
 static void
 cmd_ns(struct app *a, const char *arg)
 {
+	const char	*cand[COMMANDS_MAX_CANDIDATES], *near;
+	struct buf	 b;
+	size_t		 n;
+
+	if (arg != NULL) {
+		n = cmd_namespaces(a, cand, COMMANDS_MAX_CANDIDATES);
+		if (!cmd_has(cand, n, arg)) {
+			buf_init(&b, 0);
+			cmd_list(&b, cand, n);
+			near = util_closest(arg, cand, n);
+			if (near != NULL)
+				app_message(a, "no namespace '%s' in %s; did you "
+				    "mean '%s'? (namespaces: %s)", arg,
+				    a->ctx->name, near, buf_str(&b));
+			else
+				app_message(a, "no namespace '%s' in %s "
+				    "(namespaces: %s)", arg, a->ctx->name,
+				    buf_str(&b));
+			buf_done(&b);
+			return;
+		}
+	}
 	free(a->ns);
 	a->ns = arg != NULL ? xstrdup(arg) : NULL;
 	app_rows_all(a);
@@ -118,8 +193,8 @@ cmd_quit(struct app *a, const char *arg)
 static const struct command commands[] = {
 	{ "context", NULL, "NAME", "switch to another context", cmd_contexts,
 	  cmd_context },
-	{ "ns", NULL, "[NAME]", "show one namespace (no name: all)", NULL,
-	  cmd_ns },
+	{ "ns", NULL, "[NAME]", "show one namespace (no name: all)",
+	  cmd_namespaces, cmd_ns },
 	{ "theme", NULL, "NAME", "change the theme", cmd_themes, cmd_theme },
 	{ "q", "quit", NULL, "quit", NULL, cmd_quit },
 };
@@ -250,6 +325,8 @@ command_complete(struct app *a, char *text, size_t len, void *arg)
 }
 
 static const struct prompt_ops command_ops = {
+	.name = "command line",
+	.reopen = mode_command_new,
 	.enter = command_enter,
 	.complete = command_complete,
 };

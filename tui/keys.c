@@ -10,14 +10,18 @@
 #include <curses.h>
 #include <stdlib.h>
 #include <wchar.h>
+#include <wctype.h>
 
 #include "backends/poller.h"
+#include "core/loop.h"
 #include "tui/app.h"
 #include "tui/keymap.h"
 #include "tui/layout.h"
 #include "tui/list.h"
 #include "tui/mode.h"
 #include "tui/panel.h"
+
+#define APP_TYPEAHEAD_MS	1000	/* typing on after Backspace closed a line */
 
 /* Quit, asking once more when a mode is open; see app.h. */
 void
@@ -70,9 +74,7 @@ app_global_key(struct app *a, enum key_action act)
 		app_push(a, mode_help_new(a));
 		break;
 	case ACT_REFRESH:
-		if (a->poller != NULL)
-			poller_refresh_now(a->poller);
-		app_message(a, "refreshing every source");
+		app_refresh(a);
 		break;
 	case ACT_QUIT:
 		return KEY_HANDLED | KEY_QUIT;
@@ -80,6 +82,14 @@ app_global_key(struct app *a, enum key_action act)
 		return 0;
 	}
 	return KEY_HANDLED | KEY_REDRAW;
+}
+
+/* Keys typed within a moment reopen the closed input line; see app.h. */
+void
+app_typeahead(struct app *a, struct mode *(*reopen)(struct app *))
+{
+	a->typeahead = reopen;
+	a->typeahead_until = loop_now_ms(a->loop) + APP_TYPEAHEAD_MS;
 }
 
 /* A key: the top mode, then the focused panel, then the console. */
@@ -95,6 +105,13 @@ app_key(struct app *a, wint_t ch, int is_key)
 		return;
 	}
 	a->ctrlc_armed = 0;
+	if (a->typeahead != NULL) {
+		if (a->modes == NULL && loop_now_ms(a->loop) <
+		    a->typeahead_until && !is_key && ch >= 32 && ch != 127 &&
+		    iswprint(ch))
+			app_push(a, a->typeahead(a));
+		a->typeahead = NULL;
+	}
 	if (a->modes != NULL)
 		flags = a->modes->ops->key(a->modes, a, ch, is_key);
 	if (!(flags & KEY_HANDLED) && (is_key || ch <= 127)) {

@@ -158,10 +158,10 @@ list_scroll(struct list *l, int h)
 /* Draw a table panel; see list.h. */
 void
 list_draw(struct app *a, int panel, int y, int x, int h, int w, int focused,
-    list_header_fn header, list_row_fn row_fn, const char *empty,
-    const char *filtered)
+    list_header_fn header, list_row_fn row_fn)
 {
 	struct list	*l = &a->lists[panel];
+	char		*note;
 	unsigned long	 at;
 	size_t		 idx;
 	int		 row;
@@ -178,10 +178,11 @@ list_draw(struct app *a, int panel, int y, int x, int h, int w, int focused,
 			draw_cell(stdscr, y + row, x, w, "", at);
 		row_fn(a, l->rows[idx], y + row, x, w, at);
 	}
-	if (l->nrows == 0 && !panel_source_note(a, panel, y, x, w, 0))
-		draw_text(stdscr, y, x, w, l->filter != NULL ? filtered : empty,
-		    theme_attr(SLOT_DIM));
-	else if (l->nrows > 0 && row < h)
+	if (l->nrows == 0 && !panel_source_note(a, panel, y, x, w, 0)) {
+		note = panel_empty_note(a, panel);
+		draw_text(stdscr, y, x, w, note, theme_attr(SLOT_DIM));
+		free(note);
+	} else if (l->nrows > 0 && row < h)
 		panel_source_note(a, panel, y + row, x, w, 1);
 }
 

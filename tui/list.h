@@ -51,8 +51,7 @@ long	list_selected(const struct list *);
  * failed) or why the list is empty.
  */
 void	list_draw(struct app *, int panel, int y, int x, int h, int w,
-	    int focused, list_header_fn, list_row_fn, const char *empty,
-	    const char *filtered);
+	    int focused, list_header_fn, list_row_fn);
 /* The movement keys of a list; KEY_* flags, 0 if not a movement. */
 int	list_key(struct app *, int panel, int action);
 

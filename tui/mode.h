@@ -73,6 +73,9 @@ struct mode	*mode_command_new(struct app *);
  * ops say what happens as the text changes, on Enter, on Esc and on Tab.
  */
 struct prompt_ops {
+	const char	*name;		/* "filter", "command line" */
+	/* A new one like it: keys typed right after Backspace closed it. */
+	struct mode	*(*reopen)(struct app *);
 	void	(*change)(struct app *, const char *text, void *arg);
 	void	(*enter)(struct app *, const char *text, void *arg);
 	void	(*cancel)(struct app *, void *arg);

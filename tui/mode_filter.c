@@ -32,6 +32,8 @@ filter_cancel(struct app *a, void *arg)
 }
 
 static const struct prompt_ops filter_ops = {
+	.name = "filter",
+	.reopen = mode_filter_new,
 	.change = filter_change,
 	.cancel = filter_cancel,
 };

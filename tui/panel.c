@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/buf.h"
 #include "base/util.h"
 #include "base/xmalloc.h"
 #include "core/views.h"
@@ -83,7 +84,8 @@ panel_source_note(struct app *a, int panel, int y, int x, int w,
 	if (s->never && s->error == NULL)
 		line = xasprintf("loading %s%s", s->name, draw_ellipsis());
 	else if (s->never)
-		line = xasprintf("%s failed: %s", s->name, s->error);
+		line = xasprintf("%s unknown: %s failed: %s",
+		    panel_table[panel]->noun, s->name, s->error);
 	else
 		line = xasprintf("%s failed: %s (showing data from %s ago)",
 		    s->name, s->error, vocab_duration(s->age_ms, age,
@@ -92,6 +94,38 @@ panel_source_note(struct app *a, int panel, int y, int x, int w,
 	    SLOT_STALE : SLOT_CRIT));
 	free(line);
 	return 1;
+}
+
+/* Why a panel shows no row; see panel.h. */
+char *
+panel_empty_note(struct app *a, int panel)
+{
+	const struct panel_ops	*ops = panel_table[panel];
+	const struct panel_ops	*lister = ops;
+	struct buf		 b;
+	size_t			 total = 0, i;
+
+	/* A panel that is not a list shows the incidents panel's rows. */
+	if (ops->count == NULL) {
+		for (i = 0; i < panel_count; i++) {
+			if (panel_table[i]->count != NULL &&
+			    strcmp(panel_table[i]->noun, ops->noun) == 0) {
+				lister = panel_table[i];
+				panel = (int)i;
+			}
+		}
+	}
+	if (a->views != NULL && lister->count != NULL)
+		total = lister->count(a->views);
+	if (total == 0 || (a->ns == NULL && a->lists[panel].filter == NULL))
+		return xstrdup(ops->empty);
+	buf_init(&b, 0);
+	buf_printf(&b, "0 of %zu %s match", total, lister->noun);
+	if (a->ns != NULL && lister->in_ns != NULL)
+		buf_printf(&b, " ns=%s", a->ns);
+	if (a->lists[panel].filter != NULL)
+		buf_printf(&b, " /%s", a->lists[panel].filter);
+	return buf_detach(&b);
 }
 
 /* "N of " when the filter or namespace hides some of total rows. */
@@ -142,5 +176,5 @@ panel_draw(struct app *a, int panel, int y, int x, int h, int w,
 		ops->draw(a, y + 1, x + 1, h - 2, w - 2);
 	else
 		list_draw(a, panel, y + 1, x + 1, h - 2, w - 2, focused,
-		    ops->header, ops->row, ops->empty, ops->filtered);
+		    ops->header, ops->row);
 }

@@ -26,8 +26,8 @@ struct panel_ops {
 	const char	*aliases[3];	/* other names --panel accepts */
 	const char	*title;		/* "1 Health" */
 	const char	*sources[3];	/* the sources it is fed by */
-	const char	*empty;		/* no rows at all */
-	const char	*filtered;	/* no row passes the filter */
+	const char	*noun;		/* what it lists: "incidents" */
+	const char	*empty;		/* nothing at all to list */
 
 	/* Items in the views (a list panel), or NULL (not a list). */
 	size_t		 (*count)(const struct views *);
@@ -69,6 +69,12 @@ void	panel_draw(struct app *, int panel, int y, int x, int h, int w,
  */
 int	panel_source_note(struct app *, int panel, int y, int x, int w,
 	    int has_rows);
+/*
+ * Why the panel shows no row, into a new string: nothing to list, or
+ * "0 of 9 incidents match ns=nope /disk" when the namespace or filter
+ * hides them all.
+ */
+char	*panel_empty_note(struct app *, int panel);
 /* "N of " when a filter hides rows, else "" (into out). */
 const char *panel_shown(struct app *, int panel, size_t total, char *out,
 	    size_t len);

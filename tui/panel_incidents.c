@@ -64,15 +64,19 @@ incidents_row_text(const struct views *v, size_t i, char **key)
 	    inc->summary : "");
 }
 
-/* Whether an incident is grouped by namespace ns. */
+/* Whether an incident is grouped by namespace ns (exactly, not a prefix). */
 static int
 incidents_in_ns(const struct views *v, size_t i, const char *ns)
 {
-	char	*want = xasprintf("namespace=%s", ns);
-	int	 hit = strstr(v->incidents[i].key, want) != NULL;
+	const char	*key = v->incidents[i].key, *k;
+	size_t		 n = strlen(ns);
 
-	free(want);
-	return hit;
+	for (k = key; (k = strstr(k, "namespace=")) != NULL; k += 10) {
+		if ((k == key || k[-1] == ',') && strncmp(k + 10, ns, n) == 0 &&
+		    (k[10 + n] == ',' || k[10 + n] == '\0'))
+			return 1;
+	}
+	return 0;
 }
 
 /* The column header. */
@@ -177,8 +181,8 @@ const struct panel_ops panel_incidents = {
 	.aliases = { "alerts" },
 	.title = "3 Incidents",
 	.sources = { "alertmanager" },
+	.noun = "incidents",
 	.empty = "no firing alerts",
-	.filtered = "no incident matches the filter",
 	.count = incidents_count,
 	.row_text = incidents_row_text,
 	.in_ns = incidents_in_ns,

@@ -40,10 +40,11 @@ runbook_draw(struct app *a, int y, int x, int h, int w)
 	size_t				 i;
 
 	if (inc == NULL) {
-		if (!panel_source_note(a, runbook_index(), y, x, w, 0))
-			draw_text(stdscr, y, x, w, "no incident selected; "
-			    "firing incidents list in panel 3",
-			    theme_attr(SLOT_DIM));
+		if (!panel_source_note(a, runbook_index(), y, x, w, 0)) {
+			line = panel_empty_note(a, runbook_index());
+			draw_text(stdscr, y, x, w, line, theme_attr(SLOT_DIM));
+			free(line);
+		}
 		return;
 	}
 	draw_text(stdscr, y + row++, x, w, inc->title,
@@ -108,6 +109,8 @@ const struct panel_ops panel_runbook = {
 	.name = "runbook",
 	.title = "4 Runbook",
 	.sources = { "alertmanager" },
+	.noun = "incidents",
+	.empty = "no incident selected; firing incidents list in panel 3",
 	.draw = runbook_draw,
 	.summary = runbook_summary,
 	.open = runbook_open,

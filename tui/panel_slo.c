@@ -48,6 +48,25 @@ slo_row_text(const struct views *v, size_t i, char **key)
 	    vocab_verdict_word(s->verdict));
 }
 
+/* Whether an SLO's service has a workload in namespace ns. */
+static int
+slo_in_ns(const struct views *v, size_t i, const char *ns)
+{
+	const char	*svc = v->slos[i].service;
+	size_t		 j, k, n = strlen(ns);
+
+	for (j = 0; j < v->nservices; j++) {
+		if (strcmp(v->services[j].name, svc) != 0)
+			continue;
+		for (k = 0; k < v->services[j].ndeployments; k++) {
+			if (strncmp(v->services[j].deployments[k], ns, n) == 0 &&
+			    v->services[j].deployments[k][n] == '/')
+				return 1;
+		}
+	}
+	return 0;
+}
+
 /*
  * The columns for a width: name 22, budget 16, verdict 8, then as many
  * windows of 6 as fit (2 to 7) and a sparkline of up to 48.
@@ -319,10 +338,11 @@ const struct panel_ops panel_slo = {
 	.aliases = { "burn", "slos" },
 	.title = "2 SLO burn",
 	.sources = { "prometheus" },
+	.noun = "SLOs",
 	.empty = "no SLOs configured",
-	.filtered = "no SLO matches the filter",
 	.count = slo_count,
 	.row_text = slo_row_text,
+	.in_ns = slo_in_ns,
 	.header = slo_header,
 	.row = slo_row,
 	.summary = slo_summary,

@@ -89,6 +89,10 @@ prompt_key(struct mode *m, struct app *a, wint_t ch, int is_key)
 	if ((is_key && ch == KEY_BACKSPACE) ||
 	    (!is_key && (ch == 127 || ch == 8))) {
 		if (p->len == 0) {
+			/* Closed visibly; a key typed on goes back in. */
+			app_message(a, "%s closed", p->ops->name);
+			if (p->ops->reopen != NULL)
+				app_typeahead(a, p->ops->reopen);
 			app_pop(a);
 			return KEY_HANDLED | KEY_REDRAW;
 		}

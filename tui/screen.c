@@ -129,6 +129,13 @@ app_draw_footer(struct app *a, const struct layout_rect *r, int paged)
 	/* An armed Ctrl-C's question shows over the input line. */
 	if (a->modes != NULL && a->modes->ops->footer != NULL &&
 	    !a->ctrlc_armed) {
+		/* A message (Tab's matches) shows above the input line. */
+		if (a->msg != NULL && loop_now_ms(a->loop) < a->msg_until &&
+		    r->y > 1) {
+			mvhline(r->y - 1, 0, ' ', r->w);
+			draw_text(stdscr, r->y - 1, 0, r->w, a->msg,
+			    theme_attr(SLOT_WARN));
+		}
 		a->modes->ops->footer(a->modes, a, r);
 		return;
 	}
