@@ -12,6 +12,7 @@
 
 #include "base/buf.h"
 #include "base/sanitize.h"
+#include "base/width.h"
 #include "base/xmalloc.h"
 #include "core/views_detail.h"
 #include "tui/app.h"
@@ -106,36 +107,104 @@ mode_page_pairs(struct mode *m, const char *title, const char *json)
 	views_pairs_free(v, n);
 }
 
-/* Draw the page in the body's rectangle. */
+/*
+ * The bytes of t that go on one row of w columns: as many as fit, ending
+ * after a space or a comma when one is in the second half, so words stay
+ * whole where they can.
+ */
+static size_t
+page_break(const char *t, size_t w)
+{
+	size_t	n = width_prefix(t, w, NULL), k;
+
+	if (t[n] == '\0' || t[n] == ' ')
+		return n;
+	for (k = n; k > n / 2; k--) {
+		if (t[k - 1] == ' ' || t[k - 1] == ',')
+			return k;
+	}
+	return n;
+}
+
+/*
+ * The rows line i takes in w columns: long text wraps, its continuation
+ * indented by two, so the end of a value is never cut off.
+ */
+static size_t
+page_rows(const struct page_line *l, size_t w)
+{
+	const char	*t = l->text;
+	size_t		 rows = 1, n;
+
+	if (l->spark != NULL || w <= 4)
+		return 1;
+	n = page_break(t, w);
+	while (n > 0 && t[n] != '\0') {
+		t += n + strspn(t + n, " ");
+		if (*t == '\0')
+			break;
+		rows++;
+		n = page_break(t, w - 2);
+	}
+	return rows;
+}
+
+/* Draw row r (0: the first) of line l at y, x in w columns. */
+static void
+page_draw_row(const struct page_line *l, size_t r, int y, int x, int w)
+{
+	const char	*t = l->text;
+	size_t		 n, k;
+	char		*seg;
+
+	if (l->spark != NULL) {
+		draw_text(stdscr, y, x, 12, t, theme_attr(SLOT_DIM));
+		draw_spark(stdscr, y, x + 12, w - 12, l->spark, l->nspark, 0,
+		    theme_attr(SLOT_ACCENT));
+		return;
+	}
+	n = page_break(t, (size_t)w);
+	for (k = 0; k < r && n > 0 && t[n] != '\0'; k++) {
+		t += n + strspn(t + n, " ");
+		n = page_break(t, (size_t)w - 2);
+	}
+	seg = xstrndup(t, n);
+	draw_text(stdscr, y, x + (r > 0 ? 2 : 0), w - (r > 0 ? 2 : 0), seg,
+	    theme_attr(l->slot));
+	free(seg);
+}
+
+/* Draw the page in the body's rectangle, long lines wrapped. */
 static void
 page_draw(struct mode *m, struct app *a, const struct layout_rect *r)
 {
 	struct page	*p = (struct page *)m;
-	int		 h = r->h - 2, row;
-	size_t		 i;
+	int		 h = r->h - 2, w = r->w - 4, row = 0;
+	size_t		 i, k, n, total = 0, skip;
 
 	(void)a;
 	draw_box(stdscr, r->y, r->x, r->h, r->w, p->title,
 	    theme_attr(SLOT_ACCENT), theme_attr(SLOT_TITLE) | A_BOLD);
-	if (h <= 0)
+	if (h <= 0 || w <= 0)
 		return;
-	if (p->nlines > (size_t)h && p->top > p->nlines - (size_t)h)
-		p->top = p->nlines - (size_t)h;
-	if (p->nlines <= (size_t)h)
+	for (i = 0; i < p->nlines; i++)
+		total += page_rows(&p->lines[i], (size_t)w);
+	if (total > (size_t)h && p->top > total - (size_t)h)
+		p->top = total - (size_t)h;
+	if (total <= (size_t)h)
 		p->top = 0;
-	for (row = 0; row < h; row++) {
-		i = p->top + (size_t)row;
-		if (i >= p->nlines)
-			break;
-		if (p->lines[i].spark != NULL) {
-			draw_text(stdscr, r->y + 1 + row, r->x + 2, 12,
-			    p->lines[i].text, theme_attr(SLOT_DIM));
-			draw_spark(stdscr, r->y + 1 + row, r->x + 14,
-			    r->w - 16, p->lines[i].spark, p->lines[i].nspark,
-			    0, theme_attr(SLOT_ACCENT));
-		} else
-			draw_text(stdscr, r->y + 1 + row, r->x + 2, r->w - 4,
-			    p->lines[i].text, theme_attr(p->lines[i].slot));
+	skip = p->top;
+	for (i = 0; i < p->nlines && row < h; i++) {
+		n = page_rows(&p->lines[i], (size_t)w);
+		for (k = 0; k < n && row < h; k++) {
+			if (skip > 0) {
+				skip--;
+				continue;
+			}
+			page_draw_row(&p->lines[i], k, r->y + 1 + row, r->x + 2,
+			    w);
+			row++;
+		}
 	}
 }
 

@@ -9,11 +9,13 @@
 
 #include <curses.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "base/buf.h"
 #include "base/util.h"
+#include "base/xmalloc.h"
 #include "core/conf.h"
 #include "core/loop.h"
 #include "core/views.h"
@@ -93,28 +95,45 @@ app_draw_header(struct app *a, const struct layout_rect *r)
 	}
 }
 
-/* The key hints of the panels: the first key of each action. */
+/*
+ * The key hints of the panels, the first key of each action, in w
+ * columns: when they do not all fit, the least important go first (never
+ * a hint cut in the middle).
+ */
 static void
-app_hints(struct app *a, struct buf *b)
+app_hints(struct app *a, struct buf *b, int w)
 {
 	static const int		 acts[] = { ACT_DOWN, ACT_OPEN,
 	    ACT_FILTER, ACT_NEXT_PANEL, ACT_COMMAND, ACT_REFRESH, ACT_HELP,
 	    ACT_QUIT };
 	static const char *const	 words[] = { "move", "detail",
 	    "filter", "panel", "command", "refresh", "help", "quit" };
-	char				 keys[64], up[64];
-	size_t				 i;
+	/* Dropped first to last when the width is short. */
+	static const int		 drop[] = { 5, 3, 4, 2, 1, 0, 6 };
+	char				 keys[64], up[64], *hint[8];
+	int				 keep[8], width = 0, i, k;
 
-	for (i = 0; i < sizeof acts / sizeof acts[0]; i++) {
+	for (i = 0; i < 8; i++) {
 		keymap_keys_of(a->km, acts[i], keys, sizeof keys);
 		keys[strcspn(keys, ",")] = '\0';
-		buf_printf(b, "%s%s", i > 0 ? "  " : " ", keys);
 		if (acts[i] == ACT_DOWN) {
 			keymap_keys_of(a->km, ACT_UP, up, sizeof up);
 			up[strcspn(up, ",")] = '\0';
-			buf_printf(b, "/%s", up);
-		}
-		buf_printf(b, " %s", words[i]);
+			hint[i] = xasprintf("%s/%s %s", keys, up, words[i]);
+		} else
+			hint[i] = xasprintf("%s %s", keys, words[i]);
+		keep[i] = 1;
+		width += 2 + draw_width(hint[i]);
+	}
+	for (k = 0; width - 1 > w && k < (int)(sizeof drop / sizeof drop[0]);
+	    k++) {
+		keep[drop[k]] = 0;
+		width -= 2 + draw_width(hint[drop[k]]);
+	}
+	for (i = 0, k = 0; i < 8; i++) {
+		if (keep[i])
+			buf_printf(b, "%s%s", k++ > 0 ? "  " : " ", hint[i]);
+		free(hint[i]);
 	}
 }
 
@@ -148,7 +167,7 @@ app_draw_footer(struct app *a, const struct layout_rect *r, int paged)
 		buf_printf(&b, "%s back  j/k scroll  q quit",
 		    keymap_keys_of(a->km, ACT_BACK, keys, sizeof keys));
 	else
-		app_hints(a, &b);
+		app_hints(a, &b, r->w);
 	draw_text(stdscr, r->y, 0, r->w, buf_str(&b), theme_attr(SLOT_DIM));
 	buf_done(&b);
 }

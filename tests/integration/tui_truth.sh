@@ -109,6 +109,28 @@ tt_keys q
 tt_wait "EXITED:0" 5
 check $? "q quits"
 
+# --- 80 columns ----------------------------------------------------------------
+tt_start -x 80 -y 24 "$(console --demo)"
+tt_wait "CRITICAL" 10
+foot=$(tt_last | tail -n 1)
+ok=0
+case $foot in *…*|*...*) ok=1 ;; esac
+case $foot in *"? help"*"q quit"*) ;; *) ok=1 ;; esac
+check $ok "80x24: the key hints fit whole, help and quit kept ($foot)"
+# A detail line longer than the screen wraps; its end is readable.
+press 3 Enter -- "┌ Incident "
+tt_keys G
+sleep 0.5
+tt_capture >/dev/null
+TT_LAST=$(tt_capture)
+ok=0
+tt_last | sed '1d;$d' | grep -q '…' && ok=1
+tt_last | grep -q '14.4x).' || ok=1
+check $ok "80x24: a long detail line wraps instead of being cut ('14.4x).' shown, no ellipsis)"
+tt_keys Escape q
+tt_wait "EXITED:0" 5
+check $? "q quits"
+
 # --- two contexts, every source down -----------------------------------------
 cfg=$TT_DIR/config/two.yaml
 cat > "$cfg" <<YAML
