@@ -81,6 +81,13 @@ vocab_exhaustion(int64_t seconds, char *out, size_t len)
 /* Words                                                               */
 /* ------------------------------------------------------------------ */
 
+/* The word for n things; see vocab.h. */
+const char *
+vocab_plural(size_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
 /* The overall or a service's status as a word. */
 const char *
 vocab_status_word(enum view_status s)

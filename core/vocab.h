@@ -54,6 +54,9 @@ const char *vocab_window_word(enum slo_window);		/* "5m" ... */
 /* An alert's or incident's flag: "silenced", "inhibited" or "-". */
 const char *vocab_flag_word(int silenced, int inhibited);
 
+/* one when n is 1, else many: "1 service", "2 services". */
+const char *vocab_plural(size_t n, const char *one, const char *many);
+
 /* Tones. */
 enum vocab_tone vocab_status_tone(enum view_status);
 enum vocab_tone vocab_severity_tone(enum view_severity);

@@ -105,9 +105,9 @@ health_summary(struct app *a, int panel)
 
 	for (k = 0; k < l->nrows; k++)
 		bad += a->views->services[l->rows[k]].status != VIEW_OK;
-	return xasprintf("%s%zu services, %zu not OK", panel_shown(a, panel,
+	return xasprintf("%s%zu %s, %zu not OK", panel_shown(a, panel,
 	    a->views->nservices, shown, sizeof shown), a->views->nservices,
-	    bad);
+	    vocab_plural(a->views->nservices, "service", "services"), bad);
 }
 
 /* A deployment's pods and events on the page. */

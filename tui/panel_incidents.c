@@ -127,9 +127,11 @@ incidents_summary(struct app *a, int panel)
 		bad += !v->incidents[i].silenced && !v->incidents[i].inhibited;
 		alerts += v->incidents[i].nalerts;
 	}
-	return xasprintf("%s%zu incidents, %zu unsilenced, %zu alerts",
+	return xasprintf("%s%zu %s, %zu unsilenced, %zu %s",
 	    panel_shown(a, panel, v->nincidents, shown, sizeof shown),
-	    v->nincidents, bad, alerts);
+	    v->nincidents, vocab_plural(v->nincidents, "incident",
+	    "incidents"), bad, alerts, vocab_plural(alerts, "alert",
+	    "alerts"));
 }
 
 /* The detail page of an incident; see panel.h. */
@@ -147,7 +149,7 @@ panel_incident_detail(struct app *a, const struct view_incident *inc)
 	mode_page_add(m, SLOT_NORMAL, "severity %s, %s, since %s, %zu alert%s%s",
 	    vocab_severity_word(inc->severity), inc->state,
 	    util_format_rfc3339(inc->started_ms, when, sizeof when),
-	    inc->nalerts, inc->nalerts == 1 ? "" : "s", inc->silenced ?
+	    inc->nalerts, vocab_plural(inc->nalerts, "", "s"), inc->silenced ?
 	    ", silenced" : inc->inhibited ? ", inhibited" : "");
 	mode_page_add(m, SLOT_NORMAL, "group: %s", inc->key);
 	if (inc->runbook_url != NULL)

@@ -146,9 +146,9 @@ slo_summary(struct app *a, int panel)
 		pages += a->views->slos[l->rows[k]].verdict == SLO_PAGE;
 		tickets += a->views->slos[l->rows[k]].verdict == SLO_TICKET;
 	}
-	return xasprintf("%s%zu SLOs, %zu page, %zu ticket", panel_shown(a,
+	return xasprintf("%s%zu %s, %zu page, %zu ticket", panel_shown(a,
 	    panel, a->views->nslos, shown, sizeof shown), a->views->nslos,
-	    pages, tickets);
+	    vocab_plural(a->views->nslos, "SLO", "SLOs"), pages, tickets);
 }
 
 /* A rollout to mark on the sparkline. */

@@ -108,6 +108,10 @@ test_words(void)
 	CHECK_STR(vocab_flag_word(0, 1), "inhibited");
 	CHECK_STR(vocab_flag_word(0, 0), "-");
 
+	CHECK_STR(vocab_plural(1, "service", "services"), "service");
+	CHECK_STR(vocab_plural(0, "service", "services"), "services");
+	CHECK_STR(vocab_plural(2, "SLO", "SLOs"), "SLOs");
+
 }
 
 /* Tones: one per status, severity, verdict and budget. */
