@@ -176,8 +176,11 @@ md_slos(const struct views *v, struct buf *b)
 		buf_puts(b, " ");
 		if (s->nspark == 0)
 			buf_puts(b, "no data");
-		else
-			export_sparkline(s, 24, 1, b);
+		else {
+			export_sparkline(v, s, 24, 1, b);
+			buf_printf(b, " (%s)", vocab_spark_scale(
+			    export_spark_max(s), 1, tmp, sizeof tmp));
+		}
 		buf_puts(b, " |\n");
 	}
 }
