@@ -161,6 +161,22 @@ vocab_window_word(enum slo_window w)
 	return (unsigned int)w < SLO_NWINDOWS ? names[w] : "?";
 }
 
+/* Whether a source was never fetched: no attempt and no success. */
+int
+vocab_source_never_fetched(const struct view_source *s)
+{
+	return !s->ok && s->last_attempt_ms <= 0 && s->last_success_ms <= 0;
+}
+
+/* A source's state as words. */
+const char *
+vocab_source_word(const struct view_source *s)
+{
+	if (s->ok)
+		return "ok";
+	return vocab_source_never_fetched(s) ? "never fetched" : "FAILED";
+}
+
 /* Silenced wins over inhibited; "-" for neither. */
 const char *
 vocab_flag_word(int silenced, int inhibited)
@@ -227,6 +243,15 @@ enum vocab_tone
 vocab_burn_tone(double burn, enum slo_window w, const struct slo_policy *p)
 {
 	return vocab_verdict_tone_or_normal(slo_window_level(burn, w, p));
+}
+
+/* The tone of a source's state. */
+enum vocab_tone
+vocab_source_tone(const struct view_source *s)
+{
+	if (s->ok)
+		return TONE_OK;
+	return vocab_source_never_fetched(s) ? TONE_UNKNOWN : TONE_CRIT;
 }
 
 /* The tone of the error budget left. */

@@ -54,6 +54,13 @@ const char *vocab_status_symbol(enum view_status, int utf8);
 const char *vocab_severity_word(enum view_severity);	/* "critical" ... */
 const char *vocab_verdict_word(enum slo_verdict);	/* "page" ... */
 const char *vocab_window_word(enum slo_window);		/* "5m" ... */
+/*
+ * A source's state: "ok", "FAILED" (the last attempt failed), or "never
+ * fetched" (no attempt and no success yet: nothing failed).
+ */
+const char *vocab_source_word(const struct view_source *);
+/* Whether a source has never been fetched (no attempt, no success). */
+int	 vocab_source_never_fetched(const struct view_source *);
 /* An alert's or incident's flag: "silenced", "inhibited" or "-". */
 const char *vocab_flag_word(int silenced, int inhibited);
 
@@ -68,6 +75,8 @@ enum vocab_tone vocab_verdict_tone(enum slo_verdict);
  */
 enum vocab_tone vocab_burn_tone(double burn, enum slo_window,
 	    const struct slo_policy *);
+/* A source's state: ok, crit when it failed, unknown when never fetched. */
+enum vocab_tone vocab_source_tone(const struct view_source *);
 /* The error budget left: unknown without data, then crit, warn, ok. */
 enum vocab_tone vocab_budget_tone(const struct view_slo *);
 

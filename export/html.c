@@ -246,13 +246,10 @@ html_sources(const struct views *v, struct buf *b)
 		buf_puts(b, "</td><td>");
 		html_text(b, s->kind);
 		buf_puts(b, "</td>");
-		if (s->ok)
-			buf_printf(b, "<td class=\"%s\">%s ok</td>",
-			    html_class(TONE_OK), vocab_status_symbol(VIEW_OK, 1));
-		else
-			buf_printf(b, "<td class=\"%s\">%s FAILED</td>",
-			    html_class(TONE_CRIT),
-			    vocab_status_symbol(VIEW_CRITICAL, 1));
+		buf_printf(b, "<td class=\"%s\">%s %s</td>",
+		    html_class(vocab_source_tone(s)), vocab_status_symbol(
+		    s->ok ? VIEW_OK : vocab_source_never_fetched(s) ?
+		    VIEW_UNKNOWN : VIEW_CRITICAL, 1), vocab_source_word(s));
 		if (s->never || s->age_ms < 0)
 			snprintf(tmp, sizeof tmp, "never");
 		else

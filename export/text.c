@@ -245,13 +245,20 @@ text_source_kind(const struct views *v, size_t i)
 	return v->sources[i].kind;
 }
 
+/* State of source i, for column widths. */
+static const char *
+text_source_state(const struct views *v, size_t i)
+{
+	return vocab_source_word(&v->sources[i]);
+}
+
 /* Sources: state, age (stale marked), latency, items and the error. */
 static void
 text_sources(struct text_ctx *ctx, const struct views *v)
 {
 	struct text_line		 l;
 	const struct view_source	*s;
-	size_t				 i, nw, kw;
+	size_t				 i, nw, kw, sw;
 	char				 age[80], tmp[64];
 
 	text_heading(ctx, "SOURCES");
@@ -261,13 +268,15 @@ text_sources(struct text_ctx *ctx, const struct views *v)
 	}
 	nw = text_colw(ctx, "NAME", 4, 20, text_source_name, v, v->nsources);
 	kw = text_colw(ctx, "KIND", 4, 14, text_source_kind, v, v->nsources);
+	sw = text_colw(ctx, "STATE", 6, 20, text_source_state, v,
+	    v->nsources);
 	text_line_start(&l, ctx);
 	text_gap(&l, 2);
 	text_cell(&l, "NAME", nw, TEXT_SGR_DIM);
 	text_gap(&l, TEXT_GAP);
 	text_cell(&l, "KIND", kw, TEXT_SGR_DIM);
 	text_gap(&l, TEXT_GAP);
-	text_cell(&l, "STATE", 6, TEXT_SGR_DIM);
+	text_cell(&l, "STATE", sw, TEXT_SGR_DIM);
 	text_gap(&l, TEXT_GAP);
 	text_cell(&l, "AGE", 10, TEXT_SGR_DIM);
 	text_gap(&l, TEXT_GAP);
@@ -286,8 +295,8 @@ text_sources(struct text_ctx *ctx, const struct views *v)
 		text_gap(&l, TEXT_GAP);
 		text_cell_outside(&l, s->kind, kw, NULL);
 		text_gap(&l, TEXT_GAP);
-		text_cell(&l, s->ok ? "ok" : "FAILED", 6,
-		    text_sgr(s->ok ? TONE_OK : TONE_CRIT));
+		text_cell(&l, vocab_source_word(s), sw,
+		    text_sgr(vocab_source_tone(s)));
 		text_gap(&l, TEXT_GAP);
 		if (s->never || s->age_ms < 0)
 			snprintf(age, sizeof age, "%s", s->stale ?

@@ -779,6 +779,56 @@ test_text_spark_span(void)
 	views_free(v);
 }
 
+/*
+ * A source that was never fetched (no attempt, no success) says so in
+ * every document; nothing failed.  One that was tried and failed says
+ * FAILED.
+ */
+static void
+test_never_fetched(void)
+{
+	struct views		*v = fixture();
+	struct view_source	*s = &v->sources[1];
+	char			*t, *line;
+	int			 f;
+	static const enum export_format fmts[3] = { EXPORT_TEXT,
+	    EXPORT_MARKDOWN, EXPORT_HTML };
+	static const char *const row[3] = { "  alertmanager  ",
+	    "| alertmanager |", "<tr><td>alertmanager</td>" };
+
+	s->ok = 0;
+	s->never = 1;
+	s->stale = 0;
+	s->last_success_ms = 0;
+	s->last_attempt_ms = 0;
+	s->age_ms = -1;
+	free(s->error);
+	s->error = NULL;
+	for (f = 0; f < 3; f++) {
+		t = render(v, fmts[f], 100, 1, 0);
+		line = line_having(t, row[f]);
+		CHECK(line != NULL);
+		if (line != NULL) {
+			CHECK_CONTAINS(line, "never fetched");
+			CHECK(strstr(line, "FAILED") == NULL);
+			free(line);
+		}
+		free(t);
+	}
+	/* Tried once and failed: FAILED, never "never fetched". */
+	s->last_attempt_ms = v->generated_ms - 1000;
+	t = render(v, EXPORT_TEXT, 100, 1, 0);
+	line = line_having(t, row[0]);
+	CHECK(line != NULL);
+	if (line != NULL) {
+		CHECK_CONTAINS(line, "FAILED");
+		CHECK(strstr(line, "never fetched") == NULL);
+		free(line);
+	}
+	free(t);
+	views_free(v);
+}
+
 /* ASCII mode is ASCII; colour only when asked. */
 static void
 test_text_ascii_color(void)
@@ -1524,6 +1574,7 @@ static const struct test tests[] = {
 	TEST(test_text_golden),
 	TEST(test_text_width),
 	TEST(test_text_columns_whole),
+	TEST(test_never_fetched),
 	TEST(test_text_spark_span),
 	TEST(test_text_ascii_color),
 	TEST(test_text_hostile),

@@ -45,6 +45,26 @@ test_burn(void)
 	CHECK_STR(vocab_burn(16.2, out, 3), "16");
 }
 
+/* A source never fetched is not a failed one. */
+static void
+test_source_word(void)
+{
+	struct view_source	s;
+
+	memset(&s, 0, sizeof s);
+	CHECK_STR(vocab_source_word(&s), "never fetched");
+	CHECK_INT(vocab_source_tone(&s), TONE_UNKNOWN);
+	s.last_attempt_ms = 1000;
+	CHECK_STR(vocab_source_word(&s), "FAILED");
+	CHECK_INT(vocab_source_tone(&s), TONE_CRIT);
+	s.last_attempt_ms = 0;
+	s.last_success_ms = 1000;	/* succeeded once, then cleared */
+	CHECK_STR(vocab_source_word(&s), "FAILED");
+	s.ok = 1;
+	CHECK_STR(vocab_source_word(&s), "ok");
+	CHECK_INT(vocab_source_tone(&s), TONE_OK);
+}
+
 /* A window's burn is toned by the workbook's thresholds for it. */
 static void
 test_burn_tone(void)
@@ -319,6 +339,7 @@ test_width_c_locale(void)
 static const struct test tests[] = {
 	TEST(test_burn),
 	TEST(test_burn_tone),
+	TEST(test_source_word),
 	TEST(test_spark_burn),
 	TEST(test_numbers),
 	TEST(test_words),
