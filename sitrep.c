@@ -33,7 +33,9 @@ const struct cmd_entry sitrep_commands[] = {
 	{ "snapshot", "[--format text|json|markdown|html] [--output FILE] "
 	  "[--fresh] [--width N] [--color] [--at TIME]",
 	  "the panels as a document; exit 0/1/2/3 = OK/WARNING/CRITICAL/"
-	  "UNKNOWN", cmd_snapshot },
+	  "UNKNOWN, and 3 for a usage error too, as monitoring plugins do; "
+	  "--at TIME: the cache as of TIME (RFC 3339 or epoch seconds), with "
+	  "--demo the simulator at that time", cmd_snapshot },
 	{ "cache info", "",
 	  "show the cache: path, schema, size, rows, last success per source",
 	  cmd_cache_info },

@@ -34,6 +34,7 @@
 #include <cJSON.h>
 
 #include "backends/backend.h"
+#include "backends/runtime.h"
 #include "backends/sim.h"
 #include "base/buf.h"
 #include "core/cache.h"
@@ -1762,7 +1763,14 @@ sim_store(struct source *s, struct cache *cache, int64_t now_ms,
 	memset(&w, 0, sizeof w);
 	w.sc = st->sc;
 	w.context = s->context;
-	w.now = now_ms;
+	/*
+	 * The rows are anchored at the runtime's evaluation time: `--at`
+	 * asks for the world as it stood then, as Prometheus is asked to
+	 * evaluate then; without it that is the clock's now.  The timeline
+	 * plays by the clock since the simulator started either way.
+	 */
+	w.now = runtime_of(s) != NULL ? runtime_eval_ms(runtime_of(s)) :
+	    now_ms;
 	w.pos = sim_source_position(s, now_ms);
 	w.svc = xcalloc(w.sc->nservices + 1, sizeof *w.svc);
 	for (i = 0; i < w.sc->nservices; i++)
@@ -1777,18 +1785,18 @@ sim_store(struct source *s, struct cache *cache, int64_t now_ms,
 	    sim_write_slos(&w, cache, &nsamples, &why) != 0)
 		goto sqlerr;
 
-	/* The simulated backends answered just now. */
+	/* The simulated backends answered at the world's time. */
 	if (cache_source_update(cache, s->context, "prometheus", "prometheus",
-	    now_ms, 1, 18 + (int64_t)(w.pos / 1000 % 23), NULL,
+	    w.now, 1, 18 + (int64_t)(w.pos / 1000 % 23), NULL,
 	    ntargets + nsamples, cause) != 0 ||
 	    cache_source_update(cache, s->context, "alertmanager",
-	    "alertmanager", now_ms, 1, 6 + (int64_t)(w.pos / 1000 % 7), NULL,
+	    "alertmanager", w.now, 1, 6 + (int64_t)(w.pos / 1000 % 7), NULL,
 	    nalerts, cause) != 0 ||
 	    cache_source_update(cache, s->context, "kubernetes", "kubernetes",
-	    now_ms, 1, 41 + (int64_t)(w.pos / 1000 % 31), NULL,
+	    w.now, 1, 41 + (int64_t)(w.pos / 1000 % 31), NULL,
 	    w.nobjects + w.nevents, cause) != 0 ||
 	    (nprobes > 0 && cache_source_update(cache, s->context, "probes",
-	    "probe", now_ms, 1, 25 + (int64_t)(w.pos / 1000 % 19), NULL,
+	    "probe", w.now, 1, 25 + (int64_t)(w.pos / 1000 % 19), NULL,
 	    nprobes, cause) != 0))
 		goto out;
 	s->items = w.nobjects + w.nevents + ntargets + nalerts + nprobes +

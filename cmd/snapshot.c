@@ -146,6 +146,12 @@ cmd_snapshot(struct cmd_opts *g, int argc, char **argv)
 		conf_free(conf);
 		return SNAP_UNKNOWN;
 	}
+	/*
+	 * The simulator costs nothing, so --demo always plays one round:
+	 * the world as it stands now, or at --at.
+	 */
+	if (g->demo)
+		fresh = 1;
 	if ((cache = cmd_open_cache(g, fresh ? 0 : CACHE_READONLY)) == NULL) {
 		conf_free(conf);
 		return SNAP_UNKNOWN;

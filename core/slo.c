@@ -93,3 +93,39 @@ slo_verdict(const double burn[SLO_NWINDOWS], const struct slo_policy *p)
 		return SLO_TICKET;
 	return SLO_OK;
 }
+
+/* One window's burn against the thresholds of its pairs. */
+enum slo_verdict
+slo_window_level(double burn, enum slo_window w, const struct slo_policy *p)
+{
+	double	page = NAN, ticket = p->ticket_slow;
+
+	if (isnan(burn))
+		return SLO_NODATA;
+	switch (w) {
+	case SLO_5M:
+	case SLO_1H:
+		page = p->page_fast;
+		break;
+	case SLO_30M:
+		page = p->page_slow;
+		break;
+	case SLO_6H:
+		page = p->page_slow;
+		break;
+	case SLO_2H:
+	case SLO_1D:
+		ticket = p->ticket_fast;
+		break;
+	case SLO_3D:
+	case SLO_PERIOD:
+		break;
+	default:
+		return SLO_NODATA;
+	}
+	if (burn > page)
+		return SLO_PAGE;
+	if (burn > ticket)
+		return SLO_TICKET;
+	return SLO_OK;
+}

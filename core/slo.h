@@ -50,6 +50,17 @@ int64_t	slo_exhaustion_seconds(double remaining, double burn,
 /* The verdict from the burn rates of every window ("above": strictly). */
 enum slo_verdict slo_verdict(const double burn[SLO_NWINDOWS],
 	    const struct slo_policy *);
+/*
+ * How one window's burn rate stands alone against the thresholds of the
+ * pairs it belongs to (above is strict): SLO_PAGE above a page threshold
+ * (5m and 1h: page_fast; 30m and 6h: page_slow), SLO_TICKET above a
+ * ticket one (2h and 1d: ticket_fast; every other window: ticket_slow,
+ * the budget spent faster than it comes), else SLO_OK;
+ * SLO_NODATA for NaN.  The verdict needs both windows of a pair; this
+ * says which cell of a row is the one to look at.
+ */
+enum slo_verdict slo_window_level(double burn, enum slo_window,
+	    const struct slo_policy *);
 /* Aliases of vocab_verdict_word and vocab_window_word (core/vocab.h). */
 
 #endif

@@ -6,9 +6,11 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "base/buf.h"
 #include "base/util.h"
+#include "base/xmalloc.h"
 #include "core/vocab.h"
 
 /* ------------------------------------------------------------------ */
@@ -16,9 +18,10 @@
 /* ------------------------------------------------------------------ */
 
 /*
- * A burn rate as the console has always shown it: one decimal below 100,
- * none from there (so it fits five columns), "huge" from 100000 on, where
- * the number says nothing more than that the budget is gone.
+ * A burn rate as a multiple of the rate that spends the budget exactly
+ * over the period ("16.2x"): one decimal below 100, none from there (so
+ * it fits six columns), "huge" from 100000 on, where the number says
+ * nothing more than that the budget is gone.
  */
 char *
 vocab_burn(double b, char *out, size_t len)
@@ -28,9 +31,9 @@ vocab_burn(double b, char *out, size_t len)
 	else if (b >= 99999.5)
 		snprintf(out, len, "huge");
 	else if (b >= 99.95)
-		snprintf(out, len, "%.0f", b);
+		snprintf(out, len, "%.0fx", b);
 	else
-		snprintf(out, len, "%.1f", b);
+		snprintf(out, len, "%.1fx", b < 0 ? 0.0 : b);
 	return out;
 }
 
@@ -165,6 +168,22 @@ vocab_window_word(enum slo_window w)
 	return (unsigned int)w < SLO_NWINDOWS ? names[w] : "?";
 }
 
+/* Whether a source was never fetched: no attempt and no success. */
+int
+vocab_source_never_fetched(const struct view_source *s)
+{
+	return !s->ok && s->last_attempt_ms <= 0 && s->last_success_ms <= 0;
+}
+
+/* A source's state as words. */
+const char *
+vocab_source_word(const struct view_source *s)
+{
+	if (s->ok)
+		return "ok";
+	return vocab_source_never_fetched(s) ? "never fetched" : "FAILED";
+}
+
 /* Silenced wins over inhibited; "-" for neither. */
 const char *
 vocab_flag_word(int silenced, int inhibited)
@@ -203,6 +222,13 @@ vocab_severity_tone(enum view_severity s)
 	return TONE_NORMAL;
 }
 
+/* A window's level as a tone; no data says nothing. */
+static enum vocab_tone
+vocab_verdict_tone_or_normal(enum slo_verdict v)
+{
+	return v == SLO_NODATA ? TONE_NORMAL : vocab_verdict_tone(v);
+}
+
 /* The tone of a verdict. */
 enum vocab_tone
 vocab_verdict_tone(enum slo_verdict v)
@@ -217,6 +243,22 @@ vocab_verdict_tone(enum slo_verdict v)
 	default:
 		return TONE_UNKNOWN;
 	}
+}
+
+/* The tone of one window's burn rate against the workbook's thresholds. */
+enum vocab_tone
+vocab_burn_tone(double burn, enum slo_window w, const struct slo_policy *p)
+{
+	return vocab_verdict_tone_or_normal(slo_window_level(burn, w, p));
+}
+
+/* The tone of a source's state. */
+enum vocab_tone
+vocab_source_tone(const struct view_source *s)
+{
+	if (s->ok)
+		return TONE_OK;
+	return vocab_source_never_fetched(s) ? TONE_UNKNOWN : TONE_CRIT;
 }
 
 /* The tone of the error budget left. */
@@ -282,4 +324,120 @@ vocab_spark(const double *v, size_t n, size_t cols, double max, int utf8,
 			buf_append(out, &ascii[lev], 1);
 	}
 	return cols;
+}
+
+/* The top of a burn sparkline's scale. */
+double
+vocab_spark_top(const double *v, size_t n)
+{
+	double	top = 1;
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		if (isfinite(v[i]) && v[i] > top)
+			top = v[i];
+	}
+	return top;
+}
+
+/* The level of a burn rate: 0-2 up to 1x, 3-7 above, -1 no data. */
+int
+vocab_spark_level(double b, double top)
+{
+	long	lev;
+
+	if (!isfinite(b))
+		return -1;
+	if (b <= 0)
+		return 0;
+	if (b <= 1)
+		return (int)lround(b * VOCAB_SPARK_ONE);
+	if (!(top > 1) || !isfinite(top) || b >= top)
+		return 7;
+	lev = VOCAB_SPARK_ONE + 1 + lround((b - 1) / (top - 1) *
+	    (6 - VOCAB_SPARK_ONE));
+	return lev > 7 ? 7 : (int)lev;
+}
+
+/* The level of every column; see the header. */
+void
+vocab_spark_levels(const double *v, const int64_t *ts, size_t n,
+    int64_t from_ms, int64_t to_ms, double top, size_t cols, int *lev)
+{
+	double	*worst;
+	int64_t	 span = to_ms - from_ms, off;
+	size_t	 i, c;
+
+	if (cols == 0)
+		return;
+	worst = xcalloc(cols, sizeof *worst);
+	for (c = 0; c < cols; c++)
+		worst[c] = NAN;
+	for (i = 0; span > 0 && i < n; i++) {
+		if (ts[i] <= from_ms || ts[i] > to_ms || !isfinite(v[i]))
+			continue;
+		/* The column whose time ends at or after ts: ceil - 1. */
+		off = ts[i] - from_ms;
+		if ((uint64_t)off <= (UINT64_MAX - (uint64_t)span) / cols)
+			c = (size_t)(((uint64_t)off * cols + (uint64_t)span -
+			    1) / (uint64_t)span) - 1;
+		else
+			c = (size_t)ceil((double)off * (double)cols /
+			    (double)span) - 1;
+		if (c >= cols)
+			c = cols - 1;
+		if (isnan(worst[c]) || v[i] > worst[c])
+			worst[c] = v[i];
+	}
+	for (c = 0; c < cols; c++)
+		lev[c] = vocab_spark_level(worst[c], top);
+	free(worst);
+}
+
+/* The glyph of a level. */
+const char *
+vocab_spark_glyph(int level, int utf8)
+{
+	static const char *const blocks[8] = {
+		"\xe2\x96\x81", "\xe2\x96\x82", "\xe2\x96\x83", "\xe2\x96\x84",
+		"\xe2\x96\x85", "\xe2\x96\x86", "\xe2\x96\x87", "\xe2\x96\x88"
+	};
+	static const char *const ascii[8] = {
+		"_", ".", "-", ":", "=", "+", "*", "#"
+	};
+
+	if (level < 0 || level > 7)
+		return " ";
+	return utf8 ? blocks[level] : ascii[level];
+}
+
+/* A burn-rate sparkline over a span of time. */
+size_t
+vocab_spark_burn(const double *v, const int64_t *ts, size_t n,
+    int64_t from_ms, int64_t to_ms, double top, size_t cols, int utf8,
+    struct buf *out)
+{
+	int	*lev;
+	size_t	 c;
+
+	if (cols == 0)
+		return 0;
+	lev = xcalloc(cols, sizeof *lev);
+	vocab_spark_levels(v, ts, n, from_ms, to_ms, top, cols, lev);
+	for (c = 0; c < cols; c++)
+		buf_puts(out, vocab_spark_glyph(lev[c], utf8));
+	free(lev);
+	return cols;
+}
+
+/* The scale of a burn sparkline in words. */
+char *
+vocab_spark_scale(double top, int utf8, char *out, size_t len)
+{
+	char	t[32];
+
+	snprintf(out, len, "%s 1x, %s %s", vocab_spark_glyph(VOCAB_SPARK_ONE,
+	    utf8), vocab_spark_glyph(7, utf8), vocab_burn(top > 1 ? top : 1, t,
+	    sizeof t));
+	return out;
 }

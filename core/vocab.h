@@ -33,7 +33,10 @@ enum vocab_tone {
  * Numbers and times.  Each writes at most len bytes to out and returns
  * out; "-" stands for no data.
  */
-/* Burn rate: "-" (NaN, infinite), "0.4", "16.2", "144", "huge" (>= 1e5). */
+/*
+ * Burn rate as a multiple of the budget-neutral rate: "-" (NaN, infinite),
+ * "0.4x", "16.2x", "144x", "huge" (>= 1e5); at most six columns.
+ */
 char	*vocab_burn(double, char *out, size_t len);
 /* A fraction as a percentage with one decimal: 0.4 -> "40.0%". */
 char	*vocab_percent(double fraction, char *out, size_t len);
@@ -51,6 +54,13 @@ const char *vocab_status_symbol(enum view_status, int utf8);
 const char *vocab_severity_word(enum view_severity);	/* "critical" ... */
 const char *vocab_verdict_word(enum slo_verdict);	/* "page" ... */
 const char *vocab_window_word(enum slo_window);		/* "5m" ... */
+/*
+ * A source's state: "ok", "FAILED" (the last attempt failed), or "never
+ * fetched" (no attempt and no success yet: nothing failed).
+ */
+const char *vocab_source_word(const struct view_source *);
+/* Whether a source has never been fetched (no attempt, no success). */
+int	 vocab_source_never_fetched(const struct view_source *);
 /* An alert's or incident's flag: "silenced", "inhibited" or "-". */
 const char *vocab_flag_word(int silenced, int inhibited);
 
@@ -61,6 +71,15 @@ const char *vocab_plural(size_t n, const char *one, const char *many);
 enum vocab_tone vocab_status_tone(enum view_status);
 enum vocab_tone vocab_severity_tone(enum view_severity);
 enum vocab_tone vocab_verdict_tone(enum slo_verdict);
+/*
+ * The tone of one window's burn rate by the workbook's thresholds for
+ * that window (slo_window_level): crit above a page threshold, warn above
+ * a ticket one, ok below, normal without data.
+ */
+enum vocab_tone vocab_burn_tone(double burn, enum slo_window,
+	    const struct slo_policy *);
+/* A source's state: ok, crit when it failed, unknown when never fetched. */
+enum vocab_tone vocab_source_tone(const struct view_source *);
 /* The error budget left: unknown without data, then crit, warn, ok. */
 enum vocab_tone vocab_budget_tone(const struct view_slo *);
 
@@ -74,5 +93,40 @@ enum vocab_tone vocab_budget_tone(const struct view_slo *);
  */
 size_t	 vocab_spark(const double *v, size_t n, size_t cols, double max,
 	     int utf8, struct buf *out);
+
+/*
+ * Burn-rate sparklines cover the time they claim.  Column c of cols
+ * covers the time (from + c*span/cols, from + (c+1)*span/cols], span =
+ * to_ms - from_ms; a point at ts (the rate over the time before it) falls
+ * in the column its time ends in, and a column shows the worst (largest)
+ * point in it, or a space where none falls, so a day of cache with two
+ * hours of points draws two hours at the right and blanks before.
+ *
+ * The scale puts the budget-neutral rate (1x) on a line between levels:
+ * up to 1x the three low levels ("▁▂▃", "_.-"), above it the five high
+ * ones ("▄▅▆▇█", ":=+*#") linearly up to top, so any burn above 1x stands
+ * above the line and a flat 0.3x never looks like a 64x spike.
+ */
+#define VOCAB_SPARK_ONE	2	/* the level of exactly 1x */
+
+/* The top of a burn sparkline's scale: its largest point, at least 1. */
+double	 vocab_spark_top(const double *v, size_t n);
+/* The level (0-7) of burn b on a scale to top; -1 for no data. */
+int	 vocab_spark_level(double b, double top);
+/*
+ * The level of each of cols columns into lev (-1: no data).  v and ts
+ * hold n points, oldest first.
+ */
+void	 vocab_spark_levels(const double *v, const int64_t *ts, size_t n,
+	     int64_t from_ms, int64_t to_ms, double top, size_t cols,
+	     int *lev);
+/* The glyph of a level (a space for -1), static. */
+const char *vocab_spark_glyph(int level, int utf8);
+/* The sparkline of vocab_spark_levels appended to out; returns cols. */
+size_t	 vocab_spark_burn(const double *v, const int64_t *ts, size_t n,
+	     int64_t from_ms, int64_t to_ms, double top, size_t cols,
+	     int utf8, struct buf *out);
+/* The scale in words: "▃ 1x, █ 16.2x" ("- 1x, # 16.2x" in ASCII). */
+char	*vocab_spark_scale(double top, int utf8, char *out, size_t len);
 
 #endif

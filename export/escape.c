@@ -90,15 +90,18 @@ export_spark_max(const struct view_slo *s)
 }
 
 /*
- * The sparkline: each character the worst point of its share of the day,
- * scaled to the largest point (at least 1, the rate that spends the
- * budget exactly over the period).
+ * The sparkline: each character the worst point of its share of the
+ * day, 1x on the line between the low and the high levels, scaled to the
+ * largest point (at least 1, the rate that spends the budget exactly
+ * over the period).
  */
 void
-export_sparkline(const struct view_slo *s, size_t cols, int utf8,
-    struct buf *out)
+export_sparkline(const struct views *v, const struct view_slo *s,
+    size_t cols, int utf8, struct buf *out)
 {
-	vocab_spark(s->spark, s->nspark, cols, export_spark_max(s), utf8, out);
+	vocab_spark_burn(s->spark, s->spark_ts, s->nspark, v->generated_ms -
+	    EXPORT_SPARK_SPAN_MS, v->generated_ms, export_spark_max(s), cols,
+	    utf8, out);
 }
 
 /* ------------------------------------------------------------------ */

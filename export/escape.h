@@ -31,13 +31,16 @@ int64_t	 export_spark_step(const struct view_slo *);
 int	 export_spark_has_data(const struct view_slo *);
 /* The largest finite sparkline value, at least 1 (budget-neutral burn). */
 double	 export_spark_max(const struct view_slo *);
+/* What every sparkline covers: the 24 h up to the views' time. */
+#define EXPORT_SPARK_SPAN_MS	(24 * 3600 * 1000LL)
 
 /*
- * Append the sparkline of the 1h burn rate to b in at most cols
- * characters (vocab_spark on the export's scale).
+ * Append the sparkline of the 1h burn rate over the 24 h before the
+ * views' time to b in cols characters (vocab_spark_burn on the export's
+ * scale: a column per 24h/cols, the worst point in it).
  */
-void	 export_sparkline(const struct view_slo *, size_t cols, int utf8,
-	     struct buf *);
+void	 export_sparkline(const struct views *, const struct view_slo *,
+	     size_t cols, int utf8, struct buf *);
 
 /* Append outside text to b HTML-escaped, control bytes removed. */
 void	 export_html_escape(struct buf *, const char *);

@@ -129,15 +129,17 @@ html_coord(struct buf *b, long tenths)
 /* ------------------------------------------------------------------ */
 
 /*
- * The sparkline of the 1h burn rate: one polyline per run of points with
- * data (a gap where there is none), a dot for a lone point, and a dashed
- * line at burn rate 1 when it is on the scale.
+ * The sparkline of the 1h burn rate over the 24 h before the views'
+ * time, placed by time: one polyline per run of points with data (a gap
+ * where there is none), a dot for a lone point, and a dashed line at
+ * burn rate 1, always on the scale (0 to the largest point, at least 1).
  */
 static void
-html_sparkline(struct buf *b, const struct view_slo *s)
+html_sparkline(struct buf *b, const struct views *v, const struct view_slo *s)
 {
 	double	max = export_spark_max(s), y1;
-	size_t	i, j, run;
+	int64_t	to = v->generated_ms, from = to - EXPORT_SPARK_SPAN_MS;
+	size_t	i, j, k, run;
 	long	x, y;
 	char	tmp[32];
 
@@ -145,8 +147,8 @@ html_sparkline(struct buf *b, const struct view_slo *s)
 	    "height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\" class=\"%s\">",
 	    HTML_SPARK_W, HTML_SPARK_H, HTML_SPARK_W, HTML_SPARK_H,
 	    html_class(vocab_verdict_tone(s->verdict)));
-	buf_printf(b, "<title>1h burn rate over 24 h, scale 0 to %s</title>",
-	    vocab_burn(max, tmp, sizeof tmp));
+	buf_printf(b, "<title>1h burn rate over 24 h, scale 0 to %s, dashed "
+	    "line at 1x</title>", vocab_burn(max, tmp, sizeof tmp));
 	y1 = (HTML_SPARK_H - 2) * 10.0 * (1 - 1 / max) + 10;
 	buf_printf(b, "<line class=\"one\" x1=\"0\" x2=\"%d\" y1=\"",
 	    HTML_SPARK_W);
@@ -156,29 +158,31 @@ html_sparkline(struct buf *b, const struct view_slo *s)
 	buf_puts(b, "\" />");
 
 	for (i = 0; i < s->nspark; i = j) {
-		if (!isfinite(s->spark[i])) {
+		if (!isfinite(s->spark[i]) || s->spark_ts[i] < from ||
+		    s->spark_ts[i] > to) {
 			j = i + 1;
 			continue;
 		}
-		for (j = i; j < s->nspark && isfinite(s->spark[j]); j++)
+		for (j = i; j < s->nspark && isfinite(s->spark[j]) &&
+		    s->spark_ts[j] >= from && s->spark_ts[j] <= to; j++)
 			;
 		run = j - i;
 		if (run == 1)
 			buf_puts(b, "<circle class=\"dot\" r=\"1.5\" cx=\"");
 		else
 			buf_puts(b, "<polyline class=\"line\" points=\"");
-		for (; i < j; i++) {
-			x = s->nspark > 1 ? lround((double)i *
+		for (k = i; k < j; k++) {
+			x = lround((double)(s->spark_ts[k] - from) *
 			    (HTML_SPARK_W - 2) * 10.0 /
-			    (double)(s->nspark - 1)) + 10 : 10;
+			    (double)EXPORT_SPARK_SPAN_MS) + 10;
 			y = lround((HTML_SPARK_H - 2) * 10.0 * (1 -
-			    (s->spark[i] < 0 ? 0 : s->spark[i]) / max)) + 10;
+			    (s->spark[k] < 0 ? 0 : s->spark[k]) / max)) + 10;
 			if (run == 1) {
 				html_coord(b, x);
 				buf_puts(b, "\" cy=\"");
 				html_coord(b, y);
 			} else {
-				if (i > j - run)
+				if (k > i)
 					buf_puts(b, " ");
 				html_coord(b, x);
 				buf_puts(b, ",");
@@ -242,13 +246,10 @@ html_sources(const struct views *v, struct buf *b)
 		buf_puts(b, "</td><td>");
 		html_text(b, s->kind);
 		buf_puts(b, "</td>");
-		if (s->ok)
-			buf_printf(b, "<td class=\"%s\">%s ok</td>",
-			    html_class(TONE_OK), vocab_status_symbol(VIEW_OK, 1));
-		else
-			buf_printf(b, "<td class=\"%s\">%s FAILED</td>",
-			    html_class(TONE_CRIT),
-			    vocab_status_symbol(VIEW_CRITICAL, 1));
+		buf_printf(b, "<td class=\"%s\">%s %s</td>",
+		    html_class(vocab_source_tone(s)), vocab_status_symbol(
+		    s->ok ? VIEW_OK : vocab_source_never_fetched(s) ?
+		    VIEW_UNKNOWN : VIEW_CRITICAL, 1), vocab_source_word(s));
 		if (s->never || s->age_ms < 0)
 			snprintf(tmp, sizeof tmp, "never");
 		else
@@ -335,14 +336,16 @@ html_slos(const struct views *v, struct buf *b)
 		vocab_exhaustion(s->exhaustion_s, tmp, sizeof tmp);
 		buf_printf(b, "</td><td class=\"num\">%s</td>", tmp);
 		for (w = 0; w < SLO_PERIOD; w++) {
-			buf_printf(b, "<td class=\"num\">%s</td>",
-			    vocab_burn(s->burn[w], tmp, sizeof tmp));
+			buf_printf(b, "<td class=\"num %s\">%s</td>",
+			    html_class(vocab_burn_tone(s->burn[w], w,
+			    &v->policy)), vocab_burn(s->burn[w], tmp,
+			    sizeof tmp));
 		}
 		buf_puts(b, "<td>");
 		if (s->nspark == 0)
 			buf_puts(b, "no data");
 		else
-			html_sparkline(b, s);
+			html_sparkline(b, v, s);
 		buf_puts(b, "</td></tr>\n");
 	}
 	buf_puts(b, "</table>\n</section>\n");

@@ -83,7 +83,10 @@ md_sources(const struct views *v, struct buf *b)
 		buf_puts(b, MD_SEP);
 		md_cell(b, s->kind);
 		buf_puts(b, MD_SEP);
-		buf_puts(b, s->ok ? "ok" : "**FAILED**");
+		if (vocab_source_tone(s) == TONE_CRIT)
+			buf_printf(b, "**%s**", vocab_source_word(s));
+		else
+			buf_puts(b, vocab_source_word(s));
 		buf_puts(b, MD_SEP);
 		if (s->never || s->age_ms < 0)
 			buf_puts(b, s->stale ? "**STALE** never" : "never");
@@ -176,8 +179,11 @@ md_slos(const struct views *v, struct buf *b)
 		buf_puts(b, " ");
 		if (s->nspark == 0)
 			buf_puts(b, "no data");
-		else
-			export_sparkline(s, 24, 1, b);
+		else {
+			export_sparkline(v, s, 24, 1, b);
+			buf_printf(b, " (%s)", vocab_spark_scale(
+			    export_spark_max(s), 1, tmp, sizeof tmp));
+		}
 		buf_puts(b, " |\n");
 	}
 }

@@ -245,13 +245,20 @@ text_source_kind(const struct views *v, size_t i)
 	return v->sources[i].kind;
 }
 
+/* State of source i, for column widths. */
+static const char *
+text_source_state(const struct views *v, size_t i)
+{
+	return vocab_source_word(&v->sources[i]);
+}
+
 /* Sources: state, age (stale marked), latency, items and the error. */
 static void
 text_sources(struct text_ctx *ctx, const struct views *v)
 {
 	struct text_line		 l;
 	const struct view_source	*s;
-	size_t				 i, nw, kw;
+	size_t				 i, nw, kw, sw;
 	char				 age[80], tmp[64];
 
 	text_heading(ctx, "SOURCES");
@@ -261,13 +268,15 @@ text_sources(struct text_ctx *ctx, const struct views *v)
 	}
 	nw = text_colw(ctx, "NAME", 4, 20, text_source_name, v, v->nsources);
 	kw = text_colw(ctx, "KIND", 4, 14, text_source_kind, v, v->nsources);
+	sw = text_colw(ctx, "STATE", 6, 20, text_source_state, v,
+	    v->nsources);
 	text_line_start(&l, ctx);
 	text_gap(&l, 2);
 	text_cell(&l, "NAME", nw, TEXT_SGR_DIM);
 	text_gap(&l, TEXT_GAP);
 	text_cell(&l, "KIND", kw, TEXT_SGR_DIM);
 	text_gap(&l, TEXT_GAP);
-	text_cell(&l, "STATE", 6, TEXT_SGR_DIM);
+	text_cell(&l, "STATE", sw, TEXT_SGR_DIM);
 	text_gap(&l, TEXT_GAP);
 	text_cell(&l, "AGE", 10, TEXT_SGR_DIM);
 	text_gap(&l, TEXT_GAP);
@@ -286,8 +295,8 @@ text_sources(struct text_ctx *ctx, const struct views *v)
 		text_gap(&l, TEXT_GAP);
 		text_cell_outside(&l, s->kind, kw, NULL);
 		text_gap(&l, TEXT_GAP);
-		text_cell(&l, s->ok ? "ok" : "FAILED", 6,
-		    text_sgr(s->ok ? TONE_OK : TONE_CRIT));
+		text_cell(&l, vocab_source_word(s), sw,
+		    text_sgr(vocab_source_tone(s)));
 		text_gap(&l, TEXT_GAP);
 		if (s->never || s->age_ms < 0)
 			snprintf(age, sizeof age, "%s", s->stale ?
@@ -376,15 +385,42 @@ text_slo_name(const struct views *v, size_t i)
 	return v->slos[i].name;
 }
 
-/* SLO burn: verdict, budget, exhaustion, burn by window, sparkline. */
+/* The widest of s and what it already holds. */
+static size_t
+text_widest(size_t w, const char *s)
+{
+	size_t	n = width_of(s);
+
+	return n > w ? n : w;
+}
+
+/* A number right-aligned in a cell of cw columns. */
+static void
+text_cell_right(struct text_line *l, const char *s, size_t cw,
+    const char *sgr)
+{
+	size_t	w = width_of(s);
+
+	if (w < cw)
+		text_gap(l, cw - w);
+	text_cell(l, s, w > cw ? cw : w, sgr);
+}
+
+/*
+ * SLO burn: verdict, objective, budget, exhaustion and the burn rate of
+ * each window that fits, in time order; then the sparkline of the last
+ * 24 h on its own line with its scale.  Every number column is as wide
+ * as its widest value, so no number is ever cut.
+ */
 static void
 text_slos(struct text_ctx *ctx, const struct views *v)
 {
 	struct text_line	 l;
 	const struct view_slo	*s;
 	struct buf		 spark;
-	size_t			 i, nw, fixed, nwin, w, cols;
-	char			 tmp[64], tmp2[32];
+	size_t			 i, nw, ow, bw, xw, rw, fixed, nwin, w, cols;
+	char			 tmp[64], sc[64];
+	double			 top;
 
 	text_heading(ctx, "SLO BURN");
 	if (v->nslos == 0) {
@@ -392,12 +428,28 @@ text_slos(struct text_ctx *ctx, const struct views *v)
 		return;
 	}
 	nw = text_colw(ctx, "SLO", 4, 24, text_slo_name, v, v->nslos);
+	ow = width_of("OBJ%");
+	bw = width_of("BUDGET");
+	xw = width_of("EXHAUST");
+	rw = 4;
+	for (i = 0; i < v->nslos; i++) {
+		s = &v->slos[i];
+		snprintf(tmp, sizeof tmp, "%.6g", s->objective);
+		ow = text_widest(ow, tmp);
+		bw = text_widest(bw, vocab_percent(s->budget_remaining, tmp,
+		    sizeof tmp));
+		xw = text_widest(xw, vocab_exhaustion(s->exhaustion_s, tmp,
+		    sizeof tmp));
+		for (w = 0; w < SLO_PERIOD; w++)
+			rw = text_widest(rw, vocab_burn(s->burn[w], tmp,
+			    sizeof tmp));
+	}
 	/* As many burn windows as fit whole after the fixed columns. */
-	fixed = 2 + nw + TEXT_GAP + 7 + TEXT_GAP + 6 + TEXT_GAP + 6 +
-	    TEXT_GAP + 7 + 1;
+	fixed = 2 + nw + TEXT_GAP + 7 + TEXT_GAP + ow + TEXT_GAP + bw +
+	    TEXT_GAP + xw;
 	nwin = 0;
-	while (nwin < SLO_PERIOD && fixed + (nwin + 1) * (TEXT_BURN_W +
-	    1) <= ctx->width)
+	while (nwin < SLO_PERIOD && fixed + (nwin + 1) * (rw + 1) <=
+	    ctx->width)
 		nwin++;
 
 	text_line_start(&l, ctx);
@@ -406,17 +458,14 @@ text_slos(struct text_ctx *ctx, const struct views *v)
 	text_gap(&l, TEXT_GAP);
 	text_cell(&l, "VERDICT", 7, TEXT_SGR_DIM);
 	text_gap(&l, TEXT_GAP);
-	text_cell(&l, "OBJ%", 6, TEXT_SGR_DIM);
+	text_cell_right(&l, "OBJ%", ow, TEXT_SGR_DIM);
 	text_gap(&l, TEXT_GAP);
-	text_cell(&l, "BUDGET", 6, TEXT_SGR_DIM);
+	text_cell_right(&l, "BUDGET", bw, TEXT_SGR_DIM);
 	text_gap(&l, TEXT_GAP);
-	text_cell(&l, "EXHAUST", 7, TEXT_SGR_DIM);
-	text_gap(&l, 1);
+	text_cell(&l, "EXHAUST", xw, TEXT_SGR_DIM);
 	for (w = 0; w < nwin; w++) {
 		text_gap(&l, 1);
-		snprintf(tmp, sizeof tmp, "%*s", TEXT_BURN_W,
-		    vocab_window_word(w));
-		text_cell(&l, tmp, TEXT_BURN_W, TEXT_SGR_DIM);
+		text_cell_right(&l, vocab_window_word(w), rw, TEXT_SGR_DIM);
 	}
 	text_line_end(&l);
 
@@ -430,23 +479,22 @@ text_slos(struct text_ctx *ctx, const struct views *v)
 		    text_sgr(vocab_verdict_tone(s->verdict)));
 		text_gap(&l, TEXT_GAP);
 		snprintf(tmp, sizeof tmp, "%.6g", s->objective);
-		text_cell(&l, tmp, 6, NULL);
+		text_cell_right(&l, tmp, ow, NULL);
 		text_gap(&l, TEXT_GAP);
 		vocab_percent(s->budget_remaining, tmp, sizeof tmp);
-		text_cell(&l, tmp, 6, text_sgr(vocab_budget_tone(s)));
+		text_cell_right(&l, tmp, bw, text_sgr(vocab_budget_tone(s)));
 		text_gap(&l, TEXT_GAP);
 		vocab_exhaustion(s->exhaustion_s, tmp, sizeof tmp);
-		text_cell(&l, tmp, 7, NULL);
-		text_gap(&l, 1);
+		text_cell(&l, tmp, xw, NULL);
 		for (w = 0; w < nwin; w++) {
 			text_gap(&l, 1);
-			vocab_burn(s->burn[w], tmp2, sizeof tmp2);
-			snprintf(tmp, sizeof tmp, "%*s", TEXT_BURN_W, tmp2);
-			text_cell(&l, tmp, TEXT_BURN_W, NULL);
+			vocab_burn(s->burn[w], tmp, sizeof tmp);
+			text_cell_right(&l, tmp, rw, text_sgr(vocab_burn_tone(
+			    s->burn[w], w, &v->policy)));
 		}
 		text_line_end(&l);
 
-		/* The sparkline on its own line, with its scale. */
+		/* The sparkline of the last 24 h on its own line, scaled. */
 		text_line_start(&l, ctx);
 		text_gap(&l, 4);
 		text_cell(&l, "24h 1h-burn", 0, TEXT_SGR_DIM);
@@ -454,20 +502,20 @@ text_slos(struct text_ctx *ctx, const struct views *v)
 		if (!export_spark_has_data(s))
 			text_cell(&l, "no data", 0, NULL);
 		else {
-			vocab_burn(export_spark_max(s), tmp2, sizeof tmp2);
-			snprintf(tmp, sizeof tmp, "max %sx", tmp2);
-			cols = ctx->width > 4 + 11 + 1 + 2 + strlen(tmp) ?
-			    ctx->width - (4 + 11 + 1 + 2 + strlen(tmp)) : 0;
+			top = export_spark_max(s);
+			vocab_spark_scale(top, ctx->utf8, sc, sizeof sc);
+			cols = ctx->width > 4 + 11 + 1 + 2 + width_of(sc) ?
+			    ctx->width - (4 + 11 + 1 + 2 + width_of(sc)) : 0;
 			if (cols > 96)
 				cols = 96;
 			buf_init(&spark, 0);
 			buf_append(&spark, "", 0);
-			export_sparkline(s, cols, ctx->utf8, &spark);
+			export_sparkline(v, s, cols, ctx->utf8, &spark);
 			text_cell(&l, buf_str(&spark), 0,
 			    text_sgr(vocab_verdict_tone(s->verdict)));
 			buf_done(&spark);
 			text_gap(&l, 2);
-			text_cell(&l, tmp, 0, NULL);
+			text_cell(&l, sc, 0, NULL);
 		}
 		text_line_end(&l);
 	}

@@ -218,25 +218,47 @@ draw_bar(WINDOW *win, int y, int x, int w, double fraction,
 	}
 }
 
-/* A sparkline of the newest w values, in the vocabulary's glyphs. */
+/* A sparkline of the whole series in w columns, in the vocabulary's glyphs. */
 void
 draw_spark(WINDOW *win, int y, int x, int w, const double *v, size_t n,
     double max, unsigned long attr)
 {
 	struct buf	b;
-	size_t		start, col;
+	size_t		col;
 
 	if (w <= 0)
 		return;
-	start = n > (size_t)w ? n - (size_t)w : 0;
 	buf_init(&b, 0);
 	buf_append(&b, "", 0);
-	col = vocab_spark(v + start, n - start, n - start, max, draw_is_utf8,
-	    &b);
+	col = vocab_spark(v, n, (size_t)w, max, draw_is_utf8, &b);
 	for (; col < (size_t)w; col++)
 		buf_append(&b, " ", 1);
 	wattr_on(win, (attr_t)attr, NULL);
 	mvwaddstr(win, y, x, buf_str(&b));
 	wattr_off(win, (attr_t)attr, NULL);
 	buf_done(&b);
+}
+
+/* A burn-rate sparkline over a span of time; see draw.h. */
+void
+draw_spark_burn(WINDOW *win, int y, int x, int w, const double *v,
+    const int64_t *ts, size_t n, int64_t from_ms, int64_t to_ms, double top,
+    unsigned long attr, unsigned long over)
+{
+	int		*lev;
+	int		 c;
+	unsigned long	 at;
+
+	if (w <= 0)
+		return;
+	lev = xcalloc((size_t)w, sizeof *lev);
+	vocab_spark_levels(v, ts, n, from_ms, to_ms, top, (size_t)w, lev);
+	wmove(win, y, x);
+	for (c = 0; c < w; c++) {
+		at = lev[c] > VOCAB_SPARK_ONE ? over : attr;
+		wattr_on(win, (attr_t)at, NULL);
+		waddstr(win, vocab_spark_glyph(lev[c], draw_is_utf8));
+		wattr_off(win, (attr_t)at, NULL);
+	}
+	free(lev);
 }

@@ -8,6 +8,7 @@
 
 #include <curses.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/vocab.h"
 #include "tui/theme.h"
@@ -36,11 +37,19 @@ void	draw_box(WINDOW *, int y, int x, int h, int w, const char *title,
 void	draw_bar(WINDOW *, int y, int x, int w, double fraction,
 	    unsigned long fill, unsigned long empty);
 /*
- * A sparkline of the last w values (NaN: a gap), scaled to max (0: the
- * largest value).
+ * A sparkline of all n values in w columns (each the worst of its share
+ * when they do not fit; NaN: a gap), scaled to max (0: the largest).
  */
 void	draw_spark(WINDOW *, int y, int x, int w, const double *v, size_t n,
 	    double max, unsigned long attr);
+/*
+ * A burn-rate sparkline of the points (ts, v) over (from_ms, to_ms] in w
+ * columns, on the scale to top (vocab_spark_burn): columns at or below
+ * 1x in attr, those above it in over.
+ */
+void	draw_spark_burn(WINDOW *, int y, int x, int w, const double *v,
+	    const int64_t *ts, size_t n, int64_t from_ms, int64_t to_ms,
+	    double top, unsigned long attr, unsigned long over);
 /* The theme slot that paints a tone (core/vocab.h), for every panel. */
 enum theme_slot draw_tone_slot(enum vocab_tone);
 /* The ellipsis and bullet for the mode. */

@@ -53,9 +53,6 @@ struct mode	*mode_page_new(const char *title);
 /* Add a line (sanitised for the terminal; newlines make more lines). */
 void		 mode_page_add(struct mode *, enum theme_slot,
 		     const char *, ...) __attribute__((format(printf, 3, 4)));
-/* Add a sparkline with a label; the values are copied. */
-void		 mode_page_spark(struct mode *, const char *label,
-		     const double *v, size_t n);
 /* Add "  key: value" for each member of a JSON object text, under title. */
 void		 mode_page_pairs(struct mode *, const char *title,
 		     const char *json);

@@ -1,7 +1,7 @@
 /*
  * mode_page.c: a page of lines over the panels, for the detail views and
- * help.  The page owns every line, sparklines included (copied when
- * added), so it stays valid whatever happens to the views under it.
+ * help.  The page owns every line (formatted when added), so it stays
+ * valid whatever happens to the views under it.
  */
 #include "config.h"
 
@@ -21,12 +21,10 @@
 #include "tui/layout.h"
 #include "tui/mode.h"
 
-/* One line: text, or a labelled sparkline. */
+/* One line of text. */
 struct page_line {
 	char		*text;
 	enum theme_slot	 slot;
-	double		*spark;		/* owned; NULL: a text line */
-	size_t		 nspark;
 };
 
 struct page {
@@ -76,20 +74,6 @@ mode_page_add(struct mode *m, enum theme_slot slot, const char *fmt, ...)
 	free(text);
 }
 
-/* Add a labelled sparkline, copying the values; see mode.h. */
-void
-mode_page_spark(struct mode *m, const char *label, const double *v,
-    size_t n)
-{
-	struct page_line	*l;
-
-	l = page_append((struct page *)m, xstrdup(label), SLOT_DIM);
-	l->spark = xcalloc(n + 1, sizeof *l->spark);
-	if (n > 0)
-		memcpy(l->spark, v, n * sizeof *v);
-	l->nspark = n;
-}
-
 /* Add the members of a JSON object text; see mode.h. */
 void
 mode_page_pairs(struct mode *m, const char *title, const char *json)
@@ -136,7 +120,7 @@ page_rows(const struct page_line *l, size_t w)
 	const char	*t = l->text;
 	size_t		 rows = 1, n;
 
-	if (l->spark != NULL || w <= 4)
+	if (w <= 4)
 		return 1;
 	n = page_break(t, w);
 	while (n > 0 && t[n] != '\0') {
@@ -157,12 +141,6 @@ page_draw_row(const struct page_line *l, size_t r, int y, int x, int w)
 	size_t		 n, k;
 	char		*seg;
 
-	if (l->spark != NULL) {
-		draw_text(stdscr, y, x, 12, t, theme_attr(SLOT_DIM));
-		draw_spark(stdscr, y, x + 12, w - 12, l->spark, l->nspark, 0,
-		    theme_attr(SLOT_ACCENT));
-		return;
-	}
 	n = page_break(t, (size_t)w);
 	for (k = 0; k < r && n > 0 && t[n] != '\0'; k++) {
 		t += n + strspn(t + n, " ");
@@ -273,10 +251,8 @@ page_free(struct mode *m)
 	struct page	*p = (struct page *)m;
 	size_t		 i;
 
-	for (i = 0; i < p->nlines; i++) {
+	for (i = 0; i < p->nlines; i++)
 		free(p->lines[i].text);
-		free(p->lines[i].spark);
-	}
 	free(p->lines);
 	free(p->title);
 	free(p);

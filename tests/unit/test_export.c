@@ -691,7 +691,7 @@ test_text_width(void)
 	CHECK_CONTAINS(t, "alertmanager data is stale");
 	CHECK_CONTAINS(t, "crash-looping (12 restarts)");
 	CHECK_CONTAINS(t, "connection refused");
-	CHECK_CONTAINS(t, "  3.0   1.5");
+	CHECK_CONTAINS(t, "  3.0x  1.5x");
 	free(t);
 
 	/* Wide characters count two columns. */
@@ -708,13 +708,134 @@ test_text_width(void)
 	views_free(v);
 }
 
+static char	*line_having(const char *, const char *);
+
+/*
+ * Number columns are as wide as their widest value: a budget of -453.6%,
+ * an exhaustion of "now" and a burn of 12346x are never cut, at any width
+ * where their column is shown.
+ */
+static void
+test_text_columns_whole(void)
+{
+	struct views	*v = fixture();
+	char		*t, *line;
+	int		 width;
+
+	v->slos[1].budget_remaining = -4.536;
+	v->slos[1].exhaustion_s = 0;
+	v->slos[1].burn[SLO_5M] = 12345.6;
+	for (width = 60; width <= 200; width += 20) {
+		t = render(v, EXPORT_TEXT, width, 1, 0);
+		line = line_having(t, "  search-latency ");
+		CHECK(line != NULL);
+		if (line != NULL) {
+			CHECK_CONTAINS(line, " -453.6%  now");
+			if (width >= 80)	/* the 5m window is shown */
+				CHECK_CONTAINS(line, " 12346x ");
+			CHECK(strstr(line, "\xe2\x80\xa6") == NULL);
+			free(line);
+		}
+		free(t);
+	}
+	views_free(v);
+}
+
+/*
+ * The sparkline covers the 24 h it claims: two hours of points draw at
+ * the right end of the line, blanks before, never stretched over the day.
+ */
+static void
+test_text_spark_span(void)
+{
+	struct views	*v = fixture();
+	struct view_slo	*s = &v->slos[1];
+	char		*t, *line, *p;
+	size_t		 i, blanks = 0;
+
+	/* Keep only the last two hours: 8 points of 15 minutes. */
+	for (i = 0; i < 8; i++) {
+		s->spark[i] = s->spark[s->nspark - 8 + i];
+		s->spark_ts[i] = s->spark_ts[s->nspark - 8 + i];
+	}
+	s->nspark = 8;
+	t = render(v, EXPORT_TEXT, 126, 0, 0);	/* 96 columns of spark */
+	line = line_having(strstr(t, "  search-latency ") != NULL ?
+	    strstr(t, "  search-latency ") : t, "24h 1h-burn");
+	CHECK(line != NULL);
+	if (line != NULL) {
+		p = strstr(line, "24h 1h-burn ");
+		CHECK(p != NULL);
+		if (p != NULL) {
+			p += strlen("24h 1h-burn ");
+			while (p[blanks] == ' ')
+				blanks++;
+			CHECK_INT(blanks, 88);
+			CHECK_CONTAINS(p + blanks, "#");
+		}
+		free(line);
+	}
+	free(t);
+	views_free(v);
+}
+
+/*
+ * A source that was never fetched (no attempt, no success) says so in
+ * every document; nothing failed.  One that was tried and failed says
+ * FAILED.
+ */
+static void
+test_never_fetched(void)
+{
+	struct views		*v = fixture();
+	struct view_source	*s = &v->sources[1];
+	char			*t, *line;
+	int			 f;
+	static const enum export_format fmts[3] = { EXPORT_TEXT,
+	    EXPORT_MARKDOWN, EXPORT_HTML };
+	static const char *const row[3] = { "  alertmanager  ",
+	    "| alertmanager |", "<tr><td>alertmanager</td>" };
+
+	s->ok = 0;
+	s->never = 1;
+	s->stale = 0;
+	s->last_success_ms = 0;
+	s->last_attempt_ms = 0;
+	s->age_ms = -1;
+	free(s->error);
+	s->error = NULL;
+	for (f = 0; f < 3; f++) {
+		t = render(v, fmts[f], 100, 1, 0);
+		line = line_having(t, row[f]);
+		CHECK(line != NULL);
+		if (line != NULL) {
+			CHECK_CONTAINS(line, "never fetched");
+			CHECK(strstr(line, "FAILED") == NULL);
+			free(line);
+		}
+		free(t);
+	}
+	/* Tried once and failed: FAILED, never "never fetched". */
+	s->last_attempt_ms = v->generated_ms - 1000;
+	t = render(v, EXPORT_TEXT, 100, 1, 0);
+	line = line_having(t, row[0]);
+	CHECK(line != NULL);
+	if (line != NULL) {
+		CHECK_CONTAINS(line, "FAILED");
+		CHECK(strstr(line, "never fetched") == NULL);
+		free(line);
+	}
+	free(t);
+	views_free(v);
+}
+
 /* ASCII mode is ASCII; colour only when asked. */
 static void
 test_text_ascii_color(void)
 {
 	struct views		*v = hostile();
 	const unsigned char	*p;
-	char			*t;
+	char			*t, *line;
 	int			 ascii = 1;
 
 	t = render(v, EXPORT_TEXT, 100, 0, 0);
@@ -732,8 +853,15 @@ test_text_ascii_color(void)
 	t = render(v, EXPORT_TEXT, 100, 0, 0);
 	CHECK_CONTAINS(t, "X CRITICAL");
 	CHECK_CONTAINS(t, "STALE 4m");
-	CHECK_CONTAINS(t, "#");		/* the sparkline's peak */
-	CHECK_CONTAINS(t, "_");
+	/* The sparkline: its peak, 0.5x below the 1x line, the scale. */
+	line = line_having(t, "24h 1h-burn");
+	CHECK(line != NULL);
+	if (line != NULL) {
+		CHECK_CONTAINS(line, "#");
+		CHECK_CONTAINS(line, " ..........");
+		CHECK_CONTAINS(line, "- 1x, # 16.2x");
+		free(line);
+	}
 	free(t);
 	t = render(v, EXPORT_TEXT, 100, 1, 1);
 	CHECK_CONTAINS(t, "\x1b[1;31m");
@@ -1204,7 +1332,7 @@ test_same_words(void)
 	    vocab_status_symbol(v->services[2].status, 1),
 	    vocab_status_word(v->services[2].status));
 	/* The fixture's values, so the comparison compares something. */
-	CHECK_STR(exp[0], "16.2");
+	CHECK_STR(exp[0], "16.2x");
 	CHECK_STR(exp[1], "40.0%");
 	CHECK_STR(exp[2], "17h46m");
 	CHECK_STR(exp[3], "2h5m");
@@ -1335,6 +1463,19 @@ word_after(char *line, const char *word, int skip)
 	return "";
 }
 
+/* word_after() in the first line of scr having having; "" if none. */
+static const char *
+screen_word(const char *scr, const char *having, const char *word, int skip)
+{
+	static char	 got[128];
+	char		*line = line_having(scr, having);
+
+	snprintf(got, sizeof got, "%s", line != NULL ? word_after(line, word,
+	    skip) : "");
+	free(line);
+	return got;
+}
+
 /*
  * The console reads as the documents do: the burn rate, the budget left,
  * the time to exhaustion, an incident's age and a service's status on its
@@ -1353,10 +1494,13 @@ test_console_same_words(void)
 	vocab_exhaustion(v->slos[0].exhaustion_s, exp[2], sizeof exp[2]);
 	vocab_age(v->incidents[0].started_ms, v->generated_ms, exp[3],
 	    sizeof exp[3]);
-	CHECK_STR(exp[0], "16.2");
+	CHECK_STR(exp[0], "16.2x");
 	CHECK_STR(exp[3], "2h5m");
 
-	/* SLO panel: the budget, then the burn of 5m and 1h. */
+	/*
+	 * SLO panel: the budget, the time to exhaustion, then the burn of
+	 * the windows in time order (5m 30m 1h ...), as multiples.
+	 */
 	scr = console_screen(fixture(), 1, 0);
 	CHECK(scr != NULL);
 	if (scr == NULL) {
@@ -1367,12 +1511,16 @@ test_console_same_words(void)
 	snprintf(exp[4], sizeof exp[4], "%s %s",
 	    vocab_status_symbol(v->services[2].status, utf8),
 	    vocab_status_word(v->services[2].status));
-	line = line_having(scr, "checkout-availability ");
-	CHECK(line != NULL);
-	if (line != NULL) {
-		CHECK_STR(word_after(line, exp[1], 1), exp[0]);
-		free(line);
-	}
+	CHECK_STR(screen_word(scr, "checkout-availability ", exp[1], 0),
+	    exp[2]);
+	CHECK_STR(screen_word(scr, "checkout-availability ", exp[1], 3),
+	    exp[0]);
+	CHECK_STR(screen_word(scr, "VERDICT", "EXHAUST", 0), "5m");
+	CHECK_STR(screen_word(scr, "VERDICT", "5m", 0), "30m");
+	CHECK_STR(screen_word(scr, "VERDICT", "30m", 0), "1h");
+	CHECK_STR(screen_word(scr, "VERDICT", "1h", 0), "6h");
+	CHECK_STR(screen_word(scr, "VERDICT", "6h", 0), "1d");
+	CHECK_STR(screen_word(scr, "VERDICT", "1d", 0), "VERDICT");
 	free(scr);
 
 	/* SLO detail: the exhaustion. */
@@ -1425,6 +1573,9 @@ static const struct test tests[] = {
 	TEST(test_render_limit),
 	TEST(test_text_golden),
 	TEST(test_text_width),
+	TEST(test_text_columns_whole),
+	TEST(test_never_fetched),
+	TEST(test_text_spark_span),
 	TEST(test_text_ascii_color),
 	TEST(test_text_hostile),
 	TEST(test_json_golden),

@@ -165,7 +165,35 @@ test_verdict_policy(void)
 	CHECK_STR(vocab_window_word(SLO_3D), "3d");
 }
 
+/* Each window alone against the thresholds of the pairs it is in. */
+static void
+test_window_level(void)
+{
+	struct slo_policy	p;
+
+	slo_policy_default(&p);
+	CHECK_INT(slo_window_level(NAN, SLO_5M, &p), SLO_NODATA);
+	CHECK_INT(slo_window_level(14.5, SLO_5M, &p), SLO_PAGE);
+	CHECK_INT(slo_window_level(14.4, SLO_1H, &p), SLO_TICKET);
+	CHECK_INT(slo_window_level(1, SLO_1H, &p), SLO_OK);
+	CHECK_INT(slo_window_level(6.1, SLO_30M, &p), SLO_PAGE);
+	CHECK_INT(slo_window_level(6.1, SLO_6H, &p), SLO_PAGE);
+	CHECK_INT(slo_window_level(6, SLO_6H, &p), SLO_TICKET);
+	CHECK_INT(slo_window_level(1, SLO_6H, &p), SLO_OK);
+	/* 2h and 1d ticket above 3, never page. */
+	CHECK_INT(slo_window_level(3, SLO_2H, &p), SLO_OK);
+	CHECK_INT(slo_window_level(3.1, SLO_1D, &p), SLO_TICKET);
+	CHECK_INT(slo_window_level(100, SLO_1D, &p), SLO_TICKET);
+	CHECK_INT(slo_window_level(1.01, SLO_3D, &p), SLO_TICKET);
+	CHECK_INT(slo_window_level(0.99, SLO_PERIOD, &p), SLO_OK);
+	/* The policy is the one configured. */
+	p.page_fast = 2;
+	CHECK_INT(slo_window_level(2.5, SLO_5M, &p), SLO_PAGE);
+	CHECK_INT(slo_window_level(2.5, SLO_NWINDOWS, &p), SLO_NODATA);
+}
+
 static const struct test tests[] = {
+	TEST(test_window_level),
 	TEST(test_burn_rate),
 	TEST(test_no_traffic),
 	TEST(test_bad_objective),

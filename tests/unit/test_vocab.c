@@ -18,7 +18,7 @@
 #include "base/xmalloc.h"
 #include "core/vocab.h"
 
-/* Burn rates: one decimal below 100, none above, "-" without data. */
+/* Burn rates as multiples: one decimal below 100, none above, "-" none. */
 static void
 test_burn(void)
 {
@@ -26,21 +26,59 @@ test_burn(void)
 
 	CHECK_STR(vocab_burn(NAN, out, sizeof out), "-");
 	CHECK_STR(vocab_burn(INFINITY, out, sizeof out), "-");
-	CHECK_STR(vocab_burn(0, out, sizeof out), "0.0");
-	CHECK_STR(vocab_burn(0.04, out, sizeof out), "0.0");
-	CHECK_STR(vocab_burn(1.5, out, sizeof out), "1.5");
-	CHECK_STR(vocab_burn(3, out, sizeof out), "3.0");
-	CHECK_STR(vocab_burn(16.2, out, sizeof out), "16.2");
-	CHECK_STR(vocab_burn(99.94, out, sizeof out), "99.9");
-	CHECK_STR(vocab_burn(99.96, out, sizeof out), "100");
-	CHECK_STR(vocab_burn(144, out, sizeof out), "144");
-	CHECK_STR(vocab_burn(1440.4, out, sizeof out), "1440");
-	CHECK_STR(vocab_burn(99999.4, out, sizeof out), "99999");
+	CHECK_STR(vocab_burn(0, out, sizeof out), "0.0x");
+	CHECK_STR(vocab_burn(0.04, out, sizeof out), "0.0x");
+	CHECK_STR(vocab_burn(-0.01, out, sizeof out), "0.0x");
+	CHECK_STR(vocab_burn(1.5, out, sizeof out), "1.5x");
+	CHECK_STR(vocab_burn(3, out, sizeof out), "3.0x");
+	CHECK_STR(vocab_burn(14.4, out, sizeof out), "14.4x");
+	CHECK_STR(vocab_burn(16.2, out, sizeof out), "16.2x");
+	CHECK_STR(vocab_burn(99.94, out, sizeof out), "99.9x");
+	CHECK_STR(vocab_burn(99.96, out, sizeof out), "100x");
+	CHECK_STR(vocab_burn(144, out, sizeof out), "144x");
+	CHECK_STR(vocab_burn(1440.4, out, sizeof out), "1440x");
+	CHECK_STR(vocab_burn(99999.4, out, sizeof out), "99999x");
 	CHECK_STR(vocab_burn(1e9, out, sizeof out), "huge");
-	/* Never wider than five columns. */
-	CHECK_STR(vocab_burn(12345.6, out, sizeof out), "12346");
+	/* Never wider than six columns. */
+	CHECK_STR(vocab_burn(12345.6, out, sizeof out), "12346x");
 	/* A short buffer is cut, never overrun. */
 	CHECK_STR(vocab_burn(16.2, out, 3), "16");
+}
+
+/* A source never fetched is not a failed one. */
+static void
+test_source_word(void)
+{
+	struct view_source	s;
+
+	memset(&s, 0, sizeof s);
+	CHECK_STR(vocab_source_word(&s), "never fetched");
+	CHECK_INT(vocab_source_tone(&s), TONE_UNKNOWN);
+	s.last_attempt_ms = 1000;
+	CHECK_STR(vocab_source_word(&s), "FAILED");
+	CHECK_INT(vocab_source_tone(&s), TONE_CRIT);
+	s.last_attempt_ms = 0;
+	s.last_success_ms = 1000;	/* succeeded once, then cleared */
+	CHECK_STR(vocab_source_word(&s), "FAILED");
+	s.ok = 1;
+	CHECK_STR(vocab_source_word(&s), "ok");
+	CHECK_INT(vocab_source_tone(&s), TONE_OK);
+}
+
+/* A window's burn is toned by the workbook's thresholds for it. */
+static void
+test_burn_tone(void)
+{
+	struct slo_policy	p;
+
+	slo_policy_default(&p);
+	CHECK_INT(vocab_burn_tone(20, SLO_5M, &p), TONE_CRIT);
+	CHECK_INT(vocab_burn_tone(7, SLO_30M, &p), TONE_CRIT);
+	CHECK_INT(vocab_burn_tone(7, SLO_1H, &p), TONE_WARN);
+	CHECK_INT(vocab_burn_tone(3.5, SLO_1D, &p), TONE_WARN);
+	CHECK_INT(vocab_burn_tone(2.5, SLO_2H, &p), TONE_OK);
+	CHECK_INT(vocab_burn_tone(0.3, SLO_3D, &p), TONE_OK);
+	CHECK_INT(vocab_burn_tone(NAN, SLO_3D, &p), TONE_NORMAL);
 }
 
 /* Percentages, durations, ages and exhaustion. */
@@ -179,6 +217,84 @@ test_spark(void)
 	buf_done(&b);
 }
 
+/* The glyphs of levels, ASCII first so the strings read. */
+static char *
+levels_ascii(const double *v, const int64_t *ts, size_t n, int64_t from,
+    int64_t to, double top, size_t cols)
+{
+	struct buf	b;
+
+	buf_init(&b, 0);
+	buf_append(&b, "", 0);
+	vocab_spark_burn(v, ts, n, from, to, top, cols, 0, &b);
+	return buf_detach(&b);
+}
+
+/*
+ * Burn sparklines cover their time, worst per column, and put 1x on a
+ * line between levels: a flat 0.3x and a 64x spike never look alike.
+ */
+static void
+test_spark_burn(void)
+{
+	static const double	flat[4] = { 0.3, 0.3, 0.3, 0.3 };
+	static const double	spike[4] = { 0.3, 64, 0.3, 0.3 };
+	static const double	two[2] = { 1.5, 0.5 };
+	static const int64_t	ts4[4] = { 1000, 2000, 3000, 4000 };
+	static const int64_t	late[2] = { 3500, 4000 };
+	double			day[96];
+	int64_t			dts[96];
+	char			*s, sc[64];
+	size_t			 i;
+
+	/* Levels: 0-2 up to 1x, 3-7 above, 1x exactly on the line. */
+	CHECK_INT(vocab_spark_level(NAN, 10), -1);
+	CHECK_INT(vocab_spark_level(0, 10), 0);
+	CHECK_INT(vocab_spark_level(1, 10), VOCAB_SPARK_ONE);
+	CHECK_INT(vocab_spark_level(1.01, 64), VOCAB_SPARK_ONE + 1);
+	CHECK_INT(vocab_spark_level(64, 64), 7);
+	CHECK_INT(vocab_spark_level(0.3, 1), 1);
+	CHECK(vocab_spark_top(flat, 4) == 1);
+	CHECK(vocab_spark_top(spike, 4) == 64);
+
+	s = levels_ascii(flat, ts4, 4, 0, 4000, vocab_spark_top(flat, 4), 4);
+	CHECK_STR(s, "....");
+	free(s);
+	s = levels_ascii(spike, ts4, 4, 0, 4000, vocab_spark_top(spike, 4),
+	    4);
+	CHECK_STR(s, ".#..");
+	free(s);
+	/* Points only late in the span: blanks before, not stretched. */
+	s = levels_ascii(two, late, 2, 0, 4000, 1.5, 4);
+	CHECK_STR(s, "   #");
+	free(s);
+	s = levels_ascii(two, late, 2, 0, 4000, 1.5, 8);
+	CHECK_STR(s, "      #.");
+	free(s);
+	/* Outside the span: not drawn. */
+	s = levels_ascii(two, late, 2, 0, 3000, 1.5, 3);
+	CHECK_STR(s, "   ");
+	free(s);
+
+	/* A day of 15-minute points in 24 columns: the worst of each hour. */
+	for (i = 0; i < 96; i++) {
+		dts[i] = 86400000 - (int64_t)(95 - i) * 900000;
+		day[i] = i == 50 ? 20 : 0.5;
+	}
+	s = levels_ascii(day, dts, 96, 0, 86400000, 20, 24);
+	CHECK_STR(s, "............#...........");
+	free(s);
+	/* 96 columns: one point each, the spike in its own. */
+	s = levels_ascii(day, dts, 96, 0, 86400000, 20, 96);
+	CHECK_INT(strlen(s), 96);
+	CHECK(s[50] == '#' && s[0] == '.' && s[95] == '.');
+	free(s);
+
+	CHECK_STR(vocab_spark_scale(16.2, 0, sc, sizeof sc), "- 1x, # 16.2x");
+	CHECK_STR(vocab_spark_scale(0.4, 1, sc, sizeof sc),
+	    "\xe2\x96\x83 1x, \xe2\x96\x88 1.0x");
+}
+
 /* Columns and cutting, in a UTF-8 locale. */
 static void
 test_width(void)
@@ -226,6 +342,9 @@ test_width_c_locale(void)
 
 static const struct test tests[] = {
 	TEST(test_burn),
+	TEST(test_burn_tone),
+	TEST(test_source_word),
+	TEST(test_spark_burn),
 	TEST(test_numbers),
 	TEST(test_words),
 	TEST(test_tones),
