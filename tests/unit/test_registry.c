@@ -208,6 +208,10 @@ test_probes_kube(void)
 		CHECK_INT(poller_first(p)->timeout_ms, 30000);
 	} else
 		free(cause);
+	/* kubernetes.timeout is the round's deadline. */
+	kube.timeout_ms = 1500;
+	p = runtime_set_context(rt, NULL, &ctx, 0, &cause);
+	CHECK(p != NULL && poller_first(p)->timeout_ms == 1500);
 	free(missing);
 	runtime_free(rt);
 	cache_close(c);
