@@ -31,8 +31,9 @@ struct source;
  * that does not load, say) does not stop the others: it is a member in a
  * failed state whose every round tries the set-up again and, while that
  * fails, fails with its reason (stored in its sources row, backed off,
- * retried by 'r').  So this never returns NULL today; cause is set only if
- * it ever does.  runtime_set_context() is the usual way in.
+ * retried by 'r').  So it does not fail: NULL and *cause are left for a
+ * poller that could not be made at all, which nothing causes today.
+ * runtime_set_context() is the usual way in.
  */
 struct poller	*poller_new(struct runtime *, const struct conf *,
 		     const struct conf_context *, int flags, char **cause);
