@@ -77,6 +77,10 @@ sitrep_usage(FILE *f)
 	    "(default the first)\n"
 	    "  --cache FILE               cache file (default "
 	    "$XDG_CACHE_HOME/sitrep/cache.db)\n"
+	    "  --kubeconfig FILE          kubeconfig for the context's "
+	    "kubernetes (wins over\n"
+	    "                             kubernetes.kubeconfig, which wins "
+	    "over $KUBECONFIG)\n"
 	    "  --demo                     use the built-in simulated "
 	    "environment\n"
 	    "  --panel NAME, --filter TEXT  open the console on a panel "
@@ -197,6 +201,7 @@ static const struct {
 	{ "--config", 1, 0 },
 	{ "--context", 1, 0 },
 	{ "--cache", 1, 0 },
+	{ "--kubeconfig", 1, 0 },
 	{ "--demo", 0, 0 },
 	{ "--panel", 1, 1 },
 	{ "--filter", 1, 1 },

@@ -462,17 +462,27 @@ am_finish(struct am_state *st)
 	char		*first = NULL;
 
 	buf_init(&warn, 0);
+	for (i = 0; i < st->nmembers; i++)
+		am_member_parse(&st->members[i]);
+	for (i = 0; i < st->nmembers; i++)
+		up += st->members[i].error == NULL;
+	/*
+	 * A member down while another answers is a warning that says how
+	 * many are down and why; it is stored with the round and shown.
+	 */
+	if (up > 0 && up < st->nmembers)
+		buf_printf(&warn, "%zu of %zu Alertmanagers did not answer "
+		    "(alerts are from the others): ", st->nmembers - up,
+		    st->nmembers);
 	for (i = 0; i < st->nmembers; i++) {
 		struct am_member	*m = &st->members[i];
 
-		am_member_parse(m);
-		if (m->error == NULL) {
-			up++;
+		if (m->error == NULL)
 			continue;
-		}
 		if (first == NULL)
 			first = m->error;
-		buf_printf(&warn, "%s%s", warn.len > 0 ? "; " : "", m->error);
+		buf_printf(&warn, "%s%s", first != m->error ? "; " : "",
+		    m->error);
 	}
 	if (up == 0)
 		source_done(s, 0, first, NULL, 0);

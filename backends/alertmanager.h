@@ -3,8 +3,9 @@
  *
  * One source covers every Alertmanager of a context: the members of an HA
  * cluster are asked at once and their alerts merged by fingerprint.  One
- * member down is a warning on the source, not an outage; all of them down
- * fails the round.
+ * member down is a warning on the source, not an outage ("1 of 2
+ * Alertmanagers did not answer ...", stored in the sources row and shown
+ * with it); all of them down fails the round.
  */
 #ifndef SITREP_ALERTMANAGER_H
 #define SITREP_ALERTMANAGER_H

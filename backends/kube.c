@@ -939,6 +939,7 @@ struct kube_client {
 	char			*host_port;
 	char			*cluster;
 	size_t			 max_body;
+	int64_t			 timeout_ms;	/* 0: http's 30 s */
 	int			 next_id;
 	struct kube_call	*calls;
 };
@@ -1110,6 +1111,8 @@ kube_call_cred_done(const struct kubeconfig_credential *cred,
 	hr.insecure_skip_verify = cred->insecure_skip_verify;
 	hr.proxy = cred->proxy_url;
 	hr.max_body = c->max_body;
+	hr.timeout_ms = c->timeout_ms;
+	hr.connect_timeout_ms = c->timeout_ms < 10000 ? c->timeout_ms : 10000;
 	k->http_id = http_submit(c->http, &hr, kube_call_http_done, k, &cause);
 	free(url);
 	if (k->http_id < 0) {
@@ -1576,6 +1579,7 @@ kube_source_init(struct source *s, const struct conf_kube *conf,
 		return -1;
 	if (s->conf != NULL && s->conf->http_max_body > 0)
 		c->max_body = (size_t)s->conf->http_max_body;
+	c->timeout_ms = conf->timeout_ms;
 	st = xcalloc(1, sizeof *st);
 	st->src = s;
 	st->client = c;

@@ -22,6 +22,7 @@
 #include "core/cache.h"
 #include "core/conf.h"
 #include "core/loop.h"
+#include "core/store.h"
 #include "base/util.h"
 #include "base/xmalloc.h"
 
@@ -87,6 +88,81 @@ poller_add(struct poller *p, struct source *s)
 	else
 		p->last->next = s;
 	p->last = s;
+}
+
+/* ------------------------------------------------------------------ */
+/* A source that could not be set up                                   */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A source whose kind's init failed (a kubeconfig that does not load) is
+ * still a member of the poller: each of its rounds tries the init again
+ * and, while it fails, ends as a failed round with the init's reason, so
+ * the reason is stored in its sources row like any failure, it backs off
+ * like any failing source, and 'r' retries it.  Once the init works, the
+ * source is the real one from that round on.  The other sources never
+ * wait for it.
+ */
+static void	poller_unstarted_refresh(struct source *);
+
+/* Never called: an unstarted source's rounds fail. */
+static int
+poller_unstarted_store(struct source *s, struct cache *c, int64_t now_ms,
+    char **cause)
+{
+	(void)s;
+	(void)c;
+	(void)now_ms;
+	(void)cause;
+	return 0;
+}
+
+static const struct backend_ops poller_unstarted_ops = {
+	NULL,			/* the sources row takes the source's name */
+	poller_unstarted_refresh,
+	poller_unstarted_store,
+	NULL,
+	NULL,
+	NULL
+};
+
+/* Set s up as its registry kind; -1 and *cause if that fails. */
+static int
+poller_set_up(struct poller *p, struct source *s, char **cause)
+{
+	const struct registry_kind	*k = registry_find(s->name);
+
+	s->ops = NULL;
+	s->state = NULL;
+	if (k != NULL && k->init(s, p->rt, cause) == 0)
+		return 0;
+	if (k == NULL)
+		*cause = xasprintf("no source kind named %s", s->name);
+	s->ops = &poller_unstarted_ops;
+	s->state = NULL;
+	return -1;
+}
+
+/* A round of an unstarted source: set it up, then poll it, or fail. */
+static void
+poller_unstarted_refresh(struct source *s)
+{
+	char	*cause = NULL;
+
+	if (poller_set_up(s->poller, s, &cause) == 0) {
+		s->ops->refresh(s);
+		return;
+	}
+	source_done(s, 0, cause != NULL ? cause : "cannot be set up", NULL,
+	    0);
+	free(cause);
+}
+
+/* Whether s is a source whose kind could not be set up (yet). */
+int
+poller_source_unstarted(const struct source *s)
+{
+	return s->ops == &poller_unstarted_ops;
 }
 
 /* Free one source and its backend state. */
@@ -223,9 +299,15 @@ poller_store(struct poller *p, struct source *s)
 		ok = s->done_ok = 0;
 		s->failures++;
 	}
-	if (cache_source_update(p->cache, s->context, s->name, s->ops->kind,
+	if (cache_source_update(p->cache, s->context, s->name,
+	    s->ops->kind != NULL ? s->ops->kind : s->name,
 	    s->attempt_ms, ok, s->latency_ms, ok ? NULL : s->error,
 	    ok ? s->items : -1, &cause) != 0) {
+		cache_rollback(p->cache);
+		goto fail;
+	}
+	if (store_source_warning(p->cache, s->context, s->name,
+	    ok ? s->warning : NULL, &cause) != 0) {
 		cache_rollback(p->cache);
 		goto fail;
 	}
@@ -278,7 +360,11 @@ poller_finished(struct poller *p)
 	return 1;
 }
 
-/* Build the sources ctx asks for, kind by kind from the registry. */
+/*
+ * Build the sources ctx asks for, kind by kind from the registry.  One
+ * that cannot be set up is kept, unstarted: its rounds fail with the
+ * reason and retry the set-up, while the others poll as usual.
+ */
 struct poller *
 poller_new(struct runtime *rt, const struct conf *conf,
     const struct conf_context *ctx, int flags, char **cause)
@@ -286,7 +372,9 @@ poller_new(struct runtime *rt, const struct conf *conf,
 	const struct registry_kind	*k;
 	struct poller			*p;
 	struct source			*s;
+	char				*why = NULL;
 
+	(void)cause;
 	p = xcalloc(1, sizeof *p);
 	p->rt = rt;
 	p->loop = runtime_loop(rt);
@@ -300,10 +388,10 @@ poller_new(struct runtime *rt, const struct conf *conf,
 		if (!k->wanted(ctx, rt))
 			continue;
 		s = poller_source_new(p, k->kind, k->timeout_ms(ctx));
-		if (k->init(s, rt, cause) != 0) {
-			poller_source_free(s);
-			poller_free(p);
-			return NULL;
+		/* The first round says why; it retries the set-up first. */
+		if (poller_set_up(p, s, &why) != 0) {
+			free(why);
+			why = NULL;
 		}
 		poller_add(p, s);
 	}

@@ -7,7 +7,9 @@
  * and counted as a failure, so no source can hold anything up.  Results are
  * written to the cache from poller_flush() (the loop's before-sleep hook),
  * one short transaction per source: all of a round or none of it, plus the
- * source's row (last attempt, last success, latency, last error).
+ * source's row (last attempt, last success, latency, last error).  A
+ * source that cannot even be set up is a member like the others, failing
+ * with its reason until the set-up works.
  */
 #ifndef SITREP_POLLER_H
 #define SITREP_POLLER_H
@@ -25,9 +27,13 @@ struct source;
 /*
  * Sources for every kind of the registry that ctx asks for, polled with
  * rt's loop, HTTP, cache and clock.  Everything passed is borrowed and
- * must outlive the poller.  NULL and *cause if a source could not be set
- * up (a kubeconfig that does not load, say).  runtime_set_context() is
- * the usual way in.
+ * must outlive the poller.  A source that cannot be set up (a kubeconfig
+ * that does not load, say) does not stop the others: it is a member in a
+ * failed state whose every round tries the set-up again and, while that
+ * fails, fails with its reason (stored in its sources row, backed off,
+ * retried by 'r').  So it does not fail: NULL and *cause are left for a
+ * poller that could not be made at all, which nothing causes today.
+ * runtime_set_context() is the usual way in.
  */
 struct poller	*poller_new(struct runtime *, const struct conf *,
 		     const struct conf_context *, int flags, char **cause);
@@ -38,6 +44,9 @@ void		 poller_add(struct poller *, struct source *);
 /* Make a new source shell for a backend to fill; see backend.h. */
 struct source	*poller_source_new(struct poller *, const char *name,
 		     int64_t timeout_ms);
+
+/* Whether a source's kind could not be set up yet (see poller_new). */
+int		 poller_source_unstarted(const struct source *);
 
 void		 poller_start(struct poller *);		/* first round now */
 void		 poller_refresh_now(struct poller *);	/* 'r' */

@@ -97,12 +97,12 @@ reg_kube_wanted(const struct conf_context *ctx, const struct runtime *rt)
 	return ctx != NULL && ctx->kubernetes != NULL;
 }
 
-/* A round of paged lists: thirty seconds. */
+/* A round of paged lists: kubernetes.timeout (thirty seconds). */
 static int64_t
 reg_kube_timeout(const struct conf_context *ctx)
 {
-	(void)ctx;
-	return 30000;
+	return ctx->kubernetes->timeout_ms > 0 ? ctx->kubernetes->timeout_ms :
+	    30000;
 }
 
 /* Make s the Kubernetes source of its context (loads the kubeconfig). */

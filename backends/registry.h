@@ -25,7 +25,8 @@ struct registry_kind {
 	int64_t		(*timeout_ms)(const struct conf_context *);
 	/*
 	 * Make s (from poller_source_new(), with s->ctx set) this kind's
-	 * source; -1 and *cause if it cannot be set up.
+	 * source; -1 and *cause if it cannot be set up, leaving s as it was
+	 * (the poller keeps it and tries again each round).
 	 */
 	int		(*init)(struct source *, struct runtime *,
 			    char **cause);

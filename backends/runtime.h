@@ -47,7 +47,8 @@ struct cache	*runtime_cache(struct runtime *);
  * Poll ctx of conf (borrowed, outliving the poller) from now on: build its
  * sources through the registry, freeing the previous context's poller.
  * The poller is borrowed, valid until the next call, poller_free() or
- * runtime_free().  NULL and *cause if a source could not be set up.
+ * runtime_free().  A source that cannot be set up is a member that fails
+ * with its reason (see poller_new()), so the others are polled anyway.
  */
 struct poller	*runtime_set_context(struct runtime *, const struct conf *,
 		     const struct conf_context *, int poller_flags,

@@ -3,8 +3,8 @@
  *
  * Options are parsed by a small table-driven parser rather than getopt so
  * that a mistyped option can be answered with the closest valid one, and so
- * that the global options (--config, --context, --cache, --demo) may come
- * before or after the command words.
+ * that the global options (--config, --context, --cache, --kubeconfig,
+ * --demo) may come before or after the command words.
  */
 #include "config.h"
 
@@ -37,6 +37,7 @@ cmd_parse(struct cmd_opts *g, const struct cmd_option *opts, int argc,
 		{ "--config", &g->config, NULL, NULL },
 		{ "--context", &g->context, NULL, NULL },
 		{ "--cache", &g->cache, NULL, NULL },
+		{ "--kubeconfig", &g->kubeconfig, NULL, NULL },
 		{ "--demo", NULL, &g->demo, NULL },
 		{ NULL, NULL, NULL, NULL }
 	};
@@ -143,6 +144,28 @@ cmd_bad_usage(const char *command, const char *what)
 }
 
 /*
+ * --kubeconfig FILE: the kubeconfig of every context's Kubernetes.  As
+ * with kubectl, the flag wins over everything: over kubernetes.kubeconfig
+ * of the configuration, which wins over $KUBECONFIG, which wins over
+ * ~/.kube/config.  A context without a kubernetes: section stays without.
+ */
+static void
+cmd_apply_kubeconfig(struct cmd_opts *g, struct conf *conf)
+{
+	size_t	i;
+
+	if (g->kubeconfig == NULL)
+		return;
+	for (i = 0; i < conf->ncontexts; i++) {
+		if (conf->contexts[i].kubernetes == NULL)
+			continue;
+		free(conf->contexts[i].kubernetes->kubeconfig);
+		conf->contexts[i].kubernetes->kubeconfig =
+		    util_expand_home(g->kubeconfig);
+	}
+}
+
+/*
  * Load the configuration the global options point at.  With no file named
  * and none at the default place, *conf is the built-in default and 0 is
  * returned.  Problems are printed; -1 then.
@@ -172,7 +195,10 @@ cmd_load_conf(struct cmd_opts *g, struct conf **conf)
 		fprintf(stderr, "%s\n", problems.v[i]);
 	conf_problems_done(&problems);
 	free(path);
-	return *conf == NULL ? -1 : 0;
+	if (*conf == NULL)
+		return -1;
+	cmd_apply_kubeconfig(g, *conf);
+	return 0;
 }
 
 /* Open the cache the global options point at, reporting any warning. */

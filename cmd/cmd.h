@@ -24,6 +24,7 @@ struct cmd_opts {
 	const char	*config;	/* --config */
 	const char	*context;	/* --context */
 	const char	*cache;		/* --cache */
+	const char	*kubeconfig;	/* --kubeconfig */
 	int		 demo;		/* --demo */
 };
 
@@ -78,8 +79,9 @@ int	cmd_parse(struct cmd_opts *, const struct cmd_option *opts, int argc,
 int	cmd_bad_usage(const char *command, const char *what);
 /*
  * Load the configuration the global options point at (the demo's with
- * --demo; the built-in default if none is named and none exists).
- * Problems are printed; -1 then.
+ * --demo; the built-in default if none is named and none exists), with
+ * --kubeconfig as every context's kubernetes.kubeconfig.  Problems are
+ * printed; -1 then.
  */
 int	cmd_load_conf(struct cmd_opts *, struct conf **);
 /* Open the cache the global options point at; NULL after printing why. */

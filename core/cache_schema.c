@@ -408,6 +408,18 @@ static const struct cache_step cache_steps[] = {
 	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
 	"  BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;"
 },
+
+/* ---- version 5: what a round that worked still warned about ----------- */
+{ "sources.last_warning",
+	/*
+	 * sources.last_warning: the warning of the last round (a member of
+	 * an Alertmanager cluster that did not answer while the others did,
+	 * a list the API server refused), valid UTF-8 and clipped like
+	 * last_error; NULL when the last round had none or failed.  Written
+	 * by store_source_warning() in the round's transaction.
+	 */
+	"ALTER TABLE sources ADD COLUMN last_warning TEXT;"
+},
 };
 
 #define CACHE_NSTEPS ((int)(sizeof cache_steps / sizeof cache_steps[0]))

@@ -169,8 +169,9 @@ const struct conf_option conf_schema[] = {
 	  .size = sizeof (struct conf_kube),
 	  .lineoff = offsetof(struct conf_kube, line) },
 	{ .path = "contexts[].kubernetes.kubeconfig", .type = CONF_PATH,
-	  .help = "Kubeconfig file. Unset: the files in $KUBECONFIG, then "
-	    "~/.kube/config, then the in-cluster service account.",
+	  .help = "Kubeconfig file; the --kubeconfig option wins over it. "
+	    "Unset: the files in $KUBECONFIG, then ~/.kube/config, then "
+	    "the in-cluster service account.",
 	  .off = offsetof(struct conf_kube, kubeconfig) },
 	{ .path = "contexts[].kubernetes.context", .type = CONF_STRING,
 	  .help = "Kubeconfig context to use. Unset: its current-context.",
@@ -179,6 +180,11 @@ const struct conf_option conf_schema[] = {
 	  .help = "Namespaces to watch. Unset: all of them.",
 	  .off = offsetof(struct conf_kube, namespaces),
 	  .noff = offsetof(struct conf_kube, nnamespaces) },
+	{ .path = "contexts[].kubernetes.timeout", .type = CONF_DURATION,
+	  .def = "30s", .min = 100, .max = 10 * MS_M, .flags = CONF_RANGE,
+	  .help = "How long one request to the API server may take, and "
+	    "the longest a round of lists may take before it fails.",
+	  .off = offsetof(struct conf_kube, timeout_ms) },
 	{ .path = "contexts[].probes", .type = CONF_LIST,
 	  .help = "Plain HTTP health checks.",
 	  .off = offsetof(struct conf_context, probes),

@@ -2,8 +2,8 @@
  * store.c: the typed writers of the cache's source tables.
  *
  * Besides the migrations in cache_schema.c this is the only code that
- * writes targets, series, samples, alerts, silences, the kube_* tables and
- * probes: every source and the simulator hand it plain structs, so one
+ * writes targets, series, samples, alerts, silences, the kube_* tables,
+ * probes and the sources row's warning: every source and the simulator hand it plain structs, so one
  * round of the demo and one round of a real server go through the same
  * statements.  Each writer prepares its statements, runs them inside the
  * caller's transaction and finalises them; nothing is kept between calls.
@@ -12,9 +12,11 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <sqlite3.h>
 
+#include "base/sanitize.h"
 #include "base/xmalloc.h"
 #include "core/cache.h"
 #include "core/store.h"
@@ -608,4 +610,45 @@ store_probes(struct cache *cache, const char *context,
 	    " latency_ms, excerpt, error, checked_ms)"
 	    " VALUES (?,?,?,?,?,?,?,?,?,?)", store_bind_probe, p, sizeof *p,
 	    n, 0, cause);
+}
+
+/* ------------------------------------------------------------------ */
+/* Every source                                                        */
+/* ------------------------------------------------------------------ */
+
+/* Set the warning of a source's row; see store.h. */
+int
+store_source_warning(struct cache *cache, const char *context,
+    const char *name, const char *warning, char **cause)
+{
+	sqlite3		*db = cache_db(cache);
+	sqlite3_stmt	*st;
+	char		*clean = NULL;
+	size_t		 len;
+	int		 rc;
+
+	if (warning != NULL) {
+		len = strlen(warning);
+		if (len > STORE_WARNING_MAX) {
+			len = STORE_WARNING_MAX;
+			/* Do not cut a UTF-8 sequence in half. */
+			while (len > 0 &&
+			    ((unsigned char)warning[len] & 0xc0) == 0x80)
+				len--;
+		}
+		clean = sanitize_utf8(warning, len);
+	}
+	if ((st = store_prepare(db, "sources", "UPDATE sources SET"
+	    " last_warning = ?3 WHERE context = ?1 AND name = ?2",
+	    cause)) == NULL) {
+		free(clean);
+		return -1;
+	}
+	sqlite3_bind_text(st, 1, context, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	store_text(st, 3, clean);
+	rc = store_step(db, st, "sources", cause);
+	sqlite3_finalize(st);
+	free(clean);
+	return rc;
 }

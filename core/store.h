@@ -247,4 +247,15 @@ struct store_probe {
 int	store_probes(struct cache *, const char *context,
 	    const struct store_probe *, size_t n, char **cause);
 
+/* ---- Every source ---------------------------------------------------- */
+
+/*
+ * Set the last_warning of the sources row of (context, name), which must
+ * exist (the poller writes it first): warning, made valid UTF-8 and
+ * clipped to STORE_WARNING_MAX bytes, or NULL for none.
+ */
+#define STORE_WARNING_MAX	2048
+int	store_source_warning(struct cache *, const char *context,
+	    const char *name, const char *warning, char **cause);
+
 #endif

@@ -214,8 +214,8 @@ views_load_sources(struct views *v, sqlite3 *db,
 	if (ctx != NULL && ctx->nprobes > 0)
 		views_add_source(v, "probes", "probe");
 	if (sqlite3_prepare_v2(db, "SELECT name, kind, last_attempt_ms,"
-	    " last_success_ms, last_error, latency_ms, items FROM sources"
-	    " WHERE context = ?1 ORDER BY name", -1, &st, NULL) != SQLITE_OK) {
+	    " last_success_ms, last_error, latency_ms, items, last_warning"
+	    " FROM sources WHERE context = ?1 ORDER BY name", -1, &st, NULL) != SQLITE_OK) {
 		*cause = xasprintf("cannot read sources: %s",
 		    sqlite3_errmsg(db));
 		return -1;
@@ -234,6 +234,7 @@ views_load_sources(struct views *v, sqlite3 *db,
 		s->error = views_col(st, 4);
 		s->latency_ms = sqlite3_column_int64(st, 5);
 		s->items = sqlite3_column_int64(st, 6);
+		s->warning = views_col(st, 7);
 		s->never = s->last_success_ms == 0;
 		s->ok = s->error == NULL && !s->never;
 		s->age_ms = s->never ? -1 : now - s->last_success_ms;
@@ -1602,6 +1603,7 @@ views_free(struct views *v)
 		free(v->sources[i].name);
 		free(v->sources[i].kind);
 		free(v->sources[i].error);
+		free(v->sources[i].warning);
 	}
 	free(v->sources);
 	for (i = 0; i < v->nservices; i++) {

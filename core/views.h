@@ -50,6 +50,7 @@ struct view_source {
 	int64_t		 latency_ms;
 	int64_t		 items;
 	char		*error;		/* last error, or NULL */
+	char		*warning;	/* what the last round warned of */
 };
 
 struct view_service {

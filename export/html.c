@@ -263,7 +263,13 @@ html_sources(const struct views *v, struct buf *b)
 		buf_printf(b, "<td class=\"num\">%lldms</td><td class=\"num\">"
 		    "%lld</td><td>", (long long)s->latency_ms,
 		    (long long)s->items);
-		html_text(b, s->error);
+		if (s->error == NULL && s->warning != NULL) {
+			buf_printf(b, "<span class=\"%s\">warning: ",
+			    html_class(TONE_WARN));
+			html_text(b, s->warning);
+			buf_puts(b, "</span>");
+		} else
+			html_text(b, s->error);
 		buf_puts(b, "</td></tr>\n");
 	}
 	buf_puts(b, "</table>\n</section>\n");

@@ -152,6 +152,7 @@ json_source(const struct view_source *s)
 	cJSON_AddNumberToObject(o, "latency_ms", (double)s->latency_ms);
 	cJSON_AddNumberToObject(o, "items", (double)s->items);
 	json_string(o, "error", s->error);
+	json_string(o, "warning", s->warning);
 	return o;
 }
 

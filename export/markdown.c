@@ -97,7 +97,11 @@ md_sources(const struct views *v, struct buf *b)
 		}
 		buf_printf(b, " | %lldms | %lld | ", (long long)s->latency_ms,
 		    (long long)s->items);
-		md_cell(b, s->error);
+		if (s->error == NULL && s->warning != NULL) {
+			buf_puts(b, "warning: ");
+			md_cell(b, s->warning);
+		} else
+			md_cell(b, s->error);
 		buf_puts(b, " |\n");
 	}
 }

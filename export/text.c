@@ -252,14 +252,17 @@ text_source_state(const struct views *v, size_t i)
 	return vocab_source_word(&v->sources[i]);
 }
 
-/* Sources: state, age (stale marked), latency, items and the error. */
+/*
+ * Sources: state, age (stale marked), latency, items and the error, or
+ * the warning of a round that worked.
+ */
 static void
 text_sources(struct text_ctx *ctx, const struct views *v)
 {
 	struct text_line		 l;
 	const struct view_source	*s;
 	size_t				 i, nw, kw, sw;
-	char				 age[80], tmp[64];
+	char				 age[80], tmp[64], *warn;
 
 	text_heading(ctx, "SOURCES");
 	if (v->nsources == 0) {
@@ -315,8 +318,15 @@ text_sources(struct text_ctx *ctx, const struct views *v)
 		snprintf(tmp, sizeof tmp, "%lld", (long long)s->items);
 		text_cell(&l, tmp, 6, NULL);
 		text_gap(&l, TEXT_GAP);
-		text_cell_outside(&l, s->error != NULL ? s->error : "-", 0,
-		    text_sgr(s->error != NULL ? TONE_CRIT : TONE_NORMAL));
+		if (s->error == NULL && s->warning != NULL) {
+			/* A round that worked but warned: a member down. */
+			warn = xasprintf("warning: %s", s->warning);
+			text_cell_outside(&l, warn, 0, text_sgr(TONE_WARN));
+			free(warn);
+		} else
+			text_cell_outside(&l, s->error != NULL ? s->error :
+			    "-", 0, text_sgr(s->error != NULL ? TONE_CRIT :
+			    TONE_NORMAL));
 		text_line_end(&l);
 	}
 }

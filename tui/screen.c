@@ -1,6 +1,6 @@
 /*
  * screen.c: painting the console: the header (context, status, clock,
- * the age of every source), the panels or the page over them, and the
+ * the age of every source, why one failed or what it warns of), the panels or the page over them, and the
  * footer (an input line, a message, or the keys that matter here).
  * Everything is drawn into curses' virtual screen and doupdate() sends
  * only what differs.
@@ -39,6 +39,37 @@ app_page(struct app *a)
 			return m;
 	}
 	return NULL;
+}
+
+/*
+ * After the sources in the header, why the first one is failed (else what
+ * it warns of), in as much room as is left: a source that cannot even
+ * start says why for as long as it cannot, not in a passing message.
+ */
+static void
+app_draw_header_reason(struct app *a, int y, int x, int w)
+{
+	const struct view_source	*s, *pick = NULL;
+	size_t				 i;
+	char				*line;
+
+	if (a->views == NULL || w <= 2)
+		return;
+	for (i = 0; i < a->views->nsources && pick == NULL; i++) {
+		if (a->views->sources[i].error != NULL)
+			pick = &a->views->sources[i];
+	}
+	for (i = 0; i < a->views->nsources && pick == NULL; i++) {
+		if (a->views->sources[i].warning != NULL)
+			pick = &a->views->sources[i];
+	}
+	if ((s = pick) == NULL)
+		return;
+	line = xasprintf(" %s: %s", s->name, s->error != NULL ? s->error :
+	    s->warning);
+	draw_text(stdscr, y, x, w, line, theme_attr(s->error != NULL ?
+	    SLOT_STALE : SLOT_WARN));
+	free(line);
 }
 
 /* The header: context, status, clock, source ages. */
@@ -88,11 +119,13 @@ app_draw_header(struct app *a, const struct layout_rect *r)
 			snprintf(buf, sizeof buf, " %s%s %s%s ", s->name,
 			    stale ? " STALE" : "", vocab_duration(ag,
 			    age, sizeof age), s->error != NULL ? " FAILED" :
-			    "");
+			    s->warning != NULL ? " WARNING" : "");
 		x += draw_text(stdscr, r->y, x, w - x, buf,
 		    (stale || s->error != NULL) ? (theme_attr(SLOT_STALE) |
+		    A_BOLD) : s->warning != NULL ? (theme_attr(SLOT_WARN) |
 		    A_BOLD) : hdr);
 	}
+	app_draw_header_reason(a, r->y, x, w - x);
 }
 
 /*

@@ -381,8 +381,17 @@ test_tilde(void)
 	CHECK_INT(conf->contexts[0].kubernetes->nnamespaces, 2);
 	CHECK_STR(conf->contexts[0].kubernetes->namespaces[1], "default");
 	CHECK_INT(conf->contexts[0].kubernetes->line, 4);
+	/* kubernetes.timeout: thirty seconds unless set. */
+	CHECK_INT(conf->contexts[0].kubernetes->timeout_ms, 30000);
 	free(want);
 	conf_free(conf);
+	conf = load_ok(CTX "    kubernetes: {timeout: 1500ms}\n");
+	if (conf != NULL) {
+		CHECK_INT(conf->contexts[0].kubernetes->timeout_ms, 1500);
+		conf_free(conf);
+	}
+	check_one(CTX "    kubernetes: {timeout: 20m}\n", "3:27",
+	    "'timeout' is 20m but must be at most 10m");
 }
 
 /* Invalid YAML: libyaml's own position and message. */

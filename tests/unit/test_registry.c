@@ -150,7 +150,7 @@ test_prom_am(void)
 	cache_close(c);
 }
 
-/* Probes alone build the probe source; a bad kubeconfig fails the lot. */
+/* Probes alone build the probe source; a bad kubeconfig stops nothing. */
 static void
 test_probes_kube(void)
 {
@@ -190,16 +190,28 @@ test_probes_kube(void)
 	} else
 		free(cause);
 
-	/* Kubernetes whose kubeconfig is missing: no poller, and why. */
+	/*
+	 * Kubernetes whose kubeconfig is missing does not stop the probes:
+	 * it is a member of the poller that has not started.
+	 */
 	missing = xasprintf("%s/no-such-kubeconfig", dir);
 	kube.kubeconfig = missing;
 	ctx.kubernetes = &kube;
 	cause = NULL;
 	p = runtime_set_context(rt, NULL, &ctx, 0, &cause);
-	CHECK(p == NULL);
-	CHECK(runtime_poller(rt) == NULL);
-	CHECK(cause != NULL);
-	free(cause);
+	CHECK(p != NULL);
+	CHECK(runtime_poller(rt) == p);
+	if (p != NULL) {
+		CHECK_STR(names(p, buf, sizeof buf), "kubernetes probes");
+		CHECK(poller_source_unstarted(poller_first(p)));
+		CHECK(!poller_source_unstarted(poller_next(poller_first(p))));
+		CHECK_INT(poller_first(p)->timeout_ms, 30000);
+	} else
+		free(cause);
+	/* kubernetes.timeout is the round's deadline. */
+	kube.timeout_ms = 1500;
+	p = runtime_set_context(rt, NULL, &ctx, 0, &cause);
+	CHECK(p != NULL && poller_first(p)->timeout_ms == 1500);
 	free(missing);
 	runtime_free(rt);
 	cache_close(c);
@@ -358,6 +370,160 @@ out:
 	conf_free(conf);
 }
 
+/* Count stored rounds per source name. */
+struct stored {
+	int	prom;
+	int	kube;
+};
+
+/* After each stored round: count it. */
+static void
+count_stored(struct source *s, void *arg)
+{
+	struct stored	*n = arg;
+
+	if (strcmp(s->name, "prometheus") == 0)
+		n->prom++;
+	else if (strcmp(s->name, "kubernetes") == 0)
+		n->kube++;
+}
+
+/* The sources row of name: its kind, failures and last error, in out. */
+static const char *
+source_row(struct cache *c, const char *name, char *out, size_t len)
+{
+	sqlite3_stmt	*st;
+	const char	*kind, *err;
+
+	snprintf(out, len, "(none)");
+	if (sqlite3_prepare_v2(cache_db(c), "SELECT kind, failures, "
+	    "last_error FROM sources WHERE context = 'prod' AND name = ?1",
+	    -1, &st, NULL) != SQLITE_OK)
+		return out;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		kind = (const char *)sqlite3_column_text(st, 0);
+		err = (const char *)sqlite3_column_text(st, 2);
+		snprintf(out, len, "%s %d %s", kind != NULL ? kind : "-",
+		    sqlite3_column_int(st, 1), err != NULL ? err : "-");
+	}
+	sqlite3_finalize(st);
+	return out;
+}
+
+/*
+ * A Kubernetes source whose kubeconfig does not load: Prometheus is asked
+ * as usual; the Kubernetes round fails with the reason, stored in its
+ * sources row and seen by the views; it backs off on its own; and once
+ * the kubeconfig exists, 'r' makes it the real source.
+ */
+static void
+test_unstarted_round(void)
+{
+	static const char	 kc_text[] = "apiVersion: v1\nkind: Config\n"
+	    "clusters:\n- name: c\n  cluster: {server: "
+	    "\"http://127.0.0.1:9\"}\nusers:\n- name: u\n  user: {}\n"
+	    "contexts:\n- name: x\n  context: {cluster: c, user: u}\n"
+	    "current-context: x\n";
+	struct conf_endpoint	 prom;
+	struct conf_kube	 kube;
+	struct conf_context	 ctx;
+	struct cache		*c = open_cache();
+	struct runtime		*rt;
+	struct poller		*p;
+	struct source		*ks;
+	struct views		*v;
+	struct stored		 n;
+	const struct view_source *vs;
+	char			*cause = NULL, *kc, row[512];
+	int64_t			 before;
+	FILE			*f;
+	int			 i;
+
+	memset(&prom, 0, sizeof prom);
+	memset(&kube, 0, sizeof kube);
+	memset(&ctx, 0, sizeof ctx);
+	memset(&n, 0, sizeof n);
+	prom.url = url_a;
+	prom.timeout_ms = 4000;
+	kc = xasprintf("%s/later-kubeconfig", dir);
+	kube.kubeconfig = kc;
+	ctx.name = name_prod;
+	ctx.refresh_ms = 15000;
+	ctx.prometheus = &prom;
+	ctx.kubernetes = &kube;
+	if (c == NULL || (rt = runtime_new(c, &cause)) == NULL) {
+		CHECK(!"a cache and a runtime");
+		free(cause);
+		cache_close(c);
+		free(kc);
+		return;
+	}
+	p = runtime_set_context(rt, NULL, &ctx, 0, &cause);
+	CHECK(p != NULL);
+	if (p == NULL) {
+		free(cause);
+		goto out;
+	}
+	ks = poller_next(poller_first(p));
+	CHECK_STR(ks->name, "kubernetes");
+	CHECK(poller_source_unstarted(ks));
+	poller_set_notify(p, count_stored, &n);
+	loop_set_before_sleep(runtime_loop(rt), flush, p);
+	before = loop_now_ms(runtime_loop(rt));
+	poller_start(p);
+	for (i = 0; i < 200 && (n.prom == 0 || n.kube == 0); i++)
+		loop_run_once(runtime_loop(rt), 50);
+	CHECK_INT(n.prom, 1);
+	CHECK_INT(n.kube, 1);
+	/* Prometheus was asked (and failed on its own: nothing listens). */
+	source_row(c, "prometheus", row, sizeof row);
+	CHECK_CONTAINS(row, "prometheus 1 ");
+	/* The reason is stored like any failure, and names the file. */
+	source_row(c, "kubernetes", row, sizeof row);
+	CHECK_CONTAINS(row, "kubernetes 1 ");
+	CHECK_CONTAINS(row, "later-kubeconfig does not exist");
+	CHECK_CONTAINS(row, "kubernetes.kubeconfig");
+	CHECK(!ks->done_ok && ks->failures == 1);
+	/* It backs off on its own: not due again within the refresh. */
+	CHECK(ks->next_ms >= before + 15000 / 2);
+	v = views_build(c, NULL, &ctx, util_now_ms(), &cause);
+	CHECK(v != NULL);
+	if (v != NULL) {
+		vs = views_source(v, "kubernetes");
+		CHECK(vs != NULL && vs->never && vs->error != NULL);
+		if (vs != NULL && vs->error != NULL)
+			CHECK_CONTAINS(vs->error, "does not exist");
+		views_free(v);
+	} else
+		free(cause);
+
+	/* The kubeconfig appears; 'r' retries at once and it starts. */
+	if ((f = fopen(kc, "w")) != NULL) {
+		fputs(kc_text, f);
+		fclose(f);
+	}
+	poller_refresh_now(p);
+	for (i = 0; i < 200 && n.kube < 2; i++)
+		loop_run_once(runtime_loop(rt), 50);
+	CHECK_INT(n.kube, 2);
+	CHECK(!poller_source_unstarted(ks));
+	CHECK(ks->ops->kind != NULL && strcmp(ks->ops->kind,
+	    "kubernetes") == 0);
+	/* Now a real round: it reached for the API server. */
+	CHECK(ks->error != NULL && strstr(ks->error, "does not exist") ==
+	    NULL);
+	source_row(c, "kubernetes", row, sizeof row);
+	CHECK_CONTAINS(row, "kubernetes 2 ");
+	CHECK_CONTAINS(row, "API server");
+	loop_set_before_sleep(runtime_loop(rt), NULL, NULL);
+out:
+	runtime_free(rt);
+	cache_close(c);
+	unlink(kc);
+	free(kc);
+}
+
 /* Remove the temp dir's files. */
 static void
 cleanup(void)
@@ -386,6 +552,7 @@ static const struct test tests[] = {
 	TEST(test_demo),
 	TEST(test_knobs),
 	TEST(test_virtual_round),
+	TEST(test_unstarted_round),
 	{ NULL, NULL }
 };
 
