@@ -72,19 +72,93 @@ app_draw_header_reason(struct app *a, int y, int x, int w)
 	free(line);
 }
 
-/* The header: context, status, clock, source ages. */
+/* One piece of the header's sources part, and how it is painted. */
+struct hdr_piece {
+	char		*text;
+	unsigned long	 attr;
+};
+
+/*
+ * The sources part of the header at detail level (0: every source with
+ * the age of its data; 1: the troubled ones by name, the others summed
+ * up; 2: a count), into pieces; returns their width.
+ */
+static int
+app_header_sources(struct app *a, int level, struct hdr_piece *p, int *np)
+{
+	const struct views	*v = a->views;
+	char			 age[32];
+	int64_t			 refresh = a->ctx != NULL ? a->ctx->refresh_ms :
+	    15000, ag, oldest = -1;
+	unsigned long		 hdr = theme_attr(SLOT_HEADER), at;
+	const char		*sep;
+	size_t			 i, ok = 0, bad = 0;
+	int			 width = 0, stale;
+
+	*np = 0;
+	p[(*np)++] = (struct hdr_piece){ xstrdup(level < 2 ? " data age:" :
+	    " data:"), hdr };
+	for (i = 0; i < v->nsources && *np < 30; i++) {
+		const struct view_source	*s = &v->sources[i];
+
+		ag = s->last_success_ms > 0 ? app_now_ms(a) -
+		    s->last_success_ms : -1;
+		stale = ag < 0 || ag > 3 * refresh;
+		if (!stale && s->error == NULL && s->warning == NULL) {
+			ok++;
+			if (ag > oldest)
+				oldest = ag;
+			if (level > 0)
+				continue;
+		} else
+			bad++;
+		if (level == 2)
+			continue;
+		at = (stale || s->error != NULL) ? (theme_attr(SLOT_STALE) |
+		    A_BOLD) : s->warning != NULL ? (theme_attr(SLOT_WARN) |
+		    A_BOLD) : hdr;
+		sep = *np > 1 ? "  " : " ";
+		if (ag < 0)
+			p[(*np)++] = (struct hdr_piece){ xasprintf("%s%s %s",
+			    sep, s->name, s->error != NULL ? "FAILED" :
+			    "loading"), at };
+		else
+			p[(*np)++] = (struct hdr_piece){ xasprintf("%s%s%s %s%s",
+			    sep, s->name, stale ? " STALE" : "",
+			    vocab_duration(ag, age, sizeof age), s->error !=
+			    NULL ? " FAILED" : s->warning != NULL ? " WARNING" :
+			    ""), at };
+	}
+	sep = *np > 1 ? "  " : " ";
+	if (level > 0 && ok > 0)
+		p[(*np)++] = (struct hdr_piece){ xasprintf("%s%zu %s%s ok, %s",
+		    sep, ok, bad > 0 ? "other " : "", vocab_plural(ok,
+		    "source", "sources"), vocab_duration(oldest, age,
+		    sizeof age)), hdr };
+	if (level == 2 && bad > 0)
+		p[(*np)++] = (struct hdr_piece){ xasprintf("%s%zu in trouble",
+		    *np > 1 ? "  " : " ", bad), theme_attr(SLOT_STALE) |
+		    A_BOLD };
+	for (i = 0; i < (size_t)*np; i++)
+		width += draw_width(p[i].text);
+	return width + 1;
+}
+
+/*
+ * The header: context, status, clock, namespace, the age of each source's
+ * data.  It fits the width: the sources part steps down from every source
+ * to the troubled ones and a count, never cut in the middle.
+ */
 static void
 app_draw_header(struct app *a, const struct layout_rect *r)
 {
-	struct views	*v = a->views;
-	char		 buf[128], age[32];
-	struct tm	 tm;
-	int		 x = 0, w = r->w, stale;
-	size_t		 i;
-	int64_t		 refresh = a->ctx != NULL ? a->ctx->refresh_ms : 15000;
-	int64_t		 nowms = app_now_ms(a), ag;
-	time_t		 now = (time_t)(nowms / 1000);
-	unsigned long	 hdr = theme_attr(SLOT_HEADER);
+	struct views		*v = a->views;
+	struct hdr_piece	 piece[32];
+	char			 buf[128];
+	struct tm		 tm;
+	int			 x = 0, w = r->w, level, n = 0, i;
+	time_t			 now = (time_t)(app_now_ms(a) / 1000);
+	unsigned long		 hdr = theme_attr(SLOT_HEADER);
 
 	wattr_on(stdscr, (attr_t)hdr, NULL);
 	mvhline(r->y, 0, ' ', w);
@@ -97,8 +171,8 @@ app_draw_header(struct app *a, const struct layout_rect *r)
 		    vocab_status_symbol(v->status, a->utf8),
 		    vocab_status_word(v->status));
 		x += draw_text(stdscr, r->y, x, w - x, buf,
-		    theme_attr(draw_tone_slot(vocab_status_tone(v->status))) | A_BOLD |
-		    A_REVERSE);
+		    theme_attr(draw_tone_slot(vocab_status_tone(v->status))) |
+		    A_BOLD | A_REVERSE);
 	}
 	localtime_r(&now, &tm);
 	strftime(buf, sizeof buf, " %H:%M:%S ", &tm);
@@ -107,25 +181,21 @@ app_draw_header(struct app *a, const struct layout_rect *r)
 		snprintf(buf, sizeof buf, " ns:%s ", a->ns);
 		x += draw_text(stdscr, r->y, x, w - x, buf, hdr);
 	}
-	for (i = 0; v != NULL && i < v->nsources && x < w; i++) {
-		const struct view_source	*s = &v->sources[i];
-
-		ag = s->last_success_ms > 0 ? nowms - s->last_success_ms : -1;
-		stale = ag < 0 || ag > 3 * refresh;
-		if (ag < 0)
-			snprintf(buf, sizeof buf, " %s %s ", s->name,
-			    s->error != NULL ? "FAILED" : "loading");
-		else
-			snprintf(buf, sizeof buf, " %s%s %s%s ", s->name,
-			    stale ? " STALE" : "", vocab_duration(ag,
-			    age, sizeof age), s->error != NULL ? " FAILED" :
-			    s->warning != NULL ? " WARNING" : "");
-		x += draw_text(stdscr, r->y, x, w - x, buf,
-		    (stale || s->error != NULL) ? (theme_attr(SLOT_STALE) |
-		    A_BOLD) : s->warning != NULL ? (theme_attr(SLOT_WARN) |
-		    A_BOLD) : hdr);
+	if (v == NULL || v->nsources == 0)
+		return;
+	for (level = 0; level < 3; level++) {
+		if (app_header_sources(a, level, piece, &n) <= w - x ||
+		    level == 2)
+			break;
+		for (i = 0; i < n; i++)
+			free(piece[i].text);
 	}
-	app_draw_header_reason(a, r->y, x, w - x);
+	for (i = 0; i < n; i++) {
+		x += draw_text(stdscr, r->y, x, w - x, piece[i].text,
+		    piece[i].attr);
+		free(piece[i].text);
+	}
+	app_draw_header_reason(a, r->y, x + 1, w - x - 1);
 }
 
 /*

@@ -112,6 +112,11 @@ check $? "q quits"
 # --- 80 columns ----------------------------------------------------------------
 tt_start -x 80 -y 24 "$(console --demo)"
 tt_wait "CRITICAL" 10
+head=$(tt_last | head -n 1)
+ok=0
+case $head in *…*|*...*) ok=1 ;; esac
+case $head in *CRITICAL*[0-9]:[0-9][0-9]:[0-9][0-9]*"data age: "*) ;; *) ok=1 ;; esac
+check $ok "80x24: the header fits whole: status, clock, the age of the data ($head)"
 foot=$(tt_last | tail -n 1)
 ok=0
 case $foot in *…*|*...*) ok=1 ;; esac
