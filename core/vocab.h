@@ -53,11 +53,22 @@ const char *vocab_verdict_word(enum slo_verdict);	/* "page" ... */
 const char *vocab_window_word(enum slo_window);		/* "5m" ... */
 /* An alert's or incident's flag: "silenced", "inhibited" or "-". */
 const char *vocab_flag_word(int silenced, int inhibited);
+/* The alert pipeline's state: "ok", "silent", "unknown", "not watched". */
+const char *vocab_pipeline_word(enum view_pipeline_state);
+/*
+ * The alert pipeline in one line, as the console and every document show
+ * it: "alert pipeline: ok", "alert pipeline: silent for 7m", "alert
+ * pipeline: silent, no heartbeat alert listed", "alert pipeline: unknown,
+ * alertmanager has no fresh data", "alert pipeline: not watched".
+ */
+char	*vocab_pipeline_line(const struct view_pipeline *, char *out,
+	     size_t len);
 
 /* Tones. */
 enum vocab_tone vocab_status_tone(enum view_status);
 enum vocab_tone vocab_severity_tone(enum view_severity);
 enum vocab_tone vocab_verdict_tone(enum slo_verdict);
+enum vocab_tone vocab_pipeline_tone(enum view_pipeline_state);
 /* The error budget left: unknown without data, then crit, warn, ok. */
 enum vocab_tone vocab_budget_tone(const struct view_slo *);
 
