@@ -108,6 +108,9 @@ struct conf {
 	size_t			 nslo_files;
 	char		       **group_by;	/* incidents.group_by */
 	size_t			 ngroup_by;
+	char		       **heartbeats;	/* incidents.heartbeats */
+	size_t			 nheartbeats;
+	int64_t			 heartbeat_timeout_ms;	/* 5m */
 	double			 burn_page_fast;	/* 14.4: 1h and 5m */
 	double			 burn_page_slow;	/* 6: 6h and 30m */
 	double			 burn_ticket_fast;	/* 3: 1d and 2h */

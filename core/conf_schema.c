@@ -295,6 +295,21 @@ const struct conf_option conf_schema[] = {
 	    "incident.",
 	  .off = offsetof(struct conf, group_by),
 	  .noff = offsetof(struct conf, ngroup_by) },
+	{ .path = "incidents.heartbeats", .type = CONF_STRLIST,
+	  .def = "[Watchdog, InfoInhibitor]",
+	  .help = "Alerts that fire on purpose to prove the alert pipeline "
+	    "works (a dead man's switch).  They are never incidents: while "
+	    "one is heard the console shows \"alert pipeline: ok\"; when none "
+	    "has been heard for heartbeat_timeout, the silence is a critical "
+	    "incident.  An empty list turns this off.",
+	  .off = offsetof(struct conf, heartbeats),
+	  .noff = offsetof(struct conf, nheartbeats) },
+	{ .path = "incidents.heartbeat_timeout", .type = CONF_DURATION,
+	  .def = "5m", .min = 30 * MS_S, .max = 1 * MS_D, .flags = CONF_RANGE,
+	  .help = "How long a heartbeat alert may go without an update "
+	    "before the alert pipeline counts as silent.  While Alertmanager "
+	    "itself has no fresh data the pipeline is unknown, not silent.",
+	  .off = offsetof(struct conf, heartbeat_timeout_ms) },
 
 	{ .path = "http", .type = CONF_MAP,
 	  .help = "HTTP client limits.",

@@ -421,6 +421,8 @@ struct views_svc_def {
 	const char		*job;		/* discovered from a job */
 	size_t			*targets;	/* indexes of its targets */
 	size_t			 ntargets;
+	size_t			*alerts;	/* indexes of its alerts */
+	size_t			 nalerts;
 	char			*owned;		/* discovered: the name */
 };
 
@@ -462,6 +464,12 @@ struct views_probe {
 	int64_t	 latency_ms;
 };
 
+/* The services (def indexes) one alert matches. */
+struct views_alert_defs {
+	size_t	*v;
+	size_t	 n;
+};
+
 /* A scrape target, read and parsed once per rebuild. */
 struct views_target {
 	char	*job;
@@ -497,6 +505,10 @@ struct views_health {
 	struct views_map	 probes_by;	/* "" service -> probes */
 	struct views_probe	*probe_rows;
 	size_t			 nprobe_rows;
+	struct views_map	 slos_by;	/* "" service -> SLOs */
+	cJSON			**alert_labels;	/* per alert, parsed */
+	struct views_alert_defs	*alert_defs;	/* per alert: its services */
+	size_t			 nalerts;
 };
 
 /* Add "node N WHAT" once, as a warning. */
@@ -842,6 +854,95 @@ views_health_probes(struct view_service *svc, struct views_health *h,
 	}
 }
 
+/*
+ * Add the alert part: each firing alert that matches the service, named
+ * once per alertname and severity.  A critical one makes it CRITICAL, an
+ * error or a warning WARNING; info and none say nothing about health.  A
+ * silenced or inhibited alert is named as such but does not count: someone
+ * has taken it in hand.
+ */
+static void
+views_health_alerts(struct view_service *svc, const struct views_svc_def *d,
+    const struct views *v, int *used)
+{
+	const struct view_alert	*a, *b;
+	size_t			 i, j, n;
+	int			 quiet, seen;
+
+	for (i = 0; i < d->nalerts; i++) {
+		a = &v->alerts[d->alerts[i]];
+		if (a->severity < SEV_WARNING)
+			continue;
+		*used = 1;
+		quiet = a->silenced || a->inhibited;
+		/* Named once: the first of its name, severity and flag. */
+		seen = 0;
+		n = 1;
+		for (j = 0; j < d->nalerts; j++) {
+			b = &v->alerts[d->alerts[j]];
+			if (j == i || b->severity != a->severity ||
+			    (b->silenced || b->inhibited) != quiet ||
+			    strcmp(b->alertname, a->alertname) != 0)
+				continue;
+			if (j < i)
+				seen = 1;
+			n++;
+		}
+		if (seen)
+			continue;
+		if (!quiet)
+			views_raise(&svc->status, a->severity == SEV_CRITICAL ?
+			    VIEW_CRITICAL : VIEW_WARNING);
+		if (n > 1)
+			views_reason(svc, "alert %s (%s, %zu firing%s)",
+			    a->alertname, vocab_severity_word(a->severity), n,
+			    !quiet ? "" : a->silenced ? ", silenced" :
+			    ", inhibited");
+		else
+			views_reason(svc, "alert %s (%s%s)", a->alertname,
+			    vocab_severity_word(a->severity), !quiet ? "" :
+			    a->silenced ? ", silenced" : ", inhibited");
+	}
+}
+
+/*
+ * Add the SLO part: an SLO of the service that has no data at all is a
+ * reason, never a silent OK, and says why as far as the views know.
+ */
+static void
+views_health_slos(struct view_service *svc, const struct views *v,
+    const struct views_health *h)
+{
+	const struct view_source	*prom = views_source(v, "prometheus");
+	const struct view_slo		*o;
+	const size_t			*found;
+	size_t				 n, i;
+	int				 w, data;
+
+	found = views_map_get(&h->slos_by, "", svc->name, &n);
+	for (i = 0; i < n; i++) {
+		o = &v->slos[found[i]];
+		for (w = 0, data = 0; w < SLO_NWINDOWS && !data; w++)
+			data = !isnan(o->ratio[w]);
+		if (data)
+			continue;
+		if (prom == NULL)
+			views_reason(svc, "SLO %s: no data, no Prometheus in "
+			    "this context", o->name);
+		else if (prom->never)
+			views_reason(svc, "SLO %s: no data yet from prometheus",
+			    o->name);
+		else if (!prom->ok || prom->stale)
+			views_reason(svc, "SLO %s: no data, prometheus is not "
+			    "answering", o->name);
+		else
+			views_reason(svc, "SLO %s: no data, query returns "
+			    "nothing", o->name);
+		if (svc->status == VIEW_OK)
+			svc->status = VIEW_UNKNOWN;
+	}
+}
+
 /* Roll one service up from everything that describes it. */
 static void
 views_health_one(struct views *v, struct views_health *h,
@@ -849,7 +950,7 @@ views_health_one(struct views *v, struct views_health *h,
 {
 	struct view_service	*svc;
 	int			 kube = 0, prom = 0, probes = 0, stale = 0;
-	int			 parts = 0;
+	int			 alerts = 0, parts = 0;
 	char			 age[32];
 
 	v->services = xreallocarray(v->services, v->nservices + 1,
@@ -862,16 +963,17 @@ views_health_one(struct views *v, struct views_health *h,
 	views_health_kube(svc, d, h, &kube);
 	views_health_targets(svc, d, h, &prom);
 	views_health_probes(svc, h, &probes);
+	views_health_alerts(svc, d, v, &alerts);
 
 	/* The sources behind it: stale or failed ones make it UNKNOWN. */
 	{
-		const char	*names[3] = { "kubernetes", "prometheus",
-		    "probes" };
-		int		 uses[3] = { kube || d->deployment != NULL,
-		    prom, probes };
+		const char	*names[4] = { "kubernetes", "prometheus",
+		    "probes", "alertmanager" };
+		int		 uses[4] = { kube || d->deployment != NULL,
+		    prom, probes, alerts };
 		int		 i;
 
-		for (i = 0; i < 3; i++) {
+		for (i = 0; i < 4; i++) {
 			const struct view_source	*src;
 
 			if (!uses[i])
@@ -895,13 +997,14 @@ views_health_one(struct views *v, struct views_health *h,
 				    age, sizeof age));
 		}
 	}
-	if (!kube && !prom && !probes && stale == 0) {
+	if (!kube && !prom && !probes && !alerts && stale == 0) {
 		svc->status = VIEW_UNKNOWN;
 		views_reason(svc, "nothing matches this service yet");
 	} else if (parts > 0 && stale == parts)
 		svc->status = VIEW_UNKNOWN;
 	else if (stale > 0 && svc->status == VIEW_OK)
 		svc->status = VIEW_UNKNOWN;
+	views_health_slos(svc, v, h);
 }
 
 /*
@@ -988,6 +1091,27 @@ struct views_target_hit {
 	size_t			 target;
 };
 
+/* An alert found its service. */
+struct views_alert_def_hit {
+	struct views_health	*h;
+	size_t			 alert;
+};
+
+/* Record that alert a matches def i, both ways. */
+static void
+views_alert_def_hit(size_t i, void *arg)
+{
+	struct views_alert_def_hit	*ah = arg;
+	struct views_alert_defs		*ad = &ah->h->alert_defs[ah->alert];
+	struct views_svc_def		*d = &ah->h->defs[i];
+
+	ad->v = xreallocarray(ad->v, ad->n + 1, sizeof *ad->v);
+	ad->v[ad->n++] = i;
+	d->alerts = xreallocarray(d->alerts, d->nalerts + 1,
+	    sizeof *d->alerts);
+	d->alerts[d->nalerts++] = ah->alert;
+}
+
 /* Record that target t belongs to def i. */
 static void
 views_target_hit(size_t i, void *arg)
@@ -1015,6 +1139,7 @@ views_load_health(struct views *v, struct views_health *h,
     const struct conf *conf)
 {
 	struct views_target_hit	 th;
+	struct views_alert_def_hit ah;
 	struct views_svc_def	*d;
 	sqlite3_stmt		*st;
 	char			*name;
@@ -1101,6 +1226,23 @@ views_load_health(struct views *v, struct views_health *h,
 		views_index_lookup(&h->by_label, h->defs,
 		    h->targets[i].labels, views_target_hit, &th);
 	}
+	/* Each alert, parsed once, to its services (heartbeats to none). */
+	h->alert_labels = xcalloc(v->nalerts + 1, sizeof *h->alert_labels);
+	h->alert_defs = xcalloc(v->nalerts + 1, sizeof *h->alert_defs);
+	h->nalerts = v->nalerts;
+	ah.h = h;
+	for (i = 0; i < v->nalerts; i++) {
+		if (v->alerts[i].labels != NULL)
+			h->alert_labels[i] = cJSON_Parse(v->alerts[i].labels);
+		if (v->alerts[i].heartbeat)
+			continue;
+		ah.alert = i;
+		views_index_lookup(h->alert_index, h->defs, h->alert_labels[i],
+		    views_alert_def_hit, &ah);
+	}
+	/* The SLOs of each service. */
+	for (i = 0; i < v->nslos; i++)
+		views_map_add(&h->slos_by, "", v->slos[i].service, i);
 	for (i = 0; i < h->ndefs; i++)
 		views_health_one(v, h, &h->defs[i]);
 }
@@ -1142,9 +1284,17 @@ views_health_done(struct views_health *h)
 	free(h->targets);
 	for (i = 0; i < h->ndefs; i++) {
 		free(h->defs[i].targets);
+		free(h->defs[i].alerts);
 		free(h->defs[i].owned);
 	}
 	free(h->defs);
+	views_map_done(&h->slos_by);
+	for (i = 0; h->alert_defs != NULL && i < h->nalerts; i++) {
+		cJSON_Delete(h->alert_labels[i]);
+		free(h->alert_defs[i].v);
+	}
+	free(h->alert_labels);
+	free(h->alert_defs);
 	views_map_done(&h->by_label);
 	views_map_done(&h->by_alert);
 	views_map_done(&h->probes_by);
@@ -1274,7 +1424,8 @@ views_load_alerts(struct views *v, sqlite3 *db, char **cause)
 
 	if (sqlite3_prepare_v2(db, "SELECT fingerprint, alertname, severity,"
 	    " state, silenced_by, inhibited_by, labels, annotations,"
-	    " starts_at_ms, generator_url FROM alerts WHERE context = ?1"
+	    " starts_at_ms, generator_url, updated_at_ms FROM alerts WHERE"
+	    " context = ?1"
 	    " ORDER BY starts_at_ms, fingerprint", -1, &st, NULL) !=
 	    SQLITE_OK) {
 		*cause = xasprintf("cannot read alerts: %s",
@@ -1302,6 +1453,8 @@ views_load_alerts(struct views *v, sqlite3 *db, char **cause)
 		a->annotations = views_col(st, 7);
 		a->starts_at_ms = sqlite3_column_int64(st, 8);
 		a->generator_url = views_col(st, 9);
+		a->updated_at_ms = sqlite3_column_int64(st, 10);
+		a->incident = VIEW_NO_INCIDENT;
 		ann = a->annotations != NULL ? cJSON_Parse(a->annotations) :
 		    NULL;
 		a->summary = json_str(ann, "summary");
@@ -1320,20 +1473,76 @@ views_load_alerts(struct views *v, sqlite3 *db, char **cause)
 	return 0;
 }
 
-/* An alert found a service: add it to the incident once. */
-struct views_alert_hit {
-	struct views		*v;
-	struct view_incident	*inc;
-};
-
-/* Add service i to the incident, once. */
+/*
+ * Heartbeats: mark the alerts that fire on purpose, and judge the alert
+ * pipeline by the newest update of any of them.  Alertmanager lists an
+ * alert until it is no longer sent, and Prometheus re-sends a firing one
+ * every minute or so, so a heartbeat listed with a recent update means
+ * rules are evaluated and reach Alertmanager; none listed, or none updated
+ * within the timeout, means the pipeline is silent.  Nothing is judged on
+ * data Alertmanager did not answer lately.
+ */
 static void
-views_alert_hit(size_t i, void *arg)
+views_heartbeats(struct views *v, const struct conf *conf, int64_t now)
 {
-	struct views_alert_hit	*ah = arg;
-	struct view_incident	*inc = ah->inc;
-	const char		*name = ah->v->services[i].name;
-	size_t			 j;
+	static const char *const dflt[] = { "Watchdog", "InfoInhibitor" };
+	const char *const		*names = dflt;
+	const struct view_source	*am;
+	struct view_pipeline		*p = &v->pipeline;
+	struct view_alert		*a;
+	struct buf			 b;
+	size_t				 n = 2, i, k;
+	int64_t				 at;
+
+	p->timeout_ms = 5 * 60 * 1000;
+	p->silent_ms = -1;
+	if (conf != NULL) {
+		names = (const char *const *)conf->heartbeats;
+		n = conf->nheartbeats;
+		if (conf->heartbeat_timeout_ms > 0)
+			p->timeout_ms = conf->heartbeat_timeout_ms;
+	}
+	buf_init(&b, 0);
+	buf_append(&b, "", 0);
+	for (k = 0; k < n; k++)
+		buf_printf(&b, "%s%s", k > 0 ? ", " : "", names[k]);
+	p->names = buf_detach(&b);
+	for (i = 0; i < v->nalerts; i++) {
+		a = &v->alerts[i];
+		for (k = 0; k < n && !a->heartbeat; k++)
+			a->heartbeat = strcmp(a->alertname, names[k]) == 0;
+		if (!a->heartbeat)
+			continue;
+		at = a->updated_at_ms > 0 ? a->updated_at_ms : a->starts_at_ms;
+		if (p->heartbeat == NULL || at > p->heard_ms) {
+			free(p->heartbeat);
+			p->heartbeat = xstrdup(a->alertname);
+			p->heard_ms = at;
+		}
+	}
+	if (n == 0 || (am = views_source(v, "alertmanager")) == NULL) {
+		p->state = PIPELINE_UNWATCHED;
+		return;
+	}
+	if (!views_source_fresh(v, "alertmanager")) {
+		p->state = PIPELINE_UNKNOWN;
+		return;
+	}
+	if (p->heartbeat == NULL) {
+		p->state = PIPELINE_SILENT;
+		return;
+	}
+	/* A clock ahead of ours is no reason to call it silent. */
+	p->silent_ms = now > p->heard_ms ? now - p->heard_ms : 0;
+	p->state = p->silent_ms > p->timeout_ms ? PIPELINE_SILENT :
+	    PIPELINE_OK;
+}
+
+/* Add service name to the incident, once. */
+static void
+views_incident_service(struct view_incident *inc, const char *name)
+{
+	size_t	j;
 
 	for (j = 0; j < inc->nservices; j++) {
 		if (strcmp(inc->services[j], name) == 0)
@@ -1361,7 +1570,81 @@ views_incident_cmp(const void *pa, const void *pb)
 	return strcmp(a->key, b->key);
 }
 
-/* Group the alerts into incidents by the configured key. */
+/*
+ * Which alert an incident speaks with, per field: the severity of the
+ * alert its title, summary and runbook come from (-1: none yet).
+ */
+struct views_voice {
+	int	title;
+	int	summary;
+	int	runbook;
+};
+
+/* A new incident of group key key, triggered, with no alert yet. */
+static struct view_incident *
+views_incident_new(struct views *v, const char *key)
+{
+	struct view_incident	*inc;
+	char			*hex;
+	char			 digest_hex[SHA256_HEX_LEN + 1];
+
+	v->incidents = xreallocarray(v->incidents, v->nincidents + 1,
+	    sizeof *v->incidents);
+	inc = &v->incidents[v->nincidents++];
+	memset(inc, 0, sizeof *inc);
+	inc->key = xstrdup(key);
+	hex = xasprintf("%s\x1f%s", v->context, inc->key);
+	sha256_hex_of(hex, strlen(hex), digest_hex);
+	free(hex);
+	inc->id = xstrndup(digest_hex, 8);
+	inc->state = xstrdup("triggered");
+	return inc;
+}
+
+/* Replace an owned string with a copy of s. */
+static void
+views_set(char **field, const char *s)
+{
+	free(*field);
+	*field = xstrdup(s);
+}
+
+/*
+ * The dead man's switch: a silent pipeline is a critical incident of its
+ * own, with no alert (the point is that none arrives), so the overall
+ * status and the exit code follow.
+ */
+static void
+views_pipeline_incident(struct views *v)
+{
+	const struct view_pipeline	*p = &v->pipeline;
+	struct view_incident		*inc;
+	char				 line[128], dur[32];
+
+	if (p->state != PIPELINE_SILENT)
+		return;
+	inc = views_incident_new(v, "alert pipeline");
+	inc->title = xstrdup(vocab_pipeline_line(p, line, sizeof line));
+	inc->severity = SEV_CRITICAL;
+	inc->started_ms = p->heard_ms;
+	if (p->heartbeat != NULL)
+		inc->summary = xasprintf("No heartbeat alert (%s) has reached "
+		    "Alertmanager for %s: rules may not be evaluated, or alerts "
+		    "may not reach Alertmanager, so no news is not good news.",
+		    p->names, vocab_duration(p->silent_ms, dur, sizeof dur));
+	else
+		inc->summary = xasprintf("Alertmanager lists no heartbeat "
+		    "alert (%s): rules may not be evaluated, or alerts may not "
+		    "reach Alertmanager, so no news is not good news.",
+		    p->names);
+}
+
+/*
+ * Group the alerts into incidents by the configured key.  An incident
+ * speaks with its worst alert: its title, summary and runbook come from
+ * the alert of the highest severity (the oldest of equals) that has one,
+ * never merely from the first.  Heartbeats are not incidents.
+ */
 static void
 views_group(struct views *v, const struct conf *conf,
     const struct views_health *h)
@@ -1372,13 +1655,11 @@ views_group(struct views *v, const struct conf *conf,
 	size_t			 nkeys = 4, i, j, k, n;
 	struct buf		 key, title;
 	struct view_incident	*inc;
+	struct views_voice	*voice = NULL;
 	struct views_map	 by_key;
-	struct views_alert_hit	 ah;
 	const size_t		*found;
-	const cJSON		*lv;
-	cJSON			*labels;
-	char			*hex;
-	char			 digest_hex[SHA256_HEX_LEN + 1];
+	const cJSON		*lv, *labels;
+	int			 sev;
 
 	if (conf != NULL && conf->ngroup_by > 0) {
 		keys = (const char *const *)conf->group_by;
@@ -1388,7 +1669,10 @@ views_group(struct views *v, const struct conf *conf,
 	for (i = 0; i < v->nalerts; i++) {
 		struct view_alert	*a = &v->alerts[i];
 
-		labels = a->labels != NULL ? cJSON_Parse(a->labels) : NULL;
+		a->incident = VIEW_NO_INCIDENT;
+		if (a->heartbeat)
+			continue;
+		labels = h->alert_labels[i];
 		buf_init(&key, 0);
 		buf_init(&title, 0);
 		buf_append(&key, "", 0);
@@ -1407,24 +1691,16 @@ views_group(struct views *v, const struct conf *conf,
 		if (n == 0) {
 			j = v->nincidents;
 			views_map_add(&by_key, "", buf_str(&key), j);
-			v->incidents = xreallocarray(v->incidents,
-			    v->nincidents + 1, sizeof *v->incidents);
-			inc = &v->incidents[v->nincidents++];
-			memset(inc, 0, sizeof *inc);
-			inc->key = xstrdup(buf_str(&key));
-			hex = xasprintf("%s\x1f%s", v->context, inc->key);
-			sha256_hex_of(hex, strlen(hex), digest_hex);
-			free(hex);
-			inc->id = xstrndup(digest_hex, 8);
-			inc->title = xstrdup(buf_str(&title));
-			inc->state = xstrdup("triggered");
+			inc = views_incident_new(v, buf_str(&key));
 			inc->started_ms = a->starts_at_ms;
 			inc->silenced = inc->inhibited = 1;
+			voice = xreallocarray(voice, v->nincidents,
+			    sizeof *voice);
+			voice[j].title = voice[j].summary = voice[j].runbook =
+			    -1;
 		} else
 			j = found[0];
 		inc = &v->incidents[j];
-		buf_done(&key);
-		buf_done(&title);
 		inc->alerts = xreallocarray(inc->alerts, inc->nalerts + 1,
 		    sizeof *inc->alerts);
 		inc->alerts[inc->nalerts++] = i;
@@ -1437,17 +1713,29 @@ views_group(struct views *v, const struct conf *conf,
 			inc->silenced = 0;
 		if (!a->inhibited)
 			inc->inhibited = 0;
-		if (inc->runbook_url == NULL && a->runbook_url != NULL)
-			inc->runbook_url = xstrdup(a->runbook_url);
-		if (inc->summary == NULL && a->summary != NULL)
-			inc->summary = xstrdup(a->summary);
-		ah.v = v;
-		ah.inc = inc;
-		views_index_lookup(h->alert_index, h->defs, labels,
-		    views_alert_hit, &ah);
-		cJSON_Delete(labels);
+		/* Alerts come oldest first: only a worse one speaks over. */
+		sev = (int)a->severity;
+		if (sev > voice[j].title) {
+			views_set(&inc->title, buf_str(&title));
+			voice[j].title = sev;
+		}
+		if (a->summary != NULL && sev > voice[j].summary) {
+			views_set(&inc->summary, a->summary);
+			voice[j].summary = sev;
+		}
+		if (a->runbook_url != NULL && sev > voice[j].runbook) {
+			views_set(&inc->runbook_url, a->runbook_url);
+			voice[j].runbook = sev;
+		}
+		buf_done(&key);
+		buf_done(&title);
+		for (k = 0; k < h->alert_defs[i].n; k++)
+			views_incident_service(inc,
+			    v->services[h->alert_defs[i].v[k]].name);
 	}
+	free(voice);
 	views_map_done(&by_key);
+	views_pipeline_incident(v);
 	/* Sort, then point the alerts at their incident's new place. */
 	if (v->nincidents > 1)
 		qsort(v->incidents, v->nincidents, sizeof *v->incidents,
@@ -1461,6 +1749,35 @@ views_group(struct views *v, const struct conf *conf,
 /* ------------------------------------------------------------------ */
 /* Overall                                                             */
 /* ------------------------------------------------------------------ */
+
+/* Where a status sorts: CRITICAL, WARNING, UNKNOWN, OK (see views.h). */
+static int
+views_status_rank(enum view_status s)
+{
+	switch (s) {
+	case VIEW_CRITICAL:
+		return 0;
+	case VIEW_WARNING:
+		return 1;
+	case VIEW_UNKNOWN:
+		return 2;
+	default:
+		return 3;
+	}
+}
+
+/* Order services worst first, then by name. */
+static int
+views_service_cmp(const void *pa, const void *pb)
+{
+	const struct view_service	*a = pa, *b = pb;
+	int				 ra = views_status_rank(a->status);
+	int				 rb = views_status_rank(b->status);
+
+	if (ra != rb)
+		return ra - rb;
+	return strcmp(a->name, b->name);
+}
 
 /* The status of the whole context, with the first reason for it. */
 static void
@@ -1569,6 +1886,7 @@ views_build(struct cache *cache, const struct conf *conf,
 		views_free(v);
 		return NULL;
 	}
+	views_heartbeats(v, conf, now_ms);
 	memset(&h, 0, sizeof h);
 	h.db = db;
 	h.context = v->context;
@@ -1576,6 +1894,10 @@ views_build(struct cache *cache, const struct conf *conf,
 	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
 	views_group(v, conf, &h);
 	views_health_done(&h);
+	/* Worst first, once the incidents have named their services. */
+	if (v->nservices > 1)
+		qsort(v->services, v->nservices, sizeof *v->services,
+		    views_service_cmp);
 	views_overall(v);
 	return v;
 }
@@ -1645,6 +1967,8 @@ views_free(struct views *v)
 		free(v->alerts[i].runbook_url);
 	}
 	free(v->alerts);
+	free(v->pipeline.heartbeat);
+	free(v->pipeline.names);
 	free(v->context);
 	free(v->status_reason);
 	free(v);

@@ -22,7 +22,11 @@ struct cache;
 struct conf;
 struct conf_context;
 
-/* Ordered: a worse status compares greater, except UNKNOWN. */
+/*
+ * Ordered: a worse status compares greater, except UNKNOWN.  Services are
+ * listed worst first: CRITICAL, WARNING, UNKNOWN (what cannot be seen),
+ * then OK; by name within a status.
+ */
 enum view_status {
 	VIEW_OK,
 	VIEW_WARNING,
@@ -92,11 +96,16 @@ struct view_alert {
 	char		*labels;		/* JSON object text */
 	char		*annotations;		/* JSON object text */
 	int64_t		 starts_at_ms;
+	int64_t		 updated_at_ms;		/* last sent; 0 unknown */
 	char		*generator_url;
 	char		*summary;		/* annotation, or NULL */
 	char		*runbook_url;		/* annotation, or NULL */
-	size_t		 incident;		/* index in incidents */
+	int		 heartbeat;		/* fires on purpose */
+	size_t		 incident;		/* index in incidents, or
+						   VIEW_NO_INCIDENT */
 };
+
+#define VIEW_NO_INCIDENT	((size_t)-1)
 
 struct view_incident {
 	char		 *id;			/* short, stable */
@@ -113,6 +122,30 @@ struct view_incident {
 	char		 *summary;
 	char		**services;
 	size_t		  nservices;
+};
+
+/*
+ * The alert pipeline, heard through its heartbeats: alerts that fire on
+ * purpose (Watchdog, InfoInhibitor; incidents.heartbeats) to prove that
+ * rules are evaluated and reach Alertmanager.  They are never incidents;
+ * when none has been heard for incidents.heartbeat_timeout the silence is
+ * an incident of its own (a dead man's switch).  When Alertmanager itself
+ * has no fresh data, nothing can be said: UNKNOWN, not SILENT.
+ */
+enum view_pipeline_state {
+	PIPELINE_UNWATCHED,	/* no Alertmanager, or no heartbeat names */
+	PIPELINE_OK,		/* a heartbeat was heard lately */
+	PIPELINE_SILENT,	/* none heard within the timeout */
+	PIPELINE_UNKNOWN	/* Alertmanager has no fresh data */
+};
+
+struct view_pipeline {
+	enum view_pipeline_state state;
+	char		*heartbeat;	/* the alert heard last, or NULL */
+	int64_t		 heard_ms;	/* its last update; 0: none listed */
+	int64_t		 silent_ms;	/* now - heard_ms; -1: none listed */
+	int64_t		 timeout_ms;	/* silent beyond this */
+	char		*names;		/* the heartbeat names, "A, B" */
 };
 
 struct views {
@@ -132,6 +165,7 @@ struct views {
 	size_t			 nalerts;
 	int			 any_fresh;	/* some source is fresh */
 	struct slo_policy	 policy;
+	struct view_pipeline	 pipeline;
 };
 
 /*

@@ -191,6 +191,49 @@ vocab_flag_word(int silenced, int inhibited)
 	return silenced ? "silenced" : inhibited ? "inhibited" : "-";
 }
 
+/* The word of the alert pipeline's state. */
+const char *
+vocab_pipeline_word(enum view_pipeline_state s)
+{
+	switch (s) {
+	case PIPELINE_OK:
+		return "ok";
+	case PIPELINE_SILENT:
+		return "silent";
+	case PIPELINE_UNKNOWN:
+		return "unknown";
+	default:
+		return "not watched";
+	}
+}
+
+/* The alert pipeline line. */
+char *
+vocab_pipeline_line(const struct view_pipeline *p, char *out, size_t len)
+{
+	char	dur[32];
+
+	switch (p->state) {
+	case PIPELINE_SILENT:
+		if (p->silent_ms >= 0)
+			snprintf(out, len, "alert pipeline: silent for %s",
+			    vocab_duration(p->silent_ms, dur, sizeof dur));
+		else
+			snprintf(out, len, "alert pipeline: silent, no "
+			    "heartbeat alert listed");
+		break;
+	case PIPELINE_UNKNOWN:
+		snprintf(out, len, "alert pipeline: unknown, alertmanager has "
+		    "no fresh data");
+		break;
+	default:
+		snprintf(out, len, "alert pipeline: %s",
+		    vocab_pipeline_word(p->state));
+		break;
+	}
+	return out;
+}
+
 /* ------------------------------------------------------------------ */
 /* Tones                                                               */
 /* ------------------------------------------------------------------ */
@@ -259,6 +302,22 @@ vocab_source_tone(const struct view_source *s)
 	if (s->ok)
 		return TONE_OK;
 	return vocab_source_never_fetched(s) ? TONE_UNKNOWN : TONE_CRIT;
+}
+
+/* The tone of the alert pipeline: a silent one is critical. */
+enum vocab_tone
+vocab_pipeline_tone(enum view_pipeline_state s)
+{
+	switch (s) {
+	case PIPELINE_OK:
+		return TONE_OK;
+	case PIPELINE_SILENT:
+		return TONE_CRIT;
+	case PIPELINE_UNKNOWN:
+		return TONE_UNKNOWN;
+	default:
+		return TONE_NORMAL;
+	}
 }
 
 /* The tone of the error budget left. */

@@ -63,6 +63,16 @@ const char *vocab_source_word(const struct view_source *);
 int	 vocab_source_never_fetched(const struct view_source *);
 /* An alert's or incident's flag: "silenced", "inhibited" or "-". */
 const char *vocab_flag_word(int silenced, int inhibited);
+/* The alert pipeline's state: "ok", "silent", "unknown", "not watched". */
+const char *vocab_pipeline_word(enum view_pipeline_state);
+/*
+ * The alert pipeline in one line, as the console and every document show
+ * it: "alert pipeline: ok", "alert pipeline: silent for 7m", "alert
+ * pipeline: silent, no heartbeat alert listed", "alert pipeline: unknown,
+ * alertmanager has no fresh data", "alert pipeline: not watched".
+ */
+char	*vocab_pipeline_line(const struct view_pipeline *, char *out,
+	     size_t len);
 
 /* one when n is 1, else many: "1 service", "2 services". */
 const char *vocab_plural(size_t n, const char *one, const char *many);
@@ -80,6 +90,7 @@ enum vocab_tone vocab_burn_tone(double burn, enum slo_window,
 	    const struct slo_policy *);
 /* A source's state: ok, crit when it failed, unknown when never fetched. */
 enum vocab_tone vocab_source_tone(const struct view_source *);
+enum vocab_tone vocab_pipeline_tone(enum view_pipeline_state);
 /* The error budget left: unknown without data, then crit, warn, ok. */
 enum vocab_tone vocab_budget_tone(const struct view_slo *);
 

@@ -364,9 +364,16 @@ html_incidents(const struct views *v, struct buf *b)
 	const struct view_incident	*in;
 	const struct view_alert		*al;
 	size_t				 i, j;
-	char				 tmp[64];
+	char				 tmp[64], line[128];
 
 	buf_puts(b, "<section id=\"incidents\">\n<h2>Incidents</h2>\n");
+	if (v->pipeline.state != PIPELINE_UNWATCHED) {
+		vocab_pipeline_line(&v->pipeline, line, sizeof line);
+		buf_printf(b, "<p id=\"alert-pipeline\" class=\"%s\">",
+		    html_class(vocab_pipeline_tone(v->pipeline.state)));
+		html_text(b, line);
+		buf_puts(b, "</p>\n");
+	}
 	if (v->nincidents == 0)
 		buf_puts(b, "<p>No incidents.</p>\n");
 	else {

@@ -282,6 +282,29 @@ json_alert(const struct views *v, const struct view_alert *al)
 	return o;
 }
 
+/* The alert pipeline, heard through its heartbeats. */
+static cJSON *
+json_pipeline(const struct view_pipeline *p)
+{
+	cJSON	*o;
+	char	 line[128];
+
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "state", vocab_pipeline_word(p->state));
+	cJSON_AddStringToObject(o, "line", vocab_pipeline_line(p, line,
+	    sizeof line));
+	json_string(o, "heartbeat", p->heartbeat);
+	json_time(o, "last_heard_at", p->heard_ms);
+	if (p->silent_ms < 0)
+		cJSON_AddNullToObject(o, "silent_seconds");
+	else
+		cJSON_AddNumberToObject(o, "silent_seconds",
+		    (double)(p->silent_ms / 1000));
+	cJSON_AddNumberToObject(o, "timeout_seconds",
+	    (double)(p->timeout_ms / 1000));
+	return o;
+}
+
 /*
  * Whether a code point, valid in JSON as it is, is still better escaped:
  * C1 controls, DEL, and the format controls that reorder or hide text, so
@@ -349,6 +372,8 @@ export_json(const struct views *v, struct buf *out)
 	a = cJSON_AddArrayToObject(root, "slos");
 	for (i = 0; i < v->nslos; i++)
 		cJSON_AddItemToArray(a, json_slo(&v->slos[i]));
+	cJSON_AddItemToObject(root, "alert_pipeline",
+	    json_pipeline(&v->pipeline));
 	a = cJSON_AddArrayToObject(root, "incidents");
 	for (i = 0; i < v->nincidents; i++)
 		cJSON_AddItemToArray(a, json_incident(v, &v->incidents[i]));

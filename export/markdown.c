@@ -192,16 +192,22 @@ md_slos(const struct views *v, struct buf *b)
 	}
 }
 
-/* Incidents table, then every alert. */
+/* The alert pipeline's line, the incidents table, then every alert. */
 static void
 md_incidents(const struct views *v, struct buf *b)
 {
 	const struct view_incident	*in;
 	const struct view_alert		*al;
 	size_t				 i, j;
-	char				 tmp[64];
+	char				 tmp[64], line[128];
 
 	buf_puts(b, "\n## Incidents\n\n");
+	if (v->pipeline.state != PIPELINE_UNWATCHED) {
+		/* Words of the vocabulary only: nothing to escape. */
+		vocab_pipeline_line(&v->pipeline, line, sizeof line);
+		buf_printf(b, v->pipeline.state == PIPELINE_SILENT ?
+		    "**%s**\n\n" : "%s\n\n", line);
+	}
 	if (v->nincidents == 0)
 		buf_puts(b, "No incidents.\n");
 	else {

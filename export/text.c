@@ -531,7 +531,10 @@ text_slos(struct text_ctx *ctx, const struct views *v)
 	}
 }
 
-/* Incidents: severity, age, alert count, flags, title; then alerts. */
+/*
+ * Incidents: the alert pipeline's line when it is watched, then severity,
+ * age, alert count, flags, title; then alerts.
+ */
 static void
 text_incidents(struct text_ctx *ctx, const struct views *v)
 {
@@ -539,10 +542,15 @@ text_incidents(struct text_ctx *ctx, const struct views *v)
 	const struct view_incident	*in;
 	const struct view_alert		*al;
 	size_t				 i, j;
-	char				 tmp[64];
+	char				 tmp[64], line[128];
 	const char			*flag;
 
 	text_heading(ctx, "INCIDENTS");
+	if (v->pipeline.state != PIPELINE_UNWATCHED) {
+		vocab_pipeline_line(&v->pipeline, line, sizeof line);
+		text_simple(ctx, "  ", line,
+		    text_sgr(vocab_pipeline_tone(v->pipeline.state)));
+	}
 	if (v->nincidents == 0) {
 		text_simple(ctx, "  ", "no incidents", NULL);
 		return;

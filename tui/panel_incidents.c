@@ -79,13 +79,33 @@ incidents_in_ns(const struct views *v, size_t i, const char *ns)
 	return 0;
 }
 
-/* The column header. */
+/*
+ * The column header, and at its right the alert pipeline's line when it
+ * is watched ("alert pipeline: ok", "... silent for 7m"); on a panel too
+ * narrow for both, the pipeline's line alone.
+ */
 static void
 incidents_header(struct app *a, int y, int x, int w)
 {
-	(void)a;
-	draw_cell(stdscr, y, x, w, "SEVERITY  AGE    ALERTS  TITLE",
-	    theme_attr(SLOT_DIM));
+	static const char	 head[] = "SEVERITY  AGE    ALERTS  TITLE";
+	const struct view_pipeline *p = a->views != NULL ?
+	    &a->views->pipeline : NULL;
+	char			 line[128];
+	int			 n;
+
+	if (p == NULL || p->state == PIPELINE_UNWATCHED) {
+		draw_cell(stdscr, y, x, w, head, theme_attr(SLOT_DIM));
+		return;
+	}
+	vocab_pipeline_line(p, line, sizeof line);
+	n = (int)strlen(line);
+	if (w >= (int)sizeof head + 1 + n) {
+		draw_cell(stdscr, y, x, w - n, head, theme_attr(SLOT_DIM));
+		x += w - n;
+		w = n;
+	}
+	draw_cell(stdscr, y, x, w, line, theme_attr(draw_tone_slot(
+	    vocab_pipeline_tone(p->state))));
 }
 
 /* One incident. */

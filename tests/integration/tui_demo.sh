@@ -285,29 +285,29 @@ check $? "control: the latency probe measures a 300 ms late answer as ${ms} ms"
 TT_SESSION=control tt_kill
 
 # --- health: selection and the detail view ---------------------------------
-press Enter -- "┌ Service frontend"
-check $? "Enter on the first health row opens 'Service frontend'"
-press Escape -- "STATUS      SERVICE" && wait_layout 100 30 stacked 1
-check $? "Esc returns to the health panel"
-press j Enter -- "┌ Service checkout"
+press Enter -- "┌ Service checkout"
 ok=$?
 tt_has "✖ CRITICAL" "CrashLoopBackOff" "OOMKilled" "Deployment shop/checkout" \
     "pod checkout-" || ok=1
-check $ok "j, Enter: Service checkout with reasons, deployment and pods"
+check $ok "Enter on the first health row (the worst): Service checkout with reasons, deployment and pods"
+press Escape -- "STATUS      SERVICE" && wait_layout 100 30 stacked 1
+check $? "Esc returns to the health panel"
+press j Enter -- "┌ Service frontend"
+check $? "j, Enter: the next service, frontend"
 press Escape -- "STATUS      SERVICE"
-press Enter -- "┌ Service checkout"
-check $? "Esc keeps the selection: Enter again opens checkout"
+press Enter -- "┌ Service frontend"
+check $? "Esc keeps the selection: Enter again opens frontend"
 ok=0
-press Escape G Enter -- "┌ Service ledger" || ok=1
-press Escape g Enter -- "┌ Service frontend" || ok=1
-press Escape k Enter -- "┌ Service frontend" || ok=1
-press Escape Down Down Up Enter -- "┌ Service checkout" || ok=1
+press Escape G Enter -- "┌ Service payments-api" || ok=1
+press Escape g Enter -- "┌ Service checkout" || ok=1
+press Escape k Enter -- "┌ Service checkout" || ok=1
+press Escape Down Down Up Enter -- "┌ Service frontend" || ok=1
 check $ok "G, g, k at the top, arrows move the selection"
 ok=0
-press Escape NPage Enter -- "┌ Service ledger" || ok=1
-press Escape PPage Enter -- "┌ Service frontend" || ok=1
-press Escape C-d Enter -- "┌ Service ledger" || ok=1
-press Escape C-u Enter -- "┌ Service frontend" || ok=1
+press Escape NPage Enter -- "┌ Service payments-api" || ok=1
+press Escape PPage Enter -- "┌ Service checkout" || ok=1
+press Escape C-d Enter -- "┌ Service payments-api" || ok=1
+press Escape C-u Enter -- "┌ Service checkout" || ok=1
 check $ok "PgDn, PgUp, C-d, C-u move by pages"
 tt_keys Escape
 
@@ -509,7 +509,7 @@ ok=$?
 check $ok "Ctrl-C in the main view quits at once, exit 0, terminal restored"
 tt_start -x 100 -y 30 "$(console)"
 tt_wait "CRITICAL" 10
-press Enter -- "┌ Service frontend"
+press Enter -- "┌ Service checkout"
 press C-c -- "press Ctrl-C again to quit"
 ok=$?
 sleep 0.3

@@ -297,6 +297,14 @@ fixture(void)
 	in->summary = sdup("p99 latency above 800ms");
 	in->services = strv(1, svc_search);
 	in->nservices = 1;
+
+	/* The Watchdog was heard half a minute ago. */
+	v->pipeline.state = PIPELINE_OK;
+	v->pipeline.heartbeat = sdup("Watchdog");
+	v->pipeline.heard_ms = NOW - 30000;
+	v->pipeline.silent_ms = 30000;
+	v->pipeline.timeout_ms = 5 * MIN;
+	v->pipeline.names = sdup("Watchdog, InfoInhibitor");
 	return v;
 }
 
@@ -1568,6 +1576,101 @@ test_console_same_words(void)
 	views_free(v);
 }
 
+/*
+ * The alert pipeline's line, in the vocabulary's words, at the top of the
+ * incidents of every document and on the console's incidents panel; JSON
+ * says the state and meets the schema in each; not watched, no line.
+ */
+static void
+test_pipeline_line(void)
+{
+	static const struct {
+		enum view_pipeline_state state;
+		int64_t			 silent_ms;
+		const char		*line, *word;
+	} cases[] = {
+		{ PIPELINE_OK, 30000, "alert pipeline: ok", "ok" },
+		{ PIPELINE_SILENT, 7 * MIN, "alert pipeline: silent for 7m",
+		  "silent" },
+		{ PIPELINE_SILENT, -1, "alert pipeline: silent, no heartbeat "
+		  "alert listed", "silent" },
+		{ PIPELINE_UNKNOWN, 30000, "alert pipeline: unknown, "
+		  "alertmanager has no fresh data", "unknown" },
+		{ PIPELINE_UNWATCHED, -1, NULL, "not watched" },
+	};
+	struct views	*v;
+	cJSON		*root, *p;
+	char		*t, *scr, *line, *want;
+	size_t		 i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		v = fixture();
+		v->pipeline.state = cases[i].state;
+		v->pipeline.silent_ms = cases[i].silent_ms;
+		if (cases[i].silent_ms < 0) {
+			free(v->pipeline.heartbeat);
+			v->pipeline.heartbeat = NULL;
+			v->pipeline.heard_ms = 0;
+		}
+		t = render(v, EXPORT_TEXT, 100, 1, 0);
+		if (cases[i].line != NULL) {
+			want = xasprintf("INCIDENTS\n  %s\n", cases[i].line);
+			CHECK_CONTAINS(t, want);
+			free(want);
+		} else
+			CHECK(strstr(t, "alert pipeline") == NULL);
+		free(t);
+		t = render(v, EXPORT_MARKDOWN, 0, 0, 0);
+		if (cases[i].line != NULL) {
+			want = xasprintf(cases[i].state == PIPELINE_SILENT ?
+			    "## Incidents\n\n**%s**\n" : "## Incidents\n\n%s\n",
+			    cases[i].line);
+			CHECK_CONTAINS(t, want);
+			free(want);
+		} else
+			CHECK(strstr(t, "alert pipeline") == NULL);
+		free(t);
+		t = render(v, EXPORT_HTML, 0, 0, 0);
+		if (cases[i].line != NULL) {
+			want = xasprintf("<p id=\"alert-pipeline\" class=\"%s\">"
+			    "%s</p>", cases[i].state == PIPELINE_OK ? "st-ok" :
+			    cases[i].state == PIPELINE_SILENT ? "st-critical" :
+			    "st-unknown", cases[i].line);
+			CHECK_CONTAINS(t, want);
+			free(want);
+		} else
+			CHECK(strstr(t, "alert pipeline") == NULL);
+		free(t);
+		t = render(v, EXPORT_JSON, 0, 0, 0);
+		root = cJSON_Parse(t);
+		p = cJSON_GetObjectItem(root, "alert_pipeline");
+		CHECK(cJSON_IsObject(p));
+		if (cJSON_IsObject(p)) {
+			CHECK_STR(cJSON_GetObjectItem(p, "state")->valuestring,
+			    cases[i].word);
+			CHECK(cJSON_IsNull(cJSON_GetObjectItem(p,
+			    "silent_seconds")) == (cases[i].silent_ms < 0));
+			CHECK(cJSON_IsNull(cJSON_GetObjectItem(p,
+			    "heartbeat")) == (cases[i].silent_ms < 0));
+		}
+		cJSON_Delete(root);
+		check_with_python("json", t, 0);
+		free(t);
+		/* The console: the incidents panel's header line. */
+		scr = console_screen(v, 2, 0);
+		CHECK(scr != NULL);
+		if (scr != NULL && cases[i].line != NULL) {
+			line = line_having(scr, cases[i].line);
+			CHECK(line != NULL);
+			if (line != NULL)
+				CHECK_CONTAINS(line, "SEVERITY");
+			free(line);
+		} else if (scr != NULL)
+			CHECK(strstr(scr, "alert pipeline") == NULL);
+		free(scr);
+	}
+}
+
 static const struct test tests[] = {
 	TEST(test_format_parse),
 	TEST(test_render_limit),
@@ -1589,6 +1692,7 @@ static const struct test tests[] = {
 	TEST(test_html_wellformed),
 	TEST(test_escapers),
 	TEST(test_same_words),
+	TEST(test_pipeline_line),
 	TEST(test_console_same_words),
 	{ NULL, NULL }
 };

@@ -17,6 +17,7 @@
 #include "core/conf.h"
 #include "base/util.h"
 #include "core/views.h"
+#include "core/vocab.h"
 #include "base/xmalloc.h"
 
 #define NOW	1795458089000LL		/* 2026-11-23T18:21:29Z */
@@ -93,6 +94,19 @@ has_reason(const struct view_service *s, const char *text)
 	return 0;
 }
 
+/* Whether a service has a reason containing text, saying nothing. */
+static int
+has_reason_quiet(const struct view_service *s, const char *text)
+{
+	size_t	i;
+
+	for (i = 0; i < s->nreasons; i++) {
+		if (strstr(s->reasons[i], text) != NULL)
+			return 1;
+	}
+	return 0;
+}
+
 /* A service by name. */
 static const struct view_service *
 service(const struct views *v, const char *name)
@@ -105,6 +119,59 @@ service(const struct views *v, const char *name)
 	}
 	printf("# no service %s\n", name);
 	return NULL;
+}
+
+/* Insert a heartbeat alert name last updated at updated_ms. */
+static void
+heartbeat(struct cache *c, const char *name, int64_t updated_ms)
+{
+	char	*s;
+
+	s = xasprintf("INSERT INTO alerts (context, source, fingerprint,"
+	    " alertname, severity, state, silenced_by, inhibited_by, labels,"
+	    " annotations, starts_at_ms, ends_at_ms, updated_at_ms) VALUES"
+	    " ('prod', 'am', 'hb-%s', '%s', 'none', 'active', '[]', '[]',"
+	    " '{\"alertname\":\"%s\",\"severity\":\"none\","
+	    "\"service\":\"ledger-api\",\"namespace\":\"payments\"}', '{}',"
+	    " %lld, %lld, %lld);", name, name, name,
+	    (long long)(NOW - 30 * 86400000LL), (long long)(updated_ms +
+	    240000), (long long)updated_ms);
+	sql(c, s);
+	free(s);
+}
+
+/* Insert an alert: fingerprint, name, severity, labels, annotations. */
+static void
+alert(struct cache *c, const char *fp, const char *name, const char *sev,
+    const char *silenced_by, const char *labels, const char *annotations,
+    int64_t starts_ms)
+{
+	char	*s;
+
+	s = xasprintf("INSERT INTO alerts (context, source, fingerprint,"
+	    " alertname, severity, state, silenced_by, inhibited_by, labels,"
+	    " annotations, starts_at_ms, updated_at_ms) VALUES ('prod', 'am',"
+	    " '%s', '%s', '%s', '%s', '%s', '[]', '%s', '%s', %lld, %lld);",
+	    fp, name, sev, strcmp(silenced_by, "[]") == 0 ? "active" :
+	    "suppressed", silenced_by, labels, annotations,
+	    (long long)starts_ms, (long long)(NOW - 10000));
+	sql(c, s);
+	free(s);
+}
+
+/* Build the views of the first context, or NULL with the cause shown. */
+static struct views *
+build(struct cache *c, const struct conf *conf)
+{
+	struct views	*v;
+	char		*cause = NULL;
+
+	v = views_build(c, conf, &conf->contexts[0], NOW, &cause);
+	if (v == NULL) {
+		printf("# %s\n", cause);
+		free(cause);
+	}
+	return v;
 }
 
 static const char *config_yaml =
@@ -307,12 +374,13 @@ test_grouping(void)
 	    " ('prod', 'am', 'a3', 'DiskFull', 'warning', 'suppressed',"
 	    "  '[\"s1\"]', '[]', '{\"alertname\":\"DiskFull\",\"namespace\":"
 	    "\"payments\"}', '{}', 1795400000000);");
+	heartbeat(c, "Watchdog", NOW - 30000);
 	v = views_build(c, conf, &conf->contexts[0], NOW, &cause);
 	CHECK(v != NULL);
 	if (v == NULL)
 		return;
-	CHECK_INT(v->nalerts, 3);
-	CHECK_INT(v->nincidents, 2);
+	CHECK_INT(v->nalerts, 4);
+	CHECK_INT(v->nincidents, 2);	/* the Watchdog is none */
 	if (v->nincidents == 2) {
 		/* Worst first: the unsilenced critical one. */
 		CHECK_STR(v->incidents[0].title,
@@ -328,8 +396,13 @@ test_grouping(void)
 		CHECK_INT(strlen(v->incidents[0].id), 8);
 		CHECK_INT(v->incidents[1].silenced, 1);
 		CHECK_STR(v->incidents[1].state, "triggered");
-		CHECK_INT(v->alerts[0].incident, 1);	/* a3, oldest */
+		/* The Watchdog started first, a3 next. */
+		CHECK_STR(v->alerts[0].alertname, "Watchdog");
+		CHECK(v->alerts[0].heartbeat);
+		CHECK_INT(v->alerts[0].incident, VIEW_NO_INCIDENT);
+		CHECK_INT(v->alerts[1].incident, 1);	/* a3 */
 	}
+	CHECK_INT(v->pipeline.state, PIPELINE_OK);
 	/* The critical incident alone makes the context CRITICAL. */
 	CHECK_INT(v->status, VIEW_CRITICAL);
 	views_free(v);
@@ -432,6 +505,391 @@ test_discovery(void)
 	conf_free(conf);
 }
 
+/* Services are listed worst first, by name within a status. */
+static void
+test_health_order(void)
+{
+	struct conf	*conf = load_conf(
+	    "contexts:\n"
+	    "  - name: prod\n"
+	    "    prometheus: {url: http://127.0.0.1:9090}\n"
+	    "    alertmanagers: [{url: http://127.0.0.1:9093}]\n"
+	    "    kubernetes: {namespaces: [payments]}\n"
+	    "    probes:\n"
+	    "      - {name: api-ready, url: http://127.0.0.1:8000/ready, "
+	    "service: checkout}\n"
+	    "services:\n"
+	    "  - name: zeta\n"
+	    "    match: {job: zeta}\n"
+	    "  - name: search\n"
+	    "    match: {job: search}\n"
+	    "  - name: ledger\n"
+	    "    match: {namespace: payments, deployment: ledger-api}\n"
+	    "  - name: checkout\n"
+	    "    match: {namespace: payments, service: checkout}\n"
+	    "  - name: alpha\n"
+	    "    match: {job: search}\n");
+	struct cache	*c = open_cache("order.db");
+	struct views	*v;
+	static const char *const want[] = { "checkout", "alpha", "search",
+	    "zeta", "ledger" };
+	static const enum view_status st[] = { VIEW_CRITICAL, VIEW_WARNING,
+	    VIEW_WARNING, VIEW_UNKNOWN, VIEW_OK };
+	size_t		 i;
+
+	if (conf == NULL || c == NULL) {
+		CHECK(0);
+		return;
+	}
+	populate(c);
+	heartbeat(c, "Watchdog", NOW - 30000);
+	v = build(c, conf);
+	CHECK(v != NULL);
+	if (v != NULL) {
+		CHECK_INT(v->nservices, 5);
+		for (i = 0; i < 5 && i < v->nservices; i++) {
+			CHECK_STR(v->services[i].name, want[i]);
+			CHECK_INT(v->services[i].status, st[i]);
+		}
+		/* The overall reason names the worst service. */
+		CHECK_CONTAINS(v->status_reason, "checkout");
+	}
+	views_free(v);
+	cache_close(c);
+	conf_free(conf);
+}
+
+/*
+ * A firing alert that matches a service counts toward its health with its
+ * severity and is named in its reasons; silenced ones are named, not
+ * counted; info, unmatched alerts and heartbeats say nothing.
+ */
+static void
+test_health_alerts(void)
+{
+	struct conf			*conf;
+	struct cache			*c = open_cache("halerts.db");
+	struct views			*v;
+	const struct view_service	*s;
+	char				*yaml;
+	size_t				 i;
+
+	yaml = xasprintf("%sincidents:\n  heartbeats: [Watchdog, LedgerPing]\n",
+	    config_yaml);
+	conf = load_conf(yaml);
+	free(yaml);
+	if (conf == NULL || c == NULL) {
+		CHECK(0);
+		return;
+	}
+	populate(c);
+	heartbeat(c, "Watchdog", NOW - 30000);
+	alert(c, "l1", "LedgerDown", "critical", "[]", "{\"alertname\":"
+	    "\"LedgerDown\",\"namespace\":\"payments\",\"deployment\":"
+	    "\"ledger-api\"}", "{}", NOW - 60000);
+	alert(c, "l2", "LedgerSlow", "warning", "[]", "{\"alertname\":"
+	    "\"LedgerSlow\",\"namespace\":\"payments\",\"app\":\"ledger-api\","
+	    "\"pod\":\"a\"}", "{}", NOW - 60000);
+	alert(c, "l3", "LedgerSlow", "warning", "[]", "{\"alertname\":"
+	    "\"LedgerSlow\",\"namespace\":\"payments\",\"app\":\"ledger-api\","
+	    "\"pod\":\"b\"}", "{}", NOW - 50000);
+	alert(c, "l4", "LedgerInfo", "info", "[]", "{\"alertname\":"
+	    "\"LedgerInfo\",\"namespace\":\"payments\",\"service\":"
+	    "\"ledger-api\"}", "{}", NOW - 60000);
+	alert(c, "l5", "LedgerPing", "critical", "[]", "{\"alertname\":"
+	    "\"LedgerPing\",\"namespace\":\"payments\",\"service\":"
+	    "\"ledger-api\"}", "{}", NOW - 60000);
+	/* Another namespace: not the configured ledger. */
+	alert(c, "l6", "LedgerDown", "critical", "[]", "{\"alertname\":"
+	    "\"LedgerDown\",\"namespace\":\"staging\",\"service\":"
+	    "\"ledger-api\"}", "{}", NOW - 60000);
+	alert(c, "s1", "SearchDown", "critical", "[\"sil-1\"]",
+	    "{\"alertname\":\"SearchDown\",\"job\":\"search\"}", "{}",
+	    NOW - 60000);
+	v = build(c, conf);
+	CHECK(v != NULL);
+	if (v == NULL)
+		goto out;
+	if ((s = service(v, "ledger")) != NULL) {
+		CHECK_INT(s->status, VIEW_CRITICAL);
+		CHECK(has_reason(s, "alert LedgerDown (critical)"));
+		CHECK(has_reason(s, "alert LedgerSlow (warning, 2 firing)"));
+		CHECK_INT(s->nreasons, 2);	/* not the info, not the ping */
+		for (i = 0; i < s->nreasons; i++)
+			CHECK(strstr(s->reasons[i], "LedgerPing") == NULL &&
+			    strstr(s->reasons[i], "LedgerInfo") == NULL);
+	}
+	if ((s = service(v, "search")) != NULL) {
+		/* One target down makes it WARNING; the silence keeps it. */
+		CHECK_INT(s->status, VIEW_WARNING);
+		CHECK(has_reason(s, "alert SearchDown (critical, silenced)"));
+	}
+	/* The ledger's incident names it; the heartbeat is none. */
+	for (i = 0; i < v->nincidents; i++) {
+		CHECK(strstr(v->incidents[i].title, "LedgerPing") == NULL);
+		if (strstr(v->incidents[i].key, "alertname=LedgerDown,"
+		    "namespace=payments") != NULL) {
+			CHECK_INT(v->incidents[i].nservices, 1);
+			CHECK(v->incidents[i].nservices == 1 &&
+			    strcmp(v->incidents[i].services[0], "ledger") == 0);
+		}
+	}
+	/* Alertmanager stale: the alert's news is old, and says so. */
+	views_free(v);
+	sql(c, "UPDATE sources SET last_success_ms = 1000 WHERE name ="
+	    " 'alertmanager';");
+	v = build(c, conf);
+	CHECK(v != NULL);
+	if (v != NULL && (s = service(v, "ledger")) != NULL) {
+		CHECK_INT(s->status, VIEW_CRITICAL);
+		CHECK(has_reason(s, "alertmanager data is stale"));
+	}
+	views_free(v);
+out:
+	cache_close(c);
+	conf_free(conf);
+}
+
+/* An SLO with no data is a reason that says why, never a silent OK. */
+static void
+test_health_slo_nodata(void)
+{
+	struct conf			*conf;
+	struct cache			*c = open_cache("slonodata.db");
+	struct views			*v;
+	const struct view_service	*s;
+	char				*yaml;
+
+	yaml = xasprintf("%s  - name: ledger-writes\n    service: ledger\n"
+	    "    objective: 99.9\n    sli:\n      events:\n"
+	    "        error_query: e[{{.window}}]\n"
+	    "        total_query: t[{{.window}}]\n", config_yaml);
+	conf = load_conf(yaml);
+	free(yaml);
+	if (conf == NULL || c == NULL) {
+		CHECK(0);
+		return;
+	}
+	populate(c);
+	heartbeat(c, "Watchdog", NOW - 30000);
+	/* checkout-availability has data; ledger-writes has none. */
+	sql(c, "INSERT INTO samples (context, query_key, ts_ms, value) VALUES"
+	    " ('prod', 'slo:checkout-availability:ratio:1h', 1795458080000,"
+	    " 0.0001);");
+	v = build(c, conf);
+	CHECK(v != NULL);
+	if (v == NULL)
+		goto out;
+	if ((s = service(v, "ledger")) != NULL) {
+		CHECK_INT(s->status, VIEW_UNKNOWN);
+		CHECK(has_reason(s, "SLO ledger-writes: no data, query returns "
+		    "nothing"));
+		CHECK_INT(s->nreasons, 1);
+	}
+	if ((s = service(v, "checkout")) != NULL)
+		CHECK(!has_reason_quiet(s, "SLO"));
+	views_free(v);
+	/* Prometheus failing, then never answered: the reason says so. */
+	sql(c, "UPDATE sources SET last_error = 'connection refused' WHERE"
+	    " name = 'prometheus';");
+	v = build(c, conf);
+	if (v != NULL && (s = service(v, "ledger")) != NULL)
+		CHECK(has_reason(s, "SLO ledger-writes: no data, prometheus is "
+		    "not answering"));
+	views_free(v);
+	sql(c, "UPDATE sources SET last_success_ms = NULL WHERE name ="
+	    " 'prometheus';");
+	v = build(c, conf);
+	if (v != NULL && (s = service(v, "ledger")) != NULL)
+		CHECK(has_reason(s, "SLO ledger-writes: no data yet from "
+		    "prometheus"));
+	views_free(v);
+out:
+	cache_close(c);
+	conf_free(conf);
+}
+
+/*
+ * An incident speaks with its worst alert: title, summary and runbook
+ * from the highest severity that has one, not from the first (oldest).
+ */
+static void
+test_incident_voice(void)
+{
+	struct conf	*conf;
+	struct cache	*c = open_cache("voice.db");
+	struct views	*v;
+	char		*yaml;
+
+	yaml = xasprintf("%sincidents:\n  group_by: [namespace]\n",
+	    config_yaml);
+	conf = load_conf(yaml);
+	free(yaml);
+	if (conf == NULL || c == NULL) {
+		CHECK(0);
+		return;
+	}
+	populate(c);
+	heartbeat(c, "Watchdog", NOW - 30000);
+	alert(c, "v1", "DiskSlow", "warning", "[]", "{\"alertname\":"
+	    "\"DiskSlow\",\"namespace\":\"payments\"}", "{\"summary\":\"disk"
+	    " latency high\",\"runbook_url\":\"https://rb.example/disk\"}",
+	    NOW - 3600000);
+	alert(c, "v2", "LedgerErrors", "error", "[]", "{\"alertname\":"
+	    "\"LedgerErrors\",\"namespace\":\"payments\"}", "{\"runbook_url\":"
+	    "\"https://rb.example/errors\"}", NOW - 1800000);
+	alert(c, "v3", "LedgerDown", "critical", "[]", "{\"alertname\":"
+	    "\"LedgerDown\",\"namespace\":\"payments\"}", "{\"summary\":"
+	    "\"ledger is down\"}", NOW - 600000);
+	alert(c, "v4", "LedgerDown2", "critical", "[]", "{\"alertname\":"
+	    "\"LedgerDown2\",\"namespace\":\"payments\"}", "{\"summary\":"
+	    "\"a later critical one\"}", NOW - 60000);
+	v = build(c, conf);
+	CHECK(v != NULL);
+	if (v == NULL)
+		goto out;
+	CHECK_INT(v->nincidents, 1);
+	if (v->nincidents == 1) {
+		CHECK_STR(v->incidents[0].title, "LedgerDown payments");
+		CHECK_STR(v->incidents[0].summary, "ledger is down");
+		CHECK_STR(v->incidents[0].runbook_url,
+		    "https://rb.example/errors");
+		CHECK_INT(v->incidents[0].severity, SEV_CRITICAL);
+		CHECK_INT(v->incidents[0].nalerts, 4);
+		CHECK_INT(v->incidents[0].started_ms, NOW - 3600000);
+	}
+	views_free(v);
+out:
+	cache_close(c);
+	conf_free(conf);
+}
+
+/*
+ * The alert pipeline: heard, silent for a while, silent with no heartbeat
+ * at all, unknown when Alertmanager is stale, not watched when turned off.
+ * A silent pipeline is a critical incident with no alert.
+ */
+static void
+test_pipeline(void)
+{
+	struct conf			*conf = load_conf(config_yaml), *c2;
+	struct cache			*c = open_cache("pipeline.db");
+	struct views			*v;
+	const struct view_incident	*in;
+	char				 line[128];
+	size_t				 i;
+
+	if (conf == NULL || c == NULL) {
+		CHECK(0);
+		return;
+	}
+	populate(c);
+	sql(c, "DELETE FROM probes; DELETE FROM kube_pods WHERE reason IS NOT"
+	    " NULL; UPDATE kube_deployments SET ready_replicas = replicas;"
+	    " DELETE FROM kube_nodes; DELETE FROM targets;");
+	CHECK_INT(conf->nheartbeats, 2);
+	CHECK_INT(conf->heartbeat_timeout_ms, 300000);
+
+	/* Heard a minute ago. */
+	heartbeat(c, "Watchdog", NOW - 60000);
+	v = build(c, conf);
+	if (v != NULL) {
+		CHECK_INT(v->pipeline.state, PIPELINE_OK);
+		CHECK_INT(v->pipeline.silent_ms, 60000);
+		CHECK_STR(vocab_pipeline_line(&v->pipeline, line, sizeof line),
+		    "alert pipeline: ok");
+		CHECK_INT(v->nincidents, 0);
+		CHECK_INT(v->status, VIEW_OK);
+	}
+	views_free(v);
+
+	/* Last heard seven minutes ago: silent, a critical incident. */
+	sql(c, "DELETE FROM alerts;");
+	heartbeat(c, "InfoInhibitor", NOW - 420000);
+	v = build(c, conf);
+	CHECK(v != NULL);
+	if (v != NULL) {
+		CHECK_INT(v->pipeline.state, PIPELINE_SILENT);
+		CHECK_STR(v->pipeline.heartbeat, "InfoInhibitor");
+		CHECK_STR(vocab_pipeline_line(&v->pipeline, line, sizeof line),
+		    "alert pipeline: silent for 7m");
+		CHECK_INT(v->nincidents, 1);
+		if (v->nincidents == 1) {
+			in = &v->incidents[0];
+			CHECK_STR(in->title, "alert pipeline: silent for 7m");
+			CHECK_INT(in->severity, SEV_CRITICAL);
+			CHECK_INT(in->nalerts, 0);
+			CHECK_INT(in->started_ms, NOW - 420000);
+			CHECK_CONTAINS(in->summary, "Watchdog, InfoInhibitor");
+			CHECK_INT(strlen(in->id), 8);
+		}
+		CHECK_INT(v->status, VIEW_CRITICAL);
+		CHECK_CONTAINS(v->status_reason, "alert pipeline: silent");
+		for (i = 0; i < v->nalerts; i++)
+			CHECK_INT(v->alerts[i].incident, VIEW_NO_INCIDENT);
+	}
+	views_free(v);
+
+	/* A longer timeout: the same heartbeat is fresh enough. */
+	c2 = load_conf("contexts:\n  - name: prod\n    alertmanagers: [{url: "
+	    "http://127.0.0.1:9093}]\nincidents:\n  heartbeats: [Watchdog, "
+	    "InfoInhibitor]\n  heartbeat_timeout: 10m\n");
+	v = c2 != NULL ? build(c, c2) : NULL;
+	CHECK(v != NULL && v->pipeline.state == PIPELINE_OK);
+	views_free(v);
+	conf_free(c2);
+
+	/* None listed at all: silent, for how long nobody knows. */
+	sql(c, "DELETE FROM alerts;");
+	v = build(c, conf);
+	if (v != NULL) {
+		CHECK_INT(v->pipeline.state, PIPELINE_SILENT);
+		CHECK_INT(v->pipeline.silent_ms, -1);
+		CHECK_INT(v->nincidents, 1);
+		CHECK(v->nincidents == 1 && strcmp(v->incidents[0].title,
+		    "alert pipeline: silent, no heartbeat alert listed") == 0);
+		CHECK(v->nincidents == 1 && v->incidents[0].started_ms == 0);
+		CHECK_INT(v->status, VIEW_CRITICAL);
+	}
+	views_free(v);
+
+	/* Alertmanager stale: unknown, not silent, and no incident. */
+	sql(c, "UPDATE sources SET last_success_ms = 1000 WHERE name ="
+	    " 'alertmanager';");
+	v = build(c, conf);
+	if (v != NULL) {
+		CHECK_INT(v->pipeline.state, PIPELINE_UNKNOWN);
+		CHECK_STR(vocab_pipeline_line(&v->pipeline, line, sizeof line),
+		    "alert pipeline: unknown, alertmanager has no fresh data");
+		CHECK_INT(v->nincidents, 0);
+		CHECK_INT(v->status, VIEW_OK);
+	}
+	views_free(v);
+
+	/* Turned off: not watched, no incident. */
+	sql(c, "UPDATE sources SET last_success_ms = last_attempt_ms WHERE"
+	    " name = 'alertmanager';");
+	c2 = load_conf("contexts:\n  - name: prod\n    alertmanagers: [{url: "
+	    "http://127.0.0.1:9093}]\nincidents:\n  heartbeats: []\n");
+	v = c2 != NULL ? build(c, c2) : NULL;
+	CHECK(v != NULL && v->pipeline.state == PIPELINE_UNWATCHED &&
+	    v->nincidents == 0);
+	views_free(v);
+	conf_free(c2);
+
+	/* No Alertmanager in the context: not watched. */
+	sql(c, "DELETE FROM sources WHERE name = 'alertmanager';");
+	c2 = load_conf("contexts:\n  - name: prod\n    prometheus: {url: "
+	    "http://127.0.0.1:9090}\n");
+	v = c2 != NULL ? build(c, c2) : NULL;
+	CHECK(v != NULL && v->pipeline.state == PIPELINE_UNWATCHED &&
+	    v->nincidents == 0);
+	views_free(v);
+	conf_free(c2);
+	cache_close(c);
+	conf_free(conf);
+}
+
 /* Remove the temp dir. */
 static void
 cleanup(void)
@@ -449,6 +907,11 @@ static const struct test tests[] = {
 	TEST(test_grouping),
 	TEST(test_slo_from_samples),
 	TEST(test_discovery),
+	TEST(test_health_order),
+	TEST(test_health_alerts),
+	TEST(test_health_slo_nodata),
+	TEST(test_incident_voice),
+	TEST(test_pipeline),
 	{ NULL, NULL }
 };
 
