@@ -407,6 +407,14 @@ fill_version(struct cache *c, int v)
 		rc |= exec_sql(c, "INSERT INTO audit (ts_ms, actor, action,"
 		    " dry_run, prev_hash, hash) VALUES (1, 'me', 'probe', 1,"
 		    " 'x', 'y')");
+	if (v >= 5) {
+		rc |= exec_sql(c, "INSERT INTO kube_statefulsets (context,"
+		    " namespace, name, replicas, ready_replicas) VALUES"
+		    " ('prod', 'shop', 'db', 3, 2)");
+		rc |= exec_sql(c, "INSERT INTO kube_daemonsets (context,"
+		    " namespace, name, desired, ready) VALUES ('prod',"
+		    " 'monitoring', 'node-exporter', 3, 3)");
+	}
 	return rc;
 }
 
@@ -430,6 +438,12 @@ check_filled(struct cache *c, int v)
 		    " incident_timeline WHERE incident_id = 1"), 1);
 	if (v >= 4)
 		CHECK_INT(query_int(db, "SELECT count(*) FROM audit"), 1);
+	if (v >= 5) {
+		CHECK_INT(query_int(db, "SELECT ready_replicas FROM"
+		    " kube_statefulsets WHERE name = 'db'"), 2);
+		CHECK_INT(query_int(db, "SELECT desired FROM kube_daemonsets"),
+		    3);
+	}
 }
 
 /* A file at every older version migrates to the latest, data intact. */
@@ -460,8 +474,11 @@ test_migrations(void)
 		CHECK_INT(cache_schema_version(c), k);
 		CHECK(warning == NULL);
 		/* Tables of later versions are not there yet. */
-		if (k < latest)
+		if (k < 4)
 			CHECK(!has_table(c, "audit"));
+		if (k < 5)
+			CHECK(!has_table(c, "kube_statefulsets") &&
+			    !has_table(c, "kube_daemonsets"));
 		if (k == 0)
 			CHECK(!has_table(c, "sources"));
 		CHECK_INT(fill_version(c, k), 0);
