@@ -309,6 +309,12 @@ press Escape PPage Enter -- "┌ Service frontend" || ok=1
 press Escape C-d Enter -- "┌ Service ledger" || ok=1
 press Escape C-u Enter -- "┌ Service frontend" || ok=1
 check $ok "PgDn, PgUp, C-d, C-u move by pages"
+press Escape G Enter -- "┌ Service ledger"
+ok=$?
+tt_has "StatefulSet ledger/ledger" "pod ledger-0 Running ready" \
+    "pod ledger-1 Running ready" || ok=1
+tt_lacks "Deployment ledger/" || ok=1
+check $ok "Service ledger: its StatefulSet and its pods ledger-0 and ledger-1"
 tt_keys Escape
 
 # --- SLO, incidents, runbook details -----------------------------------------
