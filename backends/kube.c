@@ -7,7 +7,7 @@
  * TLS settings.  A 401 drops the cached credential, so the plugin runs
  * again next time.
  *
- * The source lists six kinds per round.  Each list is a pager: it asks for
+ * The source lists eight kinds per round.  Each list is a pager: it asks for
  * 500 items, then follows metadata.continue until the last page; lists run
  * side by side.  Pages are parsed as they arrive into rows shaped like the
  * kube_* tables (one column table per kind drives parsing, storing and
@@ -260,6 +260,65 @@ kube_parse_deployment(struct kube_rows *r, struct kube_val *row,
 	kr_time_at(r, row, "created_ms", item, "metadata.creationTimestamp");
 }
 
+/* apps/v1 StatefulSet. */
+static void
+kube_parse_statefulset(struct kube_rows *r, struct kube_val *row,
+    const cJSON *item)
+{
+	kr_meta(r, row, item);
+	kr_int_at(r, row, "generation", item, "metadata.generation", 1, 0);
+	kr_int_at(r, row, "observed_generation", item,
+	    "status.observedGeneration", 1, 0);
+	kr_int_at(r, row, "replicas", item, "spec.replicas", 0, 1);
+	kr_int_at(r, row, "ready_replicas", item, "status.readyReplicas", 0,
+	    0);
+	kr_int_at(r, row, "current_replicas", item, "status.currentReplicas",
+	    0, 0);
+	kr_int_at(r, row, "updated_replicas", item, "status.updatedReplicas",
+	    0, 0);
+	kr_int_at(r, row, "available_replicas", item,
+	    "status.availableReplicas", 0, 0);
+	kr_text(r, row, "current_revision", json_str_at(item,
+	    "status.currentRevision"));
+	kr_text(r, row, "update_revision", json_str_at(item,
+	    "status.updateRevision"));
+	kr_text(r, row, "labels", json_text(json_get(item, "metadata.labels"),
+	    NULL));
+	kr_text(r, row, "selector",
+	    json_text(json_get(item, "spec.selector.matchLabels"), NULL));
+	kr_text(r, row, "conditions", kube_conditions(item, "status.conditions"));
+	kr_time_at(r, row, "created_ms", item, "metadata.creationTimestamp");
+}
+
+/* apps/v1 DaemonSet. */
+static void
+kube_parse_daemonset(struct kube_rows *r, struct kube_val *row,
+    const cJSON *item)
+{
+	static const char *const counts[][2] = {
+		{ "desired", "status.desiredNumberScheduled" },
+		{ "current", "status.currentNumberScheduled" },
+		{ "ready", "status.numberReady" },
+		{ "updated", "status.updatedNumberScheduled" },
+		{ "available", "status.numberAvailable" },
+		{ "misscheduled", "status.numberMisscheduled" },
+	};
+	size_t	i;
+
+	kr_meta(r, row, item);
+	kr_int_at(r, row, "generation", item, "metadata.generation", 1, 0);
+	kr_int_at(r, row, "observed_generation", item,
+	    "status.observedGeneration", 1, 0);
+	for (i = 0; i < sizeof counts / sizeof counts[0]; i++)
+		kr_int_at(r, row, counts[i][0], item, counts[i][1], 0, 0);
+	kr_text(r, row, "labels", json_text(json_get(item, "metadata.labels"),
+	    NULL));
+	kr_text(r, row, "selector",
+	    json_text(json_get(item, "spec.selector.matchLabels"), NULL));
+	kr_text(r, row, "conditions", kube_conditions(item, "status.conditions"));
+	kr_time_at(r, row, "created_ms", item, "metadata.creationTimestamp");
+}
+
 /* apps/v1 ReplicaSet. */
 static void
 kube_parse_replicaset(struct kube_rows *r, struct kube_val *row,
@@ -465,6 +524,17 @@ static const char *const kube_cols_nodes[] = {
 static const char *const kube_cols_namespaces[] = {
 	"name", "phase", NULL
 };
+static const char *const kube_cols_statefulsets[] = {
+	"namespace", "name", "uid", "generation", "observed_generation",
+	"replicas", "ready_replicas", "current_replicas", "updated_replicas",
+	"available_replicas", "current_revision", "update_revision", "labels",
+	"selector", "conditions", "created_ms", NULL
+};
+static const char *const kube_cols_daemonsets[] = {
+	"namespace", "name", "uid", "generation", "observed_generation",
+	"desired", "current", "ready", "updated", "available", "misscheduled",
+	"labels", "selector", "conditions", "created_ms", NULL
+};
 
 static const struct kube_kind_def kube_kinds[KUBE_NKINDS] = {
 	{ "deployments", "/apis/apps/v1", 1, "kube_deployments", 1,
@@ -478,7 +548,11 @@ static const struct kube_kind_def kube_kinds[KUBE_NKINDS] = {
 	{ "nodes", "/api/v1", 0, "kube_nodes", 1,
 	    kube_cols_nodes, kube_parse_node },
 	{ "namespaces", "/api/v1", 0, "kube_namespaces", 1,
-	    kube_cols_namespaces, kube_parse_namespace }
+	    kube_cols_namespaces, kube_parse_namespace },
+	{ "statefulsets", "/apis/apps/v1", 1, "kube_statefulsets", 1,
+	    kube_cols_statefulsets, kube_parse_statefulset },
+	{ "daemonsets", "/apis/apps/v1", 1, "kube_daemonsets", 1,
+	    kube_cols_daemonsets, kube_parse_daemonset }
 };
 
 /* The API resource name of kind. */
@@ -716,6 +790,53 @@ kube_event_row(const struct kube_rows *r, size_t i, void *out)
 	e->last_ms = kr_i(r, i, "last_ms");
 }
 
+/* Row i of stateful sets as a store row. */
+static void
+kube_statefulset_row(const struct kube_rows *r, size_t i, void *out)
+{
+	struct store_statefulset	*x = out;
+
+	x->namespace = KR_T(r, i, "namespace");
+	x->name = KR_T(r, i, "name");
+	x->uid = KR_T(r, i, "uid");
+	x->generation = kr_i(r, i, "generation");
+	x->observed_generation = kr_i(r, i, "observed_generation");
+	x->replicas = kr_i(r, i, "replicas");
+	x->ready_replicas = kr_i(r, i, "ready_replicas");
+	x->current_replicas = kr_i(r, i, "current_replicas");
+	x->updated_replicas = kr_i(r, i, "updated_replicas");
+	x->available_replicas = kr_i(r, i, "available_replicas");
+	x->current_revision = KR_T(r, i, "current_revision");
+	x->update_revision = KR_T(r, i, "update_revision");
+	x->labels = KR_T(r, i, "labels");
+	x->selector = KR_T(r, i, "selector");
+	x->conditions = KR_T(r, i, "conditions");
+	x->created_ms = kr_i(r, i, "created_ms");
+}
+
+/* Row i of daemon sets as a store row. */
+static void
+kube_daemonset_row(const struct kube_rows *r, size_t i, void *out)
+{
+	struct store_daemonset	*x = out;
+
+	x->namespace = KR_T(r, i, "namespace");
+	x->name = KR_T(r, i, "name");
+	x->uid = KR_T(r, i, "uid");
+	x->generation = kr_i(r, i, "generation");
+	x->observed_generation = kr_i(r, i, "observed_generation");
+	x->desired = kr_i(r, i, "desired");
+	x->current = kr_i(r, i, "current");
+	x->ready = kr_i(r, i, "ready");
+	x->updated = kr_i(r, i, "updated");
+	x->available = kr_i(r, i, "available");
+	x->misscheduled = kr_i(r, i, "misscheduled");
+	x->labels = KR_T(r, i, "labels");
+	x->selector = KR_T(r, i, "selector");
+	x->conditions = KR_T(r, i, "conditions");
+	x->created_ms = kr_i(r, i, "created_ms");
+}
+
 /* Row i of nodes as a store row. */
 static void
 kube_node_row(const struct kube_rows *r, size_t i, void *out)
@@ -754,7 +875,9 @@ kube_rows_store(struct cache *cache, const char *context,
 		{ sizeof(struct store_pod), kube_pod_row },
 		{ sizeof(struct store_event), kube_event_row },
 		{ sizeof(struct store_node), kube_node_row },
-		{ sizeof(struct store_namespace), kube_namespace_row }
+		{ sizeof(struct store_namespace), kube_namespace_row },
+		{ sizeof(struct store_statefulset), kube_statefulset_row },
+		{ sizeof(struct store_daemonset), kube_daemonset_row }
 	};
 	void	*rows;
 	size_t	 l, i, n = 0;
@@ -800,6 +923,13 @@ kube_rows_store(struct cache *cache, const char *context,
 		rc = store_namespaces(cache, context,
 		    rows, n, now_ms,
 		    cause);
+		break;
+	case KUBE_STATEFULSETS:
+		rc = store_statefulsets(cache, context, rows, n, now_ms,
+		    cause);
+		break;
+	case KUBE_DAEMONSETS:
+		rc = store_daemonsets(cache, context, rows, n, now_ms, cause);
 		break;
 	case KUBE_NKINDS:
 		break;

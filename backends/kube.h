@@ -3,8 +3,9 @@
  * straight to the API server over sitrep's own HTTP layer (no client
  * library).
  *
- * Reads: each round lists deployments, replicasets, pods, events, nodes and
- * namespaces (per configured namespace, or across all of them), page by
+ * Reads: each round lists deployments, statefulsets, daemonsets,
+ * replicasets, pods, events, nodes and namespaces (per configured
+ * namespace, or across all of them), page by
  * page (?limit=500 and metadata.continue), and replaces the context's rows
  * in the kube_* tables in one transaction.
  *
@@ -131,6 +132,8 @@ enum kube_kind {
 	KUBE_EVENTS,
 	KUBE_NODES,
 	KUBE_NAMESPACES,
+	KUBE_STATEFULSETS,
+	KUBE_DAEMONSETS,
 	KUBE_NKINDS
 };
 

@@ -69,16 +69,22 @@ static const struct sim_node demo_nodes[] = {
 
 static const struct sim_service demo_services[] = {
 	{ "frontend", "shop", 4, 31, "registry.example.com/shop/frontend:2.8.1",
-	  "registry.example.com/shop/frontend:2.8.0", 8080, 0, 1 },
+	  "registry.example.com/shop/frontend:2.8.0", 8080, 0, 1,
+	  SIM_DEPLOYMENT },
 	{ "checkout", "shop", 3, 14, "registry.example.com/shop/checkout:1.41.3",
-	  "registry.example.com/shop/checkout:1.41.2", 8080, 0, 1 },
+	  "registry.example.com/shop/checkout:1.41.2", 8080, 0, 1,
+	  SIM_DEPLOYMENT },
 	{ "payments-api", "payments", 2, 9,
 	  "registry.example.com/payments/payments-api:3.12.0",
-	  "registry.example.com/payments/payments-api:3.11.4", 9090, 0, 1 },
+	  "registry.example.com/payments/payments-api:3.11.4", 9090, 0, 1,
+	  SIM_DEPLOYMENT },
 	{ "search", "search", 2, 22, "registry.example.com/search/search:5.3.2",
-	  "registry.example.com/search/search:5.3.1", 9200, 1, 1 },
+	  "registry.example.com/search/search:5.3.1", 9200, 1, 1,
+	  SIM_DEPLOYMENT },
+	/* A database: a StatefulSet, its pods ledger-0 and ledger-1. */
 	{ "ledger", "ledger", 2, 5, "registry.example.com/ledger/ledger:0.9.7",
-	  "registry.example.com/ledger/ledger:0.9.6", 8080, 0, 0 },
+	  "registry.example.com/ledger/ledger:0.9.6", 8080, 0, 0,
+	  SIM_STATEFULSET },
 };
 
 static const struct sim_rollout demo_rollouts[] = {
@@ -464,6 +470,8 @@ struct sim_rows {
 	size_t			 nnamespaces;
 	struct store_deployment	*deployments;
 	size_t			 ndeployments;
+	struct store_statefulset *statefulsets;
+	size_t			 nstatefulsets;
 	struct store_replicaset	*replicasets;
 	size_t			 nreplicasets;
 	struct store_pod	*pods;
@@ -547,7 +555,10 @@ sim_pod_add(const struct sim_world *w, size_t i, int tmpl, int gen,
 	h = sim_hash(sc->seed, s->t[tmpl].hash, (uint64_t)gen,
 	    (uint64_t)replica);
 	sim_suffix(h, sfx, 5);
-	p->name = xasprintf("%s-%s", s->t[tmpl].rs, sfx);
+	if (svc->workload == SIM_STATEFULSET)
+		p->name = xasprintf("%s-%d", svc->name, replica);
+	else
+		p->name = xasprintf("%s-%s", s->t[tmpl].rs, sfx);
 	p->tmpl = tmpl;
 	p->gen = gen;
 	p->replica = replica;
@@ -619,7 +630,8 @@ sim_svc_build(struct sim_world *w, size_t i)
 	sim_tmpl_set(sc, svc, &s->t[T_BASE], svc->image, svc->revision,
 	    base_created);
 	s->current = T_BASE;
-	s->ro = sim_rollout_of(sc, i, pos);
+	s->ro = svc->workload == SIM_DEPLOYMENT ? sim_rollout_of(sc, i, pos) :
+	    NULL;
 	if (s->ro == NULL) {
 		for (j = 0; j < n; j++)
 			sim_pod_add(w, i, T_BASE, 1, j, base_created +
@@ -759,6 +771,7 @@ sim_rows_done(struct sim_rows *r)
 	free(r->nodes);
 	free(r->namespaces);
 	free(r->deployments);
+	free(r->statefulsets);
 	free(r->replicasets);
 	free(r->pods);
 	free(r->events);
@@ -1048,6 +1061,45 @@ sim_write_deployment(struct sim_world *w, size_t i)
 	return rc;
 }
 
+/*
+ * The StatefulSet of service i: its current revision is the template's
+ * ControllerRevision, named as the controller names it (NAME-HASH).
+ */
+static int
+sim_write_statefulset(struct sim_world *w, size_t i)
+{
+	const struct sim_scenario	*sc = w->sc;
+	const struct sim_service	*svc = &sc->services[i];
+	struct sim_svc			*s = &w->svc[i];
+	struct store_statefulset	*row;
+	cJSON				*sel;
+	char				 uid[40];
+	int64_t				 gen = svc->revision + 3;
+
+	sel = cJSON_CreateObject();
+	cJSON_AddStringToObject(sel, "app", svc->name);
+	sim_uid(sim_hash(sc->seed, svc->name, 2, 0), uid, sizeof uid);
+	row = SIM_ADD(w, statefulsets, nstatefulsets);
+	row->namespace = svc->namespace;
+	row->name = svc->name;
+	row->uid = sim_own_copy(w, uid);
+	row->generation = gen;
+	row->observed_generation = gen;
+	row->replicas = svc->replicas;
+	row->ready_replicas = s->ready;
+	row->current_replicas = s->updated;
+	row->updated_replicas = s->updated;
+	row->available_replicas = s->ready;
+	row->current_revision = s->t[s->current].rs;
+	row->update_revision = s->t[s->current].rs;
+	row->labels = sim_own(w, sim_json_print(sim_app_labels(svc, NULL)));
+	row->selector = sim_own(w, sim_json_print(sel));
+	row->conditions = "[]";
+	row->created_ms = sim_at(w, -D_(200) - H_(7) * (int64_t)i);
+	w->nobjects++;
+	return 0;
+}
+
 /* The ReplicaSets of service i: history, running, new. */
 static int
 sim_write_replicasets(struct sim_world *w, size_t i)
@@ -1165,11 +1217,12 @@ sim_write_pods(struct sim_world *w, size_t i)
 	const struct sim_pod		*p;
 	struct store_pod		*row;
 	struct store_target		*tg;
-	cJSON				*tl;
-	char				*inst, *url, uid[40];
+	cJSON				*tl, *pl;
+	char				*inst, *url, uid[40], idx[16];
 	size_t				 k;
 	int64_t				 stop;
 	int				 rc = 0, down;
+	int				 sts = svc->workload == SIM_STATEFULSET;
 
 	for (k = 0; k < s->npods && rc == 0; k++) {
 		p = &s->pods[k];
@@ -1178,16 +1231,27 @@ sim_write_pods(struct sim_world *w, size_t i)
 		row->namespace = svc->namespace;
 		row->name = p->name;
 		row->uid = sim_own_copy(w, uid);
-		row->owner_kind = "ReplicaSet";
-		row->owner_name = s->t[p->tmpl].rs;
+		row->owner_kind = sts ? "StatefulSet" : "ReplicaSet";
+		row->owner_name = sts ? svc->name : s->t[p->tmpl].rs;
 		row->node = p->node >= 0 ? sc->nodes[p->node].name : NULL;
 		row->phase = "Running";
 		row->ready = p->ready;
 		row->restarts = p->restarts;
 		row->reason = p->reason;
 		row->message = p->message;
-		row->labels = sim_own(w, sim_json_print(sim_app_labels(svc,
-		    s->t[p->tmpl].hash)));
+		if (sts) {
+			/* The labels the StatefulSet controller adds. */
+			pl = sim_app_labels(svc, NULL);
+			snprintf(idx, sizeof idx, "%d", p->replica);
+			cJSON_AddStringToObject(pl, "apps.kubernetes.io/"
+			    "pod-index", idx);
+			cJSON_AddStringToObject(pl, "controller-revision-hash",
+			    s->t[p->tmpl].rs);
+			cJSON_AddStringToObject(pl, "statefulset.kubernetes.io/"
+			    "pod-name", p->name);
+		} else
+			pl = sim_app_labels(svc, s->t[p->tmpl].hash);
+		row->labels = sim_own(w, sim_json_print(pl));
 		row->started_ms = sim_at(w, p->created);
 		w->nobjects++;
 		rc = sim_pod_events(w, i, p);
@@ -1258,7 +1322,11 @@ sim_write_kube(struct sim_world *w, int64_t *ntargets)
 	size_t	i;
 
 	for (i = 0; i < w->sc->nservices; i++) {
-		if (sim_write_deployment(w, i) != 0 ||
+		if (w->sc->services[i].workload == SIM_STATEFULSET) {
+			if (sim_write_statefulset(w, i) != 0 ||
+			    sim_write_pods(w, i) != 0)
+				return -1;
+		} else if (sim_write_deployment(w, i) != 0 ||
 		    sim_write_replicasets(w, i) != 0 ||
 		    sim_write_pods(w, i) != 0)
 			return -1;
@@ -1697,6 +1765,9 @@ sim_rows_store(struct sim_world *w, struct cache *cache, char **cause)
 	    w->now, cause) != 0 ||
 	    store_deployments(cache, ctx, r->deployments, r->ndeployments,
 	    w->now, cause) != 0 ||
+	    store_statefulsets(cache, ctx, r->statefulsets, r->nstatefulsets,
+	    w->now, cause) != 0 ||
+	    store_daemonsets(cache, ctx, NULL, 0, w->now, cause) != 0 ||
 	    store_replicasets(cache, ctx, r->replicasets, r->nreplicasets,
 	    w->now, cause) != 0 ||
 	    store_pods(cache, ctx, r->pods, r->npods, w->now, cause) != 0 ||

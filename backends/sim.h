@@ -3,9 +3,10 @@
  *
  * The simulator writes a whole, coherent on-call world into the cache
  * through the same backend interface as the real sources: Kubernetes
- * deployments, replica sets, pods, nodes and events; Prometheus targets
- * and SLO error ratios; Alertmanager alerts and silences; HTTP probes; and
- * the source rows that say all of it is fresh.  `sitrep --demo` runs the
+ * deployments, stateful sets, replica sets, pods, nodes and events;
+ * Prometheus targets and SLO error ratios; Alertmanager alerts and
+ * silences; HTTP probes; and the source rows that say all of it is
+ * fresh.  `sitrep --demo` runs the
  * console on it with no configuration and no network, and drills replay
  * scripted incidents on it.
  *
@@ -41,11 +42,18 @@ struct sim_node {
 	int64_t		 pressure_until_ms;
 };
 
+/* What runs a service's pods. */
+enum sim_workload {
+	SIM_DEPLOYMENT = 0,	/* through ReplicaSets, NAME-HASH-xxxxx */
+	SIM_STATEFULSET		/* directly, NAME-0, NAME-1 ... */
+};
+
 /*
- * A service: one Deployment of replicas pods, spread over the nodes from
- * first_node on, each a Prometheus target, optionally behind an HTTP probe.
- * revision runs image at the origin; previous_image is the revision
- * before, kept as history.
+ * A service: one Deployment (or StatefulSet) of replicas pods, spread
+ * over the nodes from first_node on, each a Prometheus target, optionally
+ * behind an HTTP probe.  revision runs image at the origin; previous_image
+ * is the revision before, kept as history (a deployment's ReplicaSet).
+ * Rollouts are played on deployments only.
  */
 struct sim_service {
 	const char	*name;
@@ -57,6 +65,7 @@ struct sim_service {
 	int		 port;
 	int		 first_node;
 	int		 probe;
+	int		 workload;	/* enum sim_workload */
 };
 
 /*

@@ -420,6 +420,76 @@ static const struct cache_step cache_steps[] = {
 	 */
 	"ALTER TABLE sources ADD COLUMN last_warning TEXT;"
 },
+/* ---- version 6: every kind of workload --------------------------------- */
+{ "kubernetes statefulsets and daemonsets",
+	/*
+	 * kube_statefulsets: apps/v1 StatefulSets.  Their pods are owned
+	 * directly (kube_pods.owner_kind 'StatefulSet') and named NAME-0,
+	 * NAME-1 ...; current_revision and update_revision are the names of
+	 * the ControllerRevisions of status (a rollout is under way while
+	 * they differ or updated_replicas < replicas).  labels, selector
+	 * (spec.selector.matchLabels) and conditions are JSON.
+	 */
+	"CREATE TABLE kube_statefulsets ("
+	"  context TEXT NOT NULL,"
+	"  namespace TEXT NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  uid TEXT,"
+	"  generation INTEGER,"
+	"  observed_generation INTEGER,"
+	"  replicas INTEGER,"
+	"  ready_replicas INTEGER,"
+	"  current_replicas INTEGER,"
+	"  updated_replicas INTEGER,"
+	"  available_replicas INTEGER,"
+	"  current_revision TEXT,"
+	"  update_revision TEXT,"
+	"  labels TEXT,"
+	"  selector TEXT,"
+	"  conditions TEXT,"
+	"  created_ms INTEGER,"
+	"  seen_ms INTEGER,"
+	"  PRIMARY KEY (context, namespace, name)"
+	");"
+
+	/*
+	 * kube_daemonsets: apps/v1 DaemonSets, one pod per eligible node,
+	 * owned directly (kube_pods.owner_kind 'DaemonSet').  desired is
+	 * status.desiredNumberScheduled, current currentNumberScheduled,
+	 * ready numberReady, updated updatedNumberScheduled, available
+	 * numberAvailable, misscheduled numberMisscheduled.
+	 */
+	"CREATE TABLE kube_daemonsets ("
+	"  context TEXT NOT NULL,"
+	"  namespace TEXT NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  uid TEXT,"
+	"  generation INTEGER,"
+	"  observed_generation INTEGER,"
+	"  desired INTEGER,"
+	"  current INTEGER,"
+	"  ready INTEGER,"
+	"  updated INTEGER,"
+	"  available INTEGER,"
+	"  misscheduled INTEGER,"
+	"  labels TEXT,"
+	"  selector TEXT,"
+	"  conditions TEXT,"
+	"  created_ms INTEGER,"
+	"  seen_ms INTEGER,"
+	"  PRIMARY KEY (context, namespace, name)"
+	");"
+
+	/*
+	 * Pods are tied to their workload by owner: a Deployment through
+	 * the ReplicaSet it owns, a StatefulSet, DaemonSet or Job directly,
+	 * a bare pod by nothing (owner_kind NULL).  Events are tied to what
+	 * they are about by (namespace, involved_kind, involved_name): the
+	 * API server keeps an event in the namespace of its involved
+	 * object, so namespace is the object's for namespaced kinds
+	 * (kube_events_involved serves these reads).
+	 */
+},
 };
 
 #define CACHE_NSTEPS ((int)(sizeof cache_steps / sizeof cache_steps[0]))
@@ -429,7 +499,8 @@ static const char *const cache_tables[] = {
 	"meta", "sources", "samples", "series", "targets", "alerts",
 	"silences", "kube_deployments", "kube_replicasets", "kube_pods",
 	"kube_events", "kube_nodes", "kube_namespaces", "probes", "incidents",
-	"incident_timeline", "audit", NULL
+	"incident_timeline", "audit", "kube_statefulsets", "kube_daemonsets",
+	NULL
 };
 
 /* The schema version this binary writes: the number of steps. */

@@ -420,6 +420,90 @@ store_deployments(struct cache *cache, const char *context,
 	    store_bind_deployment, d, sizeof *d, n, now_ms, cause);
 }
 
+/* Bind a stateful set. */
+static void
+store_bind_statefulset(sqlite3_stmt *st, const void *row,
+    const char *context, const char *source, int64_t now_ms)
+{
+	const struct store_statefulset	*x = row;
+
+	store_text(st, 1, context);
+	store_text(st, 2, x->namespace);
+	store_text(st, 3, x->name);
+	store_text(st, 4, x->uid);
+	store_int(st, 5, x->generation);
+	store_int(st, 6, x->observed_generation);
+	store_int(st, 7, x->replicas);
+	store_int(st, 8, x->ready_replicas);
+	store_int(st, 9, x->current_replicas);
+	store_int(st, 10, x->updated_replicas);
+	store_int(st, 11, x->available_replicas);
+	store_text(st, 12, x->current_revision);
+	store_text(st, 13, x->update_revision);
+	store_text(st, 14, x->labels);
+	store_text(st, 15, x->selector);
+	store_text(st, 16, x->conditions);
+	store_int(st, 17, x->created_ms);
+	store_int(st, 18, now_ms);
+}
+
+/* Replace the context's stateful sets. */
+int
+store_statefulsets(struct cache *cache, const char *context,
+    const struct store_statefulset *x, size_t n, int64_t now_ms,
+    char **cause)
+{
+	return store_rows(cache, "kube_statefulsets", NULL, context, NULL,
+	    "INSERT OR REPLACE INTO kube_statefulsets (context, namespace,"
+	    " name, uid, generation, observed_generation, replicas,"
+	    " ready_replicas, current_replicas, updated_replicas,"
+	    " available_replicas, current_revision, update_revision, labels,"
+	    " selector, conditions, created_ms, seen_ms)"
+	    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	    store_bind_statefulset, x, sizeof *x, n, now_ms, cause);
+}
+
+/* Bind a daemon set. */
+static void
+store_bind_daemonset(sqlite3_stmt *st, const void *row,
+    const char *context, const char *source, int64_t now_ms)
+{
+	const struct store_daemonset	*x = row;
+
+	store_text(st, 1, context);
+	store_text(st, 2, x->namespace);
+	store_text(st, 3, x->name);
+	store_text(st, 4, x->uid);
+	store_int(st, 5, x->generation);
+	store_int(st, 6, x->observed_generation);
+	store_int(st, 7, x->desired);
+	store_int(st, 8, x->current);
+	store_int(st, 9, x->ready);
+	store_int(st, 10, x->updated);
+	store_int(st, 11, x->available);
+	store_int(st, 12, x->misscheduled);
+	store_text(st, 13, x->labels);
+	store_text(st, 14, x->selector);
+	store_text(st, 15, x->conditions);
+	store_int(st, 16, x->created_ms);
+	store_int(st, 17, now_ms);
+}
+
+/* Replace the context's daemon sets. */
+int
+store_daemonsets(struct cache *cache, const char *context,
+    const struct store_daemonset *x, size_t n, int64_t now_ms,
+    char **cause)
+{
+	return store_rows(cache, "kube_daemonsets", NULL, context, NULL,
+	    "INSERT OR REPLACE INTO kube_daemonsets (context, namespace,"
+	    " name, uid, generation, observed_generation, desired, current,"
+	    " ready, updated, available, misscheduled, labels, selector,"
+	    " conditions, created_ms, seen_ms)"
+	    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	    store_bind_daemonset, x, sizeof *x, n, now_ms, cause);
+}
+
 /* Bind a replica set. */
 static void
 store_bind_replicaset(sqlite3_stmt *st, const void *row,

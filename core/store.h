@@ -147,6 +147,45 @@ struct store_deployment {
 	int64_t		 created_ms;
 };
 
+/* kube_statefulsets (integers may be STORE_NULL). */
+struct store_statefulset {
+	const char	*namespace;
+	const char	*name;
+	const char	*uid;
+	int64_t		 generation;
+	int64_t		 observed_generation;
+	int64_t		 replicas;
+	int64_t		 ready_replicas;
+	int64_t		 current_replicas;
+	int64_t		 updated_replicas;
+	int64_t		 available_replicas;
+	const char	*current_revision;
+	const char	*update_revision;
+	const char	*labels;	/* JSON */
+	const char	*selector;	/* JSON */
+	const char	*conditions;	/* JSON */
+	int64_t		 created_ms;
+};
+
+/* kube_daemonsets (integers may be STORE_NULL). */
+struct store_daemonset {
+	const char	*namespace;
+	const char	*name;
+	const char	*uid;
+	int64_t		 generation;
+	int64_t		 observed_generation;
+	int64_t		 desired;
+	int64_t		 current;
+	int64_t		 ready;
+	int64_t		 updated;
+	int64_t		 available;
+	int64_t		 misscheduled;
+	const char	*labels;	/* JSON */
+	const char	*selector;	/* JSON */
+	const char	*conditions;	/* JSON */
+	int64_t		 created_ms;
+};
+
 /* kube_replicasets. */
 struct store_replicaset {
 	const char	*namespace;
@@ -214,6 +253,12 @@ struct store_namespace {
  */
 int	store_deployments(struct cache *, const char *context,
 	    const struct store_deployment *, size_t n, int64_t now_ms,
+	    char **cause);
+int	store_statefulsets(struct cache *, const char *context,
+	    const struct store_statefulset *, size_t n, int64_t now_ms,
+	    char **cause);
+int	store_daemonsets(struct cache *, const char *context,
+	    const struct store_daemonset *, size_t n, int64_t now_ms,
 	    char **cause);
 int	store_replicasets(struct cache *, const char *context,
 	    const struct store_replicaset *, size_t n, int64_t now_ms,

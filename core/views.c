@@ -416,13 +416,15 @@ struct views_svc_def {
 	const char		*name;
 	const struct conf_kv	*match;		/* configured; else NULL */
 	size_t			 nmatch;
-	const char		*deployment;	/* name, or NULL */
+	const char		*deployment;	/* workload name, or NULL */
 	const char		*namespace;	/* or NULL */
 	const char		*job;		/* discovered from a job */
 	size_t			*targets;	/* indexes of its targets */
 	size_t			 ntargets;
 	size_t			*alerts;	/* indexes of its alerts */
 	size_t			 nalerts;
+	size_t			*works;		/* discovered: its workloads */
+	size_t			 nworks;
 	char			*owned;		/* discovered: the name */
 };
 
@@ -434,19 +436,34 @@ struct views_node {
 	size_t	  npressure;
 };
 
-/* A deployment and the indexes of its pods, read once per rebuild. */
-struct views_dep {
+/*
+ * A workload and the indexes of its pods, read once per rebuild: a
+ * Deployment, StatefulSet or DaemonSet from its table (counted: its
+ * replicas are known), or what owns pods without one: a Job, a
+ * ReplicaSet no deployment owns, a bare Pod (its own workload), another
+ * owner kind.  labels is what matches it to a service by label: the
+ * selector of a table workload, else its first pod's labels.
+ */
+struct views_work {
+	char	*kind;		/* "Deployment", "StatefulSet" ... */
 	char	*ns;
 	char	*name;
+	int	 rank;		/* the kind's place in a listing */
+	int	 counted;	/* replicas count toward ready/desired */
+	int	 table;		/* read from its own table */
 	int	 replicas;
 	int	 ready;
 	int	 updated;
-	int64_t	 revision;
+	int64_t	 revision;	/* a deployment's; -1 none */
+	int	 rolling;	/* a stateful set between revisions */
+	int	 misscheduled;
+	cJSON	*labels;
 	size_t	*pods;
 	size_t	 npods;
+	size_t	 mark;		/* 1 + the def that last took it */
 };
 
-/* A pod of a deployment, as the rollup needs it. */
+/* A pod of a workload, as the rollup needs it. */
 struct views_pod {
 	char	*name;
 	char	*reason;
@@ -487,12 +504,12 @@ struct views_target {
 struct views_health {
 	sqlite3			*db;
 	const char		*context;
-	struct views_dep	*deps;
-	size_t			 ndeps;
+	struct views_work	*works;
+	size_t			 nworks;
 	struct views_pod	*pods;
 	size_t			 npods;
-	struct views_map	 deps_by_name;	/* "" name -> deps */
-	struct views_map	 deps_by_ns;	/* ns name -> deps */
+	struct views_map	 works_by_obj;	/* kind ns/name -> works */
+	struct views_map	 works_by_label; /* label (""=name) -> works */
 	struct views_node	*nodes;
 	size_t			 nnodes;
 	struct views_target	*targets;
@@ -627,123 +644,399 @@ views_load_targets(struct views_health *h)
 	sqlite3_finalize(st);
 }
 
+/* Kinds of workload in the order a service lists them; others after. */
+static const char *const views_work_kinds[] = { "Deployment",
+    "StatefulSet", "DaemonSet", "Job", "ReplicaSet", "Pod", NULL };
+
+/* Pod labels that name the application a workload belongs to. */
+static const char *const views_app_keys[] = { "app.kubernetes.io/name",
+    "app.kubernetes.io/instance", "app", "k8s-app", NULL };
+
+/* The workload kind/ns/name, or NULL. */
+static struct views_work *
+views_work_find(struct views_health *h, const char *kind, const char *ns,
+    const char *name)
+{
+	const size_t	*found;
+	size_t		 n;
+	char		*key = xasprintf("%s/%s", ns, name);
+
+	found = views_map_get(&h->works_by_obj, kind, key, &n);
+	free(key);
+	return n > 0 ? &h->works[found[0]] : NULL;
+}
+
+/* Add a workload (labels taken, may be NULL) and index it. */
+static struct views_work *
+views_work_add(struct views_health *h, const char *kind, const char *ns,
+    const char *name, cJSON *labels)
+{
+	struct views_work	*w;
+	const cJSON		*l;
+	char			*key;
+	int			 k;
+
+	h->works = xreallocarray(h->works, h->nworks + 1, sizeof *h->works);
+	w = &h->works[h->nworks];
+	memset(w, 0, sizeof *w);
+	w->kind = xstrdup(kind);
+	w->ns = xstrdup(ns);
+	w->name = xstrdup(name);
+	w->revision = -1;
+	w->labels = cJSON_IsObject(labels) ? labels : NULL;
+	if (w->labels == NULL)
+		cJSON_Delete(labels);
+	for (k = 0; views_work_kinds[k] != NULL; k++) {
+		if (strcmp(views_work_kinds[k], kind) == 0)
+			break;
+	}
+	w->rank = k;
+	key = xasprintf("%s/%s", ns, name);
+	views_map_add(&h->works_by_obj, kind, key, h->nworks);
+	free(key);
+	views_map_add(&h->works_by_label, "", name, h->nworks);
+	cJSON_ArrayForEach(l, w->labels) {
+		if (cJSON_IsString(l) && l->string != NULL && *l->string != '\0')
+			views_map_add(&h->works_by_label, l->string,
+			    l->valuestring, h->nworks);
+	}
+	return &h->works[h->nworks++];
+}
+
 /*
- * Read every deployment, and every pod of their ReplicaSets worst first,
- * in two queries; pods are hung on their deployment.
+ * Read the workloads of one table; every query gives namespace, name,
+ * replicas, ready, updated, revision, rolling, misscheduled, selector.
+ */
+static void
+views_load_works(struct views_health *h, const char *kind, const char *sql)
+{
+	sqlite3_stmt		*st;
+	struct views_work	*w;
+	const char		*ns, *name, *sel;
+
+	if (sqlite3_prepare_v2(h->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return;
+	sqlite3_bind_text(st, 1, h->context, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		ns = (const char *)sqlite3_column_text(st, 0);
+		name = (const char *)sqlite3_column_text(st, 1);
+		if (ns == NULL || name == NULL)
+			continue;
+		sel = (const char *)sqlite3_column_text(st, 8);
+		w = views_work_add(h, kind, ns, name, sel != NULL ?
+		    cJSON_Parse(sel) : NULL);
+		w->table = w->counted = 1;
+		w->replicas = sqlite3_column_int(st, 2);
+		w->ready = sqlite3_column_int(st, 3);
+		w->updated = sqlite3_column_int(st, 4);
+		if (sqlite3_column_type(st, 5) != SQLITE_NULL)
+			w->revision = sqlite3_column_int64(st, 5);
+		w->rolling = sqlite3_column_int(st, 6) != 0;
+		w->misscheduled = sqlite3_column_int(st, 7);
+	}
+	sqlite3_finalize(st);
+}
+
+/*
+ * The workload a pod belongs to, by its owners: a ReplicaSet's
+ * deployment (rs_owner), a StatefulSet, DaemonSet or Job, whatever else
+ * owns it, or the pod itself when nothing does.  Workloads without a
+ * table of their own are made on first sight, labelled as the pod is.
+ */
+static struct views_work *
+views_pod_work(struct views_health *h, const char *ns, const char *pod,
+    const char *owner_kind, const char *owner_name, const char *rs_owner,
+    const char *labels)
+{
+	struct views_work	*w = NULL;
+	const char		*kind = "Pod", *name = pod;
+
+	if (owner_kind != NULL && owner_name != NULL && *owner_kind != '\0') {
+		if (strcmp(owner_kind, "ReplicaSet") == 0 && rs_owner != NULL)
+			w = views_work_find(h, "Deployment", ns, rs_owner);
+		if (w != NULL)
+			return w;
+		kind = owner_kind;
+		name = owner_name;
+	}
+	if ((w = views_work_find(h, kind, ns, name)) != NULL)
+		return w;
+	w = views_work_add(h, kind, ns, name, labels != NULL ?
+	    cJSON_Parse(labels) : NULL);
+	/* A Job's pods run to completion: they are not replicas. */
+	w->counted = strcmp(kind, "Job") != 0;
+	return w;
+}
+
+/*
+ * Read every workload and every pod, worst first, and hang each pod on
+ * the workload that owns it: a handful of queries per rebuild.
  */
 static void
 views_load_kube(struct views_health *h)
 {
 	sqlite3_stmt		*st;
-	struct views_dep	*d;
+	struct views_work	*w;
 	struct views_pod	*p;
-	const char		*ns, *owner;
-	const size_t		*found;
-	size_t			 n;
+	const char		*ns, *name, *phase;
+	int			 ready;
 
-	if (sqlite3_prepare_v2(h->db, "SELECT namespace, name, replicas,"
-	    " ready_replicas, updated_replicas, revision FROM kube_deployments"
-	    " WHERE context = ?1 ORDER BY name, namespace", -1, &st, NULL) !=
-	    SQLITE_OK)
-		return;
-	sqlite3_bind_text(st, 1, h->context, -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (sqlite3_column_type(st, 0) == SQLITE_NULL ||
-		    sqlite3_column_type(st, 1) == SQLITE_NULL)
-			continue;
-		h->deps = xreallocarray(h->deps, h->ndeps + 1,
-		    sizeof *h->deps);
-		d = &h->deps[h->ndeps];
-		memset(d, 0, sizeof *d);
-		d->ns = views_col(st, 0);
-		d->name = views_col(st, 1);
-		d->replicas = sqlite3_column_int(st, 2);
-		d->ready = sqlite3_column_int(st, 3);
-		d->updated = sqlite3_column_int(st, 4);
-		d->revision = sqlite3_column_int64(st, 5);
-		views_map_add(&h->deps_by_name, "", d->name, h->ndeps);
-		views_map_add(&h->deps_by_ns, d->ns, d->name, h->ndeps);
-		h->ndeps++;
-	}
-	sqlite3_finalize(st);
-	if (h->ndeps == 0 || sqlite3_prepare_v2(h->db, "SELECT p.namespace,"
-	    " r.owner_name, p.name, p.reason, p.restarts, p.node FROM"
-	    " kube_pods p JOIN kube_replicasets r ON r.context = p.context"
-	    " AND r.namespace = p.namespace AND r.name = p.owner_name AND"
-	    " p.owner_kind = 'ReplicaSet' WHERE p.context = ?1 ORDER BY"
+	views_load_works(h, "Deployment", "SELECT namespace, name, replicas,"
+	    " ready_replicas, updated_replicas, revision, 0, 0, selector FROM"
+	    " kube_deployments WHERE context = ?1 ORDER BY name, namespace");
+	views_load_works(h, "StatefulSet", "SELECT namespace, name, replicas,"
+	    " ready_replicas, updated_replicas, NULL, coalesce(current_revision"
+	    " <> update_revision, 0), 0, selector FROM kube_statefulsets WHERE"
+	    " context = ?1 ORDER BY name, namespace");
+	views_load_works(h, "DaemonSet", "SELECT namespace, name, desired,"
+	    " ready, updated, NULL, 0, misscheduled, selector FROM"
+	    " kube_daemonsets WHERE context = ?1 ORDER BY name, namespace");
+	if (sqlite3_prepare_v2(h->db, "SELECT p.namespace, p.name,"
+	    " p.owner_kind, p.owner_name, r.owner_name, p.reason, p.restarts,"
+	    " p.node, p.ready, p.phase, p.labels FROM kube_pods p LEFT JOIN"
+	    " kube_replicasets r ON p.owner_kind = 'ReplicaSet' AND"
+	    " r.context = p.context AND r.namespace = p.namespace AND"
+	    " r.name = p.owner_name WHERE p.context = ?1 ORDER BY"
 	    " p.restarts DESC, p.name", -1, &st, NULL) != SQLITE_OK)
 		return;
 	sqlite3_bind_text(st, 1, h->context, -1, SQLITE_STATIC);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		ns = (const char *)sqlite3_column_text(st, 0);
-		owner = (const char *)sqlite3_column_text(st, 1);
-		if (ns == NULL || owner == NULL ||
-		    sqlite3_column_type(st, 2) == SQLITE_NULL)
+		name = (const char *)sqlite3_column_text(st, 1);
+		if (ns == NULL || name == NULL)
 			continue;
-		found = views_map_get(&h->deps_by_ns, ns, owner, &n);
-		if (n == 0)
-			continue;
+		w = views_pod_work(h, ns, name,
+		    (const char *)sqlite3_column_text(st, 2),
+		    (const char *)sqlite3_column_text(st, 3),
+		    (const char *)sqlite3_column_text(st, 4),
+		    (const char *)sqlite3_column_text(st, 10));
+		if (w->counted && !w->table) {
+			/* Counted from its pods: those meant to be running. */
+			phase = (const char *)sqlite3_column_text(st, 9);
+			ready = sqlite3_column_int(st, 8) != 0;
+			if (phase == NULL || strcmp(phase, "Succeeded") != 0) {
+				w->replicas++;
+				w->updated++;
+				w->ready += ready;
+			}
+		}
 		h->pods = xreallocarray(h->pods, h->npods + 1,
 		    sizeof *h->pods);
 		p = &h->pods[h->npods];
-		p->name = views_col(st, 2);
-		p->reason = views_col(st, 3);
-		p->restarts = sqlite3_column_int64(st, 4);
-		p->node = views_col(st, 5);
-		d = &h->deps[found[0]];
-		d->pods = xreallocarray(d->pods, d->npods + 1,
-		    sizeof *d->pods);
-		d->pods[d->npods++] = h->npods++;
+		p->name = views_col(st, 1);
+		p->reason = views_col(st, 5);
+		p->restarts = sqlite3_column_int64(st, 6);
+		p->node = views_col(st, 7);
+		w->pods = xreallocarray(w->pods, w->npods + 1,
+		    sizeof *w->pods);
+		w->pods[w->npods++] = h->npods++;
 	}
 	sqlite3_finalize(st);
 }
 
-/* Add the Kubernetes part: deployments, their pods, their nodes. */
+/* The value of the first application label of labels, or NULL. */
+static const char *
+views_app_label(const cJSON *labels)
+{
+	const cJSON	*v;
+	int		 k;
+
+	for (k = 0; views_app_keys[k] != NULL; k++) {
+		v = cJSON_GetObjectItemCaseSensitive(labels, views_app_keys[k]);
+		if (cJSON_IsString(v) && *v->valuestring != '\0')
+			return v->valuestring;
+	}
+	return NULL;
+}
+
+/*
+ * Whether workload w belongs to configured service d: in d's namespace
+ * (if it names one), and named as d's workload, or labelled with it as
+ * the application, or labelled with every label d matches (its
+ * namespace aside, which is w's namespace, not a label).
+ */
+static int
+views_work_matches(const struct views_work *w, const struct views_svc_def *d)
+{
+	struct conf_kv	 kv[32];
+	const cJSON	*v;
+	size_t		 i, n = 0;
+	int		 k;
+
+	if (d->namespace != NULL && strcmp(w->ns, d->namespace) != 0)
+		return 0;
+	if (d->deployment != NULL) {
+		if (strcmp(w->name, d->deployment) == 0)
+			return 1;
+		for (k = 0; views_app_keys[k] != NULL; k++) {
+			v = cJSON_GetObjectItemCaseSensitive(w->labels,
+			    views_app_keys[k]);
+			if (cJSON_IsString(v) &&
+			    strcmp(v->valuestring, d->deployment) == 0)
+				return 1;
+		}
+	}
+	for (i = 0; i < d->nmatch && n < sizeof kv / sizeof kv[0]; i++) {
+		if (strcmp(d->match[i].key, "namespace") != 0)
+			kv[n++] = d->match[i];
+	}
+	return n > 0 && n == d->nmatch - (d->namespace != NULL) &&
+	    views_labels_match(w->labels, kv, n);
+}
+
+/* Order workloads by kind, namespace, name. */
+static int
+views_work_cmp(const void *pa, const void *pb)
+{
+	const struct views_work	*a = *(const struct views_work *const *)pa;
+	const struct views_work	*b = *(const struct views_work *const *)pb;
+	int			 c;
+
+	if (a->rank != b->rank)
+		return a->rank < b->rank ? -1 : 1;
+	if ((c = strcmp(a->kind, b->kind)) != 0 ||
+	    (c = strcmp(a->ns, b->ns)) != 0)
+		return c;
+	return strcmp(a->name, b->name);
+}
+
+/* Add the workloads under label=value that def di takes to *out. */
+static void
+views_def_take(struct views_health *h, size_t di, const char *label,
+    const char *value, struct views_work ***out, size_t *nout)
+{
+	struct views_work	*w;
+	const size_t		*found;
+	size_t			 n, i;
+
+	found = views_map_get(&h->works_by_label, label, value, &n);
+	for (i = 0; i < n; i++) {
+		w = &h->works[found[i]];
+		if (w->mark == di + 1 || !views_work_matches(w, &h->defs[di]))
+			continue;
+		w->mark = di + 1;
+		*out = xreallocarray(*out, *nout + 1, sizeof **out);
+		(*out)[(*nout)++] = w;
+	}
+}
+
+/*
+ * The workloads of def di, sorted: a discovered service's were given
+ * to it; a configured one's are found through the label index (by name,
+ * by application label, by each label it matches) and checked in full.
+ */
+static struct views_work **
+views_def_works(struct views_health *h, size_t di, size_t *n)
+{
+	const struct views_svc_def	*d = &h->defs[di];
+	struct views_work		**out = NULL;
+	static const char *const	 dep_keys[] = { "deployment",
+	    "service", "app", NULL };
+	size_t				 i;
+	int				 k;
+
+	*n = 0;
+	if (d->owned != NULL) {
+		for (i = 0; i < d->nworks; i++) {
+			out = xreallocarray(out, *n + 1, sizeof *out);
+			out[(*n)++] = &h->works[d->works[i]];
+		}
+	} else {
+		if (d->deployment != NULL) {
+			views_def_take(h, di, "", d->deployment, &out, n);
+			for (k = 0; views_app_keys[k] != NULL; k++)
+				views_def_take(h, di, views_app_keys[k],
+				    d->deployment, &out, n);
+		}
+		for (i = 0; i < d->nmatch; i++) {
+			if (strcmp(d->match[i].key, "namespace") == 0)
+				continue;
+			if (strcmp(d->match[i].key, "deployment") != 0) {
+				views_def_take(h, di, d->match[i].key,
+				    d->match[i].value, &out, n);
+				continue;
+			}
+			for (k = 0; dep_keys[k] != NULL; k++)
+				views_def_take(h, di, dep_keys[k],
+				    d->match[i].value, &out, n);
+		}
+	}
+	if (*n > 1)
+		qsort(out, *n, sizeof *out, views_work_cmp);
+	return out;
+}
+
+/* The counts and rollout of one workload, in words. */
+static void
+views_work_reasons(struct view_service *svc, const struct views_work *w)
+{
+	if (!w->counted)
+		return;
+	if (svc->ready < 0)
+		svc->ready = svc->desired = 0;
+	svc->ready += w->ready;
+	svc->desired += w->replicas;
+	if (w->replicas == 0) {
+		if (strcmp(w->kind, "DaemonSet") == 0)
+			views_reason(svc, "%s runs on no node", w->name);
+		else if (w->table)
+			views_reason(svc, "%s scaled to 0", w->name);
+	} else if (w->ready == 0) {
+		views_raise(&svc->status, VIEW_CRITICAL);
+		views_reason(svc, "0/%d ready", w->replicas);
+	} else if (w->ready < w->replicas) {
+		views_raise(&svc->status, VIEW_WARNING);
+		views_reason(svc, "%d/%d ready", w->ready, w->replicas);
+	}
+	if (w->replicas > 0 && (w->updated < w->replicas || w->rolling)) {
+		views_raise(&svc->status, VIEW_WARNING);
+		if (w->revision >= 0)
+			views_reason(svc, "rollout in progress (revision %lld, "
+			    "%d/%d updated)", (long long)w->revision,
+			    w->updated, w->replicas);
+		else
+			views_reason(svc, "rollout of %s in progress (%d/%d "
+			    "updated)", w->name, w->updated, w->replicas);
+	}
+	if (w->misscheduled > 0) {
+		views_raise(&svc->status, VIEW_WARNING);
+		views_reason(svc, "%s runs %d pods where it should not",
+		    w->name, w->misscheduled);
+	}
+}
+
+/*
+ * Add the Kubernetes part: the service's workloads of every kind, their
+ * pods, their nodes.
+ */
 static void
 views_health_kube(struct view_service *svc, const struct views_svc_def *d,
     struct views_health *h, int *used)
 {
 	const struct views_node	*node;
-	const struct views_dep	*dep;
 	const struct views_pod	*pod;
-	const size_t		*found;
+	struct views_work	**works;
+	const struct views_work	*w;
 	size_t			 n, i, j, k;
 
-	if (d->deployment == NULL)
-		return;
-	found = views_map_get(&h->deps_by_name, "", d->deployment, &n);
+	works = views_def_works(h, (size_t)(d - h->defs), &n);
 	for (i = 0; i < n; i++) {
-		dep = &h->deps[found[i]];
-		if (d->namespace != NULL && strcmp(dep->ns, d->namespace) != 0)
-			continue;
+		w = works[i];
 		*used = 1;
-		if (svc->ready < 0)
-			svc->ready = svc->desired = 0;
-		svc->ready += dep->ready;
-		svc->desired += dep->replicas;
-		svc->deployments = xreallocarray(svc->deployments,
-		    svc->ndeployments + 1, sizeof *svc->deployments);
-		svc->deployments[svc->ndeployments++] = xasprintf("%s/%s",
-		    dep->ns, dep->name);
-		if (dep->replicas == 0)
-			views_reason(svc, "%s scaled to 0", dep->name);
-		else if (dep->ready == 0) {
-			views_raise(&svc->status, VIEW_CRITICAL);
-			views_reason(svc, "0/%d ready", dep->replicas);
-		} else if (dep->ready < dep->replicas) {
-			views_raise(&svc->status, VIEW_WARNING);
-			views_reason(svc, "%d/%d ready", dep->ready,
-			    dep->replicas);
+		if (strcmp(w->kind, "Deployment") == 0) {
+			svc->deployments = xreallocarray(svc->deployments,
+			    svc->ndeployments + 1, sizeof *svc->deployments);
+			svc->deployments[svc->ndeployments++] =
+			    xasprintf("%s/%s", w->ns, w->name);
 		}
-		if (dep->updated < dep->replicas && dep->replicas > 0) {
-			views_raise(&svc->status, VIEW_WARNING);
-			views_reason(svc, "rollout in progress (revision %lld, "
-			    "%d/%d updated)", (long long)dep->revision,
-			    dep->updated, dep->replicas);
-		}
+		svc->workloads = xreallocarray(svc->workloads,
+		    svc->nworkloads + 1, sizeof *svc->workloads);
+		svc->workloads[svc->nworkloads++] = xasprintf("%s %s/%s",
+		    w->kind, w->ns, w->name);
+		views_work_reasons(svc, w);
 		/* Pods, worst first (the order they were read in). */
-		for (j = 0; j < dep->npods; j++) {
-			pod = &h->pods[dep->pods[j]];
+		for (j = 0; j < w->npods; j++) {
+			pod = &h->pods[w->pods[j]];
 			if (pod->reason != NULL) {
 				views_raise(&svc->status, VIEW_WARNING);
 				if (pod->restarts > 0)
@@ -764,6 +1057,7 @@ views_health_kube(struct view_service *svc, const struct views_svc_def *d,
 				    node->pressure[k]);
 		}
 	}
+	free(works);
 }
 
 /* Add the Prometheus part: the service's scrape targets. */
@@ -1133,7 +1427,61 @@ views_add_def(struct views_health *h)
 	return &h->defs[h->ndefs++];
 }
 
-/* Services from the config, or discovered from deployments and jobs. */
+/* A workload's discovered service: its name and where it is listed. */
+struct views_disc {
+	const char	*key;
+	size_t		 work;
+};
+
+/* Order discoveries by service name, then as read. */
+static int
+views_disc_cmp(const void *pa, const void *pb)
+{
+	const struct views_disc	*a = pa, *b = pb;
+	int			 c = strcmp(a->key, b->key);
+
+	if (c != 0)
+		return c;
+	return a->work < b->work ? -1 : a->work > b->work;
+}
+
+/*
+ * One service per name of a Deployment, StatefulSet or DaemonSet; a
+ * workload without a table of its own (a Job, a bare pod ...) joins
+ * the service its application label names, else makes one of its own
+ * name.  Services come in name order.
+ */
+static void
+views_discover_works(struct views_health *h)
+{
+	struct views_disc	*dv;
+	struct views_svc_def	*d = NULL;
+	const char		*app;
+	size_t			 i;
+
+	dv = xcalloc(h->nworks + 1, sizeof *dv);
+	for (i = 0; i < h->nworks; i++) {
+		app = h->works[i].table ? NULL :
+		    views_app_label(h->works[i].labels);
+		dv[i].key = app != NULL ? app : h->works[i].name;
+		dv[i].work = i;
+	}
+	if (h->nworks > 1)
+		qsort(dv, h->nworks, sizeof *dv, views_disc_cmp);
+	for (i = 0; i < h->nworks; i++) {
+		if (i == 0 || strcmp(dv[i].key, dv[i - 1].key) != 0) {
+			d = views_add_def(h);
+			d->owned = xstrdup(dv[i].key);
+			d->name = d->deployment = d->owned;
+		}
+		d->works = xreallocarray(d->works, d->nworks + 1,
+		    sizeof *d->works);
+		d->works[d->nworks++] = dv[i].work;
+	}
+	free(dv);
+}
+
+/* Services from the config, or discovered from workloads and jobs. */
 static void
 views_load_health(struct views *v, struct views_health *h,
     const struct conf *conf)
@@ -1141,8 +1489,6 @@ views_load_health(struct views *v, struct views_health *h,
 	struct views_target_hit	 th;
 	struct views_alert_def_hit ah;
 	struct views_svc_def	*d;
-	sqlite3_stmt		*st;
-	char			*name;
 	size_t			 i, j;
 
 	views_load_nodes(h);
@@ -1175,24 +1521,12 @@ views_load_health(struct views *v, struct views_health *h,
 		h->alert_index = &h->by_label;
 	} else {
 		/*
-		 * Discovery: one service per deployment name (services are
-		 * known by name alone, so deployments of one name in several
+		 * Discovery: one service per workload name (services are
+		 * known by name alone, so workloads of one name in several
 		 * namespaces are one service listing each) ...
 		 */
-		if (sqlite3_prepare_v2(h->db, "SELECT DISTINCT name FROM"
-		    " kube_deployments WHERE context = ?1 ORDER BY name", -1,
-		    &st, NULL) == SQLITE_OK) {
-			sqlite3_bind_text(st, 1, h->context, -1,
-			    SQLITE_STATIC);
-			while (sqlite3_step(st) == SQLITE_ROW) {
-				if ((name = views_col(st, 0)) == NULL)
-					continue;
-				d = views_add_def(h);
-				d->name = d->deployment = d->owned = name;
-			}
-			sqlite3_finalize(st);
-		}
-		/* ... and one per Prometheus job that is not a deployment. */
+		views_discover_works(h);
+		/* ... and one per Prometheus job that is not a workload. */
 		for (i = 0; i < h->ntargets; i++) {
 			for (j = 0; j < h->ndefs; j++) {
 				if (strcmp(h->defs[j].name,
@@ -1253,20 +1587,22 @@ views_health_done(struct views_health *h)
 {
 	size_t	i, k;
 
-	for (i = 0; i < h->ndeps; i++) {
-		free(h->deps[i].ns);
-		free(h->deps[i].name);
-		free(h->deps[i].pods);
+	for (i = 0; i < h->nworks; i++) {
+		free(h->works[i].kind);
+		free(h->works[i].ns);
+		free(h->works[i].name);
+		cJSON_Delete(h->works[i].labels);
+		free(h->works[i].pods);
 	}
-	free(h->deps);
+	free(h->works);
 	for (i = 0; i < h->npods; i++) {
 		free(h->pods[i].name);
 		free(h->pods[i].reason);
 		free(h->pods[i].node);
 	}
 	free(h->pods);
-	views_map_done(&h->deps_by_name);
-	views_map_done(&h->deps_by_ns);
+	views_map_done(&h->works_by_obj);
+	views_map_done(&h->works_by_label);
 	for (i = 0; i < h->nnodes; i++) {
 		free(h->nodes[i].name);
 		for (k = 0; k < h->nodes[i].npressure; k++)
@@ -1285,6 +1621,7 @@ views_health_done(struct views_health *h)
 	for (i = 0; i < h->ndefs; i++) {
 		free(h->defs[i].targets);
 		free(h->defs[i].alerts);
+		free(h->defs[i].works);
 		free(h->defs[i].owned);
 	}
 	free(h->defs);
@@ -1934,6 +2271,8 @@ views_free(struct views *v)
 		    v->services[i].nreasons);
 		views_free_strv(v->services[i].deployments,
 		    v->services[i].ndeployments);
+		views_free_strv(v->services[i].workloads,
+		    v->services[i].nworkloads);
 	}
 	free(v->services);
 	for (i = 0; i < v->nslos; i++) {

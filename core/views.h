@@ -62,9 +62,11 @@ struct view_service {
 	enum view_status  status;
 	char		**reasons;	/* in words: "2/3 ready" */
 	size_t		  nreasons;
-	int		  ready, desired;	/* deployments, summed; -1 n/a */
+	int		  ready, desired;	/* workloads, summed; -1 n/a */
 	char		**deployments;	/* "ns/name" */
 	size_t		  ndeployments;
+	char		**workloads;	/* "Kind ns/name", every kind */
+	size_t		  nworkloads;
 };
 
 struct view_slo {

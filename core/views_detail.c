@@ -3,8 +3,14 @@
  * views_detail.h.
  *
  * Each read is a prepared statement over an index (kube_pods_owner,
- * kube_replicasets_owner, the events' context and namespace), so opening
- * a detail costs a few rows whatever the size of the cache.
+ * kube_replicasets_owner, kube_events_involved), so opening a detail
+ * costs a few rows whatever the size of the cache.
+ *
+ * A workload's pods are those it owns: a Deployment's through the
+ * ReplicaSets it owns, a StatefulSet's, DaemonSet's or Job's directly, a
+ * bare pod is its own.  Its events are those whose involved object is
+ * the workload itself (kind, namespace and name), one of its ReplicaSets
+ * or one of its pods: never an object that merely shares a name prefix.
  */
 #include "config.h"
 
@@ -30,14 +36,14 @@ vd_text(sqlite3_stmt *st, int col)
 
 /* The message for a failed read. */
 static char *
-vd_error(sqlite3 *db, const char *what)
+vd_error(sqlite3 *db, const struct view_deployment *d, const char *what)
 {
-	return xasprintf("cannot read the %s of a deployment from the cache "
-	    "(%s); 'sitrep cache info' checks the file", what,
-	    sqlite3_errmsg(db));
+	return xasprintf("cannot read the %s of %s %s/%s from the cache "
+	    "(%s); 'sitrep cache info' checks the file", what, d->kind,
+	    d->ns, d->name, sqlite3_errmsg(db));
 }
 
-/* Bind context, namespace and name as ?1, ?2, ?3. */
+/* Bind context, namespace, name and kind as ?1, ?2, ?3, ?4. */
 static void
 vd_bind(sqlite3_stmt *st, const char *context, const struct view_deployment
     *d)
@@ -45,9 +51,23 @@ vd_bind(sqlite3_stmt *st, const char *context, const struct view_deployment
 	sqlite3_bind_text(st, 1, context, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, d->ns, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, d->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, d->kind, -1, SQLITE_STATIC);
 }
 
-/* The pods whose ReplicaSet the deployment owns. */
+/*
+ * SQL naming the pods of workload (?1 context, ?2 namespace, ?3 name,
+ * ?4 kind): through a deployment's ReplicaSets, by direct owner, or the
+ * bare pod itself.
+ */
+#define VD_POD_WHERE							\
+	" p.context = ?1 AND p.namespace = ?2 AND ("			\
+	" (?4 = 'Deployment' AND p.owner_kind = 'ReplicaSet' AND"	\
+	"  p.owner_name IN (SELECT r.name FROM kube_replicasets r WHERE" \
+	"  r.context = ?1 AND r.namespace = ?2 AND r.owner_name = ?3))" \
+	" OR (p.owner_kind = ?4 AND p.owner_name = ?3)"			\
+	" OR (?4 = 'Pod' AND p.owner_kind IS NULL AND p.name = ?3))"
+
+/* The pods the workload owns. */
 static int
 vd_pods(sqlite3 *db, const char *context, struct view_deployment *d,
     char **cause)
@@ -57,12 +77,9 @@ vd_pods(sqlite3 *db, const char *context, struct view_deployment *d,
 	int		 rc;
 
 	if (sqlite3_prepare_v2(db, "SELECT p.name, p.phase, p.ready,"
-	    " p.restarts, p.reason, p.node FROM kube_pods p JOIN"
-	    " kube_replicasets r ON r.context = p.context AND"
-	    " r.namespace = p.namespace AND r.name = p.owner_name WHERE"
-	    " p.context = ?1 AND p.namespace = ?2 AND r.owner_name = ?3"
-	    " ORDER BY p.name", -1, &st, NULL) != SQLITE_OK) {
-		*cause = vd_error(db, "pods");
+	    " p.restarts, p.reason, p.node FROM kube_pods p WHERE"
+	    VD_POD_WHERE " ORDER BY p.name", -1, &st, NULL) != SQLITE_OK) {
+		*cause = vd_error(db, d, "pods");
 		return -1;
 	}
 	vd_bind(st, context, d);
@@ -80,13 +97,16 @@ vd_pods(sqlite3 *db, const char *context, struct view_deployment *d,
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
-		*cause = vd_error(db, "pods");
+		*cause = vd_error(db, d, "pods");
 		return -1;
 	}
 	return 0;
 }
 
-/* The newest events of the deployment and the objects named after it. */
+/*
+ * The newest events about the workload, its ReplicaSets and its pods,
+ * each matched by its involved object's kind, namespace and name.
+ */
 static int
 vd_events(sqlite3 *db, const char *context, struct view_deployment *d,
     char **cause)
@@ -96,15 +116,20 @@ vd_events(sqlite3 *db, const char *context, struct view_deployment *d,
 	int			 rc;
 
 	if (sqlite3_prepare_v2(db, "SELECT type, reason, message, count,"
-	    " last_ms, involved_name FROM kube_events WHERE context = ?1 AND"
-	    " namespace = ?2 AND (involved_name = ?3 OR involved_name LIKE"
-	    " ?3 || '-%') ORDER BY last_ms DESC LIMIT ?4", -1, &st, NULL) !=
-	    SQLITE_OK) {
-		*cause = vd_error(db, "events");
+	    " last_ms, involved_name, involved_kind FROM kube_events WHERE"
+	    " context = ?1 AND namespace = ?2 AND ("
+	    " (involved_kind = ?4 AND involved_name = ?3)"
+	    " OR (?4 = 'Deployment' AND involved_kind = 'ReplicaSet' AND"
+	    "  involved_name IN (SELECT r.name FROM kube_replicasets r WHERE"
+	    "  r.context = ?1 AND r.namespace = ?2 AND r.owner_name = ?3))"
+	    " OR (involved_kind = 'Pod' AND involved_name IN (SELECT p.name"
+	    "  FROM kube_pods p WHERE" VD_POD_WHERE ")))"
+	    " ORDER BY last_ms DESC LIMIT ?5", -1, &st, NULL) != SQLITE_OK) {
+		*cause = vd_error(db, d, "events");
 		return -1;
 	}
 	vd_bind(st, context, d);
-	sqlite3_bind_int(st, 4, VIEWS_DETAIL_EVENTS_MAX);
+	sqlite3_bind_int(st, 5, VIEWS_DETAIL_EVENTS_MAX);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		d->events = xreallocarray(d->events, d->nevents + 1,
 		    sizeof *d->events);
@@ -115,10 +140,11 @@ vd_events(sqlite3 *db, const char *context, struct view_deployment *d,
 		e->count = sqlite3_column_int64(st, 3);
 		e->last_ms = sqlite3_column_int64(st, 4);
 		e->involved = vd_text(st, 5);
+		e->involved_kind = vd_text(st, 6);
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
-		*cause = vd_error(db, "events");
+		*cause = vd_error(db, d, "events");
 		return -1;
 	}
 	return 0;
@@ -135,14 +161,14 @@ vd_rollouts(sqlite3 *db, const char *context, struct view_deployment *d,
 
 	if (sqlite3_prepare_v2(db, "SELECT revision, created_ms FROM"
 	    " kube_replicasets WHERE context = ?1 AND namespace = ?2 AND"
-	    " owner_name = ?3 AND created_ms BETWEEN ?4 AND ?5 ORDER BY"
-	    " created_ms", -1, &st, NULL) != SQLITE_OK) {
-		*cause = vd_error(db, "rollouts");
+	    " owner_name = ?3 AND ?4 = 'Deployment' AND created_ms BETWEEN"
+	    " ?5 AND ?6 ORDER BY created_ms", -1, &st, NULL) != SQLITE_OK) {
+		*cause = vd_error(db, d, "rollouts");
 		return -1;
 	}
 	vd_bind(st, context, d);
-	sqlite3_bind_int64(st, 4, since);
-	sqlite3_bind_int64(st, 5, until);
+	sqlite3_bind_int64(st, 5, since);
+	sqlite3_bind_int64(st, 6, until);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		d->rollouts = xreallocarray(d->rollouts, d->nrollouts + 1,
 		    sizeof *d->rollouts);
@@ -152,29 +178,32 @@ vd_rollouts(sqlite3 *db, const char *context, struct view_deployment *d,
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
-		*cause = vd_error(db, "rollouts");
+		*cause = vd_error(db, d, "rollouts");
 		return -1;
 	}
 	return 0;
 }
 
-/* Read a deployment's detail; see views_detail.h. */
+/* Read a workload's detail; see views_detail.h. */
 struct view_deployment *
-views_deployment_read(struct cache *cache, const char *context,
-    const char *ns_name, int what, int64_t since_ms, int64_t until_ms,
+views_workload_read(struct cache *cache, const char *context,
+    const char *workload, int what, int64_t since_ms, int64_t until_ms,
     char **cause)
 {
 	struct view_deployment	*d;
 	sqlite3			*db = cache_db(cache);
-	const char		*slash = strchr(ns_name, '/');
+	const char		*sp = strchr(workload, ' '), *slash;
 
-	if (slash == NULL || slash == ns_name || slash[1] == '\0') {
-		*cause = xasprintf("'%s' is not a deployment (namespace/name)",
-		    ns_name);
+	slash = sp != NULL ? strchr(sp + 1, '/') : NULL;
+	if (sp == NULL || sp == workload || slash == NULL || slash == sp + 1 ||
+	    slash[1] == '\0' || strchr(slash + 1, '/') != NULL) {
+		*cause = xasprintf("'%s' is not a workload (Kind "
+		    "namespace/name)", workload);
 		return NULL;
 	}
 	d = xcalloc(1, sizeof *d);
-	d->ns = xstrndup(ns_name, (size_t)(slash - ns_name));
+	d->kind = xstrndup(workload, (size_t)(sp - workload));
+	d->ns = xstrndup(sp + 1, (size_t)(slash - sp - 1));
 	d->name = xstrdup(slash + 1);
 	if (((what & VD_PODS) && vd_pods(db, context, d, cause) != 0) ||
 	    ((what & VD_EVENTS) && vd_events(db, context, d, cause) != 0) ||
@@ -186,7 +215,30 @@ views_deployment_read(struct cache *cache, const char *context,
 	return d;
 }
 
-/* Free a deployment's detail; NULL is a no-op. */
+/* Read a deployment's detail; see views_detail.h. */
+struct view_deployment *
+views_deployment_read(struct cache *cache, const char *context,
+    const char *ns_name, int what, int64_t since_ms, int64_t until_ms,
+    char **cause)
+{
+	struct view_deployment	*d;
+	const char		*slash = strchr(ns_name, '/');
+	char			*w;
+
+	if (slash == NULL || slash == ns_name || slash[1] == '\0' ||
+	    strchr(ns_name, ' ') != NULL) {
+		*cause = xasprintf("'%s' is not a deployment (namespace/name)",
+		    ns_name);
+		return NULL;
+	}
+	w = xasprintf("Deployment %s", ns_name);
+	d = views_workload_read(cache, context, w, what, since_ms, until_ms,
+	    cause);
+	free(w);
+	return d;
+}
+
+/* Free a workload's detail; NULL is a no-op. */
 void
 views_deployment_free(struct view_deployment *d)
 {
@@ -205,10 +257,12 @@ views_deployment_free(struct view_deployment *d)
 		free(d->events[i].reason);
 		free(d->events[i].message);
 		free(d->events[i].involved);
+		free(d->events[i].involved_kind);
 	}
 	free(d->pods);
 	free(d->events);
 	free(d->rollouts);
+	free(d->kind);
 	free(d->ns);
 	free(d->name);
 	free(d);

@@ -2,7 +2,8 @@
  * views_detail.h: the few rows a detail view shows beyond the views.
  *
  * The views (views.h) hold what every panel shows at once.  A detail view
- * shows more of one item: the pods and events of a deployment, its
+ * shows more of one item: the pods and events of a workload (a
+ * Deployment, StatefulSet, DaemonSet, Job or bare pod), a deployment's
  * rollouts, the labels of an alert.  These are read on demand, a few
  * indexed rows each, and come back as plain structs that the caller owns,
  * so the console never holds a statement or a pointer into the cache.
@@ -31,6 +32,7 @@ struct view_event {
 	char	*reason;
 	char	*message;
 	char	*involved;	/* the object's name */
+	char	*involved_kind;	/* "Pod", "Deployment" ... or NULL */
 	int64_t	 count;
 	int64_t	 last_ms;
 };
@@ -40,8 +42,12 @@ struct view_rollout {
 	int64_t	 created_ms;
 };
 
-/* What a deployment's detail shows; owned by the caller. */
+/*
+ * What a workload's detail shows (the name is from when only
+ * deployments had one); owned by the caller.
+ */
 struct view_deployment {
+	char			*kind;		/* "Deployment", "Pod" ... */
 	char			*ns;
 	char			*name;
 	struct view_pod		*pods;		/* by name */
@@ -52,18 +58,24 @@ struct view_deployment {
 	size_t			 nrollouts;
 };
 
-#define VIEWS_DETAIL_EVENTS_MAX	20	/* events read per deployment */
+#define VIEWS_DETAIL_EVENTS_MAX	20	/* events read per workload */
 
-/* What to read of a deployment. */
+/* What to read of a workload. */
 #define VD_PODS		0x1
 #define VD_EVENTS	0x2
-#define VD_ROLLOUTS	0x4	/* created within [since_ms, until_ms] */
+#define VD_ROLLOUTS	0x4	/* a deployment's, created in [since, until] */
 
 /*
- * Read the detail of deployment "ns/name" of context.  NULL and *cause if
- * the name is not "ns/name" or the cache cannot be read.  Free with
+ * Read the detail of workload "Kind ns/name" of context, as the views
+ * list them (view_service.workloads).  NULL and *cause if the text is not
+ * of that form or the cache cannot be read.  Free with
  * views_deployment_free().
  */
+struct view_deployment	*views_workload_read(struct cache *,
+			     const char *context, const char *workload,
+			     int what, int64_t since_ms, int64_t until_ms,
+			     char **cause);
+/* views_workload_read() of "Deployment ns/name", given "ns/name". */
 struct view_deployment	*views_deployment_read(struct cache *,
 			     const char *context, const char *ns_name,
 			     int what, int64_t since_ms, int64_t until_ms,

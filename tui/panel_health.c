@@ -1,7 +1,8 @@
 /*
  * panel_health.c: the Health panel, one row per service (status, ready
  * pods, the reasons in words), and the service's detail page: its
- * deployments with their pods and latest events.
+ * workloads of every kind (Deployments, StatefulSets, DaemonSets, Jobs,
+ * bare pods) with their pods and latest events.
  */
 #include "config.h"
 
@@ -44,16 +45,18 @@ health_row_text(const struct views *v, size_t i, char **key)
 	return buf_detach(&b);
 }
 
-/* Whether a service has a deployment in namespace ns. */
+/* Whether a service has a workload ("Kind ns/name") in namespace ns. */
 static int
 health_in_ns(const struct views *v, size_t i, const char *ns)
 {
 	const struct view_service	*s = &v->services[i];
+	const char			*w;
 	size_t				 j, n = strlen(ns);
 
-	for (j = 0; j < s->ndeployments; j++) {
-		if (strncmp(s->deployments[j], ns, n) == 0 &&
-		    s->deployments[j][n] == '/')
+	for (j = 0; j < s->nworkloads; j++) {
+		if ((w = strchr(s->workloads[j], ' ')) == NULL)
+			continue;
+		if (strncmp(w + 1, ns, n) == 0 && w[1 + n] == '/')
 			return 1;
 	}
 	return 0;
@@ -110,23 +113,22 @@ health_summary(struct app *a, int panel)
 	    vocab_plural(a->views->nservices, "service", "services"), bad);
 }
 
-/* A deployment's pods and events on the page. */
+/* A workload ("Kind ns/name") with its pods and events on the page. */
 static void
-health_deployment(struct app *a, struct mode *m, const char *ns_name)
+health_workload(struct app *a, struct mode *m, const char *workload)
 {
 	struct view_deployment	*d;
 	char			*cause = NULL, when[40];
 	size_t			 i;
 
-	d = views_deployment_read(a->cache, a->views->context, ns_name,
+	d = views_workload_read(a->cache, a->views->context, workload,
 	    VD_PODS | VD_EVENTS, 0, 0, &cause);
 	if (d == NULL) {
-		mode_page_add(m, SLOT_WARN, "Deployment %s: %s", ns_name,
-		    cause);
+		mode_page_add(m, SLOT_WARN, "%s: %s", workload, cause);
 		free(cause);
 		return;
 	}
-	mode_page_add(m, SLOT_TITLE, "Deployment %s/%s", d->ns, d->name);
+	mode_page_add(m, SLOT_TITLE, "%s %s/%s", d->kind, d->ns, d->name);
 	for (i = 0; i < d->npods; i++) {
 		const struct view_pod	*p = &d->pods[i];
 
@@ -142,10 +144,12 @@ health_deployment(struct app *a, struct mode *m, const char *ns_name)
 
 		mode_page_add(m, e->type != NULL && strcmp(e->type,
 		    "Warning") == 0 ? SLOT_WARN : SLOT_DIM,
-		    "  %s %s %s: %s (x%lld)", util_format_rfc3339(e->last_ms,
-		    when, sizeof when), e->involved != NULL ? e->involved : "",
-		    e->reason != NULL ? e->reason : "", e->message != NULL ?
-		    e->message : "", (long long)e->count);
+		    "  %s %s%s%s %s: %s (x%lld)", util_format_rfc3339(
+		    e->last_ms, when, sizeof when), e->involved_kind != NULL ?
+		    e->involved_kind : "", e->involved_kind != NULL ? "/" : "",
+		    e->involved != NULL ? e->involved : "", e->reason != NULL ?
+		    e->reason : "", e->message != NULL ? e->message : "",
+		    (long long)e->count);
 	}
 	views_deployment_free(d);
 }
@@ -171,10 +175,8 @@ health_open(struct app *a, int panel)
 	    vocab_status_word(s->status));
 	for (j = 0; j < s->nreasons; j++)
 		mode_page_add(m, SLOT_NORMAL, "  - %s", s->reasons[j]);
-	for (j = 0; j < s->ndeployments; j++) {
-		if (strchr(s->deployments[j], '/') != NULL)
-			health_deployment(a, m, s->deployments[j]);
-	}
+	for (j = 0; j < s->nworkloads; j++)
+		health_workload(a, m, s->workloads[j]);
 	return m;
 }
 

@@ -9,8 +9,9 @@
 # other; after every step the outcome (success or failure), the PATCH
 # requests sent (path, query, content type, body) and the resulting state
 # (deployment template, annotations and replicas, ReplicaSet revisions)
-# must be the same, timestamps aside.  Then a read round is compared with
-# kubectl's counts, paging is forced with a small page size, and the error
+# must be the same, timestamps aside.  Then a read round (a StatefulSet
+# and a DaemonSet added) is compared with kubectl's counts and fields,
+# paging is forced with a small page size, and the error
 # sentences for 401, 403, an unknown CA and a refused connection are
 # checked.  TAP output; the plan comes last.
 
@@ -168,6 +169,29 @@ B_KC=$KUBEEMU_KUBECONFIG B_LOG=$KUBEEMU_LOG
 cmp -s "$tmp/a.state" "$tmp/b.state"
 check $? "both emulators start in the same state"
 
+# Workloads of other kinds on both: a StatefulSet and a DaemonSet.
+mkdir -p "$tmp/workloads"
+cat >"$tmp/workloads/ledger.json" <<'EOF'
+{"apiVersion": "apps/v1", "kind": "StatefulSet",
+ "metadata": {"name": "ledger", "namespace": "payments"},
+ "spec": {"replicas": 2, "serviceName": "ledger",
+  "selector": {"matchLabels": {"app": "ledger"}},
+  "template": {"metadata": {"labels": {"app": "ledger"}},
+   "spec": {"containers": [{"name": "ledger", "image": "ledger:0.9.7"}]}}}}
+EOF
+cat >"$tmp/workloads/node-exporter.json" <<'EOF'
+{"apiVersion": "apps/v1", "kind": "DaemonSet",
+ "metadata": {"name": "node-exporter", "namespace": "kube-system"},
+ "spec": {"selector": {"matchLabels": {"app.kubernetes.io/name": "node-exporter"}},
+  "template": {"metadata": {"labels": {"app.kubernetes.io/name": "node-exporter"}},
+   "spec": {"containers": [{"name": "node-exporter",
+    "image": "prom/node-exporter:v1.8.2"}]}}}}
+EOF
+kubectl --kubeconfig "$A_KC" apply -f "$tmp/workloads" >"$tmp/apply.out" 2>&1 &&
+    kubectl --kubeconfig "$B_KC" apply -f "$tmp/workloads" >>"$tmp/apply.out" 2>&1
+check $? "a StatefulSet and a DaemonSet are created on both"
+diag "$tmp/apply.out"
+
 # --- a read round -----------------------------------------------------------
 # With the lead's `sitrep fetch` when it exists, else kube_tool's round.
 fetch() {	# fetch KUBECONFIG CACHE [kube_tool options]
@@ -193,7 +217,8 @@ diag "$tmp/fetch.out"
 compare_counts() {	# compare_counts CACHE KUBECONFIG WHAT [kubectl scope]
 	local cache=$1 kc=$2 what=$3 kind table want got bad=0
 	shift 3
-	for kind in deployments replicasets pods events nodes namespaces; do
+	for kind in deployments statefulsets daemonsets replicasets pods \
+	    events nodes namespaces; do
 		table=kube_$kind
 		case $kind in
 		nodes|namespaces) kubectl --kubeconfig "$kc" get "$kind" \
@@ -211,10 +236,35 @@ compare_counts() {	# compare_counts CACHE KUBECONFIG WHAT [kubectl scope]
 	check $bad "$what"
 }
 compare_counts "$tmp/b.db" "$B_KC" \
-    "cache rows equal kubectl's counts for all six kinds" -A
+    "cache rows equal kubectl's counts for all eight kinds" -A
 got=$(sqlite3 "$tmp/b.db" "SELECT reason FROM kube_pods WHERE reason = 'CrashLoopBackOff' LIMIT 1")
 [ "$got" = CrashLoopBackOff ]
 check $? "a crash-looping pod is stored with its reason"
+want=$(kubectl --kubeconfig "$B_KC" get statefulset ledger -n payments \
+    -o 'jsonpath={.spec.replicas}|{.status.readyReplicas}|{.status.updateRevision}')
+got=$(sqlite3 "$tmp/b.db" "SELECT replicas || '|' || ready_replicas || '|' ||
+    update_revision FROM kube_statefulsets WHERE namespace = 'payments' AND
+    name = 'ledger'")
+owners=$(sqlite3 "$tmp/b.db" "SELECT group_concat(name || '=' || owner_kind
+    || '/' || owner_name, ' ') FROM (SELECT * FROM kube_pods WHERE
+    namespace = 'payments' AND name LIKE 'ledger-%' ORDER BY name)")
+[ "$got" = "$want" ] && [ "${want%%|*}" = 2 ] &&
+    [ "$owners" = "ledger-0=StatefulSet/ledger ledger-1=StatefulSet/ledger" ]
+check $? "the StatefulSet ($got) and its pods, owned by it, are stored"
+echo "# kubectl: $want; pods: $owners"
+want=$(kubectl --kubeconfig "$B_KC" get daemonset node-exporter -n kube-system \
+    -o 'jsonpath={.status.desiredNumberScheduled}|{.status.numberReady}|{.status.updatedNumberScheduled}')
+got=$(sqlite3 "$tmp/b.db" "SELECT desired || '|' || ready || '|' || updated
+    FROM kube_daemonsets WHERE name = 'node-exporter'")
+pods=$(sqlite3 "$tmp/b.db" "SELECT count(DISTINCT node) FROM kube_pods WHERE
+    owner_kind = 'DaemonSet' AND owner_name = 'node-exporter'")
+[ "$got" = "$want" ] && [ "$want" = "3|3|3" ] && [ "$pods" = 3 ]
+check $? "the DaemonSet ($got) and its pods on $pods nodes are stored"
+got=$(sqlite3 "$tmp/b.db" "SELECT count(*) FROM kube_events WHERE
+    namespace = 'payments' AND involved_kind = 'StatefulSet' AND
+    involved_name = 'ledger' AND reason = 'SuccessfulCreate'")
+[ "$got" = 2 ]
+check $? "the StatefulSet's events are stored by involved object ($got)"
 
 # --- the writes, kubectl on A and sitrep on B -----------------------------
 step() {	# step DESC -- KUBECTL ARGS -- TOOL ARGS

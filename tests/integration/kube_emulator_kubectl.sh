@@ -5,8 +5,9 @@
 # emulator has to answer the way a real apiserver and deployment controller
 # do.  This script starts it over TLS with a throw-away CA and drives it with
 # the real kubectl (and curl for raw requests): discovery, reads, paging,
-# rollout restart/undo/history/status, scale, server-side dry runs, and the
-# 401/403/404/409 answers.  Output is TAP; the emulator and the temporary
+# rollout restart/undo/history/status, scale, server-side dry runs, the
+# 401/403/404/409 answers, and StatefulSets and DaemonSets (apply, rollout
+# status, their pods and events, scale, set image, restart, delete).  Output is TAP; the emulator and the temporary
 # directory are removed on exit, also when a check fails.
 
 srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -224,5 +225,92 @@ api "$KUBEEMU_TOKEN" -X POST "$KUBEEMU_URL/_emulator/pods/default/$(kubectl --ku
 k get deployment web
 has '^web +3/4 '
 check $? "the crashloop admin endpoint makes a pod unready and the status follows"
+
+# StatefulSets and DaemonSets, created the way a user does.
+mkdir -p "$tmp/workloads"
+cat >"$tmp/workloads/ledger.json" <<'EOF'
+{"apiVersion": "apps/v1", "kind": "StatefulSet",
+ "metadata": {"name": "ledger", "namespace": "payments"},
+ "spec": {"replicas": 3, "serviceName": "ledger",
+  "selector": {"matchLabels": {"app": "ledger"}},
+  "template": {"metadata": {"labels": {"app": "ledger"}},
+   "spec": {"containers": [{"name": "ledger", "image": "ledger:0.9.7"}]}}}}
+EOF
+cat >"$tmp/workloads/node-exporter.json" <<'EOF'
+{"apiVersion": "apps/v1", "kind": "DaemonSet",
+ "metadata": {"name": "node-exporter", "namespace": "kube-system"},
+ "spec": {"selector": {"matchLabels": {"app.kubernetes.io/name": "node-exporter"}},
+  "template": {"metadata": {"labels": {"app.kubernetes.io/name": "node-exporter"}},
+   "spec": {"containers": [{"name": "node-exporter",
+    "image": "prom/node-exporter:v1.8.2"}]}}}}
+EOF
+k api-resources --api-group=apps
+has '^statefulsets +sts +apps/v1 +true +StatefulSet$' &&
+    has '^daemonsets +ds +apps/v1 +true +DaemonSet$'
+check $? "api-resources lists statefulsets (sts) and daemonsets (ds)"
+k apply -f "$tmp/workloads"
+has '^statefulset.apps/ledger created$' && has '^daemonset.apps/node-exporter created$'
+check $? "apply -f creates a StatefulSet and a DaemonSet"
+k rollout status statefulset/ledger -n payments --timeout=20s
+has 'roll out complete: 3 new pods have been updated'
+check $? "rollout status statefulset/ledger completes"
+k rollout status daemonset/node-exporter -n kube-system --timeout=20s
+has 'daemon set "node-exporter" successfully rolled out'
+check $? "rollout status daemonset/node-exporter completes"
+k get statefulsets,daemonsets -A
+has '^payments +statefulset.apps/ledger +3/3 ' &&
+    has '^kube-system +daemonset.apps/node-exporter +3 +3 +3 +3 +3 +<none> '
+check $? "get statefulsets,daemonsets -A prints their Table rows"
+k get pods -A -o json
+printf '%s\n' "$out" | /usr/bin/python3 -c '
+import json, sys
+pods = json.load(sys.stdin)["items"]
+def owner(p):
+    r = [o for o in p["metadata"].get("ownerReferences", []) if o.get("controller")]
+    return (r[0]["kind"], r[0]["name"]) if r else None
+sts = sorted(p["metadata"]["name"] for p in pods if owner(p) == ("StatefulSet", "ledger"))
+assert sts == ["ledger-0", "ledger-1", "ledger-2"], sts
+for p in pods:
+    if owner(p) == ("StatefulSet", "ledger"):
+        l = p["metadata"]["labels"]
+        assert l["statefulset.kubernetes.io/pod-name"] == p["metadata"]["name"], l
+        assert l["controller-revision-hash"].startswith("ledger-"), l
+        assert p["spec"]["hostname"] == p["metadata"]["name"]
+        assert p["spec"]["subdomain"] == "ledger"
+ds = [p for p in pods if owner(p) == ("DaemonSet", "node-exporter")]
+nodes = sorted(p["spec"]["nodeName"] for p in ds)
+assert nodes == ["node-1", "node-2", "node-3"], nodes
+for p in ds:
+    assert p["metadata"]["labels"]["pod-template-generation"] == "1"
+    t = p["spec"]["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]
+    assert t["nodeSelectorTerms"][0]["matchFields"][0]["values"] == [p["spec"]["nodeName"]]'
+check $? "a StatefulSet owns ledger-0..2; a DaemonSet owns one pod per node"
+k get events -n payments --field-selector involvedObject.kind=StatefulSet
+has 'SuccessfulCreate +statefulset/ledger +create Pod ledger-2 in StatefulSet ledger successful'
+check $? "the stateful set's events name it as their involved object"
+k scale statefulset/ledger -n payments --replicas=2
+ok=$(has 'statefulset.apps/ledger scaled' && echo y)
+k set image statefulset/ledger ledger=ledger:0.9.8 -n payments
+k rollout status statefulset/ledger -n payments --timeout=20s
+val=$(kubectl --kubeconfig "$KUBEEMU_KUBECONFIG" get statefulset/ledger -n payments \
+    -o 'jsonpath={.status.replicas} {.status.updatedReplicas} {.status.currentRevision} {.status.updateRevision}' 2>&1)
+set -- $val
+pods=$(kubectl --kubeconfig "$KUBEEMU_KUBECONFIG" get pods -n payments -l app=ledger \
+    -o 'jsonpath={range .items[*]}{.metadata.name}={.metadata.labels.controller-revision-hash} {end}')
+[ "$ok" = y ] && [ "$1 $2" = "2 2" ] && [ "$3" = "$4" ] &&
+    [ "$pods" = "ledger-0=$4 ledger-1=$4 " ]
+check $? "scale to 2 and a new image: ledger-0, ledger-1 at revision ${4:-?}"
+k rollout restart daemonset/node-exporter -n kube-system
+k rollout status daemonset/node-exporter -n kube-system --timeout=20s
+val=$(kubectl --kubeconfig "$KUBEEMU_KUBECONFIG" get daemonset/node-exporter -n kube-system \
+    -o 'jsonpath={.metadata.annotations.deprecated\.daemonset\.template\.generation} {.status.updatedNumberScheduled} {.status.numberReady}' 2>&1)
+gens=$(kubectl --kubeconfig "$KUBEEMU_KUBECONFIG" get pods -n kube-system \
+    -l app.kubernetes.io/name=node-exporter -o 'jsonpath={.items[*].metadata.labels.pod-template-generation}')
+[ "$val" = "2 3 3" ] && [ "$gens" = "2 2 2" ]
+check $? "rollout restart of a DaemonSet replaces its pods (template generation 2)"
+k delete statefulset ledger -n payments
+left=$(kubectl --kubeconfig "$KUBEEMU_KUBECONFIG" get pods -n payments -l app=ledger -o name)
+has 'statefulset.apps "ledger" deleted' && [ -z "$left" ]
+check $? "deleting the StatefulSet collects its pods"
 
 tap_done

@@ -309,7 +309,17 @@ press Escape PPage Enter -- "┌ Service checkout" || ok=1
 press Escape C-d Enter -- "┌ Service payments-api" || ok=1
 press Escape C-u Enter -- "┌ Service checkout" || ok=1
 check $ok "PgDn, PgUp, C-d, C-u move by pages"
+tt_keys Escape / ; tt_type ledger ; tt_keys Enter
+press Enter -- "┌ Service ledger"
+ok=$?
+tt_has "StatefulSet ledger/ledger" "pod ledger-0 Running ready" \
+    "pod ledger-1 Running ready" || ok=1
+tt_lacks "Deployment ledger/" || ok=1
+check $ok "Service ledger: its StatefulSet and its pods ledger-0 and ledger-1"
 tt_keys Escape
+tt_wait "1 Health  /ledger" 5
+tt_keys Escape
+tt_wait_gone "/ledger" 5
 
 # --- SLO, incidents, runbook details -----------------------------------------
 press 2 Enter -- "┌ SLO checkout-availability"

@@ -112,6 +112,7 @@ check $? "q quits"
 # --- 80 columns ----------------------------------------------------------------
 tt_start -x 80 -y 24 "$(console --demo)"
 tt_wait "CRITICAL" 10
+tt_wait_match 'tt_last | tail -n 1 | grep -q "quit"' 5
 head=$(tt_last | head -n 1)
 ok=0
 case $head in *…*|*...*) ok=1 ;; esac

@@ -95,10 +95,20 @@ RESOURCES = {
                             "replicaset", ["rs"], ["all"],
                             ["scale", "status"], generation=True,
                             hashv="P1RzHs8/mWQ="),
+    "statefulsets": Resource("statefulsets", "apps", "StatefulSet", True,
+                             "statefulset", ["sts"], ["all"],
+                             ["scale", "status"], generation=True,
+                             hashv="H+vl74LkKdo="),
+    "daemonsets": Resource("daemonsets", "apps", "DaemonSet", True,
+                           "daemonset", ["ds"], ["all"], ["status"],
+                           generation=True, hashv="dd7pWHUlMKQ="),
 }
 
 GROUPS = {"": ["pods", "events", "nodes", "namespaces"],
-          "apps": ["deployments", "replicasets"]}
+          "apps": ["deployments", "replicasets", "statefulsets", "daemonsets"]}
+
+# apps/v1 workloads whose spec holds a pod template and a selector.
+WORKLOADS = ("deployments", "replicasets", "statefulsets", "daemonsets")
 
 # Field selectors each resource accepts, beyond metadata.name/namespace.
 FIELD_LABELS = {
@@ -114,6 +124,8 @@ FIELD_LABELS = {
     "namespaces": ["status.phase"],
     "replicasets": ["status.replicas"],
     "deployments": [],
+    "statefulsets": [],
+    "daemonsets": [],
 }
 
 SERVER_VERSION = {
@@ -128,6 +140,11 @@ REVISION_HISTORY = "deployment.kubernetes.io/revision-history"
 DESIRED = "deployment.kubernetes.io/desired-replicas"
 MAX_REPLICAS = "deployment.kubernetes.io/max-replicas"
 HASH_LABEL = "pod-template-hash"
+REVISION_HASH_LABEL = "controller-revision-hash"
+STS_POD_NAME = "statefulset.kubernetes.io/pod-name"
+POD_INDEX = "apps.kubernetes.io/pod-index"
+DS_GENERATION = "pod-template-generation"
+DS_TEMPLATE_GENERATION = "deprecated.daemonset.template.generation"
 SKIP_COPY = {"kubectl.kubernetes.io/last-applied-configuration", REVISION,
              REVISION_HISTORY, DESIRED, MAX_REPLICAS,
              "deprecated.deployment.rollback.to"}
@@ -803,6 +820,33 @@ def apply_defaults(res, obj):
         tmpl = spec.setdefault("template", {})
         tmpl.setdefault("metadata", {}).setdefault("creationTimestamp", None)
         default_pod_spec(tmpl.setdefault("spec", {}))
+    elif res.name == "statefulsets":
+        spec = obj.setdefault("spec", {})
+        spec.setdefault("replicas", 1)
+        spec.setdefault("podManagementPolicy", "OrderedReady")
+        us = spec.setdefault("updateStrategy", {})
+        us.setdefault("type", "RollingUpdate")
+        if us["type"] == "RollingUpdate":
+            us.setdefault("rollingUpdate", {}).setdefault("partition", 0)
+        spec.setdefault("revisionHistoryLimit", 10)
+        pr = spec.setdefault("persistentVolumeClaimRetentionPolicy", {})
+        pr.setdefault("whenDeleted", "Retain")
+        pr.setdefault("whenScaled", "Retain")
+        tmpl = spec.setdefault("template", {})
+        tmpl.setdefault("metadata", {}).setdefault("creationTimestamp", None)
+        default_pod_spec(tmpl.setdefault("spec", {}))
+    elif res.name == "daemonsets":
+        spec = obj.setdefault("spec", {})
+        us = spec.setdefault("updateStrategy", {})
+        us.setdefault("type", "RollingUpdate")
+        if us["type"] == "RollingUpdate":
+            ru = us.setdefault("rollingUpdate", {})
+            ru.setdefault("maxUnavailable", 1)
+            ru.setdefault("maxSurge", 0)
+        spec.setdefault("revisionHistoryLimit", 10)
+        tmpl = spec.setdefault("template", {})
+        tmpl.setdefault("metadata", {}).setdefault("creationTimestamp", None)
+        default_pod_spec(tmpl.setdefault("spec", {}))
     elif res.name == "replicasets":
         spec = obj.setdefault("spec", {})
         spec.setdefault("replicas", 1)
@@ -865,8 +909,8 @@ def validate(res, obj, old=None):
             causes.append(("FieldValueInvalid", "metadata." + field,
                            "Invalid value: values must be strings"))
     spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
-    if res.name in ("deployments", "replicasets"):
-        r = spec.get("replicas")
+    if res.name in WORKLOADS:
+        r = spec.get("replicas", 0)
         if not isinstance(r, int) or isinstance(r, bool):
             causes.append(("FieldValueInvalid", "spec.replicas",
                            "Invalid value: %s: must be an integer" % json.dumps(r)))
@@ -881,7 +925,7 @@ def validate(res, obj, old=None):
                            "Invalid value: v1.LabelSelector{MatchLabels:map[string]"
                            "string(nil), MatchExpressions:[]v1.LabelSelector"
                            "Requirement(nil)}: empty selector is invalid for "
-                           "deployment"))
+                           "%s" % res.singular))
         else:
             tl = dig(spec, "template", "metadata", "labels", default={}) or {}
             if not label_selector_matches(sel, tl):
@@ -894,10 +938,33 @@ def validate(res, obj, old=None):
         if rp and rp != "Always":
             causes.append(("FieldValueNotSupported", "spec.template.spec.restartPolicy",
                            'Unsupported value: "%s": supported values: "Always"' % rp))
-        if old is not None and old.get("spec", {}).get("selector") != spec.get("selector"):
+        if res.name == "statefulsets" and old is not None:
+            mutable = ("replicas", "ordinals", "template", "updateStrategy",
+                       "persistentVolumeClaimRetentionPolicy", "minReadySeconds")
+            a = {k: v for k, v in (old.get("spec") or {}).items() if k not in mutable}
+            b = {k: v for k, v in spec.items() if k not in mutable}
+            if canon(a) != canon(b):
+                causes.append(("FieldValueForbidden", "spec",
+                               "Forbidden: updates to statefulset spec for fields "
+                               "other than 'replicas', 'ordinals', 'template', "
+                               "'updateStrategy', 'persistentVolumeClaimRetentionPolicy' "
+                               "and 'minReadySeconds' are forbidden"))
+        elif old is not None and old.get("spec", {}).get("selector") != spec.get("selector"):
             causes.append(("FieldValueInvalid", "spec.selector",
                            "Invalid value: %s: field is immutable"
                            % json.dumps(spec.get("selector"))))
+        if res.name in ("statefulsets", "daemonsets"):
+            st = dig(spec, "updateStrategy", "type")
+            if st not in ("RollingUpdate", "OnDelete"):
+                causes.append(("FieldValueNotSupported", "spec.updateStrategy.type",
+                               'Unsupported value: "%s": supported values: '
+                               '"OnDelete", "RollingUpdate"' % st))
+        if res.name == "statefulsets":
+            pm = spec.get("podManagementPolicy")
+            if pm not in ("OrderedReady", "Parallel"):
+                causes.append(("FieldValueNotSupported", "spec.podManagementPolicy",
+                               'Unsupported value: "%s": supported values: '
+                               '"OrderedReady", "Parallel"' % pm))
         if res.name == "deployments":
             st = dig(spec, "strategy", "type")
             if st not in ("RollingUpdate", "Recreate"):
@@ -934,9 +1001,17 @@ POD_SPEC = {"volumes", "initContainers", "containers", "ephemeralContainers",
             "hostUsers", "schedulingGates", "resourceClaims", "resources"}
 WORKLOAD_SPEC = {"replicas", "selector", "template", "strategy", "minReadySeconds",
                  "revisionHistoryLimit", "paused", "progressDeadlineSeconds"}
+STATEFULSET_SPEC = {"replicas", "selector", "template", "volumeClaimTemplates",
+                    "serviceName", "podManagementPolicy", "updateStrategy",
+                    "revisionHistoryLimit", "minReadySeconds",
+                    "persistentVolumeClaimRetentionPolicy", "ordinals"}
+DAEMONSET_SPEC = {"selector", "template", "updateStrategy", "minReadySeconds",
+                  "revisionHistoryLimit"}
 TOP_FIELDS = {
     "Deployment": {"kind", "apiVersion", "metadata", "spec", "status"},
     "ReplicaSet": {"kind", "apiVersion", "metadata", "spec", "status"},
+    "StatefulSet": {"kind", "apiVersion", "metadata", "spec", "status"},
+    "DaemonSet": {"kind", "apiVersion", "metadata", "spec", "status"},
     "Pod": {"kind", "apiVersion", "metadata", "spec", "status"},
     "Node": {"kind", "apiVersion", "metadata", "spec", "status"},
     "Namespace": {"kind", "apiVersion", "metadata", "spec", "status"},
@@ -969,9 +1044,11 @@ def prune_fields(kind, obj):
     check(obj, TOP_FIELDS.get(kind, set(obj)), "")
     check(obj.get("metadata"), OBJECT_META, "metadata.")
     spec = obj.get("spec")
-    if kind in ("Deployment", "ReplicaSet") and isinstance(spec, dict):
-        allowed = WORKLOAD_SPEC if kind == "Deployment" else \
-            {"replicas", "minReadySeconds", "selector", "template"}
+    if kind in ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet") and \
+            isinstance(spec, dict):
+        allowed = {"Deployment": WORKLOAD_SPEC, "StatefulSet": STATEFULSET_SPEC,
+                   "DaemonSet": DAEMONSET_SPEC}.get(
+                       kind, {"replicas", "minReadySeconds", "selector", "template"})
         check(spec, allowed, "spec.")
         tmpl = spec.get("template")
         if isinstance(tmpl, dict):
@@ -1063,6 +1140,22 @@ COLUMNS = {
                     col("Containers", priority=1, desc="Names of each container in the template."),
                     col("Images", priority=1, desc="Images referenced by each container in the template."),
                     col("Selector", priority=1, desc="Selector is a label query over pods that should match the replica count.")],
+    "statefulsets": [col("Name", fmt="name", desc=NAME_DESC),
+                     col("Ready", desc="Number of the pod with ready state"),
+                     col("Age", desc=AGE_DESC),
+                     col("Containers", priority=1, desc="Names of each container in the template."),
+                     col("Images", priority=1, desc="Images referenced by each container in the template.")],
+    "daemonsets": [col("Name", fmt="name", desc=NAME_DESC),
+                   col("Desired", "integer", desc="The total number of nodes that should be running the daemon pod (including nodes correctly running the daemon pod). More info: https://kubernetes.io/docs/concepts/workloads/controllers/daemonset/"),
+                   col("Current", "integer", desc="The number of nodes that are running at least 1 daemon pod and are supposed to run the daemon pod. More info: https://kubernetes.io/docs/concepts/workloads/controllers/daemonset/"),
+                   col("Ready", "integer", desc="numberReady is the number of nodes that should be running the daemon pod and have one or more of the daemon pod running with a Ready Condition."),
+                   col("Up-to-date", "integer", desc="The total number of nodes that are running updated daemon pod"),
+                   col("Available", "integer", desc="The number of nodes that should be running the daemon pod and have one or more of the daemon pod running and available (ready for at least spec.minReadySeconds)"),
+                   col("Node Selector", desc="NodeSelector is a selector which must be true for the pod to fit on a node. Selector which must match a node's labels for the pod to be scheduled on that node. More info: https://kubernetes.io/docs/concepts/configuration/assign-pod-node/"),
+                   col("Age", desc=AGE_DESC),
+                   col("Containers", priority=1, desc="Names of each container in the template."),
+                   col("Images", priority=1, desc="Images referenced by each container in the template."),
+                   col("Selector", priority=1, desc="A label query over pods that are managed by the daemon set. Must match in order to be controlled. It must match the pod template's labels. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors")],
     "nodes": [col("Name", fmt="name", desc=NAME_DESC),
               col("Status", desc="The status of the node"),
               col("Roles", desc="The roles of the node"),
@@ -1216,6 +1309,21 @@ def table_cells(res, o):
         return [meta(o).get("name"), spec.get("replicas", 0), st.get("replicas", 0),
                 st.get("readyReplicas", 0), since(meta(o).get("creationTimestamp")),
                 c, i, selector_string(spec.get("selector"))]
+    if res.name == "statefulsets":
+        spec, st = o.get("spec") or {}, o.get("status") or {}
+        c, i = containers_cells(dig(spec, "template", "spec"))
+        return [meta(o).get("name"), "%d/%d" % (st.get("readyReplicas", 0), spec.get("replicas", 0)),
+                since(meta(o).get("creationTimestamp")), c, i]
+    if res.name == "daemonsets":
+        spec, st = o.get("spec") or {}, o.get("status") or {}
+        c, i = containers_cells(dig(spec, "template", "spec"))
+        ns = dig(spec, "template", "spec", "nodeSelector", default={}) or {}
+        nsel = ",".join("%s=%s" % (k, ns[k]) for k in sorted(ns)) or "<none>"
+        return [meta(o).get("name"), st.get("desiredNumberScheduled", 0),
+                st.get("currentNumberScheduled", 0), st.get("numberReady", 0),
+                st.get("updatedNumberScheduled", 0), st.get("numberAvailable", 0),
+                nsel, since(meta(o).get("creationTimestamp")), c, i,
+                selector_string(spec.get("selector"))]
     if res.name == "nodes":
         return node_cells(o)
     if res.name == "namespaces":
@@ -1471,8 +1579,10 @@ class Cluster:
         m.pop("deletionTimestamp", None)
         if res.generation:
             m["generation"] = 1
-        if res.name in ("deployments", "replicasets") and not keep_status:
+        if res.name in WORKLOADS and not keep_status:
             obj["status"] = {}
+        if res.name == "daemonsets":
+            m.setdefault("annotations", {})[DS_TEMPLATE_GENERATION] = "1"
         if res.name == "pods" and not keep_status:
             obj["status"] = {"phase": "Pending", "qosClass": qos_class(obj)}
         if res.name == "events":
@@ -1544,6 +1654,10 @@ class Cluster:
         validate(res, new, old)
         if res.generation and canon(new.get("spec")) != canon(old.get("spec")):
             m["generation"] = int(om.get("generation", 1)) + 1
+        if res.name == "daemonsets" and sub is None and \
+                canon(dig(new, "spec", "template")) != canon(dig(old, "spec", "template")):
+            tg = (om.get("annotations") or {}).get(DS_TEMPLATE_GENERATION, "1")
+            m.setdefault("annotations", {})[DS_TEMPLATE_GENERATION] = str(int(tg) + 1)
         new = ordered(new)
         if canon(new) == canon(old):
             return copy.deepcopy(old)
@@ -1718,9 +1832,17 @@ class Cluster:
                     self.sync_deployment(d)
                 for rs in list(self.store.items(RESOURCES["replicasets"])):
                     self.sync_replicaset(rs)
+                for s in list(self.store.items(RESOURCES["statefulsets"])):
+                    self.sync_statefulset(s)
+                for ds in list(self.store.items(RESOURCES["daemonsets"])):
+                    self.sync_daemonset(ds)
                 self.run_kubelet()
                 for rs in list(self.store.items(RESOURCES["replicasets"])):
                     self.replicaset_status(rs)
+                for s in list(self.store.items(RESOURCES["statefulsets"])):
+                    self.statefulset_status(s)
+                for ds in list(self.store.items(RESOURCES["daemonsets"])):
+                    self.daemonset_status(ds)
                 for d in list(self.store.items(RESOURCES["deployments"])):
                     self.deployment_status(d)
                 if self.store.rv == rv:
@@ -1931,6 +2053,217 @@ class Cluster:
         p["status"] = {"phase": "Pending", "qosClass": qos_class(p)}
         return p
 
+    # -- stateful sets and daemon sets -----------------------------------
+
+    def owned_pods(self, owner):
+        """Live pods whose controller is owner."""
+        return [p for p in self.store.items(RESOURCES["pods"], meta(owner)["namespace"])
+                if self.owned_by(p, owner) and not meta(p).get("deletionTimestamp")]
+
+    def sts_revision(self, s):
+        """The ControllerRevision name of s's template: NAME-HASH."""
+        collisions = dig(s, "status", "collisionCount", default=0) or 0
+        return meta(s)["name"] + "-" + pod_template_hash(dig(s, "spec", "template"),
+                                                         collisions)
+
+    def template_pod(self, owner, res, name, labels, spec_extra):
+        """A Pending pod from owner's template, owned by it."""
+        tmpl = copy.deepcopy(dig(owner, "spec", "template", default={}))
+        tm = tmpl.get("metadata") or {}
+        lab = dict(tm.get("labels") or {})
+        lab.update(labels)
+        m = {"name": name, "generateName": meta(owner)["name"] + "-",
+             "namespace": meta(owner)["namespace"], "uid": self.new_uid(),
+             "creationTimestamp": now_ts(), "labels": lab}
+        if tm.get("annotations"):
+            m["annotations"] = dict(tm["annotations"])
+        m["ownerReferences"] = [self.controller_ref(owner, res)]
+        spec = tmpl.get("spec") or {}
+        spec.update(spec_extra)
+        default_pod_spec(spec, True)
+        p = {"kind": "Pod", "apiVersion": "v1", "metadata": m, "spec": spec}
+        p["status"] = {"phase": "Pending", "qosClass": qos_class(p)}
+        return ordered(p)
+
+    def sync_statefulset(self, s):
+        """The stateful-set controller: pods NAME-0 .. NAME-(replicas-1) of
+        the current revision; extra ordinals and (RollingUpdate) outdated
+        pods at or above the partition are deleted, highest first.  Pods
+        are made all at once: the emulator does not pace rollouts."""
+        pr, sr = RESOURCES["pods"], RESOURCES["statefulsets"]
+        if meta(s).get("deletionTimestamp"):
+            return
+        name, ns = meta(s)["name"], meta(s)["namespace"]
+        want = dig(s, "spec", "replicas", default=1)
+        rev = self.sts_revision(s)
+        rolling = dig(s, "spec", "updateStrategy", "type") != "OnDelete"
+        partition = dig(s, "spec", "updateStrategy", "rollingUpdate", "partition",
+                        default=0) or 0
+        pods = {meta(p)["name"]: p for p in self.owned_pods(s)}
+        for pname in sorted(pods, key=lambda n: -pod_ordinal(name, n)):
+            i = pod_ordinal(name, pname)
+            outdated = (meta(pods[pname]).get("labels") or {}).get(REVISION_HASH_LABEL) != rev
+            if i < 0 or i >= want or (rolling and outdated and i >= partition):
+                self.store.write(pr, pods.pop(pname), "DELETED")
+                self.record_event(s, sr, "Normal", "SuccessfulDelete",
+                                  "delete Pod %s in StatefulSet %s successful" % (pname, name),
+                                  "statefulset-controller")
+        for i in range(want):
+            pname = "%s-%d" % (name, i)
+            if pname in pods or self.store.get(pr, ns, pname) is not None:
+                continue
+            extra = {"hostname": pname}
+            if dig(s, "spec", "serviceName"):
+                extra["subdomain"] = s["spec"]["serviceName"]
+            p = self.template_pod(s, sr, pname, {REVISION_HASH_LABEL: rev,
+                                                 STS_POD_NAME: pname, POD_INDEX: str(i)},
+                                  extra)
+            self.store.write(pr, p, "ADDED")
+            self.record_event(s, sr, "Normal", "SuccessfulCreate",
+                              "create Pod %s in StatefulSet %s successful" % (pname, name),
+                              "statefulset-controller")
+
+    def statefulset_status(self, s):
+        """StatefulSet .status from its pods; the current revision becomes
+        the update revision once every replica runs it."""
+        sr = RESOURCES["statefulsets"]
+        pods = self.owned_pods(s)
+        want = dig(s, "spec", "replicas", default=1)
+        rev = self.sts_revision(s)
+        min_ready = dig(s, "spec", "minReadySeconds", default=0) or 0
+        old = s.get("status") or {}
+
+        def revision(p):
+            return (meta(p).get("labels") or {}).get(REVISION_HASH_LABEL)
+        ready = [p for p in pods if pod_ready(p)]
+        avail = [p for p in ready if pod_available(p, min_ready)]
+        updated = [p for p in pods if revision(p) == rev]
+        cur = old.get("currentRevision") or rev
+        if len(updated) == want and len(pods) == want:
+            cur = rev
+        current = [p for p in pods if revision(p) == cur]
+        st = {"observedGeneration": meta(s).get("generation", 1), "replicas": len(pods)}
+        if ready:
+            st["readyReplicas"] = len(ready)
+        if current:
+            st["currentReplicas"] = len(current)
+        if updated:
+            st["updatedReplicas"] = len(updated)
+        st["currentRevision"] = cur
+        st["updateRevision"] = rev
+        st["collisionCount"] = old.get("collisionCount", 0)
+        st["availableReplicas"] = len(avail)
+        s2 = copy.deepcopy(s)
+        s2["status"] = st
+        self.put_if_changed(sr, s, s2)
+
+    def ds_should_run(self, ds, n):
+        """Whether a daemon pod belongs on node n: the template's
+        nodeSelector holds and every NoSchedule/NoExecute taint is
+        tolerated (the controller's own tolerations included)."""
+        spec = dig(ds, "spec", "template", "spec", default={}) or {}
+        labels = meta(n).get("labels") or {}
+        for k, v in (spec.get("nodeSelector") or {}).items():
+            if labels.get(k) != v:
+                return False
+        tols = (spec.get("tolerations") or []) + DS_TOLERATIONS
+        for t in dig(n, "spec", "taints", default=[]) or []:
+            if t.get("effect") in ("NoSchedule", "NoExecute") and \
+                    not any(tolerates(x, t) for x in tols):
+                return False
+        return True
+
+    def ds_hash(self, ds):
+        """The controller-revision-hash label of ds's current template."""
+        collisions = dig(ds, "status", "collisionCount", default=0) or 0
+        return pod_template_hash(dig(ds, "spec", "template"), collisions)
+
+    def sync_daemonset(self, ds):
+        """The daemon-set controller: one pod on every node that should run
+        one, none elsewhere; (RollingUpdate) pods of an older template are
+        replaced, all at once."""
+        pr, dr = RESOURCES["pods"], RESOURCES["daemonsets"]
+        if meta(ds).get("deletionTimestamp"):
+            return
+        h = self.ds_hash(ds)
+        gen = (meta(ds).get("annotations") or {}).get(DS_TEMPLATE_GENERATION, "1")
+        rolling = dig(ds, "spec", "updateStrategy", "type") != "OnDelete"
+        by_node = {}
+        for p in self.owned_pods(ds):
+            by_node.setdefault(dig(p, "spec", "nodeName") or affinity_node(p), []).append(p)
+        for n in self.store.items(RESOURCES["nodes"]):
+            node = meta(n)["name"]
+            run = self.ds_should_run(ds, n)
+            keep = []
+            for p in by_node.pop(node, []):
+                outdated = (meta(p).get("labels") or {}).get(REVISION_HASH_LABEL) != h
+                if run and not keep and not (rolling and outdated):
+                    keep.append(p)
+                    continue
+                self.store.write(pr, p, "DELETED")
+                self.record_event(ds, dr, "Normal", "SuccessfulDelete",
+                                  "Deleted pod: %s" % meta(p)["name"], "daemonset-controller")
+            if not run or keep:
+                continue
+            while True:
+                pname = meta(ds)["name"] + "-" + self.rand_suffix()
+                if self.store.get(pr, meta(ds)["namespace"], pname) is None:
+                    break
+            spec = dig(ds, "spec", "template", "spec", default={}) or {}
+            extra = {"affinity": {"nodeAffinity": {
+                "requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [
+                    {"matchFields": [{"key": "metadata.name", "operator": "In",
+                                      "values": [node]}]}]}}},
+                "tolerations": copy.deepcopy(spec.get("tolerations") or []) +
+                copy.deepcopy(DS_TOLERATIONS)}
+            p = self.template_pod(ds, dr, pname, {REVISION_HASH_LABEL: h,
+                                                  DS_GENERATION: gen}, extra)
+            self.store.write(pr, p, "ADDED")
+            self.record_event(ds, dr, "Normal", "SuccessfulCreate",
+                              "Created pod: %s" % pname, "daemonset-controller")
+        for pods in by_node.values():
+            for p in pods:
+                self.store.write(pr, p, "DELETED")
+                self.record_event(ds, dr, "Normal", "SuccessfulDelete",
+                                  "Deleted pod: %s" % meta(p)["name"], "daemonset-controller")
+
+    def daemonset_status(self, ds):
+        """DaemonSet .status: counted per node, as the controller does."""
+        dr = RESOURCES["daemonsets"]
+        h = self.ds_hash(ds)
+        min_ready = dig(ds, "spec", "minReadySeconds", default=0) or 0
+        on = {}
+        for p in self.owned_pods(ds):
+            on.setdefault(dig(p, "spec", "nodeName") or affinity_node(p), []).append(p)
+        desired = current = mis = ready = updated = avail = 0
+        for n in self.store.items(RESOURCES["nodes"]):
+            pods = on.get(meta(n)["name"], [])
+            if not self.ds_should_run(ds, n):
+                mis += 1 if pods else 0
+                continue
+            desired += 1
+            if not pods:
+                continue
+            current += 1
+            if any(pod_ready(p) for p in pods):
+                ready += 1
+                if any(pod_ready(p) and pod_available(p, min_ready) for p in pods):
+                    avail += 1
+            if any((meta(p).get("labels") or {}).get(REVISION_HASH_LABEL) == h for p in pods):
+                updated += 1
+        st = {"currentNumberScheduled": current, "numberMisscheduled": mis,
+              "desiredNumberScheduled": desired, "numberReady": ready,
+              "observedGeneration": meta(ds).get("generation", 1)}
+        if updated:
+            st["updatedNumberScheduled"] = updated
+        if avail:
+            st["numberAvailable"] = avail
+        if desired - avail > 0:
+            st["numberUnavailable"] = desired - avail
+        ds2 = copy.deepcopy(ds)
+        ds2["status"] = st
+        self.put_if_changed(dr, ds, ds2)
+
     def run_kubelet(self):
         """Schedule pending pods onto ready nodes and start them healthy."""
         pr = RESOURCES["pods"]
@@ -1942,7 +2275,7 @@ class Cluster:
                 continue
             if (meta(p).get("annotations") or {}).get("kubeemu/hold") == "true":
                 continue
-            node = dig(p, "spec", "nodeName")
+            node = dig(p, "spec", "nodeName") or affinity_node(p)
             if not node:
                 if not nodes:
                     continue
@@ -2273,6 +2606,46 @@ def progress_changed(old, new):
             new.get("availableReplicas", 0) > (old.get("availableReplicas", 0) or 0))
 
 
+def pod_ordinal(set_name, pod_name):
+    """The ordinal of a stateful set's pod NAME-N, or -1."""
+    rest = pod_name[len(set_name) + 1:] if pod_name.startswith(set_name + "-") else ""
+    return int(rest) if rest.isdigit() and str(int(rest)) == rest else -1
+
+
+def affinity_node(p):
+    """The node a daemon pod's required node affinity names, or None."""
+    terms = dig(p, "spec", "affinity", "nodeAffinity",
+                "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms",
+                default=[]) or []
+    for t in terms:
+        for f in t.get("matchFields") or []:
+            if f.get("key") == "metadata.name" and f.get("operator") == "In" and \
+                    len(f.get("values") or []) == 1:
+                return f["values"][0]
+    return None
+
+
+def tolerates(tol, taint):
+    """Whether a toleration tolerates a taint (v1 helper semantics)."""
+    if tol.get("effect") and tol["effect"] != taint.get("effect"):
+        return False
+    if tol.get("operator") == "Exists":
+        return not tol.get("key") or tol["key"] == taint.get("key")
+    return tol.get("key") == taint.get("key") and \
+        (tol.get("value") or "") == (taint.get("value") or "")
+
+
+# The tolerations the daemon-set controller adds to its pods.
+DS_TOLERATIONS = [
+    {"key": "node.kubernetes.io/not-ready", "operator": "Exists", "effect": "NoExecute"},
+    {"key": "node.kubernetes.io/unreachable", "operator": "Exists", "effect": "NoExecute"},
+    {"key": "node.kubernetes.io/disk-pressure", "operator": "Exists", "effect": "NoSchedule"},
+    {"key": "node.kubernetes.io/memory-pressure", "operator": "Exists", "effect": "NoSchedule"},
+    {"key": "node.kubernetes.io/pid-pressure", "operator": "Exists", "effect": "NoSchedule"},
+    {"key": "node.kubernetes.io/unschedulable", "operator": "Exists", "effect": "NoSchedule"},
+]
+
+
 def node_ready(n):
     """Whether a node's Ready condition is True."""
     return any(c.get("type") == "Ready" and c.get("status") == "True"
@@ -2466,7 +2839,8 @@ def resolve_times(o):
 
 
 KIND_TO_RES = {r.kind: r for r in RESOURCES.values()}
-LOAD_ORDER = ["Namespace", "Node", "Deployment", "ReplicaSet", "Pod", "Event"]
+LOAD_ORDER = ["Namespace", "Node", "Deployment", "StatefulSet", "DaemonSet",
+              "ReplicaSet", "Pod", "Event"]
 
 
 def load_fixtures(cluster, path):

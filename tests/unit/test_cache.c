@@ -410,6 +410,14 @@ fill_version(struct cache *c, int v)
 	if (v >= 5)
 		rc |= exec_sql(c, "UPDATE sources SET last_warning = '1 of 2"
 		    " down' WHERE context = 'prod' AND name = 'prom'");
+	if (v >= 6) {
+		rc |= exec_sql(c, "INSERT INTO kube_statefulsets (context,"
+		    " namespace, name, replicas, ready_replicas) VALUES"
+		    " ('prod', 'shop', 'db', 3, 2)");
+		rc |= exec_sql(c, "INSERT INTO kube_daemonsets (context,"
+		    " namespace, name, desired, ready) VALUES ('prod',"
+		    " 'monitoring', 'node-exporter', 3, 3)");
+	}
 	return rc;
 }
 
@@ -437,6 +445,12 @@ check_filled(struct cache *c, int v)
 	if (v >= 1)
 		CHECK_INT(query_int(db, "SELECT count(*) FROM sources WHERE"
 		    " last_warning IS NOT NULL"), v >= 5 ? 1 : 0);
+	if (v >= 6) {
+		CHECK_INT(query_int(db, "SELECT ready_replicas FROM"
+		    " kube_statefulsets WHERE name = 'db'"), 2);
+		CHECK_INT(query_int(db, "SELECT desired FROM kube_daemonsets"),
+		    3);
+	}
 }
 
 /* A file at every older version migrates to the latest, data intact. */
@@ -469,6 +483,9 @@ test_migrations(void)
 		/* Tables of later versions are not there yet. */
 		if (k < 4)
 			CHECK(!has_table(c, "audit"));
+		if (k < 5)
+			CHECK(!has_table(c, "kube_statefulsets") &&
+			    !has_table(c, "kube_daemonsets"));
 		if (k == 0)
 			CHECK(!has_table(c, "sources"));
 		CHECK_INT(fill_version(c, k), 0);

@@ -283,6 +283,61 @@ test_deployments_replicasets(void)
 	kube_rows_free(r);
 }
 
+/* StatefulSets and DaemonSets: counts, revisions, selectors. */
+static void
+test_statefulsets_daemonsets(void)
+{
+	struct kube_rows	*r = parse(KUBE_STATEFULSETS, "statefulsets.json");
+	size_t			 i;
+
+	CHECK_STR(kube_kind_resource(KUBE_STATEFULSETS), "statefulsets");
+	CHECK_INT(kube_rows_count(r), 2);
+	i = row_of(r, "name", "ledger");
+	CHECK_STR(kube_rows_text(r, i, "namespace"), "payments");
+	CHECK_STR(kube_rows_text(r, i, "uid"), "sts-uid-ledger");
+	CHECK_INT(int_of(r, i, "generation"), 3);
+	CHECK_INT(int_of(r, i, "observed_generation"), 3);
+	CHECK_INT(int_of(r, i, "replicas"), 3);
+	CHECK_INT(int_of(r, i, "ready_replicas"), 2);
+	CHECK_INT(int_of(r, i, "current_replicas"), 1);
+	CHECK_INT(int_of(r, i, "updated_replicas"), 2);
+	CHECK_INT(int_of(r, i, "available_replicas"), 2);
+	CHECK_STR(kube_rows_text(r, i, "current_revision"),
+	    "ledger-6d5f8b7c9d");
+	CHECK_STR(kube_rows_text(r, i, "update_revision"),
+	    "ledger-7b8c9d6f5e");
+	CHECK_STR(kube_rows_text(r, i, "selector"), "{\"app\":\"ledger\"}");
+	CHECK_CONTAINS(kube_rows_text(r, i, "labels"), "\"team\":\"payments\"");
+	CHECK_INT(int_of(r, i, "created_ms"), 1794650400000LL);
+	/* Scaled to 0: the server leaves the zero counts out. */
+	i = row_of(r, "name", "cache");
+	CHECK_INT(int_of(r, i, "replicas"), 0);
+	CHECK_INT(int_of(r, i, "ready_replicas"), 0);
+	CHECK_INT(int_of(r, i, "updated_replicas"), 0);
+	CHECK_STR(kube_rows_text(r, i, "conditions"), "[]");
+	kube_rows_free(r);
+
+	r = parse(KUBE_DAEMONSETS, "daemonsets.json");
+	CHECK_STR(kube_kind_resource(KUBE_DAEMONSETS), "daemonsets");
+	CHECK_INT(kube_rows_count(r), 2);
+	i = row_of(r, "name", "node-exporter");
+	CHECK_STR(kube_rows_text(r, i, "namespace"), "monitoring");
+	CHECK_INT(int_of(r, i, "desired"), 3);
+	CHECK_INT(int_of(r, i, "current"), 3);
+	CHECK_INT(int_of(r, i, "ready"), 2);
+	CHECK_INT(int_of(r, i, "updated"), 3);
+	CHECK_INT(int_of(r, i, "available"), 2);
+	CHECK_INT(int_of(r, i, "misscheduled"), 1);
+	CHECK_INT(int_of(r, i, "observed_generation"), 2);
+	CHECK_STR(kube_rows_text(r, i, "selector"),
+	    "{\"app.kubernetes.io/name\":\"node-exporter\"}");
+	i = row_of(r, "name", "gpu-driver");
+	CHECK_INT(int_of(r, i, "desired"), 0);
+	CHECK_INT(int_of(r, i, "updated"), 0);
+	CHECK_INT(int_of(r, i, "available"), 0);
+	kube_rows_free(r);
+}
+
 /* Events (which timestamp counts) and namespaces. */
 static void
 test_events_namespaces(void)
@@ -348,7 +403,10 @@ test_store(void)
 		{ KUBE_PODS, "pods.json", "kube_pods", 9 },
 		{ KUBE_EVENTS, "events.json", "kube_events", 3 },
 		{ KUBE_NODES, "nodes.json", "kube_nodes", 3 },
-		{ KUBE_NAMESPACES, "namespaces.json", "kube_namespaces", 3 }
+		{ KUBE_NAMESPACES, "namespaces.json", "kube_namespaces", 3 },
+		{ KUBE_STATEFULSETS, "statefulsets.json", "kube_statefulsets",
+		  2 },
+		{ KUBE_DAEMONSETS, "daemonsets.json", "kube_daemonsets", 2 }
 	};
 	char		 dir[] = "/tmp/test_kube.XXXXXX", *path, *cause = NULL;
 	char		*warning = NULL;
@@ -390,6 +448,16 @@ test_store(void)
 	    "CrashLoopBackOff");
 	CHECK_INT(sqlite3_column_int(st, 1), 16);
 	CHECK_INT(sqlite3_column_int64(st, 2), 2000);
+	sqlite3_finalize(st);
+	CHECK(sqlite3_prepare_v2(db, "SELECT s.update_revision || ' ' ||"
+	    " s.ready_replicas || ' ' || s.seen_ms || ' ' || d.misscheduled"
+	    " || ' ' || d.ready FROM kube_statefulsets s, kube_daemonsets d"
+	    " WHERE s.context = 'prod' AND s.name = 'ledger' AND"
+	    " d.context = 'prod' AND d.name = 'node-exporter'", -1, &st,
+	    NULL) == SQLITE_OK);
+	CHECK(sqlite3_step(st) == SQLITE_ROW);
+	CHECK_STR((const char *)sqlite3_column_text(st, 0),
+	    "ledger-7b8c9d6f5e 2 2000 1 2");
 	sqlite3_finalize(st);
 	cache_close(cache);
 	unlink(path);
@@ -598,6 +666,7 @@ static const struct test tests[] = {
 	TEST(test_paging),
 	TEST(test_nodes),
 	TEST(test_deployments_replicasets),
+	TEST(test_statefulsets_daemonsets),
 	TEST(test_events_namespaces),
 	TEST(test_store),
 	TEST(test_status),

@@ -154,8 +154,9 @@ dump_all(struct cache *c)
 {
 	static const char *const tables[] = {
 		"samples", "targets", "alerts", "silences", "kube_deployments",
-		"kube_replicasets", "kube_pods", "kube_events", "kube_nodes",
-		"kube_namespaces", "probes", "sources", NULL
+		"kube_statefulsets", "kube_replicasets", "kube_pods",
+		"kube_events", "kube_nodes", "kube_namespaces", "probes",
+		"sources", NULL
 	};
 	struct buf	 b;
 	char		*sql, *t;
@@ -322,6 +323,19 @@ test_demo_at_open(void)
 	CHECK(has_reason(s, "alert LedgerExportStalled (warning)"));
 	CHECK(has_reason(s, "SLO ledger-writes: no data, query returns "
 	    "nothing"));
+	/* The ledger is a StatefulSet: every kind of workload counts. */
+	if (s != NULL) {
+		CHECK_INT(s->desired, 2);
+		CHECK_INT(s->nworkloads, 1);
+		if (s->nworkloads == 1)
+			CHECK_STR(s->workloads[0], "StatefulSet ledger/ledger");
+		CHECK_INT(s->ndeployments, 0);
+	}
+	CHECK_INT(count(c, "SELECT COUNT(*) FROM kube_pods WHERE owner_kind ="
+	    " 'StatefulSet' AND owner_name = 'ledger' AND name IN"
+	    " ('ledger-0', 'ledger-1')"), 2);
+	CHECK_INT(count(c, "SELECT COUNT(*) FROM kube_deployments WHERE name ="
+	    " 'ledger'"), 0);
 	/* A silenced alert is named, and does not count. */
 	s = service(v, "payments-api");
 	CHECK(s != NULL && s->status == VIEW_OK);

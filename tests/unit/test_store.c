@@ -556,7 +556,8 @@ test_am_merge(void)
 
 /*
  * Two nodes, one service of two pods, one of them crash-looping for 20
- * minutes; an alert on it, a page on the SLO, and a silenced alert.
+ * minutes, and a StatefulSet of two healthy pods; an alert on the
+ * crash loop, a page on the SLO, and a silenced alert.
  * tests/data/store/ describes this world at NOW as the servers answer.
  */
 static const struct sim_node world_nodes[] = {
@@ -566,7 +567,11 @@ static const struct sim_node world_nodes[] = {
 static const struct sim_service world_services[] = {
 	{ "checkout", "shop", 2, 14,
 	  "registry.example.com/shop/checkout:1.41.3",
-	  "registry.example.com/shop/checkout:1.41.2", 8080, 0, 0 },
+	  "registry.example.com/shop/checkout:1.41.2", 8080, 0, 0,
+	  SIM_DEPLOYMENT },
+	{ "ledger", "shop", 2, 5, "registry.example.com/shop/ledger:0.9.7",
+	  "registry.example.com/shop/ledger:0.9.6", 8080, 1, 0,
+	  SIM_STATEFULSET },
 };
 static const struct sim_fault world_faults[] = {
 	{ 0, 1, "CrashLoopBackOff",
@@ -594,7 +599,7 @@ static const struct sim_silence world_silences[] = {
 };
 static const struct sim_scenario world = {
 	"store-test", "prod-eu", 0x5eee, 0, 0,
-	world_nodes, 2, world_services, 1, NULL, 0, world_faults, 1,
+	world_nodes, 2, world_services, 2, NULL, 0, world_faults, 1,
 	NULL, 0, world_alerts, 3, world_silences, 1, NULL, 0
 };
 
@@ -666,6 +671,7 @@ store_recorded_kube(struct cache *c)
 		const char	*file;
 	} lists[] = {
 		{ KUBE_DEPLOYMENTS, "store/deployments.json" },
+		{ KUBE_STATEFULSETS, "store/statefulsets.json" },
 		{ KUBE_REPLICASETS, "store/replicasets.json" },
 		{ KUBE_PODS, "store/pods.json" },
 	};
@@ -740,7 +746,10 @@ test_same_alerts(void)
 	close_cache(c);
 }
 
-/* Deployments, replica sets and pods: the simulator's equal the API's. */
+/*
+ * Deployments, stateful sets, replica sets and pods: the simulator's
+ * equal the API's.
+ */
 static void
 test_same_kube(void)
 {
@@ -749,8 +758,9 @@ test_same_kube(void)
 	store_sim(c);
 	store_recorded_kube(c);
 	check_same(c, "kube_deployments", 1);
+	check_same(c, "kube_statefulsets", 1);
 	check_same(c, "kube_replicasets", 2);
-	check_same(c, "kube_pods", 2);
+	check_same(c, "kube_pods", 4);
 	/* The world is the one intended: a pod crash-looping. */
 	CHECK_VALUE(c, "SELECT reason || ' ' || restarts || ' ' || ready FROM "
 	    "kube_pods WHERE context = 'real' AND reason IS NOT NULL",
@@ -766,7 +776,7 @@ test_same_targets(void)
 
 	store_sim(c);
 	store_recorded_targets(c);
-	check_same(c, "targets", 4);
+	check_same(c, "targets", 6);
 	close_cache(c);
 }
 
@@ -782,6 +792,8 @@ test_same_can_fail(void)
 		"UPDATE kube_pods SET reason = NULL WHERE context = 'real'",
 		"UPDATE kube_deployments SET created_ms = created_ms + 1000 "
 		"WHERE context = 'real'",
+		"UPDATE kube_statefulsets SET update_revision = 'ledger-x' "
+		"WHERE context = 'real'",
 		/* The same matcher, its keys in another order. */
 		"UPDATE silences SET matchers = '[{\"name\":\"service\","
 		"\"value\":\"search\",\"isRegex\":false,\"isEqual\":true}]'"
@@ -790,7 +802,7 @@ test_same_can_fail(void)
 		"last_error IS NULL",
 	};
 	static const char *const tables[] = { "alerts", "alerts", "kube_pods",
-	    "kube_deployments", "silences", "targets" };
+	    "kube_deployments", "kube_statefulsets", "silences", "targets" };
 	struct cache	*c;
 	char		*err = NULL;
 	size_t		 k;

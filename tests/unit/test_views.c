@@ -890,6 +890,226 @@ test_pipeline(void)
 	conf_free(conf);
 }
 
+/* Whether a service lists workload "Kind ns/name". */
+static int
+has_workload(const struct view_service *s, const char *w)
+{
+	size_t	i;
+
+	for (i = 0; i < s->nworkloads; i++) {
+		if (strcmp(s->workloads[i], w) == 0)
+			return 1;
+	}
+	printf("# %s does not list %s; it lists:", s->name, w);
+	for (i = 0; i < s->nworkloads; i++)
+		printf(" [%s]", s->workloads[i]);
+	printf("\n");
+	return 0;
+}
+
+/* Whether no reason of a service contains text. */
+static int
+lacks_reason(const struct view_service *s, const char *text)
+{
+	size_t	i;
+
+	for (i = 0; i < s->nreasons; i++) {
+		if (strstr(s->reasons[i], text) != NULL) {
+			printf("# %s has [%s]\n", s->name, s->reasons[i]);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/*
+ * Workloads of every kind: a StatefulSet mid-rollout, a DaemonSet with a
+ * pod where it should not run, a Job's failed pod and a bare pod tied by
+ * their labels, and neighbours whose names share a prefix.
+ */
+static void
+populate_workloads(struct cache *c)
+{
+	char	*s;
+
+	s = xasprintf(
+	    "INSERT INTO sources (context, name, kind, last_attempt_ms,"
+	    " last_success_ms, latency_ms, items) VALUES ('prod',"
+	    " 'kubernetes', 'kubernetes', %lld, %lld, 9, 20);",
+	    NOW - 1000, NOW - 1000);
+	sql(c, s);
+	free(s);
+	sql(c,
+	    "INSERT INTO kube_deployments (context, namespace, name, replicas,"
+	    " ready_replicas, updated_replicas, revision, selector) VALUES"
+	    " ('prod', 'payments', 'checkout', 2, 2, 2, 7,"
+	    "  '{\"app\":\"checkout\"}');"
+	    "INSERT INTO kube_replicasets (context, namespace, name, owner_name,"
+	    " revision, replicas) VALUES"
+	    " ('prod', 'payments', 'checkout-7f9c', 'checkout', 7, 2);"
+	    "INSERT INTO kube_statefulsets (context, namespace, name, replicas,"
+	    " ready_replicas, current_replicas, updated_replicas,"
+	    " current_revision, update_revision, selector) VALUES"
+	    " ('prod', 'payments', 'ledger', 3, 2, 1, 2, 'ledger-6d5f',"
+	    "  'ledger-7b8c', '{\"app\":\"ledger\"}'),"
+	    " ('prod', 'payments', 'checkout-db', 1, 0, 1, 1, 'checkout-db-1',"
+	    "  'checkout-db-1', '{\"app\":\"checkout-db\"}');"
+	    "INSERT INTO kube_daemonsets (context, namespace, name, desired,"
+	    " current, ready, updated, available, misscheduled, selector)"
+	    " VALUES ('prod', 'monitoring', 'node-exporter', 3, 3, 3, 3, 3, 1,"
+	    "  '{\"app.kubernetes.io/name\":\"node-exporter\"}');"
+	    "INSERT INTO kube_pods (context, namespace, name, owner_kind,"
+	    " owner_name, node, phase, ready, restarts, reason, labels) VALUES"
+	    " ('prod', 'payments', 'checkout-7f9c-a', 'ReplicaSet',"
+	    "  'checkout-7f9c', 'n1', 'Running', 1, 0, NULL,"
+	    "  '{\"app\":\"checkout\"}'),"
+	    " ('prod', 'payments', 'checkout-7f9c-b', 'ReplicaSet',"
+	    "  'checkout-7f9c', 'n1', 'Running', 1, 0, NULL,"
+	    "  '{\"app\":\"checkout\"}'),"
+	    " ('prod', 'payments', 'checkout-db-0', 'StatefulSet',"
+	    "  'checkout-db', 'n1', 'Running', 0, 9, 'CrashLoopBackOff',"
+	    "  '{\"app\":\"checkout-db\"}'),"
+	    " ('prod', 'payments', 'ledger-0', 'StatefulSet', 'ledger', 'n1',"
+	    "  'Running', 1, 0, NULL, '{\"app\":\"ledger\"}'),"
+	    " ('prod', 'payments', 'ledger-1', 'StatefulSet', 'ledger', 'n1',"
+	    "  'Running', 1, 0, NULL, '{\"app\":\"ledger\"}'),"
+	    " ('prod', 'payments', 'ledger-2', 'StatefulSet', 'ledger', 'n1',"
+	    "  'Running', 0, 4, 'OOMKilled', '{\"app\":\"ledger\"}'),"
+	    " ('prod', 'monitoring', 'node-exporter-x1', 'DaemonSet',"
+	    "  'node-exporter', 'n1', 'Running', 1, 0, NULL,"
+	    "  '{\"app.kubernetes.io/name\":\"node-exporter\"}'),"
+	    " ('prod', 'payments', 'reports-28301-abcde', 'Job',"
+	    "  'reports-28301', 'n1', 'Failed', 0, 0, 'Error',"
+	    "  '{\"app\":\"reports\",\"job-name\":\"reports-28301\"}'),"
+	    " ('prod', 'payments', 'reports-28302-fghij', 'Job',"
+	    "  'reports-28302', 'n1', 'Succeeded', 0, 0, NULL,"
+	    "  '{\"app\":\"reports\",\"job-name\":\"reports-28302\"}'),"
+	    " ('prod', 'payments', 'reports-debug', NULL, NULL, 'n1',"
+	    "  'Running', 1, 0, NULL, '{\"app\":\"reports\"}'),"
+	    " ('prod', 'payments', 'shell', NULL, NULL, NULL, 'Pending', 0, 0,"
+	    "  NULL, NULL);"
+	    "INSERT INTO kube_nodes (context, name, ready, conditions) VALUES"
+	    " ('prod', 'n1', 1, '[{\"type\":\"Ready\",\"status\":"
+	    "\"True\"}]');");
+}
+
+/* Pods of every kind of workload, by owner and by label. */
+static void
+test_every_workload(void)
+{
+	struct conf			*conf = load_conf(
+	    "contexts:\n  - name: prod\n    kubernetes: {}\n"
+	    "services:\n"
+	    "  - name: checkout\n"
+	    "    match: {namespace: payments, service: checkout}\n"
+	    "  - name: ledger\n"
+	    "    match: {namespace: payments, deployment: ledger}\n"
+	    "  - name: node-exporter\n"
+	    "    match: {namespace: monitoring}\n"
+	    "  - name: reports\n"
+	    "    match: {namespace: payments, app: reports}\n");
+	struct cache			*c = open_cache("work.db");
+	struct views			*v;
+	const struct view_service	*s;
+	char				*cause = NULL;
+
+	CHECK(conf != NULL && c != NULL);
+	if (conf == NULL || c == NULL)
+		return;
+	populate_workloads(c);
+	v = views_build(c, conf, &conf->contexts[0], NOW, &cause);
+	CHECK(v != NULL);
+	if (v == NULL) {
+		printf("# %s\n", cause);
+		free(cause);
+		return;
+	}
+	CHECK_INT(v->nservices, 4);
+	/* The deployment alone: not the stateful set sharing its prefix. */
+	if ((s = service(v, "checkout")) != NULL) {
+		CHECK_INT(s->status, VIEW_OK);
+		CHECK_INT(s->ready, 2);
+		CHECK_INT(s->desired, 2);
+		CHECK_INT(s->nworkloads, 1);
+		CHECK(has_workload(s, "Deployment payments/checkout"));
+		CHECK_INT(s->ndeployments, 1);
+		CHECK(lacks_reason(s, "checkout-db"));
+	}
+	/* A StatefulSet: its pods by owner, its rollout by revision. */
+	if ((s = service(v, "ledger")) != NULL) {
+		CHECK_INT(s->status, VIEW_WARNING);
+		CHECK_INT(s->ready, 2);
+		CHECK_INT(s->desired, 3);
+		CHECK(has_workload(s, "StatefulSet payments/ledger"));
+		CHECK_INT(s->ndeployments, 0);
+		CHECK(has_reason(s, "2/3 ready"));
+		CHECK(has_reason(s, "rollout of ledger in progress (2/3 "
+		    "updated)"));
+		CHECK(has_reason(s, "pod ledger-2 OOMKilled, 4 restarts"));
+	}
+	/* A DaemonSet, found by name with only a namespace to match. */
+	if ((s = service(v, "node-exporter")) != NULL) {
+		CHECK_INT(s->status, VIEW_WARNING);
+		CHECK_INT(s->ready, 3);
+		CHECK_INT(s->desired, 3);
+		CHECK(has_workload(s, "DaemonSet monitoring/node-exporter"));
+		CHECK(has_reason(s, "node-exporter runs 1 pods where it should "
+		    "not"));
+	}
+	/*
+	 * Jobs and a bare pod, by label: the bare pod counts as a replica,
+	 * the Jobs' pods do not (they run to completion), but the failed
+	 * one is a reason.  The unlabelled pod belongs to no service.
+	 */
+	if ((s = service(v, "reports")) != NULL) {
+		CHECK_INT(s->status, VIEW_WARNING);
+		CHECK_INT(s->nworkloads, 3);
+		CHECK(has_workload(s, "Job payments/reports-28301"));
+		CHECK(has_workload(s, "Job payments/reports-28302"));
+		CHECK(has_workload(s, "Pod payments/reports-debug"));
+		CHECK_INT(s->ready, 1);
+		CHECK_INT(s->desired, 1);
+		CHECK(has_reason(s, "pod reports-28301-abcde Error"));
+		CHECK(lacks_reason(s, "shell"));
+	}
+	views_free(v);
+	conf_free(conf);
+
+	/*
+	 * Discovery: a service per workload name; pods that no table
+	 * workload owns join the service their app label names, or make
+	 * their own.
+	 */
+	conf = load_conf("contexts:\n  - name: prod\n    kubernetes: {}\n");
+	v = conf != NULL ? views_build(c, conf, &conf->contexts[0], NOW,
+	    &cause) : NULL;
+	CHECK(v != NULL);
+	if (v != NULL) {
+		CHECK_INT(v->nservices, 6);
+		CHECK(service(v, "checkout") != NULL);
+		if ((s = service(v, "checkout-db")) != NULL) {
+			CHECK_INT(s->status, VIEW_CRITICAL);
+			CHECK(has_reason(s, "pod checkout-db-0 "
+			    "CrashLoopBackOff"));
+		}
+		CHECK(service(v, "ledger") != NULL);
+		CHECK(service(v, "node-exporter") != NULL);
+		if ((s = service(v, "reports")) != NULL) {
+			CHECK_INT(s->nworkloads, 3);
+			CHECK(has_workload(s, "Pod payments/reports-debug"));
+		}
+		/* A pending bare pod: its own service, not ready. */
+		if ((s = service(v, "shell")) != NULL) {
+			CHECK_INT(s->status, VIEW_CRITICAL);
+			CHECK(has_workload(s, "Pod payments/shell"));
+			CHECK(has_reason(s, "0/1 ready"));
+		}
+	}
+	views_free(v);
+	cache_close(c);
+	conf_free(conf);
+}
+
 /* Remove the temp dir. */
 static void
 cleanup(void)
@@ -912,6 +1132,7 @@ static const struct test tests[] = {
 	TEST(test_health_slo_nodata),
 	TEST(test_incident_voice),
 	TEST(test_pipeline),
+	TEST(test_every_workload),
 	{ NULL, NULL }
 };
 

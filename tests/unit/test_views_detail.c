@@ -162,6 +162,218 @@ test_rollouts(void)
 	cache_close(c);
 }
 
+/* Add workloads of every kind, and their events, to a fixture. */
+static int
+add_workloads(struct cache *c)
+{
+	char	*err = NULL;
+
+	if (sqlite3_exec(cache_db(c),
+	    /* A deployment whose name extends checkout's. */
+	    "INSERT INTO kube_replicasets (context, namespace, name,"
+	    " owner_name, revision, created_ms) VALUES"
+	    " ('prod', 'pay', 'checkout-worker-5d', 'checkout-worker', 1,"
+	    "  5000);"
+	    "INSERT INTO kube_pods (context, namespace, name, owner_kind,"
+	    " owner_name, node, phase, ready, restarts, reason) VALUES"
+	    " ('prod', 'pay', 'checkout-worker-5d-q', 'ReplicaSet',"
+	    "  'checkout-worker-5d', 'n1', 'Running', 0, 3, 'Error'),"
+	    " ('prod', 'pay', 'db-0', 'StatefulSet', 'db', 'n1', 'Running', 1,"
+	    "  0, NULL),"
+	    " ('prod', 'pay', 'db-1', 'StatefulSet', 'db', 'n2', 'Running', 0,"
+	    "  5, 'OOMKilled'),"
+	    " ('prod', 'pay', 'db-backup-0', 'StatefulSet', 'db-backup', 'n2',"
+	    "  'Running', 1, 0, NULL),"
+	    " ('prod', 'mon', 'agent-x7k2p', 'DaemonSet', 'agent', 'n1',"
+	    "  'Running', 1, 0, NULL),"
+	    " ('prod', 'pay', 'migrate-81-z9xq2', 'Job', 'migrate-81', 'n2',"
+	    "  'Failed', 0, 0, 'Error'),"
+	    " ('prod', 'pay', 'debug', NULL, NULL, 'n1', 'Running', 1, 0,"
+	    "  NULL),"
+	    " ('prod', 'pay', 'debug-2', NULL, NULL, 'n1', 'Running', 1, 0,"
+	    "  NULL);"
+	    "INSERT INTO kube_events (context, namespace, uid, involved_kind,"
+	    " involved_name, type, reason, message, count, last_ms) VALUES"
+	    /* About checkout's ReplicaSet: checkout's. */
+	    " ('prod', 'pay', 'e5', 'ReplicaSet', 'checkout-b', 'Normal',"
+	    "  'SuccessfulCreate', 'created pod checkout-b-2', 1, 250),"
+	    /* Names that share checkout's prefix: never checkout's. */
+	    " ('prod', 'pay', 'e6', 'Pod', 'checkout-worker-5d-q', 'Warning',"
+	    "  'BackOff', 'the worker, not checkout', 1, 600),"
+	    " ('prod', 'pay', 'e7', 'Deployment', 'checkout-worker', 'Normal',"
+	    "  'ScalingReplicaSet', 'the worker scaled', 1, 610),"
+	    /* Same name, another kind: not the deployment. */
+	    " ('prod', 'pay', 'e8', 'Service', 'checkout', 'Warning',"
+	    "  'SyncLoadBalancerFailed', 'a service, not the deployment', 1,"
+	    "  620),"
+	    " ('prod', 'pay', 'e9', 'StatefulSet', 'db', 'Normal',"
+	    "  'SuccessfulCreate', 'create Pod db-1 in StatefulSet db', 1,"
+	    "  700),"
+	    " ('prod', 'pay', 'e10', 'Pod', 'db-1', 'Warning', 'BackOff',"
+	    "  'back-off restarting db', 5, 710),"
+	    " ('prod', 'pay', 'e11', 'Pod', 'db-backup-0', 'Normal', 'Pulled',"
+	    "  'the backup, not db', 1, 720),"
+	    " ('prod', 'mon', 'e12', 'DaemonSet', 'agent', 'Normal',"
+	    "  'SuccessfulCreate', 'created pod agent-x7k2p', 1, 800),"
+	    " ('prod', 'pay', 'e13', 'Job', 'migrate-81', 'Warning',"
+	    "  'BackoffLimitExceeded', 'Job has reached the backoff limit', 1,"
+	    "  900),"
+	    " ('prod', 'pay', 'e14', 'Pod', 'migrate-81-z9xq2', 'Normal',"
+	    "  'Started', 'started container migrate', 1, 850),"
+	    " ('prod', 'pay', 'e15', 'Pod', 'debug', 'Normal', 'Started',"
+	    "  'started container shell', 1, 950),"
+	    " ('prod', 'pay', 'e16', 'Pod', 'debug-2', 'Normal', 'Started',"
+	    "  'the other debug pod', 1, 960),"
+	    /* Another namespace: not ours. */
+	    " ('prod', 'mon', 'e17', 'StatefulSet', 'db', 'Normal',"
+	    "  'SuccessfulCreate', 'another db', 1, 990);",
+	    NULL, NULL, &err) != SQLITE_OK) {
+		printf("# SQL failed: %s\n", err);
+		sqlite3_free(err);
+		return -1;
+	}
+	return 0;
+}
+
+/* Read "Kind ns/name" with pods and events, or NULL (a failed check). */
+static struct view_deployment *
+read_workload(struct cache *c, const char *w)
+{
+	struct view_deployment	*d;
+	char			*cause = NULL;
+
+	d = views_workload_read(c, "prod", w, VD_PODS | VD_EVENTS, 0, 0,
+	    &cause);
+	CHECK(d != NULL);
+	if (d == NULL) {
+		printf("# %s: %s\n", w, cause);
+		free(cause);
+	}
+	return d;
+}
+
+/*
+ * Every kind of workload: its own pods, and the events whose involved
+ * object is the workload, its ReplicaSets or its pods; never a
+ * neighbour whose name merely starts the same way.
+ */
+static void
+test_workloads(void)
+{
+	struct cache		*c = fixture();
+	struct view_deployment	*d;
+	char			*cause = NULL;
+	size_t			 i;
+
+	CHECK(c != NULL);
+	if (c == NULL || add_workloads(c) != 0) {
+		CHECK(0);
+		cache_close(c);
+		return;
+	}
+	if ((d = read_workload(c, "Deployment pay/checkout")) != NULL) {
+		CHECK_STR(d->kind, "Deployment");
+		CHECK_INT(d->npods, 3);
+		CHECK_INT(d->nevents, 3);
+		for (i = 0; i < d->nevents; i++)
+			CHECK(strstr(d->events[i].message, "not") == NULL);
+		if (d->nevents == 3) {
+			CHECK_STR(d->events[0].involved, "checkout-b-2");
+			CHECK_STR(d->events[0].involved_kind, "Pod");
+			CHECK_STR(d->events[1].involved, "checkout-b");
+			CHECK_STR(d->events[1].involved_kind, "ReplicaSet");
+			CHECK_STR(d->events[2].involved_kind, "Deployment");
+		}
+	}
+	views_deployment_free(d);
+	/* The same through the deployment's own read. */
+	d = views_deployment_read(c, "prod", "pay/checkout", VD_EVENTS, 0, 0,
+	    &cause);
+	CHECK(d != NULL);
+	if (d != NULL) {
+		CHECK_INT(d->nevents, 3);
+		for (i = 0; i < d->nevents; i++)
+			CHECK(strstr(d->events[i].message, "not") == NULL);
+	}
+	views_deployment_free(d);
+	if ((d = read_workload(c, "Deployment pay/checkout-worker")) != NULL) {
+		CHECK_INT(d->npods, 1);
+		CHECK_INT(d->nevents, 2);
+		if (d->nevents == 2)
+			CHECK_STR(d->events[1].message,
+			    "the worker, not checkout");
+	}
+	views_deployment_free(d);
+	if ((d = read_workload(c, "StatefulSet pay/db")) != NULL) {
+		CHECK_STR(d->kind, "StatefulSet");
+		CHECK_INT(d->npods, 2);
+		if (d->npods == 2) {
+			CHECK_STR(d->pods[0].name, "db-0");
+			CHECK_STR(d->pods[1].reason, "OOMKilled");
+			CHECK_INT(d->pods[1].restarts, 5);
+		}
+		CHECK_INT(d->nevents, 2);
+		if (d->nevents == 2) {
+			CHECK_STR(d->events[0].reason, "BackOff");
+			CHECK_STR(d->events[1].involved_kind, "StatefulSet");
+		}
+		CHECK_INT(d->nrollouts, 0);
+	}
+	views_deployment_free(d);
+	if ((d = read_workload(c, "DaemonSet mon/agent")) != NULL) {
+		CHECK_INT(d->npods, 1);
+		CHECK_INT(d->nevents, 1);
+	}
+	views_deployment_free(d);
+	if ((d = read_workload(c, "Job pay/migrate-81")) != NULL) {
+		CHECK_INT(d->npods, 1);
+		if (d->npods == 1)
+			CHECK_STR(d->pods[0].phase, "Failed");
+		CHECK_INT(d->nevents, 2);
+		if (d->nevents == 2)
+			CHECK_STR(d->events[0].reason, "BackoffLimitExceeded");
+	}
+	views_deployment_free(d);
+	/* A bare pod is its own workload. */
+	if ((d = read_workload(c, "Pod pay/debug")) != NULL) {
+		CHECK_INT(d->npods, 1);
+		if (d->npods == 1)
+			CHECK_STR(d->pods[0].name, "debug");
+		CHECK_INT(d->nevents, 1);
+		if (d->nevents == 1)
+			CHECK_STR(d->events[0].message,
+			    "started container shell");
+	}
+	views_deployment_free(d);
+	cache_close(c);
+}
+
+/* A workload that is not "Kind namespace/name" is refused. */
+static void
+test_bad_workload(void)
+{
+	struct cache	*c = fixture();
+	char		*cause = NULL;
+	const char	*bad[] = { "pay/checkout", "Deployment checkout",
+	    " pay/checkout", "Deployment /checkout", "Deployment pay/",
+	    "Deployment pay/a/b", "" };
+	size_t		 i;
+
+	CHECK(c != NULL);
+	if (c == NULL)
+		return;
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		CHECK(views_workload_read(c, "prod", bad[i], VD_PODS, 0, 0,
+		    &cause) == NULL);
+		CHECK(cause != NULL);
+		if (cause != NULL)
+			CHECK_CONTAINS(cause, "Kind namespace/name");
+		free(cause);
+		cause = NULL;
+	}
+	cache_close(c);
+}
+
 /* A name that is not namespace/name is refused with a sentence. */
 static void
 test_bad_name(void)
@@ -222,6 +434,8 @@ static const struct test tests[] = {
 	TEST(test_events),
 	TEST(test_rollouts),
 	TEST(test_bad_name),
+	TEST(test_workloads),
+	TEST(test_bad_workload),
 	TEST(test_pairs),
 	{ NULL, NULL }
 };
