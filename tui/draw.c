@@ -34,6 +34,13 @@ draw_utf8(void)
 	return draw_is_utf8;
 }
 
+/* The mark before the focused panel's title; see draw.h. */
+const char *
+draw_focus_mark(void)
+{
+	return draw_is_utf8 ? "\xe2\x96\xb8 " : "> ";
+}
+
 /* The ellipsis of the mode. */
 const char *
 draw_ellipsis(void)

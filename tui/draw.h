@@ -52,6 +52,8 @@ void	draw_spark_burn(WINDOW *, int y, int x, int w, const double *v,
 	    double top, unsigned long attr, unsigned long over);
 /* The theme slot that paints a tone (core/vocab.h), for every panel. */
 enum theme_slot draw_tone_slot(enum vocab_tone);
+/* The mark before the focused panel's title: "▸ ", or "> " in ASCII. */
+const char *draw_focus_mark(void);
 /* The ellipsis and bullet for the mode. */
 const char *draw_ellipsis(void);
 

@@ -136,6 +136,7 @@ app_mouse(struct app *a)
 	MEVENT		 ev;
 	struct layout	 l;
 	struct list	*p;
+	int		 need[APP_NPANELS];
 	struct mode	*page = app_page(a);
 	int		 i, row;
 	long		 delta = 0;
@@ -158,7 +159,8 @@ app_mouse(struct app *a)
 	}
 	if (!(ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)) || page != NULL)
 		return;
-	layout_compute(&l, LINES, COLS, a->focus);
+	panel_needs(a, need);
+	layout_compute(&l, LINES, COLS, a->focus, need);
 	for (i = 0; i < APP_NPANELS; i++) {
 		const struct layout_rect *r = &l.panel[i];
 

@@ -9,9 +9,11 @@
 
 /* Compute the layout; see layout.h. */
 void
-layout_compute(struct layout *l, int rows, int cols, int focus)
+layout_compute(struct layout *l, int rows, int cols, int focus,
+    const int *need)
 {
-	int	i, y, body, big, left, top;
+	int	i, k, y, body, big, left, top, spare, want;
+	int	h[LAYOUT_NPANELS];
 
 	memset(l, 0, sizeof *l);
 	if (rows < LAYOUT_MIN_ROWS || cols < LAYOUT_MIN_COLS) {
@@ -35,18 +37,34 @@ layout_compute(struct layout *l, int rows, int cols, int focus)
 		    cols - left };
 		return;
 	}
-	/* Stacked: each other panel keeps its title line. */
+	/* Stacked: each other panel keeps at least its title line. */
 	l->mode = LAYOUT_STACKED;
 	big = body - (LAYOUT_NPANELS - 1);
+	for (i = 0; i < LAYOUT_NPANELS; i++)
+		h[i] = 1;
+	h[focus] = big;
+	/* What the focused panel does not need goes to those after it. */
+	if (need != NULL && need[focus] < big) {
+		h[focus] = need[focus] > LAYOUT_MIN_BOX ? need[focus] :
+		    LAYOUT_MIN_BOX;
+		spare = big - h[focus];
+		for (k = 1; k < LAYOUT_NPANELS && spare > 0; k++) {
+			i = (focus + k) % LAYOUT_NPANELS;
+			want = need[i] > LAYOUT_MIN_BOX ? need[i] :
+			    LAYOUT_MIN_BOX;
+			if (want - 1 > spare)
+				want = spare + 1;
+			if (want < LAYOUT_MIN_BOX)
+				continue;
+			spare -= want - 1;
+			h[i] = want;
+		}
+		h[focus] += spare;	/* nobody needs the rest */
+	}
 	y = 1;
 	for (i = 0; i < LAYOUT_NPANELS; i++) {
-		if (i == focus) {
-			l->panel[i] = (struct layout_rect){ y, 0, big, cols };
-			y += big;
-		} else {
-			l->panel[i] = (struct layout_rect){ y, 0, 1, cols };
-			l->collapsed[i] = 1;
-			y++;
-		}
+		l->panel[i] = (struct layout_rect){ y, 0, h[i], cols };
+		l->collapsed[i] = h[i] < LAYOUT_MIN_BOX;
+		y += h[i];
 	}
 }

@@ -4,8 +4,10 @@
  * Pure arithmetic on the terminal size, so every size is unit tested:
  *
  *  - from 160 columns (and 30 rows): a 2x2 grid of the four panels;
- *  - from 80x24: stacked; the focused panel takes the room, the others
- *    shrink to their title line;
+ *  - from 80x24: stacked; the focused panel takes the room it needs, and
+ *    what it does not need goes to the others, in order after it, as
+ *    boxes of the rows they need; a panel without room shrinks to its
+ *    title line;
  *  - below 80x24: nothing but a plain notice.
  */
 #ifndef SITREP_LAYOUT_H
@@ -35,7 +37,14 @@ struct layout {
 	int			collapsed[LAYOUT_NPANELS]; /* title only */
 };
 
-/* Lay out rows x cols with panel focus (0-3) enlarged when stacked. */
-void	layout_compute(struct layout *, int rows, int cols, int focus);
+/*
+ * Lay out rows x cols with panel focus (0-3) enlarged when stacked.  need
+ * (NULL: as much as there is) says how many rows each panel's box would
+ * use, borders included.
+ */
+void	layout_compute(struct layout *, int rows, int cols, int focus,
+	    const int *need);
+
+#define LAYOUT_MIN_BOX	3	/* a box: two borders and one row */
 
 #endif

@@ -139,6 +139,25 @@ panel_shown(struct app *a, int panel, size_t total, char *out, size_t len)
 	return out;
 }
 
+/* The rows each panel's box would use; see panel.h. */
+void
+panel_needs(struct app *a, int need[])
+{
+	const struct panel_ops	*ops;
+	size_t			 i;
+	int			 rows;
+
+	for (i = 0; i < panel_count; i++) {
+		ops = panel_table[i];
+		if (ops->count != NULL)	/* header, rows, a note */
+			rows = 1 + (a->lists[i].nrows > 0 ?
+			    (int)a->lists[i].nrows : 1) + 1;
+		else
+			rows = ops->lines != NULL ? ops->lines(a) : 1;
+		need[i] = rows + 2;
+	}
+}
+
 /* Draw one panel in its rectangle; see panel.h. */
 void
 panel_draw(struct app *a, int panel, int y, int x, int h, int w,
@@ -154,11 +173,13 @@ panel_draw(struct app *a, int panel, int y, int x, int h, int w,
 	if (h <= 0)
 		return;
 	sum = a->views != NULL ? ops->summary(a, panel) : xstrdup("");
+	/* The focus is marked in words too, not only by colour. */
 	if (a->lists[panel].filter != NULL)
-		title = xasprintf("%s  /%s  %s", ops->title,
-		    a->lists[panel].filter, sum);
+		title = xasprintf("%s%s  /%s  %s", focused ? draw_focus_mark() :
+		    "", ops->title, a->lists[panel].filter, sum);
 	else
-		title = xasprintf("%s  %s", ops->title, sum);
+		title = xasprintf("%s%s  %s", focused ? draw_focus_mark() : "",
+		    ops->title, sum);
 	free(sum);
 	if (collapsed || h < 3) {
 		draw_hline(stdscr, y, x, w, border);

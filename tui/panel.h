@@ -42,6 +42,8 @@ struct panel_ops {
 	list_row_fn	 row;
 	/* Draw inside the box, for panels that are not lists. */
 	void		 (*draw)(struct app *, int y, int x, int h, int w);
+	/* Rows the drawing needs inside the box (panels that are not lists). */
+	int		 (*lines)(struct app *);
 	/* The title line's summary (caller frees). */
 	char		*(*summary)(struct app *, int panel);
 	/* A key the common ones left; KEY_* flags (NULL: none). */
@@ -60,6 +62,8 @@ extern const struct panel_ops panel_slo;
 extern const struct panel_ops panel_incidents;
 extern const struct panel_ops panel_runbook;
 
+/* The rows each panel's box would use, borders included, for the layout. */
+void	panel_needs(struct app *, int need[]);
 /* Draw panel i in its rectangle: box, title, summary, content. */
 void	panel_draw(struct app *, int panel, int y, int x, int h, int w,
 	    int collapsed);

@@ -85,6 +85,18 @@ runbook_draw(struct app *a, int y, int x, int h, int w)
 	}
 }
 
+/* The rows the runbook draws for the selected incident. */
+static int
+runbook_lines(struct app *a)
+{
+	const struct view_incident	*inc = panel_incidents_selected(a);
+
+	if (inc == NULL)
+		return 1;
+	return 3 + (inc->summary != NULL) + (int)inc->nservices +
+	    (int)inc->nalerts;
+}
+
 /* The selected incident's title, as the collapsed summary. */
 static char *
 runbook_summary(struct app *a, int panel)
@@ -112,6 +124,7 @@ const struct panel_ops panel_runbook = {
 	.noun = "incidents",
 	.empty = "no incident selected; firing incidents list in panel 3",
 	.draw = runbook_draw,
+	.lines = runbook_lines,
 	.summary = runbook_summary,
 	.open = runbook_open,
 };

@@ -281,11 +281,13 @@ app_paint(struct app *a)
 {
 	struct layout		 l;
 	struct layout_rect	 body;
+	int			 need[APP_NPANELS];
 	struct mode		*page = app_page(a);
 	char			 msg[64];
 	int			 i;
 
-	layout_compute(&l, LINES, COLS, a->focus);
+	panel_needs(a, need);
+	layout_compute(&l, LINES, COLS, a->focus, need);
 	erase();
 	if (l.mode == LAYOUT_TOO_SMALL) {
 		snprintf(msg, sizeof msg, "terminal too small (need %dx%d)",

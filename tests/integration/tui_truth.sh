@@ -57,6 +57,12 @@ tt_start -x 120 -y 40 "$(console --demo)"
 tt_wait "CRITICAL" 10
 check $? "the demo console starts"
 
+# Layout by need: at 120x40 the focused Health needs a few rows; the
+# room it does not need shows the next panels as boxes.
+tt_wait_match 'tt_last | grep -q "^┌ ▸ 1 Health" &&
+    tt_last | grep -q "^┌ 2 SLO burn" && tt_last | grep -q "^┌ 3 Incidents"' 5
+check $? "120x40: Health takes what it needs; SLO burn and Incidents get boxes too"
+
 # A namespace that does not exist is refused, with the closest ones.
 tt_type ':ns shpo'
 press Enter -- "no namespace 'shpo'"

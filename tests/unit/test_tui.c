@@ -28,9 +28,9 @@ test_layout_too_small(void)
 {
 	struct layout	l;
 
-	layout_compute(&l, 23, 200, 0);
+	layout_compute(&l, 23, 200, 0, NULL);
 	CHECK_INT(l.mode, LAYOUT_TOO_SMALL);
-	layout_compute(&l, 60, 79, 0);
+	layout_compute(&l, 60, 79, 0, NULL);
 	CHECK_INT(l.mode, LAYOUT_TOO_SMALL);
 }
 
@@ -41,7 +41,7 @@ test_layout_stacked(void)
 	struct layout	l;
 	int		i, total = 0;
 
-	layout_compute(&l, 24, 80, 2);
+	layout_compute(&l, 24, 80, 2, NULL);
 	CHECK_INT(l.mode, LAYOUT_STACKED);
 	CHECK_INT(l.header.y, 0);
 	CHECK_INT(l.footer.y, 23);
@@ -57,8 +57,56 @@ test_layout_stacked(void)
 	for (i = 1; i < 4; i++)
 		CHECK_INT(l.panel[i].y, l.panel[i - 1].y + l.panel[i - 1].h);
 	/* 159 columns is still stacked. */
-	layout_compute(&l, 50, 159, 0);
+	layout_compute(&l, 50, 159, 0, NULL);
 	CHECK_INT(l.mode, LAYOUT_STACKED);
+}
+
+/*
+ * Stacked by need: the focused panel keeps what it needs, the rest goes
+ * to the panels after it as boxes; the body is always covered exactly.
+ */
+static void
+test_layout_by_need(void)
+{
+	struct layout	l;
+	int		need[4] = { 8, 9, 13, 10 }, i, total;
+
+	/* 120x40: body 38; Health needs 8, SLO 9, Incidents 13, 4 left. */
+	layout_compute(&l, 40, 120, 0, need);
+	CHECK_INT(l.mode, LAYOUT_STACKED);
+	CHECK_INT(l.panel[0].h, 8);
+	CHECK_INT(l.collapsed[0], 0);
+	CHECK_INT(l.panel[1].h, 9);
+	CHECK_INT(l.collapsed[1], 0);
+	CHECK_INT(l.panel[2].h, 13);
+	CHECK_INT(l.collapsed[2], 0);
+	/* Runbook gets what is left: 38 - 8 - 9 - 13 = 8 (needs 10). */
+	CHECK_INT(l.panel[3].h, 8);
+	CHECK_INT(l.collapsed[3], 0);
+	/* Focused Incidents: the panels after it first, wrapping around. */
+	layout_compute(&l, 24, 80, 2, need);
+	total = 0;
+	for (i = 0; i < 4; i++)
+		total += l.panel[i].h;
+	CHECK_INT(total, 22);
+	CHECK_INT(l.panel[2].h, 13);
+	CHECK_INT(l.collapsed[2], 0);
+	CHECK_INT(l.panel[3].h, 22 - 13 - 2);	/* 7 rows, the 2 titles */
+	CHECK_INT(l.collapsed[0], 1);
+	CHECK_INT(l.collapsed[1], 1);
+	/* A focused panel that needs more than there is takes it all. */
+	need[0] = 500;
+	layout_compute(&l, 24, 80, 0, need);
+	CHECK_INT(l.panel[0].h, 22 - 3);
+	for (i = 1; i < 4; i++)
+		CHECK_INT(l.collapsed[i], 1);
+	/* Nobody needs the room: the focused panel keeps the rest. */
+	for (i = 0; i < 4; i++)
+		need[i] = 3;
+	layout_compute(&l, 40, 120, 1, need);
+	CHECK_INT(l.panel[1].h, 38 - 9);
+	for (i = 0; i < 4; i++)
+		CHECK_INT(l.collapsed[i], 0);
 }
 
 /* From 160 columns: a 2x2 grid that covers the body exactly. */
@@ -68,7 +116,7 @@ test_layout_grid(void)
 	struct layout	l;
 	int		i, area = 0;
 
-	layout_compute(&l, 60, 200, 1);
+	layout_compute(&l, 60, 200, 1, NULL);
 	CHECK_INT(l.mode, LAYOUT_GRID);
 	for (i = 0; i < 4; i++) {
 		CHECK(l.panel[i].h > 10 && l.panel[i].w >= 100);
@@ -77,7 +125,7 @@ test_layout_grid(void)
 	CHECK_INT(area, 58 * 200);
 	CHECK_INT(l.panel[1].x, 100);
 	CHECK_INT(l.panel[2].y, 1 + 29);
-	layout_compute(&l, 61, 201, 0);
+	layout_compute(&l, 61, 201, 0, NULL);
 	CHECK_INT(l.panel[0].w + l.panel[1].w, 201);
 	CHECK_INT(l.panel[0].h + l.panel[2].h, 59);
 }
@@ -352,6 +400,7 @@ test_draw_hostile(void)
 static const struct test tests[] = {
 	TEST(test_layout_too_small),
 	TEST(test_layout_stacked),
+	TEST(test_layout_by_need),
 	TEST(test_layout_grid),
 	TEST(test_keys_help),
 	TEST(test_key_names),
