@@ -1613,6 +1613,9 @@ kube_store(struct source *s, struct cache *cache, int64_t now_ms,
 	for (k = 0; k < KUBE_NKINDS && rc == 0; k++)
 		rc = kube_rows_store(cache, s->context, (enum kube_kind)k,
 		    lists, st->nlists, now_ms, cause);
+	/* A deployment whose revision changed rolled out (or back). */
+	if (rc == 0)
+		rc = store_rollouts(cache, s->context, now_ms, cause);
 	free(lists);
 	return rc;
 }
