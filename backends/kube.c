@@ -12,7 +12,12 @@
  * side by side.  Pages are parsed as they arrive into rows shaped like the
  * kube_* tables (one column table per kind drives parsing, storing and
  * the tests), and the round is stored only if every list finished: the
- * context's rows are then replaced in the poller's one transaction.
+ * context's rows are then replaced in the poller's one transaction.  A
+ * list the server refuses (403: RBAC does not allow it; 404: it does not
+ * serve that resource) does not fail the round: its kind is stored empty
+ * and the round's warning says what is not shown and why, so a role that
+ * allows deployments and pods but not statefulsets keeps its data.  Only
+ * a round in which every list was refused fails.
  */
 #include "config.h"
 
@@ -1388,6 +1393,7 @@ struct kube_list {
 	char			*token;		/* continue token */
 	int			 pages;
 	int			 restarted;	/* after a 410 */
+	int			 refused;	/* 403 or 404: not shown */
 	int			 done;
 	char			*error;
 	char			*warning;
@@ -1411,7 +1417,7 @@ kube_list_reset(struct kube_list *l)
 	free(l->error);
 	free(l->warning);
 	l->token = l->error = l->warning = NULL;
-	l->pages = l->restarted = l->done = 0;
+	l->pages = l->restarted = l->refused = l->done = 0;
 }
 
 /* Every list is done: finish the round. */
@@ -1421,7 +1427,7 @@ kube_finish(struct kube_state *st)
 	struct buf	 warn;
 	const char	*error = NULL;
 	int64_t		 items = 0;
-	size_t		 i;
+	size_t		 i, read = 0;
 	char		*msg;
 
 	buf_init(&warn, 0);
@@ -1431,8 +1437,13 @@ kube_finish(struct kube_state *st)
 		if (st->lists[i].warning != NULL)
 			buf_printf(&warn, "%s%s", warn.len > 0 ? "; " : "",
 			    st->lists[i].warning);
+		if (!st->lists[i].refused)
+			read++;
 		items += (int64_t)kube_rows_count(st->lists[i].rows);
 	}
+	/* Every list refused: nothing was read, the round did not work. */
+	if (error == NULL && read == 0 && st->nlists > 0)
+		error = buf_str(&warn);
 	if (error != NULL) {
 		msg = xasprintf("Kubernetes API at %s: %s",
 		    st->client->host_port, error);
@@ -1485,9 +1496,16 @@ kube_list_page(const struct kube_reply *r, void *arg)
 	if (r->status < 200 || r->status > 299) {
 		s = kube_status_sentence(r->status, r->body, r->body_len,
 		    "list", res, l->ns, NULL);
-		if (r->status == 403 && l->st->scoped &&
-		    !kube_kinds[l->kind].namespaced) {
-			l->warning = xasprintf("%s; %s are not shown", s, res);
+		if (r->status == 403 || r->status == 404) {
+			/*
+			 * Refused (RBAC) or not served: the round goes on
+			 * with what could be read, and says what it lacks.
+			 */
+			kube_rows_clear(l->rows);
+			l->refused = 1;
+			l->warning = l->ns != NULL ? xasprintf("%s not shown in "
+			    "namespace %s: %s", res, l->ns, s) :
+			    xasprintf("%s not shown: %s", res, s);
 			free(s);
 		} else
 			l->error = s;
@@ -1613,6 +1631,9 @@ kube_store(struct source *s, struct cache *cache, int64_t now_ms,
 	for (k = 0; k < KUBE_NKINDS && rc == 0; k++)
 		rc = kube_rows_store(cache, s->context, (enum kube_kind)k,
 		    lists, st->nlists, now_ms, cause);
+	/* A deployment whose revision changed rolled out (or back). */
+	if (rc == 0)
+		rc = store_rollouts(cache, s->context, now_ms, cause);
 	free(lists);
 	return rc;
 }

@@ -1770,6 +1770,7 @@ sim_rows_store(struct sim_world *w, struct cache *cache, char **cause)
 	    store_daemonsets(cache, ctx, NULL, 0, w->now, cause) != 0 ||
 	    store_replicasets(cache, ctx, r->replicasets, r->nreplicasets,
 	    w->now, cause) != 0 ||
+	    store_rollouts(cache, ctx, w->now, cause) != 0 ||
 	    store_pods(cache, ctx, r->pods, r->npods, w->now, cause) != 0 ||
 	    store_events(cache, ctx, r->events, r->nevents, cause) != 0 ||
 	    store_targets(cache, ctx, "prometheus", r->targets, r->ntargets,
@@ -1792,6 +1793,9 @@ struct sim_state {
 	const struct sim_scenario	*sc;
 	int64_t				 start_ms;
 	double				 speed;
+	int				 stored;	/* a round was */
+	int64_t				 last_pos;	/* its timeline */
+	int64_t				 last_now;	/* its clock */
 };
 
 /* Where the timeline stands at wall-clock now_ms. */
@@ -1847,6 +1851,15 @@ sim_store(struct source *s, struct cache *cache, int64_t now_ms,
 	for (i = 0; i < w.sc->nservices; i++)
 		sim_svc_build(&w, i);
 
+	/*
+	 * The rollouts are history the store keeps from round to round;
+	 * a world that starts (or replays, or is asked for an earlier
+	 * moment) starts its history again, as the world it writes does.
+	 */
+	if ((!st->stored || w.pos < st->last_pos || w.now < st->last_now) &&
+	    store_rollouts_clear(cache, s->context, &why) != 0)
+		goto sqlerr;
+
 	if (sim_write_nodes(&w) != 0 ||
 	    sim_write_namespaces(&w) != 0 ||
 	    sim_write_kube(&w, &ntargets) != 0 ||
@@ -1872,6 +1885,9 @@ sim_store(struct source *s, struct cache *cache, int64_t now_ms,
 		goto out;
 	s->items = w.nobjects + w.nevents + ntargets + nalerts + nprobes +
 	    nsamples;
+	st->stored = 1;
+	st->last_pos = w.pos;
+	st->last_now = w.now;
 	rc = 0;
 	goto out;
 sqlerr:

@@ -490,6 +490,53 @@ static const struct cache_step cache_steps[] = {
 	 * (kube_events_involved serves these reads).
 	 */
 },
+/* ---- version 7: rollouts, rollbacks included ---------------------------- */
+{ "kubernetes rollouts",
+	/*
+	 * kube_rollouts: when each revision of a workload became current,
+	 * kept as history (kube_replicasets mirrors the server, and a
+	 * rollback, which makes an old ReplicaSet current again under a
+	 * new revision number, leaves no trace there).  kind is
+	 * "Deployment"; revision its deployment.kubernetes.io/revision;
+	 * replicaset and images (JSON array) those of the ReplicaSet of
+	 * that revision, NULL when it was not listed.  at_ms is when the
+	 * revision became current: the ReplicaSet's creation for a new
+	 * one (exact), the round that first saw it current for a reused
+	 * one (a rollback: the API records no time for it), NULL when it
+	 * was current before the cache first saw the workload.  seen_ms is
+	 * the round that recorded the row.  Written by store_rollouts(),
+	 * which appends a row when a workload's revision changes and
+	 * prunes rows older than 30 days but a workload's current one.
+	 *
+	 * This step fills the table from the replica sets already in the
+	 * cache, as store_rollouts() does for a workload it first sees.
+	 */
+	"CREATE TABLE kube_rollouts ("
+	"  context TEXT NOT NULL,"
+	"  namespace TEXT NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  revision INTEGER NOT NULL,"
+	"  replicaset TEXT,"
+	"  images TEXT,"
+	"  at_ms INTEGER,"
+	"  seen_ms INTEGER NOT NULL,"
+	"  PRIMARY KEY (context, namespace, kind, name, revision)"
+	");"
+	"CREATE INDEX kube_rollouts_at"
+	"  ON kube_rollouts (context, namespace, kind, name, at_ms);"
+	"INSERT OR IGNORE INTO kube_rollouts (context, namespace, kind, name,"
+	"  revision, replicaset, images, at_ms, seen_ms)"
+	"  SELECT r.context, r.namespace, 'Deployment', r.owner_name,"
+	"  r.revision, r.name, r.images,"
+	"  CASE WHEN EXISTS (SELECT 1 FROM kube_replicasets o WHERE"
+	"    o.context = r.context AND o.namespace = r.namespace AND"
+	"    o.owner_name = r.owner_name AND o.revision < r.revision AND"
+	"    o.created_ms > r.created_ms) THEN NULL ELSE r.created_ms END,"
+	"  COALESCE(r.seen_ms, 0)"
+	"  FROM kube_replicasets r WHERE r.owner_name IS NOT NULL AND"
+	"  r.revision IS NOT NULL;"
+},
 };
 
 #define CACHE_NSTEPS ((int)(sizeof cache_steps / sizeof cache_steps[0]))
@@ -500,7 +547,7 @@ static const char *const cache_tables[] = {
 	"silences", "kube_deployments", "kube_replicasets", "kube_pods",
 	"kube_events", "kube_nodes", "kube_namespaces", "probes", "incidents",
 	"incident_timeline", "audit", "kube_statefulsets", "kube_daemonsets",
-	NULL
+	"kube_rollouts", NULL
 };
 
 /* The schema version this binary writes: the number of steps. */

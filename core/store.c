@@ -2,11 +2,13 @@
  * store.c: the typed writers of the cache's source tables.
  *
  * Besides the migrations in cache_schema.c this is the only code that
- * writes targets, series, samples, alerts, silences, the kube_* tables,
- * probes and the sources row's warning: every source and the simulator hand it plain structs, so one
- * round of the demo and one round of a real server go through the same
- * statements.  Each writer prepares its statements, runs them inside the
- * caller's transaction and finalises them; nothing is kept between calls.
+ * writes targets, series, samples, alerts, silences, the kube_* tables
+ * (kube_rollouts included, derived from the stored deployments), probes
+ * and the sources row's warning: every source and the simulator hand it
+ * plain structs, so one round of the demo and one round of a real server
+ * go through the same statements.  Each writer prepares its statements,
+ * runs them inside the caller's transaction and finalises them; nothing
+ * is kept between calls.
  */
 #include "config.h"
 
@@ -659,6 +661,97 @@ store_namespaces(struct cache *cache, const char *context,
 	    "INSERT OR REPLACE INTO kube_namespaces (context, name, phase,"
 	    " seen_ms) VALUES (?,?,?,?)", store_bind_namespace, ns,
 	    sizeof *ns, n, now_ms, cause);
+}
+
+/*
+ * The time a deployment's revision became current, for a round that sees
+ * it (r the ReplicaSet of the revision, d the deployment, ?2 now): the
+ * set's creation if it is the newest of the deployment, now otherwise,
+ * and NULL for a deployment the cache had no rollout of (what it ran
+ * before sitrep looked is not a rollout seen).
+ */
+#define STORE_ROLLOUT_AT						\
+	" CASE WHEN NOT EXISTS (SELECT 1 FROM kube_rollouts k WHERE"	\
+	"  k.context = d.context AND k.namespace = d.namespace AND"	\
+	"  k.kind = 'Deployment' AND k.name = d.name) THEN NULL"	\
+	" WHEN r.created_ms IS NOT NULL AND NOT EXISTS (SELECT 1 FROM"	\
+	"  kube_replicasets o WHERE o.context = d.context AND"		\
+	"  o.namespace = d.namespace AND o.owner_name = d.name AND"	\
+	"  o.name <> r.name AND o.created_ms >= r.created_ms)"		\
+	" THEN MIN(r.created_ms, ?2) ELSE ?2 END"
+
+/* Record the rollouts the stored deployments show; see store.h. */
+int
+store_rollouts(struct cache *cache, const char *context, int64_t now_ms,
+    char **cause)
+{
+	static const char *const sql[] = {
+		/*
+		 * A deployment first seen: its history from its replica
+		 * sets, each revision at its set's creation unless an
+		 * older revision's set was made later (it came back).
+		 */
+		"INSERT OR IGNORE INTO kube_rollouts (context, namespace,"
+		" kind, name, revision, replicaset, images, at_ms, seen_ms)"
+		" SELECT d.context, d.namespace, 'Deployment', d.name,"
+		" r.revision, r.name, r.images,"
+		" CASE WHEN EXISTS (SELECT 1 FROM kube_replicasets o WHERE"
+		"  o.context = r.context AND o.namespace = r.namespace AND"
+		"  o.owner_name = r.owner_name AND o.revision < r.revision AND"
+		"  o.created_ms > r.created_ms) THEN NULL"
+		"  ELSE MIN(r.created_ms, ?2) END, ?2"
+		" FROM kube_deployments d JOIN kube_replicasets r ON"
+		" r.context = d.context AND r.namespace = d.namespace AND"
+		" r.owner_name = d.name"
+		" WHERE d.context = ?1 AND r.revision IS NOT NULL AND"
+		" (d.revision IS NULL OR r.revision <= d.revision) AND"
+		" NOT EXISTS (SELECT 1 FROM kube_rollouts k WHERE"
+		"  k.context = d.context AND k.namespace = d.namespace AND"
+		"  k.kind = 'Deployment' AND k.name = d.name)",
+		/* A revision not recorded yet: a rollout seen now. */
+		"INSERT OR IGNORE INTO kube_rollouts (context, namespace,"
+		" kind, name, revision, replicaset, images, at_ms, seen_ms)"
+		" SELECT d.context, d.namespace, 'Deployment', d.name,"
+		" d.revision, r.name, r.images," STORE_ROLLOUT_AT ", ?2"
+		" FROM kube_deployments d LEFT JOIN kube_replicasets r ON"
+		" r.context = d.context AND r.namespace = d.namespace AND"
+		" r.owner_name = d.name AND r.revision = d.revision"
+		" WHERE d.context = ?1 AND d.revision IS NOT NULL",
+		/* Old history goes; a deployment's current row stays. */
+		"DELETE FROM kube_rollouts WHERE context = ?1 AND"
+		" COALESCE(at_ms, seen_ms) < ?2 - ?3 AND NOT EXISTS (SELECT 1"
+		" FROM kube_deployments d WHERE d.context = kube_rollouts.context"
+		" AND d.namespace = kube_rollouts.namespace AND"
+		" kube_rollouts.kind = 'Deployment' AND"
+		" d.name = kube_rollouts.name AND"
+		" d.revision = kube_rollouts.revision)",
+	};
+	sqlite3		*db = cache_db(cache);
+	sqlite3_stmt	*st;
+	size_t		 i;
+
+	for (i = 0; i < sizeof sql / sizeof sql[0]; i++) {
+		if ((st = store_prepare(db, "kube_rollouts", sql[i],
+		    cause)) == NULL)
+			return -1;
+		sqlite3_bind_text(st, 1, context, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, now_ms);
+		if (sqlite3_bind_parameter_count(st) >= 3)
+			sqlite3_bind_int64(st, 3, STORE_ROLLOUTS_KEEP_MS);
+		if (store_step(db, st, "kube_rollouts", cause) != 0) {
+			sqlite3_finalize(st);
+			return -1;
+		}
+		sqlite3_finalize(st);
+	}
+	return 0;
+}
+
+/* Forget the context's rollouts. */
+int
+store_rollouts_clear(struct cache *cache, const char *context, char **cause)
+{
+	return store_clear(cache_db(cache), "kube_rollouts", context, cause);
 }
 
 /* ------------------------------------------------------------------ */

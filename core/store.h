@@ -12,7 +12,8 @@
  * Each writer replaces a family of rows, as a complete listing does: the
  * context's rows (or the context's rows of one source) are deleted and
  * the given ones inserted, so the cache mirrors the server.  The
- * exceptions are samples, which are kept per query key (see below).
+ * exceptions are samples, which are kept per query key (see below), and
+ * rollouts, a history derived from the stored deployments.
  *
  * Structs are borrowed views: the writer reads them during the call and
  * keeps nothing.  An integer column that may be NULL reads STORE_NULL as
@@ -271,6 +272,30 @@ int	store_nodes(struct cache *, const char *context,
 	    const struct store_node *, size_t n, int64_t now_ms, char **cause);
 int	store_namespaces(struct cache *, const char *context,
 	    const struct store_namespace *, size_t n, int64_t now_ms,
+	    char **cause);
+
+/*
+ * Record the rollouts the context's stored deployments and replica sets
+ * show (call it after store_deployments() and store_replicasets() of a
+ * round, in the same transaction): kube_rollouts keeps, per deployment,
+ * when each revision became current, as history that is not replaced.
+ * A deployment seen for the first time gets a row per revision its
+ * replica sets hold, at their creation (NULL for one that came back by a
+ * rollback: its time is not known).  After that, a revision with no row
+ * yet is a rollout seen this round: at its replica set's creation when
+ * that set is the newest of the deployment (a roll forward makes one),
+ * else at now_ms (a rollback reuses an old set, and the API records no
+ * time for it).  Rows older than STORE_ROLLOUTS_KEEP_MS go, except a
+ * deployment's current one.
+ */
+#define STORE_ROLLOUTS_KEEP_MS	(30 * 86400 * 1000LL)
+int	store_rollouts(struct cache *, const char *context, int64_t now_ms,
+	    char **cause);
+/*
+ * Forget the context's rollouts: for a world that is rewritten whole and
+ * starts its history again (the simulator's first round, or a replay).
+ */
+int	store_rollouts_clear(struct cache *, const char *context,
 	    char **cause);
 
 /* ---- HTTP probes ----------------------------------------------------- */

@@ -1646,16 +1646,21 @@ views_health_done(struct views_health *h)
 /* SLOs                                                                */
 /* ------------------------------------------------------------------ */
 
-/* The newest sample of a key: 0 and its value (NaN if NULL), or -1. */
+/*
+ * The newest sample of a key at or before now_ms (the views' time, so a
+ * view of the past never reads a ratio from after it): 0 and its value
+ * (NaN if NULL), or -1.
+ */
 static int
 views_latest(sqlite3_stmt *st, const char *context, const char *key,
-    double *value, int64_t *ts)
+    int64_t now_ms, double *value, int64_t *ts)
 {
 	int	rc = -1;
 
 	sqlite3_reset(st);
 	sqlite3_bind_text(st, 1, context, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 3, now_ms);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		*ts = sqlite3_column_int64(st, 0);
 		*value = sqlite3_column_type(st, 1) == SQLITE_NULL ? NAN :
@@ -1680,12 +1685,14 @@ views_load_slos(struct views *v, sqlite3 *db, const struct conf *conf,
 
 	if (conf == NULL || conf->nslos == 0)
 		return 0;
+	/* Both bounded by the views' time: nothing from after it. */
 	if (sqlite3_prepare_v2(db, "SELECT ts_ms, value FROM samples WHERE"
-	    " context = ?1 AND query_key = ?2 ORDER BY ts_ms DESC LIMIT 1", -1,
-	    &latest, NULL) != SQLITE_OK ||
+	    " context = ?1 AND query_key = ?2 AND ts_ms <= ?3"
+	    " ORDER BY ts_ms DESC LIMIT 1", -1, &latest, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, "SELECT ts_ms, value FROM samples WHERE"
-	    " context = ?1 AND query_key = ?2 ORDER BY ts_ms", -1, &spark,
-	    NULL) != SQLITE_OK) {
+	    " context = ?1 AND query_key = ?2 AND ts_ms <= ?3 ORDER BY ts_ms",
+	    -1, &spark, NULL) != SQLITE_OK) {
+		sqlite3_finalize(latest);
 		*cause = xasprintf("cannot read samples: %s",
 		    sqlite3_errmsg(db));
 		return -1;
@@ -1705,8 +1712,8 @@ views_load_slos(struct views *v, sqlite3 *db, const struct conf *conf,
 			s->burn[w] = NAN;
 			key = xasprintf("slo:%s:ratio:%s", cs->name,
 			    vocab_window_word((enum slo_window)w));
-			if (views_latest(latest, v->context, key, &val, &ts) ==
-			    0) {
+			if (views_latest(latest, v->context, key,
+			    v->generated_ms, &val, &ts) == 0) {
 				s->ratio[w] = val;
 				if (ts > s->evaluated_ms)
 					s->evaluated_ms = ts;
@@ -1728,6 +1735,7 @@ views_load_slos(struct views *v, sqlite3 *db, const struct conf *conf,
 		sqlite3_reset(spark);
 		sqlite3_bind_text(spark, 1, v->context, -1, SQLITE_STATIC);
 		sqlite3_bind_text(spark, 2, key, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(spark, 3, v->generated_ms);
 		while (sqlite3_step(spark) == SQLITE_ROW) {
 			s->spark = xreallocarray(s->spark, s->nspark + 1,
 			    sizeof *s->spark);

@@ -3,7 +3,8 @@
  * views_detail.h.
  *
  * Each read is a prepared statement over an index (kube_pods_owner,
- * kube_replicasets_owner, kube_events_involved), so opening a detail
+ * kube_replicasets_owner, kube_events_involved, kube_rollouts_at), so
+ * opening a detail
  * costs a few rows whatever the size of the cache.
  *
  * A workload's pods are those it owns: a Deployment's through the
@@ -150,7 +151,11 @@ vd_events(sqlite3 *db, const char *context, struct view_deployment *d,
 	return 0;
 }
 
-/* The revisions created in [since, until], oldest first. */
+/*
+ * The revisions that became current in [since, until], oldest first (of
+ * one moment, the higher revision last): new ReplicaSets and rollbacks
+ * alike, from the history store_rollouts() keeps.
+ */
 static int
 vd_rollouts(sqlite3 *db, const char *context, struct view_deployment *d,
     int64_t since, int64_t until, char **cause)
@@ -159,10 +164,10 @@ vd_rollouts(sqlite3 *db, const char *context, struct view_deployment *d,
 	struct view_rollout	*r;
 	int			 rc;
 
-	if (sqlite3_prepare_v2(db, "SELECT revision, created_ms FROM"
-	    " kube_replicasets WHERE context = ?1 AND namespace = ?2 AND"
-	    " owner_name = ?3 AND ?4 = 'Deployment' AND created_ms BETWEEN"
-	    " ?5 AND ?6 ORDER BY created_ms", -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(db, "SELECT revision, at_ms, replicaset FROM"
+	    " kube_rollouts WHERE context = ?1 AND namespace = ?2 AND"
+	    " name = ?3 AND kind = ?4 AND at_ms BETWEEN ?5 AND ?6"
+	    " ORDER BY at_ms, revision", -1, &st, NULL) != SQLITE_OK) {
 		*cause = vd_error(db, d, "rollouts");
 		return -1;
 	}
@@ -174,7 +179,8 @@ vd_rollouts(sqlite3 *db, const char *context, struct view_deployment *d,
 		    sizeof *d->rollouts);
 		r = &d->rollouts[d->nrollouts++];
 		r->revision = sqlite3_column_int64(st, 0);
-		r->created_ms = sqlite3_column_int64(st, 1);
+		r->at_ms = sqlite3_column_int64(st, 1);
+		r->replicaset = vd_text(st, 2);
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
@@ -259,6 +265,8 @@ views_deployment_free(struct view_deployment *d)
 		free(d->events[i].involved);
 		free(d->events[i].involved_kind);
 	}
+	for (i = 0; i < d->nrollouts; i++)
+		free(d->rollouts[i].replicaset);
 	free(d->pods);
 	free(d->events);
 	free(d->rollouts);

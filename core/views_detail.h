@@ -37,9 +37,11 @@ struct view_event {
 	int64_t	 last_ms;
 };
 
+/* A revision that became current: rolled out, or back. */
 struct view_rollout {
 	int64_t	 revision;
-	int64_t	 created_ms;
+	int64_t	 at_ms;		/* when it became current */
+	char	*replicaset;	/* NULL: not known */
 };
 
 /*
@@ -63,7 +65,7 @@ struct view_deployment {
 /* What to read of a workload. */
 #define VD_PODS		0x1
 #define VD_EVENTS	0x2
-#define VD_ROLLOUTS	0x4	/* a deployment's, created in [since, until] */
+#define VD_ROLLOUTS	0x4	/* a deployment's, current from [since, until] */
 
 /*
  * Read the detail of workload "Kind ns/name" of context, as the views

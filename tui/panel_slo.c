@@ -445,7 +445,7 @@ slo_rollouts(struct app *a, struct mode *m, const struct view_slo *s)
 			    SLO_MAX_MARKS : 0;
 			for (; k < d->nrollouts && n < SLO_MAX_MARKS; k++) {
 				marks[n].rev = d->rollouts[k].revision;
-				marks[n].at = d->rollouts[k].created_ms;
+				marks[n].at = d->rollouts[k].at_ms;
 				snprintf(marks[n].name, sizeof marks[n].name,
 				    "%s", d->name);
 				n++;

@@ -13,7 +13,11 @@
 # and a DaemonSet added) is compared with kubectl's counts and fields,
 # paging is forced with a small page size, and the error
 # sentences for 401, 403, an unknown CA and a refused connection are
-# checked.  TAP output; the plan comes last.
+# checked.  Lists the server refuses (403 by an RBAC-like rule of the
+# emulator, 404 for a resource it does not serve) leave the round working
+# with a warning; a rollout and a `kubectl rollout undo` are recorded in
+# kube_rollouts at the times they happened.  TAP output; the plan comes
+# last.
 
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 # shellcheck source=tests/lib/tap.sh
@@ -445,5 +449,121 @@ check $? "namespaces: only their pods ($got = $want + $want2)"
 grep -q '^/apis/apps/v1/namespaces/payments/deployments?limit=500$' \
     "$tmp/all.q"
 check $? "namespaces: lists go to the namespaced paths"
+
+# --- lists the server refuses ------------------------------------------------
+# A role that allows deployments and pods but not statefulsets (403), and a
+# server that does not serve daemonsets (404): the round keeps what it
+# could read and says what is not shown and why.
+admin() {	# admin ENDPOINT [QUERY]
+	curl -sf --cacert "$B_CA" -X POST "$B_URL/_emulator/$1${2:+?$2}" \
+	    >/dev/null
+}
+admin deny 'verb=list&resource=statefulsets'
+"$TOOL" --kubeconfig "$B_KC" --cache "$tmp/rbac.db" fetch >"$tmp/out" 2>&1
+rc=$?
+[ $rc -eq 0 ] && grep -q '^warning: statefulsets not shown: forbidden: statefulsets.apps is forbidden: User "admin" cannot list resource "statefulsets" in API group "apps" at the cluster scope' "$tmp/out"
+check $? "403 on statefulsets: the round succeeds, saying what is not shown"
+diag "$tmp/out"
+got=$(sqlite3 "$tmp/rbac.db" "SELECT (SELECT count(*) FROM kube_deployments)
+    || ' ' || (SELECT count(*) FROM kube_statefulsets) || ' ' ||
+    (SELECT count(*) FROM kube_pods WHERE owner_kind = 'ReplicaSet')")
+warned=$(sqlite3 "$tmp/rbac.db" "SELECT count(*) FROM sources WHERE
+    kind = 'kubernetes' AND last_error IS NULL AND
+    last_warning LIKE 'statefulsets not shown: forbidden: %'")
+[ "${got%% *}" -gt 0 ] && [ "$(echo "$got" | cut -d' ' -f2)" = 0 ] &&
+    [ "${got##* }" -gt 0 ] && [ "$warned" = 1 ]
+check $? "deployments and pods are stored, statefulsets are not ($got), the warning is the source's"
+
+admin allow
+admin deny 'verb=list&resource=statefulsets&namespace=payments'
+"$TOOL" --kubeconfig "$B_KC" --cache "$tmp/rbac-ns.db" --namespace payments \
+    --namespace kube-system fetch >"$tmp/out" 2>&1
+rc=$?
+[ $rc -eq 0 ] && grep -q 'statefulsets not shown in namespace payments: forbidden: .*cannot list resource "statefulsets" in API group "apps" in the namespace "payments"' "$tmp/out" &&
+    ! grep -q 'in namespace kube-system' "$tmp/out" &&
+    [ "$(sqlite3 "$tmp/rbac-ns.db" "SELECT count(*) FROM kube_pods WHERE
+    namespace = 'payments'")" -gt 0 ]
+check $? "403 in one namespace: that namespace's statefulsets are named, the rest is read"
+diag "$tmp/out"
+
+admin allow
+admin unserve 'resource=daemonsets'
+"$TOOL" --kubeconfig "$B_KC" --cache "$tmp/rbac.db" fetch >"$tmp/out" 2>&1
+rc=$?
+got=$(sqlite3 "$tmp/rbac.db" "SELECT (SELECT count(*) FROM kube_daemonsets)
+    || ' ' || (SELECT count(*) FROM kube_statefulsets)")
+[ $rc -eq 0 ] && grep -q '^warning: daemonsets not shown: the API server has no daemonsets here (404' "$tmp/out" &&
+    [ "$got" = "0 1" ]
+check $? "404 on daemonsets: the round succeeds without them ($got)"
+diag "$tmp/out"
+
+admin allow
+for r in deployments statefulsets daemonsets replicasets pods events nodes \
+    namespaces; do
+	admin deny "resource=$r"
+done
+"$TOOL" --kubeconfig "$B_KC" --cache "$tmp/rbac.db" fetch >"$tmp/out" 2>&1
+rc=$?
+got=$(sqlite3 "$tmp/rbac.db" "SELECT count(*) FROM kube_deployments")
+[ $rc -ne 0 ] && grep -q 'forbidden' "$tmp/out" && [ "$got" -gt 0 ]
+check $? "every list refused: the round fails and the last good rows stay"
+diag "$tmp/out"
+admin allow
+
+# --- rollouts and a rollback ---------------------------------------------------
+# A deployment rolled forward then back with kubectl rollout undo: the
+# rollback reuses the first ReplicaSet, and the cache records when each
+# revision became current.
+roll() {	# roll IMAGE
+	cat >"$tmp/roll.json" <<EOF2
+{"apiVersion": "apps/v1", "kind": "Deployment",
+ "metadata": {"name": "shop", "namespace": "default"},
+ "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "shop"}},
+  "template": {"metadata": {"labels": {"app": "shop"}},
+   "spec": {"containers": [{"name": "shop", "image": "$1"}]}}}}
+EOF2
+	kubectl --kubeconfig "$B_KC" apply -f "$tmp/roll.json" >/dev/null 2>&1
+}
+now_ms() {
+	"$PY" -c 'import time; print(int(time.time() * 1000))'
+}
+rollouts() {	# the shop rows: revision replicaset at_ms
+	sqlite3 -separator ' ' "$tmp/roll.db" "SELECT revision,
+	    coalesce(replicaset, '-'), coalesce(at_ms, '-') FROM kube_rollouts
+	    WHERE namespace = 'default' AND kind = 'Deployment' AND
+	    name = 'shop' ORDER BY revision"
+}
+roll shop:1.0
+"$TOOL" --kubeconfig "$B_KC" --cache "$tmp/roll.db" fetch >"$tmp/out" 2>&1
+check $? "a round sees the new deployment"
+rs1=$(sqlite3 "$tmp/roll.db" "SELECT name FROM kube_replicasets WHERE
+    owner_name = 'shop' AND revision = 1")
+t1=$(now_ms)
+sleep 1
+roll shop:2.0
+t2=$(now_ms)
+"$TOOL" --kubeconfig "$B_KC" --cache "$tmp/roll.db" fetch >"$tmp/out" 2>&1
+sleep 1
+t3=$(now_ms)
+kubectl --kubeconfig "$B_KC" rollout undo deployment/shop -n default \
+    >"$tmp/undo.out" 2>&1
+undo_rc=$?
+sleep 1
+"$TOOL" --kubeconfig "$B_KC" --cache "$tmp/roll.db" fetch >"$tmp/out" 2>&1
+t4=$(now_ms)
+"$TOOL" --kubeconfig "$B_KC" --cache "$tmp/roll.db" fetch >"$tmp/out" 2>&1
+rollouts >"$tmp/rollouts"
+diag "$tmp/undo.out" "$tmp/rollouts"
+want=$(kubectl --kubeconfig "$B_KC" get deployment shop -n default \
+    -o 'jsonpath={.metadata.annotations.deployment\.kubernetes\.io/revision}')
+# 1: rs1 at its creation; 2: a new set, at its creation (whole
+# seconds) between t1 and t2; 3: rs1 again, when a round first saw it.
+ok=$(awk -v rs1="$rs1" -v t1="$t1" -v t2="$t2" -v t3="$t3" -v t4="$t4" '
+    $1 == 1 && $2 == rs1 && $3 != "-" { a = 1 }
+    $1 == 2 && $2 != rs1 && $3 >= t1 - 1000 && $3 <= t2 { b = 1 }
+    $1 == 3 && $2 == rs1 && $3 >= t3 && $3 <= t4 { c = 1 }
+    END { print (NR == 3 && a && b && c) ? "yes" : "no" }' "$tmp/rollouts")
+[ $undo_rc -eq 0 ] && [ "$want" = 3 ] && [ "$ok" = yes ]
+check $? "kubectl rollout undo: the rollback to $rs1 is recorded as revision $want when it happened"
 
 tap_done

@@ -206,6 +206,25 @@ check $? "kubectl prints Error from server (Forbidden) for a read-only scale"
 k get deployment nope
 has '^Error from server \(NotFound\): deployments.apps "nope" not found$'
 check $? "a missing deployment is 404 NotFound"
+# The RBAC-like switch refuses as the apiserver does: a Status, 403.
+api "$KUBEEMU_TOKEN" -X POST \
+    "$KUBEEMU_URL/_emulator/deny?verb=list&resource=statefulsets&namespace=payments"
+k get statefulsets -n payments
+has '^Error from server \(Forbidden\): statefulsets.apps is forbidden: User "admin" cannot list resource "statefulsets" in API group "apps" in the namespace "payments"$'
+refused=$?
+k get statefulsets -n default
+allowed=$?
+api "$KUBEEMU_TOKEN" "$KUBEEMU_URL/apis/apps/v1/namespaces/payments/statefulsets"
+[ $refused -eq 0 ] && [ $allowed -eq 0 ] && [ "$code" = 403 ] &&
+    has '"kind":"Status"' && has '"reason":"Forbidden"' && has '"code":403'
+check $? "a denied list is 403 Forbidden in kubectl's words, other namespaces are not"
+api "$KUBEEMU_TOKEN" -X POST "$KUBEEMU_URL/_emulator/unserve?resource=daemonsets"
+k get daemonsets -A
+has '^Error from server \(NotFound\): Unable to list "apps/v1, Resource=daemonsets": the server could not find the requested resource$'
+check $? "an unserved resource is 404 NotFound"
+api "$KUBEEMU_TOKEN" -X POST "$KUBEEMU_URL/_emulator/allow"
+k get statefulsets -n payments
+check $? "allow lifts the rules"
 api "$KUBEEMU_TOKEN" "$KUBEEMU_URL/apis/apps/v1/namespaces/default/deployments/web"
 stale=$out
 kubectl --kubeconfig "$KUBEEMU_KUBECONFIG" annotate deployment web sitrep/test=1 >/dev/null 2>&1

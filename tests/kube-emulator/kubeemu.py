@@ -2906,6 +2906,19 @@ class Faults:
         self.fail_code = 500
         self.fail_message = "emulated failure"
         self.release = threading.Event()
+        # RBAC-like refusals: (user, verb, resource, namespace), None = any.
+        self.denied = []
+        # Resources answered 404, as by a server that does not serve them.
+        self.unserved = set()
+
+    def refused(self, user, verb, resource, ns):
+        """Whether a rule refuses user's verb on resource in ns."""
+        with self.lock:
+            for (u, v, r, n) in self.denied:
+                if (u is None or u == user) and (v is None or v == verb) and \
+                        r == resource and (n is None or n == ns):
+                    return True
+        return False
 
 
 class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
@@ -3170,7 +3183,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
                            "the server does not allow this method on the requested resource", {})
         if res.namespaced and name is None and ns is None and method != "GET":
             raise ApiError(404, "NotFound", "the server could not find the requested resource", {})
-        if user == "readonly" and verb not in ("get", "list", "watch"):
+        faults = self.server.faults
+        with faults.lock:
+            unserved = res.name in faults.unserved
+        if unserved:
+            raise ApiError(404, "NotFound", "the server could not find the requested resource", {})
+        if (user == "readonly" and verb not in ("get", "list", "watch")) or \
+                faults.refused(user, verb, res.name, ns):
             rdesc = res.name + ("/" + sub if sub else "")
             where = 'in the namespace "%s"' % ns if ns else "at the cluster scope"
             n = name if verb != "create" else ""
@@ -3421,6 +3440,30 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 f.fail_code = int(q.get("code", 500))
                 f.fail_message = q.get("message", "emulated failure")
             self.send(200, {"fail": f.fail_count, "code": f.fail_code})
+            return 200
+        if parts == ["deny"]:
+            if q.get("resource") not in RESOURCES:
+                self.send(400, {"error": "give resource, one of %s" % ", ".join(sorted(RESOURCES))})
+                return 400
+            rule = (q.get("user") or None, q.get("verb") or None, q["resource"],
+                    q.get("namespace") or None)
+            with f.lock:
+                f.denied.append(rule)
+            self.send(200, {"denied": [list(r) for r in f.denied]})
+            return 200
+        if parts == ["unserve"]:
+            if q.get("resource") not in RESOURCES:
+                self.send(400, {"error": "give resource, one of %s" % ", ".join(sorted(RESOURCES))})
+                return 400
+            with f.lock:
+                f.unserved.add(q["resource"])
+            self.send(200, {"unserved": sorted(f.unserved)})
+            return 200
+        if parts == ["allow"]:
+            with f.lock:
+                f.denied = []
+                f.unserved = set()
+            self.send(200, {"denied": [], "unserved": []})
             return 200
         if parts == ["reset"]:
             with cl.store.lock:

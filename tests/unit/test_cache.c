@@ -392,10 +392,17 @@ fill_version(struct cache *c, int v)
 		    " fingerprint, alertname, state, labels) VALUES ('prod',"
 		    " 'am', 'abc123', 'HighErrorRate', 'active', '{}')");
 	}
-	if (v >= 2)
+	if (v >= 2) {
 		rc |= exec_sql(c, "INSERT INTO kube_pods (context, namespace,"
 		    " name, phase, restarts, reason) VALUES ('prod', 'shop',"
 		    " 'api-1', 'Running', 12, 'CrashLoopBackOff')");
+		/* api-a came back by a rollback: revision 3, made first. */
+		rc |= exec_sql(c, "INSERT INTO kube_replicasets (context,"
+		    " namespace, name, owner_name, revision, created_ms,"
+		    " images, seen_ms) VALUES"
+		    " ('prod', 'shop', 'api-a', 'api', 3, 1000, '[\"a\"]', 9000),"
+		    " ('prod', 'shop', 'api-b', 'api', 2, 5000, '[\"b\"]', 9000)");
+	}
 	if (v >= 3) {
 		rc |= exec_sql(c, "INSERT INTO incidents (id, context,"
 		    " group_key, title, started_ms, updated_ms) VALUES (1,"
@@ -418,6 +425,11 @@ fill_version(struct cache *c, int v)
 		    " namespace, name, desired, ready) VALUES ('prod',"
 		    " 'monitoring', 'node-exporter', 3, 3)");
 	}
+	if (v >= 7)
+		rc |= exec_sql(c, "INSERT INTO kube_rollouts (context,"
+		    " namespace, kind, name, revision, replicaset, at_ms,"
+		    " seen_ms) VALUES ('prod', 'shop', 'Deployment', 'api', 4,"
+		    " 'api-b', 12000, 12000)");
 	return rc;
 }
 
@@ -451,6 +463,24 @@ check_filled(struct cache *c, int v)
 		CHECK_INT(query_int(db, "SELECT desired FROM kube_daemonsets"),
 		    3);
 	}
+	/*
+	 * Version 7 made kube_rollouts from the replica sets there were:
+	 * api-b's revision at its creation, api-a's (reused after api-b
+	 * was made) at a time the cache cannot know.
+	 */
+	if (v >= 2 && v < 7) {
+		CHECK_INT(query_int(db, "SELECT at_ms FROM kube_rollouts WHERE"
+		    " name = 'api' AND revision = 2 AND replicaset = 'api-b'"
+		    " AND images = '[\"b\"]' AND seen_ms = 9000"), 5000);
+		CHECK_INT(query_int(db, "SELECT count(*) FROM kube_rollouts"
+		    " WHERE name = 'api' AND revision = 3 AND replicaset ="
+		    " 'api-a' AND at_ms IS NULL"), 1);
+		CHECK_INT(query_int(db, "SELECT count(*) FROM kube_rollouts"),
+		    2);
+	}
+	if (v >= 7)
+		CHECK_INT(query_int(db, "SELECT at_ms FROM kube_rollouts WHERE"
+		    " name = 'api' AND revision = 4"), 12000);
 }
 
 /* A file at every older version migrates to the latest, data intact. */

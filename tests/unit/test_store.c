@@ -41,6 +41,7 @@
 #include "core/cache.h"
 #include "core/conf.h"
 #include "core/store.h"
+#include "core/views_detail.h"
 
 #define NOW	1795458089000LL		/* 2026-11-23T18:21:29Z */
 #define MIN	(60 * 1000LL)
@@ -692,6 +693,8 @@ store_recorded_kube(struct cache *c)
 		kube_rows_free(r);
 		buf_done(&b);
 	}
+	/* As the source does after a round's lists. */
+	CHECK_INT(store_rollouts(c, "real", NOW, &cause), 0);
 }
 
 /* The recorded Prometheus targets into context "real". */
@@ -761,10 +764,180 @@ test_same_kube(void)
 	check_same(c, "kube_statefulsets", 1);
 	check_same(c, "kube_replicasets", 2);
 	check_same(c, "kube_pods", 4);
+	check_same(c, "kube_rollouts", 2);
 	/* The world is the one intended: a pod crash-looping. */
 	CHECK_VALUE(c, "SELECT reason || ' ' || restarts || ' ' || ready FROM "
 	    "kube_pods WHERE context = 'real' AND reason IS NOT NULL",
 	    "CrashLoopBackOff 7 0");
+	close_cache(c);
+}
+
+/* One round of a deployment and its replica sets, then its rollouts. */
+static void
+kube_round(struct cache *c, int64_t now, int64_t revision,
+    const struct store_replicaset *rs, size_t nrs)
+{
+	struct store_deployment	d;
+	char			*cause = NULL;
+
+	memset(&d, 0, sizeof d);
+	d.namespace = "shop";
+	d.name = "web";
+	d.uid = "u-web";
+	d.generation = d.observed_generation = STORE_NULL;
+	d.replicas = d.ready_replicas = d.updated_replicas =
+	    d.available_replicas = 2;
+	d.revision = revision;
+	d.created_ms = NOW - 30 * 24 * HOUR;
+	CHECK_INT(store_deployments(c, "prod", &d, 1, now, &cause), 0);
+	CHECK_INT(store_replicasets(c, "prod", rs, nrs, now, &cause), 0);
+	CHECK_INT(store_rollouts(c, "prod", now, &cause), 0);
+	free(cause);
+}
+
+/* A replica set of web. */
+static struct store_replicaset
+web_rs(const char *name, int64_t revision, int64_t created_ms)
+{
+	struct store_replicaset	r;
+
+	memset(&r, 0, sizeof r);
+	r.namespace = "shop";
+	r.name = name;
+	r.owner_name = "web";
+	r.owner_uid = "u-web";
+	r.revision = revision;
+	r.replicas = r.ready_replicas = STORE_NULL;
+	r.created_ms = created_ms;
+	r.images = "[\"web\"]";
+	return r;
+}
+
+/*
+ * Rollouts are history: a roll forward (a new ReplicaSet) is marked at
+ * the set's creation, a rollback (an old set made current again under a
+ * new revision) at the round that saw it, each once; a deployment first
+ * seen brings its history from its sets, a reused one's time unknown.
+ */
+static void
+test_rollouts_history(void)
+{
+	struct cache		*c = open_cache();
+	struct store_replicaset	 rs[2];
+	struct view_deployment	*d;
+	char			*cause = NULL;
+
+	/* First seen: revision 1 of web-a, made two hours ago. */
+	rs[0] = web_rs("web-a", 1, NOW - 2 * HOUR);
+	kube_round(c, NOW, 1, rs, 1);
+	CHECK_VALUE(c, "SELECT group_concat(revision || ' ' || replicaset ||"
+	    " ' ' || at_ms, ', ') FROM kube_rollouts", "1 web-a 1795450889000");
+	/* Roll forward at +9 min, seen at +10 min: web-b, revision 2. */
+	rs[1] = web_rs("web-b", 2, NOW + 9 * MIN);
+	kube_round(c, NOW + 10 * MIN, 2, rs, 2);
+	/* Rolled back to web-a (now revision 3), seen at +30 min. */
+	rs[0].revision = 3;
+	kube_round(c, NOW + 30 * MIN, 3, rs, 2);
+	kube_round(c, NOW + 31 * MIN, 3, rs, 2);
+	CHECK_VALUE(c, "SELECT group_concat(revision || ' ' || replicaset ||"
+	    " ' ' || ((at_ms - 1795458089000) / 60000), ', ') FROM (SELECT *"
+	    " FROM kube_rollouts ORDER BY revision)",
+	    "1 web-a -120, 2 web-b 9, 3 web-a 30");
+	/* The detail read gives the two marks of the last hour, in order. */
+	d = views_deployment_read(c, "prod", "shop/web", VD_ROLLOUTS,
+	    NOW + 1, NOW + HOUR, &cause);
+	CHECK(d != NULL);
+	if (d != NULL) {
+		CHECK_INT(d->nrollouts, 2);
+		if (d->nrollouts == 2) {
+			CHECK_INT(d->rollouts[0].revision, 2);
+			CHECK_INT(d->rollouts[0].at_ms, NOW + 9 * MIN);
+			CHECK_INT(d->rollouts[1].revision, 3);
+			CHECK_INT(d->rollouts[1].at_ms, NOW + 30 * MIN);
+			CHECK_STR(d->rollouts[1].replicaset, "web-a");
+		}
+	}
+	views_deployment_free(d);
+	free(cause);
+	cause = NULL;
+
+	/*
+	 * Another cache first sees web after that rollback: web-b's
+	 * revision at its creation, web-a's (made before web-b, yet the
+	 * newer revision) when, it cannot know.
+	 */
+	close_cache(c);
+	c = open_cache();
+	kube_round(c, NOW + 40 * MIN, 3, rs, 2);
+	CHECK_VALUE(c, "SELECT group_concat(revision || ' ' ||"
+	    " coalesce(at_ms, 'unknown'), ', ') FROM (SELECT * FROM"
+	    " kube_rollouts ORDER BY revision)", "2 1795458629000, 3 unknown");
+	/* Thirty days on, old history goes, the current revision stays. */
+	kube_round(c, NOW + 31 * 24 * HOUR, 3, rs, 2);
+	CHECK_VALUE(c, "SELECT group_concat(revision) FROM kube_rollouts",
+	    "3");
+	close_cache(c);
+}
+
+/*
+ * The simulator's rollback goes through the same writer: a round during
+ * the bad rollout, one after the rollback, marks both; a world that
+ * starts again starts its history again.
+ */
+static void
+test_rollouts_sim(void)
+{
+	static const struct sim_rollout ro[] = {
+		{ 0, 0, "registry.example.com/shop/checkout:1.42.0",
+		  20 * MIN },
+	};
+	struct sim_scenario	 sc = world;
+	struct conf		*conf;
+	struct source		 s;
+	struct cache		*c = open_cache();
+	struct view_deployment	*d;
+	char			*cause = NULL;
+
+	sc.rollouts = ro;
+	sc.nrollouts = 1;
+	sc.open_ms = 10 * MIN;
+	conf = sim_scenario_conf(&sc, "sim");
+	memset(&s, 0, sizeof s);
+	s.name = xstrdup("sim");
+	s.context = xstrdup("sim");
+	s.conf = conf;
+	s.ctx = &conf->contexts[0];
+	sim_source_init(&s, &sc, NOW);
+	/* Ten minutes into the bad rollout (revision 15, made at 0). */
+	CHECK_INT(s.ops->store(&s, c, NOW, &cause), 0);
+	/* Rolled back at 20 min (revision 16), seen at 25. */
+	CHECK_INT(s.ops->store(&s, c, NOW + 15 * MIN, &cause), 0);
+	d = views_deployment_read(c, "sim", "shop/checkout", VD_ROLLOUTS,
+	    NOW - HOUR, NOW + HOUR, &cause);
+	CHECK(d != NULL);
+	if (d != NULL) {
+		CHECK_INT(d->nrollouts, 2);
+		if (d->nrollouts == 2) {
+			CHECK_INT(d->rollouts[0].revision, 15);
+			CHECK_INT(d->rollouts[0].at_ms, NOW - 10 * MIN);
+			CHECK_INT(d->rollouts[1].revision, 16);
+			CHECK_INT(d->rollouts[1].at_ms, NOW + 15 * MIN);
+		}
+	}
+	views_deployment_free(d);
+	/* The same name as revision 14's set: the rollback reused it. */
+	CHECK_VALUE(c, "SELECT count(DISTINCT replicaset) FROM kube_rollouts"
+	    " WHERE context = 'sim' AND revision IN (14, 16)", "1");
+	/* Asked for an earlier moment, the world's history starts again. */
+	CHECK_INT(s.ops->store(&s, c, NOW + 5 * MIN, &cause), 0);
+	CHECK_VALUE(c, "SELECT group_concat(revision) FROM (SELECT revision"
+	    " FROM kube_rollouts WHERE context = 'sim' ORDER BY revision)",
+	    "13,14,15");
+	free(cause);
+	s.ops->free(&s);
+	free(s.name);
+	free(s.context);
+	conf_free(conf);
 	close_cache(c);
 }
 
@@ -838,6 +1011,8 @@ static const struct test tests[] = {
 	TEST(test_am_merge),
 	TEST(test_same_alerts),
 	TEST(test_same_kube),
+	TEST(test_rollouts_history),
+	TEST(test_rollouts_sim),
 	TEST(test_same_targets),
 	TEST(test_same_can_fail),
 	{ NULL, NULL }

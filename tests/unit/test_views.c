@@ -472,6 +472,65 @@ test_slo_from_samples(void)
 	conf_free(conf);
 }
 
+/*
+ * Views of a past moment (snapshot --at) read the samples of that moment:
+ * the newest at or before it, never a newer one the cache also holds.
+ */
+static void
+test_slo_at_past(void)
+{
+	struct conf	*conf = load_conf(config_yaml);
+	struct cache	*c = open_cache("slo-at.db");
+	struct views	*v;
+	char		*cause = NULL, *s;
+
+	if (conf == NULL || c == NULL) {
+		CHECK(0);
+		return;
+	}
+	populate(c);
+	s = xasprintf("INSERT INTO samples (context, query_key, ts_ms, value)"
+	    " VALUES"
+	    " ('prod', 'slo:checkout-availability:ratio:5m', %lld, 0.5),"
+	    " ('prod', 'slo:checkout-availability:ratio:5m', %lld, 0.02),"
+	    " ('prod', 'slo:checkout-availability:ratio:5m', %lld, 0.9),"
+	    " ('prod', 'slo:checkout-availability:ratio:1h', %lld, 0.015),"
+	    " ('prod', 'slo:checkout-availability:spark:1h', %lld, 0.001),"
+	    " ('prod', 'slo:checkout-availability:spark:1h', %lld, 0.002),"
+	    " ('prod', 'slo:checkout-availability:spark:1h', %lld, 0.5);",
+	    NOW - 60000, NOW, NOW + 600000, NOW, NOW - 900000, NOW,
+	    NOW + 900000);
+	sql(c, s);
+	free(s);
+	v = views_build(c, conf, &conf->contexts[0], NOW, &cause);
+	CHECK(v != NULL);
+	if (v != NULL && v->nslos == 1) {
+		const struct view_slo	*slo = &v->slos[0];
+
+		/* Not the 0.9 of ten minutes later. */
+		CHECK_NEAR(slo->ratio[SLO_5M], 0.02, 1e-12);
+		CHECK_NEAR(slo->ratio[SLO_1H], 0.015, 1e-12);
+		CHECK_INT(slo->evaluated_ms, NOW);
+		CHECK_INT(slo->nspark, 2);
+		CHECK(slo->nspark > 0 && slo->spark_ts[slo->nspark - 1] == NOW);
+	}
+	views_free(v);
+	/* A minute earlier: the 5m ratio of then, no 1h ratio yet. */
+	v = views_build(c, conf, &conf->contexts[0], NOW - 60000, &cause);
+	CHECK(v != NULL);
+	if (v != NULL && v->nslos == 1) {
+		const struct view_slo	*slo = &v->slos[0];
+
+		CHECK_NEAR(slo->ratio[SLO_5M], 0.5, 1e-12);
+		CHECK(isnan(slo->ratio[SLO_1H]));
+		CHECK_INT(slo->evaluated_ms, NOW - 60000);
+		CHECK_INT(slo->nspark, 1);
+	}
+	views_free(v);
+	cache_close(c);
+	conf_free(conf);
+}
+
 /* Discovery: a service per deployment and per job that is not one. */
 static void
 test_discovery(void)
@@ -1126,6 +1185,7 @@ static const struct test tests[] = {
 	TEST(test_health_stale),
 	TEST(test_grouping),
 	TEST(test_slo_from_samples),
+	TEST(test_slo_at_past),
 	TEST(test_discovery),
 	TEST(test_health_order),
 	TEST(test_health_alerts),

@@ -46,6 +46,21 @@ fixture(void)
 	    " ('prod', 'pay', 'checkout-c', 'checkout', 8, 9000),"
 	    " ('prod', 'pay', 'ledger-a', 'ledger', 3, 5000),"
 	    " ('stage', 'pay', 'checkout-z', 'checkout', 9, 5000);"
+	    "INSERT INTO kube_rollouts (context, namespace, kind, name,"
+	    " revision, replicaset, at_ms, seen_ms) VALUES"
+	    " ('prod', 'pay', 'Deployment', 'checkout', 5, 'checkout-b',"
+	    "  NULL, 1),"
+	    " ('prod', 'pay', 'Deployment', 'checkout', 6, 'checkout-a',"
+	    "  1000, 1),"
+	    " ('prod', 'pay', 'Deployment', 'checkout', 7, 'checkout-b',"
+	    "  5000, 1),"
+	    " ('prod', 'pay', 'Deployment', 'checkout', 8, 'checkout-c',"
+	    "  9000, 1),"
+	    " ('prod', 'pay', 'StatefulSet', 'checkout', 4, NULL, 6000, 1),"
+	    " ('prod', 'pay', 'Deployment', 'ledger', 3, 'ledger-a', 5000,"
+	    "  1),"
+	    " ('stage', 'pay', 'Deployment', 'checkout', 9, 'checkout-z',"
+	    "  5000, 1);"
 	    "INSERT INTO kube_pods (context, namespace, name, owner_kind,"
 	    " owner_name, node, phase, ready, restarts, reason) VALUES"
 	    " ('prod', 'pay', 'checkout-b-2', 'ReplicaSet', 'checkout-b',"
@@ -137,7 +152,10 @@ test_events(void)
 	cache_close(c);
 }
 
-/* Rollouts within the window, oldest first, of this context only. */
+/*
+ * Rollouts within the window, oldest first, of this context and kind
+ * only; one whose time is not known is not marked.
+ */
 static void
 test_rollouts(void)
 {
@@ -154,7 +172,8 @@ test_rollouts(void)
 	if (d != NULL) {
 		CHECK_INT(d->nrollouts, 2);
 		CHECK_INT(d->rollouts[0].revision, 7);
-		CHECK_INT(d->rollouts[0].created_ms, 5000);
+		CHECK_INT(d->rollouts[0].at_ms, 5000);
+		CHECK_STR(d->rollouts[0].replicaset, "checkout-b");
 		CHECK_INT(d->rollouts[1].revision, 8);
 		CHECK_INT(d->npods, 3);
 	}
