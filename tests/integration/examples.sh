@@ -105,7 +105,7 @@ for md in "$top_srcdir/README.md" "$top_srcdir"/docs/*.md; do
 		    "$(cat "$tmp/err")"
 		continue
 	fi
-	for b in $(ls "$dir" | sort -n); do
+	for b in $(find "$dir" -type f | sed "s|.*/||" | sort -n); do
 		f=$dir/$b
 		blocks=$((blocks + 1))
 		line=${b%%.*}
