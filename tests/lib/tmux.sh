@@ -58,7 +58,9 @@
 # $TT_DIR/valgrind), exit status 97 on any error.  Errors are invalid
 # reads and writes, uses of uninitialised values, bad frees and definite
 # leaks; memory still reachable at exit (curses and sqlite keep some) is
-# not one.  --track-origins=no keeps it fast; no suppression is needed.
+# not one.  --track-origins=no keeps it fast.  tests/lib/valgrind.supp
+# (under $top_srcdir, which the scripts set) hides the errors that are not
+# sitrep's, each with its reason: only one, libgpm's leak under TERM=linux.
 # The program is then 20 to 50 times slower: every SECS of the tt_wait
 # family (and tt_latency's limit) is multiplied by TT_SLOW (default 25
 # under valgrind, else 1), and a script skips its timing-only checks when
@@ -88,6 +90,7 @@
 TT_DIR=${TT_DIR:-}
 TT_LAST=
 TT_VALGRIND_DIR=${TT_VALGRIND_DIR:-}
+TT_VALGRIND_SUPP=
 if [ "${SITREP_UNDER_VALGRIND:-0}" = 1 ]; then
 	: "${TT_SLOW:=25}"
 else
@@ -117,6 +120,10 @@ tt_setup() {
 		: "${TT_VALGRIND_DIR:=$TT_DIR/valgrind}"
 		mkdir -p "$TT_VALGRIND_DIR" || return 1
 		TT_VALGRIND_DIR=$(cd "$TT_VALGRIND_DIR" && pwd) || return 1
+		if [ -f "${top_srcdir:-.}/tests/lib/valgrind.supp" ]; then
+			TT_VALGRIND_SUPP=$(cd "${top_srcdir:-.}/tests/lib" &&
+			    pwd)/valgrind.supp
+		fi
 	fi
 	return 0
 }
@@ -132,6 +139,8 @@ tt_wrapper() {
 	printf "valgrind -q --tool=memcheck --error-exitcode=97"
 	printf " --track-origins=no --leak-check=full"
 	printf " --errors-for-leak-kinds=definite --show-leak-kinds=definite"
+	[ -z "$TT_VALGRIND_SUPP" ] ||
+	    printf " --suppressions='%s'" "$TT_VALGRIND_SUPP"
 	printf " --log-file='%s/sitrep.%%p.log' " "$TT_VALGRIND_DIR"
 }
 
