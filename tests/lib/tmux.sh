@@ -63,7 +63,9 @@
 # sitrep's, each with its reason: only one, libgpm's leak under TERM=linux.
 # The program is then 20 to 50 times slower: every SECS of the tt_wait
 # family (and tt_latency's limit) is multiplied by TT_SLOW (default 25
-# under valgrind, else 1), and a script skips its timing-only checks when
+# under valgrind, else 1); with TT_SLOW above 1 a wait also lets the
+# screen settle before it reads it for the last time (a slow program
+# paints in pieces); and a script skips its timing-only checks when
 # tt_valgrind says so.
 #   tt_valgrind           0 when the program runs under valgrind
 #   tt_prog PATH          print PATH quoted for a tt_start command line,
@@ -285,6 +287,22 @@ tt_lacks() {
 	return 0
 }
 
+# Status 0 once the screen is painted: at once normally; under valgrind
+# (TT_SLOW above 1) the program writes a screen in several slow pieces, so
+# wait (up to 2 s) until two captures 100 ms apart agree, TT_LAST the last.
+tt_settled() {
+	[ "$TT_SLOW" -gt 1 ] || return 0
+	_tw_n=0
+	while [ $_tw_n -lt 20 ]; do
+		sleep 0.1
+		_tw_prev=$TT_LAST
+		TT_LAST=$(tt_capture)
+		[ "$TT_LAST" = "$_tw_prev" ] && return 0
+		_tw_n=$((_tw_n + 1))
+	done
+	return 0
+}
+
 # Poll the screen until a test passes; the screen is in TT_LAST.  The
 # clock is read every tenth poll only: each program started costs time.
 tt_wait_match() {
@@ -293,7 +311,9 @@ tt_wait_match() {
 	_tw_i=0
 	while :; do
 		TT_LAST=$(tt_capture)
-		if eval "$_tw_prog" >/dev/null 2>&1 </dev/null; then
+		if eval "$_tw_prog" >/dev/null 2>&1 </dev/null &&
+		    tt_settled && eval "$_tw_prog" >/dev/null 2>&1 </dev/null
+		then
 			return 0
 		fi
 		_tw_i=$((_tw_i + 1))
