@@ -15,7 +15,10 @@
 # sent to the terminal, checked on the raw byte stream too), quitting with
 # q, :q, Ctrl-C (twice with a view open), SIGTERM and SIGHUP, suspending
 # with Ctrl-Z and resuming with fg, and refusing to start without a
-# terminal.  TAP output; the plan comes last.
+# terminal.  With SITREP_UNDER_VALGRIND=1 every run of the console is under
+# valgrind's memcheck (tests/lib/tmux.sh): the waits scale, the checks
+# that only measure time are skipped, and the logs must report no error.
+# TAP output; the plan comes last.
 
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 # shellcheck source=tests/lib/tap.sh
@@ -52,7 +55,7 @@ tap_got() {
 # stays on after the report: tmux 3.3a may drop the last output of a pane
 # whose process has just exited.
 console() {
-	echo "trap : INT; '$SITREP' --demo; echo EXITED:\$?; exec sleep 300"
+	echo "trap : INT; $(tt_prog "$SITREP") --demo; echo EXITED:\$?; exec sleep 300"
 }
 
 # Check the screen's geometry: LAYOUT.py COLS ROWS MODE [FOCUS], screen
@@ -169,11 +172,18 @@ press() {
 	tt_keys "${keys[@]}"
 	tt_wait "$2" "${3:-5}"
 }
-# The process id of the console in the session (the shell's child).
+# The process id of the console in the session (the shell's child; under
+# valgrind the process is named after the tool, its arguments name sitrep).
 console_pid() {
 	local i pid
 	for i in 1 2 3 4 5 6 7 8 9 10; do
-		pid=$(pgrep -P "$(tt_display '#{pane_pid}')" -x sitrep | head -n 1)
+		if tt_valgrind; then
+			pid=$(pgrep -P "$(tt_display '#{pane_pid}')" \
+			    -f -- "$SITREP" | head -n 1)
+		else
+			pid=$(pgrep -P "$(tt_display '#{pane_pid}')" -x sitrep |
+			    head -n 1)
+		fi
 		[ -n "$pid" ] && break
 		sleep 0.2
 	done
@@ -218,7 +228,7 @@ done
 [ -f "$TT_DIR/cache/sitrep/demo.db" ]
 check $? "the demo's cache is under XDG_CACHE_HOME, not the real home"
 
-tt_start -x 100 -y 30 "trap : INT; '$SITREP' --demo --panel slo \
+tt_start -x 100 -y 30 "trap : INT; $(tt_prog "$SITREP") --demo --panel slo \
     --filter latency; echo EXITED:\$?; exec sleep 300"
 tt_wait_match 'focused 2 "2 SLO burn  /latency" &&
     panel_box 2 | grep -q checkout-latency &&
@@ -226,7 +236,7 @@ tt_wait_match 'focused 2 "2 SLO burn  /latency" &&
     ! panel_box 2 | grep -Eq "(checkout|frontend)-availability"' 10
 check $? "--panel slo --filter latency: SLO panel focused, filtered"
 (cd "$TT_DIR" && HOME=$TT_DIR/home XDG_CACHE_HOME=$TT_DIR/cache \
-    XDG_CONFIG_HOME=$TT_DIR/config "$SITREP" --demo --panel bogus \
+    XDG_CONFIG_HOME=$TT_DIR/config tt_exec "$SITREP" --demo --panel bogus \
     </dev/null >"$TT_DIR/out" 2>"$TT_DIR/err")
 rc=$?
 [ $rc -eq 2 ] && grep -q "unknown panel 'bogus'" "$TT_DIR/err"
@@ -291,12 +301,20 @@ tt_wait_match "focused 3 '${rows[3]}'" 5 || ok=1
 tt_keys BTab
 tt_wait_match "focused 2 '${rows[2]}'" 5 || ok=1
 check $ok "Tab cycles 1 2 3 4 (from 4); S-Tab goes back 3 2"
-ms=$(tt_latency "${rows[1]}" 1)
-ok=$?
-echo "# key to screen (1, demo): ${ms} ms"
-[ $ok -eq 0 ] && [ "$ms" -lt 100 ] || ok=1
-[ "$(tt_display '#{window_width}x#{window_height}')" = 100x30 ] || ok=1
-check $ok "a key reaches the screen in ${ms} ms (under 100); size kept"
+if tt_valgrind; then
+	tt_keys 1
+	tt_wait "${rows[1]}"
+	skip "a key reaches the screen in under 100 ms" \
+	    "time is not measured under valgrind"
+else
+	ms=$(tt_latency "${rows[1]}" 1)
+	ok=$?
+	echo "# key to screen (1, demo): ${ms} ms"
+	[ $ok -eq 0 ] && [ "$ms" -lt 100 ] || ok=1
+	[ "$(tt_display '#{window_width}x#{window_height}')" = 100x30 ] ||
+	    ok=1
+	check $ok "a key reaches the screen in ${ms} ms (under 100); size kept"
+fi
 
 # The probe itself: a program that answers a key 300 ms late is measured so.
 TT_SESSION=control tt_start -x 80 -y 24 \
@@ -558,6 +576,8 @@ check $ok "the second Ctrl-C quits, terminal restored"
 tt_start -x 100 -y 30 "$(console)"
 tt_wait "CRITICAL" 10
 tt_type ':the'
+# Ctrl-C is a signal, and overtakes keys the console has not read yet.
+tt_wait_match 'tt_last | tail -n 1 | grep -qx ":the"'
 press C-c -- "press Ctrl-C again to quit"
 ok=$?
 press C-c -- "EXITED:0" || ok=1
@@ -574,33 +594,40 @@ for sig in TERM HUP; do
 done
 
 # --- Ctrl-Z and fg ------------------------------------------------------------
-tt_start -x 100 -y 30 "exec env PS1='PROMPT> ' bash --norc --noprofile -i"
-tt_wait "PROMPT> " 5
-tt_type "'$SITREP' --demo"
-tt_keys Enter
-tt_wait "CRITICAL" 10
-tt_keys C-z
-tt_wait "Stopped" 5
-ok=$?
-[ "$(tt_display '#{alternate_on}')" = 0 ] || ok=1
-check $ok "Ctrl-Z suspends: the shell says Stopped, normal screen back"
-tt_type fg
-tt_keys Enter
-wait_layout 100 30 stacked 1 5
-ok=$?
-[ "$(tt_display '#{alternate_on}')" = 1 ] || ok=1
-check $ok "fg resumes: the console repaints the whole screen"
-press 2 -- "BUDGET LEFT"
-check $? "after fg the console still takes keys"
-tt_keys q
-tt_type 'echo STATUS:$?'
-tt_keys Enter
-tt_wait "STATUS:0" 5
-check $? "q after fg: exit 0 back at the prompt"
+if tt_valgrind; then
+	for what in "Ctrl-Z suspends" "fg resumes" "after fg the console still takes keys" \
+	    "q after fg: exit 0 back at the prompt"; do
+		skip "$what" "a program under valgrind does not stop on Ctrl-Z"
+	done
+else
+	tt_start -x 100 -y 30 "exec env PS1='PROMPT> ' bash --norc --noprofile -i"
+	tt_wait "PROMPT> " 5
+	tt_type "$(tt_prog "$SITREP") --demo"
+	tt_keys Enter
+	tt_wait "CRITICAL" 10
+	tt_keys C-z
+	tt_wait "Stopped" 5
+	ok=$?
+	[ "$(tt_display '#{alternate_on}')" = 0 ] || ok=1
+	check $ok "Ctrl-Z suspends: the shell says Stopped, normal screen back"
+	tt_type fg
+	tt_keys Enter
+	wait_layout 100 30 stacked 1 5
+	ok=$?
+	[ "$(tt_display '#{alternate_on}')" = 1 ] || ok=1
+	check $ok "fg resumes: the console repaints the whole screen"
+	press 2 -- "BUDGET LEFT"
+	check $? "after fg the console still takes keys"
+	tt_keys q
+	tt_type 'echo STATUS:$?'
+	tt_keys Enter
+	tt_wait "STATUS:0" 5
+	check $? "q after fg: exit 0 back at the prompt"
+fi
 
 # --- no terminal --------------------------------------------------------------
 (cd "$TT_DIR" && HOME=$TT_DIR/home XDG_CACHE_HOME=$TT_DIR/cache \
-    XDG_CONFIG_HOME=$TT_DIR/config "$SITREP" --demo </dev/null \
+    XDG_CONFIG_HOME=$TT_DIR/config tt_exec "$SITREP" --demo </dev/null \
     >"$TT_DIR/out" 2>"$TT_DIR/err")
 rc=$?
 ok=0
@@ -611,6 +638,12 @@ check $ok "no terminal: exit 2 ($rc), stderr points to 'sitrep snapshot'"
 tt_kill
 elapsed=$(($(date +%s) - started))
 echo "# tui_demo took ${elapsed}s"
-[ "$elapsed" -le 90 ]
-check $? "the whole run took ${elapsed}s (at most 90)"
+if tt_valgrind; then
+	skip "the whole run took at most 90 s" \
+	    "time is not measured under valgrind"
+	tt_valgrind_report
+else
+	[ "$elapsed" -le 90 ]
+	check $? "the whole run took ${elapsed}s (at most 90)"
+fi
 tap_done

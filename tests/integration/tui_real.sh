@@ -15,8 +15,10 @@
 # 100 ms while that request hangs; after its 3 s timeout the header marks
 # alertmanager FAILED or STALE.  Last, Alertmanager is killed: the
 # Incidents panel keeps the last alerts it had and says "alertmanager
-# failed: ... (showing data from ... ago)".  TAP output; the plan comes
-# last.
+# failed: ... (showing data from ... ago)".  With SITREP_UNDER_VALGRIND=1
+# the console runs under valgrind's memcheck (tests/lib/tmux.sh): the
+# waits scale, the checks that only measure time are skipped, and the
+# logs must report no error.  TAP output; the plan comes last.
 
 # wait_for and tt_wait_match evaluate their commands later.
 # shellcheck disable=SC2016
@@ -92,7 +94,7 @@ contexts:
 EOF
 
 # --- the console with every source answering -------------------------------
-tt_start -x 150 -y 40 "'$SITREP' --config '$TT_DIR/config.yaml' \
+tt_start -x 150 -y 40 "$(tt_prog "$SITREP") --config '$TT_DIR/config.yaml' \
     --cache '$TT_DIR/real.db'; echo EXITED:\$?; exec sleep 300"
 tt_wait_match 'tt_has " sitrep  real " && tt_lacks loading &&
     header | grep -Eq "alertmanager [0-9]" &&
@@ -144,34 +146,48 @@ tt_wait "STATUS      SERVICE" 5
 # answers, so a request hangs until the source's 3 s timeout.
 budget="SLO                   BUDGET LEFT"
 kill -STOP "$AM_PID"
-ms=$(tt_latency "$budget" r 2)
-ok=$?
-if [ $ok -ne 0 ] || [ "$ms" -ge 100 ]; then
-	echo "# first try: ${ms} ms; once more"
+if tt_valgrind; then
+	# The same keys, so that a refresh hangs; no time is measured.
+	tt_keys r 2
+	tt_wait "$budget" 5
 	tt_keys 1
 	tt_wait "STATUS      SERVICE" 5
+	tt_keys r 3
+	tt_wait "SEVERITY  AGE" 5
+	skip "with Alertmanager hanging, the key after r is on screen in under 100 ms" \
+	    "time is not measured under valgrind"
+	skip "polled by capture-pane: far below the 3 s timeout" \
+	    "time is not measured under valgrind"
+else
 	ms=$(tt_latency "$budget" r 2)
 	ok=$?
+	if [ $ok -ne 0 ] || [ "$ms" -ge 100 ]; then
+		echo "# first try: ${ms} ms; once more"
+		tt_keys 1
+		tt_wait "STATUS      SERVICE" 5
+		ms=$(tt_latency "$budget" r 2)
+		ok=$?
+	fi
+	echo "# key to screen with Alertmanager hanging (r, then 2): ${ms} ms"
+	[ $ok -eq 0 ] && [ "$ms" -lt 100 ]
+	check $? "with Alertmanager hanging, the key after r is on screen in ${ms} ms (under 100)"
+	# The same through a tmux command per poll, as a person would see it.
+	tt_keys 1
+	tt_wait "STATUS      SERVICE" 5
+	tt_keys r
+	t0=$(date +%s%N)
+	tt_keys 3
+	while :; do
+		TT_LAST=$(tt_capture)
+		tt_has "SEVERITY  AGE" && break
+		[ $(($(date +%s%N) - t0)) -gt 5000000000 ] && break
+		sleep 0.01
+	done
+	poll_ms=$((($(date +%s%N) - t0) / 1000000))
+	echo "# the same polled by capture-pane (each poll starts tmux): ${poll_ms} ms"
+	[ "$poll_ms" -lt 1000 ]
+	check $? "polled by capture-pane: ${poll_ms} ms, far below the 3 s timeout"
 fi
-echo "# key to screen with Alertmanager hanging (r, then 2): ${ms} ms"
-[ $ok -eq 0 ] && [ "$ms" -lt 100 ]
-check $? "with Alertmanager hanging, the key after r is on screen in ${ms} ms (under 100)"
-# The same through a tmux command per poll, as a person would see it.
-tt_keys 1
-tt_wait "STATUS      SERVICE" 5
-tt_keys r
-t0=$(date +%s%N)
-tt_keys 3
-while :; do
-	TT_LAST=$(tt_capture)
-	tt_has "SEVERITY  AGE" && break
-	[ $(($(date +%s%N) - t0)) -gt 5000000000 ] && break
-	sleep 0.01
-done
-poll_ms=$((($(date +%s%N) - t0) / 1000000))
-echo "# the same polled by capture-pane (each poll starts tmux): ${poll_ms} ms"
-[ "$poll_ms" -lt 1000 ]
-check $? "polled by capture-pane: ${poll_ms} ms, far below the 3 s timeout"
 t0=$(date +%s)
 tt_wait_match 'header | grep -Eq "alertmanager (STALE|[0-9][0-9a-z]* FAILED|FAILED)"' 15
 ok=$?
@@ -206,7 +222,14 @@ check $? "Alertmanager (pid $am_pid) is gone"
 
 elapsed=$(($(date +%s) - started))
 echo "# tui_real took ${elapsed}s"
-[ "$elapsed" -le 90 ]
-check $? "the whole run took ${elapsed}s (at most 90)"
+if tt_valgrind; then
+	skip "the whole run took at most 90 s" \
+	    "time is not measured under valgrind"
+	tt_kill
+	tt_valgrind_report
+else
+	[ "$elapsed" -le 90 ]
+	check $? "the whole run took ${elapsed}s (at most 90)"
+fi
 [ $failed -eq 0 ] || servers_logs
 tap_done

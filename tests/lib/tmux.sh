@@ -52,8 +52,37 @@
 #                         terminal into FILE from now on
 #   tt_dump [WHAT]        print the last screen read as TAP comments
 #
+# Under a memory checker: with SITREP_UNDER_VALGRIND=1 in the environment
+# the program under test runs under valgrind's memcheck, one log per
+# process (--log-file ...%p.log in TT_VALGRIND_DIR, default
+# $TT_DIR/valgrind), exit status 97 on any error.  Errors are invalid
+# reads and writes, uses of uninitialised values, bad frees and definite
+# leaks; memory still reachable at exit (curses and sqlite keep some) is
+# not one.  --track-origins=no keeps it fast.  tests/lib/valgrind.supp
+# (under $top_srcdir, which the scripts set) hides the errors that are not
+# sitrep's, each with its reason: only one, libgpm's leak under TERM=linux.
+# The program is then 20 to 50 times slower: every SECS of the tt_wait
+# family (and tt_latency's limit) is multiplied by TT_SLOW (default 25
+# under valgrind, else 1); with TT_SLOW above 1 a wait also lets the
+# screen settle before it reads it for the last time (a slow program
+# paints in pieces); and a script skips its timing-only checks when
+# tt_valgrind says so.
+#   tt_valgrind           0 when the program runs under valgrind
+#   tt_prog PATH          print PATH quoted for a tt_start command line,
+#                         behind the valgrind command when it is on
+#   tt_exec PATH ARG...   run PATH with ARGs here (not in tmux), the same way
+#   tt_valgrind_errors DIR
+#                         print the name of each log in DIR that reports
+#                         an error; status 1 when there is one
+#   tt_valgrind_report    (after the last tt_kill; needs tap.sh) wait for
+#                         every checked process to end, then two TAP
+#                         results: valgrind logged at least one run, and
+#                         no log reports an error (each bad log is shown
+#                         as TAP comments)
+#
 # Environment: TMUX_BIN picks the program; TT_SESSION names the session
-# (default "sitrep").
+# (default "sitrep"); SITREP_UNDER_VALGRIND, TT_VALGRIND_DIR and TT_SLOW
+# as above.
 
 # tt_wait_match evaluates its command later, so single quotes are meant.
 # shellcheck disable=SC2016,SC2119
@@ -62,6 +91,13 @@
 : "${TT_SESSION:=sitrep}"
 TT_DIR=${TT_DIR:-}
 TT_LAST=
+TT_VALGRIND_DIR=${TT_VALGRIND_DIR:-}
+TT_VALGRIND_SUPP=
+if [ "${SITREP_UNDER_VALGRIND:-0}" = 1 ]; then
+	: "${TT_SLOW:=25}"
+else
+	: "${TT_SLOW:=1}"
+fi
 
 # Report whether tmux is installed.
 tt_available() {
@@ -82,7 +118,94 @@ tt_setup() {
 	} >"$TT_DIR/tmux.conf"
 	TT_TMUX="$TMUX_BIN -u -S $TT_DIR/tmux.sock -f $TT_DIR/tmux.conf"
 	export TT_DIR TT_TMUX
+	if tt_valgrind; then
+		: "${TT_VALGRIND_DIR:=$TT_DIR/valgrind}"
+		mkdir -p "$TT_VALGRIND_DIR" || return 1
+		TT_VALGRIND_DIR=$(cd "$TT_VALGRIND_DIR" && pwd) || return 1
+		if [ -f "${top_srcdir:-.}/tests/lib/valgrind.supp" ]; then
+			TT_VALGRIND_SUPP=$(cd "${top_srcdir:-.}/tests/lib" &&
+			    pwd)/valgrind.supp
+		fi
+	fi
 	return 0
+}
+
+# Status 0 when the program under test runs under valgrind.
+tt_valgrind() {
+	[ "${SITREP_UNDER_VALGRIND:-0}" = 1 ]
+}
+
+# Print the valgrind command line (quoted for sh), or nothing when off.
+tt_wrapper() {
+	tt_valgrind || return 0
+	printf "valgrind -q --tool=memcheck --error-exitcode=97"
+	printf " --track-origins=no --leak-check=full"
+	printf " --errors-for-leak-kinds=definite --show-leak-kinds=definite"
+	[ -z "$TT_VALGRIND_SUPP" ] ||
+	    printf " --suppressions='%s'" "$TT_VALGRIND_SUPP"
+	printf " --log-file='%s/sitrep.%%p.log' " "$TT_VALGRIND_DIR"
+}
+
+# Print PATH quoted for a command line, behind the wrapper.
+tt_prog() {	# PATH
+	printf "%s'%s'" "$(tt_wrapper)" "$1"
+}
+
+# Run a program here, not in tmux, behind the wrapper.
+tt_exec() {	# PATH ARG...
+	eval "$(tt_wrapper) \"\$@\""
+}
+
+# Print each valgrind log of DIR that reports an error: any message line
+# but a warning (with -q, a clean run leaves an empty log).
+tt_valgrind_errors() {	# DIR
+	_tv_bad=1
+	for _tv_log in "$1"/*.log; do
+		[ -f "$_tv_log" ] || continue
+		if grep -E '^==[0-9]+== [^ ]' "$_tv_log" |
+		    grep -Evq '^==[0-9]+== Warning: '; then
+			echo "$_tv_log"
+			_tv_bad=0
+		fi
+	done
+	[ $_tv_bad = 1 ]
+}
+
+# Status 0 while a process checked by valgrind into TT_VALGRIND_DIR runs
+# (the tmux server's and the shells' command lines name the folder too:
+# only valgrind's own process counts).
+tt_valgrind_running() {
+	for _tv_pid in $(pgrep -f -- "--log-file=$TT_VALGRIND_DIR/"); do
+		case $(ps -o comm= -p "$_tv_pid" 2>/dev/null) in
+		memcheck*|valgrind*) return 0 ;;
+		esac
+	done
+	return 1
+}
+
+# After the last run: wait for the checked processes to write their logs
+# (a leak check at exit takes a while), then report as TAP.
+tt_valgrind_report() {
+	_tv_end=$(($(date +%s) + 60))
+	while tt_valgrind_running && [ "$(date +%s)" -lt "$_tv_end" ]; do
+		sleep 0.2
+	done
+	_tv_n=$(find "$TT_VALGRIND_DIR" -name '*.log' | wc -l)
+	[ "$_tv_n" -gt 0 ]
+	check $? "valgrind: the program ran under memcheck ($_tv_n processes)" \
+	    "a log in $TT_VALGRIND_DIR" "none"
+	_tv_bad=$(tt_valgrind_errors "$TT_VALGRIND_DIR")
+	if [ -z "$_tv_bad" ]; then
+		check 0 "valgrind: no invalid access, uninitialised value or definite leak"
+		return 0
+	fi
+	check 1 "valgrind: no invalid access, uninitialised value or definite leak" \
+	    "empty logs" "errors in $(echo "$_tv_bad" | wc -l) of $_tv_n logs"
+	for _tv_log in $_tv_bad; do
+		echo "# $_tv_log:"
+		head -n 80 "$_tv_log" | sed 's/^/#   /'
+	done
+	return 1
 }
 
 # Kill the private tmux server and remove the temporary directory.
@@ -116,6 +239,11 @@ tt_start() {
 	_ts_cmd="$_ts_cmd HOME='$TT_DIR/home'"
 	_ts_cmd="$_ts_cmd XDG_CONFIG_HOME='$TT_DIR/config'"
 	_ts_cmd="$_ts_cmd XDG_CACHE_HOME='$TT_DIR/cache' $_ts_env"
+	# A sanitizer build keeps its options (make check sets LSAN_OPTIONS).
+	for _ts_v in ASAN_OPTIONS LSAN_OPTIONS UBSAN_OPTIONS; do
+		eval "_ts_val=\${$_ts_v:-}"
+		[ -n "$_ts_val" ] && _ts_cmd="$_ts_cmd $_ts_v='$_ts_val'"
+	done
 	_ts_cmd="$_ts_cmd /bin/sh -c \"\$TT_CMD\""
 	$TT_TMUX new-session -d -s "$TT_SESSION" -x "$_ts_x" \
 	    -y "$_ts_y" -e "TT_CMD=$1" "$_ts_cmd" || return 1
@@ -164,15 +292,33 @@ tt_lacks() {
 	return 0
 }
 
+# Status 0 once the screen is painted: at once normally; under valgrind
+# (TT_SLOW above 1) the program writes a screen in several slow pieces, so
+# wait (up to 2 s) until two captures 100 ms apart agree, TT_LAST the last.
+tt_settled() {
+	[ "$TT_SLOW" -gt 1 ] || return 0
+	_tw_n=0
+	while [ $_tw_n -lt 20 ]; do
+		sleep 0.1
+		_tw_prev=$TT_LAST
+		TT_LAST=$(tt_capture)
+		[ "$TT_LAST" = "$_tw_prev" ] && return 0
+		_tw_n=$((_tw_n + 1))
+	done
+	return 0
+}
+
 # Poll the screen until a test passes; the screen is in TT_LAST.  The
 # clock is read every tenth poll only: each program started costs time.
 tt_wait_match() {
 	_tw_prog=$1
-	_tw_end=$(($(date +%s) + ${2:-10}))
+	_tw_end=$(($(date +%s) + ${2:-10} * TT_SLOW))
 	_tw_i=0
 	while :; do
 		TT_LAST=$(tt_capture)
-		if eval "$_tw_prog" >/dev/null 2>&1 </dev/null; then
+		if eval "$_tw_prog" >/dev/null 2>&1 </dev/null &&
+		    tt_settled && eval "$_tw_prog" >/dev/null 2>&1 </dev/null
+		then
 			return 0
 		fi
 		_tw_i=$((_tw_i + 1))
@@ -224,19 +370,20 @@ tt_pipe() {
 # Print the milliseconds from sending keys to TEXT on the screen.  One
 # control-mode client sends the keys and polls capture-pane every 10 ms,
 # so no program is started between the keys and the screen and the figure
-# is the console's (and tmux's), not the test's.  Status 1 after 10 s.
+# is the console's (and tmux's), not the test's.  Status 1 after 10 s
+# (times TT_SLOW).
 tt_latency() {
 	"${PYTHON:-python3}" - "$TMUX_BIN" "$TT_DIR/tmux.sock" "$TT_SESSION" \
-	    "$@" <<'EOF'
+	    "$TT_SLOW" "$@" <<'EOF'
 import os, select, subprocess, sys, time
 
-tmux, sock, sess, text = sys.argv[1:5]
-keys = sys.argv[5:]
+tmux, sock, sess, slow, text = sys.argv[1:6]
+keys = sys.argv[6:]
 p = subprocess.Popen([tmux, "-u", "-S", sock, "-C", "attach", "-t", sess],
                      stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                      stderr=subprocess.DEVNULL, bufsize=0)
 pending = b""
-end = time.monotonic() + 10
+end = time.monotonic() + 10 * int(slow)
 
 
 def quote(word):
