@@ -105,18 +105,14 @@ static const struct sim_probe_fault demo_probe_faults[] = {
 	  "\"inventory\":\"timeout\"}}" },
 };
 
-/*
- * The hostile alert: a label an attacker controls (a job name taken from
- * a scraped target, say) ends up in the annotations.  Clear screen, set
- * the window title, a C1 CSI, a right-to-left override and HTML.
- */
-#define DEMO_HOSTILE_SUMMARY						\
-	"Export job nightly\x1b[2J\x1b]0;pwned\x07 stalled \xc2\x9b" "31m"	\
-	" for \xe2\x80\xae" "gnp.exe 50 minutes"
-#define DEMO_HOSTILE_DESCRIPTION					\
-	"<script>alert(document.cookie)</script> Job ledger-export has "	\
-	"not written a batch since \x1b[1;31mmidnight\x1b[0m; see "	\
-	"<a href=\"javascript:alert(1)\">the log</a>."
+/* The ledger's export job, stalled since the night. */
+#define DEMO_LEDGER_SUMMARY						\
+	"Export job nightly has not written a batch for 50 minutes"
+#define DEMO_LEDGER_DESCRIPTION						\
+	"Job ledger-export has not written a batch since midnight; the "	\
+	"ledger's end-of-day report will be late. Check the job's last "	\
+	"run (kubectl -n ledger logs job/ledger-export) before rerunning "	\
+	"it."
 
 static const struct sim_alert demo_alerts[] = {
 	/* The checkout rollout going bad. */
@@ -179,7 +175,7 @@ static const struct sim_alert demo_alerts[] = {
 	  "An alert that should always be firing to certify that "
 	  "Alertmanager is working properly.", NULL, "general/watchdog" },
 	{ "LedgerExportStalled", "warning", DEMO_LEDGER, "job=ledger-export",
-	  0, -M_(50), D_(1), DEMO_HOSTILE_SUMMARY, DEMO_HOSTILE_DESCRIPTION,
+	  0, -M_(50), D_(1), DEMO_LEDGER_SUMMARY, DEMO_LEDGER_DESCRIPTION,
 	  "ledger/exportstalled" },
 };
 

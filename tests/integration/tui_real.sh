@@ -126,6 +126,19 @@ title=$(tt_display '#{pane_title}')
 [ "$title" != pwned ] &&
     tt_last | grep -q "^┌ Incident" && tt_last | tail -n 1 | grep -q "back"
 check $? "title unchanged ('$title'), screen not cleared"
+tt_last | "$PYTHON" -c '
+import sys
+rows = sys.stdin.read().split("\n")
+top = [i for i, r in enumerate(rows) if r.startswith("\u250c Incident")]
+bot = [i for i, r in enumerate(rows) if r.startswith("\u2514")]
+if not top or not bot:
+    sys.exit("no detail frame")
+width = len(rows[top[0]])
+for r in rows[top[0] + 1:bot[-1]]:
+    if len(r) != width or r[0] != "\u2502" or r[-1] != "\u2502":
+        sys.exit("row not framed at %d: %r" % (width, r))
+'
+check $? "every row of the hostile detail is framed at the full width (C1, RLO, NUL)"
 "$PYTHON" - "$TT_DIR/raw.bin" <<'EOF'
 import sys
 raw = open(sys.argv[1], "rb").read()

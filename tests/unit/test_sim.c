@@ -398,21 +398,17 @@ test_demo_at_open(void)
 	CHECK_STR(v->pipeline.heartbeat, "Watchdog");
 	for (i = 0; i < v->nincidents; i++)
 		CHECK(strstr(v->incidents[i].title, "Watchdog") == NULL);
+	/* A believable world: no text is escape stress (tests hold that). */
 	for (i = 0; i < v->nalerts; i++) {
-		char	*clean;
-
-		if (v->alerts[i].summary == NULL ||
-		    strchr(v->alerts[i].summary, '\x1b') == NULL)
-			continue;
-		hostile++;
-		CHECK_CONTAINS(v->alerts[i].summary, "\xc2\x9b");
-		CHECK_CONTAINS(v->alerts[i].summary, "\xe2\x80\xae");
-		clean = sanitize_terminal(v->alerts[i].summary, 0);
-		CHECK(sanitize_is_clean(clean, 0));
-		CHECK(strchr(clean, '\x1b') == NULL);
-		free(clean);
+		if (v->alerts[i].summary != NULL &&
+		    !sanitize_is_clean(v->alerts[i].summary, 0))
+			hostile++;
+		if (v->alerts[i].annotations != NULL &&
+		    (strstr(v->alerts[i].annotations, "\\u001b") != NULL ||
+		    strstr(v->alerts[i].annotations, "<script") != NULL))
+			hostile++;
 	}
-	CHECK_INT(hostile, 1);
+	CHECK_INT(hostile, 0);
 	CHECK(v->status == VIEW_CRITICAL);
 
 	/* Modest. */
