@@ -39,6 +39,23 @@ struct cmd_entry {
 	const char	*usage;		/* arguments after the name */
 	const char	*help;		/* one line */
 	int		(*handler)(struct cmd_opts *, int argc, char **argv);
+	int		 usage_exit;	/* exit status of a usage error */
+};
+
+/* Where an option that may come before the command applies. */
+enum cmd_opt_scope {
+	CMD_OPT_GLOBAL,		/* every command (also after its words) */
+	CMD_OPT_CONSOLE,	/* the console's: only with no command */
+	CMD_OPT_ALONE		/* --help, --version: answered at once */
+};
+
+/* One option that may come before the command. */
+struct cmd_leading {
+	const char		*name;		/* "--config" */
+	const char		*arg;		/* "FILE", or NULL for a flag */
+	enum cmd_opt_scope	 scope;
+	const char		*help;		/* for --help */
+	const char		*more;		/* the manual adds it, or NULL */
 };
 
 /* One option a command accepts. */
@@ -55,6 +72,8 @@ struct cmd_option {
 
 /* The table; terminated by an entry with a NULL name. */
 extern const struct cmd_entry sitrep_commands[];
+/* The options before a command; terminated by a NULL name. */
+extern const struct cmd_leading sitrep_options[];
 
 /* Print the general usage, generated from the table. */
 void	sitrep_usage(FILE *);

@@ -35,7 +35,7 @@ has() {	# haystack needle
 	return 1
 }
 
-echo "1..23"
+echo "1..27"
 
 run "$SITREP" --help
 check $(( rc != 0 )) "--help exits 0"
@@ -54,6 +54,23 @@ run "$SITREP" --confg x
 check $(( rc != 2 )) "an unknown option exits 2"
 check $(has "$err" "unknown option '--confg'; did you mean '--config'?"; echo $?) \
     "an unknown option names the closest one"
+
+# A check's usage error is UNKNOWN (3), wherever the bad option stands.
+run "$SITREP" --confg x snapshot
+check $(( rc != 3 )) "a bad option before snapshot exits 3, as snapshot's own do"
+run "$SITREP" --confg=x snapshot --format json
+check $(( rc != 3 )) "a bad option=value before snapshot exits 3"
+run "$SITREP" --confg x fetch --once
+check $(( rc != 2 )) "a bad option before another command exits 2"
+
+# --help: every option of the table, wrapped to 80 columns.
+run "$SITREP" --help
+wide=$(printf '%s\n' "$out" | grep -v '^  snapshot \[' | awk 'length > 80' | head -n 1)
+check_eq "--help lines fit 80 columns (but the snapshot usage)" "" "$wide"
+for o in --config --context --cache --kubeconfig --demo --panel --filter \
+    --version --help; do
+	has "$out" "  $o" || { check 1 "--help lists '$o'"; continue; }
+done
 
 run "$SITREP" snapshto
 check $(( rc != 2 )) "an unknown command exits 2"
