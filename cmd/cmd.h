@@ -103,7 +103,11 @@ int	cmd_bad_usage(const char *command, const char *what);
  * printed; -1 then.
  */
 int	cmd_load_conf(struct cmd_opts *, struct conf **);
-/* Open the cache the global options point at; NULL after printing why. */
+/*
+ * Open the cache the global options point at; NULL after printing why.
+ * With CACHE_READONLY a missing file is not created: the message says
+ * where it would be and the `sitrep ... fetch --once` that fills it.
+ */
 struct cache *cmd_open_cache(struct cmd_opts *, int flags);
 /* The context the global options name; NULL after printing the choices. */
 const struct conf_context *cmd_context(struct cmd_opts *,
