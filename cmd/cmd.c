@@ -169,6 +169,27 @@ cmd_apply_kubeconfig(struct cmd_opts *g, struct conf *conf)
 }
 
 /*
+ * --demo wins over --config and --kubeconfig: the demo is a world of its
+ * own.  Say so once, on stderr, when either was given, so nobody reads
+ * the simulator's panels as their configuration's.
+ */
+static void
+cmd_demo_note(struct cmd_opts *g)
+{
+	static int	said;
+
+	if (said || (g->config == NULL && g->kubeconfig == NULL))
+		return;
+	said = 1;
+	fprintf(stderr, "sitrep: --demo wins: %s ignored; the built-in "
+	    "simulated world is shown (drop --demo to use %s)\n",
+	    g->config != NULL && g->kubeconfig != NULL ?
+	    "--config and --kubeconfig are" : g->config != NULL ?
+	    "--config is" : "--kubeconfig is",
+	    g->config != NULL && g->kubeconfig != NULL ? "them" : "it");
+}
+
+/*
  * Load the configuration the global options point at.  With no file named
  * and none at the default place, *conf is the built-in default and 0 is
  * returned.  Problems are printed; -1 then.
@@ -183,6 +204,7 @@ cmd_load_conf(struct cmd_opts *g, struct conf **conf)
 	size_t			 i;
 
 	if (g->demo) {
+		cmd_demo_note(g);
 		*conf = sim_demo_conf();
 		return 0;
 	}

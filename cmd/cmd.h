@@ -99,8 +99,9 @@ int	cmd_bad_usage(const char *command, const char *what);
 /*
  * Load the configuration the global options point at (the demo's with
  * --demo; the built-in default if none is named and none exists), with
- * --kubeconfig as every context's kubernetes.kubeconfig.  Problems are
- * printed; -1 then.
+ * --kubeconfig as every context's kubernetes.kubeconfig.  --demo wins
+ * over --config and --kubeconfig, with a note on stderr (once) that they
+ * are ignored.  Problems are printed; -1 then.
  */
 int	cmd_load_conf(struct cmd_opts *, struct conf **);
 /*

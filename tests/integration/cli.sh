@@ -36,7 +36,7 @@ has() {	# haystack needle
 	return 1
 }
 
-echo "1..40"
+echo "1..45"
 
 run "$SITREP" --help
 check $(( rc != 0 )) "--help exits 0"
@@ -114,6 +114,19 @@ SITREP_CONFIG=$tmp/env.yaml run "$SITREP" config check
 check $(has "$out" "$tmp/env.yaml: ok (2 contexts"; echo $?) "\$SITREP_CONFIG comes before XDG"
 SITREP_CONFIG=$tmp/env.yaml run "$SITREP" --config "$example" config check
 check $(has "$out" "$example: ok"; echo $?) "--config comes before \$SITREP_CONFIG"
+
+# --demo wins over --config and --kubeconfig, and says so once on stderr.
+run "$SITREP" --demo --cache "$tmp/note.db" --config "$tmp/nope.yaml" snapshot --width 80
+check $(( rc != 2 )) "--demo with --config plays the demo (CRITICAL, 2; got $rc)"
+check $(has "$out" "sitrep demo" && [ "$(printf '%s\n' "$err" | grep -c .)" = 1 ] &&
+    has "$err" "--demo wins: --config is ignored"; echo $?) \
+    "the demo's document, and one line saying --config is ignored"
+run "$SITREP" --demo --cache "$tmp/note.db" --config "$tmp/nope.yaml" --kubeconfig "$tmp/nope" fetch --once
+check $(( rc != 0 )) "--demo fetch with --config and --kubeconfig runs the simulator"
+check $([ "$(printf '%s\n' "$err" | grep -c 'demo wins')" = 1 ] &&
+    has "$err" "--config and --kubeconfig are ignored"; echo $?) "said once, naming both"
+SITREP_CONFIG=$tmp/nope.yaml run "$SITREP" --demo --cache "$tmp/note.db" snapshot --width 80
+check_eq "no note without --config (\$SITREP_CONFIG is ambient)" "" "$err"
 
 # Readers never create the cache: they say where it would be and how to
 # fill it, and exit 1.
