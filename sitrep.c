@@ -17,8 +17,9 @@
 #include "cmd/cmd.h"
 
 const struct cmd_entry sitrep_commands[] = {
-	{ "help", "[COMMAND]", "show help for all commands or one",
-	  cmd_help, CMD_USAGE },
+	{ "help", "[--man] [COMMAND]",
+	  "show help for all commands or one; --man: the manual page, "
+	  "sitrep(1), in troff", cmd_help, CMD_USAGE },
 	{ "version", "", "show the version and the libraries in use",
 	  cmd_version, CMD_USAGE },
 	{ "config check", "[FILE]",

@@ -83,6 +83,18 @@ int	sitrep_help_command(FILE *, int argc, char **argv);
 int	sitrep_unknown_command(int argc, char **argv);
 
 /* ------------------------------------------------------------------ */
+/* man.c: the manual page, from the tables                             */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Write sitrep(1) in troff (man(7) macros): every command and its usage,
+ * every leading option, every key of the default key table and every ':'
+ * command, with the environment, files and exit statuses.  docs/sitrep.1
+ * is this output.
+ */
+void	cmd_man_write(FILE *);
+
+/* ------------------------------------------------------------------ */
 /* cmd.c: helpers every command uses                                   */
 /* ------------------------------------------------------------------ */
 
