@@ -17,43 +17,121 @@
 #include "cmd/cmd.h"
 
 const struct cmd_entry sitrep_commands[] = {
-	{ "help", "[COMMAND]", "show help for all commands or one",
-	  cmd_help },
+	{ "help", "[--man] [COMMAND]",
+	  "show help for all commands or one; --man: the manual page, "
+	  "sitrep(1), in troff", cmd_help, CMD_USAGE },
 	{ "version", "", "show the version and the libraries in use",
-	  cmd_version },
+	  cmd_version, CMD_USAGE },
 	{ "config check", "[FILE]",
 	  "validate a configuration file and report every problem",
-	  cmd_config_check },
+	  cmd_config_check, CMD_USAGE },
 	{ "config docs", "",
 	  "print the configuration reference (docs/CONFIG.md)",
-	  cmd_config_docs },
+	  cmd_config_docs, CMD_USAGE },
 	{ "fetch", "[--once] [--at TIME]",
 	  "poll every source of the context into the cache (--once: one "
-	  "round, exit 0 if all succeeded)", cmd_fetch },
+	  "round, exit 0 if all succeeded)", cmd_fetch, CMD_USAGE },
 	{ "snapshot", "[--format text|json|markdown|html] [--output FILE] "
 	  "[--fresh] [--width N] [--color] [--at TIME]",
 	  "the panels as a document; exit 0/1/2/3 = OK/WARNING/CRITICAL/"
 	  "UNKNOWN, and 3 for a usage error too, as monitoring plugins do; "
 	  "--at TIME: the cache as of TIME (RFC 3339 or epoch seconds), with "
-	  "--demo the simulator at that time", cmd_snapshot },
+	  "--demo the simulator at that time", cmd_snapshot, 3 },
 	{ "cache info", "",
-	  "show the cache: path, schema, size, rows, last success per source",
-	  cmd_cache_info },
+	  "show the cache: path, schema, size, rows, last success per "
+	  "source; with no cache yet, say where it would be and how to fill "
+	  "it, create nothing and exit 1", cmd_cache_info, CMD_USAGE },
 	{ "audit verify", "",
-	  "check the audit log's hash chain: nothing edited or removed",
-	  cmd_audit_verify },
-	{ NULL, NULL, NULL, NULL }
+	  "check the audit log's hash chain: nothing edited or removed "
+	  "(exit 1 if it is broken, or there is no cache to check)",
+	  cmd_audit_verify, CMD_USAGE },
+	{ NULL, NULL, NULL, NULL, 0 }
+};
+
+/*
+ * Options that may come before a command.  `sitrep --help` and the manual
+ * are generated from this table and the parser reads it, so they agree.
+ */
+const struct cmd_leading sitrep_options[] = {
+	{ "--config", "FILE", CMD_OPT_GLOBAL,
+	  "configuration file (default $SITREP_CONFIG, then "
+	  "$XDG_CONFIG_HOME/sitrep/config.yaml)",
+	  "Without either, ~/.config/sitrep/config.yaml; when none of them "
+	  "exists, a built-in configuration with no context." },
+	{ "--context", "NAME", CMD_OPT_GLOBAL,
+	  "which context of the configuration (default the first)", NULL },
+	{ "--cache", "FILE", CMD_OPT_GLOBAL,
+	  "cache file (default $XDG_CACHE_HOME/sitrep/cache.db; the demo's "
+	  "is demo.db beside it)",
+	  "Without $XDG_CACHE_HOME, ~/.cache/sitrep/cache.db.  Writers "
+	  "create it (directory mode 0700); readers (cache info, audit "
+	  "verify, snapshot without --fresh) never do." },
+	{ "--kubeconfig", "FILE", CMD_OPT_GLOBAL,
+	  "kubeconfig for the context's Kubernetes source (wins over "
+	  "kubernetes.kubeconfig, which wins over $KUBECONFIG)",
+	  "As kubectl --kubeconfig takes it; $KUBECONFIG in turn wins over "
+	  "~/.kube/config and then the in-cluster service account.  A "
+	  "context without a kubernetes section is not given one." },
+	{ "--demo", NULL, CMD_OPT_GLOBAL,
+	  "use the built-in simulated environment; it wins over --config "
+	  "and --kubeconfig, which are ignored with a note on stderr",
+	  "The demo needs no configuration and no network, and keeps its "
+	  "own cache (demo.db) so it never mixes with real data.  "
+	  "$SITREP_CONFIG and $KUBECONFIG are ignored too, without a "
+	  "note." },
+	{ "--panel", "NAME", CMD_OPT_CONSOLE,
+	  "the console (no command) opens on a panel: health, slo, "
+	  "incidents or runbook", NULL },
+	{ "--filter", "TEXT", CMD_OPT_CONSOLE,
+	  "the console (no command) opens with the focused panel filtered "
+	  "by TEXT", NULL },
+	{ "--version", NULL, CMD_OPT_ALONE, "show the version", NULL },
+	{ "--help", NULL, CMD_OPT_ALONE, "show this help (also -h)", NULL },
+	{ NULL, NULL, 0, NULL, NULL }
 };
 
 /* ------------------------------------------------------------------ */
 /* Dispatch and help                                                   */
 /* ------------------------------------------------------------------ */
 
+/*
+ * Print "  LEFT  text" with the text in a column from 29, wrapped at 79
+ * (a long left part gets a line of its own).
+ */
+static void
+sitrep_wrap(FILE *f, const char *left, const char *text)
+{
+	const char	*p = text, *end;
+	size_t		 col, n;
+
+	if (strlen(left) > 26)
+		fprintf(f, "  %s\n  %-26s ", left, "");
+	else
+		fprintf(f, "  %-26s ", left);
+	col = 29;
+	while (*p != '\0') {
+		end = p + strcspn(p, " ");
+		n = (size_t)(end - p);
+		if (col > 29 && col + 1 + n > 79) {
+			fprintf(f, "\n%29s", "");
+			col = 29;
+		} else if (col > 29) {
+			fputc(' ', f);
+			col++;
+		}
+		fwrite(p, 1, n, f);
+		col += n;
+		p = end + strspn(end, " ");
+	}
+	fputc('\n', f);
+}
+
 /* Print the general usage, generated from the table. */
 void
 sitrep_usage(FILE *f)
 {
 	const struct cmd_entry		*c;
+	const struct cmd_leading	*o;
 	char				 left[160];
 
 	fprintf(f, "usage: sitrep [OPTIONS] [COMMAND [ARGS]]\n\n");
@@ -64,31 +142,16 @@ sitrep_usage(FILE *f)
 	fprintf(f, "Commands:\n");
 	for (c = sitrep_commands; c->name != NULL; c++) {
 		snprintf(left, sizeof left, "%s %s", c->name, c->usage);
-		if (strlen(left) > 26)
-			fprintf(f, "  %s\n  %-26s %s\n", left, "", c->help);
-		else
-			fprintf(f, "  %-26s %s\n", left, c->help);
+		sitrep_wrap(f, left, c->help);
 	}
-	fprintf(f, "\nOptions:\n"
-	    "  --config FILE              configuration file (default "
-	    "$SITREP_CONFIG, then\n"
-	    "                             $XDG_CONFIG_HOME/sitrep/config.yaml)\n"
-	    "  --context NAME             which context of the configuration "
-	    "(default the first)\n"
-	    "  --cache FILE               cache file (default "
-	    "$XDG_CACHE_HOME/sitrep/cache.db)\n"
-	    "  --kubeconfig FILE          kubeconfig for the context's "
-	    "kubernetes (wins over\n"
-	    "                             kubernetes.kubeconfig, which wins "
-	    "over $KUBECONFIG)\n"
-	    "  --demo                     use the built-in simulated "
-	    "environment\n"
-	    "  --panel NAME, --filter TEXT  open the console on a panel "
-	    "(health, slo,\n"
-	    "                             incidents, runbook), filtered\n"
-	    "  --version                  show the version\n"
-	    "  --help                     show this help\n\n"
-	    "'sitrep help COMMAND' shows more about one command.\n");
+	fprintf(f, "\nOptions:\n");
+	for (o = sitrep_options; o->name != NULL; o++) {
+		snprintf(left, sizeof left, "%s%s%s", o->name,
+		    o->arg != NULL ? " " : "", o->arg != NULL ? o->arg : "");
+		sitrep_wrap(f, left, o->help);
+	}
+	fprintf(f, "\n'sitrep help COMMAND' shows more about one command; "
+	    "the manual is 'man sitrep'.\n");
 }
 
 /* Find the command whose words start argv; *used says how many words. */
@@ -192,22 +255,6 @@ sitrep_help_command(FILE *f, int argc, char **argv)
 	return 0;
 }
 
-/* Options that may come before the command. */
-static const struct {
-	const char	*name;
-	int		 value;		/* takes a value */
-	int		 console;	/* the console's: only with no command */
-} sitrep_leading[] = {
-	{ "--config", 1, 0 },
-	{ "--context", 1, 0 },
-	{ "--cache", 1, 0 },
-	{ "--kubeconfig", 1, 0 },
-	{ "--demo", 0, 0 },
-	{ "--panel", 1, 1 },
-	{ "--filter", 1, 1 },
-	{ NULL, 0, 0 }
-};
-
 /* The leading option arg names ("--cache" or "--cache=F"), or -1. */
 static int
 sitrep_leading_find(const char *arg)
@@ -215,9 +262,10 @@ sitrep_leading_find(const char *arg)
 	size_t	len = strcspn(arg, "=");
 	int	k;
 
-	for (k = 0; sitrep_leading[k].name != NULL; k++) {
-		if (strlen(sitrep_leading[k].name) == len &&
-		    strncmp(sitrep_leading[k].name, arg, len) == 0)
+	for (k = 0; sitrep_options[k].name != NULL; k++) {
+		if (sitrep_options[k].scope != CMD_OPT_ALONE &&
+		    strlen(sitrep_options[k].name) == len &&
+		    strncmp(sitrep_options[k].name, arg, len) == 0)
 			return k;
 	}
 	return -1;
@@ -260,18 +308,28 @@ main(int argc, char **argv)
 		k = sitrep_leading_find(argv[i]);
 		if (k == -1 && bad == 0)
 			bad = i;
-		if (k != -1 && sitrep_leading[k].console && console_opt == 0)
+		if (k != -1 && sitrep_options[k].scope == CMD_OPT_CONSOLE &&
+		    console_opt == 0)
 			console_opt = i;
-		if (k != -1 && sitrep_leading[k].value &&
+		if (k != -1 && sitrep_options[k].arg != NULL &&
 		    strchr(argv[i], '=') == NULL)
 			i++;
 	}
 	if (first != -1 && console_opt != 0 && (bad == 0 || console_opt < bad))
 		bad = console_opt;
+	c = first != -1 ? sitrep_find(argc - first, argv + first, &used) :
+	    NULL;
+	/* "--bogus VALUE snapshot": the command after what may be a value. */
+	if (c == NULL && bad != 0 && bad + 1 == first &&
+	    strchr(argv[bad], '=') == NULL && first + 1 < argc)
+		c = sitrep_find(argc - first - 1, argv + first + 1, &used);
 	if (bad != 0) {
-		/* Let the parser word it, with its suggestion. */
+		/*
+		 * Let the parser word it, with its suggestion; the exit
+		 * status is the command's (snapshot's is 3, as a check's).
+		 */
 		if (cmd_parse(&g, NULL, 1, argv + bad, &words, &nw) != 0)
-			return CMD_USAGE;
+			return c != NULL ? c->usage_exit : CMD_USAGE;
 		free(words);
 	}
 	memset(&g, 0, sizeof g);

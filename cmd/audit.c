@@ -1,6 +1,7 @@
 /*
  * audit.c: `sitrep audit verify` walks the audit log's hash chain and
- * names the first entry that was edited or removed.
+ * names the first entry that was edited or removed.  It reads the cache
+ * read-only: verifying never creates, migrates or moves aside the evidence.
  */
 #include "config.h"
 
@@ -28,7 +29,8 @@ cmd_audit_verify(struct cmd_opts *g, int argc, char **argv)
 	free(words);
 	if (nw != 0)
 		return cmd_bad_usage("audit verify", "takes no arguments");
-	if ((cache = cmd_open_cache(g, 0)) == NULL)
+	/* Looking never changes it: read-only, never created. */
+	if ((cache = cmd_open_cache(g, CACHE_READONLY)) == NULL)
 		return CMD_FAIL;
 	rc = audit_verify(cache, &bad, &cause);
 	if (rc == 0 && audit_head(cache, &count, &seq, hash, &cause) != 0) {

@@ -1,6 +1,9 @@
 /*
  * cache.c: `sitrep cache info`: where the cache is, its schema, size, rows
- * and the last success of each source.
+ * and the last success of each source.  Looking never changes the cache:
+ * it is opened read-only, so a missing file is not created (the answer
+ * says where it would be and how to fill it, exit 1) and a damaged one is
+ * described, not moved aside.
  */
 #include "config.h"
 
@@ -23,7 +26,8 @@ cmd_cache_info(struct cmd_opts *g, int argc, char **argv)
 	free(words);
 	if (nw != 0)
 		return cmd_bad_usage("cache info", "takes no arguments");
-	if ((cache = cmd_open_cache(g, 0)) == NULL)
+	/* Looking never changes it: read-only, never created. */
+	if ((cache = cmd_open_cache(g, CACHE_READONLY)) == NULL)
 		return CMD_FAIL;
 	rc = cache_info(cache, stdout, &cause);
 	if (rc != 0) {

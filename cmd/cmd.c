@@ -8,12 +8,15 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "backends/sim.h"
+#include "base/buf.h"
+#include "base/sanitize.h"
 #include "base/util.h"
 #include "base/xmalloc.h"
 #include "cmd/cmd.h"
@@ -166,6 +169,27 @@ cmd_apply_kubeconfig(struct cmd_opts *g, struct conf *conf)
 }
 
 /*
+ * --demo wins over --config and --kubeconfig: the demo is a world of its
+ * own.  Say so once, on stderr, when either was given, so nobody reads
+ * the simulator's panels as their configuration's.
+ */
+static void
+cmd_demo_note(struct cmd_opts *g)
+{
+	static int	said;
+
+	if (said || (g->config == NULL && g->kubeconfig == NULL))
+		return;
+	said = 1;
+	fprintf(stderr, "sitrep: --demo wins: %s ignored; the built-in "
+	    "simulated world is shown (drop --demo to use %s)\n",
+	    g->config != NULL && g->kubeconfig != NULL ?
+	    "--config and --kubeconfig are" : g->config != NULL ?
+	    "--config is" : "--kubeconfig is",
+	    g->config != NULL && g->kubeconfig != NULL ? "them" : "it");
+}
+
+/*
  * Load the configuration the global options point at.  With no file named
  * and none at the default place, *conf is the built-in default and 0 is
  * returned.  Problems are printed; -1 then.
@@ -180,6 +204,7 @@ cmd_load_conf(struct cmd_opts *g, struct conf **conf)
 	size_t			 i;
 
 	if (g->demo) {
+		cmd_demo_note(g);
 		*conf = sim_demo_conf();
 		return 0;
 	}
@@ -201,17 +226,93 @@ cmd_load_conf(struct cmd_opts *g, struct conf **conf)
 	return 0;
 }
 
+/* Append " 'word'" (or " word" when it needs no quotes) for the shell. */
+static void
+cmd_shell_word(struct buf *b, const char *word)
+{
+	const char	*p;
+
+	if (*word != '\0' && strspn(word, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:@+,%") ==
+	    strlen(word)) {
+		buf_printf(b, " %s", word);
+		return;
+	}
+	buf_puts(b, " '");
+	for (p = word; *p != '\0'; p++) {
+		if (*p == '\'')
+			buf_puts(b, "'\\''");
+		else
+			buf_append(b, p, 1);
+	}
+	buf_puts(b, "'");
+}
+
+/*
+ * A reader found no cache at path: say where it would be and the command
+ * that fills it, with the same global options, so nothing is created.
+ */
+static void
+cmd_no_cache(struct cmd_opts *g, const char *path)
+{
+	struct buf	 fill;
+	char		*safe, *cmd;
+
+	buf_init(&fill, 0);
+	buf_puts(&fill, "sitrep");
+	if (g->demo)
+		buf_puts(&fill, " --demo");
+	if (g->config != NULL && !g->demo) {
+		buf_puts(&fill, " --config");
+		cmd_shell_word(&fill, g->config);
+	}
+	if (g->context != NULL) {
+		buf_puts(&fill, " --context");
+		cmd_shell_word(&fill, g->context);
+	}
+	if (g->cache != NULL) {
+		buf_puts(&fill, " --cache");
+		cmd_shell_word(&fill, g->cache);
+	}
+	buf_puts(&fill, " fetch --once");
+	safe = sanitize_terminal(path, 0);
+	cmd = sanitize_terminal(buf_str(&fill), 0);
+	if (g->cache != NULL)
+		fprintf(stderr, "sitrep: no cache at %s: no such file (is the "
+		    "--cache path right?); nothing was created.  Fill it with "
+		    "`%s`.\n", safe, cmd);
+	else if (g->demo)
+		fprintf(stderr, "sitrep: no cache at %s yet; nothing was "
+		    "created.  Fill it with `%s`.\n", safe, cmd);
+	else
+		fprintf(stderr, "sitrep: no cache at %s yet; nothing was "
+		    "created.  Fill it with `%s` (the sources of your "
+		    "configuration), or try the demo, which keeps its own "
+		    "cache: `sitrep --demo fetch --once`.\n", safe, cmd);
+	free(cmd);
+	free(safe);
+	buf_done(&fill);
+}
+
 /* Open the cache the global options point at, reporting any warning. */
 struct cache *
 cmd_open_cache(struct cmd_opts *g, int flags)
 {
 	struct cache	*cache;
+	struct stat	 sb;
 	char		*path, *warning = NULL, *cause = NULL;
 
 	if (g->cache != NULL)
 		path = util_expand_home(g->cache);
 	else
 		path = g->demo ? cmd_demo_cache_path() : cache_default_path();
+	/* A reader never creates the cache: it says how to fill it. */
+	if ((flags & CACHE_READONLY) && stat(path, &sb) != 0 &&
+	    errno == ENOENT) {
+		cmd_no_cache(g, path);
+		free(path);
+		return NULL;
+	}
 	cache = cache_open(path, flags, &warning, &cause);
 	if (warning != NULL) {
 		fprintf(stderr, "sitrep: warning: %s\n", warning);

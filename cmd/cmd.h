@@ -39,6 +39,23 @@ struct cmd_entry {
 	const char	*usage;		/* arguments after the name */
 	const char	*help;		/* one line */
 	int		(*handler)(struct cmd_opts *, int argc, char **argv);
+	int		 usage_exit;	/* exit status of a usage error */
+};
+
+/* Where an option that may come before the command applies. */
+enum cmd_opt_scope {
+	CMD_OPT_GLOBAL,		/* every command (also after its words) */
+	CMD_OPT_CONSOLE,	/* the console's: only with no command */
+	CMD_OPT_ALONE		/* --help, --version: answered at once */
+};
+
+/* One option that may come before the command. */
+struct cmd_leading {
+	const char		*name;		/* "--config" */
+	const char		*arg;		/* "FILE", or NULL for a flag */
+	enum cmd_opt_scope	 scope;
+	const char		*help;		/* for --help */
+	const char		*more;		/* the manual adds it, or NULL */
 };
 
 /* One option a command accepts. */
@@ -55,6 +72,8 @@ struct cmd_option {
 
 /* The table; terminated by an entry with a NULL name. */
 extern const struct cmd_entry sitrep_commands[];
+/* The options before a command; terminated by a NULL name. */
+extern const struct cmd_leading sitrep_options[];
 
 /* Print the general usage, generated from the table. */
 void	sitrep_usage(FILE *);
@@ -62,6 +81,18 @@ void	sitrep_usage(FILE *);
 int	sitrep_help_command(FILE *, int argc, char **argv);
 /* Report an unknown command with the closest valid one; CMD_USAGE. */
 int	sitrep_unknown_command(int argc, char **argv);
+
+/* ------------------------------------------------------------------ */
+/* man.c: the manual page, from the tables                             */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Write sitrep(1) in troff (man(7) macros): every command and its usage,
+ * every leading option, every key of the default key table and every ':'
+ * command, with the environment, files and exit statuses.  docs/sitrep.1
+ * is this output.
+ */
+void	cmd_man_write(FILE *);
 
 /* ------------------------------------------------------------------ */
 /* cmd.c: helpers every command uses                                   */
@@ -80,11 +111,16 @@ int	cmd_bad_usage(const char *command, const char *what);
 /*
  * Load the configuration the global options point at (the demo's with
  * --demo; the built-in default if none is named and none exists), with
- * --kubeconfig as every context's kubernetes.kubeconfig.  Problems are
- * printed; -1 then.
+ * --kubeconfig as every context's kubernetes.kubeconfig.  --demo wins
+ * over --config and --kubeconfig, with a note on stderr (once) that they
+ * are ignored.  Problems are printed; -1 then.
  */
 int	cmd_load_conf(struct cmd_opts *, struct conf **);
-/* Open the cache the global options point at; NULL after printing why. */
+/*
+ * Open the cache the global options point at; NULL after printing why.
+ * With CACHE_READONLY a missing file is not created: the message says
+ * where it would be and the `sitrep ... fetch --once` that fills it.
+ */
 struct cache *cmd_open_cache(struct cmd_opts *, int flags);
 /* The context the global options name; NULL after printing the choices. */
 const struct conf_context *cmd_context(struct cmd_opts *,

@@ -9,7 +9,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "backends/sim.h"
 #include "base/util.h"
 #include "cmd/cmd.h"
 #include "core/cache.h"
@@ -50,13 +49,10 @@ cmd_console(struct cmd_opts *g, int argc, char **argv)
 		return CMD_USAGE;
 	}
 	conf_path = NULL;
-	if (g->demo)
-		conf = sim_demo_conf();
-	else {
-		if (cmd_load_conf(g, &conf) != 0)
-			return CMD_FAIL;
+	if (cmd_load_conf(g, &conf) != 0)
+		return CMD_FAIL;
+	if (!g->demo)
 		conf_path = conf_find_path(g->config, &explicit);
-	}
 	if (g->cache != NULL)
 		cache_path = util_expand_home(g->cache);
 	else

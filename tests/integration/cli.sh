@@ -1,7 +1,8 @@
 #!/bin/sh
 # cli.sh: the command line as a user meets it: help generated from the
 # table, usage errors with suggestions, config check, config search order,
-# secret redaction, cache info on a damaged file, the cache directory mode.
+# secret redaction, readers that never create the cache (cache info, audit
+# verify), a damaged file, the cache directory mode.
 set -u
 
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -35,7 +36,7 @@ has() {	# haystack needle
 	return 1
 }
 
-echo "1..23"
+echo "1..45"
 
 run "$SITREP" --help
 check $(( rc != 0 )) "--help exits 0"
@@ -54,6 +55,23 @@ run "$SITREP" --confg x
 check $(( rc != 2 )) "an unknown option exits 2"
 check $(has "$err" "unknown option '--confg'; did you mean '--config'?"; echo $?) \
     "an unknown option names the closest one"
+
+# A check's usage error is UNKNOWN (3), wherever the bad option stands.
+run "$SITREP" --confg x snapshot
+check $(( rc != 3 )) "a bad option before snapshot exits 3, as snapshot's own do"
+run "$SITREP" --confg=x snapshot --format json
+check $(( rc != 3 )) "a bad option=value before snapshot exits 3"
+run "$SITREP" --confg x fetch --once
+check $(( rc != 2 )) "a bad option before another command exits 2"
+
+# --help: every option of the table, wrapped to 80 columns.
+run "$SITREP" --help
+wide=$(printf '%s\n' "$out" | grep -v '^  snapshot \[' | awk 'length > 80' | head -n 1)
+check_eq "--help lines fit 80 columns (but the snapshot usage)" "" "$wide"
+for o in --config --context --cache --kubeconfig --demo --panel --filter \
+    --version --help; do
+	has "$out" "  $o" || { check 1 "--help lists '$o'"; continue; }
+done
 
 run "$SITREP" snapshto
 check $(( rc != 2 )) "an unknown command exits 2"
@@ -97,18 +115,64 @@ check $(has "$out" "$tmp/env.yaml: ok (2 contexts"; echo $?) "\$SITREP_CONFIG co
 SITREP_CONFIG=$tmp/env.yaml run "$SITREP" --config "$example" config check
 check $(has "$out" "$example: ok"; echo $?) "--config comes before \$SITREP_CONFIG"
 
-# The cache: a file of random bytes is moved aside; a new one is made.
+# --demo wins over --config and --kubeconfig, and says so once on stderr.
+run "$SITREP" --demo --cache "$tmp/note.db" --config "$tmp/nope.yaml" snapshot --width 80
+check $(( rc != 2 )) "--demo with --config plays the demo (CRITICAL, 2; got $rc)"
+check $(has "$out" "sitrep demo" && [ "$(printf '%s\n' "$err" | grep -c .)" = 1 ] &&
+    has "$err" "--demo wins: --config is ignored"; echo $?) \
+    "the demo's document, and one line saying --config is ignored"
+run "$SITREP" --demo --cache "$tmp/note.db" --config "$tmp/nope.yaml" --kubeconfig "$tmp/nope" fetch --once
+check $(( rc != 0 )) "--demo fetch with --config and --kubeconfig runs the simulator"
+check $([ "$(printf '%s\n' "$err" | grep -c 'demo wins')" = 1 ] &&
+    has "$err" "--config and --kubeconfig are ignored"; echo $?) "said once, naming both"
+SITREP_CONFIG=$tmp/nope.yaml run "$SITREP" --demo --cache "$tmp/note.db" snapshot --width 80
+check_eq "no note without --config (\$SITREP_CONFIG is ambient)" "" "$err"
+
+# Readers never create the cache: they say where it would be and how to
+# fill it, and exit 1.
+run "$SITREP" cache info
+check $(( rc != 1 )) "cache info without a cache exits 1"
+check $(has "$err" "no cache at $XDG_CACHE_HOME/sitrep/cache.db" &&
+    has "$err" "sitrep fetch --once" && has "$err" "sitrep --demo fetch --once"; echo $?) \
+    "it says where the cache would be and how to fill it"
+check $([ ! -e "$XDG_CACHE_HOME/sitrep" ]; echo $?) \
+    "cache info created neither the cache nor its directory"
+run "$SITREP" --cache "$tmp/typo/cahce.db" cache info
+check $(( rc != 1 )) "cache info with a mistyped --cache exits 1"
+check $(has "$err" "no cache at $tmp/typo/cahce.db" && has "$err" "--cache path" &&
+    has "$err" "sitrep --cache $tmp/typo/cahce.db fetch --once"; echo $?) \
+    "it names the path, doubts the --cache, and fills with the same --cache"
+check $([ ! -e "$tmp/typo" ]; echo $?) "nothing was created at the mistyped path"
+run "$SITREP" --demo cache info
+check $(has "$err" "Fill it with \`sitrep --demo fetch --once\`"; echo $?) \
+    "--demo cache info names the demo's own filling command"
+run "$SITREP" audit verify
+check $(( rc != 1 )) "audit verify without a cache exits 1"
+check $([ ! -e "$XDG_CACHE_HOME/sitrep" ]; echo $?) "audit verify created nothing"
+
+# A file of random bytes: cache info only reports it; a writer moves it
+# aside and makes a new one.
 head -c 65536 /dev/urandom > "$tmp/random.db"
+cp "$tmp/random.db" "$tmp/random.orig"
 run "$SITREP" --cache "$tmp/random.db" cache info
-check $(( rc != 0 )) "cache info on random bytes exits 0 ($err)"
+check $(( rc != 1 )) "cache info on random bytes exits 1"
+check $(has "$err" "is not an SQLite database" && cmp -s "$tmp/random.db" "$tmp/random.orig" &&
+    ! ls "$tmp" | grep -q '^random.db.corrupt'; echo $?) \
+    "cache info says what the file is and leaves it untouched"
+run "$SITREP" --demo --cache "$tmp/random.db" fetch --once
+check $(( rc != 0 )) "a writer (fetch) on random bytes exits 0 ($err)"
 aside=$(ls "$tmp" | grep -c '^random.db.corrupt-[0-9]\{14\}')
 check $(( aside != 1 )) "the damaged file is moved aside as cache.db.corrupt-YYYYmmddHHMMSS"
-check $(has "$out" "schema  " && has "$err" "warning: cache"; echo $?) \
-    "a fresh cache is described, with one warning"
+check $(has "$err" "warning: cache" && [ "$(printf '%s\n' "$err" | grep -c warning)" = 1 ]; echo $?) \
+    "with one warning"
+run "$SITREP" --cache "$tmp/random.db" cache info
+check $(( rc != 0 )) "cache info on the rebuilt cache exits 0"
+check $(has "$out" "schema  " && has "$out" "(read-only)"; echo $?) \
+    "and describes it, read-only"
 
-run "$SITREP" cache info
+run "$SITREP" --demo fetch --once
 mode=$(stat -c %a "$XDG_CACHE_HOME/sitrep")
-check $(( rc != 0 )) "the default cache is created under \$XDG_CACHE_HOME"
+check $(( rc != 0 )) "a writer creates the cache under \$XDG_CACHE_HOME"
 check $([ "$mode" = 700 ]; echo $?) "its directory is mode 0700 (is $mode)"
 
 [ "$failed" -eq 0 ]
