@@ -47,7 +47,7 @@ static const struct key_binding keymap_defaults[] = {
 	{ '3', ACT_PANEL_INCIDENTS, KEYCTX_GLOBAL, "incidents panel" },
 	{ '4', ACT_PANEL_RUNBOOK, KEYCTX_GLOBAL, "runbook panel" },
 	{ ':', ACT_COMMAND, KEYCTX_GLOBAL,
-	  "command: context NAME, ns NAME, theme NAME, q" },
+	  "the command line (its commands are listed below; Tab completes)" },
 	{ '?', ACT_HELP, KEYCTX_GLOBAL, "this help" },
 	{ 'r', ACT_REFRESH, KEYCTX_GLOBAL, "refresh every source now" },
 	{ 'q', ACT_QUIT, KEYCTX_GLOBAL, "quit" },
