@@ -1000,8 +1000,9 @@ views_work_reasons(struct view_service *svc, const struct views_work *w)
 	}
 	if (w->misscheduled > 0) {
 		views_raise(&svc->status, VIEW_WARNING);
-		views_reason(svc, "%s runs %d pods where it should not",
-		    w->name, w->misscheduled);
+		views_reason(svc, "%s runs %d %s where it should not",
+		    w->name, w->misscheduled, vocab_plural((size_t)
+		    w->misscheduled, "pod", "pods"));
 	}
 }
 
@@ -1040,9 +1041,11 @@ views_health_kube(struct view_service *svc, const struct views_svc_def *d,
 			if (pod->reason != NULL) {
 				views_raise(&svc->status, VIEW_WARNING);
 				if (pod->restarts > 0)
-					views_reason(svc, "pod %s %s, %lld "
-					    "restarts", pod->name, pod->reason,
-					    (long long)pod->restarts);
+					views_reason(svc, "pod %s %s, %lld %s",
+					    pod->name, pod->reason,
+					    (long long)pod->restarts,
+					    vocab_plural((size_t)pod->restarts,
+					    "restart", "restarts"));
 				else
 					views_reason(svc, "pod %s %s",
 					    pod->name, pod->reason);

@@ -133,9 +133,10 @@ health_workload(struct app *a, struct mode *m, const char *workload)
 		const struct view_pod	*p = &d->pods[i];
 
 		mode_page_add(m, p->reason != NULL ? SLOT_WARN : SLOT_NORMAL,
-		    "  pod %s %s%s, %lld restarts%s%s on %s", p->name,
+		    "  pod %s %s%s, %lld %s%s%s on %s", p->name,
 		    p->phase != NULL ? p->phase : "?", p->ready ? " ready" :
-		    " not ready", (long long)p->restarts, p->reason != NULL ?
+		    " not ready", (long long)p->restarts, vocab_plural(
+		    (size_t)p->restarts, "restart", "restarts"), p->reason != NULL ?
 		    ", " : "", p->reason != NULL ? p->reason : "",
 		    p->node != NULL ? p->node : "?");
 	}
