@@ -1112,7 +1112,7 @@ test_every_workload(void)
 		CHECK_INT(s->ready, 3);
 		CHECK_INT(s->desired, 3);
 		CHECK(has_workload(s, "DaemonSet monitoring/node-exporter"));
-		CHECK(has_reason(s, "node-exporter runs 1 pods where it should "
+		CHECK(has_reason(s, "node-exporter runs 1 pod where it should "
 		    "not"));
 	}
 	/*
