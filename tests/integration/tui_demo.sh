@@ -164,13 +164,7 @@ layout_why() {
 }
 # Press keys, then wait for text: KEYS... -- TEXT.
 press() {
-	local keys=()
-	while [ "$1" != "--" ]; do
-		keys+=("$1")
-		shift
-	done
-	tt_keys "${keys[@]}"
-	tt_wait "$2" "${3:-5}"
+	tt_press "$@"
 }
 # The process id of the console in the session (the shell's child; under
 # valgrind the process is named after the tool, its arguments name sitrep).

@@ -62,13 +62,7 @@ console() {
 }
 # Press keys, then wait for text: KEYS... -- TEXT.
 press() {
-	local keys=()
-	while [ "$1" != "--" ]; do
-		keys+=("$1")
-		shift
-	done
-	tt_keys "${keys[@]}"
-	tt_wait "$2" "${3:-5}"
+	tt_press "$@"
 }
 # Keep the open page on the screen for SECS while the views are rebuilt
 # under it; status 0 when it is still there (TITLE) and the console has

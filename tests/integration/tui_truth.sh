@@ -43,13 +43,7 @@ console() {
 
 # Keys, then wait for text.
 press() {
-	local keys=()
-	while [ "$1" != "--" ]; do
-		keys+=("$1")
-		shift
-	done
-	tt_keys "${keys[@]}"
-	tt_wait "$2" "${3:-5}"
+	tt_press "$@"
 }
 
 # --- the demo -----------------------------------------------------------------

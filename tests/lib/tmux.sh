@@ -42,6 +42,8 @@
 #   tt_lacks TEXT...      0 when it holds none of them
 #   tt_keys KEY...        send keys by tmux name (Enter, Escape, C-c, ...)
 #   tt_type TEXT          send TEXT literally
+#   tt_press KEY... -- TEXT [SECS]
+#                         send each KEY, then tt_wait for TEXT
 #   tt_resize COLS ROWS   resize the window (window-size is manual)
 #   tt_display FORMAT     print a tmux format of the pane (#{pane_pid} ...)
 #   tt_latency TEXT KEY...
@@ -252,6 +254,17 @@ tt_start() {
 	$TT_TMUX set -w -t "$TT_SESSION" window-size manual >/dev/null ||
 	    return 1
 	$TT_TMUX resize-window -t "$TT_SESSION" -x "$_ts_x" -y "$_ts_y"
+}
+
+# Send KEYs (each a tmux key name), then wait up to SECS (default 5) for
+# TEXT: tt_press KEY... -- TEXT [SECS].
+tt_press() {
+	while [ $# -gt 0 ] && [ "$1" != "--" ]; do
+		tt_keys "$1"
+		shift
+	done
+	[ "${1:-}" = "--" ] && shift
+	tt_wait "$1" "${2:-5}"
 }
 
 # Kill the session, if it runs.
