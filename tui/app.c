@@ -120,8 +120,11 @@ app_rows_all(struct app *a)
 {
 	int	i;
 
-	for (i = 0; i < APP_NPANELS; i++)
+	for (i = 0; i < APP_NPANELS; i++) {
 		list_rows(a, i);
+		if (panel_table[i]->rebuilt != NULL)
+			panel_table[i]->rebuilt(a, i);
+	}
 }
 
 /* A round was stored: the views need a rebuild. */

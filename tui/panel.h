@@ -48,6 +48,8 @@ struct panel_ops {
 	char		*(*summary)(struct app *, int panel);
 	/* A key the common ones left; KEY_* flags (NULL: none). */
 	int		 (*key)(struct app *, int panel, int action);
+	/* New views (or rows) are in: precompute what painting needs. */
+	void		 (*rebuilt)(struct app *, int panel);
 	/* The detail page of the selection, or NULL when nothing is. */
 	struct mode	*(*open)(struct app *, int panel);
 };

@@ -99,6 +99,55 @@ slo_widest(int min, const char *s)
 	return w > min ? w : min;
 }
 
+/* What every row's values need, measured once per views. */
+struct slo_measure {
+	const struct views	*v;	/* measured for */
+	int			 pct;	/* the widest budget percentage */
+	int			 exh;	/* the widest time to exhaustion */
+	int			 burn;	/* the widest burn rate */
+	double			 top;	/* one sparkline scale for every row */
+};
+
+static struct slo_measure	slo_measured;
+
+/* Measure the widest values of the views' SLOs (a rebuild's work). */
+static void
+slo_measure(const struct views *v)
+{
+	struct slo_measure	*m = &slo_measured;
+	char			 t[64];
+	size_t			 i;
+	int			 k;
+
+	m->v = v;
+	m->pct = 6;
+	m->exh = slo_widest(0, "EXHAUST");
+	m->burn = 4;
+	m->top = 1;
+	for (i = 0; i < v->nslos; i++) {
+		const struct view_slo *s = &v->slos[i];
+
+		m->pct = slo_widest(m->pct, vocab_percent(s->budget_remaining,
+		    t, sizeof t));
+		m->exh = slo_widest(m->exh, vocab_exhaustion(s->exhaustion_s,
+		    t, sizeof t));
+		for (k = 0; k < SLO_PERIOD; k++)
+			m->burn = slo_widest(m->burn, vocab_burn(s->burn[k], t,
+			    sizeof t));
+		if (vocab_spark_top(s->spark, s->nspark) > m->top)
+			m->top = vocab_spark_top(s->spark, s->nspark);
+	}
+}
+
+/* New views: measure them once, off the key path. */
+static void
+slo_rebuilt(struct app *a, int panel)
+{
+	(void)panel;
+	if (a->views != NULL)
+		slo_measure(a->views);
+}
+
 /*
  * The columns for a width: the name, the budget (bar and percentage),
  * the time to exhaustion, then as many burn windows as fit (2 to 7), the
@@ -108,29 +157,16 @@ slo_widest(int min, const char *s)
 static void
 slo_columns(const struct views *v, int w, struct slo_cols *c)
 {
-	char	t[64];
-	size_t	i;
 	int	k, j, chosen[SLO_NWINDOWS], rest;
 
+	if (slo_measured.v != v)
+		slo_measure(v);
 	memset(c, 0, sizeof *c);
 	c->name = 22;
-	c->pct = 6;
-	c->exh = slo_widest(0, "EXHAUST");
-	c->burn = 4;
-	c->top = 1;
-	for (i = 0; i < v->nslos; i++) {
-		const struct view_slo *s = &v->slos[i];
-
-		c->pct = slo_widest(c->pct, vocab_percent(s->budget_remaining,
-		    t, sizeof t));
-		c->exh = slo_widest(c->exh, vocab_exhaustion(s->exhaustion_s,
-		    t, sizeof t));
-		for (k = 0; k < SLO_PERIOD; k++)
-			c->burn = slo_widest(c->burn, vocab_burn(s->burn[k], t,
-			    sizeof t));
-		if (vocab_spark_top(s->spark, s->nspark) > c->top)
-			c->top = vocab_spark_top(s->spark, s->nspark);
-	}
+	c->pct = slo_measured.pct;
+	c->exh = slo_measured.exh;
+	c->burn = slo_measured.burn;
+	c->top = slo_measured.top;
 	c->x_budget = c->name;
 	c->x_exh = c->x_budget + 8 + c->pct + 1;
 	c->x_win = c->x_exh + c->exh + 1;
@@ -166,6 +202,13 @@ slo_right(int y, int x, int w, const char *s, unsigned long at)
 	draw_text(stdscr, y, x + (pad > 0 ? pad : 0), w, s, at);
 }
 
+/*
+ * The columns of the paint under way.  The list draws the header first,
+ * then the rows, so the header measures once (every SLO's values) and
+ * the rows use what it measured.
+ */
+static struct slo_cols	slo_painted;
+
 /* The column header; the sparkline's scale is stated in it. */
 static void
 slo_header(struct app *a, int y, int x, int w)
@@ -176,6 +219,7 @@ slo_header(struct app *a, int y, int x, int w)
 	int		k;
 
 	slo_columns(a->views, w, &c);
+	slo_painted = c;
 	draw_cell(stdscr, y, x, w, "", dim);
 	draw_cell(stdscr, y, x, c.name, "SLO", dim);
 	draw_cell(stdscr, y, x + c.x_budget, 8 + c.pct, "BUDGET LEFT", dim);
@@ -197,17 +241,17 @@ slo_header(struct app *a, int y, int x, int w)
 	}
 }
 
-/* One SLO. */
+/* One SLO, in the columns the header measured for this paint. */
 static void
 slo_row(struct app *a, size_t i, int y, int x, int w, unsigned long at)
 {
 	const struct view_slo	*s = &a->views->slos[i];
-	struct slo_cols		 c;
+	struct slo_cols		 c = slo_painted;
 	char			 cell[64];
 	int			 k;
 	enum slo_window		 win;
 
-	slo_columns(a->views, w, &c);
+	(void)w;
 	draw_cell(stdscr, y, x, c.name, s->name, at);
 	draw_bar(stdscr, y, x + c.x_budget, 7, s->budget_remaining,
 	    theme_attr(draw_tone_slot(vocab_budget_tone(s))),
@@ -516,6 +560,7 @@ const struct panel_ops panel_slo = {
 	.count = slo_count,
 	.row_text = slo_row_text,
 	.in_ns = slo_in_ns,
+	.rebuilt = slo_rebuilt,
 	.header = slo_header,
 	.row = slo_row,
 	.summary = slo_summary,
