@@ -342,7 +342,8 @@ ok=0
 press Escape NPage Enter -- "┌ Service payments-api" || ok=1
 press Escape PPage Enter -- "┌ Service checkout" || ok=1
 # The box is as tall as its rows need: half of it, then back.
-press Escape C-d Enter -- "┌ Service " || ok=1
+press Escape -- "STATUS      SERVICE" || ok=1
+press C-d Enter -- "┌ Service " || ok=1
 tt_lacks "┌ Service checkout" || ok=1
 press Escape C-u Enter -- "┌ Service checkout" || ok=1
 check $ok "PgDn, PgUp, C-d, C-u move by pages"
@@ -421,8 +422,11 @@ check $ok "Enter keeps the filter, detail and back keep it, Esc clears it"
 # --- help -------------------------------------------------------------------
 press '?' -- "Keys (from the key table"
 ok=$?
-tt_has "C-d" "half-down" "half a page down" "PgDn" "S-Tab" "context NAME" || ok=1
-check $ok "? shows help generated from the key table (C-d half-down ...)"
+tt_has "C-d" "half-down" "half a page down" "PgDn" "S-Tab" || ok=1
+# The ':' commands follow the keys, from their own table.
+press G -- "context NAME" || ok=1
+tt_has "Commands (after :)" "theme NAME" || ok=1
+check $ok "? shows help generated from the key table (C-d half-down ...) and the command table"
 press Escape -- "STATUS      SERVICE"
 check $? "Esc leaves the help"
 
