@@ -26,6 +26,7 @@
 #include "core/conf.h"
 #include "core/incident.h"
 #include "core/store.h"
+#include "core/views.h"
 
 #define MIN	(60 * 1000LL)
 #define T0	(1700000000000LL)
@@ -35,6 +36,8 @@ static int	ncache;
 
 /* A configuration with a 2m grace and a day of history. */
 static const char conf_yaml[] =
+    "contexts:\n"
+    "  - name: prod\n"
     "incidents:\n"
     "  resolve_after: 2m\n"
     "  keep_resolved: 1d\n"
@@ -461,6 +464,71 @@ test_priority_config(void)
 	conf_free(conf);
 }
 
+/*
+ * The views show the incidents the cache keeps: the id, state, priority,
+ * start and recurrence of each, not ones derived again.
+ */
+static void
+test_views_read_cache(void)
+{
+	struct conf		*conf = test_conf();
+	struct cache		*c = open_cache();
+	struct store_alert	 a[3];
+	struct views		*v;
+	char			*cause = NULL, *id, *old;
+	size_t			 i;
+
+	a[0] = alert("f1", "HighErrorRate", "warning", "api", T0);
+	CHECK_INT(round_at(c, conf, T0, a, 1), 0);
+	CHECK_INT(round_at(c, conf, T0 + MIN, NULL, 0), 0);
+	CHECK_INT(round_at(c, conf, T0 + 3 * MIN, NULL, 0), 0);
+	/* A recurrence, joined by a critical alert that started earlier. */
+	a[0] = alert("f1", "HighErrorRate", "warning", "api", T0 + 9 * MIN);
+	a[1] = alert("f2", "DiskFull", "sev1", "db", T0 + 9 * MIN);
+	CHECK_INT(round_at(c, conf, T0 + 10 * MIN, a, 2), 0);
+	a[2] = alert("f3", "HighErrorRate", "critical", "api", T0 + 8 * MIN);
+	CHECK_INT(round_at(c, conf, T0 + 11 * MIN, a, 3), 0);
+	id = rows(c, "SELECT id FROM incidents WHERE state = 'triggered' AND"
+	    " title = 'HighErrorRate api'");
+	old = rows(c, "SELECT id FROM incidents WHERE state = 'resolved'");
+	/* As if someone had acknowledged it: the views say so. */
+	CHECK_INT(sqlite3_exec(cache_db(c), "UPDATE incidents SET state ="
+	    " 'acknowledged' WHERE title = 'DiskFull db'", NULL, NULL, NULL),
+	    SQLITE_OK);
+	v = views_build(c, conf, &conf->contexts[0], T0 + 11 * MIN, &cause);
+	CHECK(v != NULL);
+	if (v == NULL) {
+		printf("# %s\n", cause);
+		free(cause);
+		goto out;
+	}
+	CHECK_INT((int)v->nincidents, 2);
+	for (i = 0; i < v->nincidents; i++) {
+		const struct view_incident	*in = &v->incidents[i];
+
+		if (strcmp(in->title, "HighErrorRate api") == 0) {
+			CHECK_STR(in->id, id);
+			CHECK_STR(in->state, "triggered");
+			CHECK_INT(in->priority, 0);
+			CHECK(in->started_ms == T0 + 9 * MIN);
+			CHECK_STR(in->recurrence_of != NULL ?
+			    in->recurrence_of : "NULL", old);
+			CHECK_INT((int)in->nalerts, 2);
+		} else {
+			CHECK_STR(in->title, "DiskFull db");
+			CHECK_STR(in->state, "acknowledged");
+			CHECK_INT(in->priority, 0);
+			CHECK(in->recurrence_of == NULL);
+		}
+	}
+	views_free(v);
+out:
+	free(id);
+	free(old);
+	cache_close(c);
+	conf_free(conf);
+}
+
 static const struct test tests[] = {
 	TEST(test_open_and_join),
 	TEST(test_resolve_after_grace),
@@ -470,6 +538,7 @@ static const struct test tests[] = {
 	TEST(test_heartbeats_and_groups),
 	TEST(test_priority_map),
 	TEST(test_priority_config),
+	TEST(test_views_read_cache),
 	{ NULL, NULL }
 };
 
