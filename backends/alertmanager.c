@@ -20,6 +20,7 @@
 #include "backends/url.h"
 #include "base/buf.h"
 #include "core/conf.h"
+#include "core/incident.h"
 #include "core/store.h"
 #include "base/json.h"
 #include "base/sanitize.h"
@@ -663,7 +664,8 @@ am_store(struct source *s, struct cache *cache, int64_t now_ms, char **cause)
 			    &x[nx++]);
 	}
 	rc = store_alerts(cache, s->context, a, na, now_ms, cause) != 0 ||
-	    store_silences(cache, s->context, x, nx, now_ms, cause) != 0 ?
+	    store_silences(cache, s->context, x, nx, now_ms, cause) != 0 ||
+	    incident_update(cache, s->context, s->conf, now_ms, cause) != 0 ?
 	    -1 : 0;
 	free(a);
 	free(x);

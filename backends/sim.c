@@ -39,6 +39,7 @@
 #include "base/buf.h"
 #include "core/cache.h"
 #include "core/conf.h"
+#include "core/incident.h"
 #include "core/store.h"
 #include "base/xmalloc.h"
 
@@ -1848,12 +1849,13 @@ sim_store(struct source *s, struct cache *cache, int64_t now_ms,
 		sim_svc_build(&w, i);
 
 	/*
-	 * The rollouts are history the store keeps from round to round;
+	 * The rollouts and incidents are history kept from round to round;
 	 * a world that starts (or replays, or is asked for an earlier
 	 * moment) starts its history again, as the world it writes does.
 	 */
 	if ((!st->stored || w.pos < st->last_pos || w.now < st->last_now) &&
-	    store_rollouts_clear(cache, s->context, &why) != 0)
+	    (store_rollouts_clear(cache, s->context, &why) != 0 ||
+	    incident_clear(cache, s->context, &why) != 0))
 		goto sqlerr;
 
 	if (sim_write_nodes(&w) != 0 ||
@@ -1862,6 +1864,7 @@ sim_store(struct source *s, struct cache *cache, int64_t now_ms,
 	    sim_write_probes(&w, &nprobes) != 0 ||
 	    sim_write_alerts(&w, &nalerts) != 0 ||
 	    sim_rows_store(&w, cache, &why) != 0 ||
+	    incident_update(cache, s->context, s->conf, w.now, &why) != 0 ||
 	    sim_write_slos(&w, cache, &nsamples, &why) != 0)
 		goto sqlerr;
 

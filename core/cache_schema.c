@@ -537,6 +537,99 @@ static const struct cache_step cache_steps[] = {
 	"  FROM kube_replicasets r WHERE r.owner_name IS NOT NULL AND"
 	"  r.revision IS NOT NULL;"
 },
+/* ---- version 8: incidents with a lifecycle ------------------------------ */
+{ "incidents keyed by a stable id, recurrences, alert membership",
+	/*
+	 * incidents: written by core/incident.c after every stored
+	 * Alertmanager or simulator round.  id is the short hex the console
+	 * shows, stable for the incident's life: a hash of context, group
+	 * key and start (rows from version 3 keep their number as text).
+	 * group_key is the incidents.group_by labels with their values; at
+	 * most one incident of a (context, group_key) is not resolved
+	 * (incidents_open), and a firing after one resolved is a new row
+	 * whose recurrence_of names it.  severity is the label of its worst
+	 * alert, priority "P0" (the most urgent) to "P3" from
+	 * incidents.priorities.  started_ms is its earliest alert's start;
+	 * quiet_ms when its last firing alert resolved (NULL while one
+	 * fires); resolved_ms, once state is resolved, equals quiet_ms: the
+	 * state changes incidents.resolve_after later.  Resolved incidents
+	 * are pruned incidents.keep_resolved after resolved_ms.
+	 */
+	"ALTER TABLE incident_timeline RENAME TO incident_timeline_v3;"
+	"ALTER TABLE incidents RENAME TO incidents_v3;"
+	"CREATE TABLE incidents ("
+	"  id TEXT PRIMARY KEY NOT NULL,"
+	"  context TEXT NOT NULL,"
+	"  group_key TEXT NOT NULL,"
+	"  title TEXT NOT NULL,"
+	"  severity TEXT,"
+	"  priority TEXT NOT NULL DEFAULT 'P3'"
+	"    CHECK (priority IN ('P0', 'P1', 'P2', 'P3')),"
+	"  state TEXT NOT NULL DEFAULT 'triggered'"
+	"    CHECK (state IN ('triggered', 'acknowledged', 'mitigated',"
+	"    'resolved')),"
+	"  started_ms INTEGER NOT NULL,"
+	"  updated_ms INTEGER NOT NULL,"
+	"  quiet_ms INTEGER,"
+	"  resolved_ms INTEGER,"
+	"  escalation INTEGER NOT NULL DEFAULT 0,"
+	"  runbook_url TEXT,"
+	"  summary TEXT,"
+	"  recurrence_of TEXT REFERENCES incidents (id) ON DELETE SET NULL"
+	");"
+
+	/*
+	 * incident_timeline: what happened to an incident, in order of
+	 * (ts_ms, id).  kind is the event: "fired", "alert joined", "alert
+	 * resolved", "state changed" (later also acknowledgements, notes,
+	 * silences, escalations, actions); actor is who did it ("system"
+	 * for automatic entries); text says it in words.
+	 */
+	"CREATE TABLE incident_timeline ("
+	"  id INTEGER PRIMARY KEY,"
+	"  incident_id TEXT NOT NULL"
+	"    REFERENCES incidents (id) ON DELETE CASCADE,"
+	"  ts_ms INTEGER NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  actor TEXT,"
+	"  text TEXT NOT NULL"
+	");"
+
+	/*
+	 * incident_alerts: the alerts (by fingerprint) that have been part of
+	 * an incident: when each joined, and when it stopped firing (NULL
+	 * while it fires).  An alert that fires again rejoins its row.
+	 */
+	"CREATE TABLE incident_alerts ("
+	"  incident_id TEXT NOT NULL"
+	"    REFERENCES incidents (id) ON DELETE CASCADE,"
+	"  fingerprint TEXT NOT NULL,"
+	"  alertname TEXT NOT NULL,"
+	"  severity TEXT,"
+	"  joined_ms INTEGER NOT NULL,"
+	"  resolved_ms INTEGER,"
+	"  PRIMARY KEY (incident_id, fingerprint)"
+	");"
+
+	"INSERT INTO incidents (id, context, group_key, title, severity,"
+	"  state, started_ms, updated_ms, resolved_ms, escalation,"
+	"  runbook_url, summary)"
+	"  SELECT CAST(id AS TEXT), context, group_key, title, severity,"
+	"  state, started_ms, updated_ms, resolved_ms, escalation,"
+	"  runbook_url, summary FROM incidents_v3;"
+	"UPDATE incidents SET quiet_ms = resolved_ms WHERE state = 'resolved';"
+	"INSERT INTO incident_timeline (id, incident_id, ts_ms, kind, actor,"
+	"  text)"
+	"  SELECT id, CAST(incident_id AS TEXT), ts_ms, kind, actor, text"
+	"  FROM incident_timeline_v3;"
+	"DROP TABLE incident_timeline_v3;"
+	"DROP TABLE incidents_v3;"
+	"CREATE UNIQUE INDEX incidents_open ON incidents (context, group_key)"
+	"  WHERE state <> 'resolved';"
+	"CREATE INDEX incidents_state ON incidents (context, state, updated_ms);"
+	"CREATE INDEX incident_timeline_incident"
+	"  ON incident_timeline (incident_id, ts_ms);"
+},
 };
 
 #define CACHE_NSTEPS ((int)(sizeof cache_steps / sizeof cache_steps[0]))
@@ -547,7 +640,7 @@ static const char *const cache_tables[] = {
 	"silences", "kube_deployments", "kube_replicasets", "kube_pods",
 	"kube_events", "kube_nodes", "kube_namespaces", "probes", "incidents",
 	"incident_timeline", "audit", "kube_statefulsets", "kube_daemonsets",
-	"kube_rollouts", NULL
+	"kube_rollouts", "incident_alerts", NULL
 };
 
 /* The schema version this binary writes: the number of steps. */

@@ -1654,7 +1654,7 @@ conf_check_all(struct conf_loader *ld, const struct conf_node *root)
 	const char		**names, *best;
 	struct conf_ref		*r;
 	size_t			 i, j;
-	char			*q;
+	char			*q, *k;
 	int			 from = ld->file;
 
 	if (conf->nservices > 0) {
@@ -1686,6 +1686,22 @@ conf_check_all(struct conf_loader *ld, const struct conf_node *root)
 		}
 		free(names);
 		ld->file = from;
+	}
+
+	for (i = 0; i < conf->npriorities; i++) {
+		const struct conf_kv	*kv = &conf->priorities[i];
+		const char		*pv = kv->value;
+
+		if ((pv[0] == 'P' || pv[0] == 'p') && pv[1] >= '0' &&
+		    pv[1] <= '3' && pv[2] == '\0')
+			continue;
+		q = conf_q(pv);
+		k = conf_q(kv->key);
+		conf_problem(ld, kv->line, kv->col, "incidents.priorities: "
+		    "'%s' for severity '%s' is not a priority; use P0 (the "
+		    "most urgent), P1, P2 or P3", q, k);
+		free(q);
+		free(k);
 	}
 
 	if (conf->budget_warn >= conf->budget_crit) {

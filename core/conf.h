@@ -111,6 +111,10 @@ struct conf {
 	char		       **heartbeats;	/* incidents.heartbeats */
 	size_t			 nheartbeats;
 	int64_t			 heartbeat_timeout_ms;	/* 5m */
+	struct conf_kv		*priorities;	/* severity -> "P0".."P3" */
+	size_t			 npriorities;
+	int64_t			 resolve_after_ms;	/* 5m */
+	int64_t			 keep_resolved_ms;	/* 30d */
 	double			 burn_page_fast;	/* 14.4: 1h and 5m */
 	double			 burn_page_slow;	/* 6: 6h and 30m */
 	double			 burn_ticket_fast;	/* 3: 1d and 2h */

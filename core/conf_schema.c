@@ -310,6 +310,28 @@ const struct conf_option conf_schema[] = {
 	    "before the alert pipeline counts as silent.  While Alertmanager "
 	    "itself has no fresh data the pipeline is unknown, not silent.",
 	  .off = offsetof(struct conf, heartbeat_timeout_ms) },
+	{ .path = "incidents.priorities", .type = CONF_STRMAP,
+	  .help = "The priority of an alert's severity label, P0 (the most "
+	    "urgent) to P3, over the built-in map: critical (and page, crit, "
+	    "fatal, emergency) P0, error (high, major) P1, warning (warn, "
+	    "ticket, medium, minor) P2, anything else P3.  Labels are "
+	    "matched without regard to case; an incident takes the highest "
+	    "priority of its alerts.",
+	  .off = offsetof(struct conf, priorities),
+	  .noff = offsetof(struct conf, npriorities) },
+	{ .path = "incidents.resolve_after", .type = CONF_DURATION,
+	  .def = "5m", .min = 0, .max = 1 * MS_D, .flags = CONF_RANGE,
+	  .help = "An incident resolves when all its alerts have been "
+	    "resolved this long; an alert of it firing again before that "
+	    "keeps it open.  A firing after it is a new incident, a "
+	    "recurrence of the old one.",
+	  .off = offsetof(struct conf, resolve_after_ms) },
+	{ .path = "incidents.keep_resolved", .type = CONF_DURATION,
+	  .def = "30d", .min = 1 * MS_H, .max = 366 * MS_D,
+	  .flags = CONF_RANGE,
+	  .help = "How long a resolved incident and its timeline stay in "
+	    "the cache.",
+	  .off = offsetof(struct conf, keep_resolved_ms) },
 
 	{ .path = "http", .type = CONF_MAP,
 	  .help = "HTTP client limits.",

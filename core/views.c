@@ -29,6 +29,7 @@
 #include "base/buf.h"
 #include "core/cache.h"
 #include "core/conf.h"
+#include "core/incident.h"
 #include "base/json.h"
 #include "base/sha256.h"
 #include "base/util.h"
@@ -501,6 +502,16 @@ struct views_target {
  * services, pods and targets must stay a few milliseconds, because the
  * console rebuilds from its loop.
  */
+/* An incident as core/incident.c keeps it, while it is not resolved. */
+struct views_cached {
+	char		*id;
+	char		*key;
+	char		*state;
+	char		*recurrence_of;
+	int		 priority;
+	int64_t		 started_ms;
+};
+
 struct views_health {
 	sqlite3			*db;
 	const char		*context;
@@ -526,6 +537,8 @@ struct views_health {
 	cJSON			**alert_labels;	/* per alert, parsed */
 	struct views_alert_defs	*alert_defs;	/* per alert: its services */
 	size_t			 nalerts;
+	struct views_cached	*cached;	/* incidents not resolved */
+	size_t			 ncached;
 };
 
 /* Add "node N WHAT" once, as a warning. */
@@ -1590,6 +1603,14 @@ views_health_done(struct views_health *h)
 {
 	size_t	i, k;
 
+	for (i = 0; i < h->ncached; i++) {
+		free(h->cached[i].id);
+		free(h->cached[i].key);
+		free(h->cached[i].state);
+		free(h->cached[i].recurrence_of);
+	}
+	free(h->cached);
+
 	for (i = 0; i < h->nworks; i++) {
 		free(h->works[i].kind);
 		free(h->works[i].ns);
@@ -1822,6 +1843,50 @@ views_load_alerts(struct views *v, sqlite3 *db, char **cause)
 }
 
 /*
+ * Read the incidents core/incident.c keeps that are not resolved: their
+ * ids, states, priorities and starts are what the views show.  A cache
+ * that cannot say (read-only at an older schema) leaves none, and the
+ * views then name each group as incident.c would.
+ */
+static void
+views_load_cached(struct views_health *h)
+{
+	sqlite3_stmt		*st;
+	struct views_cached	*c;
+	int			 p;
+
+	if (sqlite3_prepare_v2(h->db, "SELECT id, group_key, state,"
+	    " priority, started_ms, recurrence_of FROM incidents WHERE"
+	    " context = ?1 AND state <> 'resolved'", -1, &st, NULL) !=
+	    SQLITE_OK) {
+		sqlite3_finalize(st);
+		return;
+	}
+	sqlite3_bind_text(st, 1, h->context, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		h->cached = xreallocarray(h->cached, h->ncached + 1,
+		    sizeof *h->cached);
+		c = &h->cached[h->ncached++];
+		c->id = views_col(st, 0);
+		c->key = views_col(st, 1);
+		c->state = views_col(st, 2);
+		p = incident_priority_parse((const char *)
+		    sqlite3_column_text(st, 3));
+		c->priority = p >= 0 ? p : INCIDENT_P3;
+		c->started_ms = sqlite3_column_int64(st, 4);
+		c->recurrence_of = views_col(st, 5);
+		if (c->id == NULL || c->key == NULL || c->state == NULL) {
+			free(c->id);
+			free(c->key);
+			free(c->state);
+			free(c->recurrence_of);
+			h->ncached--;
+		}
+	}
+	sqlite3_finalize(st);
+}
+
+/*
  * Heartbeats: mark the alerts that fire on purpose, and judge the alert
  * pipeline by the newest update of any of them.  Alertmanager lists an
  * alert until it is no longer sent, and Prometheus re-sends a firing one
@@ -1928,24 +1993,43 @@ struct views_voice {
 	int	runbook;
 };
 
-/* A new incident of group key key, triggered, with no alert yet. */
+/*
+ * A new incident of group key key, with no alert yet: the one the cache
+ * keeps for key (its id, state, priority, start and recurrence), else
+ * triggered, starting at started_ms, named as incident.c names one.
+ */
 static struct view_incident *
-views_incident_new(struct views *v, const char *key)
+views_incident_new(struct views *v, const struct views_health *h,
+    const char *key, int64_t started_ms, int priority)
 {
 	struct view_incident	*inc;
-	char			*hex;
-	char			 digest_hex[SHA256_HEX_LEN + 1];
+	size_t			 i;
+	char			 id[INCIDENT_ID_LEN + 1];
 
 	v->incidents = xreallocarray(v->incidents, v->nincidents + 1,
 	    sizeof *v->incidents);
 	inc = &v->incidents[v->nincidents++];
 	memset(inc, 0, sizeof *inc);
 	inc->key = xstrdup(key);
-	hex = xasprintf("%s\x1f%s", v->context, inc->key);
-	sha256_hex_of(hex, strlen(hex), digest_hex);
-	free(hex);
-	inc->id = xstrndup(digest_hex, 8);
+	for (i = 0; h != NULL && i < h->ncached; i++) {
+		if (strcmp(h->cached[i].key, key) == 0)
+			break;
+	}
+	if (h != NULL && i < h->ncached) {
+		inc->id = xstrdup(h->cached[i].id);
+		inc->state = xstrdup(h->cached[i].state);
+		inc->priority = h->cached[i].priority;
+		inc->started_ms = h->cached[i].started_ms;
+		if (h->cached[i].recurrence_of != NULL)
+			inc->recurrence_of =
+			    xstrdup(h->cached[i].recurrence_of);
+		return inc;
+	}
+	incident_make_id(v->context, key, started_ms, 0, id);
+	inc->id = xstrdup(id);
 	inc->state = xstrdup("triggered");
+	inc->priority = priority;
+	inc->started_ms = started_ms;
 	return inc;
 }
 
@@ -1963,7 +2047,7 @@ views_set(char **field, const char *s)
  * status and the exit code follow.
  */
 static void
-views_pipeline_incident(struct views *v)
+views_pipeline_incident(struct views *v, const struct conf *conf)
 {
 	const struct view_pipeline	*p = &v->pipeline;
 	struct view_incident		*inc;
@@ -1971,10 +2055,10 @@ views_pipeline_incident(struct views *v)
 
 	if (p->state != PIPELINE_SILENT)
 		return;
-	inc = views_incident_new(v, "alert pipeline");
+	inc = views_incident_new(v, NULL, "alert pipeline", p->heard_ms,
+	    incident_priority(conf, "critical"));
 	inc->title = xstrdup(vocab_pipeline_line(p, line, sizeof line));
 	inc->severity = SEV_CRITICAL;
-	inc->started_ms = p->heard_ms;
 	if (p->heartbeat != NULL)
 		inc->summary = xasprintf("No heartbeat alert (%s) has reached "
 		    "Alertmanager for %s: rules may not be evaluated, or alerts "
@@ -1997,22 +2081,14 @@ static void
 views_group(struct views *v, const struct conf *conf,
     const struct views_health *h)
 {
-	static const char *const dflt[] = { "alertname", "namespace",
-	    "service", "cluster" };
-	const char *const	*keys = dflt;
-	size_t			 nkeys = 4, i, j, k, n;
-	struct buf		 key, title;
+	size_t			 i, j, k, n;
+	char			*key, *title;
 	struct view_incident	*inc;
 	struct views_voice	*voice = NULL;
 	struct views_map	 by_key;
 	const size_t		*found;
-	const cJSON		*lv, *labels;
-	int			 sev;
+	int			 sev, prio;
 
-	if (conf != NULL && conf->ngroup_by > 0) {
-		keys = (const char *const *)conf->group_by;
-		nkeys = conf->ngroup_by;
-	}
 	memset(&by_key, 0, sizeof by_key);
 	for (i = 0; i < v->nalerts; i++) {
 		struct view_alert	*a = &v->alerts[i];
@@ -2020,27 +2096,15 @@ views_group(struct views *v, const struct conf *conf,
 		a->incident = VIEW_NO_INCIDENT;
 		if (a->heartbeat)
 			continue;
-		labels = h->alert_labels[i];
-		buf_init(&key, 0);
-		buf_init(&title, 0);
-		buf_append(&key, "", 0);
-		buf_puts(&title, a->alertname);
-		for (k = 0; k < nkeys; k++) {
-			lv = cJSON_GetObjectItemCaseSensitive(labels, keys[k]);
-			if (!cJSON_IsString(lv))
-				lv = NULL;
-			buf_printf(&key, "%s%s=%s", k > 0 ? "," : "", keys[k],
-			    lv != NULL ? lv->valuestring : "");
-			if (lv != NULL && *lv->valuestring != '\0' &&
-			    strcmp(keys[k], "alertname") != 0)
-				buf_printf(&title, " %s", lv->valuestring);
-		}
-		found = views_map_get(&by_key, "", buf_str(&key), &n);
+		key = incident_group_key(conf, h->alert_labels[i],
+		    a->alertname, &title);
+		prio = incident_priority(conf, a->severity_label);
+		found = views_map_get(&by_key, "", key, &n);
 		if (n == 0) {
 			j = v->nincidents;
-			views_map_add(&by_key, "", buf_str(&key), j);
-			inc = views_incident_new(v, buf_str(&key));
-			inc->started_ms = a->starts_at_ms;
+			views_map_add(&by_key, "", key, j);
+			inc = views_incident_new(v, h, key, a->starts_at_ms,
+			    prio);
 			inc->silenced = inc->inhibited = 1;
 			voice = xreallocarray(voice, v->nincidents,
 			    sizeof *voice);
@@ -2054,8 +2118,9 @@ views_group(struct views *v, const struct conf *conf,
 		inc->alerts[inc->nalerts++] = i;
 		if (a->severity > inc->severity)
 			inc->severity = a->severity;
-		if (a->starts_at_ms != 0 && (inc->started_ms == 0 ||
-		    a->starts_at_ms < inc->started_ms))
+		if (prio < inc->priority)
+			inc->priority = prio;
+		if (inc->started_ms == 0)
 			inc->started_ms = a->starts_at_ms;
 		if (!a->silenced)
 			inc->silenced = 0;
@@ -2064,7 +2129,7 @@ views_group(struct views *v, const struct conf *conf,
 		/* Alerts come oldest first: only a worse one speaks over. */
 		sev = (int)a->severity;
 		if (sev > voice[j].title) {
-			views_set(&inc->title, buf_str(&title));
+			views_set(&inc->title, title);
 			voice[j].title = sev;
 		}
 		if (a->summary != NULL && sev > voice[j].summary) {
@@ -2075,15 +2140,15 @@ views_group(struct views *v, const struct conf *conf,
 			views_set(&inc->runbook_url, a->runbook_url);
 			voice[j].runbook = sev;
 		}
-		buf_done(&key);
-		buf_done(&title);
+		free(key);
+		free(title);
 		for (k = 0; k < h->alert_defs[i].n; k++)
 			views_incident_service(inc,
 			    v->services[h->alert_defs[i].v[k]].name);
 	}
 	free(voice);
 	views_map_done(&by_key);
-	views_pipeline_incident(v);
+	views_pipeline_incident(v, conf);
 	/* Sort, then point the alerts at their incident's new place. */
 	if (v->nincidents > 1)
 		qsort(v->incidents, v->nincidents, sizeof *v->incidents,
@@ -2239,6 +2304,7 @@ views_build(struct cache *cache, const struct conf *conf,
 	h.db = db;
 	h.context = v->context;
 	views_load_health(v, &h, conf);
+	views_load_cached(&h);
 	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
 	views_group(v, conf, &h);
 	views_health_done(&h);
@@ -2298,6 +2364,7 @@ views_free(struct views *v)
 		free(v->incidents[i].key);
 		free(v->incidents[i].title);
 		free(v->incidents[i].state);
+		free(v->incidents[i].recurrence_of);
 		free(v->incidents[i].alerts);
 		free(v->incidents[i].runbook_url);
 		free(v->incidents[i].summary);

@@ -110,12 +110,14 @@ struct view_alert {
 #define VIEW_NO_INCIDENT	((size_t)-1)
 
 struct view_incident {
-	char		 *id;			/* short, stable */
+	char		 *id;			/* short, stable, as cached */
 	char		 *key;			/* group key values */
 	char		 *title;
 	enum view_severity severity;
-	char		 *state;		/* "triggered" */
-	int64_t		  started_ms;		/* earliest startsAt */
+	char		 *state;		/* "triggered" ... as cached */
+	int		  priority;		/* 0..3: P0..P3 */
+	char		 *recurrence_of;	/* the id it recurs, or NULL */
+	int64_t		  started_ms;		/* its start, as cached */
 	size_t		 *alerts;		/* indexes in alerts */
 	size_t		  nalerts;
 	int		  silenced;		/* every alert silenced */

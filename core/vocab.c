@@ -7,10 +7,12 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/buf.h"
 #include "base/util.h"
 #include "base/xmalloc.h"
+#include "core/incident.h"
 #include "core/vocab.h"
 
 /* ------------------------------------------------------------------ */
@@ -141,6 +143,24 @@ vocab_severity_word(enum view_severity s)
 	}
 }
 
+/* A priority as a word, P0 (the most urgent) to P3. */
+const char *
+vocab_priority_word(int p)
+{
+	return incident_priority_word(p);
+}
+
+/* An incident's state as shown; "acknowledged" is shortened to "acked". */
+const char *
+vocab_incident_state_word(const char *state)
+{
+	if (state == NULL)
+		return "triggered";
+	if (strcmp(state, "acknowledged") == 0)
+		return "acked";
+	return state;
+}
+
 /* An SLO verdict as a word. */
 const char *
 vocab_verdict_word(enum slo_verdict v)
@@ -261,6 +281,17 @@ vocab_severity_tone(enum view_severity s)
 	if (s >= SEV_ERROR)
 		return TONE_CRIT;
 	if (s == SEV_WARNING)
+		return TONE_WARN;
+	return TONE_NORMAL;
+}
+
+/* The tone of a priority: P0 and P1 critical, P2 a warning. */
+enum vocab_tone
+vocab_priority_tone(int p)
+{
+	if (p <= 1)
+		return TONE_CRIT;
+	if (p == 2)
 		return TONE_WARN;
 	return TONE_NORMAL;
 }

@@ -52,6 +52,9 @@ const char *vocab_status_word(enum view_status);	/* "OK" ... */
 /* "✓ ▲ ✖ ?", or "+ ! X ?" in ASCII: nothing depends on colour. */
 const char *vocab_status_symbol(enum view_status, int utf8);
 const char *vocab_severity_word(enum view_severity);	/* "critical" ... */
+const char *vocab_priority_word(int);			/* "P0" ... "P3" */
+/* An incident's state as shown: "triggered", "acked", "mitigated" ... */
+const char *vocab_incident_state_word(const char *state);
 const char *vocab_verdict_word(enum slo_verdict);	/* "page" ... */
 const char *vocab_window_word(enum slo_window);		/* "5m" ... */
 /*
@@ -80,6 +83,7 @@ const char *vocab_plural(size_t n, const char *one, const char *many);
 /* Tones. */
 enum vocab_tone vocab_status_tone(enum view_status);
 enum vocab_tone vocab_severity_tone(enum view_severity);
+enum vocab_tone vocab_priority_tone(int);
 enum vocab_tone vocab_verdict_tone(enum slo_verdict);
 /*
  * The tone of one window's burn rate by the workbook's thresholds for

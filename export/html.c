@@ -377,18 +377,26 @@ html_incidents(const struct views *v, struct buf *b)
 	if (v->nincidents == 0)
 		buf_puts(b, "<p>No incidents.</p>\n");
 	else {
-		buf_puts(b, "<table>\n<tr><th>Severity</th><th>Incident</th>"
+		buf_puts(b, "<table>\n<tr><th>Priority</th><th>Severity</th>"
+		    "<th>Incident</th>"
 		    "<th>State</th><th>Age</th><th>Alerts</th><th>Flags</th>"
 		    "<th>Services</th></tr>\n");
 	}
 	for (i = 0; i < v->nincidents; i++) {
 		in = &v->incidents[i];
-		buf_printf(b, "<tr><td class=\"%s\">%s</td><td>",
+		buf_printf(b, "<tr><td class=\"%s\">%s</td>",
+		    html_class(vocab_priority_tone(in->priority)),
+		    vocab_priority_word(in->priority));
+		buf_printf(b, "<td class=\"%s\">%s</td><td>",
 		    html_class(vocab_severity_tone(in->severity)),
 		    vocab_severity_word(in->severity));
 		html_text(b, in->title);
 		buf_puts(b, "</td><td>");
 		html_text(b, in->state);
+		if (in->recurrence_of != NULL) {
+			buf_puts(b, ", a recurrence of ");
+			html_text(b, in->recurrence_of);
+		}
 		vocab_age(in->started_ms, v->generated_ms, tmp, sizeof tmp);
 		buf_printf(b, "</td><td class=\"num\">%s</td>"
 		    "<td class=\"num\">%zu</td><td>%s</td><td>", tmp,

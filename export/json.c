@@ -237,8 +237,11 @@ json_incident(const struct views *v, const struct view_incident *in)
 	json_text(o, "title", in->title);
 	cJSON_AddStringToObject(o, "severity",
 	    vocab_severity_word(in->severity));
+	cJSON_AddStringToObject(o, "priority",
+	    vocab_priority_word(in->priority));
 	json_text(o, "state", in->state);
 	json_time(o, "started_at", in->started_ms);
+	json_string(o, "recurrence_of", in->recurrence_of);
 	a = cJSON_AddArrayToObject(o, "alerts");
 	for (i = 0; i < in->nalerts; i++) {
 		if (in->alerts[i] >= v->nalerts)

@@ -211,13 +211,20 @@ md_incidents(const struct views *v, struct buf *b)
 	if (v->nincidents == 0)
 		buf_puts(b, "No incidents.\n");
 	else {
-		buf_puts(b, "| Severity | Incident | State | Started | Age | "
-		    "Alerts | Flags | Services |\n| --- | --- | --- | --- | "
-		    "---: | ---: | --- | --- |\n");
+		buf_puts(b, "| Priority | Severity | Incident | State | "
+		    "Started | Age | Alerts | Flags | Services |\n| --- | "
+		    "--- | --- | --- | --- | ---: | ---: | --- | --- |\n");
 	}
 	for (i = 0; i < v->nincidents; i++) {
 		in = &v->incidents[i];
 		buf_puts(b, "| ");
+		/* A vocabulary word: nothing to escape. */
+		if (in->priority <= 1)
+			buf_printf(b, "**%s**", vocab_priority_word(
+			    in->priority));
+		else
+			buf_puts(b, vocab_priority_word(in->priority));
+		buf_puts(b, MD_SEP);
 		if (in->severity >= SEV_ERROR)
 			buf_printf(b, "**%s**",
 			    vocab_severity_word(in->severity));
@@ -227,6 +234,10 @@ md_incidents(const struct views *v, struct buf *b)
 		md_cell(b, in->title);
 		buf_puts(b, MD_SEP);
 		md_cell(b, in->state);
+		if (in->recurrence_of != NULL) {
+			buf_puts(b, ", a recurrence of ");
+			md_cell(b, in->recurrence_of);
+		}
 		buf_puts(b, MD_SEP);
 		if (in->started_ms > 0)
 			buf_puts(b, util_format_rfc3339(in->started_ms, tmp,

@@ -557,11 +557,15 @@ text_incidents(struct text_ctx *ctx, const struct views *v)
 	}
 	text_line_start(&l, ctx);
 	text_gap(&l, 2);
+	text_cell(&l, "PRI", 3, TEXT_SGR_DIM);
+	text_gap(&l, TEXT_GAP);
 	text_cell(&l, "SEVERITY", 8, TEXT_SGR_DIM);
 	text_gap(&l, TEXT_GAP);
 	text_cell(&l, "AGE", 6, TEXT_SGR_DIM);
 	text_gap(&l, TEXT_GAP);
 	text_cell(&l, "ALERTS", 6, TEXT_SGR_DIM);
+	text_gap(&l, TEXT_GAP);
+	text_cell(&l, "STATE", 9, TEXT_SGR_DIM);
 	text_gap(&l, TEXT_GAP);
 	text_cell(&l, "FLAGS", 9, TEXT_SGR_DIM);
 	text_gap(&l, TEXT_GAP);
@@ -571,6 +575,9 @@ text_incidents(struct text_ctx *ctx, const struct views *v)
 		in = &v->incidents[i];
 		text_line_start(&l, ctx);
 		text_gap(&l, 2);
+		text_cell(&l, vocab_priority_word(in->priority), 3,
+		    text_sgr(vocab_priority_tone(in->priority)));
+		text_gap(&l, TEXT_GAP);
 		text_cell(&l, vocab_severity_word(in->severity), 8,
 		    text_sgr(vocab_severity_tone(in->severity)));
 		text_gap(&l, TEXT_GAP);
@@ -579,6 +586,8 @@ text_incidents(struct text_ctx *ctx, const struct views *v)
 		text_gap(&l, TEXT_GAP);
 		snprintf(tmp, sizeof tmp, "%zu", in->nalerts);
 		text_cell(&l, tmp, 6, NULL);
+		text_gap(&l, TEXT_GAP);
+		text_cell(&l, vocab_incident_state_word(in->state), 9, NULL);
 		text_gap(&l, TEXT_GAP);
 		flag = vocab_flag_word(in->silenced, in->inhibited);
 		text_cell(&l, flag, 9, in->silenced || in->inhibited ?

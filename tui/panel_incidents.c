@@ -1,7 +1,7 @@
 /*
  * panel_incidents.c: the Incidents panel, firing alerts grouped into
- * incidents (severity, age, alerts, title), and an incident's detail
- * page: every alert with its labels and annotations.
+ * incidents (priority, severity, age, alerts, state, title), and an
+ * incident's detail page: every alert with its labels and annotations.
  */
 #include "config.h"
 
@@ -82,12 +82,16 @@ incidents_in_ns(const struct views *v, size_t i, const char *ns)
 /*
  * The column header, and at its right the alert pipeline's line when it
  * is watched ("alert pipeline: ok", "... silent for 7m"); on a panel too
- * narrow for both, the pipeline's line alone.
+ * narrow for both, the pipeline's line alone.  A panel just short of room
+ * for both leaves the title's column unnamed.
  */
 static void
 incidents_header(struct app *a, int y, int x, int w)
 {
-	static const char	 head[] = "SEVERITY  AGE    ALERTS  TITLE";
+	static const char	 head[] =
+	    "PRI SEVERITY  AGE    ALERTS  STATE     TITLE";
+	static const char	 untitled[] =
+	    "PRI SEVERITY  AGE    ALERTS  STATE";
 	const struct view_pipeline *p = a->views != NULL ?
 	    &a->views->pipeline : NULL;
 	char			 line[128];
@@ -99,8 +103,14 @@ incidents_header(struct app *a, int y, int x, int w)
 	}
 	vocab_pipeline_line(p, line, sizeof line);
 	n = (int)strlen(line);
+	/* Short of room, the title's column goes unnamed first. */
 	if (w >= (int)sizeof head + 1 + n) {
 		draw_cell(stdscr, y, x, w - n, head, theme_attr(SLOT_DIM));
+		x += w - n;
+		w = n;
+	} else if (w >= (int)sizeof untitled + 1 + n) {
+		draw_cell(stdscr, y, x, w - n, untitled,
+		    theme_attr(SLOT_DIM));
 		x += w - n;
 		w = n;
 	}
@@ -117,20 +127,25 @@ incidents_row(struct app *a, size_t i, int y, int x, int w, unsigned long at)
 	unsigned long			 dim = at != 0 ? at :
 	    theme_attr(SLOT_DIM);
 
-	draw_cell(stdscr, y, x, 10, vocab_severity_word(inc->severity),
+	draw_cell(stdscr, y, x, 4, vocab_priority_word(inc->priority),
+	    at != 0 ? at : theme_attr(draw_tone_slot(
+	    vocab_priority_tone(inc->priority))) | A_BOLD);
+	draw_cell(stdscr, y, x + 4, 10, vocab_severity_word(inc->severity),
 	    at != 0 ? at : theme_attr(draw_tone_slot(vocab_severity_tone(inc->severity))) |
 	    A_BOLD);
-	draw_cell(stdscr, y, x + 10, 7, vocab_age(inc->started_ms,
+	draw_cell(stdscr, y, x + 14, 7, vocab_age(inc->started_ms,
 	    app_now_ms(a), age, sizeof age), at);
 	snprintf(cell, sizeof cell, "%zu", inc->nalerts);
-	draw_cell(stdscr, y, x + 17, 8, cell, at);
+	draw_cell(stdscr, y, x + 21, 8, cell, at);
+	draw_cell(stdscr, y, x + 29, 10, vocab_incident_state_word(inc->state),
+	    at);
 	if (inc->silenced || inc->inhibited) {
 		snprintf(cell, sizeof cell, "[%s] ", inc->silenced ?
 		    "silenced" : "inhibited");
-		draw_cell(stdscr, y, x + 25, 12, cell, dim);
-		draw_cell(stdscr, y, x + 37, w - 37, inc->title, dim);
+		draw_cell(stdscr, y, x + 39, 12, cell, dim);
+		draw_cell(stdscr, y, x + 51, w - 51, inc->title, dim);
 	} else
-		draw_cell(stdscr, y, x + 25, w - 25, inc->title, at);
+		draw_cell(stdscr, y, x + 39, w - 39, inc->title, at);
 }
 
 /* "N incidents, M unsilenced, K alerts". */
@@ -166,12 +181,16 @@ panel_incident_detail(struct app *a, const struct view_incident *inc)
 	m = mode_page_new(title);
 	free(title);
 	mode_page_add(m, draw_tone_slot(vocab_severity_tone(inc->severity)), "%s", inc->title);
-	mode_page_add(m, SLOT_NORMAL, "severity %s, %s, since %s, %zu alert%s%s",
+	mode_page_add(m, SLOT_NORMAL, "%s, severity %s, %s, since %s, "
+	    "%zu alert%s%s", vocab_priority_word(inc->priority),
 	    vocab_severity_word(inc->severity), inc->state,
 	    util_format_rfc3339(inc->started_ms, when, sizeof when),
 	    inc->nalerts, vocab_plural(inc->nalerts, "", "s"), inc->silenced ?
 	    ", silenced" : inc->inhibited ? ", inhibited" : "");
 	mode_page_add(m, SLOT_NORMAL, "group: %s", inc->key);
+	if (inc->recurrence_of != NULL)
+		mode_page_add(m, SLOT_NORMAL, "a recurrence of incident %s",
+		    inc->recurrence_of);
 	if (inc->runbook_url != NULL)
 		mode_page_add(m, SLOT_ACCENT, "runbook: %s", inc->runbook_url);
 	if (inc->summary != NULL)

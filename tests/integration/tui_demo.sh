@@ -380,7 +380,13 @@ ok=$?
 tt_has " labels" " annotations" "alertname: " "group: " || ok=1
 first=$(tt_last | grep -o 'Incident [0-9a-f]*' | head -n 1)
 check $ok "an incident's detail lists labels and annotations ($first)"
-press Escape -- "SEVERITY  AGE"
+ok=0
+tt_has "P0, severity critical, triggered, since " || ok=1
+check $ok "the detail names the incident's priority and state, as cached"
+press Escape -- "PRI SEVERITY  AGE    ALERTS  STATE     TITLE"
+ok=$?
+tt_last | grep -Eq 'P0  critical  [0-9hmd]+ +[0-9]+ +triggered [A-Za-z]' || ok=1
+check $ok "the incidents panel shows PRI and STATE columns"
 press j Enter -- "┌ Incident "
 second=$(tt_last | grep -o 'Incident [0-9a-f]*' | head -n 1)
 press Escape -- "SEVERITY  AGE" && wait_layout 100 30 stacked 3

@@ -332,6 +332,18 @@ test_open_creates(void)
 	CHECK(sqlite3_exec(cache_db(c), "INSERT INTO incident_timeline"
 	    " (incident_id, ts_ms, kind, text) VALUES (42, 1, 'note', 'x')",
 	    NULL, NULL, NULL) != SQLITE_OK);
+	/* One open incident per group key; resolved ones may be many. */
+	CHECK_INT(exec_sql(c, "INSERT INTO incidents (id, context, group_key,"
+	    " title, state, started_ms, updated_ms) VALUES"
+	    " ('a', 'prod', 'g', 't', 'resolved', 1, 1),"
+	    " ('b', 'prod', 'g', 't', 'resolved', 2, 2),"
+	    " ('c', 'prod', 'g', 't', 'triggered', 3, 3)"), 0);
+	CHECK(sqlite3_exec(cache_db(c), "INSERT INTO incidents (id, context,"
+	    " group_key, title, state, started_ms, updated_ms) VALUES"
+	    " ('d', 'prod', 'g', 't', 'acknowledged', 4, 4)", NULL, NULL,
+	    NULL) != SQLITE_OK);
+	CHECK(sqlite3_exec(cache_db(c), "UPDATE incidents SET priority = 'P4'"
+	    " WHERE id = 'c'", NULL, NULL, NULL) != SQLITE_OK);
 	cache_close(c);
 
 	/* Opening again is quiet and changes nothing. */
@@ -430,6 +442,18 @@ fill_version(struct cache *c, int v)
 		    " namespace, kind, name, revision, replicaset, at_ms,"
 		    " seen_ms) VALUES ('prod', 'shop', 'Deployment', 'api', 4,"
 		    " 'api-b', 12000, 12000)");
+	if (v >= 8) {
+		/* A recurrence of incident 1 (resolved), and its alert. */
+		rc |= exec_sql(c, "UPDATE incidents SET state = 'resolved',"
+		    " resolved_ms = 2000, quiet_ms = 2000 WHERE id = '1'");
+		rc |= exec_sql(c, "INSERT INTO incidents (id, context,"
+		    " group_key, title, priority, started_ms, updated_ms,"
+		    " recurrence_of) VALUES ('0a1b2c3d', 'prod', 'g1',"
+		    " 'API errors', 'P1', 9000, 9000, '1')");
+		rc |= exec_sql(c, "INSERT INTO incident_alerts (incident_id,"
+		    " fingerprint, alertname, joined_ms) VALUES ('0a1b2c3d',"
+		    " 'abc123', 'HighErrorRate', 9000)");
+	}
 	return rc;
 }
 
@@ -481,6 +505,20 @@ check_filled(struct cache *c, int v)
 	if (v >= 7)
 		CHECK_INT(query_int(db, "SELECT at_ms FROM kube_rollouts WHERE"
 		    " name = 'api' AND revision = 4"), 12000);
+	/*
+	 * Version 8 keyed incidents by text ids: an older row keeps its
+	 * number, as text, and its timeline; it takes priority P3.
+	 */
+	if (v >= 3 && v < 8)
+		CHECK_INT(query_int(db, "SELECT count(*) FROM incidents WHERE"
+		    " id = '1' AND priority = 'P3' AND state = 'triggered' AND"
+		    " quiet_ms IS NULL AND recurrence_of IS NULL"), 1);
+	if (v >= 8) {
+		CHECK_INT(query_int(db, "SELECT count(*) FROM incidents WHERE"
+		    " recurrence_of = '1' AND priority = 'P1'"), 1);
+		CHECK_INT(query_int(db, "SELECT joined_ms FROM incident_alerts"
+		    " WHERE incident_id = '0a1b2c3d'"), 9000);
+	}
 }
 
 /* A file at every older version migrates to the latest, data intact. */

@@ -273,6 +273,7 @@ fixture(void)
 	in->key = sdup("service=checkout");
 	in->title = sdup("CheckoutDown: checkout 5xx above 5%");
 	in->severity = SEV_CRITICAL;
+	in->priority = 0;
 	in->state = sdup("triggered");
 	in->started_ms = NOW - 2 * HOUR - 5 * MIN;
 	in->nalerts = 2;
@@ -288,7 +289,9 @@ fixture(void)
 	in->key = sdup("service=search");
 	in->title = sdup("SearchLatencyHigh");
 	in->severity = SEV_WARNING;
-	in->state = sdup("triggered");
+	in->priority = 2;
+	in->state = sdup("acknowledged");
+	in->recurrence_of = sdup("0f1e2d3c");
 	in->started_ms = NOW - 40 * MIN;
 	in->nalerts = 1;
 	in->alerts = xcalloc(1, sizeof *in->alerts);
@@ -329,6 +332,7 @@ hostile(void)
 	set(&v->incidents[1].runbook_url,
 	    "https://x.example/\"><img src=x onerror=alert(1)>");
 	set(&v->incidents[0].summary, evil);
+	set(&v->incidents[1].recurrence_of, evil);
 	set(&v->alerts[0].alertname, "\"><img src=x onerror=alert(1)>");
 	set(&v->alerts[0].summary, "<script>alert(1)</script>");
 	set(&v->alerts[0].generator_url, "javascript:alert(document.cookie)");
@@ -1319,9 +1323,10 @@ test_same_words(void)
 		    "<tr><td>checkout-availability</td>" }, { 3, 4, 4 } },
 		{ { "  checkout-availability ", "| checkout-availability |",
 		    "<tr><td>checkout-availability</td>" }, { 4, 5, 5 } },
-		{ { "  critical ", "| **critical** |",
-		    "<tr><td class=\"st-critical\">critical</td>" },
-		    { 1, 4, 3 } },
+		{ { "  P0   critical ", "| **P0** | **critical** |",
+		    "<tr><td class=\"st-critical\">P0</td>"
+		    "<td class=\"st-critical\">critical</td>" },
+		    { 2, 5, 4 } },
 		{ { "  checkout  ", "| checkout |", "<tr><td>checkout</td>" },
 		    { 1, 1, 1 } },
 	};

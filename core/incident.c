@@ -1,0 +1,711 @@
+/*
+ * incident.c: the incidents of a context, kept in the cache from round to
+ * round.
+ *
+ * incident_update() compares the alerts a round has just stored with the
+ * incidents that are not resolved, and writes the difference: incidents
+ * opened, alerts joined or resolved, incidents resolved after their grace
+ * period, old resolved ones pruned.  Heartbeat alerts are never part of an
+ * incident.  Each change is a row of incident_timeline, so the history
+ * reads in order without re-deriving anything.  All of it runs inside the
+ * caller's transaction: a round's alerts and its incidents are written
+ * together or not at all.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <cJSON.h>
+#include <sqlite3.h>
+
+#include "base/buf.h"
+#include "base/sha256.h"
+#include "base/xmalloc.h"
+#include "core/cache.h"
+#include "core/conf.h"
+#include "core/incident.h"
+#include "core/views.h"
+#include "core/vocab.h"
+
+/* The defaults when there is no configuration. */
+#define INCIDENT_GRACE_MS	(5 * 60 * 1000LL)
+#define INCIDENT_KEEP_MS	(30 * 24 * 3600 * 1000LL)
+
+/* A firing alert of the round. */
+struct inc_alert {
+	char		*fingerprint;
+	char		*alertname;
+	char		*severity;	/* the label, or NULL */
+	char		*key;
+	char		*title;
+	int64_t		 starts_ms;
+	int		 priority;
+	int		 sev;		/* enum view_severity */
+	size_t		 incident;	/* index in the open list */
+};
+
+/* An incident that is not resolved. */
+struct inc_open {
+	char		*id;
+	char		*key;
+	char		*state;
+	int64_t		 started_ms;
+	int64_t		 quiet_ms;	/* 0: an alert fires */
+	int		 priority;
+	int		 sev;
+	int		 opened;	/* by this round */
+	size_t		 firing;	/* alerts of this round */
+};
+
+struct inc_round {
+	sqlite3		*db;
+	const char	*context;
+	const struct conf *conf;
+	int64_t		 now;
+	struct inc_alert *alerts;
+	size_t		 nalerts;
+	struct inc_open	*open;
+	size_t		 nopen;
+	char		**cause;
+};
+
+/* ------------------------------------------------------------------ */
+/* Words and keys                                                      */
+/* ------------------------------------------------------------------ */
+
+/* "P0".."P3"; "P3" for anything out of range. */
+const char *
+incident_priority_word(int p)
+{
+	static const char *const words[] = { "P0", "P1", "P2", "P3" };
+
+	return p >= INCIDENT_P0 && p <= INCIDENT_P3 ? words[p] : words[3];
+}
+
+/* The priority a word "P0".."P3" names (any case), or -1. */
+int
+incident_priority_parse(const char *s)
+{
+	if (s == NULL || (s[0] != 'P' && s[0] != 'p') || s[1] < '0' ||
+	    s[1] > '3' || s[2] != '\0')
+		return -1;
+	return s[1] - '0';
+}
+
+/* The priority of a severity label: configured, built in, else P3. */
+int
+incident_priority(const struct conf *conf, const char *label)
+{
+	size_t	i;
+	int	p;
+
+	if (label == NULL)
+		return INCIDENT_P3;
+	for (i = 0; conf != NULL && i < conf->npriorities; i++) {
+		if (strcasecmp(conf->priorities[i].key, label) == 0 &&
+		    (p = incident_priority_parse(conf->priorities[i].value)) >=
+		    0)
+			return p;
+	}
+	switch (view_severity_parse(label)) {
+	case SEV_CRITICAL:
+		return 0;
+	case SEV_ERROR:
+		return 1;
+	case SEV_WARNING:
+		return 2;
+	default:
+		return INCIDENT_P3;
+	}
+}
+
+/* Whether alertname is a heartbeat alert. */
+int
+incident_is_heartbeat(const struct conf *conf, const char *alertname)
+{
+	static const char *const dflt[] = { "Watchdog", "InfoInhibitor" };
+	const char *const	*names = dflt;
+	size_t			 n = 2, i;
+
+	if (conf != NULL) {
+		names = (const char *const *)conf->heartbeats;
+		n = conf->nheartbeats;
+	}
+	for (i = 0; i < n; i++) {
+		if (strcmp(alertname, names[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* The group key of an alert, and its title. */
+char *
+incident_group_key(const struct conf *conf, const cJSON *labels,
+    const char *alertname, char **title)
+{
+	static const char *const dflt[] = { "alertname", "namespace",
+	    "service", "cluster" };
+	const char *const	*keys = dflt;
+	size_t			 nkeys = 4, k;
+	const cJSON		*lv;
+	struct buf		 key, t;
+
+	if (conf != NULL && conf->ngroup_by > 0) {
+		keys = (const char *const *)conf->group_by;
+		nkeys = conf->ngroup_by;
+	}
+	buf_init(&key, 0);
+	buf_init(&t, 0);
+	buf_append(&key, "", 0);
+	buf_puts(&t, alertname);
+	for (k = 0; k < nkeys; k++) {
+		lv = cJSON_GetObjectItemCaseSensitive(labels, keys[k]);
+		if (!cJSON_IsString(lv))
+			lv = NULL;
+		buf_printf(&key, "%s%s=%s", k > 0 ? "," : "", keys[k],
+		    lv != NULL ? lv->valuestring : "");
+		if (lv != NULL && *lv->valuestring != '\0' &&
+		    strcmp(keys[k], "alertname") != 0)
+			buf_printf(&t, " %s", lv->valuestring);
+	}
+	if (title != NULL)
+		*title = buf_detach(&t);
+	else
+		buf_done(&t);
+	return buf_detach(&key);
+}
+
+/* The id of an incident: a hash of context, key, start (and salt). */
+void
+incident_make_id(const char *context, const char *key, int64_t started_ms,
+    unsigned salt, char out[INCIDENT_ID_LEN + 1])
+{
+	char	*s, hex[SHA256_HEX_LEN + 1];
+
+	if (salt == 0)
+		s = xasprintf("%s\x1f%s\x1f%lld", context, key,
+		    (long long)started_ms);
+	else
+		s = xasprintf("%s\x1f%s\x1f%lld\x1f%u", context, key,
+		    (long long)started_ms, salt);
+	sha256_hex_of(s, strlen(s), hex);
+	free(s);
+	memcpy(out, hex, INCIDENT_ID_LEN);
+	out[INCIDENT_ID_LEN] = '\0';
+}
+
+/* ------------------------------------------------------------------ */
+/* Statements                                                          */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Prepare sql and bind the arguments fmt describes, one letter each:
+ * 't' text (NULL binds NULL), 'i' an int64_t, 'z' an int64_t that binds
+ * NULL when 0.
+ */
+static sqlite3_stmt *
+inc_vprepare(struct inc_round *r, const char *sql, const char *fmt,
+    va_list ap)
+{
+	sqlite3_stmt	*st = NULL;
+	const char	*s;
+	int64_t		 v;
+	int		 col;
+
+	if (sqlite3_prepare_v2(r->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		*r->cause = xasprintf("incidents: %s", sqlite3_errmsg(r->db));
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	for (col = 1; *fmt != '\0'; fmt++, col++) {
+		if (*fmt == 't') {
+			s = va_arg(ap, const char *);
+			if (s != NULL)
+				sqlite3_bind_text(st, col, s, -1,
+				    SQLITE_TRANSIENT);
+			else
+				sqlite3_bind_null(st, col);
+		} else {
+			v = va_arg(ap, int64_t);
+			if (*fmt == 'z' && v == 0)
+				sqlite3_bind_null(st, col);
+			else
+				sqlite3_bind_int64(st, col, v);
+		}
+	}
+	return st;
+}
+
+/* Prepare and bind, as inc_vprepare. */
+static sqlite3_stmt *
+inc_prepare(struct inc_round *r, const char *sql, const char *fmt, ...)
+{
+	sqlite3_stmt	*st;
+	va_list		 ap;
+
+	va_start(ap, fmt);
+	st = inc_vprepare(r, sql, fmt, ap);
+	va_end(ap);
+	return st;
+}
+
+/* Run a statement that returns no rows; -1 and *cause on error. */
+static int
+inc_exec(struct inc_round *r, const char *sql, const char *fmt, ...)
+{
+	sqlite3_stmt	*st;
+	va_list		 ap;
+	int		 rc;
+
+	va_start(ap, fmt);
+	st = inc_vprepare(r, sql, fmt, ap);
+	va_end(ap);
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		*r->cause = xasprintf("incidents: %s", sqlite3_errmsg(r->db));
+		return -1;
+	}
+	return 0;
+}
+
+/* An owned copy of a text column, or NULL. */
+static char *
+inc_col(sqlite3_stmt *st, int col)
+{
+	const unsigned char	*t = sqlite3_column_text(st, col);
+
+	return t != NULL ? xstrdup((const char *)t) : NULL;
+}
+
+/* Append a timeline row by the system. */
+static int
+inc_timeline(struct inc_round *r, const char *id, int64_t ts,
+    const char *kind, const char *text)
+{
+	return inc_exec(r, "INSERT INTO incident_timeline (incident_id,"
+	    " ts_ms, kind, actor, text) VALUES (?, ?, ?, 'system', ?)",
+	    "titt", id, ts, kind, text);
+}
+
+/* ------------------------------------------------------------------ */
+/* One round                                                           */
+/* ------------------------------------------------------------------ */
+
+/* Free what a round read. */
+static void
+inc_round_done(struct inc_round *r)
+{
+	size_t	i;
+
+	for (i = 0; i < r->nalerts; i++) {
+		free(r->alerts[i].fingerprint);
+		free(r->alerts[i].alertname);
+		free(r->alerts[i].severity);
+		free(r->alerts[i].key);
+		free(r->alerts[i].title);
+	}
+	free(r->alerts);
+	for (i = 0; i < r->nopen; i++) {
+		free(r->open[i].id);
+		free(r->open[i].key);
+		free(r->open[i].state);
+	}
+	free(r->open);
+}
+
+/* Read the context's firing alerts, heartbeats left out, oldest first. */
+static int
+inc_read_alerts(struct inc_round *r)
+{
+	sqlite3_stmt		*st;
+	struct inc_alert	*a;
+	cJSON			*labels;
+	char			*name, *lt;
+
+	st = inc_prepare(r, "SELECT fingerprint, alertname, severity,"
+	    " labels, starts_at_ms FROM alerts WHERE context = ?"
+	    " ORDER BY starts_at_ms, fingerprint", "t", r->context);
+	if (st == NULL)
+		return -1;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		name = inc_col(st, 1);
+		if (name == NULL)
+			name = xstrdup("");
+		if (incident_is_heartbeat(r->conf, name)) {
+			free(name);
+			continue;
+		}
+		r->alerts = xreallocarray(r->alerts, r->nalerts + 1,
+		    sizeof *r->alerts);
+		a = &r->alerts[r->nalerts++];
+		memset(a, 0, sizeof *a);
+		a->alertname = name;
+		a->fingerprint = inc_col(st, 0);
+		if (a->fingerprint == NULL)
+			a->fingerprint = xstrdup("");
+		a->severity = inc_col(st, 2);
+		lt = inc_col(st, 3);
+		labels = lt != NULL ? cJSON_Parse(lt) : NULL;
+		free(lt);
+		a->key = incident_group_key(r->conf, labels, name, &a->title);
+		cJSON_Delete(labels);
+		a->starts_ms = sqlite3_column_int64(st, 4);
+		a->priority = incident_priority(r->conf, a->severity);
+		a->sev = (int)view_severity_parse(a->severity);
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/* Read the context's incidents that are not resolved. */
+static int
+inc_read_open(struct inc_round *r)
+{
+	sqlite3_stmt	*st;
+	struct inc_open	*o;
+
+	st = inc_prepare(r, "SELECT id, group_key, state, started_ms,"
+	    " quiet_ms, priority, severity FROM incidents WHERE context = ?"
+	    " AND state <> 'resolved' ORDER BY started_ms, id", "t",
+	    r->context);
+	if (st == NULL)
+		return -1;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		char	*sev;
+
+		r->open = xreallocarray(r->open, r->nopen + 1,
+		    sizeof *r->open);
+		o = &r->open[r->nopen++];
+		memset(o, 0, sizeof *o);
+		o->id = inc_col(st, 0);
+		o->key = inc_col(st, 1);
+		o->state = inc_col(st, 2);
+		o->started_ms = sqlite3_column_int64(st, 3);
+		o->quiet_ms = sqlite3_column_int64(st, 4);
+		o->priority = incident_priority_parse((const char *)
+		    sqlite3_column_text(st, 5));
+		if (o->priority < 0)
+			o->priority = INCIDENT_P3;
+		sev = inc_col(st, 6);
+		o->sev = (int)view_severity_parse(sev);
+		free(sev);
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/* The open incident of key, or r->nopen. */
+static size_t
+inc_find(const struct inc_round *r, const char *key)
+{
+	size_t	i;
+
+	for (i = 0; i < r->nopen; i++) {
+		if (strcmp(r->open[i].key, key) == 0)
+			return i;
+	}
+	return r->nopen;
+}
+
+/* Whether id names an incident already. */
+static int
+inc_id_taken(struct inc_round *r, const char *id, int *taken)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = inc_prepare(r, "SELECT 1 FROM incidents WHERE id = ?", "t",
+	    id)) == NULL)
+		return -1;
+	*taken = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/*
+ * Open an incident for the alerts of key, the first of which (the
+ * oldest) is alerts[first]: triggered, started at the earliest start,
+ * speaking with its worst alert, and a recurrence of the last resolved
+ * incident of the same key if there is one.
+ */
+static int
+inc_open(struct inc_round *r, size_t first)
+{
+	const struct inc_alert	*a, *worst = &r->alerts[first];
+	struct inc_open		*o;
+	sqlite3_stmt		*st;
+	char			 id[INCIDENT_ID_LEN + 1], *prev = NULL;
+	char			*text;
+	int64_t			 started = 0;
+	int			 prio = INCIDENT_P3, taken = 1, rc;
+	unsigned		 salt;
+	size_t			 i;
+
+	for (i = first; i < r->nalerts; i++) {
+		a = &r->alerts[i];
+		if (strcmp(a->key, worst->key) != 0)
+			continue;
+		if (a->starts_ms > 0 && (started == 0 ||
+		    a->starts_ms < started))
+			started = a->starts_ms;
+		if (a->sev > worst->sev)
+			worst = a;
+		if (a->priority < prio)
+			prio = a->priority;
+	}
+	if (started == 0 || started > r->now)
+		started = r->now;
+	for (salt = 0; taken; salt++) {
+		incident_make_id(r->context, worst->key, started, salt, id);
+		if (inc_id_taken(r, id, &taken) != 0)
+			return -1;
+	}
+	st = inc_prepare(r, "SELECT id FROM incidents WHERE context = ? AND"
+	    " group_key = ? AND state = 'resolved' ORDER BY resolved_ms DESC,"
+	    " started_ms DESC LIMIT 1", "tt", r->context, worst->key);
+	if (st == NULL)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		prev = inc_col(st, 0);
+	sqlite3_finalize(st);
+	rc = inc_exec(r, "INSERT INTO incidents (id, context, group_key,"
+	    " title, severity, priority, state, started_ms, updated_ms,"
+	    " recurrence_of) VALUES (?, ?, ?, ?, ?, ?, 'triggered', ?, ?, ?)",
+	    "ttttttiit", id, r->context, worst->key, worst->title,
+	    worst->severity, incident_priority_word(prio), started, r->now,
+	    prev);
+	if (rc == 0) {
+		if (prev != NULL)
+			text = xasprintf("%s fired (%s); a recurrence of %s",
+			    r->alerts[first].alertname,
+			    incident_priority_word(prio), prev);
+		else
+			text = xasprintf("%s fired (%s)",
+			    r->alerts[first].alertname,
+			    incident_priority_word(prio));
+		rc = inc_timeline(r, id, started, "fired", text);
+		free(text);
+	}
+	free(prev);
+	if (rc != 0)
+		return -1;
+	r->open = xreallocarray(r->open, r->nopen + 1, sizeof *r->open);
+	o = &r->open[r->nopen++];
+	memset(o, 0, sizeof *o);
+	o->id = xstrdup(id);
+	o->key = xstrdup(worst->key);
+	o->state = xstrdup("triggered");
+	o->started_ms = started;
+	o->priority = prio;
+	o->sev = worst->sev;
+	o->opened = 1;
+	return 0;
+}
+
+/*
+ * An alert of the round that is part of incident o: record it as a
+ * member (a new one joins, a resolved one fires again) and raise the
+ * incident's priority to its.
+ */
+static int
+inc_member(struct inc_round *r, struct inc_alert *a, struct inc_open *o)
+{
+	sqlite3_stmt	*st;
+	char		*text = NULL;
+	int64_t		 ts = r->now;
+	int		 known = 0, was_resolved = 0, rc = 0;
+
+	st = inc_prepare(r, "SELECT resolved_ms IS NOT NULL FROM"
+	    " incident_alerts WHERE incident_id = ? AND fingerprint = ?", "tt",
+	    o->id, a->fingerprint);
+	if (st == NULL)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		known = 1;
+		was_resolved = sqlite3_column_int(st, 0);
+	}
+	sqlite3_finalize(st);
+	o->firing++;
+	if (known && !was_resolved)
+		return 0;
+	/* In the round that opened it, each alert joined at its start. */
+	if (o->opened) {
+		ts = a->starts_ms;
+		if (ts < o->started_ms)
+			ts = o->started_ms;
+		if (ts > r->now)
+			ts = r->now;
+	}
+	if (!known) {
+		rc = inc_exec(r, "INSERT INTO incident_alerts (incident_id,"
+		    " fingerprint, alertname, severity, joined_ms) VALUES"
+		    " (?, ?, ?, ?, ?)", "tttti", o->id, a->fingerprint,
+		    a->alertname, a->severity, ts);
+		/* The alert that opened it is the "fired" row. */
+		if (rc == 0 && !(o->opened && o->firing == 1))
+			text = xasprintf("%s joined (%s)", a->alertname,
+			    a->severity != NULL ? a->severity : "no severity");
+	} else {
+		rc = inc_exec(r, "UPDATE incident_alerts SET resolved_ms ="
+		    " NULL WHERE incident_id = ? AND fingerprint = ?", "tt",
+		    o->id, a->fingerprint);
+		if (rc == 0)
+			text = xasprintf("%s fires again", a->alertname);
+	}
+	if (rc == 0 && text != NULL)
+		rc = inc_timeline(r, o->id, ts, "alert joined", text);
+	free(text);
+	if (rc != 0)
+		return -1;
+	if (o->quiet_ms != 0 || a->priority < o->priority || a->sev > o->sev) {
+		if (a->priority < o->priority)
+			o->priority = a->priority;
+		if (a->sev > o->sev)
+			o->sev = a->sev;
+		o->quiet_ms = 0;
+		rc = inc_exec(r, "UPDATE incidents SET quiet_ms = NULL,"
+		    " priority = ?, severity = CASE WHEN ? THEN ? ELSE"
+		    " severity END, updated_ms = ? WHERE id = ?", "titit",
+		    incident_priority_word(o->priority),
+		    (int64_t)(a->sev == o->sev), a->severity, r->now, o->id);
+	}
+	return rc;
+}
+
+/* Mark the members of o that no longer fire as resolved. */
+static int
+inc_members_resolved(struct inc_round *r, const struct inc_open *o)
+{
+	sqlite3_stmt	*st;
+	char		*fp, *name, *text;
+	size_t		 i;
+	int		 firing, rc = 0;
+
+	st = inc_prepare(r, "SELECT fingerprint, alertname FROM"
+	    " incident_alerts WHERE incident_id = ? AND resolved_ms IS NULL"
+	    " ORDER BY joined_ms, fingerprint", "t", o->id);
+	if (st == NULL)
+		return -1;
+	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+		fp = inc_col(st, 0);
+		name = inc_col(st, 1);
+		firing = 0;
+		for (i = 0; i < r->nalerts && !firing; i++) {
+			firing = strcmp(r->alerts[i].fingerprint, fp) == 0 &&
+			    strcmp(r->alerts[i].key, o->key) == 0;
+		}
+		if (!firing) {
+			rc = inc_exec(r, "UPDATE incident_alerts SET"
+			    " resolved_ms = ? WHERE incident_id = ? AND"
+			    " fingerprint = ?", "itt", r->now, o->id, fp);
+			text = xasprintf("%s resolved", name != NULL ? name :
+			    "an alert");
+			if (rc == 0)
+				rc = inc_timeline(r, o->id, r->now,
+				    "alert resolved", text);
+			free(text);
+		}
+		free(fp);
+		free(name);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/*
+ * An open incident none of whose alerts fires: quiet from now, and
+ * resolved once it has been quiet for the grace period.
+ */
+static int
+inc_quiet(struct inc_round *r, struct inc_open *o)
+{
+	int64_t	 grace = INCIDENT_GRACE_MS;
+	char	 dur[32], *text;
+	int	 rc;
+
+	if (r->conf != NULL)
+		grace = r->conf->resolve_after_ms;
+	if (o->quiet_ms == 0) {
+		o->quiet_ms = r->now;
+		if (inc_exec(r, "UPDATE incidents SET quiet_ms = ?, updated_ms"
+		    " = ? WHERE id = ?", "iit", r->now, r->now, o->id) != 0)
+			return -1;
+	}
+	if (r->now - o->quiet_ms < grace)
+		return 0;
+	rc = inc_exec(r, "UPDATE incidents SET state = 'resolved',"
+	    " resolved_ms = quiet_ms, updated_ms = ? WHERE id = ?", "it",
+	    r->now, o->id);
+	if (rc != 0)
+		return -1;
+	text = xasprintf("%s -> resolved: no alert has fired for %s",
+	    o->state, vocab_duration(r->now - o->quiet_ms, dur, sizeof dur));
+	rc = inc_timeline(r, o->id, r->now, "state changed", text);
+	free(text);
+	return rc;
+}
+
+/* Bring the context's incidents up to date with its stored alerts. */
+int
+incident_update(struct cache *cache, const char *context,
+    const struct conf *conf, int64_t now_ms, char **cause)
+{
+	struct inc_round	 r;
+	size_t			 i, j;
+	int64_t			 keep = INCIDENT_KEEP_MS;
+	int			 rc = -1;
+
+	memset(&r, 0, sizeof r);
+	r.db = cache_db(cache);
+	r.context = context;
+	r.conf = conf;
+	r.now = now_ms;
+	r.cause = cause;
+	if (inc_read_alerts(&r) != 0 || inc_read_open(&r) != 0)
+		goto out;
+	/* Alerts oldest first: the first of a new key opens its incident. */
+	for (i = 0; i < r.nalerts; i++) {
+		if ((j = inc_find(&r, r.alerts[i].key)) == r.nopen) {
+			if (inc_open(&r, i) != 0)
+				goto out;
+		}
+		r.alerts[i].incident = j;
+		if (inc_member(&r, &r.alerts[i], &r.open[j]) != 0)
+			goto out;
+	}
+	for (j = 0; j < r.nopen; j++) {
+		if (!r.open[j].opened &&
+		    inc_members_resolved(&r, &r.open[j]) != 0)
+			goto out;
+		if (r.open[j].firing == 0 && inc_quiet(&r, &r.open[j]) != 0)
+			goto out;
+	}
+	if (conf != NULL)
+		keep = conf->keep_resolved_ms;
+	if (inc_exec(&r, "DELETE FROM incidents WHERE context = ? AND state"
+	    " = 'resolved' AND resolved_ms < ?", "ti", context,
+	    now_ms - keep) != 0)
+		goto out;
+	rc = 0;
+out:
+	inc_round_done(&r);
+	return rc;
+}
+
+/* Delete the context's incidents. */
+int
+incident_clear(struct cache *cache, const char *context, char **cause)
+{
+	struct inc_round	r;
+
+	memset(&r, 0, sizeof r);
+	r.db = cache_db(cache);
+	r.cause = cause;
+	return inc_exec(&r, "DELETE FROM incidents WHERE context = ?", "t",
+	    context);
+}

@@ -1,0 +1,561 @@
+/*
+ * test_incident.c: incidents kept in the cache (core/incident.c).
+ *
+ * Each test plays rounds of alerts at chosen times, as the poller does:
+ * store_alerts() then incident_update() in one transaction, with the time
+ * of the round passed in, so grace periods and retention are exact.  It
+ * checks what the tables hold: incidents opened with a stable id, alerts
+ * joining and resolving, an incident resolved only after its grace
+ * period, a later firing as a new incident linked to the old one, the
+ * timeline in order, pruning, and the severity-to-priority map.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#define HARNESS_MAIN
+#include "tests/unit/harness.h"
+
+#include "base/xmalloc.h"
+#include "core/cache.h"
+#include "core/conf.h"
+#include "core/incident.h"
+#include "core/store.h"
+#include "core/views.h"
+
+#define MIN	(60 * 1000LL)
+#define T0	(1700000000000LL)
+
+static char	dir[] = "/tmp/sitrep-test-incident.XXXXXX";
+static int	ncache;
+
+/* A configuration with a 2m grace and a day of history. */
+static const char conf_yaml[] =
+    "contexts:\n"
+    "  - name: prod\n"
+    "incidents:\n"
+    "  resolve_after: 2m\n"
+    "  keep_resolved: 1d\n"
+    "  priorities:\n"
+    "    page: P1\n"
+    "    Sev1: p0\n";
+
+/* The configuration above; bails out if it does not load. */
+static struct conf *
+test_conf(void)
+{
+	struct conf_problems	 p;
+	struct conf		*conf;
+
+	conf_problems_init(&p);
+	conf = conf_load_buffer("test.yaml", conf_yaml, sizeof conf_yaml - 1,
+	    &p);
+	if (conf == NULL) {
+		printf("Bail out! %s\n", p.n > 0 ? p.v[0] : "no config");
+		exit(1);
+	}
+	conf_problems_done(&p);
+	return conf;
+}
+
+/* A fresh cache. */
+static struct cache *
+open_cache(void)
+{
+	struct cache	*c;
+	char		*path, *warning = NULL, *cause = NULL;
+
+	path = xasprintf("%s/cache%d.db", dir, ncache++);
+	c = cache_open(path, 0, &warning, &cause);
+	if (c == NULL) {
+		printf("Bail out! %s\n", cause);
+		exit(1);
+	}
+	free(warning);
+	free(path);
+	return c;
+}
+
+/* An alert named name, of severity sev, on service svc, from starts. */
+static struct store_alert
+alert(const char *fp, const char *name, const char *sev, const char *svc,
+    int64_t starts)
+{
+	struct store_alert	a;
+	static char		labels[8][256];
+	static int		k;
+	char			*l = labels[k++ % 8];
+
+	snprintf(l, 256, "{\"alertname\":\"%s\",\"service\":\"%s\","
+	    "\"severity\":\"%s\",\"fp\":\"%s\"}", name, svc, sev, fp);
+	memset(&a, 0, sizeof a);
+	a.source = "am";
+	a.fingerprint = fp;
+	a.alertname = name;
+	a.severity = sev;
+	a.state = "active";
+	a.silenced_by = "[]";
+	a.inhibited_by = "[]";
+	a.labels = l;
+	a.annotations = "{}";
+	a.starts_at_ms = starts;
+	a.ends_at_ms = STORE_NULL;
+	a.updated_at_ms = starts;
+	a.receivers = "[]";
+	return a;
+}
+
+/* One round: the alerts a[0..n-1] stored at now, incidents updated. */
+static int
+round_at(struct cache *c, const struct conf *conf, int64_t now,
+    const struct store_alert *a, size_t n)
+{
+	char	*cause = NULL;
+	int	 rc;
+
+	if (cache_begin(c, &cause) != 0) {
+		printf("# %s\n", cause);
+		free(cause);
+		return -1;
+	}
+	rc = store_alerts(c, "prod", a, n, now, &cause) != 0 ||
+	    incident_update(c, "prod", conf, now, &cause) != 0 ? -1 : 0;
+	if (rc != 0) {
+		printf("# round at %lld: %s\n", (long long)(now - T0), cause);
+		free(cause);
+		cache_rollback(c);
+		return -1;
+	}
+	if (cache_commit(c, &cause) != 0) {
+		printf("# %s\n", cause);
+		free(cause);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The rows of a query, columns joined by '|' and rows by ';' (NULL as
+ * "NULL"); the caller frees.
+ */
+static char *
+rows(struct cache *c, const char *sql)
+{
+	sqlite3_stmt	*st;
+	char		*out = xstrdup(""), *t;
+	int		 i, n;
+
+	if (sqlite3_prepare_v2(cache_db(c), sql, -1, &st, NULL) != SQLITE_OK) {
+		printf("# %s: %s\n", sql, sqlite3_errmsg(cache_db(c)));
+		return out;
+	}
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		n = sqlite3_column_count(st);
+		for (i = 0; i < n; i++) {
+			t = xasprintf("%s%s%s", out, i > 0 ? "|" : (*out !=
+			    '\0' ? ";" : ""), sqlite3_column_type(st, i) ==
+			    SQLITE_NULL ? "NULL" :
+			    (const char *)sqlite3_column_text(st, i));
+			free(out);
+			out = t;
+		}
+	}
+	sqlite3_finalize(st);
+	return out;
+}
+
+/* CHECK_STR on rows(c, sql), freeing them. */
+#define CHECK_ROWS(c, sql, want) do {					\
+	char	*got_ = rows((c), (sql));				\
+	CHECK_STR(got_, (want));					\
+	free(got_);							\
+} while (0)
+
+/* The id incident.c gives an incident of HighErrorRate on api. */
+static void
+id_of(const char *name, const char *svc, int64_t started, char *out)
+{
+	char	*key;
+
+	key = xasprintf("alertname=%s,namespace=,service=%s,cluster=", name,
+	    svc);
+	incident_make_id("prod", key, started, 0, out);
+	free(key);
+}
+
+/* An alert opens an incident; others of its group join it, by id. */
+static void
+test_open_and_join(void)
+{
+	struct conf		*conf = test_conf();
+	struct cache		*c = open_cache();
+	struct store_alert	 a[3];
+	char			 id[INCIDENT_ID_LEN + 1], *want;
+
+	a[0] = alert("f1", "HighErrorRate", "warning", "api", T0 - 5 * MIN);
+	CHECK_INT(round_at(c, conf, T0, a, 1), 0);
+	id_of("HighErrorRate", "api", T0 - 5 * MIN, id);
+	want = xasprintf("%s|triggered|P2|warning|%lld|NULL", id,
+	    (long long)(T0 - 5 * MIN));
+	CHECK_ROWS(c, "SELECT id, state, priority, severity, started_ms,"
+	    " recurrence_of FROM incidents", want);
+	free(want);
+
+	/* The same round again changes nothing. */
+	CHECK_INT(round_at(c, conf, T0 + MIN, a, 1), 0);
+	CHECK_ROWS(c, "SELECT count(*) FROM incident_timeline", "1");
+
+	/* A critical alert of the group joins and raises the priority. */
+	a[1] = alert("f2", "HighErrorRate", "critical", "api", T0);
+	a[2] = alert("f3", "DiskFull", "page", "db", T0);
+	CHECK_INT(round_at(c, conf, T0 + 2 * MIN, a, 3), 0);
+	CHECK_ROWS(c, "SELECT priority, severity FROM incidents WHERE"
+	    " group_key LIKE 'alertname=HighErrorRate,%'", "P0|critical");
+	CHECK_ROWS(c, "SELECT count(*) FROM incidents", "2");
+	CHECK_ROWS(c, "SELECT priority, title FROM incidents WHERE"
+	    " group_key LIKE 'alertname=DiskFull,%'", "P1|DiskFull db");
+	want = xasprintf("%s", id);
+	CHECK_ROWS(c, "SELECT id FROM incidents WHERE group_key LIKE"
+	    " 'alertname=HighErrorRate,%'", want);
+	free(want);
+	CHECK_ROWS(c, "SELECT kind, text FROM incident_timeline t JOIN"
+	    " incidents i ON i.id = t.incident_id WHERE i.title ="
+	    " 'HighErrorRate api' ORDER BY t.ts_ms, t.id",
+	    "fired|HighErrorRate fired (P2);"
+	    "alert joined|HighErrorRate joined (critical)");
+	CHECK_ROWS(c, "SELECT fingerprint, joined_ms - 1700000000000,"
+	    " resolved_ms FROM incident_alerts ORDER BY fingerprint",
+	    "f1|-300000|NULL;f2|120000|NULL;f3|0|NULL");
+	cache_close(c);
+	conf_free(conf);
+}
+
+/* Resolved only after every alert has been quiet for the grace period. */
+static void
+test_resolve_after_grace(void)
+{
+	struct conf		*conf = test_conf();
+	struct cache		*c = open_cache();
+	struct store_alert	 a[2];
+
+	a[0] = alert("f1", "HighErrorRate", "critical", "api", T0);
+	a[1] = alert("f2", "HighErrorRate", "critical", "api", T0);
+	CHECK_INT(round_at(c, conf, T0, a, 2), 0);
+	/* One of two resolves: the incident goes on. */
+	CHECK_INT(round_at(c, conf, T0 + MIN, a, 1), 0);
+	CHECK_ROWS(c, "SELECT state, quiet_ms FROM incidents",
+	    "triggered|NULL");
+	/* The other resolves: quiet, not resolved. */
+	CHECK_INT(round_at(c, conf, T0 + 2 * MIN, NULL, 0), 0);
+	CHECK_ROWS(c, "SELECT state, quiet_ms - 1700000000000 FROM"
+	    " incidents", "triggered|120000");
+	/* A moment before the grace period ends: still triggered. */
+	CHECK_INT(round_at(c, conf, T0 + 4 * MIN - 1, NULL, 0), 0);
+	CHECK_ROWS(c, "SELECT state FROM incidents", "triggered");
+	/* At its end: resolved, as of when the last alert resolved. */
+	CHECK_INT(round_at(c, conf, T0 + 4 * MIN, NULL, 0), 0);
+	CHECK_ROWS(c, "SELECT state, resolved_ms - 1700000000000,"
+	    " updated_ms - 1700000000000 FROM incidents",
+	    "resolved|120000|240000");
+	CHECK_ROWS(c, "SELECT ts_ms - 1700000000000, kind, actor, text FROM"
+	    " incident_timeline ORDER BY ts_ms, id",
+	    "0|fired|system|HighErrorRate fired (P0);"
+	    "0|alert joined|system|HighErrorRate joined (critical);"
+	    "60000|alert resolved|system|HighErrorRate resolved;"
+	    "120000|alert resolved|system|HighErrorRate resolved;"
+	    "240000|state changed|system|triggered -> resolved: no alert has "
+	    "fired for 2m");
+	/* Later rounds leave a resolved incident alone. */
+	CHECK_INT(round_at(c, conf, T0 + 10 * MIN, NULL, 0), 0);
+	CHECK_ROWS(c, "SELECT count(*) FROM incident_timeline", "5");
+	cache_close(c);
+	conf_free(conf);
+}
+
+/* An alert firing again within the grace period keeps the incident. */
+static void
+test_flap_within_grace(void)
+{
+	struct conf		*conf = test_conf();
+	struct cache		*c = open_cache();
+	struct store_alert	 a[1];
+
+	a[0] = alert("f1", "HighErrorRate", "critical", "api", T0);
+	CHECK_INT(round_at(c, conf, T0, a, 1), 0);
+	CHECK_INT(round_at(c, conf, T0 + MIN, NULL, 0), 0);
+	CHECK_INT(round_at(c, conf, T0 + 2 * MIN, a, 1), 0);
+	CHECK_ROWS(c, "SELECT count(*), state, quiet_ms FROM incidents",
+	    "1|triggered|NULL");
+	/* The grace period counts from the last resolve, not the first. */
+	CHECK_INT(round_at(c, conf, T0 + 3 * MIN + 30000, NULL, 0), 0);
+	CHECK_INT(round_at(c, conf, T0 + 5 * MIN, NULL, 0), 0);
+	CHECK_ROWS(c, "SELECT state FROM incidents", "triggered");
+	CHECK_INT(round_at(c, conf, T0 + 5 * MIN + 30000, NULL, 0), 0);
+	CHECK_ROWS(c, "SELECT state FROM incidents", "resolved");
+	CHECK_ROWS(c, "SELECT kind, text FROM incident_timeline ORDER BY"
+	    " ts_ms, id",
+	    "fired|HighErrorRate fired (P0);"
+	    "alert resolved|HighErrorRate resolved;"
+	    "alert joined|HighErrorRate fires again;"
+	    "alert resolved|HighErrorRate resolved;"
+	    "state changed|triggered -> resolved: no alert has fired for 2m");
+	cache_close(c);
+	conf_free(conf);
+}
+
+/* A firing after the incident resolved is a new one, linked to it. */
+static void
+test_recurrence(void)
+{
+	struct conf		*conf = test_conf();
+	struct cache		*c = open_cache();
+	struct store_alert	 a[1];
+	char			 old[INCIDENT_ID_LEN + 1];
+	char			 id[INCIDENT_ID_LEN + 1], *want;
+
+	a[0] = alert("f1", "HighErrorRate", "critical", "api", T0);
+	CHECK_INT(round_at(c, conf, T0, a, 1), 0);
+	CHECK_INT(round_at(c, conf, T0 + MIN, NULL, 0), 0);
+	CHECK_INT(round_at(c, conf, T0 + 3 * MIN, NULL, 0), 0);
+	id_of("HighErrorRate", "api", T0, old);
+	/* The same alert fires again later: same fingerprint, new start. */
+	a[0] = alert("f1", "HighErrorRate", "critical", "api", T0 + 9 * MIN);
+	CHECK_INT(round_at(c, conf, T0 + 10 * MIN, a, 1), 0);
+	id_of("HighErrorRate", "api", T0 + 9 * MIN, id);
+	CHECK(strcmp(id, old) != 0);
+	want = xasprintf("%s|resolved|NULL;%s|triggered|%s", old, id, old);
+	CHECK_ROWS(c, "SELECT id, state, recurrence_of FROM incidents ORDER"
+	    " BY started_ms", want);
+	free(want);
+	want = xasprintf("fired|HighErrorRate fired (P0); a recurrence of %s",
+	    old);
+	CHECK_ROWS(c, "SELECT kind, text FROM incident_timeline WHERE"
+	    " incident_id = (SELECT id FROM incidents WHERE state ="
+	    " 'triggered')", want);
+	free(want);
+	/* It resolves and recurs once more: linked to the latest. */
+	CHECK_INT(round_at(c, conf, T0 + 11 * MIN, NULL, 0), 0);
+	CHECK_INT(round_at(c, conf, T0 + 13 * MIN, NULL, 0), 0);
+	a[0] = alert("f1", "HighErrorRate", "critical", "api", T0 + 20 * MIN);
+	CHECK_INT(round_at(c, conf, T0 + 20 * MIN, a, 1), 0);
+	want = xasprintf("%s", id);
+	CHECK_ROWS(c, "SELECT recurrence_of FROM incidents WHERE state ="
+	    " 'triggered'", want);
+	free(want);
+	CHECK_ROWS(c, "SELECT count(*) FROM incidents WHERE state ="
+	    " 'resolved'", "2");
+	cache_close(c);
+	conf_free(conf);
+}
+
+/* Resolved incidents are pruned after keep_resolved, with their rows. */
+static void
+test_prune(void)
+{
+	struct conf		*conf = test_conf();
+	struct cache		*c = open_cache();
+	struct store_alert	 a[1];
+	int64_t			 day = 24 * 60 * MIN;
+
+	a[0] = alert("f1", "HighErrorRate", "critical", "api", T0);
+	CHECK_INT(round_at(c, conf, T0, a, 1), 0);
+	CHECK_INT(round_at(c, conf, T0 + MIN, NULL, 0), 0);
+	CHECK_INT(round_at(c, conf, T0 + 3 * MIN, NULL, 0), 0);
+	/* The recurrence keeps a link to it while it is kept. */
+	a[0] = alert("f1", "HighErrorRate", "critical", "api", T0 + day);
+	CHECK_INT(round_at(c, conf, T0 + day, a, 1), 0);
+	CHECK_ROWS(c, "SELECT count(*), count(recurrence_of) FROM incidents",
+	    "2|1");
+	CHECK_INT(round_at(c, conf, T0 + MIN + day, a, 1), 0);
+	CHECK_ROWS(c, "SELECT count(*) FROM incidents", "2");
+	CHECK_INT(round_at(c, conf, T0 + MIN + day + 1, a, 1), 0);
+	CHECK_ROWS(c, "SELECT count(*), count(recurrence_of), state FROM"
+	    " incidents", "1|0|triggered");
+	CHECK_ROWS(c, "SELECT count(*) FROM incident_timeline WHERE"
+	    " incident_id NOT IN (SELECT id FROM incidents)", "0");
+	CHECK_ROWS(c, "SELECT count(*) FROM incident_alerts WHERE"
+	    " incident_id NOT IN (SELECT id FROM incidents)", "0");
+	cache_close(c);
+	conf_free(conf);
+}
+
+/* Heartbeats are never incidents; other groups are their own. */
+static void
+test_heartbeats_and_groups(void)
+{
+	struct cache		*c = open_cache();
+	struct store_alert	 a[3];
+
+	a[0] = alert("h1", "Watchdog", "none", "", T0);
+	a[1] = alert("f1", "HighErrorRate", "critical", "api", T0);
+	a[2] = alert("f2", "HighErrorRate", "critical", "web", T0);
+	CHECK_INT(round_at(c, NULL, T0, a, 3), 0);
+	CHECK_ROWS(c, "SELECT title FROM incidents ORDER BY title",
+	    "HighErrorRate api;HighErrorRate web");
+	/* Without a configuration the grace period is 5 minutes. */
+	CHECK_INT(round_at(c, NULL, T0 + MIN, a, 1), 0);
+	CHECK_INT(round_at(c, NULL, T0 + 6 * MIN - 1, a, 1), 0);
+	CHECK_ROWS(c, "SELECT count(*) FROM incidents WHERE state ="
+	    " 'resolved'", "0");
+	CHECK_INT(round_at(c, NULL, T0 + 6 * MIN, a, 1), 0);
+	CHECK_ROWS(c, "SELECT count(*) FROM incidents WHERE state ="
+	    " 'resolved'", "2");
+	cache_close(c);
+}
+
+/* Severity labels map to P0..P3: configured, built in, else P3. */
+static void
+test_priority_map(void)
+{
+	struct conf	*conf = test_conf();
+
+	CHECK_INT(incident_priority(NULL, "critical"), 0);
+	CHECK_INT(incident_priority(NULL, "CRITICAL"), 0);
+	CHECK_INT(incident_priority(NULL, "page"), 0);
+	CHECK_INT(incident_priority(NULL, "error"), 1);
+	CHECK_INT(incident_priority(NULL, "warning"), 2);
+	CHECK_INT(incident_priority(NULL, "info"), 3);
+	CHECK_INT(incident_priority(NULL, "whatever"), 3);
+	CHECK_INT(incident_priority(NULL, NULL), 3);
+	/* The configured map wins, without regard to case. */
+	CHECK_INT(incident_priority(conf, "page"), 1);
+	CHECK_INT(incident_priority(conf, "sev1"), 0);
+	CHECK_INT(incident_priority(conf, "critical"), 0);
+	CHECK_INT(incident_priority(conf, "sev2"), 3);
+	CHECK_STR(incident_priority_word(0), "P0");
+	CHECK_STR(incident_priority_word(3), "P3");
+	CHECK_STR(incident_priority_word(7), "P3");
+	CHECK_INT(incident_priority_parse("p2"), 2);
+	CHECK_INT(incident_priority_parse("P4"), -1);
+	CHECK_INT(incident_priority_parse("P"), -1);
+	CHECK_INT(incident_priority_parse("P00"), -1);
+	conf_free(conf);
+}
+
+/* A map entry that is not a priority is a problem, named where it is. */
+static void
+test_priority_config(void)
+{
+	static const char	bad[] = "incidents:\n  priorities:\n"
+	    "    critical: P0\n    warning: high\n";
+	struct conf_problems	 p;
+	struct conf		*conf;
+
+	conf_problems_init(&p);
+	conf = conf_load_buffer("bad.yaml", bad, sizeof bad - 1, &p);
+	CHECK(conf == NULL);
+	CHECK_INT((int)p.n, 1);
+	if (p.n > 0)
+		CHECK_STR(p.v[0], "bad.yaml:4:5: incidents.priorities: 'high'"
+		    " for severity 'warning' is not a priority; use P0 (the"
+		    " most urgent), P1, P2 or P3");
+	conf_free(conf);
+	conf_problems_done(&p);
+	/* The defaults: 5m grace, 30 days kept, no map (the built-in). */
+	conf = conf_new_default();
+	CHECK(conf->resolve_after_ms == 5 * MIN);
+	CHECK(conf->keep_resolved_ms == 30 * 24 * 60 * MIN);
+	CHECK_INT((int)conf->npriorities, 0);
+	conf_free(conf);
+}
+
+/*
+ * The views show the incidents the cache keeps: the id, state, priority,
+ * start and recurrence of each, not ones derived again.
+ */
+static void
+test_views_read_cache(void)
+{
+	struct conf		*conf = test_conf();
+	struct cache		*c = open_cache();
+	struct store_alert	 a[3];
+	struct views		*v;
+	char			*cause = NULL, *id, *old;
+	size_t			 i;
+
+	a[0] = alert("f1", "HighErrorRate", "warning", "api", T0);
+	CHECK_INT(round_at(c, conf, T0, a, 1), 0);
+	CHECK_INT(round_at(c, conf, T0 + MIN, NULL, 0), 0);
+	CHECK_INT(round_at(c, conf, T0 + 3 * MIN, NULL, 0), 0);
+	/* A recurrence, joined by a critical alert that started earlier. */
+	a[0] = alert("f1", "HighErrorRate", "warning", "api", T0 + 9 * MIN);
+	a[1] = alert("f2", "DiskFull", "sev1", "db", T0 + 9 * MIN);
+	CHECK_INT(round_at(c, conf, T0 + 10 * MIN, a, 2), 0);
+	a[2] = alert("f3", "HighErrorRate", "critical", "api", T0 + 8 * MIN);
+	CHECK_INT(round_at(c, conf, T0 + 11 * MIN, a, 3), 0);
+	id = rows(c, "SELECT id FROM incidents WHERE state = 'triggered' AND"
+	    " title = 'HighErrorRate api'");
+	old = rows(c, "SELECT id FROM incidents WHERE state = 'resolved'");
+	/* As if someone had acknowledged it: the views say so. */
+	CHECK_INT(sqlite3_exec(cache_db(c), "UPDATE incidents SET state ="
+	    " 'acknowledged' WHERE title = 'DiskFull db'", NULL, NULL, NULL),
+	    SQLITE_OK);
+	v = views_build(c, conf, &conf->contexts[0], T0 + 11 * MIN, &cause);
+	CHECK(v != NULL);
+	if (v == NULL) {
+		printf("# %s\n", cause);
+		free(cause);
+		goto out;
+	}
+	CHECK_INT((int)v->nincidents, 2);
+	for (i = 0; i < v->nincidents; i++) {
+		const struct view_incident	*in = &v->incidents[i];
+
+		if (strcmp(in->title, "HighErrorRate api") == 0) {
+			CHECK_STR(in->id, id);
+			CHECK_STR(in->state, "triggered");
+			CHECK_INT(in->priority, 0);
+			CHECK(in->started_ms == T0 + 9 * MIN);
+			CHECK_STR(in->recurrence_of != NULL ?
+			    in->recurrence_of : "NULL", old);
+			CHECK_INT((int)in->nalerts, 2);
+		} else {
+			CHECK_STR(in->title, "DiskFull db");
+			CHECK_STR(in->state, "acknowledged");
+			CHECK_INT(in->priority, 0);
+			CHECK(in->recurrence_of == NULL);
+		}
+	}
+	views_free(v);
+out:
+	free(id);
+	free(old);
+	cache_close(c);
+	conf_free(conf);
+}
+
+static const struct test tests[] = {
+	TEST(test_open_and_join),
+	TEST(test_resolve_after_grace),
+	TEST(test_flap_within_grace),
+	TEST(test_recurrence),
+	TEST(test_prune),
+	TEST(test_heartbeats_and_groups),
+	TEST(test_priority_map),
+	TEST(test_priority_config),
+	TEST(test_views_read_cache),
+	{ NULL, NULL }
+};
+
+int
+main(void)
+{
+	char	*rm;
+	int	 rc;
+
+	if (mkdtemp(dir) == NULL) {
+		printf("Bail out! mkdtemp: %s\n", dir);
+		return 1;
+	}
+	rc = harness_run(tests);
+	rm = xasprintf("rm -rf '%s'", dir);
+	if (system(rm) != 0)
+		rc = 1;
+	free(rm);
+	return rc;
+}
