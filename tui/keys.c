@@ -12,7 +12,6 @@
 #include <wchar.h>
 #include <wctype.h>
 
-#include "backends/poller.h"
 #include "core/loop.h"
 #include "tui/app.h"
 #include "tui/keymap.h"

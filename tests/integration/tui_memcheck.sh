@@ -180,6 +180,21 @@ tt_type ':bogus'
 tt_keys Enter
 tt_wait "unknown command 'bogus'" || missed $LINENO
 check $ok "the command line: theme, completion, ns, an unknown command"
+ok=0
+tt_type ':ns shpo'
+tt_keys Enter
+tt_wait "did you mean 'shop'?" || missed $LINENO
+tt_type ':'
+tt_keys Tab
+tt_wait "matches: context ns theme q" || missed $LINENO
+tt_keys Escape
+tt_keys / x BSpace BSpace q u e u e
+tt_wait "/queue" || missed $LINENO
+tt_keys Escape Escape
+tt_wait_gone "/queue" || missed $LINENO
+tt_keys r
+tt_wait "refreshed in " 10 || missed $LINENO
+check $ok "refused names, Tab's matches, Backspace and typing on, the refresh report"
 
 # --- resizes, with a page open and without -------------------------------------
 ok=0
