@@ -26,7 +26,7 @@
 #                         xterm-256color), LANG=C.UTF-8, the isolated HOME
 #                         and XDG folders and the extra variables; the
 #                         session is killed first if it runs
-#   tt_kill               kill the session
+#   tt_kill               kill the session and wait for its processes
 #   tt_capture [-e]       print the screen (-e: with colours and attributes)
 #   tt_wait TEXT [SECS]   poll the screen every 50 ms until it contains
 #                         TEXT (fixed string); 1 after SECS (default 10).
@@ -117,6 +117,10 @@ tt_setup() {
 		echo "set -g escape-time 0"
 		echo "set -g remain-on-exit on"
 		echo "set -g default-shell /bin/sh"
+		# The server outlives its last session: otherwise killing
+		# one session and starting the next races the old server's
+		# exit, and the new session is lost with it.
+		echo "set -s exit-empty off"
 	} >"$TT_DIR/tmux.conf"
 	TT_TMUX="$TMUX_BIN -u -S $TT_DIR/tmux.sock -f $TT_DIR/tmux.conf"
 	export TT_DIR TT_TMUX
@@ -252,8 +256,21 @@ tt_start() {
 		[ -n "$_ts_val" ] && _ts_cmd="$_ts_cmd $_ts_v='$_ts_val'"
 	done
 	_ts_cmd="$_ts_cmd /bin/sh -c \"\$TT_CMD\""
-	$TT_TMUX new-session -d -s "$TT_SESSION" -x "$_ts_x" \
-	    -y "$_ts_y" -e "TT_CMD=$1" "$_ts_cmd" || return 1
+	# A server that is busy or shutting down can refuse the first try;
+	# the session must exist before the test goes on.
+	_ts_try=0
+	until $TT_TMUX new-session -d -s "$TT_SESSION" -x "$_ts_x" \
+	    -y "$_ts_y" -e "TT_CMD=$1" "$_ts_cmd" 2>"$TT_DIR/tmux.err" &&
+	    $TT_TMUX has-session -t "$TT_SESSION" 2>/dev/null; do
+		_ts_try=$((_ts_try + 1))
+		if [ $_ts_try -ge 5 ]; then
+			echo "# tmux: cannot start session $TT_SESSION:" \
+			    "$(cat "$TT_DIR/tmux.err")"
+			return 1
+		fi
+		tt_kill
+		sleep 0.5
+	done
 	# Per window: tmux 3.3a crashes creating a session while the
 	# global window-size is manual.
 	$TT_TMUX set -w -t "$TT_SESSION" window-size manual >/dev/null ||
@@ -272,9 +289,21 @@ tt_press() {
 	tt_wait "$1" "${2:-5}"
 }
 
-# Kill the session, if it runs.
+# Kill the session, if it runs, and wait (up to 10 s, times TT_SLOW) for
+# the processes of its pane to end: the next program may use the same
+# files (a console's cache) and must not race the last one's exit.
 tt_kill() {
+	_tk_sid=$($TT_TMUX display -p -t "$TT_SESSION" '#{pane_pid}' \
+	    2>/dev/null)
 	$TT_TMUX kill-session -t "$TT_SESSION" >/dev/null 2>&1
+	[ -n "$_tk_sid" ] || return 0
+	# tmux makes the pane's first process a session leader.
+	_tk_n=$((100 * TT_SLOW))
+	while [ $_tk_n -gt 0 ] &&
+	    [ -n "$(ps -o pid= -s "$_tk_sid" 2>/dev/null)" ]; do
+		sleep 0.1
+		_tk_n=$((_tk_n - 1))
+	done
 	return 0
 }
 
