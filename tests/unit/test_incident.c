@@ -250,13 +250,14 @@ test_resolve_after_grace(void)
 	CHECK_INT(round_at(c, conf, T0 + MIN, a, 1), 0);
 	CHECK_ROWS(c, "SELECT state, quiet_ms FROM incidents",
 	    "triggered|NULL");
-	/* The other resolves: quiet, not resolved. */
+	/* The other resolves: quiet, mitigated, not resolved. */
 	CHECK_INT(round_at(c, conf, T0 + 2 * MIN, NULL, 0), 0);
-	CHECK_ROWS(c, "SELECT state, quiet_ms - 1700000000000 FROM"
-	    " incidents", "triggered|120000");
-	/* A moment before the grace period ends: still triggered. */
+	CHECK_ROWS(c, "SELECT state, quiet_ms - 1700000000000,"
+	    " mitigated_ms - 1700000000000 FROM incidents",
+	    "mitigated|120000|120000");
+	/* A moment before the grace period ends: still mitigated. */
 	CHECK_INT(round_at(c, conf, T0 + 4 * MIN - 1, NULL, 0), 0);
-	CHECK_ROWS(c, "SELECT state FROM incidents", "triggered");
+	CHECK_ROWS(c, "SELECT state FROM incidents", "mitigated");
 	/* At its end: resolved, as of when the last alert resolved. */
 	CHECK_INT(round_at(c, conf, T0 + 4 * MIN, NULL, 0), 0);
 	CHECK_ROWS(c, "SELECT state, resolved_ms - 1700000000000,"
@@ -268,11 +269,13 @@ test_resolve_after_grace(void)
 	    "0|alert joined|system|HighErrorRate joined (critical);"
 	    "60000|alert resolved|system|HighErrorRate resolved;"
 	    "120000|alert resolved|system|HighErrorRate resolved;"
-	    "240000|state changed|system|triggered -> resolved: no alert has "
+	    "120000|state changed|system|triggered -> mitigated: no alert "
+	    "fires;"
+	    "240000|state changed|system|mitigated -> resolved: no alert has "
 	    "fired for 2m");
 	/* Later rounds leave a resolved incident alone. */
 	CHECK_INT(round_at(c, conf, T0 + 10 * MIN, NULL, 0), 0);
-	CHECK_ROWS(c, "SELECT count(*) FROM incident_timeline", "5");
+	CHECK_ROWS(c, "SELECT count(*) FROM incident_timeline", "6");
 	cache_close(c);
 	conf_free(conf);
 }
@@ -294,16 +297,19 @@ test_flap_within_grace(void)
 	/* The grace period counts from the last resolve, not the first. */
 	CHECK_INT(round_at(c, conf, T0 + 3 * MIN + 30000, NULL, 0), 0);
 	CHECK_INT(round_at(c, conf, T0 + 5 * MIN, NULL, 0), 0);
-	CHECK_ROWS(c, "SELECT state FROM incidents", "triggered");
+	CHECK_ROWS(c, "SELECT state FROM incidents", "mitigated");
 	CHECK_INT(round_at(c, conf, T0 + 5 * MIN + 30000, NULL, 0), 0);
 	CHECK_ROWS(c, "SELECT state FROM incidents", "resolved");
 	CHECK_ROWS(c, "SELECT kind, text FROM incident_timeline ORDER BY"
 	    " ts_ms, id",
 	    "fired|HighErrorRate fired (P0);"
 	    "alert resolved|HighErrorRate resolved;"
+	    "state changed|triggered -> mitigated: no alert fires;"
 	    "alert joined|HighErrorRate fires again;"
+	    "state changed|mitigated -> triggered: an alert fires again;"
 	    "alert resolved|HighErrorRate resolved;"
-	    "state changed|triggered -> resolved: no alert has fired for 2m");
+	    "state changed|triggered -> mitigated: no alert fires;"
+	    "state changed|mitigated -> resolved: no alert has fired for 2m");
 	cache_close(c);
 	conf_free(conf);
 }
