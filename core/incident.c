@@ -773,7 +773,7 @@ inc_ack_derive(struct inc_round *r, size_t j)
 		    " = ?, ack_local = 0, ack_reason = NULL, first_ack_ms ="
 		    " coalesce(first_ack_ms, ?), first_ack_by ="
 		    " coalesce(first_ack_by, ?), updated_ms = ? WHERE id = ?",
-		    "tiitititt", by, r->now, until, buf_str(&ids), r->now, by,
+		    "tiititit", by, r->now, until, buf_str(&ids), r->now, by,
 		    r->now, o->id);
 		util_format_rfc3339(until, ts, sizeof ts);
 		if (rc == 0 && !was_acked)
