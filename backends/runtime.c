@@ -15,6 +15,7 @@
 #include "backends/http.h"
 #include "backends/poller.h"
 #include "backends/runtime.h"
+#include "backends/sim_actions.h"
 #include "core/loop.h"
 #include "base/util.h"
 #include "base/xmalloc.h"
@@ -30,6 +31,7 @@ struct runtime {
 	int				 kube_page_limit;
 	int				 sim;
 	const struct sim_scenario	*scenario;	/* NULL: the demo */
+	struct sim_actions		*sim_actions;	/* owned, if sim */
 };
 
 /* Start a loop and HTTP over it for cache. */
@@ -65,6 +67,7 @@ runtime_free(struct runtime *rt)
 	if (rt == NULL)
 		return;
 	poller_free(rt->poller);
+	sim_actions_free(rt->sim_actions);
 	http_free(rt->http);
 	loop_free(rt->loop);
 	free(rt);
@@ -125,6 +128,15 @@ runtime_simulate(struct runtime *rt, const struct sim_scenario *scenario)
 {
 	rt->sim = 1;
 	rt->scenario = scenario;
+	if (rt->sim_actions == NULL)
+		rt->sim_actions = sim_actions_new(rt);
+}
+
+/* What actions did to the simulated world (NULL unless simulated). */
+struct sim_actions *
+runtime_sim_actions(const struct runtime *rt)
+{
+	return rt != NULL ? rt->sim_actions : NULL;
 }
 
 /* Whether the simulator plays, and what. */

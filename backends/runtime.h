@@ -24,6 +24,7 @@ struct http;
 struct loop;
 struct poller;
 struct runtime;
+struct sim_actions;
 struct sim_scenario;
 struct source;
 
@@ -64,6 +65,11 @@ void		 runtime_forget_poller(struct runtime *, struct poller *);
  */
 void		 runtime_simulate(struct runtime *,
 		     const struct sim_scenario *);
+/*
+ * What actions did to the simulated world: the silences made through the
+ * gate (backends/sim_actions.h).  Borrowed; NULL unless simulated.
+ */
+struct sim_actions *runtime_sim_actions(const struct runtime *);
 /* Whether the simulator plays; *scenario is what (NULL: the demo). */
 int		 runtime_simulated(const struct runtime *,
 		     const struct sim_scenario **scenario);
