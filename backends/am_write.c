@@ -492,7 +492,7 @@ static void
 am_op_answer_error(struct am_op *op, const struct am_wmember *m,
     const struct http_response *res)
 {
-	const char	*verb = op->kind == AMW_EXPIRE ? "expire" : "silence";
+	const char	*verb = op->kind == AMW_EXPIRE ? "expiry" : "silence";
 	const char	*hint;
 	char		*text;
 	long		 st = res->status;
