@@ -326,6 +326,13 @@ const struct conf_option conf_schema[] = {
 	    "keeps it open.  A firing after it is a new incident, a "
 	    "recurrence of the old one.",
 	  .off = offsetof(struct conf, resolve_after_ms) },
+	{ .path = "incidents.ack_for", .type = CONF_DURATION,
+	  .def = "15m", .min = 1 * MS_M, .max = 1 * MS_D, .flags = CONF_RANGE,
+	  .help = "How long an acknowledgement lasts unless renewed: the "
+	    "length of the Alertmanager silence that carries it (its "
+	    "comment starts with ACK, so amtool and karma users see who is "
+	    "on it).  Acknowledging again before it ends extends it.",
+	  .off = offsetof(struct conf, ack_for_ms) },
 	{ .path = "incidents.keep_resolved", .type = CONF_DURATION,
 	  .def = "30d", .min = 1 * MS_H, .max = 366 * MS_D,
 	  .flags = CONF_RANGE,
