@@ -45,6 +45,22 @@ const struct cmd_entry sitrep_commands[] = {
 	  "check the audit log's hash chain: nothing edited or removed "
 	  "(exit 1 if it is broken, or there is no cache to check)",
 	  cmd_audit_verify, CMD_USAGE },
+	{ "silence list", "[--format text|json] [--fresh]",
+	  "the context's active and pending Alertmanager silences from the "
+	  "cache (--fresh: fetch first): id, state, time left, author, "
+	  "matchers and comment", cmd_silence_list, CMD_USAGE },
+	{ "silence add", "MATCHERS --for D|--until T --comment TEXT "
+	  "[--author N] [--id ID]",
+	  "silence the alerts MATCHERS select (alertname=\"X\",severity=~"
+	  "\"crit.*\") on the context's Alertmanagers for a duration D "
+	  "(2h) or until a time T (RFC 3339), and print its id; the author "
+	  "is N, else the operator key, else $USER@hostname; --id ID changes "
+	  "that silence (MATCHERS and --comment default to its own); exit 1 "
+	  "if Alertmanager refuses or cannot be reached, 2 for a usage or "
+	  "configuration error", cmd_silence_add, CMD_USAGE },
+	{ "silence expire", "ID",
+	  "expire a silence on the context's Alertmanagers (exit codes as "
+	  "silence add)", cmd_silence_expire, CMD_USAGE },
 	{ NULL, NULL, NULL, NULL, 0 }
 };
 

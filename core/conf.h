@@ -97,6 +97,7 @@ struct conf_slo {
 struct conf {
 	char			*path;		/* NULL: built-in defaults */
 	char			*theme;
+	char			*operator_name;	/* operator; NULL: default */
 	int64_t			 http_max_body;	/* bytes */
 	struct conf_context	*contexts;
 	size_t			 ncontexts;

@@ -349,6 +349,10 @@ const struct conf_option conf_schema[] = {
 	    "is an error, not a crash.",
 	  .off = offsetof(struct conf, http_max_body) },
 
+	{ .path = "operator", .type = CONF_STRING,
+	  .help = "Who acts: the author of silences and acknowledgements "
+	    "and the actor of their audit rows. Unset: $USER@hostname.",
+	  .off = offsetof(struct conf, operator_name) },
 	{ .path = "keys", .type = CONF_STRMAP,
 	  .help = "Key bindings: action name to keys, such as refresh: "
 	    "\"R,F5\" (a character, C-x, F1-F12, Up, Down, PgUp, PgDn, "

@@ -367,7 +367,8 @@ test_gate_no_world(void)
 	action_silence(g, &s, "silence", told_cb, &t);
 	CHECK_INT(t.n, 1);
 	CHECK_INT(t.status, ACTION_UNREACHABLE);
-	CHECK_CONTAINS(t.message, "contexts: staging: alertmanager:");
+	CHECK_CONTAINS(t.message, "context staging has no Alertmanager");
+	CHECK_CONTAINS(t.message, "alertmanagers: list");
 	action_expire(g, "id1", "silence", told_cb, &t);
 	CHECK_INT(t.n, 2);
 	rows = audit_rows(c);
