@@ -9,7 +9,10 @@
 # its comment, the alert it matches with its labels); Esc goes back to
 # the list, and Esc again to the panels.  In a context without
 # Alertmanager the list says its silences are not known instead of
-# claiming there are none.  Under SITREP_UNDER_VALGRIND=1
+# claiming there are none.  With a cache of silences that each have
+# something wrong and Alertmanager down, every flag shows in words, the
+# list says the data is old, and an escape in a comment shows as text.
+# Under SITREP_UNDER_VALGRIND=1
 # the console runs under memcheck and its log must be clean.
 # TAP output; the plan comes last.
 
@@ -103,6 +106,63 @@ screen "q closes the list" 'tt_has "3 Incidents" && tt_lacks "Silences in"'
 tt_type ":q"
 tt_keys Enter
 screen "the console quits cleanly" 'tt_has "EXITED:0"' 20
+
+# Flags on the screen: a cache holding what an Alertmanager answered a
+# minute ago (one firing alert, three silences, each with something
+# wrong, one with an escape sequence in its comment), and that
+# Alertmanager down now.  The list says so, keeps the rows, shows each
+# flag, and the escape as harmless text.
+flags() {
+	cat >"$TT_DIR/lab.yaml" <<'EOF'
+contexts:
+  - name: lab
+    alertmanagers:
+      - url: http://127.0.0.1:9
+EOF
+	env -i PATH="$PATH" HOME="$TT_DIR/home" XDG_CACHE_HOME="$TT_DIR/cache" \
+	    "$SITREP" --config "$TT_DIR/lab.yaml" fetch --once >/dev/null 2>&1
+	now=$(($(date +%s) * 1000))
+	m='[{"name":"%s","value":"%s","isRegex":false,"isEqual":true}]'
+	# shellcheck disable=SC2059
+	sqlite3 "$TT_DIR/cache/sitrep/cache.db" "
+	UPDATE sources SET last_success_ms = $now - 60000 WHERE context = 'lab';
+	INSERT INTO alerts (context, source, fingerprint, alertname, state,
+	  labels, starts_at_ms) VALUES ('lab', 'alertmanager', 'f1', 'DiskFull',
+	  'active', '{\"alertname\":\"DiskFull\",\"service\":\"db\"}',
+	  $now - 3600000);
+	INSERT INTO silences (context, source, id, state, matchers, created_by,
+	  comment, starts_at_ms, ends_at_ms) VALUES
+	  ('lab', 'alertmanager', 'typo', 'active', '$(printf "$m" servcie db)',
+	   'alice', 'disk cleanup ' || char(27) || '[2J', $now - 60000,
+	   $now + 7200000),
+	  ('lab', 'alertmanager', 'soon', 'active', '$(printf "$m" service db)',
+	   'bob', 'resizing the volume', $now - 60000, $now + 1200000),
+	  ('lab', 'alertmanager', 'long', 'active', '$(printf "$m" alertname \
+	   DiskFull)', 'carol', 'known issue', $now - 86400000,
+	   $now + 29 * 86400000);" || return 1
+	tt_start -x 120 -y 30 "$(tt_prog "$SITREP") --config '$TT_DIR/lab.yaml';\
+	    echo EXITED:\$?; exec sleep 300" || return 1
+	screen "a console with Alertmanager down starts" 'tt_has "3 Incidents"' 30
+	tt_type ":silences"
+	tt_keys Enter
+	screen "the list keeps what Alertmanager last said, and says it is down" \
+	    'tt_has "Silences in lab: 3, 3 flagged" "alertmanager failed: " \
+	        "(showing data from "'
+	screen "each flag in words" \
+	    'tt_has "matches no alert" \
+	        "lasts 30d, longer than 7d (silences.max_duration)" &&
+	     tt_last | grep -Eq "ends in (1[0-9]|20)m while 1 alert it matches still fires"'
+	screen "an escape in a comment shows as text, not as a command" \
+	    'tt_has "disk cleanup ^[[2J"'
+	tt_type ":q"
+	tt_keys Enter
+	screen "the console quits cleanly" 'tt_has "EXITED:0"' 20
+}
+if command -v sqlite3 >/dev/null 2>&1; then
+	flags
+else
+	skip_tool sqlite3 "flags on the screen (the cache is written with sqlite3)"
+fi
 tt_kill
 if tt_valgrind; then
 	tt_valgrind_report
