@@ -5,9 +5,11 @@
  * One read transaction takes the context's listed alerts (each one's
  * labels parsed once), then its active and pending silences; every
  * silence's matchers (core/silence.c, Alertmanager's rules) are tried on
- * every alert.  An acknowledgement's incident is looked up by its id.
- * The cost is silences times alerts, read when the list opens, never per
- * paint.
+ * every alert.  Each matcher is asked once per distinct value of its
+ * label, when first needed, and the answer looked up for the alerts
+ * after (vs_verdicts), so a regex is compiled per value, not per alert.  An acknowledgement's incident is
+ * looked up by its id.  All of it is read when the list opens, never
+ * per paint.
  *
  * Text from the cache is made valid UTF-8 again as it is copied
  * (sanitize_utf8), so whatever a writer let through, the caller gets
@@ -39,6 +41,14 @@ struct vs_alert {
 	char	*labels;	/* as text */
 	cJSON	*parsed;	/* NULL: not a JSON object, matches nothing */
 	int	 silenced;
+};
+
+/* A matcher's verdicts on the values of its label; see vs_verdicts(). */
+struct vs_verdicts {
+	const struct matcher	 *x;
+	const char		**values;	/* distinct, sorted; borrowed */
+	signed char		 *hit;		/* holds for each; -1 not asked */
+	size_t			  n;
 };
 
 struct vs_read {
@@ -178,6 +188,84 @@ vs_matched(struct view_silence *s, const struct vs_alert *a)
 	m->silenced = a->silenced;
 }
 
+/* The value of label name ("" when absent, as Alertmanager reads it). */
+static const char *
+vs_label(const cJSON *labels, const char *name)
+{
+	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(labels, name);
+
+	return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+/* Order borrowed strings bytewise. */
+static int
+vs_strcmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * Room for one matcher's verdicts on the distinct values the alerts give
+ * its label, each to be asked of matchers_match() at most once: a regex
+ * is compiled per test there, and alerts repeat their values (names,
+ * namespaces, severities), so a silence costs the distinct values it is
+ * asked about, not its alerts, in regex compilations.
+ */
+static void
+vs_verdicts(struct vs_read *r, const struct matcher *x,
+    struct vs_verdicts *vd)
+{
+	size_t	i, n = 0;
+
+	vd->values = xcalloc(r->nalerts > 0 ? r->nalerts : 1,
+	    sizeof *vd->values);
+	for (i = 0; i < r->nalerts; i++) {
+		if (r->alerts[i].parsed != NULL)
+			vd->values[n++] = vs_label(r->alerts[i].parsed,
+			    x->name);
+	}
+	if (n > 1)
+		qsort(vd->values, n, sizeof *vd->values, vs_strcmp);
+	for (i = 0, vd->n = 0; i < n; i++) {
+		if (vd->n == 0 || strcmp(vd->values[vd->n - 1],
+		    vd->values[i]) != 0)
+			vd->values[vd->n++] = vd->values[i];
+	}
+	vd->hit = xmalloc(vd->n > 0 ? vd->n : 1);
+	memset(vd->hit, -1, vd->n > 0 ? vd->n : 1);
+	vd->x = x;
+}
+
+/*
+ * Whether the matcher of vd holds for labels: asked of matchers_match()
+ * the first time its value comes up, remembered after.
+ */
+static int
+vs_holds(struct vs_verdicts *vd, const cJSON *labels)
+{
+	struct matchers	 one;
+	const char	*value = vs_label(labels, vd->x->name);
+	const char	**at;
+	cJSON		*o;
+	size_t		 k;
+
+	at = bsearch(&value, vd->values, vd->n, sizeof *vd->values,
+	    vs_strcmp);
+	if (at == NULL)
+		return 0;
+	k = (size_t)(at - vd->values);
+	if (vd->hit[k] < 0) {
+		matchers_init(&one);
+		matchers_add(&one, vd->x->name, vd->x->op, vd->x->value);
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, vd->x->name, value);
+		vd->hit[k] = (signed char)(matchers_match(&one, o) != 0);
+		cJSON_Delete(o);
+		matchers_done(&one);
+	}
+	return vd->hit[k];
+}
+
 /*
  * The matchers of s from their JSON text: formatted, and tried on every
  * alert.  Matchers sitrep cannot read are shown as stored and flagged.
@@ -185,10 +273,11 @@ vs_matched(struct view_silence *s, const struct vs_alert *a)
 static void
 vs_match(struct vs_read *r, struct view_silence *s, const char *json)
 {
-	struct matchers	 m, check;
-	cJSON		*arr;
-	char		*cause = NULL, *text;
-	size_t		 i;
+	struct matchers		 m, check;
+	struct vs_verdicts	*vd;
+	cJSON			*arr;
+	char			*cause = NULL, *text;
+	size_t			 i, k;
 
 	matchers_init(&m);
 	arr = json != NULL ? cJSON_Parse(json) : NULL;
@@ -227,11 +316,24 @@ vs_match(struct vs_read *r, struct view_silence *s, const char *json)
 	}
 	matchers_done(&check);
 	free(text);
-	for (i = 0; i < r->nalerts; i++) {
-		if (r->alerts[i].parsed != NULL &&
-		    matchers_match(&m, r->alerts[i].parsed))
+	vd = xcalloc(m.n > 0 ? m.n : 1, sizeof *vd);
+	for (k = 0; k < m.n; k++)
+		vs_verdicts(r, &m.v[k], &vd[k]);
+	for (i = 0; i < r->nalerts && m.n > 0; i++) {
+		if (r->alerts[i].parsed == NULL)
+			continue;
+		for (k = 0; k < m.n; k++) {
+			if (!vs_holds(&vd[k], r->alerts[i].parsed))
+				break;
+		}
+		if (k == m.n)
 			vs_matched(s, &r->alerts[i]);
 	}
+	for (k = 0; k < m.n; k++) {
+		free(vd[k].values);
+		free(vd[k].hit);
+	}
+	free(vd);
 	matchers_done(&m);
 }
 

@@ -12,8 +12,8 @@
 # claiming there are none.  With a cache of silences that each have
 # something wrong and Alertmanager down, every flag shows in words, the
 # list says the data is old, and an escape in a comment shows as text.
-# Under SITREP_UNDER_VALGRIND=1
-# the console runs under memcheck and its log must be clean.
+# Under SITREP_UNDER_VALGRIND=1 the console runs under memcheck and its
+# log must be clean.
 # TAP output; the plan comes last.
 
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}

@@ -195,15 +195,16 @@ alerts_now(struct store_alert *a)
 
 /*
  * Each silence counts the listed alerts its matchers hold, silenced by
- * it or not, by equality, inequality and regex; distinct names are kept,
- * and only the context's silences and alerts count.
+ * it or not, by equality, inequality and regex (an absent label reads as
+ * empty); distinct names are kept, and only the context's silences and
+ * alerts count.
  */
 static void
 test_match_counts(void)
 {
 	struct cache			*c = open_cache();
 	struct store_alert		 a[8];
-	struct store_silence		 s[4], other[1];
+	struct store_silence		 s[6], other[1];
 	struct view_silences		*v;
 	const struct view_silence	*x;
 	size_t				 na = alerts_now(a);
@@ -219,9 +220,14 @@ test_match_counts(void)
 	s[3] = silence("s4", "active", "[" RE("alertname", "Latency") "]",
 	    "dave", "a regex holds for the whole value only", T0,
 	    NOW + 5 * HOUR);
+	s[4] = silence("s5", "active", "[" EQ("instance", "") "]", "erin",
+	    "an absent label reads as empty", T0, NOW + 5 * HOUR);
+	s[5] = silence("s6", "active", "[" RE("instance", "a[12]") ","
+	    NE("team", "web") "]", "frank", "regex and an absent label",
+	    T0, NOW + 5 * HOUR);
 	other[0] = silence("o1", "active", "[" EQ("service", "api") "]",
 	    "eve", "another context", T0, NOW + 5 * HOUR);
-	CHECK(round_at(c, "prod", NOW, a, na, s, 4) == 0);
+	CHECK(round_at(c, "prod", NOW, a, na, s, 6) == 0);
 	CHECK(round_at(c, "stage", NOW, a, 1, other, 1) == 0);
 	v = read_at(c, NULL, "prod", NOW);
 	CHECK(v != NULL);
@@ -230,7 +236,7 @@ test_match_counts(void)
 		return;
 	}
 	CHECK_STR(v->context, "prod");
-	CHECK_INT(v->n, 4);
+	CHECK_INT(v->n, 6);
 	CHECK(find(v, "o1") == NULL);
 
 	x = find(v, "s1");
@@ -272,6 +278,16 @@ test_match_counts(void)
 		CHECK_INT(x->nmatch, 0);
 		CHECK(note(x, SILENCE_MATCHES_NOTHING) != NULL);
 	}
+	x = find(v, "s5");
+	CHECK(x != NULL);
+	if (x != NULL) {
+		CHECK_INT(x->nmatch, 3);
+		CHECK_STR(x->names[0], "ErrorBudget");
+	}
+	x = find(v, "s6");
+	CHECK(x != NULL);
+	if (x != NULL)
+		CHECK_INT(x->nmatch, 2);
 	views_silences_free(v);
 
 	/* The other context sees only its own. */
