@@ -45,6 +45,39 @@ const struct cmd_entry sitrep_commands[] = {
 	  "check the audit log's hash chain: nothing edited or removed "
 	  "(exit 1 if it is broken, or there is no cache to check)",
 	  cmd_audit_verify, CMD_USAGE },
+	{ "silence list", "[--format text|json] [--fresh]",
+	  "the context's active and pending Alertmanager silences from the "
+	  "cache (--fresh: fetch first): id, state, time left, author, "
+	  "matchers and comment", cmd_silence_list, CMD_USAGE },
+	{ "silence add", "MATCHERS --for D|--until T --comment TEXT "
+	  "[--author N] [--id ID]",
+	  "silence the alerts MATCHERS select (alertname=\"X\",severity=~"
+	  "\"crit.*\") on the context's Alertmanagers for a duration D "
+	  "(2h) or until a time T (RFC 3339), and print its id; the author "
+	  "is N, else the operator key, else $USER@hostname; --id ID changes "
+	  "that silence (MATCHERS and --comment default to its own); exit 1 "
+	  "if Alertmanager refuses or cannot be reached, 2 for a usage or "
+	  "configuration error", cmd_silence_add, CMD_USAGE },
+	{ "silence expire", "ID",
+	  "expire a silence on the context's Alertmanagers (exit codes as "
+	  "silence add)", cmd_silence_expire, CMD_USAGE },
+	{ "incident ack", "ID [--for D] [--comment TEXT]",
+	  "acknowledge incident ID (its 8 hex digits, or the first 4 or "
+	  "more): a silence of its alerts on the context's Alertmanagers, "
+	  "comment \"ACK ID: title\", for D (default incidents.ack_for); "
+	  "again before it ends extends it; where no Alertmanager takes it, "
+	  "kept in this cache only, with a warning; exit 1 if it could not "
+	  "be done", cmd_incident_ack, CMD_USAGE },
+	{ "incident unack", "ID",
+	  "take an acknowledgement back: its silences expire",
+	  cmd_incident_unack, CMD_USAGE },
+	{ "incident note", "ID TEXT",
+	  "add a note to the incident's timeline, by the operator",
+	  cmd_incident_note, CMD_USAGE },
+	{ "incident resolve", "ID",
+	  "resolve an incident whose alerts have all stopped, without "
+	  "waiting for incidents.resolve_after; exit 1 while one fires",
+	  cmd_incident_resolve, CMD_USAGE },
 	{ NULL, NULL, NULL, NULL, 0 }
 };
 

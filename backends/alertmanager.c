@@ -248,64 +248,6 @@ am_parse_status(const char *body, size_t len, long status,
 	return 0;
 }
 
-/* The POST /api/v2/silences body. */
-char *
-am_silence_body(const char *const *matchers, int64_t starts_ms,
-    int64_t ends_ms, const char *created_by, const char *comment,
-    char **cause)
-{
-	cJSON		*root, *list, *m;
-	const char	*eq;
-	char		*name, *out, ts[40];
-	int		 regex, negate;
-	size_t		 i;
-
-	root = cJSON_CreateObject();
-	list = cJSON_AddArrayToObject(root, "matchers");
-	for (i = 0; matchers[i] != NULL; i++) {
-		const char	*op;
-
-		eq = strpbrk(matchers[i], "=!~");
-		op = eq;
-		if (eq == NULL || eq == matchers[i] ||
-		    (strncmp(op, "=~", 2) != 0 && strncmp(op, "!~", 2) != 0 &&
-		    strncmp(op, "!=", 2) != 0 && *op != '=')) {
-			*cause = xasprintf("bad matcher '%s'; write it as "
-			    "name=value, name!=value, name=~regex or "
-			    "name!~regex", matchers[i]);
-			cJSON_Delete(root);
-			return NULL;
-		}
-		name = xstrndup(matchers[i], (size_t)(eq - matchers[i]));
-		negate = *op == '!';
-		regex = op[1] == '~';
-		m = cJSON_CreateObject();
-		cJSON_AddStringToObject(m, "name", name);
-		cJSON_AddStringToObject(m, "value",
-		    op + (negate || regex ? 2 : 1));
-		cJSON_AddBoolToObject(m, "isRegex", regex);
-		cJSON_AddBoolToObject(m, "isEqual", !negate);
-		cJSON_AddItemToArray(list, m);
-		free(name);
-	}
-	if (i == 0) {
-		*cause = xstrdup("a silence needs at least one matcher");
-		cJSON_Delete(root);
-		return NULL;
-	}
-	cJSON_AddStringToObject(root, "startsAt",
-	    util_format_rfc3339(starts_ms, ts, sizeof ts));
-	cJSON_AddStringToObject(root, "endsAt",
-	    util_format_rfc3339(ends_ms, ts, sizeof ts));
-	cJSON_AddStringToObject(root, "createdBy", created_by);
-	cJSON_AddStringToObject(root, "comment", comment);
-	out = cJSON_PrintUnformatted(root);
-	cJSON_Delete(root);
-	name = xstrdup(out);
-	cJSON_free(out);
-	return name;
-}
-
 /* ------------------------------------------------------------------ */
 /* The source                                                          */
 /* ------------------------------------------------------------------ */

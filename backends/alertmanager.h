@@ -66,15 +66,6 @@ void	am_silence_row(const struct am_silence *, const char *source,
 int	am_parse_status(const char *body, size_t len, long status,
 	    char **cluster_status, int *peers, char **cause);
 
-/*
- * The body of POST /api/v2/silences for label=value matchers (NULL-ended
- * "name=value" or "name=~regex" strings); caller frees.  NULL and *cause
- * if a matcher is malformed.
- */
-char	*am_silence_body(const char *const *matchers, int64_t starts_ms,
-	    int64_t ends_ms, const char *created_by, const char *comment,
-	    char **cause);
-
 void	am_source_init(struct source *, const struct conf_endpoint *,
 	    size_t n);
 

@@ -11,10 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backends/am_write.h"
 #include "backends/backend.h"
 #include "backends/http.h"
 #include "backends/poller.h"
 #include "backends/runtime.h"
+#include "backends/sim_actions.h"
+#include "core/action.h"
+#include "core/conf.h"
 #include "core/loop.h"
 #include "base/util.h"
 #include "base/xmalloc.h"
@@ -24,12 +28,16 @@ struct runtime {
 	struct http			*http;		/* owned */
 	struct cache			*cache;		/* borrowed */
 	struct poller			*poller;	/* owned, current */
+	struct action_gate		*gate;		/* owned, current */
+	struct am_writer		*writer;	/* owned, the gate's */
+	int				 read_only;
 	int64_t				(*clock)(void *);
 	void				*clock_arg;
 	int64_t				 eval_ms;	/* 0: now */
 	int				 kube_page_limit;
 	int				 sim;
 	const struct sim_scenario	*scenario;	/* NULL: the demo */
+	struct sim_actions		*sim_actions;	/* owned, if sim */
 };
 
 /* Start a loop and HTTP over it for cache. */
@@ -58,13 +66,92 @@ runtime_new(struct cache *cache, char **cause)
 	return rt;
 }
 
+/* Free the gate (cancelling its writes) and then its world. */
+static void
+runtime_drop_gate(struct runtime *rt)
+{
+	action_gate_free(rt->gate);
+	rt->gate = NULL;
+	am_writer_free(rt->writer);
+	rt->writer = NULL;
+}
+
+/*
+ * The gate of ctx: over the simulator's world when it plays, else over
+ * the context's Alertmanagers, else without a world; none when read-only.
+ */
+static void
+runtime_build_gate(struct runtime *rt, const struct conf *conf,
+    const struct conf_context *ctx)
+{
+	struct action_world	 world;
+	int			 has = 0;
+	char			*cause = NULL;
+
+	runtime_drop_gate(rt);
+	if (rt->read_only || ctx == NULL)
+		return;
+	if (runtime_simulated(rt, NULL))
+		has = runtime_world_for_sim(rt, ctx, &world) == 0;
+	else if (ctx->nalertmanagers > 0) {
+		rt->writer = am_writer_new(rt->loop, rt->http,
+		    ctx->alertmanagers, ctx->nalertmanagers, &cause);
+		if (rt->writer != NULL) {
+			am_writer_world(rt->writer, &world);
+			has = 1;
+		}
+		free(cause);
+	}
+	rt->gate = action_gate_new(rt->cache, ctx->name,
+	    conf != NULL ? conf->operator_name : NULL, has ? &world : NULL);
+}
+
+/*
+ * The simulator's world for ctx: what people do to the simulated world
+ * (backends/sim_actions.h), the same in every context it plays.
+ */
+int
+runtime_world_for_sim(struct runtime *rt, const struct conf_context *ctx,
+    struct action_world *out)
+{
+	(void)ctx;
+	if (rt->sim_actions == NULL)
+		return -1;
+	sim_actions_world(rt->sim_actions, out);
+	return 0;
+}
+
+/* The current gate (borrowed), or NULL when read-only or no context. */
+struct action_gate *
+runtime_gate(struct runtime *rt)
+{
+	return rt != NULL && !rt->read_only ? rt->gate : NULL;
+}
+
+/* Never act again: drop the gate; no context gets one. */
+void
+runtime_set_read_only(struct runtime *rt)
+{
+	rt->read_only = 1;
+	runtime_drop_gate(rt);
+}
+
+/* Whether the runtime may not act. */
+int
+runtime_read_only(const struct runtime *rt)
+{
+	return rt != NULL && rt->read_only;
+}
+
 /* Free the poller, HTTP and the loop, in that order. */
 void
 runtime_free(struct runtime *rt)
 {
 	if (rt == NULL)
 		return;
+	runtime_drop_gate(rt);
 	poller_free(rt->poller);
+	sim_actions_free(rt->sim_actions);
 	http_free(rt->http);
 	loop_free(rt->loop);
 	free(rt);
@@ -99,6 +186,7 @@ runtime_set_context(struct runtime *rt, const struct conf *conf,
 	struct poller	*p;
 
 	poller_free(rt->poller);
+	runtime_build_gate(rt, conf, ctx);
 	p = poller_new(rt, conf, ctx, poller_flags, cause);
 	rt->poller = p;
 	return p;
@@ -125,6 +213,15 @@ runtime_simulate(struct runtime *rt, const struct sim_scenario *scenario)
 {
 	rt->sim = 1;
 	rt->scenario = scenario;
+	if (rt->sim_actions == NULL)
+		rt->sim_actions = sim_actions_new(rt);
+}
+
+/* What actions did to the simulated world (NULL unless simulated). */
+struct sim_actions *
+runtime_sim_actions(const struct runtime *rt)
+{
+	return rt != NULL ? rt->sim_actions : NULL;
 }
 
 /* Whether the simulator plays, and what. */

@@ -11,12 +11,21 @@
  * Sources reach their runtime through their poller (runtime_of()); every
  * accessor also takes NULL (a source made by hand, in a test) and then
  * answers with the wall clock and the defaults.
+ *
+ * The runtime also holds the context's action gate (core/action.h), the
+ * only way anything writes to the world: built by runtime_set_context()
+ * over the context's world (its Alertmanagers, or the simulator's when it
+ * plays), acting as the configuration's operator.  A runtime that must
+ * never act (the wallboard) calls runtime_set_read_only() first: it then
+ * has no gate at all, so nothing built on it can write.
  */
 #ifndef SITREP_RUNTIME_H
 #define SITREP_RUNTIME_H
 
 #include <stdint.h>
 
+struct action_gate;
+struct action_world;
 struct cache;
 struct conf;
 struct conf_context;
@@ -24,6 +33,7 @@ struct http;
 struct loop;
 struct poller;
 struct runtime;
+struct sim_actions;
 struct sim_scenario;
 struct source;
 
@@ -53,6 +63,30 @@ struct cache	*runtime_cache(struct runtime *);
 struct poller	*runtime_set_context(struct runtime *, const struct conf *,
 		     const struct conf_context *, int poller_flags,
 		     char **cause);
+/*
+ * The current context's action gate (borrowed, valid until the next
+ * runtime_set_context() or runtime_free()): never NULL once a context is
+ * set, unless the runtime is read-only.  A context without Alertmanager
+ * has a gate without a world, which records local changes and refuses
+ * writes saying what to configure.  NULL before any context.
+ */
+struct action_gate *runtime_gate(struct runtime *);
+/*
+ * From now on the runtime never acts: its gate is freed (writes in flight
+ * are cancelled without callback) and runtime_gate() answers NULL for
+ * every context.  There is no way back.
+ */
+void		 runtime_set_read_only(struct runtime *);
+int		 runtime_read_only(const struct runtime *);
+/*
+ * The world writes of ctx go to while the simulator plays: 0 and *out
+ * filled (the simulator's world: backends/sim_actions.h), or -1 when
+ * there is none (the gate then refuses writes).  runtime_set_context()
+ * asks it.
+ */
+int		 runtime_world_for_sim(struct runtime *,
+		     const struct conf_context *, struct action_world *out);
+
 /* The current poller (borrowed), or NULL. */
 struct poller	*runtime_poller(struct runtime *);
 /* poller_free() tells the runtime its poller is gone. */
@@ -64,6 +98,11 @@ void		 runtime_forget_poller(struct runtime *, struct poller *);
  */
 void		 runtime_simulate(struct runtime *,
 		     const struct sim_scenario *);
+/*
+ * What actions did to the simulated world: the silences made through the
+ * gate (backends/sim_actions.h).  Borrowed; NULL unless simulated.
+ */
+struct sim_actions *runtime_sim_actions(const struct runtime *);
 /* Whether the simulator plays; *scenario is what (NULL: the demo). */
 int		 runtime_simulated(const struct runtime *,
 		     const struct sim_scenario **scenario);

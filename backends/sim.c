@@ -35,6 +35,7 @@
 
 #include "backends/backend.h"
 #include "backends/runtime.h"
+#include "backends/sim_actions.h"
 #include "backends/sim.h"
 #include "base/buf.h"
 #include "core/cache.h"
@@ -491,6 +492,7 @@ struct sim_rows {
 struct sim_world {
 	const struct sim_scenario	*sc;
 	const char			*context;
+	const struct sim_actions	*actions;	/* or NULL */
 	int64_t				 now;		/* wall clock */
 	int64_t				 pos;		/* timeline */
 	struct sim_svc			*svc;
@@ -1620,6 +1622,13 @@ sim_write_alert(struct sim_world *w, size_t k, int64_t start)
 			silenced = 1;
 		}
 	}
+	/* And those people made, through the gate. */
+	if (w->actions != NULL) {
+		o = cJSON_Parse(ltext);
+		if (sim_actions_silenced_by(w->actions, o, w->now, arr) > 0)
+			silenced = 1;
+		cJSON_Delete(o);
+	}
 	sb = sim_json_print(arr);
 	arr = cJSON_CreateArray();
 	cJSON_AddItemToArray(arr, cJSON_CreateString(
@@ -1646,6 +1655,31 @@ sim_write_alert(struct sim_world *w, size_t k, int64_t start)
 	row->generator_url = sim_own(w, url);
 	row->receivers = sim_own(w, recv);
 	sim_labels_free(l, n);
+}
+
+/* The silences made through the gate, as Alertmanager lists them. */
+static void
+sim_write_action_silences(struct sim_world *w)
+{
+	const struct sim_action_silence	*x;
+	struct store_silence		*row;
+	cJSON				*arr;
+	size_t				 n, k;
+
+	x = sim_actions_silences(w->actions, &n);
+	for (k = 0; k < n; k++) {
+		arr = matchers_to_json(&x[k].matchers);
+		row = SIM_ADD(w, silences, nsilences);
+		row->source = "alertmanager";
+		row->id = x[k].id;
+		row->state = sim_action_silence_state(&x[k], w->now);
+		row->matchers = sim_own(w, sim_json_print(arr));
+		row->created_by = x[k].created_by;
+		row->comment = x[k].comment;
+		row->starts_at_ms = x[k].starts_ms;
+		row->ends_at_ms = x[k].ends_ms;
+		row->updated_at_ms = x[k].updated_ms;
+	}
 }
 
 /* Alerts and silences. */
@@ -1693,6 +1727,7 @@ sim_write_alerts(struct sim_world *w, int64_t *nalerts)
 		row->ends_at_ms = sim_at(w, x->until_ms);
 		row->updated_at_ms = sim_at(w, x->from_ms);
 	}
+	sim_write_action_silences(w);
 	return 0;
 }
 
@@ -1843,6 +1878,7 @@ sim_store(struct source *s, struct cache *cache, int64_t now_ms,
 	 */
 	w.now = runtime_of(s) != NULL ? runtime_eval_ms(runtime_of(s)) :
 	    now_ms;
+	w.actions = runtime_sim_actions(runtime_of(s));
 	w.pos = sim_source_position(s, now_ms);
 	w.svc = xcalloc(w.sc->nservices + 1, sizeof *w.svc);
 	for (i = 0; i < w.sc->nservices; i++)

@@ -227,8 +227,8 @@ action_no_world(struct action_op *op)
 	char			*msg;
 
 	msg = xasprintf("context %s has no Alertmanager to write to; add "
-	    "its address under contexts: %s: alertmanager:",
-	    op->gate->context, op->gate->context);
+	    "one to its alertmanagers: list (a url: each) in the "
+	    "configuration", op->gate->context);
 	memset(&res, 0, sizeof res);
 	res.status = ACTION_UNREACHABLE;
 	res.message = msg;

@@ -1047,3 +1047,87 @@ cache_info(struct cache *c, FILE *f, char **cause)
 	sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
 	return 0;
 }
+
+/* ------------------------------------------------------------------ */
+/* Statements                                                          */
+/* ------------------------------------------------------------------ */
+
+/* Prepare and bind as fmt says (see cache.h). */
+sqlite3_stmt *
+cache_vprepare(sqlite3 *db, const char *what, char **cause, const char *sql,
+    const char *fmt, va_list ap)
+{
+	sqlite3_stmt	*st = NULL;
+	const char	*s;
+	int64_t		 v;
+	int		 col;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+		*cause = xasprintf("%s: %s", what, sqlite3_errmsg(db));
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	for (col = 1; *fmt != '\0'; fmt++, col++) {
+		if (*fmt == 't') {
+			s = va_arg(ap, const char *);
+			if (s != NULL)
+				sqlite3_bind_text(st, col, s, -1,
+				    SQLITE_TRANSIENT);
+			else
+				sqlite3_bind_null(st, col);
+		} else {
+			v = va_arg(ap, int64_t);
+			if (*fmt == 'z' && v == 0)
+				sqlite3_bind_null(st, col);
+			else
+				sqlite3_bind_int64(st, col, v);
+		}
+	}
+	return st;
+}
+
+/* Prepare and bind. */
+sqlite3_stmt *
+cache_prepare(struct cache *c, const char *what, char **cause,
+    const char *sql, const char *fmt, ...)
+{
+	sqlite3_stmt	*st;
+	va_list		 ap;
+
+	va_start(ap, fmt);
+	st = cache_vprepare(c->db, what, cause, sql, fmt, ap);
+	va_end(ap);
+	return st;
+}
+
+/* Prepare, bind and run a statement without rows. */
+int
+cache_exec(struct cache *c, const char *what, char **cause, const char *sql,
+    const char *fmt, ...)
+{
+	sqlite3_stmt	*st;
+	va_list		 ap;
+	int		 rc;
+
+	va_start(ap, fmt);
+	st = cache_vprepare(c->db, what, cause, sql, fmt, ap);
+	va_end(ap);
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		*cause = xasprintf("%s: %s", what, sqlite3_errmsg(c->db));
+		return -1;
+	}
+	return 0;
+}
+
+/* An allocated copy of a text column, or NULL. */
+char *
+cache_column_text(sqlite3_stmt *st, int col)
+{
+	const unsigned char	*t = sqlite3_column_text(st, col);
+
+	return t != NULL ? xstrdup((const char *)t) : NULL;
+}

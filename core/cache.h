@@ -10,6 +10,7 @@
 #ifndef SITREP_CACHE_H
 #define SITREP_CACHE_H
 
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -38,6 +39,21 @@ int	 cache_schema_version(struct cache *);
 int	 cache_latest_version(void);		/* what this binary writes */
 
 /* Short write transactions (BEGIN IMMEDIATE ... COMMIT). */
+/*
+ * Prepare sql and bind the arguments fmt describes, one letter each: 't'
+ * text (NULL binds NULL), 'i' an int64_t, 'z' an int64_t that binds NULL
+ * when 0.  The statement is the caller's (sqlite3_finalize); NULL and
+ * *cause ("what: SQLite's message") on error.
+ */
+sqlite3_stmt *cache_prepare(struct cache *, const char *what, char **cause,
+	     const char *sql, const char *fmt, ...);
+sqlite3_stmt *cache_vprepare(sqlite3 *, const char *what, char **cause,
+	     const char *sql, const char *fmt, va_list);
+/* Prepare, bind and run a statement that returns no rows; 0 or -1. */
+int	 cache_exec(struct cache *, const char *what, char **cause,
+	     const char *sql, const char *fmt, ...);
+/* An allocated copy of a text column, or NULL. */
+char	*cache_column_text(sqlite3_stmt *, int col);
 int	 cache_begin(struct cache *, char **cause);
 int	 cache_commit(struct cache *, char **cause);
 void	 cache_rollback(struct cache *);

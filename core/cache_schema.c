@@ -630,6 +630,32 @@ static const struct cache_step cache_steps[] = {
 	"CREATE INDEX incident_timeline_incident"
 	"  ON incident_timeline (incident_id, ts_ms);"
 },
+
+/* ---- version 9: acknowledgements ---------------------------------------- */
+{ "incident acknowledgements and mitigation",
+	/*
+	 * An acknowledgement, written by core/incident.c.  ack_by is who
+	 * acknowledged (the silence's author when it came from Alertmanager),
+	 * ack_ms when, ack_until_ms when it ends unless renewed.
+	 * ack_silences is the JSON array of the Alertmanager silence ids
+	 * that carry it (shared with everyone who reads that Alertmanager);
+	 * ack_local is 1 when no Alertmanager took it and it is only in this
+	 * cache, ack_reason then saying why.  first_ack_ms and first_ack_by
+	 * are the incident's first acknowledgement, for the time to
+	 * acknowledge; mitigated_ms when its alerts last all stopped firing
+	 * (state mitigated until it resolves or one fires again).
+	 */
+	"ALTER TABLE incidents ADD COLUMN ack_by TEXT;"
+	"ALTER TABLE incidents ADD COLUMN ack_ms INTEGER;"
+	"ALTER TABLE incidents ADD COLUMN ack_until_ms INTEGER;"
+	"ALTER TABLE incidents ADD COLUMN ack_silences TEXT;"
+	"ALTER TABLE incidents ADD COLUMN ack_local INTEGER NOT NULL"
+	"  DEFAULT 0;"
+	"ALTER TABLE incidents ADD COLUMN ack_reason TEXT;"
+	"ALTER TABLE incidents ADD COLUMN first_ack_ms INTEGER;"
+	"ALTER TABLE incidents ADD COLUMN first_ack_by TEXT;"
+	"ALTER TABLE incidents ADD COLUMN mitigated_ms INTEGER;"
+},
 };
 
 #define CACHE_NSTEPS ((int)(sizeof cache_steps / sizeof cache_steps[0]))

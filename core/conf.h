@@ -97,6 +97,7 @@ struct conf_slo {
 struct conf {
 	char			*path;		/* NULL: built-in defaults */
 	char			*theme;
+	char			*operator_name;	/* operator; NULL: default */
 	int64_t			 http_max_body;	/* bytes */
 	struct conf_context	*contexts;
 	size_t			 ncontexts;
@@ -115,6 +116,7 @@ struct conf {
 	size_t			 npriorities;
 	int64_t			 resolve_after_ms;	/* 5m */
 	int64_t			 keep_resolved_ms;	/* 30d */
+	int64_t			 ack_for_ms;		/* 15m */
 	int64_t			 silence_max_ms;	/* 7d; 0: no limit */
 	double			 burn_page_fast;	/* 14.4: 1h and 5m */
 	double			 burn_page_slow;	/* 6: 6h and 30m */

@@ -326,6 +326,13 @@ const struct conf_option conf_schema[] = {
 	    "keeps it open.  A firing after it is a new incident, a "
 	    "recurrence of the old one.",
 	  .off = offsetof(struct conf, resolve_after_ms) },
+	{ .path = "incidents.ack_for", .type = CONF_DURATION,
+	  .def = "15m", .min = 1 * MS_M, .max = 1 * MS_D, .flags = CONF_RANGE,
+	  .help = "How long an acknowledgement lasts unless renewed: the "
+	    "length of the Alertmanager silence that carries it (its "
+	    "comment starts with ACK, so amtool and karma users see who is "
+	    "on it).  Acknowledging again before it ends extends it.",
+	  .off = offsetof(struct conf, ack_for_ms) },
 	{ .path = "incidents.keep_resolved", .type = CONF_DURATION,
 	  .def = "30d", .min = 1 * MS_H, .max = 366 * MS_D,
 	  .flags = CONF_RANGE,
@@ -352,6 +359,10 @@ const struct conf_option conf_schema[] = {
 	    "is an error, not a crash.",
 	  .off = offsetof(struct conf, http_max_body) },
 
+	{ .path = "operator", .type = CONF_STRING,
+	  .help = "Who acts: the author of silences and acknowledgements "
+	    "and the actor of their audit rows. Unset: $USER@hostname.",
+	  .off = offsetof(struct conf, operator_name) },
 	{ .path = "keys", .type = CONF_STRMAP,
 	  .help = "Key bindings: action name to keys, such as refresh: "
 	    "\"R,F5\" (a character, C-x, F1-F12, Up, Down, PgUp, PgDn, "

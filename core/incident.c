@@ -23,10 +23,12 @@
 
 #include "base/buf.h"
 #include "base/sha256.h"
+#include "base/util.h"
 #include "base/xmalloc.h"
 #include "core/cache.h"
 #include "core/conf.h"
 #include "core/incident.h"
+#include "core/silence.h"
 #include "core/views.h"
 #include "core/vocab.h"
 
@@ -41,6 +43,7 @@ struct inc_alert {
 	char		*severity;	/* the label, or NULL */
 	char		*key;
 	char		*title;
+	cJSON		*labels;	/* NULL if unreadable */
 	int64_t		 starts_ms;
 	int		 priority;
 	int		 sev;		/* enum view_severity */
@@ -58,6 +61,18 @@ struct inc_open {
 	int		 sev;
 	int		 opened;	/* by this round */
 	size_t		 firing;	/* alerts of this round */
+	int		 ack_local;
+	int64_t		 ack_until_ms;
+	char		*ack_by;
+	char		*ack_silences;	/* JSON array, or NULL */
+};
+
+/* An active acknowledgement silence of the context. */
+struct inc_silence {
+	char		*id;
+	char		*created_by;
+	int64_t		 ends_ms;
+	struct matchers	 matchers;
 };
 
 struct inc_round {
@@ -69,6 +84,8 @@ struct inc_round {
 	size_t		 nalerts;
 	struct inc_open	*open;
 	size_t		 nopen;
+	struct inc_silence *acks;
+	size_t		 nacks;
 	char		**cause;
 };
 
@@ -201,42 +218,12 @@ incident_make_id(const char *context, const char *key, int64_t started_ms,
 /* Statements                                                          */
 /* ------------------------------------------------------------------ */
 
-/*
- * Prepare sql and bind the arguments fmt describes, one letter each:
- * 't' text (NULL binds NULL), 'i' an int64_t, 'z' an int64_t that binds
- * NULL when 0.
- */
+/* Prepare sql and bind as cache_vprepare() does. */
 static sqlite3_stmt *
 inc_vprepare(struct inc_round *r, const char *sql, const char *fmt,
     va_list ap)
 {
-	sqlite3_stmt	*st = NULL;
-	const char	*s;
-	int64_t		 v;
-	int		 col;
-
-	if (sqlite3_prepare_v2(r->db, sql, -1, &st, NULL) != SQLITE_OK) {
-		*r->cause = xasprintf("incidents: %s", sqlite3_errmsg(r->db));
-		sqlite3_finalize(st);
-		return NULL;
-	}
-	for (col = 1; *fmt != '\0'; fmt++, col++) {
-		if (*fmt == 't') {
-			s = va_arg(ap, const char *);
-			if (s != NULL)
-				sqlite3_bind_text(st, col, s, -1,
-				    SQLITE_TRANSIENT);
-			else
-				sqlite3_bind_null(st, col);
-		} else {
-			v = va_arg(ap, int64_t);
-			if (*fmt == 'z' && v == 0)
-				sqlite3_bind_null(st, col);
-			else
-				sqlite3_bind_int64(st, col, v);
-		}
-	}
-	return st;
+	return cache_vprepare(r->db, "incidents", r->cause, sql, fmt, ap);
 }
 
 /* Prepare and bind, as inc_vprepare. */
@@ -278,9 +265,7 @@ inc_exec(struct inc_round *r, const char *sql, const char *fmt, ...)
 static char *
 inc_col(sqlite3_stmt *st, int col)
 {
-	const unsigned char	*t = sqlite3_column_text(st, col);
-
-	return t != NULL ? xstrdup((const char *)t) : NULL;
+	return cache_column_text(st, col);
 }
 
 /* Append a timeline row by the system. */
@@ -309,14 +294,23 @@ inc_round_done(struct inc_round *r)
 		free(r->alerts[i].severity);
 		free(r->alerts[i].key);
 		free(r->alerts[i].title);
+		cJSON_Delete(r->alerts[i].labels);
 	}
 	free(r->alerts);
 	for (i = 0; i < r->nopen; i++) {
 		free(r->open[i].id);
 		free(r->open[i].key);
 		free(r->open[i].state);
+		free(r->open[i].ack_by);
+		free(r->open[i].ack_silences);
 	}
 	free(r->open);
+	for (i = 0; i < r->nacks; i++) {
+		free(r->acks[i].id);
+		free(r->acks[i].created_by);
+		matchers_done(&r->acks[i].matchers);
+	}
+	free(r->acks);
 }
 
 /* Read the context's firing alerts, heartbeats left out, oldest first. */
@@ -354,7 +348,7 @@ inc_read_alerts(struct inc_round *r)
 		labels = lt != NULL ? cJSON_Parse(lt) : NULL;
 		free(lt);
 		a->key = incident_group_key(r->conf, labels, name, &a->title);
-		cJSON_Delete(labels);
+		a->labels = labels;
 		a->starts_ms = sqlite3_column_int64(st, 4);
 		a->priority = incident_priority(r->conf, a->severity);
 		a->sev = (int)view_severity_parse(a->severity);
@@ -371,7 +365,8 @@ inc_read_open(struct inc_round *r)
 	struct inc_open	*o;
 
 	st = inc_prepare(r, "SELECT id, group_key, state, started_ms,"
-	    " quiet_ms, priority, severity FROM incidents WHERE context = ?"
+	    " quiet_ms, priority, severity, ack_local, ack_until_ms, ack_by,"
+	    " ack_silences FROM incidents WHERE context = ?"
 	    " AND state <> 'resolved' ORDER BY started_ms, id", "t",
 	    r->context);
 	if (st == NULL)
@@ -395,6 +390,10 @@ inc_read_open(struct inc_round *r)
 		sev = inc_col(st, 6);
 		o->sev = (int)view_severity_parse(sev);
 		free(sev);
+		o->ack_local = sqlite3_column_int(st, 7);
+		o->ack_until_ms = sqlite3_column_int64(st, 8);
+		o->ack_by = inc_col(st, 9);
+		o->ack_silences = inc_col(st, 10);
 	}
 	sqlite3_finalize(st);
 	return 0;
@@ -617,8 +616,230 @@ inc_members_resolved(struct inc_round *r, const struct inc_open *o)
 	return rc;
 }
 
+/* ------------------------------------------------------------------ */
+/* Acknowledgements                                                    */
+/* ------------------------------------------------------------------ */
+
 /*
- * An open incident none of whose alerts fires: quiet from now, and
+ * Read the context's active acknowledgement silences: a comment that
+ * starts with "ACK", as sitrep writes them and as people write them with
+ * amtool or karma.  A silence whose matchers cannot be read is left out.
+ */
+static int
+inc_read_acks(struct inc_round *r)
+{
+	sqlite3_stmt		*st;
+	struct inc_silence	*x;
+	cJSON			*j;
+	char			*m, *why = NULL;
+
+	st = inc_prepare(r, "SELECT id, created_by, ends_at_ms, matchers FROM"
+	    " silences WHERE context = ? AND state = 'active' AND"
+	    " substr(comment, 1, 3) = 'ACK' ORDER BY ends_at_ms DESC, id", "t",
+	    r->context);
+	if (st == NULL)
+		return -1;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		r->acks = xreallocarray(r->acks, r->nacks + 1,
+		    sizeof *r->acks);
+		x = &r->acks[r->nacks];
+		memset(x, 0, sizeof *x);
+		matchers_init(&x->matchers);
+		m = inc_col(st, 3);
+		j = m != NULL ? cJSON_Parse(m) : NULL;
+		free(m);
+		if (j == NULL || matchers_from_json(&x->matchers, j, &why) != 0) {
+			free(why);
+			why = NULL;
+			cJSON_Delete(j);
+			matchers_done(&x->matchers);
+			continue;
+		}
+		cJSON_Delete(j);
+		x->id = inc_col(st, 0);
+		x->created_by = inc_col(st, 1);
+		x->ends_ms = sqlite3_column_int64(st, 2);
+		if (x->id == NULL) {
+			free(x->created_by);
+			matchers_done(&x->matchers);
+			continue;
+		}
+		r->nacks++;
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/* Whether ack silence x holds a firing alert of open incident j. */
+static int
+inc_ack_holds(const struct inc_round *r, const struct inc_silence *x,
+    size_t j)
+{
+	size_t	i;
+
+	for (i = 0; i < r->nalerts; i++) {
+		if (r->alerts[i].incident == j && r->alerts[i].labels != NULL &&
+		    matchers_match(&x->matchers, r->alerts[i].labels))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Whether the acknowledgement of o has ended: it ran out, or every one of
+ * its silences that this cache knows has expired (one not seen yet, just
+ * created, keeps it).  *why says how, for the timeline.
+ */
+static int
+inc_ack_ended(struct inc_round *r, const struct inc_open *o, char **why)
+{
+	sqlite3_stmt	*st;
+	cJSON		*ids, *id;
+	int		 known = 0, live = 0;
+
+	if (o->ack_until_ms > 0 && o->ack_until_ms <= r->now) {
+		*why = xstrdup("it ran out");
+		return 1;
+	}
+	if (o->ack_local || o->ack_silences == NULL)
+		return 0;
+	ids = cJSON_Parse(o->ack_silences);
+	cJSON_ArrayForEach(id, ids) {
+		if (!cJSON_IsString(id))
+			continue;
+		st = inc_prepare(r, "SELECT state = 'expired' OR (ends_at_ms"
+		    " IS NOT NULL AND ends_at_ms <= ?) FROM silences WHERE"
+		    " context = ? AND id = ?", "itt", r->now, r->context,
+		    id->valuestring);
+		if (st == NULL) {
+			cJSON_Delete(ids);
+			return -1;
+		}
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			known++;
+			if (!sqlite3_column_int(st, 0))
+				live++;
+		}
+		sqlite3_finalize(st);
+	}
+	cJSON_Delete(ids);
+	if (known == 0 || live > 0)
+		return 0;
+	*why = xstrdup(known == 1 ? "its silence was expired" :
+	    "its silences were expired");
+	return 1;
+}
+
+/*
+ * Bring o's acknowledgement in line with the silences that carry it: an
+ * ACK silence holding one of its firing alerts acknowledges it (whoever
+ * made it: this sitrep, another one, amtool); an acknowledgement whose
+ * silences have all gone, or that ran out, ends.  An incident that fires
+ * again after it was mitigated goes back to acknowledged or triggered.
+ */
+static int
+inc_ack_derive(struct inc_round *r, size_t j)
+{
+	struct inc_open	*o = &r->open[j];
+	struct buf	 ids;
+	const char	*by = NULL;
+	char		*text = NULL, *why = NULL, ts[40];
+	int64_t		 until = 0;
+	int		 was_acked, ended, rc = 0;
+	size_t		 k, n = 0;
+
+	was_acked = strcmp(o->state, "acknowledged") == 0;
+	buf_init(&ids, 0);
+	buf_puts(&ids, "[");
+	for (k = 0; k < r->nacks; k++) {
+		if (!inc_ack_holds(r, &r->acks[k], j))
+			continue;
+		buf_printf(&ids, "%s\"%s\"", n++ > 0 ? "," : "",
+		    r->acks[k].id);
+		if (r->acks[k].ends_ms > until) {
+			until = r->acks[k].ends_ms;
+			by = r->acks[k].created_by;
+		}
+	}
+	buf_puts(&ids, "]");
+	if (n > 0) {
+		if (was_acked && !o->ack_local && until == o->ack_until_ms &&
+		    o->ack_silences != NULL &&
+		    strcmp(o->ack_silences, buf_str(&ids)) == 0)
+			goto out;
+		rc = inc_exec(r, "UPDATE incidents SET state = 'acknowledged',"
+		    " ack_by = ?, ack_ms = CASE WHEN state = 'acknowledged'"
+		    " THEN ack_ms ELSE ? END, ack_until_ms = ?, ack_silences"
+		    " = ?, ack_local = 0, ack_reason = NULL, first_ack_ms ="
+		    " coalesce(first_ack_ms, ?), first_ack_by ="
+		    " coalesce(first_ack_by, ?), updated_ms = ? WHERE id = ?",
+		    "tiititit", by, r->now, until, buf_str(&ids), r->now, by,
+		    r->now, o->id);
+		util_format_rfc3339(until, ts, sizeof ts);
+		if (rc == 0 && !was_acked)
+			text = xasprintf("acknowledged by %s until %s (silence"
+			    " %s)", by != NULL ? by : "someone", ts,
+			    buf_str(&ids));
+		else if (rc == 0 && until != o->ack_until_ms)
+			text = xasprintf("acknowledgement by %s renewed until"
+			    " %s", by != NULL ? by : "someone", ts);
+		if (text != NULL)
+			rc = inc_exec(r, "INSERT INTO incident_timeline"
+			    " (incident_id, ts_ms, kind, actor, text) VALUES"
+			    " (?, ?, 'acknowledged', ?, ?)", "titt", o->id,
+			    r->now, by, text);
+		if (rc == 0) {
+			free(o->state);
+			o->state = xstrdup("acknowledged");
+		}
+		goto out;
+	}
+	if (strcmp(o->state, "mitigated") == 0) {
+		ended = o->ack_until_ms == 0 || o->ack_until_ms <= r->now;
+		rc = inc_exec(r, "UPDATE incidents SET state = ?, updated_ms"
+		    " = ? WHERE id = ?", "tit", ended ? "triggered" :
+		    "acknowledged", r->now, o->id);
+		text = xasprintf("mitigated -> %s: an alert fires again",
+		    ended ? "triggered" : "acknowledged");
+		if (rc == 0)
+			rc = inc_timeline(r, o->id, r->now, "state changed",
+			    text);
+		free(o->state);
+		o->state = xstrdup(ended ? "triggered" : "acknowledged");
+		was_acked = !ended;
+		free(text);
+		text = NULL;
+		if (rc != 0)
+			goto out;
+	}
+	if (!was_acked)
+		goto out;
+	if ((ended = inc_ack_ended(r, o, &why)) < 0) {
+		rc = -1;
+		goto out;
+	}
+	if (!ended)
+		goto out;
+	rc = inc_exec(r, "UPDATE incidents SET state = 'triggered', ack_by ="
+	    " NULL, ack_ms = NULL, ack_until_ms = NULL, ack_silences = NULL,"
+	    " ack_local = 0, ack_reason = NULL, updated_ms = ? WHERE id = ?",
+	    "it", r->now, o->id);
+	text = xasprintf("acknowledgement%s%s ended: %s; triggered again",
+	    o->ack_by != NULL ? " by " : "", o->ack_by != NULL ? o->ack_by :
+	    "", why);
+	if (rc == 0)
+		rc = inc_timeline(r, o->id, r->now, "unacknowledged", text);
+	free(o->state);
+	o->state = xstrdup("triggered");
+out:
+	free(text);
+	free(why);
+	buf_done(&ids);
+	return rc;
+}
+
+/*
+ * An open incident none of whose alerts fires: mitigated from now, and
  * resolved once it has been quiet for the grace period.
  */
 static int
@@ -636,10 +857,26 @@ inc_quiet(struct inc_round *r, struct inc_open *o)
 		    " = ? WHERE id = ?", "iit", r->now, r->now, o->id) != 0)
 			return -1;
 	}
+	if (strcmp(o->state, "mitigated") != 0 && r->now - o->quiet_ms <
+	    grace) {
+		if (inc_exec(r, "UPDATE incidents SET state = 'mitigated',"
+		    " mitigated_ms = quiet_ms, updated_ms = ? WHERE id = ?",
+		    "it", r->now, o->id) != 0)
+			return -1;
+		text = xasprintf("%s -> mitigated: no alert fires", o->state);
+		rc = inc_timeline(r, o->id, o->quiet_ms, "state changed",
+		    text);
+		free(text);
+		free(o->state);
+		o->state = xstrdup("mitigated");
+		if (rc != 0)
+			return -1;
+	}
 	if (r->now - o->quiet_ms < grace)
 		return 0;
 	rc = inc_exec(r, "UPDATE incidents SET state = 'resolved',"
-	    " resolved_ms = quiet_ms, updated_ms = ? WHERE id = ?", "it",
+	    " resolved_ms = quiet_ms, mitigated_ms = coalesce(mitigated_ms,"
+	    " quiet_ms), updated_ms = ? WHERE id = ?", "it",
 	    r->now, o->id);
 	if (rc != 0)
 		return -1;
@@ -666,7 +903,8 @@ incident_update(struct cache *cache, const char *context,
 	r.conf = conf;
 	r.now = now_ms;
 	r.cause = cause;
-	if (inc_read_alerts(&r) != 0 || inc_read_open(&r) != 0)
+	if (inc_read_alerts(&r) != 0 || inc_read_open(&r) != 0 ||
+	    inc_read_acks(&r) != 0)
 		goto out;
 	/* Alerts oldest first: the first of a new key opens its incident. */
 	for (i = 0; i < r.nalerts; i++) {
@@ -683,6 +921,8 @@ incident_update(struct cache *cache, const char *context,
 		    inc_members_resolved(&r, &r.open[j]) != 0)
 			goto out;
 		if (r.open[j].firing == 0 && inc_quiet(&r, &r.open[j]) != 0)
+			goto out;
+		if (r.open[j].firing > 0 && inc_ack_derive(&r, j) != 0)
 			goto out;
 	}
 	if (conf != NULL)

@@ -510,6 +510,10 @@ struct views_cached {
 	char		*recurrence_of;
 	int		 priority;
 	int64_t		 started_ms;
+	char		*ack_by;
+	char		*ack_reason;
+	int64_t		 ack_until_ms;
+	int		 ack_local;
 };
 
 struct views_health {
@@ -1608,6 +1612,8 @@ views_health_done(struct views_health *h)
 		free(h->cached[i].key);
 		free(h->cached[i].state);
 		free(h->cached[i].recurrence_of);
+		free(h->cached[i].ack_by);
+		free(h->cached[i].ack_reason);
 	}
 	free(h->cached);
 
@@ -1856,7 +1862,8 @@ views_load_cached(struct views_health *h)
 	int			 p;
 
 	if (sqlite3_prepare_v2(h->db, "SELECT id, group_key, state,"
-	    " priority, started_ms, recurrence_of FROM incidents WHERE"
+	    " priority, started_ms, recurrence_of, ack_by, ack_until_ms,"
+	    " ack_local, ack_reason FROM incidents WHERE"
 	    " context = ?1 AND state <> 'resolved'", -1, &st, NULL) !=
 	    SQLITE_OK) {
 		sqlite3_finalize(st);
@@ -1875,11 +1882,17 @@ views_load_cached(struct views_health *h)
 		c->priority = p >= 0 ? p : INCIDENT_P3;
 		c->started_ms = sqlite3_column_int64(st, 4);
 		c->recurrence_of = views_col(st, 5);
+		c->ack_by = views_col(st, 6);
+		c->ack_until_ms = sqlite3_column_int64(st, 7);
+		c->ack_local = sqlite3_column_int(st, 8);
+		c->ack_reason = views_col(st, 9);
 		if (c->id == NULL || c->key == NULL || c->state == NULL) {
 			free(c->id);
 			free(c->key);
 			free(c->state);
 			free(c->recurrence_of);
+			free(c->ack_by);
+			free(c->ack_reason);
 			h->ncached--;
 		}
 	}
@@ -2023,6 +2036,12 @@ views_incident_new(struct views *v, const struct views_health *h,
 		if (h->cached[i].recurrence_of != NULL)
 			inc->recurrence_of =
 			    xstrdup(h->cached[i].recurrence_of);
+		if (h->cached[i].ack_by != NULL)
+			inc->ack_by = xstrdup(h->cached[i].ack_by);
+		if (h->cached[i].ack_reason != NULL)
+			inc->ack_reason = xstrdup(h->cached[i].ack_reason);
+		inc->ack_until_ms = h->cached[i].ack_until_ms;
+		inc->ack_local = h->cached[i].ack_local;
 		return inc;
 	}
 	incident_make_id(v->context, key, started_ms, 0, id);
@@ -2365,6 +2384,8 @@ views_free(struct views *v)
 		free(v->incidents[i].title);
 		free(v->incidents[i].state);
 		free(v->incidents[i].recurrence_of);
+		free(v->incidents[i].ack_by);
+		free(v->incidents[i].ack_reason);
 		free(v->incidents[i].alerts);
 		free(v->incidents[i].runbook_url);
 		free(v->incidents[i].summary);

@@ -118,6 +118,10 @@ struct view_incident {
 	int		  priority;		/* 0..3: P0..P3 */
 	char		 *recurrence_of;	/* the id it recurs, or NULL */
 	int64_t		  started_ms;		/* its start, as cached */
+	char		 *ack_by;		/* who acknowledged, or NULL */
+	int64_t		  ack_until_ms;		/* when the ack ends; 0 */
+	int		  ack_local;		/* only in this cache */
+	char		 *ack_reason;		/* why local, or NULL */
 	size_t		 *alerts;		/* indexes in alerts */
 	size_t		  nalerts;
 	int		  silenced;		/* every alert silenced */

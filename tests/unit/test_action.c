@@ -28,6 +28,7 @@
 #include "core/audit.h"
 #include "core/cache.h"
 #include "core/silence.h"
+#include "tests/unit/fake_world.h"
 
 static char	dir[] = "/tmp/sitrep-test-action.XXXXXX";
 static int	ncache;
@@ -225,67 +226,6 @@ test_matchers_match(void)
 	CHECK_INT(match("service=~\"x|checkou\"", l), 0);
 }
 
-/* A world the test answers by hand. */
-struct fake_world {
-	int			 calls;
-	int			 cancelled;
-	action_done_cb		 done;
-	void			*arg;
-	char			*last_author;
-	char			*last_id;
-};
-
-static void
-fake_silence(void *impl, const struct action_silence *s, action_done_cb done,
-    void *arg)
-{
-	struct fake_world	*w = impl;
-
-	w->calls++;
-	w->done = done;
-	w->arg = arg;
-	free(w->last_author);
-	w->last_author = xstrdup(s->created_by);
-	free(w->last_id);
-	w->last_id = s->id != NULL ? xstrdup(s->id) : NULL;
-}
-
-static void
-fake_expire(void *impl, const char *id, action_done_cb done, void *arg)
-{
-	struct fake_world	*w = impl;
-
-	(void)id;
-	w->calls++;
-	w->done = done;
-	w->arg = arg;
-}
-
-static void
-fake_cancel(void *impl)
-{
-	struct fake_world	*w = impl;
-
-	w->cancelled++;
-	w->done = NULL;
-}
-
-/* Answer the write in flight. */
-static void
-fake_answer(struct fake_world *w, enum action_status st, const char *msg,
-    const char *id)
-{
-	struct action_result	r;
-	action_done_cb		done = w->done;
-
-	memset(&r, 0, sizeof r);
-	r.status = st;
-	r.message = msg;
-	r.id = id;
-	w->done = NULL;
-	done(&r, w->arg);
-}
-
 /* What a caller is told. */
 struct told {
 	int			 n;
@@ -338,8 +278,7 @@ test_gate_audits(void)
 {
 	struct cache		*c = open_cache();
 	struct fake_world	 fw;
-	struct action_world	 w = { "fake", &fw, fake_silence, fake_expire,
-				     fake_cancel };
+	struct action_world	 w = fake_world_of(&fw);
 	struct action_gate	*g;
 	struct action_silence	 s;
 	struct matchers		 m;
@@ -348,7 +287,6 @@ test_gate_audits(void)
 	int64_t			 n, seq, bad = 0;
 	char			 hash[SHA256_HEX_LEN + 1];
 
-	memset(&fw, 0, sizeof fw);
 	memset(&t, 0, sizeof t);
 	matchers_init(&m);
 	matchers_parse(&m, "alertname=\"X\"", &cause);
@@ -398,8 +336,7 @@ test_gate_audits(void)
 	action_gate_free(g);
 	CHECK_INT(fw.cancelled, 1);
 	CHECK_INT(t.n, 3);
-	free(fw.last_author);
-	free(fw.last_id);
+	fake_world_done(&fw);
 	free(t.message);
 	free(t.id);
 	matchers_done(&m);
@@ -430,7 +367,8 @@ test_gate_no_world(void)
 	action_silence(g, &s, "silence", told_cb, &t);
 	CHECK_INT(t.n, 1);
 	CHECK_INT(t.status, ACTION_UNREACHABLE);
-	CHECK_CONTAINS(t.message, "contexts: staging: alertmanager:");
+	CHECK_CONTAINS(t.message, "context staging has no Alertmanager");
+	CHECK_CONTAINS(t.message, "alertmanagers: list");
 	action_expire(g, "id1", "silence", told_cb, &t);
 	CHECK_INT(t.n, 2);
 	rows = audit_rows(c);

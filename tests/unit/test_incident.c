@@ -20,11 +20,14 @@
 
 #define HARNESS_MAIN
 #include "tests/unit/harness.h"
+#include "tests/unit/fake_world.h"
 
 #include "base/xmalloc.h"
 #include "core/cache.h"
 #include "core/conf.h"
+#include "core/action.h"
 #include "core/incident.h"
+#include "core/incident_act.h"
 #include "core/store.h"
 #include "core/views.h"
 
@@ -110,10 +113,14 @@ alert(const char *fp, const char *name, const char *sev, const char *svc,
 	return a;
 }
 
-/* One round: the alerts a[0..n-1] stored at now, incidents updated. */
+/*
+ * One round: the alerts a[0..n-1] and silences x[0..nx-1] stored at now,
+ * incidents updated.
+ */
 static int
-round_at(struct cache *c, const struct conf *conf, int64_t now,
-    const struct store_alert *a, size_t n)
+round_with(struct cache *c, const struct conf *conf, int64_t now,
+    const struct store_alert *a, size_t n, const struct store_silence *x,
+    size_t nx)
 {
 	char	*cause = NULL;
 	int	 rc;
@@ -124,6 +131,7 @@ round_at(struct cache *c, const struct conf *conf, int64_t now,
 		return -1;
 	}
 	rc = store_alerts(c, "prod", a, n, now, &cause) != 0 ||
+	    store_silences(c, "prod", x, nx, now, &cause) != 0 ||
 	    incident_update(c, "prod", conf, now, &cause) != 0 ? -1 : 0;
 	if (rc != 0) {
 		printf("# round at %lld: %s\n", (long long)(now - T0), cause);
@@ -175,6 +183,14 @@ rows(struct cache *c, const char *sql)
 	CHECK_STR(got_, (want));					\
 	free(got_);							\
 } while (0)
+
+/* One round of alerts only. */
+static int
+round_at(struct cache *c, const struct conf *conf, int64_t now,
+    const struct store_alert *a, size_t n)
+{
+	return round_with(c, conf, now, a, n, NULL, 0);
+}
 
 /* The id incident.c gives an incident of HighErrorRate on api. */
 static void
@@ -250,13 +266,14 @@ test_resolve_after_grace(void)
 	CHECK_INT(round_at(c, conf, T0 + MIN, a, 1), 0);
 	CHECK_ROWS(c, "SELECT state, quiet_ms FROM incidents",
 	    "triggered|NULL");
-	/* The other resolves: quiet, not resolved. */
+	/* The other resolves: quiet, mitigated, not resolved. */
 	CHECK_INT(round_at(c, conf, T0 + 2 * MIN, NULL, 0), 0);
-	CHECK_ROWS(c, "SELECT state, quiet_ms - 1700000000000 FROM"
-	    " incidents", "triggered|120000");
-	/* A moment before the grace period ends: still triggered. */
+	CHECK_ROWS(c, "SELECT state, quiet_ms - 1700000000000,"
+	    " mitigated_ms - 1700000000000 FROM incidents",
+	    "mitigated|120000|120000");
+	/* A moment before the grace period ends: still mitigated. */
 	CHECK_INT(round_at(c, conf, T0 + 4 * MIN - 1, NULL, 0), 0);
-	CHECK_ROWS(c, "SELECT state FROM incidents", "triggered");
+	CHECK_ROWS(c, "SELECT state FROM incidents", "mitigated");
 	/* At its end: resolved, as of when the last alert resolved. */
 	CHECK_INT(round_at(c, conf, T0 + 4 * MIN, NULL, 0), 0);
 	CHECK_ROWS(c, "SELECT state, resolved_ms - 1700000000000,"
@@ -268,11 +285,13 @@ test_resolve_after_grace(void)
 	    "0|alert joined|system|HighErrorRate joined (critical);"
 	    "60000|alert resolved|system|HighErrorRate resolved;"
 	    "120000|alert resolved|system|HighErrorRate resolved;"
-	    "240000|state changed|system|triggered -> resolved: no alert has "
+	    "120000|state changed|system|triggered -> mitigated: no alert "
+	    "fires;"
+	    "240000|state changed|system|mitigated -> resolved: no alert has "
 	    "fired for 2m");
 	/* Later rounds leave a resolved incident alone. */
 	CHECK_INT(round_at(c, conf, T0 + 10 * MIN, NULL, 0), 0);
-	CHECK_ROWS(c, "SELECT count(*) FROM incident_timeline", "5");
+	CHECK_ROWS(c, "SELECT count(*) FROM incident_timeline", "6");
 	cache_close(c);
 	conf_free(conf);
 }
@@ -294,16 +313,19 @@ test_flap_within_grace(void)
 	/* The grace period counts from the last resolve, not the first. */
 	CHECK_INT(round_at(c, conf, T0 + 3 * MIN + 30000, NULL, 0), 0);
 	CHECK_INT(round_at(c, conf, T0 + 5 * MIN, NULL, 0), 0);
-	CHECK_ROWS(c, "SELECT state FROM incidents", "triggered");
+	CHECK_ROWS(c, "SELECT state FROM incidents", "mitigated");
 	CHECK_INT(round_at(c, conf, T0 + 5 * MIN + 30000, NULL, 0), 0);
 	CHECK_ROWS(c, "SELECT state FROM incidents", "resolved");
 	CHECK_ROWS(c, "SELECT kind, text FROM incident_timeline ORDER BY"
 	    " ts_ms, id",
 	    "fired|HighErrorRate fired (P0);"
 	    "alert resolved|HighErrorRate resolved;"
+	    "state changed|triggered -> mitigated: no alert fires;"
 	    "alert joined|HighErrorRate fires again;"
+	    "state changed|mitigated -> triggered: an alert fires again;"
 	    "alert resolved|HighErrorRate resolved;"
-	    "state changed|triggered -> resolved: no alert has fired for 2m");
+	    "state changed|triggered -> mitigated: no alert fires;"
+	    "state changed|mitigated -> resolved: no alert has fired for 2m");
 	cache_close(c);
 	conf_free(conf);
 }
@@ -529,7 +551,358 @@ out:
 	conf_free(conf);
 }
 
+/* A silence of the ACK kind (or any) on the given matchers JSON. */
+static struct store_silence
+silence(const char *id, const char *state, const char *matchers,
+    const char *by, const char *comment, int64_t ends)
+{
+	struct store_silence	x;
+
+	memset(&x, 0, sizeof x);
+	x.source = "am";
+	x.id = id;
+	x.state = state;
+	x.matchers = matchers;
+	x.created_by = by;
+	x.comment = comment;
+	x.starts_at_ms = T0;
+	x.ends_at_ms = ends;
+	x.updated_at_ms = T0;
+	return x;
+}
+
+/* What an incident action told. */
+struct outcome {
+	int	 n;
+	int	 ok;
+	int	 local;
+	char	*message;
+};
+
+static void
+outcome_cb(const struct incident_outcome *o, void *arg)
+{
+	struct outcome	*t = arg;
+
+	t->n++;
+	t->ok = o->ok;
+	t->local = o->local;
+	free(t->message);
+	t->message = xstrdup(o->message);
+}
+
+/*
+ * Acknowledge: one silence on the labels the incident's alerts share,
+ * "ACK id: title" by the gate's actor; the incident acknowledged with its
+ * silence id, in the timeline and the audit log.  The next round, with
+ * the silence listed by Alertmanager, agrees and writes nothing; acking
+ * again extends the same silence; the silence expired by someone else
+ * ends the acknowledgement.
+ */
+static void
+test_ack_shared(void)
+{
+	struct conf		*conf = test_conf();
+	struct cache		*c = open_cache();
+	struct fake_world	 fw;
+	struct action_world	 w = fake_world_of(&fw);
+	struct action_gate	*g;
+	struct store_alert	 a[2];
+	struct store_silence	 x[1];
+	struct outcome		 t;
+	char			 id[INCIDENT_ID_LEN + 1], *want;
+	const char		*m = "[{\"name\":\"alertname\",\"value\":"
+	    "\"HighErrorRate\",\"isRegex\":false,\"isEqual\":true},"
+	    "{\"name\":\"service\",\"value\":\"api\",\"isRegex\":false,"
+	    "\"isEqual\":true}]";
+
+	memset(&t, 0, sizeof t);
+	a[0] = alert("f1", "HighErrorRate", "critical", "api", T0);
+	a[1] = alert("f2", "HighErrorRate", "warning", "api", T0);
+	CHECK_INT(round_at(c, conf, T0, a, 2), 0);
+	id_of("HighErrorRate", "api", T0, id);
+	g = action_gate_new(c, "prod", "alice@ops", &w);
+	incident_ack(g, conf, id, 0, "on it", T0 + MIN, outcome_cb, &t);
+	CHECK_INT(t.n, 0);
+	CHECK_INT(fw.nasked, 1);
+	CHECK_STR(fw.asked[0], "alertname=\"HighErrorRate\", "
+	    "service=\"api\"");
+	want = xasprintf("ACK %s: HighErrorRate api - on it", id);
+	CHECK_STR(fw.last_comment, want);
+	free(want);
+	CHECK_STR(fw.last_author, "alice@ops");
+	/* incidents.ack_for: 15m by default. */
+	CHECK(fw.last_ends == T0 + MIN + 15 * MIN);
+	fake_answer(&fw, ACTION_OK, "created", "s1");
+	CHECK_INT(t.n, 1);
+	CHECK_INT(t.ok, 1);
+	CHECK_INT(t.local, 0);
+	CHECK_CONTAINS(t.message, "acknowledged until");
+	CHECK_ROWS(c, "SELECT state, ack_by, ack_ms - 1700000000000,"
+	    " ack_until_ms - 1700000000000, ack_silences, ack_local,"
+	    " first_ack_by FROM incidents",
+	    "acknowledged|alice@ops|60000|960000|[\"s1\"]|0|alice@ops");
+	CHECK_ROWS(c, "SELECT kind, actor FROM incident_timeline WHERE kind ="
+	    " 'acknowledged'", "acknowledged|alice@ops");
+	want = xasprintf("silence|%s|ok", id);
+	CHECK_ROWS(c, "SELECT action, target, result FROM audit", want);
+	free(want);
+	/* The silence as Alertmanager lists it: nothing changes. */
+	x[0] = silence("s1", "active", m, "alice@ops", "ACK x", T0 + 16 * MIN);
+	CHECK_INT(round_with(c, conf, T0 + 2 * MIN, a, 2, x, 1), 0);
+	CHECK_ROWS(c, "SELECT count(*) FROM incident_timeline WHERE kind ="
+	    " 'acknowledged'", "1");
+	CHECK_ROWS(c, "SELECT state, ack_silences FROM incidents",
+	    "acknowledged|[\"s1\"]");
+	/* Again: the same silence, extended. */
+	incident_ack(g, conf, id, 30 * MIN, NULL, T0 + 3 * MIN, outcome_cb,
+	    &t);
+	CHECK_INT(fw.nasked, 2);
+	CHECK_STR(fw.asked[1], "s1 alertname=\"HighErrorRate\", "
+	    "service=\"api\"");
+	CHECK(fw.last_ends == T0 + 33 * MIN);
+	fake_answer(&fw, ACTION_OK, "updated", "s1");
+	CHECK_CONTAINS(t.message, "acknowledgement extended");
+	CHECK_ROWS(c, "SELECT ack_until_ms - 1700000000000, ack_ms -"
+	    " 1700000000000 FROM incidents", "1980000|60000");
+	/* Someone expires it in Alertmanager: triggered again. */
+	x[0] = silence("s1", "expired", m, "alice@ops", "ACK x", T0 + 4 * MIN);
+	CHECK_INT(round_with(c, conf, T0 + 5 * MIN, a, 2, x, 1), 0);
+	CHECK_ROWS(c, "SELECT state, ack_by, ack_silences, first_ack_by FROM"
+	    " incidents", "triggered|NULL|NULL|alice@ops");
+	CHECK_ROWS(c, "SELECT kind, actor, text FROM incident_timeline WHERE"
+	    " kind = 'unacknowledged'", "unacknowledged|system|"
+	    "acknowledgement by alice@ops ended: its silence was expired; "
+	    "triggered again");
+	CHECK_ROWS(c, "SELECT group_concat(action || ' ' || result, ', ')"
+	    " FROM audit", "silence ok, silence update ok");
+	action_gate_free(g);
+	fake_world_done(&fw);
+	free(t.message);
+	cache_close(c);
+	conf_free(conf);
+}
+
+/*
+ * An ACK silence made elsewhere (amtool, another sitrep) acknowledges the
+ * incident it holds, by its author; one that holds other alerts does not.
+ * It ends when it runs out.
+ */
+static void
+test_ack_from_elsewhere(void)
+{
+	struct conf		*conf = test_conf();
+	struct cache		*c = open_cache();
+	struct store_alert	 a[2];
+	struct store_silence	 x[3];
+
+	a[0] = alert("f1", "HighErrorRate", "critical", "api", T0);
+	a[1] = alert("f2", "DiskFull", "warning", "db", T0);
+	x[0] = silence("s9", "active", "[{\"name\":\"service\",\"value\":"
+	    "\"a.i\",\"isRegex\":true,\"isEqual\":true}]", "bob",
+	    "ACK looking", T0 + 10 * MIN);
+	/* Not an ACK: an ordinary silence acknowledges nothing. */
+	x[1] = silence("s8", "active", "[{\"name\":\"service\",\"value\":"
+	    "\"db\",\"isRegex\":false,\"isEqual\":true}]", "carol",
+	    "maintenance", T0 + 10 * MIN);
+	/* Expired: neither. */
+	x[2] = silence("s7", "expired", "[{\"name\":\"service\",\"value\":"
+	    "\"db\",\"isRegex\":false,\"isEqual\":true}]", "dave",
+	    "ACK old", T0);
+	CHECK_INT(round_with(c, conf, T0 + MIN, a, 2, x, 3), 0);
+	CHECK_ROWS(c, "SELECT title, state, ack_by, ack_silences FROM"
+	    " incidents ORDER BY title",
+	    "DiskFull db|triggered|NULL|NULL;"
+	    "HighErrorRate api|acknowledged|bob|[\"s9\"]");
+	CHECK_ROWS(c, "SELECT actor FROM incident_timeline WHERE kind ="
+	    " 'acknowledged'", "bob");
+	/* Still listed as active after its end (a late round): it ran out. */
+	CHECK_INT(round_at(c, conf, T0 + 11 * MIN, a, 2), 0);
+	CHECK_ROWS(c, "SELECT title, state FROM incidents ORDER BY title",
+	    "DiskFull db|triggered;HighErrorRate api|triggered");
+	CHECK_ROWS(c, "SELECT text FROM incident_timeline WHERE kind ="
+	    " 'unacknowledged'", "acknowledgement by bob ended: it ran out;"
+	    " triggered again");
+	cache_close(c);
+	conf_free(conf);
+}
+
+/*
+ * Where Alertmanager refuses or cannot be reached, the acknowledgement
+ * is kept here, marked local with the reason, and audited; an invalid
+ * silence acknowledges nothing.  Alerts without enough labels in common
+ * get a silence each.
+ */
+static void
+test_ack_local_and_invalid(void)
+{
+	struct conf		*conf = test_conf();
+	struct cache		*c = open_cache();
+	struct fake_world	 fw;
+	struct action_world	 w = fake_world_of(&fw);
+	struct action_gate	*g;
+	struct store_alert	 a[2];
+	struct outcome		 t;
+	char			 id[INCIDENT_ID_LEN + 1];
+
+	memset(&t, 0, sizeof t);
+	a[0] = alert("f1", "HighErrorRate", "critical", "api", T0);
+	a[1] = alert("f2", "HighErrorRate", "warning", "api", T0);
+	/* Labels of their own: only alertname in common with service. */
+	a[0].labels = "{\"alertname\":\"Lone\",\"pod\":\"p1\"}";
+	a[0].alertname = "Lone";
+	a[1].labels = "{\"alertname\":\"Lone\",\"pod\":\"p2\"}";
+	a[1].alertname = "Lone";
+	CHECK_INT(round_at(c, conf, T0, a, 2), 0);
+	id_of("Lone", "", T0, id);
+	g = action_gate_new(c, "prod", "alice@ops", &w);
+	incident_ack(g, conf, id, 0, NULL, T0 + MIN, outcome_cb, &t);
+	CHECK_INT(fw.nasked, 2);
+	CHECK_STR(fw.asked[0], "alertname=\"Lone\", pod=\"p1\"");
+	CHECK_STR(fw.asked[1], "alertname=\"Lone\", pod=\"p2\"");
+	fake_answer(&fw, ACTION_INVALID, "bad matcher", NULL);
+	CHECK_INT(t.n, 0);
+	fake_answer(&fw, ACTION_REFUSED, "refuses writes", NULL);
+	CHECK_INT(t.n, 1);
+	CHECK_INT(t.ok, 0);
+	CHECK_CONTAINS(t.message, "not acknowledged: bad matcher");
+	CHECK_ROWS(c, "SELECT state FROM incidents", "triggered");
+	/* Refused: kept here only. */
+	incident_ack(g, conf, id, 0, NULL, T0 + 2 * MIN, outcome_cb, &t);
+	fake_answer(&fw, ACTION_REFUSED, "HTTP 403: read-only", NULL);
+	fake_answer(&fw, ACTION_UNREACHABLE, "connection refused", NULL);
+	CHECK_INT(t.n, 2);
+	CHECK_INT(t.ok, 1);
+	CHECK_INT(t.local, 1);
+	CHECK_CONTAINS(t.message, "local ack, not shared");
+	CHECK_ROWS(c, "SELECT state, ack_local, ack_reason, ack_silences FROM"
+	    " incidents", "acknowledged|1|HTTP 403: read-only; connection "
+	    "refused|NULL");
+	CHECK_ROWS(c, "SELECT action, result FROM audit ORDER BY seq DESC"
+	    " LIMIT 1", "ack|local");
+	/* A round without silences keeps a local ack until it runs out. */
+	CHECK_INT(round_at(c, conf, T0 + 3 * MIN, a, 2), 0);
+	CHECK_ROWS(c, "SELECT state FROM incidents", "acknowledged");
+	/* Taken back: nothing to expire, audited. */
+	incident_unack(g, id, T0 + 4 * MIN, outcome_cb, &t);
+	CHECK_INT(t.n, 3);
+	CHECK_INT(t.ok, 1);
+	CHECK_ROWS(c, "SELECT state, ack_local FROM incidents",
+	    "triggered|0");
+	CHECK_ROWS(c, "SELECT action, result FROM audit ORDER BY seq DESC"
+	    " LIMIT 1", "unack|local");
+	action_gate_free(g);
+	fake_world_done(&fw);
+	free(t.message);
+	cache_close(c);
+	conf_free(conf);
+}
+
+/* Unack expires the silences; a refusal keeps the acknowledgement. */
+static void
+test_unack(void)
+{
+	struct conf		*conf = test_conf();
+	struct cache		*c = open_cache();
+	struct fake_world	 fw;
+	struct action_world	 w = fake_world_of(&fw);
+	struct action_gate	*g;
+	struct store_alert	 a[1];
+	struct outcome		 t;
+	char			 id[INCIDENT_ID_LEN + 1];
+
+	memset(&t, 0, sizeof t);
+	a[0] = alert("f1", "HighErrorRate", "critical", "api", T0);
+	CHECK_INT(round_at(c, conf, T0, a, 1), 0);
+	id_of("HighErrorRate", "api", T0, id);
+	g = action_gate_new(c, "prod", "alice@ops", &w);
+	incident_unack(g, id, T0, outcome_cb, &t);
+	CHECK_INT(t.ok, 0);
+	CHECK_CONTAINS(t.message, "is not acknowledged");
+	incident_ack(g, conf, id, 0, NULL, T0 + MIN, outcome_cb, &t);
+	fake_answer(&fw, ACTION_OK, NULL, "s1");
+	incident_unack(g, id, T0 + 2 * MIN, outcome_cb, &t);
+	CHECK_STR(fw.asked[fw.nasked - 1], "expire s1");
+	fake_answer(&fw, ACTION_UNREACHABLE, "am down", NULL);
+	CHECK_INT(t.ok, 0);
+	CHECK_CONTAINS(t.message, "stays acknowledged: am down");
+	CHECK_ROWS(c, "SELECT state FROM incidents", "acknowledged");
+	incident_unack(g, id, T0 + 3 * MIN, outcome_cb, &t);
+	fake_answer(&fw, ACTION_OK, NULL, NULL);
+	CHECK_INT(t.ok, 1);
+	CHECK_ROWS(c, "SELECT state, ack_silences FROM incidents",
+	    "triggered|NULL");
+	CHECK_ROWS(c, "SELECT actor, text FROM incident_timeline WHERE kind ="
+	    " 'unacknowledged'", "alice@ops|acknowledgement taken back");
+	CHECK_ROWS(c, "SELECT group_concat(action || ' ' || result, ', ')"
+	    " FROM audit", "silence ok, expire unreachable, expire ok");
+	action_gate_free(g);
+	fake_world_done(&fw);
+	free(t.message);
+	cache_close(c);
+	conf_free(conf);
+}
+
+/* Notes, resolving by hand, and ids by prefix. */
+static void
+test_note_resolve_lookup(void)
+{
+	struct conf		*conf = test_conf();
+	struct cache		*c = open_cache();
+	struct action_gate	*g;
+	struct store_alert	 a[1];
+	char			 id[INCIDENT_ID_LEN + 1], pre[5], *got = NULL;
+	char			*cause = NULL;
+
+	a[0] = alert("f1", "HighErrorRate", "critical", "api", T0);
+	CHECK_INT(round_at(c, conf, T0, a, 1), 0);
+	id_of("HighErrorRate", "api", T0, id);
+	g = action_gate_new(c, "prod", "alice@ops", NULL);
+	memcpy(pre, id, 4);
+	pre[4] = '\0';
+	CHECK_INT(incident_lookup(c, "prod", pre, &got, &cause), 0);
+	CHECK_STR(got, id);
+	free(got);
+	CHECK_INT(incident_lookup(c, "prod", "abc", &got, &cause), -1);
+	CHECK_CONTAINS(cause, "at least the first 4");
+	free(cause);
+	CHECK_INT(incident_lookup(c, "staging", id, &got, &cause), -1);
+	CHECK_CONTAINS(cause, "no incident");
+	free(cause);
+	CHECK_INT(incident_note(g, id, "rolled back \033[2Jpayments", T0 + MIN,
+	    &cause), 0);
+	CHECK_ROWS(c, "SELECT actor, kind FROM incident_timeline WHERE kind ="
+	    " 'note'", "alice@ops|note");
+	CHECK_INT(incident_note(g, id, "", T0 + MIN, &cause), -1);
+	free(cause);
+	/* Still firing: refused, with what to do. */
+	CHECK_INT(incident_resolve(g, id, T0 + MIN, &cause), -1);
+	CHECK_CONTAINS(cause, "1 alert of incident");
+	free(cause);
+	CHECK_INT(round_at(c, conf, T0 + 2 * MIN, NULL, 0), 0);
+	CHECK_ROWS(c, "SELECT state FROM incidents", "mitigated");
+	CHECK_INT(incident_resolve(g, id, T0 + 3 * MIN, &cause), 0);
+	CHECK_ROWS(c, "SELECT state, resolved_ms - 1700000000000,"
+	    " mitigated_ms - 1700000000000 FROM incidents",
+	    "resolved|180000|120000");
+	CHECK_ROWS(c, "SELECT actor, text FROM incident_timeline WHERE text"
+	    " LIKE '%by hand'", "alice@ops|mitigated -> resolved by hand");
+	CHECK_ROWS(c, "SELECT group_concat(action || ' ' || result, ', ')"
+	    " FROM audit", "note ok, resolve ok");
+	CHECK_INT(incident_resolve(g, id, T0 + 3 * MIN, &cause), -1);
+	CHECK_CONTAINS(cause, "already resolved");
+	free(cause);
+	action_gate_free(g);
+	cache_close(c);
+	conf_free(conf);
+}
+
 static const struct test tests[] = {
+	TEST(test_ack_shared),
+	TEST(test_ack_from_elsewhere),
+	TEST(test_ack_local_and_invalid),
+	TEST(test_unack),
+	TEST(test_note_resolve_lookup),
 	TEST(test_open_and_join),
 	TEST(test_resolve_after_grace),
 	TEST(test_flap_within_grace),

@@ -19,6 +19,9 @@
 #include "backends/poller.h"
 #include "backends/runtime.h"
 #include "backends/sim.h"
+#include "backends/sim_actions.h"
+#include "core/action.h"
+#include "core/incident_act.h"
 #include "tests/bench/sim_big.h"
 #include "base/buf.h"
 #include "core/cache.h"
@@ -633,6 +636,209 @@ out:
 	conf_free(conf);
 }
 
+/* One round of the poller's sources, written. */
+static int
+play_round(struct runtime *rt, struct poller *p)
+{
+	int	i;
+
+	poller_start(p);
+	for (i = 0; i < 100 && !poller_finished(p); i++)
+		loop_run_once(runtime_loop(rt), 50);
+	return poller_finished(p) ? 0 : -1;
+}
+
+/* What an incident action said. */
+struct said {
+	int	 n;
+	int	 ok;
+	int	 local;
+	char	*message;
+};
+
+static void
+said_cb(const struct incident_outcome *o, void *arg)
+{
+	struct said	*t = arg;
+
+	t->n++;
+	t->ok = o->ok;
+	t->local = o->local;
+	free(t->message);
+	t->message = xstrdup(o->message);
+}
+
+/* What the gate said, as a said. */
+static void
+said_by_gate(const struct action_result *r, void *arg)
+{
+	struct said	*t = arg;
+
+	t->n++;
+	t->ok = r->status == ACTION_OK;
+	free(t->message);
+	t->message = xstrdup(r->message != NULL ? r->message : "");
+}
+
+/* Run the loop until n answers are in. */
+static void
+wait_said(struct runtime *rt, struct said *t, int n)
+{
+	int	i;
+
+	for (i = 0; i < 100 && t->n < n; i++)
+		loop_run_once(runtime_loop(rt), 20);
+}
+
+/*
+ * The demo acts through the same gate: an acknowledgement is a silence in
+ * the simulated Alertmanager, listed by the next round with the alerts it
+ * holds suppressed, and the incident is acknowledged by its author; taken
+ * back, the silence expires and the incident is triggered again.
+ */
+static void
+test_demo_ack(void)
+{
+	struct conf		*conf = sim_demo_conf();
+	struct cache		*c = open_cache();
+	struct runtime		*rt;
+	struct poller		*p;
+	struct action_world	 w;
+	struct action_gate	*g = NULL;
+	struct views		*v;
+	struct said		 t;
+	char			*cause = NULL, *id = NULL;
+	size_t			 i;
+
+	memset(&t, 0, sizeof t);
+	rt = runtime_new(c, &cause);
+	if (rt == NULL) {
+		CHECK(rt != NULL);
+		free(cause);
+		goto out;
+	}
+	runtime_simulate(rt, NULL);
+	CHECK(runtime_sim_actions(rt) != NULL);
+	p = runtime_set_context(rt, conf, &conf->contexts[0], POLLER_ONCE,
+	    &cause);
+	CHECK(p != NULL);
+	if (p == NULL) {
+		free(cause);
+		goto out;
+	}
+	loop_set_before_sleep(runtime_loop(rt), flush, p);
+	CHECK_INT(play_round(rt, p), 0);
+	v = views_build(c, conf, &conf->contexts[0], runtime_now_ms(rt),
+	    &cause);
+	CHECK(v != NULL && v->nincidents > 0);
+	if (v == NULL || v->nincidents == 0)
+		goto out;
+	/* The first incident that is not silenced already. */
+	for (i = 0; i < v->nincidents && id == NULL; i++)
+		if (!v->incidents[i].silenced &&
+		    strcmp(v->incidents[i].state, "triggered") == 0)
+			id = xstrdup(v->incidents[i].id);
+	views_free(v);
+	CHECK(id != NULL);
+	if (id == NULL)
+		goto out;
+	sim_actions_world(runtime_sim_actions(rt), &w);
+	g = action_gate_new(c, conf->contexts[0].name, "oncall@demo", &w);
+	CHECK_STR(action_gate_world(g), "the simulator");
+	incident_ack(g, conf, id, 0, NULL, runtime_now_ms(rt), said_cb, &t);
+	/* Answered from the loop, not at once. */
+	CHECK_INT(t.n, 0);
+	wait_said(rt, &t, 1);
+	CHECK_INT(t.ok, 1);
+	CHECK_INT(t.local, 0);
+	CHECK_CONTAINS(t.message, "in the simulator");
+	CHECK_INT(play_round(rt, p), 0);
+	v = views_build(c, conf, &conf->contexts[0], runtime_now_ms(rt),
+	    &cause);
+	CHECK(v != NULL);
+	for (i = 0; v != NULL && i < v->nincidents; i++) {
+		if (strcmp(v->incidents[i].id, id) != 0)
+			continue;
+		CHECK_STR(v->incidents[i].state, "acknowledged");
+		CHECK_STR(v->incidents[i].ack_by, "oncall@demo");
+		CHECK(v->incidents[i].silenced);
+		break;
+	}
+	CHECK(v != NULL && i < v->nincidents);
+	views_free(v);
+	incident_unack(g, id, runtime_now_ms(rt), said_cb, &t);
+	wait_said(rt, &t, 2);
+	CHECK_INT(t.ok, 1);
+	CHECK_INT(play_round(rt, p), 0);
+	v = views_build(c, conf, &conf->contexts[0], runtime_now_ms(rt),
+	    &cause);
+	for (i = 0; v != NULL && i < v->nincidents; i++) {
+		if (strcmp(v->incidents[i].id, id) == 0) {
+			CHECK_STR(v->incidents[i].state, "triggered");
+			CHECK(!v->incidents[i].silenced);
+		}
+	}
+	views_free(v);
+out:
+	free(id);
+	free(t.message);
+	action_gate_free(g);
+	runtime_free(rt);
+	cache_close(c);
+	conf_free(conf);
+}
+
+/* The simulated Alertmanager refuses what Alertmanager refuses. */
+static void
+test_demo_invalid_silence(void)
+{
+	struct cache		*c = open_cache();
+	struct runtime		*rt;
+	struct action_world	 w;
+	struct action_gate	*g;
+	struct action_silence	 x;
+	struct matchers		 m;
+	struct said		 t;
+	char			*cause = NULL;
+
+	memset(&t, 0, sizeof t);
+	rt = runtime_new(c, &cause);
+	if (rt == NULL) {
+		CHECK(rt != NULL);
+		free(cause);
+		cache_close(c);
+		return;
+	}
+	runtime_simulate(rt, NULL);
+	sim_actions_world(runtime_sim_actions(rt), &w);
+	g = action_gate_new(c, "demo", "me", &w);
+	matchers_init(&m);
+	CHECK_INT(matchers_parse(&m, "team=~\".*\"", &cause), 0);
+	memset(&x, 0, sizeof x);
+	x.matchers = &m;
+	x.starts_ms = runtime_now_ms(rt);
+	x.ends_ms = x.starts_ms + MIN;
+	x.comment = "too wide";
+	action_silence(g, &x, "silence", said_by_gate, &t);
+	wait_said(rt, &t, 1);
+	CHECK_CONTAINS(t.message, "must not match the empty string");
+	matchers_done(&m);
+	CHECK_INT(matchers_parse(&m, "team=ops", &cause), 0);
+	x.ends_ms = x.starts_ms - 1;
+	action_silence(g, &x, "silence", said_by_gate, &t);
+	wait_said(rt, &t, 2);
+	CHECK_CONTAINS(t.message, "end time must not be before start time");
+	action_expire(g, "sim-9999", "silence", said_by_gate, &t);
+	wait_said(rt, &t, 3);
+	CHECK_CONTAINS(t.message, "silence sim-9999 not found");
+	CHECK_INT(t.ok, 0);
+	matchers_done(&m);
+	free(t.message);
+	action_gate_free(g);
+	runtime_free(rt);
+	cache_close(c);
+}
+
 /* The benchmark world has the counts asked for. */
 static void
 test_big(void)
@@ -694,6 +900,8 @@ static const struct test tests[] = {
 	TEST(test_moves),
 	TEST(test_position),
 	TEST(test_poller),
+	TEST(test_demo_ack),
+	TEST(test_demo_invalid_silence),
 	TEST(test_big),
 	{ NULL, NULL }
 };
