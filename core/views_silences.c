@@ -380,12 +380,17 @@ vs_flags(struct vs_read *r, struct view_silence *s)
 {
 	char	a[32], b[32];
 	int	active = strcmp(s->state, "active") == 0;
+	int64_t	soon = VIEWS_SILENCE_EXPIRING;
 
+	/* A short one (an acknowledgement) only in its second half. */
+	if (s->starts_ms > 0 && s->ends_ms > s->starts_ms &&
+	    (s->ends_ms - s->starts_ms) / 2 < soon)
+		soon = (s->ends_ms - s->starts_ms) / 2;
 	if (active && s->nmatch == 0)
 		vs_note(s, SILENCE_MATCHES_NOTHING, TONE_WARN,
 		    "matches no alert");
 	if (active && s->nmatch > 0 && s->ends_ms > 0 &&
-	    s->ends_ms - r->now <= VIEWS_SILENCE_EXPIRING)
+	    s->ends_ms - r->now <= soon)
 		vs_note(s, SILENCE_EXPIRING, TONE_WARN, "ends in %s while %ld "
 		    "%s it matches still %s", vocab_duration(s->ends_ms -
 		    r->now, a, sizeof a), s->nmatch, vocab_plural((size_t)

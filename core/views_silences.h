@@ -9,7 +9,9 @@
  *  - it matches nothing: active, and no listed alert meets its matchers
  *    (a typo, or a silence that outlived what it was for);
  *  - it expires within the hour while alerts it matches still fire (the
- *    pages come back soon);
+ *    pages come back soon); a silence shorter than two hours, such as an
+ *    acknowledgement (incidents.ack_for, 15m), only in its second half,
+ *    so a fresh one is not flagged for being short by design;
  *  - an acknowledgement ("ACK 1a2b3c4d: ...") whose incident has
  *    resolved, but which still runs;
  *  - it lasts longer than silences.max_duration (default 7d).
@@ -34,7 +36,8 @@ struct conf;
 
 /* Default of silences.max_duration. */
 #define VIEWS_SILENCE_MAX_DURATION	(7 * 24 * 3600 * 1000LL)
-/* An end this close while alerts it matches fire is flagged. */
+/* An end this close (at most half its length) while alerts it matches
+ * fire is flagged. */
 #define VIEWS_SILENCE_EXPIRING		(3600 * 1000LL)
 /* Distinct alert names kept for the list, and alerts for the detail. */
 #define VIEWS_SILENCE_NAMES		3

@@ -136,7 +136,7 @@ EOF
 	   'alice', 'disk cleanup ' || char(27) || '[2J', $now - 60000,
 	   $now + 7200000),
 	  ('lab', 'alertmanager', 'soon', 'active', '$(printf "$m" service db)',
-	   'bob', 'resizing the volume', $now - 60000, $now + 1200000),
+	   'bob', 'resizing the volume', $now - 3600000, $now + 1200000),
 	  ('lab', 'alertmanager', 'long', 'active', '$(printf "$m" alertname \
 	   DiskFull)', 'carol', 'known issue', $now - 86400000,
 	   $now + 29 * 86400000);" || return 1

@@ -393,14 +393,15 @@ test_flag_matches_nothing(void)
 /*
  * Expiring within the hour while alerts it matches fire: flagged, with
  * the time left and how many; not when it matches nothing (that is
- * another flag) and not when more than an hour is left.
+ * another flag), not when more than an hour is left, and a short one
+ * (an acknowledgement) only in its second half.
  */
 static void
 test_flag_expiring(void)
 {
 	struct cache			*c = open_cache();
 	struct store_alert		 a[8];
-	struct store_silence		 s[4];
+	struct store_silence		 s[6];
 	struct view_silences		*v;
 	const struct view_silence	*x;
 	const struct view_silence_note	*n;
@@ -414,7 +415,12 @@ test_flag_expiring(void)
 	    "x", "nothing", T0, NOW + 30 * MIN);
 	s[3] = silence("later", "active", "[" EQ("alertname", "CPUHigh")
 	    "]", "x", "cpu", T0, NOW + HOUR + MIN);
-	CHECK(round_at(c, "prod", NOW, a, na, s, 4) == 0);
+	/* Acknowledgements of 15m: flagged only in their second half. */
+	s[4] = silence("ack-new", "active", "[" EQ("alertname", "CPUHigh")
+	    "]", "x", "ACK 1a2b3c4d: fresh", NOW - 2 * MIN, NOW + 13 * MIN);
+	s[5] = silence("ack-old", "active", "[" EQ("alertname", "CPUHigh")
+	    "]", "x", "ACK 1a2b3c4d: lapsing", NOW - 9 * MIN, NOW + 6 * MIN);
+	CHECK(round_at(c, "prod", NOW, a, na, s, 6) == 0);
 	v = read_at(c, NULL, "prod", NOW);
 	CHECK(v != NULL);
 	x = find(v, "one");
@@ -435,6 +441,13 @@ test_flag_expiring(void)
 	CHECK(note(x, SILENCE_MATCHES_NOTHING) != NULL);
 	x = find(v, "later");
 	CHECK(x != NULL && x->nnotes == 0);
+	x = find(v, "ack-new");
+	CHECK(x != NULL && x->nnotes == 0);
+	n = note(find(v, "ack-old"), SILENCE_EXPIRING);
+	CHECK(n != NULL);
+	if (n != NULL)
+		CHECK_STR(n->text, "ends in 6m while 1 alert it matches "
+		    "still fires");
 	views_silences_free(v);
 	cache_close(c);
 }
