@@ -340,6 +340,16 @@ const struct conf_option conf_schema[] = {
 	    "the cache.",
 	  .off = offsetof(struct conf, keep_resolved_ms) },
 
+	{ .path = "silences", .type = CONF_MAP,
+	  .help = "What the silences list (:silences) flags.",
+	  .off = 0 },
+	{ .path = "silences.max_duration", .type = CONF_DURATION,
+	  .def = "7d", .min = 0, .max = 366 * MS_D, .flags = CONF_RANGE,
+	  .help = "A silence longer than this, from start to end, is "
+	    "flagged: a long silence hides the next real problem behind "
+	    "the last one.  0s turns the flag off.",
+	  .off = offsetof(struct conf, silence_max_ms) },
+
 	{ .path = "http", .type = CONF_MAP,
 	  .help = "HTTP client limits.",
 	  .off = 0 },

@@ -1,6 +1,7 @@
 /*
- * commands.c: the ':' commands (switch context, namespace, theme, quit),
- * their completion and the command line that runs them; see commands.h.
+ * commands.c: the ':' commands (switch context, namespace, silences,
+ * theme, quit), their completion and the command line that runs them;
+ * see commands.h.
  */
 #include "config.h"
 
@@ -183,6 +184,23 @@ cmd_theme(struct app *a, const char *arg)
 	app_message(a, "theme %s", arg);
 }
 
+/* :silences: the context's silences, over any page open. */
+static void
+cmd_silences(struct app *a, const char *arg)
+{
+	struct mode	*m;
+	char		*cause = NULL;
+
+	(void)arg;
+	if ((m = mode_silences_new(a, &cause)) == NULL) {
+		app_message(a, "%s", cause);
+		free(cause);
+		return;
+	}
+	app_pop_pages(a);
+	app_push(a, m);
+}
+
 /* :q */
 static void
 cmd_quit(struct app *a, const char *arg)
@@ -264,6 +282,8 @@ static const struct command commands[] = {
 	  cmd_context },
 	{ "ns", NULL, "[NAME]", "show one namespace (no name: all)",
 	  cmd_namespaces, cmd_ns },
+	{ "silences", NULL, NULL, "list the silences, what they match and "
+	  "what is wrong with them", NULL, cmd_silences },
 	{ "theme", NULL, "NAME", "change the theme", cmd_themes, cmd_theme },
 	{ "ack", NULL, "[DURATION] [COMMENT]", "acknowledge the selected "
 	  "incident, for DURATION (incidents.ack_for) with a comment",
