@@ -206,10 +206,9 @@ vs_strcmp(const void *a, const void *b)
 
 /*
  * Room for one matcher's verdicts on the distinct values the alerts give
- * its label, each to be asked of matchers_match() at most once: a regex
- * is compiled per test there, and alerts repeat their values (names,
- * namespaces, severities), so a silence costs the distinct values it is
- * asked about, not its alerts, in regex compilations.
+ * its label, each to be asked of matchers_match() at most once: alerts
+ * repeat their values (names, namespaces, severities), so a silence costs
+ * the distinct values it is asked about, not its alerts, in regex runs.
  */
 static void
 vs_verdicts(struct vs_read *r, const struct matcher *x,
@@ -255,13 +254,13 @@ vs_holds(struct vs_verdicts *vd, const cJSON *labels)
 		return 0;
 	k = (size_t)(at - vd->values);
 	if (vd->hit[k] < 0) {
-		matchers_init(&one);
-		matchers_add(&one, vd->x->name, vd->x->op, vd->x->value);
+		/* The matcher itself, borrowed: its regex is compiled. */
+		one.v = (struct matcher *)vd->x;
+		one.n = 1;
 		o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, vd->x->name, value);
 		vd->hit[k] = (signed char)(matchers_match(&one, o) != 0);
 		cJSON_Delete(o);
-		matchers_done(&one);
 	}
 	return vd->hit[k];
 }
