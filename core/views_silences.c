@@ -243,6 +243,7 @@ static int
 vs_holds(struct vs_verdicts *vd, const cJSON *labels)
 {
 	struct matchers	 one;
+	struct matcher	 copy;
 	const char	*value = vs_label(labels, vd->x->name);
 	const char	**at;
 	cJSON		*o;
@@ -255,7 +256,8 @@ vs_holds(struct vs_verdicts *vd, const cJSON *labels)
 	k = (size_t)(at - vd->values);
 	if (vd->hit[k] < 0) {
 		/* The matcher itself, borrowed: its regex is compiled. */
-		one.v = (struct matcher *)vd->x;
+		copy = *vd->x;
+		one.v = &copy;
 		one.n = 1;
 		o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, vd->x->name, value);
