@@ -104,11 +104,12 @@ incident_finish(struct cmd_act *e, struct incident_wait *w)
 		incident_say(stdout, "", w->message);
 	else
 		incident_say(stderr, "sitrep: ", w->message);
-	if (w->warning != NULL)
-		incident_say(stderr, "sitrep: warning: ", w->warning);
 	if (w->ok && w->local)
-		fprintf(stderr, "sitrep: warning: the acknowledgement is in "
-		    "this cache only; others do not see it\n");
+		incident_say(stderr, "sitrep: warning: not shared, in this "
+		    "cache only (others do not see it): ", w->warning != NULL ?
+		    w->warning : "no Alertmanager took it");
+	else if (w->warning != NULL)
+		incident_say(stderr, "sitrep: warning: ", w->warning);
 	free(w->message);
 	free(w->warning);
 	if (fflush(stdout) != 0)

@@ -822,6 +822,7 @@ inc_ack_derive(struct inc_round *r, size_t j)
 		goto out;
 	rc = inc_exec(r, "UPDATE incidents SET state = 'triggered', ack_by ="
 	    " NULL, ack_ms = NULL, ack_until_ms = NULL, ack_silences = NULL,"
+	    " ack_matchers = NULL,"
 	    " ack_local = 0, ack_reason = NULL, updated_ms = ? WHERE id = ?",
 	    "it", r->now, o->id);
 	text = xasprintf("acknowledgement%s%s ended: %s; triggered again",

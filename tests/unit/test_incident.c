@@ -684,6 +684,55 @@ test_ack_shared(void)
 }
 
 /*
+ * Acked twice before any round has listed the silence: the second extends
+ * the silence the first wrote (its matchers kept with the incident), and
+ * one a round lists as expired is not extended but replaced.
+ */
+static void
+test_ack_extend_unlisted(void)
+{
+	struct conf		*conf = test_conf();
+	struct cache		*c = open_cache();
+	struct fake_world	 fw;
+	struct action_world	 w = fake_world_of(&fw);
+	struct action_gate	*g;
+	struct store_alert	 a[1];
+	struct store_silence	 x[1];
+	struct outcome		 t;
+	char			 id[INCIDENT_ID_LEN + 1];
+
+	memset(&t, 0, sizeof t);
+	a[0] = alert("f1", "HighErrorRate", "critical", "api", T0);
+	CHECK_INT(round_at(c, conf, T0, a, 1), 0);
+	id_of("HighErrorRate", "api", T0, id);
+	g = action_gate_new(c, "prod", "alice@ops", &w);
+	incident_ack(g, conf, id, 0, NULL, T0 + MIN, outcome_cb, &t);
+	fake_answer(&fw, ACTION_OK, NULL, "s1");
+	incident_ack(g, conf, id, 0, NULL, T0 + 2 * MIN, outcome_cb, &t);
+	CHECK_INT(fw.nasked, 2);
+	CHECK_STR(fw.asked[1], "s1 alertname=\"HighErrorRate\", "
+	    "service=\"api\", severity=\"critical\", fp=\"f1\"");
+	fake_answer(&fw, ACTION_OK, NULL, "s1");
+	CHECK_CONTAINS(t.message, "acknowledgement extended");
+	/* Listed as expired by a round: a new silence, not an update. */
+	x[0] = silence("s1", "expired", "[]", "alice@ops", "ACK x", T0);
+	CHECK_INT(round_with(c, conf, T0 + 3 * MIN, a, 1, x, 1), 0);
+	CHECK_ROWS(c, "SELECT state FROM incidents", "triggered");
+	incident_ack(g, conf, id, 0, NULL, T0 + 4 * MIN, outcome_cb, &t);
+	CHECK_INT(fw.nasked, 3);
+	CHECK_STR(fw.asked[2], "alertname=\"HighErrorRate\", "
+	    "service=\"api\", severity=\"critical\", fp=\"f1\"");
+	fake_answer(&fw, ACTION_OK, NULL, "s2");
+	CHECK_ROWS(c, "SELECT ack_silences, json_extract(ack_matchers,"
+	    " '$.s2[0].name') FROM incidents", "[\"s2\"]|alertname");
+	action_gate_free(g);
+	fake_world_done(&fw);
+	free(t.message);
+	cache_close(c);
+	conf_free(conf);
+}
+
+/*
  * An ACK silence made elsewhere (amtool, another sitrep) acknowledges the
  * incident it holds, by its author; one that holds other alerts does not.
  * It ends when it runs out.
@@ -899,6 +948,7 @@ test_note_resolve_lookup(void)
 
 static const struct test tests[] = {
 	TEST(test_ack_shared),
+	TEST(test_ack_extend_unlisted),
 	TEST(test_ack_from_elsewhere),
 	TEST(test_ack_local_and_invalid),
 	TEST(test_unack),
