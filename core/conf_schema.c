@@ -333,6 +333,16 @@ const struct conf_option conf_schema[] = {
 	    "comment starts with ACK, so amtool and karma users see who is "
 	    "on it).  Acknowledging again before it ends extends it.",
 	  .off = offsetof(struct conf, ack_for_ms) },
+	{ .path = "incidents.escalation", .type = CONF_STRMAP,
+	  .help = "Who an unacknowledged incident should reach by now, per "
+	    "priority: P0: \"0s automated response, 2m on-call engineer, "
+	    "30m senior engineer, 1h engineering manager, 2h executive\" (the "
+	    "built-in P0 policy; other priorities do not escalate unless "
+	    "set here; none turns it off).  Each level is AGE WHO, ages increasing.  The clock "
+	    "runs while the incident is triggered: an acknowledgement stops "
+	    "it.  sitrep shows and records the level; it pages nobody.",
+	  .off = offsetof(struct conf, escalation),
+	  .noff = offsetof(struct conf, nescalation) },
 	{ .path = "incidents.keep_resolved", .type = CONF_DURATION,
 	  .def = "30d", .min = 1 * MS_H, .max = 366 * MS_D,
 	  .flags = CONF_RANGE,

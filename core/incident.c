@@ -27,6 +27,7 @@
 #include "base/xmalloc.h"
 #include "core/cache.h"
 #include "core/conf.h"
+#include "core/escalation.h"
 #include "core/incident.h"
 #include "core/silence.h"
 #include "core/views.h"
@@ -62,6 +63,7 @@ struct inc_open {
 	int		 opened;	/* by this round */
 	size_t		 firing;	/* alerts of this round */
 	int		 ack_local;
+	int64_t		 escalation;	/* levels reached, as stored */
 	int64_t		 ack_until_ms;
 	char		*ack_by;
 	char		*ack_silences;	/* JSON array, or NULL */
@@ -366,7 +368,7 @@ inc_read_open(struct inc_round *r)
 
 	st = inc_prepare(r, "SELECT id, group_key, state, started_ms,"
 	    " quiet_ms, priority, severity, ack_local, ack_until_ms, ack_by,"
-	    " ack_silences FROM incidents WHERE context = ?"
+	    " ack_silences, escalation FROM incidents WHERE context = ?"
 	    " AND state <> 'resolved' ORDER BY started_ms, id", "t",
 	    r->context);
 	if (st == NULL)
@@ -394,6 +396,7 @@ inc_read_open(struct inc_round *r)
 		o->ack_until_ms = sqlite3_column_int64(st, 8);
 		o->ack_by = inc_col(st, 9);
 		o->ack_silences = inc_col(st, 10);
+		o->escalation = sqlite3_column_int64(st, 11);
 	}
 	sqlite3_finalize(st);
 	return 0;
@@ -840,6 +843,44 @@ out:
 }
 
 /*
+ * Escalate a triggered incident: the levels of its priority's policy that
+ * its age has reached and the cache has not recorded yet become one
+ * timeline row, naming the highest.  The clock only runs while it is
+ * triggered, so an acknowledged or mitigated one stays where it was.
+ */
+static int
+inc_escalate(struct inc_round *r, struct inc_open *o)
+{
+	struct escalation	 e;
+	char			 age[32], *text;
+	size_t			 n;
+	int			 rc = 0;
+
+	if (strcmp(o->state, "triggered") != 0)
+		return 0;
+	escalation_for(r->conf, o->priority, &e);
+	n = escalation_reached(&e, r->now - o->started_ms, NULL);
+	if (n > 0 && (int64_t)n > o->escalation) {
+		rc = inc_exec(r, "UPDATE incidents SET escalation = ?,"
+		    " updated_ms = ? WHERE id = ?", "iit", (int64_t)n, r->now,
+		    o->id);
+		if (r->now - o->started_ms < 1000)
+			text = xasprintf("level %zu of %zu: %s (from the start)",
+			    n, e.n, e.v[n - 1].who);
+		else
+			text = xasprintf("level %zu of %zu: %s (unacknowledged "
+			    "for %s)", n, e.n, e.v[n - 1].who, vocab_duration(
+			    r->now - o->started_ms, age, sizeof age));
+		if (rc == 0)
+			rc = inc_timeline(r, o->id, r->now, "escalated", text);
+		free(text);
+		o->escalation = (int64_t)n;
+	}
+	escalation_done(&e);
+	return rc;
+}
+
+/*
  * An open incident none of whose alerts fires: mitigated from now, and
  * resolved once it has been quiet for the grace period.
  */
@@ -924,6 +965,8 @@ incident_update(struct cache *cache, const char *context,
 		if (r.open[j].firing == 0 && inc_quiet(&r, &r.open[j]) != 0)
 			goto out;
 		if (r.open[j].firing > 0 && inc_ack_derive(&r, j) != 0)
+			goto out;
+		if (r.open[j].firing > 0 && inc_escalate(&r, &r.open[j]) != 0)
 			goto out;
 	}
 	if (conf != NULL)
