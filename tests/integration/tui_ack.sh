@@ -52,6 +52,10 @@ tt_wait_match 'tt_has "3 Incidents" && tt_last | grep -qE "P[0-3] .*triggered"' 
 check $? "the demo console starts on the incidents panel"
 id=$(sql "SELECT id FROM incidents WHERE state = 'triggered' ORDER BY priority, started_ms LIMIT 1")
 
+# The runbook panel shows the selected (P0) incident's escalation.
+tt_wait_match 'tt_last | grep -qE "escalation: level [0-9] of 5, [a-z -]+; [a-z -]+ in [0-9]"' 10
+check $? "the runbook panel shows the escalation level and who is next, when"
+
 # --- a: acknowledge ------------------------------------------------------------
 tt_keys a
 tt_wait_match 'tt_has "acknowledged until" || tt_has "acknowledging incident"' 5
@@ -66,6 +70,8 @@ check $? "one incident is acknowledged in the cache ($sel)"
 TITLE=$(sql "SELECT title FROM incidents WHERE id = '$sel'")
 tt_wait_match '[ "$(state_of)" = acked ]' 10
 check $? "the panel shows it acked ($TITLE)"
+tt_wait_match 'tt_has "acknowledged by oncall@" && tt_has "(stopped: acked)"' 10
+check $? "the runbook panel: acknowledged by the operator, escalation stopped"
 # The simulated Alertmanager lists it from its next round on.
 tries=0
 row=
