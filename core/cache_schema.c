@@ -646,7 +646,9 @@ static const struct cache_step cache_steps[] = {
 	 * cache, ack_reason then saying why.  first_ack_ms and first_ack_by
 	 * are the incident's first acknowledgement, for the time to
 	 * acknowledge; mitigated_ms when its alerts last all stopped firing
-	 * (state mitigated until it resolves or one fires again).
+	 * (state mitigated until it resolves or one fires again).  held_by
+	 * is the JSON array of the other silences that hold its firing
+	 * alerts, so the timeline says when one starts or stops.
 	 */
 	"ALTER TABLE incidents ADD COLUMN ack_by TEXT;"
 	"ALTER TABLE incidents ADD COLUMN ack_ms INTEGER;"
@@ -659,6 +661,7 @@ static const struct cache_step cache_steps[] = {
 	"ALTER TABLE incidents ADD COLUMN first_ack_ms INTEGER;"
 	"ALTER TABLE incidents ADD COLUMN first_ack_by TEXT;"
 	"ALTER TABLE incidents ADD COLUMN mitigated_ms INTEGER;"
+	"ALTER TABLE incidents ADD COLUMN held_by TEXT;"
 },
 };
 

@@ -788,6 +788,14 @@ test_ack_from_elsewhere(void)
 	    "HighErrorRate api|acknowledged|bob|[\"s9\"]");
 	CHECK_ROWS(c, "SELECT actor FROM incident_timeline WHERE kind ="
 	    " 'acknowledged'", "bob");
+	/* The ordinary silence is in the timeline, by its author. */
+	CHECK_ROWS(c, "SELECT actor, text FROM incident_timeline WHERE kind ="
+	    " 'silenced'", "carol|silenced by carol until"
+	    " 2023-11-14T22:23:20Z: maintenance (silence s8)");
+	/* The same round again: nothing new. */
+	CHECK_INT(round_with(c, conf, T0 + 2 * MIN, a, 2, x, 3), 0);
+	CHECK_ROWS(c, "SELECT count(*) FROM incident_timeline WHERE kind IN"
+	    " ('silenced', 'acknowledged')", "2");
 	/* Still listed as active after its end (a late round): it ran out. */
 	CHECK_INT(round_at(c, conf, T0 + 11 * MIN, a, 2), 0);
 	CHECK_ROWS(c, "SELECT title, state FROM incidents ORDER BY title",
@@ -795,6 +803,10 @@ test_ack_from_elsewhere(void)
 	CHECK_ROWS(c, "SELECT text FROM incident_timeline WHERE kind ="
 	    " 'unacknowledged'", "acknowledgement by bob ended: it ran out;"
 	    " triggered again");
+	CHECK_ROWS(c, "SELECT actor, text FROM incident_timeline WHERE kind ="
+	    " 'silence ended'", "system|silence s8 no longer holds it");
+	CHECK_ROWS(c, "SELECT count(*) FROM incidents WHERE held_by IS NOT"
+	    " NULL", "0");
 	cache_close(c);
 	conf_free(conf);
 }
