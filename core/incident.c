@@ -92,6 +92,7 @@ struct inc_round {
 	size_t		 nopen;
 	struct inc_silence *acks;
 	size_t		 nacks;
+	unsigned char	*holds;		/* [ack * nopen + open]: holds one */
 	char		**cause;
 };
 
@@ -319,6 +320,7 @@ inc_round_done(struct inc_round *r)
 		matchers_done(&r->acks[i].matchers);
 	}
 	free(r->acks);
+	free(r->holds);
 }
 
 /* Read the context's firing alerts, heartbeats left out, oldest first. */
@@ -685,19 +687,37 @@ inc_read_acks(struct inc_round *r)
 	return 0;
 }
 
-/* Whether ack silence x holds a firing alert of open incident j. */
+/*
+ * Which open incidents each active silence holds (one of its firing
+ * alerts): each silence is tried once on each alert, once per round,
+ * after the round has opened its incidents.
+ */
+static void
+inc_holds_compute(struct inc_round *r)
+{
+	size_t	k, i;
+
+	free(r->holds);
+	r->holds = xcalloc(r->nacks * r->nopen + 1, 1);
+	for (k = 0; k < r->nacks; k++) {
+		for (i = 0; i < r->nalerts; i++) {
+			if (r->alerts[i].labels != NULL &&
+			    r->alerts[i].incident < r->nopen &&
+			    !r->holds[k * r->nopen + r->alerts[i].incident] &&
+			    matchers_match(&r->acks[k].matchers,
+			    r->alerts[i].labels))
+				r->holds[k * r->nopen +
+				    r->alerts[i].incident] = 1;
+		}
+	}
+}
+
+/* Whether silence x holds a firing alert of open incident j. */
 static int
 inc_ack_holds(const struct inc_round *r, const struct inc_silence *x,
     size_t j)
 {
-	size_t	i;
-
-	for (i = 0; i < r->nalerts; i++) {
-		if (r->alerts[i].incident == j && r->alerts[i].labels != NULL &&
-		    matchers_match(&x->matchers, r->alerts[i].labels))
-			return 1;
-	}
-	return 0;
+	return r->holds[(size_t)(x - r->acks) * r->nopen + j];
 }
 
 /*
@@ -1043,6 +1063,7 @@ incident_update(struct cache *cache, const char *context,
 		if (inc_member(&r, &r.alerts[i], &r.open[j]) != 0)
 			goto out;
 	}
+	inc_holds_compute(&r);
 	for (j = 0; j < r.nopen; j++) {
 		if (!r.open[j].opened &&
 		    inc_members_resolved(&r, &r.open[j]) != 0)
