@@ -1694,8 +1694,8 @@ conf_check_oncall(struct conf_loader *ld, const struct conf_node *root,
 		n = item != NULL ? conf_node_get(item, "name") : NULL;
 		if (n == NULL)
 			n = seq != NULL ? seq : on;
-		if (pe->name != NULL && (strcmp(pe->name, ONCALL_ROTATION) == 0 ||
-		    strlen(pe->name) > ONCALL_NAME_MAX)) {
+		if (pe->name != NULL && (strlen(pe->name) > ONCALL_NAME_MAX ||
+		    strcmp(pe->name, ONCALL_ROTATION) == 0)) {
 			q = conf_q(pe->name);
 			conf_problem(ld, n->line, n->col, "oncall.people: '%s' "
 			    "%s; give the person another name", q,
@@ -1774,9 +1774,9 @@ conf_check_oncall(struct conf_loader *ld, const struct conf_node *root,
 			conf_problem(ld, kv->line, kv->col, "oncall.levels: "
 			    "'%s' is not who any escalation level reaches, so "
 			    "it would never show; %s%s%s", k, best != NULL ?
-			    "did you mean '" : "write a WHO of "
-			    "incidents.escalation (or of the built-in P0 policy: "
-			    "on-call engineer, senior engineer ...)", best !=
+			    "did you mean '" : "write a WHO of incidents."
+			    "escalation (or of the built-in P0 policy: on-call "
+			    "engineer, senior engineer ...)", best !=
 			    NULL ? best : "", best != NULL ? "'?" : "");
 			free(k);
 		}

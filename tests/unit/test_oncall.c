@@ -260,7 +260,7 @@ test_rotation_dst(void)
 	CHECK_INT(oncall_at(conf, at("2026-03-29T12:00:00Z"), &s), 0);
 	CHECK_STR(s.name, "alice");
 	CHECK_STR(fmt(s.end_ms), "2026-03-30T07:00:00Z");
-	CHECK_INT(s.end_ms - s.start_ms, 7 * DAY - HOUR);	/* a short week */
+	CHECK_INT(s.end_ms - s.start_ms, 7 * DAY - HOUR);	/* short week */
 	CHECK_INT(oncall_at(conf, at("2026-03-30T07:00:00Z"), &s), 0);
 	CHECK_STR(s.name, "bob");
 	CHECK_INT(oncall_at(conf, at("2026-03-30T06:59:59Z"), &s), 0);
@@ -653,7 +653,8 @@ test_problems(void)
 	free(got);
 
 	/* People are needed, names unique, contacts short. */
-	got = problems("oncall:\n  rotation:\n    start: \"2026-01-05 09:00\"\n");
+	got = problems("oncall:\n  rotation:\n"
+	    "    start: \"2026-01-05 09:00\"\n");
 	CHECK_STR(got, "mem.yaml:2:3: missing key 'people' under 'oncall'; "
 	    "add it\n");
 	free(got);
