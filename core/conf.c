@@ -35,6 +35,7 @@
 #include "core/conf_schema.h"
 #include "core/escalation.h"
 #include "core/incident.h"
+#include "core/oncall.h"
 #include "base/sanitize.h"
 #include "base/util.h"
 #include "base/xmalloc.h"
@@ -1647,6 +1648,170 @@ out:
 	free(path);
 }
 
+/* The node of a scalar item i of a list node, if the list kept them all. */
+static const struct conf_node *
+conf_item_node(const struct conf_node *seq, size_t i, size_t count)
+{
+	if (seq == NULL || seq->kind != CONF_NODE_SEQ || seq->n != count)
+		return NULL;
+	return seq->v[i];
+}
+
+/*
+ * The oncall: section as a whole: names that must be people, the start
+ * time, and levels that must be some escalation policy's WHO (a typo
+ * there would never show).  esc_ok: every policy parsed, so the WHOs
+ * are known.
+ */
+static void
+conf_check_oncall(struct conf_loader *ld, const struct conf_node *root,
+    int esc_ok)
+{
+	struct conf		*conf = ld->conf;
+	const struct conf_node	*on, *rot, *n, *seq, *item;
+	const char		**names, *best;
+	char			**whos = NULL, *q, *k, *why = NULL;
+	struct escalation	 e;
+	struct tm		 tm;
+	size_t			 i, j, nwhos = 0, npeople;
+	int			 p;
+
+	on = conf_node_get(root, "oncall");
+	if (on == NULL || on->kind != CONF_NODE_MAP ||
+	    conf->noncall_people == 0)
+		return;
+	npeople = conf->noncall_people;
+	names = xcalloc(npeople + 2, sizeof *names);
+	for (i = 0; i < npeople; i++)
+		names[i] = conf->oncall_people[i].name;
+
+	/* Each person. */
+	seq = conf_node_get(on, "people");
+	for (i = 0; i < npeople; i++) {
+		const struct conf_person *pe = &conf->oncall_people[i];
+
+		item = conf_item_node(seq, i, npeople);
+		n = item != NULL ? conf_node_get(item, "name") : NULL;
+		if (n == NULL)
+			n = seq != NULL ? seq : on;
+		if (pe->name != NULL && (strlen(pe->name) > ONCALL_NAME_MAX ||
+		    strcmp(pe->name, ONCALL_ROTATION) == 0)) {
+			q = conf_q(pe->name);
+			conf_problem(ld, n->line, n->col, "oncall.people: '%s' "
+			    "%s; give the person another name", q,
+			    strlen(pe->name) > ONCALL_NAME_MAX ? "is longer "
+			    "than 64 bytes" : "is the word levels use for "
+			    "whoever is on call");
+			free(q);
+		}
+		n = item != NULL ? conf_node_get(item, "contact") : NULL;
+		if (pe->contact != NULL &&
+		    strlen(pe->contact) > ONCALL_CONTACT_MAX && n != NULL) {
+			conf_problem(ld, n->line, n->col, "oncall.people: the "
+			    "contact of '%s' is longer than %d bytes; shorten "
+			    "it", names[i], ONCALL_CONTACT_MAX);
+		}
+	}
+
+	/* The rotation: its start and who takes the shifts. */
+	rot = conf_node_get(on, "rotation");
+	n = conf_node_get(rot, "start");
+	if (conf->oncall_start != NULL && n != NULL &&
+	    oncall_parse_start(conf->oncall_start, &tm, &why) != 0) {
+		q = conf_q(conf->oncall_start);
+		conf_problem(ld, n->line, n->col, "oncall.rotation.start: "
+		    "'%s' is %s", q, why);
+		free(q);
+		free(why);
+	}
+	seq = conf_node_get(rot, "order");
+	for (i = 0; i < conf->noncall_order; i++) {
+		const char	*who = conf->oncall_order[i];
+
+		for (j = 0; j < npeople; j++) {
+			if (strcmp(who, names[j]) == 0)
+				break;
+		}
+		if (j < npeople)
+			continue;
+		n = conf_item_node(seq, i, conf->noncall_order);
+		if (n == NULL)
+			n = seq != NULL ? seq : on;
+		q = conf_q(who);
+		best = util_closest(who, names, npeople);
+		conf_problem(ld, n->line, n->col, "oncall.rotation.order: '%s' "
+		    "is not one of oncall.people; %s%s%s", q, best != NULL ?
+		    "did you mean '" : "add them there or fix the name",
+		    best != NULL ? best : "", best != NULL ? "'?" : "");
+		free(q);
+	}
+
+	/* The levels: a policy's WHO to a person or the rotation. */
+	if (esc_ok) {
+		for (p = 0; p <= 3; p++) {
+			escalation_for(conf, p, &e);
+			for (i = 0; i < e.n; i++) {
+				whos = xreallocarray(whos, nwhos + 1,
+				    sizeof *whos);
+				whos[nwhos++] = xstrdup(e.v[i].who);
+			}
+			escalation_done(&e);
+		}
+	}
+	names[npeople] = ONCALL_ROTATION;
+	seq = conf_node_get(on, "levels");
+	for (i = 0; i < conf->noncall_levels; i++) {
+		const struct conf_kv	*kv = &conf->oncall_levels[i];
+
+		for (j = 0; esc_ok && j < nwhos; j++) {
+			if (strcmp(kv->key, whos[j]) == 0)
+				break;
+		}
+		if (esc_ok && j == nwhos) {
+			k = conf_q(kv->key);
+			best = util_closest(kv->key, (const char *const *)whos,
+			    nwhos);
+			conf_problem(ld, kv->line, kv->col, "oncall.levels: "
+			    "'%s' is not who any escalation level reaches, so "
+			    "it would never show; %s%s%s", k, best != NULL ?
+			    "did you mean '" : "write a WHO of incidents."
+			    "escalation (or of the built-in P0 policy: on-call "
+			    "engineer, senior engineer ...)", best !=
+			    NULL ? best : "", best != NULL ? "'?" : "");
+			free(k);
+		}
+		n = conf_node_get(seq, kv->key);
+		if (n == NULL)
+			n = seq != NULL ? seq : on;
+		if (strcmp(kv->value, ONCALL_ROTATION) == 0) {
+			if (conf->oncall_start == NULL) {
+				conf_problem(ld, n->line, n->col, "oncall."
+				    "levels: '%s' reaches the rotation, but "
+				    "there is none; add oncall.rotation or name "
+				    "a person", kv->key);
+			}
+			continue;
+		}
+		for (j = 0; j < npeople; j++) {
+			if (strcmp(kv->value, names[j]) == 0)
+				break;
+		}
+		if (j < npeople)
+			continue;
+		q = conf_q(kv->value);
+		best = util_closest(kv->value, names, npeople + 1);
+		conf_problem(ld, n->line, n->col, "oncall.levels: '%s' is not "
+		    "one of oncall.people nor rotation; %s%s%s", q, best !=
+		    NULL ? "did you mean '" : "add them there or fix the name",
+		    best != NULL ? best : "", best != NULL ? "'?" : "");
+		free(q);
+	}
+	for (i = 0; i < nwhos; i++)
+		free(whos[i]);
+	free(whos);
+	free(names);
+}
+
 /* Checks that need the whole configuration. */
 static void
 conf_check_all(struct conf_loader *ld, const struct conf_node *root)
@@ -1657,7 +1822,7 @@ conf_check_all(struct conf_loader *ld, const struct conf_node *root)
 	struct conf_ref		*r;
 	size_t			 i, j;
 	char			*q, *k;
-	int			 from = ld->file;
+	int			 from = ld->file, esc_ok = 1;
 
 	if (conf->nservices > 0) {
 		names = xcalloc(conf->nservices, sizeof *names);
@@ -1717,10 +1882,12 @@ conf_check_all(struct conf_loader *ld, const struct conf_node *root)
 			    "escalation: '%s' is not a priority; use P0, P1, "
 			    "P2 or P3", k);
 			free(k);
+			esc_ok = 0;
 		} else if (escalation_parse(kv->value, &e, &why) != 0) {
 			conf_problem(ld, kv->line, kv->col, "incidents."
 			    "escalation: %s: %s", kv->key, why);
 			free(why);
+			esc_ok = 0;
 		} else
 			escalation_done(&e);
 	}
@@ -1737,6 +1904,7 @@ conf_check_all(struct conf_loader *ld, const struct conf_node *root)
 			    "it", conf->budget_warn, conf->budget_crit);
 		}
 	}
+	conf_check_oncall(ld, root, esc_ok);
 }
 
 /* Load from memory; the work of conf_load. */

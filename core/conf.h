@@ -94,6 +94,13 @@ struct conf_slo {
 	int	 line;
 };
 
+/* A person of oncall.people. */
+struct conf_person {
+	char	*name;
+	char	*contact;		/* free text; NULL if none */
+	int	 line;
+};
+
 struct conf {
 	char			*path;		/* NULL: built-in defaults */
 	char			*theme;
@@ -128,6 +135,14 @@ struct conf {
 	double			 budget_crit;		/* 80 */
 	struct conf_kv		*keys;		/* keys: action -> key */
 	size_t			 nkeys;
+	struct conf_person	*oncall_people;	/* oncall: (core/oncall.h) */
+	size_t			 noncall_people;
+	char			*oncall_start;	/* rotation.start; NULL: none */
+	int64_t			 oncall_period_ms;	/* 1w */
+	char		       **oncall_order;	/* NULL/0: the people */
+	size_t			 noncall_order;
+	struct conf_kv		*oncall_levels;	/* WHO -> name or rotation */
+	size_t			 noncall_levels;
 };
 
 /* Problems found while loading, each "FILE:LINE:COL: message". */

@@ -360,6 +360,59 @@ const struct conf_option conf_schema[] = {
 	    "the last one.  0s turns the flag off.",
 	  .off = offsetof(struct conf, silence_max_ms) },
 
+	{ .path = "oncall", .type = CONF_MAP,
+	  .help = "Who is on call: people, a rotation and whom each "
+	    "escalation level reaches.  The console's header shows \"on "
+	    "call: alice until Mon 09:00\", the runbook panel whom an "
+	    "unacknowledged incident's level reaches and who is next, and "
+	    "every snapshot the on-call line.  sitrep pages nobody.  "
+	    "Without this section nothing is shown.",
+	  .off = 0 },
+	{ .path = "oncall.people", .type = CONF_LIST, .flags = CONF_REQUIRED,
+	  .help = "Everyone the rotation and the levels may name.",
+	  .off = offsetof(struct conf, oncall_people),
+	  .noff = offsetof(struct conf, noncall_people),
+	  .size = sizeof (struct conf_person),
+	  .lineoff = offsetof(struct conf_person, line) },
+	{ .path = "oncall.people[].name", .type = CONF_STRING,
+	  .flags = CONF_REQUIRED|CONF_UNIQUE,
+	  .help = "The person's name, unique, at most 64 bytes; not "
+	    "\"rotation\".",
+	  .off = offsetof(struct conf_person, name) },
+	{ .path = "oncall.people[].contact", .type = CONF_STRING,
+	  .help = "How to reach them, free text shown as it is (made safe "
+	    "for the terminal), at most 200 bytes: \"+1 555 0100, "
+	    "@alice\".",
+	  .off = offsetof(struct conf_person, contact) },
+	{ .path = "oncall.rotation", .type = CONF_MAP,
+	  .help = "Who takes the shifts, in turn.  Without it nobody is "
+	    "on call and levels can name only people.",
+	  .off = 0 },
+	{ .path = "oncall.rotation.start", .type = CONF_STRING,
+	  .flags = CONF_REQUIRED,
+	  .help = "When the first shift starts, in local time (TZ): "
+	    "\"2026-01-05 09:00\".  Every handoff is at this weekday and "
+	    "time for a weekly period, at this time for a daily one, on "
+	    "the wall clock across daylight-saving changes.",
+	  .off = offsetof(struct conf, oncall_start) },
+	{ .path = "oncall.rotation.period", .type = CONF_DURATION,
+	  .def = "1w", .min = 1 * MS_H, .max = 366 * MS_D,
+	  .flags = CONF_RANGE,
+	  .help = "How long a shift lasts: 1w, 1d, 12h ...",
+	  .off = offsetof(struct conf, oncall_period_ms) },
+	{ .path = "oncall.rotation.order", .type = CONF_STRLIST,
+	  .help = "Who takes the shifts, in turn, by name from people; a "
+	    "name may come more than once.  Unset: the people in order.",
+	  .off = offsetof(struct conf, oncall_order),
+	  .noff = offsetof(struct conf, noncall_order) },
+	{ .path = "oncall.levels", .type = CONF_STRMAP,
+	  .help = "Whom each escalation level reaches: a level's WHO from "
+	    "incidents.escalation (or the built-in P0 policy) to a name "
+	    "from people, or rotation for whoever is on call then: "
+	    "\"on-call engineer: rotation\", \"senior engineer: carol\".",
+	  .off = offsetof(struct conf, oncall_levels),
+	  .noff = offsetof(struct conf, noncall_levels) },
+
 	{ .path = "http", .type = CONF_MAP,
 	  .help = "HTTP client limits.",
 	  .off = 0 },

@@ -31,6 +31,7 @@
 #include "core/conf.h"
 #include "core/escalation.h"
 #include "core/incident.h"
+#include "core/oncall.h"
 #include "base/json.h"
 #include "base/sha256.h"
 #include "base/util.h"
@@ -2372,6 +2373,7 @@ views_build(struct cache *cache, const struct conf *conf,
 	views_group(v, conf, &h);
 	views_health_done(&h);
 	views_escalation(v, conf, now_ms);
+	oncall_views(conf, v);
 	/* Worst first, once the incidents have named their services. */
 	if (v->nservices > 1)
 		qsort(v->services, v->nservices, sizeof *v->services,
@@ -2433,6 +2435,8 @@ views_free(struct views *v)
 		free(v->incidents[i].ack_reason);
 		free(v->incidents[i].esc_who);
 		free(v->incidents[i].esc_next_who);
+		oncall_view_done(&v->incidents[i].esc_reach);
+		oncall_view_done(&v->incidents[i].esc_next_reach);
 		free(v->incidents[i].alerts);
 		free(v->incidents[i].runbook_url);
 		free(v->incidents[i].summary);
@@ -2454,6 +2458,7 @@ views_free(struct views *v)
 	free(v->alerts);
 	free(v->pipeline.heartbeat);
 	free(v->pipeline.names);
+	oncall_view_done(&v->oncall);
 	free(v->context);
 	free(v->status_reason);
 	free(v);

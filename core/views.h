@@ -109,6 +109,17 @@ struct view_alert {
 
 #define VIEW_NO_INCIDENT	((size_t)-1)
 
+/*
+ * Who is on call, or whom an escalation level reaches (oncall:, see
+ * core/oncall.h), copied from the configuration at the views' time.
+ */
+struct view_oncall {
+	char		*name;		/* NULL: nobody, or not configured */
+	char		*contact;	/* NULL: none given */
+	int64_t		 until_ms;	/* the shift's end (before the
+					   first: its start); 0: none */
+};
+
 struct view_incident {
 	char		 *id;			/* short, stable, as cached */
 	char		 *key;			/* group key values */
@@ -127,6 +138,8 @@ struct view_incident {
 	char		 *esc_who;		/* who the level reaches */
 	char		 *esc_next_who;		/* the next level, or NULL */
 	int64_t		  esc_next_in_ms;	/* -1: none, or paused */
+	struct view_oncall esc_reach;		/* whom esc_who reaches */
+	struct view_oncall esc_next_reach;	/* esc_next_who, then */
 	size_t		 *alerts;		/* indexes in alerts */
 	size_t		  nalerts;
 	int		  silenced;		/* every alert silenced */
@@ -179,6 +192,7 @@ struct views {
 	int			 any_fresh;	/* some source is fresh */
 	struct slo_policy	 policy;
 	struct view_pipeline	 pipeline;
+	struct view_oncall	 oncall;	/* until_ms 0: no rotation */
 };
 
 /*

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/buf.h"
 #include "base/util.h"
@@ -210,6 +211,73 @@ vocab_escalation_line(const struct view_incident *inc, char *out,
 	else
 		snprintf(out + n, len - (size_t)n, " (stopped: %s)",
 		    vocab_incident_state_word(inc->state));
+	return out;
+}
+
+/* Who is on call in one line, or "". */
+char *
+vocab_oncall_line(const struct view_oncall *o, int64_t now,
+    enum vocab_oncall_style style, char *out, size_t len)
+{
+	static const char *const days[] = { "Sun", "Mon", "Tue", "Wed",
+	    "Thu", "Fri", "Sat" };
+	static const char *const months[] = { "Jan", "Feb", "Mar", "Apr",
+	    "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	char		 until[48];
+	struct tm	 tm;
+	time_t		 t;
+
+	out[0] = '\0';
+	if (o->until_ms <= 0)
+		return out;
+	if (style == VOCAB_ONCALL_SHORT) {
+		snprintf(out, len, "on call: %s", o->name != NULL ? o->name :
+		    "nobody");
+		return out;
+	}
+	if (style == VOCAB_ONCALL_UTC)
+		util_format_rfc3339(o->until_ms, until, sizeof until);
+	else {
+		t = (time_t)(o->until_ms / 1000);
+		localtime_r(&t, &tm);
+		if (o->until_ms - now < 7 * 86400000LL)
+			snprintf(until, sizeof until, "%s %02d:%02d",
+			    days[tm.tm_wday % 7], tm.tm_hour, tm.tm_min);
+		else
+			snprintf(until, sizeof until, "%s %d %s %02d:%02d",
+			    days[tm.tm_wday % 7], tm.tm_mday,
+			    months[tm.tm_mon % 12], tm.tm_hour, tm.tm_min);
+	}
+	snprintf(out, len, "on call: %s until %s%s", o->name != NULL ?
+	    o->name : "nobody", until, o->name != NULL ? "" :
+	    " (the rotation starts)");
+	return out;
+}
+
+/* Whom a triggered incident's level, or next level, reaches; or "". */
+char *
+vocab_reach_line(const struct view_incident *inc, int next, char *out,
+    size_t len)
+{
+	const struct view_oncall	*r = next ? &inc->esc_next_reach :
+	    &inc->esc_reach;
+	char				 in[32];
+
+	out[0] = '\0';
+	if (inc->state == NULL || strcmp(inc->state, "triggered") != 0 ||
+	    r->name == NULL)
+		return out;
+	if (!next && inc->esc_who != NULL)
+		snprintf(out, len, "level %zu (%s) reaches %s%s%s",
+		    inc->esc_level, inc->esc_who, r->name, r->contact != NULL ?
+		    ": " : "", r->contact != NULL ? r->contact : "");
+	else if (next && inc->esc_next_who != NULL &&
+	    inc->esc_next_in_ms >= 0)
+		snprintf(out, len, "next: %s, %s%s%s%s, in %s",
+		    inc->esc_next_who, r->name, r->contact != NULL ? " (" : "",
+		    r->contact != NULL ? r->contact : "", r->contact != NULL ?
+		    ")" : "", vocab_duration(inc->esc_next_in_ms, in,
+		    sizeof in));
 	return out;
 }
 

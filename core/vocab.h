@@ -92,6 +92,30 @@ char	*vocab_ack_line(const struct view_incident *, int64_t now_ms,
 char	*vocab_escalation_line(const struct view_incident *, char *out,
 	     size_t len);
 
+/* How vocab_oncall_line writes the shift's end. */
+enum vocab_oncall_style {
+	VOCAB_ONCALL_UTC,	/* "until 2026-12-07T09:00:00Z": documents */
+	VOCAB_ONCALL_LOCAL,	/* "until Mon 09:00", local: the console */
+	VOCAB_ONCALL_SHORT	/* "on call: alice", no end */
+};
+
+/*
+ * Who is on call in one line, or "" without a rotation: "on call: alice
+ * until Mon 09:00" (the date too when the end is a week or more after
+ * now_ms), "on call: nobody until ... (the rotation starts)".
+ */
+char	*vocab_oncall_line(const struct view_oncall *, int64_t now_ms,
+	     enum vocab_oncall_style, char *out, size_t len);
+/*
+ * Whom a triggered incident's escalation reaches, or "" when it is not
+ * triggered or oncall.levels does not name the level's WHO: "level 2
+ * (on-call engineer) reaches alice: +1 555 0100, @alice"; with next,
+ * the next level, or "" when none is coming: "next: senior engineer,
+ * carol (@carol), in 27m".
+ */
+char	*vocab_reach_line(const struct view_incident *, int next, char *out,
+	     size_t len);
+
 /* one when n is 1, else many: "1 service", "2 services". */
 const char *vocab_plural(size_t n, const char *one, const char *many);
 

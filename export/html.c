@@ -480,7 +480,7 @@ html_runbooks(const struct views *v, struct buf *b)
 void
 export_html(const struct views *v, struct buf *b)
 {
-	char	when[64];
+	char	when[64], line[320];
 
 	util_format_rfc3339(v->generated_ms, when, sizeof when);
 	buf_puts(b, "<!DOCTYPE html>\n"
@@ -503,6 +503,12 @@ export_html(const struct views *v, struct buf *b)
 	if (v->status_reason != NULL && *v->status_reason != '\0') {
 		buf_puts(b, "<p>");
 		export_html_escape(b, v->status_reason);
+		buf_puts(b, "</p>\n");
+	}
+	if (*vocab_oncall_line(&v->oncall, v->generated_ms, VOCAB_ONCALL_UTC,
+	    line, sizeof line)) {
+		buf_puts(b, "<p id=\"on-call\">");
+		export_html_escape(b, line);
 		buf_puts(b, "</p>\n");
 	}
 	buf_printf(b, "<p class=\"muted\">Snapshot at <time datetime=\"%s\">"

@@ -350,6 +350,24 @@ json_append_safe(struct buf *out, const char *text)
 	}
 }
 
+/* Who is on call; null without a rotation. */
+static cJSON *
+json_oncall(const struct views *v)
+{
+	cJSON	*o;
+	char	 line[320];
+
+	if (v->oncall.until_ms <= 0)
+		return cJSON_CreateNull();
+	o = cJSON_CreateObject();
+	json_string(o, "name", v->oncall.name);
+	json_string(o, "contact", v->oncall.contact);
+	json_time(o, "until", v->oncall.until_ms);
+	json_string(o, "line", vocab_oncall_line(&v->oncall, v->generated_ms,
+	    VOCAB_ONCALL_UTC, line, sizeof line));
+	return o;
+}
+
 /* The whole document, pretty-printed, ending with a newline. */
 void
 export_json(const struct views *v, struct buf *out)
@@ -365,6 +383,7 @@ export_json(const struct views *v, struct buf *out)
 	json_string(root, "context", v->context);
 	cJSON_AddStringToObject(root, "status", vocab_status_word(v->status));
 	json_string(root, "status_reason", v->status_reason);
+	cJSON_AddItemToObject(root, "on_call", json_oncall(v));
 
 	a = cJSON_AddArrayToObject(root, "sources");
 	for (i = 0; i < v->nsources; i++)

@@ -314,7 +314,7 @@ md_runbooks(const struct views *v, struct buf *b)
 void
 export_markdown(const struct views *v, struct buf *b)
 {
-	char	when[64];
+	char	when[64], line[320];
 
 	buf_puts(b, "# ");
 	md_status(b, v->status);
@@ -328,6 +328,12 @@ export_markdown(const struct views *v, struct buf *b)
 		export_md_escape(b, v->status_reason);
 	}
 	buf_puts(b, "\n");
+	if (*vocab_oncall_line(&v->oncall, v->generated_ms, VOCAB_ONCALL_UTC,
+	    line, sizeof line)) {
+		buf_puts(b, "\n");
+		export_md_escape(b, line);
+		buf_puts(b, "\n");
+	}
 	md_sources(v, b);
 	md_services(v, b);
 	md_slos(v, b);

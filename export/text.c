@@ -203,12 +203,15 @@ text_colw(struct text_ctx *ctx, const char *head, size_t lo, size_t hi,
 /* Panels                                                              */
 /* ------------------------------------------------------------------ */
 
-/* The header: context, status word and symbol, time; then the reason. */
+/*
+ * The header: context, status word and symbol, time; then the reason and
+ * who is on call.
+ */
 static void
 text_header(struct text_ctx *ctx, const struct views *v)
 {
 	struct text_line	l;
-	char			word[64], when[64];
+	char			word[64], when[64], line[320];
 
 	text_line_start(&l, ctx);
 	text_cell(&l, "sitrep", 0, TEXT_SGR_HEAD);
@@ -227,6 +230,12 @@ text_header(struct text_ctx *ctx, const struct views *v)
 	if (v->status_reason != NULL && *v->status_reason != '\0') {
 		text_line_start(&l, ctx);
 		text_cell_outside(&l, v->status_reason, 0, NULL);
+		text_line_end(&l);
+	}
+	if (*vocab_oncall_line(&v->oncall, v->generated_ms, VOCAB_ONCALL_UTC,
+	    line, sizeof line)) {
+		text_line_start(&l, ctx);
+		text_cell_outside(&l, line, 0, NULL);
 		text_line_end(&l);
 	}
 }

@@ -1,7 +1,8 @@
 /*
  * panel_runbook.c: the Runbook panel, what to do about the incident
- * selected in the Incidents panel: its runbook link, summary, services
- * and alerts.  Enter opens the incident's detail page.
+ * selected in the Incidents panel: its acknowledgement and escalation
+ * (whom the level reaches and who is next, with oncall:), runbook link,
+ * summary, services and alerts.  Enter opens the incident's detail page.
  */
 #include "config.h"
 
@@ -63,6 +64,10 @@ runbook_draw(struct app *a, int y, int x, int h, int w)
 	if (row < h && *vocab_escalation_line(inc, buf, sizeof buf))
 		draw_text(stdscr, y + row++, x, w, buf, theme_attr(
 		    inc->esc_next_in_ms >= 0 ? SLOT_WARN : SLOT_DIM));
+	if (row < h && *vocab_reach_line(inc, 0, buf, sizeof buf))
+		draw_text(stdscr, y + row++, x, w, buf, 0);
+	if (row < h && *vocab_reach_line(inc, 1, buf, sizeof buf))
+		draw_text(stdscr, y + row++, x, w, buf, theme_attr(SLOT_DIM));
 	if (row < h) {
 		line = xasprintf("runbook: %s", inc->runbook_url != NULL ?
 		    inc->runbook_url : "(none in the alert's annotations)");
@@ -96,11 +101,14 @@ static int
 runbook_lines(struct app *a)
 {
 	const struct view_incident	*inc = panel_incidents_selected(a);
+	char				 buf[512];
 
 	if (inc == NULL)
 		return 1;
 	return 3 + (inc->summary != NULL) + (inc->ack_by != NULL) +
 	    (inc->esc_levels > 0 && inc->esc_level > 0) +
+	    (*vocab_reach_line(inc, 0, buf, sizeof buf) != '\0') +
+	    (*vocab_reach_line(inc, 1, buf, sizeof buf) != '\0') +
 	    (int)inc->nservices + (int)inc->nalerts;
 }
 

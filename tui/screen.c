@@ -145,9 +145,36 @@ app_header_sources(struct app *a, int level, struct hdr_piece *p, int *np)
 }
 
 /*
- * The header: context, status, clock, namespace, the age of each source's
- * data.  It fits the width: the sources part steps down from every source
- * to the troubled ones and a count, never cut in the middle.
+ * Who is on call (oncall:), after the clock if it fits whole with room
+ * left for the sources' shortest form (need): with the end of the shift,
+ * else the name alone, else not at all.  Returns the columns drawn.
+ */
+static int
+app_draw_header_oncall(struct app *a, int y, int x, int w, int need)
+{
+	const struct views	*v = a->views;
+	char			 line[160], buf[176];
+	int			 style;
+
+	if (v == NULL || v->oncall.until_ms <= 0)
+		return 0;
+	for (style = VOCAB_ONCALL_LOCAL; style <= VOCAB_ONCALL_SHORT;
+	    style++) {
+		vocab_oncall_line(&v->oncall, app_now_ms(a),
+		    (enum vocab_oncall_style)style, line, sizeof line);
+		snprintf(buf, sizeof buf, " %s ", line);
+		if (draw_width(buf) + need <= w)
+			return draw_text(stdscr, y, x, w, buf,
+			    theme_attr(SLOT_HEADER));
+	}
+	return 0;
+}
+
+/*
+ * The header: context, status, clock, namespace, who is on call, the age
+ * of each source's data.  It fits the width: the sources part steps down
+ * from every source to the troubled ones and a count, never cut in the
+ * middle; who is on call steps down to a name, then gives way whole.
  */
 static void
 app_draw_header(struct app *a, const struct layout_rect *r)
@@ -156,7 +183,7 @@ app_draw_header(struct app *a, const struct layout_rect *r)
 	struct hdr_piece	 piece[32];
 	char			 buf[128];
 	struct tm		 tm;
-	int			 x = 0, w = r->w, level, n = 0, i;
+	int			 x = 0, w = r->w, level, n = 0, i, need;
 	time_t			 now = (time_t)(app_now_ms(a) / 1000);
 	unsigned long		 hdr = theme_attr(SLOT_HEADER);
 
@@ -180,6 +207,15 @@ app_draw_header(struct app *a, const struct layout_rect *r)
 	if (a->ns != NULL) {
 		snprintf(buf, sizeof buf, " ns:%s ", a->ns);
 		x += draw_text(stdscr, r->y, x, w - x, buf, hdr);
+	}
+	if (v != NULL && v->oncall.until_ms > 0) {
+		need = 0;
+		if (v->nsources > 0) {
+			need = app_header_sources(a, 2, piece, &n);
+			for (i = 0; i < n; i++)
+				free(piece[i].text);
+		}
+		x += app_draw_header_oncall(a, r->y, x, w - x, need);
 	}
 	if (v == NULL || v->nsources == 0)
 		return;

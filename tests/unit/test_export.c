@@ -308,6 +308,9 @@ fixture(void)
 	v->pipeline.silent_ms = 30000;
 	v->pipeline.timeout_ms = 5 * MIN;
 	v->pipeline.names = sdup("Watchdog, InfoInhibitor");
+	v->oncall.name = sdup("alice");
+	v->oncall.contact = sdup("+1 555 0100, @alice");
+	v->oncall.until_ms = NOW + 2 * 86400000LL;
 	return v;
 }
 
