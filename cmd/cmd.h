@@ -146,6 +146,8 @@ int	cmd_console(struct cmd_opts *, int, char **);		/* console.c */
 int	cmd_silence_list(struct cmd_opts *, int, char **);	/* silence.c */
 int	cmd_silence_add(struct cmd_opts *, int, char **);	/* silence.c */
 int	cmd_silence_expire(struct cmd_opts *, int, char **);	/* silence.c */
+int	cmd_incident_list(struct cmd_opts *, int, char **);	/* incident_read.c */
+int	cmd_incident_show(struct cmd_opts *, int, char **);	/* incident_read.c */
 
 /*
  * Rounds of every source of ctx into cache (with demo, the simulator's),
