@@ -182,6 +182,14 @@ cmd_theme(struct app *a, const char *arg)
 	app_message(a, "theme %s", arg);
 }
 
+/* :history: the incidents resolved lately, over the panels. */
+static void
+cmd_history(struct app *a, const char *arg)
+{
+	(void)arg;
+	app_push(a, mode_history_new(a));
+}
+
 /* :q */
 static void
 cmd_quit(struct app *a, const char *arg)
@@ -196,6 +204,8 @@ static const struct command commands[] = {
 	{ "ns", NULL, "[NAME]", "show one namespace (no name: all)",
 	  cmd_namespaces, cmd_ns },
 	{ "theme", NULL, "NAME", "change the theme", cmd_themes, cmd_theme },
+	{ "history", NULL, NULL, "incidents resolved lately, with MTTA and "
+	  "MTTR", NULL, cmd_history },
 	{ "q", "quit", NULL, "quit", NULL, cmd_quit },
 };
 #define NCOMMANDS	(sizeof commands / sizeof commands[0])
