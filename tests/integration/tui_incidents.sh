@@ -50,7 +50,10 @@ tt_wait_match '[ "$(q "SELECT count(*) FROM incidents WHERE state <> '"'resolved
 check $? "the demo's first round kept its incidents in the cache"
 
 # ---- an open incident's page ------------------------------------------------
-tt_press 3 Enter -- "┌ Incident " 10
+# Panel 3 lists them once the console has rebuilt its views after it.
+tt_press 3 -- "triggered" 30
+check $? "panel 3 lists the demo's incidents"
+tt_press Enter -- "┌ Incident " 10
 check $? "Enter on panel 3 opens the incident's page"
 tt_wait "Timeline" 5
 tt_has "Timeline" "system  fired: " "notified: " "Alerts" "triggered, P" \
