@@ -64,11 +64,10 @@ page_head(struct mode *m, struct app *a, const struct incident_rec *r)
 
 	mode_page_add(m, draw_tone_slot(vocab_severity_tone(sev)), "%s",
 	    r->title);
-	mode_page_add(m, SLOT_NORMAL, "%s, %s, severity %s, started %s (%s "
-	    "ago)", vocab_incident_state_word(r->state),
-	    vocab_priority_word(r->priority), r->severity != NULL ?
-	    r->severity : "none", util_format_rfc3339(r->started_ms, ts,
-	    sizeof ts), vocab_age(r->started_ms, now, age, sizeof age));
+	mode_page_add(m, SLOT_NORMAL, "%s, severity %s, %s, since %s (%s "
+	    "ago)", vocab_priority_word(r->priority), r->severity != NULL ?
+	    r->severity : "none", r->state, util_format_rfc3339(r->started_ms,
+	    ts, sizeof ts), vocab_age(r->started_ms, now, age, sizeof age));
 	if (r->ack_by != NULL) {
 		util_format_rfc3339(r->ack_until_ms, ts, sizeof ts);
 		if (r->ack_local)
@@ -143,18 +142,13 @@ page_alerts(struct mode *m, const struct incident_detail *d)
 			    "Alertmanager: labels and receivers are not kept");
 			continue;
 		}
-		if (al->summary != NULL)
-			mode_page_add(m, SLOT_NORMAL, "  summary: %s",
-			    al->summary);
-		if (al->description != NULL)
-			mode_page_add(m, SLOT_NORMAL, "  description: %s",
-			    al->description);
 		buf_init(&b, 0);
 		page_join(&b, al->receivers, al->nreceivers);
 		mode_page_add(m, SLOT_NORMAL, "  notified: %s",
 		    al->nreceivers > 0 ? buf_str(&b) : "-");
 		buf_done(&b);
 		mode_page_pairs(m, "  labels", al->labels);
+		mode_page_pairs(m, "  annotations", al->annotations);
 	}
 }
 

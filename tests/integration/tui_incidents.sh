@@ -56,8 +56,8 @@ check $? "panel 3 lists the demo's incidents"
 tt_press Enter -- "┌ Incident " 10
 check $? "Enter on panel 3 opens the incident's page"
 tt_wait "Timeline" 5
-tt_has "Timeline" "system  fired: " "notified: " "Alerts" "triggered, P" \
-    "not acknowledged"
+tt_has "Timeline" "system  fired: " "notified: " "Alerts" "P0, severity " \
+    ", triggered, since " "not acknowledged" "  labels" "  annotations"
 check $? "the page: state and priority, receivers notified, alerts, a timeline from its firing"
 tt_has "slack-alerts"
 check $? "the demo's receivers are named"
