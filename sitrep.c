@@ -61,6 +61,17 @@ const struct cmd_entry sitrep_commands[] = {
 	{ "silence expire", "ID",
 	  "expire a silence on the context's Alertmanagers (exit codes as "
 	  "silence add)", cmd_silence_expire, CMD_USAGE },
+	{ "incident list", "[--state S] [--format text|json]",
+	  "the context's incidents from the cache, newest first, in state S: "
+	  "open (the default: not resolved), triggered, acknowledged, "
+	  "mitigated, resolved or all (every one kept); id, priority, state, "
+	  "age, times to acknowledge, mitigate and resolve, who acknowledged, "
+	  "title", cmd_incident_list, CMD_USAGE },
+	{ "incident show", "ID [--format text|json]",
+	  "one incident (its id or a unique prefix of 4 or more hex digits): "
+	  "state, acknowledgement, the receivers notified, its alerts and its "
+	  "timeline; exit 2 for an id that names none", cmd_incident_show,
+	  CMD_USAGE },
 	{ "incident ack", "ID [--for D] [--comment TEXT]",
 	  "acknowledge incident ID (its 8 hex digits, or the first 4 or "
 	  "more): a silence of its alerts on the context's Alertmanagers, "

@@ -170,6 +170,8 @@ int	cmd_incident_ack(struct cmd_opts *, int, char **);	/* incident.c */
 int	cmd_incident_unack(struct cmd_opts *, int, char **);	/* incident.c */
 int	cmd_incident_note(struct cmd_opts *, int, char **);	/* incident.c */
 int	cmd_incident_resolve(struct cmd_opts *, int, char **);	/* incident.c */
+int	cmd_incident_list(struct cmd_opts *, int, char **);	/* incident_read.c */
+int	cmd_incident_show(struct cmd_opts *, int, char **);	/* incident_read.c */
 
 /*
  * Rounds of every source of ctx into cache (with demo, the simulator's),

@@ -126,7 +126,7 @@ incident_lookup(struct cache *c, const char *context, const char *text,
 	free(*id);
 	*id = NULL;
 	*cause = n == 0 ? xasprintf("no incident %s in context %s; `sitrep "
-	    "incident list` shows them", text, context) :
+	    "incident list --state all` shows them", text, context) :
 	    xasprintf("more than one incident of context %s starts with %s; "
 	    "give more of its id", context, text);
 	return -1;

@@ -53,4 +53,11 @@ const char *export_format_name(enum export_format);
 int	export_render(const struct views *, enum export_format,
 	    const struct export_opts *, struct buf *out, char **cause);
 
+/*
+ * Append JSON text (cJSON's output) to out with the code points that
+ * could act on a terminal (C1, DEL, bidi and invisible format controls)
+ * as \u escapes, as every sitrep JSON document is written.
+ */
+void	export_json_append_safe(struct buf *out, const char *text);
+
 #endif

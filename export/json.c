@@ -327,8 +327,8 @@ json_escape_cp(unsigned int cp)
  * strings the document is ASCII without DEL, so only string contents can
  * change, and they keep the same value for any JSON reader.
  */
-static void
-json_append_safe(struct buf *out, const char *text)
+void
+export_json_append_safe(struct buf *out, const char *text)
 {
 	const unsigned char	*p = (const unsigned char *)text;
 	size_t			 len = strlen(text);
@@ -406,7 +406,7 @@ export_json(const struct views *v, struct buf *out)
 	text = cJSON_Print(root);
 	if (text == NULL)
 		abort();	/* cJSON only fails when out of memory */
-	json_append_safe(out, text);
+	export_json_append_safe(out, text);
 	buf_puts(out, "\n");
 	cJSON_free(text);
 	cJSON_Delete(root);

@@ -201,6 +201,14 @@ cmd_silences(struct app *a, const char *arg)
 	app_push(a, m);
 }
 
+/* :history: the incidents resolved lately, over the panels. */
+static void
+cmd_history(struct app *a, const char *arg)
+{
+	(void)arg;
+	app_push(a, mode_history_new(a));
+}
+
 /* :q */
 static void
 cmd_quit(struct app *a, const char *arg)
@@ -292,6 +300,8 @@ static const struct command commands[] = {
 	  "back", NULL, cmd_unack },
 	{ "note", NULL, "TEXT", "add a note to the selected incident's "
 	  "timeline", NULL, cmd_note },
+	{ "history", NULL, NULL, "incidents resolved lately, with MTTA and "
+	  "MTTR", NULL, cmd_history },
 	{ "q", "quit", NULL, "quit", NULL, cmd_quit },
 };
 #define NCOMMANDS	(sizeof commands / sizeof commands[0])

@@ -57,6 +57,15 @@ void		 mode_page_add(struct mode *, enum theme_slot,
 void		 mode_page_pairs(struct mode *, const char *title,
 		     const char *json);
 
+/*
+ * The page of incident id of the console's context as the cache keeps
+ * it (state, acknowledgement, receivers, alerts, timeline); NULL and
+ * *cause when the cache has none.
+ */
+struct mode	*mode_incident_new(struct app *, const char *id, char **cause);
+/* `:history`: the incidents resolved within incidents.keep_resolved. */
+struct mode	*mode_history_new(struct app *);
+
 /* The help page, generated from the key table and the command table. */
 struct mode	*mode_help_new(struct app *);
 

@@ -170,15 +170,22 @@ incidents_summary(struct app *a, int panel)
 	    "alerts"));
 }
 
-/* The detail page of an incident; see panel.h. */
+/*
+ * The detail page of an incident; see panel.h.  The cache's page (its
+ * acknowledgement, receivers, timeline) when the cache keeps it, else
+ * what the views know.
+ */
 struct mode *
 panel_incident_detail(struct app *a, const struct view_incident *inc)
 {
 	struct mode	*m;
-	char		 when[40], *title;
+	char		 when[40], *title, *cause = NULL;
 	size_t		 i;
 
-	title = xasprintf("Incident %s", inc->id);
+	if (inc->id != NULL && (m = mode_incident_new(a, inc->id,
+	    &cause)) != NULL)
+		return m;
+	title = xasprintf("Incident %s", inc->id != NULL ? inc->id : "");
 	m = mode_page_new(title);
 	free(title);
 	mode_page_add(m, draw_tone_slot(vocab_severity_tone(inc->severity)), "%s", inc->title);
@@ -205,6 +212,9 @@ panel_incident_detail(struct app *a, const struct view_incident *inc)
 		mode_page_pairs(m, " labels", al->labels);
 		mode_page_pairs(m, " annotations", al->annotations);
 	}
+	if (cause != NULL)
+		mode_page_add(m, SLOT_DIM, "no timeline: %s", cause);
+	free(cause);
 	return m;
 }
 
