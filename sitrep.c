@@ -72,6 +72,23 @@ const struct cmd_entry sitrep_commands[] = {
 	  "state, acknowledgement, the receivers notified, its alerts and its "
 	  "timeline; exit 2 for an id that names none", cmd_incident_show,
 	  CMD_USAGE },
+	{ "incident ack", "ID [--for D] [--comment TEXT]",
+	  "acknowledge incident ID (its 8 hex digits, or the first 4 or "
+	  "more): a silence of its alerts on the context's Alertmanagers, "
+	  "comment \"ACK ID: title\", for D (default incidents.ack_for); "
+	  "again before it ends extends it; where no Alertmanager takes it, "
+	  "kept in this cache only, with a warning; exit 1 if it could not "
+	  "be done", cmd_incident_ack, CMD_USAGE },
+	{ "incident unack", "ID",
+	  "take an acknowledgement back: its silences expire",
+	  cmd_incident_unack, CMD_USAGE },
+	{ "incident note", "ID TEXT",
+	  "add a note to the incident's timeline, by the operator",
+	  cmd_incident_note, CMD_USAGE },
+	{ "incident resolve", "ID",
+	  "resolve an incident whose alerts have all stopped, without "
+	  "waiting for incidents.resolve_after; exit 1 while one fires",
+	  cmd_incident_resolve, CMD_USAGE },
 	{ NULL, NULL, NULL, NULL, 0 }
 };
 

@@ -9,6 +9,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "backends/runtime.h"
 #include "backends/sim_actions.h"
@@ -237,7 +238,9 @@ sim_actions_silence(void *impl, const struct action_silence *s,
 	    sizeof *sa->silences);
 	x = &sa->silences[sa->nsilences++];
 	memset(x, 0, sizeof *x);
-	x->id = xasprintf("sim-%04u", ++sa->seq);
+	/* Unique across processes on one demo cache, as Alertmanager's are. */
+	x->id = xasprintf("sim-%08x-%04u", (unsigned)getpid() ^
+	    (unsigned)(now / 1000), ++sa->seq);
 	matchers_init(&x->matchers);
 	for (i = 0; i < s->matchers->n; i++)
 		matchers_add(&x->matchers, s->matchers->v[i].name,

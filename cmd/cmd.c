@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "backends/runtime.h"
 #include "backends/sim.h"
 #include "base/buf.h"
 #include "base/sanitize.h"
@@ -393,4 +394,53 @@ cmd_demo_cache_path(void)
 	demo = xasprintf("%s/demo.db", path);
 	free(path);
 	return demo;
+}
+
+/* Free what cmd_act_open() made. */
+void
+cmd_act_close(struct cmd_act *e)
+{
+	runtime_free(e->rt);
+	if (e->cache != NULL)
+		cache_close(e->cache);
+	conf_free(e->conf);
+	memset(e, 0, sizeof *e);
+}
+
+/* Load, open and build the gate; 0, or an exit status after a message. */
+int
+cmd_act_open(struct cmd_opts *g, struct cmd_act *e)
+{
+	char	*cause = NULL;
+
+	memset(e, 0, sizeof *e);
+	if (cmd_load_conf(g, &e->conf) != 0)
+		return CMD_USAGE;
+	if ((e->ctx = cmd_context(g, e->conf)) == NULL) {
+		cmd_act_close(e);
+		return CMD_USAGE;
+	}
+	/* The audit row of the write goes to the cache. */
+	if ((e->cache = cmd_open_cache(g, 0)) == NULL) {
+		cmd_act_close(e);
+		return CMD_FAIL;
+	}
+	if ((e->rt = runtime_new(e->cache, &cause)) == NULL) {
+		fprintf(stderr, "sitrep: %s\n", cause);
+		free(cause);
+		cmd_act_close(e);
+		return CMD_FAIL;
+	}
+	if (g->demo)
+		runtime_simulate(e->rt, NULL);
+	/* A source that cannot be set up is not this command's business. */
+	runtime_set_context(e->rt, e->conf, e->ctx, 0,
+	    &cause);
+	free(cause);
+	if ((e->gate = runtime_gate(e->rt)) == NULL) {
+		fprintf(stderr, "sitrep: this runtime may not write\n");
+		cmd_act_close(e);
+		return CMD_FAIL;
+	}
+	return 0;
 }

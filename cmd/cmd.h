@@ -15,9 +15,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
+struct action_gate;
 struct cache;
 struct conf;
 struct conf_context;
+struct runtime;
 
 /* Global options, shared by every command. */
 struct cmd_opts {
@@ -130,6 +132,24 @@ int	cmd_parse_at(const char *at, int64_t *ms);
 /* The demo's own cache, beside the real one; caller frees. */
 char	*cmd_demo_cache_path(void);
 
+/*
+ * What a command that acts needs: the configuration, the context, the
+ * cache (for the audit rows), a runtime, and the context's action gate
+ * (borrowed from the runtime; with --demo, over the simulator).
+ */
+struct cmd_act {
+	struct conf			*conf;
+	const struct conf_context	*ctx;
+	struct cache			*cache;
+	struct runtime			*rt;
+	struct action_gate		*gate;
+};
+
+/* Load, open and build the gate; 0, or an exit status after a message. */
+int	cmd_act_open(struct cmd_opts *, struct cmd_act *);
+/* Free what cmd_act_open() made; safe on a zeroed one. */
+void	cmd_act_close(struct cmd_act *);
+
 /* ------------------------------------------------------------------ */
 /* The commands, one file each                                         */
 /* ------------------------------------------------------------------ */
@@ -148,6 +168,10 @@ int	cmd_silence_add(struct cmd_opts *, int, char **);	/* silence.c */
 int	cmd_silence_expire(struct cmd_opts *, int, char **);	/* silence.c */
 int	cmd_incident_list(struct cmd_opts *, int, char **);	/* incident_read.c */
 int	cmd_incident_show(struct cmd_opts *, int, char **);	/* incident_read.c */
+int	cmd_incident_ack(struct cmd_opts *, int, char **);	/* incident.c */
+int	cmd_incident_unack(struct cmd_opts *, int, char **);	/* incident.c */
+int	cmd_incident_note(struct cmd_opts *, int, char **);	/* incident.c */
+int	cmd_incident_resolve(struct cmd_opts *, int, char **);	/* incident.c */
 
 /*
  * Rounds of every source of ctx into cache (with demo, the simulator's),

@@ -305,70 +305,12 @@ silence_done(const struct action_result *r, void *arg)
 	w->warning = r->warning != NULL ? xstrdup(r->warning) : NULL;
 }
 
-/* A write's set-up: configuration, context, cache, runtime and gate. */
-struct silence_env {
-	struct conf			*conf;
-	const struct conf_context	*ctx;
-	struct cache			*cache;
-	struct runtime			*rt;
-	struct action_gate		*gate;
-};
-
-/* Free what silence_env_open() made. */
-static void
-silence_env_close(struct silence_env *e)
-{
-	runtime_free(e->rt);
-	if (e->cache != NULL)
-		cache_close(e->cache);
-	conf_free(e->conf);
-	memset(e, 0, sizeof *e);
-}
-
-/* Load, open and build the gate; 0, or an exit status after a message. */
-static int
-silence_env_open(struct cmd_opts *g, struct silence_env *e)
-{
-	char	*cause = NULL;
-
-	memset(e, 0, sizeof *e);
-	if (cmd_load_conf(g, &e->conf) != 0)
-		return CMD_USAGE;
-	if ((e->ctx = cmd_context(g, e->conf)) == NULL) {
-		silence_env_close(e);
-		return CMD_USAGE;
-	}
-	/* The audit row of the write goes to the cache. */
-	if ((e->cache = cmd_open_cache(g, 0)) == NULL) {
-		silence_env_close(e);
-		return CMD_FAIL;
-	}
-	if ((e->rt = runtime_new(e->cache, &cause)) == NULL) {
-		fprintf(stderr, "sitrep: %s\n", cause);
-		free(cause);
-		silence_env_close(e);
-		return CMD_FAIL;
-	}
-	if (g->demo)
-		runtime_simulate(e->rt, NULL);
-	/* A source that cannot be set up is not this command's business. */
-	runtime_set_context(e->rt, e->conf, e->ctx, 0,
-	    &cause);
-	free(cause);
-	if ((e->gate = runtime_gate(e->rt)) == NULL) {
-		fprintf(stderr, "sitrep: this runtime may not write\n");
-		silence_env_close(e);
-		return CMD_FAIL;
-	}
-	return 0;
-}
-
 /*
  * Wait for the write, print its outcome (what on stdout, unless NULL the
  * message; problems on stderr) and give the exit status.
  */
 static int
-silence_finish(struct silence_env *e, struct silence_wait *w,
+silence_finish(struct cmd_act *e, struct silence_wait *w,
     int print_id)
 {
 	char	*msg, *warn;
@@ -446,7 +388,7 @@ silence_parse_end(const char *for_, const char *until, int64_t now_ms,
 int
 cmd_silence_add(struct cmd_opts *g, int argc, char **argv)
 {
-	struct silence_env	 e;
+	struct cmd_act	 e;
 	struct silence_wait	 w;
 	struct action_silence	 s;
 	struct matchers		 m;
@@ -503,7 +445,7 @@ cmd_silence_add(struct cmd_opts *g, int argc, char **argv)
 		matchers_done(&m);
 		return CMD_USAGE;
 	}
-	if ((rc = silence_env_open(g, &e)) != 0) {
+	if ((rc = cmd_act_open(g, &e)) != 0) {
 		matchers_done(&m);
 		return rc;
 	}
@@ -519,7 +461,7 @@ cmd_silence_add(struct cmd_opts *g, int argc, char **argv)
 			fprintf(stderr, "sitrep: %s\n", cause);
 			free(cause);
 			matchers_done(&m);
-			silence_env_close(&e);
+			cmd_act_close(&e);
 			return CMD_FAIL;
 		}
 		if (nold == 0 && (nw == 0 || comment == NULL)) {
@@ -528,7 +470,7 @@ cmd_silence_add(struct cmd_opts *g, int argc, char **argv)
 			    "--fresh, or give its MATCHERS and --comment\n",
 			    id);
 			matchers_done(&m);
-			silence_env_close(&e);
+			cmd_act_close(&e);
 			return CMD_USAGE;
 		}
 		if (nold > 0) {
@@ -550,7 +492,7 @@ cmd_silence_add(struct cmd_opts *g, int argc, char **argv)
 	rc = silence_finish(&e, &w, 1);
 	silence_rows_free(old, nold);
 	matchers_done(&m);
-	silence_env_close(&e);
+	cmd_act_close(&e);
 	return rc;
 }
 
@@ -558,7 +500,7 @@ cmd_silence_add(struct cmd_opts *g, int argc, char **argv)
 int
 cmd_silence_expire(struct cmd_opts *g, int argc, char **argv)
 {
-	struct silence_env	 e;
+	struct cmd_act	 e;
 	struct silence_wait	 w;
 	char			**words, *id, *target;
 	int			 nw, rc;
@@ -572,13 +514,13 @@ cmd_silence_expire(struct cmd_opts *g, int argc, char **argv)
 	}
 	id = words[0];
 	free(words);
-	if ((rc = silence_env_open(g, &e)) != 0)
+	if ((rc = cmd_act_open(g, &e)) != 0)
 		return rc;
 	memset(&w, 0, sizeof w);
 	target = xasprintf("silence %s", id);
 	action_expire(e.gate, id, target, silence_done, &w);
 	free(target);
 	rc = silence_finish(&e, &w, 0);
-	silence_env_close(&e);
+	cmd_act_close(&e);
 	return rc;
 }

@@ -639,22 +639,29 @@ static const struct cache_step cache_steps[] = {
 	 * ack_ms when, ack_until_ms when it ends unless renewed.
 	 * ack_silences is the JSON array of the Alertmanager silence ids
 	 * that carry it (shared with everyone who reads that Alertmanager);
+	 * ack_matchers is a JSON object of those it wrote itself, silence id
+	 * to Alertmanager's matchers, so acknowledging again extends them
+	 * before a round has listed them.
 	 * ack_local is 1 when no Alertmanager took it and it is only in this
 	 * cache, ack_reason then saying why.  first_ack_ms and first_ack_by
 	 * are the incident's first acknowledgement, for the time to
 	 * acknowledge; mitigated_ms when its alerts last all stopped firing
-	 * (state mitigated until it resolves or one fires again).
+	 * (state mitigated until it resolves or one fires again).  held_by
+	 * is the JSON array of the other silences that hold its firing
+	 * alerts, so the timeline says when one starts or stops.
 	 */
 	"ALTER TABLE incidents ADD COLUMN ack_by TEXT;"
 	"ALTER TABLE incidents ADD COLUMN ack_ms INTEGER;"
 	"ALTER TABLE incidents ADD COLUMN ack_until_ms INTEGER;"
 	"ALTER TABLE incidents ADD COLUMN ack_silences TEXT;"
+	"ALTER TABLE incidents ADD COLUMN ack_matchers TEXT;"
 	"ALTER TABLE incidents ADD COLUMN ack_local INTEGER NOT NULL"
 	"  DEFAULT 0;"
 	"ALTER TABLE incidents ADD COLUMN ack_reason TEXT;"
 	"ALTER TABLE incidents ADD COLUMN first_ack_ms INTEGER;"
 	"ALTER TABLE incidents ADD COLUMN first_ack_by TEXT;"
 	"ALTER TABLE incidents ADD COLUMN mitigated_ms INTEGER;"
+	"ALTER TABLE incidents ADD COLUMN held_by TEXT;"
 },
 };
 

@@ -33,6 +33,8 @@
 #include "base/buf.h"
 #include "core/conf.h"
 #include "core/conf_schema.h"
+#include "core/escalation.h"
+#include "core/incident.h"
 #include "base/sanitize.h"
 #include "base/util.h"
 #include "base/xmalloc.h"
@@ -1702,6 +1704,25 @@ conf_check_all(struct conf_loader *ld, const struct conf_node *root)
 		    "most urgent), P1, P2 or P3", q, k);
 		free(q);
 		free(k);
+	}
+
+	for (i = 0; i < conf->nescalation; i++) {
+		const struct conf_kv	*kv = &conf->escalation[i];
+		struct escalation	 e;
+		char			*why = NULL;
+
+		if (incident_priority_parse(kv->key) < 0) {
+			k = conf_q(kv->key);
+			conf_problem(ld, kv->line, kv->col, "incidents."
+			    "escalation: '%s' is not a priority; use P0, P1, "
+			    "P2 or P3", k);
+			free(k);
+		} else if (escalation_parse(kv->value, &e, &why) != 0) {
+			conf_problem(ld, kv->line, kv->col, "incidents."
+			    "escalation: %s: %s", kv->key, why);
+			free(why);
+		} else
+			escalation_done(&e);
 	}
 
 	if (conf->budget_warn >= conf->budget_crit) {

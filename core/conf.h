@@ -117,6 +117,9 @@ struct conf {
 	int64_t			 resolve_after_ms;	/* 5m */
 	int64_t			 keep_resolved_ms;	/* 30d */
 	int64_t			 ack_for_ms;		/* 15m */
+	struct conf_kv		*escalation;	/* "P0" -> "0s WHO, 2m WHO" */
+	size_t			 nescalation;
+	int64_t			 silence_max_ms;	/* 7d; 0: no limit */
 	double			 burn_page_fast;	/* 14.4: 1h and 5m */
 	double			 burn_page_slow;	/* 6: 6h and 30m */
 	double			 burn_ticket_fast;	/* 3: 1d and 2h */

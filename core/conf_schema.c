@@ -333,12 +333,32 @@ const struct conf_option conf_schema[] = {
 	    "comment starts with ACK, so amtool and karma users see who is "
 	    "on it).  Acknowledging again before it ends extends it.",
 	  .off = offsetof(struct conf, ack_for_ms) },
+	{ .path = "incidents.escalation", .type = CONF_STRMAP,
+	  .help = "Who an unacknowledged incident should reach by now, per "
+	    "priority: P0: \"0s automated response, 2m on-call engineer, "
+	    "30m senior engineer, 1h engineering manager, 2h executive\" (the "
+	    "built-in P0 policy; other priorities do not escalate unless "
+	    "set here; none turns it off).  Each level is AGE WHO, ages increasing.  The clock "
+	    "runs while the incident is triggered: an acknowledgement stops "
+	    "it.  sitrep shows and records the level; it pages nobody.",
+	  .off = offsetof(struct conf, escalation),
+	  .noff = offsetof(struct conf, nescalation) },
 	{ .path = "incidents.keep_resolved", .type = CONF_DURATION,
 	  .def = "30d", .min = 1 * MS_H, .max = 366 * MS_D,
 	  .flags = CONF_RANGE,
 	  .help = "How long a resolved incident and its timeline stay in "
 	    "the cache.",
 	  .off = offsetof(struct conf, keep_resolved_ms) },
+
+	{ .path = "silences", .type = CONF_MAP,
+	  .help = "What the silences list (:silences) flags.",
+	  .off = 0 },
+	{ .path = "silences.max_duration", .type = CONF_DURATION,
+	  .def = "7d", .min = 0, .max = 366 * MS_D, .flags = CONF_RANGE,
+	  .help = "A silence longer than this, from start to end, is "
+	    "flagged: a long silence hides the next real problem behind "
+	    "the last one.  0s turns the flag off.",
+	  .off = offsetof(struct conf, silence_max_ms) },
 
 	{ .path = "http", .type = CONF_MAP,
 	  .help = "HTTP client limits.",

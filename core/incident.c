@@ -22,11 +22,13 @@
 #include <sqlite3.h>
 
 #include "base/buf.h"
+#include "base/sanitize.h"
 #include "base/sha256.h"
 #include "base/util.h"
 #include "base/xmalloc.h"
 #include "core/cache.h"
 #include "core/conf.h"
+#include "core/escalation.h"
 #include "core/incident.h"
 #include "core/silence.h"
 #include "core/views.h"
@@ -62,15 +64,19 @@ struct inc_open {
 	int		 opened;	/* by this round */
 	size_t		 firing;	/* alerts of this round */
 	int		 ack_local;
+	int64_t		 escalation;	/* levels reached, as stored */
 	int64_t		 ack_until_ms;
 	char		*ack_by;
 	char		*ack_silences;	/* JSON array, or NULL */
+	char		*held_by;	/* JSON array of other silences */
 };
 
-/* An active acknowledgement silence of the context. */
+/* An active silence of the context; is_ack: an acknowledgement. */
 struct inc_silence {
 	char		*id;
 	char		*created_by;
+	char		*comment;
+	int		 is_ack;
 	int64_t		 ends_ms;
 	struct matchers	 matchers;
 };
@@ -86,6 +92,7 @@ struct inc_round {
 	size_t		 nopen;
 	struct inc_silence *acks;
 	size_t		 nacks;
+	unsigned char	*holds;		/* [ack * nopen + open]: holds one */
 	char		**cause;
 };
 
@@ -303,14 +310,17 @@ inc_round_done(struct inc_round *r)
 		free(r->open[i].state);
 		free(r->open[i].ack_by);
 		free(r->open[i].ack_silences);
+		free(r->open[i].held_by);
 	}
 	free(r->open);
 	for (i = 0; i < r->nacks; i++) {
 		free(r->acks[i].id);
 		free(r->acks[i].created_by);
+		free(r->acks[i].comment);
 		matchers_done(&r->acks[i].matchers);
 	}
 	free(r->acks);
+	free(r->holds);
 }
 
 /* Read the context's firing alerts, heartbeats left out, oldest first. */
@@ -366,7 +376,8 @@ inc_read_open(struct inc_round *r)
 
 	st = inc_prepare(r, "SELECT id, group_key, state, started_ms,"
 	    " quiet_ms, priority, severity, ack_local, ack_until_ms, ack_by,"
-	    " ack_silences FROM incidents WHERE context = ?"
+	    " ack_silences, escalation, held_by FROM incidents WHERE context"
+	    " = ?"
 	    " AND state <> 'resolved' ORDER BY started_ms, id", "t",
 	    r->context);
 	if (st == NULL)
@@ -394,6 +405,8 @@ inc_read_open(struct inc_round *r)
 		o->ack_until_ms = sqlite3_column_int64(st, 8);
 		o->ack_by = inc_col(st, 9);
 		o->ack_silences = inc_col(st, 10);
+		o->escalation = sqlite3_column_int64(st, 11);
+		o->held_by = inc_col(st, 12);
 	}
 	sqlite3_finalize(st);
 	return 0;
@@ -621,9 +634,10 @@ inc_members_resolved(struct inc_round *r, const struct inc_open *o)
 /* ------------------------------------------------------------------ */
 
 /*
- * Read the context's active acknowledgement silences: a comment that
- * starts with "ACK", as sitrep writes them and as people write them with
- * amtool or karma.  A silence whose matchers cannot be read is left out.
+ * Read the context's active silences, marking the acknowledgements: a
+ * comment that starts with "ACK", as sitrep writes them and as people
+ * write them with amtool or karma.  A silence whose matchers cannot be
+ * read is left out.
  */
 static int
 inc_read_acks(struct inc_round *r)
@@ -633,10 +647,10 @@ inc_read_acks(struct inc_round *r)
 	cJSON			*j;
 	char			*m, *why = NULL;
 
-	st = inc_prepare(r, "SELECT id, created_by, ends_at_ms, matchers FROM"
-	    " silences WHERE context = ? AND state = 'active' AND"
-	    " substr(comment, 1, 3) = 'ACK' ORDER BY ends_at_ms DESC, id", "t",
-	    r->context);
+	st = inc_prepare(r, "SELECT id, created_by, ends_at_ms, matchers,"
+	    " comment, substr(comment, 1, 3) = 'ACK' FROM silences WHERE"
+	    " context = ? AND state = 'active' ORDER BY ends_at_ms DESC, id",
+	    "t", r->context);
 	if (st == NULL)
 		return -1;
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -659,8 +673,11 @@ inc_read_acks(struct inc_round *r)
 		x->id = inc_col(st, 0);
 		x->created_by = inc_col(st, 1);
 		x->ends_ms = sqlite3_column_int64(st, 2);
+		x->comment = inc_col(st, 4);
+		x->is_ack = sqlite3_column_int(st, 5);
 		if (x->id == NULL) {
 			free(x->created_by);
+			free(x->comment);
 			matchers_done(&x->matchers);
 			continue;
 		}
@@ -670,19 +687,37 @@ inc_read_acks(struct inc_round *r)
 	return 0;
 }
 
-/* Whether ack silence x holds a firing alert of open incident j. */
+/*
+ * Which open incidents each active silence holds (one of its firing
+ * alerts): each silence is tried once on each alert, once per round,
+ * after the round has opened its incidents.
+ */
+static void
+inc_holds_compute(struct inc_round *r)
+{
+	size_t	k, i;
+
+	free(r->holds);
+	r->holds = xcalloc(r->nacks * r->nopen + 1, 1);
+	for (k = 0; k < r->nacks; k++) {
+		for (i = 0; i < r->nalerts; i++) {
+			if (r->alerts[i].labels != NULL &&
+			    r->alerts[i].incident < r->nopen &&
+			    !r->holds[k * r->nopen + r->alerts[i].incident] &&
+			    matchers_match(&r->acks[k].matchers,
+			    r->alerts[i].labels))
+				r->holds[k * r->nopen +
+				    r->alerts[i].incident] = 1;
+		}
+	}
+}
+
+/* Whether silence x holds a firing alert of open incident j. */
 static int
 inc_ack_holds(const struct inc_round *r, const struct inc_silence *x,
     size_t j)
 {
-	size_t	i;
-
-	for (i = 0; i < r->nalerts; i++) {
-		if (r->alerts[i].incident == j && r->alerts[i].labels != NULL &&
-		    matchers_match(&x->matchers, r->alerts[i].labels))
-			return 1;
-	}
-	return 0;
+	return r->holds[(size_t)(x - r->acks) * r->nopen + j];
 }
 
 /*
@@ -752,7 +787,7 @@ inc_ack_derive(struct inc_round *r, size_t j)
 	buf_init(&ids, 0);
 	buf_puts(&ids, "[");
 	for (k = 0; k < r->nacks; k++) {
-		if (!inc_ack_holds(r, &r->acks[k], j))
+		if (!r->acks[k].is_ack || !inc_ack_holds(r, &r->acks[k], j))
 			continue;
 		buf_printf(&ids, "%s\"%s\"", n++ > 0 ? "," : "",
 		    r->acks[k].id);
@@ -822,6 +857,7 @@ inc_ack_derive(struct inc_round *r, size_t j)
 		goto out;
 	rc = inc_exec(r, "UPDATE incidents SET state = 'triggered', ack_by ="
 	    " NULL, ack_ms = NULL, ack_until_ms = NULL, ack_silences = NULL,"
+	    " ack_matchers = NULL,"
 	    " ack_local = 0, ack_reason = NULL, updated_ms = ? WHERE id = ?",
 	    "it", r->now, o->id);
 	text = xasprintf("acknowledgement%s%s ended: %s; triggered again",
@@ -835,6 +871,117 @@ out:
 	free(text);
 	free(why);
 	buf_done(&ids);
+	return rc;
+}
+
+/* Whether id is a string of the JSON array text list. */
+static int
+inc_listed(const char *list, const char *id)
+{
+	cJSON	*a, *it;
+	int	 found = 0;
+
+	if (list == NULL || (a = cJSON_Parse(list)) == NULL)
+		return 0;
+	cJSON_ArrayForEach(it, a)
+		found |= cJSON_IsString(it) && strcmp(it->valuestring, id) == 0;
+	cJSON_Delete(a);
+	return found;
+}
+
+/*
+ * The silences other than acknowledgements that hold an incident's
+ * firing alerts: one that starts holding it is a timeline row by its
+ * author ("silenced by ... until ...: comment"), one that stops (expired,
+ * or no longer matching) a row too, so the timeline tells who muted what
+ * and when, whoever did it and wherever.
+ */
+static int
+inc_silences_derive(struct inc_round *r, size_t j)
+{
+	struct inc_open	*o = &r->open[j];
+	struct buf	 ids;
+	cJSON		*old, *it;
+	char		*text, ts[40], cut[201];
+	size_t		 k, n = 0;
+	int		 rc = 0;
+
+	buf_init(&ids, 0);
+	buf_puts(&ids, "[");
+	for (k = 0; k < r->nacks && rc == 0; k++) {
+		if (r->acks[k].is_ack || !inc_ack_holds(r, &r->acks[k], j))
+			continue;
+		buf_printf(&ids, "%s\"%s\"", n++ > 0 ? "," : "",
+		    r->acks[k].id);
+		if (inc_listed(o->held_by, r->acks[k].id))
+			continue;
+		snprintf(cut, sizeof cut, "%s", r->acks[k].comment != NULL ?
+		    r->acks[k].comment : "");
+		sanitize_utf8_cut(cut, 200);
+		text = xasprintf("silenced by %s until %s: %s (silence %s)",
+		    r->acks[k].created_by != NULL ? r->acks[k].created_by :
+		    "someone", util_format_rfc3339(r->acks[k].ends_ms, ts,
+		    sizeof ts), cut, r->acks[k].id);
+		rc = inc_exec(r, "INSERT INTO incident_timeline (incident_id,"
+		    " ts_ms, kind, actor, text) VALUES (?, ?, 'silenced', ?,"
+		    " ?)", "titt", o->id, r->now, r->acks[k].created_by, text);
+		free(text);
+	}
+	buf_puts(&ids, "]");
+	old = o->held_by != NULL ? cJSON_Parse(o->held_by) : NULL;
+	cJSON_ArrayForEach(it, old) {
+		if (rc != 0 || !cJSON_IsString(it) ||
+		    inc_listed(buf_str(&ids), it->valuestring))
+			continue;
+		text = xasprintf("silence %s no longer holds it",
+		    it->valuestring);
+		rc = inc_timeline(r, o->id, r->now, "silence ended", text);
+		free(text);
+	}
+	cJSON_Delete(old);
+	if (rc == 0 && (o->held_by == NULL ? n > 0 :
+	    strcmp(o->held_by, buf_str(&ids)) != 0))
+		rc = inc_exec(r, "UPDATE incidents SET held_by = ? WHERE id ="
+		    " ?", "tt", n > 0 ? buf_str(&ids) : NULL, o->id);
+	buf_done(&ids);
+	return rc;
+}
+
+/*
+ * Escalate a triggered incident: the levels of its priority's policy that
+ * its age has reached and the cache has not recorded yet become one
+ * timeline row, naming the highest.  The clock only runs while it is
+ * triggered, so an acknowledged or mitigated one stays where it was.
+ */
+static int
+inc_escalate(struct inc_round *r, struct inc_open *o)
+{
+	struct escalation	 e;
+	char			 age[32], *text;
+	size_t			 n;
+	int			 rc = 0;
+
+	if (strcmp(o->state, "triggered") != 0)
+		return 0;
+	escalation_for(r->conf, o->priority, &e);
+	n = escalation_reached(&e, r->now - o->started_ms, NULL);
+	if (n > 0 && (int64_t)n > o->escalation) {
+		rc = inc_exec(r, "UPDATE incidents SET escalation = ?,"
+		    " updated_ms = ? WHERE id = ?", "iit", (int64_t)n, r->now,
+		    o->id);
+		if (r->now - o->started_ms < 1000)
+			text = xasprintf("level %zu of %zu: %s (from the start)",
+			    n, e.n, e.v[n - 1].who);
+		else
+			text = xasprintf("level %zu of %zu: %s (unacknowledged "
+			    "for %s)", n, e.n, e.v[n - 1].who, vocab_duration(
+			    r->now - o->started_ms, age, sizeof age));
+		if (rc == 0)
+			rc = inc_timeline(r, o->id, r->now, "escalated", text);
+		free(text);
+		o->escalation = (int64_t)n;
+	}
+	escalation_done(&e);
 	return rc;
 }
 
@@ -916,6 +1063,7 @@ incident_update(struct cache *cache, const char *context,
 		if (inc_member(&r, &r.alerts[i], &r.open[j]) != 0)
 			goto out;
 	}
+	inc_holds_compute(&r);
 	for (j = 0; j < r.nopen; j++) {
 		if (!r.open[j].opened &&
 		    inc_members_resolved(&r, &r.open[j]) != 0)
@@ -923,6 +1071,10 @@ incident_update(struct cache *cache, const char *context,
 		if (r.open[j].firing == 0 && inc_quiet(&r, &r.open[j]) != 0)
 			goto out;
 		if (r.open[j].firing > 0 && inc_ack_derive(&r, j) != 0)
+			goto out;
+		if (r.open[j].firing > 0 && inc_escalate(&r, &r.open[j]) != 0)
+			goto out;
+		if (r.open[j].firing > 0 && inc_silences_derive(&r, j) != 0)
 			goto out;
 	}
 	if (conf != NULL)

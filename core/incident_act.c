@@ -41,6 +41,7 @@ struct act_incident {
 	char		*title;
 	char		*state;
 	char		*ack_silences;	/* JSON array, or NULL */
+	char		*ack_matchers;	/* JSON object, or NULL */
 	int		 ack_local;
 	int64_t		 quiet_ms;
 };
@@ -53,6 +54,7 @@ act_incident_done(struct act_incident *i)
 	free(i->title);
 	free(i->state);
 	free(i->ack_silences);
+	free(i->ack_matchers);
 	memset(i, 0, sizeof *i);
 }
 
@@ -66,8 +68,8 @@ act_read(struct cache *c, const char *context, const char *id,
 
 	memset(out, 0, sizeof *out);
 	st = cache_prepare(c, "incidents", cause, "SELECT id, title, state,"
-	    " ack_silences, ack_local, quiet_ms FROM incidents WHERE context"
-	    " = ? AND id = ?", "tt", context, id);
+	    " ack_silences, ack_local, quiet_ms, ack_matchers FROM incidents"
+	    " WHERE context = ? AND id = ?", "tt", context, id);
 	if (st == NULL)
 		return -1;
 	rc = sqlite3_step(st);
@@ -78,6 +80,7 @@ act_read(struct cache *c, const char *context, const char *id,
 		out->ack_silences = cache_column_text(st, 3);
 		out->ack_local = sqlite3_column_int(st, 4);
 		out->quiet_ms = sqlite3_column_int64(st, 5);
+		out->ack_matchers = cache_column_text(st, 6);
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW || out->id == NULL) {
@@ -123,7 +126,7 @@ incident_lookup(struct cache *c, const char *context, const char *text,
 	free(*id);
 	*id = NULL;
 	*cause = n == 0 ? xasprintf("no incident %s in context %s; `sitrep "
-	    "incident list --state all` shows them", text, context) :
+	    "incident list` shows them", text, context) :
 	    xasprintf("more than one incident of context %s starts with %s; "
 	    "give more of its id", context, text);
 	return -1;
@@ -283,17 +286,25 @@ act_common(const struct act_alerts *a, struct matchers *m)
 /* Acknowledge                                                         */
 /* ------------------------------------------------------------------ */
 
+/* One silence of an acknowledgement: what it holds, what came back. */
+struct act_slot {
+	struct act_ack		*k;
+	struct matchers		 m;
+	char			*old_id;	/* extend this one, or NULL */
+	char			*id;		/* the silence, once it took */
+};
+
 struct act_ack {
 	struct action_gate	*gate;
 	char			*id;
 	char			*title;
 	int64_t			 now;
 	int64_t			 until;
-	int			 extend;
 	int			 was_acked;
+	struct act_slot		*slots;
+	size_t			 nslots;
 	size_t			 pending;
 	int			 issuing;
-	cJSON			*ids;		/* silences that took it */
 	enum action_status	 worst;		/* of the failures */
 	int			 failures;
 	struct buf		 errors;
@@ -301,19 +312,53 @@ struct act_ack {
 	void			*arg;
 };
 
+/* A new slot holding a copy of nothing yet; its matchers are empty. */
+static struct act_slot *
+act_slot_add(struct act_ack *k, const char *old_id)
+{
+	struct act_slot	*sl;
+
+	k->slots = xreallocarray(k->slots, k->nslots + 1, sizeof *k->slots);
+	sl = &k->slots[k->nslots++];
+	memset(sl, 0, sizeof *sl);
+	matchers_init(&sl->m);
+	sl->old_id = old_id != NULL ? xstrdup(old_id) : NULL;
+	return sl;
+}
+
 static void
 act_ack_free(struct act_ack *k)
 {
+	size_t	i;
+
+	for (i = 0; i < k->nslots; i++) {
+		matchers_done(&k->slots[i].m);
+		free(k->slots[i].old_id);
+		free(k->slots[i].id);
+	}
+	free(k->slots);
 	free(k->id);
 	free(k->title);
-	cJSON_Delete(k->ids);
 	buf_done(&k->errors);
 	free(k);
 }
 
+/* How many silences took the acknowledgement. */
+static int
+act_ack_taken(const struct act_ack *k)
+{
+	size_t	i;
+	int	n = 0;
+
+	for (i = 0; i < k->nslots; i++)
+		n += k->slots[i].id != NULL;
+	return n;
+}
+
 /*
- * Write the acknowledgement: shared when a silence took it, local
- * (reason given) when none did; one transaction.  0, or -1 and *cause.
+ * Write the acknowledgement: shared when a silence took it (its ids, and
+ * the matchers of each, to extend them later), local (reason given) when
+ * none did; one transaction.  0, or -1 and *cause.
  */
 static int
 act_ack_write(struct act_ack *k, int local, const char *reason,
@@ -321,39 +366,57 @@ act_ack_write(struct act_ack *k, int local, const char *reason,
 {
 	struct cache	*c = action_gate_cache(k->gate);
 	const char	*actor = action_gate_actor(k->gate);
-	char		*ids = NULL, *text, ts[40];
+	cJSON		*ids, *held;
+	char		*idtext = NULL, *heldtext = NULL, *text, ts[40];
+	size_t		 i;
 	int		 rc;
 
-	if (!local)
-		ids = cJSON_PrintUnformatted(k->ids);
+	if (!local) {
+		ids = cJSON_CreateArray();
+		held = cJSON_CreateObject();
+		for (i = 0; i < k->nslots; i++) {
+			if (k->slots[i].id == NULL)
+				continue;
+			cJSON_AddItemToArray(ids,
+			    cJSON_CreateString(k->slots[i].id));
+			cJSON_AddItemToObject(held, k->slots[i].id,
+			    matchers_to_json(&k->slots[i].m));
+		}
+		idtext = cJSON_PrintUnformatted(ids);
+		heldtext = cJSON_PrintUnformatted(held);
+		cJSON_Delete(ids);
+		cJSON_Delete(held);
+	}
 	util_format_rfc3339(k->until, ts, sizeof ts);
 	if (cache_begin(c, cause) != 0) {
-		cJSON_free(ids);
+		cJSON_free(idtext);
+		cJSON_free(heldtext);
 		return -1;
 	}
 	rc = cache_exec(c, "incidents", cause, "UPDATE incidents SET state ="
 	    " CASE WHEN state = 'mitigated' THEN state ELSE 'acknowledged'"
 	    " END, ack_by = ?, ack_ms = CASE WHEN ack_ms IS NOT NULL AND"
 	    " state IN ('acknowledged', 'mitigated') THEN ack_ms ELSE ? END,"
-	    " ack_until_ms = ?, ack_silences = ?, ack_local = ?, ack_reason"
-	    " = ?, first_ack_ms = coalesce(first_ack_ms, ?), first_ack_by ="
-	    " coalesce(first_ack_by, ?), updated_ms = ? WHERE id = ?",
-	    "tiitititit", actor, k->now, k->until, ids, (int64_t)local,
-	    reason, k->now, actor, k->now, k->id);
+	    " ack_until_ms = ?, ack_silences = ?, ack_matchers = ?, ack_local"
+	    " = ?, ack_reason = ?, first_ack_ms = coalesce(first_ack_ms, ?),"
+	    " first_ack_by = coalesce(first_ack_by, ?), updated_ms = ? WHERE"
+	    " id = ?", "tiittititit", actor, k->now, k->until, idtext,
+	    heldtext, (int64_t)local, reason, k->now, actor, k->now, k->id);
 	if (local)
 		text = xasprintf("acknowledged by %s until %s (local ack, not "
 		    "shared: %s)", actor, ts, reason);
 	else if (k->was_acked)
 		text = xasprintf("acknowledgement extended by %s until %s "
-		    "(silence %s)", actor, ts, ids);
+		    "(silence %s)", actor, ts, idtext);
 	else
 		text = xasprintf("acknowledged by %s until %s (silence %s)",
-		    actor, ts, ids);
+		    actor, ts, idtext);
 	if (rc == 0)
 		rc = act_timeline(c, k->id, k->now, "acknowledged", actor,
 		    text, cause);
 	free(text);
-	cJSON_free(ids);
+	cJSON_free(idtext);
+	cJSON_free(heldtext);
 	if (rc != 0) {
 		cache_rollback(c);
 		return -1;
@@ -365,9 +428,9 @@ act_ack_write(struct act_ack *k, int local, const char *reason,
 static void
 act_ack_finish(struct act_ack *k)
 {
-	char		*msg = NULL, *cause = NULL, *why, ts[40];
+	char		*msg = NULL, *cause = NULL, *why = NULL, ts[40];
 	const char	*warn = NULL;
-	int		 n = cJSON_GetArraySize(k->ids), ok = 0, local = 0;
+	int		 n = act_ack_taken(k), ok = 0, local = 0;
 
 	util_format_rfc3339(k->until, ts, sizeof ts);
 	if (n > 0) {
@@ -390,17 +453,18 @@ act_ack_finish(struct act_ack *k)
 		    &cause) == 0) {
 			ok = 1;
 			local = 1;
+			warn = why;
 			msg = xasprintf("incident %s acknowledged here only "
 			    "until %s (local ack, not shared: %s)", k->id, ts,
 			    why);
 		}
-		free(why);
 	}
 	if (msg == NULL)
 		msg = xasprintf("incident %s: the acknowledgement could not "
 		    "be kept: %s", k->id, cause);
 	act_tell(k->done, k->arg, ok, local, msg, warn);
 	free(msg);
+	free(why);
 	free(cause);
 	act_ack_free(k);
 }
@@ -409,10 +473,11 @@ act_ack_finish(struct act_ack *k)
 static void
 act_ack_silenced(const struct action_result *r, void *arg)
 {
-	struct act_ack	*k = arg;
+	struct act_slot	*sl = arg;
+	struct act_ack	*k = sl->k;
 
 	if (r->status == ACTION_OK && r->id != NULL) {
-		cJSON_AddItemToArray(k->ids, cJSON_CreateString(r->id));
+		sl->id = xstrdup(r->id);
 	} else {
 		/* An invalid answer outranks the others: it is ours. */
 		if (k->failures++ == 0 || r->status == ACTION_INVALID)
@@ -428,59 +493,107 @@ act_ack_silenced(const struct action_result *r, void *arg)
 }
 
 /*
- * The running silences of an acknowledgement to extend: each id of
- * ack_silences still active in the cache, with its matchers.  Returns how
- * many were put in ids/m (parallel arrays).
+ * The running silences of an acknowledgement, to extend: each id of
+ * ack_silences that the cache lists as running (with its matchers there),
+ * or that it does not list yet but this sitrep wrote (its matchers from
+ * ack_matchers).  One listed as expired or ended is not running.  Slots
+ * are added to k; how many.
  */
 static size_t
-act_live_silences(struct cache *c, const char *context, const char *json,
-    char ***ids, struct matchers **m)
+act_plan_extend(struct cache *c, const char *context, const char *ids_json,
+    const char *held_json, int64_t now, struct act_ack *k)
 {
 	sqlite3_stmt	*st;
-	cJSON		*list, *id, *mj;
+	struct act_slot	*sl;
+	cJSON		*ids, *held, *id, *mj, *listed;
 	char		*cause = NULL;
 	size_t		 n = 0;
+	int		 found, running;
 
-	*ids = NULL;
-	*m = NULL;
-	if (json == NULL || (list = cJSON_Parse(json)) == NULL)
+	if (ids_json == NULL || (ids = cJSON_Parse(ids_json)) == NULL)
 		return 0;
-	cJSON_ArrayForEach(id, list) {
+	held = held_json != NULL ? cJSON_Parse(held_json) : NULL;
+	cJSON_ArrayForEach(id, ids) {
 		if (!cJSON_IsString(id))
 			continue;
-		st = cache_prepare(c, "silences", &cause, "SELECT matchers FROM"
-		    " silences WHERE context = ? AND id = ? AND state ="
-		    " 'active'", "tt", context, id->valuestring);
+		st = cache_prepare(c, "silences", &cause, "SELECT state ="
+		    " 'active' AND (ends_at_ms IS NULL OR ends_at_ms > ?),"
+		    " matchers FROM silences WHERE context = ? AND id = ?",
+		    "itt", now, context, id->valuestring);
 		if (st == NULL) {
 			free(cause);
 			cause = NULL;
 			continue;
 		}
-		if (sqlite3_step(st) == SQLITE_ROW &&
-		    (mj = cJSON_Parse((const char *)sqlite3_column_text(st,
-		    0))) != NULL) {
-			*ids = xreallocarray(*ids, n + 1, sizeof **ids);
-			*m = xreallocarray(*m, n + 1, sizeof **m);
-			matchers_init(&(*m)[n]);
-			if (matchers_from_json(&(*m)[n], mj, &cause) == 0)
-				(*ids)[n++] = xstrdup(id->valuestring);
-			else {
-				matchers_done(&(*m)[n]);
+		found = sqlite3_step(st) == SQLITE_ROW;
+		running = found && sqlite3_column_int(st, 0);
+		listed = found && running ? cJSON_Parse((const char *)
+		    sqlite3_column_text(st, 1)) : NULL;
+		sqlite3_finalize(st);
+		mj = listed != NULL ? listed : !found ?
+		    cJSON_GetObjectItemCaseSensitive(held, id->valuestring) :
+		    NULL;
+		if (mj != NULL) {
+			sl = act_slot_add(k, id->valuestring);
+			if (matchers_from_json(&sl->m, mj, &cause) != 0 ||
+			    sl->m.n == 0) {
 				free(cause);
 				cause = NULL;
-			}
-			cJSON_Delete(mj);
+				matchers_done(&sl->m);
+				free(sl->old_id);
+				k->nslots--;
+			} else
+				n++;
 		}
-		sqlite3_finalize(st);
+		cJSON_Delete(listed);
 	}
-	cJSON_Delete(list);
-	if (n == 0) {
-		free(*ids);
-		free(*m);
-		*ids = NULL;
-		*m = NULL;
-	}
+	cJSON_Delete(ids);
+	cJSON_Delete(held);
 	return n;
+}
+
+/*
+ * New silences for an acknowledgement: one on the labels the incident's
+ * alerts share, if they hold none but its own, else one per alert.  0,
+ * or -1 and *cause.
+ */
+static int
+act_plan_new(struct cache *c, const char *context, const char *id,
+    struct act_ack *k, char **cause)
+{
+	struct act_alerts	 al;
+	struct act_slot		*sl;
+	size_t			 i;
+
+	if (act_read_alerts(c, context, id, &al, cause) != 0)
+		return -1;
+	if (al.nmine == 0) {
+		*cause = xasprintf("no alert of incident %s is listed any "
+		    "more; there is nothing to silence", id);
+		act_alerts_done(&al);
+		return -1;
+	}
+	sl = act_slot_add(k, NULL);
+	if (act_common(&al, &sl->m) == 0) {
+		act_alerts_done(&al);
+		return 0;
+	}
+	matchers_done(&sl->m);
+	k->nslots = 0;
+	if (al.nmine > ACT_MAX_SILENCES) {
+		*cause = xasprintf("incident %s has %zu alerts with too few "
+		    "labels in common to acknowledge with one silence; "
+		    "silence them by hand (sitrep silence add)", id, al.nmine);
+		act_alerts_done(&al);
+		return -1;
+	}
+	for (i = 0; i < al.n; i++) {
+		if (al.mine[i])
+			act_matchers_of(&act_slot_add(k, NULL)->m,
+			    al.labels[i]);
+	}
+	act_alerts_done(&al);
+	return 0;
 }
 
 /* Acknowledge an incident. */
@@ -492,12 +605,10 @@ incident_ack(struct action_gate *g, const struct conf *conf, const char *id,
 	struct cache		*c = action_gate_cache(g);
 	const char		*context = action_gate_context(g);
 	struct act_incident	 inc;
-	struct act_alerts	 al;
 	struct act_ack		*k;
-	struct matchers		*plans = NULL;
 	struct action_silence	 s;
-	char			**ids = NULL, *cause = NULL, *text, *clean;
-	size_t			 n = 0, i;
+	char			*cause = NULL, *text, *clean;
+	size_t			 i, n;
 
 	if (act_read(c, context, id, &inc, &cause) != 0) {
 		act_tell(done, arg, 0, 0, cause, NULL);
@@ -521,50 +632,20 @@ incident_ack(struct action_gate *g, const struct conf *conf, const char *id,
 	k->title = xstrdup(inc.title != NULL ? inc.title : "");
 	k->now = now_ms;
 	k->until = now_ms + for_ms;
-	k->ids = cJSON_CreateArray();
-	k->was_acked = strcmp(inc.state, "acknowledged") == 0 ||
-	    (strcmp(inc.state, "mitigated") == 0 && inc.ack_silences != NULL);
 	buf_init(&k->errors, 0);
 	k->done = done;
 	k->arg = arg;
 
 	/* Extend what runs; else plan new silences. */
-	if (!inc.ack_local)
-		n = act_live_silences(c, context, inc.ack_silences, &ids,
-		    &plans);
-	k->extend = n > 0;
-	if (n == 0) {
-		if (act_read_alerts(c, context, inc.id, &al, &cause) != 0)
-			goto fail;
-		if (al.nmine == 0) {
-			cause = xasprintf("no alert of incident %s is listed "
-			    "any more; there is nothing to silence", inc.id);
-			act_alerts_done(&al);
-			goto fail;
-		}
-		plans = xcalloc(1, sizeof *plans);
-		matchers_init(&plans[0]);
-		if (act_common(&al, &plans[0]) == 0) {
-			n = 1;
-		} else if (al.nmine > ACT_MAX_SILENCES) {
-			matchers_done(&plans[0]);
-			cause = xasprintf("incident %s has %zu alerts with too "
-			    "few labels in common to acknowledge with one "
-			    "silence; silence them by hand (sitrep silence "
-			    "add)", inc.id, al.nmine);
-			act_alerts_done(&al);
-			goto fail;
-		} else {
-			matchers_done(&plans[0]);
-			plans = xreallocarray(plans, al.nmine, sizeof *plans);
-			for (i = 0; i < al.n; i++) {
-				if (!al.mine[i])
-					continue;
-				matchers_init(&plans[n]);
-				act_matchers_of(&plans[n++], al.labels[i]);
-			}
-		}
-		act_alerts_done(&al);
+	n = inc.ack_local ? 0 : act_plan_extend(c, context, inc.ack_silences,
+	    inc.ack_matchers, now_ms, k);
+	k->was_acked = n > 0;
+	if (n == 0 && act_plan_new(c, context, inc.id, k, &cause) != 0) {
+		act_tell(done, arg, 0, 0, cause, NULL);
+		free(cause);
+		act_ack_free(k);
+		act_incident_done(&inc);
+		return;
 	}
 
 	clean = comment != NULL ? sanitize_utf8(comment, strlen(comment)) :
@@ -575,37 +656,23 @@ incident_ack(struct action_gate *g, const struct conf *conf, const char *id,
 	    clean != NULL && *clean != '\0' ? " - " : "",
 	    clean != NULL ? clean : "");
 	free(clean);
-	k->pending = n;
+	k->pending = k->nslots;
 	k->issuing = 1;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < k->nslots; i++) {
+		k->slots[i].k = k;
 		memset(&s, 0, sizeof s);
-		s.matchers = &plans[i];
+		s.matchers = &k->slots[i].m;
 		s.starts_ms = now_ms;
 		s.ends_ms = k->until;
 		s.comment = text;
-		s.id = ids != NULL ? ids[i] : NULL;
-		action_silence(g, &s, inc.id, act_ack_silenced, k);
+		s.id = k->slots[i].old_id;
+		action_silence(g, &s, inc.id, act_ack_silenced, &k->slots[i]);
 	}
 	k->issuing = 0;
 	free(text);
-	for (i = 0; i < n; i++) {
-		matchers_done(&plans[i]);
-		if (ids != NULL)
-			free(ids[i]);
-	}
-	free(plans);
-	free(ids);
 	act_incident_done(&inc);
 	if (k->pending == 0)
 		act_ack_finish(k);
-	return;
-
-fail:
-	act_tell(done, arg, 0, 0, cause, NULL);
-	free(cause);
-	free(plans);
-	act_ack_free(k);
-	act_incident_done(&inc);
 }
 
 /* ------------------------------------------------------------------ */
@@ -637,8 +704,9 @@ act_unack_write(struct act_unack *u, char **cause)
 	rc = cache_exec(c, "incidents", cause, "UPDATE incidents SET state ="
 	    " CASE WHEN state = 'acknowledged' THEN 'triggered' ELSE state"
 	    " END, ack_by = NULL, ack_ms = NULL, ack_until_ms = NULL,"
-	    " ack_silences = NULL, ack_local = 0, ack_reason = NULL,"
-	    " updated_ms = ? WHERE id = ?", "it", u->now, u->id);
+	    " ack_silences = NULL, ack_matchers = NULL, ack_local = 0,"
+	    " ack_reason = NULL, updated_ms = ? WHERE id = ?", "it", u->now,
+	    u->id);
 	if (rc == 0)
 		rc = act_timeline(c, u->id, u->now, "unacknowledged", actor,
 		    "acknowledgement taken back", cause);

@@ -23,6 +23,14 @@ matchers_init(struct matchers *m)
 	m->n = 0;
 }
 
+/* A regex matcher's compiled form, made once when it is added. */
+struct matcher_re {
+	int	ok;		/* compiled; else it holds for nothing */
+	regex_t	rx;
+};
+
+static int	matcher_compile(regex_t *, const char *, char **);
+
 /* Free every matcher; the list is empty (and reusable) after. */
 void
 matchers_done(struct matchers *m)
@@ -32,6 +40,11 @@ matchers_done(struct matchers *m)
 	for (i = 0; i < m->n; i++) {
 		free(m->v[i].name);
 		free(m->v[i].value);
+		if (m->v[i].re != NULL) {
+			if (m->v[i].re->ok)
+				regfree(&m->v[i].re->rx);
+			free(m->v[i].re);
+		}
 	}
 	free(m->v);
 	matchers_init(m);
@@ -46,6 +59,12 @@ matchers_add(struct matchers *m, const char *name, enum matcher_op op,
 	m->v[m->n].name = xstrdup(name);
 	m->v[m->n].value = xstrdup(value);
 	m->v[m->n].op = op;
+	m->v[m->n].re = NULL;
+	if (op == MATCH_RE || op == MATCH_NRE) {
+		m->v[m->n].re = xcalloc(1, sizeof *m->v[m->n].re);
+		m->v[m->n].re->ok = matcher_compile(&m->v[m->n].re->rx,
+		    value, NULL) == 0;
+	}
 	m->n++;
 }
 
@@ -364,7 +383,6 @@ matchers_to_json(const struct matchers *m)
 static int
 matcher_holds(const struct matcher *x, const char *value)
 {
-	regex_t	rx;
 	int	hit;
 
 	switch (x->op) {
@@ -375,10 +393,9 @@ matcher_holds(const struct matcher *x, const char *value)
 	case MATCH_RE:
 	case MATCH_NRE:
 	default:
-		if (matcher_compile(&rx, x->value, NULL) != 0)
+		if (x->re == NULL || !x->re->ok)
 			return -1;
-		hit = regexec(&rx, value, 0, NULL, 0) == 0;
-		regfree(&rx);
+		hit = regexec(&x->re->rx, value, 0, NULL, 0) == 0;
 		return x->op == MATCH_RE ? hit : !hit;
 	}
 }

@@ -30,10 +30,13 @@ enum matcher_op {
 	MATCH_NRE	/* !~ */
 };
 
+struct matcher_re;
+
 struct matcher {
-	char		*name;
-	char		*value;
-	enum matcher_op	 op;
+	char			*name;
+	char			*value;
+	enum matcher_op		 op;
+	struct matcher_re	*re;	/* compiled once (=~, !~), or NULL */
 };
 
 /* A list of matchers; owns its items. */
@@ -71,7 +74,8 @@ cJSON	*matchers_to_json(const struct matchers *);
 
 /*
  * Whether every matcher holds for labels (a JSON object of strings).
- * A regex that does not compile holds for nothing.
+ * A regex that does not compile holds for nothing.  Each regex is
+ * compiled once, when its matcher is added.
  */
 int	 matchers_match(const struct matchers *, const cJSON *labels);
 

@@ -29,6 +29,7 @@
 #include "base/buf.h"
 #include "core/cache.h"
 #include "core/conf.h"
+#include "core/escalation.h"
 #include "core/incident.h"
 #include "base/json.h"
 #include "base/sha256.h"
@@ -514,6 +515,7 @@ struct views_cached {
 	char		*ack_reason;
 	int64_t		 ack_until_ms;
 	int		 ack_local;
+	int64_t		 escalation;	/* levels reached */
 };
 
 struct views_health {
@@ -1863,7 +1865,7 @@ views_load_cached(struct views_health *h)
 
 	if (sqlite3_prepare_v2(h->db, "SELECT id, group_key, state,"
 	    " priority, started_ms, recurrence_of, ack_by, ack_until_ms,"
-	    " ack_local, ack_reason FROM incidents WHERE"
+	    " ack_local, ack_reason, escalation FROM incidents WHERE"
 	    " context = ?1 AND state <> 'resolved'", -1, &st, NULL) !=
 	    SQLITE_OK) {
 		sqlite3_finalize(st);
@@ -1886,6 +1888,7 @@ views_load_cached(struct views_health *h)
 		c->ack_until_ms = sqlite3_column_int64(st, 7);
 		c->ack_local = sqlite3_column_int(st, 8);
 		c->ack_reason = views_col(st, 9);
+		c->escalation = sqlite3_column_int64(st, 10);
 		if (c->id == NULL || c->key == NULL || c->state == NULL) {
 			free(c->id);
 			free(c->key);
@@ -2042,6 +2045,7 @@ views_incident_new(struct views *v, const struct views_health *h,
 			inc->ack_reason = xstrdup(h->cached[i].ack_reason);
 		inc->ack_until_ms = h->cached[i].ack_until_ms;
 		inc->ack_local = h->cached[i].ack_local;
+		inc->esc_level = (size_t)h->cached[i].escalation;
 		return inc;
 	}
 	incident_make_id(v->context, key, started_ms, 0, id);
@@ -2282,6 +2286,46 @@ views_overall(struct views *v)
 	v->status_reason = xstrdup("all clear");
 }
 
+/*
+ * Each incident's escalation: the level the cache recorded, who it
+ * reaches, and while it is triggered who comes next and when (the clock
+ * is stopped otherwise).
+ */
+static void
+views_escalation(struct views *v, const struct conf *conf, int64_t now)
+{
+	struct view_incident	*inc;
+	struct escalation	 e;
+	size_t			 i, at;
+	int64_t			 next;
+
+	for (i = 0; i < v->nincidents; i++) {
+		inc = &v->incidents[i];
+		inc->esc_next_in_ms = -1;
+		escalation_for(conf, inc->priority, &e);
+		inc->esc_levels = e.n;
+		if (e.n == 0) {
+			escalation_done(&e);
+			continue;
+		}
+		at = escalation_reached(&e, now - inc->started_ms, &next);
+		/* The cache's level, unless this views' time is later. */
+		if (strcmp(inc->state, "triggered") == 0 &&
+		    at > inc->esc_level)
+			inc->esc_level = at;
+		if (inc->esc_level > e.n)
+			inc->esc_level = e.n;
+		if (inc->esc_level > 0)
+			inc->esc_who = xstrdup(e.v[inc->esc_level - 1].who);
+		if (inc->esc_level < e.n) {
+			inc->esc_next_who = xstrdup(e.v[inc->esc_level].who);
+			if (strcmp(inc->state, "triggered") == 0)
+				inc->esc_next_in_ms = next > 0 ? next : 0;
+		}
+		escalation_done(&e);
+	}
+}
+
 /* Build every view of the context. */
 struct views *
 views_build(struct cache *cache, const struct conf *conf,
@@ -2327,6 +2371,7 @@ views_build(struct cache *cache, const struct conf *conf,
 	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
 	views_group(v, conf, &h);
 	views_health_done(&h);
+	views_escalation(v, conf, now_ms);
 	/* Worst first, once the incidents have named their services. */
 	if (v->nservices > 1)
 		qsort(v->services, v->nservices, sizeof *v->services,
@@ -2386,6 +2431,8 @@ views_free(struct views *v)
 		free(v->incidents[i].recurrence_of);
 		free(v->incidents[i].ack_by);
 		free(v->incidents[i].ack_reason);
+		free(v->incidents[i].esc_who);
+		free(v->incidents[i].esc_next_who);
 		free(v->incidents[i].alerts);
 		free(v->incidents[i].runbook_url);
 		free(v->incidents[i].summary);

@@ -122,6 +122,11 @@ struct view_incident {
 	int64_t		  ack_until_ms;		/* when the ack ends; 0 */
 	int		  ack_local;		/* only in this cache */
 	char		 *ack_reason;		/* why local, or NULL */
+	size_t		  esc_level;		/* escalation levels reached */
+	size_t		  esc_levels;		/* of its policy; 0: none */
+	char		 *esc_who;		/* who the level reaches */
+	char		 *esc_next_who;		/* the next level, or NULL */
+	int64_t		  esc_next_in_ms;	/* -1: none, or paused */
 	size_t		 *alerts;		/* indexes in alerts */
 	size_t		  nalerts;
 	int		  silenced;		/* every alert silenced */

@@ -161,6 +161,58 @@ vocab_incident_state_word(const char *state)
 	return state;
 }
 
+/* An incident's acknowledgement in one line, or "". */
+char *
+vocab_ack_line(const struct view_incident *inc, int64_t now, char *out,
+    size_t len)
+{
+	char	until[40], left[32];
+
+	out[0] = '\0';
+	if (inc->ack_by == NULL || inc->ack_until_ms <= 0)
+		return out;
+	util_format_rfc3339(inc->ack_until_ms, until, sizeof until);
+	if (inc->ack_local)
+		snprintf(out, len, "acknowledged by %s until %s (local ack, "
+		    "not shared: %s)", inc->ack_by, until,
+		    inc->ack_reason != NULL ? inc->ack_reason :
+		    "no Alertmanager took it");
+	else
+		snprintf(out, len, "acknowledged by %s until %s (%s left)",
+		    inc->ack_by, until, inc->ack_until_ms > now ?
+		    vocab_duration(inc->ack_until_ms - now, left, sizeof left) :
+		    "none");
+	return out;
+}
+
+/* Its escalation in one line, or "". */
+char *
+vocab_escalation_line(const struct view_incident *inc, char *out,
+    size_t len)
+{
+	char	in[32];
+	int	n;
+
+	out[0] = '\0';
+	if (inc->esc_levels == 0 || inc->esc_level == 0)
+		return out;
+	n = snprintf(out, len, "escalation: level %zu of %zu, %s",
+	    inc->esc_level, inc->esc_levels, inc->esc_who != NULL ?
+	    inc->esc_who : "?");
+	if (n < 0 || (size_t)n >= len)
+		return out;
+	if (inc->esc_next_who == NULL)
+		snprintf(out + n, len - (size_t)n, " (the last)");
+	else if (inc->esc_next_in_ms >= 0)
+		snprintf(out + n, len - (size_t)n, "; %s in %s",
+		    inc->esc_next_who, vocab_duration(inc->esc_next_in_ms, in,
+		    sizeof in));
+	else
+		snprintf(out + n, len - (size_t)n, " (stopped: %s)",
+		    vocab_incident_state_word(inc->state));
+	return out;
+}
+
 /* An SLO verdict as a word. */
 const char *
 vocab_verdict_word(enum slo_verdict v)

@@ -77,6 +77,21 @@ const char *vocab_pipeline_word(enum view_pipeline_state);
 char	*vocab_pipeline_line(const struct view_pipeline *, char *out,
 	     size_t len);
 
+/*
+ * An incident's acknowledgement in one line, or "" when it has none:
+ * "acknowledged by alice@ops until 14:32:05 (13m left)", "... (local ack,
+ * not shared: REASON)".
+ */
+char	*vocab_ack_line(const struct view_incident *, int64_t now_ms,
+	     char *out, size_t len);
+/*
+ * Its escalation in one line, or "" when its priority has no policy:
+ * "escalation: level 2 of 5, on-call engineer; senior engineer in 27m",
+ * "... (the last)", "... (stopped: acknowledged)".
+ */
+char	*vocab_escalation_line(const struct view_incident *, char *out,
+	     size_t len);
+
 /* one when n is 1, else many: "1 service", "2 services". */
 const char *vocab_plural(size_t n, const char *one, const char *many);
 

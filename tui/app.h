@@ -28,6 +28,7 @@ struct loop_timer;
 struct mode;
 struct poller;
 struct refresh;
+struct tui_act;
 struct runtime;
 struct source;
 struct theme;
@@ -80,6 +81,8 @@ struct app {
 	int64_t				 typeahead_until;	/* loop ms */
 	/* An 'r' waiting for every source's next round. */
 	struct refresh			*refresh;
+	/* Actions started and not answered yet (tui/act.c). */
+	struct tui_act			*acts;
 };
 
 /* Now, in ms since the epoch: the wall clock, or the fixed clock_ms. */
@@ -109,6 +112,20 @@ void	app_refresh(struct app *);
 /* A source's round was stored (the poller's notify). */
 void	app_refresh_note(struct app *, struct source *);
 void	app_refresh_free(struct app *);
+
+/*
+ * What the console does to incident id (tui/act.c), through the runtime's
+ * gate, started from the loop a moment after the key: acknowledge it for
+ * for_ms (0: incidents.ack_for) with an optional comment (again: extend),
+ * take the acknowledgement back, add a note.  The outcome is a footer
+ * message; a console without a gate says it may not act.
+ */
+void	app_ack(struct app *, const char *id, int64_t for_ms,
+	    const char *comment);
+void	app_unack(struct app *, const char *id);
+void	app_note(struct app *, const char *id, const char *text);
+/* Drop the actions in flight (context switch, the end). */
+void	app_acts_free(struct app *);
 
 /* Switch to another context: new sources, selections forgotten. */
 void	app_switch_context(struct app *, const struct conf_context *);

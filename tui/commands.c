@@ -1,6 +1,7 @@
 /*
- * commands.c: the ':' commands (switch context, namespace, theme, quit),
- * their completion and the command line that runs them; see commands.h.
+ * commands.c: the ':' commands (switch context, namespace, silences,
+ * theme, quit), their completion and the command line that runs them;
+ * see commands.h.
  */
 #include "config.h"
 
@@ -17,6 +18,7 @@
 #include "tui/app.h"
 #include "tui/commands.h"
 #include "tui/mode.h"
+#include "tui/panel.h"
 #include "tui/theme.h"
 #include "tui/tui.h"
 
@@ -182,6 +184,23 @@ cmd_theme(struct app *a, const char *arg)
 	app_message(a, "theme %s", arg);
 }
 
+/* :silences: the context's silences, over any page open. */
+static void
+cmd_silences(struct app *a, const char *arg)
+{
+	struct mode	*m;
+	char		*cause = NULL;
+
+	(void)arg;
+	if ((m = mode_silences_new(a, &cause)) == NULL) {
+		app_message(a, "%s", cause);
+		free(cause);
+		return;
+	}
+	app_pop_pages(a);
+	app_push(a, m);
+}
+
 /* :q */
 static void
 cmd_quit(struct app *a, const char *arg)
@@ -190,12 +209,89 @@ cmd_quit(struct app *a, const char *arg)
 	a->quit = 1;
 }
 
+/* The selected incident's id, or NULL after saying there is none. */
+static const char *
+cmd_incident(struct app *a)
+{
+	const struct view_incident	*inc = panel_incidents_selected(a);
+
+	if (inc == NULL)
+		app_message(a, "no incident selected: pick one in 3 Incidents");
+	return inc != NULL ? inc->id : NULL;
+}
+
+/* :ack [DURATION] [COMMENT] */
+static void
+cmd_ack(struct app *a, const char *arg)
+{
+	const char	*id, *rest = NULL;
+	char		*word = NULL, *cause = NULL;
+	int64_t		 d = 0;
+	size_t		 n;
+
+	if ((id = cmd_incident(a)) == NULL)
+		return;
+	if (arg != NULL) {
+		n = strcspn(arg, " ");
+		word = xstrndup(arg, n);
+		rest = arg + n + strspn(arg + n, " ");
+		/* A first word that is not a duration starts the comment. */
+		if (util_parse_duration(word, &d, &cause) != 0) {
+			free(cause);
+			d = 0;
+			rest = arg;
+		} else if (d < 60 * 1000 || d > 24 * 3600 * 1000LL) {
+			app_message(a, "ack for %s: give 1m to 24h", word);
+			free(word);
+			return;
+		}
+		if (*rest == '\0')
+			rest = NULL;
+	}
+	app_ack(a, id, d, rest);
+	free(word);
+}
+
+/* :unack */
+static void
+cmd_unack(struct app *a, const char *arg)
+{
+	const char	*id;
+
+	(void)arg;
+	if ((id = cmd_incident(a)) != NULL)
+		app_unack(a, id);
+}
+
+/* :note TEXT */
+static void
+cmd_note(struct app *a, const char *arg)
+{
+	const char	*id;
+
+	if (arg == NULL) {
+		app_message(a, "note TEXT: what you saw or did");
+		return;
+	}
+	if ((id = cmd_incident(a)) != NULL)
+		app_note(a, id, arg);
+}
+
 static const struct command commands[] = {
 	{ "context", NULL, "NAME", "switch to another context", cmd_contexts,
 	  cmd_context },
 	{ "ns", NULL, "[NAME]", "show one namespace (no name: all)",
 	  cmd_namespaces, cmd_ns },
+	{ "silences", NULL, NULL, "list the silences, what they match and "
+	  "what is wrong with them", NULL, cmd_silences },
 	{ "theme", NULL, "NAME", "change the theme", cmd_themes, cmd_theme },
+	{ "ack", NULL, "[DURATION] [COMMENT]", "acknowledge the selected "
+	  "incident, for DURATION (incidents.ack_for) with a comment",
+	  NULL, cmd_ack },
+	{ "unack", NULL, NULL, "take the selected incident's acknowledgement "
+	  "back", NULL, cmd_unack },
+	{ "note", NULL, "TEXT", "add a note to the selected incident's "
+	  "timeline", NULL, cmd_note },
 	{ "q", "quit", NULL, "quit", NULL, cmd_quit },
 };
 #define NCOMMANDS	(sizeof commands / sizeof commands[0])
@@ -234,7 +330,16 @@ commands_run(struct app *a, const char *line)
 
 	copy = xstrdup(line);
 	name = strtok_r(copy, " \t", &save);
-	arg = name != NULL ? strtok_r(NULL, " \t", &save) : NULL;
+	/* The argument is the rest of the line (a note has spaces). */
+	arg = name != NULL ? strtok_r(NULL, "", &save) : NULL;
+	if (arg != NULL) {
+		arg += strspn(arg, " \t");
+		for (i = strlen(arg); i > 0 && (arg[i - 1] == ' ' ||
+		    arg[i - 1] == '\t'); i--)
+			arg[i - 1] = '\0';
+		if (*arg == '\0')
+			arg = NULL;
+	}
 	if (name != NULL && (c = commands_find(name)) != NULL)
 		c->run(a, arg);
 	else if (name != NULL) {

@@ -40,6 +40,8 @@ static const struct key_binding keymap_defaults[] = {
 	{ '\n', ACT_OPEN, KEYCTX_PANEL, "open the detail view" },
 	{ KEY_ESCAPE, ACT_BACK, KEYCTX_PANEL, "back; clear the filter" },
 	{ '/', ACT_FILTER, KEYCTX_PANEL, "filter the focused panel" },
+	{ 'a', ACT_ACK, KEYCTX_PANEL,
+	  "acknowledge the selected incident (again: extend it)" },
 	{ KEY_TAB, ACT_NEXT_PANEL, KEYCTX_GLOBAL, "next panel" },
 	{ KEY_BTAB, ACT_PREV_PANEL, KEYCTX_GLOBAL, "previous panel" },
 	{ '1', ACT_PANEL_HEALTH, KEYCTX_GLOBAL, "health panel" },
@@ -60,7 +62,7 @@ static const char *const keymap_action_names[ACT_COUNT] = {
 	"none", "down", "up", "top", "bottom", "page-up", "page-down",
 	"half-down", "half-up", "next-panel", "prev-panel", "panel-health",
 	"panel-slo", "panel-incidents", "panel-runbook", "open", "back",
-	"filter", "command", "help", "refresh", "quit"
+	"filter", "command", "help", "refresh", "quit", "ack"
 };
 
 /* Named keys. */

@@ -77,6 +77,11 @@ app_global_key(struct app *a, enum key_action act)
 		break;
 	case ACT_QUIT:
 		return KEY_HANDLED | KEY_QUIT;
+	case ACT_ACK:
+		/* The incidents panel takes it; elsewhere, say where. */
+		app_message(a, "a acknowledges an incident: select one in "
+		    "3 Incidents");
+		break;
 	default:
 		return 0;
 	}

@@ -60,6 +60,12 @@ void		 mode_page_pairs(struct mode *, const char *title,
 /* The help page, generated from the key table and the command table. */
 struct mode	*mode_help_new(struct app *);
 
+/*
+ * The silences of the context, read now (core/views_silences.h); NULL
+ * and *cause when the cache cannot be read.
+ */
+struct mode	*mode_silences_new(struct app *, char **cause);
+
 /* The live filter of the focused panel. */
 struct mode	*mode_filter_new(struct app *);
 /* The ':' command line, with Tab completion from the command table. */

@@ -16,6 +16,7 @@
 #include "core/vocab.h"
 #include "tui/app.h"
 #include "tui/draw.h"
+#include "tui/keymap.h"
 #include "tui/mode.h"
 #include "tui/panel.h"
 
@@ -217,6 +218,22 @@ incidents_open(struct app *a, int panel)
 	    NULL;
 }
 
+/* 'a': acknowledge the selected incident. */
+static int
+incidents_key(struct app *a, int panel, int action)
+{
+	const struct view_incident	*inc;
+
+	(void)panel;
+	if (action != ACT_ACK)
+		return 0;
+	if ((inc = panel_incidents_selected(a)) == NULL)
+		app_message(a, "no incident to acknowledge");
+	else
+		app_ack(a, inc->id, 0, NULL);
+	return KEY_HANDLED | KEY_REDRAW;
+}
+
 const struct panel_ops panel_incidents = {
 	.name = "incidents",
 	.aliases = { "alerts" },
@@ -231,4 +248,5 @@ const struct panel_ops panel_incidents = {
 	.row = incidents_row,
 	.summary = incidents_summary,
 	.open = incidents_open,
+	.key = incidents_key,
 };

@@ -35,7 +35,7 @@ static void
 runbook_draw(struct app *a, int y, int x, int h, int w)
 {
 	const struct view_incident	*inc = panel_incidents_selected(a);
-	char				*line, when[40];
+	char				*line, when[40], buf[512];
 	int				 row = 0;
 	size_t				 i;
 
@@ -57,6 +57,12 @@ runbook_draw(struct app *a, int y, int x, int h, int w)
 		draw_text(stdscr, y + row++, x, w, line,
 		    theme_attr(draw_tone_slot(vocab_severity_tone(inc->severity))));
 	free(line);
+	if (row < h && *vocab_ack_line(inc, app_now_ms(a), buf, sizeof buf))
+		draw_text(stdscr, y + row++, x, w, buf, theme_attr(
+		    inc->ack_local ? SLOT_WARN : SLOT_OK));
+	if (row < h && *vocab_escalation_line(inc, buf, sizeof buf))
+		draw_text(stdscr, y + row++, x, w, buf, theme_attr(
+		    inc->esc_next_in_ms >= 0 ? SLOT_WARN : SLOT_DIM));
 	if (row < h) {
 		line = xasprintf("runbook: %s", inc->runbook_url != NULL ?
 		    inc->runbook_url : "(none in the alert's annotations)");
@@ -93,8 +99,9 @@ runbook_lines(struct app *a)
 
 	if (inc == NULL)
 		return 1;
-	return 3 + (inc->summary != NULL) + (int)inc->nservices +
-	    (int)inc->nalerts;
+	return 3 + (inc->summary != NULL) + (inc->ack_by != NULL) +
+	    (inc->esc_levels > 0 && inc->esc_level > 0) +
+	    (int)inc->nservices + (int)inc->nalerts;
 }
 
 /* The selected incident's title, as the collapsed summary. */

@@ -70,14 +70,19 @@ prompt_footer(struct mode *m, struct app *a, const struct layout_rect *r)
 static int
 prompt_key(struct mode *m, struct app *a, wint_t ch, int is_key)
 {
-	struct prompt	*p = (struct prompt *)m;
-	char		 mb[1024];
+	struct prompt		*p = (struct prompt *)m;
+	const struct prompt_ops	*ops;
+	void			*arg;
+	char			 mb[1024];
 
 	if (!is_key && (ch == L'\r' || ch == L'\n')) {
+		/* Closed first: what Enter runs may open a mode of its own. */
+		ops = p->ops;
+		arg = p->arg;
 		prompt_text(p, mb, sizeof mb);
-		if (p->ops->enter != NULL)
-			p->ops->enter(a, mb, p->arg);
 		app_pop(a);
+		if (ops->enter != NULL)
+			ops->enter(a, mb, arg);
 		return KEY_HANDLED | KEY_REDRAW;
 	}
 	if (!is_key && ch == 27) {

@@ -70,13 +70,13 @@ extract() {	# FILE DIR
 }
 
 # --- control: the check can fail ----------------------------------------------
-printf 'keys: {ack: a, silence: S}\n' >"$tmp/bad.yaml"
+printf 'keys: {launch: a, selfdestruct: S}\n' >"$tmp/bad.yaml"
 if config_ok "$tmp/bad.yaml"; then
 	check 1 "control: config check refuses unknown key actions" \
 	    "exit 1, unknown key action" "$(tap_got)"
 else
-	cat "$tmp/out" "$tmp/err" | grep -q "unknown key action 'ack'"
-	check $? "control: config check refuses unknown key actions (ack, silence)"
+	cat "$tmp/out" "$tmp/err" | grep -q "unknown key action 'launch'"
+	check $? "control: config check refuses unknown key actions (launch, selfdestruct)"
 fi
 
 # --- config/ -------------------------------------------------------------------

@@ -247,48 +247,7 @@ check_eq "the warning names am-2" \
     "$err"
 
 # --- writes refused (403) -----------------------------------------------------------
-cat >"$T/deny.py" <<'EOF'
-# A proxy in front of an Alertmanager that refuses every write (403) and
-# passes reads through, as a read-only gateway does.
-import os, sys, urllib.error, urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-UP = sys.argv[1]
-
-
-class H(BaseHTTPRequestHandler):
-    def answer(self, code, body):
-        self.send_response(code)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def deny(self):
-        n = int(self.headers.get("Content-Length") or 0)
-        self.rfile.read(n)
-        self.answer(403, b'"writes are not allowed through this gateway"')
-
-    do_POST = do_DELETE = do_PUT = deny
-
-    def do_GET(self):
-        try:
-            with urllib.request.urlopen(UP + self.path, timeout=5) as r:
-                self.answer(r.status, r.read())
-        except urllib.error.HTTPError as e:
-            self.answer(e.code, e.read())
-
-    def log_message(self, *a):
-        pass
-
-
-srv = ThreadingHTTPServer(("127.0.0.1", 0), H)
-with open(sys.argv[2] + ".tmp", "w") as f:
-    f.write(str(srv.server_address[1]))
-os.rename(sys.argv[2] + ".tmp", sys.argv[2])
-srv.serve_forever()
-EOF
-"$PYTHON" "$T/deny.py" "$AM_URL_c" "$T/deny.port" >"$T/deny.log" 2>&1 &
+"$PYTHON" "$top_srcdir/tests/lib/deny_proxy.py" "$AM_URL_c" "$T/deny.port" >"$T/deny.log" 2>&1 &
 SERVERS_PIDS="$SERVERS_PIDS $!"
 wait_for 'test -s "$T/deny.port"' 10 || { echo "# the proxy did not start"; cat "$T/deny.log"; }
 DENY=http://127.0.0.1:$(cat "$T/deny.port")

@@ -26,6 +26,7 @@
 #include "core/cache.h"
 #include "core/conf.h"
 #include "core/action.h"
+#include "core/escalation.h"
 #include "core/incident.h"
 #include "core/incident_act.h"
 #include "core/store.h"
@@ -42,6 +43,9 @@ static const char conf_yaml[] =
     "contexts:\n"
     "  - name: prod\n"
     "incidents:\n"
+    "  escalation:\n"
+    "    P0: none\n"
+    "    P1: 0s on-call engineer, 10m senior engineer\n"
     "  resolve_after: 2m\n"
     "  keep_resolved: 1d\n"
     "  priorities:\n"
@@ -478,6 +482,25 @@ test_priority_config(void)
 		    " most urgent), P1, P2 or P3");
 	conf_free(conf);
 	conf_problems_done(&p);
+	/* Escalation policies: each problem where it is. */
+	{
+		static const char	esc[] = "incidents:\n  escalation:\n"
+		    "    P0: 0s bot, 5m ops\n    P9: 0s ops\n"
+		    "    P1: 5m ops, 1m dev\n";
+
+		conf_problems_init(&p);
+		conf = conf_load_buffer("esc.yaml", esc, sizeof esc - 1, &p);
+		CHECK(conf == NULL);
+		CHECK_INT((int)p.n, 2);
+		if (p.n == 2) {
+			CHECK_STR(p.v[0], "esc.yaml:4:5: incidents.escalation:"
+			    " 'P9' is not a priority; use P0, P1, P2 or P3");
+			CHECK_CONTAINS(p.v[1], "esc.yaml:5:5: incidents."
+			    "escalation: P1: level 2 '1m dev'");
+		}
+		conf_free(conf);
+		conf_problems_done(&p);
+	}
 	/* The defaults: 5m grace, 30 days kept, no map (the built-in). */
 	conf = conf_new_default();
 	CHECK(conf->resolve_after_ms == 5 * MIN);
@@ -684,6 +707,55 @@ test_ack_shared(void)
 }
 
 /*
+ * Acked twice before any round has listed the silence: the second extends
+ * the silence the first wrote (its matchers kept with the incident), and
+ * one a round lists as expired is not extended but replaced.
+ */
+static void
+test_ack_extend_unlisted(void)
+{
+	struct conf		*conf = test_conf();
+	struct cache		*c = open_cache();
+	struct fake_world	 fw;
+	struct action_world	 w = fake_world_of(&fw);
+	struct action_gate	*g;
+	struct store_alert	 a[1];
+	struct store_silence	 x[1];
+	struct outcome		 t;
+	char			 id[INCIDENT_ID_LEN + 1];
+
+	memset(&t, 0, sizeof t);
+	a[0] = alert("f1", "HighErrorRate", "critical", "api", T0);
+	CHECK_INT(round_at(c, conf, T0, a, 1), 0);
+	id_of("HighErrorRate", "api", T0, id);
+	g = action_gate_new(c, "prod", "alice@ops", &w);
+	incident_ack(g, conf, id, 0, NULL, T0 + MIN, outcome_cb, &t);
+	fake_answer(&fw, ACTION_OK, NULL, "s1");
+	incident_ack(g, conf, id, 0, NULL, T0 + 2 * MIN, outcome_cb, &t);
+	CHECK_INT(fw.nasked, 2);
+	CHECK_STR(fw.asked[1], "s1 alertname=\"HighErrorRate\", "
+	    "service=\"api\", severity=\"critical\", fp=\"f1\"");
+	fake_answer(&fw, ACTION_OK, NULL, "s1");
+	CHECK_CONTAINS(t.message, "acknowledgement extended");
+	/* Listed as expired by a round: a new silence, not an update. */
+	x[0] = silence("s1", "expired", "[]", "alice@ops", "ACK x", T0);
+	CHECK_INT(round_with(c, conf, T0 + 3 * MIN, a, 1, x, 1), 0);
+	CHECK_ROWS(c, "SELECT state FROM incidents", "triggered");
+	incident_ack(g, conf, id, 0, NULL, T0 + 4 * MIN, outcome_cb, &t);
+	CHECK_INT(fw.nasked, 3);
+	CHECK_STR(fw.asked[2], "alertname=\"HighErrorRate\", "
+	    "service=\"api\", severity=\"critical\", fp=\"f1\"");
+	fake_answer(&fw, ACTION_OK, NULL, "s2");
+	CHECK_ROWS(c, "SELECT ack_silences, json_extract(ack_matchers,"
+	    " '$.s2[0].name') FROM incidents", "[\"s2\"]|alertname");
+	action_gate_free(g);
+	fake_world_done(&fw);
+	free(t.message);
+	cache_close(c);
+	conf_free(conf);
+}
+
+/*
  * An ACK silence made elsewhere (amtool, another sitrep) acknowledges the
  * incident it holds, by its author; one that holds other alerts does not.
  * It ends when it runs out.
@@ -716,6 +788,14 @@ test_ack_from_elsewhere(void)
 	    "HighErrorRate api|acknowledged|bob|[\"s9\"]");
 	CHECK_ROWS(c, "SELECT actor FROM incident_timeline WHERE kind ="
 	    " 'acknowledged'", "bob");
+	/* The ordinary silence is in the timeline, by its author. */
+	CHECK_ROWS(c, "SELECT actor, text FROM incident_timeline WHERE kind ="
+	    " 'silenced'", "carol|silenced by carol until"
+	    " 2023-11-14T22:23:20Z: maintenance (silence s8)");
+	/* The same round again: nothing new. */
+	CHECK_INT(round_with(c, conf, T0 + 2 * MIN, a, 2, x, 3), 0);
+	CHECK_ROWS(c, "SELECT count(*) FROM incident_timeline WHERE kind IN"
+	    " ('silenced', 'acknowledged')", "2");
 	/* Still listed as active after its end (a late round): it ran out. */
 	CHECK_INT(round_at(c, conf, T0 + 11 * MIN, a, 2), 0);
 	CHECK_ROWS(c, "SELECT title, state FROM incidents ORDER BY title",
@@ -723,6 +803,10 @@ test_ack_from_elsewhere(void)
 	CHECK_ROWS(c, "SELECT text FROM incident_timeline WHERE kind ="
 	    " 'unacknowledged'", "acknowledgement by bob ended: it ran out;"
 	    " triggered again");
+	CHECK_ROWS(c, "SELECT actor, text FROM incident_timeline WHERE kind ="
+	    " 'silence ended'", "system|silence s8 no longer holds it");
+	CHECK_ROWS(c, "SELECT count(*) FROM incidents WHERE held_by IS NOT"
+	    " NULL", "0");
 	cache_close(c);
 	conf_free(conf);
 }
@@ -897,8 +981,102 @@ test_note_resolve_lookup(void)
 	conf_free(conf);
 }
 
+/* Escalation policies: the built-in P0 one, parsing, levels by age. */
+static void
+test_escalation_policy(void)
+{
+	struct escalation	 e;
+	char			*cause = NULL;
+	int64_t			 next;
+
+	escalation_for(NULL, 0, &e);
+	CHECK_INT((int)e.n, 5);
+	CHECK_STR(e.v[1].who, "on-call engineer");
+	CHECK_INT((int)escalation_reached(&e, 0, &next), 1);
+	CHECK(next == 2 * MIN);
+	CHECK_INT((int)escalation_reached(&e, 30 * MIN, &next), 3);
+	CHECK(next == 30 * MIN);
+	CHECK_INT((int)escalation_reached(&e, 5 * 60 * MIN, &next), 5);
+	CHECK(next == -1);
+	escalation_done(&e);
+	escalation_for(NULL, 1, &e);
+	CHECK_INT((int)e.n, 0);
+	CHECK_INT((int)escalation_reached(&e, 60 * MIN, &next), 0);
+	CHECK_INT(escalation_parse("none", &e, &cause), 0);
+	CHECK_INT((int)e.n, 0);
+	CHECK_INT(escalation_parse("5m ops, 2m dev", &e, &cause), -1);
+	CHECK_CONTAINS(cause, "level 2 '2m dev'");
+	CHECK_CONTAINS(cause, "not after the level before");
+	free(cause);
+	CHECK_INT(escalation_parse("5m", &e, &cause), -1);
+	CHECK_CONTAINS(cause, "reaches nobody");
+	free(cause);
+	CHECK_INT(escalation_parse("soon ops", &e, &cause), -1);
+	CHECK_CONTAINS(cause, "level 1 'soon ops'");
+	free(cause);
+	CHECK_INT(escalation_parse("", &e, &cause), -1);
+	free(cause);
+}
+
+/*
+ * A triggered incident escalates as it ages (one timeline row per level
+ * reached); acknowledged, its clock stops; triggered again, it goes on
+ * from its age.
+ */
+static void
+test_escalation_rounds(void)
+{
+	struct conf		*conf = test_conf();
+	struct cache		*c = open_cache();
+	struct fake_world	 fw;
+	struct action_world	 w = fake_world_of(&fw);
+	struct action_gate	*g;
+	struct store_alert	 a[1];
+	struct store_silence	 x[1];
+	struct outcome		 t;
+	char			 id[INCIDENT_ID_LEN + 1];
+
+	memset(&t, 0, sizeof t);
+	/* "page" is P1 here: 0s on-call engineer, 10m senior engineer. */
+	a[0] = alert("f1", "QueueStuck", "page", "jobs", T0);
+	CHECK_INT(round_at(c, conf, T0, a, 1), 0);
+	id_of("QueueStuck", "jobs", T0, id);
+	CHECK_ROWS(c, "SELECT priority, escalation FROM incidents", "P1|1");
+	CHECK_ROWS(c, "SELECT text FROM incident_timeline WHERE kind ="
+	    " 'escalated'", "level 1 of 2: on-call engineer (from the start)");
+	CHECK_INT(round_at(c, conf, T0 + 5 * MIN, a, 1), 0);
+	CHECK_ROWS(c, "SELECT escalation FROM incidents", "1");
+	g = action_gate_new(c, "prod", "alice@ops", &w);
+	incident_ack(g, conf, id, 0, NULL, T0 + 6 * MIN, outcome_cb, &t);
+	fake_answer(&fw, ACTION_OK, NULL, "s1");
+	x[0] = silence("s1", "active", "[]", "alice@ops", "ACK x",
+	    T0 + 21 * MIN);
+	/* Acknowledged past the 10m mark: no escalation. */
+	CHECK_INT(round_with(c, conf, T0 + 11 * MIN, a, 1, x, 1), 0);
+	CHECK_ROWS(c, "SELECT state, escalation FROM incidents",
+	    "acknowledged|1");
+	/* The ack ends: triggered, and at 12m old it reaches level 2. */
+	x[0] = silence("s1", "expired", "[]", "alice@ops", "ACK x",
+	    T0 + 12 * MIN);
+	CHECK_INT(round_with(c, conf, T0 + 12 * MIN, a, 1, x, 1), 0);
+	CHECK_ROWS(c, "SELECT state, escalation FROM incidents",
+	    "triggered|2");
+	CHECK_ROWS(c, "SELECT ts_ms - 1700000000000, text FROM"
+	    " incident_timeline WHERE kind = 'escalated' ORDER BY ts_ms",
+	    "0|level 1 of 2: on-call engineer (from the start);"
+	    "720000|level 2 of 2: senior engineer (unacknowledged for 12m)");
+	action_gate_free(g);
+	fake_world_done(&fw);
+	free(t.message);
+	cache_close(c);
+	conf_free(conf);
+}
+
 static const struct test tests[] = {
+	TEST(test_escalation_policy),
+	TEST(test_escalation_rounds),
 	TEST(test_ack_shared),
+	TEST(test_ack_extend_unlisted),
 	TEST(test_ack_from_elsewhere),
 	TEST(test_ack_local_and_invalid),
 	TEST(test_unack),
