@@ -89,6 +89,13 @@ const struct cmd_entry sitrep_commands[] = {
 	  "resolve an incident whose alerts have all stopped, without "
 	  "waiting for incidents.resolve_after; exit 1 while one fires",
 	  cmd_incident_resolve, CMD_USAGE },
+	{ "incident export", "ID [--format markdown|json|html] [--output FILE]",
+	  "a postmortem draft of incident ID from the cache: summary with the "
+	  "times to acknowledge, mitigate and resolve, the error budget its "
+	  "SLOs spent, timeline, alerts, acknowledgements and silences, "
+	  "rollouts around it, actions taken through sitrep; JSON schema "
+	  "sitrep.postmortem/1 (docs/INCIDENTS.md)", cmd_incident_export,
+	  CMD_USAGE },
 	{ NULL, NULL, NULL, NULL, 0 }
 };
 

@@ -12,7 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "backends/runtime.h"
 #include "backends/sim.h"
@@ -442,5 +444,49 @@ cmd_act_open(struct cmd_opts *g, struct cmd_act *e)
 		cmd_act_close(e);
 		return CMD_FAIL;
 	}
+	return 0;
+}
+
+/* Write data to path atomically (a temporary file, then rename). */
+int
+cmd_write_atomic(const char *path, const char *data, size_t len)
+{
+	char	*tmp;
+	int	 fd;
+	ssize_t	 n;
+	size_t	 off = 0;
+
+	tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+	/* Never through a link planted at the predictable name. */
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0644);
+	if (fd == -1) {
+		fprintf(stderr, "sitrep: cannot write %s: %s\n", path,
+		    strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	while (off < len) {
+		n = write(fd, data + off, len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			fprintf(stderr, "sitrep: cannot write %s: %s\n", path,
+			    strerror(errno));
+			close(fd);
+			unlink(tmp);
+			free(tmp);
+			return -1;
+		}
+		off += (size_t)n;
+	}
+	if (fsync(fd) != 0 || close(fd) != 0 || rename(tmp, path) != 0) {
+		fprintf(stderr, "sitrep: cannot write %s: %s\n", path,
+		    strerror(errno));
+		unlink(tmp);
+		free(tmp);
+		return -1;
+	}
+	free(tmp);
 	return 0;
 }

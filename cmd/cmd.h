@@ -147,6 +147,12 @@ struct cmd_act {
 
 /* Load, open and build the gate; 0, or an exit status after a message. */
 int	cmd_act_open(struct cmd_opts *, struct cmd_act *);
+/*
+ * Write data to path atomically (a temporary file beside it, never through
+ * a link, synced, then renamed); 0, or -1 after a message.
+ */
+int	cmd_write_atomic(const char *path, const char *data, size_t len);
+
 /* Free what cmd_act_open() made; safe on a zeroed one. */
 void	cmd_act_close(struct cmd_act *);
 
@@ -172,6 +178,7 @@ int	cmd_incident_note(struct cmd_opts *, int, char **);	/* incident.c */
 int	cmd_incident_resolve(struct cmd_opts *, int, char **);	/* incident.c */
 int	cmd_incident_list(struct cmd_opts *, int, char **);	/* incident_read.c */
 int	cmd_incident_show(struct cmd_opts *, int, char **);	/* incident_read.c */
+int	cmd_incident_export(struct cmd_opts *, int, char **);	/* incident_export.c */
 
 /*
  * Rounds of every source of ctx into cache (with demo, the simulator's),

@@ -30,50 +30,6 @@
 #define SNAP_CRITICAL	2
 #define SNAP_UNKNOWN	3
 
-/* Write data to path atomically (a temporary file, then rename). */
-static int
-snapshot_write_atomic(const char *path, const char *data, size_t len)
-{
-	char	*tmp;
-	int	 fd;
-	ssize_t	 n;
-	size_t	 off = 0;
-
-	tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
-	/* Never through a link planted at the predictable name. */
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-	    0644);
-	if (fd == -1) {
-		fprintf(stderr, "sitrep: cannot write %s: %s\n", path,
-		    strerror(errno));
-		free(tmp);
-		return -1;
-	}
-	while (off < len) {
-		n = write(fd, data + off, len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			fprintf(stderr, "sitrep: cannot write %s: %s\n", path,
-			    strerror(errno));
-			close(fd);
-			unlink(tmp);
-			free(tmp);
-			return -1;
-		}
-		off += (size_t)n;
-	}
-	if (fsync(fd) != 0 || close(fd) != 0 || rename(tmp, path) != 0) {
-		fprintf(stderr, "sitrep: cannot write %s: %s\n", path,
-		    strerror(errno));
-		unlink(tmp);
-		free(tmp);
-		return -1;
-	}
-	free(tmp);
-	return 0;
-}
-
 /* The terminal's width, else 100. */
 static int
 snapshot_term_width(void)
@@ -174,7 +130,7 @@ cmd_snapshot(struct cmd_opts *g, int argc, char **argv)
 		free(cause);
 		rc = SNAP_UNKNOWN;
 	} else if (output != NULL && strcmp(output, "-") != 0)
-		rc = snapshot_write_atomic(output, buf_str(&out), out.len) == 0 ?
+		rc = cmd_write_atomic(output, buf_str(&out), out.len) == 0 ?
 		    -1 : SNAP_UNKNOWN;
 	else {
 		fwrite(buf_str(&out), 1, out.len, stdout);
