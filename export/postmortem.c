@@ -466,7 +466,8 @@ pm_document(struct pm_doc *d, const struct postmortem *pm)
 
 	title = xasprintf("Postmortem draft: %s", r->title);
 	if (d->html) {
-		buf_puts(d->out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+		buf_puts(d->out, "<!DOCTYPE html>\n<html xmlns=\"http://www."
+		    "w3.org/1999/xhtml\" lang=\"en\">\n<head>\n"
 		    "<meta charset=\"utf-8\" />\n<meta name=\"generator\" "
 		    "content=\"sitrep\" />\n<title>");
 		pm_text(d, title);

@@ -57,8 +57,15 @@ PY
 check $? "the JSON has the documented fields, the ack, the note and the actions" \
     "ok" "$(cat "$T/py")"
 
+python3 "$top_srcdir/tests/lib/check_snapshot.py" json "$T/pm.json" \
+    "$top_srcdir/docs/postmortem.schema.json" 2>"$T/why"
+check $? "the JSON matches docs/postmortem.schema.json" "valid" "$(cat "$T/why")"
+
 "$SITREP" --demo incident export "${id:0:5}" --format html --output "$T/pm.html"
 check_eq "export --format html --output FILE exits 0" "0" "$?"
+python3 "$top_srcdir/tests/lib/check_snapshot.py" html "$T/pm.html" 2>"$T/why"
+check $? "the HTML is well-formed XHTML, self-contained and inert" "valid" \
+    "$(cat "$T/why")"
 python3 - "$T/pm.html" >"$T/py" 2>&1 <<'PY'
 import sys
 from html.parser import HTMLParser

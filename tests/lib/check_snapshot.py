@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """check_snapshot.py: check a sitrep snapshot file.
 
-  check_snapshot.py json FILE   FILE is valid JSON and matches
-                                docs/snapshot.schema.json
+  check_snapshot.py json FILE [SCHEMA]
+                                FILE is valid JSON and matches SCHEMA
+                                (default docs/snapshot.schema.json)
   check_snapshot.py html FILE   FILE is well-formed (XML-parsable) HTML with
                                 no script, no external asset, no control byte
 
@@ -105,9 +106,9 @@ def reject_constant(name):
     raise Invalid("%s is not a JSON number" % name)
 
 
-def check_json(path):
-    """Validate a JSON snapshot against the schema."""
-    with open(SCHEMA, encoding="utf-8") as f:
+def check_json(path, schema_path=SCHEMA):
+    """Validate a JSON document against a schema (the snapshot's)."""
+    with open(schema_path, encoding="utf-8") as f:
         schema = json.load(f)
     try:
         with open(path, encoding="utf-8") as f:
@@ -163,12 +164,14 @@ def check_html(path):
 
 def main(argv):
     """Dispatch on the kind of file."""
-    if len(argv) != 3 or argv[1] not in ("json", "html"):
-        sys.stderr.write("usage: check_snapshot.py json|html FILE\n")
+    if len(argv) not in (3, 4) or argv[1] not in ("json", "html") or (
+            len(argv) == 4 and argv[1] != "json"):
+        sys.stderr.write("usage: check_snapshot.py json FILE [SCHEMA] | "
+                         "html FILE\n")
         return 2
     try:
         if argv[1] == "json":
-            check_json(argv[2])
+            check_json(*argv[2:])
         else:
             check_html(argv[2])
     except OSError as e:
