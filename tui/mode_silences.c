@@ -4,11 +4,17 @@
  * now and what is wrong with it (core/views_silences.h).  Enter opens a
  * page with the whole silence and the alerts it matches; Esc closes.
  *
- * The list is read once, when it opens (a few rows, off the paint path),
- * and owned by the mode, so a rebuild of the views never touches it; only
- * "ends in" is worked out again at each paint from the silence's end.
- * Each silence takes two rows: its columns, then its flags in their tone
- * (or, with nothing to flag, the names of the alerts it matches).
+ * The list is read when it opens (a few rows, off the paint path), and
+ * owned by the mode, so a rebuild of the views never touches it; a loop
+ * timer reads it again after each rebuild of the views (a round stored),
+ * keeping the selected silence, so a silence made or expired shows as the
+ * next round lists it.  Only "ends in" is worked out again at each paint
+ * from the silence's end.  Each silence takes two rows: its columns, then
+ * its flags in their tone (or, with nothing to flag, the names of the
+ * alerts it matches).
+ *
+ * x expires the selected silence through the gate (app_expire, tui/act.c)
+ * after a question naming it, answered y (mode_confirm.c).
  */
 #include "config.h"
 
@@ -16,10 +22,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backends/runtime.h"
 #include "base/buf.h"
 #include "base/util.h"
 #include "base/xmalloc.h"
 #include "core/conf.h"
+#include "core/loop.h"
 #include "core/views.h"
 #include "core/views_detail.h"
 #include "core/views_silences.h"
@@ -31,9 +39,14 @@
 #include "tui/mode.h"
 
 #define SILENCES_ROWS	2	/* screen rows per silence */
+#define SILENCES_POLL_MS	500	/* how often a rebuild is looked for */
+#define SILENCES_EXPIRE_KEY	'x'
 
 struct silences {
 	struct mode		 mode;
+	struct app		*a;
+	struct loop_timer	*poll;
+	int64_t			 seen_build;	/* the views' rebuild read */
 	struct view_silences	*v;
 	char			*title;
 	char			*note;		/* the source's state, or NULL */
@@ -138,6 +151,13 @@ silences_draw(struct mode *m, struct app *a, const struct layout_rect *r)
 	    theme_attr(SLOT_ACCENT), theme_attr(SLOT_TITLE) | A_BOLD);
 	if (h <= 0 || w <= 0)
 		return;
+	if (h > 3) {
+		/* The keys of the list, on its last row. */
+		draw_text(stdscr, y + h - 1, x, w, "Enter: detail  "
+		    "x: expire the selected silence  Esc: back",
+		    theme_attr(SLOT_DIM));
+		h--;
+	}
 	if (p->note != NULL && h > 1) {
 		draw_text(stdscr, y, x, w, p->note, theme_attr(p->note_slot));
 		y++;
@@ -241,7 +261,51 @@ silences_detail(struct app *a, const struct view_silence *s)
 	return m;
 }
 
-/* Movement, Enter for the detail, Esc and q close. */
+/* y to "expire silence X?": through the gate. */
+static void
+silences_expire_yes(struct app *a, void *arg)
+{
+	app_expire(a, arg);
+}
+
+/* n: say nothing was written. */
+static void
+silences_expire_no(struct app *a, void *arg)
+{
+	app_message(a, "silence %s not expired", (const char *)arg);
+}
+
+static const struct confirm_ops silences_expire_ops = {
+	.yes = silences_expire_yes,
+	.no = silences_expire_no,
+	.free = free,
+};
+
+/* x: ask, naming the silence, before it is expired. */
+static void
+silences_expire(struct app *a, struct silences *p)
+{
+	const struct view_silence	*s;
+	char				*q;
+
+	if (p->sel >= p->v->n) {
+		app_message(a, "no silence to expire");
+		return;
+	}
+	if (runtime_gate(a->rt) == NULL) {
+		app_message(a, "this console may not act (read-only)");
+		return;
+	}
+	s = &p->v->v[p->sel];
+	q = xasprintf("expire silence %s%s%s: %s? y/N", s->id,
+	    *s->created_by != '\0' ? " by " : "", s->created_by,
+	    *s->comment != '\0' ? s->comment : "(no comment)");
+	app_push(a, mode_confirm_new(q, &silences_expire_ops,
+	    xstrdup(s->id)));
+	free(q);
+}
+
+/* Movement, Enter for the detail, x expires, Esc and q close. */
 static int
 silences_key(struct mode *m, struct app *a, wint_t ch, int is_key)
 {
@@ -251,6 +315,10 @@ silences_key(struct mode *m, struct app *a, wint_t ch, int is_key)
 
 	if (!is_key && ch > 127)
 		return KEY_HANDLED;
+	if (!is_key && ch == SILENCES_EXPIRE_KEY) {
+		silences_expire(a, p);
+		return KEY_HANDLED | KEY_REDRAW;
+	}
 	switch (keymap_lookup(a->km, (int)ch)) {
 	case ACT_DOWN:
 		if (p->sel + 1 < n)
@@ -310,6 +378,8 @@ silences_free(struct mode *m)
 {
 	struct silences	*p = (struct silences *)m;
 
+	if (p->poll != NULL)
+		loop_timer_del(p->poll);
 	views_silences_free(p->v);
 	free(p->title);
 	free(p->note);
@@ -355,21 +425,28 @@ silences_note(struct silences *p, struct app *a)
 	}
 }
 
-/* The silences list of the context; see mode.h. */
-struct mode *
-mode_silences_new(struct app *a, char **cause)
+/* Take v as the list: its note and title; the selection kept by id. */
+static void
+silences_set(struct silences *p, struct app *a, struct view_silences *v)
 {
-	struct silences		*p;
-	struct view_silences	*v;
-	size_t			 flagged = 0, i;
+	size_t	flagged = 0, i;
 
-	v = views_silences_read(a->cache, a->conf, a->ctx->name,
-	    app_now_ms(a), cause);
-	if (v == NULL)
-		return NULL;
-	p = xcalloc(1, sizeof *p);
-	p->mode.ops = &silences_ops;
+	if (p->v != NULL && p->sel < p->v->n) {
+		for (i = 0; i < v->n; i++) {
+			if (strcmp(v->v[i].id, p->v->v[p->sel].id) == 0)
+				break;
+		}
+		/* Gone (expired): the one that took its place. */
+		if (i == v->n)
+			i = p->sel < v->n ? p->sel : v->n > 0 ? v->n - 1 : 0;
+		p->sel = i;
+	}
+	views_silences_free(p->v);
 	p->v = v;
+	p->seen_build = a->last_build;
+	free(p->note);
+	p->note = NULL;
+	free(p->title);
 	silences_note(p, a);
 	for (i = 0; i < v->n; i++)
 		flagged += v->v[i].nnotes > 0;
@@ -380,5 +457,47 @@ mode_silences_new(struct app *a, char **cause)
 		    v->context, v->n, flagged);
 	else
 		p->title = xasprintf("Silences in %s: %zu", v->context, v->n);
+}
+
+/* From the loop: read the list again when the views were rebuilt. */
+static int64_t
+silences_poll(void *arg)
+{
+	struct silences		*p = arg;
+	struct app		*a = p->a;
+	struct view_silences	*v;
+	char			*cause = NULL;
+
+	if (a->last_build == p->seen_build)
+		return SILENCES_POLL_MS;
+	v = views_silences_read(a->cache, a->conf, a->ctx->name,
+	    app_now_ms(a), &cause);
+	if (v == NULL) {
+		/* Keep what is shown; the header says what fails. */
+		free(cause);
+		p->seen_build = a->last_build;
+		return SILENCES_POLL_MS;
+	}
+	silences_set(p, a, v);
+	a->dirty = 1;
+	return SILENCES_POLL_MS;
+}
+
+/* The silences list of the context; see mode.h. */
+struct mode *
+mode_silences_new(struct app *a, char **cause)
+{
+	struct silences		*p;
+	struct view_silences	*v;
+
+	v = views_silences_read(a->cache, a->conf, a->ctx->name,
+	    app_now_ms(a), cause);
+	if (v == NULL)
+		return NULL;
+	p = xcalloc(1, sizeof *p);
+	p->mode.ops = &silences_ops;
+	p->a = a;
+	silences_set(p, a, v);
+	p->poll = loop_timer_add(a->loop, SILENCES_POLL_MS, silences_poll, p);
 	return &p->mode;
 }
