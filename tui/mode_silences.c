@@ -5,13 +5,14 @@
  * page with the whole silence and the alerts it matches; Esc closes.
  *
  * The list is read when it opens (a few rows, off the paint path), and
- * owned by the mode, so a rebuild of the views never touches it; a loop
- * timer reads it again after each rebuild of the views (a round stored),
- * keeping the selected silence, so a silence made or expired shows as the
- * next round lists it.  Only "ends in" is worked out again at each paint
- * from the silence's end.  Each silence takes two rows: its columns, then
- * its flags in their tone (or, with nothing to flag, the names of the
- * alerts it matches).
+ * owned by the mode, so a rebuild of the views never touches it.  The
+ * first paint after a rebuild of the views (a round stored) reads it
+ * again, a few rows beside the rebuild's own reads, keeping the selected
+ * silence, so a silence made or expired shows as the next round lists
+ * it; other paints read nothing.  Only "ends in" is worked out again at
+ * each paint from the silence's end.  Each silence takes two rows: its
+ * columns, then its flags in their tone (or, with nothing to flag, the
+ * names of the alerts it matches).
  *
  * x expires the selected silence through the gate (app_expire, tui/act.c)
  * after a question naming it, answered y (mode_confirm.c).
@@ -27,7 +28,6 @@
 #include "base/util.h"
 #include "base/xmalloc.h"
 #include "core/conf.h"
-#include "core/loop.h"
 #include "core/views.h"
 #include "core/views_detail.h"
 #include "core/views_silences.h"
@@ -39,13 +39,10 @@
 #include "tui/mode.h"
 
 #define SILENCES_ROWS	2	/* screen rows per silence */
-#define SILENCES_POLL_MS	500	/* how often a rebuild is looked for */
 #define SILENCES_EXPIRE_KEY	'x'
 
 struct silences {
 	struct mode		 mode;
-	struct app		*a;
-	struct loop_timer	*poll;
 	int64_t			 seen_build;	/* the views' rebuild read */
 	struct view_silences	*v;
 	char			*title;
@@ -138,6 +135,27 @@ silences_scroll(struct silences *p, size_t h)
 		p->top = p->v->n > h ? p->v->n - h : 0;
 }
 
+static void	silences_set(struct silences *, struct app *,
+		    struct view_silences *);
+
+/* After a rebuild of the views: read the list again (kept on failure). */
+static void
+silences_reload(struct silences *p, struct app *a)
+{
+	struct view_silences	*v;
+	char			*cause = NULL;
+
+	p->seen_build = a->last_build;
+	v = views_silences_read(a->cache, a->conf, a->ctx->name,
+	    app_now_ms(a), &cause);
+	if (v == NULL) {
+		/* What is shown stays; the header says what fails. */
+		free(cause);
+		return;
+	}
+	silences_set(p, a, v);
+}
+
 /* Draw the list in the body's rectangle. */
 static void
 silences_draw(struct mode *m, struct app *a, const struct layout_rect *r)
@@ -146,6 +164,9 @@ silences_draw(struct mode *m, struct app *a, const struct layout_rect *r)
 	int		 h = r->h - 2, w = r->w - 4, y = r->y + 1, x = r->x + 2;
 	int		 rows, i, by;
 	char		*empty;
+
+	if (a->last_build != p->seen_build)
+		silences_reload(p, a);
 
 	draw_box(stdscr, r->y, r->x, r->h, r->w, p->title,
 	    theme_attr(SLOT_ACCENT), theme_attr(SLOT_TITLE) | A_BOLD);
@@ -378,8 +399,6 @@ silences_free(struct mode *m)
 {
 	struct silences	*p = (struct silences *)m;
 
-	if (p->poll != NULL)
-		loop_timer_del(p->poll);
 	views_silences_free(p->v);
 	free(p->title);
 	free(p->note);
@@ -459,30 +478,6 @@ silences_set(struct silences *p, struct app *a, struct view_silences *v)
 		p->title = xasprintf("Silences in %s: %zu", v->context, v->n);
 }
 
-/* From the loop: read the list again when the views were rebuilt. */
-static int64_t
-silences_poll(void *arg)
-{
-	struct silences		*p = arg;
-	struct app		*a = p->a;
-	struct view_silences	*v;
-	char			*cause = NULL;
-
-	if (a->last_build == p->seen_build)
-		return SILENCES_POLL_MS;
-	v = views_silences_read(a->cache, a->conf, a->ctx->name,
-	    app_now_ms(a), &cause);
-	if (v == NULL) {
-		/* Keep what is shown; the header says what fails. */
-		free(cause);
-		p->seen_build = a->last_build;
-		return SILENCES_POLL_MS;
-	}
-	silences_set(p, a, v);
-	a->dirty = 1;
-	return SILENCES_POLL_MS;
-}
-
 /* The silences list of the context; see mode.h. */
 struct mode *
 mode_silences_new(struct app *a, char **cause)
@@ -496,8 +491,6 @@ mode_silences_new(struct app *a, char **cause)
 		return NULL;
 	p = xcalloc(1, sizeof *p);
 	p->mode.ops = &silences_ops;
-	p->a = a;
 	silences_set(p, a, v);
-	p->poll = loop_timer_add(a->loop, SILENCES_POLL_MS, silences_poll, p);
 	return &p->mode;
 }
