@@ -165,9 +165,13 @@ sf_check_duration(struct sform *p, struct app *a)
 	char		*text = sf_text(f), *cause = NULL, *w;
 	char		 t[40], d[32], lim[32];
 	int64_t		 now = app_now_ms(a), ms, end;
+	size_t		 n;
 
+	/* Blanks around it go; blanks inside make it unreadable. */
 	w = text + strspn(text, " \t");
-	w[strcspn(w, " \t")] = '\0';
+	for (n = strlen(w); n > 0 && (w[n - 1] == ' ' || w[n - 1] == '\t');
+	    n--)
+		w[n - 1] = '\0';
 	p->for_ms = 0;
 	p->ends_ms = 0;
 	if (util_parse_rfc3339(w, &end) == 0) {
