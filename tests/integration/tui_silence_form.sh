@@ -17,6 +17,7 @@
 #  - a silence that holds nothing says so and needs y twice (another key
 #    goes back to the form); one Alertmanager refuses (no matcher that
 #    excludes the empty string) shows the refusal as it came;
+#  - the console quits cleanly with the list and a question open;
 #  - every write left its audit row, and the chain verifies.
 # TAP output; the plan comes last.  With SITREP_UNDER_VALGRIND=1 the
 # console runs under memcheck (tests/lib/tmux.sh).
@@ -235,10 +236,21 @@ tt_keys y
 tt_wait "silence not created: silence invalid: at least one matcher must not match the empty string" 10
 check $? "a refused silence: the footer shows the simulated Alertmanager's reason"
 
-# --- the audit log -------------------------------------------------------------
-tt_keys q
+# --- leaving with the form and the list open -----------------------------------
+tt_keys Escape
+tt_wait_gone "Silence incident " 5
+tt_type ':silences'
+tt_keys Enter
+tt_wait "x: expire the selected silence" 10
+tt_keys x
+tt_wait "? y/N" 5
+tt_keys C-c
+tt_wait "press Ctrl-C again to quit" 5
+tt_keys C-c
 tt_wait "EXITED:0" 10
-check $? "q quits"
+check $? "Ctrl-C twice with the list and a question open quits cleanly"
+
+# --- the audit log -------------------------------------------------------------
 audit=$(sql "SELECT group_concat(action || ':' || result || ':' || target, ' ')
     FROM audit")
 check_eq "every write left one audit row with its result" \
