@@ -172,6 +172,11 @@ check $? "and the list drops it"
 before=$(sql "SELECT count(*) FROM audit")
 tt_keys Escape 3 s
 tt_wait "Silence incident " 10
+tt_keys BTab C-u
+tt_type '2h later'
+tt_wait "write a duration (30m, 2h, 1d) or an end time" 5
+check $? "a duration with more words is said to be unreadable"
+tt_keys Tab
 tt_type 'never written'
 tt_keys Escape
 tt_wait "silence not created: the form was closed" 5
