@@ -240,7 +240,11 @@ sf_check(struct sform *p, struct app *a, int i)
 	}
 }
 
-/* The field's text, its tail when it is wider than w: at x, the cursor. */
+/*
+ * The field's text in w columns at x; the field being edited shows its
+ * tail when it is wider, so the cursor stays in sight, the others their
+ * start.  Returns where the cursor goes.
+ */
 static int
 sf_draw_value(const struct sf_field *f, int y, int x, int w, int active)
 {
@@ -249,8 +253,7 @@ sf_draw_value(const struct sf_field *f, int y, int x, int w, int active)
 	int		 used = 0, cw;
 	char		*text;
 
-	/* The last w - 1 columns, so the cursor stays in sight. */
-	while (from > 0) {
+	while (active && from > 0) {
 		cw = wcwidth(f->text[from - 1]);
 		cw = cw < 0 ? 2 : cw;
 		if (used + cw > w - 1)
@@ -258,6 +261,8 @@ sf_draw_value(const struct sf_field *f, int y, int x, int w, int active)
 		used += cw;
 		from--;
 	}
+	if (!active)
+		from = 0;
 	memset(&tail, 0, sizeof tail);
 	wmemcpy(tail.text, f->text + from, f->len - from);
 	tail.len = f->len - from;
