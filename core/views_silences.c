@@ -9,7 +9,9 @@
  * label, when first needed, and the answer looked up for the alerts
  * after (vs_verdicts), so a regex is compiled per value, not per alert.  An acknowledgement's incident is
  * looked up by its id.  All of it is read when the list opens, never
- * per paint.
+ * per paint.  The preview of a silence not written yet (the console's
+ * silence form) reads the same alerts and tries its matchers the same
+ * way (vs_each), so what it promises is what the list will show.
  *
  * Text from the cache is made valid UTF-8 again as it is copied
  * (sanitize_utf8), so whatever a writer let through, the caller gets
@@ -268,6 +270,44 @@ vs_holds(struct vs_verdicts *vd, const cJSON *labels)
 }
 
 /*
+ * Call fn for every listed alert all of m hold (none when m is empty:
+ * a silence without matchers holds nothing).
+ */
+static void
+vs_each(struct vs_read *r, const struct matchers *m,
+    void (*fn)(const struct vs_alert *, void *), void *arg)
+{
+	struct vs_verdicts	*vd;
+	size_t			 i, k;
+
+	vd = xcalloc(m->n > 0 ? m->n : 1, sizeof *vd);
+	for (k = 0; k < m->n; k++)
+		vs_verdicts(r, &m->v[k], &vd[k]);
+	for (i = 0; i < r->nalerts && m->n > 0; i++) {
+		if (r->alerts[i].parsed == NULL)
+			continue;
+		for (k = 0; k < m->n; k++) {
+			if (!vs_holds(&vd[k], r->alerts[i].parsed))
+				break;
+		}
+		if (k == m->n)
+			fn(&r->alerts[i], arg);
+	}
+	for (k = 0; k < m->n; k++) {
+		free(vd[k].values);
+		free(vd[k].hit);
+	}
+	free(vd);
+}
+
+/* vs_matched() for vs_each(). */
+static void
+vs_matched_cb(const struct vs_alert *a, void *arg)
+{
+	vs_matched(arg, a);
+}
+
+/*
  * The matchers of s from their JSON text: formatted, and tried on every
  * alert.  Matchers sitrep cannot read are shown as stored and flagged.
  */
@@ -275,10 +315,8 @@ static void
 vs_match(struct vs_read *r, struct view_silence *s, const char *json)
 {
 	struct matchers		 m, check;
-	struct vs_verdicts	*vd;
 	cJSON			*arr;
 	char			*cause = NULL, *text;
-	size_t			 i, k;
 
 	matchers_init(&m);
 	arr = json != NULL ? cJSON_Parse(json) : NULL;
@@ -317,24 +355,7 @@ vs_match(struct vs_read *r, struct view_silence *s, const char *json)
 	}
 	matchers_done(&check);
 	free(text);
-	vd = xcalloc(m.n > 0 ? m.n : 1, sizeof *vd);
-	for (k = 0; k < m.n; k++)
-		vs_verdicts(r, &m.v[k], &vd[k]);
-	for (i = 0; i < r->nalerts && m.n > 0; i++) {
-		if (r->alerts[i].parsed == NULL)
-			continue;
-		for (k = 0; k < m.n; k++) {
-			if (!vs_holds(&vd[k], r->alerts[i].parsed))
-				break;
-		}
-		if (k == m.n)
-			vs_matched(s, &r->alerts[i]);
-	}
-	for (k = 0; k < m.n; k++) {
-		free(vd[k].values);
-		free(vd[k].hit);
-	}
-	free(vd);
+	vs_each(r, &m, vs_matched_cb, s);
 	matchers_done(&m);
 }
 
@@ -503,13 +524,27 @@ vs_silences(struct vs_read *r, char **cause)
 	return 0;
 }
 
+/* Free the alerts a read kept. */
+static void
+vs_read_done(struct vs_read *r)
+{
+	size_t	i;
+
+	for (i = 0; i < r->nalerts; i++) {
+		free(r->alerts[i].alertname);
+		free(r->alerts[i].severity);
+		free(r->alerts[i].labels);
+		cJSON_Delete(r->alerts[i].parsed);
+	}
+	free(r->alerts);
+}
+
 /* Read a context's silences; see views_silences.h. */
 struct view_silences *
 views_silences_read(struct cache *cache, const struct conf *conf,
     const char *context, int64_t now_ms, char **cause)
 {
 	struct vs_read	 r;
-	size_t		 i;
 	int		 own, rc;
 
 	memset(&r, 0, sizeof r);
@@ -529,18 +564,77 @@ views_silences_read(struct cache *cache, const struct conf *conf,
 	    -1 : 0;
 	if (own)
 		sqlite3_exec(r.db, "COMMIT", NULL, NULL, NULL);
-	for (i = 0; i < r.nalerts; i++) {
-		free(r.alerts[i].alertname);
-		free(r.alerts[i].severity);
-		free(r.alerts[i].labels);
-		cJSON_Delete(r.alerts[i].parsed);
-	}
-	free(r.alerts);
+	vs_read_done(&r);
 	if (rc != 0) {
 		views_silences_free(r.out);
 		return NULL;
 	}
 	return r.out;
+}
+
+/* Keep alert a as one the previewed silence would hold. */
+static void
+vs_preview_cb(const struct vs_alert *a, void *arg)
+{
+	struct view_silence_preview	*p = arg;
+	struct view_silence_alert	*m;
+
+	p->nmatch++;
+	p->nsilenced += a->silenced != 0;
+	if (p->nalerts >= VIEWS_SILENCE_ALERTS_MAX)
+		return;
+	p->alerts = xreallocarray(p->alerts, p->nalerts + 1,
+	    sizeof *p->alerts);
+	m = &p->alerts[p->nalerts++];
+	m->alertname = xstrdup(a->alertname);
+	m->severity = a->severity != NULL ? xstrdup(a->severity) : NULL;
+	m->labels = xstrdup(a->labels);
+	m->silenced = a->silenced;
+}
+
+/* What a silence of m would hold now; see views_silences.h. */
+struct view_silence_preview *
+views_silence_preview(struct cache *cache, const char *context,
+    const struct matchers *m, char **cause)
+{
+	struct view_silence_preview	*p;
+	struct vs_read			 r;
+	int				 own, rc;
+
+	memset(&r, 0, sizeof r);
+	r.db = cache_db(cache);
+	r.context = context;
+	own = sqlite3_get_autocommit(r.db);
+	if (own)
+		sqlite3_exec(r.db, "BEGIN", NULL, NULL, NULL);
+	rc = vs_alerts(&r, cause);
+	if (own)
+		sqlite3_exec(r.db, "COMMIT", NULL, NULL, NULL);
+	if (rc != 0) {
+		vs_read_done(&r);
+		return NULL;
+	}
+	p = xcalloc(1, sizeof *p);
+	vs_each(&r, m, vs_preview_cb, p);
+	vs_read_done(&r);
+	return p;
+}
+
+/* Free a preview; NULL is a no-op. */
+void
+views_silence_preview_free(struct view_silence_preview *p)
+{
+	size_t	k;
+
+	if (p == NULL)
+		return;
+	for (k = 0; k < p->nalerts; k++) {
+		free(p->alerts[k].alertname);
+		free(p->alerts[k].severity);
+		free(p->alerts[k].labels);
+	}
+	free(p->alerts);
+	free(p);
 }
 
 /* Free a list of silences; NULL is a no-op. */

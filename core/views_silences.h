@@ -33,6 +33,7 @@
 
 struct cache;
 struct conf;
+struct matchers;
 
 /* Default of silences.max_duration. */
 #define VIEWS_SILENCE_MAX_DURATION	(7 * 24 * 3600 * 1000LL)
@@ -106,6 +107,29 @@ struct view_silences	*views_silences_read(struct cache *,
 			     const struct conf *, const char *context,
 			     int64_t now_ms, char **cause);
 void			 views_silences_free(struct view_silences *);
+
+/*
+ * What a silence not written yet would hold now: the context's listed
+ * (firing) alerts every one of its matchers holds, as the silences list
+ * counts them.
+ */
+struct view_silence_preview {
+	long				 nmatch;
+	long				 nsilenced;	/* of them, already */
+	struct view_silence_alert	*alerts;	/* up to _ALERTS_MAX */
+	size_t				 nalerts;
+};
+
+/*
+ * The preview of a silence of m (borrowed; no matchers hold nothing) in
+ * context; NULL and *cause when the cache cannot be read.  Free with
+ * views_silence_preview_free().
+ */
+struct view_silence_preview *views_silence_preview(struct cache *,
+			     const char *context, const struct matchers *,
+			     char **cause);
+void			 views_silence_preview_free(
+			     struct view_silence_preview *);
 
 /*
  * The incident an acknowledgement's comment names ("ACK 1a2b3c4d: ..."),

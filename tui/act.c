@@ -1,7 +1,8 @@
 /*
  * act.c: what the console does to an incident, through the runtime's
  * action gate: acknowledge (again: extend), take the acknowledgement
- * back, add a note.
+ * back, add a note; and the silences made (the silence form) and expired
+ * (':silences') by hand.
  *
  * A key never waits for the world.  It says what it is doing in the
  * footer and starts the action from the loop a moment later, so the
@@ -26,7 +27,9 @@
 enum act_kind {
 	ACT_KIND_ACK,
 	ACT_KIND_UNACK,
-	ACT_KIND_NOTE
+	ACT_KIND_NOTE,
+	ACT_KIND_SILENCE,
+	ACT_KIND_EXPIRE
 };
 
 struct tui_act {
@@ -35,6 +38,10 @@ struct tui_act {
 	char			*id;
 	char			*comment;
 	int64_t			 for_ms;
+	/* A silence: its matchers, end (0: for_ms from the start), author. */
+	struct matchers		 matchers;
+	int64_t			 ends_ms;
+	char			*created_by;
 	struct loop_timer	*start;		/* until it starts */
 	struct tui_act		*next;
 };
@@ -55,6 +62,8 @@ act_free(struct tui_act *t)
 		loop_timer_del(t->start);
 	free(t->id);
 	free(t->comment);
+	free(t->created_by);
+	matchers_done(&t->matchers);
 	free(t);
 }
 
@@ -80,6 +89,48 @@ act_done(const struct incident_outcome *o, void *arg)
 	a->data_dirty = 1;
 	a->dirty = 1;
 	act_free(t);
+}
+
+/* A silence's outcome, as the gate reports it: a footer message. */
+static void
+act_gate_done(const struct action_result *r, void *arg)
+{
+	struct tui_act	*t = arg;
+	struct app	*a = t->a;
+	const char	*what = t->kind == ACT_KIND_EXPIRE ? "expired" :
+			    "created";
+
+	if (r->status != ACTION_OK)
+		app_message(a, "silence not %s: %s", what, r->message != NULL ?
+		    r->message : "no reason given");
+	else if (r->id != NULL && (r->message == NULL ||
+	    strstr(r->message, r->id) == NULL))
+		app_message(a, "%s (%s)%s%s", r->message != NULL ?
+		    r->message : what, r->id, r->warning != NULL ? "; " : "",
+		    r->warning != NULL ? r->warning : "");
+	else
+		app_message(a, "%s%s%s", r->message != NULL ? r->message : what,
+		    r->warning != NULL ? "; " : "",
+		    r->warning != NULL ? r->warning : "");
+	a->data_dirty = 1;
+	a->dirty = 1;
+	act_free(t);
+}
+
+/* Create the silence of t, from now. */
+static void
+act_silence(struct tui_act *t, struct action_gate *g)
+{
+	struct action_silence	s;
+	int64_t			now = app_now_ms(t->a);
+
+	memset(&s, 0, sizeof s);
+	s.matchers = &t->matchers;
+	s.starts_ms = now;
+	s.ends_ms = t->ends_ms > 0 ? t->ends_ms : now + t->for_ms;
+	s.comment = t->comment;
+	s.created_by = t->created_by;
+	action_silence(g, &s, "silence", act_gate_done, t);
 }
 
 /* Write a note (a short local write, from the loop). */
@@ -121,6 +172,12 @@ act_start(void *arg)
 	case ACT_KIND_UNACK:
 		incident_unack(g, t->id, app_now_ms(t->a), act_done, t);
 		break;
+	case ACT_KIND_SILENCE:
+		act_silence(t, g);
+		break;
+	case ACT_KIND_EXPIRE:
+		action_expire(g, t->id, t->comment, act_gate_done, t);
+		break;
 	case ACT_KIND_NOTE:
 	default:
 		act_note(t, g);
@@ -129,8 +186,8 @@ act_start(void *arg)
 	return -1;
 }
 
-/* Queue an action on incident id; 0, or -1 (said why) if it cannot be. */
-static int
+/* Queue an action on id; it, or NULL (said why) if it cannot be. */
+static struct tui_act *
 act_queue(struct app *a, enum act_kind kind, const char *id,
     int64_t for_ms, const char *comment)
 {
@@ -138,7 +195,7 @@ act_queue(struct app *a, enum act_kind kind, const char *id,
 
 	if (runtime_gate(a->rt) == NULL) {
 		app_message(a, "this console may not act (read-only)");
-		return -1;
+		return NULL;
 	}
 	t = xcalloc(1, sizeof *t);
 	t->a = a;
@@ -146,17 +203,18 @@ act_queue(struct app *a, enum act_kind kind, const char *id,
 	t->id = xstrdup(id);
 	t->comment = comment != NULL ? xstrdup(comment) : NULL;
 	t->for_ms = for_ms;
+	matchers_init(&t->matchers);
 	t->next = a->acts;
 	a->acts = t;
 	t->start = loop_timer_add(a->loop, 0, act_start, t);
-	return 0;
+	return t;
 }
 
 /* Acknowledge (or extend); see app.h. */
 void
 app_ack(struct app *a, const char *id, int64_t for_ms, const char *comment)
 {
-	if (act_queue(a, ACT_KIND_ACK, id, for_ms, comment) == 0)
+	if (act_queue(a, ACT_KIND_ACK, id, for_ms, comment) != NULL)
 		app_message(a, "acknowledging incident %s in %s...", id,
 		    action_gate_world(runtime_gate(a->rt)) != NULL ?
 		    action_gate_world(runtime_gate(a->rt)) : "this cache");
@@ -166,7 +224,7 @@ app_ack(struct app *a, const char *id, int64_t for_ms, const char *comment)
 void
 app_unack(struct app *a, const char *id)
 {
-	if (act_queue(a, ACT_KIND_UNACK, id, 0, NULL) == 0)
+	if (act_queue(a, ACT_KIND_UNACK, id, 0, NULL) != NULL)
 		app_message(a, "taking back the acknowledgement of %s...", id);
 }
 
@@ -174,6 +232,37 @@ app_unack(struct app *a, const char *id)
 void
 app_note(struct app *a, const char *id, const char *text)
 {
-	if (act_queue(a, ACT_KIND_NOTE, id, 0, text) == 0)
+	if (act_queue(a, ACT_KIND_NOTE, id, 0, text) != NULL)
 		app_message(a, "adding a note to incident %s...", id);
+}
+
+/* Create a silence by hand; see app.h. */
+void
+app_silence(struct app *a, const struct matchers *m, int64_t for_ms,
+    int64_t ends_ms, const char *comment, const char *created_by)
+{
+	struct tui_act	*t;
+	size_t		 i;
+
+	if ((t = act_queue(a, ACT_KIND_SILENCE, "", for_ms, comment)) == NULL)
+		return;
+	for (i = 0; i < m->n; i++)
+		matchers_add(&t->matchers, m->v[i].name, m->v[i].op,
+		    m->v[i].value);
+	t->ends_ms = ends_ms;
+	t->created_by = xstrdup(created_by);
+	app_message(a, "creating the silence in %s...",
+	    action_gate_world(runtime_gate(a->rt)) != NULL ?
+	    action_gate_world(runtime_gate(a->rt)) : "this cache");
+}
+
+/* Expire silence id; see app.h. */
+void
+app_expire(struct app *a, const char *id)
+{
+	char	*target = xasprintf("silence %s", id);
+
+	if (act_queue(a, ACT_KIND_EXPIRE, id, 0, target) != NULL)
+		app_message(a, "expiring silence %s...", id);
+	free(target);
 }

@@ -25,6 +25,7 @@ struct keymap;
 struct loop;
 struct loop_fd;
 struct loop_timer;
+struct matchers;
 struct mode;
 struct poller;
 struct refresh;
@@ -124,6 +125,14 @@ void	app_ack(struct app *, const char *id, int64_t for_ms,
 	    const char *comment);
 void	app_unack(struct app *, const char *id);
 void	app_note(struct app *, const char *id, const char *text);
+/*
+ * Silences by hand, through the gate as above: create one of m (copied)
+ * from now for for_ms, or until ends_ms when it is not 0, with comment
+ * and author; expire silence id.
+ */
+void	app_silence(struct app *, const struct matchers *, int64_t for_ms,
+	    int64_t ends_ms, const char *comment, const char *created_by);
+void	app_expire(struct app *, const char *id);
 /* Drop the actions in flight (context switch, the end). */
 void	app_acts_free(struct app *);
 

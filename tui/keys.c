@@ -78,9 +78,10 @@ app_global_key(struct app *a, enum key_action act)
 	case ACT_QUIT:
 		return KEY_HANDLED | KEY_QUIT;
 	case ACT_ACK:
-		/* The incidents panel takes it; elsewhere, say where. */
-		app_message(a, "a acknowledges an incident: select one in "
-		    "3 Incidents");
+	case ACT_SILENCE:
+		/* The incidents panel takes them; elsewhere, say where. */
+		app_message(a, "%s an incident: select one in 3 Incidents",
+		    act == ACT_ACK ? "a acknowledges" : "s silences");
 		break;
 	default:
 		return 0;

@@ -22,6 +22,7 @@
 
 struct app;
 struct layout_rect;
+struct view_incident;
 
 struct mode_ops {
 	const char	*name;
@@ -74,6 +75,30 @@ struct mode	*mode_help_new(struct app *);
  * and *cause when the cache cannot be read.
  */
 struct mode	*mode_silences_new(struct app *, char **cause);
+
+/*
+ * The silence form of an incident (borrowed for the call): matchers (the
+ * labels its alerts share), duration, comment and author, edited in
+ * place; Enter on the last field previews what the silence would hold
+ * now (core/views_silences.h), and y creates it through the gate
+ * (app_silence).  NULL and *cause when there is nothing to silence or
+ * this console may not act.
+ */
+struct mode	*mode_silence_form_new(struct app *,
+		     const struct view_incident *, char **cause);
+
+/*
+ * A question in the footer ("expire silence X? y/N"): y runs yes, any
+ * other key no (either may be NULL); free (may be NULL) frees arg after
+ * the answer, or when the question closes unanswered.
+ */
+struct confirm_ops {
+	void	(*yes)(struct app *, void *arg);
+	void	(*no)(struct app *, void *arg);
+	void	(*free)(void *arg);
+};
+struct mode	*mode_confirm_new(const char *question,
+		     const struct confirm_ops *, void *arg);
 
 /* The live filter of the focused panel. */
 struct mode	*mode_filter_new(struct app *);

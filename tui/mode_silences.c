@@ -4,11 +4,18 @@
  * now and what is wrong with it (core/views_silences.h).  Enter opens a
  * page with the whole silence and the alerts it matches; Esc closes.
  *
- * The list is read once, when it opens (a few rows, off the paint path),
- * and owned by the mode, so a rebuild of the views never touches it; only
- * "ends in" is worked out again at each paint from the silence's end.
- * Each silence takes two rows: its columns, then its flags in their tone
- * (or, with nothing to flag, the names of the alerts it matches).
+ * The list is read when it opens (a few rows, off the paint path), and
+ * owned by the mode, so a rebuild of the views never touches it.  The
+ * first paint after a rebuild of the views (a round stored) reads it
+ * again, a few rows beside the rebuild's own reads, keeping the selected
+ * silence, so a silence made or expired shows as the next round lists
+ * it; other paints read nothing.  Only "ends in" is worked out again at
+ * each paint from the silence's end.  Each silence takes two rows: its
+ * columns, then its flags in their tone (or, with nothing to flag, the
+ * names of the alerts it matches).
+ *
+ * x expires the selected silence through the gate (app_expire, tui/act.c)
+ * after a question naming it, answered y (mode_confirm.c).
  */
 #include "config.h"
 
@@ -16,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backends/runtime.h"
 #include "base/buf.h"
 #include "base/util.h"
 #include "base/xmalloc.h"
@@ -31,9 +39,11 @@
 #include "tui/mode.h"
 
 #define SILENCES_ROWS	2	/* screen rows per silence */
+#define SILENCES_EXPIRE_KEY	'x'
 
 struct silences {
 	struct mode		 mode;
+	int64_t			 seen_build;	/* the views' rebuild read */
 	struct view_silences	*v;
 	char			*title;
 	char			*note;		/* the source's state, or NULL */
@@ -125,6 +135,27 @@ silences_scroll(struct silences *p, size_t h)
 		p->top = p->v->n > h ? p->v->n - h : 0;
 }
 
+static void	silences_set(struct silences *, struct app *,
+		    struct view_silences *);
+
+/* After a rebuild of the views: read the list again (kept on failure). */
+static void
+silences_reload(struct silences *p, struct app *a)
+{
+	struct view_silences	*v;
+	char			*cause = NULL;
+
+	p->seen_build = a->last_build;
+	v = views_silences_read(a->cache, a->conf, a->ctx->name,
+	    app_now_ms(a), &cause);
+	if (v == NULL) {
+		/* What is shown stays; the header says what fails. */
+		free(cause);
+		return;
+	}
+	silences_set(p, a, v);
+}
+
 /* Draw the list in the body's rectangle. */
 static void
 silences_draw(struct mode *m, struct app *a, const struct layout_rect *r)
@@ -134,10 +165,20 @@ silences_draw(struct mode *m, struct app *a, const struct layout_rect *r)
 	int		 rows, i, by;
 	char		*empty;
 
+	if (a->last_build != p->seen_build)
+		silences_reload(p, a);
+
 	draw_box(stdscr, r->y, r->x, r->h, r->w, p->title,
 	    theme_attr(SLOT_ACCENT), theme_attr(SLOT_TITLE) | A_BOLD);
 	if (h <= 0 || w <= 0)
 		return;
+	if (h > 3) {
+		/* The keys of the list, on its last row. */
+		draw_text(stdscr, y + h - 1, x, w, "Enter: detail  "
+		    "x: expire the selected silence  Esc: back",
+		    theme_attr(SLOT_DIM));
+		h--;
+	}
 	if (p->note != NULL && h > 1) {
 		draw_text(stdscr, y, x, w, p->note, theme_attr(p->note_slot));
 		y++;
@@ -241,7 +282,51 @@ silences_detail(struct app *a, const struct view_silence *s)
 	return m;
 }
 
-/* Movement, Enter for the detail, Esc and q close. */
+/* y to "expire silence X?": through the gate. */
+static void
+silences_expire_yes(struct app *a, void *arg)
+{
+	app_expire(a, arg);
+}
+
+/* n: say nothing was written. */
+static void
+silences_expire_no(struct app *a, void *arg)
+{
+	app_message(a, "silence %s not expired", (const char *)arg);
+}
+
+static const struct confirm_ops silences_expire_ops = {
+	.yes = silences_expire_yes,
+	.no = silences_expire_no,
+	.free = free,
+};
+
+/* x: ask, naming the silence, before it is expired. */
+static void
+silences_expire(struct app *a, struct silences *p)
+{
+	const struct view_silence	*s;
+	char				*q;
+
+	if (p->sel >= p->v->n) {
+		app_message(a, "no silence to expire");
+		return;
+	}
+	if (runtime_gate(a->rt) == NULL) {
+		app_message(a, "this console may not act (read-only)");
+		return;
+	}
+	s = &p->v->v[p->sel];
+	q = xasprintf("expire silence %s%s%s: %s? y/N", s->id,
+	    *s->created_by != '\0' ? " by " : "", s->created_by,
+	    *s->comment != '\0' ? s->comment : "(no comment)");
+	app_push(a, mode_confirm_new(q, &silences_expire_ops,
+	    xstrdup(s->id)));
+	free(q);
+}
+
+/* Movement, Enter for the detail, x expires, Esc and q close. */
 static int
 silences_key(struct mode *m, struct app *a, wint_t ch, int is_key)
 {
@@ -251,6 +336,10 @@ silences_key(struct mode *m, struct app *a, wint_t ch, int is_key)
 
 	if (!is_key && ch > 127)
 		return KEY_HANDLED;
+	if (!is_key && ch == SILENCES_EXPIRE_KEY) {
+		silences_expire(a, p);
+		return KEY_HANDLED | KEY_REDRAW;
+	}
 	switch (keymap_lookup(a->km, (int)ch)) {
 	case ACT_DOWN:
 		if (p->sel + 1 < n)
@@ -355,21 +444,28 @@ silences_note(struct silences *p, struct app *a)
 	}
 }
 
-/* The silences list of the context; see mode.h. */
-struct mode *
-mode_silences_new(struct app *a, char **cause)
+/* Take v as the list: its note and title; the selection kept by id. */
+static void
+silences_set(struct silences *p, struct app *a, struct view_silences *v)
 {
-	struct silences		*p;
-	struct view_silences	*v;
-	size_t			 flagged = 0, i;
+	size_t	flagged = 0, i;
 
-	v = views_silences_read(a->cache, a->conf, a->ctx->name,
-	    app_now_ms(a), cause);
-	if (v == NULL)
-		return NULL;
-	p = xcalloc(1, sizeof *p);
-	p->mode.ops = &silences_ops;
+	if (p->v != NULL && p->sel < p->v->n) {
+		for (i = 0; i < v->n; i++) {
+			if (strcmp(v->v[i].id, p->v->v[p->sel].id) == 0)
+				break;
+		}
+		/* Gone (expired): the one that took its place. */
+		if (i == v->n)
+			i = p->sel < v->n ? p->sel : v->n > 0 ? v->n - 1 : 0;
+		p->sel = i;
+	}
+	views_silences_free(p->v);
 	p->v = v;
+	p->seen_build = a->last_build;
+	free(p->note);
+	p->note = NULL;
+	free(p->title);
 	silences_note(p, a);
 	for (i = 0; i < v->n; i++)
 		flagged += v->v[i].nnotes > 0;
@@ -380,5 +476,21 @@ mode_silences_new(struct app *a, char **cause)
 		    v->context, v->n, flagged);
 	else
 		p->title = xasprintf("Silences in %s: %zu", v->context, v->n);
+}
+
+/* The silences list of the context; see mode.h. */
+struct mode *
+mode_silences_new(struct app *a, char **cause)
+{
+	struct silences		*p;
+	struct view_silences	*v;
+
+	v = views_silences_read(a->cache, a->conf, a->ctx->name,
+	    app_now_ms(a), cause);
+	if (v == NULL)
+		return NULL;
+	p = xcalloc(1, sizeof *p);
+	p->mode.ops = &silences_ops;
+	silences_set(p, a, v);
 	return &p->mode;
 }

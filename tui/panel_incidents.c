@@ -233,8 +233,20 @@ static int
 incidents_key(struct app *a, int panel, int action)
 {
 	const struct view_incident	*inc;
+	struct mode			*m;
+	char				*cause = NULL;
 
 	(void)panel;
+	if (action == ACT_SILENCE) {
+		if ((inc = panel_incidents_selected(a)) == NULL)
+			app_message(a, "no incident to silence");
+		else if ((m = mode_silence_form_new(a, inc, &cause)) == NULL) {
+			app_message(a, "%s", cause);
+			free(cause);
+		} else
+			app_push(a, m);
+		return KEY_HANDLED | KEY_REDRAW;
+	}
 	if (action != ACT_ACK)
 		return 0;
 	if ((inc = panel_incidents_selected(a)) == NULL)

@@ -119,8 +119,11 @@ check $? "the cache agrees"
 
 # --- a elsewhere ---------------------------------------------------------------
 tt_keys 1 a
-tt_wait "select one in 3 Incidents" 5
+tt_wait "a acknowledges an incident: select one in 3 Incidents" 5
 check $? "a on another panel says where incidents are acknowledged"
+tt_keys s
+tt_wait "s silences an incident: select one in 3 Incidents" 5
+check $? "s on another panel says where incidents are silenced"
 
 # --- the audit log -------------------------------------------------------------
 tt_keys q

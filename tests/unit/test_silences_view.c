@@ -9,7 +9,8 @@
  * context, judged at the time given), every hygiene flag with its words
  * and tone, and the cases that must not raise one, the limit from the
  * configuration, the order (flagged first), and that hostile text comes
- * back as it was stored, as valid UTF-8.
+ * back as it was stored, as valid UTF-8.  The preview of a silence not
+ * written yet (the form's) counts and names what its matchers hold now.
  */
 #include "config.h"
 
@@ -28,6 +29,7 @@
 #include "core/cache.h"
 #include "core/conf.h"
 #include "core/incident.h"
+#include "core/silence.h"
 #include "core/store.h"
 #include "core/views_silences.h"
 
@@ -748,6 +750,159 @@ test_empty(void)
 	cache_close(c);
 }
 
+/* The preview of matchers text in context; NULL (and a diagnostic). */
+static struct view_silence_preview *
+preview(struct cache *c, const char *context, const char *text)
+{
+	struct view_silence_preview	*p;
+	struct matchers			 m;
+	char				*cause = NULL;
+
+	matchers_init(&m);
+	if (matchers_parse(&m, text, &cause) != 0) {
+		printf("# %s: %s\n", text, cause);
+		free(cause);
+		return NULL;
+	}
+	p = views_silence_preview(c, context, &m, &cause);
+	if (p == NULL) {
+		printf("# %s\n", cause);
+		free(cause);
+	}
+	matchers_done(&m);
+	return p;
+}
+
+/*
+ * A silence being written is previewed on the alerts listed now: how
+ * many its matchers hold and which (in the order they started), how many
+ * of them some silence holds already, by equality, inequality and regex
+ * (anchored, an absent label as empty); one that holds nothing says 0,
+ * no matchers hold nothing, and only the context's alerts count.
+ */
+static void
+test_preview(void)
+{
+	struct cache			*c = open_cache();
+	struct store_alert		 a[8];
+	struct view_silence_preview	*p;
+	struct matchers			 none;
+	char				*cause = NULL;
+	size_t				 na = alerts_now(a);
+
+	CHECK(round_at(c, "prod", NOW, a, na, NULL, 0) == 0);
+	CHECK(round_at(c, "stage", NOW, a + 3, 1, NULL, 0) == 0);
+
+	p = preview(c, "prod", "service=\"api\", alertname!=\"CPUHigh\"");
+	CHECK(p != NULL);
+	if (p != NULL) {
+		CHECK_INT(p->nmatch, 3);
+		CHECK_INT(p->nsilenced, 2);
+		CHECK_INT(p->nalerts, 3);
+		CHECK_STR(p->alerts[0].alertname, "HighLatency");
+		CHECK_STR(p->alerts[0].labels, L_API1);
+		CHECK_INT(p->alerts[0].silenced, 1);
+		CHECK_STR(p->alerts[1].labels, L_API2);
+		CHECK_STR(p->alerts[2].alertname, "ErrorBudget");
+		CHECK_STR(p->alerts[2].severity, "warning");
+		CHECK_INT(p->alerts[2].silenced, 0);
+	}
+	views_silence_preview_free(p);
+
+	/* A regex holds for the whole value: Disk.* and CPU.*, not High. */
+	p = preview(c, "prod", "alertname=~\"(Disk|CPU).*\"");
+	CHECK(p != NULL);
+	if (p != NULL) {
+		CHECK_INT(p->nmatch, 2);
+		CHECK_INT(p->nsilenced, 0);
+		CHECK_STR(p->alerts[0].alertname, "DiskFull");
+		CHECK_STR(p->alerts[1].alertname, "CPUHigh");
+	}
+	views_silence_preview_free(p);
+	p = preview(c, "prod", "alertname=~\"Latency\"");
+	CHECK(p != NULL);
+	if (p != NULL) {
+		CHECK_INT(p->nmatch, 0);
+		CHECK_INT(p->nalerts, 0);
+	}
+	views_silence_preview_free(p);
+	/* !~, and an absent label reads as empty. */
+	p = preview(c, "prod", "service!~\"db|web\", instance=\"\"");
+	CHECK(p != NULL);
+	if (p != NULL) {
+		CHECK_INT(p->nmatch, 2);
+		CHECK_STR(p->alerts[0].alertname, "ErrorBudget");
+		CHECK_STR(p->alerts[1].alertname, "CPUHigh");
+	}
+	views_silence_preview_free(p);
+
+	/* A matcher that matches nothing. */
+	p = preview(c, "prod", "alertname=\"NoSuchAlert\"");
+	CHECK(p != NULL);
+	if (p != NULL) {
+		CHECK_INT(p->nmatch, 0);
+		CHECK_INT(p->nsilenced, 0);
+		CHECK(p->alerts == NULL);
+	}
+	views_silence_preview_free(p);
+
+	/* No matchers hold nothing. */
+	matchers_init(&none);
+	p = views_silence_preview(c, "prod", &none, &cause);
+	CHECK(p != NULL);
+	if (p != NULL)
+		CHECK_INT(p->nmatch, 0);
+	views_silence_preview_free(p);
+	free(cause);
+
+	/* Only the context's alerts. */
+	p = preview(c, "stage", "service=~\".+\"");
+	CHECK(p != NULL);
+	if (p != NULL) {
+		CHECK_INT(p->nmatch, 1);
+		CHECK_STR(p->alerts[0].alertname, "DiskFull");
+	}
+	views_silence_preview_free(p);
+	p = preview(c, "nowhere", "service=~\".+\"");
+	CHECK(p != NULL);
+	if (p != NULL)
+		CHECK_INT(p->nmatch, 0);
+	views_silence_preview_free(p);
+	cache_close(c);
+}
+
+/* More alerts than a preview keeps: the count is whole, the list cut. */
+static void
+test_preview_many(void)
+{
+	struct cache			*c = open_cache();
+	struct store_alert		 a[VIEWS_SILENCE_ALERTS_MAX + 5];
+	struct view_silence_preview	*p;
+	char				*fp[VIEWS_SILENCE_ALERTS_MAX + 5];
+	char				*lab[VIEWS_SILENCE_ALERTS_MAX + 5];
+	size_t				 i, n = VIEWS_SILENCE_ALERTS_MAX + 5;
+
+	for (i = 0; i < n; i++) {
+		fp[i] = xasprintf("fp%03zu", i);
+		lab[i] = xasprintf("{\"alertname\":\"PodCrash\","
+		    "\"pod\":\"p%03zu\"}", i);
+		a[i] = alert(fp[i], "PodCrash", lab[i], "[]");
+	}
+	CHECK(round_at(c, "prod", NOW, a, n, NULL, 0) == 0);
+	p = preview(c, "prod", "alertname=\"PodCrash\"");
+	CHECK(p != NULL);
+	if (p != NULL) {
+		CHECK_INT(p->nmatch, (long)n);
+		CHECK_INT(p->nalerts, VIEWS_SILENCE_ALERTS_MAX);
+	}
+	views_silence_preview_free(p);
+	for (i = 0; i < n; i++) {
+		free(fp[i]);
+		free(lab[i]);
+	}
+	cache_close(c);
+}
+
 static const struct test tests[] = {
 	TEST(test_match_counts),
 	TEST(test_listed),
@@ -759,6 +914,8 @@ static const struct test tests[] = {
 	TEST(test_unreadable),
 	TEST(test_hostile),
 	TEST(test_empty),
+	TEST(test_preview),
+	TEST(test_preview_many),
 	{ NULL, NULL }
 };
 
