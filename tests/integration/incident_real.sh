@@ -83,8 +83,12 @@ fetch
 check $rc "the second fetch works"
 check_eq "the second fetch keeps the incident and its id" \
     "1|$id|triggered" "$(q "SELECT count(*), max(id), max(state) FROM incidents")"
-check_eq "its timeline says it fired, once" "fired" \
-    "$(q "SELECT group_concat(kind, ',') FROM incident_timeline")"
+# A P0 reaches the built-in policy's first level (automated response)
+# when it fires.
+check_eq "its timeline says it fired, once, and escalated to level 1" \
+    "fired,escalated" \
+    "$(q "SELECT group_concat(kind, ',') FROM (SELECT kind FROM
+    incident_timeline ORDER BY ts_ms, id)")"
 
 timeout 60 "$SITREP" --config "$T/inc.yaml" --cache "$DB" snapshot \
     --format json >"$T/snap.json" 2>"$T/snap.err"
@@ -99,15 +103,15 @@ wait_for 'test "$(am_count)" = 0' 10
 check $? "Alertmanager no longer lists the resolved alert"
 fetch
 check $rc "a fetch after the alert resolved works"
-check_eq "the alert is resolved, the incident kept open for the grace period" \
-    "triggered|1" "$(q "SELECT state, quiet_ms IS NOT NULL FROM incidents")"
+check_eq "the alert is resolved, the incident mitigated for the grace period" \
+    "mitigated|1" "$(q "SELECT state, quiet_ms IS NOT NULL FROM incidents")"
 sleep 3.2
 fetch
 check $rc "a fetch after the grace period works"
 check_eq "after the grace period the incident is resolved, same id" \
     "$id|resolved" "$(q "SELECT id, state FROM incidents")"
 check_eq "its timeline, in order" \
-    "fired,alert resolved,state changed" \
+    "fired,escalated,alert resolved,state changed,state changed" \
     "$(q "SELECT group_concat(kind, ',') FROM (SELECT kind FROM
     incident_timeline ORDER BY ts_ms, id)")"
 
