@@ -43,6 +43,7 @@ struct act_incident {
 	char		*ack_silences;	/* JSON array, or NULL */
 	char		*ack_matchers;	/* JSON object, or NULL */
 	int		 ack_local;
+	int64_t		 ack_ms;	/* when acknowledged; 0 */
 	int64_t		 quiet_ms;
 };
 
@@ -68,8 +69,8 @@ act_read(struct cache *c, const char *context, const char *id,
 
 	memset(out, 0, sizeof *out);
 	st = cache_prepare(c, "incidents", cause, "SELECT id, title, state,"
-	    " ack_silences, ack_local, quiet_ms, ack_matchers FROM incidents"
-	    " WHERE context = ? AND id = ?", "tt", context, id);
+	    " ack_silences, ack_local, quiet_ms, ack_matchers, ack_ms FROM"
+	    " incidents WHERE context = ? AND id = ?", "tt", context, id);
 	if (st == NULL)
 		return -1;
 	rc = sqlite3_step(st);
@@ -81,6 +82,7 @@ act_read(struct cache *c, const char *context, const char *id,
 		out->ack_local = sqlite3_column_int(st, 4);
 		out->quiet_ms = sqlite3_column_int64(st, 5);
 		out->ack_matchers = cache_column_text(st, 6);
+		out->ack_ms = sqlite3_column_int64(st, 7);
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW || out->id == NULL) {
@@ -291,6 +293,7 @@ struct act_slot {
 	struct act_ack		*k;
 	struct matchers		 m;
 	char			*old_id;	/* extend this one, or NULL */
+	int64_t			 starts_ms;	/* its start, kept (0: now) */
 	char			*id;		/* the silence, once it took */
 };
 
@@ -501,13 +504,14 @@ act_ack_silenced(const struct action_result *r, void *arg)
  */
 static size_t
 act_plan_extend(struct cache *c, const char *context, const char *ids_json,
-    const char *held_json, int64_t now, struct act_ack *k)
+    const char *held_json, int64_t ack_ms, int64_t now, struct act_ack *k)
 {
 	sqlite3_stmt	*st;
 	struct act_slot	*sl;
 	cJSON		*ids, *held, *id, *mj, *listed;
 	char		*cause = NULL;
 	size_t		 n = 0;
+	int64_t		 starts;
 	int		 found, running;
 
 	if (ids_json == NULL || (ids = cJSON_Parse(ids_json)) == NULL)
@@ -518,8 +522,8 @@ act_plan_extend(struct cache *c, const char *context, const char *ids_json,
 			continue;
 		st = cache_prepare(c, "silences", &cause, "SELECT state ="
 		    " 'active' AND (ends_at_ms IS NULL OR ends_at_ms > ?),"
-		    " matchers FROM silences WHERE context = ? AND id = ?",
-		    "itt", now, context, id->valuestring);
+		    " matchers, starts_at_ms FROM silences WHERE context = ? AND"
+		    " id = ?", "itt", now, context, id->valuestring);
 		if (st == NULL) {
 			free(cause);
 			cause = NULL;
@@ -529,12 +533,19 @@ act_plan_extend(struct cache *c, const char *context, const char *ids_json,
 		running = found && sqlite3_column_int(st, 0);
 		listed = found && running ? cJSON_Parse((const char *)
 		    sqlite3_column_text(st, 1)) : NULL;
+		/*
+		 * Alertmanager changes a running silence in place only if its
+		 * start is the same (else it expires it and makes another):
+		 * the start as listed, or as this sitrep wrote it (the ack).
+		 */
+		starts = listed != NULL ? sqlite3_column_int64(st, 2) : ack_ms;
 		sqlite3_finalize(st);
 		mj = listed != NULL ? listed : !found ?
 		    cJSON_GetObjectItemCaseSensitive(held, id->valuestring) :
 		    NULL;
 		if (mj != NULL) {
 			sl = act_slot_add(k, id->valuestring);
+			sl->starts_ms = starts;
 			if (matchers_from_json(&sl->m, mj, &cause) != 0 ||
 			    sl->m.n == 0) {
 				free(cause);
@@ -638,7 +649,7 @@ incident_ack(struct action_gate *g, const struct conf *conf, const char *id,
 
 	/* Extend what runs; else plan new silences. */
 	n = inc.ack_local ? 0 : act_plan_extend(c, context, inc.ack_silences,
-	    inc.ack_matchers, now_ms, k);
+	    inc.ack_matchers, inc.ack_ms, now_ms, k);
 	k->was_acked = n > 0;
 	if (n == 0 && act_plan_new(c, context, inc.id, k, &cause) != 0) {
 		act_tell(done, arg, 0, 0, cause, NULL);
@@ -662,7 +673,9 @@ incident_ack(struct action_gate *g, const struct conf *conf, const char *id,
 		k->slots[i].k = k;
 		memset(&s, 0, sizeof s);
 		s.matchers = &k->slots[i].m;
-		s.starts_ms = now_ms;
+		s.starts_ms = k->slots[i].starts_ms > 0 &&
+		    k->slots[i].starts_ms <= now_ms ? k->slots[i].starts_ms :
+		    now_ms;
 		s.ends_ms = k->until;
 		s.comment = text;
 		s.id = k->slots[i].old_id;

@@ -30,6 +30,7 @@ struct fake_world {
 	char			*asked[FAKE_MAX];	/* "M until E" or "expire ID" */
 	int			 nasked;
 	int64_t			 last_ends;
+	int64_t			 last_starts;
 };
 
 /* Remember a write to answer later. */
@@ -66,6 +67,7 @@ fake_silence(void *impl, const struct action_silence *s, action_done_cb done,
 	free(w->last_comment);
 	w->last_comment = xstrdup(s->comment);
 	w->last_ends = s->ends_ms;
+	w->last_starts = s->starts_ms;
 	m = matchers_format(s->matchers);
 	fake_note(w, xasprintf("%s%s%s", s->id != NULL ? s->id : "",
 	    s->id != NULL ? " " : "", m));

@@ -731,7 +731,11 @@ test_ack_extend_unlisted(void)
 	g = action_gate_new(c, "prod", "alice@ops", &w);
 	incident_ack(g, conf, id, 0, NULL, T0 + MIN, outcome_cb, &t);
 	fake_answer(&fw, ACTION_OK, NULL, "s1");
+	CHECK(fw.last_starts == T0 + MIN);
 	incident_ack(g, conf, id, 0, NULL, T0 + 2 * MIN, outcome_cb, &t);
+	/* Its start kept: Alertmanager changes it in place only then. */
+	CHECK(fw.last_starts == T0 + MIN);
+	CHECK(fw.last_ends == T0 + 2 * MIN + 15 * MIN);
 	CHECK_INT(fw.nasked, 2);
 	CHECK_STR(fw.asked[1], "s1 alertname=\"HighErrorRate\", "
 	    "service=\"api\", severity=\"critical\", fp=\"f1\"");
