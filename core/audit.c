@@ -1,5 +1,5 @@
 /*
- * audit.c: appending to and verifying the hash-chained audit log.
+ * audit.c: appending to, verifying and reading the hash-chained audit log.
  *
  * The hash of a row is SHA-256, in lowercase hex, over a canonical
  * serialisation of the previous row's hash and this row's fields, in this
@@ -427,4 +427,90 @@ audit_head(struct cache *c, int64_t *rows, int64_t *seq,
 		return -1;
 	}
 	return 0;
+}
+
+/* A column's text as an allocated copy, NULL for NULL. */
+static char *
+audit_column(sqlite3_stmt *st, int col)
+{
+	const char	*s = (const char *)sqlite3_column_text(st, col);
+
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
+/* Read the rows since a time, of one context or all. */
+int
+audit_read(struct cache *c, int64_t since_ms, const char *context,
+    struct audit_rec **recs, size_t *n, char **cause)
+{
+	sqlite3		*db = cache_db(c);
+	sqlite3_stmt	*st;
+	struct audit_rec *v = NULL, *r;
+	const char	*h;
+	size_t		 count = 0, cap = 0;
+	int		 rc;
+
+	*recs = NULL;
+	*n = 0;
+	rc = sqlite3_prepare_v2(db, "SELECT seq, ts_ms, actor, context,"
+	    " action, target, dry_run, result, detail, hash FROM audit"
+	    " WHERE ts_ms >= ?1 AND (?2 IS NULL OR context = ?2)"
+	    " ORDER BY seq", -1, &st, NULL);
+	if (rc != SQLITE_OK) {
+		*cause = xasprintf("cannot read the audit log in cache %s: %s",
+		    cache_path(c), sqlite3_errmsg(db));
+		return -1;
+	}
+	sqlite3_bind_int64(st, 1, since_ms);
+	if (context != NULL)
+		sqlite3_bind_text(st, 2, context, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (count == cap) {
+			cap = cap != 0 ? cap * 2 : 16;
+			v = xreallocarray(v, cap, sizeof *v);
+		}
+		r = &v[count++];
+		memset(r, 0, sizeof *r);
+		r->seq = sqlite3_column_int64(st, 0);
+		r->ts_ms = sqlite3_column_int64(st, 1);
+		r->actor = audit_column(st, 2);
+		r->context = audit_column(st, 3);
+		r->action = audit_column(st, 4);
+		r->target = audit_column(st, 5);
+		r->dry_run = sqlite3_column_int(st, 6) != 0;
+		r->result = audit_column(st, 7);
+		r->detail = audit_column(st, 8);
+		h = (const char *)sqlite3_column_text(st, 9);
+		snprintf(r->hash, sizeof r->hash, "%s", h != NULL ? h : "");
+	}
+	if (rc != SQLITE_DONE) {
+		*cause = xasprintf("cannot read the audit log in cache %s: %s",
+		    cache_path(c), sqlite3_errmsg(db));
+		sqlite3_finalize(st);
+		audit_recs_free(v, count);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	*recs = v;
+	*n = count;
+	return 0;
+}
+
+/* Free rows read by audit_read(). */
+void
+audit_recs_free(struct audit_rec *v, size_t n)
+{
+	size_t	i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		free(v[i].actor);
+		free(v[i].context);
+		free(v[i].action);
+		free(v[i].target);
+		free(v[i].result);
+		free(v[i].detail);
+	}
+	free(v);
 }

@@ -67,4 +67,34 @@ int	audit_verify(struct cache *, int64_t *bad_seq, char **cause);
 int	audit_head(struct cache *, int64_t *rows, int64_t *seq,
 	    char hash[SHA256_HEX_LEN + 1], char **cause);
 
+/*
+ * One row as read back by audit_read().  The strings are the caller's,
+ * exactly as stored (valid UTF-8, not sanitised for a terminal: a reader
+ * that prints them must); NULL where the row has none.
+ */
+struct audit_rec {
+	int64_t		 seq;
+	int64_t		 ts_ms;
+	char		*actor;
+	char		*context;
+	char		*action;
+	char		*target;
+	int		 dry_run;
+	char		*result;
+	char		*detail;
+	char		 hash[SHA256_HEX_LEN + 1];
+};
+
+/*
+ * The rows written at or after since_ms (0: all of them) whose context is
+ * context (NULL: every context, rows without one included), oldest first
+ * (in seq order).  *recs (free with audit_recs_free) and *n; 0, or -1 and
+ * *cause.  It reads only: the chain is not checked (audit_verify is).
+ */
+int	audit_read(struct cache *, int64_t since_ms, const char *context,
+	    struct audit_rec **recs, size_t *n, char **cause);
+
+/* Free what audit_read() returned; NULL is a no-op. */
+void	audit_recs_free(struct audit_rec *, size_t n);
+
 #endif
