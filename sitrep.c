@@ -45,6 +45,13 @@ const struct cmd_entry sitrep_commands[] = {
 	  "check the audit log's hash chain: nothing edited or removed "
 	  "(exit 1 if it is broken, or there is no cache to check)",
 	  cmd_audit_verify, CMD_USAGE },
+	{ "audit log", "[--since T] [--format text|json] [--all-contexts]",
+	  "the audit log, oldest first: every write sitrep made (silences, "
+	  "acknowledgements, notes, resolves), its time, actor, context, "
+	  "action, target, result and detail; only the context's rows unless "
+	  "--all-contexts; --since T: a time (RFC 3339) or how long ago (1h, "
+	  "7d); JSON schema sitrep.audit/1 (docs/AUDIT.md); exit 1 if there "
+	  "is no cache to read", cmd_audit_log, CMD_USAGE },
 	{ "silence list", "[--format text|json] [--fresh]",
 	  "the context's active and pending Alertmanager silences from the "
 	  "cache (--fresh: fetch first): id, state, time left, author, "
