@@ -4,7 +4,8 @@
  * A context with readonly: true gets no action gate for as long as it is
  * the current one, and the next context without it gets one again; a
  * runtime made read-only (--readonly) has none for any context.  Each
- * says why in one terminal-safe sentence.
+ * says why in one terminal-safe sentence.  The console's help keeps the
+ * acting keys and commands, marked, and marks nothing else.
  */
 #include "config.h"
 
@@ -18,9 +19,12 @@
 #include "tests/unit/harness.h"
 
 #include "backends/runtime.h"
+#include "base/buf.h"
 #include "base/xmalloc.h"
 #include "core/cache.h"
 #include "core/conf.h"
+#include "tui/commands.h"
+#include "tui/keymap.h"
 
 static char	dir[] = "/tmp/sitrep-test-readonly.XXXXXX";
 
@@ -156,9 +160,68 @@ test_runtime(void)
 	conf_free(conf);
 }
 
+/* Lines of text that contain needle. */
+static int
+count_lines(const char *text, const char *needle)
+{
+	const char	*p = text, *nl;
+	char		*line;
+	int		 n = 0;
+
+	while (*p != '\0') {
+		nl = strchr(p, '\n');
+		line = xstrndup(p, nl != NULL ? (size_t)(nl - p) : strlen(p));
+		if (strstr(line, needle) != NULL)
+			n++;
+		free(line);
+		p = nl != NULL ? nl + 1 : p + strlen(p);
+	}
+	return n;
+}
+
+/* Help keeps the acting keys and commands, marked; nothing else. */
+static void
+test_help_marks(void)
+{
+	struct keymap	*km = keymap_new();
+	struct buf	 b;
+
+	CHECK(keymap_action_acts(ACT_ACK));
+	CHECK(keymap_action_acts(ACT_SILENCE));
+	CHECK(!keymap_action_acts(ACT_REFRESH));
+
+	buf_init(&b, 0);
+	keymap_help_marked(km, &b, "(read-only)");
+	CHECK_CONTAINS(buf_str(&b), "ack              (read-only) "
+	    "acknowledge the selected incident");
+	CHECK_CONTAINS(buf_str(&b), "silence          (read-only) silence");
+	CHECK_INT(count_lines(buf_str(&b), "(read-only)"), 2);
+	buf_done(&b);
+
+	buf_init(&b, 0);
+	keymap_help(km, &b);
+	CHECK_INT(count_lines(buf_str(&b), "(read-only)"), 0);
+	CHECK_CONTAINS(buf_str(&b), "ack              acknowledge");
+	buf_done(&b);
+	keymap_free(km);
+
+	buf_init(&b, 0);
+	commands_help(&b, "(read-only)");
+	CHECK_INT(count_lines(buf_str(&b), "(read-only)"), 3);
+	CHECK_CONTAINS(buf_str(&b), "unack              (read-only) take");
+	CHECK_CONTAINS(buf_str(&b), "note TEXT          (read-only) add");
+	CHECK_INT(count_lines(buf_str(&b), "context NAME       switch"), 1);
+	buf_done(&b);
+	buf_init(&b, 0);
+	commands_help(&b, NULL);
+	CHECK_INT(count_lines(buf_str(&b), "(read-only)"), 0);
+	buf_done(&b);
+}
+
 static const struct test tests[] = {
 	TEST(test_conf_key),
 	TEST(test_runtime),
+	TEST(test_help_marks),
 	{ NULL, NULL }
 };
 
