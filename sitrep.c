@@ -137,6 +137,16 @@ const struct cmd_leading sitrep_options[] = {
 	  "own cache (demo.db) so it never mixes with real data.  "
 	  "$SITREP_CONFIG and $KUBECONFIG are ignored too, without a "
 	  "note." },
+	{ "--readonly", NULL, CMD_OPT_GLOBAL,
+	  "act on nothing: no acknowledgement, note, silence or expiry "
+	  "(the console shows read-only; acting commands exit 1)",
+	  "No action gate is built, so nothing can write to Alertmanager, "
+	  "the simulator or the incidents of the cache.  The console marks "
+	  "its acting keys and commands (read-only) in its help and says "
+	  "why when one is used; incident ack, unack, note and resolve, "
+	  "silence add and expire print \"read-only: started with "
+	  "--readonly\", append a \"refused\" row to the audit log and exit "
+	  "1.  A context with readonly: true is read-only in every run." },
 	{ "--panel", "NAME", CMD_OPT_CONSOLE,
 	  "the console (no command) opens on a panel: health, slo, "
 	  "incidents or runbook", NULL },
@@ -400,6 +410,7 @@ main(int argc, char **argv)
 	for (i = first; i + used < argc; i++)
 		argv[i] = argv[i + used];
 	argc -= used;
+	g.command = c->name;
 	rc = c->handler(&g, argc - 1, argv + 1);
 	return rc;
 }

@@ -20,6 +20,7 @@
 #include "core/action.h"
 #include "core/conf.h"
 #include "core/loop.h"
+#include "base/sanitize.h"
 #include "base/util.h"
 #include "base/xmalloc.h"
 
@@ -31,6 +32,8 @@ struct runtime {
 	struct action_gate		*gate;		/* owned, current */
 	struct am_writer		*writer;	/* owned, the gate's */
 	int				 read_only;
+	char				*read_only_why;	/* owned, or NULL */
+	const struct conf_context	*ctx;		/* borrowed, current */
 	int64_t				(*clock)(void *);
 	void				*clock_arg;
 	int64_t				 eval_ms;	/* 0: now */
@@ -78,7 +81,8 @@ runtime_drop_gate(struct runtime *rt)
 
 /*
  * The gate of ctx: over the simulator's world when it plays, else over
- * the context's Alertmanagers, else without a world; none when read-only.
+ * the context's Alertmanagers, else without a world; none when the
+ * runtime is read-only or ctx has readonly: true.
  */
 static void
 runtime_build_gate(struct runtime *rt, const struct conf *conf,
@@ -89,7 +93,7 @@ runtime_build_gate(struct runtime *rt, const struct conf *conf,
 	char			*cause = NULL;
 
 	runtime_drop_gate(rt);
-	if (rt->read_only || ctx == NULL)
+	if (rt->read_only || ctx == NULL || ctx->readonly)
 		return;
 	if (runtime_simulated(rt, NULL))
 		has = runtime_world_for_sim(rt, ctx, &world) == 0;
@@ -136,11 +140,40 @@ runtime_set_read_only(struct runtime *rt)
 	runtime_drop_gate(rt);
 }
 
-/* Whether the runtime may not act. */
+/* Never act again, saying why. */
+void
+runtime_set_read_only_because(struct runtime *rt, const char *why)
+{
+	free(rt->read_only_why);
+	rt->read_only_why = why != NULL ? sanitize_terminal(why, 0) : NULL;
+	runtime_set_read_only(rt);
+}
+
+/* Whether the runtime may not act, in any context. */
 int
 runtime_read_only(const struct runtime *rt)
 {
 	return rt != NULL && rt->read_only;
+}
+
+/* Why the current context has no gate, or NULL. */
+char *
+runtime_read_only_reason(const struct runtime *rt)
+{
+	char	*name, *out;
+
+	if (rt == NULL)
+		return NULL;
+	if (rt->read_only)
+		return xasprintf("read-only: %s", rt->read_only_why != NULL ?
+		    rt->read_only_why : "this runtime never acts");
+	if (rt->ctx == NULL || !rt->ctx->readonly)
+		return NULL;
+	name = sanitize_terminal(rt->ctx->name != NULL ? rt->ctx->name : "",
+	    0);
+	out = xasprintf("read-only: context %s has readonly: true", name);
+	free(name);
+	return out;
 }
 
 /* Free the poller, HTTP and the loop, in that order. */
@@ -152,6 +185,7 @@ runtime_free(struct runtime *rt)
 	runtime_drop_gate(rt);
 	poller_free(rt->poller);
 	sim_actions_free(rt->sim_actions);
+	free(rt->read_only_why);
 	http_free(rt->http);
 	loop_free(rt->loop);
 	free(rt);
@@ -186,6 +220,7 @@ runtime_set_context(struct runtime *rt, const struct conf *conf,
 	struct poller	*p;
 
 	poller_free(rt->poller);
+	rt->ctx = ctx;
 	runtime_build_gate(rt, conf, ctx);
 	p = poller_new(rt, conf, ctx, poller_flags, cause);
 	rt->poller = p;

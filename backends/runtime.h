@@ -16,8 +16,10 @@
  * only way anything writes to the world: built by runtime_set_context()
  * over the context's world (its Alertmanagers, or the simulator's when it
  * plays), acting as the configuration's operator.  A runtime that must
- * never act (the wallboard) calls runtime_set_read_only() first: it then
- * has no gate at all, so nothing built on it can write.
+ * never act (the wallboard, `--readonly`) calls runtime_set_read_only()
+ * first: it then has no gate at all, so nothing built on it can write.  A
+ * context with `readonly: true` gets no gate either, for as long as it is
+ * the current one.
  */
 #ifndef SITREP_RUNTIME_H
 #define SITREP_RUNTIME_H
@@ -66,7 +68,8 @@ struct poller	*runtime_set_context(struct runtime *, const struct conf *,
 /*
  * The current context's action gate (borrowed, valid until the next
  * runtime_set_context() or runtime_free()): never NULL once a context is
- * set, unless the runtime is read-only.  A context without Alertmanager
+ * set, unless the runtime is read-only or the context has readonly: true
+ * (runtime_read_only_reason() says which).  A context without Alertmanager
  * has a gate without a world, which records local changes and refuses
  * writes saying what to configure.  NULL before any context.
  */
@@ -77,7 +80,18 @@ struct action_gate *runtime_gate(struct runtime *);
  * every context.  There is no way back.
  */
 void		 runtime_set_read_only(struct runtime *);
+/* The same, with why for runtime_read_only_reason() (copied). */
+void		 runtime_set_read_only_because(struct runtime *,
+		     const char *why);
+/* Whether runtime_set_read_only() was called (the whole run). */
 int		 runtime_read_only(const struct runtime *);
+/*
+ * Why the current context has no gate, one sentence safe for a terminal:
+ * "read-only: WHY" (runtime_set_read_only_because(), else "read-only:
+ * this runtime never acts"), or "read-only: context NAME has readonly:
+ * true"; NULL when it has a gate or no context is set.  Caller frees.
+ */
+char		*runtime_read_only_reason(const struct runtime *);
 /*
  * The world writes of ctx go to while the simulator plays: 0 and *out
  * filled (the simulator's world: backends/sim_actions.h), or -1 when

@@ -4,7 +4,7 @@
  * Options are parsed by a small table-driven parser rather than getopt so
  * that a mistyped option can be answered with the closest valid one, and so
  * that the global options (--config, --context, --cache, --kubeconfig,
- * --demo) may come before or after the command words.
+ * --demo, --readonly) may come before or after the command words.
  */
 #include "config.h"
 
@@ -23,6 +23,8 @@
 #include "base/util.h"
 #include "base/xmalloc.h"
 #include "cmd/cmd.h"
+#include "core/action.h"
+#include "core/audit.h"
 #include "core/cache.h"
 #include "core/conf.h"
 
@@ -45,6 +47,7 @@ cmd_parse(struct cmd_opts *g, const struct cmd_option *opts, int argc,
 		{ "--cache", &g->cache, NULL, NULL },
 		{ "--kubeconfig", &g->kubeconfig, NULL, NULL },
 		{ "--demo", NULL, &g->demo, NULL },
+		{ "--readonly", NULL, &g->readonly, NULL },
 		{ NULL, NULL, NULL, NULL }
 	};
 	const struct cmd_option	*o, *tables[2] = { globals, opts };
@@ -409,6 +412,44 @@ cmd_act_close(struct cmd_act *e)
 	memset(e, 0, sizeof *e);
 }
 
+/*
+ * There is no gate: say why and append the refusal to the audit log.
+ * Nothing could act, so the gate wrote no row; the refusal is recorded
+ * here, straight through the audit log, so every refused write is in it.
+ */
+static void
+cmd_act_refused(struct cmd_opts *g, struct cmd_act *e)
+{
+	struct audit_entry	 a;
+	char			*why, *actor, *target, *cause = NULL;
+
+	why = runtime_read_only_reason(e->rt);
+	if (why == NULL)
+		why = xstrdup("this runtime may not act");
+	actor = e->conf->operator_name != NULL &&
+	    *e->conf->operator_name != '\0' ?
+	    xstrdup(e->conf->operator_name) : action_default_actor();
+	target = xasprintf("sitrep %s", g->command != NULL ? g->command :
+	    "(a command)");
+	memset(&a, 0, sizeof a);
+	a.actor = actor;
+	a.context = e->ctx->name;
+	a.action = "refused";
+	a.target = target;
+	a.result = "refused";
+	a.detail = why;
+	if (audit_append(e->cache, &a, &cause) != 0) {
+		fprintf(stderr, "sitrep: %s; nothing was done, and this "
+		    "refusal is NOT in the audit log: %s\n", why, cause);
+		free(cause);
+	} else
+		fprintf(stderr, "sitrep: %s; nothing was done (the refusal "
+		    "is in the audit log)\n", why);
+	free(target);
+	free(actor);
+	free(why);
+}
+
 /* Load, open and build the gate; 0, or an exit status after a message. */
 int
 cmd_act_open(struct cmd_opts *g, struct cmd_act *e)
@@ -435,12 +476,15 @@ cmd_act_open(struct cmd_opts *g, struct cmd_act *e)
 	}
 	if (g->demo)
 		runtime_simulate(e->rt, NULL);
+	if (g->readonly)
+		runtime_set_read_only_because(e->rt,
+		    "started with --readonly");
 	/* A source that cannot be set up is not this command's business. */
 	runtime_set_context(e->rt, e->conf, e->ctx, 0,
 	    &cause);
 	free(cause);
 	if ((e->gate = runtime_gate(e->rt)) == NULL) {
-		fprintf(stderr, "sitrep: this runtime may not write\n");
+		cmd_act_refused(g, e);
 		cmd_act_close(e);
 		return CMD_FAIL;
 	}

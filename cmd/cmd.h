@@ -28,6 +28,8 @@ struct cmd_opts {
 	const char	*cache;		/* --cache */
 	const char	*kubeconfig;	/* --kubeconfig */
 	int		 demo;		/* --demo */
+	int		 readonly;	/* --readonly: nothing may act */
+	const char	*command;	/* the command's name, or NULL */
 };
 
 /* Exit codes (`snapshot` has its own: 0/1/2/3). */
@@ -145,7 +147,13 @@ struct cmd_act {
 	struct action_gate		*gate;
 };
 
-/* Load, open and build the gate; 0, or an exit status after a message. */
+/*
+ * Load, open and build the gate; 0, or an exit status after a message.
+ * Read-only (--readonly, or the context's readonly: true) there is no
+ * gate: the refusal is said ("read-only: ...") and appended to the audit
+ * log (action "refused", target the command, result "refused", detail
+ * the reason), and CMD_FAIL returned.
+ */
 int	cmd_act_open(struct cmd_opts *, struct cmd_act *);
 /*
  * Write data to path atomically (a temporary file beside it, never through

@@ -65,6 +65,7 @@ cmd_console(struct cmd_opts *g, int argc, char **argv)
 	to.panel = panel;
 	to.filter = filter;
 	to.demo = g->demo;
+	to.readonly = g->readonly;
 	to.conf_file = conf_path;
 	rc = tui_run(&to);
 	free(cache_path);

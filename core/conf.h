@@ -71,6 +71,7 @@ struct conf_context {
 	struct conf_kube	*kubernetes;	/* NULL if none */
 	struct conf_probe	*probes;
 	size_t			 nprobes;
+	int			 readonly;	/* never act: no gate */
 	int			 line;
 };
 

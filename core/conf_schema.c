@@ -146,6 +146,15 @@ const struct conf_option conf_schema[] = {
 	  .min = 500, .max = 1 * MS_H, .flags = CONF_RANGE,
 	  .help = "How often every source is polled.",
 	  .off = offsetof(struct conf_context, refresh_ms) },
+	{ .path = "contexts[].readonly", .type = CONF_BOOL, .def = "false",
+	  .help = "Never act in this context: no acknowledgement, note, "
+	    "silence or expiry, from the console or the command line. "
+	    "sitrep builds no action gate for it, so nothing can write; "
+	    "the console shows read-only in its header and says why when "
+	    "an acting key is pressed, and a refused command exits 1 and "
+	    "leaves a \"refused\" row in the audit log. The --readonly "
+	    "option does the same for every context of one run.",
+	  .off = offsetof(struct conf_context, readonly) },
 	{ .path = "contexts[].prometheus", .type = CONF_MAP,
 	  .flags = CONF_ALLOC,
 	  .help = "The Prometheus (or Thanos, Mimir, Cortex, "

@@ -8,7 +8,8 @@
  * footer and starts the action from the loop a moment later, so the
  * screen answers the key first; the outcome arrives as a footer message
  * and a rebuild of the views (the incident row changed).  A console
- * without a gate (read-only) says so and writes nothing.  Actions in
+ * without a gate (read-only: --readonly, or a context with readonly:
+ * true) says why and writes nothing.  Actions in
  * flight belong to the app: switching context or quitting drops them
  * without a callback (the runtime's new gate cancels the old writes).
  */
@@ -65,6 +66,32 @@ act_free(struct tui_act *t)
 	free(t->created_by);
 	matchers_done(&t->matchers);
 	free(t);
+}
+
+/* Why this console may not act now, or NULL; see app.h. */
+char *
+app_read_only_reason(struct app *a)
+{
+	char	*why;
+
+	if (runtime_gate(a->rt) != NULL)
+		return NULL;
+	why = runtime_read_only_reason(a->rt);
+	return why != NULL ? why : xstrdup("this console may not act (no "
+	    "context)");
+}
+
+/* Say why this console may not act, if it may not; see app.h. */
+int
+app_refuse_read_only(struct app *a)
+{
+	char	*why;
+
+	if ((why = app_read_only_reason(a)) == NULL)
+		return 0;
+	app_message(a, "%s", why);
+	free(why);
+	return 1;
 }
 
 /* Forget every action in flight; see app.h. */
@@ -160,7 +187,7 @@ act_start(void *arg)
 
 	t->start = NULL;
 	if (g == NULL) {
-		app_message(t->a, "this console may not act (read-only)");
+		app_refuse_read_only(t->a);
 		act_free(t);
 		return -1;
 	}
@@ -193,10 +220,8 @@ act_queue(struct app *a, enum act_kind kind, const char *id,
 {
 	struct tui_act	*t;
 
-	if (runtime_gate(a->rt) == NULL) {
-		app_message(a, "this console may not act (read-only)");
+	if (app_refuse_read_only(a))
 		return NULL;
-	}
 	t = xcalloc(1, sizeof *t);
 	t->a = a;
 	t->kind = kind;

@@ -463,6 +463,8 @@ tui_run(const struct tui_opts *opts)
 
 	if ((a.rt = runtime_new(a.cache, &cause)) == NULL)
 		goto fail;
+	if (opts->readonly)
+		runtime_set_read_only_because(a.rt, "started with --readonly");
 	a.loop = runtime_loop(a.rt);
 	a.http = runtime_http(a.rt);
 	signal(SIGPIPE, SIG_IGN);

@@ -135,6 +135,14 @@ void	app_silence(struct app *, const struct matchers *, int64_t for_ms,
 void	app_expire(struct app *, const char *id);
 /* Drop the actions in flight (context switch, the end). */
 void	app_acts_free(struct app *);
+/*
+ * Why this console may not act now, one sentence: "read-only: started
+ * with --readonly", "read-only: context NAME has readonly: true"; NULL
+ * when it may (the runtime gave it a gate).  Caller frees.
+ */
+char	*app_read_only_reason(struct app *);
+/* When this console may not act: say why in the footer, and 1. */
+int	 app_refuse_read_only(struct app *);
 
 /* Switch to another context: new sources, selections forgotten. */
 void	app_switch_context(struct app *, const struct conf_context *);

@@ -237,7 +237,7 @@ cmd_ack(struct app *a, const char *arg)
 	int64_t		 d = 0;
 	size_t		 n;
 
-	if ((id = cmd_incident(a)) == NULL)
+	if (app_refuse_read_only(a) || (id = cmd_incident(a)) == NULL)
 		return;
 	if (arg != NULL) {
 		n = strcspn(arg, " ");
@@ -267,7 +267,7 @@ cmd_unack(struct app *a, const char *arg)
 	const char	*id;
 
 	(void)arg;
-	if ((id = cmd_incident(a)) != NULL)
+	if (!app_refuse_read_only(a) && (id = cmd_incident(a)) != NULL)
 		app_unack(a, id);
 }
 
@@ -277,6 +277,8 @@ cmd_note(struct app *a, const char *arg)
 {
 	const char	*id;
 
+	if (app_refuse_read_only(a))
+		return;
 	if (arg == NULL) {
 		app_message(a, "note TEXT: what you saw or did");
 		return;
@@ -287,22 +289,22 @@ cmd_note(struct app *a, const char *arg)
 
 static const struct command commands[] = {
 	{ "context", NULL, "NAME", "switch to another context", cmd_contexts,
-	  cmd_context },
+	  cmd_context, 0 },
 	{ "ns", NULL, "[NAME]", "show one namespace (no name: all)",
-	  cmd_namespaces, cmd_ns },
+	  cmd_namespaces, cmd_ns, 0 },
 	{ "silences", NULL, NULL, "list the silences, what they match and "
-	  "what is wrong with them", NULL, cmd_silences },
-	{ "theme", NULL, "NAME", "change the theme", cmd_themes, cmd_theme },
+	  "what is wrong with them", NULL, cmd_silences, 0 },
+	{ "theme", NULL, "NAME", "change the theme", cmd_themes, cmd_theme, 0 },
 	{ "ack", NULL, "[DURATION] [COMMENT]", "acknowledge the selected "
 	  "incident, for DURATION (incidents.ack_for) with a comment",
-	  NULL, cmd_ack },
+	  NULL, cmd_ack, 1 },
 	{ "unack", NULL, NULL, "take the selected incident's acknowledgement "
-	  "back", NULL, cmd_unack },
+	  "back", NULL, cmd_unack, 1 },
 	{ "note", NULL, "TEXT", "add a note to the selected incident's "
-	  "timeline", NULL, cmd_note },
+	  "timeline", NULL, cmd_note, 1 },
 	{ "history", NULL, NULL, "incidents resolved lately, with MTTA and "
-	  "MTTR", NULL, cmd_history },
-	{ "q", "quit", NULL, "quit", NULL, cmd_quit },
+	  "MTTR", NULL, cmd_history, 0 },
+	{ "q", "quit", NULL, "quit", NULL, cmd_quit, 0 },
 };
 #define NCOMMANDS	(sizeof commands / sizeof commands[0])
 
@@ -410,7 +412,7 @@ commands_complete(struct app *a, char *line, size_t len)
 
 /* One help line per command; see commands.h. */
 void
-commands_help(struct buf *b)
+commands_help(struct buf *b, const char *mark)
 {
 	char	usage[64];
 	size_t	i;
@@ -419,7 +421,9 @@ commands_help(struct buf *b)
 		snprintf(usage, sizeof usage, "%s%s%s", commands[i].name,
 		    commands[i].args != NULL ? " " : "", commands[i].args !=
 		    NULL ? commands[i].args : "");
-		buf_printf(b, "%-18s %s\n", usage, commands[i].help);
+		buf_printf(b, "%-18s %s%s%s\n", usage, mark != NULL &&
+		    commands[i].acts ? mark : "", mark != NULL &&
+		    commands[i].acts ? " " : "", commands[i].help);
 	}
 }
 

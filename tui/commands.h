@@ -23,6 +23,7 @@ struct command {
 	size_t		 (*complete)(struct app *, const char **out,
 			    size_t max);
 	void		 (*run)(struct app *, const char *arg);
+	int		 acts;		/* acts through the gate */
 };
 
 /* The table (borrowed). */
@@ -35,7 +36,11 @@ void			 commands_run(struct app *, const char *line);
  */
 void			 commands_complete(struct app *, char *line,
 			     size_t len);
-/* One help line per command ("context NAME        switch ..."). */
-void			 commands_help(struct buf *);
+/*
+ * One help line per command ("context NAME        switch ...");
+ * with mark (not NULL), the help of those that act starts with it:
+ * " (read-only)" when this console may not act.
+ */
+void			 commands_help(struct buf *, const char *mark);
 
 #endif

@@ -233,7 +233,23 @@ keymap_keys_of(const struct keymap *km, enum key_action a, char *out,
 void
 keymap_help(const struct keymap *km, struct buf *out)
 {
+	keymap_help_marked(km, out, NULL);
+}
+
+/* Whether an action acts; see keymap.h. */
+int
+keymap_action_acts(enum key_action action)
+{
+	return action == ACT_ACK || action == ACT_SILENCE;
+}
+
+/* The help, acting actions marked; see keymap.h. */
+void
+keymap_help_marked(const struct keymap *km, struct buf *out,
+    const char *mark)
+{
 	char	keys[64];
+	int	marked;
 	size_t	i, j;
 	int	seen;
 
@@ -246,8 +262,10 @@ keymap_help(const struct keymap *km, struct buf *out)
 		if (seen)
 			continue;
 		keymap_keys_of(km, km->b[i].action, keys, sizeof keys);
-		buf_printf(out, "%-18s %-16s %s\n", keys,
-		    keymap_action_name(km->b[i].action),
+		marked = mark != NULL && keymap_action_acts(km->b[i].action);
+		buf_printf(out, "%-18s %-16s %s%s%s\n", keys,
+		    keymap_action_name(km->b[i].action), marked ? mark : "",
+		    marked ? " " : "",
 		    km->b[i].help != NULL ? km->b[i].help : "");
 	}
 }

@@ -64,6 +64,15 @@ char		*keymap_keys_of(const struct keymap *, enum key_action,
  * Generated from the table, so help cannot drift from dispatch.
  */
 void		 keymap_help(const struct keymap *, struct buf *);
+/*
+ * The same, the help of every action that acts (keymap_action_acts())
+ * starting with mark when it is not NULL: "(read-only)" when this
+ * console may not act, so the keys stay listed, marked unavailable.
+ */
+void		 keymap_help_marked(const struct keymap *, struct buf *,
+		     const char *mark);
+/* Whether an action acts on the world (through the action gate). */
+int		 keymap_action_acts(enum key_action);
 
 const char	*keymap_action_name(enum key_action);
 enum key_action	 keymap_action_parse(const char *);

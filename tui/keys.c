@@ -79,6 +79,9 @@ app_global_key(struct app *a, enum key_action act)
 		return KEY_HANDLED | KEY_QUIT;
 	case ACT_ACK:
 	case ACT_SILENCE:
+		/* Read-only first: there, no panel could take them. */
+		if (app_refuse_read_only(a))
+			break;
 		/* The incidents panel takes them; elsewhere, say where. */
 		app_message(a, "%s an incident: select one in 3 Incidents",
 		    act == ACT_ACK ? "a acknowledges" : "s silences");

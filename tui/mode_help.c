@@ -1,8 +1,12 @@
 /*
  * mode_help.c: the help page, generated from the key table and the
  * command table, so it cannot drift from what the keys and commands do.
+ * A console that may not act keeps its acting keys and commands listed,
+ * marked "(read-only)", under a line that says why.
  */
 #include "config.h"
+
+#include <stdlib.h>
 
 #include "base/buf.h"
 #include "tui/app.h"
@@ -25,16 +29,22 @@ mode_help_new(struct app *a)
 {
 	struct mode	*m;
 	struct buf	 b;
+	char		*why = app_read_only_reason(a);
+	const char	*mark = why != NULL ? "(read-only)" : NULL;
 
 	m = mode_page_new("Keys (from the key table; remap with keys: in the "
 	    "config)");
+	if (why != NULL)
+		mode_page_add(m, SLOT_WARN, "%s: what is marked (read-only) "
+		    "is unavailable", why);
+	free(why);
 	buf_init(&b, 0);
-	keymap_help(a->km, &b);
+	keymap_help_marked(a->km, &b, mark);
 	help_add(m, SLOT_NORMAL, &b);
 	buf_done(&b);
 	mode_page_add(m, SLOT_TITLE, "Commands (after :)");
 	buf_init(&b, 0);
-	commands_help(&b);
+	commands_help(&b, mark);
 	help_add(m, SLOT_NORMAL, &b);
 	buf_done(&b);
 	return m;

@@ -607,7 +607,7 @@ mode_silence_form_new(struct app *a, const struct view_incident *inc,
 	int			 i;
 
 	if (g == NULL) {
-		*cause = xstrdup("this console may not act (read-only)");
+		*cause = app_read_only_reason(a);
 		return NULL;
 	}
 	if (inc->nalerts == 0) {

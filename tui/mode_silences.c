@@ -174,9 +174,10 @@ silences_draw(struct mode *m, struct app *a, const struct layout_rect *r)
 		return;
 	if (h > 3) {
 		/* The keys of the list, on its last row. */
-		draw_text(stdscr, y + h - 1, x, w, "Enter: detail  "
-		    "x: expire the selected silence  Esc: back",
-		    theme_attr(SLOT_DIM));
+		draw_text(stdscr, y + h - 1, x, w, runtime_gate(a->rt) !=
+		    NULL ? "Enter: detail  x: expire the selected silence  "
+		    "Esc: back" : "Enter: detail  x: expire (read-only)  "
+		    "Esc: back", theme_attr(SLOT_DIM));
 		h--;
 	}
 	if (p->note != NULL && h > 1) {
@@ -313,10 +314,8 @@ silences_expire(struct app *a, struct silences *p)
 		app_message(a, "no silence to expire");
 		return;
 	}
-	if (runtime_gate(a->rt) == NULL) {
-		app_message(a, "this console may not act (read-only)");
+	if (app_refuse_read_only(a))
 		return;
-	}
 	s = &p->v->v[p->sel];
 	q = xasprintf("expire silence %s%s%s: %s? y/N", s->id,
 	    *s->created_by != '\0' ? " by " : "", s->created_by,

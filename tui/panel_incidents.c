@@ -237,6 +237,10 @@ incidents_key(struct app *a, int panel, int action)
 	char				*cause = NULL;
 
 	(void)panel;
+	/* Read-only, say so before asking for a selection. */
+	if ((action == ACT_SILENCE || action == ACT_ACK) &&
+	    app_refuse_read_only(a))
+		return KEY_HANDLED | KEY_REDRAW;
 	if (action == ACT_SILENCE) {
 		if ((inc = panel_incidents_selected(a)) == NULL)
 			app_message(a, "no incident to silence");

@@ -1,9 +1,9 @@
 /*
- * screen.c: painting the console: the header (context, status, clock,
- * the age of every source, why one failed or what it warns of), the panels or the page over them, and the
- * footer (an input line, a message, or the keys that matter here).
- * Everything is drawn into curses' virtual screen and doupdate() sends
- * only what differs.
+ * screen.c: painting the console: the header (context, read-only,
+ * status, clock, the age of every source, why one failed or what it warns
+ * of), the panels or the page over them, and the footer (an input line,
+ * a message, or the keys that matter here).  Everything is drawn into
+ * curses' virtual screen and doupdate() sends only what differs.
  */
 #include "config.h"
 
@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "backends/runtime.h"
 #include "base/buf.h"
 #include "base/util.h"
 #include "base/xmalloc.h"
@@ -170,9 +171,12 @@ app_draw_header_oncall(struct app *a, int y, int x, int w, int need)
 	return 0;
 }
 
+/* The header's mark of a console that may not act. */
+#define APP_READ_ONLY	" read-only "
+
 /*
- * The header: context, status, clock, namespace, who is on call, the age
- * of each source's data.  It fits the width: the sources part steps down
+ * The header: context, read-only, status, clock, namespace, who is on
+ * call, the age of each source's data.  It fits the width: the sources part steps down
  * from every source to the troubled ones and a count, never cut in the
  * middle; who is on call steps down to a name, then gives way whole.
  */
@@ -183,16 +187,22 @@ app_draw_header(struct app *a, const struct layout_rect *r)
 	struct hdr_piece	 piece[32];
 	char			 buf[128];
 	struct tm		 tm;
-	int			 x = 0, w = r->w, level, n = 0, i, need;
+	int			 x = 0, w = r->w, level, n = 0, i, need, ro;
 	time_t			 now = (time_t)(app_now_ms(a) / 1000);
 	unsigned long		 hdr = theme_attr(SLOT_HEADER);
 
 	wattr_on(stdscr, (attr_t)hdr, NULL);
 	mvhline(r->y, 0, ' ', w);
 	wattr_off(stdscr, (attr_t)hdr, NULL);
-	x += draw_text(stdscr, r->y, x, w - x, " sitrep ", hdr | A_BOLD);
+	/* Read-only stays as long as any of the context's name shows. */
+	ro = runtime_gate(a->rt) == NULL ? draw_width(APP_READ_ONLY) : 0;
+	x += draw_text(stdscr, r->y, x, w - x - ro, " sitrep ",
+	    hdr | A_BOLD);
 	snprintf(buf, sizeof buf, " %s ", v != NULL ? v->context : "?");
-	x += draw_text(stdscr, r->y, x, w - x, buf, hdr);
+	x += draw_text(stdscr, r->y, x, w - x - ro, buf, hdr);
+	if (ro > 0)
+		x += draw_text(stdscr, r->y, x, w - x, APP_READ_ONLY,
+		    theme_attr(SLOT_WARN) | A_BOLD | A_REVERSE);
 	if (v != NULL) {
 		snprintf(buf, sizeof buf, " %s %s ",
 		    vocab_status_symbol(v->status, a->utf8),

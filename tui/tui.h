@@ -19,6 +19,7 @@ struct tui_opts {
 	const char	*filter;	/* initial filter of that panel */
 	const char	*conf_file;	/* for messages about keys: */
 	int		 demo;		/* run the simulator as the source */
+	int		 readonly;	/* --readonly: never act, all run */
 };
 
 /* Run the console until the user quits; returns an exit code. */
