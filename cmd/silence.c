@@ -31,6 +31,7 @@
 #include "core/loop.h"
 #include "core/silence.h"
 #include "core/vocab.h"
+#include "export/export.h"
 
 /* Longest silence accepted from --for or --until: a year. */
 #define SILENCE_MAX_MS	((int64_t)366 * 24 * 3600 * 1000)
@@ -187,8 +188,9 @@ silence_print_text(const struct silence_row *r, size_t n, int64_t now_ms)
 static void
 silence_print_json(const struct silence_row *r, size_t n)
 {
-	cJSON	*root, *o;
-	char	 ts[40], *txt;
+	struct buf	 out;
+	cJSON		*root, *o;
+	char		 ts[40], *txt;
 	size_t	 i;
 
 	root = cJSON_CreateArray();
@@ -205,8 +207,12 @@ silence_print_json(const struct silence_row *r, size_t n)
 		    util_format_rfc3339(r[i].ends_ms, ts, sizeof ts));
 		cJSON_AddItemToArray(root, o);
 	}
+	/* Escaped as every sitrep JSON document: no C1 or bidi raw. */
 	txt = cJSON_Print(root);
-	printf("%s\n", txt);
+	buf_init(&out, 0);
+	export_json_append_safe(&out, txt);
+	printf("%s\n", buf_str(&out));
+	buf_done(&out);
 	cJSON_free(txt);
 	cJSON_Delete(root);
 }

@@ -141,6 +141,22 @@ run "$T/ha.yaml" silence list --format json
 cnt=$(printf '%s' "$out" | servers_json 'len([s for s in d if s["id"] == "'"$id"'"
     and s["comment"].startswith("ACK")])')
 check_eq "silence list --format json (from the cache) has it" "1" "$cnt"
+# A comment with a C1 control (CSI) and a bidi override, as a hostile
+# author could write it: escaped in the JSON, the text intact for a reader.
+sqlite3 "$DB" "INSERT INTO silences (context, source, id, state, matchers,
+    created_by, comment, starts_at_ms, ends_at_ms, updated_at_ms, seen_ms)
+    VALUES ('real', 'x', 'hostile-1', 'active', '[]', 'mallory',
+    'a' || char(155) || '31m b' || char(8238) || 'c',
+    strftime('%s','now') * 1000 - 1000, strftime('%s','now') * 1000 + 3600000,
+    0, 0)"
+run "$T/ha.yaml" silence list --format json
+r=0
+printf '%s' "$out" | LC_ALL=C grep -q "$(printf '\302\233')" && r=1
+printf '%s' "$out" | LC_ALL=C grep -q "$(printf '\342\200\256')" && r=1
+check $r "the JSON list carries no raw C1 control or bidi override" \
+    "\\u009b and \\u202e" "$out"
+check_eq "a reader gets the comment back as written" "true" \
+    "$(printf '%s' "$out" | servers_json 'any(s["comment"] == "a\u009b31m b\u202ec" for s in d)')"
 
 # --- extend in place --------------------------------------------------------------
 ends_before=$(amline "$AM_URL_a" "$id" | cut -d'|' -f5)
