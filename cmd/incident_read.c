@@ -130,39 +130,6 @@ inc_cell(const char *s, size_t cols, int cut)
 /* JSON                                                                */
 /* ------------------------------------------------------------------ */
 
-/* Add a time (null when 0). */
-static void
-json_time(cJSON *o, const char *name, int64_t ms)
-{
-	char	ts[40];
-
-	if (ms <= 0)
-		cJSON_AddNullToObject(o, name);
-	else
-		cJSON_AddStringToObject(o, name, util_format_rfc3339(ms, ts,
-		    sizeof ts));
-}
-
-/* Add a duration in seconds (null when unknown). */
-static void
-json_seconds(cJSON *o, const char *name, int64_t ms)
-{
-	if (ms < 0)
-		cJSON_AddNullToObject(o, name);
-	else
-		cJSON_AddNumberToObject(o, name, (double)(ms / 1000));
-}
-
-/* Add a string (null when NULL). */
-static void
-json_str(cJSON *o, const char *name, const char *s)
-{
-	if (s == NULL)
-		cJSON_AddNullToObject(o, name);
-	else
-		cJSON_AddStringToObject(o, name, s);
-}
-
 /* Add JSON object text as an object (null when absent or not one). */
 static void
 json_object_text(cJSON *o, const char *name, const char *text)
@@ -179,17 +146,6 @@ json_object_text(cJSON *o, const char *name, const char *text)
 		cJSON_AddItemToObject(o, name, v);
 }
 
-/* Add an array of strings. */
-static void
-json_strings(cJSON *o, const char *name, char *const *v, size_t n)
-{
-	cJSON	*a = cJSON_AddArrayToObject(o, name);
-	size_t	 i;
-
-	for (i = 0; i < n; i++)
-		cJSON_AddItemToArray(a, cJSON_CreateString(v[i]));
-}
-
 /* An incident as JSON. */
 static cJSON *
 json_incident(const struct incident_rec *r)
@@ -200,24 +156,24 @@ json_incident(const struct incident_rec *r)
 	cJSON_AddStringToObject(o, "title", r->title);
 	cJSON_AddStringToObject(o, "priority", vocab_priority_word(
 	    r->priority));
-	json_str(o, "severity", r->severity);
+	export_json_string(o, "severity", r->severity);
 	cJSON_AddStringToObject(o, "state", r->state);
 	cJSON_AddStringToObject(o, "group_key", r->group_key);
-	json_str(o, "summary", r->summary);
-	json_str(o, "runbook_url", r->runbook_url);
-	json_str(o, "recurrence_of", r->recurrence_of);
-	json_time(o, "started_at", r->started_ms);
-	json_time(o, "mitigated_at", r->mitigated_ms);
-	json_time(o, "resolved_at", r->resolved_ms);
+	export_json_string(o, "summary", r->summary);
+	export_json_string(o, "runbook_url", r->runbook_url);
+	export_json_string(o, "recurrence_of", r->recurrence_of);
+	export_json_time(o, "started_at", r->started_ms);
+	export_json_time(o, "mitigated_at", r->mitigated_ms);
+	export_json_time(o, "resolved_at", r->resolved_ms);
 	if (r->ack_by == NULL)
 		cJSON_AddNullToObject(o, "acknowledgement");
 	else {
 		k = cJSON_AddObjectToObject(o, "acknowledgement");
 		cJSON_AddStringToObject(k, "by", r->ack_by);
-		json_time(k, "at", r->ack_ms);
-		json_time(k, "until", r->ack_until_ms);
+		export_json_time(k, "at", r->ack_ms);
+		export_json_time(k, "until", r->ack_until_ms);
 		cJSON_AddBoolToObject(k, "local", r->ack_local);
-		json_str(k, "local_reason", r->ack_local ? r->ack_reason :
+		export_json_string(k, "local_reason", r->ack_local ? r->ack_reason :
 		    NULL);
 	}
 	if (r->first_ack_by == NULL)
@@ -225,11 +181,11 @@ json_incident(const struct incident_rec *r)
 	else {
 		k = cJSON_AddObjectToObject(o, "first_acknowledgement");
 		cJSON_AddStringToObject(k, "by", r->first_ack_by);
-		json_time(k, "at", r->first_ack_ms);
+		export_json_time(k, "at", r->first_ack_ms);
 	}
-	json_seconds(o, "time_to_acknowledge_seconds", r->tta_ms);
-	json_seconds(o, "time_to_mitigate_seconds", r->ttm_ms);
-	json_seconds(o, "time_to_resolve_seconds", r->ttr_ms);
+	export_json_seconds(o, "time_to_acknowledge_seconds", r->tta_ms);
+	export_json_seconds(o, "time_to_mitigate_seconds", r->ttm_ms);
+	export_json_seconds(o, "time_to_resolve_seconds", r->ttr_ms);
 	return o;
 }
 
@@ -258,7 +214,7 @@ json_top(const char *schema, const char *context, int64_t now_ms)
 
 	cJSON_AddStringToObject(root, "schema", schema);
 	cJSON_AddStringToObject(root, "context", context);
-	json_time(root, "generated_at", now_ms);
+	export_json_time(root, "generated_at", now_ms);
 	return root;
 }
 
@@ -379,30 +335,30 @@ show_json(const struct incident_detail *d, const char *context,
 	root = json_top(INCIDENT_SCHEMA, context, now_ms);
 	inc = json_incident(&d->inc);
 	cJSON_AddItemToObject(root, "incident", inc);
-	json_strings(inc, "receivers", d->receivers, d->nreceivers);
+	export_json_strings(inc, "receivers", d->receivers, d->nreceivers);
 	a = cJSON_AddArrayToObject(inc, "alerts");
 	for (i = 0; i < d->nalerts; i++) {
 		al = &d->alerts[i];
 		o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "fingerprint", al->fingerprint);
 		cJSON_AddStringToObject(o, "alertname", al->alertname);
-		json_str(o, "severity", al->severity);
-		json_time(o, "joined_at", al->joined_ms);
-		json_time(o, "resolved_at", al->resolved_ms);
+		export_json_string(o, "severity", al->severity);
+		export_json_time(o, "joined_at", al->joined_ms);
+		export_json_time(o, "resolved_at", al->resolved_ms);
 		cJSON_AddBoolToObject(o, "listed", al->listed);
-		json_str(o, "state", al->state);
+		export_json_string(o, "state", al->state);
 		cJSON_AddBoolToObject(o, "silenced", al->silenced);
 		json_object_text(o, "labels", al->labels);
 		json_object_text(o, "annotations", al->annotations);
-		json_strings(o, "receivers", al->receivers, al->nreceivers);
+		export_json_strings(o, "receivers", al->receivers, al->nreceivers);
 		cJSON_AddItemToArray(a, o);
 	}
 	a = cJSON_AddArrayToObject(inc, "timeline");
 	for (i = 0; i < d->nevents; i++) {
 		o = cJSON_CreateObject();
-		json_time(o, "at", d->events[i].ts_ms);
+		export_json_time(o, "at", d->events[i].ts_ms);
 		cJSON_AddStringToObject(o, "kind", d->events[i].kind);
-		json_str(o, "actor", d->events[i].actor);
+		export_json_string(o, "actor", d->events[i].actor);
 		cJSON_AddStringToObject(o, "text", d->events[i].text);
 		cJSON_AddItemToArray(a, o);
 	}

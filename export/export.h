@@ -16,6 +16,8 @@
 #ifndef SITREP_EXPORT_H
 #define SITREP_EXPORT_H
 
+#include <cJSON.h>
+
 #include "base/buf.h"
 #include "core/views.h"
 
@@ -59,5 +61,20 @@ int	export_render(const struct views *, enum export_format,
  * as \u escapes, as every sitrep JSON document is written.
  */
 void	export_json_append_safe(struct buf *out, const char *text);
+
+/*
+ * Fields every sitrep JSON document writes alike: a string made valid
+ * UTF-8 (NULL: null); a time in RFC 3339 (0 or less: null); a number to
+ * six significant digits (NaN, infinity: null); an array of strings; and
+ * stored JSON object text as an object of strings ({} if it is not one).
+ */
+void	export_json_string(cJSON *, const char *key, const char *s);
+void	export_json_time(cJSON *, const char *key, int64_t ms);
+/* A duration in whole seconds (less than 0: unknown, null). */
+void	export_json_seconds(cJSON *, const char *key, int64_t ms);
+void	export_json_number(cJSON *, const char *key, double d);
+void	export_json_strings(cJSON *, const char *key, char *const *v,
+	    size_t n);
+void	export_json_map(cJSON *, const char *key, const char *text);
 
 #endif

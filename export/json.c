@@ -28,8 +28,8 @@
 #include "export/escape.h"
 
 /* Add a string, valid UTF-8; NULL becomes null. */
-static void
-json_string(cJSON *o, const char *key, const char *s)
+void
+export_json_string(cJSON *o, const char *key, const char *s)
 {
 	char	*t;
 
@@ -46,7 +46,7 @@ json_string(cJSON *o, const char *key, const char *s)
 static void
 json_text(cJSON *o, const char *key, const char *s)
 {
-	json_string(o, key, s != NULL ? s : "");
+	export_json_string(o, key, s != NULL ? s : "");
 }
 
 /* A finite number to six significant digits, so output is stable. */
@@ -62,15 +62,15 @@ json_number_item(double d)
 }
 
 /* Add a number; NaN or infinity become null. */
-static void
-json_number(cJSON *o, const char *key, double d)
+void
+export_json_number(cJSON *o, const char *key, double d)
 {
 	cJSON_AddItemToObject(o, key, json_number_item(d));
 }
 
 /* Add a time as RFC 3339; 0 or less (never) becomes null. */
-static void
-json_time(cJSON *o, const char *key, int64_t ms)
+void
+export_json_time(cJSON *o, const char *key, int64_t ms)
 {
 	char	tmp[64];
 
@@ -82,9 +82,19 @@ json_time(cJSON *o, const char *key, int64_t ms)
 	cJSON_AddStringToObject(o, key, tmp);
 }
 
+/* Whole seconds, or null. */
+void
+export_json_seconds(cJSON *o, const char *key, int64_t ms)
+{
+	if (ms < 0)
+		cJSON_AddNullToObject(o, key);
+	else
+		cJSON_AddNumberToObject(o, key, (double)(ms / 1000));
+}
+
 /* Add an array of strings. */
-static void
-json_strings(cJSON *o, const char *key, char *const *v, size_t n)
+void
+export_json_strings(cJSON *o, const char *key, char *const *v, size_t n)
 {
 	cJSON	*a;
 	char	*t;
@@ -100,8 +110,8 @@ json_strings(cJSON *o, const char *key, char *const *v, size_t n)
 }
 
 /* Add stored JSON object text as an object of strings; {} if invalid. */
-static void
-json_map(cJSON *o, const char *key, const char *text)
+void
+export_json_map(cJSON *o, const char *key, const char *text)
 {
 	cJSON		*out, *in, *it;
 	char		*k, *val;
@@ -146,13 +156,13 @@ json_source(const struct view_source *s)
 	if (s->never || s->age_ms < 0)
 		cJSON_AddNullToObject(o, "age_seconds");
 	else
-		json_number(o, "age_seconds", (double)s->age_ms / 1000);
-	json_time(o, "last_success_at", s->never ? 0 : s->last_success_ms);
-	json_time(o, "last_attempt_at", s->last_attempt_ms);
+		export_json_number(o, "age_seconds", (double)s->age_ms / 1000);
+	export_json_time(o, "last_success_at", s->never ? 0 : s->last_success_ms);
+	export_json_time(o, "last_attempt_at", s->last_attempt_ms);
 	cJSON_AddNumberToObject(o, "latency_ms", (double)s->latency_ms);
 	cJSON_AddNumberToObject(o, "items", (double)s->items);
-	json_string(o, "error", s->error);
-	json_string(o, "warning", s->warning);
+	export_json_string(o, "error", s->error);
+	export_json_string(o, "warning", s->warning);
 	return o;
 }
 
@@ -165,7 +175,7 @@ json_service(const struct view_service *s)
 	o = cJSON_CreateObject();
 	json_text(o, "name", s->name);
 	cJSON_AddStringToObject(o, "status", vocab_status_word(s->status));
-	json_strings(o, "reasons", s->reasons, s->nreasons);
+	export_json_strings(o, "reasons", s->reasons, s->nreasons);
 	return o;
 }
 
@@ -180,8 +190,8 @@ json_slo(const struct view_slo *s)
 
 	o = cJSON_CreateObject();
 	json_text(o, "name", s->name);
-	json_string(o, "service", s->service);
-	json_number(o, "objective", s->objective);
+	export_json_string(o, "service", s->service);
+	export_json_number(o, "objective", s->objective);
 	if (s->period_ms > 0) {
 		vocab_duration(s->period_ms, tmp, sizeof tmp);
 		cJSON_AddStringToObject(o, "period", tmp);
@@ -192,12 +202,12 @@ json_slo(const struct view_slo *s)
 
 	r = cJSON_AddObjectToObject(o, "error_ratios");
 	for (w = 0; w < SLO_NWINDOWS; w++)
-		json_number(r, vocab_window_word(w), s->ratio[w]);
+		export_json_number(r, vocab_window_word(w), s->ratio[w]);
 	r = cJSON_AddObjectToObject(o, "burn_rates");
 	for (w = 0; w < SLO_PERIOD; w++)
-		json_number(r, vocab_window_word(w), s->burn[w]);
+		export_json_number(r, vocab_window_word(w), s->burn[w]);
 
-	json_number(o, "error_budget_remaining", s->budget_remaining);
+	export_json_number(o, "error_budget_remaining", s->budget_remaining);
 	cJSON_AddStringToObject(o, "verdict", vocab_verdict_word(s->verdict));
 	if (s->exhaustion_s < 0)
 		cJSON_AddNullToObject(o, "exhaustion_seconds");
@@ -206,7 +216,7 @@ json_slo(const struct view_slo *s)
 		    (double)s->exhaustion_s);
 	cJSON_AddBoolToObject(o, "budget_warning", s->budget_warning);
 	cJSON_AddBoolToObject(o, "budget_critical", s->budget_critical);
-	json_time(o, "evaluated_at", s->evaluated_ms);
+	export_json_time(o, "evaluated_at", s->evaluated_ms);
 
 	sp = cJSON_AddObjectToObject(o, "sparkline");
 	cJSON_AddNumberToObject(sp, "step_seconds",
@@ -217,7 +227,7 @@ json_slo(const struct view_slo *s)
 		util_format_rfc3339(s->spark_ts != NULL ? s->spark_ts[i] : 0,
 		    tmp, sizeof tmp);
 		cJSON_AddStringToObject(pt, "t", tmp);
-		json_number(pt, "burn_rate", s->spark[i]);
+		export_json_number(pt, "burn_rate", s->spark[i]);
 		cJSON_AddItemToArray(pts, pt);
 	}
 	return o;
@@ -233,15 +243,15 @@ json_incident(const struct views *v, const struct view_incident *in)
 
 	o = cJSON_CreateObject();
 	json_text(o, "id", in->id);
-	json_string(o, "key", in->key);
+	export_json_string(o, "key", in->key);
 	json_text(o, "title", in->title);
 	cJSON_AddStringToObject(o, "severity",
 	    vocab_severity_word(in->severity));
 	cJSON_AddStringToObject(o, "priority",
 	    vocab_priority_word(in->priority));
 	json_text(o, "state", in->state);
-	json_time(o, "started_at", in->started_ms);
-	json_string(o, "recurrence_of", in->recurrence_of);
+	export_json_time(o, "started_at", in->started_ms);
+	export_json_string(o, "recurrence_of", in->recurrence_of);
 	a = cJSON_AddArrayToObject(o, "alerts");
 	for (i = 0; i < in->nalerts; i++) {
 		if (in->alerts[i] >= v->nalerts)
@@ -254,9 +264,9 @@ json_incident(const struct views *v, const struct view_incident *in)
 	}
 	cJSON_AddBoolToObject(o, "silenced", in->silenced);
 	cJSON_AddBoolToObject(o, "inhibited", in->inhibited);
-	json_string(o, "runbook_url", in->runbook_url);
-	json_string(o, "summary", in->summary);
-	json_strings(o, "services", in->services, in->nservices);
+	export_json_string(o, "runbook_url", in->runbook_url);
+	export_json_string(o, "summary", in->summary);
+	export_json_strings(o, "services", in->services, in->nservices);
 	return o;
 }
 
@@ -271,13 +281,13 @@ json_alert(const struct views *v, const struct view_alert *al)
 	json_text(o, "alertname", al->alertname);
 	cJSON_AddStringToObject(o, "severity",
 	    vocab_severity_word(al->severity));
-	json_map(o, "labels", al->labels);
-	json_map(o, "annotations", al->annotations);
+	export_json_map(o, "labels", al->labels);
+	export_json_map(o, "annotations", al->annotations);
 	json_text(o, "state", al->state);
 	cJSON_AddBoolToObject(o, "silenced", al->silenced);
 	cJSON_AddBoolToObject(o, "inhibited", al->inhibited);
-	json_time(o, "starts_at", al->starts_at_ms);
-	json_string(o, "generator_url", al->generator_url);
+	export_json_time(o, "starts_at", al->starts_at_ms);
+	export_json_string(o, "generator_url", al->generator_url);
 	if (al->incident < v->nincidents)
 		json_text(o, "incident", v->incidents[al->incident].id);
 	else
@@ -296,8 +306,8 @@ json_pipeline(const struct view_pipeline *p)
 	cJSON_AddStringToObject(o, "state", vocab_pipeline_word(p->state));
 	cJSON_AddStringToObject(o, "line", vocab_pipeline_line(p, line,
 	    sizeof line));
-	json_string(o, "heartbeat", p->heartbeat);
-	json_time(o, "last_heard_at", p->heard_ms);
+	export_json_string(o, "heartbeat", p->heartbeat);
+	export_json_time(o, "last_heard_at", p->heard_ms);
 	if (p->silent_ms < 0)
 		cJSON_AddNullToObject(o, "silent_seconds");
 	else
@@ -360,10 +370,10 @@ json_oncall(const struct views *v)
 	if (v->oncall.until_ms <= 0)
 		return cJSON_CreateNull();
 	o = cJSON_CreateObject();
-	json_string(o, "name", v->oncall.name);
-	json_string(o, "contact", v->oncall.contact);
-	json_time(o, "until", v->oncall.until_ms);
-	json_string(o, "line", vocab_oncall_line(&v->oncall, v->generated_ms,
+	export_json_string(o, "name", v->oncall.name);
+	export_json_string(o, "contact", v->oncall.contact);
+	export_json_time(o, "until", v->oncall.until_ms);
+	export_json_string(o, "line", vocab_oncall_line(&v->oncall, v->generated_ms,
 	    VOCAB_ONCALL_UTC, line, sizeof line));
 	return o;
 }
@@ -380,9 +390,9 @@ export_json(const struct views *v, struct buf *out)
 	cJSON_AddStringToObject(root, "schema", EXPORT_JSON_SCHEMA);
 	util_format_rfc3339(v->generated_ms, tmp, sizeof tmp);
 	cJSON_AddStringToObject(root, "generated_at", tmp);
-	json_string(root, "context", v->context);
+	export_json_string(root, "context", v->context);
 	cJSON_AddStringToObject(root, "status", vocab_status_word(v->status));
-	json_string(root, "status_reason", v->status_reason);
+	export_json_string(root, "status_reason", v->status_reason);
 	cJSON_AddItemToObject(root, "on_call", json_oncall(v));
 
 	a = cJSON_AddArrayToObject(root, "sources");

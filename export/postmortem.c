@@ -508,89 +508,6 @@ pm_document(struct pm_doc *d, const struct postmortem *pm)
 /* JSON                                                                */
 /* ------------------------------------------------------------------ */
 
-/* Add outside text (valid UTF-8); NULL becomes null. */
-static void
-pj_str(cJSON *o, const char *key, const char *s)
-{
-	char	*t;
-
-	if (s == NULL) {
-		cJSON_AddNullToObject(o, key);
-		return;
-	}
-	t = sanitize_utf8(s, strlen(s));
-	cJSON_AddStringToObject(o, key, t);
-	free(t);
-}
-
-/* A time in RFC 3339, or null. */
-static void
-pj_time(cJSON *o, const char *key, int64_t ms)
-{
-	char	t[40];
-
-	if (ms <= 0)
-		cJSON_AddNullToObject(o, key);
-	else
-		cJSON_AddStringToObject(o, key, util_format_rfc3339(ms, t,
-		    sizeof t));
-}
-
-/* Whole seconds, or null. */
-static void
-pj_seconds(cJSON *o, const char *key, int64_t ms)
-{
-	if (ms < 0)
-		cJSON_AddNullToObject(o, key);
-	else
-		cJSON_AddNumberToObject(o, key, (double)(ms / 1000));
-}
-
-/* A fraction, or null. */
-static void
-pj_fraction(cJSON *o, const char *key, double f)
-{
-	char	t[32];
-
-	if (!isfinite(f)) {
-		cJSON_AddNullToObject(o, key);
-		return;
-	}
-	snprintf(t, sizeof t, "%.6g", f);
-	cJSON_AddItemToObject(o, key, cJSON_CreateNumber(strtod(t, NULL)));
-}
-
-/* A list of strings. */
-static void
-pj_strings(cJSON *o, const char *key, char *const *v, size_t n)
-{
-	cJSON	*a = cJSON_AddArrayToObject(o, key);
-	char	*t;
-	size_t	 i;
-
-	for (i = 0; i < n; i++) {
-		t = sanitize_utf8(v[i], strlen(v[i]));
-		cJSON_AddItemToArray(a, cJSON_CreateString(t));
-		free(t);
-	}
-}
-
-/* A JSON object text as an object of strings ({} if not one). */
-static void
-pj_object(cJSON *o, const char *key, const char *text)
-{
-	cJSON	*in, *out, *it;
-
-	out = cJSON_AddObjectToObject(o, key);
-	if (text == NULL || (in = cJSON_Parse(text)) == NULL)
-		return;
-	cJSON_ArrayForEach(it, in) {
-		if (cJSON_IsString(it) && it->string != NULL)
-			pj_str(out, it->string, it->valuestring);
-	}
-	cJSON_Delete(in);
-}
-
 /* The draft as JSON. */
 static void
 pm_json(const struct postmortem *pm, struct buf *out)
@@ -602,65 +519,65 @@ pm_json(const struct postmortem *pm, struct buf *out)
 
 	root = cJSON_CreateObject();
 	cJSON_AddStringToObject(root, "schema", EXPORT_POSTMORTEM_SCHEMA);
-	pj_str(root, "context", pm->context);
-	pj_time(root, "generated_at", pm->generated_ms);
+	export_json_string(root, "context", pm->context);
+	export_json_time(root, "generated_at", pm->generated_ms);
 	inc = cJSON_AddObjectToObject(root, "incident");
-	pj_str(inc, "id", r->id);
-	pj_str(inc, "title", r->title);
-	pj_str(inc, "group_key", r->group_key);
+	export_json_string(inc, "id", r->id);
+	export_json_string(inc, "title", r->title);
+	export_json_string(inc, "group_key", r->group_key);
 	cJSON_AddStringToObject(inc, "priority",
 	    vocab_priority_word(r->priority));
-	pj_str(inc, "severity", r->severity);
-	pj_str(inc, "state", r->state);
-	pj_str(inc, "summary", r->summary);
-	pj_str(inc, "runbook_url", r->runbook_url);
-	pj_str(inc, "recurrence_of", r->recurrence_of);
-	pj_time(inc, "started_at", r->started_ms);
-	pj_time(inc, "first_acknowledged_at", r->first_ack_ms);
-	pj_str(inc, "first_acknowledged_by", r->first_ack_by);
-	pj_time(inc, "mitigated_at", r->mitigated_ms);
-	pj_time(inc, "resolved_at", r->resolved_ms);
-	pj_seconds(inc, "time_to_acknowledge_s", r->tta_ms);
-	pj_seconds(inc, "time_to_mitigate_s", r->ttm_ms);
-	pj_seconds(inc, "time_to_resolve_s", r->ttr_ms);
+	export_json_string(inc, "severity", r->severity);
+	export_json_string(inc, "state", r->state);
+	export_json_string(inc, "summary", r->summary);
+	export_json_string(inc, "runbook_url", r->runbook_url);
+	export_json_string(inc, "recurrence_of", r->recurrence_of);
+	export_json_time(inc, "started_at", r->started_ms);
+	export_json_time(inc, "first_acknowledged_at", r->first_ack_ms);
+	export_json_string(inc, "first_acknowledged_by", r->first_ack_by);
+	export_json_time(inc, "mitigated_at", r->mitigated_ms);
+	export_json_time(inc, "resolved_at", r->resolved_ms);
+	export_json_seconds(inc, "time_to_acknowledge_s", r->tta_ms);
+	export_json_seconds(inc, "time_to_mitigate_s", r->ttm_ms);
+	export_json_seconds(inc, "time_to_resolve_s", r->ttr_ms);
 	if (r->ack_by != NULL) {
 		ack = cJSON_AddObjectToObject(inc, "acknowledgement");
-		pj_str(ack, "by", r->ack_by);
-		pj_time(ack, "at", r->ack_ms);
-		pj_time(ack, "until", r->ack_until_ms);
+		export_json_string(ack, "by", r->ack_by);
+		export_json_time(ack, "at", r->ack_ms);
+		export_json_time(ack, "until", r->ack_until_ms);
 		cJSON_AddBoolToObject(ack, "shared", !r->ack_local);
-		pj_str(ack, "reason", r->ack_reason);
+		export_json_string(ack, "reason", r->ack_reason);
 	} else
 		cJSON_AddNullToObject(inc, "acknowledgement");
-	pj_strings(root, "services", pm->services, pm->nservices);
-	pj_strings(root, "namespaces", pm->namespaces, pm->nnamespaces);
-	pj_strings(root, "receivers", pm->d->receivers, pm->d->nreceivers);
+	export_json_strings(root, "services", pm->services, pm->nservices);
+	export_json_strings(root, "namespaces", pm->namespaces, pm->nnamespaces);
+	export_json_strings(root, "receivers", pm->d->receivers, pm->d->nreceivers);
 	o = cJSON_AddObjectToObject(root, "window");
-	pj_time(o, "from", pm->from_ms);
-	pj_time(o, "to", pm->to_ms);
+	export_json_time(o, "from", pm->from_ms);
+	export_json_time(o, "to", pm->to_ms);
 
 	a = cJSON_AddArrayToObject(root, "impact");
 	for (i = 0; i < pm->nslos; i++) {
 		o = cJSON_CreateObject();
-		pj_str(o, "slo", pm->slos[i].name);
-		pj_str(o, "service", pm->slos[i].service);
-		pj_fraction(o, "objective_percent", pm->slos[i].objective);
-		pj_fraction(o, "budget_left_before",
+		export_json_string(o, "slo", pm->slos[i].name);
+		export_json_string(o, "service", pm->slos[i].service);
+		export_json_number(o, "objective_percent", pm->slos[i].objective);
+		export_json_number(o, "budget_left_before",
 		    pm->slos[i].left_before);
-		pj_fraction(o, "budget_left_after", pm->slos[i].left_after);
-		pj_fraction(o, "budget_spent", pm->slos[i].known ?
+		export_json_number(o, "budget_left_after", pm->slos[i].left_after);
+		export_json_number(o, "budget_spent", pm->slos[i].known ?
 		    pm->slos[i].left_before - pm->slos[i].left_after : NAN);
-		pj_time(o, "sampled_before_at", pm->slos[i].before_ms);
-		pj_time(o, "sampled_after_at", pm->slos[i].after_ms);
+		export_json_time(o, "sampled_before_at", pm->slos[i].before_ms);
+		export_json_time(o, "sampled_after_at", pm->slos[i].after_ms);
 		cJSON_AddItemToArray(a, o);
 	}
 	a = cJSON_AddArrayToObject(root, "timeline");
 	for (i = 0; i < pm->d->nevents; i++) {
 		o = cJSON_CreateObject();
-		pj_time(o, "at", pm->d->events[i].ts_ms);
-		pj_str(o, "kind", pm->d->events[i].kind);
-		pj_str(o, "actor", pm->d->events[i].actor);
-		pj_str(o, "text", pm->d->events[i].text);
+		export_json_time(o, "at", pm->d->events[i].ts_ms);
+		export_json_string(o, "kind", pm->d->events[i].kind);
+		export_json_string(o, "actor", pm->d->events[i].actor);
+		export_json_string(o, "text", pm->d->events[i].text);
 		cJSON_AddItemToArray(a, o);
 	}
 	a = cJSON_AddArrayToObject(root, "alerts");
@@ -668,38 +585,38 @@ pm_json(const struct postmortem *pm, struct buf *out)
 		const struct incident_rec_alert	*al = &pm->d->alerts[i];
 
 		o = cJSON_CreateObject();
-		pj_str(o, "fingerprint", al->fingerprint);
-		pj_str(o, "alertname", al->alertname);
-		pj_str(o, "severity", al->severity);
-		pj_time(o, "joined_at", al->joined_ms);
-		pj_time(o, "resolved_at", al->resolved_ms);
+		export_json_string(o, "fingerprint", al->fingerprint);
+		export_json_string(o, "alertname", al->alertname);
+		export_json_string(o, "severity", al->severity);
+		export_json_time(o, "joined_at", al->joined_ms);
+		export_json_time(o, "resolved_at", al->resolved_ms);
 		cJSON_AddBoolToObject(o, "listed", al->listed);
-		pj_object(o, "labels", al->labels);
-		pj_object(o, "annotations", al->annotations);
-		pj_strings(o, "receivers", al->receivers, al->nreceivers);
+		export_json_map(o, "labels", al->labels);
+		export_json_map(o, "annotations", al->annotations);
+		export_json_strings(o, "receivers", al->receivers, al->nreceivers);
 		cJSON_AddItemToArray(a, o);
 	}
 	a = cJSON_AddArrayToObject(root, "rollouts");
 	for (i = 0; i < pm->nrollouts; i++) {
 		o = cJSON_CreateObject();
-		pj_time(o, "at", pm->rollouts[i].at_ms);
-		pj_str(o, "namespace", pm->rollouts[i].namespace);
-		pj_str(o, "kind", pm->rollouts[i].kind);
-		pj_str(o, "name", pm->rollouts[i].name);
+		export_json_time(o, "at", pm->rollouts[i].at_ms);
+		export_json_string(o, "namespace", pm->rollouts[i].namespace);
+		export_json_string(o, "kind", pm->rollouts[i].kind);
+		export_json_string(o, "name", pm->rollouts[i].name);
 		cJSON_AddNumberToObject(o, "revision",
 		    (double)pm->rollouts[i].revision);
-		pj_str(o, "images", pm->rollouts[i].images);
+		export_json_string(o, "images", pm->rollouts[i].images);
 		cJSON_AddItemToArray(a, o);
 	}
 	a = cJSON_AddArrayToObject(root, "actions");
 	for (i = 0; i < pm->nactions; i++) {
 		o = cJSON_CreateObject();
-		pj_time(o, "at", pm->actions[i].ts_ms);
-		pj_str(o, "actor", pm->actions[i].actor);
-		pj_str(o, "action", pm->actions[i].action);
-		pj_str(o, "result", pm->actions[i].result);
+		export_json_time(o, "at", pm->actions[i].ts_ms);
+		export_json_string(o, "actor", pm->actions[i].actor);
+		export_json_string(o, "action", pm->actions[i].action);
+		export_json_string(o, "result", pm->actions[i].result);
 		cJSON_AddBoolToObject(o, "dry_run", pm->actions[i].dry_run);
-		pj_str(o, "detail", pm->actions[i].detail);
+		export_json_string(o, "detail", pm->actions[i].detail);
 		cJSON_AddItemToArray(a, o);
 	}
 	text = cJSON_Print(root);
