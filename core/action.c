@@ -40,6 +40,88 @@ struct action_gate {
 	struct action_op	*ops;		/* in flight */
 };
 
+#define ACTION_MIN(x)	((int64_t)(x) * 60 * 1000)
+
+/*
+ * The action table: every action sitrep can take, what it writes, what
+ * RBAC must allow and how careful the gate is with it.  Five restarts of
+ * one workload in five minutes is the limit past which a restart loop is
+ * hiding a problem rather than fixing it.
+ */
+static const struct action_def action_table[ACTION_NKINDS] = {
+	{ ACTION_RESTART, "restart", "deployment", "patch", "apps",
+	  "deployments", NULL,
+	  ACTION_F_KUBE | ACTION_F_CONFIRM | ACTION_F_FOLLOW | ACTION_F_RATE,
+	  5, ACTION_MIN(5),
+	  "restart every pod of a deployment (kubectl rollout restart)" },
+	{ ACTION_UNDO, "undo", "deployment", "patch", "apps", "deployments",
+	  NULL,
+	  ACTION_F_KUBE | ACTION_F_CONFIRM | ACTION_F_FOLLOW | ACTION_F_RATE,
+	  3, ACTION_MIN(10),
+	  "roll a deployment back to a revision (kubectl rollout undo)" },
+	{ ACTION_SCALE, "scale", "deployment", "patch", "apps", "deployments",
+	  "scale",
+	  ACTION_F_KUBE | ACTION_F_CONFIRM | ACTION_F_FOLLOW | ACTION_F_RATE,
+	  10, ACTION_MIN(5),
+	  "set a deployment's replicas (kubectl scale)" },
+	{ ACTION_DELETE_POD, "delete-pod", "pod", "delete", "", "pods", NULL,
+	  ACTION_F_KUBE | ACTION_F_DESTRUCTIVE | ACTION_F_CONFIRM |
+	  ACTION_F_RATE, 5, ACTION_MIN(5),
+	  "delete one pod; its owner makes a new one (kubectl delete pod)" },
+	{ ACTION_SILENCE, "silence", "silence", NULL, NULL, NULL, NULL,
+	  ACTION_F_ALERTMANAGER, 0, 0,
+	  "silence alerts in Alertmanager" },
+	{ ACTION_EXPIRE, "expire", "silence", NULL, NULL, NULL, NULL,
+	  ACTION_F_ALERTMANAGER, 0, 0,
+	  "expire an Alertmanager silence" },
+	{ ACTION_ACK, "ack", "silence", NULL, NULL, NULL, NULL,
+	  ACTION_F_ALERTMANAGER, 0, 0,
+	  "acknowledge an incident (an ACK silence of its alerts)" },
+	{ ACTION_COMMAND, "command", "program", NULL, NULL, NULL, NULL,
+	  ACTION_F_COMMAND | ACTION_F_CONFIRM | ACTION_F_RATE, 10,
+	  ACTION_MIN(5),
+	  "run a runbook's command (no shell, limited environment)" },
+};
+
+/* The row of kind. */
+const struct action_def *
+action_def_of(enum action_kind kind)
+{
+	if ((int)kind < 0 || kind >= ACTION_NKINDS)
+		return NULL;
+	return &action_table[kind];
+}
+
+/* The row named name, or NULL. */
+const struct action_def *
+action_def_find(const char *name)
+{
+	size_t	i;
+
+	if (name == NULL)
+		return NULL;
+	for (i = 0; i < ACTION_NKINDS; i++) {
+		if (strcmp(action_table[i].name, name) == 0)
+			return &action_table[i];
+	}
+	return NULL;
+}
+
+/* Not protected, the table's limits, scale 0 .. 1000. */
+void
+action_policy_default(struct action_policy *p)
+{
+	size_t	i;
+
+	memset(p, 0, sizeof *p);
+	for (i = 0; i < ACTION_NKINDS; i++) {
+		p->rate_max[i] = -1;
+		p->rate_window_ms[i] = 0;
+	}
+	p->scale_min = 0;
+	p->scale_max = 1000;
+}
+
 /* A new gate. */
 struct action_gate *
 action_gate_new(struct cache *cache, const char *context, const char *actor,
