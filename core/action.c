@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <pwd.h>
+#include <strings.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -20,6 +21,7 @@
 #include "base/xmalloc.h"
 #include "core/action.h"
 #include "core/audit.h"
+#include "core/cache.h"
 
 struct action_op {
 	struct action_gate	*gate;
@@ -38,6 +40,10 @@ struct action_gate {
 	struct action_world	 world;
 	int			 has_world;
 	struct action_op	*ops;		/* in flight */
+	struct action_plan	*plans;		/* not ended yet */
+	struct action_policy	 policy;
+	int64_t			(*now_ms)(void *);
+	void			*now_arg;
 };
 
 #define ACTION_MIN(x)	((int64_t)(x) * 60 * 1000)
@@ -138,8 +144,11 @@ action_gate_new(struct cache *cache, const char *context, const char *actor,
 		g->world = *world;
 		g->has_world = 1;
 	}
+	action_policy_default(&g->policy);
 	return g;
 }
+
+static void	action_plans_drop(struct action_gate *);
 
 /* Take op off its gate's list of writes in flight. */
 static void
@@ -174,8 +183,13 @@ action_gate_free(struct action_gate *g)
 
 	if (g == NULL)
 		return;
+	action_plans_drop(g);
 	if (g->has_world && g->world.cancel != NULL)
 		g->world.cancel(g->world.impl);
+	if (g->has_world && g->world.kube_cancel != NULL)
+		g->world.kube_cancel(g->world.kube_impl);
+	if (g->has_world && g->world.command_cancel != NULL)
+		g->world.command_cancel(g->world.command_impl);
 	while (g->ops != NULL) {
 		op = g->ops;
 		action_op_unlink(op);
@@ -394,4 +408,835 @@ action_default_actor(void)
 	if (strlen(out) > 128)
 		out[128] = '\0';
 	return out;
+}
+
+/* ------------------------------------------------------------------ */
+/* The guard chain                                                     */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A plan lives from action_plan() to its one audit row and, for a
+ * rollout, until the rollout ends.  stage says what it waits for.
+ */
+enum plan_stage {
+	PLAN_ACCESS,		/* the RBAC question */
+	PLAN_DRY,		/* the dry run */
+	PLAN_READY,		/* the preview: confirm, dry run or cancel */
+	PLAN_RUN,		/* the write */
+	PLAN_FOLLOW		/* the rollout */
+};
+
+struct action_plan {
+	struct action_gate	*gate;
+	const struct action_def	*def;
+	enum plan_stage		 stage;
+	struct action_kube	 kube;		/* its strings are below */
+	char			*ns;
+	char			*name;
+	char			**argv;		/* a command's, owned */
+	char			**env;
+	struct action_command	 command;
+	char			*incident;
+	char			*why;
+	char			*title;
+	char			*object;
+	char			*target;	/* the audit row's */
+	char			*confirm;
+	char			*verdict;
+	char			*diff;
+	char			*before;
+	char			*user;
+	char			*note;		/* a caveat for the preview */
+	char			*confirmed;	/* how it was confirmed */
+	action_plan_cb		 plan_cb;
+	void			*plan_arg;
+	action_outcome_cb	 done;
+	action_follow_cb	 follow;
+	void			*arg;
+	void			*follow_handle;
+	int64_t			 run_ms;	/* when it was confirmed */
+	int			 follow_state;
+	struct action_plan	*prev, *next;
+};
+
+/* Now by the gate's clock. */
+static int64_t
+action_now(const struct action_gate *g)
+{
+	return g->now_ms != NULL ? g->now_ms(g->now_arg) : util_now_ms();
+}
+
+/* Set the policy. */
+void
+action_gate_set_policy(struct action_gate *g, const struct action_policy *p)
+{
+	g->policy = *p;
+}
+
+/* Set the clock. */
+void
+action_gate_set_clock(struct action_gate *g, int64_t (*now_ms)(void *),
+    void *arg)
+{
+	g->now_ms = now_ms;
+	g->now_arg = arg;
+}
+
+/* A copy of a NULL-terminated vector, or NULL. */
+static char **
+action_strv_dup(const char *const *v)
+{
+	char	**out;
+	size_t	  n, i;
+
+	if (v == NULL)
+		return NULL;
+	for (n = 0; v[n] != NULL; n++)
+		;
+	out = xcalloc(n + 1, sizeof *out);
+	for (i = 0; i < n; i++)
+		out[i] = xstrdup(v[i]);
+	return out;
+}
+
+/* Free a vector from action_strv_dup(). */
+static void
+action_strv_free(char **v)
+{
+	size_t	i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; v[i] != NULL; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* Take a plan off its gate and free it. */
+static void
+action_plan_free(struct action_plan *p)
+{
+	struct action_gate	*g = p->gate;
+
+	if (p->prev != NULL)
+		p->prev->next = p->next;
+	else if (g->plans == p)
+		g->plans = p->next;
+	if (p->next != NULL)
+		p->next->prev = p->prev;
+	free(p->ns);
+	free(p->name);
+	action_strv_free(p->argv);
+	action_strv_free(p->env);
+	free(p->incident);
+	free(p->why);
+	free(p->title);
+	free(p->object);
+	free(p->target);
+	free(p->confirm);
+	free(p->verdict);
+	free(p->diff);
+	free(p->before);
+	free(p->user);
+	free(p->note);
+	free(p->confirmed);
+	free(p);
+}
+
+/* Replace *dst with a copy of src (NULL: none). */
+static void
+action_set(char **dst, const char *src)
+{
+	free(*dst);
+	*dst = src != NULL ? xstrdup(src) : NULL;
+}
+
+/*
+ * The detail of the plan's audit row: what was asked, why, who the
+ * cluster says we are, the dry run's verdict, the confirmation, then
+ * message and what changes.
+ */
+static char *
+action_plan_detail(const struct action_plan *p, const char *message)
+{
+	struct buf	b;
+	char		*nl, *d, *q;
+
+	buf_init(&b, 0);
+	buf_puts(&b, p->title);
+	if (p->why != NULL)
+		buf_printf(&b, "; for %s", p->why);
+	if (p->incident != NULL)
+		buf_printf(&b, "; incident %s", p->incident);
+	if (p->user != NULL)
+		buf_printf(&b, "; kubernetes user %s", p->user);
+	if (p->verdict != NULL)
+		buf_printf(&b, "; %s", p->verdict);
+	if (p->confirmed != NULL)
+		buf_printf(&b, "; %s", p->confirmed);
+	if (message != NULL && *message != '\0')
+		buf_printf(&b, "; %s", message);
+	if (p->diff != NULL) {
+		d = xstrdup(p->diff);
+		for (q = d; (nl = strchr(q, '\n')) != NULL; q = nl + 1)
+			*nl = ',';
+		buf_printf(&b, "; changes: %s", d);
+		free(d);
+	}
+	if (p->before != NULL)
+		buf_printf(&b, "; to revert: %s", p->before);
+	return buf_detach(&b);
+}
+
+/* The plan's audit row; a warning (allocated) if it could not be written. */
+static char *
+action_plan_audit(struct action_plan *p, const char *result, int dry_run,
+    const char *message)
+{
+	struct audit_entry	 e;
+	char			*detail, *cause = NULL, *warn = NULL;
+
+	detail = action_plan_detail(p, message);
+	memset(&e, 0, sizeof e);
+	e.ts_ms = action_now(p->gate);
+	e.actor = p->gate->actor;
+	e.context = p->gate->context;
+	e.action = p->def->name;
+	e.target = p->target;
+	e.dry_run = dry_run;
+	e.result = result;
+	e.detail = detail;
+	if (audit_append(p->gate->cache, &e, &cause) != 0) {
+		warn = xasprintf("this action is NOT in the audit log: %s",
+		    cause);
+		free(cause);
+	}
+	free(detail);
+	return warn;
+}
+
+/* A row of the incident's timeline, if the plan is for one. */
+static void
+action_plan_timeline(struct action_plan *p, const char *kind,
+    const char *text)
+{
+	char	*cause = NULL;
+
+	if (p->incident == NULL)
+		return;
+	if (cache_exec(p->gate->cache, "incident timeline", &cause,
+	    "INSERT INTO incident_timeline (incident_id, ts_ms, kind, actor,"
+	    " text) VALUES (?, ?, ?, ?, ?)", "tittt", p->incident,
+	    action_now(p->gate), kind, p->gate->actor, text) != 0)
+		free(cause);	/* the audit row is the record that counts */
+}
+
+/* The plan is refused: its one audit row, the preview saying why, end. */
+static void
+action_plan_refuse(struct action_plan *p, enum action_status status,
+    const char *result, const char *message)
+{
+	struct action_preview	 pv;
+	char			*warn, *msg;
+
+	warn = action_plan_audit(p, result, 0, message);
+	msg = warn != NULL ? xasprintf("%s; %s", message, warn) :
+	    xstrdup(message);
+	memset(&pv, 0, sizeof pv);
+	pv.status = status != ACTION_OK ? status : ACTION_REFUSED;
+	pv.title = p->title;
+	pv.object = p->object;
+	pv.namespace = p->ns;
+	pv.context = p->gate->context;
+	pv.cluster = p->gate->has_world ? p->gate->world.cluster : NULL;
+	pv.protected_ctx = p->gate->policy.protected_ctx;
+	pv.verdict = p->verdict;
+	pv.diff = p->diff;
+	pv.user = p->user;
+	pv.message = msg;
+	if (p->plan_cb != NULL)
+		p->plan_cb(p, &pv, p->plan_arg);
+	free(msg);
+	free(warn);
+	action_plan_free(p);
+}
+
+/* The preview is ready: hand it to the caller, who ends the plan. */
+static void
+action_plan_ready(struct action_plan *p)
+{
+	struct action_preview	pv;
+
+	p->stage = PLAN_READY;
+	memset(&pv, 0, sizeof pv);
+	pv.status = ACTION_OK;
+	pv.title = p->title;
+	pv.object = p->object;
+	pv.namespace = p->ns;
+	pv.context = p->gate->context;
+	pv.cluster = p->gate->has_world ? p->gate->world.cluster : NULL;
+	pv.protected_ctx = p->gate->policy.protected_ctx;
+	pv.confirm = p->confirm;
+	pv.verdict = p->verdict;
+	pv.diff = p->diff;
+	pv.user = p->user;
+	pv.message = p->note;
+	p->plan_cb(p, &pv, p->plan_arg);
+}
+
+/* The limit of the plan's kind: 0 and *max, *window; -1 when none. */
+static int
+action_rate_of(const struct action_plan *p, int *max, int64_t *window)
+{
+	const struct action_policy	*pol = &p->gate->policy;
+	enum action_kind		 k = p->def->kind;
+
+	*max = pol->rate_max[k] >= 0 ? pol->rate_max[k] : p->def->rate_max;
+	*window = pol->rate_window_ms[k] > 0 ? pol->rate_window_ms[k] :
+	    p->def->rate_window_ms;
+	if (!(p->def->flags & ACTION_F_RATE) || *max <= 0 || *window <= 0)
+		return -1;
+	return 0;
+}
+
+/*
+ * The rate limit: NULL when the plan may go, else why not and when the
+ * next is allowed (allocated).  Counted from the audit log, so writes by
+ * other consoles and by `sitrep action` on this cache count too.
+ */
+static char *
+action_rate_check(struct action_plan *p)
+{
+	struct audit_rec	*recs = NULL;
+	size_t			 n = 0, i, count = 0;
+	int64_t			 window, now, oldest = 0;
+	int			 max;
+	char			*cause = NULL, *s, at[40], wait[32], span[32];
+
+	if (action_rate_of(p, &max, &window) != 0)
+		return NULL;
+	now = action_now(p->gate);
+	if (audit_read(p->gate->cache, now - window, p->gate->context, &recs,
+	    &n, &cause) != 0) {
+		s = xasprintf("the rate limit cannot be checked: %s", cause);
+		free(cause);
+		return s;
+	}
+	for (i = 0; i < n; i++) {
+		if (recs[i].dry_run || recs[i].action == NULL ||
+		    recs[i].target == NULL || recs[i].result == NULL ||
+		    strcmp(recs[i].action, p->def->name) != 0 ||
+		    strcmp(recs[i].target, p->target) != 0 ||
+		    strcmp(recs[i].result, "ok") != 0 ||
+		    recs[i].ts_ms < now - window)
+			continue;
+		if (count++ == 0)
+			oldest = recs[i].ts_ms;
+	}
+	audit_recs_free(recs, n);
+	if ((int)count < max)
+		return NULL;
+	util_format_rfc3339(oldest + window, at, sizeof at);
+	util_format_duration(oldest + window - now, wait, sizeof wait);
+	return xasprintf("rate limit: %s of %s done %zu times in the last %s "
+	    "(at most %d); the next is allowed at %s (in %s)", p->def->name,
+	    p->target, count, util_format_duration(window, span, sizeof span),
+	    max, at, wait);
+}
+
+static void	action_plan_dry(struct action_plan *);
+
+/* The RBAC answer. */
+static void
+action_plan_access_cb(const struct action_access *a, void *arg)
+{
+	struct action_plan	*p = arg;
+	char			*s;
+
+	action_set(&p->user, a->user);
+	if (a->allowed == 0) {
+		s = xasprintf("RBAC: %s%s%s may not %s %s%s%s in namespace "
+		    "%s%s%s", a->user != NULL ? "user " : "",
+		    a->user != NULL ? a->user : "this user",
+		    "", p->def->verb, p->def->resource,
+		    p->def->subresource != NULL ? "/" : "",
+		    p->def->subresource != NULL ? p->def->subresource : "",
+		    p->ns, a->reason != NULL && *a->reason != '\0' ? ": " :
+		    "", a->reason != NULL ? a->reason : "");
+		action_plan_refuse(p, ACTION_REFUSED, "refused", s);
+		free(s);
+		return;
+	}
+	if (a->allowed < 0) {
+		free(p->note);
+		p->note = xasprintf("RBAC could not be asked (%s); the dry "
+		    "run checks it", a->reason != NULL ? a->reason :
+		    "no answer");
+	}
+	action_plan_dry(p);
+}
+
+/* The dry run's answer. */
+static void
+action_plan_dry_cb(const struct action_kube_result *r, void *arg)
+{
+	struct action_plan	*p = arg;
+	char			*s;
+
+	action_set(&p->diff, r->diff);
+	action_set(&p->before, r->before);
+	if (r->status != ACTION_OK) {
+		free(p->verdict);
+		p->verdict = xasprintf("server dry run: %s",
+		    action_status_word(r->status));
+		action_plan_refuse(p, r->status, action_status_word(r->status),
+		    r->message != NULL ? r->message : "the dry run failed");
+		return;
+	}
+	if (r->noop) {
+		free(p->verdict);
+		p->verdict = xstrdup("server dry run: nothing to change");
+		action_plan_refuse(p, ACTION_INVALID, "noop",
+		    r->message != NULL ? r->message : "nothing to change");
+		return;
+	}
+	if (p->def->kind == ACTION_UNDO && p->kube.to_revision == 0 &&
+	    r->revision > 0) {
+		free(p->title);
+		p->title = xasprintf("roll back deployment %s/%s to revision "
+		    "%lld", p->ns, p->name, (long long)r->revision);
+		p->kube.to_revision = r->revision;
+	}
+	s = xasprintf("server dry run: ok (%s)", r->message != NULL ?
+	    r->message : "accepted");
+	free(p->verdict);
+	p->verdict = s;
+	action_plan_ready(p);
+}
+
+/* The dry run: the server checks everything and changes nothing. */
+static void
+action_plan_dry(struct action_plan *p)
+{
+	struct action_kube	k = p->kube;
+
+	p->stage = PLAN_DRY;
+	k.dry_run = 1;
+	p->gate->world.kube(p->gate->world.kube_impl, &k, action_plan_dry_cb,
+	    p);
+}
+
+/* A command's preview: what would run, with which names of environment. */
+static void
+action_plan_command_preview(struct action_plan *p)
+{
+	struct buf	b;
+	size_t		i;
+	char		t[32];
+
+	buf_init(&b, 0);
+	buf_puts(&b, "would run:");
+	for (i = 0; p->argv[i] != NULL; i++)
+		buf_printf(&b, " %s", p->argv[i]);
+	buf_puts(&b, "; environment:");
+	if (p->env == NULL || p->env[0] == NULL)
+		buf_puts(&b, " none");
+	for (i = 0; p->env != NULL && p->env[i] != NULL; i++)
+		buf_printf(&b, " %.*s", (int)strcspn(p->env[i], "="),
+		    p->env[i]);
+	buf_printf(&b, "; timeout %s", util_format_duration(
+	    p->command.timeout_ms, t, sizeof t));
+	free(p->verdict);
+	p->verdict = buf_detach(&b);
+	action_plan_ready(p);
+}
+
+/* Title, object and target of a plan. */
+static int
+action_plan_name(struct action_plan *p, char **cause)
+{
+	const struct action_def	*d = p->def;
+
+	if (d->kind == ACTION_COMMAND) {
+		if (p->argv == NULL || p->argv[0] == NULL ||
+		    *p->argv[0] == '\0') {
+			*cause = xstrdup("a command needs a program to run");
+			return -1;
+		}
+		p->title = xasprintf("run %s", p->argv[0]);
+		p->object = xstrdup(p->argv[0]);
+		p->target = xasprintf("command %s", p->argv[0]);
+		return 0;
+	}
+	if (p->ns == NULL || *p->ns == '\0' || p->name == NULL ||
+	    *p->name == '\0') {
+		*cause = xasprintf("%s needs a namespace and a %s name",
+		    d->name, d->writes);
+		return -1;
+	}
+	p->object = xasprintf("%s/%s", d->writes, p->name);
+	p->target = xasprintf("%s %s/%s", d->writes, p->ns, p->name);
+	switch (d->kind) {
+	case ACTION_RESTART:
+		p->title = xasprintf("restart deployment %s/%s", p->ns,
+		    p->name);
+		break;
+	case ACTION_UNDO:
+		p->title = p->kube.to_revision > 0 ? xasprintf("roll back "
+		    "deployment %s/%s to revision %lld", p->ns, p->name,
+		    (long long)p->kube.to_revision) : xasprintf("roll back "
+		    "deployment %s/%s to the previous revision", p->ns,
+		    p->name);
+		break;
+	case ACTION_SCALE:
+		p->title = xasprintf("scale deployment %s/%s to %d replicas",
+		    p->ns, p->name, p->kube.replicas);
+		break;
+	case ACTION_DELETE_POD:
+		p->title = xasprintf("delete pod %s/%s", p->ns, p->name);
+		break;
+	default:
+		*cause = xasprintf("%s is not taken through a plan (use its "
+		    "own command)", d->name);
+		return -1;
+	}
+	return 0;
+}
+
+/* The guard chain, first half. */
+void
+action_plan(struct action_gate *g, const struct action_request *req,
+    action_plan_cb cb, void *arg)
+{
+	const struct action_def	*d = action_def_of(req->kind);
+	struct action_plan	*p;
+	char			*cause = NULL, *why;
+	int			 lo = g->policy.scale_min;
+	int			 hi = g->policy.scale_max;
+
+	p = xcalloc(1, sizeof *p);
+	p->gate = g;
+	p->def = d != NULL ? d : action_def_of(ACTION_COMMAND);
+	p->plan_cb = cb;
+	p->plan_arg = arg;
+	p->ns = req->namespace != NULL ? xstrdup(req->namespace) : NULL;
+	p->name = req->name != NULL ? xstrdup(req->name) : NULL;
+	p->incident = req->incident != NULL ? xstrdup(req->incident) : NULL;
+	p->why = req->why != NULL ? xstrdup(req->why) : NULL;
+	p->kube.kind = req->kind;
+	p->kube.namespace = p->ns;
+	p->kube.name = p->name;
+	p->kube.to_revision = req->to_revision;
+	p->kube.replicas = req->replicas;
+	if (req->command != NULL) {
+		p->argv = action_strv_dup(req->command->argv);
+		p->env = action_strv_dup(req->command->env);
+		p->command = *req->command;
+		p->command.argv = (const char *const *)p->argv;
+		p->command.env = (const char *const *)p->env;
+	}
+	p->next = g->plans;
+	if (g->plans != NULL)
+		g->plans->prev = p;
+	g->plans = p;
+	p->stage = PLAN_ACCESS;
+
+	if (d == NULL || action_plan_name(p, &cause) != 0) {
+		if (p->title == NULL)
+			p->title = xstrdup(d != NULL ? d->name : "action");
+		if (p->target == NULL)
+			p->target = xstrdup(p->title);
+		action_plan_refuse(p, ACTION_INVALID, "invalid", cause != NULL ?
+		    cause : "no such action");
+		free(cause);
+		return;
+	}
+	p->confirm = xstrdup(g->policy.protected_ctx ?
+	    (d->kind == ACTION_COMMAND ? p->argv[0] : p->name) : "y");
+	if (d->kind == ACTION_SCALE && (req->replicas < lo ||
+	    (hi > 0 && req->replicas > hi) || req->replicas < 0)) {
+		why = xasprintf("cannot scale to %d replicas: context %s "
+		    "allows %d to %d (actions.scale_min and scale_max)",
+		    req->replicas, g->context, lo, hi);
+		action_plan_refuse(p, ACTION_INVALID, "invalid", why);
+		free(why);
+		return;
+	}
+	if (d->kind == ACTION_UNDO && req->to_revision < 0) {
+		action_plan_refuse(p, ACTION_INVALID, "invalid",
+		    "a revision is a positive number");
+		return;
+	}
+	if ((d->flags & ACTION_F_KUBE) && (!g->has_world ||
+	    g->world.kube == NULL)) {
+		why = xasprintf("context %s has no Kubernetes API to write to; "
+		    "add kubernetes: to it in the configuration", g->context);
+		action_plan_refuse(p, ACTION_UNREACHABLE, "unreachable", why);
+		free(why);
+		return;
+	}
+	if ((d->flags & ACTION_F_COMMAND) && (!g->has_world ||
+	    g->world.command == NULL)) {
+		action_plan_refuse(p, ACTION_UNREACHABLE, "unreachable",
+		    "this console cannot run programs");
+		return;
+	}
+	if ((why = action_rate_check(p)) != NULL) {
+		action_plan_refuse(p, ACTION_REFUSED, "refused", why);
+		free(why);
+		return;
+	}
+	if (d->kind == ACTION_COMMAND) {
+		action_plan_command_preview(p);
+		return;
+	}
+	if (g->world.access != NULL)
+		g->world.access(g->world.kube_impl, &p->kube, d,
+		    action_plan_access_cb, p);
+	else
+		action_plan_dry(p);
+}
+
+/* The follow is over (or cannot go on): the timeline says so; end. */
+static void
+action_plan_follow_cb(const struct action_rollout *r, void *arg)
+{
+	struct action_plan	*p = arg;
+	char			*s, took[32];
+
+	if (p->follow != NULL)
+		p->follow(r, p->arg);
+	if (r->state == 0 || p->stage != PLAN_FOLLOW)
+		return;
+	util_format_duration(action_now(p->gate) - p->run_ms, took,
+	    sizeof took);
+	if (r->state == 1)
+		s = xasprintf("rollout of %s complete after %s: %s", p->target,
+		    took, r->message != NULL ? r->message : "");
+	else
+		s = xasprintf("rollout of %s %s after %s: %s%s%s", p->target,
+		    r->state == -1 ? "failed" : "no longer followed", took,
+		    r->message != NULL ? r->message : "",
+		    p->before != NULL ? "; to revert: " : "",
+		    p->before != NULL ? p->before : "");
+	action_plan_timeline(p, "rollout", s);
+	free(s);
+	p->follow_handle = NULL;
+	action_plan_free(p);
+}
+
+/* The write's answer: audit, timeline, tell, then follow or end. */
+static void
+action_plan_run_kube_cb(const struct action_kube_result *r, void *arg)
+{
+	struct action_plan	*p = arg;
+	struct action_outcome	 o;
+	char			*warn, *line;
+	const char		*msg = r->message != NULL ? r->message : "";
+
+	if (r->diff != NULL)
+		action_set(&p->diff, r->diff);
+	if (r->before != NULL)
+		action_set(&p->before, r->before);
+	warn = action_plan_audit(p, action_status_word(r->status), 0, msg);
+	line = xasprintf("%s %s: %s%s%s", p->def->name, p->target, msg,
+	    p->before != NULL && r->status == ACTION_OK ? "; to revert: " : "",
+	    p->before != NULL && r->status == ACTION_OK ? p->before : "");
+	action_plan_timeline(p, "action", line);
+	free(line);
+	memset(&o, 0, sizeof o);
+	o.status = r->status;
+	o.message = msg;
+	o.diff = p->diff;
+	o.before = p->before;
+	o.warning = warn;
+	if (p->done != NULL)
+		p->done(&o, p->arg);
+	free(warn);
+	if (r->status == ACTION_OK && (p->def->flags & ACTION_F_FOLLOW) &&
+	    (p->follow != NULL || p->incident != NULL) &&
+	    p->gate->world.follow != NULL) {
+		p->stage = PLAN_FOLLOW;
+		p->follow_handle = p->gate->world.follow(
+		    p->gate->world.kube_impl, p->ns, p->name,
+		    action_plan_follow_cb, p);
+		return;
+	}
+	action_plan_free(p);
+}
+
+/* A command's end: audit, timeline with its output, tell, end. */
+static void
+action_plan_run_command_cb(const struct action_command_result *r, void *arg)
+{
+	struct action_plan	*p = arg;
+	struct action_outcome	 o;
+	char			*warn, *line;
+	const char		*msg = r->message != NULL ? r->message : "";
+
+	warn = action_plan_audit(p, action_status_word(r->status), 0, msg);
+	line = xasprintf("command %s: %s%s%s", p->argv[0], msg,
+	    r->output != NULL && *r->output != '\0' ? "\n" : "",
+	    r->output != NULL ? r->output : "");
+	action_plan_timeline(p, "action", line);
+	free(line);
+	memset(&o, 0, sizeof o);
+	o.status = r->status;
+	o.message = msg;
+	o.warning = warn;
+	o.output = r->output;
+	if (p->done != NULL)
+		p->done(&o, p->arg);
+	free(warn);
+	action_plan_free(p);
+}
+
+/* Whether typed confirms the plan: its word, whole, spaces around aside. */
+static int
+action_confirmed(const struct action_plan *p, const char *typed)
+{
+	size_t	n;
+
+	if (typed == NULL)
+		return 0;
+	while (*typed == ' ')
+		typed++;
+	n = strlen(typed);
+	while (n > 0 && typed[n - 1] == ' ')
+		n--;
+	if (strcmp(p->confirm, "y") == 0)
+		return (n == 1 && (*typed == 'y' || *typed == 'Y')) ||
+		    (n == 3 && strncasecmp(typed, "yes", 3) == 0);
+	return n == strlen(p->confirm) && strncmp(typed, p->confirm, n) == 0;
+}
+
+/* The guard chain, second half. */
+int
+action_plan_confirm(struct action_plan *p, const char *typed,
+    action_outcome_cb done, action_follow_cb follow, void *arg, char **cause)
+{
+	struct action_outcome	 o;
+	char			*why, *warn;
+
+	if (p->stage != PLAN_READY) {
+		*cause = xstrdup("this action is not waiting for a "
+		    "confirmation");
+		return -1;
+	}
+	if (!action_confirmed(p, typed)) {
+		*cause = p->gate->policy.protected_ctx ? xasprintf("context %s "
+		    "is protected: type %s to confirm, or cancel",
+		    p->gate->context, p->confirm) : xstrdup("type y to "
+		    "confirm, or cancel");
+		return -1;
+	}
+	p->done = done;
+	p->follow = follow;
+	p->arg = arg;
+	p->confirmed = p->gate->policy.protected_ctx ? xasprintf("confirmed "
+	    "by typing %s (protected context)", p->confirm) :
+	    xstrdup("confirmed with y");
+	/* Another console may have acted since the preview. */
+	if ((why = action_rate_check(p)) != NULL) {
+		warn = action_plan_audit(p, "refused", 0, why);
+		memset(&o, 0, sizeof o);
+		o.status = ACTION_REFUSED;
+		o.message = why;
+		o.warning = warn;
+		if (done != NULL)
+			done(&o, arg);
+		free(warn);
+		free(why);
+		action_plan_free(p);
+		return 0;
+	}
+	p->stage = PLAN_RUN;
+	p->run_ms = action_now(p->gate);
+	if (p->def->kind == ACTION_COMMAND) {
+		p->command.dry_run = 0;
+		p->gate->world.command(p->gate->world.command_impl,
+		    &p->command, action_plan_run_command_cb, p);
+	} else {
+		p->kube.dry_run = 0;
+		p->gate->world.kube(p->gate->world.kube_impl, &p->kube,
+		    action_plan_run_kube_cb, p);
+	}
+	return 0;
+}
+
+/* End with the dry run only. */
+void
+action_plan_dry_run(struct action_plan *p)
+{
+	char	*warn;
+
+	warn = action_plan_audit(p, "dry-run", 1, NULL);
+	free(warn);
+	action_plan_free(p);
+}
+
+/* End without acting. */
+void
+action_plan_cancel(struct action_plan *p, const char *why)
+{
+	char	*warn, *s;
+
+	s = xasprintf("not confirmed: %s", why != NULL ? why :
+	    "cancelled by the operator");
+	warn = action_plan_audit(p, "cancelled", 0, s);
+	free(warn);
+	free(s);
+	action_plan_free(p);
+}
+
+/* Stop following every rollout. */
+void
+action_gate_unfollow(struct action_gate *g)
+{
+	struct action_plan	*p, *next;
+
+	for (p = g->plans; p != NULL; p = next) {
+		next = p->next;
+		if (p->stage != PLAN_FOLLOW)
+			continue;
+		if (p->follow_handle != NULL && g->world.unfollow != NULL)
+			g->world.unfollow(g->world.kube_impl,
+			    p->follow_handle);
+		action_plan_free(p);
+	}
+}
+
+/*
+ * The gate goes: follows stop, a preview still waiting is cancelled (its
+ * row says why), writes in flight are forgotten by the worlds' cancel.
+ */
+static void
+action_plans_drop(struct action_gate *g)
+{
+	struct action_plan	*p;
+
+	action_gate_unfollow(g);
+	while ((p = g->plans) != NULL) {
+		if (p->stage == PLAN_READY)
+			action_plan_cancel(p, "the console left this context");
+		else
+			action_plan_free(p);
+	}
+}
+
+/* A refusal without a gate: one audit row. */
+int
+action_refusal(struct cache *cache, const char *context, const char *actor,
+    const char *action, const char *target, const char *why, char **cause)
+{
+	struct audit_entry	e;
+
+	memset(&e, 0, sizeof e);
+	e.actor = actor;
+	e.context = context;
+	e.action = action;
+	e.target = target;
+	e.result = "refused";
+	e.detail = why;
+	return audit_append(cache, &e, cause);
 }
