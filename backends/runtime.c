@@ -79,6 +79,50 @@ runtime_drop_gate(struct runtime *rt)
 	rt->writer = NULL;
 }
 
+/* The gate's clock: the runtime's. */
+static int64_t
+runtime_gate_now(void *arg)
+{
+	return runtime_now_ms(arg);
+}
+
+/*
+ * What the gate lets ctx do: protected, the rate limits and the scale
+ * bounds of the configuration (checked when it was loaded).
+ */
+static void
+runtime_gate_policy(struct runtime *rt, const struct conf *conf,
+    const struct conf_context *ctx)
+{
+	struct action_policy	 pol;
+	const struct action_def	*d;
+	size_t			 i;
+	int			 max;
+	int64_t			 window;
+	char			*cause = NULL;
+
+	action_policy_default(&pol);
+	pol.protected_ctx = ctx->protected_ctx;
+	if (conf != NULL) {
+		pol.scale_min = conf->scale_min;
+		pol.scale_max = conf->scale_max;
+		for (i = 0; i < conf->nrate_limits; i++) {
+			d = action_def_find(conf->rate_limits[i].key);
+			if (d == NULL || action_rate_parse(
+			    conf->rate_limits[i].value, &max, &window,
+			    &cause) != 0) {
+				free(cause);
+				cause = NULL;
+				continue;
+			}
+			pol.rate_max[d->kind] = max;
+			pol.rate_window_ms[d->kind] = window;
+		}
+	}
+	action_gate_set_policy(rt->gate, &pol);
+	action_gate_set_clock(rt->gate, runtime_gate_now, rt);
+}
+
 /*
  * The gate of ctx: over the simulator's world when it plays, else over
  * the context's Alertmanagers, else without a world; none when the
@@ -108,6 +152,7 @@ runtime_build_gate(struct runtime *rt, const struct conf *conf,
 	}
 	rt->gate = action_gate_new(rt->cache, ctx->name,
 	    conf != NULL ? conf->operator_name : NULL, has ? &world : NULL);
+	runtime_gate_policy(rt, conf, ctx);
 }
 
 /*

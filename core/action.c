@@ -113,6 +113,43 @@ action_def_find(const char *name)
 	return NULL;
 }
 
+/* "N/WINDOW" or "none". */
+int
+action_rate_parse(const char *s, int *max, int64_t *window_ms, char **cause)
+{
+	const char	*slash;
+	char		*n;
+	int64_t		 v;
+	int		 rc;
+
+	if (strcmp(s, "none") == 0) {
+		*max = 0;
+		*window_ms = 0;
+		return 0;
+	}
+	if ((slash = strchr(s, '/')) == NULL) {
+		*cause = xasprintf("'%s' is not a rate limit; write N/WINDOW "
+		    "(5/5m) or none", s);
+		return -1;
+	}
+	n = xstrndup(s, (size_t)(slash - s));
+	rc = util_parse_int64(n, &v);
+	free(n);
+	if (rc != 0 || v < 1 || v > 1000) {
+		*cause = xasprintf("'%s': the count before / must be 1 to "
+		    "1000", s);
+		return -1;
+	}
+	if (util_parse_duration(slash + 1, window_ms, cause) != 0)
+		return -1;
+	if (*window_ms < 1000 || *window_ms > 7 * 86400 * 1000LL) {
+		*cause = xasprintf("'%s': the window must be 1s to 7d", s);
+		return -1;
+	}
+	*max = (int)v;
+	return 0;
+}
+
 /* Not protected, the table's limits, scale 0 .. 1000. */
 void
 action_policy_default(struct action_policy *p)

@@ -293,6 +293,12 @@ struct action_policy {
 	int		 scale_min;
 	int		 scale_max;
 };
+/*
+ * Parse a rate limit "N/WINDOW" (5/5m) or "none" (*max 0): 0, or -1 and
+ * *cause.
+ */
+int		 action_rate_parse(const char *, int *max, int64_t *window_ms,
+		     char **cause);
 /* The defaults: not protected, the table's limits, scale 0 .. 1000. */
 void		 action_policy_default(struct action_policy *);
 void		 action_gate_set_policy(struct action_gate *,

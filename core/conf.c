@@ -33,6 +33,7 @@
 #include "base/buf.h"
 #include "core/conf.h"
 #include "core/conf_schema.h"
+#include "core/action.h"
 #include "core/escalation.h"
 #include "core/incident.h"
 #include "core/oncall.h"
@@ -1890,6 +1891,36 @@ conf_check_all(struct conf_loader *ld, const struct conf_node *root)
 			esc_ok = 0;
 		} else
 			escalation_done(&e);
+	}
+
+	for (i = 0; i < conf->nrate_limits; i++) {
+		const struct conf_kv	*kv = &conf->rate_limits[i];
+		const struct action_def	*d = action_def_find(kv->key);
+		int			 rmax;
+		int64_t			 rwin;
+		char			*why = NULL;
+
+		if (d == NULL || !(d->flags & ACTION_F_RATE)) {
+			k = conf_q(kv->key);
+			conf_problem(ld, kv->line, kv->col, "actions."
+			    "rate_limits: '%s' is not a rate-limited action; "
+			    "use restart, undo, scale, delete-pod or "
+			    "command", k);
+			free(k);
+		} else if (action_rate_parse(kv->value, &rmax, &rwin,
+		    &why) != 0) {
+			conf_problem(ld, kv->line, kv->col, "actions."
+			    "rate_limits: %s: %s", kv->key, why);
+			free(why);
+		}
+	}
+	if (conf->scale_max > 0 && conf->scale_min > conf->scale_max) {
+		n = conf_node_get(conf_node_get(root, "actions"),
+		    "scale_min");
+		if (n != NULL)
+			conf_problem(ld, n->line, n->col, "actions.scale_min "
+			    "(%d) is above actions.scale_max (%d); lower it",
+			    conf->scale_min, conf->scale_max);
 	}
 
 	if (conf->budget_warn >= conf->budget_crit) {

@@ -72,6 +72,7 @@ struct conf_context {
 	struct conf_probe	*probes;
 	size_t			 nprobes;
 	int			 readonly;	/* never act: no gate */
+	int			 protected_ctx;	/* type the name to act */
 	int			 line;
 };
 
@@ -128,6 +129,10 @@ struct conf {
 	struct conf_kv		*escalation;	/* "P0" -> "0s WHO, 2m WHO" */
 	size_t			 nescalation;
 	int64_t			 silence_max_ms;	/* 7d; 0: no limit */
+	struct conf_kv		*rate_limits;	/* action -> "N/WINDOW" */
+	size_t			 nrate_limits;
+	int			 scale_min;		/* actions.scale_min */
+	int			 scale_max;		/* 0: no upper bound */
 	double			 burn_page_fast;	/* 14.4: 1h and 5m */
 	double			 burn_page_slow;	/* 6: 6h and 30m */
 	double			 burn_ticket_fast;	/* 3: 1d and 2h */

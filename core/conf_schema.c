@@ -155,6 +155,12 @@ const struct conf_option conf_schema[] = {
 	    "leaves a \"refused\" row in the audit log. The --readonly "
 	    "option does the same for every context of one run.",
 	  .off = offsetof(struct conf_context, readonly) },
+	{ .path = "contexts[].protected", .type = CONF_BOOL, .def = "false",
+	  .help = "A context where a mistake is costly (production): every "
+	    "action's preview carries a red PROTECTED banner and is "
+	    "confirmed by typing the object's name (the deployment, the "
+	    "pod) rather than y; `sitrep action` needs --confirm NAME.",
+	  .off = offsetof(struct conf_context, protected_ctx) },
 	{ .path = "contexts[].prometheus", .type = CONF_MAP,
 	  .flags = CONF_ALLOC,
 	  .help = "The Prometheus (or Thanos, Mimir, Cortex, "
@@ -368,6 +374,32 @@ const struct conf_option conf_schema[] = {
 	    "flagged: a long silence hides the next real problem behind "
 	    "the last one.  0s turns the flag off.",
 	  .off = offsetof(struct conf, silence_max_ms) },
+
+	{ .path = "actions", .type = CONF_MAP,
+	  .help = "Guardrails of the actions on a cluster (restart, undo, "
+	    "scale, delete-pod) and of runbook commands.  Every action "
+	    "passes one gate: read-only, bounds, rate limit, RBAC "
+	    "(SelfSubjectAccessReview), a server-side dry run, a preview, "
+	    "a confirmation, then the write, followed to the end of the "
+	    "rollout; each attempt is one row of the audit log.",
+	  .off = 0 },
+	{ .path = "actions.rate_limits", .type = CONF_STRMAP,
+	  .help = "At most N of an action on one target per window, "
+	    "written ACTION: N/WINDOW (restart: 5/5m) or ACTION: none.  "
+	    "Counted from the audit log, so every console and script on "
+	    "this cache counts.  Defaults: restart 5/5m, undo 3/10m, scale "
+	    "10/5m, delete-pod 5/5m, command 10/5m.",
+	  .off = offsetof(struct conf, rate_limits),
+	  .noff = offsetof(struct conf, nrate_limits) },
+	{ .path = "actions.scale_min", .type = CONF_INT, .def = "0",
+	  .min = 0, .max = 100000, .flags = CONF_RANGE,
+	  .help = "The fewest replicas a scale may ask for (1 keeps a "
+	    "scale to zero from taking a service down).",
+	  .off = offsetof(struct conf, scale_min) },
+	{ .path = "actions.scale_max", .type = CONF_INT, .def = "50",
+	  .min = 0, .max = 100000, .flags = CONF_RANGE,
+	  .help = "The most replicas a scale may ask for; 0: no bound.",
+	  .off = offsetof(struct conf, scale_max) },
 
 	{ .path = "oncall", .type = CONF_MAP,
 	  .help = "Who is on call: people, a rotation and whom each "

@@ -1150,6 +1150,42 @@ test_empty(void)
 	conf_free(conf);
 }
 
+/* actions: rate limits, scale bounds, protected contexts. */
+static void
+test_actions(void)
+{
+	struct conf	*conf;
+
+	conf = load_ok(CTX "    protected: true\n"
+	    "actions:\n  rate_limits:\n    restart: 2/10m\n"
+	    "    delete-pod: none\n  scale_min: 1\n  scale_max: 12\n");
+	CHECK(conf != NULL);
+	if (conf != NULL) {
+		CHECK_INT(conf->contexts[0].protected_ctx, 1);
+		CHECK_INT(conf->nrate_limits, 2);
+		CHECK_INT(conf->scale_min, 1);
+		CHECK_INT(conf->scale_max, 12);
+	}
+	conf_free(conf);
+	conf = load_ok(CTX);
+	CHECK(conf != NULL);
+	if (conf != NULL) {
+		CHECK_INT(conf->contexts[0].protected_ctx, 0);
+		CHECK_INT(conf->scale_max, 50);
+	}
+	conf_free(conf);
+	check_one(CTX "actions:\n  rate_limits:\n    reboot: 1/5m\n",
+	    "5:5", "actions.rate_limits: 'reboot' is not a rate-limited "
+	    "action");
+	check_one(CTX "actions:\n  rate_limits:\n    restart: 5 per 5m\n",
+	    "5:5", "actions.rate_limits: restart: '5 per 5m' is not a rate "
+	    "limit");
+	check_one(CTX "actions:\n  rate_limits:\n    restart: 0/5m\n",
+	    "5:5", "actions.rate_limits: restart: '0/5m': the count");
+	check_one(CTX "actions:\n  scale_min: 5\n  scale_max: 3\n",
+	    "4:14", "actions.scale_min (5) is above actions.scale_max (3)");
+}
+
 static const struct test tests[] = {
 	TEST(test_defaults),
 	TEST(test_durations),
@@ -1171,6 +1207,7 @@ static const struct test tests[] = {
 	TEST(test_maps),
 	TEST(test_hostile),
 	TEST(test_sloth),
+	TEST(test_actions),
 	TEST(test_example),
 	TEST(test_docs),
 	TEST(test_empty),
