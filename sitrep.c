@@ -103,6 +103,32 @@ const struct cmd_entry sitrep_commands[] = {
 	  "rollouts around it, actions taken through sitrep; JSON schema "
 	  "sitrep.postmortem/1 (docs/INCIDENTS.md)", cmd_incident_export,
 	  CMD_USAGE },
+	{ "action restart", "TARGET [--namespace NS] [--dry-run] "
+	  "[--confirm NAME] [--wait] [--incident ID]",
+	  "restart every pod of deployment TARGET (NS/NAME, or NAME with "
+	  "--namespace) as kubectl rollout restart does, through the action "
+	  "gate: read-only, rate limit (actions.rate_limits), RBAC, the "
+	  "server's dry run, then the write; the preview is printed first; "
+	  "--dry-run stops there; a protected context needs --confirm NAME; "
+	  "--wait follows the rollout to its end; --incident ID writes it to "
+	  "that incident's timeline; one audit row per run; exit 0 done, 1 "
+	  "refused or failed, 2 usage", cmd_action_restart, CMD_USAGE },
+	{ "action undo", "TARGET [--to-revision N] [--namespace NS] "
+	  "[--dry-run] [--confirm NAME] [--wait] [--incident ID]",
+	  "roll deployment TARGET back to the previous revision (or N) as "
+	  "kubectl rollout undo does; the preview shows what changes "
+	  "(images, environment, resources) and how to go back; options and "
+	  "exit status as action restart", cmd_action_undo, CMD_USAGE },
+	{ "action scale", "TARGET --replicas N [--namespace NS] [--dry-run] "
+	  "[--confirm NAME] [--wait] [--incident ID]",
+	  "set deployment TARGET's replicas to N, within actions.scale_min "
+	  "and scale_max; the preview shows the count before and after; "
+	  "options and exit status as action restart", cmd_action_scale,
+	  CMD_USAGE },
+	{ "action delete-pod", "TARGET [--namespace NS] [--dry-run] "
+	  "[--confirm NAME] [--incident ID]",
+	  "delete pod TARGET (its owner makes a new one); options and exit "
+	  "status as action restart", cmd_action_delete_pod, CMD_USAGE },
 	{ NULL, NULL, NULL, NULL, 0 }
 };
 

@@ -188,6 +188,10 @@ int	cmd_incident_resolve(struct cmd_opts *, int, char **);	/* incident.c */
 int	cmd_incident_list(struct cmd_opts *, int, char **);	/* incident_read.c */
 int	cmd_incident_show(struct cmd_opts *, int, char **);	/* incident_read.c */
 int	cmd_incident_export(struct cmd_opts *, int, char **);	/* incident_export.c */
+int	cmd_action_restart(struct cmd_opts *, int, char **);	/* action.c */
+int	cmd_action_undo(struct cmd_opts *, int, char **);	/* action.c */
+int	cmd_action_scale(struct cmd_opts *, int, char **);	/* action.c */
+int	cmd_action_delete_pod(struct cmd_opts *, int, char **);	/* action.c */
 
 /*
  * Rounds of every source of ctx into cache (with demo, the simulator's),
