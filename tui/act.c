@@ -21,6 +21,7 @@
 #include "backends/runtime.h"
 #include "base/xmalloc.h"
 #include "core/action.h"
+#include "core/conf.h"
 #include "core/incident_act.h"
 #include "core/loop.h"
 #include "tui/app.h"
@@ -79,6 +80,25 @@ app_read_only_reason(struct app *a)
 	why = runtime_read_only_reason(a->rt);
 	return why != NULL ? why : xstrdup("this console may not act (no "
 	    "context)");
+}
+
+/* A refusal, recorded; see app.h. */
+void
+app_refusal(struct app *a, const char *action, const char *target,
+    const char *why)
+{
+	char	*actor, *cause = NULL;
+
+	actor = a->conf->operator_name != NULL &&
+	    *a->conf->operator_name != '\0' ?
+	    xstrdup(a->conf->operator_name) : action_default_actor();
+	if (action_refusal(a->cache, a->ctx != NULL ? a->ctx->name : NULL,
+	    actor, action, target, why, &cause) != 0) {
+		app_message(a, "%s; and this refusal is NOT in the audit log: "
+		    "%s", why, cause);
+		free(cause);
+	}
+	free(actor);
 }
 
 /* Say why this console may not act, if it may not; see app.h. */

@@ -160,6 +160,7 @@ app_switch_context(struct app *a, const struct conf_context *ctx)
 
 	app_refresh_free(a);
 	app_acts_free(a);
+	app_runs_free(a);
 	a->poller = NULL;	/* the runtime frees it for the next */
 	a->ctx = ctx;
 	if (app_start_sources(a, &cause) != 0) {
@@ -385,6 +386,7 @@ app_done(struct app *a)
 		app_pop(a);
 	app_refresh_free(a);
 	app_acts_free(a);
+	app_runs_free(a);
 	views_strings_free(a->namespaces, a->nnamespaces);
 	for (i = 0; i < APP_NPANELS; i++)
 		list_done(&a->lists[i]);

@@ -84,6 +84,8 @@ struct app {
 	struct refresh			*refresh;
 	/* Actions started and not answered yet (tui/act.c). */
 	struct tui_act			*acts;
+	/* Actions previewed, running or followed (tui/mode_action.c). */
+	struct tui_run			*runs;
 };
 
 /* Now, in ms since the epoch: the wall clock, or the fixed clock_ms. */
@@ -135,6 +137,14 @@ void	app_silence(struct app *, const struct matchers *, int64_t for_ms,
 void	app_expire(struct app *, const char *id);
 /* Drop the actions in flight (context switch, the end). */
 void	app_acts_free(struct app *);
+/* Drop the action dialogs' runs (context switch, the end). */
+void	app_runs_free(struct app *);
+/*
+ * Record in the audit log that this console refused action on target
+ * (read-only), why; a failure to record is said in the footer.
+ */
+void	app_refusal(struct app *, const char *action, const char *target,
+	    const char *why);
 /*
  * Why this console may not act now, one sentence: "read-only: started
  * with --readonly", "read-only: context NAME has readonly: true"; NULL

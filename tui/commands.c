@@ -13,6 +13,7 @@
 #include "base/buf.h"
 #include "base/util.h"
 #include "base/xmalloc.h"
+#include "core/action.h"
 #include "core/conf.h"
 #include "core/views.h"
 #include "tui/app.h"
@@ -287,6 +288,91 @@ cmd_note(struct app *a, const char *arg)
 		app_note(a, id, arg);
 }
 
+/*
+ * :restart, :undo, :scale, :delete-pod NAMESPACE/NAME [N]: the action
+ * dialog (tui/mode_action.c) for it; N is undo's revision (optional) or
+ * scale's replicas (required).
+ */
+static void
+cmd_kube_action(struct app *a, enum action_kind kind, const char *arg)
+{
+	const struct action_def	*d = action_def_of(kind);
+	struct action_request	 req;
+	struct mode		*m;
+	char			*target = NULL, *ns = NULL, *cause = NULL;
+	const char		*rest, *slash;
+	int64_t			 n = 0;
+	size_t			 len;
+
+	if (app_refuse_read_only(a))
+		return;
+	len = arg != NULL ? strcspn(arg, " ") : 0;
+	if (len > 0)
+		target = xstrndup(arg, len);
+	rest = arg != NULL ? arg + len + strspn(arg + len, " ") : "";
+	if (target == NULL || (slash = strchr(target, '/')) == NULL ||
+	    slash == target || slash[1] == '\0' ||
+	    strchr(slash + 1, '/') != NULL) {
+		app_message(a, "%s NAMESPACE/NAME%s", d->name,
+		    kind == ACTION_SCALE ? " REPLICAS" : kind == ACTION_UNDO ?
+		    " [REVISION]" : "");
+		free(target);
+		return;
+	}
+	if ((kind == ACTION_SCALE || (kind == ACTION_UNDO && *rest != '\0')) &&
+	    (util_parse_int64(rest, &n) != 0 || n < (kind == ACTION_UNDO) ||
+	    n > 100000)) {
+		app_message(a, kind == ACTION_SCALE ? "scale %s REPLICAS: "
+		    "give a count, 0 or more" : "undo %s REVISION: give a "
+		    "revision number", target);
+		free(target);
+		return;
+	}
+	ns = xstrndup(target, (size_t)(slash - target));
+	memset(&req, 0, sizeof req);
+	req.kind = kind;
+	req.namespace = ns;
+	req.name = slash + 1;
+	req.to_revision = kind == ACTION_UNDO ? n : 0;
+	req.replicas = kind == ACTION_SCALE ? (int)n : 0;
+	req.why = "console command";
+	if ((m = mode_action_new(a, &req, &cause)) == NULL) {
+		app_message(a, "%s", cause);
+		free(cause);
+	} else
+		app_push(a, m);
+	free(ns);
+	free(target);
+}
+
+/* :restart NAMESPACE/NAME */
+static void
+cmd_restart(struct app *a, const char *arg)
+{
+	cmd_kube_action(a, ACTION_RESTART, arg);
+}
+
+/* :undo NAMESPACE/NAME [REVISION] */
+static void
+cmd_undo(struct app *a, const char *arg)
+{
+	cmd_kube_action(a, ACTION_UNDO, arg);
+}
+
+/* :scale NAMESPACE/NAME REPLICAS */
+static void
+cmd_scale(struct app *a, const char *arg)
+{
+	cmd_kube_action(a, ACTION_SCALE, arg);
+}
+
+/* :delete-pod NAMESPACE/NAME */
+static void
+cmd_delete_pod(struct app *a, const char *arg)
+{
+	cmd_kube_action(a, ACTION_DELETE_POD, arg);
+}
+
 static const struct command commands[] = {
 	{ "context", NULL, "NAME", "switch to another context", cmd_contexts,
 	  cmd_context, 0 },
@@ -304,6 +390,16 @@ static const struct command commands[] = {
 	  "timeline", NULL, cmd_note, 1 },
 	{ "history", NULL, NULL, "incidents resolved lately, with MTTA and "
 	  "MTTR", NULL, cmd_history, 0 },
+	{ "restart", NULL, "NAMESPACE/NAME", "restart a deployment: checks, "
+	  "a preview, then y", NULL, cmd_restart, 1 },
+	{ "undo", NULL, "NAMESPACE/NAME [REVISION]", "roll a deployment back "
+	  "(to the previous revision, or REVISION): checks, what changes, "
+	  "then y", NULL, cmd_undo, 1 },
+	{ "scale", NULL, "NAMESPACE/NAME REPLICAS", "scale a deployment: "
+	  "checks, the count before and after, then y", NULL, cmd_scale, 1 },
+	{ "delete-pod", NULL, "NAMESPACE/NAME", "delete one pod (its owner "
+	  "makes a new one): checks, a preview, then y", NULL,
+	  cmd_delete_pod, 1 },
 	{ "q", "quit", NULL, "quit", NULL, cmd_quit, 0 },
 };
 #define NCOMMANDS	(sizeof commands / sizeof commands[0])
@@ -456,4 +552,12 @@ mode_command_new(struct app *a)
 {
 	(void)a;
 	return prompt_new(':', "", &command_ops, NULL);
+}
+
+/* The ':' command line with text typed in; see mode.h. */
+struct mode *
+mode_command_with(struct app *a, const char *initial)
+{
+	(void)a;
+	return prompt_new(':', initial, &command_ops, NULL);
 }

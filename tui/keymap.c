@@ -44,6 +44,14 @@ static const struct key_binding keymap_defaults[] = {
 	  "acknowledge the selected incident (again: extend it)" },
 	{ 's', ACT_SILENCE, KEYCTX_PANEL,
 	  "silence the selected incident's alerts: a form, a preview, then y" },
+	{ 'U', ACT_UNDO, KEYCTX_PANEL,
+	  "roll the selected service's deployment back to its previous "
+	  "revision: a preview of what changes, then y" },
+	{ 'R', ACT_RESTART, KEYCTX_PANEL,
+	  "restart the selected service's deployment: a preview, then y" },
+	{ 'S', ACT_SCALE, KEYCTX_PANEL,
+	  "scale the selected service's deployment: the count, a preview, "
+	  "then y" },
 	{ KEY_TAB, ACT_NEXT_PANEL, KEYCTX_GLOBAL, "next panel" },
 	{ KEY_BTAB, ACT_PREV_PANEL, KEYCTX_GLOBAL, "previous panel" },
 	{ '1', ACT_PANEL_HEALTH, KEYCTX_GLOBAL, "health panel" },
@@ -64,7 +72,8 @@ static const char *const keymap_action_names[ACT_COUNT] = {
 	"none", "down", "up", "top", "bottom", "page-up", "page-down",
 	"half-down", "half-up", "next-panel", "prev-panel", "panel-health",
 	"panel-slo", "panel-incidents", "panel-runbook", "open", "back",
-	"filter", "command", "help", "refresh", "quit", "ack", "silence"
+	"filter", "command", "help", "refresh", "quit", "ack", "silence",
+	"restart", "undo", "scale"
 };
 
 /* Named keys. */
@@ -240,7 +249,8 @@ keymap_help(const struct keymap *km, struct buf *out)
 int
 keymap_action_acts(enum key_action action)
 {
-	return action == ACT_ACK || action == ACT_SILENCE;
+	return action == ACT_ACK || action == ACT_SILENCE ||
+	    action == ACT_RESTART || action == ACT_UNDO || action == ACT_SCALE;
 }
 
 /* The help, acting actions marked; see keymap.h. */

@@ -77,6 +77,17 @@ app_global_key(struct app *a, enum key_action act)
 		break;
 	case ACT_QUIT:
 		return KEY_HANDLED | KEY_QUIT;
+	case ACT_RESTART:
+	case ACT_UNDO:
+	case ACT_SCALE:
+		if (app_refuse_read_only(a))
+			break;
+		app_message(a, "%s a deployment: select its service in 1 "
+		    "Health, or :%s NAMESPACE/NAME", act == ACT_RESTART ?
+		    "R restarts" : act == ACT_UNDO ? "U rolls back" :
+		    "S scales", act == ACT_RESTART ? "restart" :
+		    act == ACT_UNDO ? "undo" : "scale");
+		break;
 	case ACT_ACK:
 	case ACT_SILENCE:
 		/* Read-only first: there, no panel could take them. */

@@ -100,10 +100,22 @@ struct confirm_ops {
 struct mode	*mode_confirm_new(const char *question,
 		     const struct confirm_ops *, void *arg);
 
+/*
+ * The action dialog (tui/mode_action.c) for req (copied): the gate's
+ * checks, the preview, y (or the typed name in a protected context),
+ * the outcome and the rollout.  NULL and *cause when this console may
+ * not act (the refusal is in the audit log).
+ */
+struct action_request;
+struct mode	*mode_action_new(struct app *, const struct action_request *,
+		     char **cause);
+
 /* The live filter of the focused panel. */
 struct mode	*mode_filter_new(struct app *);
 /* The ':' command line, with Tab completion from the command table. */
 struct mode	*mode_command_new(struct app *);
+/* The same with initial text (":scale shop/checkout "). */
+struct mode	*mode_command_with(struct app *, const char *initial);
 
 /*
  * An input line: the shared editor under the filter and command line.

@@ -14,10 +14,12 @@
 #include "base/buf.h"
 #include "base/util.h"
 #include "base/xmalloc.h"
+#include "core/action.h"
 #include "core/views.h"
 #include "core/vocab.h"
 #include "core/views_detail.h"
 #include "tui/app.h"
+#include "tui/keymap.h"
 #include "tui/draw.h"
 #include "tui/mode.h"
 #include "tui/panel.h"
@@ -181,6 +183,65 @@ health_open(struct app *a, int panel)
 	return m;
 }
 
+/*
+ * R, U and S on a service: its deployment (one; a service of several
+ * says to name one with :restart, :undo or :scale).
+ */
+static int
+health_key(struct app *a, int panel, int action)
+{
+	const struct view_service	*s;
+	const char			*word, *dep, *slash;
+	struct action_request		 req;
+	struct mode			*m;
+	char				*ns, *cmd, *cause = NULL;
+	long				 i;
+
+	if (action != ACT_RESTART && action != ACT_UNDO && action != ACT_SCALE)
+		return 0;
+	word = action == ACT_RESTART ? "restart" : action == ACT_UNDO ?
+	    "undo" : "scale";
+	if (app_refuse_read_only(a))
+		return KEY_HANDLED | KEY_REDRAW;
+	if ((i = list_selected(&a->lists[panel])) < 0) {
+		app_message(a, "no service selected");
+		return KEY_HANDLED | KEY_REDRAW;
+	}
+	s = &a->views->services[i];
+	if (s->ndeployments != 1) {
+		if (s->ndeployments == 0)
+			app_message(a, "service %s has no deployment to %s",
+			    s->name, word);
+		else
+			app_message(a, "service %s has several deployments: "
+			    "name one with :%s NAMESPACE/NAME", s->name, word);
+		return KEY_HANDLED | KEY_REDRAW;
+	}
+	dep = s->deployments[0];
+	if (action == ACT_SCALE) {
+		cmd = xasprintf("scale %s ", dep);
+		app_push(a, mode_command_with(a, cmd));
+		free(cmd);
+		return KEY_HANDLED | KEY_REDRAW;
+	}
+	if ((slash = strchr(dep, '/')) == NULL)
+		return KEY_HANDLED;
+	ns = xstrndup(dep, (size_t)(slash - dep));
+	memset(&req, 0, sizeof req);
+	req.kind = action == ACT_RESTART ? ACTION_RESTART : ACTION_UNDO;
+	req.namespace = ns;
+	req.name = slash + 1;
+	req.why = action == ACT_RESTART ? "key R on service" : "key U on "
+	    "service";
+	if ((m = mode_action_new(a, &req, &cause)) == NULL) {
+		app_message(a, "%s", cause);
+		free(cause);
+	} else
+		app_push(a, m);
+	free(ns);
+	return KEY_HANDLED | KEY_REDRAW;
+}
+
 const struct panel_ops panel_health = {
 	.name = "health",
 	.title = "1 Health",
@@ -194,4 +255,5 @@ const struct panel_ops panel_health = {
 	.row = health_row,
 	.summary = health_summary,
 	.open = health_open,
+	.key = health_key,
 };
