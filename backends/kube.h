@@ -9,9 +9,10 @@
  * page (?limit=500 and metadata.continue), and replaces the context's rows
  * in the kube_* tables in one transaction.
  *
- * Writes: rollout restart, rollout undo and scale, made the way kubectl
- * 1.32 makes them (the same patches, content types and checks), each
- * optionally as a server-side dry run.  Every outcome is a plain sentence.
+ * Writes: rollout restart, rollout undo, scale and delete pod, made the
+ * way kubectl 1.32 makes them (the same requests, content types and
+ * checks), each optionally as a server-side dry run.  Every outcome is a
+ * plain sentence, with what changes and the way back where there is one.
  *
  * A kube_client bundles what a request needs: the event loop, the HTTP
  * client and the loaded kubeconfig (whose credential, exec plugins
@@ -121,6 +122,60 @@ int	kube_scale(struct kube_client *, const char *ns, const char *name,
 	    int replicas, int dry_run, kube_write_cb, void *arg,
 	    char **cause);
 
+/* The writes, with their outcome in full. */
+enum kube_write_op {
+	KUBE_WRITE_RESTART,
+	KUBE_WRITE_UNDO,
+	KUBE_WRITE_SCALE,
+	KUBE_WRITE_DELETE_POD
+};
+
+/* A write to start: everything borrowed, copied by kube_write_start(). */
+struct kube_write_req {
+	enum kube_write_op	 op;
+	const char		*ns;
+	const char		*name;		/* the deployment, or the pod */
+	int64_t			 to_revision;	/* undo: 0 the previous */
+	int			 replicas;	/* scale */
+	int			 dry_run;
+};
+
+/*
+ * How a write ended; borrowed, valid during the callback.  ok 1 done (or
+ * nothing to do: noop); otherwise answered 0 when no answer came (down,
+ * timeout, cancelled) and http_status the refusing answer's status (0 for
+ * a refusal sitrep makes itself: paused, no such revision).  message is
+ * one sentence, safe for a terminal; diff ("image app: 1.2 -> 1.1", one
+ * a line) and before ("undo to revision 4", "scale to 3") say what
+ * changes and how to go back (NULL: nothing to say; only when ok).
+ * revision is the one undo chose.
+ */
+struct kube_outcome {
+	int		 ok;
+	int		 answered;
+	long		 http_status;
+	const char	*message;
+	const char	*diff;
+	const char	*before;
+	int64_t		 revision;
+	int		 noop;
+};
+typedef void	(*kube_outcome_cb)(const struct kube_outcome *, void *arg);
+
+struct kube_write;
+
+/*
+ * Start a write; cb runs exactly once, later, from the loop, unless
+ * kube_write_cancel() is called first.  NULL and *cause (cb never called)
+ * if the request is invalid.  The write must end (or be cancelled) before
+ * the client is freed; kube_client_free() ends it with answered 0.
+ */
+struct kube_write *kube_write_start(struct kube_client *,
+		    const struct kube_write_req *, kube_outcome_cb, void *arg,
+		    char **cause);
+/* Forget a write under way: no callback.  NULL is fine. */
+void		 kube_write_cancel(struct kube_write *);
+
 /* ------------------------------------------------------------------ */
 /* Pure pieces, exposed for tests                                      */
 /* ------------------------------------------------------------------ */
@@ -190,6 +245,17 @@ char	*kube_status_sentence(long status, const char *body, size_t len,
 int	kube_undo_plan(const char *deployment, size_t dlen,
 	    const char *replicasets, size_t rlen, int64_t to_revision,
 	    char **patch, int64_t *revision, char **message, char **cause);
+/*
+ * What changes from pod template from to pod template to (JSON objects,
+ * spec.template), one line each: "image NAME: A -> B", "env NAME: +FOO
+ * -BAR" (variable names added, removed), "limits.memory NAME: 512Mi ->
+ * 1Gi" (requests and limits; "none" when absent), "container NAME: added
+ * (image X)" / "container NAME: removed", or "pod template: other fields
+ * change ..." when only something else does.  NULL when they are the
+ * same.  Allocated, sanitised for a terminal (newlines kept).
+ */
+char	*kube_template_diff(const char *from, size_t flen, const char *to,
+	    size_t tlen);
 /* Whether name can be a namespace or object name (DNS-1123). */
 int	kube_name_valid(const char *name);
 /* The label selector of a deployment (or any object with spec.selector). */

@@ -17,6 +17,16 @@
  *  scale            GET the deployment (as kubectl's resource lookup
  *                   does), then a merge patch {"spec":{"replicas":N}} on
  *                   the scale subresource.
+ *  delete pod       GET the pod (kubectl does not; sitrep reads it to say
+ *                   whether an owner makes a new one), then DELETE with
+ *                   the body kubectl sends: {"propagationPolicy":
+ *                   "Background"}, plus "dryRun":["All"] for a dry run.
+ *
+ * Every outcome carries what changes and the way back: undo the diff of
+ * the pod templates (images, env names, resources, containers) and
+ * "undo to revision N" (the current one); scale "replicas: 3 -> 6" and
+ * "scale to 3".  A write can be cancelled (kube_write_cancel): no
+ * callback then.
  *
  * A dry run adds ?dryRun=All, so the server checks everything (admission,
  * RBAC, validation) and changes nothing; kubectl 1.32 has no dry run for
@@ -273,11 +283,190 @@ kw_sorted(const cJSON *obj)
 	return out;
 }
 
+/* The container named name in a list of containers, or NULL. */
+static const cJSON *
+kw_container(const cJSON *list, const char *name)
+{
+	const cJSON	*c;
+	const char	*n;
+
+	cJSON_ArrayForEach(c, json_array(list)) {
+		n = json_peek(c, "name");
+		if (n != NULL && strcmp(n, name) == 0)
+			return c;
+	}
+	return NULL;
+}
+
+/* Whether the env list of container c names var. */
+static int
+kw_has_env(const cJSON *c, const char *var)
+{
+	const cJSON	*e;
+	const char	*n;
+
+	cJSON_ArrayForEach(e, json_array(json_member(c, "env"))) {
+		n = json_peek(e, "name");
+		if (n != NULL && strcmp(n, var) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* A resource quantity as text ("512Mi", 2), or "none" when absent. */
+static char *
+kw_quantity(const cJSON *v)
+{
+	if (v == NULL)
+		return xstrdup("none");
+	if (cJSON_IsString(v))
+		return xstrdup(v->valuestring);
+	return json_text(v, "none");
+}
+
+/* Append "env NAME: +A -B" when the env names of a and b differ. */
+static void
+kw_diff_env(struct buf *b, const char *name, const cJSON *a, const cJSON *b2)
+{
+	const cJSON	*e;
+	const char	*n;
+	struct buf	 line;
+
+	buf_init(&line, 0);
+	cJSON_ArrayForEach(e, json_array(json_member(b2, "env"))) {
+		n = json_peek(e, "name");
+		if (n != NULL && !kw_has_env(a, n))
+			buf_printf(&line, " +%s", n);
+	}
+	cJSON_ArrayForEach(e, json_array(json_member(a, "env"))) {
+		n = json_peek(e, "name");
+		if (n != NULL && !kw_has_env(b2, n))
+			buf_printf(&line, " -%s", n);
+	}
+	if (line.len > 0)
+		buf_printf(b, "env %s:%s\n", name, buf_str(&line));
+	buf_done(&line);
+}
+
+/* Append "limits.memory NAME: A -> B" for each resource that changes. */
+static void
+kw_diff_resources(struct buf *b, const char *name, const cJSON *a,
+    const cJSON *b2)
+{
+	static const char *const kinds[] = { "requests", "limits" };
+	const cJSON	*ra, *rb, *v, *keys;
+	char		*x, *y;
+	size_t		 i, pass;
+
+	for (i = 0; i < 2; i++) {
+		ra = json_member(json_member(a, "resources"), kinds[i]);
+		rb = json_member(json_member(b2, "resources"), kinds[i]);
+		/* Keys of a (changed or removed), then those only in b. */
+		for (pass = 0; pass < 2; pass++) {
+			keys = pass == 0 ? ra : rb;
+			cJSON_ArrayForEach(v, keys) {
+				if (v->string == NULL)
+					continue;
+				if (pass == 1 && json_member(ra, v->string) !=
+				    NULL)
+					continue;
+				if (kw_equal(json_member(ra, v->string),
+				    json_member(rb, v->string)))
+					continue;
+				x = kw_quantity(json_member(ra, v->string));
+				y = kw_quantity(json_member(rb, v->string));
+				buf_printf(b, "%s.%s %s: %s -> %s\n", kinds[i],
+				    v->string, name, x, y);
+				free(x);
+				free(y);
+			}
+		}
+	}
+}
+
+/* What changes from pod template a to pod template b, as lines. */
+static char *
+kw_template_diff(const cJSON *a, const cJSON *b)
+{
+	const cJSON	*ca = json_get(a, "spec.containers");
+	const cJSON	*cb = json_get(b, "spec.containers");
+	const cJSON	*c, *o;
+	const char	*name, *ia, *ib;
+	struct buf	 out;
+	char		*s;
+
+	buf_init(&out, 0);
+	cJSON_ArrayForEach(c, json_array(ca)) {
+		if ((name = json_peek(c, "name")) == NULL)
+			continue;
+		if ((o = kw_container(cb, name)) == NULL) {
+			buf_printf(&out, "container %s: removed\n", name);
+			continue;
+		}
+		ia = json_peek(c, "image");
+		ib = json_peek(o, "image");
+		if (!kw_equal(json_member(c, "image"), json_member(o, "image")))
+			buf_printf(&out, "image %s: %s -> %s\n", name,
+			    ia != NULL ? ia : "none", ib != NULL ? ib : "none");
+		kw_diff_env(&out, name, c, o);
+		kw_diff_resources(&out, name, c, o);
+	}
+	cJSON_ArrayForEach(c, json_array(cb)) {
+		if ((name = json_peek(c, "name")) == NULL ||
+		    kw_container(ca, name) != NULL)
+			continue;
+		ib = json_peek(c, "image");
+		buf_printf(&out, "container %s: added (image %s)\n", name,
+		    ib != NULL ? ib : "none");
+	}
+	if (out.len == 0 && !kw_equal(a, b))
+		buf_puts(&out, "pod template: other fields change (labels, "
+		    "annotations, commands or settings)\n");
+	if (out.len == 0) {
+		buf_done(&out);
+		return NULL;
+	}
+	out.data[--out.len] = '\0';	/* the last newline */
+	s = sanitize_terminal(out.data, SANITIZE_MULTILINE);
+	buf_done(&out);
+	return s;
+}
+
+/* What changes from one pod template (JSON) to another; NULL: nothing. */
+char *
+kube_template_diff(const char *from, size_t flen, const char *to, size_t tlen)
+{
+	cJSON	*a = cJSON_ParseWithLength(from, flen);
+	cJSON	*b = cJSON_ParseWithLength(to, tlen);
+	char	*s = NULL;
+
+	if (cJSON_IsObject(a) && cJSON_IsObject(b))
+		s = kw_template_diff(a, b);
+	else
+		s = xstrdup("pod template: cannot be compared (not JSON)");
+	cJSON_Delete(a);
+	cJSON_Delete(b);
+	return s;
+}
+
+static int	kw_undo_plan(const char *, size_t, const char *, size_t,
+		    int64_t, char **, int64_t *, char **, char **, char **);
+
 /* Choose the ReplicaSet to roll back to and build the patch. */
 int
 kube_undo_plan(const char *deployment, size_t dlen, const char *replicasets,
     size_t rlen, int64_t to_revision, char **patch, int64_t *revision,
     char **message, char **cause)
+{
+	return kw_undo_plan(deployment, dlen, replicasets, rlen, to_revision,
+	    patch, revision, message, NULL, cause);
+}
+
+/* kube_undo_plan, with the template diff in *diff when diff is set. */
+static int
+kw_undo_plan(const char *deployment, size_t dlen, const char *replicasets,
+    size_t rlen, int64_t to_revision, char **patch, int64_t *revision,
+    char **message, char **diff, char **cause)
 {
 	cJSON		*dep, *list, *tmpl, *ann, *ops, *op, *labels, *sorted;
 	const cJSON	*rs, *latest = NULL, *previous = NULL, *target = NULL;
@@ -290,6 +479,8 @@ kube_undo_plan(const char *deployment, size_t dlen, const char *replicasets,
 
 	*patch = *message = NULL;
 	*revision = 0;
+	if (diff != NULL)
+		*diff = NULL;
 	dep = cJSON_ParseWithLength(deployment, dlen);
 	list = cJSON_ParseWithLength(replicasets, rlen);
 	if (!cJSON_IsObject(dep) || !cJSON_IsObject(list)) {
@@ -367,6 +558,8 @@ kube_undo_plan(const char *deployment, size_t dlen, const char *replicasets,
 			cJSON_DeleteItemFromObjectCaseSensitive(cl,
 			    KUBE_HASH_LABEL);
 		same = kw_equal(tmpl, cur);
+		if (!same && diff != NULL)
+			*diff = kw_template_diff(cur, tmpl);
 		cJSON_Delete(cur);
 		if (same) {
 			cJSON_Delete(tmpl);
@@ -420,57 +613,110 @@ out:
 /* The writes                                                          */
 /* ------------------------------------------------------------------ */
 
-enum kw_op {
-	KW_RESTART,
-	KW_UNDO,
-	KW_SCALE
-};
-
 enum kw_step {
-	KW_GET,		/* the deployment */
+	KW_GET,		/* the deployment, or the pod */
 	KW_LIST,	/* its ReplicaSets */
-	KW_PATCH
+	KW_PATCH	/* or the DELETE */
 };
 
 struct kube_write {
 	struct kube_client	*c;
-	enum kw_op		 op;
+	enum kube_write_op	 op;
 	enum kw_step		 step;
+	int			 call;		/* the call under way */
 	char			*ns;
 	char			*name;
 	int			 dry_run;
 	int64_t			 to_revision;
 	int64_t			 revision;	/* chosen by undo */
 	int			 replicas;
+	int			 noop;
 	char			*deployment;	/* the GET's body */
 	size_t			 dlen;
-	kube_write_cb		 cb;
+	char			*diff;
+	char			*before;
+	char			*owner;		/* delete pod: "ReplicaSet/x" */
+	kube_outcome_cb		 cb;
+	kube_write_cb		 plain_cb;	/* the older interface */
 	void			*arg;
 };
 
-static const char *const kw_verbs[] = { "restart", "roll back", "scale" };
+static const char *const kw_verbs[] = {
+	"restart", "roll back", "scale", "delete"
+};
 
-/* Finish: tell the caller and free the write. */
+/* Free a write without calling back. */
 static void
-kw_finish(struct kube_write *w, int ok, const char *message)
+kw_free(struct kube_write *w)
 {
-	w->cb(ok, message, w->arg);
 	free(w->ns);
 	free(w->name);
 	free(w->deployment);
+	free(w->diff);
+	free(w->before);
+	free(w->owner);
 	free(w);
+}
+
+/*
+ * Finish: tell the caller and free the write.  http is the failing
+ * answer's status (0: none); answered 0 when no answer came.
+ */
+static void
+kw_end(struct kube_write *w, int ok, long http, int answered,
+    const char *message)
+{
+	struct kube_outcome	o;
+
+	memset(&o, 0, sizeof o);
+	o.ok = ok;
+	o.http_status = http;
+	o.answered = answered;
+	o.message = message;
+	if (ok) {
+		o.diff = w->diff;
+		o.before = w->before;
+		o.noop = w->noop;
+	}
+	o.revision = w->revision;
+	if (w->cb != NULL)
+		w->cb(&o, w->arg);
+	else
+		w->plain_cb(ok, message, w->arg);
+	kw_free(w);
+}
+
+/* Finish well, or with a refusal sitrep makes itself (answered). */
+static void
+kw_finish(struct kube_write *w, int ok, const char *message)
+{
+	kw_end(w, ok, 0, 1, message);
+}
+
+/* What the write is about: "deployment NS/NAME" or "pod NS/NAME". */
+static const char *
+kw_what(const struct kube_write *w)
+{
+	return w->op == KUBE_WRITE_DELETE_POD ? "pod" : "deployment";
 }
 
 /* Finish with "cannot VERB deployment NS/NAME: why". */
 static void
-kw_fail(struct kube_write *w, const char *why)
+kw_fail_http(struct kube_write *w, long http, int answered, const char *why)
 {
 	char	*msg;
 
-	msg = xasprintf("cannot %s deployment %s/%s: %s", kw_verbs[w->op],
+	msg = xasprintf("cannot %s %s %s/%s: %s", kw_verbs[w->op], kw_what(w),
 	    w->ns, w->name, why);
-	kw_finish(w, 0, msg);
+	kw_end(w, 0, http, answered, msg);
 	free(msg);
+}
+
+/* Finish with a refusal of sitrep's own (paused, no such revision). */
+static void
+kw_fail(struct kube_write *w, const char *why)
+{
+	kw_fail_http(w, 0, 1, why);
 }
 
 /* The sentence for an answer that is not 2xx. */
@@ -481,13 +727,18 @@ kw_fail_status(struct kube_write *w, const struct kube_reply *r,
 	char	*s;
 
 	if (r->status == 409) {
-		s = xasprintf("deployment %s/%s changed while we were updating "
-		    "it; refresh and try again", w->ns, w->name);
-		kw_finish(w, 0, s);
+		s = xasprintf("%s %s/%s changed while we were updating it; "
+		    "refresh and try again", kw_what(w), w->ns, w->name);
+		kw_end(w, 0, r->status, 1, s);
+	} else if (r->status == 404 && w->op == KUBE_WRITE_DELETE_POD) {
+		s = xasprintf("cannot delete pod %s/%s: it is not there (gone "
+		    "already, or check the name and the namespace)", w->ns,
+		    w->name);
+		kw_end(w, 0, r->status, 1, s);
 	} else {
 		s = kube_status_sentence(r->status, r->body, r->body_len, verb,
 		    resource, w->ns, r->status == 404 ? w->name : NULL);
-		kw_fail(w, s);
+		kw_fail_http(w, r->status, 1, s);
 	}
 	free(s);
 }
@@ -495,7 +746,7 @@ kw_fail_status(struct kube_write *w, const struct kube_reply *r,
 static void	kw_reply(const struct kube_reply *, void *);
 
 /*
- * The path of the deployment (sub: "" or "/scale"), or of its namespace's
+ * The path of the object (sub: "" or "/scale"), or of its namespace's
  * ReplicaSets when sub is NULL, with the query q; NULL and *cause if a
  * name cannot be a path segment.
  */
@@ -509,9 +760,14 @@ kw_path(struct kube_write *w, const char *sub, const struct url_param *q,
 		return NULL;
 	if (sub == NULL)
 		base = xasprintf("/apis/apps/v1/namespaces/%s/replicasets", ns);
-	else if ((name = url_segment(w->name, cause)) != NULL)
-		base = xasprintf("/apis/apps/v1/namespaces/%s/deployments/%s%s",
-		    ns, name, sub);
+	else if ((name = url_segment(w->name, cause)) != NULL) {
+		if (w->op == KUBE_WRITE_DELETE_POD)
+			base = xasprintf("/api/v1/namespaces/%s/pods/%s", ns,
+			    name);
+		else
+			base = xasprintf("/apis/apps/v1/namespaces/%s/"
+			    "deployments/%s%s", ns, name, sub);
+	}
 	if (base != NULL)
 		path = url_path_query(base, q, nq, cause);
 	free(base);
@@ -531,7 +787,8 @@ kw_send(struct kube_write *w, enum kw_step step, const char *method,
 		return;
 	}
 	w->step = step;
-	kube_client_call(w->c, method, path, body, type, kw_reply, w);
+	w->call = kube_client_call(w->c, method, path, body, type, kw_reply,
+	    w);
 	free(path);
 }
 
@@ -549,9 +806,56 @@ kw_patch(struct kube_write *w, const char *body, const char *type,
 	q[0].key = "dryRun";
 	q[0].value = w->dry_run ? "All" : NULL;
 	q[1].key = "fieldManager";
-	q[1].value = w->op == KW_RESTART ? "kubectl-rollout" : NULL;
+	q[1].value = w->op == KUBE_WRITE_RESTART ? "kubectl-rollout" : NULL;
 	path = kw_path(w, sub, q, 2, &cause);
 	kw_send(w, KW_PATCH, "PATCH", path, cause, body, type);
+}
+
+/* The pod is in: note its owner, then DELETE it as kubectl does. */
+static void
+kw_got_pod(struct kube_write *w, const struct kube_reply *r)
+{
+	cJSON		*pod = cJSON_ParseWithLength(r->body, r->body_len);
+	const cJSON	*ref;
+	const char	*kind, *name;
+	char		*path, *cause = NULL, *k, *n;
+
+	if (!cJSON_IsObject(pod)) {
+		cJSON_Delete(pod);
+		kw_fail(w, "the API server's answer is not JSON");
+		return;
+	}
+	cJSON_ArrayForEach(ref, json_get(pod, "metadata.ownerReferences")) {
+		kind = json_peek(ref, "kind");
+		name = json_peek(ref, "name");
+		if (cJSON_IsTrue(json_member(ref, "controller")) &&
+		    kind != NULL && name != NULL) {
+			k = sanitize_terminal(kind, 0);
+			n = sanitize_terminal(name, 0);
+			w->owner = xasprintf("%s/%s", k, n);
+			free(k);
+			free(n);
+			break;
+		}
+	}
+	cJSON_Delete(pod);
+	path = kw_path(w, "", NULL, 0, &cause);
+	kw_send(w, KW_PATCH, "DELETE", path, cause, w->dry_run ?
+	    "{\"propagationPolicy\":\"Background\",\"dryRun\":[\"All\"]}" :
+	    "{\"propagationPolicy\":\"Background\"}", "application/json");
+}
+
+/* The current revision of the deployment (its annotation), or 0. */
+static int64_t
+kw_current_revision(const cJSON *dep)
+{
+	const char	*v = json_peek(json_get(dep, "metadata.annotations"),
+			    KUBE_REVISION_ANN);
+	int64_t		 rev;
+
+	if (v == NULL || util_parse_int64(v, &rev) != 0)
+		return 0;
+	return rev;
 }
 
 /* The deployment is in: check it, then patch or list ReplicaSets. */
@@ -562,6 +866,7 @@ kw_got_deployment(struct kube_write *w, const struct kube_reply *r)
 	struct url_param	 q;
 	char			*sel, *path, *body, *cause = NULL, ts[64];
 	int			 paused;
+	int64_t			 cur = 1, rev;
 	time_t			 now;
 	struct tm		 tm;
 
@@ -576,14 +881,21 @@ kw_got_deployment(struct kube_write *w, const struct kube_reply *r)
 		return;
 	}
 	paused = cJSON_IsTrue(json_get(dep, "spec.paused"));
+	if (json_int(json_get(dep, "spec.replicas"), &cur) != 0)
+		cur = 1;	/* the API server's default */
+	rev = kw_current_revision(dep);
 	cJSON_Delete(dep);
-	if (w->op == KW_SCALE) {
+	if (w->op == KUBE_WRITE_SCALE) {
+		w->diff = xasprintf("replicas: %lld -> %d", (long long)cur,
+		    w->replicas);
+		w->before = xasprintf("scale to %lld", (long long)cur);
+		w->noop = cur == w->replicas;
 		body = xasprintf("{\"spec\":{\"replicas\":%d}}", w->replicas);
 		kw_patch(w, body, "application/merge-patch+json", "/scale");
 		free(body);
 		return;
 	}
-	if (w->op == KW_RESTART) {
+	if (w->op == KUBE_WRITE_RESTART) {
 		if (paused) {
 			body = xasprintf("deployment %s/%s is paused; resume "
 			    "it first (kubectl rollout resume deployment/%s)",
@@ -609,6 +921,8 @@ kw_got_deployment(struct kube_write *w, const struct kube_reply *r)
 		free(body);
 		return;
 	}
+	if (rev > 0)
+		w->before = xasprintf("undo to revision %lld", (long long)rev);
 	if ((sel = kube_label_selector(w->deployment, w->dlen,
 	    &cause)) == NULL) {
 		kw_fail(w, cause);
@@ -628,8 +942,9 @@ kw_got_replicasets(struct kube_write *w, const struct kube_reply *r)
 {
 	char	*patch, *message, *cause = NULL, *s;
 
-	if (kube_undo_plan(w->deployment, w->dlen, r->body, r->body_len,
-	    w->to_revision, &patch, &w->revision, &message, &cause) != 0) {
+	if (kw_undo_plan(w->deployment, w->dlen, r->body, r->body_len,
+	    w->to_revision, &patch, &w->revision, &message, &w->diff,
+	    &cause) != 0) {
 		kw_fail(w, cause);
 		free(cause);
 		return;
@@ -637,6 +952,9 @@ kw_got_replicasets(struct kube_write *w, const struct kube_reply *r)
 	if (patch == NULL) {
 		s = xasprintf("deployment %s/%s: %s", w->ns, w->name, message);
 		free(message);
+		free(w->before);
+		w->before = NULL;
+		w->noop = 1;
 		kw_finish(w, 1, s);
 		free(s);
 		return;
@@ -645,29 +963,42 @@ kw_got_replicasets(struct kube_write *w, const struct kube_reply *r)
 	free(patch);
 }
 
-/* The patch went through. */
+/* The patch (or the DELETE) went through. */
 static void
 kw_patched(struct kube_write *w)
 {
 	char	*s;
 
 	switch (w->op) {
-	case KW_RESTART:
+	case KUBE_WRITE_RESTART:
 		s = xasprintf(w->dry_run ? "deployment %s/%s would be "
 		    "restarted (server dry run: nothing changed)" :
 		    "deployment %s/%s restarted", w->ns, w->name);
 		break;
-	case KW_UNDO:
+	case KUBE_WRITE_UNDO:
 		s = xasprintf(w->dry_run ? "deployment %s/%s would be rolled "
 		    "back to revision %lld (server dry run: nothing changed)" :
 		    "deployment %s/%s rolled back to revision %lld", w->ns,
 		    w->name, (long long)w->revision);
 		break;
-	default:
+	case KUBE_WRITE_SCALE:
 		s = xasprintf(w->dry_run ? "deployment %s/%s would be scaled "
 		    "to %d replicas (server dry run: nothing changed)" :
 		    "deployment %s/%s scaled to %d replicas", w->ns, w->name,
 		    w->replicas);
+		break;
+	default:
+		if (w->owner != NULL)
+			s = xasprintf("pod %s/%s %s (its owner %s makes a new "
+			    "one)%s", w->ns, w->name, w->dry_run ? "would be "
+			    "deleted" : "deleted", w->owner, w->dry_run ?
+			    " (server dry run: nothing changed)" : "");
+		else
+			s = xasprintf("pod %s/%s %s; it has no owner, so it "
+			    "will NOT come back (read from the pod before "
+			    "deleting)%s", w->ns, w->name, w->dry_run ?
+			    "would be deleted" : "deleted", w->dry_run ?
+			    " (server dry run: nothing changed)" : "");
 		break;
 	}
 	kw_finish(w, 1, s);
@@ -680,24 +1011,37 @@ kw_reply(const struct kube_reply *r, void *arg)
 {
 	struct kube_write	*w = arg;
 	static const char *const verbs[] = { "get", "list", "patch" };
+	const char		*verb, *resource;
 
+	w->call = 0;
 	if (r->cancelled) {
-		kw_finish(w, 0, "cancelled");
+		kw_end(w, 0, 0, 0, "cancelled");
 		return;
 	}
 	if (r->error != NULL) {
-		kw_fail(w, r->error);
+		kw_fail_http(w, 0, 0, r->error);
 		return;
 	}
 	if (r->status < 200 || r->status > 299) {
-		kw_fail_status(w, r, verbs[w->step], w->step == KW_LIST ?
-		    "replicasets" : w->op == KW_SCALE ? "deployments/scale" :
-		    "deployments");
+		verb = verbs[w->step];
+		resource = w->op == KUBE_WRITE_SCALE ? "deployments/scale" :
+		    "deployments";
+		if (w->step == KW_LIST)
+			resource = "replicasets";
+		if (w->op == KUBE_WRITE_DELETE_POD) {
+			resource = "pods";
+			if (w->step == KW_PATCH)
+				verb = "delete";
+		}
+		kw_fail_status(w, r, verb, resource);
 		return;
 	}
 	switch (w->step) {
 	case KW_GET:
-		kw_got_deployment(w, r);
+		if (w->op == KUBE_WRITE_DELETE_POD)
+			kw_got_pod(w, r);
+		else
+			kw_got_deployment(w, r);
 		break;
 	case KW_LIST:
 		kw_got_replicasets(w, r);
@@ -710,33 +1054,49 @@ kw_reply(const struct kube_reply *r, void *arg)
 
 /* Check the arguments and make a write. */
 static struct kube_write *
-kw_new(struct kube_client *c, enum kw_op op, const char *ns,
-    const char *name, int dry_run, kube_write_cb cb, void *arg, char **cause)
+kw_new(struct kube_client *c, const struct kube_write_req *req,
+    char **cause)
 {
 	struct kube_write	*w;
+	const char		*ns = req->ns, *name = req->name;
 
+	if (req->op < KUBE_WRITE_RESTART || req->op > KUBE_WRITE_DELETE_POD) {
+		*cause = xstrdup("unknown kind of write");
+		return NULL;
+	}
 	if (ns == NULL || !kube_name_valid(ns) || strlen(ns) > 63) {
 		*cause = xasprintf("\"%s\" is not a namespace name",
 		    ns != NULL ? ns : "");
 		return NULL;
 	}
 	if (name == NULL || !kube_name_valid(name)) {
-		*cause = xasprintf("\"%s\" is not a deployment name",
-		    name != NULL ? name : "");
+		*cause = xasprintf("\"%s\" is not a %s name",
+		    name != NULL ? name : "", req->op == KUBE_WRITE_DELETE_POD ?
+		    "pod" : "deployment");
+		return NULL;
+	}
+	if (req->op == KUBE_WRITE_UNDO && req->to_revision < 0) {
+		*cause = xasprintf("unable to find specified revision %lld in "
+		    "history", (long long)req->to_revision);
+		return NULL;
+	}
+	if (req->op == KUBE_WRITE_SCALE && req->replicas < 0) {
+		*cause = xasprintf("cannot scale to %d replicas: the count "
+		    "must be 0 or more", req->replicas);
 		return NULL;
 	}
 	w = xcalloc(1, sizeof *w);
 	w->c = c;
-	w->op = op;
+	w->op = req->op;
 	w->ns = xstrdup(ns);
 	w->name = xstrdup(name);
-	w->dry_run = dry_run;
-	w->cb = cb;
-	w->arg = arg;
+	w->dry_run = req->dry_run;
+	w->to_revision = req->to_revision;
+	w->replicas = req->replicas;
 	return w;
 }
 
-/* Start with the GET of the deployment. */
+/* Start with the GET of the deployment (or the pod). */
 static void
 kw_start_get(struct kube_write *w)
 {
@@ -745,18 +1105,60 @@ kw_start_get(struct kube_write *w)
 	kw_send(w, KW_GET, "GET", path, cause, NULL, NULL);
 }
 
+/* Start a write with its outcome (diff, the way back). */
+struct kube_write *
+kube_write_start(struct kube_client *c, const struct kube_write_req *req,
+    kube_outcome_cb cb, void *arg, char **cause)
+{
+	struct kube_write	*w;
+
+	if ((w = kw_new(c, req, cause)) == NULL)
+		return NULL;
+	w->cb = cb;
+	w->arg = arg;
+	kw_start_get(w);
+	return w;
+}
+
+/* Forget a write under way: no callback. */
+void
+kube_write_cancel(struct kube_write *w)
+{
+	if (w == NULL)
+		return;
+	if (w->call > 0)
+		kube_client_cancel(w->c, w->call);
+	kw_free(w);
+}
+
+/* Start a write for the older interface (ok and a sentence). */
+static int
+kw_start_plain(struct kube_client *c, const struct kube_write_req *req,
+    kube_write_cb cb, void *arg, char **cause)
+{
+	struct kube_write	*w;
+
+	if ((w = kw_new(c, req, cause)) == NULL)
+		return -1;
+	w->plain_cb = cb;
+	w->arg = arg;
+	kw_start_get(w);
+	return 0;
+}
+
 /* kubectl rollout restart deployment/NAME -n NS. */
 int
 kube_rollout_restart(struct kube_client *c, const char *ns, const char *name,
     int dry_run, kube_write_cb cb, void *arg, char **cause)
 {
-	struct kube_write	*w;
+	struct kube_write_req	req;
 
-	if ((w = kw_new(c, KW_RESTART, ns, name, dry_run, cb, arg,
-	    cause)) == NULL)
-		return -1;
-	kw_start_get(w);
-	return 0;
+	memset(&req, 0, sizeof req);
+	req.op = KUBE_WRITE_RESTART;
+	req.ns = ns;
+	req.name = name;
+	req.dry_run = dry_run;
+	return kw_start_plain(c, &req, cb, arg, cause);
 }
 
 /* kubectl rollout undo deployment/NAME -n NS [--to-revision=N]. */
@@ -765,19 +1167,15 @@ kube_rollout_undo(struct kube_client *c, const char *ns, const char *name,
     int64_t to_revision, int dry_run, kube_write_cb cb, void *arg,
     char **cause)
 {
-	struct kube_write	*w;
+	struct kube_write_req	req;
 
-	if (to_revision < 0) {
-		*cause = xasprintf("unable to find specified revision %lld in "
-		    "history", (long long)to_revision);
-		return -1;
-	}
-	if ((w = kw_new(c, KW_UNDO, ns, name, dry_run, cb, arg,
-	    cause)) == NULL)
-		return -1;
-	w->to_revision = to_revision;
-	kw_start_get(w);
-	return 0;
+	memset(&req, 0, sizeof req);
+	req.op = KUBE_WRITE_UNDO;
+	req.ns = ns;
+	req.name = name;
+	req.to_revision = to_revision;
+	req.dry_run = dry_run;
+	return kw_start_plain(c, &req, cb, arg, cause);
 }
 
 /* kubectl scale deployment/NAME -n NS --replicas=N. */
@@ -785,17 +1183,13 @@ int
 kube_scale(struct kube_client *c, const char *ns, const char *name,
     int replicas, int dry_run, kube_write_cb cb, void *arg, char **cause)
 {
-	struct kube_write	*w;
+	struct kube_write_req	req;
 
-	if (replicas < 0) {
-		*cause = xasprintf("cannot scale to %d replicas: the count "
-		    "must be 0 or more", replicas);
-		return -1;
-	}
-	if ((w = kw_new(c, KW_SCALE, ns, name, dry_run, cb, arg,
-	    cause)) == NULL)
-		return -1;
-	w->replicas = replicas;
-	kw_start_get(w);
-	return 0;
+	memset(&req, 0, sizeof req);
+	req.op = KUBE_WRITE_SCALE;
+	req.ns = ns;
+	req.name = name;
+	req.replicas = replicas;
+	req.dry_run = dry_run;
+	return kw_start_plain(c, &req, cb, arg, cause);
 }

@@ -140,6 +140,80 @@ REVISION_HISTORY = "deployment.kubernetes.io/revision-history"
 DESIRED = "deployment.kubernetes.io/desired-replicas"
 MAX_REPLICAS = "deployment.kubernetes.io/max-replicas"
 HASH_LABEL = "pod-template-hash"
+
+def protobuf_fields(data):
+    """The fields of one protobuf message: {number: [value, ...]}, values
+    int for varints and bytes for length-delimited fields."""
+    out, i = {}, 0
+
+    def varint():
+        nonlocal i
+        v, shift = 0, 0
+        while True:
+            if i >= len(data) or shift > 63:
+                raise ValueError("truncated varint")
+            b = data[i]
+            i += 1
+            v |= (b & 0x7f) << shift
+            shift += 7
+            if not b & 0x80:
+                return v
+    while i < len(data):
+        key = varint()
+        num, wire = key >> 3, key & 7
+        if wire == 0:
+            val = varint()
+        elif wire == 2:
+            n = varint()
+            if i + n > len(data):
+                raise ValueError("truncated field")
+            val, i = bytes(data[i:i + n]), i + n
+        elif wire in (1, 5):
+            n = 8 if wire == 1 else 4
+            val, i = bytes(data[i:i + n]), i + n
+        else:
+            raise ValueError("wire type %d" % wire)
+        out.setdefault(num, []).append(val)
+    return out
+
+
+def self_review_from_protobuf(kind, body):
+    """A SelfSubjectAccessReview or SelfSubjectReview sent as Kubernetes
+    protobuf (what kubectl's typed clients send), as its JSON form."""
+    def text(f, n):
+        return f.get(n, [b""])[-1].decode("utf-8", "replace")
+    try:
+        if body[:4] != b"k8s\x00":
+            raise ValueError("no k8s protobuf magic")
+        unknown = protobuf_fields(body[4:])
+        tm = protobuf_fields(unknown.get(1, [b""])[-1])
+        if text(tm, 2) != kind:
+            raise ValueError("kind %s" % text(tm, 2))
+        obj = protobuf_fields(unknown.get(2, [b""])[-1])
+        out = {"kind": kind, "apiVersion": text(tm, 1), "spec": {}}
+        if kind == "SelfSubjectAccessReview":
+            spec = protobuf_fields(obj.get(2, [b""])[-1])
+            if 1 in spec:
+                ra = protobuf_fields(spec[1][-1])
+                names = {1: "namespace", 2: "verb", 3: "group", 4: "version",
+                         5: "resource", 6: "subresource", 7: "name"}
+                out["spec"]["resourceAttributes"] = {
+                    v: text(ra, k) for k, v in names.items() if text(ra, k)}
+            if 2 in spec:
+                nra = protobuf_fields(spec[2][-1])
+                out["spec"]["nonResourceAttributes"] = {"path": text(nra, 1),
+                                                        "verb": text(nra, 2)}
+        return out
+    except (ValueError, UnicodeDecodeError) as e:
+        raise bad_request("the object provided is unrecognized (error decoding "
+                          "protobuf: %s)" % e)
+
+
+# The self reviews served (POST only): path -> kind.
+SELF_REVIEWS = {
+    "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews": "SelfSubjectAccessReview",
+    "/apis/authentication.k8s.io/v1/selfsubjectreviews": "SelfSubjectReview",
+}
 REVISION_HASH_LABEL = "controller-revision-hash"
 STS_POD_NAME = "statefulset.kubernetes.io/pod-name"
 POD_INDEX = "apps.kubernetes.io/pod-index"
@@ -1456,6 +1530,12 @@ class Cluster:
         self.ip_counter = 10
         self.node_rr = 0
         self.event_seq = 0
+        # Pacing (see README): seconds a new pod waits before it is Ready,
+        # deployments (ns, name) whose new pods never become Ready, and
+        # when each paced pod (by uid) becomes Ready (None: never).
+        self.pace = 0.0
+        self.stalled = set()
+        self.ready_at = {}
 
     # -- identity --------------------------------------------------------
 
@@ -2269,6 +2349,7 @@ class Cluster:
         pr = RESOURCES["pods"]
         nodes = [n for n in self.store.items(RESOURCES["nodes"])
                  if node_ready(n) and not dig(n, "spec", "unschedulable")]
+        paced = {}
         for p in list(self.store.items(pr)):
             st = p.get("status") or {}
             if st.get("phase") != "Pending" or st.get("containerStatuses") is not None:
@@ -2292,7 +2373,9 @@ class Cluster:
             pod_ip = "10.244.%d.%d" % (self.ip_counter // 250, self.ip_counter % 250 + 2)
             ts = now_ts()
             p2["status"] = running_status(p2, host_ip, pod_ip, ts, self)
+            self.pace_pod(p2, ts, paced)
             self.store.write(pr, ordered(p2), "MODIFIED")
+        self.run_pacing()
 
     def replicaset_status(self, rs):
         """ReplicaSet .status from its pods."""
@@ -2383,6 +2466,61 @@ class Cluster:
         d2 = copy.deepcopy(d)
         d2["status"] = st
         self.put_if_changed(dr, d, d2)
+
+    # -- pacing -----------------------------------------------------------
+
+    def pod_deployment(self, p):
+        """(ns, name) of the deployment whose ReplicaSet owns p, or None."""
+        ns = meta(p).get("namespace")
+        for r in meta(p).get("ownerReferences") or []:
+            if r.get("controller") and r.get("kind") == "ReplicaSet":
+                rs = self.store.get(RESOURCES["replicasets"], ns, r.get("name"))
+                for o in (meta(rs).get("ownerReferences") or []) if rs else []:
+                    if o.get("controller") and o.get("kind") == "Deployment":
+                        return (ns, o.get("name"))
+        return None
+
+    def pace_pod(self, p, ts, paced):
+        """A pod just started: keep it unready for the pace (the k-th pod
+        of an owner started together k times the pace), or for good when
+        its deployment is stalled."""
+        dep = self.pod_deployment(p)
+        stalled = dep is not None and dep in self.stalled
+        if not stalled and self.pace <= 0:
+            return
+        st = p["status"]
+        for c in st.get("containerStatuses") or []:
+            c["ready"] = False
+        set_pod_ready(st, ts)
+        if stalled:
+            self.ready_at[meta(p)["uid"]] = None
+            return
+        key = dep or meta(p).get("namespace")
+        paced[key] = paced.get(key, 0) + 1
+        self.ready_at[meta(p)["uid"]] = time.time() + self.pace * paced[key]
+
+    def run_pacing(self):
+        """Make paced pods Ready once their time has come."""
+        pr = RESOURCES["pods"]
+        now = time.time()
+        live = set()
+        for p in list(self.store.items(pr)):
+            uid = meta(p).get("uid")
+            live.add(uid)
+            if uid not in self.ready_at:
+                continue
+            at = self.ready_at[uid]
+            if at is None or at > now:
+                continue
+            del self.ready_at[uid]
+            p2 = copy.deepcopy(p)
+            st = p2.get("status") or {}
+            for c in st.get("containerStatuses") or []:
+                c["ready"] = True
+            set_pod_ready(st, now_ts())
+            self.store.write(pr, ordered(p2), "MODIFIED")
+        for uid in [u for u in self.ready_at if u not in live]:
+            del self.ready_at[uid]
 
     # -- fault injection --------------------------------------------------
 
@@ -3156,6 +3294,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if g and method == "GET" and path == "/apis/%s/v1" % g:
                 self.send(200, resource_list(g))
                 return 200
+        if method == "POST" and path in SELF_REVIEWS:
+            return self.self_review(path, body, user)
         info = parse_path(path)
         if info is None:
             if path.startswith("/api") or path.startswith("/openapi"):
@@ -3288,6 +3428,61 @@ class Handler(http.server.BaseHTTPRequestHandler):
                                 "items": [ordered(o) for o in items]})
                 return 200
         return self.watch(res, ns, name, q, want_table, include)
+
+    def self_review(self, path, body, user):
+        """SelfSubjectAccessReview (may the caller do it? the read-only
+        token may get, list and watch; /_emulator/deny rules refuse) and
+        SelfSubjectReview (who the caller is)."""
+        kind = SELF_REVIEWS[path]
+        faults = self.server.faults
+        with faults.lock:
+            unserved = kind.lower() + "s" in faults.unserved
+        if unserved:
+            raise ApiError(404, "NotFound", "the server could not find the requested resource", {})
+        ctype = (self.headers.get("Content-Type") or "application/json").split(";")[0].strip()
+        if ctype == "application/vnd.kubernetes.protobuf":
+            obj = self_review_from_protobuf(kind, body)
+        elif ctype in ("application/json", "*/*", ""):
+            obj = self.json_body(body)
+        else:
+            raise ApiError(415, "UnsupportedMediaType",
+                           "the body of the request was in an unknown format - accepted "
+                           "media types include: application/json, application/yaml, "
+                           "application/vnd.kubernetes.protobuf")
+        if not isinstance(obj, dict) or obj.get("kind", kind) != kind:
+            raise bad_request("the object provided is not a %s" % kind)
+        group = path.split("/")[2]
+        out = {"kind": kind, "apiVersion": group + "/v1",
+               "metadata": {"creationTimestamp": None}}
+        if kind == "SelfSubjectReview":
+            out["status"] = {"userInfo": {"username": user,
+                                          "groups": ["system:authenticated"]}}
+            self.send(201, out)
+            return 201
+        spec = obj.get("spec") or {}
+        ra = spec.get("resourceAttributes")
+        if not isinstance(ra, dict) and not isinstance(spec.get("nonResourceAttributes"), dict):
+            raise ApiError(422, "Invalid", "SelfSubjectAccessReview.authorization.k8s.io \"\" "
+                           "is invalid: spec.resourceAttributes: Invalid value: \"null\": exactly "
+                           "one of nonResourceAttributes or resourceAttributes must be specified",
+                           {"kind": kind, "group": "authorization.k8s.io"})
+        out["spec"] = spec
+        verb = (ra or spec.get("nonResourceAttributes") or {}).get("verb") or ""
+        resource = (ra or {}).get("resource") or ""
+        ns = (ra or {}).get("namespace") or None
+        if faults.refused(user, verb, resource, ns):
+            out["status"] = {"allowed": False, "denied": True,
+                             "reason": "denied by the emulator's rule for %s on %s" % (verb, resource)}
+        elif user == "readonly" and verb not in ("get", "list", "watch"):
+            out["status"] = {"allowed": False}
+        else:
+            out["status"] = {"allowed": True,
+                             "reason": 'RBAC: allowed by ClusterRoleBinding "kubeemu-%s" of '
+                                       'ClusterRole "%s" to User "%s"' % (
+                                           user, "cluster-admin" if user == "admin" else "view",
+                                           user)}
+        self.send(201, out)
+        return 201
 
     def json_body(self, body):
         """Decode a JSON request body or answer 400."""
@@ -3452,7 +3647,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send(200, {"denied": [list(r) for r in f.denied]})
             return 200
         if parts == ["unserve"]:
-            if q.get("resource") not in RESOURCES:
+            if q.get("resource") not in RESOURCES and \
+                    q.get("resource") not in ("selfsubjectaccessreviews", "selfsubjectreviews"):
                 self.send(400, {"error": "give resource, one of %s" % ", ".join(sorted(RESOURCES))})
                 return 400
             with f.lock:
@@ -3467,12 +3663,30 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return 200
         if parts == ["reset"]:
             with cl.store.lock:
+                cl.pace, cl.stalled, cl.ready_at = 0.0, set(), {}
                 for r in RESOURCES.values():
                     for o in list(cl.store.items(r)):
                         cl.store.write(r, o, "DELETED")
                 if self.server.fixtures:
                     load_fixtures(cl, self.server.fixtures)
             self.send(200, {"reset": True, "resourceVersion": str(cl.store.rv)})
+            return 200
+        if parts == ["pace"]:
+            with cl.store.lock:
+                cl.pace = max(0.0, float(q.get("seconds", 0)))
+            self.send(200, {"pace": cl.pace})
+            return 200
+        if len(parts) == 4 and parts[0] == "deployments" and parts[3] in ("stall", "unstall"):
+            with cl.store.lock:
+                if parts[3] == "stall":
+                    cl.stalled.add((parts[1], parts[2]))
+                else:
+                    cl.stalled.discard((parts[1], parts[2]))
+                    for p in cl.store.items(RESOURCES["pods"], parts[1]):
+                        if cl.ready_at.get(meta(p).get("uid"), 0) is None and \
+                                cl.pod_deployment(p) == (parts[1], parts[2]):
+                            cl.ready_at[meta(p)["uid"]] = 0
+            self.send(200, {"stalled": sorted("%s/%s" % d for d in cl.stalled)})
             return 200
         if parts == ["sync"]:
             cl.reconcile()

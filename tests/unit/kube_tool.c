@@ -8,6 +8,15 @@
  *	kube_tool --kubeconfig F scale NS NAME N [--dry-run]
  *	kube_tool --kubeconfig F --cache C [--namespace NS]...
  *	    [--page-limit N] fetch
+ *	kube_tool --kubeconfig F world ACTION NS NAME [N] [--dry-run]
+ *	    [--to-revision N]      (ACTION restart|undo|scale|delete-pod)
+ *	kube_tool --kubeconfig F access ACTION NS NAME
+ *	kube_tool --kubeconfig F [--interval MS] follow NS NAME
+ *
+ * world goes through the action world (backends/kube_world.h) and prints
+ * "status: S", "message: ...", "diff: ..." lines, "before: ..." and
+ * "noop: N"; access prints "allowed: A", "reason: ...", "user: ..."; follow
+ * prints one "state S: message" line per change.
  *
  * A write prints its outcome sentence; fetch prints "ok N objects" or the
  * round's error.  Exit status 0 on success, 1 on failure, 2 on bad usage.
@@ -21,6 +30,8 @@
 #include "backends/backend.h"
 #include "backends/http.h"
 #include "backends/kube.h"
+#include "backends/kube_world.h"
+#include "core/action.h"
 #include "backends/poller.h"
 #include "backends/runtime.h"
 #include "core/cache.h"
@@ -33,6 +44,100 @@ struct tool {
 	int	 done;
 	int	 ok;
 };
+
+static void	usage(void);
+
+static const char *const tool_status[] = {
+	"ok", "refused", "unreachable", "invalid"
+};
+
+/* A world's write ended. */
+static void
+tool_world_done(const struct action_kube_result *r, void *arg)
+{
+	struct tool	*t = arg;
+
+	printf("status: %s\nmessage: %s\n", tool_status[r->status],
+	    r->message);
+	if (r->diff != NULL)
+		printf("diff: %s\n", r->diff);
+	if (r->before != NULL)
+		printf("before: %s\n", r->before);
+	printf("noop: %d\n", r->noop);
+	t->ok = r->status == ACTION_OK;
+	t->done = 1;
+}
+
+/* An access question was answered. */
+static void
+tool_access_done(const struct action_access *a, void *arg)
+{
+	struct tool	*t = arg;
+
+	printf("allowed: %d\nreason: %s\nuser: %s\n", a->allowed,
+	    a->reason != NULL ? a->reason : "", a->user != NULL ? a->user :
+	    "");
+	t->ok = a->allowed == 1;
+	t->done = 1;
+}
+
+/* A followed rollout changed. */
+static void
+tool_follow_cb(const struct action_rollout *r, void *arg)
+{
+	struct tool	*t = arg;
+
+	printf("state %d: %s\n", r->state, r->message);
+	fflush(stdout);
+	if (r->state != 0) {
+		t->ok = r->state == 1;
+		t->done = 1;
+	}
+}
+
+/* Run a world command: world, access or follow. */
+static int
+tool_world(struct loop *loop, struct kube_client *c, const char **args,
+    size_t nargs, int dry_run, int64_t to_revision, int64_t interval)
+{
+	struct kube_world	*kw = kube_world_new(loop, c);
+	struct action_world	 w;
+	struct action_kube	 k;
+	const struct action_def	*d = NULL;
+	struct tool		 t = { 0, 0 };
+	int64_t			 n = 0;
+	size_t			 base = strcmp(args[0], "follow") == 0 ? 1 : 2;
+
+	memset(&w, 0, sizeof w);
+	kube_world_fill(kw, &w);
+	if (interval > 0)
+		kube_world_set_interval(kw, interval);
+	memset(&k, 0, sizeof k);
+	if (base == 2 && (nargs < 4 || (d = action_def_find(args[1])) == NULL))
+		usage();
+	if (nargs < base + 2)
+		usage();
+	k.kind = d != NULL ? d->kind : ACTION_RESTART;
+	k.namespace = args[base];
+	k.name = args[base + 1];
+	k.to_revision = to_revision;
+	k.dry_run = dry_run;
+	if (nargs > base + 2) {
+		if (util_parse_int64(args[base + 2], &n) != 0 || n > 1000000)
+			usage();
+		k.replicas = (int)n;
+	}
+	if (strcmp(args[0], "world") == 0)
+		w.kube(w.kube_impl, &k, tool_world_done, &t);
+	else if (strcmp(args[0], "access") == 0)
+		w.access(w.kube_impl, &k, d, tool_access_done, &t);
+	else
+		w.follow(w.kube_impl, k.namespace, k.name, tool_follow_cb, &t);
+	while (!t.done)
+		loop_run_once(loop, 1000);
+	kube_world_free(kw);
+	return t.ok ? 0 : 1;
+}
 
 /* Print how to use the tool and exit 2. */
 static void
@@ -136,10 +241,10 @@ int
 main(int argc, char **argv)
 {
 	const char		*kubeconfig = NULL, *context = NULL;
-	const char		*cache = NULL, *args[4];
+	const char		*cache = NULL, *args[5];
 	char			*namespaces[16], *cause = NULL;
 	size_t			 nns = 0, nargs = 0;
-	int64_t			 to_revision = 0, n;
+	int64_t			 to_revision = 0, n, interval = 0;
 	int			 dry_run = 0, page_limit = 0, i, rc;
 	struct loop		*loop;
 	struct http		*http;
@@ -164,9 +269,13 @@ main(int argc, char **argv)
 		    i + 1 < argc) {
 			if (util_parse_int64(argv[++i], &to_revision) != 0)
 				usage();
+		} else if (strcmp(argv[i], "--interval") == 0 &&
+		    i + 1 < argc) {
+			if (util_parse_int64(argv[++i], &interval) != 0)
+				usage();
 		} else if (strcmp(argv[i], "--dry-run") == 0)
 			dry_run = 1;
-		else if (argv[i][0] == '-' || nargs == 4)
+		else if (argv[i][0] == '-' || nargs == 5)
 			usage();
 		else
 			args[nargs++] = argv[i];
@@ -189,6 +298,15 @@ main(int argc, char **argv)
 		http_free(http);
 		loop_free(loop);
 		return 1;
+	}
+	if (strcmp(args[0], "world") == 0 || strcmp(args[0], "access") == 0 ||
+	    strcmp(args[0], "follow") == 0) {
+		rc = tool_world(loop, c, args, nargs, dry_run, to_revision,
+		    interval);
+		kube_client_free(c);
+		http_free(http);
+		loop_free(loop);
+		return rc;
 	}
 	if (strcmp(args[0], "restart") == 0 && nargs == 3)
 		rc = kube_rollout_restart(c, args[1], args[2], dry_run,
