@@ -261,4 +261,90 @@ int	kube_name_valid(const char *name);
 /* The label selector of a deployment (or any object with spec.selector). */
 char	*kube_label_selector(const char *object, size_t len, char **cause);
 
+/* ------------------------------------------------------------------ */
+/* Container logs (backends/kube_logs.c)                               */
+/* ------------------------------------------------------------------ */
+
+#define KUBE_LOGS_TAIL		500		/* lines asked for by default */
+#define KUBE_LOGS_LIMIT_BYTES	(1024 * 1024)	/* limitBytes by default */
+#define KUBE_LOGS_MAX_LINES	5000		/* lines ever kept */
+#define KUBE_LOGS_LINE_MAX	2048		/* bytes of one line kept */
+
+/* What to read: kubectl logs [-c container] [--previous] [--tail N]. */
+struct kube_logs_query {
+	const char	*ns;
+	const char	*pod;
+	const char	*container;	/* NULL: as kubectl chooses */
+	int		 previous;
+	int64_t		 tail_lines;	/* < 0: all; 0: KUBE_LOGS_TAIL */
+	int64_t		 limit_bytes;	/* 0: KUBE_LOGS_LIMIT_BYTES */
+};
+
+/*
+ * A read's outcome, everything borrowed for the callback.  lines are
+ * sanitised for a terminal (no control character survives), at most
+ * KUBE_LOGS_MAX_LINES of at most KUBE_LOGS_LINE_MAX bytes; truncated says
+ * lines were dropped or cut.  containers are the pod's (init ones
+ * included, "name (init)") when the pod was read, else none.  note is
+ * kubectl's "Defaulted container ..." line or NULL.  error is a sentence
+ * (no lines then); cancelled is set when the client went away.
+ */
+struct kube_logs {
+	const char		*container;
+	char *const		*containers;
+	size_t			 ncontainers;
+	const char		*note;
+	char *const		*lines;
+	size_t			 nlines;
+	int			 truncated;
+	const char		*error;
+	int			 cancelled;
+};
+typedef void	(*kube_logs_cb)(const struct kube_logs *, void *arg);
+
+/* A read under way. */
+struct kube_logs_call;
+
+/*
+ * Read a container's log (GET pods/NAME/log).  Without a container the
+ * pod is read first and the container chosen as kubectl 1.32 chooses it
+ * (the kubectl.kubernetes.io/default-container annotation, else the first,
+ * with kubectl's "Defaulted container" note).  cb runs exactly once from
+ * the loop unless kube_logs_cancel() is called first; the handle is freed
+ * after cb.  Never NULL: bad arguments come back through cb.
+ */
+struct kube_logs_call *kube_pod_logs(struct kube_client *,
+		    struct loop *, const struct kube_logs_query *,
+		    kube_logs_cb, void *arg);
+/*
+ * The same outcome from an answer already in hand (status and body as
+ * the API server would send them; containers, chosen and note as a pod
+ * read would give them, each may be NULL): cb runs from the loop.  The
+ * simulator answers through this, so both worlds share the parsing.
+ * status 0: body is a sentence saying why there is no answer.
+ */
+struct kube_logs_call *kube_pod_logs_answer(struct loop *,
+		    const struct kube_logs_query *, long status,
+		    const char *body, size_t len, char *const *containers,
+		    size_t ncontainers, kube_logs_cb, void *arg);
+/* Stop a read: cb is never called.  NULL is a no-op. */
+void		 kube_logs_cancel(struct kube_logs_call *);
+
+/*
+ * The lines of a log body, sanitised, the last max of them, each cut to
+ * KUBE_LOGS_LINE_MAX bytes; *truncated is set when lines were dropped or
+ * cut.  Caller frees with kube_logs_lines_free().
+ */
+char	**kube_logs_lines(const char *body, size_t len, size_t max,
+	    size_t *n, int *truncated);
+void	 kube_logs_lines_free(char **, size_t n);
+/*
+ * The containers of a pod's JSON (init ones as "name (init)") and the one
+ * kubectl reads when none is named: 0 with *names, *n, *chosen and *note
+ * (NULL unless kubectl prints "Defaulted container"); -1 and *cause when
+ * the pod has none or is not JSON.  All allocated.
+ */
+int	 kube_logs_containers(const char *pod, size_t len, char ***names,
+	    size_t *n, char **chosen, char **note, char **cause);
+
 #endif

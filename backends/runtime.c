@@ -14,8 +14,10 @@
 #include "backends/am_write.h"
 #include "backends/backend.h"
 #include "backends/http.h"
+#include "backends/kube.h"
 #include "backends/poller.h"
 #include "backends/runtime.h"
+#include "backends/sim.h"
 #include "backends/sim_actions.h"
 #include "core/action.h"
 #include "core/conf.h"
@@ -367,4 +369,49 @@ runtime_of(const struct source *s)
 {
 	return s != NULL && s->poller != NULL ? poller_runtime(s->poller) :
 	    NULL;
+}
+
+/* A log read in the current context's world; see runtime.h. */
+struct kube_logs_call *
+runtime_pod_logs(struct runtime *rt, const struct kube_logs_query *q,
+    void (*cb)(const struct kube_logs *, void *), void *arg)
+{
+	struct source		*s;
+	struct kube_client	*c;
+	struct kube_logs_call	*k;
+	char			*body, **names, *why;
+	size_t			 len, n;
+	long			 code;
+	const char		*want = rt->sim ? "sim" : "kubernetes";
+
+	for (s = rt->poller != NULL ? poller_first(rt->poller) : NULL;
+	    s != NULL; s = poller_next(s)) {
+		if (strcmp(s->name, want) == 0)
+			break;
+	}
+	if (s != NULL && rt->sim && !poller_source_unstarted(s)) {
+		code = sim_pod_log(s, runtime_now_ms(rt), q->ns, q->pod,
+		    q->container, q->previous, &body, &len, &names, &n);
+		k = kube_pod_logs_answer(rt->loop, q, code, body, len, names,
+		    n, cb, arg);
+		free(body);
+		while (n > 0)
+			free(names[--n]);
+		free(names);
+		return k;
+	}
+	if (s != NULL && !rt->sim && !poller_source_unstarted(s) &&
+	    (c = kube_source_client(s)) != NULL)
+		return kube_pod_logs(c, rt->loop, q, cb, arg);
+	if (s != NULL)
+		why = xasprintf("no log: the Kubernetes source cannot start "
+		    "(%s)", s->error != NULL ? s->error : "not set up yet");
+	else
+		why = xasprintf("no log: context %s reads no Kubernetes API; "
+		    "set kubernetes: in the context", rt->ctx != NULL &&
+		    rt->ctx->name != NULL ? rt->ctx->name : "(none)");
+	k = kube_pod_logs_answer(rt->loop, q, 0, why, strlen(why), NULL, 0,
+	    cb, arg);
+	free(why);
+	return k;
 }

@@ -32,6 +32,9 @@ struct cache;
 struct conf;
 struct conf_context;
 struct http;
+struct kube_logs;
+struct kube_logs_call;
+struct kube_logs_query;
 struct loop;
 struct poller;
 struct runtime;
@@ -137,5 +140,17 @@ int		 runtime_kube_page_limit(const struct runtime *);
 
 /* The runtime a source belongs to, through its poller; NULL if none. */
 struct runtime	*runtime_of(const struct source *);
+
+/*
+ * Read a container's log in the current context's world, without ever
+ * blocking: through the context's Kubernetes client (backends/kube.h,
+ * kube_pod_logs()), or from the simulator's world when it plays
+ * (sim_pod_log()).  cb runs exactly once from the loop unless
+ * kube_logs_cancel() is called on the handle first; with no Kubernetes
+ * source in the context it says so.  The handle is freed after cb.
+ */
+struct kube_logs_call *runtime_pod_logs(struct runtime *,
+		     const struct kube_logs_query *,
+		     void (*cb)(const struct kube_logs *, void *), void *arg);
 
 #endif

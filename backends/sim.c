@@ -2063,3 +2063,276 @@ sim_demo_conf(void)
 /* A big generated world                                               */
 /* ------------------------------------------------------------------ */
 
+
+/* ------------------------------------------------------------------ */
+/* Container logs                                                      */
+/* ------------------------------------------------------------------ */
+
+#define SIM_LOG_EVERY_MS	S_(15)		/* a request line */
+#define SIM_LOG_LINES_MAX	5000		/* lines one run keeps */
+
+/* One run of a pod's container: when, and how it ended. */
+struct sim_run {
+	int64_t		 start;		/* timeline */
+	int64_t		 end;		/* timeline; the world's pos if running */
+	const char	*ending;	/* NULL: running, else the fault's reason */
+	int		 index;		/* 0: the first */
+};
+
+/* A Status body as the API server sends it. */
+static char *
+sim_log_status(long code, const char *reason, const char *message)
+{
+	cJSON	*o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "kind", "Status");
+	cJSON_AddStringToObject(o, "apiVersion", "v1");
+	cJSON_AddItemToObject(o, "metadata", cJSON_CreateObject());
+	cJSON_AddStringToObject(o, "status", "Failure");
+	cJSON_AddStringToObject(o, "message", message);
+	cJSON_AddStringToObject(o, "reason", reason);
+	cJSON_AddNumberToObject(o, "code", (double)code);
+	return sim_json_print(o);
+}
+
+/* ms since the epoch as RFC 3339 UTC with milliseconds, into out. */
+static void
+sim_log_time(int64_t ms, char *out, size_t len)
+{
+	int64_t	days = ms / D_(1), rem = ms % D_(1), z, era, doe, yoe, doy;
+	int64_t	mp, y, m, d;
+
+	if (rem < 0) {
+		rem += D_(1);
+		days--;
+	}
+	/* Civil from days (H. Hinnant's algorithm). */
+	z = days + 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	y = yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	d = doy - (153 * mp + 2) / 5 + 1;
+	m = mp < 10 ? mp + 3 : mp - 9;
+	y += m <= 2;
+	snprintf(out, len, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%03lldZ",
+	    (long long)y, (long long)m, (long long)d,
+	    (long long)(rem / H_(1)), (long long)(rem % H_(1) / M_(1)),
+	    (long long)(rem % M_(1) / 1000), (long long)(rem % 1000));
+}
+
+/* One line "TIME level=... " at timeline t into b. */
+static void
+sim_log_line(const struct sim_world *w, struct buf *b, int64_t t,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void
+sim_log_line(const struct sim_world *w, struct buf *b, int64_t t,
+    const char *fmt, ...)
+{
+	va_list	ap;
+	char	when[128];
+
+	sim_log_time(sim_at(w, t), when, sizeof when);
+	buf_printf(b, "%s ", when);
+	va_start(ap, fmt);
+	buf_vprintf(b, fmt, ap);
+	va_end(ap);
+	buf_puts(b, "\n");
+}
+
+/* What a run of service svc's container wrote, into b. */
+static void
+sim_log_run(const struct sim_world *w, const struct sim_service *svc,
+    const char *pod, const char *image, const struct sim_run *r,
+    struct buf *b)
+{
+	static const char *const paths[] = { "/api/orders", "/api/cart",
+	    "/healthz", "/api/items", "/api/session" };
+	const char	*version = strrchr(image, ':');
+	int64_t		 t, first, crash = r->end;
+	uint64_t	 h;
+	int		 oom = r->ending != NULL &&
+			    strcmp(r->ending, "OOMKilled") == 0;
+
+	version = version != NULL ? version + 1 : image;
+	sim_log_line(w, b, r->start, "level=info msg=\"starting %s\" "
+	    "version=%s pod=%s run=%d", svc->name, version, pod, r->index);
+	sim_log_line(w, b, r->start + 400, "level=info msg=\"configuration "
+	    "loaded\" file=/etc/%s/config.yaml", svc->name);
+	if (r->ending != NULL && !oom) {
+		/* A crash loop: the new version dies as it starts. */
+		sim_log_line(w, b, r->start + 900, "level=error "
+		    "msg=\"configuration invalid\" err=\"inventory.url: "
+		    "required key missing (new in %s)\"", version);
+		sim_log_line(w, b, r->start + 910, "panic: configuration "
+		    "invalid: inventory.url: required key missing "
+		    "(main.main /src/cmd/%s/main.go:48)", svc->name);
+		return;
+	}
+	sim_log_line(w, b, r->start + 1200, "level=info msg=\"listening\" "
+	    "addr=:%d", svc->port);
+	first = r->start + SIM_LOG_EVERY_MS;
+	if ((r->end - first) / SIM_LOG_EVERY_MS > SIM_LOG_LINES_MAX)
+		first = r->end - SIM_LOG_EVERY_MS * SIM_LOG_LINES_MAX;
+	first -= (first - r->start) % SIM_LOG_EVERY_MS;
+	if (oom)
+		crash = r->end - S_(30);
+	for (t = first; t < crash; t += SIM_LOG_EVERY_MS) {
+		h = sim_hash(w->sc->seed, pod, (uint64_t)r->index,
+		    (uint64_t)t);
+		sim_log_line(w, b, t, "level=info msg=\"request served\" "
+		    "method=GET path=%s status=%d duration_ms=%d",
+		    paths[h % 5], h % 97 == 0 ? 503 : 200,
+		    3 + (int)(sim_mix(h) % 180));
+	}
+	if (oom) {
+		sim_log_line(w, b, crash, "level=warn msg=\"memory high\" "
+		    "rss_mb=498 limit_mb=512");
+		sim_log_line(w, b, r->end - 200, "fatal error: runtime: out "
+		    "of memory (the kernel then killed the container: "
+		    "OOMKilled)");
+	} else if (r->ending != NULL)
+		sim_log_line(w, b, r->end, "level=warn msg=\"shutting down\" "
+		    "signal=SIGTERM");
+}
+
+/*
+ * The current and previous runs of pod p of service i: the fault that
+ * holds (or held) it restarted it at from_ms + k * restart_every_ms; a
+ * crash-looping run dies as it starts.  prev->index < 0: no run before.
+ */
+static void
+sim_log_runs(const struct sim_world *w, size_t i, const struct sim_pod *p,
+    struct sim_run *cur, struct sim_run *prev)
+{
+	const struct sim_scenario	*sc = w->sc;
+	const struct sim_svc		*s = &w->svc[i];
+	const struct sim_fault		*f;
+	int64_t				 until, n, last;
+	size_t				 k;
+	int				 tmpl = s->ro != NULL ? T_NEW : T_BASE;
+
+	memset(cur, 0, sizeof *cur);
+	memset(prev, 0, sizeof *prev);
+	cur->start = p->created;
+	cur->end = w->pos;
+	cur->index = p->restarts;
+	prev->index = -1;		/* none */
+	for (k = 0; k < sc->nfaults; k++) {
+		f = &sc->faults[k];
+		if (f->service != (int)i || w->pos < f->from_ms ||
+		    f->restart_every_ms <= 0 || p->tmpl != tmpl ||
+		    p->gen != 1 || p->replica != f->replica ||
+		    p->created > f->from_ms)
+			continue;
+		until = w->pos < f->until_ms ? w->pos : f->until_ms;
+		n = (until - f->from_ms) / f->restart_every_ms + 1;
+		last = f->from_ms + (n - 1) * f->restart_every_ms;
+		cur->start = last;
+		prev->start = n > 1 ? last - f->restart_every_ms : p->created;
+		prev->end = last;
+		prev->ending = f->reason;
+		prev->index = cur->index - 1;
+		if (w->pos < f->until_ms && strcmp(f->reason, "OOMKilled") != 0)
+			cur->ending = f->reason;	/* dies again */
+		return;
+	}
+	if (p->restarts > 0) {
+		/* Restarted long ago: the run before ended on a SIGTERM. */
+		prev->start = p->created;
+		prev->end = p->created + H_(1);
+		prev->ending = "Completed";
+		prev->index = cur->index - 1;
+		cur->start = prev->end + S_(2);
+	}
+}
+
+/* Fill *status and *body for pod ns/name's log in world w; see sim.h. */
+static long
+sim_log_of(const struct sim_world *w, const char *ns, const char *name,
+    const char *container, int previous, struct buf *b, char ***containers,
+    size_t *ncontainers)
+{
+	const struct sim_service	*svc;
+	const struct sim_pod		*p = NULL;
+	struct sim_run			 cur, prev;
+	char				*msg, *status;
+	size_t				 i, k;
+
+	for (i = 0; i < w->sc->nservices && p == NULL; i++) {
+		if (strcmp(w->sc->services[i].namespace, ns) != 0)
+			continue;
+		for (k = 0; k < w->svc[i].npods; k++) {
+			if (strcmp(w->svc[i].pods[k].name, name) == 0) {
+				p = &w->svc[i].pods[k];
+				break;
+			}
+		}
+	}
+	if (p == NULL) {
+		msg = xasprintf("pods \"%s\" not found", name);
+		status = sim_log_status(404, "NotFound", msg);
+		buf_puts(b, status);
+		free(status);
+		free(msg);
+		return 404;
+	}
+	svc = &w->sc->services[--i];
+	*containers = xcalloc(1, sizeof **containers);
+	(*containers)[0] = xstrdup(svc->name);
+	*ncontainers = 1;
+	msg = NULL;
+	if (container != NULL && strcmp(container, svc->name) != 0)
+		msg = xasprintf("container %s is not valid for pod %s",
+		    container, name);
+	sim_log_runs(w, i, p, &cur, &prev);
+	if (msg == NULL && previous && prev.index < 0)
+		msg = xasprintf("previous terminated container \"%s\" in pod "
+		    "\"%s\" not found", svc->name, name);
+	if (msg != NULL) {
+		status = sim_log_status(400, "BadRequest", msg);
+		buf_puts(b, status);
+		free(status);
+		free(msg);
+		return 400;
+	}
+	sim_log_run(w, svc, p->name, w->svc[i].t[p->tmpl].image,
+	    previous ? &prev : &cur, b);
+	return 200;
+}
+
+/* A pod's log as the API server would answer for it; see sim.h. */
+long
+sim_pod_log(const struct source *s, int64_t now_ms, const char *ns,
+    const char *pod, const char *container, int previous, char **body,
+    size_t *len, char ***containers, size_t *ncontainers)
+{
+	const struct sim_state	*st = s->state;
+	struct sim_world	 w;
+	struct buf		 b;
+	size_t			 i;
+	long			 code;
+
+	*containers = NULL;
+	*ncontainers = 0;
+	memset(&w, 0, sizeof w);
+	w.sc = st->sc;
+	w.context = s->context;
+	w.now = runtime_of(s) != NULL ? runtime_eval_ms(runtime_of(s)) :
+	    now_ms;
+	w.actions = runtime_sim_actions(runtime_of(s));
+	w.pos = sim_source_position(s, now_ms);
+	w.svc = xcalloc(w.sc->nservices + 1, sizeof *w.svc);
+	for (i = 0; i < w.sc->nservices; i++)
+		sim_svc_build(&w, i);
+	buf_init(&b, 0);
+	buf_append(&b, "", 0);
+	code = sim_log_of(&w, ns != NULL ? ns : "", pod != NULL ? pod : "",
+	    container, previous, &b, containers, ncontainers);
+	sim_world_done(&w);
+	*len = b.len;
+	*body = buf_detach(&b);
+	return code;
+}

@@ -216,4 +216,19 @@ void		 sim_source_set_speed(struct source *, double speed);
 /* Where the timeline stands at wall-clock now_ms. */
 int64_t		 sim_source_position(const struct source *, int64_t now_ms);
 
+/*
+ * The log of container (NULL: the pod's one) of pod ns/name in the world
+ * s (a simulator source) plays at wall-clock now_ms, answered as an API
+ * server answers GET pods/NAME/log: the HTTP status, and *body (the
+ * lines, or a Status JSON; allocated, *len bytes).  *containers (the
+ * pod's, allocated) when the pod exists.  A pure function of the
+ * scenario and the instant: a crash-looping container's current and
+ * previous runs end with its error, an OOMKilled one's previous run says
+ * so, a pod never restarted has no previous run (400, as Kubernetes).
+ */
+long		 sim_pod_log(const struct source *, int64_t now_ms,
+		     const char *ns, const char *name, const char *container,
+		     int previous, char **body, size_t *len,
+		     char ***containers, size_t *ncontainers);
+
 #endif

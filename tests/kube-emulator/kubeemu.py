@@ -3029,6 +3029,132 @@ def load_fixtures(cluster, path):
             cluster.pod_state(ns, n, o["state"], q)
 
 # ---------------------------------------------------------------------------
+# Container logs (pods/log)
+# ---------------------------------------------------------------------------
+
+LOG_LINES = 40          # lines a container attempt writes
+LOG_PATHS = ["/api/orders", "/api/cart", "/healthz", "/api/payments", "/metrics"]
+
+
+def log_attempt_lines(ns, pod, container, attempt, started, ending):
+    """The lines one run of a container wrote: [(time, text)], deterministic.
+
+    ending is None (still running), or the terminated reason ("Error",
+    "OOMKilled" ...): the last lines then say why it stopped.
+    """
+    base = parse_ts(started) or 0
+    out = []
+    seed = "%s/%s/%s/%d" % (ns, pod, container, attempt)
+
+    def at(i):
+        return base + i
+
+    out.append((at(0), 'level=info msg="starting %s" pod=%s/%s attempt=%d'
+                % (container, ns, pod, attempt)))
+    out.append((at(1), 'level=info msg="listening" addr=:8080'))
+    n = LOG_LINES - 2 - (2 if ending else 0)
+    for i in range(n):
+        h = fnv32a((seed + "/%d" % i).encode())
+        path = LOG_PATHS[h % len(LOG_PATHS)]
+        status = 200 if h % 11 else 503
+        out.append((at(2 + i), 'level=info msg="request served" path=%s status=%d '
+                    'duration_ms=%d' % (path, status, 3 + h % 240)))
+    if ending == "OOMKilled":
+        out.append((at(2 + n), 'level=warn msg="heap above 90% of the memory limit" '
+                    'heap_mb=498 limit_mb=512'))
+        out.append((at(3 + n), 'fatal error: runtime: out of memory (the container '
+                    'was OOMKilled)'))
+    elif ending:
+        out.append((at(2 + n), 'level=error msg="cannot reach the database" '
+                    'addr=10.96.0.15:5432 err="connection refused"'))
+        out.append((at(3 + n), 'panic: dial tcp 10.96.0.15:5432: connect: connection '
+                    'refused (exit: %s)' % ending))
+    return out
+
+
+def log_ts(t):
+    """A kubelet log timestamp (RFC 3339 with nanoseconds)."""
+    return datetime.datetime.fromtimestamp(t, datetime.timezone.utc).strftime(
+        "%Y-%m-%dT%H:%M:%S.000000000Z")
+
+
+def pod_log(pod, container, q):
+    """The body of GET pods/NAME/log, or an ApiError as the apiserver answers."""
+    name, ns = meta(pod)["name"], meta(pod).get("namespace")
+    spec = pod.get("spec") or {}
+    names = [c.get("name") for c in spec.get("containers") or []]
+    inits = [c.get("name") for c in spec.get("initContainers") or []]
+    if not container:
+        if len(names) != 1:
+            msg = "a container name must be specified for pod %s, choose one of: [%s]" % (
+                name, " ".join(names))
+            if inits:
+                msg += " or one of the init containers: [%s]" % " ".join(inits)
+            raise bad_request(msg)
+        container = names[0]
+    if container not in names and container not in inits:
+        raise bad_request("container %s is not valid for pod %s" % (container, name))
+    for key in ("tailLines", "limitBytes", "sinceSeconds"):
+        if key in q and not re.match(r"^-?[0-9]+$", q[key]):
+            raise bad_request('strconv.ParseInt: parsing "%s": invalid syntax' % q[key])
+    previous = q.get("previous") in ("true", "1")
+    st = None
+    for c in dig(pod, "status", "containerStatuses", default=[]) or []:
+        if c.get("name") == container:
+            st = c
+    if st is None:
+        raise bad_request('container "%s" in pod "%s" is waiting to start: '
+                          'ContainerCreating' % (container, name))
+    restarts = int(st.get("restartCount", 0))
+    last = dig(st, "lastState", "terminated")
+    state = st.get("state") or {}
+    if previous:
+        if not last:
+            raise bad_request('previous terminated container "%s" in pod "%s" not found'
+                              % (container, name))
+        lines = log_attempt_lines(ns, name, container, max(restarts - 1, 0),
+                                  last.get("startedAt"), last.get("reason") or "Error")
+    elif "waiting" in state and last:
+        # Backing off: the current container is the one that just exited.
+        lines = log_attempt_lines(ns, name, container, restarts, last.get("finishedAt"),
+                                  last.get("reason") or "Error")
+    elif "running" in state:
+        lines = log_attempt_lines(ns, name, container, restarts,
+                                  state["running"].get("startedAt"), None)
+    elif "terminated" in state:
+        t = state["terminated"]
+        lines = log_attempt_lines(ns, name, container, restarts, t.get("startedAt"),
+                                  t.get("reason") or "Completed")
+    else:
+        reason = dig(state, "waiting", "reason", default="ContainerCreating")
+        raise bad_request('container "%s" in pod "%s" is waiting to start: %s'
+                          % (container, name, reason))
+    if "sinceSeconds" in q:
+        since = int(q["sinceSeconds"])
+        if since < 1:
+            raise invalid("PodLogOptions", "", name, [
+                ("FieldValueInvalid", "sinceSeconds", "must be greater than 0")])
+        cut = time.time() - since
+        lines = [x for x in lines if x[0] >= cut]
+    if "tailLines" in q:
+        tail = int(q["tailLines"])
+        if tail < 0:
+            raise invalid("PodLogOptions", "", name, [
+                ("FieldValueInvalid", "tailLines", "must be greater than or equal to 0")])
+        lines = lines[len(lines) - tail:] if tail < len(lines) else lines
+    stamps = q.get("timestamps") in ("true", "1")
+    body = "".join(("%s %s\n" % (log_ts(t), text)) if stamps else text + "\n"
+                   for t, text in lines).encode()
+    if "limitBytes" in q:
+        limit = int(q["limitBytes"])
+        if limit < 1:
+            raise invalid("PodLogOptions", "", name, [
+                ("FieldValueInvalid", "limitBytes", "must be greater than 0")])
+        body = body[:limit]
+    return body
+
+
+# ---------------------------------------------------------------------------
 # HTTP front end
 # ---------------------------------------------------------------------------
 
@@ -3304,6 +3430,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send(404, "404 page not found\n", "text/plain; charset=utf-8")
             return 404
         group, rname, ns, name, sub, watch = info
+        if group == "" and rname == "pods" and sub == "log" and name and ns:
+            return self.pod_log(method, ns, name, q, user)
         res = RESOURCES.get(rname)
         if res is None or res.group != group or (sub and sub not in res.subresources):
             raise ApiError(404, "NotFound", "the server could not find the requested resource", {})
@@ -3483,6 +3611,26 @@ class Handler(http.server.BaseHTTPRequestHandler):
                                            user)}
         self.send(201, out)
         return 201
+
+    def pod_log(self, method, ns, name, q, user):
+        """GET pods/NAME/log: the container's lines as text/plain."""
+        pr = RESOURCES["pods"]
+        if method != "GET":
+            raise ApiError(405, "MethodNotAllowed",
+                           "the server does not allow this method on the requested resource", {})
+        if self.server.faults.refused(user, "get", "pods/log", ns):
+            raise ApiError(403, "Forbidden",
+                           'pods "%s" is forbidden: User "%s" cannot get resource "pods/log" '
+                           'in API group "" in the namespace "%s"' % (name, user, ns),
+                           details_for(pr, name))
+        cl = self.server.cluster
+        with cl.store.lock:
+            p = cl.store.get(pr, ns, name)
+            if p is None:
+                raise not_found(pr, name)
+            body = pod_log(copy.deepcopy(p), q.get("container"), q)
+        self.send(200, body, "text/plain")
+        return 200
 
     def json_body(self, body):
         """Decode a JSON request body or answer 400."""
