@@ -17,6 +17,7 @@
 #include "backends/kube.h"
 #include "backends/poller.h"
 #include "backends/runtime.h"
+#include "backends/kube_world.h"
 #include "backends/sim.h"
 #include "backends/sim_actions.h"
 #include "core/action.h"
@@ -33,6 +34,7 @@ struct runtime {
 	struct poller			*poller;	/* owned, current */
 	struct action_gate		*gate;		/* owned, current */
 	struct am_writer		*writer;	/* owned, the gate's */
+	struct kube_world		*kube_world;	/* owned, the gate's */
 	int				 read_only;
 	char				*read_only_why;	/* owned, or NULL */
 	const struct conf_context	*ctx;		/* borrowed, current */
@@ -79,6 +81,23 @@ runtime_drop_gate(struct runtime *rt)
 	rt->gate = NULL;
 	am_writer_free(rt->writer);
 	rt->writer = NULL;
+	kube_world_free(rt->kube_world);
+	rt->kube_world = NULL;
+}
+
+/* The current poller's Kubernetes client, or NULL. */
+static struct kube_client *
+runtime_kube_client(struct runtime *rt)
+{
+	struct source	*s;
+
+	if (rt->poller == NULL)
+		return NULL;
+	for (s = poller_first(rt->poller); s != NULL; s = poller_next(s)) {
+		if (s->ops != NULL && strcmp(s->ops->kind, "kubernetes") == 0)
+			return kube_source_client(s);
+	}
+	return NULL;
 }
 
 /* The gate's clock: the runtime's. */
@@ -135,22 +154,34 @@ runtime_build_gate(struct runtime *rt, const struct conf *conf,
     const struct conf_context *ctx)
 {
 	struct action_world	 world;
+	struct kube_client	*kc;
 	int			 has = 0;
 	char			*cause = NULL;
 
 	runtime_drop_gate(rt);
 	if (rt->read_only || ctx == NULL || ctx->readonly)
 		return;
+	memset(&world, 0, sizeof world);
 	if (runtime_simulated(rt, NULL))
 		has = runtime_world_for_sim(rt, ctx, &world) == 0;
-	else if (ctx->nalertmanagers > 0) {
-		rt->writer = am_writer_new(rt->loop, rt->http,
-		    ctx->alertmanagers, ctx->nalertmanagers, &cause);
-		if (rt->writer != NULL) {
-			am_writer_world(rt->writer, &world);
+	else {
+		if (ctx->nalertmanagers > 0) {
+			rt->writer = am_writer_new(rt->loop, rt->http,
+			    ctx->alertmanagers, ctx->nalertmanagers, &cause);
+			if (rt->writer != NULL) {
+				am_writer_world(rt->writer, &world);
+				has = 1;
+			}
+			free(cause);
+		}
+		/* The world borrows the poller's client: built after it. */
+		if ((kc = runtime_kube_client(rt)) != NULL) {
+			rt->kube_world = kube_world_new(rt->loop, kc);
+			kube_world_fill(rt->kube_world, &world);
+			if (!has)
+				world.name = "kubernetes";
 			has = 1;
 		}
-		free(cause);
 	}
 	rt->gate = action_gate_new(rt->cache, ctx->name,
 	    conf != NULL ? conf->operator_name : NULL, has ? &world : NULL);
@@ -266,11 +297,13 @@ runtime_set_context(struct runtime *rt, const struct conf *conf,
 {
 	struct poller	*p;
 
+	/* The gate first: its world borrows the poller's client. */
+	runtime_drop_gate(rt);
 	poller_free(rt->poller);
 	rt->ctx = ctx;
-	runtime_build_gate(rt, conf, ctx);
 	p = poller_new(rt, conf, ctx, poller_flags, cause);
 	rt->poller = p;
+	runtime_build_gate(rt, conf, ctx);
 	return p;
 }
 
