@@ -304,8 +304,7 @@ cmd_kube_action(struct app *a, enum action_kind kind, const char *arg)
 	int64_t			 n = 0;
 	size_t			 len;
 
-	if (app_refuse_read_only(a))
-		return;
+	/* Read-only is refused by the dialog, which records it. */
 	len = arg != NULL ? strcspn(arg, " ") : 0;
 	if (len > 0)
 		target = xstrndup(arg, len);

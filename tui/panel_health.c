@@ -201,8 +201,7 @@ health_key(struct app *a, int panel, int action)
 		return 0;
 	word = action == ACT_RESTART ? "restart" : action == ACT_UNDO ?
 	    "undo" : "scale";
-	if (app_refuse_read_only(a))
-		return KEY_HANDLED | KEY_REDRAW;
+	/* Read-only is refused by the dialog, which records it. */
 	if ((i = list_selected(&a->lists[panel])) < 0) {
 		app_message(a, "no service selected");
 		return KEY_HANDLED | KEY_REDRAW;

@@ -108,12 +108,12 @@ check $(grep -q '^j, Down  (down)$' "$T/keys.txt" &&
 section "COMMANDS OF THE CONSOLE" | plain >"$T/colon.txt"
 if tt_available; then
 	tt_setup || exit 1
-	tt_start -x 120 -y 30 "'$SITREP' --demo"
+	tt_start -x 200 -y 30 "'$SITREP' --demo"
 	if tt_wait "Health" 10; then
 		tt_type ":zzz"
 		tt_keys Enter
 		tt_wait "unknown command 'zzz'" 5
-		names=$(tt_last | sed -n "s/.*unknown command 'zzz'; try \([a-z, ]*\).*/\1/p" |
+		names=$(tt_last | sed -n "s/.*unknown command 'zzz'; try \([a-z, -]*\).*/\1/p" |
 		    sed 's/ or /, /g' | tr -d ',')
 		missing=
 		for c in $names; do

@@ -196,9 +196,16 @@ for c in 'ack \[DURATION\] \[COMMENT\]' unack 'note TEXT'; do
 	tt_last | grep -qE "^ *│? *$c +\(read-only\) " || ok=1
 done
 check $ok "?: :ack, :unack and :note are listed, marked (read-only)"
+ok=0
+for c in 'U +undo' 'R +restart' 'S +scale' 'restart NAMESPACE/NAME' \
+    'undo NAMESPACE/NAME \[REVISION\]' 'scale NAMESPACE/NAME REPLICAS' \
+    'delete-pod NAMESPACE/NAME'; do
+	tt_last | grep -qE "^ *│? *$c +\(read-only\) " || ok=1
+done
+check $ok "?: U, R, S, :restart, :undo, :scale and :delete-pod are marked too"
 tt_last | grep -E '\(read-only\)' | grep -qE ' (down|context|quit|refresh) ' && ok=1
-[ "$(tt_last | grep -v 'what is marked' | grep -c '(read-only) ')" = 5 ] || ok=1
-check $ok "?: only those five are marked"
+[ "$(tt_last | grep -v 'what is marked' | grep -c '(read-only) ')" = 12 ] || ok=1
+check $ok "?: only those twelve are marked"
 tt_keys Escape
 
 tt_type ':silences'
