@@ -31,7 +31,8 @@ enum act_kind {
 	ACT_KIND_UNACK,
 	ACT_KIND_NOTE,
 	ACT_KIND_SILENCE,
-	ACT_KIND_EXPIRE
+	ACT_KIND_EXPIRE,
+	ACT_KIND_REFUSAL	/* a refusal to record */
 };
 
 struct tui_act {
@@ -82,23 +83,24 @@ app_read_only_reason(struct app *a)
 	    "context)");
 }
 
-/* A refusal, recorded; see app.h. */
-void
-app_refusal(struct app *a, const char *action, const char *target,
-    const char *why)
+/* Record a refusal (t->comment what, t->id target, t->created_by why). */
+static void
+act_refusal(struct tui_act *t)
 {
-	char	*actor, *cause = NULL;
+	struct app	*a = t->a;
+	char		*actor, *cause = NULL;
 
 	actor = a->conf->operator_name != NULL &&
 	    *a->conf->operator_name != '\0' ?
 	    xstrdup(a->conf->operator_name) : action_default_actor();
 	if (action_refusal(a->cache, a->ctx != NULL ? a->ctx->name : NULL,
-	    actor, action, target, why, &cause) != 0) {
+	    actor, t->comment, t->id, t->created_by, &cause) != 0) {
 		app_message(a, "%s; and this refusal is NOT in the audit log: "
-		    "%s", why, cause);
+		    "%s", t->created_by, cause);
 		free(cause);
 	}
 	free(actor);
+	act_free(t);
 }
 
 /* Say why this console may not act, if it may not; see app.h. */
@@ -206,6 +208,10 @@ act_start(void *arg)
 	struct action_gate	*g = runtime_gate(t->a->rt);
 
 	t->start = NULL;
+	if (t->kind == ACT_KIND_REFUSAL) {
+		act_refusal(t);
+		return -1;
+	}
 	if (g == NULL) {
 		app_refuse_read_only(t->a);
 		act_free(t);
@@ -299,6 +305,28 @@ app_silence(struct app *a, const struct matchers *m, int64_t for_ms,
 	app_message(a, "creating the silence in %s...",
 	    action_gate_world(runtime_gate(a->rt)) != NULL ?
 	    action_gate_world(runtime_gate(a->rt)) : "this cache");
+}
+
+/*
+ * A refusal, recorded from the loop a moment later (the append is synced:
+ * never on the key path); see app.h.
+ */
+void
+app_refusal(struct app *a, const char *action, const char *target,
+    const char *why)
+{
+	struct tui_act	*t;
+
+	t = xcalloc(1, sizeof *t);
+	t->a = a;
+	t->kind = ACT_KIND_REFUSAL;
+	t->id = xstrdup(target);
+	t->comment = xstrdup(action);
+	t->created_by = xstrdup(why);
+	matchers_init(&t->matchers);
+	t->next = a->acts;
+	a->acts = t;
+	t->start = loop_timer_add(a->loop, 0, act_start, t);
 }
 
 /* Expire silence id; see app.h. */
