@@ -19,6 +19,14 @@
  * clock gives the same rows and two rounds a second apart differ only as
  * much as the world moved.
  *
+ * What people did to the cluster through the gate (restart, undo, scale,
+ * delete-pod: backends/sim_actions.c keeps the list) is part of that
+ * function: each round replays the actions of its play of the timeline
+ * done by its position, as steps of each service's history beside the
+ * scenario's own rollout and rollback (sim.h says how).  The gate's
+ * checks (sim_kube_check) and `rollout status` (sim_kube_rollout) read
+ * the very same world.
+ *
  * SLO error ratios are the scenario's curves averaged over each window,
  * exactly (the curves are straight lines between points), then jittered;
  * the 24 h sparkline is the 1 h ratio every 15 minutes up to now.
@@ -38,6 +46,8 @@
 #include "backends/sim_actions.h"
 #include "backends/sim.h"
 #include "base/buf.h"
+#include "base/sanitize.h"
+#include "core/action.h"
 #include "core/cache.h"
 #include "core/conf.h"
 #include "core/incident.h"
@@ -393,18 +403,39 @@ sim_window_ms(int w)
 	return len[w];
 }
 
-/* The error ratio of an SLO over window w ending at pos; NaN: no data. */
+/* The value of the curve at x. */
 static double
-sim_slo_ratio(const struct sim_scenario *sc, size_t i, int w, int64_t pos)
+sim_curve_value(const struct sim_point *p, size_t n, int64_t x)
+{
+	size_t	i;
+
+	if (x <= p[0].at_ms)
+		return p[0].ratio;
+	for (i = 0; i + 1 < n; i++) {
+		if (x <= p[i + 1].at_ms)
+			return p[i].ratio + (p[i + 1].ratio - p[i].ratio) *
+			    (double)(x - p[i].at_ms) /
+			    (double)(p[i + 1].at_ms - p[i].at_ms);
+	}
+	return p[n - 1].ratio;
+}
+
+/*
+ * The error ratio of SLO i, whose curve is played as curve (n points),
+ * over window w ending at pos; NaN: no data.
+ */
+static double
+sim_slo_ratio(const struct sim_scenario *sc, size_t i,
+    const struct sim_point *curve, size_t n, int w, int64_t pos)
 {
 	const struct sim_slo	*slo = &sc->slos[i];
 	int64_t			 len = sim_window_ms(w);
 	double			 r, u;
 
-	if (slo->curve == NULL || slo->ncurve == 0)
+	if (curve == NULL || n == 0)
 		return NAN;
-	r = (sim_curve_integral(slo->curve, slo->ncurve, (double)pos) -
-	    sim_curve_integral(slo->curve, slo->ncurve, (double)(pos - len))) /
+	r = (sim_curve_integral(curve, n, (double)pos) -
+	    sim_curve_integral(curve, n, (double)(pos - len))) /
 	    (double)len;
 	/* Jitter that changes once a minute, the same for everyone. */
 	u = sim_unit(sim_hash(sc->seed, slo->name, (uint64_t)w,
@@ -419,6 +450,11 @@ sim_slo_ratio(const struct sim_scenario *sc, size_t i, int w, int64_t pos)
 
 enum { T_PREV, T_BASE, T_NEW, T_COUNT };
 
+#define SIM_NEVER		INT64_MAX
+#define SIM_FAULT_START_MS	S_(20)		/* a new bad pod's first crash */
+#define SIM_MAX_REPLICAS	12		/* what a scale may ask */
+#define SIM_DEADLINE_MS		M_(10)		/* progressDeadlineSeconds */
+
 /* A pod template: one ReplicaSet. */
 struct sim_tmpl {
 	int		 present;
@@ -431,10 +467,16 @@ struct sim_tmpl {
 	int		 ready;
 };
 
+/*
+ * A pod: the inst-th of generation gen of template tmpl in its replica's
+ * slot, alive in [created, gone) on the timeline.  repl: gone was set by
+ * the pod that replaces it in a rollout.
+ */
 struct sim_pod {
 	char		*name;
 	int		 tmpl;
-	int		 gen;		/* 1, or 2 after a rollback */
+	int		 gen;		/* 1, 2 after a rollback ... */
+	int		 inst;		/* 0, or a replacement's number */
 	int		 replica;
 	int		 node;
 	int		 ready;
@@ -442,19 +484,50 @@ struct sim_pod {
 	const char	*reason;
 	const char	*message;
 	int64_t		 created;	/* timeline */
+	int64_t		 gone;		/* timeline, or SIM_NEVER */
+	int		 repl;
 	int		 faulty;	/* a fault holds it now */
 	char		 ip[24];
+};
+
+/* One step of a service's history. */
+enum { STEP_ROLL, STEP_RESTART, STEP_SCALE, STEP_DELETE };
+struct sim_step {
+	int64_t		 at;
+	int		 kind;
+	int		 tmpl;		/* roll: the template brought */
+	int		 from;		/* roll: the template before */
+	int		 n;		/* replicas then; scale: after */
+	int		 from_n;	/* scale: before */
+	int		 rollback;	/* a rollback (script or undo) */
+	int		 revision;	/* rollback: the one chosen */
+	const char	*pod;		/* delete */
+};
+
+/* The pods one replica had, in order (indices in the service's). */
+struct sim_slot {
+	size_t		*v;
+	size_t		 n;
 };
 
 struct sim_svc {
 	struct sim_tmpl			 t[T_COUNT];
 	int				 current;	/* template */
+	int				 cur_gen;
 	const struct sim_rollout	*ro;		/* started, or NULL */
-	int				 rolled;	/* rolled back */
-	struct sim_pod			*pods;
+	struct sim_pod			*pods;		/* alive at pos */
 	size_t				 npods;
+	int				 n;		/* replicas wanted */
 	int				 updated;
-	int				 ready;
+	int				 ready;		/* at most n */
+	int				 available;	/* all ready pods */
+	int64_t				 generation;
+	int64_t				 epoch_at;	/* its last change */
+	struct sim_step			*steps;
+	size_t				 nsteps;
+	int				 shifted;	/* user's rollback */
+	int64_t				 back_at;
+	int64_t				 shift;
 };
 
 /*
@@ -493,6 +566,8 @@ struct sim_world {
 	const struct sim_scenario	*sc;
 	const char			*context;
 	const struct sim_actions	*actions;	/* or NULL */
+	const struct sim_op		**ops;		/* those that apply */
+	size_t				 nops;
 	int64_t				 now;		/* wall clock */
 	int64_t				 pos;		/* timeline */
 	struct sim_svc			*svc;
@@ -537,40 +612,292 @@ sim_tmpl_set(const struct sim_scenario *sc, const struct sim_service *svc,
 	t->rs = xasprintf("%s-%s", svc->name, t->hash);
 }
 
-/* Add a pod of template tmpl to a service. */
-static struct sim_pod *
-sim_pod_add(const struct sim_world *w, size_t i, int tmpl, int gen,
-    int replica, int64_t created, int ready)
+/* The name of a pod (allocated) and the draw its details come from. */
+static char *
+sim_pod_name(const struct sim_world *w, size_t i, const struct sim_pod *p,
+    uint64_t *hp)
 {
-	const struct sim_scenario	*sc = w->sc;
-	const struct sim_service	*svc = &sc->services[i];
-	struct sim_svc			*s = &w->svc[i];
-	struct sim_pod			*p;
+	const struct sim_service	*svc = &w->sc->services[i];
+	const struct sim_tmpl		*t = &w->svc[i].t[p->tmpl];
 	char				 sfx[8];
 	uint64_t			 h;
 
-	p = &s->pods[s->npods++];
-	memset(p, 0, sizeof *p);
-	h = sim_hash(sc->seed, s->t[tmpl].hash, (uint64_t)gen,
-	    (uint64_t)replica);
-	sim_suffix(h, sfx, 5);
+	h = sim_hash(w->sc->seed, t->hash, (uint64_t)p->gen |
+	    ((uint64_t)p->inst << 32), (uint64_t)p->replica);
+	if (hp != NULL)
+		*hp = h;
 	if (svc->workload == SIM_STATEFULSET)
-		p->name = xasprintf("%s-%d", svc->name, replica);
-	else
-		p->name = xasprintf("%s-%s", s->t[tmpl].rs, sfx);
+		return xasprintf("%s-%d", svc->name, p->replica);
+	sim_suffix(h, sfx, 5);
+	return xasprintf("%s-%s", t->rs, sfx);
+}
+
+/* Grow a service's pods by one, in slot replica; its index. */
+static size_t
+sim_pod_new(struct sim_svc *s, struct sim_slot *slot, size_t at, int tmpl,
+    int gen, int replica, int64_t created)
+{
+	struct sim_pod	*p;
+	size_t		 k, inst = 0;
+
+	for (k = 0; k < slot->n; k++)
+		if (s->pods[slot->v[k]].tmpl == tmpl &&
+		    s->pods[slot->v[k]].gen == gen)
+			inst++;
+	s->pods = xreallocarray(s->pods, s->npods + 1, sizeof *s->pods);
+	p = &s->pods[s->npods];
+	memset(p, 0, sizeof *p);
 	p->tmpl = tmpl;
 	p->gen = gen;
+	p->inst = (int)inst;
 	p->replica = replica;
-	p->node = sc->nnodes > 0 ? (int)(((size_t)svc->first_node +
-	    (size_t)replica) % sc->nnodes) : -1;
-	p->ready = ready;
 	p->created = created;
-	snprintf(p->ip, sizeof p->ip, "10.42.%d.%u", p->node + 1,
-	    (unsigned int)(sim_mix(h) % 250) + 3);
-	/* Some long-lived pods restarted once or twice, long ago. */
-	if (w->pos - created > H_(6) && sim_mix(h ^ 0x77) % 100 < 15)
-		p->restarts = 1 + (int)(sim_mix(h ^ 0x78) % 3);
-	return p;
+	p->gone = SIM_NEVER;
+	slot->v = xreallocarray(slot->v, slot->n + 1, sizeof *slot->v);
+	memmove(&slot->v[at + 1], &slot->v[at], (slot->n - at) *
+	    sizeof *slot->v);
+	slot->v[at] = s->npods;
+	slot->n++;
+	return s->npods++;
+}
+
+/* Forget the pods of a slot not created by t (a later step's plan). */
+static void
+sim_slot_unplan(struct sim_svc *s, struct sim_slot *slot, int64_t t)
+{
+	struct sim_pod	*last;
+
+	while (slot->n > 0 && s->pods[slot->v[slot->n - 1]].created > t) {
+		s->pods[slot->v[slot->n - 1]].gone = -1;	/* never was */
+		slot->n--;
+		if (slot->n == 0)
+			break;
+		last = &s->pods[slot->v[slot->n - 1]];
+		if (last->repl) {
+			last->gone = SIM_NEVER;
+			last->repl = 0;
+		}
+	}
+}
+
+/* Whether the slot's last pod still runs (or will) after t. */
+static struct sim_pod *
+sim_slot_last(struct sim_svc *s, struct sim_slot *slot, int64_t t)
+{
+	struct sim_pod	*p;
+
+	if (slot->n == 0)
+		return NULL;
+	p = &s->pods[slot->v[slot->n - 1]];
+	return p->gone > t ? p : NULL;
+}
+
+/* Replace a slot's pod with one of template tmpl, generation gen, at c. */
+static void
+sim_slot_roll(struct sim_svc *s, struct sim_slot *slot, int replica,
+    int64_t t, int64_t c, int tmpl, int gen, int restart)
+{
+	struct sim_pod	*last;
+	size_t		 k;
+
+	sim_slot_unplan(s, slot, t);
+	last = sim_slot_last(s, slot, t);
+	if (last != NULL && !restart && last->tmpl == tmpl)
+		return;
+	k = sim_pod_new(s, slot, slot->n, tmpl, gen, replica, c);
+	if (last != NULL) {
+		/* Pointers moved: find the old pod again. */
+		last = &s->pods[slot->v[slot->n - 2]];
+		last->gone = c + SIM_POD_STEP_MS;
+		last->repl = 1;
+	}
+	(void)k;
+}
+
+/* A step of service i's history, in order of position (stable). */
+static void
+sim_step_add(struct sim_svc *s, const struct sim_step *st)
+{
+	size_t	k;
+
+	s->steps = xreallocarray(s->steps, s->nsteps + 1, sizeof *s->steps);
+	for (k = s->nsteps; k > 0 && s->steps[k - 1].at > st->at; k--)
+		s->steps[k] = s->steps[k - 1];
+	s->steps[k] = *st;
+	s->nsteps++;
+}
+
+/*
+ * The steps of service i up to pos: the scenario's rollout, its rollback
+ * unless an undo came first (then the service's story is shifted, see
+ * sim.h), and the actions.
+ */
+static void
+sim_steps_collect(struct sim_world *w, size_t i)
+{
+	struct sim_svc		*s = &w->svc[i];
+	const struct sim_op	*op;
+	struct sim_step		 st;
+	int64_t			 T = 0, B = 0;
+	size_t			 k;
+	int			 cancelled = 0;
+
+	if (s->ro != NULL) {
+		T = s->ro->at_ms;
+		B = s->ro->rollback_ms;
+		for (k = 0; k < w->nops; k++) {
+			op = w->ops[k];
+			if (op->service != (int)i || op->kind != ACTION_UNDO ||
+			    op->at_ms < T || B <= T || op->at_ms >= B)
+				continue;
+			cancelled = 1;
+			if (!s->shifted && op->tmpl == T_BASE) {
+				s->shifted = 1;
+				s->back_at = op->at_ms;
+				s->shift = B - op->at_ms;
+			}
+		}
+		memset(&st, 0, sizeof st);
+		st.at = T;
+		st.kind = STEP_ROLL;
+		st.tmpl = T_NEW;
+		sim_step_add(s, &st);
+		if (B > T && w->pos >= B && !cancelled) {
+			st.at = B;
+			st.tmpl = T_BASE;
+			st.rollback = 1;
+			sim_step_add(s, &st);
+		}
+	}
+	for (k = 0; k < w->nops; k++) {
+		op = w->ops[k];
+		if (op->service != (int)i)
+			continue;
+		memset(&st, 0, sizeof st);
+		st.at = op->at_ms;
+		switch (op->kind) {
+		case ACTION_UNDO:
+			st.kind = STEP_ROLL;
+			st.tmpl = op->tmpl;
+			st.rollback = 1;
+			break;
+		case ACTION_RESTART:
+			st.kind = STEP_RESTART;
+			break;
+		case ACTION_SCALE:
+			st.kind = STEP_SCALE;
+			st.n = op->replicas;
+			break;
+		case ACTION_DELETE_POD:
+			st.kind = STEP_DELETE;
+			st.pod = op->pod;
+			break;
+		default:
+			continue;
+		}
+		sim_step_add(s, &st);
+	}
+}
+
+/* Play one step on the slots of service i. */
+static void
+sim_step_play(struct sim_world *w, size_t i, struct sim_step *st,
+    struct sim_slot **slots, size_t *nslots, int *gens, int *maxrev)
+{
+	struct sim_svc	*s = &w->svc[i];
+	struct sim_pod	*p, *old;
+	size_t		 k, q;
+	char		*name;
+	int		 j, x, g, hit;
+
+	switch (st->kind) {
+	case STEP_ROLL:
+	case STEP_RESTART:
+		x = st->kind == STEP_RESTART ? s->current : st->tmpl;
+		st->tmpl = x;
+		st->from = s->current;
+		st->n = s->n;
+		if (st->kind == STEP_ROLL && x != s->current) {
+			st->revision = s->t[x].revision;
+			s->t[x].revision = ++*maxrev;
+		}
+		g = ++gens[x];
+		s->current = x;
+		s->cur_gen = g;
+		s->generation++;
+		s->epoch_at = st->at;
+		for (j = 0; j < s->n; j++)
+			sim_slot_roll(s, &(*slots)[j], j, st->at, st->at +
+			    SIM_POD_STEP_MS * j, x, g,
+			    st->kind == STEP_RESTART);
+		break;
+	case STEP_SCALE:
+		st->from_n = s->n;
+		if ((size_t)st->n > *nslots) {
+			*slots = xreallocarray(*slots, (size_t)st->n,
+			    sizeof **slots);
+			memset(*slots + *nslots, 0, ((size_t)st->n - *nslots) *
+			    sizeof **slots);
+			*nslots = (size_t)st->n;
+		}
+		for (j = s->n; j < st->n; j++) {
+			sim_slot_unplan(s, &(*slots)[j], st->at);
+			sim_pod_new(s, &(*slots)[j], (*slots)[j].n, s->current,
+			    s->cur_gen, j, st->at);
+		}
+		for (j = st->n; j < s->n; j++) {
+			sim_slot_unplan(s, &(*slots)[j], st->at);
+			for (k = 0; k < (*slots)[j].n; k++) {
+				p = &s->pods[(*slots)[j].v[k]];
+				if (p->created <= st->at && p->gone > st->at) {
+					p->gone = st->at;
+					p->repl = 0;
+				}
+			}
+		}
+		s->n = st->n;
+		s->generation++;
+		s->epoch_at = st->at;
+		break;
+	case STEP_DELETE:
+		for (j = 0, hit = 0; j < s->n && !hit; j++) {
+			for (k = 0; k < (*slots)[j].n && !hit; k++) {
+				p = &s->pods[(*slots)[j].v[k]];
+				if (p->created > st->at || p->gone <= st->at)
+					continue;
+				name = sim_pod_name(w, i, p, NULL);
+				hit = strcmp(name, st->pod) == 0;
+				free(name);
+				if (!hit)
+					continue;
+				q = sim_pod_new(s, &(*slots)[j], k + 1, p->tmpl,
+				    p->gen, j, st->at);
+				old = &s->pods[(*slots)[j].v[k]];
+				s->pods[q].gone = old->gone;
+				s->pods[q].repl = old->repl;
+				old->gone = st->at;
+				old->repl = 0;
+			}
+		}
+		break;
+	}
+}
+
+/* Whether fault f holds pod p by now, and *from since when. */
+static int
+sim_fault_from(const struct sim_world *w, size_t i, const struct sim_fault *f,
+    const struct sim_pod *p, int64_t *from)
+{
+	const struct sim_svc	*s = &w->svc[i];
+
+	if (f->service != (int)i || f->replica != p->replica ||
+	    p->tmpl != (s->ro != NULL ? T_NEW : T_BASE) ||
+	    f->restart_every_ms <= 0)
+		return 0;
+	/* A bad template stays bad: a new pod of it fails from its start. */
+	*from = p->created <= f->from_ms ? f->from_ms : p->created +
+	    SIM_FAULT_START_MS;
+	return *from < f->until_ms && w->pos >= *from;
 }
 
 /* Apply the scenario's faults to the pods of service i. */
@@ -581,26 +908,21 @@ sim_faults_apply(const struct sim_world *w, size_t i)
 	struct sim_svc			*s = &w->svc[i];
 	const struct sim_fault		*f;
 	struct sim_pod			*p;
-	int64_t				 until, last, n;
+	int64_t				 from, until, last, n;
 	size_t				 k, j;
-	int				 tmpl = s->ro != NULL ? T_NEW : T_BASE;
 
 	for (k = 0; k < sc->nfaults; k++) {
 		f = &sc->faults[k];
-		if (f->service != (int)i || w->pos < f->from_ms ||
-		    f->restart_every_ms <= 0)
-			continue;
 		for (j = 0; j < s->npods; j++) {
 			p = &s->pods[j];
-			if (p->tmpl != tmpl || p->gen != 1 ||
-			    p->replica != f->replica || p->created > f->from_ms)
+			if (!sim_fault_from(w, i, f, p, &from))
 				continue;
 			until = w->pos < f->until_ms ? w->pos : f->until_ms;
-			n = (until - f->from_ms) / f->restart_every_ms + 1;
+			n = (until - from) / f->restart_every_ms + 1;
 			p->restarts += (int)n;
 			if (w->pos >= f->until_ms)
 				continue;
-			last = f->from_ms + (n - 1) * f->restart_every_ms;
+			last = from + (n - 1) * f->restart_every_ms;
 			p->faulty = 1;
 			p->reason = f->reason;
 			p->message = f->message;
@@ -610,6 +932,44 @@ sim_faults_apply(const struct sim_world *w, size_t i)
 	}
 }
 
+/* Keep the pods alive at pos, in slot order, and name them. */
+static void
+sim_pods_keep(struct sim_world *w, size_t i, struct sim_slot *slots,
+    size_t nslots)
+{
+	const struct sim_scenario	*sc = w->sc;
+	const struct sim_service	*svc = &sc->services[i];
+	struct sim_svc			*s = &w->svc[i];
+	struct sim_pod			*all = s->pods, *p;
+	size_t				 j, k, n = 0;
+	uint64_t			 h;
+
+	s->pods = xcalloc(s->npods + 1, sizeof *s->pods);
+	for (j = 0; j < nslots; j++) {
+		for (k = 0; k < slots[j].n; k++) {
+			p = &all[slots[j].v[k]];
+			if (p->created > w->pos || p->gone <= w->pos)
+				continue;
+			s->pods[n] = *p;
+			p = &s->pods[n++];
+			p->name = sim_pod_name(w, i, p, &h);
+			p->node = sc->nnodes > 0 ? (int)(((size_t)svc->first_node +
+			    (size_t)p->replica) % sc->nnodes) : -1;
+			p->ready = w->pos >= p->created + SIM_POD_STEP_MS;
+			snprintf(p->ip, sizeof p->ip, "10.42.%d.%u", p->node + 1,
+			    (unsigned int)(sim_mix(h) % 250) + 3);
+			/* Some long-lived pods restarted once or twice. */
+			if (w->pos - p->created > H_(6) &&
+			    sim_mix(h ^ 0x77) % 100 < 15)
+				p->restarts = 1 + (int)(sim_mix(h ^ 0x78) % 3);
+		}
+		free(slots[j].v);
+	}
+	free(slots);
+	free(all);
+	s->npods = n;
+}
+
 /* Compute the pods and ReplicaSets of service i at w->pos. */
 static void
 sim_svc_build(struct sim_world *w, size_t i)
@@ -617,49 +977,38 @@ sim_svc_build(struct sim_world *w, size_t i)
 	const struct sim_scenario	*sc = w->sc;
 	const struct sim_service	*svc = &sc->services[i];
 	struct sim_svc			*s = &w->svc[i];
-	int64_t				 pos = w->pos, T, B, base_created;
-	int				 j, n = svc->replicas;
-	size_t				 k;
+	struct sim_slot			*slots;
+	size_t				 nslots, k;
+	int64_t				 base_created;
+	int				 j, gens[T_COUNT] = { 0, 1, 0 }, maxrev;
 
-	s->pods = xcalloc((size_t)n * 3 + 1, sizeof *s->pods);
 	base_created = -(D_(2) + H_(5) * (int64_t)i + M_(17));
 	sim_tmpl_set(sc, svc, &s->t[T_PREV], svc->previous_image != NULL ?
 	    svc->previous_image : svc->image, svc->revision - 1,
 	    base_created - D_(7) - H_(3) * (int64_t)i);
 	sim_tmpl_set(sc, svc, &s->t[T_BASE], svc->image, svc->revision,
 	    base_created);
+	maxrev = svc->revision;
 	s->current = T_BASE;
-	s->ro = svc->workload == SIM_DEPLOYMENT ? sim_rollout_of(sc, i, pos) :
-	    NULL;
-	if (s->ro == NULL) {
-		for (j = 0; j < n; j++)
-			sim_pod_add(w, i, T_BASE, 1, j, base_created +
-			    S_(20) * j, 1);
-	} else {
-		T = s->ro->at_ms;
-		B = s->ro->rollback_ms;
-		s->rolled = B > T && pos >= B;
+	s->cur_gen = 1;
+	s->n = svc->replicas;
+	s->generation = svc->revision + 3;
+	s->epoch_at = base_created;
+	s->ro = svc->workload == SIM_DEPLOYMENT ? sim_rollout_of(sc, i,
+	    w->pos) : NULL;
+	if (s->ro != NULL)
 		sim_tmpl_set(sc, svc, &s->t[T_NEW], s->ro->image,
-		    svc->revision + 1, T);
-		s->current = s->rolled ? T_BASE : T_NEW;
-		if (s->rolled)
-			s->t[T_BASE].revision = svc->revision + 2;
-		for (j = 0; j < n; j++) {
-			/* The old pod goes when its replacement is ready. */
-			if (pos < T + SIM_POD_STEP_MS * (j + 1))
-				sim_pod_add(w, i, T_BASE, 1, j, base_created +
-				    S_(20) * j, 1);
-			if (pos >= T + SIM_POD_STEP_MS * j && (!s->rolled ||
-			    pos < B + SIM_POD_STEP_MS * (j + 1)))
-				sim_pod_add(w, i, T_NEW, 1, j, T +
-				    SIM_POD_STEP_MS * j, pos >= T +
-				    SIM_POD_STEP_MS * (j + 1));
-			if (s->rolled && pos >= B + SIM_POD_STEP_MS * j)
-				sim_pod_add(w, i, T_BASE, 2, j, B +
-				    SIM_POD_STEP_MS * j, pos >= B +
-				    SIM_POD_STEP_MS * (j + 1));
-		}
-	}
+		    svc->revision + 1, s->ro->at_ms);
+	nslots = (size_t)s->n;
+	slots = xcalloc(nslots + 1, sizeof *slots);
+	for (j = 0; j < s->n; j++)
+		sim_pod_new(s, &slots[j], 0, T_BASE, 1, j, base_created +
+		    S_(20) * j);
+	sim_steps_collect(w, i);
+	for (k = 0; k < s->nsteps; k++)
+		sim_step_play(w, i, &s->steps[k], &slots, &nslots, gens,
+		    &maxrev);
+	sim_pods_keep(w, i, slots, nslots);
 	sim_faults_apply(w, i);
 	for (k = 0; k < s->npods; k++) {
 		struct sim_pod	*p = &s->pods[k];
@@ -667,33 +1016,53 @@ sim_svc_build(struct sim_world *w, size_t i)
 		s->t[p->tmpl].pods++;
 		if (p->ready) {
 			s->t[p->tmpl].ready++;
-			if (s->ready < n)
+			s->available++;
+			if (s->ready < s->n)
 				s->ready++;
 		}
-		if (p->tmpl == s->current)
+		if (p->tmpl == s->current && p->gen == s->cur_gen)
 			s->updated++;
 	}
-	if (s->updated > n)
-		s->updated = n;
+	if (s->updated > s->n)
+		s->updated = s->n;
 }
 
-/* The pod of replica r (of the current template if it has one). */
+/* The pod of replica r (of the faulty template if it has one). */
 static const struct sim_pod *
 sim_pod_of(const struct sim_world *w, size_t i, int r)
 {
 	const struct sim_svc	*s = &w->svc[i];
-	const struct sim_pod	*any = NULL;
+	const struct sim_pod	*any = NULL, *bad = NULL, *p;
 	size_t			 k;
 
 	for (k = 0; k < s->npods; k++) {
-		if (s->pods[k].replica != r)
+		p = &s->pods[k];
+		if (p->replica != r)
 			continue;
-		if (s->ro != NULL && s->pods[k].tmpl == T_NEW)
-			return &s->pods[k];
-		if (s->ro == NULL || any == NULL)
-			any = &s->pods[k];
+		if (s->ro != NULL && p->tmpl == T_NEW &&
+		    (bad == NULL || p->created > bad->created))
+			bad = p;
+		if (any == NULL || p->created > any->created)
+			any = p;
 	}
-	return any;
+	return bad != NULL ? bad : any;
+}
+
+/* The Kubernetes actions of play/cycle done by pos, in w->ops. */
+static void
+sim_world_ops(struct sim_world *w, const struct sim_op *ops, size_t nops,
+    int64_t play, int64_t cycle)
+{
+	size_t	k;
+
+	w->ops = xcalloc(nops + 1, sizeof *w->ops);
+	w->nops = 0;
+	for (k = 0; k < nops; k++) {
+		if (ops[k].play == play && ops[k].cycle == cycle &&
+		    ops[k].at_ms <= w->pos && ops[k].service >= 0 &&
+		    (size_t)ops[k].service < w->sc->nservices)
+			w->ops[w->nops++] = &ops[k];
+	}
 }
 
 /* Free the world's Kubernetes state. */
@@ -703,12 +1072,15 @@ sim_world_done(struct sim_world *w)
 	size_t	i, k;
 	int	t;
 
+	free(w->ops);
+	w->ops = NULL;
 	if (w->svc == NULL)
 		return;
 	for (i = 0; i < w->sc->nservices; i++) {
 		for (k = 0; k < w->svc[i].npods; k++)
 			free(w->svc[i].pods[k].name);
 		free(w->svc[i].pods);
+		free(w->svc[i].steps);
 		for (t = 0; t < T_COUNT; t++)
 			free(w->svc[i].t[t].rs);
 	}
@@ -983,12 +1355,14 @@ sim_write_deployment(struct sim_world *w, size_t i)
 	struct sim_svc			*s = &w->svc[i];
 	struct store_deployment		*row;
 	cJSON				*conds, *c, *sel;
+	const struct sim_step		*st;
 	char				*ctext, uid[40];
-	int				 n = svc->replicas, done, rc = 0, j;
-	int64_t				 gen, T, B;
+	int				 n = s->n, done, rc = 0, j;
+	int64_t				 gen;
+	size_t				 k;
 
 	done = s->updated == n && s->ready == n && s->t[s->current].pods == n;
-	gen = svc->revision + 3 + (s->ro != NULL) + s->rolled;
+	gen = s->generation;
 	conds = cJSON_CreateArray();
 	c = cJSON_CreateObject();
 	cJSON_AddStringToObject(c, "type", "Available");
@@ -1028,35 +1402,37 @@ sim_write_deployment(struct sim_world *w, size_t i)
 	row->conditions = sim_own(w, sim_json_print(conds));
 	row->created_ms = sim_at(w, -D_(200) - H_(7) * (int64_t)i);
 	w->nobjects++;
-	if (s->ro == NULL)
-		return 0;
 
-	/* What the deployment controller said about the rollout. */
-	T = s->ro->at_ms;
-	B = s->ro->rollback_ms;
-	for (j = 0; j < n && rc == 0; j++) {
-		rc |= sim_event(w, svc->namespace, "Deployment", svc->name,
-		    "Normal", "ScalingReplicaSet", 1, T + SIM_POD_STEP_MS * j,
-		    "Scaled up replica set %s to %d", s->t[T_NEW].rs, j + 1);
-		rc |= sim_event(w, svc->namespace, "Deployment", svc->name,
-		    "Normal", "ScalingReplicaSet", 1, T + SIM_POD_STEP_MS *
-		    (j + 1), "Scaled down replica set %s to %d",
-		    s->t[T_BASE].rs, n - 1 - j);
-		if (B <= T)
+	/* What the deployment controller said about each step. */
+	for (k = 0; k < s->nsteps && rc == 0; k++) {
+		st = &s->steps[k];
+		if (st->kind == STEP_SCALE) {
+			rc |= sim_event(w, svc->namespace, "Deployment",
+			    svc->name, "Normal", "ScalingReplicaSet", 1, st->at,
+			    "Scaled %s replica set %s to %d", st->n > st->from_n ?
+			    "up" : "down", s->t[s->current].rs, st->n);
 			continue;
-		rc |= sim_event(w, svc->namespace, "Deployment", svc->name,
-		    "Normal", "ScalingReplicaSet", 1, B + SIM_POD_STEP_MS * j,
-		    "Scaled up replica set %s to %d", s->t[T_BASE].rs, j + 1);
-		rc |= sim_event(w, svc->namespace, "Deployment", svc->name,
-		    "Normal", "ScalingReplicaSet", 1, B + SIM_POD_STEP_MS *
-		    (j + 1), "Scaled down replica set %s to %d",
-		    s->t[T_NEW].rs, n - 1 - j);
+		}
+		if (st->kind != STEP_ROLL || st->tmpl == st->from)
+			continue;
+		for (j = 0; j < st->n && rc == 0; j++) {
+			rc |= sim_event(w, svc->namespace, "Deployment",
+			    svc->name, "Normal", "ScalingReplicaSet", 1,
+			    st->at + SIM_POD_STEP_MS * j,
+			    "Scaled up replica set %s to %d",
+			    s->t[st->tmpl].rs, j + 1);
+			rc |= sim_event(w, svc->namespace, "Deployment",
+			    svc->name, "Normal", "ScalingReplicaSet", 1,
+			    st->at + SIM_POD_STEP_MS * (j + 1),
+			    "Scaled down replica set %s to %d",
+			    s->t[st->from].rs, st->n - 1 - j);
+		}
+		if (st->rollback)
+			rc |= sim_event(w, svc->namespace, "Deployment",
+			    svc->name, "Normal", "DeploymentRollback", 1,
+			    st->at, "Rolled back deployment \"%s\" to revision "
+			    "%d", svc->name, st->revision);
 	}
-	if (B > T)
-		rc |= sim_event(w, svc->namespace, "Deployment", svc->name,
-		    "Normal", "DeploymentRollback", 1, B,
-		    "Rolled back deployment \"%s\" to revision %d", svc->name,
-		    svc->revision);
 	return rc;
 }
 
@@ -1084,7 +1460,7 @@ sim_write_statefulset(struct sim_world *w, size_t i)
 	row->uid = sim_own_copy(w, uid);
 	row->generation = gen;
 	row->observed_generation = gen;
-	row->replicas = svc->replicas;
+	row->replicas = s->n;
 	row->ready_replicas = s->ready;
 	row->current_replicas = s->updated;
 	row->updated_replicas = s->updated;
@@ -1128,7 +1504,7 @@ sim_write_replicasets(struct sim_world *w, size_t i)
 		row->owner_uid = duid;
 		row->owner_name = svc->name;
 		row->revision = tp->revision;
-		row->replicas = t == T_PREV ? 0 : tp->pods;
+		row->replicas = tp->pods;
 		row->ready_replicas = tp->ready;
 		row->template_hash = tp->hash;
 		row->created_ms = sim_at(w, tp->created);
@@ -1149,13 +1525,14 @@ sim_pod_events(struct sim_world *w, size_t i, const struct sim_pod *p)
 	const char			*node = p->node >= 0 ?
 	    sc->nodes[p->node].name : "?";
 	int64_t				 c = p->created, last, n, until;
+	int64_t				 from;
 	size_t				 k;
 	int				 rc = 0;
 
 	rc |= sim_event(w, svc->namespace, "Pod", p->name, "Normal",
 	    "Scheduled", 1, c, "Successfully assigned %s/%s to %s",
 	    svc->namespace, p->name, node);
-	if (p->gen == 1)
+	if (p->gen == 1 && p->inst == 0)
 		rc |= sim_event(w, svc->namespace, "Pod", p->name, "Normal",
 		    "Pulled", 1, c + S_(7), "Successfully pulled image "
 		    "\"%s\" in 6.412s (6.412s including waiting)", tp->image);
@@ -1169,13 +1546,11 @@ sim_pod_events(struct sim_world *w, size_t i, const struct sim_pod *p)
 	    1, c + S_(8), "Started container %s", svc->name);
 	for (k = 0; k < sc->nfaults; k++) {
 		f = &sc->faults[k];
-		if (f->service != (int)i || f->replica != p->replica ||
-		    p->gen != 1 || p->tmpl != (w->svc[i].ro != NULL ? T_NEW :
-		    T_BASE) || w->pos < f->from_ms || f->restart_every_ms <= 0)
+		if (!sim_fault_from(w, i, f, p, &from))
 			continue;
 		until = w->pos < f->until_ms ? w->pos : f->until_ms;
-		n = (until - f->from_ms) / f->restart_every_ms + 1;
-		last = f->from_ms + (n - 1) * f->restart_every_ms;
+		n = (until - from) / f->restart_every_ms + 1;
+		last = from + (n - 1) * f->restart_every_ms;
 		if (strcmp(f->reason, "OOMKilled") == 0)
 			rc |= sim_event(w, "default", "Node", node, "Warning",
 			    "OOMKilling", n, last, "Memory cgroup out of "
@@ -1193,17 +1568,12 @@ sim_pod_events(struct sim_world *w, size_t i, const struct sim_pod *p)
 	return rc;
 }
 
-/* When a pod of a rollout is (or was) stopped, on the timeline; or -1. */
+/* When a pod replaced by a rollout is (or was) stopped; or -1. */
 static int64_t
 sim_pod_stop(const struct sim_svc *s, const struct sim_pod *p)
 {
-	if (s->ro == NULL)
-		return -1;
-	if (p->tmpl == T_BASE && p->gen == 1)
-		return s->ro->at_ms + SIM_POD_STEP_MS * (p->replica + 1);
-	if (p->tmpl == T_NEW && s->ro->rollback_ms > s->ro->at_ms)
-		return s->ro->rollback_ms + SIM_POD_STEP_MS * (p->replica + 1);
-	return -1;
+	(void)s;
+	return p->repl && p->gone != SIM_NEVER ? p->gone : -1;
 }
 
 /* The pods of service i and their scrape targets. */
@@ -1337,6 +1707,27 @@ sim_write_kube(struct sim_world *w, int64_t *ntargets)
 	return 0;
 }
 
+/*
+ * Whether something of service [from, until) on the timeline belongs to
+ * the bad rollout the user rolled back (see sim.h): then *until is when
+ * it ends now (from: it never begins).
+ */
+static int
+sim_shifted(const struct sim_world *w, int service, int64_t from,
+    int64_t *until)
+{
+	const struct sim_svc	*s;
+
+	if (service < 0 || (size_t)service >= w->sc->nservices)
+		return 0;
+	s = &w->svc[service];
+	if (!s->shifted || from < s->ro->at_ms ||
+	    *until <= s->ro->rollback_ms)
+		return 0;
+	*until = from > s->back_at ? from : *until - s->shift;
+	return 1;
+}
+
 /* Every service's HTTP probe. */
 static int
 sim_write_probes(struct sim_world *w, int64_t *nprobes)
@@ -1345,7 +1736,7 @@ sim_write_probes(struct sim_world *w, int64_t *nprobes)
 	const struct sim_probe_fault	*f;
 	struct store_probe		*row;
 	size_t				 i, k;
-	int64_t				 lat;
+	int64_t				 lat, until;
 
 	for (i = 0; i < sc->nservices; i++) {
 		const struct sim_service	*svc = &sc->services[i];
@@ -1354,9 +1745,12 @@ sim_write_probes(struct sim_world *w, int64_t *nprobes)
 			continue;
 		f = NULL;
 		for (k = 0; k < sc->nprobe_faults; k++) {
+			until = sc->probe_faults[k].until_ms;
+			sim_shifted(w, sc->probe_faults[k].service,
+			    sc->probe_faults[k].from_ms, &until);
 			if (sc->probe_faults[k].service == (int)i &&
 			    w->pos >= sc->probe_faults[k].from_ms &&
-			    w->pos < sc->probe_faults[k].until_ms)
+			    w->pos < until)
 				f = &sc->probe_faults[k];
 		}
 		lat = 8 + (int64_t)(sim_hash(sc->seed, svc->name, 6,
@@ -1690,11 +2084,15 @@ sim_write_alerts(struct sim_world *w, int64_t *nalerts)
 	struct store_silence		*row;
 	cJSON				*arr, *m;
 	struct sim_label		*l;
+	struct sim_alert		 a;
 	int64_t				 start;
 	size_t				 k, nl, j;
 
 	for (k = 0; k < sc->nalerts; k++) {
-		if (!sim_alert_firing(&sc->alerts[k], w->pos, &start))
+		a = sc->alerts[k];
+		if (a.period_ms <= 0)
+			sim_shifted(w, a.service, a.from_ms, &a.until_ms);
+		if (!sim_alert_firing(&a, w->pos, &start))
 			continue;
 		sim_write_alert(w, k, start);
 		(*nalerts)++;
@@ -1736,6 +2134,45 @@ sim_write_alerts(struct sim_world *w, int64_t *nalerts)
 /* ------------------------------------------------------------------ */
 
 /*
+ * SLO i's error curve as this world plays it: the scenario's, or after
+ * the user's rollback of its service its value then, followed by the
+ * scenario's points after its own rollback, shifted (see sim.h); those in
+ * *own (allocated, else NULL).  *n its points.
+ */
+static const struct sim_point *
+sim_slo_curve(const struct sim_world *w, size_t i, size_t *n,
+    struct sim_point **own)
+{
+	const struct sim_slo	*slo = &w->sc->slos[i];
+	const struct sim_svc	*s;
+	struct sim_point	*p;
+	size_t			 k, m = 0;
+
+	*own = NULL;
+	*n = slo->ncurve;
+	if (slo->curve == NULL || slo->ncurve == 0 || slo->service < 0 ||
+	    (size_t)slo->service >= w->sc->nservices ||
+	    !w->svc[slo->service].shifted)
+		return slo->curve;
+	s = &w->svc[slo->service];
+	p = xcalloc(slo->ncurve + 1, sizeof *p);
+	for (k = 0; k < slo->ncurve; k++)
+		if (slo->curve[k].at_ms < s->back_at)
+			p[m++] = slo->curve[k];
+	p[m].at_ms = s->back_at;
+	p[m++].ratio = sim_curve_value(slo->curve, slo->ncurve, s->back_at);
+	for (k = 0; k < slo->ncurve; k++) {
+		if (slo->curve[k].at_ms > s->ro->rollback_ms) {
+			p[m].at_ms = slo->curve[k].at_ms - s->shift;
+			p[m++].ratio = slo->curve[k].ratio;
+		}
+	}
+	*own = p;
+	*n = m;
+	return p;
+}
+
+/*
  * Every window's ratio now and the 24 h sparkline, for every SLO: the
  * context's samples are replaced by one point per window key (as a
  * Prometheus round adds, without the history of earlier rounds: the
@@ -1748,41 +2185,43 @@ sim_write_slos(struct sim_world *w, struct cache *cache, int64_t *nsamples,
 	static const char *const names[] = { "5m", "30m", "1h", "2h", "6h",
 	    "1d", "3d", "period" };
 	const struct sim_scenario	*sc = w->sc;
+	const struct sim_point		*curve;
+	struct sim_point		*own;
 	struct store_point		 pt, spark[SIM_SPARK_POINTS];
 	char				*key;
-	size_t				 i;
-	int				 win, k, rc;
+	size_t				 i, n;
+	int				 win, k, rc = 0;
 
 	if (store_samples_clear(cache, w->context, cause) != 0)
 		return -1;
-	for (i = 0; i < sc->nslos; i++) {
-		for (win = 0; win < (int)N_(names); win++) {
+	for (i = 0; i < sc->nslos && rc == 0; i++) {
+		curve = sim_slo_curve(w, i, &n, &own);
+		for (win = 0; win < (int)N_(names) && rc == 0; win++) {
 			key = xasprintf("slo:%s:ratio:%s", sc->slos[i].name,
 			    names[win]);
 			pt.ts_ms = w->now;
-			pt.value = sim_slo_ratio(sc, i, win, w->pos);
+			pt.value = sim_slo_ratio(sc, i, curve, n, win, w->pos);
 			rc = store_history(cache, w->context, key, &pt, 1,
 			    cause);
 			free(key);
-			if (rc != 0)
-				return -1;
 			(*nsamples)++;
 		}
 		for (k = SIM_SPARK_POINTS - 1; k >= 0; k--) {
 			spark[SIM_SPARK_POINTS - 1 - k].ts_ms = w->now -
 			    SIM_SPARK_STEP_MS * k;
 			spark[SIM_SPARK_POINTS - 1 - k].value = sim_slo_ratio(sc,
-			    i, 2, w->pos - SIM_SPARK_STEP_MS * k);
+			    i, curve, n, 2, w->pos - SIM_SPARK_STEP_MS * k);
 			(*nsamples)++;
 		}
+		free(own);
+		if (rc != 0)
+			break;
 		key = xasprintf("slo:%s:spark:1h", sc->slos[i].name);
 		rc = store_history(cache, w->context, key, spark,
 		    SIM_SPARK_POINTS, cause);
 		free(key);
-		if (rc != 0)
-			return -1;
 	}
-	return 0;
+	return rc != 0 ? -1 : 0;
 }
 
 /* Hand the round's rows to the writers every source uses. */
@@ -1822,28 +2261,40 @@ sim_rows_store(struct sim_world *w, struct cache *cache, char **cause)
 /* ------------------------------------------------------------------ */
 
 struct sim_state {
-	const struct sim_scenario	*sc;
-	int64_t				 start_ms;
-	double				 speed;
+	struct sim_timeline		 tl;
 	int				 stored;	/* a round was */
 	int64_t				 last_pos;	/* its timeline */
 	int64_t				 last_now;	/* its clock */
 };
+
+/* Where a timeline stands at wall-clock now_ms, and in which replay. */
+int64_t
+sim_timeline_position(const struct sim_timeline *tl, int64_t now_ms,
+    int64_t *cycle)
+{
+	int64_t	el, c = 0;
+
+	el = (int64_t)((double)(now_ms - tl->start_ms) * tl->speed);
+	if (tl->sc->cycle_ms > 0) {
+		c = el / tl->sc->cycle_ms;
+		el %= tl->sc->cycle_ms;
+		if (el < 0) {
+			el += tl->sc->cycle_ms;
+			c--;
+		}
+	}
+	if (cycle != NULL)
+		*cycle = c;
+	return tl->sc->open_ms + el;
+}
 
 /* Where the timeline stands at wall-clock now_ms. */
 int64_t
 sim_source_position(const struct source *s, int64_t now_ms)
 {
 	const struct sim_state	*st = s->state;
-	int64_t			 el;
 
-	el = (int64_t)((double)(now_ms - st->start_ms) * st->speed);
-	if (st->sc->cycle_ms > 0) {
-		el %= st->sc->cycle_ms;
-		if (el < 0)
-			el += st->sc->cycle_ms;
-	}
-	return st->sc->open_ms + el;
+	return sim_timeline_position(&st->tl, now_ms, NULL);
 }
 
 /* A round: nothing to fetch, the world is computed when stored. */
@@ -1859,16 +2310,18 @@ sim_store(struct source *s, struct cache *cache, int64_t now_ms,
     char **cause)
 {
 	struct sim_state	*st = s->state;
+	struct sim_actions	*sa = runtime_sim_actions(runtime_of(s));
+	const struct sim_op	*ops;
 	struct sim_world	 w;
 	int64_t			 ntargets = 0, nalerts = 0, nprobes = 0;
-	int64_t			 nsamples = 0;
-	size_t			 i;
+	int64_t			 nsamples = 0, cycle;
+	size_t			 i, nops;
 	int			 rc = -1;
 
 	char			*why = NULL;
 
 	memset(&w, 0, sizeof w);
-	w.sc = st->sc;
+	w.sc = st->tl.sc;
 	w.context = s->context;
 	/*
 	 * The rows are anchored at the runtime's evaluation time: `--at`
@@ -1878,8 +2331,12 @@ sim_store(struct source *s, struct cache *cache, int64_t now_ms,
 	 */
 	w.now = runtime_of(s) != NULL ? runtime_eval_ms(runtime_of(s)) :
 	    now_ms;
-	w.actions = runtime_sim_actions(runtime_of(s));
-	w.pos = sim_source_position(s, now_ms);
+	w.actions = sa;
+	w.pos = sim_timeline_position(&st->tl, now_ms, &cycle);
+	/* Actions are done on this play of the timeline from now on. */
+	sim_actions_set_timeline(sa, &st->tl);
+	ops = sim_actions_ops(sa, &nops);
+	sim_world_ops(&w, ops, nops, st->tl.start_ms, cycle);
 	w.svc = xcalloc(w.sc->nservices + 1, sizeof *w.svc);
 	for (i = 0; i < w.sc->nservices; i++)
 		sim_svc_build(&w, i);
@@ -1974,9 +2431,9 @@ sim_source_init(struct source *s, const struct sim_scenario *sc,
 	struct sim_state	*st;
 
 	st = xcalloc(1, sizeof *st);
-	st->sc = sc != NULL ? sc : &demo_scenario;
-	st->start_ms = start_ms;
-	st->speed = 1.0;
+	st->tl.sc = sc != NULL ? sc : &demo_scenario;
+	st->tl.start_ms = start_ms;
+	st->tl.speed = 1.0;
 	s->ops = &sim_ops;
 	s->state = st;
 	s->items_what = "objects";
@@ -1989,7 +2446,333 @@ sim_source_set_speed(struct source *s, double speed)
 	struct sim_state	*st = s->state;
 
 	if (speed > 0 && speed < 1e6)
-		st->speed = speed;
+		st->tl.speed = speed;
+}
+
+/* ------------------------------------------------------------------ */
+/* Kubernetes actions on the simulated world                          */
+/* ------------------------------------------------------------------ */
+
+/* The Kubernetes part of the world of tl at now_ms after ops. */
+static void
+sim_world_at(struct sim_world *w, const struct sim_timeline *tl,
+    const struct sim_op *ops, size_t nops, int64_t now_ms, int64_t *cycle)
+{
+	size_t	i;
+
+	memset(w, 0, sizeof *w);
+	w->sc = tl->sc;
+	w->now = now_ms;
+	w->pos = sim_timeline_position(tl, now_ms, cycle);
+	sim_world_ops(w, ops, nops, tl->start_ms, *cycle);
+	w->svc = xcalloc(w->sc->nservices + 1, sizeof *w->svc);
+	for (i = 0; i < w->sc->nservices; i++)
+		sim_svc_build(w, i);
+}
+
+/* The service named name (in ns unless NULL), or -1. */
+static int
+sim_service_find(const struct sim_scenario *sc, const char *ns,
+    const char *name)
+{
+	size_t	i;
+
+	for (i = 0; name != NULL && i < sc->nservices; i++) {
+		if (strcmp(sc->services[i].name, name) == 0 &&
+		    (ns == NULL || strcmp(sc->services[i].namespace, ns) == 0))
+			return (int)i;
+	}
+	return -1;
+}
+
+/* Set a verdict (message taken). */
+static void
+sim_verdict_set(struct sim_verdict *v, int status, char *message)
+{
+	v->status = status;
+	free(v->message);
+	v->message = message;
+}
+
+/* "image NAME: A -> B", tags only when the repository is the same. */
+static char *
+sim_image_diff(const char *container, const char *a, const char *b)
+{
+	const char	*ta = strrchr(a, ':'), *tb = strrchr(b, ':');
+
+	if (ta != NULL && tb != NULL && strchr(ta, '/') == NULL &&
+	    strchr(tb, '/') == NULL && ta - a == tb - b &&
+	    strncmp(a, b, (size_t)(ta - a)) == 0)
+		return xasprintf("image %s: %s -> %s", container, ta + 1,
+		    tb + 1);
+	return xasprintf("image %s: %s -> %s", container, a, b);
+}
+
+/* Judge undo of service i (to req->to_revision, 0: the previous). */
+static int
+sim_judge_undo(struct sim_world *w, size_t i, const struct action_kube *req,
+    const char *name, struct sim_op *op, struct sim_verdict *v)
+{
+	const struct sim_svc	*s = &w->svc[i];
+	int			 cur = s->current, t, to = -1;
+	int			 currev = s->t[cur].revision;
+
+	for (t = 0; t < T_COUNT; t++) {
+		if (!s->t[t].present)
+			continue;
+		if (req->to_revision > 0 ?
+		    s->t[t].revision == req->to_revision :
+		    s->t[t].revision < currev && (to < 0 ||
+		    s->t[t].revision > s->t[to].revision))
+			to = t;
+	}
+	if (to < 0) {
+		sim_verdict_set(v, ACTION_REFUSED, req->to_revision > 0 ?
+		    xasprintf("unable to find specified revision %lld in "
+		    "history", (long long)req->to_revision) :
+		    xasprintf("no rollout history found for deployment "
+		    "\"%s\"", name));
+		return -1;
+	}
+	v->revision = s->t[to].revision;
+	if (to == cur) {
+		v->noop = 1;
+		sim_verdict_set(v, ACTION_OK, xasprintf("deployment.apps/%s "
+		    "skipped rollback (current template already matches "
+		    "revision %d)", name, currev));
+		return -1;
+	}
+	sim_verdict_set(v, ACTION_OK, xasprintf("deployment.apps/%s rolled "
+	    "back", name));
+	v->diff = sim_image_diff(w->sc->services[i].name, s->t[cur].image,
+	    s->t[to].image);
+	v->before = xasprintf("undo to revision %d", currev);
+	op->tmpl = to;
+	return 0;
+}
+
+/* Judge delete-pod name (in ns unless NULL). */
+static int
+sim_judge_delete(struct sim_world *w, const char *ns, const char *name,
+    struct sim_op *op, struct sim_verdict *v)
+{
+	const struct sim_service	*svc;
+	const struct sim_pod		*p;
+	size_t				 i, k;
+
+	for (i = 0; i < w->sc->nservices; i++) {
+		svc = &w->sc->services[i];
+		if (ns != NULL && strcmp(svc->namespace, ns) != 0)
+			continue;
+		for (k = 0; k < w->svc[i].npods; k++) {
+			p = &w->svc[i].pods[k];
+			if (strcmp(p->name, name) != 0)
+				continue;
+			op->service = (int)i;
+			op->pod = xstrdup(p->name);
+			sim_verdict_set(v, ACTION_OK, xasprintf("pod \"%s\" "
+			    "deleted", p->name));
+			v->diff = xasprintf("pod %s: Running -> deleted, "
+			    "replaced by a new pod of %s %s", p->name,
+			    svc->workload == SIM_STATEFULSET ? "StatefulSet" :
+			    "ReplicaSet", svc->workload == SIM_STATEFULSET ?
+			    svc->name : w->svc[i].t[p->tmpl].rs);
+			return 0;
+		}
+	}
+	sim_verdict_set(v, ACTION_REFUSED, xasprintf("pods \"%s\" not found",
+	    name));
+	return -1;
+}
+
+/* Judge req in world w: the verdict, and 0 when op is to be recorded. */
+static int
+sim_kube_judge(struct sim_world *w, const struct action_kube *req,
+    const char *name, struct sim_op *op, struct sim_verdict *v)
+{
+	const struct sim_service	*svc;
+	const struct sim_svc		*s;
+	int				 i;
+
+	if (req->kind == ACTION_DELETE_POD)
+		return sim_judge_delete(w, req->namespace, name, op, v);
+	i = sim_service_find(w->sc, req->namespace, name);
+	if (i < 0) {
+		sim_verdict_set(v, ACTION_REFUSED, xasprintf("deployments.apps "
+		    "\"%s\" not found", name));
+		return -1;
+	}
+	svc = &w->sc->services[i];
+	s = &w->svc[i];
+	if (svc->workload != SIM_DEPLOYMENT) {
+		sim_verdict_set(v, ACTION_REFUSED, xasprintf("%s/%s is a "
+		    "StatefulSet: the simulator restarts, rolls back and "
+		    "scales deployments only", svc->namespace, svc->name));
+		return -1;
+	}
+	op->service = i;
+	v->revision = s->t[s->current].revision;
+	switch (req->kind) {
+	case ACTION_RESTART:
+		sim_verdict_set(v, ACTION_OK, xasprintf("deployment.apps/%s "
+		    "restarted", svc->name));
+		v->diff = xasprintf("pods: %d of revision %d -> %d new of "
+		    "revision %d, one at a time", s->n,
+		    s->t[s->current].revision, s->n,
+		    s->t[s->current].revision);
+		return 0;
+	case ACTION_UNDO:
+		return sim_judge_undo(w, (size_t)i, req, svc->name, op, v);
+	case ACTION_SCALE:
+		if (req->replicas < 0) {
+			sim_verdict_set(v, ACTION_INVALID, xasprintf("The "
+			    "Deployment \"%s\" is invalid: spec.replicas: "
+			    "Invalid value: %d: must be greater than or equal "
+			    "to 0", svc->name, req->replicas));
+			return -1;
+		}
+		if (req->replicas > SIM_MAX_REPLICAS) {
+			sim_verdict_set(v, ACTION_REFUSED, xasprintf("the "
+			    "simulator shows at most %d replicas of a "
+			    "deployment; scale %s to %d or fewer",
+			    SIM_MAX_REPLICAS, svc->name, SIM_MAX_REPLICAS));
+			return -1;
+		}
+		if (req->replicas == s->n) {
+			v->noop = 1;
+			sim_verdict_set(v, ACTION_OK, xasprintf("deployment."
+			    "apps/%s already has %d replicas", svc->name,
+			    s->n));
+			return -1;
+		}
+		op->replicas = req->replicas;
+		sim_verdict_set(v, ACTION_OK, xasprintf("deployment.apps/%s "
+		    "scaled", svc->name));
+		v->diff = xasprintf("replicas: %d -> %d", s->n, req->replicas);
+		v->before = xasprintf("scale to %d", s->n);
+		return 0;
+	default:
+		sim_verdict_set(v, ACTION_INVALID, xstrdup("not a Kubernetes "
+		    "action"));
+		return -1;
+	}
+}
+
+/* Check a Kubernetes action against the world as it stands. */
+int
+sim_kube_check(const struct sim_timeline *tl, const struct sim_op *ops,
+    size_t nops, int64_t now_ms, const struct action_kube *req,
+    struct sim_op *op, struct sim_verdict *v)
+{
+	struct sim_world	 w;
+	char			*name, *dry;
+	int64_t			 cycle;
+	int			 rc;
+
+	memset(op, 0, sizeof *op);
+	memset(v, 0, sizeof *v);
+	if (req->name == NULL || *req->name == '\0') {
+		sim_verdict_set(v, ACTION_INVALID, xstrdup("resource name may "
+		    "not be empty"));
+		return -1;
+	}
+	/* Names come from people and runbooks: safe for the terminal. */
+	name = sanitize_terminal(req->name, 0);
+	sanitize_utf8_cut(name, 253);
+	sim_world_at(&w, tl, ops, nops, now_ms, &cycle);
+	rc = sim_kube_judge(&w, req, name, op, v);
+	op->kind = req->kind;
+	op->play = tl->start_ms;
+	op->cycle = cycle;
+	op->at_ms = w.pos;
+	if (v->status == ACTION_OK && req->dry_run) {
+		dry = xasprintf("%s (server dry run)", v->message);
+		sim_verdict_set(v, ACTION_OK, dry);
+		rc = -1;
+	}
+	if (rc != 0)
+		sim_op_done(op);
+	sim_world_done(&w);
+	free(name);
+	return rc;
+}
+
+/* Free what an op holds. */
+void
+sim_op_done(struct sim_op *op)
+{
+	free(op->pod);
+	op->pod = NULL;
+}
+
+/* Free what a verdict holds. */
+void
+sim_verdict_done(struct sim_verdict *v)
+{
+	free(v->message);
+	free(v->diff);
+	free(v->before);
+	memset(v, 0, sizeof *v);
+}
+
+/* A deployment's rollout as `kubectl rollout status` reads it. */
+void
+sim_kube_rollout(const struct sim_timeline *tl, const struct sim_op *ops,
+    size_t nops, int64_t now_ms, const char *ns, const char *name,
+    struct action_rollout *out, char **msg)
+{
+	struct sim_world	 w;
+	const struct sim_svc	*s;
+	char			*safe;
+	int64_t			 cycle;
+	int			 i, total;
+
+	memset(out, 0, sizeof *out);
+	safe = sanitize_terminal(name != NULL ? name : "", 0);
+	sanitize_utf8_cut(safe, 253);
+	sim_world_at(&w, tl, ops, nops, now_ms, &cycle);
+	i = sim_service_find(w.sc, ns, name);
+	if (i < 0 || w.sc->services[i].workload != SIM_DEPLOYMENT) {
+		out->state = -2;
+		*msg = xasprintf("deployments.apps \"%s\" not found", safe);
+		goto out;
+	}
+	s = &w.svc[i];
+	total = (int)s->npods;
+	out->generation = s->generation;
+	out->observed_generation = s->generation;
+	out->replicas = total;
+	out->updated = s->updated;
+	out->ready = s->available;
+	out->available = s->available;
+	/* kubectl's order of questions and its words. */
+	if (s->updated < s->n)
+		*msg = xasprintf("Waiting for deployment \"%s\" rollout to "
+		    "finish: %d out of %d new replicas have been updated...",
+		    safe, s->updated, s->n);
+	else if (total > s->updated)
+		*msg = xasprintf("Waiting for deployment \"%s\" rollout to "
+		    "finish: %d old replicas are pending termination...", safe,
+		    total - s->updated);
+	else if (s->available < s->updated)
+		*msg = xasprintf("Waiting for deployment \"%s\" rollout to "
+		    "finish: %d of %d updated replicas are available...", safe,
+		    s->available, s->updated);
+	else {
+		out->state = 1;
+		*msg = xasprintf("deployment \"%s\" successfully rolled out",
+		    safe);
+	}
+	if (out->state == 0 && w.pos - s->epoch_at > SIM_DEADLINE_MS) {
+		out->state = -1;
+		free(*msg);
+		*msg = xasprintf("deployment \"%s\" exceeded its progress "
+		    "deadline", safe);
+	}
+out:
+	out->message = *msg;
+	sim_world_done(&w);
+	free(safe);
 }
 
 /* ------------------------------------------------------------------ */
@@ -2310,23 +3093,22 @@ sim_pod_log(const struct source *s, int64_t now_ms, const char *ns,
     size_t *len, char ***containers, size_t *ncontainers)
 {
 	const struct sim_state	*st = s->state;
+	struct sim_actions	*sa = runtime_sim_actions(runtime_of(s));
+	const struct sim_op	*ops = NULL;
 	struct sim_world	 w;
 	struct buf		 b;
-	size_t			 i;
+	size_t			 nops = 0;
+	int64_t			 cycle;
 	long			 code;
 
 	*containers = NULL;
 	*ncontainers = 0;
-	memset(&w, 0, sizeof w);
-	w.sc = st->sc;
+	/* The world as the operator left it: the actions count too. */
+	if (sa != NULL)
+		ops = sim_actions_ops(sa, &nops);
+	sim_world_at(&w, &st->tl, ops, nops, now_ms, &cycle);
 	w.context = s->context;
-	w.now = runtime_of(s) != NULL ? runtime_eval_ms(runtime_of(s)) :
-	    now_ms;
-	w.actions = runtime_sim_actions(runtime_of(s));
-	w.pos = sim_source_position(s, now_ms);
-	w.svc = xcalloc(w.sc->nservices + 1, sizeof *w.svc);
-	for (i = 0; i < w.sc->nservices; i++)
-		sim_svc_build(&w, i);
+	w.actions = sa;
 	buf_init(&b, 0);
 	buf_append(&b, "", 0);
 	code = sim_log_of(&w, ns != NULL ? ns : "", pod != NULL ? pod : "",

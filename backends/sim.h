@@ -24,6 +24,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct action_kube;
+struct action_rollout;
 struct conf;
 struct source;
 
@@ -230,5 +232,104 @@ long		 sim_pod_log(const struct source *, int64_t now_ms,
 		     const char *ns, const char *name, const char *container,
 		     int previous, char **body, size_t *len,
 		     char ***containers, size_t *ncontainers);
+/* ------------------------------------------------------------------ */
+/* What people do to the simulated cluster                            */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The world stays a pure function: of the scenario, the position on the
+ * timeline, and the list of Kubernetes actions people did (restart, undo,
+ * scale, delete-pod), each recorded with the position it happened at and
+ * the play it happened in (backends/sim_actions.c keeps the list).
+ *
+ * A play is one run of the timeline: the source's start on the clock and
+ * the replay (cycle) number.  A round applies the actions of its own play
+ * done at or before its position, in order, over the scenario's own
+ * rollout and rollback; a replay, a new source (another context) or an
+ * earlier moment (`--at`) sees the world without the later ones, as the
+ * world's history starts again then.
+ *
+ * Each service's history is a list of steps: the scenario's rollout and
+ * rollback and the actions, by position.  A rollout step (rollout, undo,
+ * restart) replaces the pods one at a time, SIM_POD_STEP_MS apart, each
+ * old pod going when its replacement is ready; undo brings a template
+ * back as a new revision, restart brings new pods of the same template
+ * (and ReplicaSet: the simulator keeps one per image), scale adds or
+ * removes pods at once, delete-pod replaces one pod at once with a new
+ * one of the same template.  A pod fault belongs to a template: every
+ * pod of that template and replica has it (a new pod from its start),
+ * pods of other templates never.
+ *
+ * The user's rollback.  When an undo brings back the template the
+ * scenario's own rollback would, before that rollback, the scenario's
+ * rollback no longer happens and the service's story is played from the
+ * user's rollback on: its alerts and probe faults that began after the
+ * rollout and end after the scripted rollback, and its SLOs' error curves,
+ * are shifted by (scripted rollback - user rollback): an alert that was
+ * firing ends that much earlier, one that had not begun never begins, and
+ * an error curve goes straight from its value at the user's rollback to
+ * its first point after the scripted one, shifted.  So the crash loop,
+ * the failing probe and the burn go away minutes after the operator's
+ * rollback, as they did after the scenario's.
+ */
+
+/* Where a scenario is played from (a source's clock). */
+struct sim_timeline {
+	const struct sim_scenario	*sc;
+	int64_t				 start_ms;	/* wall clock */
+	double				 speed;
+};
+/* The position at now_ms; *cycle (if not NULL) the replay's number. */
+int64_t		 sim_timeline_position(const struct sim_timeline *,
+		     int64_t now_ms, int64_t *cycle);
+
+/* A Kubernetes action done to the simulated world. */
+struct sim_op {
+	int		 kind;		/* enum action_kind, RESTART..DELETE_POD */
+	int		 service;	/* index in the scenario's services */
+	int		 tmpl;		/* undo: the template brought back */
+	int		 replicas;	/* scale */
+	char		*pod;		/* delete-pod */
+	int64_t		 play;		/* the timeline's start_ms */
+	int64_t		 cycle;		/* its replay */
+	int64_t		 at_ms;		/* position */
+};
+
+/*
+ * What the simulated API server says of an action: status is an enum
+ * action_status; message, diff and before as in struct action_kube_result
+ * (allocated; diff and before may be NULL).
+ */
+struct sim_verdict {
+	int		 status;
+	char		*message;
+	char		*diff;
+	char		*before;
+	int64_t		 revision;
+	int		 noop;
+};
+void		 sim_verdict_done(struct sim_verdict *);
+
+/*
+ * Check req against the world of tl at now_ms after ops (nops of them):
+ * fill *v, and when it would change the world, *op (0; its pod allocated,
+ * free it with sim_op_done()); -1 when nothing is to be recorded (refused,
+ * noop, or the dry run's verdict only).
+ */
+int		 sim_kube_check(const struct sim_timeline *,
+		     const struct sim_op *ops, size_t nops, int64_t now_ms,
+		     const struct action_kube *req, struct sim_op *op,
+		     struct sim_verdict *v);
+void		 sim_op_done(struct sim_op *);
+
+/*
+ * Deployment ns/name's rollout in the world of tl at now_ms after ops, as
+ * `kubectl rollout status` reads it; out->message is allocated in *msg
+ * (free it).
+ */
+void		 sim_kube_rollout(const struct sim_timeline *,
+		     const struct sim_op *ops, size_t nops, int64_t now_ms,
+		     const char *ns, const char *name,
+		     struct action_rollout *out, char **msg);
 
 #endif

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backends/poller.h"
 #include "backends/runtime.h"
 #include "base/sanitize.h"
 #include "base/util.h"
@@ -169,6 +170,30 @@ action_target(const char *kind, const char *target, const char *nsopt,
 	return 0;
 }
 
+/*
+ * The simulator acts on the world it plays: play one round of it first
+ * (into the cache too, as `sitrep fetch --once --demo` would).
+ */
+static void
+action_demo_round(struct cmd_act *e)
+{
+	struct poller	*p;
+	char		*cause = NULL;
+
+	p = runtime_set_context(e->rt, e->conf, e->ctx, POLLER_ONCE, &cause);
+	free(cause);
+	e->gate = runtime_gate(e->rt);
+	if (p == NULL)
+		return;
+	poller_start(p);
+	for (;;) {
+		poller_flush(p);
+		if (poller_finished(p))
+			break;
+		loop_run_once(runtime_loop(e->rt), 1000);
+	}
+}
+
 /* Run the loop until cond holds. */
 #define ACTION_RUN_UNTIL(e, cond) do {					\
 	while (!(cond))							\
@@ -233,6 +258,8 @@ action_run(struct cmd_opts *g, enum action_kind kind, int argc, char **argv)
 		goto out_words;
 	if ((rc = cmd_act_open(g, &e)) != 0)
 		goto out_words;
+	if (g->demo)
+		action_demo_round(&e);
 	if (inc_opt != NULL && incident_lookup(e.cache, e.ctx->name, inc_opt,
 	    &incident, &cause) != 0) {
 		fprintf(stderr, "sitrep %s: %s\n", usage, cause);
