@@ -139,7 +139,7 @@ conf_problems_done(struct conf_problems *p)
 }
 
 /* Add a problem to the public list. */
-static void
+void
 conf_problems_add(struct conf_problems *p, char *msg)
 {
 	p->v = xreallocarray(p->v, p->n + 1, sizeof *p->v);

@@ -154,6 +154,8 @@ struct conf_problems {
 
 void	 conf_problems_init(struct conf_problems *);
 void	 conf_problems_done(struct conf_problems *);
+/* Append msg (taken: the list frees it). */
+void	 conf_problems_add(struct conf_problems *, char *msg);
 
 /* Largest configuration or SLO file read. */
 #define CONF_MAX_FILE_SIZE	(4 * 1024 * 1024)
