@@ -1950,6 +1950,17 @@ conf_load_buffer(const char *name, const char *data, size_t len,
 				    conf->slo_files[i], ld.slo_file_pos[i].line,
 				    ld.slo_file_pos[i].col);
 			}
+			/* Runbook directories are relative to this file. */
+			for (i = 0; slash != NULL && i < conf->nrunbook_dirs;
+			    i++) {
+				char *r = conf->runbook_dirs[i];
+
+				if (r[0] == '/')
+					continue;
+				conf->runbook_dirs[i] = xasprintf("%s/%s", dir,
+				    r);
+				free(r);
+			}
 			free(dir);
 			conf_check_all(&ld, root);
 		}

@@ -115,6 +115,8 @@ struct conf {
 	size_t			 nslos;
 	char		       **slo_files;
 	size_t			 nslo_files;
+	char		       **runbook_dirs;	/* runbooks:, resolved */
+	size_t			 nrunbook_dirs;
 	char		       **group_by;	/* incidents.group_by */
 	size_t			 ngroup_by;
 	char		       **heartbeats;	/* incidents.heartbeats */

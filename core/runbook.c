@@ -14,6 +14,8 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <sys/stat.h>
+
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -1033,6 +1035,7 @@ runbook_set_load_dirs(struct runbook_set *set, char **dirs, size_t ndirs,
 	char		**names, *path, *cause;
 	size_t		  nnames, i, j;
 	struct buf	  b;
+	struct stat	  sb;
 	int		  rc = 0;
 
 	for (i = 0; i < ndirs; i++) {
@@ -1064,16 +1067,16 @@ runbook_set_load_dirs(struct runbook_set *set, char **dirs, size_t ndirs,
 			qsort(names, nnames, sizeof *names, rb_name_cmp);
 		for (j = 0; j < nnames; j++) {
 			path = xasprintf("%s/%s", dirs[i], names[j]);
-			buf_init(&b, RUNBOOK_MAX_FILE + 1);
-			if (buf_read_file(&b, path, &cause) != 0) {
-				if (b.len > RUNBOOK_MAX_FILE)
-					conf_problems_add(problems, xasprintf(
-					    "%s:1:1: the file is larger than %d "
-					    "KiB; split it", path,
-					    RUNBOOK_MAX_FILE / 1024));
-				else
-					conf_problems_add(problems, xasprintf(
-					    "%s: %s", path, cause));
+			buf_init(&b, RUNBOOK_MAX_FILE);
+			if (stat(path, &sb) == 0 && sb.st_size >
+			    RUNBOOK_MAX_FILE) {
+				conf_problems_add(problems, xasprintf("%s:1:1: "
+				    "the file is larger than %d KiB; split it",
+				    path, RUNBOOK_MAX_FILE / 1024));
+				rc = -1;
+			} else if (buf_read_file(&b, path, &cause) != 0) {
+				conf_problems_add(problems, xasprintf("%s: %s; "
+				    "make it readable", path, cause));
 				free(cause);
 				rc = -1;
 			} else if (runbook_set_add_buffer(set, path,
