@@ -29,6 +29,7 @@ struct matchers;
 struct mode;
 struct poller;
 struct refresh;
+struct runbook_live;
 struct tui_act;
 struct runtime;
 struct source;
@@ -84,6 +85,8 @@ struct app {
 	struct refresh			*refresh;
 	/* Actions started and not answered yet (tui/act.c). */
 	struct tui_act			*acts;
+	/* Runbooks, their live checks (tui/runbook_live.c); lazily made. */
+	struct runbook_live		*rblive;
 };
 
 /* Now, in ms since the epoch: the wall clock, or the fixed clock_ms. */

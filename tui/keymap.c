@@ -44,6 +44,8 @@ static const struct key_binding keymap_defaults[] = {
 	  "acknowledge the selected incident (again: extend it)" },
 	{ 's', ACT_SILENCE, KEYCTX_PANEL,
 	  "silence the selected incident's alerts: a form, a preview, then y" },
+	{ 'o', ACT_COPY_URL, KEYCTX_PANEL,
+	  "Runbook panel: copy the alert's runbook_url (OSC 52) and show it" },
 	{ KEY_TAB, ACT_NEXT_PANEL, KEYCTX_GLOBAL, "next panel" },
 	{ KEY_BTAB, ACT_PREV_PANEL, KEYCTX_GLOBAL, "previous panel" },
 	{ '1', ACT_PANEL_HEALTH, KEYCTX_GLOBAL, "health panel" },
@@ -64,7 +66,8 @@ static const char *const keymap_action_names[ACT_COUNT] = {
 	"none", "down", "up", "top", "bottom", "page-up", "page-down",
 	"half-down", "half-up", "next-panel", "prev-panel", "panel-health",
 	"panel-slo", "panel-incidents", "panel-runbook", "open", "back",
-	"filter", "command", "help", "refresh", "quit", "ack", "silence"
+	"filter", "command", "help", "refresh", "quit", "ack", "silence",
+	"copy-url"
 };
 
 /* Named keys. */
