@@ -27,12 +27,14 @@
 #include <yaml.h>
 
 #include <cjson/cJSON.h>
+#include <sqlite3.h>
 
 #include "base/buf.h"
 #include "base/json.h"
 #include "base/sanitize.h"
 #include "base/util.h"
 #include "base/xmalloc.h"
+#include "core/cache.h"
 #include "core/conf.h"
 #include "core/runbook.h"
 
@@ -1372,6 +1374,78 @@ runbook_labels_free(struct conf_kv *kv, size_t n)
 		free(kv[i].value);
 	}
 	free(kv);
+}
+
+/* ------------------------------------------------------------------ */
+/* What the cache answers                                              */
+/* ------------------------------------------------------------------ */
+
+/* The latest value stored under key. */
+int
+runbook_cache_sample(struct cache *c, const char *context, const char *key,
+    double *v)
+{
+	sqlite3_stmt	*st;
+	char		*cause = NULL;
+	int		 rc = -1;
+
+	if ((st = cache_prepare(c, "runbook check", &cause,
+	    "SELECT value FROM samples WHERE context = ? AND query_key = ? "
+	    "AND value IS NOT NULL ORDER BY ts_ms DESC LIMIT 1", "tt",
+	    context, key)) == NULL) {
+		free(cause);
+		return -1;
+	}
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*v = sqlite3_column_double(st, 0);
+		rc = 0;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* The cached pods of context. */
+int
+runbook_cache_pods(struct cache *c, const char *context,
+    struct runbook_pod **out, size_t *n, char **cause)
+{
+	sqlite3_stmt	*st;
+	char		*ns, *name;
+
+	*out = NULL;
+	*n = 0;
+	if ((st = cache_prepare(c, "runbook check", cause,
+	    "SELECT namespace, name, restarts FROM kube_pods WHERE "
+	    "context = ?", "t", context)) == NULL)
+		return -1;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		ns = cache_column_text(st, 0);
+		name = cache_column_text(st, 1);
+		if (ns == NULL || name == NULL) {
+			free(ns);
+			free(name);
+			continue;
+		}
+		*out = xreallocarray(*out, *n + 1, sizeof **out);
+		(*out)[*n].namespace = ns;
+		(*out)[*n].name = name;
+		(*out)[(*n)++].restarts = sqlite3_column_double(st, 2);
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/* Free pods. */
+void
+runbook_pods_free(struct runbook_pod *p, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		free(p[i].namespace);
+		free(p[i].name);
+	}
+	free(p);
 }
 
 /* ------------------------------------------------------------------ */

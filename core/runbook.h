@@ -184,6 +184,23 @@ void		 runbook_request_done(struct runbook_request *);
 int		 runbook_timeline_done(const char *title, const char *kind,
 		     const char *text);
 
+/*
+ * What the cache knows for checks in a context without Prometheus: the
+ * latest value of a stored series key (0, or -1 when none), and each
+ * cached pod's namespace, name and restarts (0, or -1 and *cause).
+ */
+struct cache;
+int		 runbook_cache_sample(struct cache *, const char *context,
+		     const char *key, double *value);
+struct runbook_pod {
+	char	*namespace;
+	char	*name;
+	double	 restarts;
+};
+int		 runbook_cache_pods(struct cache *, const char *context,
+		     struct runbook_pod **, size_t *n, char **cause);
+void		 runbook_pods_free(struct runbook_pod *, size_t n);
+
 /* The labels of a JSON object text ({"a":"b"}); *n 0 on bad JSON. */
 struct conf_kv	*runbook_labels_json(const char *json, size_t *n);
 void		 runbook_labels_free(struct conf_kv *, size_t n);

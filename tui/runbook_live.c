@@ -10,7 +10,6 @@
 
 #include <math.h>
 #include <regex.h>
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,7 +20,6 @@
 #include "base/sanitize.h"
 #include "base/util.h"
 #include "base/xmalloc.h"
-#include "core/cache.h"
 #include "core/conf.h"
 #include "core/loop.h"
 #include "core/runbook.h"
@@ -335,29 +333,6 @@ rl_prom_start(struct runbook_live *rl, struct rl_check *c)
 	}
 }
 
-/* The latest sample of key in the cache; -1 if none. */
-static int
-rl_sample(struct app *a, const char *key, double *v)
-{
-	sqlite3_stmt	*st;
-	char		*cause = NULL;
-	int		 rc = -1;
-
-	if ((st = cache_prepare(a->cache, "runbook check", &cause,
-	    "SELECT value FROM samples WHERE context = ? AND query_key = ? "
-	    "AND value IS NOT NULL ORDER BY ts_ms DESC LIMIT 1", "tt",
-	    a->ctx->name, key)) == NULL) {
-		free(cause);
-		return -1;
-	}
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		*v = sqlite3_column_double(st, 0);
-		rc = 0;
-	}
-	sqlite3_finalize(st);
-	return rc;
-}
-
 /* One label matcher of a selector. */
 struct rl_matcher {
 	char	 label[32];
@@ -453,9 +428,10 @@ rl_restarts(struct app *a, const char *q, double *v, char **error)
 	static const char	 head[] =
 	    "sum(kube_pod_container_status_restarts_total";
 	struct rl_matcher	 m[4];
-	sqlite3_stmt		*st;
-	const char		*end, *ns, *name;
+	struct runbook_pod	*pods;
+	const char		*end;
 	char			*cause = NULL;
+	size_t			 np, k;
 	int			 n, i, ok;
 
 	if (strncmp(q, head, sizeof head - 1) != 0)
@@ -473,23 +449,20 @@ rl_restarts(struct app *a, const char *q, double *v, char **error)
 		}
 	}
 	*v = 0;
-	if ((st = cache_prepare(a->cache, "runbook check", &cause,
-	    "SELECT namespace, name, restarts FROM kube_pods WHERE "
-	    "context = ?", "t", a->ctx->name)) == NULL) {
+	if (runbook_cache_pods(a->cache, a->ctx->name, &pods, &np,
+	    &cause) != 0) {
 		*error = cause;
 		goto out;
 	}
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		ns = (const char *)sqlite3_column_text(st, 0);
-		name = (const char *)sqlite3_column_text(st, 1);
-		ok = ns != NULL && name != NULL;
+	for (k = 0; k < np; k++) {
+		ok = 1;
 		for (i = 0; ok && i < n; i++)
 			ok = rl_matches(&m[i], strcmp(m[i].label, "pod") == 0 ?
-			    name : ns);
+			    pods[k].name : pods[k].namespace);
 		if (ok)
-			*v += sqlite3_column_double(st, 2);
+			*v += pods[k].restarts;
 	}
-	sqlite3_finalize(st);
+	runbook_pods_free(pods, np);
 out:
 	for (i = 0; i < n; i++)
 		if (m[i].regex)
@@ -520,7 +493,8 @@ rl_local(struct runbook_live *rl, struct rl_check *c)
 			free(q);
 			key = xasprintf("slo:%s:ratio:%s", s->name,
 			    prom_window_names[w]);
-			if (rl_sample(a, key, &v) == 0)
+			if (runbook_cache_sample(a->cache, a->ctx->name, key,
+			    &v) == 0)
 				rl_answer(c, 1, v, NULL);
 			else
 				rl_answer(c, 0, 0, "no data yet");
