@@ -1,7 +1,8 @@
 /*
  * config.c: `sitrep config check` validates a configuration file (key
  * bindings included, against the console's table) and reports every
- * problem; `sitrep config docs` prints the reference from the schema.
+ * problem, in runbook files too; `sitrep config docs` prints the
+ * reference from the schema.
  */
 #include "config.h"
 
@@ -11,6 +12,7 @@
 #include "base/xmalloc.h"
 #include "cmd/cmd.h"
 #include "core/conf.h"
+#include "core/runbook.h"
 #include "tui/keymap.h"
 
 /* sitrep config check [FILE] */
@@ -20,6 +22,7 @@ cmd_config_check(struct cmd_opts *g, int argc, char **argv)
 	struct conf_problems	 problems;
 	struct conf		*conf;
 	struct keymap		*km;
+	struct runbook_set	*rs = NULL;
 	char			**words, *path;
 	int			  nw, rc, explicit;
 	size_t			  i;
@@ -47,17 +50,32 @@ cmd_config_check(struct cmd_opts *g, int argc, char **argv)
 		}
 		keymap_free(km);
 	}
+	if (conf != NULL && conf->nrunbook_dirs > 0) {
+		/* Every runbook file, with FILE:LINE:COL problems. */
+		rs = runbook_set_new();
+		if (runbook_set_load_dirs(rs, conf->runbook_dirs,
+		    conf->nrunbook_dirs, &problems) != 0) {
+			conf_free(conf);
+			conf = NULL;
+		}
+	}
 	for (i = 0; i < problems.n; i++)
 		printf("%s\n", problems.v[i]);
 	conf_problems_done(&problems);
 	if (conf == NULL) {
+		runbook_set_free(rs);
 		free(path);
 		return CMD_FAIL;
 	}
-	printf("%s: ok (%zu context%s, %zu service%s, %zu SLO%s)\n", path,
+	printf("%s: ok (%zu context%s, %zu service%s, %zu SLO%s", path,
 	    conf->ncontexts, conf->ncontexts == 1 ? "" : "s",
 	    conf->nservices, conf->nservices == 1 ? "" : "s",
 	    conf->nslos, conf->nslos == 1 ? "" : "s");
+	if (rs != NULL)
+		printf(", %zu runbook%s", runbook_set_count(rs),
+		    runbook_set_count(rs) == 1 ? "" : "s");
+	printf(")\n");
+	runbook_set_free(rs);
 	conf_free(conf);
 	free(path);
 	return CMD_OK;

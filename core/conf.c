@@ -140,7 +140,7 @@ conf_problems_done(struct conf_problems *p)
 }
 
 /* Add a problem to the public list. */
-static void
+void
 conf_problems_add(struct conf_problems *p, char *msg)
 {
 	p->v = xreallocarray(p->v, p->n + 1, sizeof *p->v);
@@ -1980,6 +1980,17 @@ conf_load_buffer(const char *name, const char *data, size_t len,
 				conf_load_sloth(&ld, slash != NULL ? dir : NULL,
 				    conf->slo_files[i], ld.slo_file_pos[i].line,
 				    ld.slo_file_pos[i].col);
+			}
+			/* Runbook directories are relative to this file. */
+			for (i = 0; slash != NULL && i < conf->nrunbook_dirs;
+			    i++) {
+				char *r = conf->runbook_dirs[i];
+
+				if (r[0] == '/')
+					continue;
+				conf->runbook_dirs[i] = xasprintf("%s/%s", dir,
+				    r);
+				free(r);
 			}
 			free(dir);
 			conf_check_all(&ld, root);

@@ -116,6 +116,8 @@ struct conf {
 	size_t			 nslos;
 	char		       **slo_files;
 	size_t			 nslo_files;
+	char		       **runbook_dirs;	/* runbooks:, resolved */
+	size_t			 nrunbook_dirs;
 	char		       **group_by;	/* incidents.group_by */
 	size_t			 ngroup_by;
 	char		       **heartbeats;	/* incidents.heartbeats */
@@ -159,6 +161,8 @@ struct conf_problems {
 
 void	 conf_problems_init(struct conf_problems *);
 void	 conf_problems_done(struct conf_problems *);
+/* Append msg (taken: the list frees it). */
+void	 conf_problems_add(struct conf_problems *, char *msg);
 
 /* Largest configuration or SLO file read. */
 #define CONF_MAX_FILE_SIZE	(4 * 1024 * 1024)

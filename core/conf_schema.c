@@ -267,6 +267,14 @@ const struct conf_option conf_schema[] = {
 	  .off = offsetof(struct conf, slo_files),
 	  .noff = offsetof(struct conf, nslo_files) },
 
+	{ .path = "runbooks", .type = CONF_PATHLIST,
+	  .help = "Directories of runbook files (*.yaml, *.yml), read in "
+	    "this order and each by file name; relative to this file's "
+	    "folder. The first runbook that matches an alert is its "
+	    "runbook. See docs/RUNBOOKS.md.",
+	  .off = offsetof(struct conf, runbook_dirs),
+	  .noff = offsetof(struct conf, nrunbook_dirs) },
+
 	{ .path = "slo_alerting", .type = CONF_MAP,
 	  .help = "Multi-window, multi-burn-rate thresholds (the Google "
 	    "SRE workbook's) and error budget levels.",
@@ -475,7 +483,7 @@ const struct conf_option conf_schema[] = {
 	    "page-up, page-down, half-down, half-up, next-panel, "
 	    "prev-panel, panel-health, panel-slo, panel-incidents, "
 	    "panel-runbook, open, back, filter, command, help, refresh, "
-	    "quit, ack, silence. A key bound twice, or C-a and C-b (the screen and tmux "
+	    "quit, ack, silence, copy-url. A key bound twice, or C-a and C-b (the screen and tmux "
 	    "prefixes), is an error.",
 	  .off = offsetof(struct conf, keys),
 	  .noff = offsetof(struct conf, nkeys) },

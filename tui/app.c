@@ -37,6 +37,7 @@
 #include "core/views.h"
 #include "core/views_detail.h"
 #include "tui/app.h"
+#include "tui/runbook_live.h"
 #include "tui/draw.h"
 #include "tui/keymap.h"
 #include "tui/layout.h"
@@ -387,6 +388,8 @@ app_done(struct app *a)
 	app_refresh_free(a);
 	app_acts_free(a);
 	app_runs_free(a);
+	runbook_live_free(a->rblive);
+	a->rblive = NULL;
 	views_strings_free(a->namespaces, a->nnamespaces);
 	for (i = 0; i < APP_NPANELS; i++)
 		list_done(&a->lists[i]);
@@ -530,6 +533,9 @@ fail:
 		fprintf(stderr, "sitrep: %s\n", cause);
 		free(cause);
 	}
+	/* Its timer and requests live on the runtime's loop and HTTP. */
+	runbook_live_free(a.rblive);
+	a.rblive = NULL;
 	runtime_free(a.rt);
 	app_done(&a);
 	cache_close(a.cache);

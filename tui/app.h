@@ -29,6 +29,7 @@ struct matchers;
 struct mode;
 struct poller;
 struct refresh;
+struct runbook_live;
 struct tui_act;
 struct runtime;
 struct source;
@@ -86,6 +87,8 @@ struct app {
 	struct tui_act			*acts;
 	/* Actions previewed, running or followed (tui/mode_action.c). */
 	struct tui_run			*runs;
+	/* Runbooks, their live checks (tui/runbook_live.c); lazily made. */
+	struct runbook_live		*rblive;
 };
 
 /* Now, in ms since the epoch: the wall clock, or the fixed clock_ms. */

@@ -52,6 +52,8 @@ static const struct key_binding keymap_defaults[] = {
 	{ 'S', ACT_SCALE, KEYCTX_PANEL,
 	  "scale the selected service's deployment: the count, a preview, "
 	  "then y" },
+	{ 'o', ACT_COPY_URL, KEYCTX_PANEL,
+	  "Runbook panel: copy the alert's runbook_url (OSC 52) and show it" },
 	{ KEY_TAB, ACT_NEXT_PANEL, KEYCTX_GLOBAL, "next panel" },
 	{ KEY_BTAB, ACT_PREV_PANEL, KEYCTX_GLOBAL, "previous panel" },
 	{ '1', ACT_PANEL_HEALTH, KEYCTX_GLOBAL, "health panel" },
@@ -73,7 +75,7 @@ static const char *const keymap_action_names[ACT_COUNT] = {
 	"half-down", "half-up", "next-panel", "prev-panel", "panel-health",
 	"panel-slo", "panel-incidents", "panel-runbook", "open", "back",
 	"filter", "command", "help", "refresh", "quit", "ack", "silence",
-	"restart", "undo", "scale"
+	"restart", "undo", "scale", "copy-url"
 };
 
 /* Named keys. */
