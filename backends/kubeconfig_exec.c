@@ -2,11 +2,10 @@
  * kubeconfig_exec.c: exec credential plugins, run as children of the event
  * loop, their result cached, and the requests that wait for it.
  *
- * A plugin is spawned with stdin on /dev/null and stdout and stderr on
- * pipes (never a terminal), in its own process group; the pipes are read
- * through loop fd watchers, the child is reaped through the loop's SIGCHLD
- * handling, and a timer kills the group when it takes too long, so nothing
- * here ever blocks the loop.  The ExecCredential it prints is checked as
+ * A plugin runs through the loop's child runner (core/child.h): stdin on
+ * /dev/null, stdout and stderr on pipes (never a terminal), its own
+ * process group killed when it takes too long or prints too much, so
+ * nothing here ever blocks the loop.  The ExecCredential it prints is checked as
  * client-go checks it and cached until its expirationTimestamp or until
  * the server refuses it (kubeconfig_credential_invalidate).  Requests made
  * while a plugin runs wait in a queue and share its result; every request
@@ -16,24 +15,18 @@
  */
 #include "config.h"
 
-#include <sys/types.h>
-#include <sys/wait.h>
-
 #include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
 #include "backends/kubeconfig.h"
 #include "backends/kubeconfig_int.h"
-#include "base/buf.h"
 #include "base/sanitize.h"
 #include "base/util.h"
 #include "base/xmalloc.h"
+#include "core/child.h"
 #include "core/loop.h"
 
 extern char **environ;
@@ -55,17 +48,7 @@ struct kc_waiter {
 /* A running exec plugin. */
 struct kc_run {
 	struct kubeconfig	*kc;
-	pid_t			 pid;
-	int			 out_fd;
-	int			 err_fd;
-	struct loop_fd		*out_w;
-	struct loop_fd		*err_w;
-	struct loop_child	*child;
-	struct loop_timer	*timer;
-	struct buf		 out;
-	struct buf		 err;
-	int			 out_over;	/* stdout passed its cap */
-	int			 err_over;
+	struct child		*child;
 };
 
 /* ------------------------------------------------------------------------ */
@@ -106,16 +89,16 @@ kubeconfig_credential_invalidate(struct kubeconfig *kc)
 
 /* The plugin's stderr made safe and short for a message; caller frees. */
 static char *
-kc_exec_stderr(struct kc_run *run)
+kc_exec_stderr(const struct child_result *res)
 {
 	char	*u, *t, *s;
 	size_t	 len;
 
-	if (run->err.len == 0)
+	if (res->err_len == 0)
 		return NULL;
-	len = run->err.len > KC_EXEC_SHOW_STDERR ? KC_EXEC_SHOW_STDERR :
-	    run->err.len;
-	u = sanitize_utf8(run->err.data, len);
+	len = res->err_len > KC_EXEC_SHOW_STDERR ? KC_EXEC_SHOW_STDERR :
+	    res->err_len;
+	u = sanitize_utf8(res->err, len);
 	t = kc_trim(u);
 	if (*t == '\0') {
 		free(u);
@@ -123,7 +106,7 @@ kc_exec_stderr(struct kc_run *run)
 	}
 	s = sanitize_terminal(t, SANITIZE_MULTILINE);
 	free(u);
-	if (run->err.len > len || run->err_over) {
+	if (res->err_len > len || res->err_cut) {
 		t = xasprintf("%s ...", s);
 		free(s);
 		s = t;
@@ -133,12 +116,13 @@ kc_exec_stderr(struct kc_run *run)
 
 /* Append the plugin's stderr and install hint to a failure message. */
 static char *
-kc_exec_failure(struct kubeconfig *kc, struct kc_run *run, char *msg)
+kc_exec_failure(struct kubeconfig *kc, const struct child_result *res,
+    char *msg)
 {
 	struct kc_exec	*e = kc->user->exec;
 	char		*err, *hint, *out;
 
-	err = run != NULL ? kc_exec_stderr(run) : NULL;
+	err = res != NULL ? kc_exec_stderr(res) : NULL;
 	hint = e->install_hint != NULL ?
 	    sanitize_terminal(e->install_hint, SANITIZE_MULTILINE) : NULL;
 	out = xasprintf("%s%s%s%s%s", msg,
@@ -148,31 +132,6 @@ kc_exec_failure(struct kubeconfig *kc, struct kc_run *run, char *msg)
 	free(hint);
 	free(msg);
 	return out;
-}
-
-/* Find command as execvp would, in $PATH; caller frees, NULL if absent. */
-static char *
-kc_exec_lookup(const char *command)
-{
-	const char	*path;
-	char		*copy, *dir, *save, *full;
-
-	if (strchr(command, '/') != NULL)
-		return access(command, X_OK) == 0 ? xstrdup(command) : NULL;
-	if ((path = getenv("PATH")) == NULL)
-		path = "/usr/local/bin:/usr/bin:/bin";
-	copy = xstrdup(path);
-	for (dir = strtok_r(copy, ":", &save); dir != NULL;
-	    dir = strtok_r(NULL, ":", &save)) {
-		full = xasprintf("%s/%s", *dir == '\0' ? "." : dir, command);
-		if (access(full, X_OK) == 0) {
-			free(copy);
-			return full;
-		}
-		free(full);
-	}
-	free(copy);
-	return NULL;
 }
 
 /* The plugin's environment: ours, its own, and KUBERNETES_EXEC_INFO. */
@@ -229,113 +188,6 @@ kc_exec_env_free(char **env)
 	if (i > 0)
 		free(env[i - 1]);
 	free(env);
-}
-
-/* Mark fd close-on-exec and, if nonblock, non-blocking. */
-static void
-kc_fd_flags(int fd, int nonblock)
-{
-	int	flags;
-
-	fcntl(fd, F_SETFD, FD_CLOEXEC);
-	if (nonblock && (flags = fcntl(fd, F_GETFL)) != -1)
-		fcntl(fd, F_SETFL, flags | O_NONBLOCK);
-}
-
-/*
- * Start the plugin with stdin on /dev/null and stdout and stderr on pipes
- * (returned non-blocking in *out_fd and *err_fd).  The child leads its own
- * process group so a timeout can stop everything it started.  Returns the
- * pid, or -1 with *cause.
- */
-static pid_t
-kc_exec_spawn(struct kubeconfig *kc, int *out_fd, int *err_fd, char **cause)
-{
-	struct kc_exec	 *e = kc->user->exec;
-	char		 *path, **argv, **env, *c, *msg;
-	int		  outp[2], errp[2], null, fd, maxfd, sig;
-	size_t		  i;
-	pid_t		  pid;
-	sigset_t	  all;
-	static const char failed[] = "cannot execute the plugin\n";
-
-	if ((path = kc_exec_lookup(e->command)) == NULL) {
-		c = kc_clean(e->command);
-		msg = xasprintf("exec: executable %s not found\n\nIt looks "
-		    "like you are trying to use a client-go credential plugin "
-		    "that is not installed.\n\nTo learn more about this "
-		    "feature, consult the documentation available at:\n      "
-		    "%s", c, KC_PLUGIN_DOCS);
-		free(c);
-		*cause = kc_exec_failure(kc, NULL, msg);
-		return -1;
-	}
-	if (pipe(outp) != 0) {
-		*cause = xasprintf("cannot start exec plugin: pipe: %s",
-		    strerror(errno));
-		free(path);
-		return -1;
-	}
-	if (pipe(errp) != 0) {
-		*cause = xasprintf("cannot start exec plugin: pipe: %s",
-		    strerror(errno));
-		close(outp[0]);
-		close(outp[1]);
-		free(path);
-		return -1;
-	}
-	kc_fd_flags(outp[0], 1);
-	kc_fd_flags(errp[0], 1);
-	kc_fd_flags(outp[1], 0);
-	kc_fd_flags(errp[1], 0);
-
-	/* Everything the child needs is built before fork. */
-	argv = xcalloc(e->nargs + 2, sizeof *argv);
-	argv[0] = e->command;
-	for (i = 0; i < e->nargs; i++)
-		argv[i + 1] = e->args[i];
-	env = kc_exec_env(kc);
-	maxfd = (int)sysconf(_SC_OPEN_MAX);
-	if (maxfd < 0 || maxfd > 65536)
-		maxfd = 65536;
-
-	if ((pid = fork()) == -1) {
-		*cause = xasprintf("cannot start exec plugin: fork: %s",
-		    strerror(errno));
-		close(outp[0]);
-		close(outp[1]);
-		close(errp[0]);
-		close(errp[1]);
-		free(path);
-		free(argv);
-		kc_exec_env_free(env);
-		return -1;
-	}
-	if (pid == 0) {
-		setpgid(0, 0);
-		for (sig = 1; sig < NSIG; sig++)
-			signal(sig, SIG_DFL);
-		sigemptyset(&all);
-		sigprocmask(SIG_SETMASK, &all, NULL);
-		if ((null = open("/dev/null", O_RDWR)) == -1 ||
-		    dup2(null, 0) == -1 || dup2(outp[1], 1) == -1 ||
-		    dup2(errp[1], 2) == -1)
-			_exit(127);
-		for (fd = 3; fd < maxfd; fd++)
-			close(fd);
-		execve(path, argv, env);
-		(void)!write(2, failed, sizeof failed - 1);
-		_exit(127);
-	}
-	setpgid(pid, pid);
-	close(outp[1]);
-	close(errp[1]);
-	free(path);
-	free(argv);
-	kc_exec_env_free(env);
-	*out_fd = outp[0];
-	*err_fd = errp[0];
-	return pid;
 }
 
 /*
@@ -453,102 +305,62 @@ out:
 /* ------------------------------------------------------------------------ */
 /* Exec credential plugins: the loop glue and the waiting requests. */
 
-/* Read what is available on one of the plugin's pipes; 1 at end of file. */
-static int
-kc_run_drain(struct kc_run *run, int fd)
+/* The message for a plugin that could not be executed; caller frees. */
+static char *
+kc_exec_noexec(struct kubeconfig *kc, const struct child_result *res)
 {
-	char		 chunk[4096];
-	ssize_t		 n;
-	struct buf	*b = fd == run->out_fd ? &run->out : &run->err;
-	int		*over = fd == run->out_fd ? &run->out_over :
-			    &run->err_over;
+	char	*c, *msg;
 
-	for (;;) {
-		n = read(fd, chunk, sizeof chunk);
-		if (n == 0)
-			return 1;
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : 1;
-		}
-		if (!*over && buf_append(b, chunk, (size_t)n) != 0)
-			*over = 1;
-		kc_wipe(chunk, (size_t)n);
-	}
+	c = kc_clean(kc->user->exec->command);
+	if (res->errnum == ENOENT || res->errnum == EACCES ||
+	    res->errnum == ENOTDIR || res->errnum == ENAMETOOLONG)
+		msg = xasprintf("exec: executable %s not found\n\nIt looks "
+		    "like you are trying to use a client-go credential plugin "
+		    "that is not installed.\n\nTo learn more about this "
+		    "feature, consult the documentation available at:\n      "
+		    "%s", c, KC_PLUGIN_DOCS);
+	else
+		msg = xasprintf("exec: executable %s could not be run: %s", c,
+		    strerror(res->errnum));
+	free(c);
+	return kc_exec_failure(kc, NULL, msg);
 }
 
-/* Stop watching and close one of the plugin's pipes. */
+/* The plugin's run is over: judge it, cache the result, answer all. */
 static void
-kc_run_close(struct kc_run *run, int which_out)
+kc_run_done(const struct child_result *res, void *arg)
 {
-	struct loop_fd	**w = which_out ? &run->out_w : &run->err_w;
-	int		 *fd = which_out ? &run->out_fd : &run->err_fd;
-
-	if (*w != NULL) {
-		loop_fd_del(*w);
-		*w = NULL;
-	}
-	if (*fd != -1) {
-		close(*fd);
-		*fd = -1;
-	}
-}
-
-/* Release a finished run's resources, wiping what it printed. */
-static void
-kc_run_free(struct kc_run *run)
-{
-	kc_run_close(run, 1);
-	kc_run_close(run, 0);
-	if (run->timer != NULL)
-		loop_timer_del(run->timer);
-	if (run->child != NULL)
-		loop_child_del(run->child);
-	if (run->out.data != NULL)
-		kc_wipe(run->out.data, run->out.len);
-	buf_done(&run->out);
-	buf_done(&run->err);
-	free(run);
-}
-
-/* The run is over: status is the wait status, or -1 for a timeout. */
-static void
-kc_run_finish(struct kc_run *run, int status)
-{
+	struct kc_run		*run = arg;
 	struct kubeconfig	*kc = run->kc;
 	char			*cmd, *msg = NULL, *error = NULL, *t;
 
-	if (run->out_fd != -1)
-		kc_run_drain(run, run->out_fd);
-	if (run->err_fd != -1)
-		kc_run_drain(run, run->err_fd);
+	kc->run = NULL;
+	free(run);		/* the runner frees its child after we return */
 	cmd = kc_clean(kc->user->exec->command);
-	if (status == -1) {
+	if (res->end == CHILD_NO_EXEC)
+		msg = kc_exec_noexec(kc, res);
+	else if (res->end == CHILD_TIMED_OUT) {
 		t = util_format_duration(kc->exec_timeout_ms,
 		    xcalloc(1, 32), 32);
 		msg = xasprintf("exec: executable %s did not finish within %s "
 		    "and was stopped", cmd, t);
 		free(t);
-	} else if (run->out_over)
+	} else if (res->end == CHILD_OVER_CAP || res->out_cut)
 		msg = xasprintf("exec: executable %s wrote more than %zu bytes "
 		    "on its standard output", cmd, KC_EXEC_MAX_STDOUT);
-	else if (WIFSIGNALED(status))
+	else if (res->end == CHILD_SIGNALLED)
 		msg = xasprintf("exec: executable %s was killed by signal %d",
-		    cmd, WTERMSIG(status));
-	else if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
+		    cmd, res->signo);
+	else if (res->exit_code != 0)
 		msg = xasprintf("exec: executable %s failed with exit code %d",
-		    cmd, WEXITSTATUS(status));
-	else if (kc_exec_parse(kc, run->out.data == NULL ? "" : run->out.data,
-	    run->out.len, &error) != 0) {
+		    cmd, res->exit_code);
+	else if (kc_exec_parse(kc, res->out, res->out_len, &error) != 0) {
 		msg = xasprintf("exec plugin %s: %s", cmd, error);
 		free(error);
 	}
 	free(cmd);
-	if (msg != NULL)
-		msg = kc_exec_failure(kc, run, msg);
-	kc->run = NULL;
-	kc_run_free(run);
+	if (msg != NULL && res->end != CHILD_NO_EXEC)
+		msg = kc_exec_failure(kc, res, msg);
 
 	if (msg == NULL && kc_cred_build(kc, &msg) == 1)
 		msg = xstrdup("exec plugin returned a credential that has "
@@ -558,76 +370,43 @@ kc_run_finish(struct kc_run *run, int status)
 	free(msg);
 }
 
-/* A pipe of the plugin is readable. */
-static void
-kc_run_fd_cb(int fd, int revents, void *arg)
-{
-	struct kc_run	*run = arg;
-
-	if (kc_run_drain(run, fd))
-		kc_run_close(run, fd == run->out_fd);
-	if (run->out_over && run->pid > 0) {
-		kill(-run->pid, SIGKILL);
-		kill(run->pid, SIGKILL);
-	}
-}
-
-/* The plugin exited. */
-static void
-kc_run_child_cb(pid_t pid, int status, void *arg)
-{
-	struct kc_run	*run = arg;
-
-	run->child = NULL;
-	kc_run_finish(run, status);
-}
-
-/* The plugin took too long: stop it and everything it started. */
-static int64_t
-kc_run_timer_cb(void *arg)
-{
-	struct kc_run	*run = arg;
-
-	run->timer = NULL;
-	kill(-run->pid, SIGKILL);
-	kill(run->pid, SIGKILL);
-	kc_run_finish(run, -1);
-	return -1;
-}
-
-/* Start the plugin on the loop; -1 with *cause if it could not start. */
+/*
+ * Start the plugin on the loop; -1 with *cause if no process could start
+ * (a plugin that is not installed is answered by kc_run_done).  Its
+ * stdout holds the secret: the runner wipes it, and stops the plugin
+ * when it passes its cap.
+ */
 static int
 kc_run_start(struct kubeconfig *kc, char **cause)
 {
-	struct kc_run	*run;
-	int		 out_fd, err_fd;
-	pid_t		 pid;
+	struct kc_exec		 *e = kc->user->exec;
+	struct kc_run		 *run;
+	struct child_spec	  spec;
+	const char		**argv;
+	char			**env, *error = NULL;
+	size_t			  i;
 
-	if ((pid = kc_exec_spawn(kc, &out_fd, &err_fd, cause)) == -1)
-		return -1;
+	argv = xcalloc(e->nargs + 2, sizeof *argv);
+	argv[0] = e->command;
+	for (i = 0; i < e->nargs; i++)
+		argv[i + 1] = e->args[i];
+	env = kc_exec_env(kc);
+	memset(&spec, 0, sizeof spec);
+	spec.argv = argv;
+	spec.envp = (const char *const *)env;
+	spec.timeout_ms = kc->exec_timeout_ms;
+	spec.out_max = KC_EXEC_MAX_STDOUT;
+	spec.err_max = KC_EXEC_MAX_STDERR;
+	spec.flags = CHILD_WIPE | CHILD_KILL_OVER;
 	run = xcalloc(1, sizeof *run);
 	run->kc = kc;
-	run->pid = pid;
-	run->out_fd = out_fd;
-	run->err_fd = err_fd;
-	buf_init(&run->out, KC_EXEC_MAX_STDOUT);
-	buf_init(&run->err, KC_EXEC_MAX_STDERR);
-	run->out_w = loop_fd_add(kc->loop, out_fd, LOOP_READ, kc_run_fd_cb,
-	    run);
-	run->err_w = loop_fd_add(kc->loop, err_fd, LOOP_READ, kc_run_fd_cb,
-	    run);
-	run->child = loop_child_add(kc->loop, pid, kc_run_child_cb, run);
-	run->timer = loop_timer_add(kc->loop, kc->exec_timeout_ms,
-	    kc_run_timer_cb, run);
-	if (run->out_w == NULL || run->err_w == NULL || run->child == NULL ||
-	    run->timer == NULL) {
-		kill(-pid, SIGKILL);
-		kill(pid, SIGKILL);
-		if (run->child == NULL)
-			waitpid(pid, NULL, 0);
-		*cause = xasprintf("cannot watch the exec plugin: %s",
-		    strerror(errno));
-		kc_run_free(run);
+	run->child = child_start(kc->loop, &spec, kc_run_done, run, &error);
+	free(argv);
+	kc_exec_env_free(env);
+	if (run->child == NULL) {
+		*cause = xasprintf("cannot start the exec plugin: %s", error);
+		free(error);
+		free(run);
 		return -1;
 	}
 	kc->run = run;
@@ -716,9 +495,8 @@ kc_exec_stop(struct kubeconfig *kc)
 
 	if ((run = kc->run) != NULL) {
 		kc->run = NULL;
-		kill(-run->pid, SIGKILL);
-		kill(run->pid, SIGKILL);
-		kc_run_free(run);
+		child_cancel(run->child);
+		free(run);
 	}
 	if (kc->kick != NULL)
 		loop_timer_del(kc->kick);
