@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "backends/am_write.h"
+#include "backends/command_world.h"
 #include "backends/backend.h"
 #include "backends/http.h"
 #include "backends/kube.h"
@@ -35,6 +36,7 @@ struct runtime {
 	struct action_gate		*gate;		/* owned, current */
 	struct am_writer		*writer;	/* owned, the gate's */
 	struct kube_world		*kube_world;	/* owned, the gate's */
+	struct command_world		*command_world;	/* owned, the gate's */
 	int				 read_only;
 	char				*read_only_why;	/* owned, or NULL */
 	const struct conf_context	*ctx;		/* borrowed, current */
@@ -83,6 +85,8 @@ runtime_drop_gate(struct runtime *rt)
 	rt->writer = NULL;
 	kube_world_free(rt->kube_world);
 	rt->kube_world = NULL;
+	command_world_free(rt->command_world);
+	rt->command_world = NULL;
 }
 
 /* The current poller's Kubernetes client, or NULL. */
@@ -94,7 +98,8 @@ runtime_kube_client(struct runtime *rt)
 	if (rt->poller == NULL)
 		return NULL;
 	for (s = poller_first(rt->poller); s != NULL; s = poller_next(s)) {
-		if (s->ops != NULL && strcmp(s->ops->kind, "kubernetes") == 0)
+		if (s->ops != NULL && s->ops->kind != NULL &&
+		    strcmp(s->ops->kind, "kubernetes") == 0)
 			return kube_source_client(s);
 	}
 	return NULL;
@@ -182,6 +187,12 @@ runtime_build_gate(struct runtime *rt, const struct conf *conf,
 				world.name = "kubernetes";
 			has = 1;
 		}
+		/* Runbook commands run here, as children of the loop. */
+		rt->command_world = command_world_new(rt->loop);
+		command_world_fill(rt->command_world, &world);
+		if (!has)
+			world.name = "this machine";
+		has = 1;
 	}
 	rt->gate = action_gate_new(rt->cache, ctx->name,
 	    conf != NULL ? conf->operator_name : NULL, has ? &world : NULL);

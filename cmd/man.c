@@ -250,7 +250,7 @@ man_keys(FILE *f)
 	    "page, the footer\nand this list read it.\n"
 	    "The \\fBkeys\\fR section of the configuration binds an action "
 	    "(its name in\nitalics below) to other keys, such as\n"
-	    ".BR \"refresh: \\(dqR,F5\\(dq\" ;\n"
+	    ".BR \"refresh: \\(dqr,F5\\(dq\" ;\n"
 	    "an action named there loses its default keys.\n"
 	    "No destructive action is bound to a single key, and C\\-a and "
 	    "C\\-b\n(the screen and tmux prefixes) are never bound.\n", f);

@@ -259,7 +259,8 @@ action_gate_cache(const struct action_gate *g)
 const char *
 action_gate_world(const struct action_gate *g)
 {
-	return g->has_world ? g->world.name : NULL;
+	return g->has_world && g->world.silence != NULL ? g->world.name :
+	    NULL;
 }
 
 /* The audit word of a status. */

@@ -261,7 +261,10 @@ void		 action_gate_free(struct action_gate *);
 const char	*action_gate_actor(const struct action_gate *);
 const char	*action_gate_context(const struct action_gate *);
 struct cache	*action_gate_cache(const struct action_gate *);
-/* The world's name, or NULL when the gate has none. */
+/*
+ * The name of the world silences are written to ("alertmanager",
+ * "simulator"), or NULL when the gate has none that takes them.
+ */
 const char	*action_gate_world(const struct action_gate *);
 
 /*

@@ -477,14 +477,15 @@ const struct conf_option conf_schema[] = {
 	  .off = offsetof(struct conf, operator_name) },
 	{ .path = "keys", .type = CONF_STRMAP,
 	  .help = "Key bindings: action name to keys, such as refresh: "
-	    "\"R,F5\" (a character, C-x, F1-F12, Up, Down, PgUp, PgDn, "
+	    "\"r,F5\" (a character, C-x, F1-F12, Up, Down, PgUp, PgDn, "
 	    "Home, End, Tab, S-Tab, Enter, Esc). An action named here "
 	    "loses its default keys. The actions: down, up, top, bottom, "
 	    "page-up, page-down, half-down, half-up, next-panel, "
 	    "prev-panel, panel-health, panel-slo, panel-incidents, "
 	    "panel-runbook, open, back, filter, command, help, refresh, "
-	    "quit, ack, silence, copy-url. A key bound twice, or C-a and C-b (the screen and tmux "
-	    "prefixes), is an error.",
+	    "quit, ack, silence, restart, undo, scale, copy-url, "
+	    "next-step. A key bound twice, or C-a and C-b (the screen and "
+	    "tmux prefixes), is an error.",
 	  .off = offsetof(struct conf, keys),
 	  .noff = offsetof(struct conf, nkeys) },
 

@@ -52,6 +52,9 @@ static const struct key_binding keymap_defaults[] = {
 	{ 'S', ACT_SCALE, KEYCTX_PANEL,
 	  "scale the selected service's deployment: the count, a preview, "
 	  "then y" },
+	{ 'n', ACT_NEXT_STEP, KEYCTX_PANEL,
+	  "Runbook panel: take the runbook's next action (the line marked "
+	  "next): its checks, a preview, then y" },
 	{ 'o', ACT_COPY_URL, KEYCTX_PANEL,
 	  "Runbook panel: copy the alert's runbook_url (OSC 52) and show it" },
 	{ KEY_TAB, ACT_NEXT_PANEL, KEYCTX_GLOBAL, "next panel" },
@@ -75,7 +78,7 @@ static const char *const keymap_action_names[ACT_COUNT] = {
 	"half-down", "half-up", "next-panel", "prev-panel", "panel-health",
 	"panel-slo", "panel-incidents", "panel-runbook", "open", "back",
 	"filter", "command", "help", "refresh", "quit", "ack", "silence",
-	"restart", "undo", "scale", "copy-url"
+	"restart", "undo", "scale", "copy-url", "next-step"
 };
 
 /* Named keys. */
@@ -252,7 +255,8 @@ int
 keymap_action_acts(enum key_action action)
 {
 	return action == ACT_ACK || action == ACT_SILENCE ||
-	    action == ACT_RESTART || action == ACT_UNDO || action == ACT_SCALE;
+	    action == ACT_RESTART || action == ACT_UNDO ||
+	    action == ACT_SCALE || action == ACT_NEXT_STEP;
 }
 
 /* The help, acting actions marked; see keymap.h. */

@@ -180,8 +180,8 @@ rb_checklist(struct app *a, const struct view_incident *inc,
 	if (next != (size_t)-1) {
 		if (runbook_step_request(rb, next, labels, n, inc->id, &req,
 		    &t) == 0) {
-			rb_add(l, xasprintf("next: %s", req.title), SLOT_WARN,
-			    1);
+			rb_add(l, xasprintf("next (n): %s", req.title),
+			    SLOT_WARN, 1);
 			runbook_request_done(&req);
 		} else
 			free(t);
@@ -309,6 +309,53 @@ runbook_summary(struct app *a, int panel)
 }
 
 /*
+ * 'n': the runbook's next action for the selected incident: an
+ * acknowledgement or a silence as the incidents panel takes them, any
+ * other through the action dialog (checks, preview, y).  The request
+ * names the incident, so the action lands in its timeline and the step
+ * is then marked done.
+ */
+static int
+runbook_next(struct app *a, const struct view_incident *inc)
+{
+	struct runbook_request	 rq;
+	struct mode		*m;
+	char			*cause = NULL;
+	int			 rc;
+
+	if (inc == NULL) {
+		app_message(a, "no incident selected: pick one in 3 Incidents");
+		return KEY_HANDLED | KEY_REDRAW;
+	}
+	memset(&rq, 0, sizeof rq);
+	if ((rc = runbook_live_next(a, &rq, NULL, &cause)) != 0) {
+		if (rc < 0)
+			app_message(a, "%s", cause);
+		else
+			app_message(a, "no next action: no runbook matches, or "
+			    "every action step is done");
+		free(cause);
+		return KEY_HANDLED | KEY_REDRAW;
+	}
+	if (rq.req.kind == ACTION_ACK) {
+		if (!app_refuse_read_only(a))
+			app_ack(a, inc->id, 0, NULL);
+	} else if (rq.req.kind == ACTION_SILENCE) {
+		if ((m = mode_silence_form_new(a, inc, &cause)) == NULL) {
+			app_message(a, "%s", cause);
+			free(cause);
+		} else
+			app_push(a, m);
+	} else if ((m = mode_action_new(a, &rq.req, &cause)) == NULL) {
+		app_message(a, "%s", cause);
+		free(cause);
+	} else
+		app_push(a, m);
+	runbook_request_done(&rq);
+	return KEY_HANDLED | KEY_REDRAW;
+}
+
+/*
  * 'o': the runbook link of the selected incident to the local clipboard
  * with OSC 52 (tmux keeps it as a buffer with set-clipboard on and passes
  * it on), and in the footer, since no terminal says whether it took it.
@@ -323,6 +370,8 @@ runbook_key(struct app *a, int panel, int action)
 	size_t				 len;
 
 	(void)panel;
+	if (action == ACT_NEXT_STEP)
+		return runbook_next(a, inc);
 	if (action != ACT_COPY_URL)
 		return 0;
 	if (inc == NULL || inc->runbook_url == NULL) {

@@ -4,7 +4,7 @@
 # show their built-in runbooks: text, checks marked from live values (the
 # demo has no Prometheus: the SLO's ratio and the pods' restarts come from
 # what the simulator stored), the action steps with the alternative, the
-# link, and "next: undo deployment shop/checkout".  'o' copies the
+# link, and "next (n): undo deployment shop/checkout".  'o' copies the
 # alert's runbook_url with OSC 52 (tmux, set-clipboard on, keeps it as a
 # buffer) and shows it in the footer.  TAP output; the plan comes last.
 # With SITREP_UNDER_VALGRIND=1 the console runs under memcheck.
@@ -35,7 +35,7 @@ tt_wait_match 'tt_has "3 Incidents" && tt_has "runbook checkout error budget:"' 
 check $? "the P0 incident shows its built-in runbook"
 tt_wait_match 'tt_last | grep -qE "✘ checkout 5xx ratio over 5m below 1%: [0-9.e-]+ \(expect < 0.01\)"' 30
 check $? "its check is evaluated live: ✘ with the value and the condition"
-tt_has "next: undo deployment shop/checkout"
+tt_has "next (n): undo deployment shop/checkout"
 check $? "the next action is the undo of shop/checkout"
 
 # The crash loop incident: select it in the incidents panel.
@@ -57,7 +57,7 @@ tt_has "or: restart deployment shop/checkout -- worse;"
 check $? "the restart step as a worse alternative"
 tt_has "↗ KubePodCrashLooping, the long version: https://runbooks.example.com/"
 check $? "a link step"
-tt_has "next: undo deployment shop/checkout"
+tt_has "next (n): undo deployment shop/checkout"
 check $? "next: the undo"
 
 # o: copy the runbook_url.

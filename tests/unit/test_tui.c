@@ -222,7 +222,7 @@ test_keys_override(void)
 {
 	struct keymap		*km = keymap_new();
 	struct conf_problems	 p;
-	char			 a1[] = "refresh", v1[] = "R,F5";
+	char			 a1[] = "refresh", v1[] = "Z,F5";
 	char			 a2[] = "quit", v2[] = "j";
 	char			 a3[] = "help", v3[] = "C-b";
 	char			 a4[] = "reload", v4[] = "x";
@@ -237,7 +237,7 @@ test_keys_override(void)
 
 	conf_problems_init(&p);
 	CHECK_INT(keymap_apply(km, ok, 1, "c.yaml", &p), 0);
-	CHECK_INT(keymap_lookup(km, 'R'), ACT_REFRESH);
+	CHECK_INT(keymap_lookup(km, 'Z'), ACT_REFRESH);
 	CHECK_INT(keymap_lookup(km, KEY_F(5)), ACT_REFRESH);
 	CHECK_INT(keymap_lookup(km, 'r'), ACT_NONE);
 	CHECK_INT(p.n, 0);
