@@ -47,6 +47,9 @@
 #define KUBE_MAX_PAGES		2000	/* 1M objects per list */
 #define KUBE_MAX_MESSAGE	1024	/* bytes of a message kept */
 #define KUBE_MAX_TOKEN		8192	/* bytes of a continue token */
+#define KUBE_MAX_SUMMARY_CONTAINERS 32	/* containers in a template summary */
+#define KUBE_MAX_SUMMARY_KEYS	64	/* env names, resources per container */
+#define KUBE_MAX_SUMMARY_TEXT	512	/* bytes of a name, image, quantity */
 
 /* ------------------------------------------------------------------ */
 /* Kubernetes shapes (read with base/json.h)                          */
@@ -324,6 +327,96 @@ kube_parse_daemonset(struct kube_rows *r, struct kube_val *row,
 	kr_time_at(r, row, "created_ms", item, "metadata.creationTimestamp");
 }
 
+/* A name, quantity or image as kept in a template summary: cut, clean. */
+static char *
+kube_summary_text(const char *s)
+{
+	char	*t = sanitize_utf8(s, strlen(s));
+
+	sanitize_utf8_cut(t, KUBE_MAX_SUMMARY_TEXT);
+	return t;
+}
+
+/* Add member key of summary o as text s (borrowed), cut and cleaned. */
+static void
+kube_summary_add(cJSON *o, const char *key, const char *s)
+{
+	char	*t = kube_summary_text(s);
+
+	cJSON_AddStringToObject(o, key, t);
+	free(t);
+}
+
+/* The requests or limits of a container as {resource: quantity}. */
+static cJSON *
+kube_summary_quantities(const cJSON *q)
+{
+	const cJSON	*v;
+	cJSON		*out = cJSON_CreateObject();
+	char		*k, *text;
+	size_t		 n = 0;
+
+	cJSON_ArrayForEach(v, q) {
+		if (v->string == NULL || n++ >= KUBE_MAX_SUMMARY_KEYS)
+			continue;
+		text = cJSON_IsString(v) ? xstrdup(v->valuestring) :
+		    json_text(v, "?");
+		k = kube_summary_text(v->string);
+		kube_summary_add(out, k, text);
+		free(k);
+		free(text);
+	}
+	return out;
+}
+
+/*
+ * What a pod template holds that a rollback changes, as a compact JSON
+ * array (kube_replicasets.containers): per container its name, image,
+ * env variable names (never their values) and resource requests and
+ * limits, each list capped.
+ */
+static char *
+kube_template_summary(const cJSON *tmpl)
+{
+	static const char *const res[] = { "requests", "limits" };
+	const cJSON	*c, *e, *r;
+	cJSON		*out = cJSON_CreateArray(), *o, *env;
+	const char	*v;
+	char		*text;
+	size_t		 nc = 0, ne, i;
+
+	cJSON_ArrayForEach(c, json_array(json_get(tmpl, "spec.containers"))) {
+		if (!cJSON_IsObject(c) || nc++ >= KUBE_MAX_SUMMARY_CONTAINERS)
+			continue;
+		o = cJSON_CreateObject();
+		if ((v = json_peek(c, "name")) != NULL)
+			kube_summary_add(o, "name", v);
+		if ((v = json_peek(c, "image")) != NULL)
+			kube_summary_add(o, "image", v);
+		env = cJSON_CreateArray();
+		ne = 0;
+		cJSON_ArrayForEach(e, json_array(json_member(c, "env"))) {
+			if ((v = json_peek(e, "name")) == NULL ||
+			    ne++ >= KUBE_MAX_SUMMARY_KEYS)
+				continue;
+			text = kube_summary_text(v);
+			cJSON_AddItemToArray(env, cJSON_CreateString(text));
+			free(text);
+		}
+		cJSON_AddItemToObject(o, "env", env);
+		for (i = 0; i < 2; i++) {
+			r = json_member(json_member(c, "resources"), res[i]);
+			if (cJSON_IsObject(r))
+				cJSON_AddItemToObject(o, res[i],
+				    kube_summary_quantities(r));
+		}
+		cJSON_AddItemToArray(out, o);
+	}
+	text = json_text(out, NULL);
+	cJSON_Delete(out);
+	return text;
+}
+
 /* apps/v1 ReplicaSet. */
 static void
 kube_parse_replicaset(struct kube_rows *r, struct kube_val *row,
@@ -354,6 +447,8 @@ kube_parse_replicaset(struct kube_rows *r, struct kube_val *row,
 	}
 	kr_text(r, row, "images", json_text(images, NULL));
 	cJSON_Delete(images);
+	kr_text(r, row, "containers", kube_template_summary(json_get(item,
+	    "spec.template")));
 }
 
 /* Whether a waiting reason is only a normal step of starting. */
@@ -512,7 +607,7 @@ static const char *const kube_cols_deployments[] = {
 static const char *const kube_cols_replicasets[] = {
 	"namespace", "name", "uid", "owner_uid", "owner_name", "revision",
 	"replicas", "ready_replicas", "template_hash", "created_ms", "images",
-	NULL
+	"containers", NULL
 };
 static const char *const kube_cols_pods[] = {
 	"namespace", "name", "uid", "owner_kind", "owner_name", "node",
@@ -755,6 +850,7 @@ kube_replicaset_row(const struct kube_rows *r, size_t i, void *out)
 	x->template_hash = KR_T(r, i, "template_hash");
 	x->created_ms = kr_i(r, i, "created_ms");
 	x->images = KR_T(r, i, "images");
+	x->containers = KR_T(r, i, "containers");
 }
 
 /* Row i of pods as a store row. */

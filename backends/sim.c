@@ -1482,7 +1482,7 @@ sim_write_replicasets(struct sim_world *w, size_t i)
 	const struct sim_service	*svc = &w->sc->services[i];
 	struct sim_svc			*s = &w->svc[i];
 	struct store_replicaset		*row;
-	cJSON				*images;
+	cJSON				*images, *ctrs, *c, *o;
 	const char			*duid;
 	char				 uid[40];
 	int				 t;
@@ -1509,6 +1509,21 @@ sim_write_replicasets(struct sim_world *w, size_t i)
 		row->template_hash = tp->hash;
 		row->created_ms = sim_at(w, tp->created);
 		row->images = sim_own(w, sim_json_print(images));
+		/* The template summary: one container, as kube.c keeps it. */
+		ctrs = cJSON_CreateArray();
+		c = cJSON_CreateObject();
+		cJSON_AddStringToObject(c, "name", svc->name);
+		cJSON_AddStringToObject(c, "image", tp->image);
+		o = cJSON_AddArrayToObject(c, "env");
+		cJSON_AddItemToArray(o, cJSON_CreateString("LOG_LEVEL"));
+		cJSON_AddItemToArray(o, cJSON_CreateString("PORT"));
+		o = cJSON_AddObjectToObject(c, "requests");
+		cJSON_AddStringToObject(o, "cpu", "250m");
+		cJSON_AddStringToObject(o, "memory", "256Mi");
+		o = cJSON_AddObjectToObject(c, "limits");
+		cJSON_AddStringToObject(o, "memory", "512Mi");
+		cJSON_AddItemToArray(ctrs, c);
+		row->containers = sim_own(w, sim_json_print(ctrs));
 		w->nobjects++;
 	}
 	return 0;

@@ -663,6 +663,21 @@ static const struct cache_step cache_steps[] = {
 	"ALTER TABLE incidents ADD COLUMN mitigated_ms INTEGER;"
 	"ALTER TABLE incidents ADD COLUMN held_by TEXT;"
 },
+
+/* ---- version 10: what each revision's pod template holds ----------------- */
+{ "kubernetes replicaset pod template summaries",
+	/*
+	 * kube_replicasets.containers: a compact summary of the ReplicaSet's
+	 * pod template, enough to say what a rollback changes without
+	 * asking the server: a JSON array, one object per container in
+	 * template order, {"name", "image", "env": [variable names, never
+	 * values], "requests": {resource: quantity}, "limits": {...}}
+	 * (members absent when the template has none).  Capped per
+	 * container and per list (backends/kube.c).  NULL for rows written
+	 * before this version: the detail view then compares images only.
+	 */
+	"ALTER TABLE kube_replicasets ADD COLUMN containers TEXT;"
+},
 };
 
 #define CACHE_NSTEPS ((int)(sizeof cache_steps / sizeof cache_steps[0]))

@@ -526,6 +526,7 @@ store_bind_replicaset(sqlite3_stmt *st, const void *row,
 	store_int(st, 11, r->created_ms);
 	store_text(st, 12, r->images);
 	store_int(st, 13, now_ms);
+	store_text(st, 14, r->containers);
 }
 
 /* Replace the context's replica sets. */
@@ -537,8 +538,9 @@ store_replicasets(struct cache *cache, const char *context,
 	return store_rows(cache, "kube_replicasets", NULL, context, NULL,
 	    "INSERT OR REPLACE INTO kube_replicasets (context, namespace,"
 	    " name, uid, owner_uid, owner_name, revision, replicas,"
-	    " ready_replicas, template_hash, created_ms, images, seen_ms)"
-	    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", store_bind_replicaset, r,
+	    " ready_replicas, template_hash, created_ms, images, seen_ms,"
+	    " containers) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	    store_bind_replicaset, r,
 	    sizeof *r, n, now_ms, cause);
 }
 

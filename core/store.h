@@ -200,6 +200,7 @@ struct store_replicaset {
 	const char	*template_hash;
 	int64_t		 created_ms;
 	const char	*images;	/* JSON array */
+	const char	*containers;	/* JSON summary, or NULL */
 };
 
 /* kube_pods (ready and restarts are never NULL). */

@@ -15,13 +15,16 @@
  */
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cJSON.h>
 #include <sqlite3.h>
 
+#include "base/buf.h"
 #include "base/json.h"
+#include "base/sanitize.h"
 #include "base/xmalloc.h"
 #include "core/cache.h"
 #include "core/views_detail.h"
@@ -190,6 +193,372 @@ vd_rollouts(sqlite3 *db, const char *context, struct view_deployment *d,
 	return 0;
 }
 
+/*
+ * A deployment's revisions, newest first: its ReplicaSets with a
+ * revision, each with when it became current (kube_rollouts; a
+ * revision it has no row for, at its ReplicaSet's creation).
+ */
+static int
+vd_revisions(sqlite3 *db, const char *context, struct view_deployment *d,
+    char **cause)
+{
+	sqlite3_stmt		*st;
+	struct view_revision	*r;
+	int			 rc;
+
+	if (sqlite3_prepare_v2(db, "SELECT r.revision, r.name,"
+	    " CASE WHEN o.revision IS NULL THEN r.created_ms ELSE o.at_ms END,"
+	    " r.images, r.containers, r.replicas, r.ready_replicas"
+	    " FROM kube_replicasets r LEFT JOIN kube_rollouts o ON"
+	    " o.context = r.context AND o.namespace = r.namespace AND"
+	    " o.kind = ?4 AND o.name = ?3 AND o.revision = r.revision"
+	    " WHERE r.context = ?1 AND r.namespace = ?2 AND"
+	    " r.owner_name = ?3 AND r.revision IS NOT NULL"
+	    " ORDER BY r.revision DESC, r.name LIMIT ?5", -1, &st, NULL) !=
+	    SQLITE_OK) {
+		*cause = vd_error(db, d, "revisions");
+		return -1;
+	}
+	vd_bind(st, context, d);
+	sqlite3_bind_int(st, 5, VIEWS_DETAIL_REVISIONS_MAX);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		d->revisions = xreallocarray(d->revisions, d->nrevisions + 1,
+		    sizeof *d->revisions);
+		r = &d->revisions[d->nrevisions++];
+		memset(r, 0, sizeof *r);
+		r->revision = sqlite3_column_int64(st, 0);
+		r->replicaset = vd_text(st, 1);
+		r->at_ms = sqlite3_column_int64(st, 2);
+		r->images = vd_text(st, 3);
+		r->containers = vd_text(st, 4);
+		r->replicas = sqlite3_column_type(st, 5) == SQLITE_NULL ? -1 :
+		    sqlite3_column_int64(st, 5);
+		r->ready = sqlite3_column_type(st, 6) == SQLITE_NULL ? -1 :
+		    sqlite3_column_int64(st, 6);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		*cause = vd_error(db, d, "revisions");
+		return -1;
+	}
+	return 0;
+}
+
+/* An integer column, or -1 when NULL. */
+static int64_t
+vd_int(sqlite3_stmt *st, int col)
+{
+	return sqlite3_column_type(st, col) == SQLITE_NULL ? -1 :
+	    sqlite3_column_int64(st, col);
+}
+
+/* A member of a condition as a copy, or NULL. */
+static char *
+vd_member(const cJSON *c, const char *key)
+{
+	const char	*v = json_peek(c, key);
+
+	return v != NULL ? xstrdup(v) : NULL;
+}
+
+/* The conditions (JSON text, as kube.c keeps them) into d. */
+static void
+vd_conditions(struct view_deployment *d, const char *json)
+{
+	cJSON			*root, *c;
+	struct view_condition	*k;
+
+	if (json == NULL || (root = cJSON_Parse(json)) == NULL)
+		return;
+	cJSON_ArrayForEach(c, json_array(root)) {
+		if (json_peek(c, "type") == NULL)
+			continue;
+		d->conditions = xreallocarray(d->conditions,
+		    d->nconditions + 1, sizeof *d->conditions);
+		k = &d->conditions[d->nconditions++];
+		k->type = vd_member(c, "type");
+		k->status = vd_member(c, "status");
+		k->reason = vd_member(c, "reason");
+		k->message = vd_member(c, "message");
+	}
+	cJSON_Delete(root);
+}
+
+/*
+ * A deployment's rollout status and revisions: its replica counts,
+ * revision and conditions (all -1 and none when it is not listed), then
+ * its revisions, the current one marked.
+ */
+static int
+vd_status(sqlite3 *db, const char *context, struct view_deployment *d,
+    char **cause)
+{
+	sqlite3_stmt	*st;
+	const char	*conds;
+	size_t		 i;
+	int		 rc;
+
+	d->revision = d->replicas = d->ready = d->updated = d->available = -1;
+	if (strcmp(d->kind, "Deployment") != 0)
+		return 0;
+	if (sqlite3_prepare_v2(db, "SELECT replicas, ready_replicas,"
+	    " updated_replicas, available_replicas, revision, conditions"
+	    " FROM kube_deployments WHERE context = ?1 AND namespace = ?2 AND"
+	    " name = ?3", -1, &st, NULL) != SQLITE_OK) {
+		*cause = vd_error(db, d, "rollout status");
+		return -1;
+	}
+	vd_bind(st, context, d);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		d->replicas = vd_int(st, 0);
+		d->ready = vd_int(st, 1);
+		d->updated = vd_int(st, 2);
+		d->available = vd_int(st, 3);
+		d->revision = vd_int(st, 4);
+		conds = (const char *)sqlite3_column_text(st, 5);
+		vd_conditions(d, conds);
+		rc = SQLITE_DONE;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		*cause = vd_error(db, d, "rollout status");
+		return -1;
+	}
+	if (vd_revisions(db, context, d, cause) != 0)
+		return -1;
+	for (i = 0; i < d->nrevisions; i++) {
+		if (d->revisions[i].revision == d->revision) {
+			d->revisions[i].current = 1;
+			return 0;
+		}
+	}
+	/* Listed without a revision: the newest is taken as current. */
+	if (d->revision < 0 && d->nrevisions > 0)
+		d->revisions[0].current = 1;
+	return 0;
+}
+
+/* The current and previous revisions; see views_detail.h. */
+int
+views_revision_previous(const struct view_deployment *d, size_t *current,
+    size_t *previous)
+{
+	size_t	i, cur = (size_t)-1;
+
+	*current = *previous = (size_t)-1;
+	for (i = 0; i < d->nrevisions; i++) {
+		if (d->revisions[i].current) {
+			cur = i;
+			break;
+		}
+	}
+	if (cur == (size_t)-1)
+		return -1;
+	*current = cur;
+	/* Newest first: the first older one is the previous. */
+	for (i = 0; i < d->nrevisions; i++) {
+		if (d->revisions[i].revision < d->revisions[cur].revision) {
+			*previous = i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* What a rollback changes                                             */
+/* ------------------------------------------------------------------ */
+
+struct vd_lines {
+	char	**v;
+	size_t	  n;
+};
+
+/* Append a line, made one line of plain text. */
+static void
+vd_line(struct vd_lines *l, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void
+vd_line(struct vd_lines *l, const char *fmt, ...)
+{
+	struct buf	 b;
+	va_list		 ap;
+
+	buf_init(&b, 0);
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	l->v = xreallocarray(l->v, l->n + 1, sizeof *l->v);
+	l->v[l->n++] = sanitize_terminal(buf_str(&b), 0);
+	buf_done(&b);
+}
+
+/* The container named name in summary list, or NULL. */
+static const cJSON *
+vd_container(const cJSON *list, const char *name)
+{
+	const cJSON	*c;
+	const char	*n;
+
+	cJSON_ArrayForEach(c, json_array(list)) {
+		n = json_peek(c, "name");
+		if (n != NULL && strcmp(n, name) == 0)
+			return c;
+	}
+	return NULL;
+}
+
+/* Whether the env names of summary container c include var. */
+static int
+vd_has_env(const cJSON *c, const char *var)
+{
+	const cJSON	*e;
+
+	cJSON_ArrayForEach(e, json_array(json_member(c, "env"))) {
+		if (cJSON_IsString(e) && strcmp(e->valuestring, var) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* A string member of a summary, or "none". */
+static const char *
+vd_or_none(const cJSON *o, const char *key)
+{
+	const char	*v = json_peek(o, key);
+
+	return v != NULL ? v : "none";
+}
+
+/* "env NAME: +A -B" when the env names of a and b differ. */
+static void
+vd_diff_env(struct vd_lines *l, const char *name, const cJSON *a,
+    const cJSON *b)
+{
+	const cJSON	*e;
+	struct buf	 line;
+
+	buf_init(&line, 0);
+	cJSON_ArrayForEach(e, json_array(json_member(b, "env"))) {
+		if (cJSON_IsString(e) && !vd_has_env(a, e->valuestring))
+			buf_printf(&line, " +%s", e->valuestring);
+	}
+	cJSON_ArrayForEach(e, json_array(json_member(a, "env"))) {
+		if (cJSON_IsString(e) && !vd_has_env(b, e->valuestring))
+			buf_printf(&line, " -%s", e->valuestring);
+	}
+	if (line.len > 0)
+		vd_line(l, "env %s:%s", name, buf_str(&line));
+	buf_done(&line);
+}
+
+/* "limits.memory NAME: A -> B" for each request or limit that changes. */
+static void
+vd_diff_resources(struct vd_lines *l, const char *name, const cJSON *a,
+    const cJSON *b)
+{
+	static const char *const kinds[] = { "requests", "limits" };
+	const cJSON	*ra, *rb, *keys, *v;
+	const char	*x, *y;
+	size_t		 i, pass;
+
+	for (i = 0; i < 2; i++) {
+		ra = json_member(a, kinds[i]);
+		rb = json_member(b, kinds[i]);
+		/* Keys of a (changed or removed), then those only in b. */
+		for (pass = 0; pass < 2; pass++) {
+			keys = pass == 0 ? ra : rb;
+			cJSON_ArrayForEach(v, keys) {
+				if (v->string == NULL || (pass == 1 &&
+				    json_member(ra, v->string) != NULL))
+					continue;
+				x = vd_or_none(ra, v->string);
+				y = vd_or_none(rb, v->string);
+				if (strcmp(x, y) != 0)
+					vd_line(l, "%s.%s %s: %s -> %s",
+					    kinds[i], v->string, name, x, y);
+			}
+		}
+	}
+}
+
+/* What changes between two summaries; see views_detail.h. */
+char **
+views_containers_diff(const char *from, const char *to, size_t *n)
+{
+	cJSON		*a = from != NULL ? cJSON_Parse(from) : NULL;
+	cJSON		*b = to != NULL ? cJSON_Parse(to) : NULL;
+	const cJSON	*c, *o;
+	const char	*name;
+	struct vd_lines	 l = { NULL, 0 };
+
+	cJSON_ArrayForEach(c, json_array(a)) {
+		if ((name = json_peek(c, "name")) == NULL)
+			continue;
+		if ((o = vd_container(b, name)) == NULL) {
+			vd_line(&l, "container %s: removed", name);
+			continue;
+		}
+		if (strcmp(vd_or_none(c, "image"), vd_or_none(o, "image")) != 0)
+			vd_line(&l, "image %s: %s -> %s", name,
+			    vd_or_none(c, "image"), vd_or_none(o, "image"));
+		vd_diff_env(&l, name, c, o);
+		vd_diff_resources(&l, name, c, o);
+	}
+	cJSON_ArrayForEach(c, json_array(b)) {
+		if ((name = json_peek(c, "name")) == NULL ||
+		    vd_container(a, name) != NULL)
+			continue;
+		vd_line(&l, "container %s: added (image %s)", name,
+		    vd_or_none(c, "image"));
+	}
+	cJSON_Delete(a);
+	cJSON_Delete(b);
+	*n = l.n;
+	return l.v;
+}
+
+/* An image list (JSON array text) as "A, B", or "none". */
+static char *
+vd_images(const char *json)
+{
+	cJSON		*root = json != NULL ? cJSON_Parse(json) : NULL;
+	const cJSON	*e;
+	struct buf	 b;
+
+	buf_init(&b, 0);
+	cJSON_ArrayForEach(e, json_array(root)) {
+		if (cJSON_IsString(e))
+			buf_printf(&b, "%s%s", b.len > 0 ? ", " : "",
+			    e->valuestring);
+	}
+	cJSON_Delete(root);
+	if (b.len == 0)
+		buf_puts(&b, "none");
+	return buf_detach(&b);
+}
+
+/* What changes from one revision to another; see views_detail.h. */
+char **
+views_revision_diff(const struct view_revision *from,
+    const struct view_revision *to, size_t *n)
+{
+	struct vd_lines	 l = { NULL, 0 };
+	char		*x, *y;
+
+	if (from->containers != NULL && to->containers != NULL)
+		return views_containers_diff(from->containers, to->containers,
+		    n);
+	x = vd_images(from->images);
+	y = vd_images(to->images);
+	if (strcmp(x, y) != 0)
+		vd_line(&l, "images: %s -> %s", x, y);
+	free(x);
+	free(y);
+	*n = l.n;
+	return l.v;
+}
+
 /* Read a workload's detail; see views_detail.h. */
 struct view_deployment *
 views_workload_read(struct cache *cache, const char *context,
@@ -208,13 +577,15 @@ views_workload_read(struct cache *cache, const char *context,
 		return NULL;
 	}
 	d = xcalloc(1, sizeof *d);
+	d->revision = d->replicas = d->ready = d->updated = d->available = -1;
 	d->kind = xstrndup(workload, (size_t)(sp - workload));
 	d->ns = xstrndup(sp + 1, (size_t)(slash - sp - 1));
 	d->name = xstrdup(slash + 1);
 	if (((what & VD_PODS) && vd_pods(db, context, d, cause) != 0) ||
 	    ((what & VD_EVENTS) && vd_events(db, context, d, cause) != 0) ||
 	    ((what & VD_ROLLOUTS) && vd_rollouts(db, context, d, since_ms,
-	    until_ms, cause) != 0)) {
+	    until_ms, cause) != 0) ||
+	    ((what & VD_REVISIONS) && vd_status(db, context, d, cause) != 0)) {
 		views_deployment_free(d);
 		return NULL;
 	}
@@ -267,6 +638,19 @@ views_deployment_free(struct view_deployment *d)
 	}
 	for (i = 0; i < d->nrollouts; i++)
 		free(d->rollouts[i].replicaset);
+	for (i = 0; i < d->nrevisions; i++) {
+		free(d->revisions[i].replicaset);
+		free(d->revisions[i].images);
+		free(d->revisions[i].containers);
+	}
+	for (i = 0; i < d->nconditions; i++) {
+		free(d->conditions[i].type);
+		free(d->conditions[i].status);
+		free(d->conditions[i].reason);
+		free(d->conditions[i].message);
+	}
+	free(d->revisions);
+	free(d->conditions);
 	free(d->pods);
 	free(d->events);
 	free(d->rollouts);

@@ -45,6 +45,30 @@ struct view_rollout {
 };
 
 /*
+ * A revision a deployment keeps: one of its ReplicaSets, as the cache
+ * holds it (kube_replicasets, with when it became current from
+ * kube_rollouts).
+ */
+struct view_revision {
+	int64_t	 revision;
+	char	*replicaset;
+	int64_t	 at_ms;		/* became current; 0: not known */
+	char	*images;	/* JSON array, or NULL */
+	char	*containers;	/* template summary (JSON), or NULL */
+	int64_t	 replicas;	/* -1: not known */
+	int64_t	 ready;		/* -1: not known */
+	int	 current;	/* the deployment's revision */
+};
+
+/* A condition of a workload (Available, Progressing ...). */
+struct view_condition {
+	char	*type;
+	char	*status;	/* "True", "False", "Unknown", or NULL */
+	char	*reason;	/* or NULL */
+	char	*message;	/* or NULL */
+};
+
+/*
  * What a workload's detail shows (the name is from when only
  * deployments had one); owned by the caller.
  */
@@ -58,14 +82,26 @@ struct view_deployment {
 	size_t			 nevents;
 	struct view_rollout	*rollouts;	/* oldest first */
 	size_t			 nrollouts;
+	/* VD_REVISIONS, of a Deployment; -1: not known (not listed). */
+	struct view_revision	*revisions;	/* newest first */
+	size_t			 nrevisions;
+	int64_t			 revision;	/* the current one */
+	int64_t			 replicas;	/* desired */
+	int64_t			 ready;
+	int64_t			 updated;
+	int64_t			 available;
+	struct view_condition	*conditions;	/* as the server lists */
+	size_t			 nconditions;
 };
 
 #define VIEWS_DETAIL_EVENTS_MAX	20	/* events read per workload */
+#define VIEWS_DETAIL_REVISIONS_MAX 20	/* revisions read per deployment */
 
 /* What to read of a workload. */
 #define VD_PODS		0x1
 #define VD_EVENTS	0x2
 #define VD_ROLLOUTS	0x4	/* a deployment's, current from [since, until] */
+#define VD_REVISIONS	0x8	/* a deployment's revisions, status, conditions */
 
 /*
  * Read the detail of workload "Kind ns/name" of context, as the views
@@ -83,6 +119,36 @@ struct view_deployment	*views_deployment_read(struct cache *,
 			     int what, int64_t since_ms, int64_t until_ms,
 			     char **cause);
 void			 views_deployment_free(struct view_deployment *);
+
+/*
+ * The current revision of a read with VD_REVISIONS (the deployment's
+ * revision, else the newest) in *current, and the one a rollback goes
+ * back to (the newest older one, as kubectl rollout undo picks) in
+ * *previous, as indexes in revisions.  -1 when there is no current
+ * revision or no older one.
+ */
+int			 views_revision_previous(const struct view_deployment *,
+			     size_t *current, size_t *previous);
+
+/*
+ * What changes from revision from to revision to, one line each, from
+ * their template summaries (kube_replicasets.containers):
+ *   "image NAME: A -> B"
+ *   "env NAME: +FOO -BAR"	(variable names added, removed)
+ *   "limits.memory NAME: 512Mi -> 1Gi"	(requests and limits; "none")
+ *   "container NAME: added (image X)", "container NAME: removed"
+ * When either has no summary (a row from before summaries were kept),
+ * their image lists are compared: "images: A -> B".  *n = 0 and NULL
+ * when nothing differs that a summary shows.  Each line is one line of
+ * plain text: control characters from outside are made visible
+ * (sanitize_terminal), so hostile text stays inert.  Free with
+ * views_strings_free().
+ */
+char			**views_revision_diff(const struct view_revision *from,
+			     const struct view_revision *to, size_t *n);
+/* The same over two summaries (JSON text; NULL or invalid: none). */
+char			**views_containers_diff(const char *from,
+			     const char *to, size_t *n);
 
 /*
  * The namespaces of context the cache knows (listed, or holding a

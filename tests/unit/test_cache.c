@@ -454,6 +454,10 @@ fill_version(struct cache *c, int v)
 		    " fingerprint, alertname, joined_ms) VALUES ('0a1b2c3d',"
 		    " 'abc123', 'HighErrorRate', 9000)");
 	}
+	if (v >= 10)
+		rc |= exec_sql(c, "UPDATE kube_replicasets SET containers ="
+		    " '[{\"name\":\"api\",\"image\":\"b\",\"env\":[]}]' WHERE"
+		    " name = 'api-b'");
 	return rc;
 }
 
@@ -519,6 +523,10 @@ check_filled(struct cache *c, int v)
 		CHECK_INT(query_int(db, "SELECT joined_ms FROM incident_alerts"
 		    " WHERE incident_id = '0a1b2c3d'"), 9000);
 	}
+	/* Version 10 added kube_replicasets.containers: NULL for older rows. */
+	if (v >= 2)
+		CHECK_INT(query_int(db, "SELECT count(*) FROM kube_replicasets"
+		    " WHERE containers IS NOT NULL"), v >= 10 ? 1 : 0);
 }
 
 /* A file at every older version migrates to the latest, data intact. */

@@ -20,6 +20,7 @@
 #include "backends/kube.h"
 #include "base/buf.h"
 #include "core/cache.h"
+#include "core/views_detail.h"
 #include "base/sanitize.h"
 #include "base/xmalloc.h"
 
@@ -277,9 +278,101 @@ test_deployments_replicasets(void)
 	CHECK_STR(kube_rows_text(r, i, "template_hash"), "64c95cf4");
 	CHECK_STR(kube_rows_text(r, i, "images"),
 	    "[\"registry.example/payments/api:2.14.1\"]");
+	/* Empty resources: no requests, no limits. */
+	CHECK_STR(kube_rows_text(r, i, "containers"), "[{\"name\":\"api\","
+	    "\"image\":\"registry.example/payments/api:2.14.1\",\"env\":[]}]");
 	i = row_of(r, "name", "api-5d9c7b6f48");
 	CHECK_INT(int_of(r, i, "revision"), 1);
 	CHECK_INT(int_of(r, i, "ready_replicas"), 0);
+	kube_rows_free(r);
+}
+
+/*
+ * A ReplicaSet's pod template summary: per container its name, image,
+ * env names (never values) and requests and limits, capped; hostile text
+ * kept as text.  Stored, it gives the detail view what a rollback
+ * changes, without the server.
+ */
+static void
+test_replicaset_templates(void)
+{
+	struct kube_rows	*r = parse(KUBE_REPLICASETS,
+				    "replicasets-templates.json");
+	const struct kube_rows	*lists[1] = { r };
+	struct view_deployment	*d;
+	char			 dir[] = "/tmp/test_kube.XXXXXX", *path;
+	char			*cause = NULL, *warning = NULL, **diff;
+	const char		*t;
+	struct cache		*cache;
+	cJSON			*j;
+	size_t			 i, n, cur, prev;
+
+	CHECK_INT(kube_rows_count(r), 3);
+	i = row_of(r, "name", "cart-5f6a7b8c9d");
+	CHECK_STR(kube_rows_text(r, i, "containers"), "[{\"name\":\"cart\","
+	    "\"image\":\"registry.example/shop/cart:3.0.9\",\"env\":"
+	    "[\"LOG_LEVEL\",\"LEGACY_MODE\"],\"requests\":{\"cpu\":\"250m\","
+	    "\"memory\":\"256Mi\"},\"limits\":{\"memory\":\"512Mi\"}}]");
+	i = row_of(r, "name", "cart-6b7c9d8f5c");
+	t = kube_rows_text(r, i, "containers");
+	CHECK(t != NULL);
+	if (t == NULL)
+		t = "";
+	/* Names of variables, never their values or secret references. */
+	CHECK_CONTAINS(t, "\"env\":[\"LOG_LEVEL\",\"DB_PASSWORD\","
+	    "\"API_TOKEN\"]");
+	CHECK(strstr(t, "s3cr3t") == NULL && strstr(t, "debug") == NULL &&
+	    strstr(t, "cart-db") == NULL);
+	/* A number quantity as text; 70 variables capped at 64. */
+	CHECK_CONTAINS(t, "\"limits\":{\"cpu\":\"2\"}");
+	j = cJSON_Parse(t);
+	CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(cJSON_GetArrayItem(j,
+	    1), "env")), 64);
+	cJSON_Delete(j);
+	/* A container with only a name. */
+	i = row_of(r, "name", "cart-4e5d6c7b8a");
+	CHECK_STR(kube_rows_text(r, i, "containers"),
+	    "[{\"name\":\"cart\",\"env\":[]}]");
+
+	CHECK(mkdtemp(dir) != NULL);
+	path = xasprintf("%s/cache.db", dir);
+	cache = cache_open(path, 0, &warning, &cause);
+	CHECK(cache != NULL);
+	if (cache == NULL) {
+		printf("# %s\n", cause);
+		free(cause);
+		goto out;
+	}
+	CHECK_INT(kube_rows_store(cache, "prod", KUBE_REPLICASETS, lists, 1,
+	    1000, &cause), 0);
+	d = views_deployment_read(cache, "prod", "shop/cart", VD_REVISIONS, 0,
+	    0, &cause);
+	CHECK(d != NULL);
+	if (d != NULL && views_revision_previous(d, &cur, &prev) == 0) {
+		CHECK_INT(d->revisions[cur].revision, 5);
+		CHECK_INT(d->revisions[prev].revision, 4);
+		diff = views_revision_diff(&d->revisions[cur],
+		    &d->revisions[prev], &n);
+		CHECK_INT(n, 4);
+		if (n == 4) {
+			CHECK_STR(diff[0], "image cart: registry.example/shop/"
+			    "cart:3.1.0 -> registry.example/shop/cart:3.0.9");
+			CHECK_STR(diff[1], "env cart: +LEGACY_MODE -DB_PASSWORD "
+			    "-API_TOKEN");
+			CHECK_STR(diff[2], "limits.memory cart: 1Gi -> 512Mi");
+			CHECK_STR(diff[3], "container metrics^[[2J: removed");
+		}
+		views_strings_free(diff, n);
+	} else
+		CHECK(0);
+	views_deployment_free(d);
+	cache_close(cache);
+out:
+	free(path);
+	path = xasprintf("rm -rf '%s'", dir);
+	CHECK(system(path) == 0);
+	free(path);
+	free(warning);
 	kube_rows_free(r);
 }
 
@@ -666,6 +759,7 @@ static const struct test tests[] = {
 	TEST(test_paging),
 	TEST(test_nodes),
 	TEST(test_deployments_replicasets),
+	TEST(test_replicaset_templates),
 	TEST(test_statefulsets_daemonsets),
 	TEST(test_events_namespaces),
 	TEST(test_store),

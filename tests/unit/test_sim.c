@@ -30,6 +30,7 @@
 #include "base/sanitize.h"
 #include "base/util.h"
 #include "core/views.h"
+#include "core/views_detail.h"
 #include "base/xmalloc.h"
 
 #define NOW	1795458089000LL		/* 2026-11-23T18:21:29Z */
@@ -262,6 +263,48 @@ test_demo_conf(void)
 	conf_free(conf);
 }
 
+/*
+ * The demo's checkout during its bad rollout: revision 15 (1.42.0)
+ * current, 14 (1.41.3) the one a rollback goes back to, and the image
+ * the only change between them.
+ */
+static void
+check_checkout_revisions(struct cache *c, const char *context)
+{
+	struct view_deployment	*d;
+	char			*cause = NULL, **diff;
+	size_t			 cur, prev, n;
+
+	d = views_deployment_read(c, context, "shop/checkout", VD_REVISIONS,
+	    0, 0, &cause);
+	CHECK(d != NULL);
+	if (d == NULL) {
+		printf("# %s\n", cause);
+		free(cause);
+		return;
+	}
+	CHECK_INT(d->nrevisions, 3);
+	CHECK_INT(views_revision_previous(d, &cur, &prev), 0);
+	if (cur < d->nrevisions && prev < d->nrevisions) {
+		CHECK_INT(d->revisions[cur].revision, 15);
+		CHECK_INT(d->revisions[prev].revision, 14);
+		diff = views_revision_diff(&d->revisions[cur],
+		    &d->revisions[prev], &n);
+		CHECK_INT(n, 1);
+		if (n == 1)
+			CHECK_STR(diff[0], "image checkout: registry.example.com/"
+			    "shop/checkout:1.42.0 -> registry.example.com/shop/"
+			    "checkout:1.41.3");
+		views_strings_free(diff, n);
+	}
+	/* All three pods on the new template, not all of them ready. */
+	CHECK_INT(d->replicas, 3);
+	CHECK_INT(d->updated, 3);
+	CHECK(d->ready >= 0 && d->ready < 3);
+	CHECK_INT(d->nconditions, 2);
+	views_deployment_free(d);
+}
+
 /* At the start the checkout incident is at its height. */
 static void
 test_demo_at_open(void)
@@ -429,6 +472,10 @@ test_demo_at_open(void)
 	    " 'CrashLoopBackOff'") >= 5);
 	CHECK(count(c, "SELECT revision FROM kube_deployments WHERE name ="
 	    " 'checkout'") == 15);
+	/* Every ReplicaSet says what its template holds, as kube.c does. */
+	CHECK_INT(count(c, "SELECT COUNT(*) FROM kube_replicasets WHERE"
+	    " containers IS NULL OR json_array_length(containers) != 1"), 0);
+	check_checkout_revisions(c, v->context);
 	views_free(v);
 out:
 	cache_close(c);

@@ -417,6 +417,209 @@ test_bad_name(void)
 	cache_close(c);
 }
 
+/*
+ * A deployment's revisions, newest first, with when each became current,
+ * its counts and template summary; the deployment's status and
+ * conditions; the current one and the one a rollback goes back to.
+ */
+static void
+test_revisions(void)
+{
+	struct cache		*c = fixture();
+	struct view_deployment	*d;
+	char			*cause = NULL, *err = NULL, **diff;
+	size_t			 cur, prev, n;
+
+	CHECK(c != NULL);
+	if (c == NULL)
+		return;
+	/* Not listed: no status; the newest revision is taken as current. */
+	d = views_deployment_read(c, "prod", "pay/checkout", VD_REVISIONS, 0,
+	    0, &cause);
+	CHECK(d != NULL);
+	if (d != NULL) {
+		CHECK_INT(d->revision, -1);
+		CHECK_INT(d->ready, -1);
+		CHECK_INT(d->nconditions, 0);
+		CHECK_INT(d->nrevisions, 3);
+		CHECK_INT(views_revision_previous(d, &cur, &prev), 0);
+		CHECK_INT(cur, 0);
+		CHECK_INT(prev, 1);
+	}
+	views_deployment_free(d);
+	CHECK_INT(sqlite3_exec(cache_db(c),
+	    "INSERT INTO kube_deployments (context, namespace, name,"
+	    " replicas, ready_replicas, updated_replicas, available_replicas,"
+	    " revision, conditions) VALUES ('prod', 'pay', 'checkout', 3, 2,"
+	    " 1, 2, 8, '[{\"type\":\"Available\",\"status\":\"False\","
+	    "\"reason\":\"MinimumReplicasUnavailable\"},{\"type\":"
+	    "\"Progressing\",\"status\":\"True\",\"reason\":"
+	    "\"ReplicaSetUpdated\",\"message\":\"ReplicaSet is progressing.\"},"
+	    "{\"status\":\"no type\"}]');"
+	    "UPDATE kube_replicasets SET replicas = 3, ready_replicas = 1,"
+	    " images = '[\"shop:2\"]', containers = '[{\"name\":\"app\","
+	    "\"image\":\"shop:2\",\"env\":[\"A\"]}]' WHERE name = 'checkout-c';"
+	    "UPDATE kube_replicasets SET replicas = 0, images = '[\"shop:1\"]',"
+	    " containers = '[{\"name\":\"app\",\"image\":\"shop:1\","
+	    "\"env\":[\"A\",\"B\"]}]' WHERE name = 'checkout-b';"
+	    /* checkout-a came back once (revision 6) at a time not known. */
+	    "UPDATE kube_rollouts SET at_ms = NULL WHERE revision = 6;",
+	    NULL, NULL, &err), SQLITE_OK);
+	if (err != NULL) {
+		printf("# %s\n", err);
+		sqlite3_free(err);
+	}
+	d = views_deployment_read(c, "prod", "pay/checkout", VD_REVISIONS, 0,
+	    0, &cause);
+	CHECK(d != NULL);
+	if (d == NULL) {
+		printf("# %s\n", cause);
+		free(cause);
+		cache_close(c);
+		return;
+	}
+	CHECK_INT(d->replicas, 3);
+	CHECK_INT(d->ready, 2);
+	CHECK_INT(d->updated, 1);
+	CHECK_INT(d->available, 2);
+	CHECK_INT(d->revision, 8);
+	CHECK_INT(d->nconditions, 2);
+	if (d->nconditions == 2) {
+		CHECK_STR(d->conditions[0].type, "Available");
+		CHECK_STR(d->conditions[0].status, "False");
+		CHECK(d->conditions[0].message == NULL);
+		CHECK_STR(d->conditions[1].reason, "ReplicaSetUpdated");
+		CHECK_STR(d->conditions[1].message, "ReplicaSet is progressing.");
+	}
+	/* Only this context's and this deployment's, newest first. */
+	CHECK_INT(d->nrevisions, 3);
+	if (d->nrevisions == 3) {
+		CHECK_INT(d->revisions[0].revision, 8);
+		CHECK_STR(d->revisions[0].replicaset, "checkout-c");
+		CHECK_INT(d->revisions[0].current, 1);
+		CHECK_INT(d->revisions[0].at_ms, 9000);
+		CHECK_INT(d->revisions[0].replicas, 3);
+		CHECK_INT(d->revisions[0].ready, 1);
+		CHECK_STR(d->revisions[0].images, "[\"shop:2\"]");
+		CHECK_INT(d->revisions[1].revision, 7);
+		CHECK_INT(d->revisions[1].current, 0);
+		CHECK_INT(d->revisions[1].ready, -1);
+		CHECK_INT(d->revisions[2].revision, 6);
+		CHECK_INT(d->revisions[2].at_ms, 0);
+		CHECK(d->revisions[2].containers == NULL);
+		CHECK_INT(views_revision_previous(d, &cur, &prev), 0);
+		CHECK_INT(cur, 0);
+		CHECK_INT(prev, 1);
+		/* What the rollback from 8 to 7 changes. */
+		diff = views_revision_diff(&d->revisions[cur],
+		    &d->revisions[prev], &n);
+		CHECK_INT(n, 2);
+		if (n == 2) {
+			CHECK_STR(diff[0], "image app: shop:2 -> shop:1");
+			CHECK_STR(diff[1], "env app: +B");
+		}
+		views_strings_free(diff, n);
+		/* Without a summary: the images are compared. */
+		diff = views_revision_diff(&d->revisions[cur],
+		    &d->revisions[2], &n);
+		CHECK_INT(n, 1);
+		if (n == 1)
+			CHECK_STR(diff[0], "images: shop:2 -> none");
+		views_strings_free(diff, n);
+	}
+	views_deployment_free(d);
+	/* The current one is the deployment's, not the newest. */
+	CHECK_INT(sqlite3_exec(cache_db(c), "UPDATE kube_deployments SET"
+	    " revision = 7", NULL, NULL, NULL), SQLITE_OK);
+	d = views_deployment_read(c, "prod", "pay/checkout", VD_REVISIONS, 0,
+	    0, &cause);
+	CHECK(d != NULL);
+	if (d != NULL) {
+		CHECK_INT(views_revision_previous(d, &cur, &prev), 0);
+		CHECK_INT(cur, 1);
+		CHECK_INT(prev, 2);
+		CHECK_INT(d->revisions[0].current, 0);
+	}
+	views_deployment_free(d);
+	/* The oldest current: nothing to go back to. */
+	CHECK_INT(sqlite3_exec(cache_db(c), "UPDATE kube_deployments SET"
+	    " revision = 6", NULL, NULL, NULL), SQLITE_OK);
+	d = views_deployment_read(c, "prod", "pay/checkout", VD_REVISIONS, 0,
+	    0, &cause);
+	CHECK(d != NULL);
+	if (d != NULL) {
+		CHECK_INT(views_revision_previous(d, &cur, &prev), -1);
+		CHECK_INT(cur, 2);
+		CHECK(prev == (size_t)-1);
+	}
+	views_deployment_free(d);
+	cache_close(c);
+}
+
+/* The lines of a diff joined by " | ", for checking. */
+static char *
+joined(const char *from, const char *to)
+{
+	char	**v, *s = xstrdup(""), *t;
+	size_t	  n, i;
+
+	v = views_containers_diff(from, to, &n);
+	for (i = 0; i < n; i++) {
+		t = xasprintf("%s%s%s", s, i > 0 ? " | " : "", v[i]);
+		free(s);
+		s = t;
+	}
+	views_strings_free(v, n);
+	return s;
+}
+
+/*
+ * What changes between two template summaries: images, env names added
+ * and removed, requests and limits changed, added or removed, containers
+ * added and removed; nothing when they are the same; hostile text inert.
+ */
+static void
+test_containers_diff(void)
+{
+	char	*s, **v;
+	size_t	 n;
+
+	s = joined("[{\"name\":\"app\",\"image\":\"r/app:1.42.0\","
+	    "\"env\":[\"A\",\"OLD\"],\"requests\":{\"cpu\":\"500m\"},"
+	    "\"limits\":{\"memory\":\"1Gi\",\"cpu\":\"1\"}},"
+	    "{\"name\":\"sidecar\",\"image\":\"s:1\"}]",
+	    "[{\"name\":\"app\",\"image\":\"r/app:1.41.3\","
+	    "\"env\":[\"NEW\",\"A\"],\"requests\":{\"cpu\":\"500m\","
+	    "\"memory\":\"256Mi\"},\"limits\":{\"memory\":\"512Mi\"}},"
+	    "{\"name\":\"proxy\",\"image\":\"p:2\"}]");
+	CHECK_STR(s, "image app: r/app:1.42.0 -> r/app:1.41.3"
+	    " | env app: +NEW -OLD"
+	    " | requests.memory app: none -> 256Mi"
+	    " | limits.memory app: 1Gi -> 512Mi"
+	    " | limits.cpu app: 1 -> none"
+	    " | container sidecar: removed"
+	    " | container proxy: added (image p:2)");
+	free(s);
+	/* The same template: nothing. */
+	v = views_containers_diff("[{\"name\":\"a\",\"image\":\"x\","
+	    "\"env\":[\"B\",\"A\"]}]", "[{\"name\":\"a\",\"image\":\"x\","
+	    "\"env\":[\"A\",\"B\"]}]", &n);
+	CHECK(v == NULL && n == 0);
+	/* None, or not JSON: every container of the other is added. */
+	s = joined(NULL, "[{\"name\":\"a\"}]");
+	CHECK_STR(s, "container a: added (image none)");
+	free(s);
+	s = joined("{not json", "[]");
+	CHECK_STR(s, "");
+	free(s);
+	/* Escapes and newlines from outside stay visible text. */
+	s = joined("[{\"name\":\"a\\u001b[2J\",\"image\":\"x\\nimage b: "
+	    "spoofed\"}]", "[{\"name\":\"a\\u001b[2J\",\"image\":\"y\"}]");
+	CHECK_STR(s, "image a^[[2J: x image b: spoofed -> y");
+	CHECK(strchr(s, '\033') == NULL && strchr(s, '\n') == NULL);
+	free(s);
+}
+
 /* Members sorted by key; strings unquoted, the rest as JSON. */
 static void
 test_pairs(void)
@@ -456,6 +659,8 @@ static const struct test tests[] = {
 	TEST(test_workloads),
 	TEST(test_bad_workload),
 	TEST(test_pairs),
+	TEST(test_revisions),
+	TEST(test_containers_diff),
 	{ NULL, NULL }
 };
 
