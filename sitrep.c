@@ -103,8 +103,8 @@ const struct cmd_entry sitrep_commands[] = {
 	  "rollouts around it, actions taken through sitrep; JSON schema "
 	  "sitrep.postmortem/1 (docs/INCIDENTS.md)", cmd_incident_export,
 	  CMD_USAGE },
-	{ "action restart", "TARGET [--namespace NS] [--dry-run] "
-	  "[--confirm NAME] [--wait] [--incident ID]",
+	{ "action restart", "TARGET [--dry-run] [--confirm NAME] [--wait] "
+	  "[--incident ID]",
 	  "restart every pod of deployment TARGET (NS/NAME, or NAME with "
 	  "--namespace) as kubectl rollout restart does, through the action "
 	  "gate: read-only, rate limit (actions.rate_limits), RBAC, the "
@@ -113,20 +113,20 @@ const struct cmd_entry sitrep_commands[] = {
 	  "--wait follows the rollout to its end; --incident ID writes it to "
 	  "that incident's timeline; one audit row per run; exit 0 done, 1 "
 	  "refused or failed, 2 usage", cmd_action_restart, CMD_USAGE },
-	{ "action undo", "TARGET [--to-revision N] [--namespace NS] "
-	  "[--dry-run] [--confirm NAME] [--wait] [--incident ID]",
+	{ "action undo", "TARGET [--to-revision N] [--dry-run] "
+	  "[--confirm NAME] [--wait]",
 	  "roll deployment TARGET back to the previous revision (or N) as "
 	  "kubectl rollout undo does; the preview shows what changes "
 	  "(images, environment, resources) and how to go back; options and "
 	  "exit status as action restart", cmd_action_undo, CMD_USAGE },
-	{ "action scale", "TARGET --replicas N [--namespace NS] [--dry-run] "
-	  "[--confirm NAME] [--wait] [--incident ID]",
+	{ "action scale", "TARGET --replicas N [--dry-run] [--confirm NAME] "
+	  "[--wait]",
 	  "set deployment TARGET's replicas to N, within actions.scale_min "
 	  "and scale_max; the preview shows the count before and after; "
 	  "options and exit status as action restart", cmd_action_scale,
 	  CMD_USAGE },
-	{ "action delete-pod", "TARGET [--namespace NS] [--dry-run] "
-	  "[--confirm NAME] [--incident ID]",
+	{ "action delete-pod", "TARGET [--dry-run] [--confirm NAME] "
+	  "[--incident ID]",
 	  "delete pod TARGET (its owner makes a new one); options and exit "
 	  "status as action restart", cmd_action_delete_pod, CMD_USAGE },
 	{ NULL, NULL, NULL, NULL, 0 }
@@ -156,6 +156,9 @@ const struct cmd_leading sitrep_options[] = {
 	  "As kubectl --kubeconfig takes it; $KUBECONFIG in turn wins over "
 	  "~/.kube/config and then the in-cluster service account.  A "
 	  "context without a kubernetes section is not given one." },
+	{ "--speed", "N", CMD_OPT_GLOBAL,
+	  "with --demo: the simulated world plays N times faster than the "
+	  "clock (1 to 100; a rollout, a recovery in seconds)", NULL },
 	{ "--demo", NULL, CMD_OPT_GLOBAL,
 	  "use the built-in simulated environment; it wins over --config "
 	  "and --kubeconfig, which are ignored with a note on stderr",

@@ -178,6 +178,7 @@ reg_sim_init(struct source *s, struct runtime *rt, char **cause)
 	(void)cause;
 	runtime_simulated(rt, &sc);
 	sim_source_init(s, sc, runtime_now_ms(rt));
+	sim_source_set_speed(s, runtime_sim_speed(rt));
 	return 0;
 }
 

@@ -45,6 +45,7 @@ struct runtime {
 	int64_t				 eval_ms;	/* 0: now */
 	int				 kube_page_limit;
 	int				 sim;
+	double				 sim_speed;	/* 0: 1 */
 	const struct sim_scenario	*scenario;	/* NULL: the demo */
 	struct sim_actions		*sim_actions;	/* owned, if sim */
 };
@@ -331,6 +332,19 @@ runtime_forget_poller(struct runtime *rt, struct poller *p)
 {
 	if (rt != NULL && rt->poller == p)
 		rt->poller = NULL;
+}
+
+/* The simulator's pace. */
+void
+runtime_set_sim_speed(struct runtime *rt, double speed)
+{
+	rt->sim_speed = speed;
+}
+
+double
+runtime_sim_speed(const struct runtime *rt)
+{
+	return rt != NULL && rt->sim_speed > 0 ? rt->sim_speed : 1;
 }
 
 /* Play scenario (NULL: the demo) in every context. */

@@ -115,6 +115,9 @@ void		 runtime_forget_poller(struct runtime *, struct poller *);
  */
 void		 runtime_simulate(struct runtime *,
 		     const struct sim_scenario *);
+/* The simulator plays speed times faster than the clock (default 1). */
+void		 runtime_set_sim_speed(struct runtime *, double speed);
+double		 runtime_sim_speed(const struct runtime *);
 /*
  * What actions did to the simulated world: the silences made through the
  * gate (backends/sim_actions.h).  Borrowed; NULL unless simulated.

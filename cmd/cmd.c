@@ -37,6 +37,42 @@
  * that are not options are collected into words (NULL-terminated, borrowed
  * from argv).  Returns 0, or CMD_USAGE after printing the problem.
  */
+/*
+ * --speed N (or Nx): the simulator plays N times faster than the clock,
+ * 1 to 100; only with --demo.  0, or CMD_USAGE after saying why.
+ */
+static int
+cmd_parse_speed(struct cmd_opts *g, char ***words)
+{
+	char	*end;
+	double	 v;
+
+	if (g->speed == 0)
+		g->speed = 1;
+	if (g->speed_arg == NULL)
+		return 0;
+	v = strtod(g->speed_arg, &end);
+	if (end != g->speed_arg && (*end == 'x' || *end == 'X'))
+		end++;
+	if (end == g->speed_arg || *end != '\0' || !(v >= 1 && v <= 100)) {
+		fprintf(stderr, "sitrep: bad --speed '%s': give how many times "
+		    "faster than the clock the simulator plays, 1 to 100 "
+		    "(4 or 4x)\n", g->speed_arg);
+		free(*words);
+		*words = NULL;
+		return CMD_USAGE;
+	}
+	if (!g->demo) {
+		fprintf(stderr, "sitrep: --speed sets the pace of the simulated "
+		    "world: use it with --demo\n");
+		free(*words);
+		*words = NULL;
+		return CMD_USAGE;
+	}
+	g->speed = v;
+	return 0;
+}
+
 int
 cmd_parse(struct cmd_opts *g, const struct cmd_option *opts, int argc,
     char **argv, char ***words, int *nwords)
@@ -48,6 +84,7 @@ cmd_parse(struct cmd_opts *g, const struct cmd_option *opts, int argc,
 		{ "--kubeconfig", &g->kubeconfig, NULL, NULL },
 		{ "--demo", NULL, &g->demo, NULL },
 		{ "--readonly", NULL, &g->readonly, NULL },
+		{ "--speed", &g->speed_arg, NULL, NULL },
 		{ NULL, NULL, NULL, NULL }
 	};
 	const struct cmd_option	*o, *tables[2] = { globals, opts };
@@ -130,7 +167,7 @@ cmd_parse(struct cmd_opts *g, const struct cmd_option *opts, int argc,
 		}
 	}
 	*nwords = nw;
-	return 0;
+	return cmd_parse_speed(g, words);
 }
 
 /* ------------------------------------------------------------------ */
@@ -474,8 +511,10 @@ cmd_act_open(struct cmd_opts *g, struct cmd_act *e)
 		cmd_act_close(e);
 		return CMD_FAIL;
 	}
-	if (g->demo)
+	if (g->demo) {
 		runtime_simulate(e->rt, NULL);
+		runtime_set_sim_speed(e->rt, g->speed);
+	}
 	if (g->readonly)
 		runtime_set_read_only_because(e->rt,
 		    "started with --readonly");

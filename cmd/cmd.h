@@ -29,6 +29,8 @@ struct cmd_opts {
 	const char	*kubeconfig;	/* --kubeconfig */
 	int		 demo;		/* --demo */
 	int		 readonly;	/* --readonly: nothing may act */
+	const char	*speed_arg;	/* --speed, as given */
+	double		 speed;		/* --speed: the simulator's pace */
 	const char	*command;	/* the command's name, or NULL */
 };
 
@@ -194,12 +196,14 @@ int	cmd_action_scale(struct cmd_opts *, int, char **);	/* action.c */
 int	cmd_action_delete_pod(struct cmd_opts *, int, char **);	/* action.c */
 
 /*
- * Rounds of every source of ctx into cache (with demo, the simulator's),
- * queries evaluated at at_ms (0: now): one round each with once, else
- * until SIGINT or SIGTERM.  Unless quiet, a line per stored round.  0 if
- * every round succeeded.
+ * Rounds of every source of ctx into cache (with demo_speed above 0, the
+ * simulator's, playing that many times faster than the clock), queries
+ * evaluated at at_ms (0: now): one round each with once, else until
+ * SIGINT or SIGTERM.  Unless quiet, a line per stored round.  0 if every
+ * round succeeded.
  */
 int	cmd_run_fetch(const struct conf *, const struct conf_context *,
-	    struct cache *, int once, int quiet, int demo, int64_t at_ms);
+	    struct cache *, int once, int quiet, double demo_speed,
+	    int64_t at_ms);
 
 #endif

@@ -66,6 +66,7 @@ cmd_console(struct cmd_opts *g, int argc, char **argv)
 	to.filter = filter;
 	to.demo = g->demo;
 	to.readonly = g->readonly;
+	to.speed = g->speed;
 	to.conf_file = conf_path;
 	rc = tui_run(&to);
 	free(cache_path);

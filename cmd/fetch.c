@@ -82,7 +82,8 @@ fetch_signal(int signo, void *arg)
  */
 int
 cmd_run_fetch(const struct conf *conf, const struct conf_context *ctx,
-    struct cache *cache, int once, int quiet, int demo, int64_t at_ms)
+    struct cache *cache, int once, int quiet, double demo_speed,
+    int64_t at_ms)
 {
 	struct fetch_run	 f;
 	struct runtime		*rt;
@@ -98,8 +99,10 @@ cmd_run_fetch(const struct conf *conf, const struct conf_context *ctx,
 		return -1;
 	}
 	runtime_set_eval_time(rt, at_ms);
-	if (demo)
+	if (demo_speed > 0) {
 		runtime_simulate(rt, NULL);
+		runtime_set_sim_speed(rt, demo_speed);
+	}
 	f.loop = runtime_loop(rt);
 	f.poller = runtime_set_context(rt, conf, ctx, once ? POLLER_ONCE : 0,
 	    &cause);
@@ -171,7 +174,8 @@ cmd_fetch(struct cmd_opts *g, int argc, char **argv)
 		conf_free(conf);
 		return CMD_FAIL;
 	}
-	rc = cmd_run_fetch(conf, ctx, cache, once, 0, g->demo, at_ms);
+	rc = cmd_run_fetch(conf, ctx, cache, once, 0, g->demo ? g->speed : 0,
+	    at_ms);
 	cache_close(cache);
 	conf_free(conf);
 	return rc == 0 ? CMD_OK : CMD_FAIL;

@@ -259,7 +259,8 @@ cmd_silence_list(struct cmd_opts *g, int argc, char **argv)
 		return CMD_FAIL;
 	}
 	/* A source that fails says so in its line; the list is the cache's. */
-	if (fresh && cmd_run_fetch(conf, ctx, cache, 1, 1, g->demo, 0) != 0)
+	if (fresh && cmd_run_fetch(conf, ctx, cache, 1, 1,
+	    g->demo ? g->speed : 0, 0) != 0)
 		fprintf(stderr, "sitrep: the fetch did not fully work; the "
 		    "list is the cache's last known state (sitrep fetch --once "
 		    "says why)\n");

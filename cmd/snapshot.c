@@ -114,7 +114,8 @@ cmd_snapshot(struct cmd_opts *g, int argc, char **argv)
 	}
 	/* A failed source is reported in the snapshot, not here. */
 	if (fresh)
-		cmd_run_fetch(conf, ctx, cache, 1, 1, g->demo, at_ms);
+		cmd_run_fetch(conf, ctx, cache, 1, 1, g->demo ? g->speed : 0,
+		    at_ms);
 	v = views_build(cache, conf, ctx, at_ms != 0 ? at_ms : util_now_ms(),
 	    &cause);
 	if (v == NULL) {

@@ -142,8 +142,10 @@ app_on_stored(struct source *s, void *arg)
 static int
 app_start_sources(struct app *a, char **cause)
 {
-	if (a->opts->demo)
+	if (a->opts->demo) {
 		runtime_simulate(a->rt, NULL);
+		runtime_set_sim_speed(a->rt, a->opts->speed);
+	}
 	a->poller = runtime_set_context(a->rt, a->conf, a->ctx, 0, cause);
 	if (a->poller == NULL)
 		return -1;

@@ -20,6 +20,7 @@ struct tui_opts {
 	const char	*conf_file;	/* for messages about keys: */
 	int		 demo;		/* run the simulator as the source */
 	int		 readonly;	/* --readonly: never act, all run */
+	double		 speed;		/* the simulator's pace (1: the clock) */
 };
 
 /* Run the console until the user quits; returns an exit code. */
