@@ -475,7 +475,8 @@ const struct conf_option conf_schema[] = {
 	    "page-up, page-down, half-down, half-up, next-panel, "
 	    "prev-panel, panel-health, panel-slo, panel-incidents, "
 	    "panel-runbook, open, back, filter, command, help, refresh, "
-	    "quit, ack, silence. A key bound twice, or C-a and C-b (the screen and tmux "
+	    "quit, ack, silence, logs, previous-logs, container, follow, "
+	    "next-match, prev-match. A key bound twice, or C-a and C-b (the screen and tmux "
 	    "prefixes), is an error.",
 	  .off = offsetof(struct conf, keys),
 	  .noff = offsetof(struct conf, nkeys) },

@@ -161,6 +161,7 @@ app_switch_context(struct app *a, const struct conf_context *ctx)
 	app_refresh_free(a);
 	app_acts_free(a);
 	app_runs_free(a);
+	app_logs_stop(a);
 	a->poller = NULL;	/* the runtime frees it for the next */
 	a->ctx = ctx;
 	if (app_start_sources(a, &cause) != 0) {
@@ -530,6 +531,7 @@ fail:
 		fprintf(stderr, "sitrep: %s\n", cause);
 		free(cause);
 	}
+	app_logs_stop(&a);
 	runtime_free(a.rt);
 	app_done(&a);
 	cache_close(a.cache);

@@ -52,6 +52,20 @@ static const struct key_binding keymap_defaults[] = {
 	{ 'S', ACT_SCALE, KEYCTX_PANEL,
 	  "scale the selected service's deployment: the count, a preview, "
 	  "then y" },
+	{ 'l', ACT_LOGS, KEYCTX_PANEL,
+	  "the selected pod's log, its last lines (a service's page lists "
+	  "its pods)" },
+	{ 'p', ACT_PREVIOUS_LOGS, KEYCTX_PANEL,
+	  "the selected pod's previous container's log (a crash loop's "
+	  "last words); in a log: previous or current" },
+	{ 'c', ACT_CONTAINER, KEYCTX_PANEL,
+	  "in a log: the pod's next container" },
+	{ 'f', ACT_FOLLOW, KEYCTX_PANEL,
+	  "in a log: follow it (read again every 2 s), or stop" },
+	{ 'n', ACT_NEXT_MATCH, KEYCTX_PANEL,
+	  "in a log: the next line matching the search (/ searches)" },
+	{ 'N', ACT_PREV_MATCH, KEYCTX_PANEL,
+	  "in a log: the previous line matching the search" },
 	{ KEY_TAB, ACT_NEXT_PANEL, KEYCTX_GLOBAL, "next panel" },
 	{ KEY_BTAB, ACT_PREV_PANEL, KEYCTX_GLOBAL, "previous panel" },
 	{ '1', ACT_PANEL_HEALTH, KEYCTX_GLOBAL, "health panel" },
@@ -73,7 +87,8 @@ static const char *const keymap_action_names[ACT_COUNT] = {
 	"half-down", "half-up", "next-panel", "prev-panel", "panel-health",
 	"panel-slo", "panel-incidents", "panel-runbook", "open", "back",
 	"filter", "command", "help", "refresh", "quit", "ack", "silence",
-	"restart", "undo", "scale"
+	"restart", "undo", "scale", "logs", "previous-logs", "container",
+	"follow", "next-match", "prev-match"
 };
 
 /* Named keys. */
