@@ -52,6 +52,20 @@ static const struct key_binding keymap_defaults[] = {
 	{ 'S', ACT_SCALE, KEYCTX_PANEL,
 	  "scale the selected service's deployment: the count, a preview, "
 	  "then y" },
+	{ KEY_TAB, ACT_NEXT_PANEL, KEYCTX_GLOBAL, "next panel" },
+	{ KEY_BTAB, ACT_PREV_PANEL, KEYCTX_GLOBAL, "previous panel" },
+	{ '1', ACT_PANEL_HEALTH, KEYCTX_GLOBAL, "health panel" },
+	{ '2', ACT_PANEL_SLO, KEYCTX_GLOBAL, "SLO burn panel" },
+	{ '3', ACT_PANEL_INCIDENTS, KEYCTX_GLOBAL, "incidents panel" },
+	{ '4', ACT_PANEL_RUNBOOK, KEYCTX_GLOBAL, "runbook panel" },
+	{ ':', ACT_COMMAND, KEYCTX_GLOBAL,
+	  "the command line (its commands are listed below; Tab completes)" },
+	{ '?', ACT_HELP, KEYCTX_GLOBAL, "this help" },
+	{ 'r', ACT_REFRESH, KEYCTX_GLOBAL, "refresh every source now" },
+	{ 'q', ACT_QUIT, KEYCTX_GLOBAL, "quit" },
+	{ CTRL('c'), ACT_QUIT, KEYCTX_GLOBAL,
+	  "quit (twice when a dialog is open)" },
+	/* A pod's log: on a service's page, and in the log. */
 	{ 'l', ACT_LOGS, KEYCTX_PANEL,
 	  "the selected pod's log, its last lines (a service's page lists "
 	  "its pods)" },
@@ -66,19 +80,6 @@ static const struct key_binding keymap_defaults[] = {
 	  "in a log: the next line matching the search (/ searches)" },
 	{ 'N', ACT_PREV_MATCH, KEYCTX_PANEL,
 	  "in a log: the previous line matching the search" },
-	{ KEY_TAB, ACT_NEXT_PANEL, KEYCTX_GLOBAL, "next panel" },
-	{ KEY_BTAB, ACT_PREV_PANEL, KEYCTX_GLOBAL, "previous panel" },
-	{ '1', ACT_PANEL_HEALTH, KEYCTX_GLOBAL, "health panel" },
-	{ '2', ACT_PANEL_SLO, KEYCTX_GLOBAL, "SLO burn panel" },
-	{ '3', ACT_PANEL_INCIDENTS, KEYCTX_GLOBAL, "incidents panel" },
-	{ '4', ACT_PANEL_RUNBOOK, KEYCTX_GLOBAL, "runbook panel" },
-	{ ':', ACT_COMMAND, KEYCTX_GLOBAL,
-	  "the command line (its commands are listed below; Tab completes)" },
-	{ '?', ACT_HELP, KEYCTX_GLOBAL, "this help" },
-	{ 'r', ACT_REFRESH, KEYCTX_GLOBAL, "refresh every source now" },
-	{ 'q', ACT_QUIT, KEYCTX_GLOBAL, "quit" },
-	{ CTRL('c'), ACT_QUIT, KEYCTX_GLOBAL,
-	  "quit (twice when a dialog is open)" },
 };
 #define KEYMAP_NDEFAULTS (sizeof keymap_defaults / sizeof keymap_defaults[0])
 

@@ -206,6 +206,15 @@ tt_wait "Service frontend " "$W"
 check $? "Esc: back to frontend's page"
 tt_keys q
 tt_wait_gone "Service frontend " "$W"
+
+# The keys are in the help, from the key table.
+tt_keys '?'
+tt_wait "Keys (from the key table" "$W"
+tt_has "prev-match" || tt_keys NPage
+tt_wait_match 'tt_has "previous-logs" && tt_has "next-match" && tt_has "prev-match" && tt_has "follow"' "$W"
+check $? "? lists the log keys (logs, previous-logs, container, follow, next-match, prev-match)"
+tt_keys Escape
+tt_wait_gone "Keys (from the key table" "$W"
 tt_keys q
 tt_wait "EXITED:0" $((10 * TT_SLOW))
 check $? "q quits"
