@@ -164,6 +164,7 @@ app_switch_context(struct app *a, const struct conf_context *ctx)
 	app_refresh_free(a);
 	app_acts_free(a);
 	app_runs_free(a);
+	app_logs_stop(a);
 	a->poller = NULL;	/* the runtime frees it for the next */
 	a->ctx = ctx;
 	if (app_start_sources(a, &cause) != 0) {
@@ -535,6 +536,7 @@ fail:
 		fprintf(stderr, "sitrep: %s\n", cause);
 		free(cause);
 	}
+	app_logs_stop(&a);
 	/* Its timer and requests live on the runtime's loop and HTTP. */
 	runbook_live_free(a.rblive);
 	a.rblive = NULL;

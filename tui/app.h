@@ -31,6 +31,7 @@ struct poller;
 struct refresh;
 struct runbook_live;
 struct tui_act;
+struct tui_logs;
 struct runtime;
 struct source;
 struct theme;
@@ -89,6 +90,8 @@ struct app {
 	struct tui_run			*runs;
 	/* Runbooks, their live checks (tui/runbook_live.c); lazily made. */
 	struct runbook_live		*rblive;
+	/* Pod log pages open, each maybe reading (tui/mode_logs.c). */
+	struct tui_logs			*logs;
 };
 
 /* Now, in ms since the epoch: the wall clock, or the fixed clock_ms. */
@@ -142,6 +145,12 @@ void	app_expire(struct app *, const char *id);
 void	app_acts_free(struct app *);
 /* Drop the action dialogs' runs (context switch, the end). */
 void	app_runs_free(struct app *);
+/*
+ * Stop the reads of the log pages (tui/mode_logs.c) before the context's
+ * client or the loop goes (context switch, the end); the pages stay,
+ * saying so, until closed.
+ */
+void	app_logs_stop(struct app *);
 /*
  * Record in the audit log that this console refused action on target
  * (read-only), why; a failure to record is said in the footer.

@@ -70,6 +70,21 @@ static const struct key_binding keymap_defaults[] = {
 	{ 'q', ACT_QUIT, KEYCTX_GLOBAL, "quit" },
 	{ CTRL('c'), ACT_QUIT, KEYCTX_GLOBAL,
 	  "quit (twice when a dialog is open)" },
+	/* A pod's log: on a service's page, and in the log. */
+	{ 'l', ACT_LOGS, KEYCTX_PANEL,
+	  "the selected pod's log, its last lines (a service's page lists "
+	  "its pods)" },
+	{ 'p', ACT_PREVIOUS_LOGS, KEYCTX_PANEL,
+	  "the selected pod's previous container's log (a crash loop's "
+	  "last words); in a log: previous or current" },
+	{ 'c', ACT_CONTAINER, KEYCTX_PANEL,
+	  "in a log: the pod's next container" },
+	{ 'f', ACT_FOLLOW, KEYCTX_PANEL,
+	  "in a log: follow it (read again every 2 s), or stop" },
+	{ 'n', ACT_NEXT_MATCH, KEYCTX_PANEL,
+	  "in a log: the next line matching the search (/ searches)" },
+	{ 'N', ACT_PREV_MATCH, KEYCTX_PANEL,
+	  "in a log: the previous line matching the search" },
 };
 #define KEYMAP_NDEFAULTS (sizeof keymap_defaults / sizeof keymap_defaults[0])
 
@@ -78,7 +93,8 @@ static const char *const keymap_action_names[ACT_COUNT] = {
 	"half-down", "half-up", "next-panel", "prev-panel", "panel-health",
 	"panel-slo", "panel-incidents", "panel-runbook", "open", "back",
 	"filter", "command", "help", "refresh", "quit", "ack", "silence",
-	"restart", "undo", "scale", "copy-url", "next-step"
+	"restart", "undo", "scale", "copy-url", "next-step", "logs",
+	"previous-logs", "container", "follow", "next-match", "prev-match"
 };
 
 /* Named keys. */

@@ -54,6 +54,12 @@ struct mode	*mode_page_new(const char *title);
 /* Add a line (sanitised for the terminal; newlines make more lines). */
 void		 mode_page_add(struct mode *, enum theme_slot,
 		     const char *, ...) __attribute__((format(printf, 3, 4)));
+/*
+ * The line added last names pod ns/pod (copied): the cursor stops on it
+ * (on the first such line when the page opens; j/k move between them),
+ * and l or p opens its log (mode_logs_new).
+ */
+void		 mode_page_pod(struct mode *, const char *ns, const char *pod);
 /* Add "  key: value" for each member of a JSON object text, under title. */
 void		 mode_page_pairs(struct mode *, const char *title,
 		     const char *json);
@@ -66,6 +72,16 @@ void		 mode_page_pairs(struct mode *, const char *title,
 struct mode	*mode_incident_new(struct app *, const char *id, char **cause);
 /* `:history`: the incidents resolved within incidents.keep_resolved. */
 struct mode	*mode_history_new(struct app *);
+
+/*
+ * The log of pod ns/pod (copied) in the console's context, its previous
+ * container's when previous: a page that says "loading..." at once and
+ * fills in when the read answers (runtime_pod_logs); p, c, f, /, n, N
+ * on it.  Reads stop when it closes or the context changes
+ * (app_logs_stop).
+ */
+struct mode	*mode_logs_new(struct app *, const char *ns, const char *pod,
+		     int previous);
 
 /* The help page, generated from the key table and the command table. */
 struct mode	*mode_help_new(struct app *);

@@ -1,7 +1,10 @@
 /*
  * mode_page.c: a page of lines over the panels, for the detail views and
  * help.  The page owns every line (formatted when added), so it stays
- * valid whatever happens to the views under it.
+ * valid whatever happens to the views under it.  Lines that name a pod
+ * are selectable: a cursor stops on them (j/k move between them, and
+ * scroll on past the last), and l or p opens the pod's log
+ * (tui/mode_logs.c).
  */
 #include "config.h"
 
@@ -21,10 +24,12 @@
 #include "tui/layout.h"
 #include "tui/mode.h"
 
-/* One line of text. */
+/* One line of text; a pod's line names it (pod_ns, pod). */
 struct page_line {
 	char		*text;
 	enum theme_slot	 slot;
+	char		*pod_ns;
+	char		*pod;
 };
 
 struct page {
@@ -33,6 +38,8 @@ struct page {
 	struct page_line	*lines;
 	size_t			 nlines;
 	size_t			 top;
+	long			 sel;		/* a pod's line, or -1 */
+	int			 show_sel;	/* scroll sel into view */
 };
 
 /* Append a line; the page takes text. */
@@ -72,6 +79,37 @@ mode_page_add(struct mode *m, enum theme_slot slot, const char *fmt, ...)
 		page_append(p, xstrdup(s), slot);
 	}
 	free(text);
+}
+
+/* The last line added names pod ns/pod; see mode.h. */
+void
+mode_page_pod(struct mode *m, const char *ns, const char *pod)
+{
+	struct page	*p = (struct page *)m;
+	struct page_line *l;
+
+	if (p->nlines == 0 || ns == NULL || pod == NULL)
+		return;
+	l = &p->lines[p->nlines - 1];
+	free(l->pod_ns);
+	free(l->pod);
+	l->pod_ns = xstrdup(ns);
+	l->pod = xstrdup(pod);
+	if (p->sel < 0)
+		p->sel = (long)(p->nlines - 1);
+}
+
+/* The next pod's line from sel in direction dir (+1, -1), or -1. */
+static long
+page_next_pod(const struct page *p, long dir)
+{
+	long	i;
+
+	for (i = p->sel + dir; i >= 0 && i < (long)p->nlines; i += dir) {
+		if (p->lines[i].pod != NULL)
+			return i;
+	}
+	return -1;
 }
 
 /* Add the members of a JSON object text; see mode.h. */
@@ -133,13 +171,18 @@ page_rows(const struct page_line *l, size_t w)
 	return rows;
 }
 
-/* Draw row r (0: the first) of line l at y, x in w columns. */
+/*
+ * Draw row r (0: the first) of line l at y, x in w columns; the selected
+ * pod's line in the selection's colours, a mark in its indent.
+ */
 static void
-page_draw_row(const struct page_line *l, size_t r, int y, int x, int w)
+page_draw_row(const struct page_line *l, size_t r, int y, int x, int w,
+    int selected)
 {
 	const char	*t = l->text;
 	size_t		 n, k;
 	char		*seg;
+	unsigned long	 attr = theme_attr(selected ? SLOT_SELECTED : l->slot);
 
 	n = page_break(t, (size_t)w);
 	for (k = 0; k < r && n > 0 && t[n] != '\0'; k++) {
@@ -147,8 +190,12 @@ page_draw_row(const struct page_line *l, size_t r, int y, int x, int w)
 		n = page_break(t, (size_t)w - 2);
 	}
 	seg = xstrndup(t, n);
-	draw_text(stdscr, y, x + (r > 0 ? 2 : 0), w - (r > 0 ? 2 : 0), seg,
-	    theme_attr(l->slot));
+	if (selected && r == 0 && strncmp(seg, "  ", 2) == 0) {
+		draw_text(stdscr, y, x, 2, draw_focus_mark(), attr);
+		draw_text(stdscr, y, x + 2, w - 2, seg + 2, attr);
+	} else
+		draw_text(stdscr, y, x + (r > 0 ? 2 : 0), w - (r > 0 ? 2 : 0),
+		    seg, attr);
 	free(seg);
 }
 
@@ -158,15 +205,38 @@ page_draw(struct mode *m, struct app *a, const struct layout_rect *r)
 {
 	struct page	*p = (struct page *)m;
 	int		 h = r->h - 2, w = r->w - 4, row = 0;
-	size_t		 i, k, n, total = 0, skip;
+	size_t		 i, k, n, total = 0, skip, at = 0, rows = 0;
+	char		*title, lk[32], pk[32];
 
-	(void)a;
-	draw_box(stdscr, r->y, r->x, r->h, r->w, p->title,
+	/* A page with pods says how to read their logs. */
+	if (p->sel >= 0)
+		title = xasprintf("%s  (%s: the selected pod's log, %s: its "
+		    "previous container's)", p->title, keymap_keys_of(a->km,
+		    ACT_LOGS, lk, sizeof lk), keymap_keys_of(a->km,
+		    ACT_PREVIOUS_LOGS, pk, sizeof pk));
+	else
+		title = xstrdup(p->title);
+	draw_box(stdscr, r->y, r->x, r->h, r->w, title,
 	    theme_attr(SLOT_ACCENT), theme_attr(SLOT_TITLE) | A_BOLD);
+	free(title);
 	if (h <= 0 || w <= 0)
 		return;
-	for (i = 0; i < p->nlines; i++)
-		total += page_rows(&p->lines[i], (size_t)w);
+	for (i = 0; i < p->nlines; i++) {
+		n = page_rows(&p->lines[i], (size_t)w);
+		if ((long)i == p->sel) {
+			at = total;
+			rows = n;
+		}
+		total += n;
+	}
+	/* The cursor just moved: bring its line into view. */
+	if (p->show_sel && p->sel >= 0) {
+		if (at < p->top)
+			p->top = at;
+		else if (at + rows > p->top + (size_t)h)
+			p->top = at + rows - (size_t)h;
+		p->show_sel = 0;
+	}
 	if (total > (size_t)h && p->top > total - (size_t)h)
 		p->top = total - (size_t)h;
 	if (total <= (size_t)h)
@@ -180,7 +250,7 @@ page_draw(struct mode *m, struct app *a, const struct layout_rect *r)
 				continue;
 			}
 			page_draw_row(&p->lines[i], k, r->y + 1 + row, r->x + 2,
-			    w);
+			    w, (long)i == p->sel);
 			row++;
 		}
 	}
@@ -196,21 +266,60 @@ page_scroll(struct mode *m, long delta)
 	p->top = top < 0 ? 0 : (size_t)top;
 }
 
-/* Movement scrolls, Esc and q close; the console's keys pass through. */
+/*
+ * j/k (and the arrows) move the cursor to the next or previous pod's
+ * line, and scroll where there is none; scroll otherwise.
+ */
+static void
+page_move(struct page *p, long dir)
+{
+	long	next = p->sel >= 0 ? page_next_pod(p, dir) : -1;
+
+	if (next < 0) {
+		page_scroll(&p->mode, dir);
+		return;
+	}
+	p->sel = next;
+	p->show_sel = 1;
+}
+
+/* l or p on a pod's line: its log, current or previous. */
+static int
+page_logs(struct page *p, struct app *a, int previous)
+{
+	const struct page_line	*l;
+
+	if (p->sel < 0)
+		return 0;
+	l = &p->lines[p->sel];
+	app_push(a, mode_logs_new(a, l->pod_ns, l->pod, previous));
+	return KEY_HANDLED | KEY_REDRAW;
+}
+
+/*
+ * Movement scrolls (and moves the cursor between pods' lines), l and p
+ * open the selected pod's log, Esc and q close; the console's keys pass
+ * through.
+ */
 static int
 page_key(struct mode *m, struct app *a, wint_t ch, int is_key)
 {
-	long	half = (LINES - 4) / 2 > 0 ? (LINES - 4) / 2 : 1;
+	struct page	*p = (struct page *)m;
+	long		 half = (LINES - 4) / 2 > 0 ? (LINES - 4) / 2 : 1;
 
 	if (!is_key && ch > 127)
 		return KEY_HANDLED;
 	switch (keymap_lookup(a->km, (int)ch)) {
 	case ACT_DOWN:
-		page_scroll(m, 1);
+		page_move(p, 1);
 		break;
 	case ACT_UP:
-		page_scroll(m, -1);
+		page_move(p, -1);
 		break;
+	case ACT_LOGS:
+		return page_logs(p, a, 0);
+	case ACT_PREVIOUS_LOGS:
+		return page_logs(p, a, 1);
 	case ACT_TOP:
 		page_scroll(m, -1000000000L);
 		break;
@@ -251,8 +360,11 @@ page_free(struct mode *m)
 	struct page	*p = (struct page *)m;
 	size_t		 i;
 
-	for (i = 0; i < p->nlines; i++)
+	for (i = 0; i < p->nlines; i++) {
 		free(p->lines[i].text);
+		free(p->lines[i].pod_ns);
+		free(p->lines[i].pod);
+	}
 	free(p->lines);
 	free(p->title);
 	free(p);
@@ -274,5 +386,6 @@ mode_page_new(const char *title)
 
 	p->mode.ops = &page_ops;
 	p->title = xstrdup(title);
+	p->sel = -1;
 	return &p->mode;
 }

@@ -257,6 +257,7 @@ health_workload(struct app *a, struct mode *m, const char *workload,
 		    (size_t)p->restarts, "restart", "restarts"), p->reason != NULL ?
 		    ", " : "", p->reason != NULL ? p->reason : "",
 		    p->node != NULL ? p->node : "?");
+		mode_page_pod(m, d->ns, p->name);
 	}
 	for (i = 0; i < d->nevents; i++) {
 		const struct view_event	*e = &d->events[i];

@@ -152,7 +152,7 @@ before=$(writes)
 console() {	# ARG...
 	echo "trap : INT; $(tt_prog "$SITREP") $* --cache '$DB' --panel incidents; echo EXITED:\$?; exec sleep 300"
 }
-tt_start -x 140 -y 45 -e USER=oncall "$(console --readonly --demo)"
+tt_start -x 140 -y 80 -e USER=oncall "$(console --readonly --demo)"
 tt_wait_match 'tt_has "3 Incidents" && tt_last | grep -qE "P[0-3] .*triggered"' 20
 check $? "--readonly --demo: the console starts on the incidents panel"
 header | grep -q " demo  read-only "
@@ -204,8 +204,8 @@ for c in 'U +undo' 'R +restart' 'S +scale' 'restart NAMESPACE/NAME' \
 done
 check $ok "?: U, R, S, :restart, :undo, :scale and :delete-pod are marked too"
 tt_last | grep -E '\(read-only\)' | grep -qE ' (down|context|quit|refresh) ' && ok=1
-[ "$(tt_last | grep -v 'what is marked' | grep -c '(read-only) ')" = 12 ] || ok=1
-check $ok "?: only those twelve are marked"
+[ "$(tt_last | grep -v 'what is marked' | grep -c '(read-only) ')" = 13 ] || ok=1
+check $ok "?: only those thirteen are marked (n too)"
 tt_keys Escape
 
 tt_type ':silences'
