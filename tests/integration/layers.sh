@@ -6,8 +6,9 @@
 # A file may include its own folder's headers and those of lower layers;
 # backends/ and export/ are peers that never include each other.  Also:
 # no file under tui/ or export/ touches SQLite (they read views, which
-# the views layer builds), and the checker itself is shown to catch a
-# violation, so this test cannot pass by accident.
+# the views layer builds), every write to the world goes through the one
+# action gate, and the checkers are shown to catch a violation, so this
+# test cannot pass by accident.
 
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 # shellcheck source=tests/lib/tap.sh
@@ -93,5 +94,42 @@ out=$(grep -n '[a-z]_source_init(' base/*.c core/*.c backends/*.c export/*.c \
     grep -v '^backends/[a-z_]*\.c:[0-9]*:[a-z_]*_source_init(struct source' |
     paste -sd';' -)
 check $([ -z "$out" ]; echo $?) "only backends/registry.c starts sources by kind${out:+: $out}"
+
+# One gate for every write to the world.  The cluster's write functions
+# are called only by the Kubernetes world; worlds are built only by the
+# runtime (which hands them to the gate); and only the gate calls a
+# world's functions.
+writers() {	# FILE...: calls of a write function outside the world
+	grep -n 'kube_write_start(\|kube_rollout_restart(\|kube_rollout_undo(\|kube_scale(\|kube_delete_pod(' "$@" 2>/dev/null |
+	    grep -v '^backends/kube_world\.c:' |
+	    grep -v '^backends/kube_write\.c:' | grep -v '^backends/kube\.h:' |
+	    paste -sd';' -
+}
+out=$(writers base/*.c core/*.c backends/*.c export/*.c tui/*.c cmd/*.c sitrep.c)
+check $([ -z "$out" ]; echo $?) "only the Kubernetes world calls the cluster's writes${out:+: $out}"
+# No request that changes something is made anywhere else.
+out=$(grep -n '"\(PATCH\|DELETE\|PUT\|POST\)"' base/*.c core/*.c backends/*.c \
+    export/*.c tui/*.c cmd/*.c sitrep.c 2>/dev/null |
+    grep -v '^backends/\(kube_write\|kube_world\|am_write\|http\)\.c:' |
+    paste -sd';' -)
+check $([ -z "$out" ]; echo $?) "only the worlds send PATCH, DELETE, PUT or POST${out:+: $out}"
+out=$(grep -n '_world_fill(\|am_writer_world(\|sim_actions_world(' base/*.c core/*.c \
+    backends/*.c export/*.c tui/*.c cmd/*.c sitrep.c 2>/dev/null |
+    grep -v '^backends/runtime\.c:' |
+    grep -v '^backends/[a-z_]*\.c:[0-9]*:[a-z_]*(struct [a-z_]* \*[a-z]*, struct action_world' |
+    paste -sd';' -)
+check $([ -z "$out" ]; echo $?) "only the runtime builds worlds, for its gate${out:+: $out}"
+out=$(grep -n 'world[.>-]*\(silence\|expire\|kube\|access\|follow\|command\)(' \
+    base/*.c core/*.c backends/*.c export/*.c tui/*.c cmd/*.c sitrep.c 2>/dev/null |
+    grep -v '^core/action\.c:' | paste -sd';' -)
+check $([ -z "$out" ]; echo $?) "only the gate calls a world's functions${out:+: $out}"
+# Control: a console file that wrote to the cluster itself is seen.
+printf 'static void f(void) { kube_scale(c, "ns", "x", 3, 0, cb, 0, 0); }\n' \
+    >"${TMPDIR:-/tmp}/layers_control_$$.c"
+mkdir -p "${TMPDIR:-/tmp}/layers_$$/tui"
+mv "${TMPDIR:-/tmp}/layers_control_$$.c" "${TMPDIR:-/tmp}/layers_$$/tui/bad.c"
+out=$(cd "${TMPDIR:-/tmp}/layers_$$" && writers tui/bad.c)
+rm -rf "${TMPDIR:-/tmp}/layers_$$"
+check $([ -n "$out" ]; echo $?) "control: a write from tui/ is reported ($out)"
 
 tap_done
