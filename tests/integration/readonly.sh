@@ -222,6 +222,30 @@ tt_wait_match 'header | grep -q " demo  read-only "' 5
 check $? "80 columns: read-only stays in the header"
 check_eq "the console wrote nothing" "$before" "$(writes)"
 
+# An action from a runbook or the service list is refused too, and that
+# refusal (an attempt on the world) is the one row it writes.
+tt_resize 140 80
+rows0=$(sql "SELECT count(*) FROM audit")
+tt_keys 4
+tt_press n -- "$RO" 5
+check $? "n: the runbook's next action is refused, saying why"
+tt_lacks "server dry run"
+check $? "n: no action dialog, no check of the world"
+tt_keys 1
+tt_press U -- "$RO" 5
+check $? "U: a rollback from the service list is refused, saying why"
+tries=0
+while [ $tries -lt 20 ] && [ "$(sql "SELECT count(*) FROM audit")" != $((rows0 + 2)) ]; do
+	sleep 0.2
+	tries=$((tries + 1))
+done
+check_eq "each refusal is one audit row, refused, with the reason" \
+    "undo|refused|read-only: started with --readonly" \
+    "$(sql "SELECT action, result, detail FROM audit ORDER BY seq DESC LIMIT 1")"
+check_eq "... two rows, nothing else written" "$((rows0 + 2))" \
+    "$(sql "SELECT count(*) FROM audit")"
+before=$(writes)
+
 # --- console: readonly: true, and :context ----------------------------------------
 tt_start -x 140 -y 45 -e USER=oncall "$(console --config "'$cfg'")"
 tt_wait_match 'tt_has "3 Incidents" && tt_last | grep -qE "P[0-3] .*triggered"' 20
