@@ -88,12 +88,10 @@ tt_wait "[x] undo deployment shop/checkout" 20
 check $? "the runbook marks the undo done"
 tt_wait_gone "runbook checkout crash loop:" 90
 check $? "the crash loop stops: its incident leaves the list"
-# The rollout's end reaches the timeline with the dialog closed.
-tries=0
-while [ $tries -lt $((60 * TT_SLOW)) ] && [ "$(sql "SELECT count(*) FROM incident_timeline WHERE kind = 'rollout'")" = 0 ]; do
-	sleep 1
-	tries=$((tries + 1))
-done
+# The rollout is still followed with the dialog closed: its end comes
+# to the footer.
+tt_wait 'successfully rolled out' $((60 * TT_SLOW))
+check $? "the footer says when the rollout has finished"
 
 # The record.
 check_eq "the timeline: the action, then the rollout's end" "1|1" \
@@ -104,6 +102,11 @@ check_eq "one audit row: undo ok, by the operator, for the incident" \
 tt_keys q
 tt_wait "EXITED:0" 60
 check $? "the console quits cleanly"
+HOME=$TT_DIR/home XDG_CACHE_HOME=$TT_DIR/cache "$SITREP" --demo incident show "$id" >"$TT_DIR/show" 2>&1
+grep -q "undo deployment shop/checkout: " "$TT_DIR/show" &&
+    grep -q "rollout of deployment shop/checkout complete" "$TT_DIR/show"
+check $? "sitrep incident show: the timeline has the undo and the rollout" \
+    "both rows" "$(cat "$TT_DIR/show")"
 HOME=$TT_DIR/home XDG_CACHE_HOME=$TT_DIR/cache "$SITREP" --demo audit verify >"$TT_DIR/verify" 2>&1
 check $? "sitrep audit verify: the chain is intact" 0 "$(cat "$TT_DIR/verify")"
 if tt_valgrind; then
