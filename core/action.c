@@ -669,31 +669,42 @@ action_plan_timeline(struct action_plan *p, const char *kind,
 		free(cause);	/* the audit row is the record that counts */
 }
 
-/* The plan is refused: its one audit row, the preview saying why, end. */
+/* Hand the preview of p to its caller: status, and message (or none). */
 static void
-action_plan_refuse(struct action_plan *p, enum action_status status,
-    const char *result, const char *message)
+action_plan_show(struct action_plan *p, enum action_status status,
+    const char *message)
 {
-	struct action_preview	 pv;
-	char			*warn, *msg;
+	struct action_preview	pv;
 
-	warn = action_plan_audit(p, result, 0, message);
-	msg = warn != NULL ? xasprintf("%s; %s", message, warn) :
-	    xstrdup(message);
 	memset(&pv, 0, sizeof pv);
-	pv.status = status != ACTION_OK ? status : ACTION_REFUSED;
+	pv.status = status;
 	pv.title = p->title;
 	pv.object = p->object;
 	pv.namespace = p->ns;
 	pv.context = p->gate->context;
 	pv.cluster = p->gate->has_world ? p->gate->world.cluster : NULL;
 	pv.protected_ctx = p->gate->policy.protected_ctx;
+	pv.confirm = status == ACTION_OK ? p->confirm : NULL;
 	pv.verdict = p->verdict;
 	pv.diff = p->diff;
 	pv.user = p->user;
-	pv.message = msg;
+	pv.message = message;
 	if (p->plan_cb != NULL)
 		p->plan_cb(p, &pv, p->plan_arg);
+}
+
+/* The plan is refused: its one audit row, the preview saying why, end. */
+static void
+action_plan_refuse(struct action_plan *p, enum action_status status,
+    const char *result, const char *message)
+{
+	char	*warn, *msg;
+
+	warn = action_plan_audit(p, result, 0, message);
+	msg = warn != NULL ? xasprintf("%s; %s", message, warn) :
+	    xstrdup(message);
+	action_plan_show(p, status != ACTION_OK ? status : ACTION_REFUSED,
+	    msg);
 	free(msg);
 	free(warn);
 	action_plan_free(p);
@@ -703,23 +714,8 @@ action_plan_refuse(struct action_plan *p, enum action_status status,
 static void
 action_plan_ready(struct action_plan *p)
 {
-	struct action_preview	pv;
-
 	p->stage = PLAN_READY;
-	memset(&pv, 0, sizeof pv);
-	pv.status = ACTION_OK;
-	pv.title = p->title;
-	pv.object = p->object;
-	pv.namespace = p->ns;
-	pv.context = p->gate->context;
-	pv.cluster = p->gate->has_world ? p->gate->world.cluster : NULL;
-	pv.protected_ctx = p->gate->policy.protected_ctx;
-	pv.confirm = p->confirm;
-	pv.verdict = p->verdict;
-	pv.diff = p->diff;
-	pv.user = p->user;
-	pv.message = p->note;
-	p->plan_cb(p, &pv, p->plan_arg);
+	action_plan_show(p, ACTION_OK, p->note);
 }
 
 /* The limit of the plan's kind: 0 and *max, *window; -1 when none. */
