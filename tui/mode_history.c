@@ -31,6 +31,7 @@
 #include "tui/keymap.h"
 #include "tui/layout.h"
 #include "tui/mode.h"
+#include "tui/scroll.h"
 
 /* The history's window when the configuration has none: 30 days. */
 #define HISTORY_WINDOW_MS	(30 * 24 * 3600 * 1000LL)
@@ -351,34 +352,11 @@ history_key(struct mode *m, struct app *a, wint_t ch, int is_key)
 	struct mode	*page;
 	long		 half = (LINES - 8) / 2 > 0 ? (LINES - 8) / 2 : 1;
 	char		*cause = NULL;
+	enum key_action	 act;
 
 	if (!is_key && ch > 127)
 		return KEY_HANDLED;
-	switch (keymap_lookup(a->km, (int)ch)) {
-	case ACT_DOWN:
-		history_move(m, 1);
-		break;
-	case ACT_UP:
-		history_move(m, -1);
-		break;
-	case ACT_TOP:
-		history_move(m, -1000000000L);
-		break;
-	case ACT_BOTTOM:
-		history_move(m, 1000000000L);
-		break;
-	case ACT_PAGE_DOWN:
-		history_move(m, 2 * half);
-		break;
-	case ACT_PAGE_UP:
-		history_move(m, -2 * half);
-		break;
-	case ACT_HALF_DOWN:
-		history_move(m, half);
-		break;
-	case ACT_HALF_UP:
-		history_move(m, -half);
-		break;
+	switch (act = keymap_lookup(a->km, (int)ch)) {
 	case ACT_OPEN:
 		if (s->h == NULL || s->h->nincs == 0)
 			break;
@@ -390,16 +368,8 @@ history_key(struct mode *m, struct app *a, wint_t ch, int is_key)
 			free(cause);
 		}
 		break;
-	case ACT_BACK:
-	case ACT_QUIT:
-		app_pop(a);
-		break;
-	case ACT_NEXT_PANEL:
-	case ACT_PREV_PANEL:
-	case ACT_FILTER:
-		break;		/* panel keys: nothing here */
 	default:
-		return 0;
+		return scroll_key(m, a, act, 2 * half, half);
 	}
 	return KEY_HANDLED | KEY_REDRAW;
 }

@@ -34,6 +34,7 @@
 #include "tui/keymap.h"
 #include "tui/layout.h"
 #include "tui/mode.h"
+#include "tui/scroll.h"
 
 #define LOGS_FOLLOW_MS	2000	/* between reads while following */
 #define LOGS_OVERLAP	3	/* lines that find the old end in a re-read */
@@ -621,39 +622,22 @@ logs_scroll(struct mode *m, long delta)
 	l->at_end = 0;
 }
 
-/* The log's keys; the console's others pass through. */
+/*
+ * The log's keys (G stays at the end as lines arrive); the movement keys
+ * and Esc and q as on every page; the console's others pass through.
+ */
 static int
 logs_key(struct mode *m, struct app *a, wint_t ch, int is_key)
 {
 	struct tui_logs	*l = (struct tui_logs *)m;
 	long		 page = (long)logs_rows();
+	enum key_action	 act;
 
 	if (!is_key && ch > 127)
 		return KEY_HANDLED;
-	switch (keymap_lookup(a->km, (int)ch)) {
-	case ACT_DOWN:
-		logs_scroll(m, 1);
-		break;
-	case ACT_UP:
-		logs_scroll(m, -1);
-		break;
-	case ACT_TOP:
-		logs_scroll(m, -(long)l->nlines - 1);
-		break;
+	switch (act = keymap_lookup(a->km, (int)ch)) {
 	case ACT_BOTTOM:
 		l->at_end = 1;
-		break;
-	case ACT_PAGE_DOWN:
-		logs_scroll(m, page);
-		break;
-	case ACT_PAGE_UP:
-		logs_scroll(m, -page);
-		break;
-	case ACT_HALF_DOWN:
-		logs_scroll(m, page / 2);
-		break;
-	case ACT_HALF_UP:
-		logs_scroll(m, -page / 2);
 		break;
 	case ACT_PREVIOUS_LOGS:
 		l->previous = !l->previous;
@@ -674,17 +658,10 @@ logs_key(struct mode *m, struct app *a, wint_t ch, int is_key)
 	case ACT_PREV_MATCH:
 		logs_jump(l, -1);
 		break;
-	case ACT_BACK:
-	case ACT_QUIT:
-		app_pop(a);
-		break;
-	case ACT_NEXT_PANEL:
-	case ACT_PREV_PANEL:
-	case ACT_OPEN:
 	case ACT_LOGS:
-		break;		/* panel keys: nothing here */
+		break;		/* the panels' l: nothing here */
 	default:
-		return 0;
+		return scroll_key(m, a, act, page, page / 2);
 	}
 	return KEY_HANDLED | KEY_REDRAW;
 }

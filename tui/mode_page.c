@@ -23,6 +23,7 @@
 #include "tui/keymap.h"
 #include "tui/layout.h"
 #include "tui/mode.h"
+#include "tui/scroll.h"
 
 /* One line of text; a pod's line names it (pod_ns, pod). */
 struct page_line {
@@ -306,10 +307,11 @@ page_key(struct mode *m, struct app *a, wint_t ch, int is_key)
 {
 	struct page	*p = (struct page *)m;
 	long		 half = (LINES - 4) / 2 > 0 ? (LINES - 4) / 2 : 1;
+	enum key_action	 act;
 
 	if (!is_key && ch > 127)
 		return KEY_HANDLED;
-	switch (keymap_lookup(a->km, (int)ch)) {
+	switch (act = keymap_lookup(a->km, (int)ch)) {
 	case ACT_DOWN:
 		page_move(p, 1);
 		break;
@@ -320,35 +322,8 @@ page_key(struct mode *m, struct app *a, wint_t ch, int is_key)
 		return page_logs(p, a, 0);
 	case ACT_PREVIOUS_LOGS:
 		return page_logs(p, a, 1);
-	case ACT_TOP:
-		page_scroll(m, -1000000000L);
-		break;
-	case ACT_BOTTOM:
-		page_scroll(m, 1000000000L);
-		break;
-	case ACT_PAGE_DOWN:
-		page_scroll(m, 2 * half);
-		break;
-	case ACT_PAGE_UP:
-		page_scroll(m, -2 * half);
-		break;
-	case ACT_HALF_DOWN:
-		page_scroll(m, half);
-		break;
-	case ACT_HALF_UP:
-		page_scroll(m, -half);
-		break;
-	case ACT_BACK:
-	case ACT_QUIT:
-		app_pop(a);
-		break;
-	case ACT_NEXT_PANEL:
-	case ACT_PREV_PANEL:
-	case ACT_OPEN:
-	case ACT_FILTER:
-		break;		/* panel keys: nothing here */
 	default:
-		return 0;
+		return scroll_key(m, a, act, 2 * half, half);
 	}
 	return KEY_HANDLED | KEY_REDRAW;
 }

@@ -37,6 +37,7 @@
 #include "tui/keymap.h"
 #include "tui/layout.h"
 #include "tui/mode.h"
+#include "tui/scroll.h"
 
 #define SILENCES_ROWS	2	/* screen rows per silence */
 #define SILENCES_EXPIRE_KEY	'x'
@@ -330,8 +331,8 @@ static int
 silences_key(struct mode *m, struct app *a, wint_t ch, int is_key)
 {
 	struct silences	*p = (struct silences *)m;
-	size_t		 n = p->v->n, page = p->height > 0 ?
-	    (size_t)p->height : 1;
+	long		 page = p->height > 0 ? p->height : 1;
+	enum key_action	 act;
 
 	if (!is_key && ch > 127)
 		return KEY_HANDLED;
@@ -339,43 +340,13 @@ silences_key(struct mode *m, struct app *a, wint_t ch, int is_key)
 		silences_expire(a, p);
 		return KEY_HANDLED | KEY_REDRAW;
 	}
-	switch (keymap_lookup(a->km, (int)ch)) {
-	case ACT_DOWN:
-		if (p->sel + 1 < n)
-			p->sel++;
-		break;
-	case ACT_UP:
-		if (p->sel > 0)
-			p->sel--;
-		break;
-	case ACT_TOP:
-		p->sel = 0;
-		break;
-	case ACT_BOTTOM:
-		p->sel = n > 0 ? n - 1 : 0;
-		break;
-	case ACT_PAGE_DOWN:
-	case ACT_HALF_DOWN:
-		p->sel = p->sel + page < n ? p->sel + page : n > 0 ? n - 1 : 0;
-		break;
-	case ACT_PAGE_UP:
-	case ACT_HALF_UP:
-		p->sel = p->sel > page ? p->sel - page : 0;
-		break;
+	switch (act = keymap_lookup(a->km, (int)ch)) {
 	case ACT_OPEN:
-		if (p->sel < n)
+		if (p->sel < p->v->n)
 			app_push(a, silences_detail(a, &p->v->v[p->sel]));
 		break;
-	case ACT_BACK:
-	case ACT_QUIT:
-		app_pop(a);
-		break;
-	case ACT_NEXT_PANEL:
-	case ACT_PREV_PANEL:
-	case ACT_FILTER:
-		break;		/* panel keys: nothing here */
 	default:
-		return 0;
+		return scroll_key(m, a, act, page, page);
 	}
 	return KEY_HANDLED | KEY_REDRAW;
 }

@@ -1,7 +1,8 @@
 /*
  * test_tui.c: the console's pure parts: layout at each size, the key
- * table against help and overrides, themes and colour step-down, and
- * drawing hostile strings into a real curses window.
+ * table against help and overrides, the page modes' movement keys,
+ * themes and colour step-down, and drawing hostile strings into a real
+ * curses window.
  */
 #include "config.h"
 
@@ -20,6 +21,9 @@
 #include "tui/draw.h"
 #include "tui/keymap.h"
 #include "tui/layout.h"
+#include "tui/app.h"
+#include "tui/mode.h"
+#include "tui/scroll.h"
 #include "tui/theme.h"
 
 /* Below 80x24 nothing is laid out. */
@@ -397,6 +401,78 @@ test_draw_hostile(void)
 	fclose(in);
 }
 
+/* A mode that records what scroll_key moved it by. */
+struct scroll_probe {
+	struct mode	mode;
+	long		moved;
+	int		calls;
+};
+
+/* scroll_by of the probe: remember delta. */
+static void
+probe_scroll_by(struct mode *m, long delta)
+{
+	struct scroll_probe	*p = (struct scroll_probe *)m;
+
+	p->moved = delta;
+	p->calls++;
+}
+
+/*
+ * The movement keys of every page move by a line, half (C-d), a page
+ * (PgDn) or past an end (g, G) through the mode's scroll_by; the panel
+ * keys are taken and move nothing; a page's own keys pass through.
+ */
+static void
+test_scroll_keys(void)
+{
+	static const struct mode_ops	 ops = {
+		.name = "probe", .scroll_by = probe_scroll_by,
+	};
+	static const struct { enum key_action act; long delta; } moves[] = {
+		{ ACT_DOWN, 1 }, { ACT_UP, -1 },
+		{ ACT_PAGE_DOWN, 20 }, { ACT_PAGE_UP, -20 },
+		{ ACT_HALF_DOWN, 7 }, { ACT_HALF_UP, -7 },
+		{ ACT_TOP, -SCROLL_END }, { ACT_BOTTOM, SCROLL_END },
+	};
+	static const enum key_action	 panel[] = {
+		ACT_NEXT_PANEL, ACT_PREV_PANEL, ACT_OPEN, ACT_FILTER,
+	};
+	static const enum key_action	 other[] = {
+		ACT_NONE, ACT_LOGS, ACT_HELP, ACT_ACK, ACT_NEXT_MATCH,
+		ACT_REFRESH,
+	};
+	struct scroll_probe		 p;
+	size_t				 i;
+	long				 d;
+
+	memset(&p, 0, sizeof p);
+	p.mode.ops = &ops;
+	for (i = 0; i < sizeof moves / sizeof moves[0]; i++) {
+		d = 0;
+		CHECK(scroll_step(moves[i].act, 20, 7, &d) == 1);
+		CHECK(d == moves[i].delta);
+		p.calls = 0;
+		CHECK_INT(scroll_key(&p.mode, NULL, moves[i].act, 20, 7),
+		    KEY_HANDLED | KEY_REDRAW);
+		CHECK_INT(p.calls, 1);
+		CHECK(p.moved == moves[i].delta);
+	}
+	/* G reaches past the end of any page a console can hold. */
+	CHECK(SCROLL_END > 100000000L);
+	p.calls = 0;
+	for (i = 0; i < sizeof panel / sizeof panel[0]; i++) {
+		CHECK(scroll_step(panel[i], 20, 7, &d) == 0);
+		CHECK_INT(scroll_key(&p.mode, NULL, panel[i], 20, 7),
+		    KEY_HANDLED | KEY_REDRAW);
+	}
+	for (i = 0; i < sizeof other / sizeof other[0]; i++) {
+		CHECK(scroll_step(other[i], 20, 7, &d) == 0);
+		CHECK_INT(scroll_key(&p.mode, NULL, other[i], 20, 7), 0);
+	}
+	CHECK_INT(p.calls, 0);
+}
+
 static const struct test tests[] = {
 	TEST(test_layout_too_small),
 	TEST(test_layout_stacked),
@@ -409,6 +485,7 @@ static const struct test tests[] = {
 	TEST(test_theme_parse),
 	TEST(test_theme_stepdown),
 	TEST(test_draw_hostile),
+	TEST(test_scroll_keys),
 	{ NULL, NULL }
 };
 
