@@ -103,8 +103,8 @@ const struct cmd_entry sitrep_commands[] = {
 	  "rollouts around it, actions taken through sitrep; JSON schema "
 	  "sitrep.postmortem/1 (docs/INCIDENTS.md)", cmd_incident_export,
 	  CMD_USAGE },
-	{ "action restart", "TARGET [--dry-run] [--confirm NAME] [--wait] "
-	  "[--incident ID]",
+	{ "action restart", "TARGET [--namespace NS] [--dry-run] "
+	  "[--confirm NAME] [--wait]",
 	  "restart every pod of deployment TARGET (NS/NAME, or NAME with "
 	  "--namespace) as kubectl rollout restart does, through the action "
 	  "gate: read-only, rate limit (actions.rate_limits), RBAC, the "
@@ -113,8 +113,8 @@ const struct cmd_entry sitrep_commands[] = {
 	  "--wait follows the rollout to its end; --incident ID writes it to "
 	  "that incident's timeline; one audit row per run; exit 0 done, 1 "
 	  "refused or failed, 2 usage", cmd_action_restart, CMD_USAGE },
-	{ "action undo", "TARGET [--to-revision N] [--dry-run] "
-	  "[--confirm NAME] [--wait]",
+	{ "action undo", "TARGET [--to-revision N] [--incident ID] "
+	  "[--dry-run] [--wait]",
 	  "roll deployment TARGET back to the previous revision (or N) as "
 	  "kubectl rollout undo does; the preview shows what changes "
 	  "(images, environment, resources) and how to go back; options and "
@@ -125,8 +125,8 @@ const struct cmd_entry sitrep_commands[] = {
 	  "and scale_max; the preview shows the count before and after; "
 	  "options and exit status as action restart", cmd_action_scale,
 	  CMD_USAGE },
-	{ "action delete-pod", "TARGET [--dry-run] [--confirm NAME] "
-	  "[--incident ID]",
+	{ "action delete-pod", "TARGET [--namespace NS] [--dry-run] "
+	  "[--confirm NAME]",
 	  "delete pod TARGET (its owner makes a new one); options and exit "
 	  "status as action restart", cmd_action_delete_pod, CMD_USAGE },
 	{ NULL, NULL, NULL, NULL, 0 }
