@@ -2,8 +2,9 @@
  * conf.c: load sitrep's YAML configuration, and the Sloth SLO files it
  * names, against the schema table in conf_schema.c.
  *
- * Loading happens in two steps.  libyaml's event parser first builds a
- * small tree of nodes, each remembering its line and column; this is where
+ * Loading happens in two steps.  The YAML reader (yaml_tree.c, shared with
+ * runbooks) first builds a small tree of nodes, each remembering its line
+ * and column, with this file's limits and words; this is where
  * hostile input is stopped (a size limit, a depth limit, a node limit, and
  * aliases refused, so a "billion laughs" file cannot expand).  The tree is
  * then walked against the schema: each key is looked up in the table, its
@@ -37,26 +38,10 @@
 #include "core/escalation.h"
 #include "core/incident.h"
 #include "core/oncall.h"
+#include "core/yaml_tree.h"
 #include "base/sanitize.h"
 #include "base/util.h"
 #include "base/xmalloc.h"
-
-/* A YAML node and where it starts. */
-struct conf_node {
-	enum {
-		CONF_NODE_SCALAR,
-		CONF_NODE_MAP,
-		CONF_NODE_SEQ
-	}			 kind;
-	char			*s;	/* scalar text */
-	int			 plain;	/* an unquoted scalar */
-	int			 bad;	/* already reported; skip it */
-	int			 line;
-	int			 col;
-	struct conf_node      **v;	/* map: key, value, key, value ... */
-	size_t			 n;
-	size_t			 cap;
-};
 
 /* One problem, kept until the end so they can be sorted. */
 struct conf_problem {
@@ -107,7 +92,7 @@ struct conf_loader {
 	size_t			 nslo_file_pos;
 };
 
-static void	conf_walk_map(struct conf_loader *, const struct conf_node *,
+static void	conf_walk_map(struct conf_loader *, const struct yaml_tree *,
 		    const struct conf_option *, const char *, int, char *,
 		    struct conf_seen **, size_t *);
 static void	conf_default(struct conf_loader *, const struct conf_option *,
@@ -251,91 +236,9 @@ conf_list_name(const char *path, char *out, size_t len)
 	return out;
 }
 
-/* What kind of node this is, for "found a list". */
-static const char *
-conf_node_what(const struct conf_node *n)
-{
-	switch (n->kind) {
-	case CONF_NODE_MAP:
-		return "a mapping";
-	case CONF_NODE_SEQ:
-		return "a list";
-	case CONF_NODE_SCALAR:
-		break;
-	}
-	return "a single value";
-}
-
 /* ---------------------------------------------------------------------------
  * YAML to a tree of nodes.
  */
-
-/* Free a node and its children. */
-static void
-conf_node_free(struct conf_node *n)
-{
-	size_t	i;
-
-	if (n == NULL)
-		return;
-	for (i = 0; i < n->n; i++)
-		conf_node_free(n->v[i]);
-	free(n->v);
-	free(n->s);
-	free(n);
-}
-
-/* A new node at a libyaml mark. */
-static struct conf_node *
-conf_node_new(int kind, yaml_mark_t mark)
-{
-	struct conf_node	*n;
-
-	n = xcalloc(1, sizeof *n);
-	n->kind = kind;
-	n->line = (int)mark.line + 1;
-	n->col = (int)mark.column + 1;
-	return n;
-}
-
-/* Append a child to a mapping or sequence. */
-static void
-conf_node_add(struct conf_node *parent, struct conf_node *n)
-{
-	if (parent->n == parent->cap) {
-		parent->cap = parent->cap == 0 ? 8 : parent->cap * 2;
-		parent->v = xreallocarray(parent->v, parent->cap,
-		    sizeof *parent->v);
-	}
-	parent->v[parent->n++] = n;
-}
-
-/* Whether a scalar is YAML's null: empty, "~" or "null". */
-static int
-conf_node_is_null(const struct conf_node *n)
-{
-	if (n->kind != CONF_NODE_SCALAR || !n->plain)
-		return 0;
-	return (*n->s == '\0' || strcmp(n->s, "~") == 0 ||
-	    strcmp(n->s, "null") == 0 || strcmp(n->s, "Null") == 0 ||
-	    strcmp(n->s, "NULL") == 0);
-}
-
-/* The value of key in a mapping node, or NULL. */
-static const struct conf_node *
-conf_node_get(const struct conf_node *map, const char *key)
-{
-	size_t	i;
-
-	if (map == NULL || map->kind != CONF_NODE_MAP)
-		return NULL;
-	for (i = 0; i + 1 < map->n; i += 2) {
-		if (map->v[i]->kind == CONF_NODE_SCALAR &&
-		    strcmp(map->v[i]->s, key) == 0)
-			return map->v[i + 1];
-	}
-	return NULL;
-}
 
 /* Line and column of a byte offset, for libyaml's reader errors. */
 static void
@@ -379,8 +282,8 @@ conf_tab_column(const char *data, size_t len, int line)
 
 /* Report a libyaml error where it says it is. */
 static void
-conf_yaml_error(struct conf_loader *ld, yaml_parser_t *p, const char *data,
-    size_t len)
+conf_yaml_error(struct conf_loader *ld, const yaml_parser_t *p,
+    const char *data, size_t len)
 {
 	int	line, col, tab;
 
@@ -414,120 +317,66 @@ conf_yaml_error(struct conf_loader *ld, yaml_parser_t *p, const char *data,
 	}
 }
 
+/* The text being read, for what the YAML reader meets in it. */
+struct conf_yaml_text {
+	struct conf_loader	*ld;
+	const char		*data;
+	size_t			 len;
+};
+
+/* Word what the YAML reader met; an alias or a NUL reads on, marked bad. */
+static int
+conf_yaml_problem(void *arg, const struct yaml_tree_problem *pb)
+{
+	struct conf_yaml_text	*t = arg;
+	char			*q;
+
+	switch (pb->what) {
+	case YAML_TREE_SYNTAX:
+		conf_yaml_error(t->ld, pb->parser, t->data, t->len);
+		break;
+	case YAML_TREE_SECOND_DOC:
+		conf_problem(t->ld, pb->line, pb->col, "a second YAML "
+		    "document; keep one document per file");
+		break;
+	case YAML_TREE_ALIAS:
+		q = conf_q(pb->detail);
+		conf_problem(t->ld, pb->line, pb->col, "aliases are not "
+		    "supported (*%s); write the value out in full", q);
+		free(q);
+		return 0;
+	case YAML_TREE_NUL:
+		conf_problem(t->ld, pb->line, pb->col, "a value contains a "
+		    "NUL character; remove it");
+		return 0;
+	case YAML_TREE_DEPTH:
+		conf_problem(t->ld, pb->line, pb->col, "nested more than %d "
+		    "levels deep; flatten it", CONF_MAX_DEPTH);
+		break;
+	case YAML_TREE_NODES:
+		conf_problem(t->ld, pb->line, pb->col, "more than %d values; "
+		    "split the file", CONF_MAX_NODES);
+		break;
+	}
+	return -1;
+}
+
 /*
  * Parse YAML into a tree.  Returns 0 with *root NULL for an empty file, or
  * -1 after recording why not.
  */
 static int
 conf_yaml_parse(struct conf_loader *ld, const char *data, size_t len,
-    struct conf_node **root)
+    struct yaml_tree **root)
 {
-	yaml_parser_t		 p;
-	yaml_event_t		 ev;
-	struct conf_node	*stack[CONF_MAX_DEPTH], *n;
-	size_t			 depth = 0;
-	int			 docs = 0, done = 0, rc = 0, type;
-	char			*q;
+	static const struct yaml_tree_limits lim = {
+		CONF_MAX_DEPTH, 0, CONF_MAX_NODES
+	};
+	struct conf_yaml_text	t = { ld, data, len };
 
-	*root = NULL;
-	if (!yaml_parser_initialize(&p)) {
-		conf_problem(ld, 0, 0, "out of memory reading YAML");
-		return -1;
-	}
-	yaml_parser_set_input_string(&p, (const unsigned char *)data, len);
-	while (!done) {
-		if (!yaml_parser_parse(&p, &ev)) {
-			conf_yaml_error(ld, &p, data, len);
-			rc = -1;
-			break;
-		}
-		n = NULL;
-		type = ev.type;
-		switch (ev.type) {
-		case YAML_STREAM_END_EVENT:
-			done = 1;
-			break;
-		case YAML_DOCUMENT_START_EVENT:
-			if (++docs > 1) {
-				conf_problem(ld, (int)ev.start_mark.line + 1,
-				    (int)ev.start_mark.column + 1, "a second "
-				    "YAML document; keep one document per "
-				    "file");
-				rc = -1;
-				done = 1;
-			}
-			break;
-		case YAML_ALIAS_EVENT:
-			q = conf_q((const char *)ev.data.alias.anchor);
-			conf_problem(ld, (int)ev.start_mark.line + 1,
-			    (int)ev.start_mark.column + 1, "aliases are not "
-			    "supported (*%s); write the value out in full", q);
-			free(q);
-			n = conf_node_new(CONF_NODE_SCALAR, ev.start_mark);
-			n->s = xstrdup("");
-			n->bad = 1;
-			break;
-		case YAML_SCALAR_EVENT:
-			n = conf_node_new(CONF_NODE_SCALAR, ev.start_mark);
-			n->s = xstrndup((const char *)ev.data.scalar.value,
-			    ev.data.scalar.length);
-			n->plain = (ev.data.scalar.style ==
-			    YAML_PLAIN_SCALAR_STYLE);
-			if (strlen(n->s) != ev.data.scalar.length) {
-				conf_problem(ld, n->line, n->col, "a value "
-				    "contains a NUL character; remove it");
-				n->bad = 1;
-			}
-			break;
-		case YAML_SEQUENCE_START_EVENT:
-		case YAML_MAPPING_START_EVENT:
-			if (depth == CONF_MAX_DEPTH) {
-				conf_problem(ld, (int)ev.start_mark.line + 1,
-				    (int)ev.start_mark.column + 1, "nested "
-				    "more than %d levels deep; flatten it",
-				    CONF_MAX_DEPTH);
-				rc = -1;
-				done = 1;
-				break;
-			}
-			n = conf_node_new(type == YAML_MAPPING_START_EVENT ?
-			    CONF_NODE_MAP : CONF_NODE_SEQ, ev.start_mark);
-			break;
-		case YAML_SEQUENCE_END_EVENT:
-		case YAML_MAPPING_END_EVENT:
-			if (depth > 0)
-				depth--;
-			break;
-		default:
-			break;
-		}
-		if (n != NULL) {
-			if (++ld->nodes > CONF_MAX_NODES) {
-				conf_problem(ld, n->line, n->col, "more than "
-				    "%d values; split the file", CONF_MAX_NODES);
-				conf_node_free(n);
-				rc = -1;
-				done = 1;
-			} else {
-				if (depth == 0) {
-					conf_node_free(*root);
-					*root = n;
-				} else
-					conf_node_add(stack[depth - 1], n);
-				if (n->kind != CONF_NODE_SCALAR)
-					stack[depth++] = n;
-			}
-		}
-		yaml_event_delete(&ev);
-	}
-	yaml_parser_delete(&p);
-	if (rc != 0) {
-		conf_node_free(*root);
-		*root = NULL;
-	}
-	return rc;
+	return yaml_tree_parse(data, len, &lim, &ld->nodes, conf_yaml_problem,
+	    &t, root);
 }
-
 /* ---------------------------------------------------------------------------
  * The schema table.
  */
@@ -579,7 +428,7 @@ conf_schema_find(const char *path, int scope)
  * Returns an allocated string, or NULL after recording a problem.
  */
 static char *
-conf_expand(struct conf_loader *ld, const struct conf_node *n,
+conf_expand(struct conf_loader *ld, const struct yaml_tree *n,
     const char *key)
 {
 	struct buf	 b;
@@ -688,7 +537,7 @@ conf_parse_size(const char *s, int64_t *out)
 /* Check v against the row's range; 0 if it is inside. */
 static int
 conf_check_range(struct conf_loader *ld, const struct conf_option *o,
-    const struct conf_node *n, const char *key, double v, const char *text)
+    const struct yaml_tree *n, const char *key, double v, const char *text)
 {
 	char		 lo[32], hi[32], *q;
 	const char	*above, *below;
@@ -760,7 +609,7 @@ conf_header_name_ok(const char *s)
 
 /* Remember a name in a set; report it if it is there already. */
 static void
-conf_unique(struct conf_loader *ld, const struct conf_node *n,
+conf_unique(struct conf_loader *ld, const struct yaml_tree *n,
     const char *list, const char *name, struct conf_seen **set, size_t *nset)
 {
 	struct conf_seen	*s;
@@ -810,7 +659,7 @@ conf_seen_free(struct conf_seen *set, size_t n)
  */
 static int
 conf_scalar(struct conf_loader *ld, const struct conf_option *o,
-    const struct conf_node *n, const char *text, char *dst)
+    const struct yaml_tree *n, const char *text, char *dst)
 {
 	char			 key[64], *cause = NULL, *q;
 	const char		*w;
@@ -1014,22 +863,22 @@ conf_type_hint(const struct conf_option *o)
 /* Report a node of the wrong kind for a row. */
 static void
 conf_wrong_type(struct conf_loader *ld, const struct conf_option *o,
-    const struct conf_node *n)
+    const struct yaml_tree *n)
 {
 	char	key[64];
 
 	conf_problem(ld, n->line, n->col, "expected %s for '%s', found %s; %s",
 	    conf_type_what(o), conf_key_name(o->path, key, sizeof key),
-	    conf_node_what(n), conf_type_hint(o));
+	    yaml_tree_what(n), conf_type_hint(o));
 }
 
 /* Read a list of strings (or paths) from a sequence node. */
 static void
 conf_strlist(struct conf_loader *ld, const struct conf_option *o,
-    const struct conf_node *n, char *base)
+    const struct yaml_tree *n, char *base)
 {
 	char			 key[64], **v, *s;
-	const struct conf_node	*it;
+	const struct yaml_tree	*it;
 	size_t			 i, count = 0;
 
 	conf_key_name(o->path, key, sizeof key);
@@ -1043,11 +892,11 @@ conf_strlist(struct conf_loader *ld, const struct conf_option *o,
 		it = n->v[i];
 		if (it->bad)
 			continue;
-		if (it->kind != CONF_NODE_SCALAR || conf_node_is_null(it)) {
+		if (it->kind != YAML_TREE_SCALAR || yaml_tree_is_null(it)) {
 			conf_problem(ld, it->line, it->col, "each item of '%s' "
 			    "must be a string, found %s; write one name per "
-			    "item", key, conf_node_is_null(it) ? "nothing" :
-			    conf_node_what(it));
+			    "item", key, yaml_tree_is_null(it) ? "nothing" :
+			    yaml_tree_what(it));
 			continue;
 		}
 		if ((s = conf_expand(ld, it, key)) == NULL)
@@ -1082,10 +931,10 @@ conf_strlist(struct conf_loader *ld, const struct conf_option *o,
 /* Read a map of strings, such as headers or labels, from a mapping node. */
 static void
 conf_strmap(struct conf_loader *ld, const struct conf_option *o,
-    const struct conf_node *n, char *base)
+    const struct yaml_tree *n, char *base)
 {
 	char			 key[64], *s, *q;
-	const struct conf_node	*k, *v;
+	const struct yaml_tree	*k, *v;
 	struct conf_kv		*kv;
 	size_t			 i, j, count = 0;
 
@@ -1101,14 +950,14 @@ conf_strmap(struct conf_loader *ld, const struct conf_option *o,
 		v = n->v[i + 1];
 		if (k->bad || v->bad)
 			continue;
-		if (k->kind != CONF_NODE_SCALAR) {
+		if (k->kind != YAML_TREE_SCALAR) {
 			conf_problem(ld, k->line, k->col, "a key under '%s' is "
 			    "%s; keys must be plain strings", key,
-			    conf_node_what(k));
+			    yaml_tree_what(k));
 			continue;
 		}
 		for (j = 0; j < i; j += 2) {
-			if (n->v[j]->kind == CONF_NODE_SCALAR &&
+			if (n->v[j]->kind == YAML_TREE_SCALAR &&
 			    strcmp(n->v[j]->s, k->s) == 0)
 				break;
 		}
@@ -1127,12 +976,12 @@ conf_strmap(struct conf_loader *ld, const struct conf_option *o,
 			free(q);
 			continue;
 		}
-		if (v->kind != CONF_NODE_SCALAR || conf_node_is_null(v)) {
+		if (v->kind != YAML_TREE_SCALAR || yaml_tree_is_null(v)) {
 			q = conf_q(k->s);
 			conf_problem(ld, v->line, v->col, "expected a string for "
 			    "'%s' under '%s', found %s; write a single value",
-			    q, key, conf_node_is_null(v) ? "nothing" :
-			    conf_node_what(v));
+			    q, key, yaml_tree_is_null(v) ? "nothing" :
+			    yaml_tree_what(v));
 			free(q);
 			continue;
 		}
@@ -1169,10 +1018,10 @@ conf_strmap(struct conf_loader *ld, const struct conf_option *o,
 /* Read a list of mappings, one struct per item. */
 static void
 conf_list(struct conf_loader *ld, const struct conf_option *o,
-    const struct conf_node *n, int scope, char *base)
+    const struct yaml_tree *n, int scope, char *base)
 {
 	char			 key[64], *path, *items, *item;
-	const struct conf_node	*it;
+	const struct yaml_tree	*it;
 	struct conf_seen	*set = NULL;
 	size_t			 i, count = 0, nset = 0;
 
@@ -1188,11 +1037,11 @@ conf_list(struct conf_loader *ld, const struct conf_option *o,
 		it = n->v[i];
 		if (it->bad)
 			continue;
-		if (it->kind != CONF_NODE_MAP) {
+		if (it->kind != YAML_TREE_MAP) {
 			conf_problem(ld, it->line, it->col, "each item of '%s' "
 			    "must be a mapping, found %s; write 'key: value' "
-			    "lines after '- '", key, conf_node_is_null(it) ?
-			    "nothing" : conf_node_what(it));
+			    "lines after '- '", key, yaml_tree_is_null(it) ?
+			    "nothing" : yaml_tree_what(it));
 			continue;
 		}
 		item = items + count * o->size;
@@ -1213,7 +1062,7 @@ conf_list(struct conf_loader *ld, const struct conf_option *o,
  */
 static void
 conf_value(struct conf_loader *ld, const struct conf_option *o,
-    const struct conf_node *v, int scope, char *base, struct conf_seen **set,
+    const struct yaml_tree *v, int scope, char *base, struct conf_seen **set,
     size_t *nset)
 {
 	char			 key[64], list[64], *text, *child;
@@ -1224,7 +1073,7 @@ conf_value(struct conf_loader *ld, const struct conf_option *o,
 	case CONF_ANY:
 		return;
 	case CONF_MAP:
-		if (v->kind != CONF_NODE_MAP) {
+		if (v->kind != YAML_TREE_MAP) {
 			conf_wrong_type(ld, o, v);
 			return;
 		}
@@ -1238,7 +1087,7 @@ conf_value(struct conf_loader *ld, const struct conf_option *o,
 		conf_walk_map(ld, v, o, o->path, scope, child, NULL, NULL);
 		return;
 	case CONF_LIST:
-		if (v->kind != CONF_NODE_SEQ) {
+		if (v->kind != YAML_TREE_SEQ) {
 			conf_wrong_type(ld, o, v);
 			return;
 		}
@@ -1246,14 +1095,14 @@ conf_value(struct conf_loader *ld, const struct conf_option *o,
 		return;
 	case CONF_STRLIST:
 	case CONF_PATHLIST:
-		if (v->kind != CONF_NODE_SEQ) {
+		if (v->kind != YAML_TREE_SEQ) {
 			conf_wrong_type(ld, o, v);
 			return;
 		}
 		conf_strlist(ld, o, v, base);
 		return;
 	case CONF_STRMAP:
-		if (v->kind != CONF_NODE_MAP) {
+		if (v->kind != YAML_TREE_MAP) {
 			conf_wrong_type(ld, o, v);
 			return;
 		}
@@ -1262,7 +1111,7 @@ conf_value(struct conf_loader *ld, const struct conf_option *o,
 	default:
 		break;
 	}
-	if (v->kind != CONF_NODE_SCALAR) {
+	if (v->kind != YAML_TREE_SCALAR) {
 		conf_wrong_type(ld, o, v);
 		return;
 	}
@@ -1293,7 +1142,7 @@ conf_value(struct conf_loader *ld, const struct conf_option *o,
 
 /* Report an unknown key, with the closest known one if there is one. */
 static void
-conf_unknown_key(struct conf_loader *ld, const struct conf_node *k,
+conf_unknown_key(struct conf_loader *ld, const struct yaml_tree *k,
     const char *parent, int scope)
 {
 	const char	*names[64], *best, *name;
@@ -1349,12 +1198,12 @@ conf_unknown_key(struct conf_loader *ld, const struct conf_node *k,
  * map may be NULL to apply only defaults.
  */
 static void
-conf_walk_map(struct conf_loader *ld, const struct conf_node *map,
+conf_walk_map(struct conf_loader *ld, const struct yaml_tree *map,
     const struct conf_option *self, const char *parent, int scope, char *base,
     struct conf_seen **set, size_t *nset)
 {
 	const struct conf_option	*rows[64], *o;
-	const struct conf_node		*keys[64], *vals[64], *k;
+	const struct yaml_tree		*keys[64], *vals[64], *k;
 	const char			*name, *w;
 	char				 pname[64];
 	struct buf			 names;
@@ -1373,9 +1222,9 @@ conf_walk_map(struct conf_loader *ld, const struct conf_node *map,
 		k = map->v[i];
 		if (k->bad)
 			continue;
-		if (k->kind != CONF_NODE_SCALAR) {
+		if (k->kind != YAML_TREE_SCALAR) {
 			conf_problem(ld, k->line, k->col, "a key is %s; keys "
-			    "must be plain strings", conf_node_what(k));
+			    "must be plain strings", yaml_tree_what(k));
 			continue;
 		}
 		for (j = 0; j < nrows; j++) {
@@ -1439,7 +1288,7 @@ conf_walk_map(struct conf_loader *ld, const struct conf_node *map,
 	for (j = 0; j < nrows; j++) {
 		o = rows[j];
 		name = conf_schema_child_key(o, parent, scope);
-		if (keys[j] != NULL && !conf_node_is_null(vals[j])) {
+		if (keys[j] != NULL && !yaml_tree_is_null(vals[j])) {
 			any = 1;
 			if (!vals[j]->bad)
 				conf_value(ld, o, vals[j], scope, base, set,
@@ -1487,7 +1336,7 @@ static void
 conf_default(struct conf_loader *ld, const struct conf_option *o, int scope,
     char *base)
 {
-	struct conf_node	 n;
+	struct yaml_tree	 n;
 	const char		*p;
 	char			**v;
 	size_t			 count = 0, len;
@@ -1513,7 +1362,7 @@ conf_default(struct conf_loader *ld, const struct conf_option *o, int scope,
 		return;
 	}
 	memset(&n, 0, sizeof n);
-	n.kind = CONF_NODE_SCALAR;
+	n.kind = YAML_TREE_SCALAR;
 	conf_scalar(ld, o, &n, o->def, base + o->off);
 }
 
@@ -1588,7 +1437,7 @@ conf_load_sloth(struct conf_loader *ld, const char *dir, const char *name,
 {
 	struct conf		*conf = ld->conf;
 	struct conf_sloth	 doc;
-	struct conf_node	*root = NULL;
+	struct yaml_tree	*root = NULL;
 	struct conf_slo		*slo;
 	struct buf		 b;
 	const struct conf_option *period;
@@ -1618,7 +1467,7 @@ conf_load_sloth(struct conf_loader *ld, const char *dir, const char *name,
 	buf_done(&b);
 	if (rc != 0)
 		goto out;
-	if (root == NULL || root->kind != CONF_NODE_MAP) {
+	if (root == NULL || root->kind != YAML_TREE_MAP) {
 		conf_problem(ld, root != NULL ? root->line : 1,
 		    root != NULL ? root->col : 1, "an SLO file must be a "
 		    "mapping with version, service and slos; see docs/CONFIG.md");
@@ -1643,17 +1492,17 @@ conf_load_sloth(struct conf_loader *ld, const char *dir, const char *name,
 	free(doc.version);
 	free(doc.service);
 out:
-	conf_node_free(root);
+	yaml_tree_free(root);
 	ld->file = from;
 	ld->expand = 1;
 	free(path);
 }
 
 /* The node of a scalar item i of a list node, if the list kept them all. */
-static const struct conf_node *
-conf_item_node(const struct conf_node *seq, size_t i, size_t count)
+static const struct yaml_tree *
+conf_item_node(const struct yaml_tree *seq, size_t i, size_t count)
 {
-	if (seq == NULL || seq->kind != CONF_NODE_SEQ || seq->n != count)
+	if (seq == NULL || seq->kind != YAML_TREE_SEQ || seq->n != count)
 		return NULL;
 	return seq->v[i];
 }
@@ -1665,11 +1514,11 @@ conf_item_node(const struct conf_node *seq, size_t i, size_t count)
  * are known.
  */
 static void
-conf_check_oncall(struct conf_loader *ld, const struct conf_node *root,
+conf_check_oncall(struct conf_loader *ld, const struct yaml_tree *root,
     int esc_ok)
 {
 	struct conf		*conf = ld->conf;
-	const struct conf_node	*on, *rot, *n, *seq, *item;
+	const struct yaml_tree	*on, *rot, *n, *seq, *item;
 	const char		**names, *best;
 	char			**whos = NULL, *q, *k, *why = NULL;
 	struct escalation	 e;
@@ -1677,8 +1526,8 @@ conf_check_oncall(struct conf_loader *ld, const struct conf_node *root,
 	size_t			 i, j, nwhos = 0, npeople;
 	int			 p;
 
-	on = conf_node_get(root, "oncall");
-	if (on == NULL || on->kind != CONF_NODE_MAP ||
+	on = yaml_tree_get(root, "oncall");
+	if (on == NULL || on->kind != YAML_TREE_MAP ||
 	    conf->noncall_people == 0)
 		return;
 	npeople = conf->noncall_people;
@@ -1687,12 +1536,12 @@ conf_check_oncall(struct conf_loader *ld, const struct conf_node *root,
 		names[i] = conf->oncall_people[i].name;
 
 	/* Each person. */
-	seq = conf_node_get(on, "people");
+	seq = yaml_tree_get(on, "people");
 	for (i = 0; i < npeople; i++) {
 		const struct conf_person *pe = &conf->oncall_people[i];
 
 		item = conf_item_node(seq, i, npeople);
-		n = item != NULL ? conf_node_get(item, "name") : NULL;
+		n = item != NULL ? yaml_tree_get(item, "name") : NULL;
 		if (n == NULL)
 			n = seq != NULL ? seq : on;
 		if (pe->name != NULL && (strlen(pe->name) > ONCALL_NAME_MAX ||
@@ -1705,7 +1554,7 @@ conf_check_oncall(struct conf_loader *ld, const struct conf_node *root,
 			    "whoever is on call");
 			free(q);
 		}
-		n = item != NULL ? conf_node_get(item, "contact") : NULL;
+		n = item != NULL ? yaml_tree_get(item, "contact") : NULL;
 		if (pe->contact != NULL &&
 		    strlen(pe->contact) > ONCALL_CONTACT_MAX && n != NULL) {
 			conf_problem(ld, n->line, n->col, "oncall.people: the "
@@ -1715,8 +1564,8 @@ conf_check_oncall(struct conf_loader *ld, const struct conf_node *root,
 	}
 
 	/* The rotation: its start and who takes the shifts. */
-	rot = conf_node_get(on, "rotation");
-	n = conf_node_get(rot, "start");
+	rot = yaml_tree_get(on, "rotation");
+	n = yaml_tree_get(rot, "start");
 	if (conf->oncall_start != NULL && n != NULL &&
 	    oncall_parse_start(conf->oncall_start, &tm, &why) != 0) {
 		q = conf_q(conf->oncall_start);
@@ -1725,7 +1574,7 @@ conf_check_oncall(struct conf_loader *ld, const struct conf_node *root,
 		free(q);
 		free(why);
 	}
-	seq = conf_node_get(rot, "order");
+	seq = yaml_tree_get(rot, "order");
 	for (i = 0; i < conf->noncall_order; i++) {
 		const char	*who = conf->oncall_order[i];
 
@@ -1760,7 +1609,7 @@ conf_check_oncall(struct conf_loader *ld, const struct conf_node *root,
 		}
 	}
 	names[npeople] = ONCALL_ROTATION;
-	seq = conf_node_get(on, "levels");
+	seq = yaml_tree_get(on, "levels");
 	for (i = 0; i < conf->noncall_levels; i++) {
 		const struct conf_kv	*kv = &conf->oncall_levels[i];
 
@@ -1781,7 +1630,7 @@ conf_check_oncall(struct conf_loader *ld, const struct conf_node *root,
 			    NULL ? best : "", best != NULL ? "'?" : "");
 			free(k);
 		}
-		n = conf_node_get(seq, kv->key);
+		n = yaml_tree_get(seq, kv->key);
 		if (n == NULL)
 			n = seq != NULL ? seq : on;
 		if (strcmp(kv->value, ONCALL_ROTATION) == 0) {
@@ -1815,10 +1664,10 @@ conf_check_oncall(struct conf_loader *ld, const struct conf_node *root,
 
 /* Checks that need the whole configuration. */
 static void
-conf_check_all(struct conf_loader *ld, const struct conf_node *root)
+conf_check_all(struct conf_loader *ld, const struct yaml_tree *root)
 {
 	struct conf		*conf = ld->conf;
-	const struct conf_node	*n;
+	const struct yaml_tree	*n;
 	const char		**names, *best;
 	struct conf_ref		*r;
 	size_t			 i, j;
@@ -1915,7 +1764,7 @@ conf_check_all(struct conf_loader *ld, const struct conf_node *root)
 		}
 	}
 	if (conf->scale_max > 0 && conf->scale_min > conf->scale_max) {
-		n = conf_node_get(conf_node_get(root, "actions"),
+		n = yaml_tree_get(yaml_tree_get(root, "actions"),
 		    "scale_min");
 		if (n != NULL)
 			conf_problem(ld, n->line, n->col, "actions.scale_min "
@@ -1924,10 +1773,10 @@ conf_check_all(struct conf_loader *ld, const struct conf_node *root)
 	}
 
 	if (conf->budget_warn >= conf->budget_crit) {
-		n = conf_node_get(conf_node_get(root, "slo_alerting"),
+		n = yaml_tree_get(yaml_tree_get(root, "slo_alerting"),
 		    "budget_warning");
 		if (n == NULL)
-			n = conf_node_get(conf_node_get(root, "slo_alerting"),
+			n = yaml_tree_get(yaml_tree_get(root, "slo_alerting"),
 			    "budget_critical");
 		if (n != NULL) {
 			conf_problem(ld, n->line, n->col, "budget_warning "
@@ -1945,7 +1794,7 @@ conf_load_buffer(const char *name, const char *data, size_t len,
 {
 	struct conf_loader	 ld;
 	struct conf		*conf;
-	struct conf_node	*root = NULL;
+	struct yaml_tree	*root = NULL;
 	char			*dir, *slash;
 	size_t			 i;
 
@@ -1960,15 +1809,15 @@ conf_load_buffer(const char *name, const char *data, size_t len,
 		conf_problem(&ld, 1, 1, "the file is larger than %d MiB; "
 		    "shorten it", CONF_MAX_FILE_SIZE / (1024 * 1024));
 	} else if (conf_yaml_parse(&ld, data, len, &root) == 0) {
-		if (root != NULL && root->kind != CONF_NODE_MAP &&
-		    !conf_node_is_null(root)) {
+		if (root != NULL && root->kind != YAML_TREE_MAP &&
+		    !yaml_tree_is_null(root)) {
 			conf_problem(&ld, root->line, root->col, "expected a "
 			    "mapping at the top of the file, found %s; start "
 			    "with keys such as 'contexts:'",
-			    conf_node_what(root));
+			    yaml_tree_what(root));
 		} else {
 			conf_walk_map(&ld, root != NULL &&
-			    root->kind == CONF_NODE_MAP ? root : NULL, NULL, "",
+			    root->kind == YAML_TREE_MAP ? root : NULL, NULL, "",
 			    0, (char *)conf, NULL, NULL);
 			for (i = 0; i < conf->nslos; i++)
 				conf->slos[i].file = xstrdup(name);
@@ -1996,7 +1845,7 @@ conf_load_buffer(const char *name, const char *data, size_t len,
 			conf_check_all(&ld, root);
 		}
 	}
-	conf_node_free(root);
+	yaml_tree_free(root);
 
 	if (ld.pn > 1)
 		qsort(ld.pv, ld.pn, sizeof *ld.pv, conf_problem_cmp);

@@ -2,8 +2,8 @@
  * runbook.c: runbook files read into steps, matched to alerts, and an
  * action step filled into a request for the gate.
  *
- * A file is parsed by libyaml into a small tree of nodes that remember
- * their line and column (as conf.c does for the configuration), then
+ * A file is parsed by yaml_tree.c (the reader the configuration uses too)
+ * into a small tree of nodes that remember their line and column, then
  * walked: every problem of the file is collected, each saying where it is
  * and what to do, and the file adds nothing unless it has none.  Values
  * are templates; a template may refer only to an alert's labels
@@ -24,7 +24,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yaml.h>
 
 #include <cjson/cJSON.h>
 #include <sqlite3.h>
@@ -37,22 +36,13 @@
 #include "core/cache.h"
 #include "core/conf.h"
 #include "core/runbook.h"
+#include "core/yaml_tree.h"
 
 #define RB_MAX_DEPTH	16
 #define RB_MAX_NODES	20000
 
 struct runbook_set {
 	struct runbook	*v;
-	size_t		 n;
-};
-
-/* A YAML node and where it starts. */
-struct rb_node {
-	enum { RB_SCALAR, RB_MAP, RB_SEQ } kind;
-	char		*s;
-	int		 line;
-	int		 col;
-	struct rb_node **v;		/* map: key, value, ... */
 	size_t		 n;
 };
 
@@ -85,121 +75,45 @@ rb_problem(struct rb_loader *ld, int line, int col, const char *fmt, ...)
 	free(msg);
 }
 
-/* Free a node and its children. */
-static void
-rb_node_free(struct rb_node *n)
+/* Word what the YAML reader met; a later document or a NUL reads on. */
+static int
+rb_yaml_problem(void *arg, const struct yaml_tree_problem *pb)
 {
-	size_t	i;
+	struct rb_loader	*ld = arg;
 
-	if (n == NULL)
-		return;
-	for (i = 0; i < n->n; i++)
-		rb_node_free(n->v[i]);
-	free(n->v);
-	free(n->s);
-	free(n);
+	switch (pb->what) {
+	case YAML_TREE_SYNTAX:
+		rb_problem(ld, pb->line, pb->col, "invalid YAML: %s; correct "
+		    "the syntax here", pb->detail != NULL ? pb->detail :
+		    "unreadable");
+		break;
+	case YAML_TREE_SECOND_DOC:
+	case YAML_TREE_NUL:
+		return 0;	/* a later document wins; a value cut at NUL */
+	case YAML_TREE_ALIAS:
+		rb_problem(ld, pb->line, pb->col, "aliases are not supported; "
+		    "write the value out in full");
+		break;
+	case YAML_TREE_DEPTH:
+	case YAML_TREE_NODES:
+		rb_problem(ld, pb->line, pb->col, "too deep or too many "
+		    "values; simplify the file");
+		break;
+	}
+	return -1;
 }
 
 /* Parse data into a tree; -1 after recording why not. */
 static int
 rb_parse(struct rb_loader *ld, const char *data, size_t len,
-    struct rb_node **root)
+    struct yaml_tree **root)
 {
-	yaml_parser_t	 p;
-	yaml_event_t	 ev;
-	struct rb_node	*stack[RB_MAX_DEPTH], *n;
-	size_t		 depth = 0;
-	int		 done = 0, rc = 0, line, col;
+	static const struct yaml_tree_limits lim = {
+		RB_MAX_DEPTH, 1, RB_MAX_NODES
+	};
 
-	*root = NULL;
-	if (!yaml_parser_initialize(&p))
-		abort();
-	yaml_parser_set_input_string(&p, (const unsigned char *)data, len);
-	while (!done) {
-		if (!yaml_parser_parse(&p, &ev)) {
-			rb_problem(ld, (int)p.problem_mark.line + 1,
-			    (int)p.problem_mark.column + 1, "invalid YAML: %s; "
-			    "correct the syntax here", p.problem != NULL ?
-			    p.problem : "unreadable");
-			rc = -1;
-			break;
-		}
-		line = (int)ev.start_mark.line + 1;
-		col = (int)ev.start_mark.column + 1;
-		n = NULL;
-		switch (ev.type) {
-		case YAML_STREAM_END_EVENT:
-			done = 1;
-			break;
-		case YAML_ALIAS_EVENT:
-			rb_problem(ld, line, col, "aliases are not supported; "
-			    "write the value out in full");
-			rc = -1;
-			done = 1;
-			break;
-		case YAML_SCALAR_EVENT:
-		case YAML_SEQUENCE_START_EVENT:
-		case YAML_MAPPING_START_EVENT:
-			if (depth == RB_MAX_DEPTH || ++ld->nodes >
-			    RB_MAX_NODES) {
-				rb_problem(ld, line, col, "too deep or too "
-				    "many values; simplify the file");
-				rc = -1;
-				done = 1;
-				break;
-			}
-			n = xcalloc(1, sizeof *n);
-			n->line = line;
-			n->col = col;
-			if (ev.type == YAML_SCALAR_EVENT) {
-				n->kind = RB_SCALAR;
-				n->s = xstrndup((const char *)
-				    ev.data.scalar.value, ev.data.scalar.length);
-			} else
-				n->kind = ev.type == YAML_MAPPING_START_EVENT ?
-				    RB_MAP : RB_SEQ;
-			break;
-		case YAML_SEQUENCE_END_EVENT:
-		case YAML_MAPPING_END_EVENT:
-			if (depth > 0)
-				depth--;
-			break;
-		default:
-			break;
-		}
-		if (n != NULL) {
-			if (depth == 0) {
-				rb_node_free(*root);
-				*root = n;
-			} else {
-				struct rb_node *pa = stack[depth - 1];
-
-				pa->v = xreallocarray(pa->v, pa->n + 1,
-				    sizeof *pa->v);
-				pa->v[pa->n++] = n;
-			}
-			if (n->kind != RB_SCALAR)
-				stack[depth++] = n;
-		}
-		yaml_event_delete(&ev);
-	}
-	yaml_parser_delete(&p);
-	if (rc != 0) {
-		rb_node_free(*root);
-		*root = NULL;
-	}
-	return rc;
-}
-
-/* What a node is, for messages. */
-static const char *
-rb_what(const struct rb_node *n)
-{
-	if (n->kind == RB_MAP)
-		return "a mapping";
-	if (n->kind == RB_SEQ)
-		return "a list";
-	return "a single value";
+	return yaml_tree_parse(data, len, &lim, &ld->nodes, rb_yaml_problem,
+	    ld, root);
 }
 
 /* ------------------------------------------------------------------ */
@@ -301,14 +215,14 @@ runbook_expand(const char *tmpl, const struct conf_kv *labels,
 
 /* A scalar value of key, checked: size, controls, templates.  Or NULL. */
 static char *
-rb_string(struct rb_loader *ld, const struct rb_node *k,
-    const struct rb_node *v, int templ)
+rb_string(struct rb_loader *ld, const struct yaml_tree *k,
+    const struct yaml_tree *v, int templ)
 {
 	char	*cause;
 
-	if (v->kind != RB_SCALAR) {
+	if (v->kind != YAML_TREE_SCALAR) {
 		rb_problem(ld, v->line, v->col, "expected a string for '%s', "
-		    "found %s; write it on the same line", k->s, rb_what(v));
+		    "found %s; write it on the same line", k->s, yaml_tree_what(v));
 		return NULL;
 	}
 	if (strlen(v->s) > RUNBOOK_MAX_FIELD) {
@@ -337,17 +251,17 @@ rb_string(struct rb_loader *ld, const struct rb_node *k,
 
 /* A list of strings (argv, env); -1 after a problem. */
 static int
-rb_strings(struct rb_loader *ld, const struct rb_node *k,
-    const struct rb_node *v, char ***out, size_t *n)
+rb_strings(struct rb_loader *ld, const struct yaml_tree *k,
+    const struct yaml_tree *v, char ***out, size_t *n)
 {
 	size_t	i;
 	char	*s;
 	int	 rc = 0;
 
-	if (v->kind != RB_SEQ || v->n == 0) {
+	if (v->kind != YAML_TREE_SEQ || v->n == 0) {
 		rb_problem(ld, v->line, v->col, "expected a list of strings "
 		    "for '%s', found %s; write each item after '- '", k->s,
-		    v->kind == RB_SEQ ? "an empty list" : rb_what(v));
+		    v->kind == YAML_TREE_SEQ ? "an empty list" : yaml_tree_what(v));
 		return -1;
 	}
 	if (v->n > RUNBOOK_MAX_ARGV) {
@@ -404,25 +318,12 @@ rb_condition(const char *s, struct runbook_step *st)
 	return -1;
 }
 
-/* The value of key in map, or NULL. */
-static const struct rb_node *
-rb_get(const struct rb_node *map, const char *key)
-{
-	size_t	i;
-
-	for (i = 0; i + 1 < map->n; i += 2) {
-		if (strcmp(map->v[i]->s, key) == 0)
-			return map->v[i + 1];
-	}
-	return NULL;
-}
-
 /*
  * Check map's keys: each a scalar in allowed (space-separated), none
  * twice.  -1 after a problem.
  */
 static int
-rb_keys(struct rb_loader *ld, const struct rb_node *map, const char *what,
+rb_keys(struct rb_loader *ld, const struct yaml_tree *map, const char *what,
     const char *allowed)
 {
 	size_t		 i, j, l;
@@ -430,11 +331,11 @@ rb_keys(struct rb_loader *ld, const struct rb_node *map, const char *what,
 	int		 rc = 0, ok;
 
 	for (i = 0; i + 1 < map->n; i += 2) {
-		const struct rb_node *k = map->v[i];
+		const struct yaml_tree *k = map->v[i];
 
-		if (k->kind != RB_SCALAR) {
+		if (k->kind != YAML_TREE_SCALAR) {
 			rb_problem(ld, k->line, k->col, "a key of %s is %s; "
-			    "keys are plain words", what, rb_what(k));
+			    "keys are plain words", what, yaml_tree_what(k));
 			rc = -1;
 			continue;
 		}
@@ -454,7 +355,7 @@ rb_keys(struct rb_loader *ld, const struct rb_node *map, const char *what,
 			rc = -1;
 		}
 		for (j = 0; j < i; j += 2) {
-			if (map->v[j]->kind == RB_SCALAR &&
+			if (map->v[j]->kind == YAML_TREE_SCALAR &&
 			    strcmp(map->v[j]->s, k->s) == 0) {
 				rb_problem(ld, k->line, k->col, "duplicate "
 				    "key '%s' (first at line %d); remove one",
@@ -526,17 +427,17 @@ rb_env_ok(const char *s)
 
 /* Read one step's action parameters (st->action set); -1 on a problem. */
 static int
-rb_action(struct rb_loader *ld, const struct rb_node *m,
+rb_action(struct rb_loader *ld, const struct yaml_tree *m,
     struct runbook_step *st)
 {
-	const struct rb_node	*v;
+	const struct yaml_tree	*v;
 	int			 rc = 0;
 	int64_t			 n;
 	size_t			 i, k;
 	enum action_kind	 kind = st->action->kind;
 
 	for (i = 0; i + 1 < m->n; i += 2) {
-		const struct rb_node *key = m->v[i];
+		const struct yaml_tree *key = m->v[i];
 
 		v = m->v[i + 1];
 		if (strcmp(key->s, "namespace") == 0 ||
@@ -580,7 +481,7 @@ rb_action(struct rb_loader *ld, const struct rb_node *m,
 				    "applies to %s only; remove it", key->s,
 				    want == ACTION_SCALE ? "scale" : "undo");
 				rc = -1;
-			} else if (v->kind != RB_SCALAR ||
+			} else if (v->kind != YAML_TREE_SCALAR ||
 			    util_parse_int64(v->s, &n) != 0 || n < 0 ||
 			    n > 100000) {
 				rb_problem(ld, v->line, v->col, "expected a "
@@ -625,10 +526,10 @@ rb_action(struct rb_loader *ld, const struct rb_node *m,
 			} else {
 				char *cause;
 
-				if (v->kind != RB_SCALAR ||
+				if (v->kind != YAML_TREE_SCALAR ||
 				    util_parse_duration(v->s, &st->timeout_ms,
 				    &cause) != 0) {
-					if (v->kind != RB_SCALAR)
+					if (v->kind != YAML_TREE_SCALAR)
 						cause = xstrdup("not a value");
 					rb_problem(ld, v->line, v->col, "bad "
 					    "timeout: %s; write a duration such "
@@ -646,7 +547,7 @@ rb_action(struct rb_loader *ld, const struct rb_node *m,
 			if ((st->note = rb_string(ld, key, v, 1)) == NULL)
 				rc = -1;
 		} else if (strcmp(key->s, "alternative") == 0) {
-			if (v->kind != RB_SCALAR || (strcmp(v->s, "true") != 0 &&
+			if (v->kind != YAML_TREE_SCALAR || (strcmp(v->s, "true") != 0 &&
 			    strcmp(v->s, "false") != 0)) {
 				rb_problem(ld, v->line, v->col, "expected true "
 				    "or false for 'alternative'");
@@ -678,34 +579,34 @@ rb_action(struct rb_loader *ld, const struct rb_node *m,
 
 /* Read one step; -1 on a problem. */
 static int
-rb_step(struct rb_loader *ld, const struct rb_node *m,
+rb_step(struct rb_loader *ld, const struct yaml_tree *m,
     struct runbook_step *st, int have_action)
 {
-	const struct rb_node	*v, *k;
+	const struct yaml_tree	*v, *k;
 	int			 rc = 0, kinds = 0;
 	char			*clean;
 
 	memset(st, 0, sizeof *st);
 	st->replicas = -1;
 	st->line = m->line;
-	if (m->kind != RB_MAP) {
+	if (m->kind != YAML_TREE_MAP) {
 		rb_problem(ld, m->line, m->col, "a step is %s; write a "
 		    "mapping such as 'text: ...' or 'action: undo'",
-		    rb_what(m));
+		    yaml_tree_what(m));
 		return -1;
 	}
 	if (rb_keys(ld, m, "a step", "text link check action namespace "
 	    "deployment pod replicas to_revision argv env timeout note "
 	    "alternative") != 0)
 		return -1;
-	kinds = (rb_get(m, "text") != NULL) + (rb_get(m, "link") != NULL) +
-	    (rb_get(m, "check") != NULL) + (rb_get(m, "action") != NULL);
+	kinds = (yaml_tree_get(m, "text") != NULL) + (yaml_tree_get(m, "link") != NULL) +
+	    (yaml_tree_get(m, "check") != NULL) + (yaml_tree_get(m, "action") != NULL);
 	if (kinds != 1) {
 		rb_problem(ld, m->line, m->col, "a step needs exactly one of "
 		    "text, link, check or action");
 		return -1;
 	}
-	if (rb_get(m, "action") == NULL && m->n > 2) {
+	if (yaml_tree_get(m, "action") == NULL && m->n > 2) {
 		k = m->v[0];
 		if (strcmp(k->s, "text") == 0 || strcmp(k->s, "link") == 0 ||
 		    strcmp(k->s, "check") == 0)
@@ -714,21 +615,21 @@ rb_step(struct rb_loader *ld, const struct rb_node *m,
 		    "step; remove it", k->s);
 		return -1;
 	}
-	if ((v = rb_get(m, "text")) != NULL) {
+	if ((v = yaml_tree_get(m, "text")) != NULL) {
 		st->kind = RUNBOOK_TEXT;
 		if ((st->text = rb_string(ld, m->v[0], v, 1)) == NULL)
 			rc = -1;
-	} else if ((v = rb_get(m, "link")) != NULL) {
+	} else if ((v = yaml_tree_get(m, "link")) != NULL) {
 		st->kind = RUNBOOK_LINK;
-		if (v->kind != RB_MAP) {
+		if (v->kind != YAML_TREE_MAP) {
 			rb_problem(ld, v->line, v->col, "expected a mapping "
 			    "for 'link' (url:, title:), found %s",
-			    rb_what(v));
+			    yaml_tree_what(v));
 			return -1;
 		}
 		if (rb_keys(ld, v, "a link", "url title") != 0)
 			return -1;
-		if ((k = rb_get(v, "url")) == NULL) {
+		if ((k = yaml_tree_get(v, "url")) == NULL) {
 			rb_problem(ld, v->line, v->col, "a link needs url");
 			return -1;
 		}
@@ -740,28 +641,28 @@ rb_step(struct rb_loader *ld, const struct rb_node *m,
 			    "start with http:// or https://");
 			rc = -1;
 		}
-		if ((k = rb_get(v, "title")) != NULL &&
+		if ((k = yaml_tree_get(v, "title")) != NULL &&
 		    (st->text = rb_string(ld, m->v[0], k, 1)) == NULL)
 			rc = -1;
-	} else if ((v = rb_get(m, "check")) != NULL) {
+	} else if ((v = yaml_tree_get(m, "check")) != NULL) {
 		st->kind = RUNBOOK_CHECK;
-		if (v->kind != RB_MAP) {
+		if (v->kind != YAML_TREE_MAP) {
 			rb_problem(ld, v->line, v->col, "expected a mapping "
 			    "for 'check' (query:, expect:, description:), "
-			    "found %s", rb_what(v));
+			    "found %s", yaml_tree_what(v));
 			return -1;
 		}
 		if (rb_keys(ld, v, "a check", "query expect description") != 0)
 			return -1;
-		if (rb_get(v, "query") == NULL || rb_get(v, "expect") == NULL) {
+		if (yaml_tree_get(v, "query") == NULL || yaml_tree_get(v, "expect") == NULL) {
 			rb_problem(ld, v->line, v->col, "a check needs query "
 			    "and expect");
 			return -1;
 		}
-		k = rb_get(v, "query");
+		k = yaml_tree_get(v, "query");
 		if ((st->query = rb_string(ld, k, k, 1)) == NULL)
 			rc = -1;
-		k = rb_get(v, "expect");
+		k = yaml_tree_get(v, "expect");
 		if ((st->expect = rb_string(ld, k, k, 0)) == NULL)
 			rc = -1;
 		else if (rb_condition(st->expect, st) != 0) {
@@ -772,16 +673,16 @@ rb_step(struct rb_loader *ld, const struct rb_node *m,
 			free(clean);
 			rc = -1;
 		}
-		if ((k = rb_get(v, "description")) != NULL &&
+		if ((k = yaml_tree_get(v, "description")) != NULL &&
 		    (st->text = rb_string(ld, k, k, 1)) == NULL)
 			rc = -1;
 	} else {
-		v = rb_get(m, "action");
+		v = yaml_tree_get(m, "action");
 		st->kind = RUNBOOK_ACTION;
-		if (v->kind != RB_SCALAR ||
+		if (v->kind != YAML_TREE_SCALAR ||
 		    (st->action = action_def_find(v->s)) == NULL ||
 		    st->action->kind == ACTION_EXPIRE) {
-			clean = sanitize_terminal(v->kind == RB_SCALAR ?
+			clean = sanitize_terminal(v->kind == YAML_TREE_SCALAR ?
 			    v->s : "", 0);
 			rb_problem(ld, v->line, v->col, "unknown action '%s'; "
 			    "use one of restart, undo, scale, delete-pod, ack, "
@@ -802,10 +703,10 @@ rb_step(struct rb_loader *ld, const struct rb_node *m,
 
 /* Read one runbook mapping into rb; -1 on a problem. */
 static int
-rb_runbook(struct rb_loader *ld, const struct rb_node *m,
+rb_runbook(struct rb_loader *ld, const struct yaml_tree *m,
     struct runbook *rb)
 {
-	const struct rb_node	*v, *k, *lm;
+	const struct yaml_tree	*v, *k, *lm;
 	size_t			 i;
 	int			 rc = 0, have_action = 0, erc, regex;
 	char			*anch, err[200];
@@ -813,19 +714,19 @@ rb_runbook(struct rb_loader *ld, const struct rb_node *m,
 	memset(rb, 0, sizeof *rb);
 	rb->file = xstrdup(ld->name);
 	rb->line = m->line;
-	if (m->kind != RB_MAP) {
+	if (m->kind != YAML_TREE_MAP) {
 		rb_problem(ld, m->line, m->col, "a runbook is %s; write "
-		    "name:, match: and steps:", rb_what(m));
+		    "name:, match: and steps:", yaml_tree_what(m));
 		return -1;
 	}
 	if (rb_keys(ld, m, "a runbook", "name match steps") != 0)
 		rc = -1;
-	if ((v = rb_get(m, "name")) == NULL) {
+	if ((v = yaml_tree_get(m, "name")) == NULL) {
 		rb_problem(ld, m->line, m->col, "a runbook needs a name");
 		rc = -1;
 	} else if ((rb->name = rb_string(ld, m->v[0], v, 0)) == NULL)
 		rc = -1;
-	if ((v = rb_get(m, "match")) == NULL || v->kind != RB_MAP) {
+	if ((v = yaml_tree_get(m, "match")) == NULL || v->kind != YAML_TREE_MAP) {
 		rb_problem(ld, v != NULL ? v->line : m->line, v != NULL ?
 		    v->col : m->col, "a runbook needs match: with alertname, "
 		    "labels, labels_regex or service");
@@ -838,20 +739,20 @@ rb_runbook(struct rb_loader *ld, const struct rb_node *m,
 		    "alertname, labels or service");
 		rc = -1;
 	} else {
-		if ((k = rb_get(v, "alertname")) != NULL &&
+		if ((k = yaml_tree_get(v, "alertname")) != NULL &&
 		    (rb->alertname = rb_string(ld, k, k, 0)) == NULL)
 			rc = -1;
-		if ((k = rb_get(v, "service")) != NULL &&
+		if ((k = yaml_tree_get(v, "service")) != NULL &&
 		    (rb->service = rb_string(ld, k, k, 0)) == NULL)
 			rc = -1;
 		for (regex = 0; regex < 2; regex++) {
-			if ((lm = rb_get(v, regex ? "labels_regex" :
+			if ((lm = yaml_tree_get(v, regex ? "labels_regex" :
 			    "labels")) == NULL)
 				continue;
-			if (lm->kind != RB_MAP) {
+			if (lm->kind != YAML_TREE_MAP) {
 				rb_problem(ld, lm->line, lm->col, "expected a "
 				    "mapping of label: value, found %s",
-				    rb_what(lm));
+				    yaml_tree_what(lm));
 				rc = -1;
 				continue;
 			}
@@ -860,7 +761,7 @@ rb_runbook(struct rb_loader *ld, const struct rb_node *m,
 				char			*val;
 
 				k = lm->v[i];
-				if (k->kind != RB_SCALAR || (val = rb_string(
+				if (k->kind != YAML_TREE_SCALAR || (val = rb_string(
 				    ld, k, lm->v[i + 1], 0)) == NULL) {
 					rc = -1;
 					continue;
@@ -888,7 +789,7 @@ rb_runbook(struct rb_loader *ld, const struct rb_node *m,
 			}
 		}
 	}
-	if ((v = rb_get(m, "steps")) == NULL || v->kind != RB_SEQ ||
+	if ((v = yaml_tree_get(m, "steps")) == NULL || v->kind != YAML_TREE_SEQ ||
 	    v->n == 0) {
 		rb_problem(ld, v != NULL ? v->line : m->line, v != NULL ?
 		    v->col : m->col, "a runbook needs steps:, a list");
@@ -941,7 +842,7 @@ runbook_set_add_buffer(struct runbook_set *set, const char *name,
     const char *data, size_t len, struct conf_problems *problems)
 {
 	struct rb_loader	 ld;
-	struct rb_node		*root = NULL;
+	struct yaml_tree		*root = NULL;
 	struct runbook		*v = NULL;
 	size_t			 n = 0, i, count;
 	int			 rc = 0;
@@ -961,16 +862,16 @@ runbook_set_add_buffer(struct runbook_set *set, const char *name,
 		    "(name:, match:, steps:) or a list of them");
 		return -1;
 	}
-	count = root->kind == RB_SEQ ? root->n : 1;
+	count = root->kind == YAML_TREE_SEQ ? root->n : 1;
 	if (set->n + count > RUNBOOK_MAX_RUNBOOKS) {
 		rb_problem(&ld, root->line, root->col, "more than %d "
 		    "runbooks in all; remove some", RUNBOOK_MAX_RUNBOOKS);
-		rb_node_free(root);
+		yaml_tree_free(root);
 		return -1;
 	}
 	v = xcalloc(count + 1, sizeof *v);
 	for (i = 0; i < count; i++) {
-		if (rb_runbook(&ld, root->kind == RB_SEQ ? root->v[i] : root,
+		if (rb_runbook(&ld, root->kind == YAML_TREE_SEQ ? root->v[i] : root,
 		    &v[n++]) != 0)
 			rc = -1;
 	}
@@ -994,7 +895,7 @@ runbook_set_add_buffer(struct runbook_set *set, const char *name,
 			rc = -1;
 		}
 	}
-	rb_node_free(root);
+	yaml_tree_free(root);
 	if (rc != 0) {
 		for (i = 0; i < n; i++)
 			rb_done(&v[i]);

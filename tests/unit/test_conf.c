@@ -1186,6 +1186,84 @@ test_actions(void)
 	    "4:14", "actions.scale_min (5) is above actions.scale_max (3)");
 }
 
+/* Load text and require one problem at where starting with msg. */
+static void
+check_has(const char *text, const char *where, const char *msg)
+{
+	struct conf_problems	 p;
+	struct conf		*conf;
+
+	conf = load_text("bad.yaml", text, &p);
+	CHECK(conf == NULL);
+	CHECK(has_problem(&p, "bad.yaml", where, msg));
+	conf_free(conf);
+	conf_problems_done(&p);
+}
+
+/* head, n times s, mid, m times e and a newline; caller frees. */
+static char *
+repeat(const char *head, const char *s, size_t n, const char *mid,
+    const char *e, size_t m)
+{
+	struct buf	b;
+	size_t		i;
+
+	buf_init(&b, 0);
+	buf_puts(&b, head);
+	for (i = 0; i < n; i++)
+		buf_puts(&b, s);
+	buf_puts(&b, mid);
+	for (i = 0; i < m; i++)
+		buf_puts(&b, e);
+	buf_puts(&b, "\n");
+	return buf_detach(&b);
+}
+
+/*
+ * What the YAML reader meets is worded by the configuration, each at its
+ * line and column: syntax (with libyaml's context), tabs, bytes that are
+ * not UTF-8, a second document, aliases, a NUL, depth and size.
+ */
+static void
+test_yaml_reader(void)
+{
+	struct conf_problems	 p;
+	struct conf		*conf;
+	char			*text;
+
+	check_one("theme: [a\n", "2:1", "invalid YAML: did not find "
+	    "expected ',' or ']' (while parsing a flow sequence at line 1, "
+	    "column 8); correct the syntax here");
+	check_one("contexts:\n\t- name: x\n", "2:1", "tabs are not allowed "
+	    "for indentation; use spaces");
+	check_one("theme: \xff\n", "1:8", "invalid YAML: invalid leading "
+	    "UTF-8 octet; save the file as UTF-8 text");
+	check_one("theme: dark\n---\ntheme: light\n", "2:1", "a second YAML "
+	    "document; keep one document per file");
+	check_has("theme: &t dark\noperator: *t\n", "2:11", "aliases are not "
+	    "supported (*t); write the value out in full");
+	check_has("theme: \"a\\0b\"\n", "1:8", "a value contains a NUL "
+	    "character; remove it");
+
+	/* Lists 32 deep hold a value; a 33rd list is too deep. */
+	text = repeat("theme: ", "[", 32, "]", "]", 31);
+	check_has(text, "1:39", "nested more than 32 levels deep; flatten it");
+	free(text);
+	text = repeat("theme: ", "[", 31, "x", "]", 31);
+	conf = load_text("bad.yaml", text, &p);
+	CHECK(conf == NULL);
+	CHECK(!any_contains(&p, "levels deep"));
+	CHECK(has_problem(&p, "bad.yaml", "1:8", "expected a string for "
+	    "'theme', found a list"));
+	conf_problems_done(&p);
+	free(text);
+
+	/* The map, its key, the list, then items: the 99998th is one more. */
+	text = repeat("theme: [", "0,", 99999, "0", "]", 1);
+	check_has(text, "1:200003", "more than 100000 values; split the file");
+	free(text);
+}
+
 static const struct test tests[] = {
 	TEST(test_defaults),
 	TEST(test_durations),
@@ -1211,6 +1289,7 @@ static const struct test tests[] = {
 	TEST(test_example),
 	TEST(test_docs),
 	TEST(test_empty),
+	TEST(test_yaml_reader),
 	TEST(test_find_path),
 	{ NULL, NULL }
 };

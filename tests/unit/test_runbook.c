@@ -291,12 +291,89 @@ test_demo(void)
 	runbook_set_free(set);
 }
 
+/* head, n times s, mid, n times e and a newline; caller frees. */
+static char *
+nest(const char *head, const char *s, size_t n, const char *mid,
+    const char *e)
+{
+	size_t	 i, len = strlen(head) + strlen(mid) + n * (strlen(s) +
+		    strlen(e)) + 2;
+	char	*out = calloc(1, len);
+
+	strcat(out, head);
+	for (i = 0; i < n; i++)
+		strcat(out, s);
+	strcat(out, mid);
+	for (i = 0; i < n; i++)
+		strcat(out, e);
+	strcat(out, "\n");
+	return out;
+}
+
+/*
+ * What the YAML reader meets ends the file with the runbook's words at its
+ * line and column: bytes that are not UTF-8, an alias, a value 16 deep, too
+ * many values.  A later document replaces an earlier one.
+ */
+static void
+test_yaml_reader(void)
+{
+	struct runbook_set	*set;
+	char			*err, *text;
+
+	set = parse("name: \xff\n", &err);
+	CHECK_STR(err, "rb.yaml:1:1: invalid YAML: invalid leading UTF-8 "
+	    "octet; correct the syntax here\n");
+	free(err);
+	runbook_set_free(set);
+
+	set = parse("name: &n x\nmatch: *n\n", &err);
+	CHECK_STR(err, "rb.yaml:2:8: aliases are not supported; write the "
+	    "value out in full\n");
+	free(err);
+	runbook_set_free(set);
+
+	/* Lists 15 deep under the map hold no value; 14 deep do. */
+	text = nest("name: ", "[", 15, "x", "]");
+	set = parse(text, &err);
+	CHECK_STR(err, "rb.yaml:1:22: too deep or too many values; simplify "
+	    "the file\n");
+	free(err);
+	runbook_set_free(set);
+	free(text);
+	text = nest("name: ", "[", 14, "x", "]");
+	set = parse(text, &err);
+	CHECK(strstr(err, "too deep") == NULL);
+	CHECK_CONTAINS(err, "rb.yaml:1:7: expected a string for 'name'");
+	free(err);
+	runbook_set_free(set);
+	free(text);
+
+	/* The map, its key, the list, then items: the 19998th is one more. */
+	text = nest("name: [", "0,", 19999, "0", "");
+	text[strlen(text) - 1] = ']';
+	set = parse(text, &err);
+	CHECK_STR(err, "rb.yaml:1:40002: too deep or too many values; "
+	    "simplify the file\n");
+	free(err);
+	runbook_set_free(set);
+	free(text);
+
+	set = parse("name: first\n---\n" "name: crash loop\nmatch: "
+	    "{alertname: A}\nsteps:\n  - text: look\n", &err);
+	CHECK_STR(err, "");
+	CHECK_INT((int)runbook_set_count(set), 1);
+	free(err);
+	runbook_set_free(set);
+}
+
 static const struct test tests[] = {
 	TEST(test_parse),
 	TEST(test_problems),
 	TEST(test_match),
 	TEST(test_request),
 	TEST(test_demo),
+	TEST(test_yaml_reader),
 	{ NULL, NULL }
 };
 
