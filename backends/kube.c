@@ -369,13 +369,8 @@ kube_summary_quantities(const cJSON *q)
 	return out;
 }
 
-/*
- * What a pod template holds that a rollback changes, as a compact JSON
- * array (kube_replicasets.containers): per container its name, image,
- * env variable names (never their values) and resource requests and
- * limits, each list capped.
- */
-static char *
+/* A pod template's summary (kube_replicasets.containers); see kube.h. */
+char *
 kube_template_summary(const cJSON *tmpl)
 {
 	static const char *const res[] = { "requests", "limits" };

@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 struct cache;
+struct cJSON;
 struct conf_kube;
 struct http;
 struct kube_client;
@@ -247,15 +248,24 @@ int	kube_undo_plan(const char *deployment, size_t dlen,
 	    char **patch, int64_t *revision, char **message, char **cause);
 /*
  * What changes from pod template from to pod template to (JSON objects,
- * spec.template), one line each: "image NAME: A -> B", "env NAME: +FOO
- * -BAR" (variable names added, removed), "limits.memory NAME: 512Mi ->
- * 1Gi" (requests and limits; "none" when absent), "container NAME: added
- * (image X)" / "container NAME: removed", or "pod template: other fields
- * change ..." when only something else does.  NULL when they are the
- * same.  Allocated, sanitised for a terminal (newlines kept).
+ * spec.template), one line each: the lines of podspec_diff() over their
+ * summaries (kube_template_summary()), the same the service page shows:
+ * "image NAME: A -> B", "env NAME: +FOO -BAR", "limits.memory NAME:
+ * 512Mi -> 1Gi", "container NAME: added (image X)" / "container NAME:
+ * removed"; or "pod template: other fields change ..." when only
+ * something a summary does not show does.  NULL when they are the same.
+ * Allocated; each line sanitised for a terminal, joined by newlines.
  */
 char	*kube_template_diff(const char *from, size_t flen, const char *to,
 	    size_t tlen);
+/*
+ * What a pod template (spec.template, a cJSON object) holds that a
+ * rollback changes, as the compact JSON array kept in
+ * kube_replicasets.containers: per container its name, image, env
+ * variable names (never their values) and resource requests and limits,
+ * each list capped, each text cut and made valid UTF-8.  Allocated.
+ */
+char	*kube_template_summary(const struct cJSON *tmpl);
 /* Whether name can be a namespace or object name (DNS-1123). */
 int	kube_name_valid(const char *name);
 /* The label selector of a deployment (or any object with spec.selector). */

@@ -48,6 +48,7 @@
 #include "base/sanitize.h"
 #include "base/util.h"
 #include "base/xmalloc.h"
+#include "core/podspec.h"
 
 #define KUBE_HASH_LABEL		"pod-template-hash"
 #define KUBE_REVISION_ANN	"deployment.kubernetes.io/revision"
@@ -283,153 +284,35 @@ kw_sorted(const cJSON *obj)
 	return out;
 }
 
-/* The container named name in a list of containers, or NULL. */
-static const cJSON *
-kw_container(const cJSON *list, const char *name)
-{
-	const cJSON	*c;
-	const char	*n;
-
-	cJSON_ArrayForEach(c, json_array(list)) {
-		n = json_peek(c, "name");
-		if (n != NULL && strcmp(n, name) == 0)
-			return c;
-	}
-	return NULL;
-}
-
-/* Whether the env list of container c names var. */
-static int
-kw_has_env(const cJSON *c, const char *var)
-{
-	const cJSON	*e;
-	const char	*n;
-
-	cJSON_ArrayForEach(e, json_array(json_member(c, "env"))) {
-		n = json_peek(e, "name");
-		if (n != NULL && strcmp(n, var) == 0)
-			return 1;
-	}
-	return 0;
-}
-
-/* A resource quantity as text ("512Mi", 2), or "none" when absent. */
-static char *
-kw_quantity(const cJSON *v)
-{
-	if (v == NULL)
-		return xstrdup("none");
-	if (cJSON_IsString(v))
-		return xstrdup(v->valuestring);
-	return json_text(v, "none");
-}
-
-/* Append "env NAME: +A -B" when the env names of a and b differ. */
-static void
-kw_diff_env(struct buf *b, const char *name, const cJSON *a, const cJSON *b2)
-{
-	const cJSON	*e;
-	const char	*n;
-	struct buf	 line;
-
-	buf_init(&line, 0);
-	cJSON_ArrayForEach(e, json_array(json_member(b2, "env"))) {
-		n = json_peek(e, "name");
-		if (n != NULL && !kw_has_env(a, n))
-			buf_printf(&line, " +%s", n);
-	}
-	cJSON_ArrayForEach(e, json_array(json_member(a, "env"))) {
-		n = json_peek(e, "name");
-		if (n != NULL && !kw_has_env(b2, n))
-			buf_printf(&line, " -%s", n);
-	}
-	if (line.len > 0)
-		buf_printf(b, "env %s:%s\n", name, buf_str(&line));
-	buf_done(&line);
-}
-
-/* Append "limits.memory NAME: A -> B" for each resource that changes. */
-static void
-kw_diff_resources(struct buf *b, const char *name, const cJSON *a,
-    const cJSON *b2)
-{
-	static const char *const kinds[] = { "requests", "limits" };
-	const cJSON	*ra, *rb, *v, *keys;
-	char		*x, *y;
-	size_t		 i, pass;
-
-	for (i = 0; i < 2; i++) {
-		ra = json_member(json_member(a, "resources"), kinds[i]);
-		rb = json_member(json_member(b2, "resources"), kinds[i]);
-		/* Keys of a (changed or removed), then those only in b. */
-		for (pass = 0; pass < 2; pass++) {
-			keys = pass == 0 ? ra : rb;
-			cJSON_ArrayForEach(v, keys) {
-				if (v->string == NULL)
-					continue;
-				if (pass == 1 && json_member(ra, v->string) !=
-				    NULL)
-					continue;
-				if (kw_equal(json_member(ra, v->string),
-				    json_member(rb, v->string)))
-					continue;
-				x = kw_quantity(json_member(ra, v->string));
-				y = kw_quantity(json_member(rb, v->string));
-				buf_printf(b, "%s.%s %s: %s -> %s\n", kinds[i],
-				    v->string, name, x, y);
-				free(x);
-				free(y);
-			}
-		}
-	}
-}
-
-/* What changes from pod template a to pod template b, as lines. */
+/*
+ * What changes from pod template a to pod template b, as lines: the
+ * diff of their summaries, the one the service page shows, or a line
+ * saying other fields change when only those do.
+ */
 static char *
 kw_template_diff(const cJSON *a, const cJSON *b)
 {
-	const cJSON	*ca = json_get(a, "spec.containers");
-	const cJSON	*cb = json_get(b, "spec.containers");
-	const cJSON	*c, *o;
-	const char	*name, *ia, *ib;
+	char		*sa = kube_template_summary(a);
+	char		*sb = kube_template_summary(b);
+	char		**v;
+	size_t		 n, i;
 	struct buf	 out;
-	char		*s;
 
+	v = podspec_diff(sa, sb, &n);
+	free(sa);
+	free(sb);
 	buf_init(&out, 0);
-	cJSON_ArrayForEach(c, json_array(ca)) {
-		if ((name = json_peek(c, "name")) == NULL)
-			continue;
-		if ((o = kw_container(cb, name)) == NULL) {
-			buf_printf(&out, "container %s: removed\n", name);
-			continue;
-		}
-		ia = json_peek(c, "image");
-		ib = json_peek(o, "image");
-		if (!kw_equal(json_member(c, "image"), json_member(o, "image")))
-			buf_printf(&out, "image %s: %s -> %s\n", name,
-			    ia != NULL ? ia : "none", ib != NULL ? ib : "none");
-		kw_diff_env(&out, name, c, o);
-		kw_diff_resources(&out, name, c, o);
-	}
-	cJSON_ArrayForEach(c, json_array(cb)) {
-		if ((name = json_peek(c, "name")) == NULL ||
-		    kw_container(ca, name) != NULL)
-			continue;
-		ib = json_peek(c, "image");
-		buf_printf(&out, "container %s: added (image %s)\n", name,
-		    ib != NULL ? ib : "none");
-	}
-	if (out.len == 0 && !kw_equal(a, b))
+	for (i = 0; i < n; i++)
+		buf_printf(&out, "%s%s", i > 0 ? "\n" : "", v[i]);
+	podspec_lines_free(v, n);
+	if (n == 0 && !kw_equal(a, b))
 		buf_puts(&out, "pod template: other fields change (labels, "
-		    "annotations, commands or settings)\n");
+		    "annotations, commands or settings)");
 	if (out.len == 0) {
 		buf_done(&out);
 		return NULL;
 	}
-	out.data[--out.len] = '\0';	/* the last newline */
-	s = sanitize_terminal(out.data, SANITIZE_MULTILINE);
-	buf_done(&out);
-	return s;
+	return buf_detach(&out);
 }
 
 /* What changes from one pod template (JSON) to another; NULL: nothing. */

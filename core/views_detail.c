@@ -15,7 +15,6 @@
  */
 #include "config.h"
 
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,6 +26,7 @@
 #include "base/sanitize.h"
 #include "base/xmalloc.h"
 #include "core/cache.h"
+#include "core/podspec.h"
 #include "core/views_detail.h"
 
 /* A text column as a copy, or NULL. */
@@ -369,155 +369,6 @@ views_revision_previous(const struct view_deployment *d, size_t *current,
 /* What a rollback changes                                             */
 /* ------------------------------------------------------------------ */
 
-struct vd_lines {
-	char	**v;
-	size_t	  n;
-};
-
-/* Append a line, made one line of plain text. */
-static void
-vd_line(struct vd_lines *l, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void
-vd_line(struct vd_lines *l, const char *fmt, ...)
-{
-	struct buf	 b;
-	va_list		 ap;
-
-	buf_init(&b, 0);
-	va_start(ap, fmt);
-	buf_vprintf(&b, fmt, ap);
-	va_end(ap);
-	l->v = xreallocarray(l->v, l->n + 1, sizeof *l->v);
-	l->v[l->n++] = sanitize_terminal(buf_str(&b), 0);
-	buf_done(&b);
-}
-
-/* The container named name in summary list, or NULL. */
-static const cJSON *
-vd_container(const cJSON *list, const char *name)
-{
-	const cJSON	*c;
-	const char	*n;
-
-	cJSON_ArrayForEach(c, json_array(list)) {
-		n = json_peek(c, "name");
-		if (n != NULL && strcmp(n, name) == 0)
-			return c;
-	}
-	return NULL;
-}
-
-/* Whether the env names of summary container c include var. */
-static int
-vd_has_env(const cJSON *c, const char *var)
-{
-	const cJSON	*e;
-
-	cJSON_ArrayForEach(e, json_array(json_member(c, "env"))) {
-		if (cJSON_IsString(e) && strcmp(e->valuestring, var) == 0)
-			return 1;
-	}
-	return 0;
-}
-
-/* A string member of a summary, or "none". */
-static const char *
-vd_or_none(const cJSON *o, const char *key)
-{
-	const char	*v = json_peek(o, key);
-
-	return v != NULL ? v : "none";
-}
-
-/* "env NAME: +A -B" when the env names of a and b differ. */
-static void
-vd_diff_env(struct vd_lines *l, const char *name, const cJSON *a,
-    const cJSON *b)
-{
-	const cJSON	*e;
-	struct buf	 line;
-
-	buf_init(&line, 0);
-	cJSON_ArrayForEach(e, json_array(json_member(b, "env"))) {
-		if (cJSON_IsString(e) && !vd_has_env(a, e->valuestring))
-			buf_printf(&line, " +%s", e->valuestring);
-	}
-	cJSON_ArrayForEach(e, json_array(json_member(a, "env"))) {
-		if (cJSON_IsString(e) && !vd_has_env(b, e->valuestring))
-			buf_printf(&line, " -%s", e->valuestring);
-	}
-	if (line.len > 0)
-		vd_line(l, "env %s:%s", name, buf_str(&line));
-	buf_done(&line);
-}
-
-/* "limits.memory NAME: A -> B" for each request or limit that changes. */
-static void
-vd_diff_resources(struct vd_lines *l, const char *name, const cJSON *a,
-    const cJSON *b)
-{
-	static const char *const kinds[] = { "requests", "limits" };
-	const cJSON	*ra, *rb, *keys, *v;
-	const char	*x, *y;
-	size_t		 i, pass;
-
-	for (i = 0; i < 2; i++) {
-		ra = json_member(a, kinds[i]);
-		rb = json_member(b, kinds[i]);
-		/* Keys of a (changed or removed), then those only in b. */
-		for (pass = 0; pass < 2; pass++) {
-			keys = pass == 0 ? ra : rb;
-			cJSON_ArrayForEach(v, keys) {
-				if (v->string == NULL || (pass == 1 &&
-				    json_member(ra, v->string) != NULL))
-					continue;
-				x = vd_or_none(ra, v->string);
-				y = vd_or_none(rb, v->string);
-				if (strcmp(x, y) != 0)
-					vd_line(l, "%s.%s %s: %s -> %s",
-					    kinds[i], v->string, name, x, y);
-			}
-		}
-	}
-}
-
-/* What changes between two summaries; see views_detail.h. */
-char **
-views_containers_diff(const char *from, const char *to, size_t *n)
-{
-	cJSON		*a = from != NULL ? cJSON_Parse(from) : NULL;
-	cJSON		*b = to != NULL ? cJSON_Parse(to) : NULL;
-	const cJSON	*c, *o;
-	const char	*name;
-	struct vd_lines	 l = { NULL, 0 };
-
-	cJSON_ArrayForEach(c, json_array(a)) {
-		if ((name = json_peek(c, "name")) == NULL)
-			continue;
-		if ((o = vd_container(b, name)) == NULL) {
-			vd_line(&l, "container %s: removed", name);
-			continue;
-		}
-		if (strcmp(vd_or_none(c, "image"), vd_or_none(o, "image")) != 0)
-			vd_line(&l, "image %s: %s -> %s", name,
-			    vd_or_none(c, "image"), vd_or_none(o, "image"));
-		vd_diff_env(&l, name, c, o);
-		vd_diff_resources(&l, name, c, o);
-	}
-	cJSON_ArrayForEach(c, json_array(b)) {
-		if ((name = json_peek(c, "name")) == NULL ||
-		    vd_container(a, name) != NULL)
-			continue;
-		vd_line(&l, "container %s: added (image %s)", name,
-		    vd_or_none(c, "image"));
-	}
-	cJSON_Delete(a);
-	cJSON_Delete(b);
-	*n = l.n;
-	return l.v;
-}
-
 /* An image list (JSON array text) as "A, B", or "none". */
 static char *
 vd_images(const char *json)
@@ -543,20 +394,23 @@ char **
 views_revision_diff(const struct view_revision *from,
     const struct view_revision *to, size_t *n)
 {
-	struct vd_lines	 l = { NULL, 0 };
-	char		*x, *y;
+	char	**v = NULL, *x, *y, *line;
 
 	if (from->containers != NULL && to->containers != NULL)
-		return views_containers_diff(from->containers, to->containers,
-		    n);
+		return podspec_diff(from->containers, to->containers, n);
+	*n = 0;
 	x = vd_images(from->images);
 	y = vd_images(to->images);
-	if (strcmp(x, y) != 0)
-		vd_line(&l, "images: %s -> %s", x, y);
+	if (strcmp(x, y) != 0) {
+		line = xasprintf("images: %s -> %s", x, y);
+		v = xcalloc(1, sizeof *v);
+		v[0] = sanitize_terminal(line, 0);
+		*n = 1;
+		free(line);
+	}
 	free(x);
 	free(y);
-	*n = l.n;
-	return l.v;
+	return v;
 }
 
 /* Read a workload's detail; see views_detail.h. */

@@ -131,24 +131,18 @@ int			 views_revision_previous(const struct view_deployment *,
 			     size_t *current, size_t *previous);
 
 /*
- * What changes from revision from to revision to, one line each, from
- * their template summaries (kube_replicasets.containers):
- *   "image NAME: A -> B"
- *   "env NAME: +FOO -BAR"	(variable names added, removed)
- *   "limits.memory NAME: 512Mi -> 1Gi"	(requests and limits; "none")
- *   "container NAME: added (image X)", "container NAME: removed"
- * When either has no summary (a row from before summaries were kept),
- * their image lists are compared: "images: A -> B".  *n = 0 and NULL
- * when nothing differs that a summary shows.  Each line is one line of
- * plain text: control characters from outside are made visible
- * (sanitize_terminal), so hostile text stays inert.  Free with
- * views_strings_free().
+ * What changes from revision from to revision to, one line each: from
+ * their template summaries (kube_replicasets.containers), the lines of
+ * podspec_diff() ("image NAME: A -> B", "env NAME: +FOO -BAR", ...), the
+ * same the action gate's dry run shows.  When either has no summary (a
+ * row from before summaries were kept), their image lists are compared:
+ * "images: A -> B".  *n = 0 and NULL when nothing differs that a summary
+ * shows.  Each line is one line of plain text: control characters from
+ * outside are made visible (sanitize_terminal), so hostile text stays
+ * inert.  Free with views_strings_free().
  */
 char			**views_revision_diff(const struct view_revision *from,
 			     const struct view_revision *to, size_t *n);
-/* The same over two summaries (JSON text; NULL or invalid: none). */
-char			**views_containers_diff(const char *from,
-			     const char *to, size_t *n);
 
 /*
  * The namespaces of context the cache knows (listed, or holding a

@@ -1,7 +1,8 @@
 /*
  * test_kube_world.c: what an undo changes, as kube_template_diff() says
  * it: images, env names, requests and limits, containers added and
- * removed, other fields, nothing, and hostile text made safe.
+ * removed, other fields, nothing, and hostile text made safe (escapes
+ * visible, no forged lines).
  */
 #include "config.h"
 
@@ -75,6 +76,16 @@ test_template_diff(void)
 	    "{\"spec\":{\"containers\":[{\"name\":\"a\",\"image\":\"y\"}]}}");
 	CHECK(s != NULL && strchr(s, 0x1b) == NULL);
 	CHECK_CONTAINS(s, "image a: x");
+	free(s);
+
+	/*
+	 * A newline in an image cannot forge a line of the dry run: the
+	 * gate shows one line per change, as the service page does.
+	 */
+	s = diff("{\"spec\":{\"containers\":[{\"name\":\"a\",\"image\":"
+	    "\"x\\nimage b: spoofed\"}]}}",
+	    "{\"spec\":{\"containers\":[{\"name\":\"a\",\"image\":\"y\"}]}}");
+	CHECK_STR(s, "image a: x image b: spoofed -> y");
 	free(s);
 
 	s = diff("not json", "{}");

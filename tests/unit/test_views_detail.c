@@ -17,6 +17,7 @@
 
 #include "base/xmalloc.h"
 #include "core/cache.h"
+#include "core/podspec.h"
 #include "core/views_detail.h"
 
 static char	dir[] = "/tmp/sitrep-vdetail-XXXXXX";
@@ -563,13 +564,13 @@ joined(const char *from, const char *to)
 	char	**v, *s = xstrdup(""), *t;
 	size_t	  n, i;
 
-	v = views_containers_diff(from, to, &n);
+	v = podspec_diff(from, to, &n);
 	for (i = 0; i < n; i++) {
 		t = xasprintf("%s%s%s", s, i > 0 ? " | " : "", v[i]);
 		free(s);
 		s = t;
 	}
-	views_strings_free(v, n);
+	podspec_lines_free(v, n);
 	return s;
 }
 
@@ -601,7 +602,7 @@ test_containers_diff(void)
 	    " | container proxy: added (image p:2)");
 	free(s);
 	/* The same template: nothing. */
-	v = views_containers_diff("[{\"name\":\"a\",\"image\":\"x\","
+	v = podspec_diff("[{\"name\":\"a\",\"image\":\"x\","
 	    "\"env\":[\"B\",\"A\"]}]", "[{\"name\":\"a\",\"image\":\"x\","
 	    "\"env\":[\"A\",\"B\"]}]", &n);
 	CHECK(v == NULL && n == 0);
