@@ -485,8 +485,8 @@ const struct conf_option conf_schema[] = {
 	    "panel-runbook, open, back, filter, command, help, refresh, "
 	    "quit, ack, silence, restart, undo, scale, copy-url, "
 	    "next-step, logs, previous-logs, container, follow, next-match, "
-	    "prev-match. A key bound twice, or C-a and C-b (the screen and "
-	    "tmux prefixes), is an error.",
+	    "prev-match, delete-pod. A key bound twice, or C-a and C-b (the "
+	    "screen and tmux prefixes), is an error.",
 	  .off = offsetof(struct conf, keys),
 	  .noff = offsetof(struct conf, nkeys) },
 

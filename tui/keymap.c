@@ -77,6 +77,9 @@ static const struct key_binding keymap_defaults[] = {
 	{ 'p', ACT_PREVIOUS_LOGS, KEYCTX_PANEL,
 	  "the selected pod's previous container's log (a crash loop's "
 	  "last words); in a log: previous or current" },
+	{ 'D', ACT_DELETE_POD, KEYCTX_PANEL,
+	  "delete the selected pod (its owner makes a new one): checks, a "
+	  "preview, then y" },
 	{ 'c', ACT_CONTAINER, KEYCTX_PANEL,
 	  "in a log: the pod's next container" },
 	{ 'f', ACT_FOLLOW, KEYCTX_PANEL,
@@ -94,7 +97,8 @@ static const char *const keymap_action_names[ACT_COUNT] = {
 	"panel-slo", "panel-incidents", "panel-runbook", "open", "back",
 	"filter", "command", "help", "refresh", "quit", "ack", "silence",
 	"restart", "undo", "scale", "copy-url", "next-step", "logs",
-	"previous-logs", "container", "follow", "next-match", "prev-match"
+	"previous-logs", "container", "follow", "next-match", "prev-match",
+	"delete-pod"
 };
 
 /* Named keys. */
@@ -272,7 +276,8 @@ keymap_action_acts(enum key_action action)
 {
 	return action == ACT_ACK || action == ACT_SILENCE ||
 	    action == ACT_RESTART || action == ACT_UNDO ||
-	    action == ACT_SCALE || action == ACT_NEXT_STEP;
+	    action == ACT_SCALE || action == ACT_NEXT_STEP ||
+	    action == ACT_DELETE_POD;
 }
 
 /* The help, acting actions marked; see keymap.h. */

@@ -17,6 +17,7 @@
 #include "base/sanitize.h"
 #include "base/width.h"
 #include "base/xmalloc.h"
+#include "core/action.h"
 #include "core/views_detail.h"
 #include "tui/app.h"
 #include "tui/draw.h"
@@ -207,14 +208,15 @@ page_draw(struct mode *m, struct app *a, const struct layout_rect *r)
 	struct page	*p = (struct page *)m;
 	int		 h = r->h - 2, w = r->w - 4, row = 0;
 	size_t		 i, k, n, total = 0, skip, at = 0, rows = 0;
-	char		*title, lk[32], pk[32];
+	char		*title, lk[32], pk[32], dk[32];
 
 	/* A page with pods says how to read their logs. */
 	if (p->sel >= 0)
 		title = xasprintf("%s  (%s: the selected pod's log, %s: its "
-		    "previous container's)", p->title, keymap_keys_of(a->km,
-		    ACT_LOGS, lk, sizeof lk), keymap_keys_of(a->km,
-		    ACT_PREVIOUS_LOGS, pk, sizeof pk));
+		    "previous container's, %s: delete it)", p->title,
+		    keymap_keys_of(a->km, ACT_LOGS, lk, sizeof lk),
+		    keymap_keys_of(a->km, ACT_PREVIOUS_LOGS, pk, sizeof pk),
+		    keymap_keys_of(a->km, ACT_DELETE_POD, dk, sizeof dk));
 	else
 		title = xstrdup(p->title);
 	draw_box(stdscr, r->y, r->x, r->h, r->w, title,
@@ -297,10 +299,35 @@ page_logs(struct page *p, struct app *a, int previous)
 	return KEY_HANDLED | KEY_REDRAW;
 }
 
+/* D on a pod's line: the action dialog to delete that pod. */
+static int
+page_delete_pod(struct page *p, struct app *a)
+{
+	const struct page_line	*l;
+	struct action_request	 req;
+	struct mode		*m;
+	char			*cause = NULL;
+
+	if (p->sel < 0)
+		return 0;
+	l = &p->lines[p->sel];
+	memset(&req, 0, sizeof req);
+	req.kind = ACTION_DELETE_POD;
+	req.namespace = l->pod_ns;
+	req.name = l->pod;
+	req.why = "key D on a pod";
+	if ((m = mode_action_new(a, &req, &cause)) == NULL) {
+		app_message(a, "%s", cause);
+		free(cause);
+	} else
+		app_push(a, m);
+	return KEY_HANDLED | KEY_REDRAW;
+}
+
 /*
  * Movement scrolls (and moves the cursor between pods' lines), l and p
- * open the selected pod's log, Esc and q close; the console's keys pass
- * through.
+ * open the selected pod's log, D deletes it (through the action dialog),
+ * Esc and q close; the console's keys pass through.
  */
 static int
 page_key(struct mode *m, struct app *a, wint_t ch, int is_key)
@@ -322,6 +349,8 @@ page_key(struct mode *m, struct app *a, wint_t ch, int is_key)
 		return page_logs(p, a, 0);
 	case ACT_PREVIOUS_LOGS:
 		return page_logs(p, a, 1);
+	case ACT_DELETE_POD:
+		return page_delete_pod(p, a);
 	default:
 		return scroll_key(m, a, act, 2 * half, half);
 	}

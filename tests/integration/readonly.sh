@@ -204,8 +204,8 @@ for c in 'U +undo' 'R +restart' 'S +scale' 'restart NAMESPACE/NAME' \
 done
 check $ok "?: U, R, S, :restart, :undo, :scale and :delete-pod are marked too"
 tt_last | grep -E '\(read-only\)' | grep -qE ' (down|context|quit|refresh) ' && ok=1
-[ "$(tt_last | grep -v 'what is marked' | grep -c '(read-only) ')" = 13 ] || ok=1
-check $ok "?: only those thirteen are marked (n too)"
+[ "$(tt_last | grep -v 'what is marked' | grep -c '(read-only) ')" = 14 ] || ok=1
+check $ok "?: only those fourteen are marked (n and D too)"
 tt_keys Escape
 
 tt_type ':silences'

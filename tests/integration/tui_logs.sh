@@ -111,6 +111,18 @@ select_pod CrashLoopBackOff
 check $? "the cursor reaches the crash-looping pod"
 pod=$(selected | grep -oE 'checkout-[a-z0-9]+-[a-z0-9]+' | head -n 1)
 
+# --- D: deleting the pod goes through the action dialog (cancelled) -------------
+tt_keys D
+tt_wait "delete pod shop/$pod" "$W"
+check $? "D: the action dialog for the selected pod"
+tt_wait "server dry run: ok" "$W"
+check $? "D: the gate's checks (the simulator's dry run)"
+tt_keys n
+tt_wait "cancelled: delete pod shop/$pod" "$W"
+check $? "n: cancelled, nothing was done; back on the page"
+tt_wait_match '[ "$(selected | grep -oE "checkout-[a-z0-9]+-[a-z0-9]+" | head -n 1)" = "$pod" ]' "$W"
+check $? "the cursor is still on that pod"
+
 # --- l: the log ----------------------------------------------------------------
 tt_keys l
 tt_wait_match 'tt_has "loading..." || tt_has "$PANIC"' "$W"

@@ -195,10 +195,11 @@ test_help_marks(void)
 	CHECK_CONTAINS(buf_str(&b), "ack              (read-only) "
 	    "acknowledge the selected incident");
 	CHECK_CONTAINS(buf_str(&b), "silence          (read-only) silence");
-	/* a, s, and U, R, S, n: every key that acts, none other. */
-	CHECK_INT(count_lines(buf_str(&b), "(read-only)"), 6);
+	/* a, s, and U, R, S, n, D: every key that acts, none other. */
+	CHECK_INT(count_lines(buf_str(&b), "(read-only)"), 7);
 	CHECK(keymap_action_acts(ACT_UNDO) && keymap_action_acts(ACT_RESTART) &&
-	    keymap_action_acts(ACT_SCALE) && keymap_action_acts(ACT_NEXT_STEP));
+	    keymap_action_acts(ACT_SCALE) && keymap_action_acts(ACT_NEXT_STEP) &&
+	    keymap_action_acts(ACT_DELETE_POD));
 	buf_done(&b);
 
 	buf_init(&b, 0);
