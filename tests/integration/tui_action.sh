@@ -145,6 +145,13 @@ console lab --readonly
 tt_keys : && tt_type "restart default/web" && tt_keys Enter
 tt_wait "read-only: started with --readonly" 5
 check $? "read-only: the refusal is said"
+# Recorded from the loop once the key is answered.
+tries=0
+while [ $tries -lt $((25 * TT_SLOW)) ] &&
+    [ "$(sql "SELECT action FROM audit ORDER BY seq DESC LIMIT 1")" != restart ]; do
+	sleep 0.2
+	tries=$((tries + 1))
+done
 check_eq "... and recorded" "restart|refused" \
     "$(sql "SELECT action, result FROM audit ORDER BY seq DESC LIMIT 1")"
 tt_keys q
