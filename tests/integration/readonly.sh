@@ -235,7 +235,7 @@ tt_keys 1
 tt_press U -- "$RO" 5
 check $? "U: a rollback from the service list is refused, saying why"
 tries=0
-while [ $tries -lt 20 ] && [ "$(sql "SELECT count(*) FROM audit")" != $((rows0 + 2)) ]; do
+while [ $tries -lt $((20 * TT_SLOW)) ] && [ "$(sql "SELECT count(*) FROM audit")" != $((rows0 + 2)) ]; do
 	sleep 0.2
 	tries=$((tries + 1))
 done
