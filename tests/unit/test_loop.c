@@ -62,11 +62,15 @@ test_timer_order(void)
 	struct tag	 a = { &o, 1 }, b = { &o, 2 }, c = { &o, 3 },
 			 d = { &o, 4 };
 
-	loop_timer_add(loop, 30, record_timer, &a);
-	loop_timer_add(loop, 10, record_timer, &b);
-	loop_timer_add(loop, 20, record_timer, &c);
-	loop_timer_add(loop, 20, record_timer, &d);
-	usleep(40000);		/* all due by the first pass */
+	/*
+	 * Wide gaps: under valgrind on a loaded machine adding a timer can
+	 * take milliseconds, which must not reorder the due times.
+	 */
+	loop_timer_add(loop, 300, record_timer, &a);
+	loop_timer_add(loop, 100, record_timer, &b);
+	loop_timer_add(loop, 200, record_timer, &c);
+	loop_timer_add(loop, 200, record_timer, &d);
+	usleep(400000);		/* all due by the first pass */
 	loop_run_once(loop, 0);
 	CHECK_INT(o.n, 4);
 	CHECK_INT(o.seen[0], 2);
