@@ -348,8 +348,10 @@ dlg_draw(struct mode *m, struct app *a, const struct layout_rect *r)
 	char			*s;
 
 	(void)a;
-	for (i = 0; i < r->h; i++)
-		move(r->y + i, r->x), hline(' ', r->w);
+	for (i = 0; i < r->h; i++) {
+		move(r->y + i, r->x);
+		hline(' ', r->w);
+	}
 	draw_box(stdscr, r->y, r->x, r->h, r->w, " action ",
 	    theme_attr(SLOT_BORDER), theme_attr(SLOT_TITLE));
 	if (run == NULL)
