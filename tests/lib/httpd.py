@@ -29,6 +29,11 @@ Every listener serves the same routes (GET, POST, PUT, PATCH, DELETE):
   /redirect-loop     302 to itself
   /status/NNN        that status, with a JSON error body
 
+With --log FILE, each request is appended to FILE as one JSON line
+(method, path with its query, headers with lower-cased names) before it is
+answered, so a test can check what a client sent.  A test that overrides
+Handler.route keeps the log.
+
 Many requests at once: one thread each, so a hang never blocks the rest.
 Uses only the standard library; run it with python3.
 """
@@ -54,6 +59,7 @@ JSON_DOC = json.dumps({
         {"metric": {"job": "api"}, "value": [1700000000, "1"]}]},
 }).encode()
 FOREVER = threading.Event()
+LOG = {"path": None, "lock": threading.Lock()}
 
 
 def openssl(*args, cwd):
@@ -197,6 +203,16 @@ class Handler(BaseHTTPRequestHandler):
         else:
             self.send(404, b'{"status":"error","error":"no such route"}')
 
+    def serve(self):
+        """Log the request (with --log), then answer it."""
+        if LOG["path"] is not None:
+            line = json.dumps({"method": self.command, "path": self.path,
+                               "headers": {k.lower(): v for k, v in
+                                           self.headers.items()}})
+            with LOG["lock"], open(LOG["path"], "a") as f:
+                f.write(line + "\n")
+        self.route()
+
     def stream(self, n):
         chunk = b"x" * 65536
         try:
@@ -206,7 +222,7 @@ class Handler(BaseHTTPRequestHandler):
         except OSError:
             pass
 
-    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = route
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = serve
 
 
 class Server(ThreadingHTTPServer):
@@ -229,11 +245,13 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--port-file", required=True)
     ap.add_argument("--tls-dir")
+    ap.add_argument("--log", help="append each request to this file")
     ap.add_argument("--lifetime", type=float, default=300,
                     help="seconds before exiting on its own")
     args = ap.parse_args()
 
     signal.signal(signal.SIGTERM, lambda *a: os._exit(0))
+    LOG["path"] = args.log
     serve("http", Server(("127.0.0.1", 0), Handler))
     serve("other", Server(("127.0.0.1", 0), Handler))
     if args.tls_dir:
