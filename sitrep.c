@@ -28,9 +28,13 @@ const struct cmd_entry sitrep_commands[] = {
 	{ "config docs", "",
 	  "print the configuration reference (docs/CONFIG.md)",
 	  cmd_config_docs, CMD_USAGE },
-	{ "fetch", "[--once] [--at TIME]",
+	{ "fetch", "[--once] [--all] [--at TIME]",
 	  "poll every source of the context into the cache (--once: one "
-	  "round, exit 0 if all succeeded)", cmd_fetch, CMD_USAGE },
+	  "round, exit 0 if all succeeded); --all: every context of the "
+	  "configuration at once, each with its own sources and backoff, "
+	  "into one cache, never acting (not with --context), so one feeder "
+	  "serves every console and wallboard of the host", cmd_fetch,
+	  CMD_USAGE },
 	{ "snapshot", "[--format text|json|markdown|html] [--output FILE] "
 	  "[--fresh] [--width N] [--color] [--at TIME]",
 	  "the panels as a document; exit 0/1/2/3 = OK/WARNING/CRITICAL/"

@@ -33,6 +33,8 @@ struct runtime {
 	struct http			*http;		/* owned */
 	struct cache			*cache;		/* borrowed */
 	struct poller			*poller;	/* owned, current */
+	struct poller			**added;	/* owned, never current */
+	size_t				 nadded;
 	struct action_gate		*gate;		/* owned, current */
 	struct am_writer		*writer;	/* owned, the gate's */
 	struct kube_world		*kube_world;	/* owned, the gate's */
@@ -266,7 +268,7 @@ runtime_read_only_reason(const struct runtime *rt)
 	return out;
 }
 
-/* Free the poller, HTTP and the loop, in that order. */
+/* Free the pollers, HTTP and the loop, in that order. */
 void
 runtime_free(struct runtime *rt)
 {
@@ -274,6 +276,10 @@ runtime_free(struct runtime *rt)
 		return;
 	runtime_drop_gate(rt);
 	poller_free(rt->poller);
+	/* Each poller_free() takes its poller off the list. */
+	while (rt->nadded > 0)
+		poller_free(rt->added[rt->nadded - 1]);
+	free(rt->added);
 	sim_actions_free(rt->sim_actions);
 	free(rt->read_only_why);
 	http_free(rt->http);
@@ -326,12 +332,39 @@ runtime_poller(struct runtime *rt)
 	return rt->poller;
 }
 
-/* Forget p if it is the current poller: it was freed. */
+/* Poll ctx too, beside the current context, without a gate. */
+struct poller *
+runtime_add_context(struct runtime *rt, const struct conf *conf,
+    const struct conf_context *ctx, int poller_flags, char **cause)
+{
+	struct poller	*p;
+
+	if ((p = poller_new(rt, conf, ctx, poller_flags, cause)) == NULL)
+		return NULL;
+	rt->added = xreallocarray(rt->added, rt->nadded + 1,
+	    sizeof *rt->added);
+	rt->added[rt->nadded++] = p;
+	return p;
+}
+
+/* Forget p, the current poller or an added one: it was freed. */
 void
 runtime_forget_poller(struct runtime *rt, struct poller *p)
 {
-	if (rt != NULL && rt->poller == p)
+	size_t	i;
+
+	if (rt == NULL)
+		return;
+	if (rt->poller == p)
 		rt->poller = NULL;
+	for (i = 0; i < rt->nadded; i++) {
+		if (rt->added[i] != p)
+			continue;
+		memmove(&rt->added[i], &rt->added[i + 1],
+		    (rt->nadded - i - 1) * sizeof *rt->added);
+		rt->nadded--;
+		break;
+	}
 }
 
 /* The simulator's pace. */

@@ -3,7 +3,8 @@
  *
  * The console, `sitrep fetch` and `sitrep snapshot --fresh` all need the
  * same things: an event loop, HTTP over it, the cache sources write to, the
- * poller of the current context, and a clock.  The runtime holds them, so
+ * poller of the current context, and a clock.  A feeder adds pollers for
+ * more contexts on the same loop (runtime_add_context()); they never act.  The runtime holds them, so
  * what used to be process-wide knobs (the evaluation time of `--at`, the
  * Kubernetes page size) are fields a source reads from the runtime it
  * belongs to, and a drill can give the whole world a virtual clock.
@@ -50,7 +51,7 @@ struct source;
  * runtime).  NULL and *cause if the loop or libcurl cannot start.
  */
 struct runtime	*runtime_new(struct cache *, char **cause);
-/* Free the current poller, HTTP and the loop (not the cache). */
+/* Free the pollers, HTTP and the loop (not the cache). */
 void		 runtime_free(struct runtime *);
 
 /* Borrowed, valid while the runtime lives. */
@@ -104,9 +105,21 @@ char		*runtime_read_only_reason(const struct runtime *);
 int		 runtime_world_for_sim(struct runtime *,
 		     const struct conf_context *, struct action_world *out);
 
+/*
+ * Also poll ctx of conf (borrowed, outliving the poller), beside the
+ * current context: a poller on the same loop, HTTP, cache and clock, with
+ * its own sources, refresh and backoff, storing under ctx's name.  It is
+ * never the current one and gets no gate: runtime_poller(), runtime_gate()
+ * and runtime_set_context() are unchanged by it.  The runtime owns it:
+ * freed by runtime_free() (or poller_free() before).  One feeder polls
+ * every context of the configuration this way (`sitrep fetch --all`).
+ */
+struct poller	*runtime_add_context(struct runtime *, const struct conf *,
+		     const struct conf_context *, int poller_flags,
+		     char **cause);
 /* The current poller (borrowed), or NULL. */
 struct poller	*runtime_poller(struct runtime *);
-/* poller_free() tells the runtime its poller is gone. */
+/* poller_free() tells the runtime a poller of its is gone. */
 void		 runtime_forget_poller(struct runtime *, struct poller *);
 
 /*

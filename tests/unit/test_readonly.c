@@ -4,7 +4,9 @@
  * A context with readonly: true gets no action gate for as long as it is
  * the current one, and the next context without it gets one again; a
  * runtime made read-only (--readonly) has none for any context.  Each
- * says why in one terminal-safe sentence.  The console's help keeps the
+ * says why in one terminal-safe sentence.  Contexts added beside the
+ * current one (a feeder's) poll into the cache under their own names and
+ * never get a gate.  The console's help keeps the
  * acting keys and commands, marked, and marks nothing else.
  */
 #include "config.h"
@@ -18,11 +20,14 @@
 #define HARNESS_MAIN
 #include "tests/unit/harness.h"
 
+#include "backends/backend.h"
+#include "backends/poller.h"
 #include "backends/runtime.h"
 #include "base/buf.h"
 #include "base/xmalloc.h"
 #include "core/cache.h"
 #include "core/conf.h"
+#include "core/loop.h"
 #include "tui/commands.h"
 #include "tui/keymap.h"
 
@@ -223,9 +228,145 @@ test_help_marks(void)
 	buf_done(&b);
 }
 
+/* The pollers a feeder runs, stopped once every one has finished. */
+struct feed {
+	struct loop	*loop;
+	struct poller	*p[2];
+	struct loop_timer *deadline;	/* NULL once it has fired */
+	int		 stored;
+};
+
+/* Before each wait: store the rounds; stop when both are in. */
+static void
+feed_before_sleep(void *arg)
+{
+	struct feed	*f = arg;
+
+	f->stored += poller_flush(f->p[0]) + poller_flush(f->p[1]);
+	if (poller_finished(f->p[0]) && poller_finished(f->p[1]))
+		loop_stop(f->loop);
+}
+
+/* A run that does not finish in time stops the loop anyway. */
+static int64_t
+feed_deadline(void *arg)
+{
+	struct feed	*f = arg;
+
+	f->deadline = NULL;
+	loop_stop(f->loop);
+	return -1;
+}
+
+/* Rows of the sources table for context. */
+static int
+source_rows(struct cache *cache, const char *context)
+{
+	sqlite3_stmt	*st;
+	int		 n = -1;
+
+	if (sqlite3_prepare_v2(cache_db(cache), "SELECT count(*) FROM "
+	    "sources WHERE context = ? AND last_success_ms IS NOT NULL", -1,
+	    &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(st, 1, context, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+/*
+ * Added contexts poll beside the current one on the same loop, each into
+ * its own rows; the current poller and its gate stay as they were, and
+ * the added ones are freed with the runtime.
+ */
+static void
+test_added_contexts(void)
+{
+	struct conf_problems	 p;
+	struct conf		*conf;
+	struct cache		*cache;
+	struct runtime		*rt;
+	struct poller		*cur, *gone;
+	struct action_gate	*gate;
+	struct feed		 f;
+	char			*path, *warning = NULL, *cause = NULL;
+
+	conf = conf_of("contexts:\n  - name: staging\n"
+	    "  - name: prod\n    readonly: true\n  - name: eu\n", &p);
+	conf_problems_done(&p);
+	CHECK(conf != NULL);
+	if (conf == NULL)
+		return;
+	path = xasprintf("%s/feed.db", dir);
+	cache = cache_open(path, 0, &warning, &cause);
+	free(path);
+	free(warning);
+	rt = cache != NULL ? runtime_new(cache, &cause) : NULL;
+	CHECK(rt != NULL);
+	if (rt == NULL) {
+		free(cause);
+		cache_close(cache);
+		conf_free(conf);
+		return;
+	}
+	runtime_simulate(rt, NULL);
+	cur = runtime_set_context(rt, conf, &conf->contexts[0], 0, &cause);
+	gate = runtime_gate(rt);
+	CHECK(cur != NULL && gate != NULL);
+
+	/* One freed early leaves the runtime's list without it. */
+	gone = runtime_add_context(rt, conf, &conf->contexts[2], 0, &cause);
+	CHECK(gone != NULL);
+	poller_free(gone);
+
+	memset(&f, 0, sizeof f);
+	f.loop = runtime_loop(rt);
+	f.p[0] = runtime_add_context(rt, conf, &conf->contexts[1],
+	    POLLER_ONCE, &cause);
+	f.p[1] = runtime_add_context(rt, conf, &conf->contexts[2],
+	    POLLER_ONCE, &cause);
+	CHECK(f.p[0] != NULL && f.p[1] != NULL);
+	if (f.p[0] == NULL || f.p[1] == NULL) {
+		free(cause);
+		runtime_free(rt);
+		cache_close(cache);
+		conf_free(conf);
+		return;
+	}
+	CHECK(f.p[0] != cur && f.p[1] != cur && f.p[0] != f.p[1]);
+	CHECK(runtime_poller(rt) == cur);
+	CHECK(runtime_gate(rt) == gate);
+	CHECK(runtime_read_only_reason(rt) == NULL);
+	CHECK(poller_first(f.p[0]) != NULL);
+	CHECK_STR(poller_first(f.p[0])->context, "prod");
+	CHECK_STR(poller_first(f.p[1])->context, "eu");
+
+	/* Both poll at once on the one loop; the current one never ran. */
+	loop_set_before_sleep(f.loop, feed_before_sleep, &f);
+	f.deadline = loop_timer_add(f.loop, 20000, feed_deadline, &f);
+	poller_start(f.p[0]);
+	poller_start(f.p[1]);
+	loop_run(f.loop);
+	if (f.deadline != NULL)
+		loop_timer_del(f.deadline);
+	CHECK(poller_finished(f.p[0]) && poller_finished(f.p[1]));
+	CHECK(f.stored >= 2);
+	CHECK(source_rows(cache, "prod") >= 1);
+	CHECK(source_rows(cache, "eu") >= 1);
+	CHECK_INT(source_rows(cache, "staging"), 0);
+
+	/* The added pollers go with the runtime (valgrind sees no leak). */
+	runtime_free(rt);
+	cache_close(cache);
+	conf_free(conf);
+}
+
 static const struct test tests[] = {
 	TEST(test_conf_key),
 	TEST(test_runtime),
+	TEST(test_added_contexts),
 	TEST(test_help_marks),
 	{ NULL, NULL }
 };
