@@ -62,28 +62,6 @@ cw_duration(int64_t ms, char *out, size_t len)
 		snprintf(out, len, "%lld.%llds", s, tenths % 10);
 }
 
-/* Append word to b quoted as a shell would need it to stay one word. */
-static void
-cw_quote(struct buf *b, const char *word)
-{
-	const char	*p;
-
-	if (*word != '\0' && strspn(word, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "abcdefghijklmnopqrstuvwxyz0123456789_@%+=:,./-") ==
-	    strlen(word)) {
-		buf_puts(b, word);
-		return;
-	}
-	buf_puts(b, "'");
-	for (p = word; *p != '\0'; p++) {
-		if (*p == '\'')
-			buf_puts(b, "'\\''");
-		else
-			buf_append(b, p, 1);
-	}
-	buf_puts(b, "'");
-}
-
 /* "would run: argv (environment: NAMES)", safe for a terminal. */
 static char *
 cw_would_run(const struct action_command *cmd)
@@ -96,7 +74,7 @@ cw_would_run(const struct action_command *cmd)
 	buf_puts(&b, "would run:");
 	for (i = 0; cmd->argv[i] != NULL; i++) {
 		buf_puts(&b, " ");
-		cw_quote(&b, cmd->argv[i]);
+		buf_shell_word(&b, cmd->argv[i]);
 	}
 	if (cmd->env == NULL || cmd->env[0] == NULL)
 		buf_puts(&b, " (empty environment)");

@@ -566,27 +566,6 @@ sim_actions_unfollow(void *impl, void *handle)
 	}
 }
 
-/* Append arg to b as a shell would read it back. */
-static void
-sim_quote(struct buf *b, const char *arg)
-{
-	const char	*s;
-
-	if (*arg != '\0' && strpbrk(arg, " \t\n'\"\\$`;&|<>()*?[]{}~#!")
-	    == NULL) {
-		buf_puts(b, arg);
-		return;
-	}
-	buf_puts(b, "'");
-	for (s = arg; *s != '\0'; s++) {
-		if (*s == '\'')
-			buf_puts(b, "'\\''");
-		else
-			buf_append(b, s, 1);
-	}
-	buf_puts(b, "'");
-}
-
 /* Never run a program: say what would have run. */
 static void
 sim_actions_command(void *impl, const struct action_command *cmd,
@@ -610,7 +589,7 @@ sim_actions_command(void *impl, const struct action_command *cmd,
 	buf_puts(&b, "simulated: would run:");
 	for (i = 0; cmd->argv[i] != NULL; i++) {
 		buf_puts(&b, " ");
-		sim_quote(&b, cmd->argv[i]);
+		buf_shell_word(&b, cmd->argv[i]);
 	}
 	/* From a runbook: safe for the terminal, whatever it holds. */
 	a->output = sanitize_terminal(buf_str(&b), 0);

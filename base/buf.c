@@ -158,3 +158,25 @@ buf_read_file(struct buf *b, const char *path, char **cause)
 	fclose(f);
 	return 0;
 }
+
+/* Append word as a shell reads it back: bare when it is safe, else quoted. */
+int
+buf_shell_word(struct buf *b, const char *word)
+{
+	const char	*p;
+	int		 rc = 0;
+
+	if (*word != '\0' && strspn(word, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789_@%+=:,./-") ==
+	    strlen(word))
+		return buf_puts(b, word);
+	rc |= buf_puts(b, "'");
+	for (p = word; *p != '\0'; p++) {
+		if (*p == '\'')
+			rc |= buf_puts(b, "'\\''");
+		else
+			rc |= buf_append(b, p, 1);
+	}
+	rc |= buf_puts(b, "'");
+	return rc != 0 ? -1 : 0;
+}

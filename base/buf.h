@@ -29,6 +29,8 @@ int	 buf_vprintf(struct buf *, const char *, va_list)
 	     __attribute__((format(printf, 2, 0)));
 const char *buf_str(const struct buf *);		/* borrowed; "" if empty */
 char	*buf_detach(struct buf *);			/* caller frees */
+/* Append word as a POSIX shell reads it back as one word (quoted if needed). */
+int	 buf_shell_word(struct buf *, const char *word);
 int	 buf_read_file(struct buf *, const char *path, char **cause);
 
 #endif

@@ -269,28 +269,6 @@ cmd_load_conf(struct cmd_opts *g, struct conf **conf)
 	return 0;
 }
 
-/* Append " 'word'" (or " word" when it needs no quotes) for the shell. */
-static void
-cmd_shell_word(struct buf *b, const char *word)
-{
-	const char	*p;
-
-	if (*word != '\0' && strspn(word, "abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:@+,%") ==
-	    strlen(word)) {
-		buf_printf(b, " %s", word);
-		return;
-	}
-	buf_puts(b, " '");
-	for (p = word; *p != '\0'; p++) {
-		if (*p == '\'')
-			buf_puts(b, "'\\''");
-		else
-			buf_append(b, p, 1);
-	}
-	buf_puts(b, "'");
-}
-
 /*
  * A reader found no cache at path: say where it would be and the command
  * that fills it, with the same global options, so nothing is created.
@@ -306,16 +284,16 @@ cmd_no_cache(struct cmd_opts *g, const char *path)
 	if (g->demo)
 		buf_puts(&fill, " --demo");
 	if (g->config != NULL && !g->demo) {
-		buf_puts(&fill, " --config");
-		cmd_shell_word(&fill, g->config);
+		buf_puts(&fill, " --config ");
+		buf_shell_word(&fill, g->config);
 	}
 	if (g->context != NULL) {
-		buf_puts(&fill, " --context");
-		cmd_shell_word(&fill, g->context);
+		buf_puts(&fill, " --context ");
+		buf_shell_word(&fill, g->context);
 	}
 	if (g->cache != NULL) {
-		buf_puts(&fill, " --cache");
-		cmd_shell_word(&fill, g->cache);
+		buf_puts(&fill, " --cache ");
+		buf_shell_word(&fill, g->cache);
 	}
 	buf_puts(&fill, " fetch --once");
 	safe = sanitize_terminal(path, 0);

@@ -393,9 +393,42 @@ test_json(void)
 	cJSON_Delete(root);
 }
 
+/* A word for a shell: bare when safe, single-quoted otherwise. */
+static void
+test_buf_shell_word(void)
+{
+	static const struct {
+		const char	*in;
+		const char	*out;
+	} cases[] = {
+		{ "kubectl", "kubectl" },
+		{ "deployment/web", "deployment/web" },
+		{ "--namespace=shop", "--namespace=shop" },
+		{ "", "''" },
+		{ "two words", "'two words'" },
+		{ "it's", "'it'\\''s'" },
+		{ "$(touch x)", "'$(touch x)'" },
+		{ "a*b", "'a*b'" },
+		{ "\x1b[31m", "'\x1b[31m'" },
+	};
+	struct buf	b;
+	size_t		i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		buf_init(&b, 0);
+		CHECK_INT(buf_shell_word(&b, cases[i].in), 0);
+		CHECK_STR(buf_str(&b), cases[i].out);
+		buf_done(&b);
+	}
+	buf_init(&b, 4);
+	CHECK_INT(buf_shell_word(&b, "too long for it"), -1);
+	buf_done(&b);
+}
+
 static const struct test tests[] = {
 	TEST(test_buf_append),
 	TEST(test_buf_limit),
+	TEST(test_buf_shell_word),
 	TEST(test_durations),
 	TEST(test_closest),
 	TEST(test_rfc3339),
