@@ -65,7 +65,7 @@ vi_error(sqlite3 *db, const char *what)
 	"id, title, group_key, priority, severity, state, summary,"	\
 	" runbook_url, recurrence_of, started_ms, mitigated_ms,"	\
 	" resolved_ms, ack_by, ack_ms, ack_until_ms, ack_local,"	\
-	" ack_reason, first_ack_by, first_ack_ms"
+	" ack_reason, first_ack_by, first_ack_ms, context"
 
 /* A duration from start to t, or -1 when t is unknown. */
 static int64_t
@@ -129,6 +129,9 @@ vi_rec_read(sqlite3_stmt *st, struct incident_rec *r)
 		free(r->first_ack_by);
 		r->first_ack_by = NULL;
 	}
+	r->context = cache_column_text(st, 19);
+	if (r->context == NULL)
+		r->context = xstrdup("");
 	r->tta_ms = vi_since(r->started_ms, r->first_ack_ms);
 	r->ttm_ms = vi_since(r->started_ms, r->mitigated_ms);
 	r->ttr_ms = vi_since(r->started_ms, r->resolved_ms);
@@ -149,6 +152,7 @@ vi_rec_done(struct incident_rec *r)
 	free(r->ack_by);
 	free(r->ack_reason);
 	free(r->first_ack_by);
+	free(r->context);
 }
 
 /* Free a list of incidents; NULL is a no-op. */
@@ -187,25 +191,52 @@ vi_recs(sqlite3 *db, sqlite3_stmt *st, size_t *n, char **cause)
 	return v != NULL ? v : xcalloc(1, sizeof *v);
 }
 
-/* The incidents a filter selects; see views_incidents.h. */
-struct incident_rec *
-views_incidents_list(struct cache *cache, const char *context,
-    enum incident_filter f, size_t limit, size_t *n, char **cause)
+/*
+ * The incidents of context (NULL: every context) that f selects, in the
+ * order order_by names, at most limit (0: all): the one query of the
+ * lists.
+ */
+static struct incident_rec *
+vi_list(struct cache *cache, const char *context, enum incident_filter f,
+    const char *order_by, size_t limit, size_t *n, char **cause)
 {
 	sqlite3_stmt		*st;
 	struct incident_rec	*v;
+	char			*sql;
 
 	*n = 0;
-	st = cache_prepare(cache, "incidents", cause, "SELECT " VI_COLUMNS
-	    " FROM incidents WHERE context = ? AND (?2 = 'all' OR (?2 ="
-	    " 'open' AND state <> 'resolved') OR state = ?2) ORDER BY"
-	    " started_ms DESC, id LIMIT ?", "tti", context,
+	sql = xasprintf("SELECT " VI_COLUMNS " FROM incidents WHERE (?1 IS"
+	    " NULL OR context = ?1) AND (?2 = 'all' OR (?2 = 'open' AND"
+	    " state <> 'resolved') OR state = ?2) ORDER BY %s LIMIT ?3",
+	    order_by);
+	st = cache_prepare(cache, "incidents", cause, sql, "tti", context,
 	    incident_filter_word(f), limit > 0 ? (int64_t)limit : (int64_t)-1);
+	free(sql);
 	if (st == NULL)
 		return NULL;
 	v = vi_recs(cache_db(cache), st, n, cause);
 	sqlite3_finalize(st);
 	return v;
+}
+
+/* The incidents a filter selects; see views_incidents.h. */
+struct incident_rec *
+views_incidents_list(struct cache *cache, const char *context,
+    enum incident_filter f, size_t limit, size_t *n, char **cause)
+{
+	return vi_list(cache, context, f, "started_ms DESC, context, id",
+	    limit, n, cause);
+}
+
+/* The open incidents, worst first; see views_incidents.h. */
+struct incident_rec *
+views_incidents_worst(struct cache *cache, const char *context, size_t *n,
+    char **cause)
+{
+	/* priority is 'P0'..'P3' (a CHECK keeps it so): text order is rank. */
+	return vi_list(cache, context, INCIDENT_OPEN, "priority, CASE state"
+	    " WHEN 'triggered' THEN 0 WHEN 'acknowledged' THEN 1 ELSE 2 END,"
+	    " started_ms, context, id", 0, n, cause);
 }
 
 /* ------------------------------------------------------------------ */

@@ -9,8 +9,8 @@
  * resolve, its alerts with the receivers Alertmanager notified, its
  * whole timeline, and the history of the resolved ones with their
  * averages.  `sitrep incident list|show` and the console's incident
- * page and `:history` read them; each is a few indexed rows and comes
- * back as plain structs the caller owns.
+ * page, `:history` and `:incidents` read them; each is a few indexed
+ * rows and comes back as plain structs the caller owns.
  *
  * Times are ms since the epoch, 0 where there is none; durations are ms,
  * -1 where unknown.  Strings are valid UTF-8 but not escaped: the
@@ -45,6 +45,7 @@ const char	*incident_filter_word(enum incident_filter);
 /* One incident as the cache keeps it. */
 struct incident_rec {
 	char		*id;
+	char		*context;	/* the context it belongs to */
 	char		*title;
 	char		*group_key;
 	int		 priority;	/* 0..3: P0..P3 */
@@ -72,14 +73,24 @@ struct incident_rec {
 };
 
 /*
- * The incidents of context that filter selects, newest start first, at
- * most limit (0: all).  The array (non-NULL, *n may be 0) or NULL and
+ * The incidents of context (NULL: of every context in the cache) that
+ * filter selects, newest start first, at most limit (0: all).  The array (non-NULL, *n may be 0) or NULL and
  * *cause if the cache cannot be read.  Free with incident_recs_free().
  */
 struct incident_rec	*views_incidents_list(struct cache *,
 			     const char *context, enum incident_filter,
 			     size_t limit, size_t *n, char **cause);
 void			 incident_recs_free(struct incident_rec *, size_t n);
+
+/*
+ * The open (not resolved) incidents of context (NULL: of every context
+ * in the cache, as `sitrep fetch --all` fills it), worst first: by
+ * priority (P0 first), then triggered before acknowledged before
+ * mitigated, then the oldest start first; one query.  As
+ * views_incidents_list().
+ */
+struct incident_rec	*views_incidents_worst(struct cache *,
+			     const char *context, size_t *n, char **cause);
 
 /* An alert that has been part of an incident. */
 struct incident_rec_alert {

@@ -210,6 +210,30 @@ cmd_history(struct app *a, const char *arg)
 	app_push(a, mode_history_new(a));
 }
 
+/* The word `:incidents` takes. */
+static size_t
+cmd_incidents_words(struct app *a, const char **out, size_t max)
+{
+	(void)a;
+	if (max == 0)
+		return 0;
+	out[0] = "all";
+	return 1;
+}
+
+/* :incidents [all]: the open incidents worst first, over the panels. */
+static void
+cmd_incidents(struct app *a, const char *arg)
+{
+	if (arg != NULL && strcmp(arg, "all") != 0) {
+		app_message(a, "incidents [all]: this context's open incidents, "
+		    "or every context's in the cache");
+		return;
+	}
+	app_pop_pages(a);
+	app_push(a, mode_incidents_new(a, arg != NULL));
+}
+
 /* :q */
 static void
 cmd_quit(struct app *a, const char *arg)
@@ -389,6 +413,9 @@ static const struct command commands[] = {
 	  "timeline", NULL, cmd_note, 1 },
 	{ "history", NULL, NULL, "incidents resolved lately, with MTTA and "
 	  "MTTR", NULL, cmd_history, 0 },
+	{ "incidents", NULL, "[all]", "open incidents worst first: this "
+	  "context's, or (all) every context's in the cache, with a context "
+	  "column", cmd_incidents_words, cmd_incidents, 0 },
 	{ "restart", NULL, "NAMESPACE/NAME", "restart a deployment: checks, "
 	  "a preview, then y", NULL, cmd_restart, 1 },
 	{ "undo", NULL, "NAMESPACE/NAME [REVISION]", "roll a deployment back "

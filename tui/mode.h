@@ -72,6 +72,13 @@ void		 mode_page_pairs(struct mode *, const char *title,
 struct mode	*mode_incident_new(struct app *, const char *id, char **cause);
 /* `:history`: the incidents resolved within incidents.keep_resolved. */
 struct mode	*mode_history_new(struct app *);
+/*
+ * `:incidents [all]`: the open incidents of the console's context (all:
+ * of every context in the cache), worst first, read now
+ * (views_incidents_worst); Enter opens the page of one of this context
+ * and says which `:context` works one of another.
+ */
+struct mode	*mode_incidents_new(struct app *, int all);
 
 /*
  * The log of pod ns/pod (copied) in the console's context, its previous

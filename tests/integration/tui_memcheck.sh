@@ -186,7 +186,7 @@ tt_keys Enter
 tt_wait "did you mean 'shop'?" || missed $LINENO
 tt_type ':'
 tt_keys Tab
-tt_wait "matches: context ns silences theme ack unack note history restart undo scale delete-pod q" || missed $LINENO
+tt_wait "matches: context ns silences theme ack unack note history incidents restart undo scale delete-pod q" || missed $LINENO
 tt_keys Escape
 tt_keys / x BSpace BSpace q u e u e
 tt_wait "/queue" || missed $LINENO

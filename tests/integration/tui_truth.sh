@@ -96,7 +96,7 @@ press Escape -- "3 Incidents"
 
 # Tab's matches are shown where they can be read.
 tt_type ':'
-press Tab -- "matches: context ns silences theme ack unack note history restart undo scale delete-pod q"
+press Tab -- "matches: context ns silences theme ack unack note history incidents restart undo scale delete-pod q"
 check $? "':' Tab: the matches show above the command line"
 press Escape -- "3 Incidents"
 

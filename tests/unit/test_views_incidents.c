@@ -127,10 +127,10 @@ alert_of(char letter)
 	return a;
 }
 
-/* A round at now of the alerts whose letters firing names. */
+/* A round in context ctx at now of the alerts firing names. */
 static int
-round_at(struct cache *c, const struct conf *conf, int64_t now,
-    const char *firing)
+round_in(struct cache *c, const struct conf *conf, const char *ctx,
+    int64_t now, const char *firing)
 {
 	struct store_alert	 a[8];
 	size_t			 n = 0;
@@ -144,8 +144,8 @@ round_at(struct cache *c, const struct conf *conf, int64_t now,
 		free(cause);
 		return -1;
 	}
-	rc = store_alerts(c, "prod", a, n, now, &cause) != 0 ||
-	    incident_update(c, "prod", conf, now, &cause) != 0 ? -1 : 0;
+	rc = store_alerts(c, ctx, a, n, now, &cause) != 0 ||
+	    incident_update(c, ctx, conf, now, &cause) != 0 ? -1 : 0;
 	if (rc != 0) {
 		printf("# round at %lld: %s\n", (long long)(now - T0), cause);
 		free(cause);
@@ -158,6 +158,14 @@ round_at(struct cache *c, const struct conf *conf, int64_t now,
 		return -1;
 	}
 	return 0;
+}
+
+/* A round in prod at now of the alerts whose letters firing names. */
+static int
+round_at(struct cache *c, const struct conf *conf, int64_t now,
+    const char *firing)
+{
+	return round_in(c, conf, "prod", now, firing);
 }
 
 /* The id incident.c gives the incident of world alert letter. */
@@ -567,11 +575,102 @@ test_history(void)
 	conf_free(conf);
 }
 
+/* A list as "context:letter ..." (the letter of the title's alert). */
+static char *
+ctx_letters(const struct incident_rec *v, size_t n)
+{
+	char	*out = xstrdup(""), *t, l;
+	size_t	 i, k;
+
+	for (i = 0; i < n; i++) {
+		l = '?';
+		for (k = 0; k < sizeof world / sizeof world[0]; k++) {
+			if (strncmp(v[i].title, world[k].name,
+			    strlen(world[k].name)) == 0)
+				l = (char)('A' + k);
+		}
+		t = xasprintf("%s%s%s:%c", out, i > 0 ? " " : "",
+		    v[i].context, l);
+		free(out);
+		out = t;
+	}
+	return out;
+}
+
+/*
+ * Two contexts' incidents in one cache (as `sitrep fetch --all` fills
+ * it): the open ones of every context worst first, of one context only,
+ * and the lists of every context.
+ */
+static void
+test_worst_all_contexts(void)
+{
+	struct conf		*conf = test_conf();
+	struct cache		*c = open_cache();
+	struct incident_rec	*v;
+	size_t			 n;
+	char			*cause = NULL, *got;
+
+	/*
+	 * prod at 9m: A (P0) acknowledged, B and E (P2) acknowledged, C
+	 * (P2) mitigated.  staging: D (P1) and B (P2) fire unacknowledged,
+	 * A fired and went quiet: resolved, not listed.
+	 */
+	play(c, conf, 0, 9);
+	if (round_in(c, conf, "staging", T0 + MIN, "AB") != 0 ||
+	    round_in(c, conf, "staging", T0 + 2 * MIN, "B") != 0 ||
+	    round_in(c, conf, "staging", T0 + 5 * MIN, "B") != 0 ||
+	    round_in(c, conf, "staging", T0 + 20 * MIN, "BD") != 0)
+		printf("# staging rounds failed\n");
+
+	/* Priority, then triggered before acknowledged, then oldest. */
+	v = views_incidents_worst(c, NULL, &n, &cause);
+	CHECK(v != NULL);
+	got = ctx_letters(v, n);
+	CHECK_STR(got, "prod:A staging:D staging:B prod:B prod:E prod:C");
+	free(got);
+	if (n == 6) {
+		CHECK_STR(v[1].state, "triggered");
+		CHECK_INT(v[1].priority, 1);
+		CHECK_STR(v[3].state, "acknowledged");
+		CHECK_STR(v[3].ack_by, "bob");
+		CHECK_STR(v[5].state, "mitigated");
+	}
+	incident_recs_free(v, n);
+
+	/* One context: only its rows, in the same order. */
+	v = views_incidents_worst(c, "staging", &n, &cause);
+	got = ctx_letters(v, n);
+	CHECK_STR(got, "staging:D staging:B");
+	free(got);
+	incident_recs_free(v, n);
+	v = views_incidents_worst(c, "prod", &n, &cause);
+	got = ctx_letters(v, n);
+	CHECK_STR(got, "prod:A prod:B prod:E prod:C");
+	free(got);
+	incident_recs_free(v, n);
+
+	/* The lists take every context too, each row with its context. */
+	v = views_incidents_list(c, NULL, INCIDENT_RESOLVED, 0, &n, &cause);
+	got = ctx_letters(v, n);
+	CHECK_STR(got, "staging:A");
+	free(got);
+	incident_recs_free(v, n);
+	v = views_incidents_list(c, NULL, INCIDENT_ALL, 0, &n, &cause);
+	CHECK_INT((int)n, 7);
+	incident_recs_free(v, n);
+	CHECK(cause == NULL);
+	free(cause);
+	cache_close(c);
+	conf_free(conf);
+}
+
 static const struct test tests[] = {
 	TEST(test_list_filters),
 	TEST(test_durations),
 	TEST(test_detail),
 	TEST(test_history),
+	TEST(test_worst_all_contexts),
 	{ NULL, NULL }
 };
 
