@@ -581,10 +581,16 @@ wb_banner(struct wb *b, int64_t now, struct buf *o)
 		buf_printf(o, " CANNOT READ THE CACHE: %s; showing what was read"
 		    " at %s - this board may be wrong ", b->read_error,
 		    wb_time(b->read_ms, now, at, sizeof at));
-	else if (stale > 0)
+	else if (stale > 0) {
 		buf_printf(o, " STALE: %zu of %zu %s no fresh data - this board "
-		    "may be wrong ", stale, b->ntiles,
+		    "may be wrong:", stale, b->ntiles,
 		    vocab_plural(b->ntiles, "context has", "contexts have"));
+		for (i = 0; i < b->ntiles; i++) {
+			if (b->tiles[i].stale)
+				buf_printf(o, " %s", b->tiles[i].ctx->name);
+		}
+		buf_printf(o, " ");
+	}
 	return o->len > 0;
 }
 
