@@ -35,6 +35,14 @@ const struct cmd_entry sitrep_commands[] = {
 	  "into one cache, never acting (not with --context), so one feeder "
 	  "serves every console and wallboard of the host", cmd_fetch,
 	  CMD_USAGE },
+	{ "wallboard", "[--contexts A,B,...|--all] [--rotate 20s] [--no-quit]",
+	  "a read-only board of every context (--all, the default) or of "
+	  "those named: one tile each with its status, firing incidents by "
+	  "severity, worst SLO, unacknowledged incidents and stale or failing "
+	  "sources, STALE when its data is older than three refresh intervals; "
+	  "reads the cache `sitrep fetch --all` fills, opened read-only and "
+	  "never created; keys: n next, p previous, space pause rotation, q "
+	  "quit (not with --no-quit)", cmd_wallboard, CMD_USAGE },
 	{ "snapshot", "[--format text|json|markdown|html] [--output FILE] "
 	  "[--fresh] [--width N] [--color] [--at TIME]",
 	  "the panels as a document; exit 0/1/2/3 = OK/WARNING/CRITICAL/"

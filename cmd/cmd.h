@@ -180,6 +180,7 @@ int	cmd_cache_info(struct cmd_opts *, int, char **);	/* cache.c */
 int	cmd_audit_verify(struct cmd_opts *, int, char **);	/* audit.c */
 int	cmd_audit_log(struct cmd_opts *, int, char **);		/* audit.c */
 int	cmd_console(struct cmd_opts *, int, char **);		/* console.c */
+int	cmd_wallboard(struct cmd_opts *, int, char **);	/* wallboard.c */
 int	cmd_silence_list(struct cmd_opts *, int, char **);	/* silence.c */
 int	cmd_silence_add(struct cmd_opts *, int, char **);	/* silence.c */
 int	cmd_silence_expire(struct cmd_opts *, int, char **);	/* silence.c */

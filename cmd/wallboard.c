@@ -1,0 +1,131 @@
+/*
+ * wallboard.c: `sitrep wallboard`: one read-only tile per context, from
+ * the cache a feeder (`sitrep fetch --all`) fills.  The cache is opened
+ * read-only and never created; no runtime is made.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/sanitize.h"
+#include "base/util.h"
+#include "base/xmalloc.h"
+#include "cmd/cmd.h"
+#include "core/cache.h"
+#include "core/conf.h"
+#include "tui/wallboard.h"
+
+/*
+ * The contexts to show: --all (and the default), --contexts a,b, or the
+ * one --context names.  0, or CMD_USAGE after saying which name is not
+ * configured.
+ */
+static int
+wallboard_contexts(struct cmd_opts *g, const struct conf *conf,
+    const char *list, int all, struct wallboard_opts *wo)
+{
+	const struct conf_context	*ctx;
+	char				*copy, *name, *next, *safe;
+	size_t				 i, len;
+
+	wo->contexts = xcalloc(conf->ncontexts + 1, sizeof *wo->contexts);
+	if (list == NULL && (all || g->context == NULL || g->demo)) {
+		for (i = 0; i < conf->ncontexts; i++)
+			wo->contexts[wo->ncontexts++] = &conf->contexts[i];
+		return 0;
+	}
+	copy = xstrdup(list != NULL ? list : g->context);
+	for (name = copy; name != NULL; name = next) {
+		len = strcspn(name, ",");
+		next = name[len] == ',' ? name + len + 1 : NULL;
+		name[len] = '\0';
+		if (len == 0)
+			continue;
+		if ((ctx = conf_context_find(conf, name)) == NULL) {
+			safe = sanitize_terminal(name, 0);
+			fprintf(stderr, "sitrep: no context named '%s' in the "
+			    "configuration; 'sitrep config check' lists them\n",
+			    safe);
+			free(safe);
+			free(copy);
+			return CMD_USAGE;
+		}
+		for (i = 0; i < wo->ncontexts && wo->contexts[i] != ctx; i++)
+			;
+		if (i == wo->ncontexts && wo->ncontexts < conf->ncontexts)
+			wo->contexts[wo->ncontexts++] = ctx;
+	}
+	free(copy);
+	if (wo->ncontexts == 0)
+		return cmd_bad_usage("wallboard", "--contexts names no context");
+	return 0;
+}
+
+/* sitrep wallboard: the read-only board. */
+int
+cmd_wallboard(struct cmd_opts *g, int argc, char **argv)
+{
+	struct wallboard_opts	 wo;
+	struct conf		*conf = NULL;
+	const char		*list = NULL, *rotate = NULL;
+	char			**words, *cause = NULL;
+	int			  nw, rc, all = 0, no_quit = 0;
+	const struct cmd_option	  opts[] = {
+		{ "--contexts", &list, NULL, NULL },
+		{ "--all", NULL, &all, NULL },
+		{ "--rotate", &rotate, NULL, NULL },
+		{ "--no-quit", NULL, &no_quit, NULL },
+		{ NULL, NULL, NULL, NULL }
+	};
+
+	if ((rc = cmd_parse(g, opts, argc, argv, &words, &nw)) != 0)
+		return rc;
+	free(words);
+	if (nw != 0)
+		return cmd_bad_usage("wallboard", "takes no arguments");
+	if (all && list != NULL)
+		return cmd_bad_usage("wallboard", "--all and --contexts "
+		    "exclude each other");
+	memset(&wo, 0, sizeof wo);
+	if (rotate != NULL && (util_parse_duration(rotate, &wo.rotate_ms,
+	    &cause) != 0 || wo.rotate_ms < 1000)) {
+		rc = cmd_bad_usage("wallboard", cause != NULL ? cause :
+		    "--rotate takes a duration of at least 1s, such as 20s");
+		free(cause);
+		return rc;
+	}
+	if (cmd_load_conf(g, &conf) != 0)
+		return CMD_FAIL;
+	if ((rc = wallboard_contexts(g, conf, list, all, &wo)) != 0)
+		goto out;
+	if (wo.ncontexts == 0) {
+		fprintf(stderr, "sitrep: no context is configured; write a "
+		    "config file (see 'sitrep config docs') or try 'sitrep "
+		    "--demo wallboard'\n");
+		rc = CMD_FAIL;
+		goto out;
+	}
+	/* Read-only: never created, never migrated, never written. */
+	if ((wo.cache = cmd_open_cache(g, CACHE_READONLY)) == NULL) {
+		rc = CMD_FAIL;
+		goto out;
+	}
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "sitrep: the wallboard needs a terminal; for "
+		    "scripts and checks use 'sitrep snapshot'\n");
+		cache_close(wo.cache);
+		rc = CMD_USAGE;
+		goto out;
+	}
+	wo.conf = conf;
+	wo.no_quit = no_quit;
+	rc = wallboard_run(&wo);
+	cache_close(wo.cache);
+out:
+	free(wo.contexts);
+	conf_free(conf);
+	return rc;
+}
