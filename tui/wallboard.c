@@ -36,6 +36,7 @@
 #include "core/views.h"
 #include "core/vocab.h"
 #include "tui/app.h"
+#include "tui/bigtext.h"
 #include "tui/draw.h"
 #include "tui/theme.h"
 #include "tui/wallboard.h"
@@ -71,6 +72,8 @@ struct wb {
 	int64_t				 read_ms;	/* last good read */
 	char				*read_error;	/* the last failed */
 };
+
+#define WB_BIG_ROWS	5	/* the tallest big type (ASCII) */
 
 static struct wb	*wb_current;	/* for the atexit terminal restore */
 
@@ -364,6 +367,38 @@ wb_line(int y, int x, int w, const char *label, const char *words,
 	return 1;
 }
 
+/*
+ * The tile's status word in big type at y, x in w columns (STALE when
+ * its data is): 0, or -1 when it does not fit (the caller writes it
+ * small).
+ */
+static int
+wb_big_status(struct wb *b, const struct wb_tile *t, int y, int x, int w)
+{
+	char		*rows[WB_BIG_ROWS];
+	const char	*word;
+	size_t		 len;
+	int		 h = bigtext_height(b->utf8), i, rc;
+	unsigned long	 attr;
+
+	if (h > WB_BIG_ROWS || w <= 0)
+		return -1;
+	word = t->stale ? "STALE" : vocab_status_word(t->v->status);
+	len = BIGTEXT_ROWLEN(w);
+	for (i = 0; i < h; i++)
+		rows[i] = xmalloc(len);
+	rc = bigtext_render(word, b->utf8, w, rows, h, len);
+	/* Not reversed: the glyphs are the foreground. */
+	attr = theme_attr(t->stale ? SLOT_STALE : draw_tone_slot(
+	    vocab_status_tone(t->v->status))) | A_BOLD;
+	for (i = 0; i < h; i++) {
+		if (rc >= 0)
+			draw_text(stdscr, y + i, x, w, rows[i], attr);
+		free(rows[i]);
+	}
+	return rc >= 0 ? 0 : -1;
+}
+
 /* A tile in a box of h x w at y, x. */
 static void
 wb_draw_tile(struct wb *b, const struct wb_tile *t, int y, int x, int h,
@@ -392,7 +427,14 @@ wb_draw_tile(struct wb *b, const struct wb_tile *t, int y, int x, int h,
 		buf_done(&o);
 		return;
 	}
-	if (row < end) {
+	/* The status in big type when the tile has room for it and the rest. */
+	if (end - row >= bigtext_height(b->utf8) + 5 &&
+	    wb_big_status(b, t, row, x, iw) == 0) {
+		row += bigtext_height(b->utf8);
+		if (v->status_reason != NULL)
+			draw_text(stdscr, row++, x, iw, v->status_reason,
+			    theme_attr(SLOT_DIM));
+	} else if (row < end) {
 		buf_printf(&o, " %s %s ", vocab_status_symbol(v->status,
 		    b->utf8), vocab_status_word(v->status));
 		n = (size_t)draw_text(stdscr, row, x, iw, buf_str(&o),

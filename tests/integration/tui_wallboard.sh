@@ -95,6 +95,12 @@ tt_has "CRITICAL" "firing: 1 critical" "unacknowledged: 9" "P0 level 2/5 "
 check $? "the demo tile: status, firing by severity, unacknowledged with escalation"
 tt_has "READ-ONLY"
 check $? "the header says read-only"
+# The status in big type where the tile has room: CRITICAL's top row of
+# half blocks, and STALE's on the stale tile.
+tt_has "▄▀▀ █▀▄ ▀█▀ ▀█▀ ▀█▀ ▄▀▀ ▄▀▄ █"
+check $? "the demo tile's status in big type (half blocks)"
+tt_has "▄▀▀ ▀█▀ ▄▀▄ █   █▀▀"
+check $? "the stale tile says STALE in big type"
 tt_capture -e | grep -F 'STALE since' | grep -qE $'\033\\[[0-9;]*7[;m]'
 check $? "STALE is drawn in reverse video, not only a colour"
 clock1=$(tt_last | grep -oE '[0-9]{2}:[0-9]{2}:[0-9]{2} *$' | head -n 1)
