@@ -371,15 +371,6 @@ app_restore_terminal(void)
 	}
 }
 
-/* Whether the terminal just started can address the cursor. */
-static int
-app_term_can_draw(void)
-{
-	char	*cup = tigetstr("cup");
-
-	return cup != NULL && cup != (char *)-1 && tigetflag("hc") <= 0;
-}
-
 /* Free what the app owns; see app.h. */
 void
 app_done(struct app *a)
@@ -433,7 +424,7 @@ tui_run(const struct tui_opts *opts)
 	struct loop_signal	*sig[4];
 	const int		 signos[4] = { SIGWINCH, SIGTERM, SIGHUP,
 	    SIGINT };
-	char			*cause = NULL, *warning = NULL, *term;
+	char			*cause = NULL, *warning = NULL;
 	const char		*nc;
 	SCREEN			*screen = NULL;
 	size_t			 i;
@@ -485,19 +476,7 @@ tui_run(const struct tui_opts *opts)
 	a.no_color = nc != NULL && *nc != '\0';
 	app_current = &a;
 	atexit(app_restore_terminal);
-	if ((screen = newterm(NULL, stdout, stdin)) == NULL ||
-	    !app_term_can_draw()) {
-		term = sanitize_terminal(getenv("TERM"), 0);
-		cause = xasprintf(screen == NULL ? "this machine does not know "
-		    "the terminal type TERM=%s; set TERM to one it has "
-		    "(xterm-256color, screen, linux), or install ncurses-term" :
-		    "the terminal type TERM=%s cannot place the cursor, so the "
-		    "console cannot draw; set TERM to one that can "
-		    "(xterm-256color, screen, linux), or use 'sitrep snapshot' "
-		    "for plain text", term);
-		free(term);
-		if (screen != NULL)
-			endwin();
+	if ((screen = term_open("console", &cause)) == NULL) {
 		rc = 2;
 		goto fail;
 	}

@@ -34,6 +34,7 @@ struct tui_act;
 struct tui_logs;
 struct runtime;
 struct source;
+struct screen;
 struct theme;
 struct tui_opts;
 struct views;
@@ -184,6 +185,15 @@ void	app_rebuild(struct app *);
 void	app_paint(struct app *);
 /* The terminal modes and colours the console runs in. */
 void	app_term_modes(struct app *);
+/*
+ * Open the terminal for a full-screen program (what: "console",
+ * "wallboard"): the screen, or NULL and *cause (a sentence saying which
+ * TERM to set) when curses does not know TERM or it cannot place the
+ * cursor.
+ */
+struct screen	*term_open(const char *what, char **cause);	/* SCREEN */
+/* Modes and colours of a full-screen program (mouse: report clicks). */
+void	term_modes(const struct theme *, int no_color, int mouse);
 /* Free what the app owns (not the loop, the cache or curses). */
 void	app_done(struct app *);
 

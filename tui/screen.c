@@ -15,6 +15,7 @@
 
 #include "backends/runtime.h"
 #include "base/buf.h"
+#include "base/sanitize.h"
 #include "base/util.h"
 #include "base/xmalloc.h"
 #include "core/conf.h"
@@ -362,9 +363,38 @@ app_paint(struct app *a)
 	doupdate();
 }
 
-/* The terminal modes and colours the console runs in; see app.h. */
+/*
+ * Open the terminal for a full-screen program (what: "console",
+ * "wallboard"); see app.h.
+ */
+struct screen *
+term_open(const char *what, char **cause)
+{
+	SCREEN	*screen;
+	char	*term, *cup;
+	int	 can;
+
+	if ((screen = newterm(NULL, stdout, stdin)) != NULL) {
+		cup = tigetstr("cup");
+		can = cup != NULL && cup != (char *)-1 && tigetflag("hc") <= 0;
+		if (can)
+			return screen;
+		endwin();
+	}
+	term = sanitize_terminal(getenv("TERM"), 0);
+	*cause = xasprintf(screen == NULL ? "this machine does not know the "
+	    "terminal type TERM=%s; set TERM to one it has (xterm-256color, "
+	    "screen, linux), or install ncurses-term" : "the terminal type "
+	    "TERM=%s cannot place the cursor, so the %s cannot draw; set TERM "
+	    "to one that can (xterm-256color, screen, linux), or use 'sitrep "
+	    "snapshot' for plain text", term, what);
+	free(term);
+	return NULL;
+}
+
+/* The terminal modes and colours of a full-screen program; see app.h. */
 void
-app_term_modes(struct app *a)
+term_modes(const struct theme *theme, int no_color, int mouse)
 {
 	cbreak();
 	noqiflush();	/* Ctrl-C keeps what was typed before it */
@@ -374,11 +404,18 @@ app_term_modes(struct app *a)
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
 	curs_set(0);
-	mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED
+	mousemask(mouse ? BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED
 #ifdef BUTTON5_PRESSED
 	    | BUTTON5_PRESSED
 #endif
-	    , NULL);
+	    : 0, NULL);
 	mouseinterval(0);
-	theme_apply(a->theme, a->no_color);
+	theme_apply(theme, no_color);
+}
+
+/* The terminal modes and colours the console runs in; see app.h. */
+void
+app_term_modes(struct app *a)
+{
+	term_modes(a->theme, a->no_color, 1);
 }

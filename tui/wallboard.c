@@ -6,8 +6,9 @@
  * every context's views from the read-only cache (never on a key), and a
  * rotation timer that turns the page.  It never makes a runtime, so there
  * is no source, no HTTP and no action gate anywhere on its path.  The
- * terminal is set up by the console's own app_term_modes(); drawing goes
- * through tui/draw.c, which sanitises every string.
+ * terminal is opened and set up as the console's (term_open(),
+ * term_modes()); drawing goes through tui/draw.c, which sanitises every
+ * string.
  *
  * Stale is loud: a context with no fresh source has its tile framed and
  * titled in the stale style, reverse video, with the word STALE and since
@@ -852,38 +853,24 @@ wb_restore_terminal(void)
 static int
 wb_term_start(struct wb *b, SCREEN **screen)
 {
-	struct app	 a;
 	const char	*nc;
-	char		*cup;
+	char		*cause = NULL;
 
 	setlocale(LC_ALL, "");
 	b->utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	draw_set_utf8(b->utf8);
 	nc = getenv("NO_COLOR");
 	b->no_color = nc != NULL && *nc != '\0';
-	if ((*screen = newterm(NULL, stdout, stdin)) == NULL) {
-		fprintf(stderr, "sitrep: this machine does not know the "
-		    "terminal type in TERM; set TERM to one it has "
-		    "(xterm-256color, screen, linux)\n");
-		return -1;
-	}
-	cup = tigetstr("cup");
-	if (cup == NULL || cup == (char *)-1) {
-		endwin();
-		fprintf(stderr, "sitrep: the terminal in TERM cannot place "
-		    "the cursor, so the wallboard cannot draw; use `sitrep "
-		    "snapshot` for plain text\n");
+	if ((*screen = term_open("wallboard", &cause)) == NULL) {
+		fprintf(stderr, "sitrep: %s\n", cause);
+		free(cause);
 		return -1;
 	}
 	b->curses_on = 1;
 	wb_current = b;
 	atexit(wb_restore_terminal);
-	/* The console's terminal modes and colours. */
-	memset(&a, 0, sizeof a);
-	a.theme = b->theme;
-	a.no_color = b->no_color;
-	app_term_modes(&a);
-	mousemask(0, NULL);
+	/* The console's modes and colours; nothing here takes a click. */
+	term_modes(b->theme, b->no_color, 0);
 	return 0;
 }
 
