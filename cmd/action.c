@@ -160,8 +160,8 @@ action_target(const char *kind, const char *target, const char *nsopt,
 		return -1;
 	}
 	if (*n == '\0' || strchr(n, '/') != NULL) {
-		fprintf(stderr, "sitrep action %s: '%s' is not a name\n", kind,
-		    target);
+		fprintf(stderr, "sitrep action %s: '%s' is not a name; give "
+		    "NAME or NAMESPACE/NAME\n", kind, target);
 		free(first);
 		return -1;
 	}

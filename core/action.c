@@ -789,11 +789,11 @@ action_plan_access_cb(const struct action_access *a, void *arg)
 
 	action_set(&p->user, a->user);
 	if (a->allowed == 0) {
-		s = xasprintf("RBAC: %s%s%s may not %s %s%s%s in namespace "
-		    "%s%s%s", a->user != NULL ? "user " : "",
-		    a->user != NULL ? a->user : "this user",
-		    "", p->def->verb, p->def->resource,
-		    p->def->subresource != NULL ? "/" : "",
+		s = xasprintf("RBAC: %s%s may not %s %s%s%s in namespace %s%s%s; "
+		    "ask for that permission, or act from a context whose "
+		    "user has it", a->user != NULL ? "user " : "",
+		    a->user != NULL ? a->user : "this user", p->def->verb,
+		    p->def->resource, p->def->subresource != NULL ? "/" : "",
 		    p->def->subresource != NULL ? p->def->subresource : "",
 		    p->ns, a->reason != NULL && *a->reason != '\0' ? ": " :
 		    "", a->reason != NULL ? a->reason : "");
@@ -998,7 +998,8 @@ action_plan(struct action_gate *g, const struct action_request *req,
 	}
 	if (d->kind == ACTION_UNDO && req->to_revision < 0) {
 		action_plan_refuse(p, ACTION_INVALID, "invalid",
-		    "a revision is a positive number");
+		    "a revision is 1 or more; the service page lists the "
+		    "deployment's revisions");
 		return;
 	}
 	if ((d->flags & ACTION_F_KUBE) && (!g->has_world ||
