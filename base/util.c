@@ -325,3 +325,31 @@ util_expand_home(const char *path)
 		home = "/";
 	return xasprintf("%s%s", home, path + 1);
 }
+
+/* A copy of a NULL-terminated vector; see util.h. */
+char **
+util_strv_dup(const char *const *v)
+{
+	char	**out;
+	size_t	  n = 0, i;
+
+	if (v == NULL)
+		return NULL;
+	while (v[n] != NULL)
+		n++;
+	out = xcalloc(n + 1, sizeof *out);
+	for (i = 0; i < n; i++)
+		out[i] = xstrdup(v[i]);
+	return out;
+}
+
+/* Free a vector from util_strv_dup(). */
+void
+util_strv_free(char **v)
+{
+	size_t	i;
+
+	for (i = 0; v != NULL && v[i] != NULL; i++)
+		free(v[i]);
+	free(v);
+}

@@ -35,4 +35,9 @@ int	 util_mkdir_p(const char *path, unsigned int mode, char **cause);
 /* Expand a leading "~" or "~/" to $HOME; caller frees. */
 char	*util_expand_home(const char *);
 
+/* A copy of a NULL-terminated vector of strings (NULL: NULL). */
+char	**util_strv_dup(const char *const *);
+/* Free what util_strv_dup() made; NULL is fine. */
+void	 util_strv_free(char **);
+
 #endif

@@ -520,36 +520,6 @@ action_gate_set_clock(struct action_gate *g, int64_t (*now_ms)(void *),
 	g->now_arg = arg;
 }
 
-/* A copy of a NULL-terminated vector, or NULL. */
-static char **
-action_strv_dup(const char *const *v)
-{
-	char	**out;
-	size_t	  n, i;
-
-	if (v == NULL)
-		return NULL;
-	for (n = 0; v[n] != NULL; n++)
-		;
-	out = xcalloc(n + 1, sizeof *out);
-	for (i = 0; i < n; i++)
-		out[i] = xstrdup(v[i]);
-	return out;
-}
-
-/* Free a vector from action_strv_dup(). */
-static void
-action_strv_free(char **v)
-{
-	size_t	i;
-
-	if (v == NULL)
-		return;
-	for (i = 0; v[i] != NULL; i++)
-		free(v[i]);
-	free(v);
-}
-
 /* Take a plan off its gate and free it. */
 static void
 action_plan_free(struct action_plan *p)
@@ -564,8 +534,8 @@ action_plan_free(struct action_plan *p)
 		p->next->prev = p->prev;
 	free(p->ns);
 	free(p->name);
-	action_strv_free(p->argv);
-	action_strv_free(p->env);
+	util_strv_free(p->argv);
+	util_strv_free(p->env);
 	free(p->incident);
 	free(p->why);
 	free(p->title);
@@ -963,8 +933,8 @@ action_plan(struct action_gate *g, const struct action_request *req,
 	p->kube.to_revision = req->to_revision;
 	p->kube.replicas = req->replicas;
 	if (req->command != NULL) {
-		p->argv = action_strv_dup(req->command->argv);
-		p->env = action_strv_dup(req->command->env);
+		p->argv = util_strv_dup(req->command->argv);
+		p->env = util_strv_dup(req->command->env);
 		p->command = *req->command;
 		p->command.argv = (const char *const *)p->argv;
 		p->command.env = (const char *const *)p->env;

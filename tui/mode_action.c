@@ -27,6 +27,7 @@
 #include <wchar.h>
 
 #include "backends/runtime.h"
+#include "base/util.h"
 #include "base/xmalloc.h"
 #include "core/action.h"
 #include "core/loop.h"
@@ -92,34 +93,6 @@ run_set(char **dst, const char *s)
 	*dst = s != NULL ? xstrdup(s) : NULL;
 }
 
-/* A copy of a NULL-terminated vector. */
-static char **
-run_strv(const char *const *v)
-{
-	char	**out;
-	size_t	  n = 0, i;
-
-	if (v == NULL)
-		return NULL;
-	while (v[n] != NULL)
-		n++;
-	out = xcalloc(n + 1, sizeof *out);
-	for (i = 0; i < n; i++)
-		out[i] = xstrdup(v[i]);
-	return out;
-}
-
-/* Free a vector from run_strv(). */
-static void
-run_strv_free(char **v)
-{
-	size_t	i;
-
-	for (i = 0; v != NULL && v[i] != NULL; i++)
-		free(v[i]);
-	free(v);
-}
-
 /* Take the run off the app and free it (the gate's plan is not touched). */
 static void
 run_free(struct tui_run *r)
@@ -141,8 +114,8 @@ run_free(struct tui_run *r)
 	free(r->name);
 	free(r->incident);
 	free(r->why);
-	run_strv_free(r->argv);
-	run_strv_free(r->env);
+	util_strv_free(r->argv);
+	util_strv_free(r->env);
 	free(r->title);
 	free(r->context);
 	free(r->cluster);
@@ -595,8 +568,8 @@ mode_action_new(struct app *a, const struct action_request *req,
 	r->req.why = r->why;
 	if (req->command != NULL) {
 		r->cmd = *req->command;
-		r->argv = run_strv(req->command->argv);
-		r->env = run_strv(req->command->env);
+		r->argv = util_strv_dup(req->command->argv);
+		r->env = util_strv_dup(req->command->env);
 		r->cmd.argv = (const char *const *)r->argv;
 		r->cmd.env = (const char *const *)r->env;
 		r->req.command = &r->cmd;

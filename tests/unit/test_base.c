@@ -425,10 +425,28 @@ test_buf_shell_word(void)
 	buf_done(&b);
 }
 
+/* A vector of strings copied whole, and freed. */
+static void
+test_strv(void)
+{
+	const char	*v[] = { "a", "", "two words", NULL };
+	char		**c = util_strv_dup(v);
+
+	CHECK(c != NULL && c[3] == NULL);
+	CHECK_STR(c[0], "a");
+	CHECK_STR(c[1], "");
+	CHECK_STR(c[2], "two words");
+	CHECK(c[2] != v[2]);
+	util_strv_free(c);
+	CHECK(util_strv_dup(NULL) == NULL);
+	util_strv_free(NULL);
+}
+
 static const struct test tests[] = {
 	TEST(test_buf_append),
 	TEST(test_buf_limit),
 	TEST(test_buf_shell_word),
+	TEST(test_strv),
 	TEST(test_durations),
 	TEST(test_closest),
 	TEST(test_rfc3339),
