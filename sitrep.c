@@ -35,14 +35,21 @@ const struct cmd_entry sitrep_commands[] = {
 	  "into one cache, never acting (not with --context), so one feeder "
 	  "serves every console and wallboard of the host", cmd_fetch,
 	  CMD_USAGE },
-	{ "wallboard", "[--contexts A,B,...|--all] [--rotate 20s] [--no-quit]",
+	{ "wallboard", "[--contexts A,B|--all] [--panel P,..] [--rotate T] "
+	  "[--filter TEXT]",
 	  "a read-only board of every context (--all, the default) or of "
-	  "those named: one tile each with its status, firing incidents by "
-	  "severity, worst SLO, unacknowledged incidents and stale or failing "
-	  "sources, STALE when its data is older than three refresh intervals; "
-	  "reads the cache `sitrep fetch --all` fills, opened read-only and "
-	  "never created; keys: n next, p previous, space pause rotation, q "
-	  "quit (not with --no-quit)", cmd_wallboard, CMD_USAGE },
+	  "those named: the overview, one tile each with its status, firing "
+	  "incidents by severity, worst SLO, unacknowledged incidents and "
+	  "stale or failing sources, STALE when its data is older than three "
+	  "refresh intervals; then each context's health, slo and incidents "
+	  "panels (--panel: which pages, in order, of overview, health, slo, "
+	  "incidents); --filter: only the rows (and incidents and SLOs "
+	  "counted) with TEXT; --rotate: turn the page this often, with a "
+	  "progress mark; --shift: move by one cell this often against "
+	  "burn-in (0: never; default 3m); --no-quit: q and ^C do nothing "
+	  "(kiosks); reads the cache `sitrep fetch --all` fills, "
+	  "opened read-only and never created; keys: n next, p previous, "
+	  "space pause rotation, q quit", cmd_wallboard, CMD_USAGE },
 	{ "snapshot", "[--format text|json|markdown|html] [--output FILE] "
 	  "[--fresh] [--width N] [--color] [--at TIME]",
 	  "the panels as a document; exit 0/1/2/3 = OK/WARNING/CRITICAL/"

@@ -135,6 +135,11 @@ struct conf {
 	size_t			 nrate_limits;
 	int			 scale_min;		/* actions.scale_min */
 	int			 scale_max;		/* 0: no upper bound */
+	char		       **wb_panels;	/* wallboard.panels */
+	size_t			 nwb_panels;
+	int64_t			 wb_rotate_ms;		/* 0: no rotation */
+	int64_t			 wb_shift_ms;		/* 3m; 0: none */
+	char			*wb_filter;		/* NULL: none */
 	double			 burn_page_fast;	/* 14.4: 1h and 5m */
 	double			 burn_page_slow;	/* 6: 6h and 30m */
 	double			 burn_ticket_fast;	/* 3: 1d and 2h */

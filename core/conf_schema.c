@@ -409,6 +409,32 @@ const struct conf_option conf_schema[] = {
 	  .help = "The most replicas a scale may ask for; 0: no bound.",
 	  .off = offsetof(struct conf, scale_max) },
 
+	{ .path = "wallboard", .type = CONF_MAP,
+	  .help = "The read-only board (`sitrep wallboard`): its pages, "
+	    "rotation and burn-in care.  Its command line options win.",
+	  .off = 0 },
+	{ .path = "wallboard.panels", .type = CONF_STRLIST,
+	  .def = "[overview, health, slo, incidents]",
+	  .help = "The pages in order (--panel): overview (a tile per "
+	    "context), then health, slo or incidents (one page per "
+	    "context).",
+	  .off = offsetof(struct conf, wb_panels),
+	  .noff = offsetof(struct conf, nwb_panels) },
+	{ .path = "wallboard.rotate", .type = CONF_DURATION, .def = "0s",
+	  .min = 0, .max = 86400000, .flags = CONF_RANGE,
+	  .help = "Turn to the next page this often (--rotate); 0s: only "
+	    "by hand.  At least 1s when set.",
+	  .off = offsetof(struct conf, wb_rotate_ms) },
+	{ .path = "wallboard.shift", .type = CONF_DURATION, .def = "3m",
+	  .min = 0, .max = 86400000, .flags = CONF_RANGE,
+	  .help = "Against burn-in, move the whole board by one cell this "
+	    "often (--shift); 0s keeps it still.",
+	  .off = offsetof(struct conf, wb_shift_ms) },
+	{ .path = "wallboard.filter", .type = CONF_STRING,
+	  .help = "Show only the rows (and count only the incidents and "
+	    "SLOs) whose text has this, as the console's / (--filter).",
+	  .off = offsetof(struct conf, wb_filter) },
+
 	{ .path = "oncall", .type = CONF_MAP,
 	  .help = "Who is on call: people, a rotation and whom each "
 	    "escalation level reaches.  The console's header shows \"on "

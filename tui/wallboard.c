@@ -39,20 +39,32 @@
 #include "tui/app.h"
 #include "tui/bigtext.h"
 #include "tui/draw.h"
+#include "tui/list.h"
+#include "tui/panel.h"
 #include "tui/theme.h"
 #include "tui/wallboard.h"
 
 #define WB_READ_MS	2000	/* read the cache at least this often */
 #define WB_STALE_FACTOR	3	/* refresh intervals before stale */
 
-/* One context's tile. */
+/*
+ * One context: its tile, and its panels.  view is a console app with
+ * nothing but what the panels paint from (the configuration, the views,
+ * the lists and their filter, the theme): no runtime, no loop, no cache
+ * writer, no gate.  Its views are the last read; NULL: none yet.
+ */
 struct wb_tile {
 	const struct conf_context	*ctx;
-	struct views			*v;	/* the last read; NULL: none */
+	struct app			 view;
 	int				 stale;	/* no fresh source */
 	int64_t				 since_ms;	/* newest success; 0 */
 	int64_t				 attempt_ms;	/* newest attempt; 0 */
 };
+
+/* The panels a board shows: health, SLOs, incidents (not the runbook). */
+enum { WB_HEALTH, WB_SLO, WB_INCIDENTS };
+static const char *const wb_panel_names[] = { "health", "slo", "incidents" };
+#define WB_NPANELS	(sizeof wb_panel_names / sizeof wb_panel_names[0])
 
 /* The board's state. */
 struct wb {
@@ -61,8 +73,12 @@ struct wb {
 	struct theme			*theme;
 	struct wb_tile			*tiles;
 	size_t				 ntiles;
-	size_t				 page;
+	int				 panels[WB_NPANELS];	/* indexes */
+	size_t				 page;	/* in the whole rotation */
 	size_t				 npages;	/* as last painted */
+	struct loop_timer		*rotor;
+	int64_t				 turned_ms;	/* loop ms */
+	unsigned			 shift;	/* burn-in step */
 	int				 paused;
 	int				 utf8;
 	int				 no_color;
@@ -113,9 +129,73 @@ wallboard_grid(int lines, int cols, size_t n, int banner,
 	g->npages = (n + g->per_page - 1) / g->per_page;
 }
 
+/* A page name; see wallboard.h. */
+int
+wallboard_panel(const char *name)
+{
+	const struct panel_ops	*ops;
+	size_t			 i, k, a;
+
+	if (strcmp(name, "overview") == 0 || strcmp(name, "tiles") == 0)
+		return WALLBOARD_OVERVIEW;
+	for (i = 0; i < panel_count; i++) {
+		ops = panel_table[i];
+		for (k = 0; k < WB_NPANELS; k++) {
+			if (strcmp(ops->name, wb_panel_names[k]) != 0)
+				continue;
+			if (strcmp(ops->name, name) == 0)
+				return (int)i;
+			for (a = 0; a < 3 && ops->aliases[a] != NULL; a++) {
+				if (strcmp(ops->aliases[a], name) == 0)
+					return (int)i;
+			}
+		}
+	}
+	return WALLBOARD_NO_PANEL;
+}
+
+/* The names wallboard_panel() takes; see wallboard.h. */
+const char *
+wallboard_panel_names(void)
+{
+	return "overview, health, slo, incidents";
+}
+
+/* Where the board stands; see wallboard.h. */
+void
+wallboard_port(int lines, int cols, int shifting, unsigned step,
+    struct wallboard_port *p)
+{
+	step %= 4;
+	p->y = p->x = 0;
+	p->h = lines;
+	p->w = cols;
+	if (!shifting || lines < 3 || cols < 3)
+		return;
+	p->h--;
+	p->w--;
+	/* Round the margin: right, down, left, up. */
+	p->x = step == 1 || step == 2;
+	p->y = step >= 2;
+}
+
 /* ------------------------------------------------------------------ */
 /* Reading                                                             */
 /* ------------------------------------------------------------------ */
+
+/* The panels' rows of a tile: filtered, selection kept by identity. */
+static void
+wb_rows(struct wb *b, struct wb_tile *t)
+{
+	size_t	k;
+
+	for (k = 0; k < WB_NPANELS; k++) {
+		list_rows(&t->view, b->panels[k]);
+		if (panel_table[b->panels[k]]->rebuilt != NULL)
+			panel_table[b->panels[k]]->rebuilt(&t->view,
+			    b->panels[k]);
+	}
+}
 
 /* Judge a tile from its views: stale, since when, last attempt. */
 static void
@@ -123,13 +203,15 @@ wb_judge(struct wb_tile *t)
 {
 	size_t	i;
 
+	const struct views	*v = t->view.views;
+
 	t->since_ms = t->attempt_ms = 0;
-	t->stale = t->v == NULL || !t->v->any_fresh;
-	for (i = 0; t->v != NULL && i < t->v->nsources; i++) {
-		if (t->v->sources[i].last_success_ms > t->since_ms)
-			t->since_ms = t->v->sources[i].last_success_ms;
-		if (t->v->sources[i].last_attempt_ms > t->attempt_ms)
-			t->attempt_ms = t->v->sources[i].last_attempt_ms;
+	t->stale = v == NULL || !v->any_fresh;
+	for (i = 0; v != NULL && i < v->nsources; i++) {
+		if (v->sources[i].last_success_ms > t->since_ms)
+			t->since_ms = v->sources[i].last_success_ms;
+		if (v->sources[i].last_attempt_ms > t->attempt_ms)
+			t->attempt_ms = v->sources[i].last_attempt_ms;
 	}
 }
 
@@ -137,15 +219,17 @@ wb_judge(struct wb_tile *t)
 static void
 wb_read(struct wb *b)
 {
+	struct wb_tile	*t;
 	struct views	*v;
 	char		*cause = NULL;
 	int64_t		 now = util_now_ms();
-	size_t		 i;
+	size_t		 i, k;
 	int		 ok = 1;
 
 	for (i = 0; i < b->ntiles; i++) {
-		v = views_build(b->opts->cache, b->opts->conf,
-		    b->tiles[i].ctx, now, &cause);
+		t = &b->tiles[i];
+		v = views_build(b->opts->cache, b->opts->conf, t->ctx, now,
+		    &cause);
 		if (v == NULL) {
 			free(b->read_error);
 			b->read_error = cause;
@@ -153,8 +237,11 @@ wb_read(struct wb *b)
 			ok = 0;
 			continue;
 		}
-		views_free(b->tiles[i].v);
-		b->tiles[i].v = v;
+		for (k = 0; k < WB_NPANELS; k++)
+			list_keep(&t->view, b->panels[k]);
+		views_free(t->view.views);
+		t->view.views = v;
+		wb_rows(b, t);
 	}
 	if (ok) {
 		free(b->read_error);
@@ -222,18 +309,31 @@ wb_stale_words(const struct wb_tile *t, int64_t now, struct buf *o)
 	    vocab_age(t->since_ms, now, age, sizeof age));
 }
 
-/* Firing incidents by severity: "1 critical, 2 warning"; "none". */
+/* The list of the tile's panel at (WB_SLO...): filtered rows. */
+static const struct list *
+wb_list(const struct wb *b, const struct wb_tile *t, int which)
+{
+	return &t->view.lists[b->panels[which]];
+}
+
+/*
+ * Firing incidents by severity: "1 critical, 2 warning"; "none".  Only
+ * those the filter lets through (l: the incidents list).
+ */
 static void
-wb_firing(const struct views *v, struct buf *o)
+wb_firing(const struct views *v, const struct list *l, struct buf *o)
 {
 	static const enum view_severity	 order[] = { SEV_CRITICAL, SEV_ERROR,
 	    SEV_WARNING, SEV_INFO, SEV_NONE };
-	size_t				 i, k, n, shown = 0;
+	const struct view_incident	*in;
+	size_t				 r, k, n, shown = 0;
 
 	for (k = 0; k < sizeof order / sizeof order[0]; k++) {
-		for (i = n = 0; i < v->nincidents; i++)
-			n += v->incidents[i].severity == order[k] &&
-			    strcmp(v->incidents[i].state, "resolved") != 0;
+		for (r = n = 0; r < l->nrows; r++) {
+			in = &v->incidents[l->rows[r]];
+			n += in->severity == order[k] &&
+			    strcmp(in->state, "resolved") != 0;
+		}
 		if (n > 0)
 			buf_printf(o, "%s%zu %s", shown++ > 0 ? ", " : "", n,
 			    order[k] == SEV_NONE ? "unlabelled" :
@@ -243,15 +343,15 @@ wb_firing(const struct views *v, struct buf *o)
 		buf_printf(o, "none");
 }
 
-/* The worst SLO: the gravest verdict, then the least budget left. */
+/* The worst SLO the filter lets through (l): the gravest, least left. */
 static const struct view_slo *
-wb_worst_slo(const struct views *v)
+wb_worst_slo(const struct views *v, const struct list *l)
 {
 	const struct view_slo	*w = NULL, *s;
-	size_t			 i;
+	size_t			 r;
 
-	for (i = 0; i < v->nslos; i++) {
-		s = &v->slos[i];
+	for (r = 0; r < l->nrows; r++) {
+		s = &v->slos[l->rows[r]];
 		if (w == NULL || s->verdict > w->verdict ||
 		    (s->verdict == w->verdict &&
 		    s->budget_remaining < w->budget_remaining))
@@ -262,9 +362,9 @@ wb_worst_slo(const struct views *v)
 
 /* "checkout: burn 14.4x (1h), 12.0% budget left"; "none". */
 static void
-wb_slo_words(const struct views *v, struct buf *o)
+wb_slo_words(const struct views *v, const struct list *l, struct buf *o)
 {
-	const struct view_slo	*s = wb_worst_slo(v);
+	const struct view_slo	*s = wb_worst_slo(v, l);
 	char			 burn[16], left[16];
 
 	if (s == NULL) {
@@ -295,19 +395,21 @@ wb_incident_words(const struct view_incident *in, struct buf *o)
 	buf_printf(o, "%s", in->title != NULL ? in->title : in->key);
 }
 
-/* The count of unacknowledged incidents and the highest level reached. */
+/* The unacknowledged incidents of l and the highest level reached. */
 static size_t
-wb_unacked_count(const struct views *v, size_t *level)
+wb_unacked_count(const struct views *v, const struct list *l, size_t *level)
 {
-	size_t	i, n = 0;
+	const struct view_incident	*in;
+	size_t				 r, n = 0;
 
 	*level = 0;
-	for (i = 0; i < v->nincidents; i++) {
-		if (!wb_unacked(&v->incidents[i]))
+	for (r = 0; r < l->nrows; r++) {
+		in = &v->incidents[l->rows[r]];
+		if (!wb_unacked(in))
 			continue;
 		n++;
-		if (v->incidents[i].esc_level > *level)
-			*level = v->incidents[i].esc_level;
+		if (in->esc_level > *level)
+			*level = in->esc_level;
 	}
 	return n;
 }
@@ -376,22 +478,23 @@ wb_line(int y, int x, int w, const char *label, const char *words,
 static int
 wb_big_status(struct wb *b, const struct wb_tile *t, int y, int x, int w)
 {
-	char		*rows[WB_BIG_ROWS];
-	const char	*word;
-	size_t		 len;
-	int		 h = bigtext_height(b->utf8), i, rc;
-	unsigned long	 attr;
+	const struct views	*v = t->view.views;
+	char			*rows[WB_BIG_ROWS];
+	const char		*word;
+	size_t			 len;
+	int			 h = bigtext_height(b->utf8), i, rc;
+	unsigned long		 attr;
 
 	if (h > WB_BIG_ROWS || w <= 0)
 		return -1;
-	word = t->stale ? "STALE" : vocab_status_word(t->v->status);
+	word = t->stale ? "STALE" : vocab_status_word(v->status);
 	len = BIGTEXT_ROWLEN(w);
 	for (i = 0; i < h; i++)
 		rows[i] = xmalloc(len);
 	rc = bigtext_render(word, b->utf8, w, rows, h, len);
 	/* Not reversed: the glyphs are the foreground. */
 	attr = theme_attr(t->stale ? SLOT_STALE : draw_tone_slot(
-	    vocab_status_tone(t->v->status))) | A_BOLD;
+	    vocab_status_tone(v->status))) | A_BOLD;
 	for (i = 0; i < h; i++) {
 		if (rc >= 0)
 			draw_text(stdscr, y + i, x, w, rows[i], attr);
@@ -405,10 +508,13 @@ static void
 wb_draw_tile(struct wb *b, const struct wb_tile *t, int y, int x, int h,
     int w, int64_t now)
 {
-	const struct views	*v = t->v;
+	const struct views	*v = t->view.views;
+	const struct list	*inc = wb_list(b, t, WB_INCIDENTS);
+	const struct list	*slo = wb_list(b, t, WB_SLO);
+	const struct view_slo	*worst;
 	struct buf		 o;
 	unsigned long		 border;
-	size_t			 i, level, n;
+	size_t			 r, level, n;
 	int			 row = y + 1, end = y + h - 1, iw = w - 4;
 
 	border = t->stale ? wb_stale_attr() : theme_attr(SLOT_BORDER);
@@ -448,16 +554,17 @@ wb_draw_tile(struct wb *b, const struct wb_tile *t, int y, int x, int h,
 		buf_reset(&o);
 	}
 	if (row < end) {
-		wb_firing(v, &o);
+		wb_firing(v, inc, &o);
 		row += wb_line(row, x, iw, "firing: ", buf_str(&o),
 		    theme_attr(SLOT_NORMAL));
 		buf_reset(&o);
 	}
 	if (row < end) {
-		wb_slo_words(v, &o);
+		wb_slo_words(v, slo, &o);
+		worst = wb_worst_slo(v, slo);
 		row += wb_line(row, x, iw, "worst SLO: ", buf_str(&o),
-		    wb_worst_slo(v) != NULL ? theme_attr(draw_tone_slot(
-		    vocab_verdict_tone(wb_worst_slo(v)->verdict))) :
+		    worst != NULL ? theme_attr(draw_tone_slot(
+		    vocab_verdict_tone(worst->verdict))) :
 		    theme_attr(SLOT_NORMAL));
 		buf_reset(&o);
 	}
@@ -470,45 +577,47 @@ wb_draw_tile(struct wb *b, const struct wb_tile *t, int y, int x, int h,
 		buf_reset(&o);
 	}
 	if (row < end) {
-		n = wb_unacked_count(v, &level);
+		n = wb_unacked_count(v, inc, &level);
 		buf_printf(&o, "%zu", n);
 		row += wb_line(row, x, iw, "unacknowledged: ", buf_str(&o),
 		    theme_attr(n > 0 ? SLOT_CRIT : SLOT_NORMAL) | A_BOLD);
 		buf_reset(&o);
 	}
-	for (i = 0; i < v->nincidents && row < end; i++) {
-		if (!wb_unacked(&v->incidents[i]))
+	for (r = 0; r < inc->nrows && row < end; r++) {
+		const struct view_incident *in = &v->incidents[inc->rows[r]];
+
+		if (!wb_unacked(in))
 			continue;
 		buf_printf(&o, "  ");
-		wb_incident_words(&v->incidents[i], &o);
+		wb_incident_words(in, &o);
 		draw_text(stdscr, row++, x, iw, buf_str(&o), theme_attr(
-		    draw_tone_slot(vocab_severity_tone(
-		    v->incidents[i].severity))));
+		    draw_tone_slot(vocab_severity_tone(in->severity))));
 		buf_reset(&o);
 	}
 	buf_done(&o);
 }
 
-/* A context on one line, for small screens. */
+/* A context on one line at y, x of w columns, for small screens. */
 static void
-wb_draw_line(struct wb *b, const struct wb_tile *t, int y, int w, int namew,
-    int64_t now)
+wb_draw_line(struct wb *b, const struct wb_tile *t, int y, int x0, int w,
+    int namew, int64_t now)
 {
-	const struct views	*v = t->v;
+	const struct views	*v = t->view.views;
+	const struct list	*inc = wb_list(b, t, WB_INCIDENTS);
 	struct buf		 o;
 	size_t			 level, n;
 	int			 x = 0;
 
 	buf_init(&o, 0);
 	buf_printf(&o, "%-*s ", namew, t->ctx->name);
-	x += draw_text(stdscr, y, x, w - x, buf_str(&o),
+	x += draw_text(stdscr, y, x0 + x, w - x, buf_str(&o),
 	    theme_attr(SLOT_TITLE) | A_BOLD);
 	buf_reset(&o);
 	if (t->stale) {
 		wb_stale_words(t, now, &o);
-		x += draw_text(stdscr, y, x, w - x, buf_str(&o),
+		x += draw_text(stdscr, y, x0 + x, w - x, buf_str(&o),
 		    wb_stale_attr());
-		x += draw_text(stdscr, y, x, w - x, " ", 0);
+		x += draw_text(stdscr, y, x0 + x, w - x, " ", 0);
 		buf_reset(&o);
 	}
 	if (v == NULL) {
@@ -517,20 +626,21 @@ wb_draw_line(struct wb *b, const struct wb_tile *t, int y, int w, int namew,
 	}
 	buf_printf(&o, "%s %-8s", vocab_status_symbol(v->status, b->utf8),
 	    vocab_status_word(v->status));
-	x += draw_text(stdscr, y, x, w - x, buf_str(&o), t->stale ?
+	x += draw_text(stdscr, y, x0 + x, w - x, buf_str(&o), t->stale ?
 	    theme_attr(SLOT_DIM) | A_BOLD : wb_status_attr(v->status));
 	buf_reset(&o);
 	buf_printf(&o, " firing ");
-	wb_firing(v, &o);
-	n = wb_unacked_count(v, &level);
+	wb_firing(v, inc, &o);
+	n = wb_unacked_count(v, inc, &level);
 	buf_printf(&o, " | unacked %zu", n);
 	if (n > 0 && level > 0)
 		buf_printf(&o, " (level %zu)", level);
 	buf_printf(&o, " | SLO ");
-	wb_slo_words(v, &o);
+	wb_slo_words(v, wb_list(b, t, WB_SLO), &o);
 	buf_printf(&o, " | sources ");
 	wb_sources_words(v, now, &o);
-	draw_text(stdscr, y, x, w - x, buf_str(&o), theme_attr(SLOT_NORMAL));
+	draw_text(stdscr, y, x0 + x, w - x, buf_str(&o),
+	    theme_attr(SLOT_NORMAL));
 	buf_done(&o);
 }
 
@@ -542,8 +652,8 @@ wb_overall(const struct wb *b)
 	size_t			i;
 
 	for (i = 0; i < b->ntiles; i++) {
-		s = b->tiles[i].v != NULL ? b->tiles[i].v->status :
-		    VIEW_UNKNOWN;
+		s = b->tiles[i].view.views != NULL ?
+		    b->tiles[i].view.views->status : VIEW_UNKNOWN;
 		if (b->tiles[i].stale)
 			s = VIEW_UNKNOWN;
 		if (s == VIEW_CRITICAL || (s == VIEW_UNKNOWN &&
@@ -553,45 +663,90 @@ wb_overall(const struct wb *b)
 	return st;
 }
 
+/*
+ * The pages of the rotation: each entry of the panels in order, the
+ * overview as many pages as its tiles need, a panel one page per context.
+ */
+static size_t
+wb_npages(const struct wb *b, size_t overview_pages)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < b->opts->npanels; i++)
+		n += b->opts->panels[i] == WALLBOARD_OVERVIEW ?
+		    overview_pages : b->ntiles;
+	return n > 0 ? n : 1;
+}
+
+/*
+ * Which page is number page: *panel (WALLBOARD_OVERVIEW or a panel) and
+ * *sub (the overview's page, or the context).
+ */
+static void
+wb_page_at(const struct wb *b, size_t overview_pages, size_t page,
+    int *panel, size_t *sub)
+{
+	size_t	i, n;
+
+	*panel = WALLBOARD_OVERVIEW;
+	*sub = 0;
+	for (i = 0; i < b->opts->npanels; i++) {
+		n = b->opts->panels[i] == WALLBOARD_OVERVIEW ? overview_pages :
+		    b->ntiles;
+		if (page < n) {
+			*panel = b->opts->panels[i];
+			*sub = page;
+			return;
+		}
+		page -= n;
+	}
+}
+
 /* The header: name, read-only, overall status, page, updated, clock. */
 static void
-wb_draw_header(struct wb *b, const struct wallboard_grid *g, int64_t now)
+wb_draw_header(struct wb *b, const struct wallboard_port *p, int panel,
+    size_t sub, int64_t now)
 {
 	enum view_status	 st = wb_overall(b);
 	unsigned long		 hdr = theme_attr(SLOT_HEADER);
-	char			 at[32], clock[32], right[96], buf[64];
+	char			 at[32], clock[32], right[96];
+	struct buf		 o;
 	int64_t			 newest = 0;
 	size_t			 i;
-	int			 x = 0, rw;
+	int			 x = p->x, end = p->x + p->w, rw;
 
 	for (i = 0; i < b->ntiles; i++) {
 		if (b->tiles[i].since_ms > newest)
 			newest = b->tiles[i].since_ms;
 	}
 	wattr_on(stdscr, (attr_t)hdr, NULL);
-	mvhline(0, 0, ' ', COLS);
+	mvhline(p->y, p->x, ' ', p->w);
 	wattr_off(stdscr, (attr_t)hdr, NULL);
 	snprintf(right, sizeof right, " updated %s  %s ",
 	    wb_time(newest, now, at, sizeof at),
 	    wb_time(now, now, clock, sizeof clock));
 	rw = draw_width(right);
-	x += draw_text(stdscr, 0, x, COLS - x - rw, " sitrep wallboard ",
+	buf_init(&o, 0);
+	x += draw_text(stdscr, p->y, x, end - x - rw, " sitrep wallboard ",
 	    hdr | A_BOLD);
-	x += draw_text(stdscr, 0, x, COLS - x - rw, "READ-ONLY",
+	x += draw_text(stdscr, p->y, x, end - x - rw, "READ-ONLY",
 	    theme_attr(SLOT_WARN) | A_BOLD | A_REVERSE);
-	snprintf(buf, sizeof buf, " %s %s ", vocab_status_symbol(st, b->utf8),
+	buf_printf(&o, " %s %s ", vocab_status_symbol(st, b->utf8),
 	    vocab_status_word(st));
-	x += draw_text(stdscr, 0, x + 1, COLS - x - 1 - rw, buf,
+	x += draw_text(stdscr, p->y, x + 1, end - x - 1 - rw, buf_str(&o),
 	    wb_status_attr(st)) + 1;
-	snprintf(buf, sizeof buf, " %zu %s", b->ntiles,
-	    vocab_plural(b->ntiles, "context", "contexts"));
-	x += draw_text(stdscr, 0, x, COLS - x - rw, buf, hdr);
-	if (g->npages > 1) {
-		snprintf(buf, sizeof buf, "  page %zu/%zu%s", b->page + 1,
-		    g->npages, b->paused ? " (paused)" : "");
-		x += draw_text(stdscr, 0, x, COLS - x - rw, buf, hdr);
-	}
-	draw_text(stdscr, 0, COLS - rw > x ? COLS - rw : x, COLS - x, right,
+	buf_reset(&o);
+	if (panel == WALLBOARD_OVERVIEW)
+		buf_printf(&o, " %zu %s", b->ntiles,
+		    vocab_plural(b->ntiles, "context", "contexts"));
+	else
+		buf_printf(&o, " %s: %s", b->tiles[sub].ctx->name,
+		    panel_table[panel]->title + 2);
+	if (b->opts->filter != NULL)
+		buf_printf(&o, "  filter /%s", b->opts->filter);
+	x += draw_text(stdscr, p->y, x, end - x - rw, buf_str(&o), hdr);
+	buf_done(&o);
+	draw_text(stdscr, p->y, end - rw > x ? end - rw : x, end - x, right,
 	    hdr | A_BOLD);
 }
 
@@ -637,63 +792,135 @@ wb_banner(struct wb *b, int64_t now, struct buf *o)
 	return o->len > 0;
 }
 
-/* The keys this board reads. */
+/*
+ * The key line, led by where the rotation stands: the page of how many,
+ * and while it turns a bar of the time to the next page.
+ */
 static void
-wb_draw_footer(struct wb *b, const struct wallboard_grid *g)
+wb_draw_footer(struct wb *b, const struct wallboard_port *p)
 {
-	char	line[160];
+	struct buf	o;
+	int64_t		elapsed, left;
+	int		y = p->y + p->h - 1, x = p->x, end = p->x + p->w, i;
+	int		cells, filled;
 
-	snprintf(line, sizeof line, " n next  p previous  space %s rotation"
-	    "%s%s", b->paused ? "resume" : "pause",
-	    b->opts->no_quit ? "" : "  q quit",
-	    g->npages > 1 || b->opts->rotate_ms > 0 ? "" :
-	    "  (one page)");
-	mvhline(LINES - 1, 0, ' ', COLS);
-	draw_text(stdscr, LINES - 1, 0, COLS, line, theme_attr(SLOT_DIM));
+	buf_init(&o, 0);
+	mvhline(y, p->x, ' ', p->w);
+	buf_printf(&o, " %s %zu/%zu ", b->utf8 ? "\u25b6" : ">", b->page + 1,
+	    b->npages);
+	x += draw_text(stdscr, y, x, end - x, buf_str(&o),
+	    theme_attr(SLOT_TITLE) | A_BOLD);
+	buf_reset(&o);
+	if (b->opts->rotate_ms > 0 && b->npages > 1) {
+		if (b->paused)
+			buf_printf(&o, "paused ");
+		else {
+			elapsed = loop_now_ms(b->loop) - b->turned_ms;
+			left = b->opts->rotate_ms - elapsed;
+			if (left < 0)
+				left = 0;
+			cells = 10;
+			filled = (int)(elapsed * cells / b->opts->rotate_ms);
+			if (filled > cells)
+				filled = cells;
+			for (i = 0; i < cells; i++)
+				buf_puts(&o, i < filled ? (b->utf8 ?
+				    "\u2501" : "=") : (b->utf8 ? "\u2500" :
+				    "-"));
+			buf_printf(&o, " %llds ", (long long)((left + 999) /
+			    1000));
+		}
+		x += draw_text(stdscr, y, x, end - x, buf_str(&o),
+		    theme_attr(SLOT_ACCENT));
+		buf_reset(&o);
+	}
+	buf_printf(&o, " n next  p previous  space %s rotation%s",
+	    b->paused ? "resume" : "pause",
+	    b->opts->no_quit ? "" : "  q quit");
+	draw_text(stdscr, y, x, end - x, buf_str(&o), theme_attr(SLOT_DIM));
+	buf_done(&o);
+}
+
+/* Context sub's panel, the whole body; its staleness said on top. */
+static void
+wb_draw_panel(struct wb *b, int panel, size_t sub, int y, int x, int h,
+    int w, int64_t now)
+{
+	struct wb_tile	*t = &b->tiles[sub];
+	struct buf	 o;
+
+	if (h <= 0)
+		return;
+	if (t->stale) {
+		buf_init(&o, 0);
+		buf_printf(&o, " %s: ", t->ctx->name);
+		wb_stale_words(t, now, &o);
+		buf_printf(&o, " - this panel may be wrong ");
+		draw_cell(stdscr, y++, x, w, buf_str(&o), wb_stale_attr());
+		buf_done(&o);
+		h--;
+	}
+	if (t->view.views == NULL) {
+		draw_text(stdscr, y, x + 1, w - 1, "no data read yet for this "
+		    "context", theme_attr(SLOT_DIM));
+		return;
+	}
+	panel_draw(&t->view, panel, y, x, h, w, 0);
 }
 
 /* Paint the whole board. */
 static void
 wb_paint(struct wb *b)
 {
+	struct wallboard_port	 p;
 	struct wallboard_grid	 g;
 	struct buf		 banner;
 	int64_t			 now = util_now_ms();
-	size_t			 i, k;
-	int			 namew = 0, r, c;
+	size_t			 i, k, sub;
+	int			 namew = 0, r, c, panel, top;
 
+	wallboard_port(LINES, COLS, b->opts->shift_ms > 0, b->shift, &p);
 	buf_init(&banner, 0);
-	wallboard_grid(LINES, COLS, b->ntiles, wb_banner(b, now, &banner),
-	    &g);
-	b->npages = g.npages;
-	if (b->page >= g.npages)
+	wallboard_grid(p.h, p.w, b->ntiles, wb_banner(b, now, &banner), &g);
+	b->npages = wb_npages(b, g.npages);
+	if (b->page >= b->npages)
 		b->page = 0;
+	wb_page_at(b, g.npages, b->page, &panel, &sub);
 	erase();
-	wb_draw_header(b, &g, now);
+	wb_draw_header(b, &p, panel, sub, now);
 	if (banner.len > 0)
-		draw_cell(stdscr, 1, 0, COLS, buf_str(&banner),
+		draw_cell(stdscr, p.y + 1, p.x, p.w, buf_str(&banner),
 		    wb_stale_attr());
 	buf_done(&banner);
+	top = p.y + g.top;
+	if (panel != WALLBOARD_OVERVIEW) {
+		wb_draw_panel(b, panel, sub, top, p.x, p.y + p.h - 1 - top,
+		    p.w, now);
+		wb_draw_footer(b, &p);
+		wnoutrefresh(stdscr);
+		doupdate();
+		return;
+	}
 	for (i = 0; i < b->ntiles; i++) {
 		if (draw_width(b->tiles[i].ctx->name) > namew)
 			namew = draw_width(b->tiles[i].ctx->name);
 	}
-	if (namew > COLS / 4)
-		namew = COLS / 4;
+	if (namew > p.w / 4)
+		namew = p.w / 4;
 	for (k = 0; k < g.per_page; k++) {
-		i = b->page * g.per_page + k;
+		i = sub * g.per_page + k;
 		if (i >= b->ntiles)
 			break;
 		r = (int)(k / (size_t)g.ncols);
 		c = (int)(k % (size_t)g.ncols);
 		if (g.compact)
-			wb_draw_line(b, &b->tiles[i], g.top + r, COLS, namew,
+			wb_draw_line(b, &b->tiles[i], top + r, p.x, p.w, namew,
 			    now);
 		else
-			wb_draw_tile(b, &b->tiles[i], g.top + r * g.tile_h,
-			    c * g.tile_w, g.tile_h, g.tile_w, now);
+			wb_draw_tile(b, &b->tiles[i], top + r * g.tile_h,
+			    p.x + c * g.tile_w, g.tile_h, g.tile_w, now);
 	}
-	wb_draw_footer(b, &g);
+	wb_draw_footer(b, &p);
 	wnoutrefresh(stdscr);
 	doupdate();
 }
@@ -702,9 +929,14 @@ wb_paint(struct wb *b)
 /* Loop glue                                                           */
 /* ------------------------------------------------------------------ */
 
-/* Turn the page by step (+1, -1), wrapping. */
+static int64_t	wb_on_rotate(void *);
+
+/*
+ * Turn the page by step (+1, -1), wrapping.  A page turned by hand gets
+ * the whole rotation interval, like any other.
+ */
 static void
-wb_turn(struct wb *b, int step)
+wb_turn(struct wb *b, int step, int by_hand)
 {
 	size_t	n = b->npages > 0 ? b->npages : 1;
 
@@ -712,6 +944,12 @@ wb_turn(struct wb *b, int step)
 		b->page = (b->page + 1) % n;
 	else
 		b->page = (b->page + n - 1) % n;
+	b->turned_ms = loop_now_ms(b->loop);
+	if (by_hand && b->rotor != NULL) {
+		loop_timer_del(b->rotor);
+		b->rotor = loop_timer_add(b->loop, b->opts->rotate_ms,
+		    wb_on_rotate, b);
+	}
 	b->dirty = 1;
 }
 
@@ -723,20 +961,21 @@ wb_key(struct wb *b, wint_t ch, int is_key)
 		if (ch == KEY_RESIZE)
 			b->resized = 1;
 		else if (ch == KEY_RIGHT || ch == KEY_NPAGE)
-			wb_turn(b, 1);
+			wb_turn(b, 1, 1);
 		else if (ch == KEY_LEFT || ch == KEY_PPAGE)
-			wb_turn(b, -1);
+			wb_turn(b, -1, 1);
 		return;
 	}
 	switch (ch) {
 	case 'n':
-		wb_turn(b, 1);
+		wb_turn(b, 1, 1);
 		break;
 	case 'p':
-		wb_turn(b, -1);
+		wb_turn(b, -1, 1);
 		break;
 	case ' ':
 		b->paused = !b->paused;
+		b->turned_ms = loop_now_ms(b->loop);
 		b->dirty = 1;
 		break;
 	case 'q':
@@ -815,8 +1054,21 @@ wb_on_rotate(void *arg)
 	struct wb	*b = arg;
 
 	if (!b->paused)
-		wb_turn(b, 1);
+		wb_turn(b, 1, 0);
+	else
+		b->turned_ms = loop_now_ms(b->loop);
 	return b->opts->rotate_ms;
+}
+
+/* Against burn-in: the board moves by one cell around its margin. */
+static int64_t
+wb_on_shift(void *arg)
+{
+	struct wb	*b = arg;
+
+	b->shift = (b->shift + 1) % 4;
+	b->dirty = 1;
+	return b->opts->shift_ms;
 }
 
 /* Before each wait: follow a resize, paint if anything changed. */
@@ -849,6 +1101,29 @@ wb_restore_terminal(void)
 	}
 }
 
+/*
+ * Each context's panels: a console app with only what they paint from,
+ * the filter set on every list.
+ */
+static void
+wb_views_init(struct wb *b)
+{
+	struct app	*a;
+	size_t		 i, k;
+
+	for (i = 0; i < b->ntiles; i++) {
+		a = &b->tiles[i].view;
+		a->conf = b->opts->conf;
+		a->ctx = b->tiles[i].ctx;
+		a->theme = b->theme;
+		a->utf8 = b->utf8;
+		a->no_color = b->no_color;
+		a->focus = -1;	/* nothing selected on a board */
+		for (k = 0; k < WB_NPANELS; k++)
+			list_set_filter(a, b->panels[k], b->opts->filter);
+	}
+}
+
 /* Start curses with the console's modes; -1 after saying why not. */
 static int
 wb_term_start(struct wb *b, SCREEN **screen)
@@ -871,6 +1146,9 @@ wb_term_start(struct wb *b, SCREEN **screen)
 	atexit(wb_restore_terminal);
 	/* The console's modes and colours; nothing here takes a click. */
 	term_modes(b->theme, b->no_color, 0);
+	wb_views_init(b);
+	/* The last known state before the first paint. */
+	wb_read(b);
 	return 0;
 }
 
@@ -883,10 +1161,10 @@ wallboard_run(const struct wallboard_opts *opts)
 	const int		 signos[4] = { SIGWINCH, SIGTERM, SIGHUP,
 	    SIGINT };
 	struct loop_fd		*in = NULL;
-	struct loop_timer	*tick = NULL, *reader = NULL, *rotor = NULL;
+	struct loop_timer	*tick = NULL, *reader = NULL, *shifter = NULL;
 	SCREEN			*screen = NULL;
 	char			*cause = NULL;
-	size_t			 i;
+	size_t			 i, k;
 	int			 rc = 1;
 
 	memset(&b, 0, sizeof b);
@@ -896,6 +1174,8 @@ wallboard_run(const struct wallboard_opts *opts)
 	b.tiles = xcalloc(b.ntiles > 0 ? b.ntiles : 1, sizeof *b.tiles);
 	for (i = 0; i < b.ntiles; i++)
 		b.tiles[i].ctx = opts->contexts[i];
+	for (i = 0; i < WB_NPANELS; i++)
+		b.panels[i] = wallboard_panel(wb_panel_names[i]);
 	b.theme = theme_load(opts->conf->theme != NULL ? opts->conf->theme :
 	    "default", &cause);
 	if (b.theme == NULL) {
@@ -909,8 +1189,6 @@ wallboard_run(const struct wallboard_opts *opts)
 		goto out;
 	}
 	signal(SIGPIPE, SIG_IGN);
-	/* The last known state before the first paint. */
-	wb_read(&b);
 	if (wb_term_start(&b, &screen) != 0) {
 		rc = 2;
 		goto out;
@@ -920,8 +1198,12 @@ wallboard_run(const struct wallboard_opts *opts)
 	in = loop_fd_add(b.loop, STDIN_FILENO, LOOP_READ, wb_on_stdin, &b);
 	tick = loop_timer_add(b.loop, 1000, wb_on_tick, &b);
 	reader = loop_timer_add(b.loop, wb_on_read(&b), wb_on_read, &b);
+	b.turned_ms = loop_now_ms(b.loop);
 	if (opts->rotate_ms > 0)
-		rotor = loop_timer_add(b.loop, opts->rotate_ms, wb_on_rotate,
+		b.rotor = loop_timer_add(b.loop, opts->rotate_ms,
+		    wb_on_rotate, &b);
+	if (opts->shift_ms > 0)
+		shifter = loop_timer_add(b.loop, opts->shift_ms, wb_on_shift,
 		    &b);
 	loop_set_before_sleep(b.loop, wb_before_sleep, &b);
 	wb_paint(&b);
@@ -934,8 +1216,10 @@ wallboard_run(const struct wallboard_opts *opts)
 	loop_fd_del(in);
 	loop_timer_del(tick);
 	loop_timer_del(reader);
-	if (rotor != NULL)
-		loop_timer_del(rotor);
+	if (b.rotor != NULL)
+		loop_timer_del(b.rotor);
+	if (shifter != NULL)
+		loop_timer_del(shifter);
 	rc = 0;
 out:
 	wb_restore_terminal();
@@ -944,8 +1228,11 @@ out:
 		delscreen(screen);
 	if (b.loop != NULL)
 		loop_free(b.loop);
-	for (i = 0; i < b.ntiles; i++)
-		views_free(b.tiles[i].v);
+	for (i = 0; i < b.ntiles; i++) {
+		for (k = 0; k < APP_NPANELS; k++)
+			list_done(&b.tiles[i].view.lists[k]);
+		views_free(b.tiles[i].view.views);
+	}
 	free(b.tiles);
 	free(b.read_error);
 	theme_free(b.theme);

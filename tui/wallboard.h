@@ -18,17 +18,53 @@ struct cache;
 struct conf;
 struct conf_context;
 
+/* The overview (the tiles) among the pages of --panel. */
+#define WALLBOARD_OVERVIEW	(-1)
+/* Not a page of the board. */
+#define WALLBOARD_NO_PANEL	(-2)
+/* The most entries --panel takes. */
+#define WALLBOARD_MAX_PANELS	16
+
 struct wallboard_opts {
-	const struct conf		 *conf;		/* borrowed */
+	struct conf			 *conf;		/* borrowed */
 	struct cache			 *cache;	/* borrowed, read-only */
 	const struct conf_context	**contexts;	/* one tile each */
 	size_t				  ncontexts;
+	/*
+	 * The pages in order: WALLBOARD_OVERVIEW (as many pages as the
+	 * tiles need) or a panel of panel_table (one page per context).
+	 */
+	int				  panels[WALLBOARD_MAX_PANELS];
+	size_t				  npanels;
+	const char			 *filter;	/* NULL: none */
 	int64_t				  rotate_ms;	/* 0: no rotation */
+	int64_t				  shift_ms;	/* 0: never shift */
 	int				  no_quit;	/* q does nothing */
 };
 
 /* Run the board until q (or a signal); returns an exit code. */
 int	wallboard_run(const struct wallboard_opts *);
+
+/*
+ * A page name of --panel and wallboard.panels: "overview", or a panel a
+ * board can show (health, slo, incidents, and their aliases); the
+ * runbook panel is for acting and is not one.  WALLBOARD_OVERVIEW, a
+ * panel_table index, or WALLBOARD_NO_PANEL.
+ */
+int	wallboard_panel(const char *name);
+/* The names wallboard_panel() takes, for messages: "overview, health, ..." */
+const char *wallboard_panel_names(void);
+
+/*
+ * Where the board stands on a screen of lines x cols, shifted against
+ * burn-in: with shifting, the board is one line and one column smaller
+ * and step (0 to 3) moves it around that margin, one cell at a time.
+ */
+struct wallboard_port {
+	int	y, x, h, w;
+};
+void	wallboard_port(int lines, int cols, int shifting, unsigned step,
+	    struct wallboard_port *);
 
 /*
  * Where the tiles go on a screen of lines x cols: a header (and banner)

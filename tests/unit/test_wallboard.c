@@ -72,7 +72,48 @@ test_grid_tiny(void)
 	CHECK((int)g.npages >= 1);
 }
 
+/* Against burn-in the board goes round a one-cell margin, and back. */
+static void
+test_port(void)
+{
+	struct wallboard_port	p;
+	static const int	xy[5][2] = { {0, 0}, {1, 0}, {1, 1}, {0, 1},
+	    {0, 0} };
+	unsigned		step;
+
+	wallboard_port(24, 80, 0, 2, &p);
+	CHECK(p.y == 0 && p.x == 0 && p.h == 24 && p.w == 80);
+	for (step = 0; step < 5; step++) {
+		wallboard_port(24, 80, 1, step, &p);
+		CHECK_INT(p.x, xy[step][0]);
+		CHECK_INT(p.y, xy[step][1]);
+		CHECK_INT(p.h, 23);
+		CHECK_INT(p.w, 79);
+	}
+	/* Too small to give up a line: still. */
+	wallboard_port(2, 80, 1, 1, &p);
+	CHECK(p.y == 0 && p.x == 0 && p.h == 2 && p.w == 80);
+}
+
+/* The pages a board takes: overview and the read-only panels, aliases. */
+static void
+test_panel_names(void)
+{
+	CHECK_INT(wallboard_panel("overview"), WALLBOARD_OVERVIEW);
+	CHECK(wallboard_panel("health") >= 0);
+	CHECK(wallboard_panel("slo") >= 0);
+	CHECK_INT(wallboard_panel("slos"), wallboard_panel("slo"));
+	CHECK_INT(wallboard_panel("alerts"), wallboard_panel("incidents"));
+	CHECK(wallboard_panel("incidents") != wallboard_panel("slo"));
+	/* The runbook panel acts: not a page of a board. */
+	CHECK_INT(wallboard_panel("runbook"), WALLBOARD_NO_PANEL);
+	CHECK_INT(wallboard_panel(""), WALLBOARD_NO_PANEL);
+	CHECK_INT(wallboard_panel("Health"), WALLBOARD_NO_PANEL);
+}
+
 static const struct test tests[] = {
+	TEST(test_port),
+	TEST(test_panel_names),
 	TEST(test_grid_small),
 	TEST(test_grid_tiles),
 	TEST(test_grid_tiny),
