@@ -10,19 +10,26 @@
 #  - `snapshot --context demo-2` and `action ... --context demo-2` work
 #    on the second world;
 #  - --worlds without --demo, and 0, 33 or a word, are usage errors (exit
-#    2) with a sentence that says what to give.
+#    2) with a sentence that says what to give;
+#  - the console (in tmux) switches to another world with :context NAME
+#    and shows it.
 set -u
 
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 # shellcheck source=tests/lib/tap.sh
 . "$top_srcdir/tests/lib/tap.sh"
 top_builddir=${top_builddir:-$top_srcdir}
+# shellcheck source=tests/lib/tmux.sh
+. "$top_srcdir/tests/lib/tmux.sh"
 SITREP=$top_builddir/sitrep
 
 need_tools sqlite3
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/sitrep-worlds.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
+TT_DIR=
+trap '[ -n "$TT_DIR" ] && tt_cleanup; rm -rf "$tmp"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/xdg-config" \
     XDG_CACHE_HOME="$tmp/xdg-cache" LANG=C.UTF-8
 unset SITREP_CONFIG KUBECONFIG
@@ -138,5 +145,30 @@ check $? "a usage error writes no cache"
 "$SITREP" --help >"$tmp/help" 2>&1
 grep -q -- '--worlds N' "$tmp/help"
 check $? "the help lists --worlds"
+
+# The console switches worlds with :context.
+if ! tt_available; then
+	skip_tool tmux "the console switches to demo-3 with :context"
+elif tt_setup; then
+	tt_start -x 130 -y 40 \
+	    "$(tt_prog "$SITREP") --demo --worlds 3 --panel health; exec sleep 300"
+	tt_wait_match 'tt_has "checkout" && tt_has "CrashLoopBackOff"' 30
+	check $? "the console opens on demo, in the checkout crash loop" \
+	    "CrashLoopBackOff" "$(tt_last)"
+	tt_type ":context demo-3"
+	tt_keys Enter
+	tt_wait "context demo-3" 10
+	check $? ":context demo-3 switches to the third world" \
+	    "context demo-3" "$(tt_last)"
+	tt_wait_match 'tt_has "demo-3" && tt_has "checkout" &&
+	    ! tt_has "CrashLoopBackOff"' 30
+	check $? "the console shows demo-3's world: checkout recovered" \
+	    "demo-3 without a crash loop" "$(tt_last)"
+	tt_type ":context"
+	tt_keys Enter
+	tt_wait "demo-2" 10
+	check $? ":context lists the worlds" "demo-2" "$(tt_last)"
+	tt_kill
+fi
 
 tap_done
