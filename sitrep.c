@@ -178,6 +178,16 @@ const struct cmd_leading sitrep_options[] = {
 	{ "--speed", "N", CMD_OPT_GLOBAL,
 	  "with --demo: the simulated world plays N times faster than the "
 	  "clock (1 to 100; a rollout, a recovery in seconds)", NULL },
+	{ "--worlds", "N", CMD_OPT_GLOBAL,
+	  "with --demo: N simulated worlds, one context each (1 to 32): "
+	  "demo, demo-2 .. demo-N",
+	  "Every world has the demo's services and SLOs and plays its "
+	  "scenario at its own point of the hour: world k starts (k-1)/N "
+	  "of the way through, so some are in the incident while others "
+	  "have recovered; demo plays as without --worlds.  An action "
+	  "changes only its own context's world.  For the wallboard: "
+	  "`sitrep --demo --worlds 12 fetch --all` feeds "
+	  "`sitrep --demo --worlds 12 wallboard`." },
 	{ "--demo", NULL, CMD_OPT_GLOBAL,
 	  "use the built-in simulated environment; it wins over --config "
 	  "and --kubeconfig, which are ignored with a note on stderr",

@@ -169,7 +169,10 @@ reg_sim_timeout(const struct conf_context *ctx)
 	return 5000;
 }
 
-/* Make s the simulator, playing rt's scenario from rt's now. */
+/*
+ * Make s the simulator, playing rt's scenario from rt's now, at its
+ * context's phase (another world of `--worlds`; 0 for the first).
+ */
 static int
 reg_sim_init(struct source *s, struct runtime *rt, char **cause)
 {
@@ -179,6 +182,8 @@ reg_sim_init(struct source *s, struct runtime *rt, char **cause)
 	runtime_simulated(rt, &sc);
 	sim_source_init(s, sc, runtime_now_ms(rt));
 	sim_source_set_speed(s, runtime_sim_speed(rt));
+	if (s->ctx != NULL)
+		sim_source_set_phase(s, s->ctx->sim_phase_ms);
 	return 0;
 }
 

@@ -28,6 +28,12 @@
 #include "base/util.h"
 #include "base/xmalloc.h"
 
+/* What actions did to one context's simulated world. */
+struct runtime_sim_world {
+	char			*context;	/* NULL: not claimed yet */
+	struct sim_actions	*sa;
+};
+
 struct runtime {
 	struct loop			*loop;		/* owned */
 	struct http			*http;		/* owned */
@@ -49,7 +55,8 @@ struct runtime {
 	int				 sim;
 	double				 sim_speed;	/* 0: 1 */
 	const struct sim_scenario	*scenario;	/* NULL: the demo */
-	struct sim_actions		*sim_actions;	/* owned, if sim */
+	struct runtime_sim_world	*worlds;	/* owned, if sim */
+	size_t				 nworlds;
 };
 
 /* Start a loop and HTTP over it for cache. */
@@ -203,17 +210,19 @@ runtime_build_gate(struct runtime *rt, const struct conf *conf,
 }
 
 /*
- * The simulator's world for ctx: what people do to the simulated world
- * (backends/sim_actions.h), the same in every context it plays.
+ * The simulator's world for ctx: what people do to ctx's simulated world
+ * (backends/sim_actions.h); every context has its own.
  */
 int
 runtime_world_for_sim(struct runtime *rt, const struct conf_context *ctx,
     struct action_world *out)
 {
-	(void)ctx;
-	if (rt->sim_actions == NULL)
+	struct sim_actions	*sa;
+
+	sa = runtime_sim_actions_of(rt, ctx != NULL ? ctx->name : NULL);
+	if (sa == NULL)
 		return -1;
-	sim_actions_world(rt->sim_actions, out);
+	sim_actions_world(sa, out);
 	return 0;
 }
 
@@ -272,6 +281,8 @@ runtime_read_only_reason(const struct runtime *rt)
 void
 runtime_free(struct runtime *rt)
 {
+	size_t	i;
+
 	if (rt == NULL)
 		return;
 	runtime_drop_gate(rt);
@@ -280,7 +291,11 @@ runtime_free(struct runtime *rt)
 	while (rt->nadded > 0)
 		poller_free(rt->added[rt->nadded - 1]);
 	free(rt->added);
-	sim_actions_free(rt->sim_actions);
+	for (i = 0; i < rt->nworlds; i++) {
+		sim_actions_free(rt->worlds[i].sa);
+		free(rt->worlds[i].context);
+	}
+	free(rt->worlds);
 	free(rt->read_only_why);
 	http_free(rt->http);
 	loop_free(rt->loop);
@@ -386,15 +401,47 @@ runtime_simulate(struct runtime *rt, const struct sim_scenario *scenario)
 {
 	rt->sim = 1;
 	rt->scenario = scenario;
-	if (rt->sim_actions == NULL)
-		rt->sim_actions = sim_actions_new(rt);
+	if (rt->nworlds == 0) {
+		rt->worlds = xcalloc(1, sizeof *rt->worlds);
+		rt->worlds[0].sa = sim_actions_new(rt);
+		rt->nworlds = 1;
+	}
 }
 
-/* What actions did to the simulated world (NULL unless simulated). */
+/* The first context's simulated world (NULL unless simulated). */
 struct sim_actions *
 runtime_sim_actions(const struct runtime *rt)
 {
-	return rt != NULL ? rt->sim_actions : NULL;
+	return rt != NULL && rt->nworlds > 0 ? rt->worlds[0].sa : NULL;
+}
+
+/* Context's simulated world, made on first use (NULL unless simulated). */
+struct sim_actions *
+runtime_sim_actions_of(struct runtime *rt, const char *context)
+{
+	struct runtime_sim_world	*w;
+	size_t				 i;
+
+	if (rt == NULL || rt->nworlds == 0)
+		return NULL;
+	if (context == NULL)
+		return rt->worlds[0].sa;
+	for (i = 0; i < rt->nworlds; i++) {
+		if (rt->worlds[i].context != NULL &&
+		    strcmp(rt->worlds[i].context, context) == 0)
+			return rt->worlds[i].sa;
+	}
+	/* The world runtime_simulate() made goes to the first who asks. */
+	if (rt->worlds[0].context == NULL) {
+		rt->worlds[0].context = xstrdup(context);
+		return rt->worlds[0].sa;
+	}
+	rt->worlds = xreallocarray(rt->worlds, rt->nworlds + 1,
+	    sizeof *rt->worlds);
+	w = &rt->worlds[rt->nworlds++];
+	w->context = xstrdup(context);
+	w->sa = sim_actions_new(rt);
+	return w->sa;
 }
 
 /* Whether the simulator plays, and what. */

@@ -132,9 +132,16 @@ void		 runtime_simulate(struct runtime *,
 void		 runtime_set_sim_speed(struct runtime *, double speed);
 double		 runtime_sim_speed(const struct runtime *);
 /*
- * What actions did to the simulated world: the silences made through the
- * gate (backends/sim_actions.h).  Borrowed; NULL unless simulated.
+ * What actions did to context's simulated world: the silences and
+ * Kubernetes actions made through its gate (backends/sim_actions.h).
+ * Each context is a world of its own: an action in one never changes
+ * another.  Made on first use; borrowed, valid while the runtime lives;
+ * NULL unless simulated.  runtime_simulate() makes the first world, which
+ * the first context to ask for one takes (context NULL: that one).
  */
+struct sim_actions *runtime_sim_actions_of(struct runtime *,
+		     const char *context);
+/* The first world (see runtime_sim_actions_of()); NULL unless simulated. */
 struct sim_actions *runtime_sim_actions(const struct runtime *);
 /* Whether the simulator plays; *scenario is what (NULL: the demo). */
 int		 runtime_simulated(const struct runtime *,

@@ -2289,7 +2289,8 @@ sim_timeline_position(const struct sim_timeline *tl, int64_t now_ms,
 {
 	int64_t	el, c = 0;
 
-	el = (int64_t)((double)(now_ms - tl->start_ms) * tl->speed);
+	el = (int64_t)((double)(now_ms - tl->start_ms) * tl->speed) +
+	    tl->phase_ms;
 	if (tl->sc->cycle_ms > 0) {
 		c = el / tl->sc->cycle_ms;
 		el %= tl->sc->cycle_ms;
@@ -2325,7 +2326,8 @@ sim_store(struct source *s, struct cache *cache, int64_t now_ms,
     char **cause)
 {
 	struct sim_state	*st = s->state;
-	struct sim_actions	*sa = runtime_sim_actions(runtime_of(s));
+	struct sim_actions	*sa = runtime_sim_actions_of(
+				    runtime_of(s), s->context);
 	const struct sim_op	*ops;
 	struct sim_world	 w;
 	int64_t			 ntargets = 0, nalerts = 0, nprobes = 0;
@@ -2462,6 +2464,15 @@ sim_source_set_speed(struct source *s, double speed)
 
 	if (speed > 0 && speed < 1e6)
 		st->tl.speed = speed;
+}
+
+/* Start phase_ms into the scenario's cycle. */
+void
+sim_source_set_phase(struct source *s, int64_t phase_ms)
+{
+	struct sim_state	*st = s->state;
+
+	st->tl.phase_ms = phase_ms > 0 ? phase_ms : 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -2857,6 +2868,43 @@ sim_demo_conf(void)
 	return sim_scenario_conf(&demo_scenario, "demo");
 }
 
+/* Where world k of n starts in the scenario's cycle. */
+int64_t
+sim_world_phase(const struct sim_scenario *sc, int k, int n)
+{
+	if (sc == NULL)
+		sc = &demo_scenario;
+	if (k <= 0 || n <= 1 || k >= n || sc->cycle_ms <= 0)
+		return 0;
+	return sc->cycle_ms * k / n;
+}
+
+/* The demo with nworlds contexts, each at its own phase. */
+struct conf *
+sim_demo_worlds_conf(int nworlds)
+{
+	struct conf	*conf;
+	int		 k;
+
+	if (nworlds < 1 || nworlds > SIM_WORLDS_MAX)
+		return NULL;
+	conf = sim_demo_conf();
+	if (nworlds == 1)
+		return conf;
+	conf->contexts = xreallocarray(conf->contexts, (size_t)nworlds,
+	    sizeof *conf->contexts);
+	memset(&conf->contexts[1], 0, (size_t)(nworlds - 1) *
+	    sizeof *conf->contexts);
+	for (k = 1; k < nworlds; k++) {
+		conf->contexts[k].name = xasprintf("demo-%d", k + 1);
+		conf->contexts[k].refresh_ms = conf->contexts[0].refresh_ms;
+		conf->contexts[k].sim_phase_ms = sim_world_phase(&demo_scenario,
+		    k, nworlds);
+	}
+	conf->ncontexts = (size_t)nworlds;
+	return conf;
+}
+
 /* ------------------------------------------------------------------ */
 /* A big generated world                                               */
 /* ------------------------------------------------------------------ */
@@ -3108,7 +3156,8 @@ sim_pod_log(const struct source *s, int64_t now_ms, const char *ns,
     size_t *len, char ***containers, size_t *ncontainers)
 {
 	const struct sim_state	*st = s->state;
-	struct sim_actions	*sa = runtime_sim_actions(runtime_of(s));
+	struct sim_actions	*sa = runtime_sim_actions_of(
+				    runtime_of(s), s->context);
 	const struct sim_op	*ops = NULL;
 	struct sim_world	 w;
 	struct buf		 b;

@@ -207,6 +207,24 @@ struct conf	*sim_scenario_conf(const struct sim_scenario *,
 /* sim_scenario_conf() of the demo, context "demo". */
 struct conf	*sim_demo_conf(void);
 
+/* How many worlds `--worlds` may ask the demo for. */
+#define SIM_WORLDS_MAX	32
+/*
+ * The demo's configuration with nworlds contexts (1..SIM_WORLDS_MAX),
+ * each a world of its own: "demo", then "demo-2" .. "demo-N", all with
+ * the demo's services and SLOs, refreshing every 2 s.  World k (0 first)
+ * plays the demo at phase sim_world_phase(demo, k, nworlds), so at any
+ * moment some are in the incident and some have recovered; "demo" plays
+ * at phase 0, exactly as sim_demo_conf()'s.  NULL if nworlds is out of
+ * range.  Free with conf_free().
+ */
+struct conf	*sim_demo_worlds_conf(int nworlds);
+/*
+ * Where world k of n starts in sc's cycle: k * cycle / n (0 for k 0, or
+ * a scenario that does not replay).  A pure function of its arguments.
+ */
+int64_t		 sim_world_phase(const struct sim_scenario *, int k, int n);
+
 /*
  * Make s a simulator source playing scenario (NULL: the demo; borrowed,
  * it must outlive s) from wall-clock time start_ms.  Kind "sim".
@@ -215,6 +233,11 @@ void		 sim_source_init(struct source *,
 		     const struct sim_scenario *, int64_t start_ms);
 /* Play the timeline speed times faster than the clock (default 1). */
 void		 sim_source_set_speed(struct source *, double speed);
+/*
+ * Start phase_ms into the scenario's cycle (a context's sim_phase_ms:
+ * another world of `--worlds`); 0 (the default) starts at open_ms.
+ */
+void		 sim_source_set_phase(struct source *, int64_t phase_ms);
 /* Where the timeline stands at wall-clock now_ms. */
 int64_t		 sim_source_position(const struct source *, int64_t now_ms);
 
@@ -273,11 +296,15 @@ long		 sim_pod_log(const struct source *, int64_t now_ms,
  * rollback, as they did after the scenario's.
  */
 
-/* Where a scenario is played from (a source's clock). */
+/*
+ * Where a scenario is played from (a source's clock): at start_ms the
+ * timeline stands phase_ms past open_ms (in the cycle, if it replays).
+ */
 struct sim_timeline {
 	const struct sim_scenario	*sc;
 	int64_t				 start_ms;	/* wall clock */
 	double				 speed;
+	int64_t				 phase_ms;	/* 0: at open_ms */
 };
 /* The position at now_ms; *cycle (if not NULL) the replay's number. */
 int64_t		 sim_timeline_position(const struct sim_timeline *,

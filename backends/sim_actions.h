@@ -3,8 +3,10 @@
  *
  * The simulator's world is a pure function of its scenario and the clock;
  * what people do to it (a silence, an acknowledgement, an expiry) is the
- * one thing that is not.  It is kept here, per runtime, and the simulator
- * reads it each round: silences made through the gate are listed with
+ * one thing that is not.  It is kept here, one per context of a runtime
+ * (runtime_sim_actions_of(): each context is a world of its own, so an
+ * action in one never changes another), and the simulator reads its
+ * context's each round: silences made through the gate are listed with
  * the scenario's own and silence the alerts they hold, exactly as
  * Alertmanager would.  sim_actions_world() is the action world the gate
  * writes to when the runtime simulates, so the demo and drills act through

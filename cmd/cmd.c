@@ -4,7 +4,8 @@
  * Options are parsed by a small table-driven parser rather than getopt so
  * that a mistyped option can be answered with the closest valid one, and so
  * that the global options (--config, --context, --cache, --kubeconfig,
- * --demo, --readonly) may come before or after the command words.
+ * --demo, --readonly, --speed, --worlds) may come before or after the
+ * command words.
  */
 #include "config.h"
 
@@ -73,6 +74,43 @@ cmd_parse_speed(struct cmd_opts *g, char ***words)
 	return 0;
 }
 
+/*
+ * --worlds N: the demo has N contexts, each a world at its own phase of
+ * the scenario (backends/sim.h, sim_demo_worlds_conf()), 1 to
+ * SIM_WORLDS_MAX; only with --demo.  0, or CMD_USAGE after saying why.
+ */
+static int
+cmd_parse_worlds(struct cmd_opts *g, char ***words)
+{
+	char	*end;
+	long	 v;
+
+	if (g->worlds == 0)
+		g->worlds = 1;
+	if (g->worlds_arg == NULL)
+		return 0;
+	errno = 0;
+	v = strtol(g->worlds_arg, &end, 10);
+	if (end == g->worlds_arg || *end != '\0' || errno != 0 || v < 1 ||
+	    v > SIM_WORLDS_MAX) {
+		fprintf(stderr, "sitrep: bad --worlds '%s': give how many "
+		    "simulated worlds (contexts) the demo has, 1 to %d (3)\n",
+		    g->worlds_arg, SIM_WORLDS_MAX);
+		free(*words);
+		*words = NULL;
+		return CMD_USAGE;
+	}
+	if (!g->demo) {
+		fprintf(stderr, "sitrep: --worlds sets how many contexts the "
+		    "simulated world has: use it with --demo\n");
+		free(*words);
+		*words = NULL;
+		return CMD_USAGE;
+	}
+	g->worlds = (int)v;
+	return 0;
+}
+
 int
 cmd_parse(struct cmd_opts *g, const struct cmd_option *opts, int argc,
     char **argv, char ***words, int *nwords)
@@ -85,6 +123,7 @@ cmd_parse(struct cmd_opts *g, const struct cmd_option *opts, int argc,
 		{ "--demo", NULL, &g->demo, NULL },
 		{ "--readonly", NULL, &g->readonly, NULL },
 		{ "--speed", &g->speed_arg, NULL, NULL },
+		{ "--worlds", &g->worlds_arg, NULL, NULL },
 		{ NULL, NULL, NULL, NULL }
 	};
 	const struct cmd_option	*o, *tables[2] = { globals, opts };
@@ -167,7 +206,9 @@ cmd_parse(struct cmd_opts *g, const struct cmd_option *opts, int argc,
 		}
 	}
 	*nwords = nw;
-	return cmd_parse_speed(g, words);
+	if (cmd_parse_speed(g, words) != 0)
+		return CMD_USAGE;
+	return cmd_parse_worlds(g, words);
 }
 
 /* ------------------------------------------------------------------ */
@@ -248,7 +289,7 @@ cmd_load_conf(struct cmd_opts *g, struct conf **conf)
 
 	if (g->demo) {
 		cmd_demo_note(g);
-		*conf = sim_demo_conf();
+		*conf = sim_demo_worlds_conf(g->worlds > 0 ? g->worlds : 1);
 		return 0;
 	}
 	path = conf_find_path(g->config, &explicit);

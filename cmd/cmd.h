@@ -31,6 +31,8 @@ struct cmd_opts {
 	int		 readonly;	/* --readonly: nothing may act */
 	const char	*speed_arg;	/* --speed, as given */
 	double		 speed;		/* --speed: the simulator's pace */
+	const char	*worlds_arg;	/* --worlds, as given */
+	int		 worlds;	/* --worlds: the demo's contexts */
 	const char	*command;	/* the command's name, or NULL */
 };
 

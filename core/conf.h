@@ -73,6 +73,7 @@ struct conf_context {
 	size_t			 nprobes;
 	int			 readonly;	/* never act: no gate */
 	int			 protected_ctx;	/* type the name to act */
+	int64_t			 sim_phase_ms;	/* simulator: into its cycle */
 	int			 line;
 };
 

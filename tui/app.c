@@ -433,7 +433,7 @@ tui_run(const struct tui_opts *opts)
 	memset(&a, 0, sizeof a);
 	a.opts = opts;
 	a.conf = opts->conf;
-	if (opts->demo)
+	if (opts->demo && a.conf->ncontexts == 1)
 		a.ctx = &a.conf->contexts[0];
 	else if ((a.ctx = conf_context_find(a.conf, opts->context)) == NULL) {
 		fprintf(stderr, "sitrep: %s\n", a.conf->ncontexts == 0 ?

@@ -94,8 +94,9 @@ cmd_context(struct app *a, const char *arg)
 	struct buf			 b;
 	size_t				 n;
 
-	if (a->opts->demo) {
-		app_message(a, "the demo has one context");
+	if (a->opts->demo && a->conf->ncontexts < 2) {
+		app_message(a, "the demo has one context (--worlds N gives "
+		    "it N)");
 		return;
 	}
 	n = cmd_contexts(a, cand, COMMANDS_MAX_CANDIDATES);

@@ -2,7 +2,8 @@
  * test_sim.c: the simulated environment, through the cache and the views
  * exactly as the console reads it: the demo's services, SLOs, incidents
  * and sources at the height of its incident, its recovery, determinism,
- * movement over time, the poller driving it, and the big world's counts.
+ * movement over time, the poller driving it, the big world's counts, and
+ * the several worlds of `--worlds`.
  */
 #include "config.h"
 
@@ -939,6 +940,181 @@ cleanup(void)
 	rmdir(dir);
 }
 
+/* The virtual clock of the worlds test. */
+static int64_t
+worlds_clock(void *arg)
+{
+	return *(int64_t *)arg;
+}
+
+/* Flush every poller of the NULL-terminated list. */
+static void
+worlds_flush(void *arg)
+{
+	struct poller	**p = arg;
+
+	for (; *p != NULL; p++)
+		poller_flush(*p);
+}
+
+/*
+ * A round of every context of conf at now on one runtime, as `sitrep
+ * fetch --all --once` plays them, into a fresh cache; NULL on failure.
+ */
+static struct cache *
+worlds_round(const struct conf *conf, int64_t *now)
+{
+	struct cache	*c = open_cache();
+	struct runtime	*rt;
+	struct poller	*p[SIM_WORLDS_MAX + 1];
+	char		*cause = NULL;
+	size_t		 i;
+	int		 j, done = 0;
+
+	if (c == NULL || (rt = runtime_new(c, &cause)) == NULL) {
+		printf("# %s\n", cause != NULL ? cause : "?");
+		free(cause);
+		if (c != NULL)
+			cache_close(c);
+		return NULL;
+	}
+	memset(p, 0, sizeof p);
+	runtime_set_clock(rt, worlds_clock, now);
+	runtime_simulate(rt, NULL);
+	runtime_set_read_only(rt);
+	for (i = 0; i < conf->ncontexts && i < SIM_WORLDS_MAX; i++) {
+		if ((p[i] = runtime_add_context(rt, conf, &conf->contexts[i],
+		    POLLER_ONCE, &cause)) == NULL) {
+			printf("# %s\n", cause);
+			free(cause);
+			runtime_free(rt);
+			cache_close(c);
+			return NULL;
+		}
+		poller_start(p[i]);
+	}
+	loop_set_before_sleep(runtime_loop(rt), worlds_flush, p);
+	for (j = 0; j < 200 && !done; j++) {
+		loop_run_once(runtime_loop(rt), 50);
+		for (done = 1, i = 0; p[i] != NULL; i++)
+			done &= poller_finished(p[i]);
+	}
+	worlds_flush(p);
+	runtime_free(rt);
+	if (!done) {
+		cache_close(c);
+		return NULL;
+	}
+	return c;
+}
+
+/* A context's alerts, as one text. */
+static char *
+world_rows(struct cache *c, const char *context)
+{
+	char	*sql, *t;
+
+	sql = xasprintf("SELECT alertname, severity, state, starts_at_ms"
+	    " FROM alerts WHERE context = '%s' ORDER BY 1, 2, 4", context);
+	t = dump(c, sql);
+	free(sql);
+	return t;
+}
+
+/*
+ * `--worlds N`: N contexts, demo then demo-2 .., each at its own phase of
+ * the hour, a pure function of its index; at the same instant the worlds
+ * differ (one in the crash loop, one recovered), and demo is exactly the
+ * demo of one world.
+ */
+static void
+test_worlds(void)
+{
+	struct conf		*one = sim_demo_conf(), *three, *w1;
+	struct cache		*a = NULL, *b = NULL;
+	const struct sim_scenario *sc = sim_scenario_demo();
+	int64_t			 now = NOW;
+	char			*da, *db, *r[3], *sql;
+	int			 i;
+
+	CHECK(sim_demo_worlds_conf(0) == NULL);
+	CHECK(sim_demo_worlds_conf(SIM_WORLDS_MAX + 1) == NULL);
+	w1 = sim_demo_worlds_conf(1);
+	CHECK(w1 != NULL && w1->ncontexts == 1);
+	if (w1 != NULL) {
+		CHECK_STR(w1->contexts[0].name, "demo");
+		CHECK_INT(w1->contexts[0].sim_phase_ms, 0);
+		conf_free(w1);
+	}
+	w1 = sim_demo_worlds_conf(SIM_WORLDS_MAX);
+	CHECK(w1 != NULL && w1->ncontexts == SIM_WORLDS_MAX);
+	if (w1 != NULL) {
+		CHECK_STR(w1->contexts[SIM_WORLDS_MAX - 1].name, "demo-32");
+		conf_free(w1);
+	}
+	three = sim_demo_worlds_conf(3);
+	CHECK(three != NULL && three->ncontexts == 3);
+	if (three == NULL || three->ncontexts != 3)
+		goto out;
+	CHECK_STR(three->contexts[0].name, "demo");
+	CHECK_STR(three->contexts[1].name, "demo-2");
+	CHECK_STR(three->contexts[2].name, "demo-3");
+	for (i = 0; i < 3; i++) {
+		CHECK_INT(three->contexts[i].refresh_ms, 2000);
+		CHECK_INT(three->contexts[i].sim_phase_ms,
+		    sim_world_phase(sc, i, 3));
+		CHECK_INT(three->contexts[i].sim_phase_ms,
+		    sc->cycle_ms * i / 3);
+	}
+	CHECK_INT(three->nservices, one->nservices);
+	CHECK_INT(three->nslos, one->nslos);
+
+	/* The first world is the demo of one world, row for row. */
+	a = worlds_round(one, &now);
+	b = worlds_round(three, &now);
+	CHECK(a != NULL && b != NULL);
+	if (a == NULL || b == NULL)
+		goto out;
+	for (i = 0; i < 6; i++) {
+		static const char *const tables[] = { "alerts", "kube_pods",
+		    "kube_deployments", "samples", "probes", "incidents" };
+
+		sql = xasprintf("SELECT * FROM %s WHERE context = 'demo' "
+		    "ORDER BY 1, 2, 3", tables[i]);
+		da = dump(a, sql);
+		db = dump(b, sql);
+		CHECK(strlen(da) > 100);
+		CHECK_STR(db, da);
+		free(da);
+		free(db);
+		free(sql);
+	}
+
+	/* At the same instant the three worlds are three moments. */
+	for (i = 0; i < 3; i++)
+		r[i] = world_rows(b, three->contexts[i].name);
+	CHECK(strcmp(r[0], r[1]) != 0);
+	CHECK(strcmp(r[1], r[2]) != 0);
+	CHECK(strcmp(r[0], r[2]) != 0);
+	for (i = 0; i < 3; i++)
+		free(r[i]);
+	/* demo is in the crash loop; demo-3, 40 minutes on, recovered. */
+	CHECK(count(b, "SELECT COUNT(*) FROM kube_pods WHERE context = 'demo'"
+	    " AND reason = 'CrashLoopBackOff'") > 0);
+	CHECK_INT(count(b, "SELECT COUNT(*) FROM kube_pods WHERE context ="
+	    " 'demo-3' AND reason = 'CrashLoopBackOff'"), 0);
+	/* Every world has data: its sources and its pods. */
+	CHECK_INT(count(b, "SELECT COUNT(DISTINCT context) FROM kube_pods"), 3);
+	CHECK_INT(count(b, "SELECT COUNT(DISTINCT context) FROM sources"), 3);
+out:
+	if (a != NULL)
+		cache_close(a);
+	if (b != NULL)
+		cache_close(b);
+	conf_free(three);
+	conf_free(one);
+}
+
 static const struct test tests[] = {
 	TEST(test_demo_conf),
 	TEST(test_demo_at_open),
@@ -950,6 +1126,7 @@ static const struct test tests[] = {
 	TEST(test_demo_ack),
 	TEST(test_demo_invalid_silence),
 	TEST(test_big),
+	TEST(test_worlds),
 	{ NULL, NULL }
 };
 

@@ -2,7 +2,8 @@
  * test_sim_actions.c: the Kubernetes actions on the simulated world, as
  * the gate's world runs them (restart, undo, scale, delete-pod, dry run,
  * access, follow, command), read back through the cache the next rounds
- * write, on the demo scenario under a virtual clock.
+ * write, on the demo scenario under a virtual clock; and each world of
+ * `--worlds` acted on alone.
  */
 #include "config.h"
 
@@ -767,6 +768,150 @@ cleanup(void)
 	rmdir(dir);
 }
 
+/* Flush every poller of a world test, as fetch --all does. */
+static void
+flush_all(void *arg)
+{
+	struct poller	**p = arg;
+
+	for (; *p != NULL; p++)
+		poller_flush(*p);
+}
+
+/* A round of every poller at t. */
+static int
+rounds_at(struct env *e, struct poller **p, int64_t t)
+{
+	size_t	j;
+	int	i, done = 0;
+
+	e->now = t;
+	for (j = 0; p[j] != NULL; j++)
+		poller_start(p[j]);
+	for (i = 0; i < 100 && !done; i++) {
+		loop_run_once(runtime_loop(e->rt), 50);
+		for (done = 1, j = 0; p[j] != NULL; j++)
+			done &= poller_finished(p[j]);
+	}
+	return done ? 0 : -1;
+}
+
+/* What a silence said. */
+static void
+silence_cb(const struct action_result *r, void *arg)
+{
+	char	**id = arg;
+
+	free(*id);
+	*id = xstrdup(r->status == ACTION_OK && r->id != NULL ? r->id : "");
+}
+
+/*
+ * Each world of `--worlds` is its own: a scale and a silence made through
+ * demo-2's gate change demo-2 only, and demo, polled by the same runtime
+ * at the same moments, keeps the scenario's world.
+ */
+static void
+test_worlds_apart(void)
+{
+	struct env		 e;
+	struct kres		 k;
+	struct poller		*p[3] = { NULL, NULL, NULL };
+	struct action_silence	 x;
+	struct matchers		 m;
+	char			*cause = NULL, *id = NULL, *warning = NULL;
+	char			*path, *sql;
+	size_t			 n;
+	int			 i;
+
+	memset(&k, 0, sizeof k);
+	memset(&e, 0, sizeof e);
+	e.now = NOW;
+	e.conf = sim_demo_worlds_conf(2);
+	CHECK(e.conf != NULL && e.conf->ncontexts == 2);
+	if (e.conf == NULL)
+		return;
+	path = xasprintf("%s/cache%d.db", dir, ncache++);
+	e.c = cache_open(path, 0, &warning, &cause);
+	free(path);
+	free(warning);
+	if (e.c == NULL || (e.rt = runtime_new(e.c, &cause)) == NULL) {
+		printf("# %s\n", cause != NULL ? cause : "?");
+		free(cause);
+		CHECK(0);
+		env_close(&e);
+		return;
+	}
+	runtime_set_clock(e.rt, vclock, &e.now);
+	runtime_simulate(e.rt, NULL);
+	/* demo-2 is the current context (it acts); demo is polled beside. */
+	p[0] = runtime_set_context(e.rt, e.conf, &e.conf->contexts[1],
+	    POLLER_ONCE, &cause);
+	if (p[0] != NULL)
+		p[1] = runtime_add_context(e.rt, e.conf, &e.conf->contexts[0],
+		    POLLER_ONCE, &cause);
+	CHECK(p[0] != NULL && p[1] != NULL);
+	if (p[0] == NULL || p[1] == NULL) {
+		printf("# %s\n", cause != NULL ? cause : "?");
+		free(cause);
+		env_close(&e);
+		return;
+	}
+	e.p = p[0];
+	loop_set_before_sleep(runtime_loop(e.rt), flush_all, p);
+	CHECK_INT(runtime_world_for_sim(e.rt, &e.conf->contexts[1], &e.w), 0);
+	CHECK(runtime_sim_actions_of(e.rt, "demo") !=
+	    runtime_sim_actions_of(e.rt, "demo-2"));
+	CHECK_INT(rounds_at(&e, p, NOW), 0);
+	for (i = 0; i < 2; i++) {
+		sql = xasprintf("%s AND context = '%s'", CHECKOUT_PODS,
+		    e.conf->contexts[i].name);
+		CHECK_INT(num(&e, sql), 3);
+		free(sql);
+	}
+
+	/* A scale in demo-2. */
+	kube(&e, ACTION_SCALE, "shop", "checkout", 0, 5, 0, &k);
+	CHECK_INT(k.status, ACTION_OK);
+	CHECK_INT(k.noop, 0);
+	/* A silence in demo-2. */
+	matchers_init(&m);
+	CHECK_INT(matchers_parse(&m, "alertname=\"WorldsApart\"", &cause), 0);
+	memset(&x, 0, sizeof x);
+	x.matchers = &m;
+	x.starts_ms = NOW;
+	x.ends_ms = NOW + 60 * MIN;
+	x.comment = "only in demo-2";
+	e.w.silence(e.w.impl, &x, silence_cb, &id);
+	for (i = 0; i < 100 && id == NULL; i++)
+		loop_run_once(runtime_loop(e.rt), 20);
+	CHECK(id != NULL && *id != '\0');
+	matchers_done(&m);
+
+	CHECK_INT(rounds_at(&e, p, NOW + MIN), 0);
+	CHECK_INT(num(&e, CHECKOUT_PODS " AND context = 'demo-2'"), 5);
+	CHECK_INT(num(&e, CHECKOUT_PODS " AND context = 'demo'"), 3);
+	CHECK_INT(num(&e, "SELECT replicas FROM kube_deployments WHERE"
+	    " context = 'demo' AND name = 'checkout'"), 3);
+	sim_actions_ops(runtime_sim_actions_of(e.rt, "demo-2"), &n);
+	CHECK_INT(n, 1);
+	sim_actions_ops(runtime_sim_actions_of(e.rt, "demo"), &n);
+	CHECK_INT(n, 0);
+	sql = xasprintf("SELECT COUNT(*) FROM silences WHERE id = '%s' AND"
+	    " context = 'demo-2'", id != NULL ? id : "");
+	CHECK_INT(num(&e, sql), 1);
+	free(sql);
+	sql = xasprintf("SELECT COUNT(*) FROM silences WHERE id = '%s' AND"
+	    " context = 'demo'", id != NULL ? id : "");
+	CHECK_INT(num(&e, sql), 0);
+	free(sql);
+	sim_actions_silences(runtime_sim_actions_of(e.rt, "demo"), &n);
+	CHECK_INT(n, 0);
+	free(id);
+	kres_done(&k);
+	env_close(&e);
+}
+
 static const struct test tests[] = {
 	TEST(test_undo),
 	TEST(test_restart),
@@ -776,6 +921,7 @@ static const struct test tests[] = {
 	TEST(test_follow),
 	TEST(test_access_command_cancel),
 	TEST(test_deterministic),
+	TEST(test_worlds_apart),
 	{ NULL, NULL }
 };
 
