@@ -86,8 +86,10 @@ struct wb {
 	int				 resized;
 	int				 quit;
 	int				 curses_on;
-	int64_t				 read_ms;	/* last good read */
+	int64_t				 read_ms;	/* last good round */
 	char				*read_error;	/* the last failed */
+	size_t				 next_read;	/* the reader's turn */
+	int				 round_failed;	/* this round */
 };
 
 #define WB_BIG_ROWS	5	/* the tallest big type (ASCII) */
@@ -122,6 +124,9 @@ wallboard_grid(int lines, int cols, size_t n, int banner,
 		need = (int)((n + (size_t)g->ncols - 1) / (size_t)g->ncols);
 		if (g->nrows > need)
 			g->nrows = need;
+		/* All on one page: as few columns as those rows need, wider. */
+		if (g->nrows == need)
+			g->ncols = (int)((n + (size_t)need - 1) / (size_t)need);
 		g->tile_w = cols / g->ncols;
 		g->tile_h = body / g->nrows;
 	}
@@ -215,42 +220,52 @@ wb_judge(struct wb_tile *t)
 	}
 }
 
-/* Rebuild every context's views from the cache; keep the old on error. */
+/*
+ * Rebuild context i's views from the cache; keep the old on error.  A
+ * round of every context that read without error clears the error.
+ */
 static void
-wb_read(struct wb *b)
+wb_read_one(struct wb *b, size_t i)
 {
-	struct wb_tile	*t;
+	struct wb_tile	*t = &b->tiles[i];
 	struct views	*v;
 	char		*cause = NULL;
 	int64_t		 now = util_now_ms();
-	size_t		 i, k;
-	int		 ok = 1;
+	size_t		 k;
 
-	for (i = 0; i < b->ntiles; i++) {
-		t = &b->tiles[i];
-		v = views_build(b->opts->cache, b->opts->conf, t->ctx, now,
-		    &cause);
-		if (v == NULL) {
-			free(b->read_error);
-			b->read_error = cause;
-			cause = NULL;
-			ok = 0;
-			continue;
-		}
+	if (i == 0)
+		b->round_failed = 0;
+	v = views_build(b->opts->cache, b->opts->conf, t->ctx, now, &cause);
+	if (v == NULL) {
+		free(b->read_error);
+		b->read_error = cause;
+		b->round_failed = 1;
+	} else {
 		for (k = 0; k < WB_NPANELS; k++)
 			list_keep(&t->view, b->panels[k]);
 		views_free(t->view.views);
 		t->view.views = v;
 		wb_rows(b, t);
 	}
-	if (ok) {
+	if (i + 1 == b->ntiles && !b->round_failed) {
 		free(b->read_error);
 		b->read_error = NULL;
 		b->read_ms = now;
 	}
+	wb_judge(t);
+	/* Painted once a round (and by the clock), not once a context. */
+	if (i + 1 == b->ntiles)
+		b->dirty = 1;
+}
+
+/* Rebuild every context's views (before the first paint). */
+static void
+wb_read(struct wb *b)
+{
+	size_t	i;
+
 	for (i = 0; i < b->ntiles; i++)
-		wb_judge(&b->tiles[i]);
-	b->dirty = 1;
+		wb_read_one(b, i);
 }
 
 /*
@@ -1031,20 +1046,36 @@ wb_on_tick(void *arg)
 	return 1000;
 }
 
-/* The reader: every context's views, from the cache. */
+/*
+ * The reader: one context's views a tick, in turn, so every context is
+ * read once per read interval (WB_READ_MS or the smallest refresh) and a
+ * key waits for at most one context's read, never for all of them.
+ */
 static int64_t
-wb_on_read(void *arg)
+wb_read_step(const struct wb *b)
 {
-	struct wb	*b = arg;
-	int64_t		 every = WB_READ_MS;
-	size_t		 i;
+	int64_t	every = WB_READ_MS, step;
+	size_t	i;
 
-	wb_read(b);
 	for (i = 0; i < b->ntiles; i++) {
 		if (b->tiles[i].ctx->refresh_ms < every)
 			every = b->tiles[i].ctx->refresh_ms;
 	}
-	return every;
+	step = every / (int64_t)(b->ntiles > 0 ? b->ntiles : 1);
+	return step > 10 ? step : 10;
+}
+
+/* The reader's tick: the next context; see wb_read_step(). */
+static int64_t
+wb_on_read(void *arg)
+{
+	struct wb	*b = arg;
+
+	if (b->ntiles > 0) {
+		wb_read_one(b, b->next_read);
+		b->next_read = (b->next_read + 1) % b->ntiles;
+	}
+	return wb_read_step(b);
 }
 
 /* Rotation: the next page, unless paused. */
@@ -1197,7 +1228,7 @@ wallboard_run(const struct wallboard_opts *opts)
 		sig[i] = loop_signal_add(b.loop, signos[i], wb_on_signal, &b);
 	in = loop_fd_add(b.loop, STDIN_FILENO, LOOP_READ, wb_on_stdin, &b);
 	tick = loop_timer_add(b.loop, 1000, wb_on_tick, &b);
-	reader = loop_timer_add(b.loop, wb_on_read(&b), wb_on_read, &b);
+	reader = loop_timer_add(b.loop, wb_read_step(&b), wb_on_read, &b);
 	b.turned_ms = loop_now_ms(b.loop);
 	if (opts->rotate_ms > 0)
 		b.rotor = loop_timer_add(b.loop, opts->rotate_ms,

@@ -47,13 +47,19 @@ test_grid_tiles(void)
 	CHECK_INT(g.tile_w, 53);
 	CHECK_INT(g.tile_h, 42);
 	CHECK_INT((int)g.npages, 1);
+	/* 40 need 5 rows of 9; 8 columns fill them, wider. */
 	wallboard_grid(120, 400, 40, 0, &g);
-	CHECK_INT(g.ncols, 400 / WALLBOARD_TILE_W);
+	CHECK_INT(g.ncols, 8);
 	CHECK_INT(g.nrows, 5);
 	CHECK(g.tile_h >= WALLBOARD_TILE_H);
-	CHECK(g.tile_w >= WALLBOARD_TILE_W);
-	CHECK_INT((int)g.per_page, 45);
+	CHECK_INT(g.tile_w, 50);
+	CHECK_INT((int)g.per_page, 40);
 	CHECK_INT((int)g.npages, 1);
+	/* 12 on 400x120: two rows of six, not nine and three. */
+	wallboard_grid(120, 400, 12, 1, &g);
+	CHECK_INT(g.ncols, 6);
+	CHECK_INT(g.nrows, 2);
+	CHECK_INT(g.tile_w, 66);
 	/* Too many for one page: full rows of tiles, then the next page. */
 	wallboard_grid(45, 160, 40, 0, &g);
 	CHECK_INT(g.nrows, 43 / WALLBOARD_TILE_H);
