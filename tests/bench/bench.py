@@ -13,17 +13,28 @@ scripts/bench starts the servers (tests/lib/servers.sh) and calls this:
       fetch-and-store beside curl and amtool for the same data.
   bench.py render --tool BIN --dir DIR --reps N --out JSON
       run tests/bench/render_bench on the demo and on the big world.
+  bench.py wallboard --sitrep BIN --rusage BIN --prom URL,URL --am URL,URL
+      --seconds N --dir DIR --out JSON [--contexts 20] [--refresh 5s]
+      [--alerts 40] [--tmux BIN] [--size 160x45]
+      post alerts, write a configuration of N contexts over the servers,
+      then run one `sitrep fetch --all` with one `sitrep wallboard --all`
+      in a private tmux server for N seconds, then N `sitrep fetch
+      --context NAME` for as long; CPU, peak RSS, terminal bytes.
   bench.py report JSON...
       print the ratios against the goals from the results.
 
 Every command runs under tests/bench/rusage, which times it from fork to
-exit and reports the kernel's peak resident size for it (wait4).  Each
-measurement is repeated and the median reported; commands are interleaved
-round by round so that drift hits them all alike.  Only 127.0.0.1.
+exit and reports the kernel's peak resident size and CPU time for it
+(wait4).  Each ingest measurement is repeated and the median reported;
+commands are interleaved round by round so that drift hits them all
+alike.  The wallboard part is one long run of each side, sampled every
+second from /proc for its steady state.  Only 127.0.0.1.
 """
 
 import json
 import os
+import shlex
+import signal
 import statistics
 import subprocess
 import sys
@@ -76,7 +87,7 @@ def measure(cmd, workdir, check=None):
             if problem:
                 die("%s: %s" % (" ".join(cmd[:3]), problem))
     with open(report) as f:
-        secs, kib = f.read().split()
+        secs, kib = f.read().split()[:2]
     return float(secs), int(kib)
 
 
@@ -398,6 +409,421 @@ def cmd_render(args):
 
 
 # ------------------------------------------------------------------
+# Wallboard: one feeder for every context, one wallboard reading it
+# ------------------------------------------------------------------
+
+# The services and SLOs of every context.  Each Prometheus scrapes itself
+# and a target that is down (tests/lib/servers.sh --scrape-self), so the
+# series are live: the request counters move with every query sitrep
+# makes, and the scrape SLO burns (half its targets are down).
+WB_SERVICES = [("monitoring", "service: monitoring"),
+               ("checkout", "service: checkout"),
+               ("bench-a", "service: svc-0001"),
+               ("bench-b", "service: svc-0002")]
+WB_SLOS = [
+    ("api-availability", "monitoring", "99.9", "events",
+     'sum(rate(prometheus_http_requests_total{code=~"5.."}[{{.window}}]))',
+     "sum(rate(prometheus_http_requests_total[{{.window}}]))"),
+    ("query-availability", "monitoring", "99.5", "events",
+     'sum(rate(prometheus_http_requests_total{handler="/api/v1/query",'
+     'code!="200"}[{{.window}}]))',
+     'sum(rate(prometheus_http_requests_total{handler="/api/v1/query"}'
+     "[{{.window}}]))"),
+    ("scrape-health", "checkout", "99", "raw",
+     "1 - avg(avg_over_time(up[{{.window}}]))", None),
+]
+
+
+def yq(s):
+    """A YAML single-quoted scalar."""
+    return "'" + s.replace("'", "''") + "'"
+
+
+def write_wb_conf(path, names, proms, ams, refresh):
+    """One context per name, each on one Prometheus and one Alertmanager
+    (round robin), with the services and SLOs above."""
+    with open(path, "w") as f:
+        f.write("theme: default\ncontexts:\n")
+        for i, name in enumerate(names):
+            f.write("  - name: %s\n    refresh: %s\n    readonly: true\n"
+                    "    prometheus:\n      url: %s\n      timeout: 10s\n"
+                    "    alertmanagers:\n      - url: %s\n"
+                    "        timeout: 10s\n"
+                    % (name, refresh, proms[i % len(proms)],
+                       ams[i % len(ams)]))
+        f.write("services:\n")
+        for name, match in WB_SERVICES:
+            f.write("  - name: %s\n    match: {%s}\n" % (name, match))
+        f.write("slos:\n")
+        for name, svc, obj, kind, q1, q2 in WB_SLOS:
+            f.write("  - name: %s\n    service: %s\n    objective: %s\n"
+                    "    period: 30d\n    sli:\n" % (name, svc, obj))
+            if kind == "events":
+                f.write("      events:\n        error_query: %s\n"
+                        "        total_query: %s\n" % (yq(q1), yq(q2)))
+            else:
+                f.write("      raw:\n        error_ratio_query: %s\n"
+                        % yq(q1))
+
+
+def child_of(pid):
+    """The first child of pid (rusage's command), or None."""
+    try:
+        with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
+            kids = f.read().split()
+        if kids:
+            return int(kids[0])
+    except OSError:
+        pass
+    for e in os.listdir("/proc"):
+        if not e.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % e) as f:
+                st = f.read()
+        except OSError:
+            continue
+        if int(st.rsplit(")", 1)[1].split()[1]) == pid:
+            return int(e)
+    return None
+
+
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def proc_sample(pid):
+    """(CPU seconds user+sys, resident KiB) of a running pid, or None."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            st = f.read().rsplit(")", 1)[1].split()
+        with open("/proc/%d/status" % pid) as f:
+            rss = [l for l in f if l.startswith("VmRSS:")]
+    except OSError:
+        return None
+    if st[0] in "ZX" or not rss:
+        return None
+    return ((int(st[11]) + int(st[12])) / CLK_TCK, int(rss[0].split()[1]))
+
+
+class Measured:
+    """One command under tests/bench/rusage, in a process group of its
+    own so that cleanup can end it and whatever it started."""
+
+    def __init__(self, name, cmd, d):
+        self.name = name
+        self.report = os.path.join(d, name + ".rusage")
+        self.log = os.path.join(d, name + ".log")
+        self.proc = None
+        self.pid = None         # the measured program (rusage's child)
+        with open(self.log, "w") as out:
+            self.proc = subprocess.Popen(
+                [RUSAGE, self.report] + cmd, stdin=subprocess.DEVNULL,
+                stdout=out, stderr=subprocess.STDOUT,
+                start_new_session=True)
+        end = time.monotonic() + 10
+        while self.pid is None and time.monotonic() < end:
+            self.pid = child_of(self.proc.pid)
+            if self.pid is None:
+                time.sleep(0.01)
+        if self.pid is None:
+            die("%s: no process under rusage: %s" % (name, self.tail()))
+
+    def tail(self):
+        with open(self.log, errors="replace") as f:
+            return f.read()[-600:]
+
+    def stop(self):
+        """SIGTERM to the program, wait for rusage's report."""
+        if self.proc.poll() is None:
+            try:
+                os.kill(self.pid, signal.SIGTERM)
+            except OSError:
+                pass
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.kill()
+                die("%s ignored SIGTERM for 30 s" % self.name)
+        return self.result()
+
+    def kill(self):
+        if self.proc is not None and self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except OSError:
+                pass
+            self.proc.wait()
+
+    def result(self):
+        with open(self.report) as f:
+            secs, kib, usr, sys_ = f.read().split()
+        with open(self.log, errors="replace") as f:
+            lines = f.read().splitlines()
+        return {"wall_s": float(secs), "maxrss_kib": int(kib),
+                "user_s": float(usr), "sys_s": float(sys_),
+                "cpu_s": float(usr) + float(sys_),
+                "exit": self.proc.returncode,
+                "rounds_ok": sum(1 for l in lines if " ok " in l),
+                "rounds_failed": sum(1 for l in lines if " FAILED " in l),
+                "failures": [l for l in lines if " FAILED " in l][:5]}
+
+
+class Tmux:
+    """A private tmux server on its own socket."""
+
+    def __init__(self, binary, d):
+        self.sock = os.path.join(d, "tmux.sock")
+        conf = os.path.join(d, "tmux.conf")
+        with open(conf, "w") as f:
+            f.write("set -g status off\nset -g escape-time 0\n"
+                    "set -g default-shell /bin/sh\n")
+        self.base = [binary, "-u", "-S", self.sock, "-f", conf]
+
+    def __call__(self, *args, check=True):
+        r = subprocess.run(self.base + list(args), capture_output=True,
+                           text=True, stdin=subprocess.DEVNULL)
+        if check and r.returncode != 0:
+            die("tmux %s: %s" % (args[0], r.stderr.strip()))
+        return r.stdout
+
+    def kill(self):
+        if os.path.exists(self.sock):
+            subprocess.run(self.base + ["kill-server"],
+                           stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+
+
+def steady(samples, key, warm):
+    """Per minute of key over the samples from warm seconds on."""
+    s = [x for x in samples if x["t"] >= warm and x.get(key) is not None]
+    if len(s) < 2 or s[-1]["t"] <= s[0]["t"]:
+        return None
+    return (s[-1][key] - s[0][key]) * 60.0 / (s[-1]["t"] - s[0]["t"])
+
+
+def wait_rounds(m, want, secs):
+    """Wait until the feeder m has stored want rounds; die if it dies."""
+    end = time.monotonic() + secs
+    while time.monotonic() < end:
+        if m.proc.poll() is not None:
+            die("%s exited %d: %s" % (m.name, m.proc.returncode, m.tail()))
+        with open(m.log, errors="replace") as f:
+            if sum(1 for l in f if " ok " in l) >= want:
+                return
+        time.sleep(0.2)
+    die("%s stored fewer than %d rounds in %d s: %s" % (m.name, want, secs,
+                                                       m.tail()))
+
+
+def feeder_phase(sitrep, conf, names, secs, warm, d, tmux_bin, size):
+    """One `fetch --all` and one wallboard in tmux for secs seconds."""
+    cols, rows = size
+    cache = os.path.join(d, "feeder.db")
+    base = [sitrep, "--config", conf, "--cache", cache]
+    feeder = Measured("feeder", base + ["fetch", "--all"], d)
+    t0 = time.monotonic()
+    # The wallboard opens the cache read-only and never creates it: start
+    # it once every context has stored a round.
+    wait_rounds(feeder, 2 * len(names), 60)
+    tmux = Tmux(tmux_bin, d)
+    try:
+        go = os.path.join(d, "go")
+        pipe = os.path.join(d, "wallboard.bytes")
+        report = os.path.join(d, "wallboard.rusage")
+        home = os.path.join(d, "home")
+        os.makedirs(home, exist_ok=True)
+        board = " ".join(shlex.quote(a) for a in [RUSAGE, report] + base +
+                         ["wallboard", "--all"])
+        inner = ("while [ ! -e %s ]; do sleep 0.05; done; exec %s 2>%s"
+                 % (shlex.quote(go), board,
+                    shlex.quote(os.path.join(d, "wallboard.err"))))
+        cmd = ("exec env -i PATH=%s TERM=xterm-256color LANG=C.UTF-8 "
+               "HOME=%s XDG_CONFIG_HOME=%s XDG_CACHE_HOME=%s /bin/sh -c %s"
+               % (shlex.quote(os.environ.get("PATH", "/usr/bin:/bin")),
+                  shlex.quote(home), shlex.quote(home), shlex.quote(home),
+                  shlex.quote(inner)))
+        tmux("new-session", "-d", "-s", "wb", "-x", str(cols), "-y",
+             str(rows), cmd)
+        tmux("set", "-w", "-t", "wb", "window-size", "manual")
+        tmux("resize-window", "-t", "wb", "-x", str(cols), "-y", str(rows))
+        tmux("pipe-pane", "-o", "-t", "wb", "cat >>" + shlex.quote(pipe))
+        open(pipe, "a").close()
+        rusage_pid = int(tmux("display", "-p", "-t", "wb",
+                              "#{pane_pid}").strip())
+        open(go, "w").close()
+        tw = time.monotonic()
+        # The pane's shell waits for go, then becomes rusage, whose
+        # child is the wallboard.
+        wpid = None
+        end = tw + 10
+        while wpid is None and time.monotonic() < end:
+            try:
+                with open("/proc/%d/cmdline" % rusage_pid, "rb") as f:
+                    argv0 = f.read().split(b"\0")[0].decode()
+            except OSError:
+                break
+            if argv0 == RUSAGE:
+                wpid = child_of(rusage_pid)
+            if wpid is None:
+                time.sleep(0.01)
+        if wpid is None:
+            die("the wallboard did not start")
+        # The first screen: what it wrote in its first 0.9 s.
+        time.sleep(0.9)
+        first = os.path.getsize(pipe)
+        samples = []
+        repaint = None
+        stop_at = t0 + secs     # both stop together, secs after the feeder
+        resize_at = warm / 2
+        while time.monotonic() < stop_at:
+            now = time.monotonic()
+            x = {"t": now - tw, "feeder_t": now - t0,
+                 "bytes": os.path.getsize(pipe)}
+            for key, pid in (("feeder", feeder.pid), ("wallboard", wpid)):
+                s = proc_sample(pid)
+                if s is not None:
+                    x[key + "_cpu_s"], x[key + "_rss_kib"] = s
+            samples.append(x)
+            if feeder.proc.poll() is not None:
+                die("the feeder exited %d early: %s" % (
+                    feeder.proc.returncode, feeder.tail()))
+            if proc_sample(wpid) is None:
+                with open(os.path.join(d, "wallboard.err"),
+                          errors="replace") as f:
+                    die("the wallboard exited early: " + f.read()[-600:])
+            if repaint is None and x["t"] >= resize_at:
+                # One full repaint: a resize away and back; the bytes
+                # after the return to the measured size.
+                tmux("resize-window", "-t", "wb", "-x", str(cols - 1),
+                     "-y", str(rows))
+                time.sleep(1.5)
+                b0 = os.path.getsize(pipe)
+                tmux("resize-window", "-t", "wb", "-x", str(cols), "-y",
+                     str(rows))
+                time.sleep(1.5)
+                repaint = os.path.getsize(pipe) - b0
+                continue
+            time.sleep(max(0.0, min(1.0, stop_at - time.monotonic())))
+        screen = tmux("capture-pane", "-p", "-t", "wb").splitlines()
+        total = os.path.getsize(pipe)
+        # What the idle board wrote in its last ten seconds, to read.
+        last = [x for x in samples if x["t"] >= samples[-1]["t"] - 10]
+        with open(pipe, "rb") as f:
+            f.seek(last[0]["bytes"])
+            tail = f.read(total - last[0]["bytes"])
+        idle_tail = {"seconds": samples[-1]["t"] - last[0]["t"],
+                     "bytes": len(tail),
+                     "text": repr(tail[:6000])[2:-1]}
+        fres = feeder.stop()
+        tmux("send-keys", "-t", "wb", "q")
+        end = time.monotonic() + 15
+        wres = None
+        while time.monotonic() < end:
+            try:
+                with open(report) as f:
+                    wsecs, kib, usr, sys_ = f.read().split()
+                wres = {"wall_s": float(wsecs), "maxrss_kib": int(kib),
+                        "user_s": float(usr), "sys_s": float(sys_),
+                        "cpu_s": float(usr) + float(sys_)}
+                break
+            except (OSError, ValueError):
+                time.sleep(0.1)
+        if wres is None:
+            die("the wallboard did not quit on q within 15 s")
+    finally:
+        feeder.kill()
+        tmux.kill()
+    fres["cpu_per_min_steady_s"] = steady(
+        [dict(x, t=x["feeder_t"]) for x in samples], "feeder_cpu_s", warm)
+    wres.update({
+        "cpu_per_min_steady_s": steady(samples, "wallboard_cpu_s", warm),
+        "first_screen_bytes": first, "full_repaint_bytes": repaint,
+        "bytes_total": total,
+        "bytes_per_min_steady": steady(samples, "bytes", warm),
+        "idle_tail": idle_tail, "screen": screen})
+    return fres, wres, samples
+
+
+def baseline_phase(sitrep, conf, names, secs, warm, d):
+    """One `fetch --context NAME` per context, all at once, secs seconds,
+    into one shared cache (what a host without --all runs)."""
+    cache = os.path.join(d, "baseline.db")
+    ms = []
+    try:
+        for n in names:
+            ms.append(Measured("fetch-" + n, [
+                sitrep, "--config", conf, "--cache", cache, "fetch",
+                "--context", n], d))
+        t0 = time.monotonic()
+        samples = []
+        while time.monotonic() < t0 + secs:
+            x = {"t": time.monotonic() - t0, "cpu_s": 0.0, "rss_kib": 0}
+            for m in ms:
+                s = proc_sample(m.pid)
+                if s is None or m.proc.poll() is not None:
+                    die("%s exited early: %s" % (m.name, m.tail()))
+                x["cpu_s"] += s[0]
+                x["rss_kib"] += s[1]
+            samples.append(x)
+            time.sleep(max(0.0, min(1.0, t0 + secs - time.monotonic())))
+        runs = [m.stop() for m in ms]
+    finally:
+        for m in ms:
+            m.kill()
+    total = {k: sum(r[k] for r in runs) for k in (
+        "cpu_s", "user_s", "sys_s", "maxrss_kib", "rounds_ok",
+        "rounds_failed")}
+    total["wall_s"] = max(r["wall_s"] for r in runs)
+    total["cpu_per_min_steady_s"] = steady(samples, "cpu_s", warm)
+    total["peak_sampled_rss_sum_kib"] = max(x["rss_kib"] for x in samples)
+    return {"sum": total, "processes": dict(zip(names, runs))}, samples
+
+
+def cmd_wallboard(args):
+    global RUSAGE
+    RUSAGE = opt(args, "--rusage")
+    sitrep = opt(args, "--sitrep")
+    proms = [loopback(u) for u in opt(args, "--prom").split(",")]
+    ams = [loopback(u) for u in opt(args, "--am").split(",")]
+    secs = int(opt(args, "--seconds"))
+    ncontexts = int(opt(args, "--contexts", "20"))
+    refresh = opt(args, "--refresh", "5s")
+    nalerts = int(opt(args, "--alerts", "40"))
+    tmux_bin = opt(args, "--tmux", "tmux")
+    cols, rows = (int(v) for v in opt(args, "--size", "160x45").split("x"))
+    d = opt(args, "--dir")
+    out = opt(args, "--out")
+    # scripts/bench ends this with SIGTERM on ^C: leave through the
+    # finally blocks, which end every process started here.
+    signal.signal(signal.SIGTERM, lambda signo, frame: sys.exit(143))
+    # Steady state: after the first minute (half the run when shorter).
+    warm = 60.0 if secs >= 120 else secs / 2.0
+    for am in ams:
+        am_load(am, 0, nalerts)
+    names = ["ctx-%02d" % (i + 1) for i in range(ncontexts)]
+    conf = os.path.join(d, "wallboard.yaml")
+    write_wb_conf(conf, names, proms, ams, refresh)
+    chk = subprocess.run([sitrep, "--config", conf, "config", "check"],
+                         capture_output=True, text=True)
+    if chk.returncode != 0:
+        die("the generated configuration is refused: " + chk.stdout +
+            chk.stderr)
+    fres, wres, fsamples = feeder_phase(sitrep, conf, names, secs, warm,
+                                        d, tmux_bin, (cols, rows))
+    base, bsamples = baseline_phase(sitrep, conf, names, secs, warm, d)
+    res = {"wallboard": {
+        "seconds": secs, "warm_s": warm, "contexts": ncontexts,
+        "refresh": refresh, "size": "%dx%d" % (cols, rows),
+        "prometheus": len(proms), "alertmanagers": len(ams),
+        "alerts_per_alertmanager": nalerts,
+        "slos": len(WB_SLOS), "services": len(WB_SERVICES),
+        "feeder": fres, "baseline": base, "board": wres,
+        "samples": {"feeder_and_board": fsamples, "baseline": bsamples}}}
+    with open(out, "w") as f:
+        json.dump(res, f, indent=1)
+
+
+# ------------------------------------------------------------------
 # Report
 # ------------------------------------------------------------------
 
@@ -462,6 +888,49 @@ def cmd_report(args):
             p("%-34s %12.2f %12.2f %9.2fx  %s" % (label, dv, bv,
                                                   ratio(bv, dv), goal))
         p("")
+    if "wallboard" in res:
+        w = res["wallboard"]
+        f, b, wb = w["feeder"], w["baseline"]["sum"], w["board"]
+        p("WALLBOARD (%d contexts on %d Prometheus and %d Alertmanagers, "
+          "refresh %s, %d s each; CPU and peak RSS from wait4 via "
+          "tests/bench/rusage; steady = per minute from %.0f s on, from "
+          "/proc samples every second; terminal %s)" % (
+              w["contexts"], w["prometheus"], w["alertmanagers"],
+              w["refresh"], w["seconds"], w["warm_s"], w["size"]))
+        p("")
+        p("%-36s %12s %14s %8s" % ("figure", "fetch --all",
+                                   "%d x fetch" % w["contexts"], "ratio"))
+        for label, a, c in (
+                ("CPU user+sys, whole run (s)", f["cpu_s"], b["cpu_s"]),
+                ("CPU per minute, steady (ms)",
+                 (f["cpu_per_min_steady_s"] or 0) * 1e3,
+                 (b["cpu_per_min_steady_s"] or 0) * 1e3),
+                ("peak RSS (MiB; summed for N)", f["maxrss_kib"] / 1024,
+                 b["maxrss_kib"] / 1024),
+                ("CPU per source round stored (ms)",
+                 ratio(f["cpu_s"], f["rounds_ok"]) * 1e3,
+                 ratio(b["cpu_s"], b["rounds_ok"]) * 1e3),
+                ("rounds stored ok", f["rounds_ok"], b["rounds_ok"]),
+                ("rounds failed", f["rounds_failed"],
+                 b["rounds_failed"])):
+            p("%-36s %12.1f %14.1f %8s" % (label, a, c, "%.2fx" % (
+                ratio(a, c)) if c else "-"))
+        p("")
+        p("%-36s %12s" % ("wallboard (idle)", "value"))
+        for label, v in (
+                ("CPU user+sys, whole run (s)", wb["cpu_s"]),
+                ("CPU per minute, steady (ms)",
+                 (wb["cpu_per_min_steady_s"] or 0) * 1e3),
+                ("peak RSS (MiB)", wb["maxrss_kib"] / 1024),
+                ("first screen (bytes)", wb["first_screen_bytes"]),
+                ("full repaint after resize (bytes)",
+                 wb["full_repaint_bytes"]),
+                ("idle bytes per minute, steady",
+                 wb["bytes_per_min_steady"] or 0),
+                ("idle bytes per second tick", (
+                    wb["bytes_per_min_steady"] or 0) / 60)):
+            p("%-36s %12.1f" % (label, v))
+        p("")
     p("RATIOS")
     if "am_1000" in res:
         for case in ("am_1000", "am_10000"):
@@ -501,15 +970,39 @@ def cmd_report(args):
                 "render big/demo " + label, ratio(b[k], d[k]),
                 b[k] / 1024 if k == "maxrss_kib" else b[k], goal,
                 verdict(b[k] < lim)))
+    if "wallboard" in res:
+        w = res["wallboard"]
+        f, b, wb = w["feeder"], w["baseline"]["sum"], w["board"]
+        n = w["contexts"]
+        t = ratio(f["cpu_s"], b["cpu_s"])
+        p("  %-44s %6.2fx  (goal < 1: %s)" % (
+            "feeder CPU: fetch --all / %d x fetch" % n, t, verdict(t < 1)))
+        t = ratio(f["maxrss_kib"], b["maxrss_kib"])
+        p("  %-44s %6.2fx  (goal < 1: %s)" % (
+            "feeder peak RSS: fetch --all / sum of %d" % n, t,
+            verdict(t < 1)))
+        if f["cpu_per_min_steady_s"]:
+            p("  %-44s %6.1f ms CPU per minute" % (
+                "feeder per context, steady",
+                f["cpu_per_min_steady_s"] * 1e3 / n))
+        if wb["full_repaint_bytes"] and wb["bytes_per_min_steady"] is not \
+                None:
+            t = ratio(wb["bytes_per_min_steady"], wb["full_repaint_bytes"])
+            p("  %-44s %6.3fx  (goal far below 1: only the clock and "
+              "what changed)" % ("wallboard idle bytes/min / 1 repaint/min",
+                                 t))
+            p("  %-44s %6.3fx  (each tick against repainting the screen "
+              "each second)" % ("wallboard idle bytes/s / 1 repaint/s",
+                               t / 60))
     print("\n".join(lines))
 
 
 def main():
     if len(sys.argv) < 2:
-        die("usage: bench.py om|ingest|render|report ...")
+        die("usage: bench.py om|ingest|render|wallboard|report ...")
     cmd, args = sys.argv[1], sys.argv[2:]
     {"om": cmd_om, "ingest": cmd_ingest, "render": cmd_render,
-     "report": cmd_report}.get(cmd, lambda a: die("unknown " + cmd))(args)
+     "wallboard": cmd_wallboard, "report": cmd_report}.get(cmd, lambda a: die("unknown " + cmd))(args)
 
 
 if __name__ == "__main__":

@@ -1,10 +1,11 @@
 /*
- * rusage.c: run one command and report its wall time and peak memory.
+ * rusage.c: run one command and report its wall time, peak memory and CPU.
  *
  *	rusage REPORT COMMAND [ARG...]
  *
- * Writes "SECONDS MAXRSS_KIB" to the file REPORT and exits with the
- * command's status (128 + signal if it was killed).  The peak resident
+ * Writes "SECONDS MAXRSS_KIB USER_S SYS_S" to the file REPORT (the CPU
+ * time the command spent in user space and in the kernel, from wait4) and
+ * exits with the command's status (128 + signal if it was killed).  The peak resident
  * size the kernel keeps for a process counts the memory of the process it
  * was forked from, up to the exec; a Python driver is tens of megabytes,
  * so scripts/bench measures through this small program instead, whose own
@@ -69,7 +70,9 @@ main(int argc, char **argv)
 		    strerror(errno));
 		return 2;
 	}
-	fprintf(f, "%.6f %ld\n", t1 - t0, ru.ru_maxrss);
+	fprintf(f, "%.6f %ld %.6f %.6f\n", t1 - t0, ru.ru_maxrss,
+	    (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6,
+	    (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6);
 	if (fclose(f) != 0)
 		return 2;
 	if (WIFSIGNALED(status))
