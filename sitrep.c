@@ -35,8 +35,8 @@ const struct cmd_entry sitrep_commands[] = {
 	  "into one cache, never acting (not with --context), so one feeder "
 	  "serves every console and wallboard of the host", cmd_fetch,
 	  CMD_USAGE },
-	{ "wallboard", "[--contexts A,B|--all] [--panel P,..] [--rotate T] "
-	  "[--filter TEXT]",
+	{ "wallboard", "[--contexts A,B,...|--all] [--panel P,...] "
+	  "[--filter TEXT] [--rotate 20s] [--shift 3m] [--no-quit]",
 	  "a read-only board of every context (--all, the default) or of "
 	  "those named: the overview, one tile each with its status, firing "
 	  "incidents by severity, worst SLO, unacknowledged incidents and "
@@ -230,9 +230,26 @@ sitrep_wrap(FILE *f, const char *left, const char *text)
 	const char	*p = text, *end;
 	size_t		 col, n;
 
-	if (strlen(left) > 26)
-		fprintf(f, "  %s\n  %-26s ", left, "");
-	else
+	if (strlen(left) > 26) {
+		/* Its own lines, broken before an option's '[' past 79. */
+		fputs(" ", f);
+		col = 1;
+		for (p = left; *p != '\0'; p = end + strspn(end, " ")) {
+			end = p + 1 + strcspn(p + 1, "[");
+			while (end > p + 1 && end[-1] == ' ')
+				end--;
+			n = (size_t)(end - p);
+			if (*p == '[' && col > 6 && col + 1 + n > 79) {
+				fputs("\n     ", f);
+				col = 5;
+			}
+			fputc(' ', f);
+			fwrite(p, 1, n, f);
+			col += 1 + n;
+		}
+		fprintf(f, "\n  %-26s ", "");
+		p = text;
+	} else
 		fprintf(f, "  %-26s ", left);
 	col = 29;
 	while (*p != '\0') {

@@ -420,11 +420,18 @@ poller_free(struct poller *p)
 void
 poller_start(struct poller *p)
 {
+	poller_start_after(p, 0);
+}
+
+/* Start polling, the first round after delay_ms; see poller.h. */
+void
+poller_start_after(struct poller *p, int64_t delay_ms)
+{
 	struct source	*s;
 	int64_t		 now = loop_now_ms(p->loop);
 
 	for (s = p->sources; s != NULL; s = s->next)
-		s->next_ms = now;
+		s->next_ms = now + (delay_ms > 0 ? delay_ms : 0);
 	if (p->timer == NULL)
 		p->timer = loop_timer_add(p->loop, 0, poller_tick, p);
 }

@@ -49,6 +49,8 @@ struct source	*poller_source_new(struct poller *, const char *name,
 int		 poller_source_unstarted(const struct source *);
 
 void		 poller_start(struct poller *);		/* first round now */
+/* The first round after delay_ms; the rounds keep that offset. */
+void		 poller_start_after(struct poller *, int64_t delay_ms);
 void		 poller_refresh_now(struct poller *);	/* 'r' */
 /* Write finished rounds to the cache; returns how many were stored. */
 int		 poller_flush(struct poller *);

@@ -90,6 +90,21 @@ fetch_signal(int signo, void *arg)
 	loop_stop(f->loop);
 }
 
+/* The shortest refresh of the contexts, over which their starts spread. */
+static int64_t
+fetch_spread(const struct conf_context *ctxs, size_t n)
+{
+	int64_t	least = 0;
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		if (least == 0 || (ctxs[i].refresh_ms > 0 &&
+		    ctxs[i].refresh_ms < least))
+			least = ctxs[i].refresh_ms;
+	}
+	return least;
+}
+
 /*
  * The pollers of ctxs (n of them) on rt into f: with one, the current
  * context's (runtime_set_context()); with all, one added poller per
@@ -182,8 +197,15 @@ fetch_contexts(const struct conf *conf, const struct conf_context *ctxs,
 	loop_set_before_sleep(f.loop, fetch_before_sleep, &f);
 	s1 = loop_signal_add(f.loop, SIGINT, fetch_signal, &f);
 	s2 = loop_signal_add(f.loop, SIGTERM, fetch_signal, &f);
+	/*
+	 * Every context at once would send every first request together,
+	 * and every later round too (an Alertmanager shared by ten contexts
+	 * answers 503 past its limit of concurrent GETs): the contexts
+	 * start spread over the shortest refresh, and keep that spread.
+	 */
 	for (i = 0; i < f.npollers; i++)
-		poller_start(f.pollers[i]);
+		poller_start_after(f.pollers[i], once ? 0 :
+		    fetch_spread(ctxs, n) * (int64_t)i / (int64_t)f.npollers);
 	loop_run(f.loop);
 	for (i = 0; i < f.npollers; i++) {
 		poller_flush(f.pollers[i]);

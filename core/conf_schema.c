@@ -420,10 +420,11 @@ const struct conf_option conf_schema[] = {
 	    "context).",
 	  .off = offsetof(struct conf, wb_panels),
 	  .noff = offsetof(struct conf, nwb_panels) },
-	{ .path = "wallboard.rotate", .type = CONF_DURATION, .def = "0s",
+	{ .path = "wallboard.rotate", .type = CONF_DURATION, .def = "20s",
 	  .min = 0, .max = 86400000, .flags = CONF_RANGE,
-	  .help = "Turn to the next page this often (--rotate); 0s: only "
-	    "by hand.  At least 1s when set.",
+	  .help = "Turn to the next page this often (--rotate), so no "
+	    "context stays on a page nobody turns to; 0s: only by hand.  At "
+	    "least 1s when set.",
 	  .off = offsetof(struct conf, wb_rotate_ms) },
 	{ .path = "wallboard.shift", .type = CONF_DURATION, .def = "3m",
 	  .min = 0, .max = 86400000, .flags = CONF_RANGE,

@@ -849,9 +849,12 @@ wb_draw_footer(struct wb *b, const struct wallboard_port *p)
 		    theme_attr(SLOT_ACCENT));
 		buf_reset(&o);
 	}
-	buf_printf(&o, " n next  p previous  space %s rotation%s",
-	    b->paused ? "resume" : "pause",
-	    b->opts->no_quit ? "" : "  q quit");
+	buf_printf(&o, " n next  p previous");
+	if (b->opts->rotate_ms > 0)
+		buf_printf(&o, "  space %s rotation", b->paused ? "resume" :
+		    "pause");
+	if (!b->opts->no_quit)
+		buf_printf(&o, "  q quit");
 	draw_text(stdscr, y, x, end - x, buf_str(&o), theme_attr(SLOT_DIM));
 	buf_done(&o);
 }

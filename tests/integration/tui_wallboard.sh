@@ -82,9 +82,10 @@ contexts:
   - name: west
     refresh: 15s
 YAML
-# Still unless a test moves it: --shift 0 (later options win).
+# Still unless a test moves or turns it: --shift 0 --rotate 0 (later
+# options win).
 board() {
-	echo "trap : INT; $(tt_prog "$SITREP") --config '$CONF' --cache '$DB' wallboard --shift 0 $*; echo EXITED:\$?; exec sleep 300"
+	echo "trap : INT; $(tt_prog "$SITREP") --config '$CONF' --cache '$DB' wallboard --shift 0 --rotate 0 $*; echo EXITED:\$?; exec sleep 300"
 }
 before=$(state "$DB")
 
@@ -288,6 +289,8 @@ tt_wait_match 'tt_has "┌ west" "┌ demo" && tt_lacks "┌ east"' 20
 check $? "--contexts shows the contexts named"
 tt_lacks "q quit"
 check $? "--no-quit: the key line does not offer q"
+tt_lacks "pause rotation"
+check $? "--rotate 0: nor a rotation to pause"
 tt_keys q C-c
 sleep 1
 tt_wait "┌ west" 5
@@ -302,7 +305,7 @@ sqlite3 -batch "$DB" ".backup '$OLD'"
 sqlite3 -batch "$OLD" "UPDATE sources SET last_attempt_ms = $old,
     last_success_ms = $old"
 sed 's/refresh: 1h/refresh: 15s/' "$CONF" >"$TT_DIR/fast.yaml"
-tt_start -x 160 -y 45 "trap : INT; $(tt_prog "$SITREP") --config '$TT_DIR/fast.yaml' --cache '$OLD' wallboard; echo EXITED:\$?; exec sleep 300"
+tt_start -x 160 -y 45 "trap : INT; $(tt_prog "$SITREP") --config '$TT_DIR/fast.yaml' --cache '$OLD' wallboard --rotate 0; echo EXITED:\$?; exec sleep 300"
 tt_wait "NO FEEDER: no source has answered since" 20
 check $? "no source attempted for a while: the board says the feeder is gone"
 [ "$(tt_last | grep -o 'STALE since' | wc -l)" = 3 ]
@@ -314,7 +317,7 @@ tt_kill
     XDG_CACHE_HOME="$TT_DIR/cache" XDG_CONFIG_HOME="$TT_DIR/config" \
     "$SITREP" --demo fetch >/dev/null 2>&1) &
 feeder=$!
-tt_start -x 160 -y 45 "$(tt_prog "$SITREP") --demo wallboard; echo EXITED:\$?; exec sleep 300"
+tt_start -x 160 -y 45 "$(tt_prog "$SITREP") --demo wallboard --rotate 0; echo EXITED:\$?; exec sleep 300"
 tt_wait "┌ demo" 20
 tt_last | grep -qE 'worst SLO: [a-z-]+: burn [0-9.]+x \(1h\), [0-9.]+% budget left'
 check $? "--demo: the worst SLO with its burn and budget left"
@@ -330,7 +333,7 @@ feeder=
 
 # --- read-only opening -----------------------------------------------------------
 chmod 0400 "$OLD"
-tt_start -x 160 -y 45 "$(tt_prog "$SITREP") --config '$TT_DIR/fast.yaml' --cache '$OLD' wallboard; echo EXITED:\$?; exec sleep 300"
+tt_start -x 160 -y 45 "$(tt_prog "$SITREP") --config '$TT_DIR/fast.yaml' --cache '$OLD' wallboard --rotate 0; echo EXITED:\$?; exec sleep 300"
 tt_wait "┌ west" 20
 check $? "a 0400 cache file still works"
 tt_keys q

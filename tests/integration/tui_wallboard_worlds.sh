@@ -46,7 +46,7 @@ stop_feeding() {
 	feeder=
 }
 board() {	# CONTEXTS: the board of those contexts, still
-	echo "trap : INT; $(tt_prog "$SITREP") --demo --worlds 12 wallboard --contexts $1 --panel overview --shift 0; echo EXITED:\$?; exec sleep 300"
+	echo "trap : INT; $(tt_prog "$SITREP") --demo --worlds 12 wallboard --contexts $1 --panel overview --shift 0 --rotate 0; echo EXITED:\$?; exec sleep 300"
 }
 # How many times a pattern is on the last screen.
 count() {
@@ -77,13 +77,13 @@ for nctx in 1 3 12; do
 	tt_start -x 80 -y 24 "$(board "$list")"
 	tt_wait_match '[ "$(count "^demo(-[0-9]+)? +. [A-Z]+")" = '"$nctx"' ]' 20
 	check $? "80x24, $nctx contexts: a line each"
-	tt_has "▶ 1/1"
+	tt_wait "▶ 1/1" 5
 	check $? "80x24, $nctx contexts: one page"
 	# 160x45: tiles, three across at most, all on one page.
 	tt_resize 160 45
 	tt_wait_match '[ "$(count "┌ demo(-[0-9]+)? ")" = '"$nctx"' ]' 10
 	check $? "160x45, $nctx contexts: a tile each"
-	tt_has "▶ 1/1"
+	tt_wait "▶ 1/1" 5
 	check $? "160x45, $nctx contexts: one page"
 	# 400x120: the tiles fill the screen, the status in big type.
 	tt_resize 400 120

@@ -370,6 +370,55 @@ out:
 	conf_free(conf);
 }
 
+/*
+ * poller_start_after(): nothing is asked before the delay (the feeder
+ * spreads its contexts' rounds so), and the round runs after it.
+ */
+static void
+test_start_after(void)
+{
+	struct conf	*conf = sim_demo_conf();
+	struct cache	*c = open_cache();
+	struct runtime	*rt;
+	struct poller	*p;
+	struct source	*s;
+	char		*cause = NULL;
+	int		 i, asked = 0;
+
+	if (c == NULL || (rt = runtime_new(c, &cause)) == NULL) {
+		CHECK(!"a cache and a runtime");
+		free(cause);
+		cache_close(c);
+		conf_free(conf);
+		return;
+	}
+	runtime_simulate(rt, NULL);
+	p = runtime_set_context(rt, conf, &conf->contexts[0], POLLER_ONCE,
+	    &cause);
+	CHECK(p != NULL);
+	if (p == NULL) {
+		free(cause);
+		goto out;
+	}
+	loop_set_before_sleep(runtime_loop(rt), flush, p);
+	poller_start_after(p, 2000);
+	for (i = 0; i < 2; i++)
+		loop_run_once(runtime_loop(rt), 50);
+	for (s = poller_first(p); s != NULL; s = poller_next(s))
+		asked |= s->in_flight || s->attempt_ms != 0;
+	CHECK(!asked);
+	CHECK(!poller_finished(p));
+	for (i = 0; i < 400 && !poller_finished(p); i++)
+		loop_run_once(runtime_loop(rt), 50);
+	CHECK(poller_finished(p));
+	CHECK(poller_first(p)->done_ok);
+	loop_set_before_sleep(runtime_loop(rt), NULL, NULL);
+out:
+	runtime_free(rt);
+	cache_close(c);
+	conf_free(conf);
+}
+
 /* Count stored rounds per source name. */
 struct stored {
 	int	prom;
@@ -553,6 +602,7 @@ static const struct test tests[] = {
 	TEST(test_knobs),
 	TEST(test_virtual_round),
 	TEST(test_unstarted_round),
+	TEST(test_start_after),
 	{ NULL, NULL }
 };
 
