@@ -148,6 +148,15 @@ const struct cmd_entry sitrep_commands[] = {
 	  "[--confirm NAME]",
 	  "delete pod TARGET (its owner makes a new one); options and exit "
 	  "status as action restart", cmd_action_delete_pod, CMD_USAGE },
+	{ "drill", "fire NAME [--timeout D] [--confirm CONTEXT]",
+	  "live fire: post a synthetic alert (SitrepLiveFire, drill=\"true\", "
+	  "drill_name=NAME, a drill_run of its own) to every Alertmanager of "
+	  "the context through the action gate, poll the context every 0.5s "
+	  "until sitrep shows it (say after how long; --timeout, default 2m), "
+	  "then resolve it, also on SIGINT or SIGTERM; alerts a killed run "
+	  "left firing are resolved first, from the audit log; a protected "
+	  "context needs --confirm with its name; exit 0 seen, 1 not seen or "
+	  "refused, 2 usage", cmd_drill_dispatch_fire, CMD_USAGE },
 	{ NULL, NULL, NULL, NULL, 0 }
 };
 

@@ -1,6 +1,6 @@
 /*
- * am_write.c: silences written to Alertmanager, the world of an action
- * gate.
+ * am_write.c: silences written to Alertmanager, and alerts posted to it
+ * (a drill's), the world of an action gate.
  *
  * A write is an operation that walks the members in order until one
  * takes it (or refuses it for good), then confirms it on the others by
@@ -81,12 +81,37 @@ struct am_op {
 	struct loop_timer	*timer;
 };
 
+struct am_post;
+
+/* One member's part of an alert post. */
+struct am_post_to {
+	struct am_post	*post;
+	size_t		 member;
+	int		 http_id;	/* > 0 while posting */
+	int		 answered;
+	enum action_status status;	/* its answer */
+	char		*why;		/* why it did not take it */
+};
+
+/* One alert posted to every member at once, from the posts to the end. */
+struct am_post {
+	struct am_writer	*w;
+	struct am_post		*next;
+	char			*body;
+	int			 resolve;
+	action_done_cb		 done;
+	void			*arg;
+	struct am_post_to	*to;		/* one per member */
+	size_t			 asking;
+};
+
 struct am_writer {
 	struct loop		*loop;		/* borrowed */
 	struct http		*http;		/* borrowed */
 	struct am_wmember	*members;
 	size_t			 nmembers;
 	struct am_op		*ops;		/* in flight */
+	struct am_post		*posts;		/* alerts in flight */
 	int64_t			 first_ms;
 	int64_t			 every_ms;
 	int			 tries;
@@ -660,6 +685,222 @@ am_op_new(struct am_writer *w, enum am_op_kind kind, action_done_cb done,
 }
 
 /* ------------------------------------------------------------------ */
+/* Alerts: posted to every member                                      */
+/* ------------------------------------------------------------------ */
+
+/* Add the name="value" pairs of m to obj. */
+static void
+am_pairs_to_json(cJSON *obj, const struct matchers *m)
+{
+	size_t	i;
+
+	for (i = 0; m != NULL && i < m->n; i++)
+		cJSON_AddStringToObject(obj, m->v[i].name, m->v[i].value);
+}
+
+/* The body of POST /api/v2/alerts for a; caller frees. */
+char *
+am_alert_body(const struct action_alert *a, char **cause)
+{
+	cJSON	*list, *o, *labels, *ann;
+	char	*out, *txt, ts[40];
+
+	if (a->labels == NULL || a->labels->n == 0) {
+		*cause = xstrdup("an alert needs labels, alertname among them");
+		return NULL;
+	}
+	list = cJSON_CreateArray();
+	o = cJSON_CreateObject();
+	labels = cJSON_CreateObject();
+	am_pairs_to_json(labels, a->labels);
+	cJSON_AddItemToObject(o, "labels", labels);
+	ann = cJSON_CreateObject();
+	am_pairs_to_json(ann, a->annotations);
+	cJSON_AddItemToObject(o, "annotations", ann);
+	if (a->starts_ms > 0)
+		cJSON_AddStringToObject(o, "startsAt",
+		    util_format_rfc3339(a->starts_ms, ts, sizeof ts));
+	if (a->ends_ms > 0)
+		cJSON_AddStringToObject(o, "endsAt",
+		    util_format_rfc3339(a->ends_ms, ts, sizeof ts));
+	cJSON_AddItemToArray(list, o);
+	txt = cJSON_PrintUnformatted(list);
+	cJSON_Delete(list);
+	out = xstrdup(txt);
+	cJSON_free(txt);
+	return out;
+}
+
+/* Free a post taken off the list, stopping what it has in flight. */
+static void
+am_post_free(struct am_post *p, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		if (p->to[i].http_id > 0)
+			http_cancel(p->w->http, p->to[i].http_id);
+		free(p->to[i].why);
+	}
+	free(p->to);
+	free(p->body);
+	free(p);
+}
+
+/*
+ * Every member has answered: OK when one took it, else the worst answer
+ * (INVALID when all said the alert is wrong, REFUSED when one refused
+ * writes, else UNREACHABLE).  The callback may free the writer.
+ */
+static void
+am_post_finish(struct am_post *p)
+{
+	struct am_writer	*w = p->w;
+	struct am_post		**pp;
+	struct action_result	 r;
+	struct buf		 took, failed;
+	size_t			 i, n = w->nmembers, ntook = 0, ninvalid = 0;
+	int			 refused = 0;
+	char			*msg;
+
+	for (pp = &w->posts; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == p) {
+			*pp = p->next;
+			break;
+		}
+	}
+	buf_init(&took, 0);
+	buf_init(&failed, 0);
+	for (i = 0; i < n; i++) {
+		struct am_post_to	*t = &p->to[i];
+
+		if (t->status == ACTION_OK) {
+			buf_printf(&took, "%s%s", took.len > 0 ? ", " : "",
+			    w->members[i].name);
+			ntook++;
+			continue;
+		}
+		ninvalid += t->status == ACTION_INVALID;
+		refused |= t->status == ACTION_REFUSED;
+		buf_printf(&failed, "%s%s", failed.len > 0 ? "; " : "",
+		    t->why != NULL ? t->why : "not asked");
+	}
+	memset(&r, 0, sizeof r);
+	if (ntook > 0) {
+		msg = xasprintf("%s by %s", p->resolve ? "resolved" : "taken",
+		    buf_str(&took));
+		r.status = ACTION_OK;
+		r.warning = failed.len > 0 ? buf_str(&failed) : NULL;
+	} else {
+		r.status = ninvalid == n ? ACTION_INVALID : refused ?
+		    ACTION_REFUSED : ACTION_UNREACHABLE;
+		msg = xasprintf("no Alertmanager took the alert (%s); %s",
+		    buf_str(&failed), r.status == ACTION_INVALID ? "correct "
+		    "it and try again" : "check that they run and that "
+		    "contexts[].alertmanagers lists them, then try again");
+	}
+	r.message = msg;
+	p->done(&r, p->arg);
+	free(msg);
+	buf_done(&took);
+	buf_done(&failed);
+	am_post_free(p, n);
+}
+
+/* One member's answer to the post. */
+static void
+am_post_answered(const struct http_response *res, void *arg)
+{
+	struct am_post_to	*t = arg;
+	struct am_post		*p = t->post;
+	struct am_wmember	*m = &p->w->members[t->member];
+	char			*text;
+	long			 st = res->status;
+
+	t->http_id = 0;
+	if (res->kind == HTTP_ERR_CANCELLED)
+		return;
+	t->answered = 1;
+	if (!res->ok) {
+		t->status = ACTION_UNREACHABLE;
+		t->why = xasprintf("%s: %s", m->name, res->error);
+	} else if (st >= 200 && st <= 299) {
+		t->status = ACTION_OK;
+	} else {
+		text = am_error_text(res->body, res->body_len);
+		t->status = st == 400 || st == 422 ? ACTION_INVALID :
+		    st >= 400 && st < 500 ? ACTION_REFUSED :
+		    ACTION_UNREACHABLE;
+		t->why = xasprintf("%s: HTTP %ld: %s", m->name, st, text);
+		free(text);
+	}
+	if (--p->asking == 0)
+		am_post_finish(p);
+}
+
+/* Post an alert to every member. */
+static void
+am_world_alert(void *impl, const struct action_alert *a,
+    action_done_cb done, void *arg)
+{
+	struct am_writer	*w = impl;
+	struct am_post		*p;
+	struct http_request	 req;
+	struct action_result	 r;
+	char			*url, *cause = NULL;
+	size_t			 i;
+
+	memset(&r, 0, sizeof r);
+	p = xcalloc(1, sizeof *p);
+	p->w = w;
+	p->resolve = a->resolve;
+	p->done = done;
+	p->arg = arg;
+	if ((p->body = am_alert_body(a, &cause)) == NULL) {
+		r.status = ACTION_INVALID;
+		r.message = cause;
+		done(&r, arg);
+		free(cause);
+		free(p);
+		return;
+	}
+	p->to = xcalloc(w->nmembers, sizeof *p->to);
+	p->next = w->posts;
+	w->posts = p;
+	for (i = 0; i < w->nmembers; i++) {
+		struct am_post_to	*t = &p->to[i];
+		struct am_wmember	*m = &w->members[i];
+
+		t->post = p;
+		t->member = i;
+		t->status = ACTION_UNREACHABLE;
+		if (m->init_error != NULL) {
+			t->why = xasprintf("%s: %s", m->name, m->init_error);
+			continue;
+		}
+		url = endpoint_url(&m->ep, "/api/v2/alerts", NULL, 0, &cause);
+		if (url != NULL) {
+			am_request(m, &req, url, "POST");
+			req.body = p->body;
+			req.content_type = "application/json";
+			t->http_id = http_submit(w->http, &req,
+			    am_post_answered, t, &cause);
+			free(url);
+		}
+		if (url == NULL || t->http_id <= 0) {
+			t->http_id = 0;
+			t->why = xasprintf("%s: %s", m->name, cause);
+			free(cause);
+			cause = NULL;
+			continue;
+		}
+		p->asking++;
+	}
+	if (p->asking == 0)
+		am_post_finish(p);
+}
+
+/* ------------------------------------------------------------------ */
 /* The world                                                           */
 /* ------------------------------------------------------------------ */
 
@@ -707,11 +948,16 @@ am_world_cancel(void *impl)
 {
 	struct am_writer	*w = impl;
 	struct am_op		*op;
+	struct am_post		*p;
 
 	while ((op = w->ops) != NULL) {
 		w->ops = op->next;
 		am_op_stop(op);
 		am_op_free(op);
+	}
+	while ((p = w->posts) != NULL) {
+		w->posts = p->next;
+		am_post_free(p, w->nmembers);
 	}
 }
 
@@ -724,6 +970,7 @@ am_writer_world(struct am_writer *w, struct action_world *out)
 	out->impl = w;
 	out->silence = am_world_silence;
 	out->expire = am_world_expire;
+	out->alert = am_world_alert;
 	out->cancel = am_world_cancel;
 }
 
@@ -807,9 +1054,12 @@ size_t
 am_writer_pending(const struct am_writer *w)
 {
 	const struct am_op	*op;
+	const struct am_post	*p;
 	size_t			 n = 0;
 
 	for (op = w->ops; op != NULL; op = op->next)
+		n++;
+	for (p = w->posts; p != NULL; p = p->next)
 		n++;
 	return n;
 }

@@ -1,6 +1,7 @@
 /*
- * am_write.h: writes to Alertmanager (silences: create, change, expire),
- * as the world of an action gate (core/action.h).
+ * am_write.h: writes to Alertmanager (silences: create, change, expire;
+ * alerts: a drill's, posted and resolved), as the world of an action gate
+ * (core/action.h).
  *
  * One writer serves the Alertmanagers of one context, the same members
  * the Alertmanager source reads (contexts[].alertmanagers), with the same
@@ -18,6 +19,11 @@
  * cluster learn it by gossip.  A member that does not show it by then is
  * named in the result's warning; the callback runs once, after that.
  *
+ * An alert is posted to every member at once (POST /api/v2/alerts), as
+ * Prometheus does: members of a cluster do not gossip alerts.  It is
+ * taken (ACTION_OK) when one member took it at least; the message names
+ * those that did, the warning those that did not, and why.
+ *
  * Answers map to enum action_status: 2xx OK; 400, 404 and 422 INVALID,
  * with Alertmanager's own message (sanitised, cut); 401, 403, 405 and any
  * other 4xx REFUSED; no answer, a timeout or 5xx UNREACHABLE.  Every
@@ -29,6 +35,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct action_alert;
 struct action_silence;
 struct action_world;
 struct conf_endpoint;
@@ -74,6 +81,13 @@ void		  am_writer_set_confirm(struct am_writer *, int64_t first_ms,
  */
 char		 *am_silence_body(const struct action_silence *s,
 		     const char *created_by, char **cause);
+
+/*
+ * The body of POST /api/v2/alerts for a: a list of one alert with its
+ * labels, annotations and the times that are set; caller frees.  NULL
+ * and *cause when a has no label.
+ */
+char		 *am_alert_body(const struct action_alert *a, char **cause);
 
 /* Number of writes in flight (started, callback not yet run). */
 size_t		  am_writer_pending(const struct am_writer *);

@@ -87,6 +87,12 @@ static const struct action_def action_table[ACTION_NKINDS] = {
 	  ACTION_F_COMMAND | ACTION_F_CONFIRM | ACTION_F_RATE, 10,
 	  ACTION_MIN(5),
 	  "run a runbook's command (no shell, limited environment)" },
+	{ ACTION_FIRE, "fire", "alert", NULL, NULL, NULL, NULL,
+	  ACTION_F_ALERTMANAGER, 0, 0,
+	  "post a synthetic drill alert to Alertmanager (drill fire)" },
+	{ ACTION_FIRE_RESOLVE, "fire-resolve", "alert", NULL, NULL, NULL,
+	  NULL, ACTION_F_ALERTMANAGER, 0, 0,
+	  "resolve a drill's alert: post it again with its end time" },
 };
 
 /* The row of kind. */
@@ -408,6 +414,77 @@ action_expire(struct action_gate *g, const char *id, const char *target,
 		return;
 	}
 	g->world.expire(g->world.impl, id, action_op_done, op);
+}
+
+/* Refuse op at once with status and message (not the world's). */
+static void
+action_op_refuse(struct action_op *op, enum action_status status,
+    const char *message)
+{
+	struct action_result	res;
+
+	memset(&res, 0, sizeof res);
+	res.status = status;
+	res.message = message;
+	action_op_done(&res, op);
+}
+
+/* Post a synthetic alert, or resolve it: one audit row. */
+void
+action_fire(struct action_gate *g, const struct action_alert *a,
+    const char *target, action_done_cb cb, void *arg)
+{
+	const struct action_def	*d = action_def_of(a->resolve ?
+				    ACTION_FIRE_RESOLVE : ACTION_FIRE);
+	struct action_op	*op;
+	struct buf		 detail;
+	char			*m, ts[40], *why;
+	size_t			 i;
+	int			 named = 0, plain = 1;
+
+	buf_init(&detail, 0);
+	m = a->labels != NULL ? matchers_format(a->labels) : xstrdup("");
+	buf_printf(&detail, "labels {%s}; starts %s", m,
+	    util_format_rfc3339(a->starts_ms, ts, sizeof ts));
+	free(m);
+	if (a->ends_ms != 0)
+		buf_printf(&detail, "; ends %s", util_format_rfc3339(a->ends_ms,
+		    ts, sizeof ts));
+	op = action_op_new(g, d->name, target, buf_detach(&detail), cb, arg);
+	for (i = 0; a->labels != NULL && i < a->labels->n; i++) {
+		plain &= a->labels->v[i].op == MATCH_EQ;
+		named |= strcmp(a->labels->v[i].name, "alertname") == 0;
+	}
+	for (i = 0; a->annotations != NULL && i < a->annotations->n; i++)
+		plain &= a->annotations->v[i].op == MATCH_EQ;
+	if (!plain || !named) {
+		action_op_refuse(op, ACTION_INVALID, "an alert's labels are "
+		    "name=\"value\" pairs, alertname among them");
+		return;
+	}
+	if (!a->resolve && g->policy.protected_ctx && (a->confirm == NULL ||
+	    strcmp(a->confirm, g->context) != 0)) {
+		why = xasprintf("context %s is protected: to fire a drill "
+		    "alert in it, confirm with its name (--confirm %s)",
+		    g->context, g->context);
+		action_op_refuse(op, ACTION_REFUSED, why);
+		free(why);
+		return;
+	}
+	if (!g->has_world) {
+		action_no_world(op);
+		return;
+	}
+	if (g->world.alert == NULL) {
+		why = xasprintf("%s of context %s takes no posted alerts; fire "
+		    "drills at a context whose alertmanagers: list real "
+		    "Alertmanagers", g->world.name != NULL ? g->world.name :
+		    "the world", g->context);
+		action_op_refuse(op, ACTION_UNREACHABLE, why);
+		free(why);
+		return;
+	}
+	g->world.alert(g->world.impl, a, action_op_done, op);
 }
 
 /* A change that stays in sitrep: one audit row. */

@@ -65,6 +65,23 @@ struct action_silence {
 	const char		*id;		/* NULL: a new silence */
 };
 
+/*
+ * A synthetic alert to post to Alertmanager (a live-fire drill's).
+ * labels are name="value" pairs (matchers whose op is =; at least one,
+ * alertname among them); annotations likewise, or NULL.  ends_ms 0 lets
+ * Alertmanager end it after its resolve_timeout.  resolve: post it with
+ * ends_ms (now, or before) as its end, so it is resolved.  confirm is
+ * what was typed to act in a protected context (its name), or NULL.
+ */
+struct action_alert {
+	const struct matchers	*labels;
+	const struct matchers	*annotations;
+	int64_t			 starts_ms;
+	int64_t			 ends_ms;
+	int			 resolve;
+	const char		*confirm;
+};
+
 /* ------------------------------------------------------------------ */
 /* The action table                                                    */
 /* ------------------------------------------------------------------ */
@@ -79,6 +96,8 @@ enum action_kind {
 	ACTION_EXPIRE,		/* expire a silence */
 	ACTION_ACK,		/* acknowledge an incident (silences) */
 	ACTION_COMMAND,		/* a runbook's command, as a child process */
+	ACTION_FIRE,		/* post a synthetic drill alert */
+	ACTION_FIRE_RESOLVE,	/* set that alert's end time: resolved */
 	ACTION_NKINDS
 };
 
@@ -220,6 +239,13 @@ struct action_world {
 			    action_done_cb done, void *arg);
 	void		(*expire)(void *impl, const char *id,
 			    action_done_cb done, void *arg);
+	/*
+	 * Post alert to every member (POST /api/v2/alerts): ACTION_OK when
+	 * one took it at least; message names those that did, warning
+	 * those that did not.  NULL: this world takes no alerts.
+	 */
+	void		(*alert)(void *impl, const struct action_alert *,
+			    action_done_cb done, void *arg);
 	/* Forget every write still running: no callback after this. */
 	void		(*cancel)(void *impl);
 
@@ -277,6 +303,20 @@ void		 action_silence(struct action_gate *,
 /* Expire silence id. */
 void		 action_expire(struct action_gate *, const char *id,
 		     const char *target, action_done_cb, void *arg);
+/*
+ * Post a synthetic alert (action "fire"), or resolve it (alert->resolve:
+ * action "fire-resolve"), to every member of the world; target names it
+ * in the audit row ("drill NAME run RUN").  Exactly one audit row per
+ * call; its detail starts "labels {NAME=\"VALUE\", ...}; starts TIME"
+ * (matchers_parse() reads the braces back), then who took it.  Refused,
+ * with the row, when: a label is not name="value" or alertname is
+ * missing (INVALID); the context is protected and alert->confirm is not
+ * its name, for a fire (REFUSED; a resolve is always let through); the
+ * world takes no alerts (UNREACHABLE, saying what to configure).
+ */
+void		 action_fire(struct action_gate *,
+		     const struct action_alert *, const char *target,
+		     action_done_cb, void *arg);
 
 /* ------------------------------------------------------------------ */
 /* The guard chain                                                     */

@@ -119,7 +119,7 @@ out=$(grep -n '_world_fill(\|am_writer_world(\|sim_actions_world(' base/*.c core
     grep -v '^backends/[a-z_]*\.c:[0-9]*:[a-z_]*(struct [a-z_]* \*[a-z]*, struct action_world' |
     paste -sd';' -)
 check $([ -z "$out" ]; echo $?) "only the runtime builds worlds, for its gate${out:+: $out}"
-out=$(grep -n 'world[.>-]*\(silence\|expire\|kube\|access\|follow\|command\)(' \
+out=$(grep -n 'world[.>-]*\(silence\|expire\|alert\|kube\|access\|follow\|command\)(' \
     base/*.c core/*.c backends/*.c export/*.c tui/*.c cmd/*.c sitrep.c 2>/dev/null |
     grep -v '^core/action\.c:' | paste -sd';' -)
 check $([ -z "$out" ]; echo $?) "only the gate calls a world's functions${out:+: $out}"

@@ -382,6 +382,189 @@ test_gate_no_world(void)
 	cache_close(c);
 }
 
+/* A world's alert part, held until the test answers. */
+static void
+fake_alert(void *impl, const struct action_alert *a, action_done_cb done,
+    void *arg)
+{
+	struct fake_world	*w = impl;
+	char			*m;
+
+	w->calls++;
+	m = matchers_format(a->labels);
+	fake_note(w, xasprintf("%s %s", a->resolve ? "resolve" : "fire", m));
+	free(m);
+	fake_hold(w, done, arg);
+}
+
+/* Drill alerts: one audit row per post, whatever the answer. */
+static void
+test_gate_fire(void)
+{
+	struct cache		*c = open_cache();
+	struct fake_world	 fw;
+	struct action_world	 w = fake_world_of(&fw);
+	struct action_gate	*g;
+	struct action_policy	 pol;
+	struct action_alert	 a;
+	struct matchers		 m, back;
+	struct told		 t;
+	char			*rows, *cause = NULL;
+	const char		*d;
+	int64_t			 bad = 0;
+
+	memset(&t, 0, sizeof t);
+	matchers_init(&m);
+	CHECK_INT(matchers_parse(&m, "alertname=\"SitrepLiveFire\", "
+	    "drill=\"true\", drill_name=\"smoke\", drill_run=\"r1\"",
+	    &cause), 0);
+	memset(&a, 0, sizeof a);
+	a.labels = &m;
+	a.starts_ms = 1700000000000LL;
+	a.ends_ms = 1700000900000LL;
+
+	/* A world without the part: refused at once, with a row. */
+	g = action_gate_new(c, "lab", "alice@ops", &w);
+	action_fire(g, &a, "drill smoke run r1", told_cb, &t);
+	CHECK_INT(fw.calls, 0);
+	CHECK_INT(t.n, 1);
+	CHECK_INT(t.status, ACTION_UNREACHABLE);
+	CHECK_CONTAINS(t.message, "fake of context lab takes no posted "
+	    "alerts");
+	CHECK_CONTAINS(t.message, "alertmanagers: list");
+	action_gate_free(g);
+	fake_world_done(&fw);
+
+	/* With it: the world is asked, the row written once it answers. */
+	w = fake_world_of(&fw);
+	w.alert = fake_alert;
+	g = action_gate_new(c, "lab", "alice@ops", &w);
+	action_fire(g, &a, "drill smoke run r1", told_cb, &t);
+	CHECK_INT(fw.calls, 1);
+	CHECK_INT(t.n, 1);
+	CHECK_STR(fw.asked[0], "fire alertname=\"SitrepLiveFire\", "
+	    "drill=\"true\", drill_name=\"smoke\", drill_run=\"r1\"");
+	fake_answer(&fw, ACTION_OK, "taken by am-1 (http://am:9093)", NULL);
+	CHECK_INT(t.n, 2);
+	CHECK_INT(t.status, ACTION_OK);
+	a.resolve = 1;
+	a.ends_ms = 1700000060000LL;
+	action_fire(g, &a, "drill smoke run r1", told_cb, &t);
+	fake_answer(&fw, ACTION_UNREACHABLE, "no Alertmanager took it", NULL);
+	CHECK_INT(t.n, 3);
+
+	/* Labels that are not name="value", or no alertname: invalid. */
+	a.resolve = 0;
+	matchers_init(&back);
+	matchers_parse(&back, "drill=\"true\"", &cause);
+	a.labels = &back;
+	action_fire(g, &a, "drill bad run r2", told_cb, &t);
+	CHECK_INT(t.status, ACTION_INVALID);
+	matchers_done(&back);
+	matchers_init(&back);
+	matchers_parse(&back, "alertname=~\"X.*\"", &cause);
+	action_fire(g, &a, "drill bad run r3", told_cb, &t);
+	CHECK_INT(t.status, ACTION_INVALID);
+	matchers_done(&back);
+	a.labels = &m;
+	CHECK_INT(fw.calls, 2);
+
+	/* Protected: a fire needs the context's name; a resolve does not. */
+	action_policy_default(&pol);
+	pol.protected_ctx = 1;
+	action_gate_set_policy(g, &pol);
+	action_fire(g, &a, "drill smoke run r4", told_cb, &t);
+	CHECK_INT(t.status, ACTION_REFUSED);
+	CHECK_CONTAINS(t.message, "context lab is protected");
+	CHECK_CONTAINS(t.message, "--confirm lab");
+	a.confirm = "prod";
+	action_fire(g, &a, "drill smoke run r4", told_cb, &t);
+	CHECK_INT(t.status, ACTION_REFUSED);
+	CHECK_INT(fw.calls, 2);
+	a.confirm = "lab";
+	action_fire(g, &a, "drill smoke run r4", told_cb, &t);
+	CHECK_INT(fw.calls, 3);
+	fake_answer(&fw, ACTION_OK, "taken by am-1", NULL);
+	a.confirm = NULL;
+	a.resolve = 1;
+	action_fire(g, &a, "drill smoke run r4", told_cb, &t);
+	CHECK_INT(fw.calls, 4);
+	fake_answer(&fw, ACTION_OK, "resolved by am-1", NULL);
+	CHECK_INT(t.n, 9);
+
+	rows = audit_rows(c);
+	CHECK_STR(rows,
+	    "fire|drill smoke run r1|unreachable|labels {alertname="
+	    "\"SitrepLiveFire\", drill=\"true\", drill_name=\"smoke\", "
+	    "drill_run=\"r1\"}; starts 2023-11-14T22:13:20Z; ends "
+	    "2023-11-14T22:28:20Z; fake of context lab takes no posted alerts; "
+	    "fire drills at a context whose alertmanagers: list real "
+	    "Alertmanagers|alice@ops|lab\n"
+	    "fire|drill smoke run r1|ok|labels {alertname=\"SitrepLiveFire\", "
+	    "drill=\"true\", drill_name=\"smoke\", drill_run=\"r1\"}; "
+	    "starts 2023-11-14T22:13:20Z; ends 2023-11-14T22:28:20Z; taken by "
+	    "am-1 (http://am:9093)|alice@ops|lab\n"
+	    "fire-resolve|drill smoke run r1|unreachable|labels {alertname="
+	    "\"SitrepLiveFire\", drill=\"true\", drill_name=\"smoke\", "
+	    "drill_run=\"r1\"}; starts 2023-11-14T22:13:20Z; ends "
+	    "2023-11-14T22:14:20Z; no Alertmanager took it|alice@ops|lab\n"
+	    "fire|drill bad run r2|invalid|labels {drill=\"true\"}; starts "
+	    "2023-11-14T22:13:20Z; ends 2023-11-14T22:14:20Z; an alert's "
+	    "labels are name=\"value\" pairs, alertname among them|alice@ops"
+	    "|lab\n"
+	    "fire|drill bad run r3|invalid|labels {alertname=~\"X.*\"}; starts "
+	    "2023-11-14T22:13:20Z; ends 2023-11-14T22:14:20Z; an alert's "
+	    "labels are name=\"value\" pairs, alertname among them|alice@ops"
+	    "|lab\n"
+	    "fire|drill smoke run r4|refused|labels {alertname="
+	    "\"SitrepLiveFire\", drill=\"true\", drill_name=\"smoke\", "
+	    "drill_run=\"r1\"}; starts 2023-11-14T22:13:20Z; ends "
+	    "2023-11-14T22:14:20Z; context lab is protected: to fire a drill "
+	    "alert in it, confirm with its name (--confirm lab)|alice@ops|lab\n"
+	    "fire|drill smoke run r4|refused|labels {alertname="
+	    "\"SitrepLiveFire\", drill=\"true\", drill_name=\"smoke\", "
+	    "drill_run=\"r1\"}; starts 2023-11-14T22:13:20Z; ends "
+	    "2023-11-14T22:14:20Z; context lab is protected: to fire a drill "
+	    "alert in it, confirm with its name (--confirm lab)|alice@ops|lab\n"
+	    "fire|drill smoke run r4|ok|labels {alertname=\"SitrepLiveFire\", "
+	    "drill=\"true\", drill_name=\"smoke\", drill_run=\"r1\"}; "
+	    "starts 2023-11-14T22:13:20Z; ends 2023-11-14T22:14:20Z; taken by "
+	    "am-1|alice@ops|lab\n"
+	    "fire-resolve|drill smoke run r4|ok|labels {alertname="
+	    "\"SitrepLiveFire\", drill=\"true\", drill_name=\"smoke\", "
+	    "drill_run=\"r1\"}; starts 2023-11-14T22:13:20Z; ends "
+	    "2023-11-14T22:14:20Z; resolved by am-1|alice@ops|lab\n");
+	free(rows);
+	CHECK_INT(audit_verify(c, &bad, &cause), 0);
+
+	/* The row's labels read back as they were posted. */
+	rows = audit_rows(c);
+	d = strstr(rows, "labels {");
+	matchers_init(&back);
+	CHECK(d != NULL);
+	if (d != NULL) {
+		char	*text = xstrndup(d + 7, (size_t)(strstr(d, "}; ") - d -
+			    6));
+
+		CHECK_INT(matchers_parse(&back, text, &cause), 0);
+		CHECK_INT((int)back.n, 4);
+		CHECK_STR(back.v[3].value, "r1");
+		free(text);
+	}
+	matchers_done(&back);
+	free(rows);
+
+	/* Freed with a post in flight: nobody told. */
+	action_fire(g, &a, "drill smoke run r5", told_cb, &t);
+	action_gate_free(g);
+	CHECK_INT(t.n, 9);
+	fake_world_done(&fw);
+	free(t.message);
+	free(t.id);
+	matchers_done(&m);
+	cache_close(c);
+}
+
 /* The default actor is printable, user@host. */
 static void
 test_default_actor(void)
@@ -403,6 +586,7 @@ static const struct test tests[] = {
 	TEST(test_matchers_match),
 	TEST(test_gate_audits),
 	TEST(test_gate_no_world),
+	TEST(test_gate_fire),
 	TEST(test_default_actor),
 	{ NULL, NULL }
 };

@@ -55,6 +55,8 @@ struct fake {
 	int		 get_status;
 	char		 get_body[512];
 	int		 hang;		/* read requests, never answer */
+	int		 alert_status;	/* POST /api/v2/alerts */
+	int		 nalerts;
 	/* What it was asked. */
 	int		 nposts;
 	int		 ndeletes;
@@ -96,6 +98,12 @@ fake_answer(struct fake_conn *c, const char *req, const char *body)
 		f->last_body = xstrdup(body);
 		status = f->post_status;
 		out = f->post_body;
+	} else if (strncmp(req, "POST /api/v2/alerts ", 20) == 0) {
+		f->nalerts++;
+		free(f->last_body);
+		f->last_body = xstrdup(body);
+		status = f->alert_status;
+		out = status == 200 ? "" : "\"bad alert\"";
 	} else if (strncmp(req, "DELETE /api/v2/silence/", 23) == 0) {
 		f->ndeletes++;
 		status = f->delete_status;
@@ -192,6 +200,7 @@ fake_start(struct fake *f)
 	memset(f, 0, sizeof *f);
 	f->loop = loop;
 	f->post_status = 200;
+	f->alert_status = 200;
 	f->delete_status = 200;
 	f->get_status = 404;
 	f->lfd = socket(AF_INET, SOCK_STREAM, 0);
@@ -402,6 +411,119 @@ test_body(void)
 	CHECK_CONTAINS(cause, "comment");
 	free(cause);
 	matchers_done(&m);
+}
+
+/* A drill's alert: posted to every member, OK when one took it. */
+static void
+test_alert(void)
+{
+	struct fake		 a, b;
+	struct am_writer	*w;
+	struct action_world	 world;
+	struct action_alert	 al;
+	struct matchers		 labels, ann;
+	struct conf_endpoint	*eps;
+	struct outcome		 o;
+	char			*cause = NULL, *body, *want;
+	int			 ports[2];
+
+	matchers_init(&labels);
+	matchers_init(&ann);
+	CHECK_INT(matchers_parse(&labels, "alertname=\"SitrepLiveFire\", "
+	    "drill=\"true\", drill_run=\"r1\"", &cause), 0);
+	matchers_add(&ann, "summary", MATCH_EQ, "a drill");
+	memset(&al, 0, sizeof al);
+	al.labels = &labels;
+	al.annotations = &ann;
+	al.starts_ms = 1700000000000;
+	al.ends_ms = 1700003600000;
+	body = am_alert_body(&al, &cause);
+	CHECK_STR(body, "[{\"labels\":{\"alertname\":\"SitrepLiveFire\","
+	    "\"drill\":\"true\",\"drill_run\":\"r1\"},\"annotations\":"
+	    "{\"summary\":\"a drill\"},\"startsAt\":\"2023-11-14T22:13:20Z"
+	    "\",\"endsAt\":\"2023-11-14T23:13:20Z\"}]");
+	free(body);
+
+	/* Both take it: each was posted to once (no gossip of alerts). */
+	fake_start(&a);
+	fake_start(&b);
+	ports[0] = a.port;
+	ports[1] = b.port;
+	eps = endpoints(ports, 2);
+	w = am_writer_new(loop, http, eps, 2, &cause);
+	am_writer_world(w, &world);
+	CHECK(world.alert != NULL);
+	memset(&o, 0, sizeof o);
+	world.alert(world.impl, &al, outcome_cb, &o);
+	run_until(&o);
+	CHECK_INT(o.status, ACTION_OK);
+	want = xasprintf("taken by am-1 (http://127.0.0.1:%d), am-2 "
+	    "(http://127.0.0.1:%d)", a.port, b.port);
+	CHECK_STR(o.message, want);
+	free(want);
+	CHECK(o.warning == NULL);
+	CHECK_INT(a.nalerts, 1);
+	CHECK_INT(b.nalerts, 1);
+	CHECK_CONTAINS(b.last_body, "\"drill_run\":\"r1\"");
+	outcome_done(&o);
+
+	/* One says the alert is wrong: OK by the other, a warning. */
+	a.alert_status = 400;
+	al.resolve = 1;
+	world.alert(world.impl, &al, outcome_cb, &o);
+	run_until(&o);
+	CHECK_INT(o.status, ACTION_OK);
+	CHECK_CONTAINS(o.message, "resolved by am-2");
+	CHECK_CONTAINS(o.warning, "am-1 (");
+	CHECK_CONTAINS(o.warning, "HTTP 400: bad alert");
+	outcome_done(&o);
+
+	/* Both: INVALID. */
+	b.alert_status = 400;
+	world.alert(world.impl, &al, outcome_cb, &o);
+	run_until(&o);
+	CHECK_INT(o.status, ACTION_INVALID);
+	CHECK_CONTAINS(o.message, "no Alertmanager took the alert");
+	outcome_done(&o);
+	am_writer_free(w);
+	endpoints_free(eps, 2);
+
+	/* The first is down: taken by the second, the first named. */
+	b.alert_status = 200;
+	ports[0] = dead_port();
+	eps = endpoints(ports, 2);
+	w = am_writer_new(loop, http, eps, 2, &cause);
+	am_writer_world(w, &world);
+	world.alert(world.impl, &al, outcome_cb, &o);
+	run_until(&o);
+	CHECK_INT(o.status, ACTION_OK);
+	CHECK_CONTAINS(o.message, "resolved by am-2");
+	CHECK_CONTAINS(o.warning, "connection refused");
+	outcome_done(&o);
+
+	/* Nobody up: UNREACHABLE, saying what to do. */
+	am_writer_free(w);
+	endpoints_free(eps, 2);
+	ports[1] = dead_port();
+	eps = endpoints(ports, 2);
+	w = am_writer_new(loop, http, eps, 2, &cause);
+	am_writer_world(w, &world);
+	world.alert(world.impl, &al, outcome_cb, &o);
+	run_until(&o);
+	CHECK_INT(o.status, ACTION_UNREACHABLE);
+	CHECK_CONTAINS(o.message, "check that they run");
+	outcome_done(&o);
+
+	/* Cancelled in flight: nobody is called back. */
+	world.alert(world.impl, &al, outcome_cb, &o);
+	CHECK_INT((int)am_writer_pending(w), 1);
+	am_writer_free(w);
+	CHECK_INT(o.calls, 0);
+	endpoints_free(eps, 2);
+	fake_stop(&a);
+	fake_stop(&b);
+	matchers_done(&labels);
+	matchers_done(&ann);
 }
 
 /* Taken by the first member, shown by the second: OK, no warning. */
@@ -964,6 +1086,7 @@ test_runtime_gate(void)
 
 static const struct test tests[] = {
 	TEST(test_body),
+	TEST(test_alert),
 	TEST(test_create_confirmed),
 	TEST(test_not_confirmed),
 	TEST(test_first_down),
