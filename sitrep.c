@@ -148,6 +148,11 @@ const struct cmd_entry sitrep_commands[] = {
 	  "[--confirm NAME]",
 	  "delete pod TARGET (its owner makes a new one); options and exit "
 	  "status as action restart", cmd_action_delete_pod, CMD_USAGE },
+	{ "drill", "list | check FILE...",
+	  "incident drills on the simulator: list the shipped ones (name, "
+	  "time limit, what happens); check FILE...: read drill files and "
+	  "print every problem as FILE:LINE:COL (exit 1), or ok "
+	  "(docs/DRILLS.md)", cmd_drill, CMD_USAGE },
 	{ NULL, NULL, NULL, NULL, 0 }
 };
 

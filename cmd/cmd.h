@@ -197,6 +197,7 @@ int	cmd_action_restart(struct cmd_opts *, int, char **);	/* action.c */
 int	cmd_action_undo(struct cmd_opts *, int, char **);	/* action.c */
 int	cmd_action_scale(struct cmd_opts *, int, char **);	/* action.c */
 int	cmd_action_delete_pod(struct cmd_opts *, int, char **);	/* action.c */
+int	cmd_drill(struct cmd_opts *, int, char **);		/* drill.c */
 
 /*
  * Rounds of every source of ctx into cache (with demo_speed above 0, the
