@@ -148,7 +148,12 @@ const struct cmd_entry sitrep_commands[] = {
 	  "[--confirm NAME]",
 	  "delete pod TARGET (its owner makes a new one); options and exit "
 	  "status as action restart", cmd_action_delete_pod, CMD_USAGE },
-	{ "drill", "fire NAME [--timeout D] [--confirm CONTEXT]",
+	{ "drill", "list | check FILE...",
+	  "incident drills on the simulator: list the shipped ones (name, "
+	  "time limit, what happens); check FILE...: read drill files and "
+	  "print every problem as FILE:LINE:COL (exit 1), or ok "
+	  "(docs/DRILLS.md)", cmd_drill, CMD_USAGE },
+	{ "drill fire", "NAME [--timeout D] [--confirm CONTEXT]",
 	  "live fire: post a synthetic alert (SitrepLiveFire, drill=\"true\", "
 	  "drill_name=NAME, a drill_run of its own) to every Alertmanager of "
 	  "the context through the action gate, poll the context every 0.5s "
@@ -156,7 +161,7 @@ const struct cmd_entry sitrep_commands[] = {
 	  "then resolve it, also on SIGINT or SIGTERM; alerts a killed run "
 	  "left firing are resolved first, from the audit log; a protected "
 	  "context needs --confirm with its name; exit 0 seen, 1 not seen or "
-	  "refused, 2 usage", cmd_drill_dispatch_fire, CMD_USAGE },
+	  "refused, 2 usage", cmd_drill_fire, CMD_USAGE },
 	{ NULL, NULL, NULL, NULL, 0 }
 };
 

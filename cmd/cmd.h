@@ -197,10 +197,9 @@ int	cmd_action_restart(struct cmd_opts *, int, char **);	/* action.c */
 int	cmd_action_undo(struct cmd_opts *, int, char **);	/* action.c */
 int	cmd_action_scale(struct cmd_opts *, int, char **);	/* action.c */
 int	cmd_action_delete_pod(struct cmd_opts *, int, char **);	/* action.c */
-/* sitrep drill fire NAME: argv after "fire" */
+int	cmd_drill(struct cmd_opts *, int, char **);		/* drill.c */
+/* sitrep drill fire NAME */
 int	cmd_drill_fire(struct cmd_opts *, int, char **);	/* drill_fire.c */
-/* sitrep drill SUB: only fire (argv starts at SUB) */
-int	cmd_drill_dispatch_fire(struct cmd_opts *, int, char **); /* drill_fire.c */
 
 /*
  * Rounds of every source of ctx into cache (with demo_speed above 0, the

@@ -478,29 +478,3 @@ out:
 		rc = CMD_FAIL;
 	return rc;
 }
-
-/*
- * sitrep drill SUB: only fire, until the drill commands share a table.
- * argv is the handler's (the leading options, then what followed "drill"):
- * the first word after the leading options is the sub-command, taken out.
- */
-int
-cmd_drill_dispatch_fire(struct cmd_opts *g, int argc, char **argv)
-{
-	const struct cmd_leading	*o;
-	int				 i, k;
-
-	for (i = 0; i < argc && argv[i][0] == '-'; i++) {
-		for (o = sitrep_options; o->name != NULL; o++)
-			if (strcmp(o->name, argv[i]) == 0)
-				break;
-		if (o->name != NULL && o->arg != NULL)
-			i++;
-	}
-	if (i >= argc || strcmp(argv[i], "fire") != 0)
-		return cmd_bad_usage("drill", "the one drill command here is "
-		    "fire: sitrep drill fire NAME");
-	for (k = i; k + 1 < argc; k++)
-		argv[k] = argv[k + 1];
-	return cmd_drill_fire(g, argc - 1, argv);
-}

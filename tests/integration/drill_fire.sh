@@ -243,8 +243,12 @@ run real drill fire 'bad name'
 check_eq "a name that is not a word: exit 2" "2" "$rc"
 run real drill fire x --timeout 0s
 check_eq "a timeout out of range: exit 2" "2" "$rc"
-run real drill list
-check_eq "drill without fire: exit 2" "2" "$rc"
+run real drill fyre x
+check_eq "drill fyre: exit 2" "2" "$rc"
+case $err in
+*"did you mean 'fire NAME'?"*) check 0 "... and it points to fire" ;;
+*) check 1 "... and it points to fire" ;;
+esac
 
 "$SITREP" --cache "$DB" audit verify >/dev/null 2>&1
 check $? "the audit chain verifies"
