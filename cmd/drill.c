@@ -1,23 +1,38 @@
 /*
- * drill.c: `sitrep drill list` and `sitrep drill check FILE...`.
+ * drill.c: `sitrep drill list`, `check FILE...`, `history` and
+ * `report RUN|FILE`.
  *
  * The drill command has sub-commands of its own, in one table here that
  * dispatch and the usage message read.  list shows the drills shipped
  * with sitrep (compiled in from the drills folder, so it works wherever
  * the program runs); check reads drill files and prints every problem as
  * FILE:LINE:COL, as `sitrep config check` does for configurations.
+ * history lists the runs kept in the drills directory (each its own
+ * cache file, opened read-only) with their points; report scores one
+ * (core/drill_score.h) as text, markdown or JSON.
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include <cJSON.h>
+
+#include "base/sanitize.h"
 #include "base/util.h"
 #include "base/xmalloc.h"
 #include "cmd/cmd.h"
+#include "core/cache.h"
 #include "core/conf.h"
 #include "core/drill.h"
+#include "core/drill_meta.h"
+#include "core/drill_score.h"
+
+/* --format of drill report, or NULL. */
+static const char	*drill_format;
 
 /* One sub-command of drill: its name and what it takes. */
 struct drill_cmd {
@@ -99,9 +114,390 @@ drill_check(char **words, int nwords)
 	return rc;
 }
 
+/* ------------------------------------------------------------------ */
+/* history and report: runs kept in the drills directory               */
+/* ------------------------------------------------------------------ */
+
+/* The drills directory beside the default cache; allocated. */
+static char *
+drill_runs_dir(void)
+{
+	char	*cache = cache_default_path(), *slash, *dir;
+
+	if ((slash = strrchr(cache, '/')) != NULL)
+		*slash = '\0';
+	dir = xasprintf("%s/%s", cache, DRILL_RUNS_DIR);
+	free(cache);
+	return dir;
+}
+
+/* Print s sanitised for the terminal, then rest (a literal). */
+static void
+drill_put(const char *s)
+{
+	char	*c = sanitize_terminal(s != NULL ? s : "", 0);
+
+	fputs(c, stdout);
+	free(c);
+}
+
+/* An offset from the start: "+8m", "-30s". */
+static char *
+drill_offset(int64_t ms, char *out, size_t len)
+{
+	char	d[32];
+
+	util_format_duration(ms < 0 ? -ms : ms, d, sizeof d);
+	snprintf(out, len, "%s%s", ms < 0 ? "-" : "+", d);
+	return out;
+}
+
+/*
+ * Score the run cache at path (read-only); 0, or -1 after a message on
+ * stderr (none when quiet).
+ */
+static int
+drill_score_path(const char *path, struct drill_score *s, int quiet)
+{
+	struct cache	*c;
+	char		*warn = NULL, *cause = NULL, *msg;
+	int		 rc = -1;
+
+	memset(s, 0, sizeof *s);
+	if ((c = cache_open(path, CACHE_READONLY, &warn, &cause)) != NULL) {
+		rc = drill_score_cache(c, s, &cause);
+		cache_close(c);
+	}
+	free(warn);
+	if (rc != 0 && !quiet) {
+		msg = sanitize_terminal(cause, 0);
+		fflush(stdout);
+		fprintf(stderr, "sitrep drill: %s\n", msg);
+		free(msg);
+	}
+	free(cause);
+	return rc;
+}
+
+/* A run of the history. */
+struct drill_run {
+	char			*name;
+	char			*path;
+	struct drill_score	 s;
+	int			 ok;
+};
+
+/* Newest first, then by name, newest name first. */
+static int
+drill_run_cmp(const void *a, const void *b)
+{
+	const struct drill_run	*x = a, *y = b;
+
+	if (x->s.started_ms != y->s.started_ms)
+		return x->s.started_ms > y->s.started_ms ? -1 : 1;
+	return strcmp(y->name, x->name);
+}
+
+/* sitrep drill history: the runs kept, newest first. */
+static int
+drill_history(char **words, int nwords)
+{
+	struct drill_run	*runs = NULL;
+	struct dirent		*e;
+	DIR			*dir;
+	char			*path, ts[40], dur[32], *line;
+	size_t			 n = 0, i, len;
+
+	if (nwords != 0)
+		return cmd_bad_usage("drill", "history takes no arguments");
+	path = drill_runs_dir();
+	if ((dir = opendir(path)) == NULL) {
+		line = xasprintf("no drill runs yet (%s does not exist); "
+		    "`sitrep drill run NAME` plays one", path);
+		drill_put(line);
+		fputc('\n', stdout);
+		free(line);
+		free(path);
+		return CMD_OK;
+	}
+	while ((e = readdir(dir)) != NULL) {
+		len = strlen(e->d_name);
+		if (len <= 3 || strcmp(e->d_name + len - 3, ".db") != 0 ||
+		    e->d_name[0] == '.')
+			continue;
+		runs = xreallocarray(runs, n + 1, sizeof *runs);
+		memset(&runs[n], 0, sizeof runs[n]);
+		runs[n].name = xstrndup(e->d_name, len - 3);
+		runs[n].path = xasprintf("%s/%s", path, e->d_name);
+		n++;
+	}
+	closedir(dir);
+	free(path);
+	for (i = 0; i < n; i++) {
+		runs[i].ok = drill_score_path(runs[i].path, &runs[i].s, 1) ==
+		    0;
+	}
+	qsort(runs, n, sizeof *runs, drill_run_cmp);
+	if (n == 0)
+		printf("no drill runs yet; `sitrep drill run NAME` plays one\n");
+	else
+		printf("%-36s %-18s %-20s %9s %6s %7s\n", "RUN", "DRILL",
+		    "STARTED", "DURATION", "POINTS", "HARMFUL");
+	for (i = 0; i < n; i++) {
+		if (!runs[i].ok) {
+			line = xasprintf("%-36s (not a drill run this sitrep "
+			    "can read: sitrep drill report %s says why)",
+			    runs[i].name, runs[i].name);
+		} else {
+			util_format_rfc3339(runs[i].s.started_ms, ts,
+			    sizeof ts);
+			util_format_duration(runs[i].s.ended_ms -
+			    runs[i].s.started_ms, dur, sizeof dur);
+			line = xasprintf("%-36s %-18s %-20s %8s%s %6d %7zu",
+			    runs[i].name, runs[i].s.drill, ts, dur,
+			    runs[i].s.ended ? " " : "*", runs[i].s.points,
+			    runs[i].s.nharmful);
+		}
+		drill_put(line);
+		fputc('\n', stdout);
+		free(line);
+	}
+	for (i = 0; i < n; i++) {
+		if (runs[i].ok && !runs[i].s.ended) {
+			printf("* not ended: the duration is up to the last "
+			    "thing recorded\n");
+			break;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		free(runs[i].name);
+		free(runs[i].path);
+		drill_score_done(&runs[i].s);
+	}
+	free(runs);
+	return CMD_OK;
+}
+
+/* The points of a score, part by part, as lines "NAME POINTS/OF (why)". */
+static void
+drill_report_text(const struct drill_score *s, int md)
+{
+	char		 ts[40], off[40], off2[40];
+	const char	*h = md ? "## " : "", *b = md ? "- " : "  ";
+	char		*line, *cell, *p;
+	size_t		 i;
+
+	line = xasprintf("%sDrill %s, run %s", md ? "# " : "", s->drill,
+	    s->run != NULL ? s->run : "?");
+	drill_put(line);
+	free(line);
+	printf("\n\n");
+	util_format_rfc3339(s->started_ms, ts, sizeof ts);
+	util_format_duration(s->ended_ms - s->started_ms, off, sizeof off);
+	line = xasprintf("Started %s, %s %s%s%s.", ts, s->ended ? "lasted" :
+	    "not ended; last activity after", off, s->source != NULL ?
+	    ", from " : "", s->source != NULL ? s->source : "");
+	drill_put(line);
+	free(line);
+	printf("\n");
+	if (s->warning != NULL) {
+		line = xasprintf("Warning: %s", s->warning);
+		drill_put(line);
+		free(line);
+		printf("\n");
+	}
+	line = xasprintf("\n%s%sPoints: %d/100%s - %s\n", md ? "" : "",
+	    md ? "**" : "", s->points, md ? "**" : "", s->verdict);
+	fputs(line, stdout);
+	free(line);
+	printf("\n%sacknowledge %d/%d: %d of %d expected acks", b,
+	    s->points_ack, DRILL_SCORE_ACK, s->acks_done, s->acks_expected);
+	if (s->ack_ms >= 0)
+		printf(", the first after %s", drill_offset(s->ack_ms, off,
+		    sizeof off));
+	printf("\n%smitigate %d/%d: ", b, s->points_mitigate,
+	    DRILL_SCORE_MITIGATE);
+	if (s->action_ms >= 0)
+		printf("first correct action after %s, mitigated after %s%s\n",
+		    drill_offset(s->action_ms, off, sizeof off),
+		    drill_offset(s->mitigated_ms, off2, sizeof off2),
+		    s->mitigated_by_end ? " (the end condition held)" :
+		    " (the correct action)");
+	else
+		printf("no correct action\n");
+	printf("%sclean %d/%d: %zu wrong action%s\n", b, s->points_clean,
+	    DRILL_SCORE_CLEAN, s->nwrong, s->nwrong == 1 ? "" : "s");
+	printf("%sharmful: %zu action%s (-%zu), hints: %d (-%d)\n", b,
+	    s->nharmful, s->nharmful == 1 ? "" : "s",
+	    s->nharmful * DRILL_SCORE_HARMFUL, s->hints,
+	    s->hints * DRILL_SCORE_HINT);
+	if (s->nharmful > 0) {
+		printf("\n%sHarmful actions\n\n", h);
+		for (i = 0; i < s->nharmful; i++) {
+			line = xasprintf("%s%s %s: %s", b, drill_offset(
+			    s->harmful[i].offset_ms, off, sizeof off),
+			    s->harmful[i].what, s->harmful[i].why);
+			drill_put(line);
+			free(line);
+			printf("\n");
+		}
+	}
+	printf("\n%sTimeline\n\n", h);
+	if (md)
+		printf("| at | what | |\n|---|---|---|\n");
+	for (i = 0; i < s->ntimeline; i++) {
+		drill_offset(s->timeline[i].offset_ms, off, sizeof off);
+		if (md) {
+			/* A '|' would end the cell. */
+			cell = xstrdup(s->timeline[i].text);
+			for (p = cell; (p = strchr(p, '|')) != NULL; p++)
+				*p = '/';
+			line = xasprintf("| %s | %s | %s |", off,
+			    drill_score_kind_word(s->timeline[i].kind), cell);
+			free(cell);
+		} else
+			line = xasprintf("  %-8s %-10s %s", off,
+			    drill_score_kind_word(s->timeline[i].kind),
+			    s->timeline[i].text);
+		drill_put(line);
+		free(line);
+		printf("\n");
+	}
+}
+
+/* Add a mark list to o under key. */
+static void
+drill_json_marks(cJSON *o, const char *key,
+    const struct drill_score_mark *v, size_t n)
+{
+	cJSON	*a = cJSON_AddArrayToObject(o, key), *m;
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		m = cJSON_CreateObject();
+		cJSON_AddNumberToObject(m, "offset_ms", (double)v[i].offset_ms);
+		cJSON_AddStringToObject(m, "what", v[i].what);
+		cJSON_AddStringToObject(m, "why", v[i].why);
+		cJSON_AddItemToArray(a, m);
+	}
+}
+
+/* Add ms to o, or null when it did not happen (-1). */
+static void
+drill_json_ms(cJSON *o, const char *key, int64_t ms)
+{
+	if (ms < 0)
+		cJSON_AddNullToObject(o, key);
+	else
+		cJSON_AddNumberToObject(o, key, (double)ms);
+}
+
+/* The score as JSON. */
+static void
+drill_report_json(const struct drill_score *s)
+{
+	cJSON	*o = cJSON_CreateObject(), *p, *a, *e;
+	char	*text;
+	size_t	 i;
+
+	cJSON_AddStringToObject(o, "drill", s->drill);
+	if (s->run != NULL)
+		cJSON_AddStringToObject(o, "run", s->run);
+	if (s->source != NULL)
+		cJSON_AddStringToObject(o, "source", s->source);
+	if (s->warning != NULL)
+		cJSON_AddStringToObject(o, "warning", s->warning);
+	cJSON_AddNumberToObject(o, "started_ms", (double)s->started_ms);
+	cJSON_AddNumberToObject(o, "ended_ms", (double)s->ended_ms);
+	cJSON_AddBoolToObject(o, "ended", s->ended);
+	cJSON_AddNumberToObject(o, "points", s->points);
+	cJSON_AddStringToObject(o, "verdict", s->verdict);
+	p = cJSON_AddObjectToObject(o, "parts");
+	cJSON_AddNumberToObject(p, "acknowledge", s->points_ack);
+	cJSON_AddNumberToObject(p, "mitigate", s->points_mitigate);
+	cJSON_AddNumberToObject(p, "clean", s->points_clean);
+	cJSON_AddNumberToObject(p, "penalty", s->penalty);
+	drill_json_ms(o, "time_to_ack_ms", s->ack_ms);
+	drill_json_ms(o, "time_to_action_ms", s->action_ms);
+	drill_json_ms(o, "time_to_mitigation_ms", s->mitigated_ms);
+	cJSON_AddBoolToObject(o, "mitigated_by_end", s->mitigated_by_end);
+	cJSON_AddNumberToObject(o, "acks_expected", s->acks_expected);
+	cJSON_AddNumberToObject(o, "acks_done", s->acks_done);
+	cJSON_AddNumberToObject(o, "hints", s->hints);
+	drill_json_marks(o, "harmful", s->harmful, s->nharmful);
+	drill_json_marks(o, "wrong", s->wrong, s->nwrong);
+	a = cJSON_AddArrayToObject(o, "timeline");
+	for (i = 0; i < s->ntimeline; i++) {
+		e = cJSON_CreateObject();
+		cJSON_AddNumberToObject(e, "offset_ms",
+		    (double)s->timeline[i].offset_ms);
+		cJSON_AddStringToObject(e, "kind",
+		    drill_score_kind_word(s->timeline[i].kind));
+		cJSON_AddStringToObject(e, "text", s->timeline[i].text);
+		cJSON_AddItemToArray(a, e);
+	}
+	text = cJSON_Print(o);
+	fputs(text, stdout);
+	fputc('\n', stdout);
+	cJSON_free(text);
+	cJSON_Delete(o);
+}
+
+/* sitrep drill report RUN|FILE [--format text|markdown|json]. */
+static int
+drill_report(char **words, int nwords)
+{
+	const char		*fmt = drill_format != NULL ? drill_format :
+				    "text";
+	struct drill_score	 s;
+	struct stat		 st;
+	char			*path, *dir, *msg;
+	size_t			 len;
+
+	if (nwords != 1)
+		return cmd_bad_usage("drill", "report: name one run (as "
+		    "`sitrep drill history` lists it) or a run's cache file");
+	if (strcmp(fmt, "text") != 0 && strcmp(fmt, "markdown") != 0 &&
+	    strcmp(fmt, "json") != 0)
+		return cmd_bad_usage("drill", "report --format is text, "
+		    "markdown or json");
+	len = strlen(words[0]);
+	if (strchr(words[0], '/') != NULL || (len > 3 &&
+	    strcmp(words[0] + len - 3, ".db") == 0))
+		path = xstrdup(words[0]);
+	else {
+		dir = drill_runs_dir();
+		path = xasprintf("%s/%s.db", dir, words[0]);
+		free(dir);
+	}
+	if (stat(path, &st) != 0) {
+		msg = xasprintf("no drill run %s (no file %s); `sitrep drill "
+		    "history` lists the runs", words[0], path);
+		free(path);
+		path = sanitize_terminal(msg, 0);
+		fprintf(stderr, "sitrep drill: %s\n", path);
+		free(path);
+		free(msg);
+		return CMD_FAIL;
+	}
+	if (drill_score_path(path, &s, 0) != 0) {
+		free(path);
+		return CMD_FAIL;
+	}
+	free(path);
+	if (strcmp(fmt, "json") == 0)
+		drill_report_json(&s);
+	else
+		drill_report_text(&s, strcmp(fmt, "markdown") == 0);
+	drill_score_done(&s);
+	return CMD_OK;
+}
+
 static const struct drill_cmd drill_cmds[] = {
 	{ "list", "", drill_list },
 	{ "check", "FILE...", drill_check },
+	{ "history", "", drill_history },
+	{ "report", "RUN|FILE [--format text|markdown|json]", drill_report },
 	{ NULL, NULL, NULL }
 };
 
@@ -110,18 +506,28 @@ int
 cmd_drill(struct cmd_opts *g, int argc, char **argv)
 {
 	const struct drill_cmd	*c;
+	const struct cmd_option	 opts[] = {
+		{ "--format", &drill_format, NULL, NULL },
+		{ NULL, NULL, NULL, NULL }
+	};
 	const char		*names[8];
 	const char		*best;
 	char			**words, *msg;
 	size_t			 n = 0;
 	int			 nw, rc;
 
-	if ((rc = cmd_parse(g, NULL, argc, argv, &words, &nw)) != 0)
+	drill_format = NULL;
+	if ((rc = cmd_parse(g, opts, argc, argv, &words, &nw)) != 0)
 		return rc;
+	if (drill_format != NULL && (nw == 0 || strcmp(words[0], "report") !=
+	    0)) {
+		free(words);
+		return cmd_bad_usage("drill", "--format is for drill report");
+	}
 	if (nw == 0) {
 		free(words);
 		return cmd_bad_usage("drill", "name a sub-command: list, "
-		    "check FILE... or fire NAME");
+		    "check FILE..., history, report RUN or fire NAME");
 	}
 	for (c = drill_cmds; c->name != NULL; c++) {
 		if (strcmp(c->name, words[0]) == 0) {
@@ -146,7 +552,8 @@ cmd_drill(struct cmd_opts *g, int argc, char **argv)
 		    c->usage);
 	else
 		msg = xasprintf("unknown sub-command '%s'; use list, "
-		    "check FILE... or fire NAME", words[0]);
+		    "check FILE..., history, report RUN or fire NAME",
+		    words[0]);
 	free(words);
 	rc = cmd_bad_usage("drill", msg);
 	free(msg);
