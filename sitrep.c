@@ -148,10 +148,14 @@ const struct cmd_entry sitrep_commands[] = {
 	  "[--confirm NAME]",
 	  "delete pod TARGET (its owner makes a new one); options and exit "
 	  "status as action restart", cmd_action_delete_pod, CMD_USAGE },
-	{ "drill", "list | check FILE...",
+	{ "drill", "list | check FILE... | history | report RUN "
+	  "[--format text|markdown|json]",
 	  "incident drills on the simulator: list the shipped ones (name, "
 	  "time limit, what happens); check FILE...: read drill files and "
-	  "print every problem as FILE:LINE:COL (exit 1), or ok "
+	  "print every problem as FILE:LINE:COL (exit 1), or ok; history: "
+	  "the runs kept, newest first, with their points; report RUN: one "
+	  "run's score (time to acknowledge, to the first correct action, "
+	  "harmful and wrong actions, hints) and its timeline "
 	  "(docs/DRILLS.md)", cmd_drill, CMD_USAGE },
 	{ "drill fire", "NAME [--timeout D] [--confirm CONTEXT]",
 	  "live fire: post a synthetic alert (SitrepLiveFire, drill=\"true\", "

@@ -90,7 +90,7 @@ out=$("$SITREP" drill check 2>&1)
 check_eq "check with no file exits 2" 2 "$?"
 check_eq "and says what to give" \
     "sitrep drill: check: name one or more drill files
-usage: sitrep drill list | check FILE..." "$out"
+usage: sitrep drill list | check FILE... | history | report RUN [--format text|markdown|json]" "$out"
 out=$("$SITREP" drill 2>&1)
 check_eq "drill alone exits 2" 2 "$?"
 out=$("$SITREP" drill chek x.yaml 2>&1)

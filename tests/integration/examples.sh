@@ -16,7 +16,9 @@
 #  - a block that is only a piece of a configuration (one context, one
 #    SLO) must be fenced ```yaml fragment: it cannot be checked against
 #    the schema on its own, so it is only parsed as YAML (with python3's
-#    yaml module; a skip when that is missing).
+#    yaml module; a skip when that is missing);
+#  - a block fenced ```yaml drill is a whole drill file: `sitrep drill
+#    check` must say it is ok.
 #
 # The environment is empty of SITREP_* and the examples' ${VAR:-default}
 # variables, as on a fresh machine; an example that needs a variable set
@@ -56,7 +58,8 @@ config_ok() {	# FILE
 }
 
 # Write each fenced ```yaml block of a Markdown file to DIR/N.yaml (N its
-# opening line) and each ```yaml fragment block to DIR/N.fragment.
+# opening line), each ```yaml fragment block to DIR/N.fragment and each
+# ```yaml drill block to DIR/N.drill.
 extract() {	# FILE DIR
 	awk -v dir="$2" '
 	inside && /^ *```/ { inside = 0; close(out); next }
@@ -64,6 +67,9 @@ extract() {	# FILE DIR
 	/^ *```yaml[ \t]*$/ { inside = 1; out = dir "/" NR ".yaml"; next }
 	/^ *```yaml[ \t]+fragment[ \t]*$/ {
 		inside = 1; out = dir "/" NR ".fragment"; next
+	}
+	/^ *```yaml[ \t]+drill[ \t]*$/ {
+		inside = 1; out = dir "/" NR ".drill"; next
 	}
 	END { if (inside) { print "unterminated block" > "/dev/stderr"; exit 1 } }
 	' "$1"
@@ -113,6 +119,11 @@ for md in "$top_srcdir/README.md" "$top_srcdir"/docs/*.md; do
 		*.yaml)
 			config_ok "$f"
 			check $? "$name:$line: the yaml block passes config check"
+			;;
+		*.drill)
+			cp "$f" "$f.yaml"
+			"$SITREP" drill check "$f.yaml" >"$tmp/out" 2>"$tmp/err"
+			check $? "$name:$line: the drill block passes drill check"
 			;;
 		*.fragment)
 			if ! "$PY" -c 'import yaml' 2>/dev/null; then
