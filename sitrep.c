@@ -148,8 +148,8 @@ const struct cmd_entry sitrep_commands[] = {
 	  "[--confirm NAME]",
 	  "delete pod TARGET (its owner makes a new one); options and exit "
 	  "status as action restart", cmd_action_delete_pod, CMD_USAGE },
-	{ "drill", "list | check FILE... | history | report RUN "
-	  "[--format text|markdown|json]",
+	{ "drill", "list | check FILE... | run NAME|FILE | history | "
+	  "report RUN [--format text|markdown|json]",
 	  "incident drills on the simulator: list the shipped ones (name, "
 	  "time limit, what happens); check FILE...: read drill files and "
 	  "print every problem as FILE:LINE:COL (exit 1), or ok; history: "
@@ -157,6 +157,13 @@ const struct cmd_entry sitrep_commands[] = {
 	  "run's score (time to acknowledge, to the first correct action, "
 	  "harmful and wrong actions, hints) and its timeline "
 	  "(docs/DRILLS.md)", cmd_drill, CMD_USAGE },
+	{ "drill run", "NAME|FILE [--seed N] [--speed N]",
+	  "play a drill (a shipped NAME or a drill FILE) in the console on "
+	  "the simulator alone, nothing real touched, DRILL on every screen, "
+	  "into a fresh cache of its own (drills/NAME-YYYYmmdd-HHMMSS.db "
+	  "beside the cache, or --cache FILE, a new file); ? also gives a "
+	  "hint, counted; at the end it prints the cache; --seed over the "
+	  "drill's seed, --speed 1 to 100", cmd_drill_run, CMD_USAGE },
 	{ "drill fire", "NAME [--timeout D] [--confirm CONTEXT]",
 	  "live fire: post a synthetic alert (SitrepLiveFire, drill=\"true\", "
 	  "drill_name=NAME, a drill_run of its own) to every Alertmanager of "

@@ -198,6 +198,13 @@ int	cmd_action_undo(struct cmd_opts *, int, char **);	/* action.c */
 int	cmd_action_scale(struct cmd_opts *, int, char **);	/* action.c */
 int	cmd_action_delete_pod(struct cmd_opts *, int, char **);	/* action.c */
 int	cmd_drill(struct cmd_opts *, int, char **);		/* drill.c */
+int	cmd_drill_run(struct cmd_opts *, int, char **);	/* drill.c */
+/*
+ * A drill's run read back: when --cache names a drill's run (and neither
+ * --config nor --demo is given), *conf is the configuration it played,
+ * rebuilt from the drill file kept in the cache; 1 then, 0 if not.
+ */
+int	cmd_drill_conf(struct cmd_opts *, struct conf **);
 /* sitrep drill fire NAME */
 int	cmd_drill_fire(struct cmd_opts *, int, char **);	/* drill_fire.c */
 

@@ -1,26 +1,37 @@
 /*
- * drill.c: `sitrep drill list`, `check FILE...`, `history` and
- * `report RUN|FILE`.
+ * drill.c: `sitrep drill list`, `check FILE...`, `run NAME|FILE`,
+ * `history` and `report RUN|FILE`.
  *
  * The drill command has sub-commands of its own, in one table here that
  * dispatch and the usage message read.  list shows the drills shipped
  * with sitrep (compiled in from the drills folder, so it works wherever
  * the program runs); check reads drill files and prints every problem as
- * FILE:LINE:COL, as `sitrep config check` does for configurations.
+ * FILE:LINE:COL, as `sitrep config check` does for configurations; run
+ * plays a drill in the console on the simulator alone (no configuration
+ * is read, so nothing real can be reached) into a fresh cache of its own
+ * that core/drill_run.h marks as the drill's.  `drill run` is also an
+ * entry of sitrep.c's table, so its options (--seed, --speed) parse.
  * history lists the runs kept in the drills directory (each its own
  * cache file, opened read-only) with their points; report scores one
  * (core/drill_score.h) as text, markdown or JSON.
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <dirent.h>
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cJSON.h>
 
+#include "backends/sim.h"
+#include "backends/sim_file.h"
+#include "base/buf.h"
 #include "base/sanitize.h"
 #include "base/util.h"
 #include "base/xmalloc.h"
@@ -29,7 +40,9 @@
 #include "core/conf.h"
 #include "core/drill.h"
 #include "core/drill_meta.h"
+#include "core/drill_run.h"
 #include "core/drill_score.h"
+#include "tui/tui.h"
 
 /* --format of drill report, or NULL. */
 static const char	*drill_format;
@@ -38,7 +51,7 @@ static const char	*drill_format;
 struct drill_cmd {
 	const char	*name;
 	const char	*usage;
-	int		(*fn)(char **words, int nwords);
+	int		(*fn)(struct cmd_opts *, char **words, int nwords);
 };
 
 /* Print problems. */
@@ -53,7 +66,7 @@ drill_print_problems(struct conf_problems *problems)
 
 /* sitrep drill list: the shipped drills. */
 static int
-drill_list(char **words, int nwords)
+drill_list(struct cmd_opts *g, char **words, int nwords)
 {
 	const struct drill_builtin	*b;
 	struct conf_problems		 problems;
@@ -62,6 +75,7 @@ drill_list(char **words, int nwords)
 	size_t				 i;
 	int				 rc = CMD_OK;
 
+	(void)g;
 	if (nwords != 0)
 		return cmd_bad_usage("drill", "list takes no arguments");
 	conf_problems_init(&problems);
@@ -85,13 +99,14 @@ drill_list(char **words, int nwords)
 
 /* sitrep drill check FILE...: every problem of every file. */
 static int
-drill_check(char **words, int nwords)
+drill_check(struct cmd_opts *g, char **words, int nwords)
 {
 	struct conf_problems	 problems;
 	struct drill		*d;
 	char			 lim[32];
 	int			 i, rc = CMD_OK;
 
+	(void)g;
 	if (nwords == 0)
 		return cmd_bad_usage("drill", "check: name one or more drill "
 		    "files");
@@ -117,19 +132,6 @@ drill_check(char **words, int nwords)
 /* ------------------------------------------------------------------ */
 /* history and report: runs kept in the drills directory               */
 /* ------------------------------------------------------------------ */
-
-/* The drills directory beside the default cache; allocated. */
-static char *
-drill_runs_dir(void)
-{
-	char	*cache = cache_default_path(), *slash, *dir;
-
-	if ((slash = strrchr(cache, '/')) != NULL)
-		*slash = '\0';
-	dir = xasprintf("%s/%s", cache, DRILL_RUNS_DIR);
-	free(cache);
-	return dir;
-}
 
 /* Print s sanitised for the terminal, then rest (a literal). */
 static void
@@ -180,7 +182,7 @@ drill_score_path(const char *path, struct drill_score *s, int quiet)
 }
 
 /* A run of the history. */
-struct drill_run {
+struct drill_kept {
 	char			*name;
 	char			*path;
 	struct drill_score	 s;
@@ -189,9 +191,9 @@ struct drill_run {
 
 /* Newest first, then by name, newest name first. */
 static int
-drill_run_cmp(const void *a, const void *b)
+drill_kept_cmp(const void *a, const void *b)
 {
-	const struct drill_run	*x = a, *y = b;
+	const struct drill_kept	*x = a, *y = b;
 
 	if (x->s.started_ms != y->s.started_ms)
 		return x->s.started_ms > y->s.started_ms ? -1 : 1;
@@ -200,9 +202,9 @@ drill_run_cmp(const void *a, const void *b)
 
 /* sitrep drill history: the runs kept, newest first. */
 static int
-drill_history(char **words, int nwords)
+drill_history(struct cmd_opts *g, char **words, int nwords)
 {
-	struct drill_run	*runs = NULL;
+	struct drill_kept	*runs = NULL;
 	struct dirent		*e;
 	DIR			*dir;
 	char			*path, ts[40], dur[32], *line;
@@ -237,7 +239,7 @@ drill_history(char **words, int nwords)
 		runs[i].ok = drill_score_path(runs[i].path, &runs[i].s, 1) ==
 		    0;
 	}
-	qsort(runs, n, sizeof *runs, drill_run_cmp);
+	qsort(runs, n, sizeof *runs, drill_kept_cmp);
 	if (n == 0)
 		printf("no drill runs yet; `sitrep drill run NAME` plays one\n");
 	else
@@ -445,7 +447,7 @@ drill_report_json(const struct drill_score *s)
 
 /* sitrep drill report RUN|FILE [--format text|markdown|json]. */
 static int
-drill_report(char **words, int nwords)
+drill_report(struct cmd_opts *g, char **words, int nwords)
 {
 	const char		*fmt = drill_format != NULL ? drill_format :
 				    "text";
@@ -493,9 +495,323 @@ drill_report(char **words, int nwords)
 	return CMD_OK;
 }
 
+/* Whether word names a drill file rather than a shipped drill. */
+static int
+drill_is_path(const char *word)
+{
+	size_t	len = strlen(word);
+
+	return strchr(word, '/') != NULL ||
+	    (len > 5 && strcmp(word + len - 5, ".yaml") == 0) ||
+	    (len > 4 && strcmp(word + len - 4, ".yml") == 0);
+}
+
+/*
+ * Load the drill word names: a shipped one, else a file.  *text is the
+ * file's text (caller frees) and *source "builtin" or the file's path.
+ * NULL after printing why (*rc the exit status).
+ */
+static struct drill *
+drill_run_load(const char *word, char **text, char **source, int *rc)
+{
+	const struct drill_builtin	*b;
+	struct conf_problems		 problems;
+	struct drill			*d = NULL;
+	struct stat			 sb;
+	struct buf			 file;
+	const char			*names[64], *best;
+	char				*cause = NULL, *safe, real[PATH_MAX];
+	size_t				 n = 0;
+
+	*rc = CMD_FAIL;
+	conf_problems_init(&problems);
+	if (!drill_is_path(word)) {
+		for (b = drill_builtins; b->name != NULL; b++) {
+			if (strcmp(b->name, word) == 0)
+				break;
+			if (n < 64)
+				names[n++] = b->name;
+		}
+		if (b->name != NULL) {
+			if ((d = drill_load_builtin(word, &problems)) != NULL) {
+				*text = xstrdup(b->text);
+				*source = xstrdup("builtin");
+			}
+			drill_print_problems(&problems);
+			conf_problems_done(&problems);
+			return d;
+		}
+		if (stat(word, &sb) != 0) {
+			safe = sanitize_terminal(word, 0);
+			best = util_closest(word, names, n);
+			if (best != NULL)
+				fprintf(stderr, "sitrep drill run: no drill named "
+				    "'%s'; did you mean '%s'? ('sitrep drill "
+				    "list' shows them; a file: give its path)\n",
+				    safe, best);
+			else {
+				fprintf(stderr, "sitrep drill run: no drill named "
+				    "'%s'; did you mean one of", safe);
+				for (b = drill_builtins; b->name != NULL; b++)
+					fprintf(stderr, "%s %s", b == drill_builtins
+					    ? ":" : ",", b->name);
+				fprintf(stderr, "? (a file: give its path)\n");
+			}
+			free(safe);
+			conf_problems_done(&problems);
+			*rc = CMD_USAGE;
+			return NULL;
+		}
+	}
+	d = drill_load_file(word, &problems);
+	drill_print_problems(&problems);
+	conf_problems_done(&problems);
+	if (d == NULL)
+		return NULL;
+	buf_init(&file, DRILL_MAX_FILE);
+	if (buf_read_file(&file, word, &cause) != 0) {
+		fprintf(stderr, "sitrep drill run: %s\n", cause);
+		free(cause);
+		buf_done(&file);
+		drill_free(d);
+		return NULL;
+	}
+	*text = buf_detach(&file);
+	*source = xstrdup(realpath(word, real) != NULL ? real : word);
+	return d;
+}
+
+/*
+ * The run's cache: --cache FILE if given (which must not exist: a run
+ * starts from nothing), else a fresh file in the drills folder.  NULL
+ * after printing why.
+ */
+static char *
+drill_run_cache_path(struct cmd_opts *g, const char *name)
+{
+	struct stat	 sb;
+	char		*path, *cause = NULL, *safe;
+
+	if (g->cache == NULL) {
+		if ((path = drill_run_path(name, util_now_ms(), &cause)) ==
+		    NULL) {
+			fprintf(stderr, "sitrep drill run: %s\n", cause);
+			free(cause);
+		}
+		return path;
+	}
+	path = util_expand_home(g->cache);
+	if (stat(path, &sb) == 0 || errno != ENOENT) {
+		safe = sanitize_terminal(path, 0);
+		fprintf(stderr, "sitrep drill run: %s exists; a drill's run "
+		    "starts from a fresh cache: give --cache a new file, or "
+		    "leave it out for one in the drills folder\n", safe);
+		free(safe);
+		free(path);
+		return NULL;
+	}
+	return path;
+}
+
+/* Mark the run's cache as the drill's (its start keys); 0 or -1. */
+static int
+drill_run_start(const char *path, const struct drill_run_meta *m)
+{
+	struct cache	*cache;
+	char		*cause = NULL, *warning = NULL;
+
+	cache = cache_open(path, 0, &warning, &cause);
+	free(warning);
+	if (cache == NULL || drill_run_mark(cache, m, &cause) != 0) {
+		fprintf(stderr, "sitrep drill run: %s\n", cause);
+		free(cause);
+		if (cache != NULL)
+			cache_close(cache);
+		return -1;
+	}
+	cache_close(cache);
+	return 0;
+}
+
+/* Write the run's end into its cache (saying so if it cannot). */
+static void
+drill_run_finish(const char *path)
+{
+	struct cache	*cache;
+	char		*cause = NULL, *warning = NULL;
+
+	cache = cache_open(path, 0, &warning, &cause);
+	free(warning);
+	if (cache == NULL ||
+	    drill_run_end(cache, util_now_ms(), &cause) != 0) {
+		fprintf(stderr, "sitrep drill run: the end was not written: "
+		    "%s\n", cause);
+		free(cause);
+	}
+	if (cache != NULL)
+		cache_close(cache);
+}
+
+/*
+ * Play the drill words[0] names in the console, seed_arg (or NULL) over
+ * its seed, at g's speed, into a fresh cache; print where it went.
+ */
+static int
+drill_run_play(struct cmd_opts *g, char **words, int nwords,
+    const char *seed_arg)
+{
+	struct drill_run_meta	 m;
+	struct drill_score	 score;
+	struct sim_scenario	*sc;
+	struct tui_opts		 to;
+	struct drill		*d;
+	struct conf		*conf;
+	char			*text = NULL, *source = NULL, *path, *safe;
+	int64_t			 seed = 0;
+	int			 rc;
+
+	if (nwords != 1)
+		return cmd_bad_usage("drill run", nwords == 0 ? "name a "
+		    "drill ('sitrep drill list') or a drill file" : "name "
+		    "one drill");
+	if (seed_arg != NULL && (util_parse_int64(seed_arg, &seed) != 0 ||
+	    seed < 0))
+		return cmd_bad_usage("drill run", "--seed takes a whole "
+		    "number, 0 or more");
+	if (g->worlds_arg != NULL)
+		return cmd_bad_usage("drill run", "a drill plays one world; "
+		    "--worlds is the demo's");
+	if (g->config != NULL || g->kubeconfig != NULL || g->context != NULL)
+		fprintf(stderr, "sitrep: a drill plays the simulator alone: "
+		    "--config, --kubeconfig and --context are not read\n");
+	if ((d = drill_run_load(words[0], &text, &source, &rc)) == NULL)
+		return rc;
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "sitrep: a drill plays in the console, which "
+		    "needs a terminal\n");
+		rc = CMD_USAGE;
+		goto out;
+	}
+	rc = CMD_FAIL;
+	if ((path = drill_run_cache_path(g, d->name)) == NULL)
+		goto out;
+	sc = sim_file_scenario(d);
+	if (seed_arg != NULL)
+		sc->seed = (uint64_t)seed;
+	memset(&m, 0, sizeof m);
+	m.name = d->name;
+	m.run = drill_run_name(path);
+	m.seed = sc->seed;
+	m.speed = g->speed > 0 ? g->speed : 1;
+	m.source = source;
+	m.yaml = text;
+	m.started_ms = util_now_ms();
+	conf = sim_scenario_conf(sc, d->name);
+	if (drill_run_start(path, &m) == 0) {
+		memset(&to, 0, sizeof to);
+		to.conf = conf;
+		to.cache_path = path;
+		to.demo = 1;
+		to.scenario = sc;
+		to.drill = d->name;
+		to.readonly = g->readonly;
+		to.speed = m.speed;
+		rc = tui_run(&to);
+		drill_run_finish(path);
+		safe = sanitize_terminal(path, 0);
+		printf("drill %s run %s ended; its cache: %s\n", d->name,
+		    m.run, safe);
+		free(safe);
+		/* The score at once; `drill report RUN` prints it again. */
+		if (drill_score_path(path, &score, 0) == 0) {
+			putchar('\n');
+			drill_report_text(&score, 0);
+			drill_score_done(&score);
+		}
+	}
+	conf_free(conf);
+	sim_file_free(sc);
+	free(m.run);
+	free(path);
+out:
+	drill_free(d);
+	free(text);
+	free(source);
+	return rc;
+}
+
+/* The configuration a drill's run played; see cmd.h. */
+int
+cmd_drill_conf(struct cmd_opts *g, struct conf **conf)
+{
+	struct drill_run_meta	 m;
+	struct sim_scenario	*sc;
+	struct cache		*cache;
+	struct drill		*d;
+	struct stat		 sb;
+	char			*path, *cause = NULL, *warning = NULL;
+	int			 rc = 0;
+
+	if (g->cache == NULL || g->config != NULL || g->demo)
+		return 0;
+	path = util_expand_home(g->cache);
+	if (stat(path, &sb) != 0) {
+		free(path);
+		return 0;
+	}
+	cache = cache_open(path, CACHE_READONLY, &warning, &cause);
+	free(warning);
+	free(cause);
+	free(path);
+	if (cache == NULL)
+		return 0;
+	if (drill_run_meta(cache, &m, &cause) == 1 && m.yaml != NULL &&
+	    (d = drill_load_text(m.name, m.yaml, strlen(m.yaml), NULL)) !=
+	    NULL) {
+		sc = sim_file_scenario(d);
+		*conf = sim_scenario_conf(sc, d->name);
+		sim_file_free(sc);
+		drill_free(d);
+		rc = 1;
+	}
+	free(cause);
+	drill_run_meta_done(&m);
+	cache_close(cache);
+	return rc;
+}
+
+/* sitrep drill run, reached through the drill command's words. */
+static int
+drill_run(struct cmd_opts *g, char **words, int nwords)
+{
+	return drill_run_play(g, words, nwords, NULL);
+}
+
+/* sitrep drill run NAME|FILE [--seed N] [--speed N]; see cmd.h. */
+int
+cmd_drill_run(struct cmd_opts *g, int argc, char **argv)
+{
+	const char	*seed_arg = NULL;
+	char		**words;
+	int		  nw, rc;
+	const struct cmd_option opts[] = {
+		{ "--seed", &seed_arg, NULL, NULL },
+		{ NULL, NULL, NULL, NULL }
+	};
+
+	/* A drill is the simulated world: --speed is its pace. */
+	g->demo = 1;
+	if ((rc = cmd_parse(g, opts, argc, argv, &words, &nw)) != 0)
+		return rc;
+	rc = drill_run_play(g, words, nw, seed_arg);
+	free(words);
+	return rc;
+}
+
 static const struct drill_cmd drill_cmds[] = {
 	{ "list", "", drill_list },
 	{ "check", "FILE...", drill_check },
+	{ "run", "NAME|FILE [--seed N] [--speed N]", drill_run },
 	{ "history", "", drill_history },
 	{ "report", "RUN|FILE [--format text|markdown|json]", drill_report },
 	{ NULL, NULL, NULL }
@@ -527,11 +843,12 @@ cmd_drill(struct cmd_opts *g, int argc, char **argv)
 	if (nw == 0) {
 		free(words);
 		return cmd_bad_usage("drill", "name a sub-command: list, "
-		    "check FILE..., history, report RUN or fire NAME");
+		    "check FILE..., run NAME, history, report RUN or fire "
+		    "NAME");
 	}
 	for (c = drill_cmds; c->name != NULL; c++) {
 		if (strcmp(c->name, words[0]) == 0) {
-			rc = c->fn(words + 1, nw - 1);
+			rc = c->fn(g, words + 1, nw - 1);
 			free(words);
 			return rc;
 		}
@@ -552,8 +869,8 @@ cmd_drill(struct cmd_opts *g, int argc, char **argv)
 		    c->usage);
 	else
 		msg = xasprintf("unknown sub-command '%s'; use list, "
-		    "check FILE..., history, report RUN or fire NAME",
-		    words[0]);
+		    "check FILE..., run NAME, history, report RUN or fire "
+		    "NAME", words[0]);
 	free(words);
 	rc = cmd_bad_usage("drill", msg);
 	free(msg);

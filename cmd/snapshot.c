@@ -96,7 +96,7 @@ cmd_snapshot(struct cmd_opts *g, int argc, char **argv)
 	eo.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	if (cmd_parse_at(at, &at_ms) != 0)
 		return SNAP_UNKNOWN;
-	if (cmd_load_conf(g, &conf) != 0)
+	if (cmd_drill_conf(g, &conf) == 0 && cmd_load_conf(g, &conf) != 0)
 		return SNAP_UNKNOWN;
 	if ((ctx = cmd_context(g, conf)) == NULL) {
 		conf_free(conf);

@@ -29,6 +29,7 @@
 #include "base/buf.h"
 #include "core/cache.h"
 #include "core/conf.h"
+#include "core/drill_run.h"
 #include "core/escalation.h"
 #include "core/incident.h"
 #include "core/oncall.h"
@@ -2327,6 +2328,26 @@ views_escalation(struct views *v, const struct conf *conf, int64_t now)
 	}
 }
 
+/* Whether the cache is a drill's run (unreadable meta: not one). */
+static void
+views_load_drill(struct views *v, struct cache *cache)
+{
+	struct drill_run_meta	 m;
+	char			*cause = NULL;
+
+	if (drill_run_meta(cache, &m, &cause) != 1) {
+		free(cause);
+		return;
+	}
+	v->drill.name = m.name;
+	v->drill.run = m.run;
+	v->drill.started_ms = m.started_ms;
+	v->drill.ended_ms = m.ended_ms;
+	v->drill.hints = m.hints;
+	m.name = m.run = NULL;
+	drill_run_meta_done(&m);
+}
+
 /* Build every view of the context. */
 struct views *
 views_build(struct cache *cache, const struct conf *conf,
@@ -2369,6 +2390,7 @@ views_build(struct cache *cache, const struct conf *conf,
 	h.context = v->context;
 	views_load_health(v, &h, conf);
 	views_load_cached(&h);
+	views_load_drill(v, cache);
 	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
 	views_group(v, conf, &h);
 	views_health_done(&h);
@@ -2459,6 +2481,8 @@ views_free(struct views *v)
 	free(v->pipeline.heartbeat);
 	free(v->pipeline.names);
 	oncall_view_done(&v->oncall);
+	free(v->drill.name);
+	free(v->drill.run);
 	free(v->context);
 	free(v->status_reason);
 	free(v);

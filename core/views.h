@@ -174,6 +174,15 @@ struct view_pipeline {
 	char		*names;		/* the heartbeat names, "A, B" */
 };
 
+/* A drill's run (core/drill_run.h): name NULL when the cache is not. */
+struct view_drill {
+	char		*name;		/* drill.name */
+	char		*run;		/* drill.run */
+	int64_t		 started_ms;
+	int64_t		 ended_ms;	/* 0: still running */
+	int64_t		 hints;
+};
+
 struct views {
 	char			*context;
 	int64_t			 generated_ms;
@@ -193,6 +202,7 @@ struct views {
 	struct slo_policy	 policy;
 	struct view_pipeline	 pipeline;
 	struct view_oncall	 oncall;	/* until_ms 0: no rotation */
+	struct view_drill	 drill;		/* the cache is a drill's run */
 };
 
 /*

@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -58,6 +59,24 @@ export_format_name(enum export_format f)
 	default:
 		return "text";
 	}
+}
+
+/* The drill line of a snapshot; see export.h. */
+const char *
+export_drill_line(const struct views *v, char *out, size_t len)
+{
+	if (len == 0)
+		return out;
+	*out = '\0';
+	if (v->drill.name == NULL)
+		return out;
+	if (v->drill.run != NULL)
+		snprintf(out, len, "DRILL %s (run %s): simulated, nothing "
+		    "real is touched", v->drill.name, v->drill.run);
+	else
+		snprintf(out, len, "DRILL %s: simulated, nothing real is "
+		    "touched", v->drill.name);
+	return out;
 }
 
 /* Render the whole document, then hand it over in one append. */

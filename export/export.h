@@ -48,6 +48,14 @@ int	export_format_parse(const char *, enum export_format *);
 const char *export_format_name(enum export_format);
 
 /*
+ * The line that says a snapshot is a drill's (views' drill.name set):
+ * "DRILL NAME (run RUN): simulated, nothing real is touched", unescaped,
+ * in out; "" when the cache is not a drill's run.  Every format puts it
+ * first.
+ */
+const char *export_drill_line(const struct views *, char *out, size_t len);
+
+/*
  * Append the views as a document in the format to out.  -1 and *cause
  * (caller frees) if it cannot be rendered, for example when out is capped
  * and the document does not fit.

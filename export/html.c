@@ -489,13 +489,24 @@ export_html(const struct views *v, struct buf *b)
 	    "<meta name=\"viewport\" content=\"width=device-width, "
 	    "initial-scale=1\" />\n<meta name=\"generator\" "
 	    "content=\"sitrep\" />\n<title>");
+	if (v->drill.name != NULL) {
+		buf_puts(b, "DRILL ");
+		html_text(b, v->drill.name);
+		buf_puts(b, ": ");
+	}
 	buf_printf(b, "%s %s: ", vocab_status_symbol(v->status, 1),
 	    vocab_status_word(v->status));
 	html_text(b, v->context);
 	buf_printf(b, " (sitrep, %s)</title>\n<style>\n%s</style>\n"
 	    "</head>\n<body>\n", when, html_css);
 
-	buf_printf(b, "<header>\n<h1 class=\"%s\">%s %s: ",
+	buf_puts(b, "<header>\n");
+	if (*export_drill_line(v, line, sizeof line) != '\0') {
+		buf_puts(b, "<h1 id=\"drill\" class=\"st-critical\">");
+		export_html_escape(b, line);
+		buf_puts(b, "</h1>\n");
+	}
+	buf_printf(b, "<h1 class=\"%s\">%s %s: ",
 	    html_class(vocab_status_tone(v->status)), vocab_status_symbol(v->status, 1),
 	    vocab_status_word(v->status));
 	html_text(b, v->context);

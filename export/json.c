@@ -378,6 +378,21 @@ json_oncall(const struct views *v)
 	return o;
 }
 
+/* A drill's run: the snapshot is of a simulated world. */
+static cJSON *
+json_drill(const struct view_drill *d)
+{
+	cJSON	*o = cJSON_CreateObject();
+
+	export_json_string(o, "name", d->name);
+	export_json_string(o, "run", d->run);
+	export_json_time(o, "started_at", d->started_ms);
+	export_json_time(o, "ended_at", d->ended_ms);
+	cJSON_AddNumberToObject(o, "hints", (double)d->hints);
+	cJSON_AddBoolToObject(o, "simulated", 1);
+	return o;
+}
+
 /* The whole document, pretty-printed, ending with a newline. */
 void
 export_json(const struct views *v, struct buf *out)
@@ -388,6 +403,8 @@ export_json(const struct views *v, struct buf *out)
 
 	root = cJSON_CreateObject();
 	cJSON_AddStringToObject(root, "schema", EXPORT_JSON_SCHEMA);
+	if (v->drill.name != NULL)
+		cJSON_AddItemToObject(root, "drill", json_drill(&v->drill));
 	util_format_rfc3339(v->generated_ms, tmp, sizeof tmp);
 	cJSON_AddStringToObject(root, "generated_at", tmp);
 	export_json_string(root, "context", v->context);

@@ -316,6 +316,11 @@ export_markdown(const struct views *v, struct buf *b)
 {
 	char	when[64], line[320];
 
+	if (*export_drill_line(v, line, sizeof line) != '\0') {
+		buf_puts(b, "# ");
+		export_md_escape(b, line);
+		buf_puts(b, "\n\n");
+	}
 	buf_puts(b, "# ");
 	md_status(b, v->status);
 	buf_puts(b, ": ");

@@ -213,6 +213,11 @@ text_header(struct text_ctx *ctx, const struct views *v)
 	struct text_line	l;
 	char			word[64], when[64], line[320];
 
+	if (*export_drill_line(v, line, sizeof line) != '\0') {
+		text_line_start(&l, ctx);
+		text_cell_outside(&l, line, 0, TEXT_SGR_HEAD);
+		text_line_end(&l);
+	}
 	text_line_start(&l, ctx);
 	text_cell(&l, "sitrep", 0, TEXT_SGR_HEAD);
 	text_gap(&l, 1);

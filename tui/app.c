@@ -143,7 +143,7 @@ static int
 app_start_sources(struct app *a, char **cause)
 {
 	if (a->opts->demo) {
-		runtime_simulate(a->rt, NULL);
+		runtime_simulate(a->rt, a->opts->scenario);
 		runtime_set_sim_speed(a->rt, a->opts->speed);
 	}
 	a->poller = runtime_set_context(a->rt, a->conf, a->ctx, 0, cause);

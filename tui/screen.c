@@ -29,6 +29,7 @@
 #include "tui/mode.h"
 #include "tui/panel.h"
 #include "tui/theme.h"
+#include "tui/tui.h"
 
 /* The topmost page (a mode covering the panels), or NULL; see app.h. */
 struct mode *
@@ -176,6 +177,33 @@ app_draw_header_oncall(struct app *a, int y, int x, int w, int need)
 #define APP_READ_ONLY	" read-only "
 
 /*
+ * In a drill (the console plays one, or its cache is a drill's run), the
+ * header opens with the drill's banner instead of the program and the
+ * context: "DRILL NAME" and that nothing real is touched, in as many
+ * words as leave room for the status and the clock (22 columns).
+ */
+static int
+app_draw_header_drill(struct app *a, int y, int w)
+{
+	const char	*name;
+	char		 buf[160];
+	int		 room = w - 22;
+
+	name = a->views != NULL && a->views->drill.name != NULL ?
+	    a->views->drill.name : a->opts != NULL ? a->opts->drill : NULL;
+	if (name == NULL)
+		return -1;
+	snprintf(buf, sizeof buf, " DRILL %s  simulated: nothing real is "
+	    "touched ", name);
+	if (draw_width(buf) > room)
+		snprintf(buf, sizeof buf, " DRILL %s  simulated ", name);
+	if (draw_width(buf) > room)
+		snprintf(buf, sizeof buf, " DRILL %s ", name);
+	return draw_text(stdscr, y, 0, w, buf,
+	    theme_attr(SLOT_WARN) | A_BOLD | A_REVERSE);
+}
+
+/*
  * The header: context, read-only, status, clock, namespace, who is on
  * call, the age of each source's data.  It fits the width: the sources part steps down
  * from every source to the troubled ones and a count, never cut in the
@@ -197,10 +225,13 @@ app_draw_header(struct app *a, const struct layout_rect *r)
 	wattr_off(stdscr, (attr_t)hdr, NULL);
 	/* Read-only stays as long as any of the context's name shows. */
 	ro = runtime_gate(a->rt) == NULL ? draw_width(APP_READ_ONLY) : 0;
-	x += draw_text(stdscr, r->y, x, w - x - ro, " sitrep ",
-	    hdr | A_BOLD);
-	snprintf(buf, sizeof buf, " %s ", v != NULL ? v->context : "?");
-	x += draw_text(stdscr, r->y, x, w - x - ro, buf, hdr);
+	if ((x = app_draw_header_drill(a, r->y, w - ro)) < 0) {
+		x = draw_text(stdscr, r->y, 0, w - ro, " sitrep ",
+		    hdr | A_BOLD);
+		snprintf(buf, sizeof buf, " %s ", v != NULL ? v->context :
+		    "?");
+		x += draw_text(stdscr, r->y, x, w - x - ro, buf, hdr);
+	}
 	if (ro > 0)
 		x += draw_text(stdscr, r->y, x, w - x, APP_READ_ONLY,
 		    theme_attr(SLOT_WARN) | A_BOLD | A_REVERSE);

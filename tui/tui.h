@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 struct conf;
+struct sim_scenario;
 struct source;
 struct views;
 
@@ -21,6 +22,9 @@ struct tui_opts {
 	int		 demo;		/* run the simulator as the source */
 	int		 readonly;	/* --readonly: never act, all run */
 	double		 speed;		/* the simulator's pace (1: the clock) */
+	/* With demo: the scenario played (NULL: the demo's; borrowed). */
+	const struct sim_scenario *scenario;
+	const char	*drill;		/* a drill's run: its name, or NULL */
 };
 
 /* Run the console until the user quits; returns an exit code. */

@@ -90,7 +90,7 @@ out=$("$SITREP" drill check 2>&1)
 check_eq "check with no file exits 2" 2 "$?"
 check_eq "and says what to give" \
     "sitrep drill: check: name one or more drill files
-usage: sitrep drill list | check FILE... | history | report RUN [--format text|markdown|json]" "$out"
+usage: sitrep drill list | check FILE... | run NAME|FILE | history | report RUN [--format text|markdown|json]" "$out"
 out=$("$SITREP" drill 2>&1)
 check_eq "drill alone exits 2" 2 "$?"
 out=$("$SITREP" drill chek x.yaml 2>&1)
@@ -104,7 +104,7 @@ out=$("$SITREP" drill list extra 2>&1)
 check_eq "list with an argument exits 2" 2 "$?"
 out=$("$SITREP" help drill 2>&1)
 case $out in
-"usage: sitrep drill list | check FILE..."*) r=0 ;;
+"usage: sitrep drill list | check FILE... | run NAME|FILE"*) r=0 ;;
 *) r=1 ;;
 esac
 check $r "help drill shows its usage" "usage: sitrep drill ..." "$out"
