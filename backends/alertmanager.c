@@ -395,44 +395,65 @@ am_count_merged(struct am_state *st)
 	return distinct;
 }
 
+/* Whether any member answered; the round's error or warning (see .h). */
+int
+am_round_outcome(const char *const *errors, size_t n, char **error,
+    char **warning)
+{
+	struct buf	 warn;
+	const char	*first = NULL;
+	size_t		 i, up = 0;
+
+	*error = *warning = NULL;
+	for (i = 0; i < n; i++)
+		up += errors[i] == NULL;
+	if (up == 0) {
+		*error = xstrdup(n > 0 ? errors[0] : "no Alertmanager");
+		return 0;
+	}
+	if (up == n)
+		return 1;
+	/*
+	 * A member down while another answers is a warning that says how
+	 * many are down and why; it is stored with the round and shown.
+	 */
+	buf_init(&warn, 0);
+	buf_printf(&warn, "%zu of %zu Alertmanagers did not answer (alerts "
+	    "are from the others): ", n - up, n);
+	for (i = 0; i < n; i++) {
+		if (errors[i] == NULL)
+			continue;
+		buf_printf(&warn, "%s%s", first != NULL ? "; " : "",
+		    errors[i]);
+		if (first == NULL)
+			first = errors[i];
+	}
+	*warning = buf_detach(&warn);
+	return 1;
+}
+
 /* Every answer is in: merge and finish the round. */
 static void
 am_finish(struct am_state *st)
 {
 	struct source	*s = st->src;
-	struct buf	 warn;
-	size_t		 i, up = 0;
-	char		*first = NULL;
+	const char	**errors;
+	char		*error, *warning;
+	size_t		 i;
 
-	buf_init(&warn, 0);
 	for (i = 0; i < st->nmembers; i++)
 		am_member_parse(&st->members[i]);
+	errors = xcalloc(st->nmembers + 1, sizeof *errors);
 	for (i = 0; i < st->nmembers; i++)
-		up += st->members[i].error == NULL;
-	/*
-	 * A member down while another answers is a warning that says how
-	 * many are down and why; it is stored with the round and shown.
-	 */
-	if (up > 0 && up < st->nmembers)
-		buf_printf(&warn, "%zu of %zu Alertmanagers did not answer "
-		    "(alerts are from the others): ", st->nmembers - up,
-		    st->nmembers);
-	for (i = 0; i < st->nmembers; i++) {
-		struct am_member	*m = &st->members[i];
-
-		if (m->error == NULL)
-			continue;
-		if (first == NULL)
-			first = m->error;
-		buf_printf(&warn, "%s%s", first != m->error ? "; " : "",
-		    m->error);
-	}
-	if (up == 0)
-		source_done(s, 0, first, NULL, 0);
+		errors[i] = st->members[i].error;
+	if (am_round_outcome(errors, st->nmembers, &error, &warning) == 0)
+		source_done(s, 0, error, NULL, 0);
 	else
-		source_done(s, 1, NULL, warn.len > 0 ? buf_str(&warn) : NULL,
+		source_done(s, 1, NULL, warning,
 		    (int64_t)am_count_merged(st));
-	buf_done(&warn);
+	free(errors);
+	free(error);
+	free(warning);
 }
 
 /* One answer is in. */

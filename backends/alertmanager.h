@@ -66,6 +66,15 @@ void	am_silence_row(const struct am_silence *, const char *source,
 int	am_parse_status(const char *body, size_t len, long status,
 	    char **cluster_status, int *peers, char **cause);
 
+/*
+ * The outcome of a round over n members, errors[i] member i's error
+ * (NULL: it answered): 0 when none answered, *error (allocated) the
+ * first one's; else 1, *warning (allocated) saying how many did not
+ * answer and why, or NULL when all did.  The simulator says the same.
+ */
+int	am_round_outcome(const char *const *errors, size_t n, char **error,
+	    char **warning);
+
 void	am_source_init(struct source *, const struct conf_endpoint *,
 	    size_t n);
 

@@ -9,7 +9,10 @@
  * a real round runs and has no SQL of its own.  Besides its own
  * source row (written by the poller) it writes rows for "prometheus",
  * "alertmanager", "kubernetes" and "probes", so the console's header and
- * the staleness rules see the simulated backends exactly as real ones.
+ * the staleness rules see the simulated backends exactly as real ones;
+ * an Alertmanager member the scenario takes down makes the
+ * "alertmanager" row say what the real source's round says then (its
+ * warning or error comes from am_round_outcome(), the real code).
  *
  * Everything is a pure function of the scenario (sim.h), the position on
  * its timeline and the wall clock the rows are anchored to: an event at
@@ -41,7 +44,9 @@
 
 #include <cJSON.h>
 
+#include "backends/alertmanager.h"
 #include "backends/backend.h"
+#include "backends/http.h"
 #include "backends/runtime.h"
 #include "backends/sim_actions.h"
 #include "backends/sim.h"
@@ -286,6 +291,8 @@ static const struct sim_scenario demo_scenario = {
 	demo_alerts, N_(demo_alerts),
 	demo_silences, N_(demo_silences),
 	demo_slos, N_(demo_slos),
+	NULL, 0,		/* one Alertmanager, always up */
+	NULL, 0,
 };
 
 /* The built-in demo scenario. */
@@ -574,6 +581,8 @@ struct sim_world {
 	struct sim_rows			 rows;
 	int64_t				 nevents;
 	int64_t				 nobjects;
+	const char			*am_source;	/* the rows' member;
+							   NULL: "alertmanager" */
 };
 
 /* Wall-clock time of timeline time t. */
@@ -1957,6 +1966,13 @@ sim_fingerprint(const struct sim_label *l, size_t n, char *out, size_t len)
 	snprintf(out, len, "%016llx", (unsigned long long)h);
 }
 
+/* The source of the Alertmanager's rows: the member that answered. */
+static const char *
+sim_am_source(const struct sim_world *w)
+{
+	return w->am_source != NULL ? w->am_source : "alertmanager";
+}
+
 /* One firing alert. */
 static void
 sim_write_alert(struct sim_world *w, size_t k, int64_t start)
@@ -2048,7 +2064,7 @@ sim_write_alert(struct sim_world *w, size_t k, int64_t start)
 	    "%%3D%%22%s%%22%%7D&g0.tab=1", a->alertname);
 
 	row = SIM_ADD(w, alerts, nalerts);
-	row->source = "alertmanager";
+	row->source = sim_am_source(w);
 	row->fingerprint = sim_own_copy(w, fp);
 	row->alertname = a->alertname;
 	row->severity = a->severity;
@@ -2079,7 +2095,7 @@ sim_write_action_silences(struct sim_world *w)
 	for (k = 0; k < n; k++) {
 		arr = matchers_to_json(&x[k].matchers);
 		row = SIM_ADD(w, silences, nsilences);
-		row->source = "alertmanager";
+		row->source = sim_am_source(w);
 		row->id = x[k].id;
 		row->state = sim_action_silence_state(&x[k], w->now);
 		row->matchers = sim_own(w, sim_json_print(arr));
@@ -2129,7 +2145,7 @@ sim_write_alerts(struct sim_world *w, int64_t *nalerts)
 		}
 		sim_labels_free(l, nl);
 		row = SIM_ADD(w, silences, nsilences);
-		row->source = "alertmanager";
+		row->source = sim_am_source(w);
 		row->id = x->id;
 		row->state = w->pos < x->from_ms ? "pending" :
 		    sim_silence_active(x, w->pos) ? "active" : "expired";
@@ -2239,9 +2255,14 @@ sim_write_slos(struct sim_world *w, struct cache *cache, int64_t *nsamples,
 	return rc != 0 ? -1 : 0;
 }
 
-/* Hand the round's rows to the writers every source uses. */
+/*
+ * Hand the round's rows to the writers every source uses; with am_up 0
+ * (no Alertmanager member answered) the alerts and silences of the last
+ * good round stay, as the real source keeps them.
+ */
 static int
-sim_rows_store(struct sim_world *w, struct cache *cache, char **cause)
+sim_rows_store(struct sim_world *w, struct cache *cache, int am_up,
+    char **cause)
 {
 	const struct sim_rows	*r = &w->rows;
 	const char		*ctx = w->context;
@@ -2262,13 +2283,81 @@ sim_rows_store(struct sim_world *w, struct cache *cache, char **cause)
 	    store_targets(cache, ctx, "prometheus", r->targets, r->ntargets,
 	    w->now, cause) != 0 ||
 	    store_series(cache, ctx, "prometheus", NULL, 0, cause) != 0 ||
-	    store_probes(cache, ctx, r->probes, r->nprobes, cause) != 0 ||
-	    store_alerts(cache, ctx, r->alerts, r->nalerts, w->now,
+	    store_probes(cache, ctx, r->probes, r->nprobes, cause) != 0)
+		return -1;
+	if (am_up && (store_alerts(cache, ctx, r->alerts, r->nalerts, w->now,
 	    cause) != 0 ||
 	    store_silences(cache, ctx, r->silences, r->nsilences, w->now,
-	    cause) != 0)
+	    cause) != 0))
 		return -1;
 	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The Alertmanager's members                                          */
+/* ------------------------------------------------------------------ */
+
+/* Where a member answers: NAME:9093, as a configured http://NAME:9093. */
+#define SIM_AM_PORT	9093
+
+/* Whether member k of sc does not answer at pos. */
+static int
+sim_am_down(const struct sim_scenario *sc, size_t k, int64_t pos)
+{
+	size_t	i;
+
+	for (i = 0; i < sc->nam_outages; i++) {
+		if (sc->am_outages[i].member == (int)k &&
+		    pos >= sc->am_outages[i].from_ms &&
+		    pos < sc->am_outages[i].until_ms)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * The simulated Alertmanager's round at pos, ended as the real source
+ * ends one (am_round_outcome()): a member down is one whose connection is
+ * refused, so its error is the transport error the real source words for
+ * that.  1 when a member answered, *source (allocated) the first that
+ * did and *warning (allocated, or NULL) as the real round's; 0 when none
+ * did, *error (allocated).  A scenario without members: one, always up,
+ * *source NULL.
+ */
+static int
+sim_am_round(const struct sim_scenario *sc, int64_t pos, char **source,
+    char **error, char **warning)
+{
+	const char	**errors;
+	char		**own, *hp, *refused;
+	size_t		  k, n = sc->nalertmanagers;
+	int		  rc;
+
+	*source = *error = *warning = NULL;
+	if (n == 0)
+		return 1;
+	errors = xcalloc(n + 1, sizeof *errors);
+	own = xcalloc(n + 1, sizeof *own);
+	for (k = 0; k < n; k++) {
+		hp = xasprintf("%s:%d", sc->alertmanagers[k], SIM_AM_PORT);
+		if (sim_am_down(sc, k, pos)) {
+			refused = xasprintf("connection refused at %s", hp);
+			own[k] = source_transport_error("Alertmanager", hp,
+			    refused, HTTP_ERR_CONNECT);
+			errors[k] = own[k];
+			free(refused);
+			free(hp);
+		} else if (*source == NULL)
+			*source = hp;
+		else
+			free(hp);
+	}
+	rc = am_round_outcome(errors, n, error, warning);
+	for (k = 0; k < n; k++)
+		free(own[k]);
+	free(own);
+	free(errors);
+	return rc;
 }
 
 /* ------------------------------------------------------------------ */
@@ -2333,9 +2422,8 @@ sim_store(struct source *s, struct cache *cache, int64_t now_ms,
 	int64_t			 ntargets = 0, nalerts = 0, nprobes = 0;
 	int64_t			 nsamples = 0, cycle;
 	size_t			 i, nops;
-	int			 rc = -1;
-
-	char			*why = NULL;
+	int			 rc = -1, am_up;
+	char			*why = NULL, *am_source, *am_error, *am_warning;
 
 	memset(&w, 0, sizeof w);
 	w.sc = st->tl.sc;
@@ -2350,6 +2438,8 @@ sim_store(struct source *s, struct cache *cache, int64_t now_ms,
 	    now_ms;
 	w.actions = sa;
 	w.pos = sim_timeline_position(&st->tl, now_ms, &cycle);
+	am_up = sim_am_round(w.sc, w.pos, &am_source, &am_error, &am_warning);
+	w.am_source = am_source;
 	/* Actions are done on this play of the timeline from now on. */
 	sim_actions_set_timeline(sa, &st->tl);
 	ops = sim_actions_ops(sa, &nops);
@@ -2373,7 +2463,7 @@ sim_store(struct source *s, struct cache *cache, int64_t now_ms,
 	    sim_write_kube(&w, &ntargets) != 0 ||
 	    sim_write_probes(&w, &nprobes) != 0 ||
 	    sim_write_alerts(&w, &nalerts) != 0 ||
-	    sim_rows_store(&w, cache, &why) != 0 ||
+	    sim_rows_store(&w, cache, am_up, &why) != 0 ||
 	    incident_update(cache, s->context, s->conf, w.now, &why) != 0 ||
 	    sim_write_slos(&w, cache, &nsamples, &why) != 0)
 		goto sqlerr;
@@ -2383,8 +2473,10 @@ sim_store(struct source *s, struct cache *cache, int64_t now_ms,
 	    w.now, 1, 18 + (int64_t)(w.pos / 1000 % 23), NULL,
 	    ntargets + nsamples, cause) != 0 ||
 	    cache_source_update(cache, s->context, "alertmanager",
-	    "alertmanager", w.now, 1, 6 + (int64_t)(w.pos / 1000 % 7), NULL,
-	    nalerts, cause) != 0 ||
+	    "alertmanager", w.now, am_up, 6 + (int64_t)(w.pos / 1000 % 7),
+	    am_error, am_up ? nalerts : -1, cause) != 0 ||
+	    store_source_warning(cache, s->context, "alertmanager",
+	    am_warning, cause) != 0 ||
 	    cache_source_update(cache, s->context, "kubernetes", "kubernetes",
 	    w.now, 1, 41 + (int64_t)(w.pos / 1000 % 31), NULL,
 	    w.nobjects + w.nevents, cause) != 0 ||
@@ -2392,6 +2484,8 @@ sim_store(struct source *s, struct cache *cache, int64_t now_ms,
 	    "probe", w.now, 1, 25 + (int64_t)(w.pos / 1000 % 19), NULL,
 	    nprobes, cause) != 0))
 		goto out;
+	if (!am_up)
+		nalerts = 0;
 	s->items = w.nobjects + w.nevents + ntargets + nalerts + nprobes +
 	    nsamples;
 	st->stored = 1;
@@ -2404,6 +2498,9 @@ sqlerr:
 	    why != NULL ? why : "a scenario error");
 out:
 	free(why);
+	free(am_source);
+	free(am_error);
+	free(am_warning);
 	sim_rows_done(&w.rows);
 	sim_world_done(&w);
 	return rc;

@@ -143,6 +143,17 @@ struct sim_silence {
 };
 
 /*
+ * An Alertmanager member (an index in the scenario's alertmanagers) that
+ * does not answer in [from, until): the simulated source says what the
+ * real one says when a member refuses the connection (see sim.c).
+ */
+struct sim_am_outage {
+	int		 member;
+	int64_t		 from_ms;
+	int64_t		 until_ms;
+};
+
+/*
  * An SLO of a service: its error ratio over time is the curve (flat
  * before the first point and after the last), jittered by noise (a
  * fraction, most on the short windows); curve NULL means no traffic, so
@@ -164,6 +175,16 @@ struct sim_slo {
  * A scenario.  At the source's start the timeline stands at open_ms and
  * moves with the clock; after cycle_ms (if not 0) it jumps back to open_ms
  * and replays.
+ *
+ * Its Alertmanager has members (none named: one, always up).  While a
+ * member is down the "alertmanager" source row reads as the real
+ * source's after such a round (backends/alertmanager.c): ok, with the
+ * warning "1 of 2 Alertmanagers did not answer (alerts are from the
+ * others): connection refused at am-2:9093: is Alertmanager running?",
+ * and the alerts and silences the others hold are written as usual
+ * (silences made through the gate included: the cluster shares them).
+ * While every member is down the row failed with the first one's error
+ * and the alerts and silences of the last good round are kept.
  */
 struct sim_scenario {
 	const char			*name;
@@ -187,6 +208,15 @@ struct sim_scenario {
 	size_t				 nsilences;
 	const struct sim_slo		*slos;
 	size_t				 nslos;
+	/*
+	 * The Alertmanager's members, by name; each answers at NAME:9093
+	 * (as a configured http://NAME:9093 would).  0 members: one that
+	 * is never down and rows say "alertmanager", as before members.
+	 */
+	const char *const		*alertmanagers;
+	size_t				 nalertmanagers;
+	const struct sim_am_outage	*am_outages;
+	size_t				 nam_outages;
 };
 
 /*

@@ -27,6 +27,7 @@ struct sim_file {
 	struct sim_alert	*alerts;
 	struct sim_slo		*slos;
 	struct sim_point       **curves;
+	struct sim_am_outage	*am_outages;
 };
 
 /* The scenario of a drill. */
@@ -139,6 +140,18 @@ sim_file_scenario(const struct drill *d)
 	sc->alerts = o->alerts = alerts;
 	sc->nalerts = d->nalerts;
 
+	/* The Alertmanager's members (none: one, always up). */
+	sc->alertmanagers = (const char *const *)d->alertmanagers;
+	sc->nalertmanagers = d->nalertmanagers;
+	o->am_outages = xcalloc(d->nam_outages + 1, sizeof *o->am_outages);
+	for (i = 0; i < d->nam_outages; i++) {
+		o->am_outages[i].member = d->am_outages[i].member;
+		o->am_outages[i].from_ms = d->am_outages[i].from_ms;
+		o->am_outages[i].until_ms = d->am_outages[i].until_ms;
+	}
+	sc->am_outages = o->am_outages;
+	sc->nam_outages = d->nam_outages;
+
 	/* The silences of a drill are the operator's, made in the play. */
 	sc->silences = NULL;
 	sc->nsilences = 0;
@@ -189,5 +202,6 @@ sim_file_free(struct sim_scenario *sc)
 	free(o->probe_faults);
 	free(o->alerts);
 	free(o->slos);
+	free(o->am_outages);
 	free(o);
 }

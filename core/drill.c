@@ -6,8 +6,9 @@
  * the world first (nodes, services, SLOs), so that the timeline and the
  * expected response can name them; each timeline entry goes straight into
  * the table the simulator plays it from (a rollout, a pod fault, a probe
- * fault, a node condition, an alert, points of an SLO's error curve), and
- * "alert_stops" ends the alerts of that name then.  Nothing is guessed:
+ * fault, a node condition, an alert, points of an SLO's error curve, an
+ * Alertmanager member's outage), and "alert_stops" ends the alerts of
+ * that name then.  Nothing is guessed:
  * what the simulator needs and the file does not say is a default written
  * in docs/DRILLS.md.
  *
@@ -1176,13 +1177,58 @@ dr_ev_alert_stops(struct dr_loader *ld, const struct yaml_tree *v,
 	}
 }
 
+/* alertmanager_down: {member, for} -- a member of 'alertmanagers'. */
+static void
+dr_ev_alertmanager_down(struct dr_loader *ld, const struct yaml_tree *m,
+    int64_t at, struct drill_event *ev)
+{
+	static const char *const keys[] = { "member", "for" };
+	struct drill		*d = ld->d;
+	struct drill_am_outage	 o;
+	const struct yaml_tree	*v;
+	size_t			 i;
+
+	if (dr_map(ld, m, "alertmanager_down", keys, N_(keys)) != 0)
+		return;
+	memset(&o, 0, sizeof o);
+	o.member = -1;
+	o.from_ms = at;
+	if ((v = dr_get(ld, m, "member", 1, "alertmanager_down")) != NULL) {
+		if (v->kind != YAML_TREE_SCALAR)
+			dr_problem(ld, v, "'member' names an Alertmanager of "
+			    "'alertmanagers'; write its name");
+		else if (d->nalertmanagers == 0)
+			dr_problem(ld, v, "the drill's Alertmanager has no "
+			    "members named; list them first, as "
+			    "'alertmanagers: [am-1, am-2]'");
+		else
+			o.member = dr_one_of(ld, v, "Alertmanager member",
+			    v->s, (const char *const *)d->alertmanagers,
+			    d->nalertmanagers);
+	}
+	if (dr_until(ld, m, at, &o.until_ms) != 0 || o.member < 0)
+		return;
+	for (i = 0; i < d->nam_outages; i++) {
+		if (d->am_outages[i].member == o.member &&
+		    o.from_ms < d->am_outages[i].until_ms &&
+		    d->am_outages[i].from_ms < o.until_ms) {
+			dr_problem(ld, m, "Alertmanager '%s' is down already "
+			    "then; start this after the other ends",
+			    d->alertmanagers[o.member]);
+			return;
+		}
+	}
+	ev->index = d->nam_outages;
+	d->am_outages[d->nam_outages++] = o;
+}
+
 /* Read the timeline. */
 static void
 dr_timeline(struct dr_loader *ld, const struct yaml_tree *v)
 {
 	static const char *const keys[] = {
 		"at", "rollout", "error_ratio", "crash_loop", "node_pressure",
-		"probe_fails", "alert", "alert_stops"
+		"probe_fails", "alert", "alert_stops", "alertmanager_down"
 	};
 	struct drill	*d = ld->d;
 	size_t		 i, j, nkinds;
@@ -1201,6 +1247,7 @@ dr_timeline(struct dr_loader *ld, const struct yaml_tree *v)
 	d->faults = xcalloc(v->n, sizeof *d->faults);
 	d->probe_faults = xcalloc(v->n, sizeof *d->probe_faults);
 	d->alerts = xcalloc(v->n, sizeof *d->alerts);
+	d->am_outages = xcalloc(v->n, sizeof *d->am_outages);
 	for (i = 0; i < v->n; i++) {
 		const struct yaml_tree *m = v->v[i], *what = NULL;
 		struct drill_event *ev = &d->events[d->nevents];
@@ -1254,6 +1301,9 @@ dr_timeline(struct dr_loader *ld, const struct yaml_tree *v)
 			break;
 		case DRILL_EV_ALERT_STOPS:
 			dr_ev_alert_stops(ld, what, at, ev);
+			break;
+		case DRILL_EV_ALERTMANAGER_DOWN:
+			dr_ev_alertmanager_down(ld, what, at, ev);
 			break;
 		}
 		d->nevents++;
@@ -1573,13 +1623,66 @@ dr_hash(const char *s)
 	return h;
 }
 
+/* The Alertmanager's members: a list of 2 to 8 names, or none. */
+static void
+dr_alertmanagers(struct dr_loader *ld, const struct yaml_tree *v)
+{
+	struct drill	*d = ld->d;
+	size_t		 i, j;
+	char		*name;
+
+	if (v == NULL)
+		return;
+	if (v->kind != YAML_TREE_SEQ || v->n < 2 || v->n > 8) {
+		dr_problem(ld, v, "'alertmanagers' must be a list of 2 to 8 "
+		    "member names, as [am-1, am-2] (leave it out for one)");
+		return;
+	}
+	d->alertmanagers = xcalloc(v->n, sizeof *d->alertmanagers);
+	for (i = 0; i < v->n; i++) {
+		const struct yaml_tree *n = v->v[i];
+
+		if (n->kind != YAML_TREE_SCALAR) {
+			dr_problem(ld, n, "an Alertmanager member is a name, "
+			    "as am-1");
+			continue;
+		}
+		if ((name = dr_text(ld, n, "alertmanagers", 0)) == NULL)
+			continue;
+		for (j = 0; name[j] != '\0'; j++) {
+			if (!isalnum((unsigned char)name[j]) &&
+			    name[j] != '-' && name[j] != '.')
+				break;
+		}
+		if (name[j] != '\0' || !isalnum((unsigned char)name[0])) {
+			dr_problem(ld, n, "Alertmanager member '%s' is not a "
+			    "host name; use letters, digits, '-' and '.'",
+			    name);
+			free(name);
+			continue;
+		}
+		for (j = 0; j < d->nalertmanagers; j++) {
+			if (strcmp(d->alertmanagers[j], name) == 0)
+				break;
+		}
+		if (j < d->nalertmanagers) {
+			dr_problem(ld, n, "Alertmanager member '%s' twice; "
+			    "give each its own name", name);
+			free(name);
+			continue;
+		}
+		d->alertmanagers[d->nalertmanagers++] = name;
+	}
+}
+
 /* Read the top level of root into ld->d. */
 static void
 dr_top(struct dr_loader *ld, const struct yaml_tree *root)
 {
 	static const char *const keys[] = {
 		"name", "description", "cluster", "seed", "start", "limit",
-		"nodes", "services", "slos", "timeline", "expect"
+		"nodes", "services", "slos", "alertmanagers", "timeline",
+		"expect"
 	};
 	struct drill		*d = ld->d;
 	const struct yaml_tree	*v;
@@ -1613,6 +1716,7 @@ dr_top(struct dr_loader *ld, const struct yaml_tree *root)
 	if (d->nservices == 0 || d->nnodes == 0)
 		return;	/* nothing below can be checked */
 	dr_slos(ld, dr_get(ld, root, "slos", 0, NULL));
+	dr_alertmanagers(ld, dr_get(ld, root, "alertmanagers", 0, NULL));
 	dr_timeline(ld, dr_get(ld, root, "timeline", 1, "a drill"));
 	dr_curves(ld);
 	if ((v = dr_get(ld, root, "expect", 1, "a drill (the response "
@@ -1785,6 +1889,10 @@ drill_free(struct drill *d)
 		free(d->alerts[i].runbook);
 	}
 	free(d->alerts);
+	for (i = 0; i < d->nalertmanagers; i++)
+		free(d->alertmanagers[i]);
+	free(d->alertmanagers);
+	free(d->am_outages);
 	free(d->events);
 	for (i = 0; i < d->nacks; i++) {
 		free(d->acks[i].alertname);

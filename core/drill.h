@@ -5,7 +5,7 @@
  * services, SLOs with their error-ratio curves), a timeline of injected
  * faults (a bad rollout, an error-rate ramp, a crash loop, node memory
  * pressure, a failing probe, an alert firing, an alert such as the
- * Watchdog stopping), and the expected response kept for scoring (what to
+ * Watchdog stopping, an Alertmanager member down), and the expected response kept for scoring (what to
  * acknowledge, what mitigates, what is harmful, when the drill ends).
  * docs/DRILLS.md describes the file.
  *
@@ -117,6 +117,13 @@ struct drill_alert {
 	char		*runbook;	/* or NULL */
 };
 
+/* An Alertmanager member that does not answer (sim_am_outage). */
+struct drill_am_outage {
+	int		 member;	/* index in alertmanagers */
+	int64_t		 from_ms;
+	int64_t		 until_ms;
+};
+
 /* What a timeline entry injects. */
 enum drill_event_kind {
 	DRILL_EV_ROLLOUT,	/* a rollout (bad revision) */
@@ -125,7 +132,8 @@ enum drill_event_kind {
 	DRILL_EV_NODE_PRESSURE,	/* a node condition */
 	DRILL_EV_PROBE_FAILS,	/* a probe fault */
 	DRILL_EV_ALERT,		/* an alert fires */
-	DRILL_EV_ALERT_STOPS	/* alerts of a name stop (the Watchdog) */
+	DRILL_EV_ALERT_STOPS,	/* alerts of a name stop (the Watchdog) */
+	DRILL_EV_ALERTMANAGER_DOWN /* an Alertmanager member does not answer */
 };
 
 /* A timeline entry, in file order; index is in the kind's table. */
@@ -210,6 +218,10 @@ struct drill {
 	size_t			 nprobe_faults;
 	struct drill_alert	*alerts;
 	size_t			 nalerts;
+	char			**alertmanagers; /* member names; none: one */
+	size_t			 nalertmanagers;
+	struct drill_am_outage	*am_outages;
+	size_t			 nam_outages;
 	struct drill_event	*events;
 	size_t			 nevents;
 

@@ -1,5 +1,5 @@
 #!/bin/sh
-# drill_check.sh: `sitrep drill list` shows the six shipped drills (name,
+# drill_check.sh: `sitrep drill list` shows the seven shipped drills (name,
 # time limit, description) from any directory, with nothing installed;
 # `sitrep drill check` says ok for good files, prints every problem of a
 # bad one as FILE:LINE:COL with what to write and exits 1, and exits 2
@@ -18,8 +18,8 @@ trap 'rm -rf "$tmp"' EXIT
 # list: compiled in, so it works from an empty directory.
 out=$(cd "$tmp" && "$SITREP" drill list 2>&1)
 check $? "drill list exits 0" "exit 0" "$out"
-check_eq "drill list names the six shipped drills" \
-    "bad-deploy config-crashloop node-pressure upstream-burn search-surge watchdog-silent" \
+check_eq "drill list names the seven shipped drills" \
+    "bad-deploy config-crashloop node-pressure upstream-burn search-surge watchdog-silent am-member-down" \
     "$(printf '%s\n' "$out" | awk '{print $1}' | tr '\n' ' ' | sed 's/ $//')"
 check_eq "each line has the time limit and the description" \
     "bad-deploy           40m  checkout 1.42.0 crash-loops and burns its budget; roll it back" \
@@ -28,7 +28,7 @@ check_eq "each line has the time limit and the description" \
 # check: every shipped file is good.
 out=$("$SITREP" drill check "$top_srcdir"/drills/*.yaml 2>&1)
 check $? "the shipped drill files check" "exit 0" "$out"
-check_eq "one ok line per file" 6 \
+check_eq "one ok line per file" 7 \
     "$(printf '%s\n' "$out" | grep -c ': ok (drill ')"
 out=$("$SITREP" drill check "$top_srcdir/drills/bad-deploy.yaml" 2>&1)
 check_eq "the ok line counts services, timeline entries and the limit" \
@@ -62,7 +62,7 @@ YAML
 rc=$?
 check_eq "problems exit 1" 1 "$rc"
 check_eq "every problem as FILE:LINE:COL, then the good file's ok line" \
-"$tmp/bad.yaml:4:1: unknown key 'colour' in a drill file; write one of: name, description, cluster, seed, start, limit, nodes, services, slos, timeline, expect
+"$tmp/bad.yaml:4:1: unknown key 'colour' in a drill file; write one of: name, description, cluster, seed, start, limit, nodes, services, slos, alertmanagers, timeline, expect
 $tmp/bad.yaml:11:24: unknown service 'wbe'; did you mean 'web'?
 $tmp/bad.yaml:12:9: 'at' must be a duration such as 30s, 5m or 1h30m (-2h: before the origin), at most 30d
 $tmp/bad.yaml:15:18: service 'web' has no probe; write 'probe: true' under it

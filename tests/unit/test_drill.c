@@ -25,6 +25,7 @@
 #include "core/cache.h"
 #include "core/conf.h"
 #include "core/drill.h"
+#include "core/views.h"
 
 #define NOW	1795458089000LL
 #define SEC	1000LL
@@ -473,7 +474,7 @@ test_shipped(void)
 		sim_file_free(sc);
 		drill_free(d);
 	}
-	CHECK_INT(n, 6);
+	CHECK_INT(n, 7);
 	CHECK(drill_load_builtin("no-such-drill", NULL) == NULL);
 }
 
@@ -555,6 +556,225 @@ test_watchdog_plays(void)
 	drill_free(d);
 }
 
+/* The "alertmanager" source as the views read it at now (freed by caller). */
+static struct views *
+am_views(struct cache *c, const struct conf *conf, int64_t now,
+    const struct view_source **am)
+{
+	struct views	*v;
+	char		*cause = NULL;
+
+	*am = NULL;
+	v = views_build(c, conf, &conf->contexts[0], now, &cause);
+	if (v == NULL) {
+		printf("# views: %s\n", cause);
+		free(cause);
+		return NULL;
+	}
+	*am = views_source(v, "alertmanager");
+	return v;
+}
+
+/*
+ * am-member-down: before the outage both members answer and the source
+ * is plainly ok; while am-2 is down (5m..15m) the source row reads as
+ * the real source's does when a member refuses the connection (ok, with
+ * its warning) and the alerts are all there, held by am-1; afterwards
+ * all is fresh again and the warning gone.
+ */
+static void
+test_am_member_down_plays(void)
+{
+	static const char warning[] = "1 of 2 Alertmanagers did not answer "
+	    "(alerts are from the others): connection refused at "
+	    "am-2:9093: is Alertmanager running?";
+	struct drill			*d = drill_load_builtin(
+					    "am-member-down", NULL);
+	const struct view_source	*am;
+	struct sim_scenario		*sc;
+	struct conf			*conf;
+	struct cache			*c;
+	struct views			*v;
+
+	CHECK(d != NULL);
+	if (d == NULL)
+		return;
+	CHECK_INT((long long)d->nalertmanagers, 2);
+	CHECK_INT((long long)d->nam_outages, 1);
+	sc = sim_file_scenario(d);
+	conf = sim_scenario_conf(sc, "drill");
+	c = open_cache();
+	if (c == NULL)
+		goto out;
+	/* 4m: the burn pages, both members answer. */
+	CHECK(play(c, conf, sc, NOW, NOW + 5 * MIN) == 0);
+	v = am_views(c, conf, NOW + 5 * MIN, &am);
+	CHECK(am != NULL && am->ok && !am->stale && am->warning == NULL);
+	views_free(v);
+	CHECK_INT(count(c, "SELECT COUNT(*) FROM alerts WHERE alertname = "
+	    "'ErrorBudgetBurn' AND source = 'am-1:9093'"), 1);
+
+	/* 9m: am-2 is down; the warning, and the alerts all there. */
+	CHECK(play(c, conf, sc, NOW, NOW + 10 * MIN) == 0);
+	v = am_views(c, conf, NOW + 10 * MIN, &am);
+	CHECK(am != NULL && am->ok && !am->stale && am->error == NULL);
+	if (am != NULL && am->warning != NULL)
+		CHECK_STR(am->warning, warning);
+	else
+		CHECK(am != NULL && am->warning != NULL);
+	CHECK(am != NULL && am->items == 3);
+	views_free(v);
+	CHECK_INT(count(c, "SELECT COUNT(*) FROM alerts WHERE alertname IN "
+	    "('ErrorBudgetBurn', 'AlertmanagerClusterDown', 'Watchdog') AND "
+	    "source = 'am-1:9093'"), 3);
+	CHECK_INT(count(c, "SELECT COUNT(*) FROM alerts WHERE source <> "
+	    "'am-1:9093'"), 0);
+
+	/* 16m: am-2 is back, all fresh. */
+	CHECK(play(c, conf, sc, NOW, NOW + 17 * MIN) == 0);
+	v = am_views(c, conf, NOW + 17 * MIN, &am);
+	CHECK(am != NULL && am->ok && !am->stale && am->warning == NULL);
+	views_free(v);
+	CHECK_INT(count(c, "SELECT COUNT(*) FROM alerts WHERE alertname = "
+	    "'ErrorBudgetBurn'"), 1);
+	cache_close(c);
+out:
+	conf_free(conf);
+	sim_file_free(sc);
+	drill_free(d);
+}
+
+/*
+ * Both members down: the source failed with the first one's error, as
+ * the real one, and the alerts of the last good round kept (not
+ * rewritten: a new alert does not appear, one ended does not go).
+ */
+static void
+test_am_all_down(void)
+{
+	static const char text[] =
+	    "name: all-down\n"
+	    "description: both down\n"
+	    "limit: 20m\n"
+	    "nodes: [{name: n1}]\n"
+	    "services: [{name: web, namespace: shop, image: reg/web:1}]\n"
+	    "alertmanagers: [am-1, am-2]\n"
+	    "timeline:\n"
+	    "  - {at: 0s, alert: {name: Early, severity: warning, summary: "
+	    "early, for: 3m}}\n"
+	    "  - {at: 2m, alertmanager_down: {member: am-1, for: 5m}}\n"
+	    "  - {at: 2m, alertmanager_down: {member: am-2, for: 5m}}\n"
+	    "  - {at: 4m, alert: {name: Late, severity: warning, summary: "
+	    "late}}\n"
+	    "expect: {ack: [Early], end: {after: 10m}}\n";
+	const struct view_source	*am;
+	struct drill			*d = load(text, NULL);
+	struct sim_scenario		*sc;
+	struct conf			*conf;
+	struct cache			*c;
+	struct views			*v;
+
+	CHECK(d != NULL);
+	if (d == NULL)
+		return;
+	sc = sim_file_scenario(d);
+	conf = sim_scenario_conf(sc, "drill");
+	c = open_cache();
+	if (c == NULL)
+		goto out;
+	CHECK(play(c, conf, sc, NOW, NOW + 1 * MIN) == 0);
+	CHECK(play(c, conf, sc, NOW, NOW + 5 * MIN) == 0);
+	v = am_views(c, conf, NOW + 5 * MIN, &am);
+	CHECK(am != NULL && !am->ok && am->warning == NULL);
+	if (am != NULL && am->error != NULL)
+		CHECK_STR(am->error, "connection refused at am-1:9093: is "
+		    "Alertmanager running?");
+	else
+		CHECK(am != NULL && am->error != NULL);
+	views_free(v);
+	CHECK_INT(count(c, "SELECT COUNT(*) FROM alerts WHERE alertname = "
+	    "'Early'"), 1);
+	CHECK_INT(count(c, "SELECT COUNT(*) FROM alerts WHERE alertname = "
+	    "'Late'"), 0);
+	/* Back: fresh, the alerts of now. */
+	CHECK(play(c, conf, sc, NOW, NOW + 8 * MIN) == 0);
+	v = am_views(c, conf, NOW + 8 * MIN, &am);
+	CHECK(am != NULL && am->ok && am->error == NULL &&
+	    am->warning == NULL);
+	views_free(v);
+	CHECK_INT(count(c, "SELECT COUNT(*) FROM alerts WHERE alertname = "
+	    "'Early'"), 0);
+	CHECK_INT(count(c, "SELECT COUNT(*) FROM alerts WHERE alertname = "
+	    "'Late'"), 1);
+	cache_close(c);
+out:
+	conf_free(conf);
+	sim_file_free(sc);
+	drill_free(d);
+}
+
+/* Mistakes in the members and their outages, each at its place. */
+static void
+test_am_errors(void)
+{
+	static const char head[] =
+	    "name: e\n"
+	    "description: e\n"
+	    "limit: 20m\n"
+	    "nodes: [{name: n1}]\n"
+	    "services: [{name: web, namespace: shop, image: reg/web:1}]\n";
+	static const char tail[] =
+	    "expect: {end: {after: 10m}}\n";
+	static const struct {
+		const char	*mid;
+		const char	*want;
+	} cases[] = {
+		{ "timeline:\n"
+		  "  - {at: 1m, alertmanager_down: {member: am-2}}\n",
+		  "t.yaml:7:42: the drill's Alertmanager has no members "
+		  "named; list them first" },
+		{ "alertmanagers: [am-1, am-2]\n"
+		  "timeline:\n"
+		  "  - {at: 1m, alertmanager_down: {member: am-3}}\n",
+		  "t.yaml:8:42: unknown Alertmanager member 'am-3'; did you "
+		  "mean 'am-1'?" },
+		{ "alertmanagers: [am-1]\n"
+		  "timeline:\n"
+		  "  - {at: 1m, alertmanager_down: {member: am-1}}\n",
+		  "t.yaml:6:16: 'alertmanagers' must be a list of 2 to 8" },
+		{ "alertmanagers: [am-1, am-1]\n"
+		  "timeline:\n"
+		  "  - {at: 1m, alertmanager_down: {member: am-1}}\n",
+		  "Alertmanager member 'am-1' twice" },
+		{ "alertmanagers: [am-1, 'a b']\n"
+		  "timeline:\n"
+		  "  - {at: 1m, alertmanager_down: {member: am-1}}\n",
+		  "'a b' is not a host name" },
+		{ "alertmanagers: [am-1, am-2]\n"
+		  "timeline:\n"
+		  "  - {at: 1m, alertmanager_down: {member: am-1, for: 5m}}\n"
+		  "  - {at: 3m, alertmanager_down: {member: am-1}}\n",
+		  "t.yaml:9:33: Alertmanager 'am-1' is down already then" },
+		{ "alertmanagers: [am-1, am-2]\n"
+		  "timeline:\n"
+		  "  - {at: 1m, alertmanager_down: {who: am-1}}\n",
+		  "unknown key 'who' in alertmanager_down" },
+	};
+	struct drill	*d;
+	char		*text, *out;
+	size_t		 i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		text = xasprintf("%s%s%s", head, cases[i].mid, tail);
+		d = load(text, &out);
+		CHECK(d == NULL);
+		CHECK_CONTAINS(out, cases[i].want);
+		drill_free(d);
+		free(out);
+		free(text);
+	}
+}
+
 /* Remove the temp dir. */
 static void
 cleanup(void)
@@ -582,6 +802,9 @@ static const struct test tests[] = {
 	TEST(test_shipped),
 	TEST(test_bad_deploy_plays),
 	TEST(test_watchdog_plays),
+	TEST(test_am_member_down_plays),
+	TEST(test_am_all_down),
+	TEST(test_am_errors),
 	{ NULL, NULL }
 };
 

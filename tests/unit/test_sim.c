@@ -21,6 +21,8 @@
 #include "backends/runtime.h"
 #include "backends/sim.h"
 #include "backends/sim_actions.h"
+#include "backends/sim_file.h"
+#include "core/drill.h"
 #include "core/action.h"
 #include "core/incident_act.h"
 #include "tests/bench/sim_big.h"
@@ -836,6 +838,129 @@ out:
 	conf_free(conf);
 }
 
+/*
+ * With one Alertmanager member down, an acknowledgement still reaches
+ * the cluster: the silence is made, listed by the member that answers,
+ * and the alerts it holds are suppressed by it; the source keeps saying
+ * which member is down.
+ */
+static void
+test_am_member_down_ack(void)
+{
+	static const char text[] =
+	    "name: ack-while-down\n"
+	    "description: ack while am-2 is down\n"
+	    "limit: 20m\n"
+	    "start: -1m\n"
+	    "nodes: [{name: n1}]\n"
+	    "services: [{name: web, namespace: shop, image: reg/web:1}]\n"
+	    "alertmanagers: [am-1, am-2]\n"
+	    "timeline:\n"
+	    "  - {at: -10m, alert: {name: WebDown, severity: critical, "
+	    "service: web, summary: web is down}}\n"
+	    "  - {at: -1m, alertmanager_down: {member: am-2, for: 15m}}\n"
+	    "expect: {ack: [WebDown], end: {after: 10m}}\n";
+	struct drill			*d;
+	struct sim_scenario		*sc = NULL;
+	struct conf			*conf = NULL;
+	struct cache			*c = open_cache();
+	struct runtime			*rt = NULL;
+	struct poller			*p;
+	struct action_world		 w;
+	struct action_gate		*g = NULL;
+	struct views			*v;
+	const struct view_source	*am;
+	struct said			 t;
+	char				*cause = NULL, *id = NULL, *sql;
+	size_t				 i;
+
+	memset(&t, 0, sizeof t);
+	d = drill_load_text("t.yaml", text, strlen(text), NULL);
+	CHECK(d != NULL && c != NULL);
+	if (d == NULL || c == NULL)
+		goto out;
+	sc = sim_file_scenario(d);
+	conf = sim_scenario_conf(sc, "drill");
+	if ((rt = runtime_new(c, &cause)) == NULL) {
+		CHECK(rt != NULL);
+		free(cause);
+		goto out;
+	}
+	runtime_simulate(rt, sc);
+	p = runtime_set_context(rt, conf, &conf->contexts[0], POLLER_ONCE,
+	    &cause);
+	CHECK(p != NULL);
+	if (p == NULL) {
+		free(cause);
+		goto out;
+	}
+	loop_set_before_sleep(runtime_loop(rt), flush, p);
+	CHECK_INT(play_round(rt, p), 0);
+	v = views_build(c, conf, &conf->contexts[0], runtime_now_ms(rt),
+	    &cause);
+	CHECK(v != NULL);
+	if (v == NULL)
+		goto out;
+	am = views_source(v, "alertmanager");
+	CHECK(am != NULL && am->ok && am->warning != NULL);
+	if (am != NULL && am->warning != NULL)
+		CHECK_CONTAINS(am->warning, "connection refused at am-2:9093");
+	views_free(v);
+	/* WebDown's incident, as the cache keeps it. */
+	id = dump(c, "SELECT id FROM incidents WHERE state = 'triggered'");
+	CHECK_INT((long long)strlen(id), 10);
+	if (strlen(id) == 10)
+		id[8] = '\0';
+	else {
+		free(id);
+		id = NULL;
+	}
+	CHECK(id != NULL);
+	if (id == NULL)
+		goto out;
+	sim_actions_world(runtime_sim_actions(rt), &w);
+	g = action_gate_new(c, conf->contexts[0].name, "oncall@drill", &w);
+	incident_ack(g, conf, id, 0, NULL, runtime_now_ms(rt), said_cb, &t);
+	wait_said(rt, &t, 1);
+	if (!t.ok)
+		printf("# ack: %s\n", t.message != NULL ? t.message : "?");
+	CHECK_INT(t.ok, 1);
+	CHECK_INT(play_round(rt, p), 0);
+	/* The silence is listed by am-1, and WebDown is suppressed by it. */
+	CHECK_INT(count(c, "SELECT COUNT(*) FROM silences WHERE source = "
+	    "'am-1:9093' AND state = 'active'"), 1);
+	sql = xasprintf("SELECT COUNT(*) FROM alerts WHERE alertname = "
+	    "'WebDown' AND source = 'am-1:9093' AND state = 'suppressed' "
+	    "AND silenced_by LIKE '%%' || (SELECT id FROM silences) || "
+	    "'%%'");
+	CHECK_INT(count(c, sql), 1);
+	free(sql);
+	v = views_build(c, conf, &conf->contexts[0], runtime_now_ms(rt),
+	    &cause);
+	CHECK(v != NULL);
+	for (i = 0; v != NULL && i < v->nincidents; i++) {
+		if (strcmp(v->incidents[i].id, id) != 0)
+			continue;
+		CHECK_STR(v->incidents[i].state, "acknowledged");
+		CHECK(v->incidents[i].silenced);
+		break;
+	}
+	CHECK(v != NULL && i < v->nincidents);
+	am = v != NULL ? views_source(v, "alertmanager") : NULL;
+	CHECK(am != NULL && am->ok && am->warning != NULL);
+	views_free(v);
+out:
+	free(id);
+	free(t.message);
+	action_gate_free(g);
+	runtime_free(rt);
+	if (c != NULL)
+		cache_close(c);
+	conf_free(conf);
+	sim_file_free(sc);
+	drill_free(d);
+}
+
 /* The simulated Alertmanager refuses what Alertmanager refuses. */
 static void
 test_demo_invalid_silence(void)
@@ -1124,6 +1249,7 @@ static const struct test tests[] = {
 	TEST(test_position),
 	TEST(test_poller),
 	TEST(test_demo_ack),
+	TEST(test_am_member_down_ack),
 	TEST(test_demo_invalid_silence),
 	TEST(test_big),
 	TEST(test_worlds),

@@ -601,7 +601,7 @@ static const struct sim_silence world_silences[] = {
 static const struct sim_scenario world = {
 	"store-test", "prod-eu", 0x5eee, 0, 0,
 	world_nodes, 2, world_services, 2, NULL, 0, world_faults, 1,
-	NULL, 0, world_alerts, 3, world_silences, 1, NULL, 0
+	NULL, 0, world_alerts, 3, world_silences, 1, NULL, 0, NULL, 0, NULL, 0
 };
 
 /* One simulated round of the world at NOW into context "sim". */
