@@ -6,7 +6,9 @@
  * It reads the cache only (run `sitrep fetch` or the console to keep it
  * current) and writes the document to stdout, or atomically to FILE.
  * Exit status: 0 written, 1 the cache cannot be read or the file cannot
- * be written, 2 a usage error or an id that names no incident.
+ * be written, 2 a usage error or an id that names no incident.  A drill
+ * run's cache (--cache) is read with the configuration its drill played,
+ * and the draft says DRILL first in every format.
  */
 #include "config.h"
 
@@ -70,7 +72,8 @@ cmd_incident_export(struct cmd_opts *g, int argc, char **argv)
 		    "markdown, json or html");
 	}
 	buf_init(&out, 0);
-	if (cmd_load_conf(g, &conf) != 0) {
+	/* A drill's run cache: the configuration the drill played. */
+	if (cmd_drill_conf(g, &conf) == 0 && cmd_load_conf(g, &conf) != 0) {
 		rc = CMD_USAGE;
 		goto out;
 	}

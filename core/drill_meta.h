@@ -29,6 +29,12 @@
 #define DRILL_META_YAML		"drill.yaml"
 /* Wall ms when the run ended; missing if it was killed. */
 #define DRILL_META_ENDED_MS	"drill.ended_ms"
+/*
+ * Wall ms when the drill's end condition (expect.end) first held, as the
+ * console saw it; missing if it never did (a drill stopped at its limit
+ * or by q).
+ */
+#define DRILL_META_MITIGATED_MS	"drill.mitigated_ms"
 /* How many hints were shown (missing: 0). */
 #define DRILL_META_HINTS	"drill.hints"
 

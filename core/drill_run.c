@@ -11,17 +11,22 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "base/sanitize.h"
 #include "base/util.h"
 #include "base/xmalloc.h"
 #include "core/cache.h"
+#include "core/drill.h"
 #include "core/drill_meta.h"
 #include "core/drill_run.h"
+#include "core/slo.h"
+#include "core/views.h"
 
 /* Most runs of one drill in one second before giving up on a name. */
 #define DRILL_RUN_MAX_SAME	1000
@@ -154,6 +159,16 @@ drill_run_end(struct cache *c, int64_t ended_ms, char **cause)
 	return drill_run_set(c, DRILL_META_ENDED_MS, ended, cause);
 }
 
+/* Write drill.mitigated_ms; see drill_run.h. */
+int
+drill_run_mitigated(struct cache *c, int64_t held_ms, char **cause)
+{
+	char	held[32];
+
+	snprintf(held, sizeof held, "%" PRId64, held_ms);
+	return drill_run_set(c, DRILL_META_MITIGATED_MS, held, cause);
+}
+
 /* Count a hint; see drill_run.h. */
 int
 drill_run_hint(struct cache *c, char **cause)
@@ -227,6 +242,9 @@ drill_run_meta(struct cache *c, struct drill_run_meta *m, char **cause)
 			m->started_ms = util_parse_int64(value, &n) == 0 ? n : 0;
 		else if (strcmp(key, DRILL_META_ENDED_MS) == 0)
 			m->ended_ms = util_parse_int64(value, &n) == 0 ? n : 0;
+		else if (strcmp(key, DRILL_META_MITIGATED_MS) == 0)
+			m->mitigated_ms = util_parse_int64(value, &n) == 0 ?
+			    n : 0;
 		else if (strcmp(key, DRILL_META_HINTS) == 0)
 			m->hints = util_parse_int64(value, &n) == 0 ? n : 0;
 		else if (strcmp(key, DRILL_META_SEED) == 0)
@@ -247,4 +265,151 @@ drill_run_meta(struct cache *c, struct drill_run_meta *m, char **cause)
 		return 0;
 	}
 	return 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* The end of a drill                                                  */
+/* ------------------------------------------------------------------ */
+
+struct drill_watch {
+	const struct drill	*d;
+	enum drill_watch_state	 state;
+	int			 seen_above;	/* the burn was >= burn_below */
+	int64_t			 ended_at;	/* drill clock; -1 playing */
+	char			*reason;
+};
+
+/* A watch of drill d; see drill_run.h. */
+struct drill_watch *
+drill_watch_new(const struct drill *d)
+{
+	struct drill_watch	*w = xcalloc(1, sizeof *w);
+
+	w->d = d;
+	w->ended_at = -1;
+	return w;
+}
+
+/* Free a watch; NULL is fine. */
+void
+drill_watch_free(struct drill_watch *w)
+{
+	if (w == NULL)
+		return;
+	free(w->reason);
+	free(w);
+}
+
+/* The views' window of a drill's end window (ms); -1 if none. */
+static int
+drill_watch_window(int64_t window_ms)
+{
+	static const struct {
+		int64_t			ms;
+		enum slo_window		w;
+	} map[] = {
+		{ 5 * 60 * 1000LL, SLO_5M },
+		{ 30 * 60 * 1000LL, SLO_30M },
+		{ 3600 * 1000LL, SLO_1H },
+		{ 2 * 3600 * 1000LL, SLO_2H },
+		{ 6 * 3600 * 1000LL, SLO_6H },
+		{ 86400 * 1000LL, SLO_1D },
+		{ 3 * 86400 * 1000LL, SLO_3D }
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (map[i].ms == window_ms)
+			return (int)map[i].w;
+	return -1;
+}
+
+/* Whether the SLO end holds on v (and note a burn at or above it). */
+static int
+drill_watch_slo(struct drill_watch *w, const struct views *v)
+{
+	const struct drill_end	*e = &w->d->end;
+	const char		*name;
+	double			 burn;
+	size_t			 i;
+	int			 win;
+
+	if (v == NULL || e->slo < 0 || (size_t)e->slo >= w->d->nslos ||
+	    (win = drill_watch_window(e->window_ms)) < 0)
+		return 0;
+	name = w->d->slos[e->slo].name;
+	for (i = 0; i < v->nslos; i++) {
+		if (v->slos[i].name == NULL ||
+		    strcmp(v->slos[i].name, name) != 0)
+			continue;
+		burn = v->slos[i].burn[win];
+		if (isnan(burn))
+			return 0;	/* no data says nothing */
+		if (burn >= e->burn_below) {
+			w->seen_above = 1;
+			return 0;
+		}
+		return w->seen_above;
+	}
+	return 0;
+}
+
+/* Over: set the state, the reason and the clock. */
+static void
+drill_watch_over(struct drill_watch *w, enum drill_watch_state state,
+    int64_t elapsed_ms, const char *reason)
+{
+	w->state = state;
+	w->ended_at = elapsed_ms;
+	w->reason = sanitize_terminal(reason, 0);
+}
+
+/* Judge the views at the drill's clock; see drill_run.h. */
+enum drill_watch_state
+drill_watch_judge(struct drill_watch *w, const struct views *v,
+    int64_t elapsed_ms)
+{
+	const struct drill	*d = w->d;
+	char			 dur[32], *text;
+
+	if (w->state != DRILL_WATCH_PLAYING)
+		return w->state;
+	if (d->end.kind == DRILL_END_AFTER && elapsed_ms >= d->end.after_ms) {
+		text = xasprintf("after %s", util_format_duration(
+		    d->end.after_ms, dur, sizeof dur));
+		drill_watch_over(w, DRILL_WATCH_ENDED, elapsed_ms, text);
+		free(text);
+	} else if (d->end.kind == DRILL_END_SLO && drill_watch_slo(w, v)) {
+		text = xasprintf("%s burns below %gx",
+		    d->slos[d->end.slo].name, d->end.burn_below);
+		drill_watch_over(w, DRILL_WATCH_ENDED, elapsed_ms, text);
+		free(text);
+	} else if (elapsed_ms >= d->limit_ms) {
+		text = xasprintf("time limit %s", util_format_duration(
+		    d->limit_ms, dur, sizeof dur));
+		drill_watch_over(w, DRILL_WATCH_LIMIT, elapsed_ms, text);
+		free(text);
+	}
+	return w->state;
+}
+
+/* The state last judged; see drill_run.h. */
+enum drill_watch_state
+drill_watch_state(const struct drill_watch *w)
+{
+	return w->state;
+}
+
+/* Why it is over; see drill_run.h. */
+const char *
+drill_watch_reason(const struct drill_watch *w)
+{
+	return w->reason;
+}
+
+/* The drill's clock when it ended; see drill_run.h. */
+int64_t
+drill_watch_ended_at(const struct drill_watch *w)
+{
+	return w->ended_at;
 }

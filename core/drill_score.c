@@ -791,6 +791,7 @@ drill_score_cache(struct cache *c, struct drill_score *s, char **cause)
 	in.drill = d;
 	in.started_ms = ds_meta_int(c, DRILL_META_STARTED_MS, 0);
 	in.ended_ms = ds_meta_int(c, DRILL_META_ENDED_MS, 0);
+	in.end_held_ms = ds_meta_int(c, DRILL_META_MITIGATED_MS, 0);
 	in.actions = recs;
 	in.nactions = nrecs;
 	in.acks = acks.v;

@@ -19,6 +19,7 @@
 #include "base/xmalloc.h"
 #include "core/cache.h"
 #include "core/conf.h"
+#include "core/drill_run.h"
 #include "core/postmortem.h"
 #include "core/slo.h"
 #include "core/vocab.h"
@@ -249,6 +250,26 @@ pm_actions(struct postmortem *pm, struct cache *c, char **cause)
 	return 0;
 }
 
+/* Whether the cache is a drill's run (unreadable meta: not one). */
+static void
+pm_drill(struct postmortem *pm, struct cache *c)
+{
+	struct drill_run_meta	 m;
+	char			*cause = NULL;
+
+	if (drill_run_meta(c, &m, &cause) != 1) {
+		free(cause);
+		return;
+	}
+	pm->drill.name = m.name;
+	pm->drill.run = m.run;
+	pm->drill.started_ms = m.started_ms;
+	pm->drill.ended_ms = m.ended_ms;
+	pm->drill.hints = m.hints;
+	m.name = m.run = NULL;
+	drill_run_meta_done(&m);
+}
+
 /* Read the postmortem of an incident. */
 struct postmortem *
 postmortem_read(struct cache *c, const struct conf *conf,
@@ -268,6 +289,7 @@ postmortem_read(struct cache *c, const struct conf *conf,
 	    now_ms;
 	pm_scope(pm);
 	pm_slos(pm, c, conf);
+	pm_drill(pm, c);
 	if (pm_rollouts(pm, c, cause) != 0 || pm_actions(pm, c, cause) != 0) {
 		postmortem_free(pm);
 		return NULL;
@@ -309,6 +331,8 @@ postmortem_free(struct postmortem *pm)
 		free(pm->actions[i].detail);
 	}
 	free(pm->actions);
+	free(pm->drill.name);
+	free(pm->drill.run);
 	free(pm->context);
 	free(pm);
 }

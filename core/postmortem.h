@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/views.h"
 #include "core/views_incidents.h"
 
 struct cache;
@@ -75,6 +76,7 @@ struct postmortem {
 	size_t			 nrollouts;
 	struct pm_action	*actions;	/* oldest first */
 	size_t			 nactions;
+	struct view_drill	 drill;		/* a drill's run; name NULL: not */
 };
 
 /*

@@ -65,17 +65,24 @@ export_format_name(enum export_format f)
 const char *
 export_drill_line(const struct views *v, char *out, size_t len)
 {
+	return export_drill_run_line(&v->drill, out, len);
+}
+
+/* The drill line of a run; see export.h. */
+const char *
+export_drill_run_line(const struct view_drill *d, char *out, size_t len)
+{
 	if (len == 0)
 		return out;
 	*out = '\0';
-	if (v->drill.name == NULL)
+	if (d->name == NULL)
 		return out;
-	if (v->drill.run != NULL)
+	if (d->run != NULL)
 		snprintf(out, len, "DRILL %s (run %s): simulated, nothing "
-		    "real is touched", v->drill.name, v->drill.run);
+		    "real is touched", d->name, d->run);
 	else
 		snprintf(out, len, "DRILL %s: simulated, nothing real is "
-		    "touched", v->drill.name);
+		    "touched", d->name);
 	return out;
 }
 

@@ -54,6 +54,9 @@ const char *export_format_name(enum export_format);
  * first.
  */
 const char *export_drill_line(const struct views *, char *out, size_t len);
+/* The same line of a drill's run d (any document: a postmortem too). */
+const char *export_drill_run_line(const struct view_drill *d, char *out,
+	    size_t len);
 
 /*
  * Append the views as a document in the format to out.  -1 and *cause
@@ -84,5 +87,10 @@ void	export_json_number(cJSON *, const char *key, double d);
 void	export_json_strings(cJSON *, const char *key, char *const *v,
 	    size_t n);
 void	export_json_map(cJSON *, const char *key, const char *text);
+/*
+ * A drill's run as the object every JSON document carries under "drill":
+ * name, run, started_at, ended_at, hints, simulated (true).
+ */
+cJSON	*export_json_drill(const struct view_drill *);
 
 #endif

@@ -378,9 +378,9 @@ json_oncall(const struct views *v)
 	return o;
 }
 
-/* A drill's run: the snapshot is of a simulated world. */
-static cJSON *
-json_drill(const struct view_drill *d)
+/* A drill's run: the document is of a simulated world; see export.h. */
+cJSON *
+export_json_drill(const struct view_drill *d)
 {
 	cJSON	*o = cJSON_CreateObject();
 
@@ -404,7 +404,7 @@ export_json(const struct views *v, struct buf *out)
 	root = cJSON_CreateObject();
 	cJSON_AddStringToObject(root, "schema", EXPORT_JSON_SCHEMA);
 	if (v->drill.name != NULL)
-		cJSON_AddItemToObject(root, "drill", json_drill(&v->drill));
+		cJSON_AddItemToObject(root, "drill", export_json_drill(&v->drill));
 	util_format_rfc3339(v->generated_ms, tmp, sizeof tmp);
 	cJSON_AddStringToObject(root, "generated_at", tmp);
 	export_json_string(root, "context", v->context);

@@ -462,9 +462,11 @@ static void
 pm_document(struct pm_doc *d, const struct postmortem *pm)
 {
 	const struct incident_rec	*r = &pm->d->inc;
-	char				*title, when[40];
+	char				*title, when[40], drill[320];
 
-	title = xasprintf("Postmortem draft: %s", r->title);
+	export_drill_run_line(&pm->drill, drill, sizeof drill);
+	title = xasprintf("%s%sPostmortem draft: %s", drill, *drill != '\0' ?
+	    ": " : "", r->title);
 	if (d->html) {
 		buf_puts(d->out, "<!DOCTYPE html>\n<html xmlns=\"http://www."
 		    "w3.org/1999/xhtml\" lang=\"en\">\n<head>\n"
@@ -476,8 +478,22 @@ pm_document(struct pm_doc *d, const struct postmortem *pm)
 		    "collapse; margin-bottom: 1em; }\ntd, th { border: 1px solid "
 		    "#999; padding: 2px 6px; text-align: left; vertical-align: "
 		    "top; }\n</style>\n</head>\n<body>\n");
+		if (*drill != '\0') {
+			buf_puts(d->out, "<h1 id=\"drill\">");
+			pm_text(d, drill);
+			buf_puts(d->out, "</h1>\n");
+		}
+		free(title);
+		title = xasprintf("Postmortem draft: %s", r->title);
 		pm_h(d, 1, title);
 	} else {
+		if (*drill != '\0') {
+			buf_puts(d->out, "# ");
+			pm_text(d, drill);
+			buf_puts(d->out, "\n\n");
+		}
+		free(title);
+		title = xasprintf("Postmortem draft: %s", r->title);
 		buf_puts(d->out, "# ");
 		pm_text(d, title);
 		buf_puts(d->out, "\n\n");
@@ -519,6 +535,9 @@ pm_json(const struct postmortem *pm, struct buf *out)
 
 	root = cJSON_CreateObject();
 	cJSON_AddStringToObject(root, "schema", EXPORT_POSTMORTEM_SCHEMA);
+	if (pm->drill.name != NULL)
+		cJSON_AddItemToObject(root, "drill",
+		    export_json_drill(&pm->drill));
 	export_json_string(root, "context", pm->context);
 	export_json_time(root, "generated_at", pm->generated_ms);
 	inc = cJSON_AddObjectToObject(root, "incident");

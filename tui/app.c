@@ -26,13 +26,17 @@
 #include <unistd.h>
 
 #include "backends/poller.h"
+#include "backends/backend.h"
 #include "backends/runtime.h"
+#include "backends/sim.h"
 #include "base/buf.h"
 #include "base/sanitize.h"
 #include "base/util.h"
 #include "base/xmalloc.h"
 #include "core/cache.h"
 #include "core/conf.h"
+#include "core/drill.h"
+#include "core/drill_run.h"
 #include "core/loop.h"
 #include "core/views.h"
 #include "core/views_detail.h"
@@ -224,6 +228,64 @@ app_namespaces(struct app *a)
 	a->nnamespaces = out;
 }
 
+/*
+ * Where the drill's clock stands: the simulator's position on its
+ * timeline less where the play opened (ms); -1 without a simulator.
+ */
+static int64_t
+app_drill_clock(struct app *a)
+{
+	struct source	*s;
+
+	if (a->poller == NULL || a->drill == NULL)
+		return -1;
+	for (s = poller_first(a->poller); s != NULL; s = poller_next(s))
+		if (s->ops != NULL && strcmp(s->ops->kind, "sim") == 0)
+			return sim_source_position(s, runtime_now_ms(a->rt)) -
+			    a->drill->start_ms;
+	return -1;
+}
+
+/*
+ * A drill played: is it over?  Judged on the views just built (no I/O
+ * but, once, reading the drill from the cache's meta and, once, writing
+ * drill.mitigated_ms when the end condition first holds).
+ */
+static void
+app_drill_judge(struct app *a)
+{
+	struct drill_run_meta	 m;
+	enum drill_watch_state	 st;
+	char			*cause = NULL;
+	int64_t			 clock;
+
+	if (a->opts == NULL || a->opts->drill == NULL ||
+	    a->opts->scenario == NULL)
+		return;
+	if (!a->drill_tried) {
+		a->drill_tried = 1;
+		if (drill_run_meta(a->cache, &m, &cause) == 1 &&
+		    m.yaml != NULL)
+			a->drill = drill_load_text(m.name, m.yaml,
+			    strlen(m.yaml), NULL);
+		drill_run_meta_done(&m);
+		free(cause);
+		cause = NULL;
+		if (a->drill != NULL)
+			a->drill_watch = drill_watch_new(a->drill);
+	}
+	if (a->drill_watch == NULL ||
+	    drill_watch_state(a->drill_watch) != DRILL_WATCH_PLAYING ||
+	    (clock = app_drill_clock(a)) < 0)
+		return;
+	st = drill_watch_judge(a->drill_watch, a->views, clock);
+	if (st == DRILL_WATCH_ENDED && drill_run_mitigated(a->cache,
+	    app_now_ms(a), &cause) != 0) {
+		app_message(a, "%s", cause);
+		free(cause);
+	}
+}
+
 /* Read the cache into fresh views; see app.h. */
 void
 app_rebuild(struct app *a)
@@ -247,6 +309,7 @@ app_rebuild(struct app *a)
 	a->views = v;
 	app_namespaces(a);
 	app_rows_all(a);
+	app_drill_judge(a);
 	a->build_ms = util_mono_ms() - t0;
 	a->last_build = loop_now_ms(a->loop);
 	a->data_dirty = 0;
@@ -390,6 +453,10 @@ app_done(struct app *a)
 	free(a->msg);
 	free(a->ns);
 	views_free(a->views);
+	drill_watch_free(a->drill_watch);
+	a->drill_watch = NULL;
+	drill_free(a->drill);
+	a->drill = NULL;
 	theme_free(a->theme);
 	keymap_free(a->km);
 }

@@ -20,6 +20,8 @@
 struct cache;
 struct conf;
 struct conf_context;
+struct drill;
+struct drill_watch;
 struct http;
 struct keymap;
 struct loop;
@@ -93,6 +95,10 @@ struct app {
 	struct runbook_live		*rblive;
 	/* Pod log pages open, each maybe reading (tui/mode_logs.c). */
 	struct tui_logs			*logs;
+	/* A drill played: its end watched after each rebuild (app.c). */
+	struct drill			*drill;		/* from the cache */
+	struct drill_watch		*drill_watch;	/* NULL: not a drill */
+	int				 drill_tried;	/* loaded, or failed */
 };
 
 /* Now, in ms since the epoch: the wall clock, or the fixed clock_ms. */

@@ -19,6 +19,7 @@
 #include "base/util.h"
 #include "base/xmalloc.h"
 #include "core/conf.h"
+#include "core/drill_run.h"
 #include "core/loop.h"
 #include "core/views.h"
 #include "core/vocab.h"
@@ -180,19 +181,31 @@ app_draw_header_oncall(struct app *a, int y, int x, int w, int need)
  * In a drill (the console plays one, or its cache is a drill's run), the
  * header opens with the drill's banner instead of the program and the
  * context: "DRILL NAME" and that nothing real is touched, in as many
- * words as leave room for the status and the clock (22 columns).
+ * words as leave room for the status and the clock (22 columns).  Once
+ * the drill is over (app.c judges its end), "DRILL OVER" and why.
  */
 static int
 app_draw_header_drill(struct app *a, int y, int w)
 {
-	const char	*name;
-	char		 buf[160];
+	const char	*name, *why;
+	char		 buf[256];
 	int		 room = w - 22;
 
 	name = a->views != NULL && a->views->drill.name != NULL ?
 	    a->views->drill.name : a->opts != NULL ? a->opts->drill : NULL;
 	if (name == NULL)
 		return -1;
+	why = a->drill_watch != NULL ? drill_watch_reason(a->drill_watch) :
+	    NULL;
+	if (why != NULL) {
+		snprintf(buf, sizeof buf, " DRILL OVER %s: %s ", name, why);
+		if (draw_width(buf) > room)
+			snprintf(buf, sizeof buf, " DRILL OVER: %s ", why);
+		if (draw_width(buf) > room)
+			snprintf(buf, sizeof buf, " DRILL OVER ");
+		return draw_text(stdscr, y, 0, w, buf,
+		    theme_attr(SLOT_WARN) | A_BOLD | A_REVERSE);
+	}
 	snprintf(buf, sizeof buf, " DRILL %s  simulated: nothing real is "
 	    "touched ", name);
 	if (draw_width(buf) > room)
@@ -324,6 +337,7 @@ app_draw_footer(struct app *a, const struct layout_rect *r, int paged)
 {
 	struct buf	 b;
 	char		 keys[64];
+	int		 x = 0;
 
 	mvhline(r->y, 0, ' ', r->w);
 	/* An armed Ctrl-C's question shows over the input line. */
@@ -343,13 +357,25 @@ app_draw_footer(struct app *a, const struct layout_rect *r, int paged)
 		draw_text(stdscr, r->y, 0, r->w, a->msg, theme_attr(SLOT_WARN));
 		return;
 	}
+	/* A drill that is over: the score is one key away. */
+	if (a->drill_watch != NULL &&
+	    drill_watch_reason(a->drill_watch) != NULL) {
+		keymap_keys_of(a->km, ACT_QUIT, keys, sizeof keys);
+		keys[strcspn(keys, ",")] = '\0';
+		buf_init(&b, 0);
+		buf_printf(&b, " DRILL OVER: press %s for your score ", keys);
+		x = draw_text(stdscr, r->y, 0, r->w, buf_str(&b),
+		    theme_attr(SLOT_WARN) | A_BOLD);
+		buf_done(&b);
+	}
 	buf_init(&b, 0);
 	if (paged)
 		buf_printf(&b, "%s back  j/k scroll  q quit",
 		    keymap_keys_of(a->km, ACT_BACK, keys, sizeof keys));
 	else
-		app_hints(a, &b, r->w);
-	draw_text(stdscr, r->y, 0, r->w, buf_str(&b), theme_attr(SLOT_DIM));
+		app_hints(a, &b, r->w - x);
+	draw_text(stdscr, r->y, x, r->w - x, buf_str(&b),
+	    theme_attr(SLOT_DIM));
 	buf_done(&b);
 }
 

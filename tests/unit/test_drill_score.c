@@ -6,13 +6,16 @@
  * no response scores low; an acknowledgement's own silence is not a
  * silence; rehearsed and refused actions are not scored; an action in
  * a namespace of no service of the drill is harmful; scoring twice gives
- * the same score; the timeline is in time order.
+ * the same score; the timeline is in time order; a run's cache gives its
+ * time to mitigation from drill.mitigated_ms, the end condition's.
  */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define HARNESS_MAIN
 #include "tests/unit/harness.h"
@@ -20,7 +23,9 @@
 #include "base/util.h"
 #include "base/xmalloc.h"
 #include "core/audit.h"
+#include "core/cache.h"
 #include "core/drill.h"
+#include "core/drill_run.h"
 #include "core/drill_score.h"
 
 #define NOW	1795458089000LL
@@ -463,6 +468,93 @@ test_not_ended(void)
 	drill_free(d);
 }
 
+/* A run's cache of bad-deploy with an undo at 7m; NULL if it fails. */
+static struct cache *
+cache_run(const char *path)
+{
+	const struct drill_builtin	*b;
+	struct drill_run_meta		 m;
+	struct audit_entry		 e;
+	struct cache			*c;
+	char				*cause = NULL, *warning = NULL;
+	char				 name[] = "bad-deploy", run[] = "r";
+	char				 src[] = "builtin";
+
+	for (b = drill_builtins; b->name != NULL; b++)
+		if (strcmp(b->name, "bad-deploy") == 0)
+			break;
+	CHECK(b->name != NULL);
+	c = cache_open(path, 0, &warning, &cause);
+	CHECK(c != NULL);
+	free(warning);
+	if (c == NULL || b->name == NULL) {
+		free(cause);
+		cache_close(c);
+		return NULL;
+	}
+	memset(&m, 0, sizeof m);
+	m.name = name;
+	m.run = run;
+	m.started_ms = NOW;
+	m.speed = 1;
+	m.source = src;
+	m.yaml = (char *)(uintptr_t)b->text;
+	CHECK_INT(drill_run_mark(c, &m, &cause), 0);
+	memset(&e, 0, sizeof e);
+	e.ts_ms = NOW + 7 * MIN;
+	e.actor = "alice";
+	e.context = "bad-deploy";
+	e.action = "undo";
+	e.target = "deployment shop/checkout";
+	e.result = "ok";
+	e.detail = "undo deployment shop/checkout";
+	CHECK_INT(audit_append(c, &e, &cause), 0);
+	CHECK_INT(drill_run_end(c, NOW + 20 * MIN, &cause), 0);
+	free(cause);
+	return c;
+}
+
+/*
+ * From a run's cache: without drill.mitigated_ms, mitigation is the
+ * correct action's time; with it (the console saw the end condition
+ * hold), the end condition's.
+ */
+static void
+test_cache_mitigated(void)
+{
+	struct drill_score	 s;
+	struct cache		*c;
+	char			 dir[] = "/tmp/sitrep-dscore-XXXXXX";
+	char			*path, *cause = NULL;
+	static const char *const ext[] = { "", "-wal", "-shm" };
+	size_t			 k;
+
+	CHECK(mkdtemp(dir) != NULL);
+	path = xasprintf("%s/run.db", dir);
+	if ((c = cache_run(path)) != NULL) {
+		CHECK_INT(drill_score_cache(c, &s, &cause), 0);
+		CHECK_INT(s.action_ms, 7 * MIN);
+		CHECK_INT(s.mitigated_ms, 7 * MIN);
+		CHECK_INT(s.mitigated_by_end, 0);
+		drill_score_done(&s);
+		CHECK_INT(drill_run_mitigated(c, NOW + 12 * MIN, &cause), 0);
+		CHECK_INT(drill_score_cache(c, &s, &cause), 0);
+		CHECK_INT(s.action_ms, 7 * MIN);
+		CHECK_INT(s.mitigated_ms, 12 * MIN);
+		CHECK_INT(s.mitigated_by_end, 1);
+		drill_score_done(&s);
+		cache_close(c);
+	}
+	free(cause);
+	for (k = 0; k < 3; k++) {
+		free(path);
+		path = xasprintf("%s/run.db%s", dir, ext[k]);
+		unlink(path);
+	}
+	free(path);
+	rmdir(dir);
+}
+
 static const struct test tests[] = {
 	TEST(test_right_response),
 	TEST(test_harmful),
@@ -471,6 +563,7 @@ static const struct test tests[] = {
 	TEST(test_no_response),
 	TEST(test_deterministic),
 	TEST(test_not_ended),
+	TEST(test_cache_mitigated),
 	{ NULL, NULL }
 };
 
