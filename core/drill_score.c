@@ -436,6 +436,19 @@ ds_row_text(const struct audit_rec *r)
 	    r->actor != NULL ? " by " : "", r->actor != NULL ? r->actor : "");
 }
 
+/*
+ * Wall-clock ms t as an offset on the drill's clock: from the start,
+ * times the pace the simulator played at, so a drill played at 10x is
+ * scored against its limit and expectations as if played at 1x.
+ */
+static int64_t
+ds_off(const struct drill_score_input *in, int64_t t)
+{
+	double	speed = in->speed >= 1 ? in->speed : 1;
+
+	return (int64_t)((double)(t - in->started_ms) * speed);
+}
+
 /* Score the acknowledgements. */
 static void
 ds_score_acks(const struct drill_score_input *in, struct drill_score *s)
@@ -454,7 +467,7 @@ ds_score_acks(const struct drill_score_input *in, struct drill_score *s)
 			if (!ds_ack_matches(&d->acks[i], &in->acks[j]))
 				continue;
 			expected[j] = 1;
-			off = in->acks[j].ts_ms - in->started_ms;
+			off = ds_off(in, in->acks[j].ts_ms);
 			if (best < 0 || off < best)
 				best = off;
 		}
@@ -473,7 +486,7 @@ ds_score_acks(const struct drill_score_input *in, struct drill_score *s)
 		    in->acks[j].incident != NULL ? in->acks[j].incident : "?",
 		    in->acks[j].alertname != NULL ? in->acks[j].alertname :
 		    "?", expected[j] ? "" : ", not one the drill expects");
-		ds_event(s, in->acks[j].ts_ms - in->started_ms, expected[j] ?
+		ds_event(s, ds_off(in, in->acks[j].ts_ms), expected[j] ?
 		    DRILL_SCORE_EV_ACK : DRILL_SCORE_EV_OTHER_ACK, text);
 		free(text);
 	}
@@ -495,7 +508,7 @@ ds_score_actions(const struct drill_score_input *in, struct drill_score *s)
 
 	for (i = 0; i < in->nactions; i++) {
 		r = &in->actions[i];
-		off = r->ts_ms - in->started_ms;
+		off = ds_off(in, r->ts_ms);
 		ds_act_read(r, &a);
 		what = ds_row_text(r);
 		harm = mit = 0;
@@ -584,8 +597,7 @@ drill_score_compute(const struct drill_score_input *in,
 		    per * (DRILL_SCORE_MITIGATE / 2) / d->limit_ms);
 	}
 	if (s->action_ms >= 0) {
-		mit = in->end_held_ms > 0 ? in->end_held_ms - in->started_ms :
-		    -1;
+		mit = in->end_held_ms > 0 ? ds_off(in, in->end_held_ms) : -1;
 		s->mitigated_by_end = mit >= s->action_ms;
 		s->mitigated_ms = s->mitigated_by_end ? mit : s->action_ms;
 	}
@@ -607,10 +619,10 @@ drill_score_compute(const struct drill_score_input *in,
 
 	if (s->ended)
 		text = xasprintf("drill ended after %s", util_format_duration(
-		    s->ended_ms - s->started_ms, dur, sizeof dur));
+		    ds_off(in, s->ended_ms), dur, sizeof dur));
 	else
 		text = xstrdup("not ended: the last thing recorded");
-	ds_event(s, s->ended_ms - s->started_ms, DRILL_SCORE_EV_END, text);
+	ds_event(s, ds_off(in, s->ended_ms), DRILL_SCORE_EV_END, text);
 	free(text);
 	ds_sort(s);
 }
@@ -685,6 +697,19 @@ ds_meta_int(struct cache *c, const char *key, int64_t dflt)
 	int64_t	 n;
 
 	if (v == NULL || util_parse_int64(v, &n) != 0)
+		n = dflt;
+	free(v);
+	return n;
+}
+
+/* A meta value as a number with a fraction; dflt when missing or bad. */
+static double
+ds_meta_double(struct cache *c, const char *key, double dflt)
+{
+	char	*v = ds_meta(c, key);
+	double	 n;
+
+	if (v == NULL || util_parse_double(v, &n) != 0 || !(n > 0))
 		n = dflt;
 	free(v);
 	return n;
@@ -797,6 +822,7 @@ drill_score_cache(struct cache *c, struct drill_score *s, char **cause)
 	in.acks = acks.v;
 	in.nacks = acks.n;
 	in.hints = (int)ds_meta_int(c, DRILL_META_HINTS, 0);
+	in.speed = ds_meta_double(c, DRILL_META_SPEED, 1);
 	if (in.started_ms <= 0 && nrecs > 0)
 		in.started_ms = recs[0].ts_ms;
 	drill_score_compute(&in, s);

@@ -51,6 +51,7 @@ struct drill_score_input {
 	const struct drill_score_ack	*acks;
 	size_t				 nacks;
 	int				 hints;
+	double				 speed;		/* the play's pace; 0: 1x */
 };
 
 /* An action the scoring marks: what, when, and why (allocated). */

@@ -168,7 +168,7 @@ tt_wait "EXITED:0" 10
 check $? "q ends the drill"
 tt_last | tr -d '\n' | grep -qF "drill bad-deploy run $RUN ended; its cache: $DB"
 check $? "the printed line names the run and its cache"
-tt_wait_match 'tt_has "Points: " "mitigate 50/50: first correct action after"' 10
+tt_wait_match 'tt_has "Points: " && tt_last | grep -qE "mitigate [1-9][0-9]?/50: first correct action after"' 10
 check $? "... then the score: the undo was the correct action"
 tt_last | grep -qE 'hints: [1-9]'
 check $? "... and the hint is counted against it"

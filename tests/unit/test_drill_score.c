@@ -255,6 +255,51 @@ test_harmful(void)
 }
 
 /* bad-deploy by hand: a restart, a long silence of the P0, a short one. */
+/*
+ * A drill played at 10x is scored on its own clock: what happened one
+ * wall-clock minute in happened ten drill minutes in.
+ */
+static void
+test_speed(void)
+{
+	struct drill_score_input	 in;
+	struct drill_score		 s;
+	struct drill			*d = drill_load_builtin("bad-deploy",
+					    NULL);
+	struct run			 r;
+
+	CHECK(d != NULL);
+	if (d == NULL)
+		return;
+	memset(&r, 0, sizeof r);
+	ack(&r, MIN / 2, "ErrorBudgetBurn");
+	row(&r, MIN, "undo", "deployment shop/checkout", 0, "ok",
+	    "undo deployment shop/checkout");
+	memset(&in, 0, sizeof in);
+	in.drill = d;
+	in.started_ms = NOW;
+	in.ended_ms = NOW + 2 * MIN;
+	in.end_held_ms = NOW + 3 * MIN / 2;
+	in.actions = r.rows;
+	in.nactions = r.nrows;
+	in.acks = r.acks;
+	in.nacks = r.nacks;
+	in.speed = 10;
+	drill_score_compute(&in, &s);
+	CHECK_INT(s.ack_ms, 5 * MIN);
+	CHECK_INT(s.action_ms, 10 * MIN);
+	CHECK_INT(s.mitigated_ms, 15 * MIN);
+	CHECK(s.mitigated_by_end);
+	drill_score_done(&s);
+	/* At 1x (or unknown) the same rows are minutes earlier. */
+	in.speed = 0;
+	drill_score_compute(&in, &s);
+	CHECK_INT(s.action_ms, MIN);
+	drill_score_done(&s);
+	run_done(&r);
+	drill_free(d);
+}
+
 static void
 test_bad_deploy(void)
 {
@@ -559,6 +604,7 @@ static const struct test tests[] = {
 	TEST(test_right_response),
 	TEST(test_harmful),
 	TEST(test_bad_deploy),
+	TEST(test_speed),
 	TEST(test_watchdog),
 	TEST(test_no_response),
 	TEST(test_deterministic),
