@@ -164,14 +164,18 @@ const struct cmd_entry sitrep_commands[] = {
 	  "beside the cache, or --cache FILE, a new file); ? also gives a "
 	  "hint, counted; at the end it prints the cache; --seed over the "
 	  "drill's seed, --speed 1 to 100", cmd_drill_run, CMD_USAGE },
-	{ "drill fire", "NAME [--timeout D] [--confirm CONTEXT]",
+	{ "drill fire", "NAME [--timeout D] [--confirm CONTEXT] "
+	  "[--webhook HOST:PORT]",
 	  "live fire: post a synthetic alert (SitrepLiveFire, drill=\"true\", "
 	  "drill_name=NAME, a drill_run of its own) to every Alertmanager of "
 	  "the context through the action gate, poll the context every 0.5s "
 	  "until sitrep shows it (say after how long; --timeout, default 2m), "
 	  "then resolve it, also on SIGINT or SIGTERM; alerts a killed run "
 	  "left firing are resolved first, from the audit log; a protected "
-	  "context needs --confirm with its name; exit 0 seen, 1 not seen or "
+	  "context needs --confirm with its name; --webhook: also listen on "
+	  "that loopback address as the receiver a route of Alertmanager "
+	  "sends drill=\"true\" to, and say when it came; exit 0 seen, 1 not "
+	  "seen or "
 	  "refused, 2 usage", cmd_drill_fire, CMD_USAGE },
 	{ NULL, NULL, NULL, NULL, 0 }
 };

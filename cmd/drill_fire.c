@@ -19,6 +19,11 @@
  * the alert carries an end time (the timeout plus two minutes), after
  * which Alertmanager ends it by itself.
  *
+ * With --webhook HOST:PORT it also listens on that loopback address as
+ * the receiver a route of Alertmanager sends drill="true" alerts to
+ * (backends/webhook.h), and says when the notification came: the whole
+ * path, from the post through routing and grouping to the receiver.
+ *
  * A protected context needs --confirm with its name; read-only refuses.
  * Every post and refusal is one audit row.  Exit status: 0 the alert was
  * seen, 1 it was not (or refused, or interrupted), 2 usage.
@@ -36,6 +41,7 @@
 
 #include "backends/poller.h"
 #include "backends/runtime.h"
+#include "backends/webhook.h"
 #include "base/json.h"
 #include "base/sanitize.h"
 #include "base/util.h"
@@ -67,6 +73,9 @@ struct fire {
 	int		 signo;		/* SIGINT or SIGTERM received */
 	int		 answered;	/* the gate called back */
 	int		 ok;
+	const char	*run;		/* this run's drill_run label */
+	struct webhook	*hook;		/* --webhook, or NULL */
+	int64_t		 hook_ms;	/* when it got the alert; 0 not yet */
 };
 
 /* Print s (from outside, or made from it) safe for a terminal. */
@@ -285,6 +294,19 @@ fire_visible(struct cache *cache, const char *context, const char *run,
 	return found;
 }
 
+/* The webhook got an alert: note when this run's firing one came. */
+static void
+fire_hooked(const char *status, const cJSON *labels, void *arg)
+{
+	struct fire	*f = arg;
+	const char	*v;
+
+	v = json_strval(cJSON_GetObjectItemCaseSensitive(labels, "drill_run"));
+	if (f->hook_ms == 0 && f->run != NULL && v != NULL &&
+	    strcmp(v, f->run) == 0 && strcmp(status, "firing") == 0)
+		f->hook_ms = util_now_ms();
+}
+
 /* Read the sources every FIRE_POLL_MS. */
 static int64_t
 fire_tick(void *arg)
@@ -296,8 +318,9 @@ fire_tick(void *arg)
 }
 
 /*
- * Poll the context's sources until the alert of run is in the cache, the
- * deadline passes or a signal comes: 1 seen, 0 not, and *took_ms.
+ * Poll the context's sources until the alert of run is in the cache (and
+ * with --webhook, the receiver has it too), the deadline passes or a
+ * signal comes: 1 seen, 0 not, and *took_ms.
  */
 static int
 fire_watch(struct fire *f, const char *run, int64_t posted_ms,
@@ -312,9 +335,10 @@ fire_watch(struct fire *f, const char *run, int64_t posted_ms,
 		return 0;
 	poller_start(p);
 	t = loop_timer_add(runtime_loop(f->e.rt), FIRE_POLL_MS, fire_tick, p);
-	while (!seen && f->signo == 0 && util_now_ms() < deadline_ms) {
+	while ((!seen || (f->hook != NULL && f->hook_ms == 0)) &&
+	    f->signo == 0 && util_now_ms() < deadline_ms) {
 		loop_run_once(runtime_loop(f->e.rt), 100);
-		if (poller_flush(p) == 0)
+		if (seen || poller_flush(p) == 0)
 			continue;
 		seen = fire_visible(f->e.cache, f->e.ctx->name, run, &cause);
 		if (seen < 0) {
@@ -353,6 +377,7 @@ int
 cmd_drill_fire(struct cmd_opts *g, int argc, char **argv)
 {
 	const char		*confirm = NULL, *timeout_opt = NULL;
+	const char		*hook_addr = NULL;
 	struct loop_signal	*s1 = NULL, *s2 = NULL;
 	struct action_alert	 a;
 	struct matchers		 labels, ann;
@@ -364,6 +389,7 @@ cmd_drill_fire(struct cmd_opts *g, int argc, char **argv)
 	const struct cmd_option	 opts[] = {
 		{ "--timeout", &timeout_opt, NULL, NULL },
 		{ "--confirm", &confirm, NULL, NULL },
+		{ "--webhook", &hook_addr, NULL, NULL },
 		{ NULL, NULL, NULL, NULL }
 	};
 
@@ -398,6 +424,14 @@ cmd_drill_fire(struct cmd_opts *g, int argc, char **argv)
 		    f.e.ctx->name, f.e.ctx->name);
 		fire_refuse(&f, target, line);
 		free(line);
+		goto out;
+	}
+	f.run = run;
+	if (hook_addr != NULL && (f.hook = webhook_listen(runtime_loop(f.e.rt),
+	    hook_addr, fire_hooked, &f, &cause)) == NULL) {
+		fire_say(stderr, "sitrep drill fire: ", cause);
+		free(cause);
+		rc = CMD_USAGE;
 		goto out;
 	}
 	s1 = loop_signal_add(runtime_loop(f.e.rt), SIGINT, fire_signal, &f);
@@ -452,12 +486,31 @@ cmd_drill_fire(struct cmd_opts *g, int argc, char **argv)
 		fire_say(stderr, "sitrep: ", line);
 		free(line);
 	}
+	if (f.hook != NULL && f.hook_ms > 0) {
+		line = xasprintf("reached the receiver at %s after %.1fs",
+		    webhook_address(f.hook), (double)(f.hook_ms - posted) /
+		    1000.0);
+		fire_say(stdout, "", line);
+		free(line);
+	} else if (f.hook != NULL && f.signo == 0) {
+		line = xasprintf("the receiver at %s got no notification of "
+		    "this run in %s (%u other%s): check that a route of "
+		    "Alertmanager sends drill=\"true\" to a webhook_configs "
+		    "url http://%s/ and that its group_wait is shorter than "
+		    "--timeout", webhook_address(f.hook),
+		    util_format_duration(timeout, t, sizeof t),
+		    webhook_requests(f.hook), webhook_requests(f.hook) == 1 ?
+		    "" : "s", webhook_address(f.hook));
+		fire_say(stderr, "sitrep: ", line);
+		free(line);
+	}
 
 	a.ends_ms = util_now_ms();
 	a.resolve = 1;
 	if (fire_post(&f, &a, target) == 0) {
 		fire_say(stdout, "", "resolved: the drill alert has ended");
-		rc = seen && f.signo == 0 ? CMD_OK : CMD_FAIL;
+		rc = seen && f.signo == 0 && (f.hook == NULL ||
+		    f.hook_ms > 0) ? CMD_OK : CMD_FAIL;
 	} else
 		fire_say(stderr, "sitrep: ", "the drill alert could not be "
 		    "resolved now; the next drill fire in this context "
@@ -471,6 +524,7 @@ out:
 		loop_signal_del(s1);
 	if (s2 != NULL)
 		loop_signal_del(s2);
+	webhook_free(f.hook);
 	free(target);
 	free(words);
 	cmd_act_close(&f.e);

@@ -115,8 +115,12 @@ run() {
 
 # How many active alerts Alertmanager has with label NAME=VALUE.
 active() {
-	curl -fsS "$AM_URL/api/v2/alerts?active=true" |
-	    servers_json "len([a for a in d if a['labels'].get('$1') == '$2'])"
+	active_at "$AM_URL" "$@"
+}
+# The same at the Alertmanager at URL.
+active_at() {	# URL LABEL VALUE
+	curl -fsS "$1/api/v2/alerts?active=true" |
+	    servers_json "len([a for a in d if a['labels'].get('$2') == '$3'])"
 }
 
 # The run id a fire printed ("drill NAME run RUN: posting ...").
@@ -237,6 +241,43 @@ check $([ $? -ne 0 ]; echo $?) "a leftover is resolved once only" \
     "no 'left firing'" "$out"
 check_eq "nothing of any drill is active in the end" "0" \
     "$(active drill true)"
+
+# --- --webhook: the whole path, to a receiver -----------------------------------
+# A second Alertmanager routes drill="true" to a webhook where sitrep
+# listens; the first routes everything to nothing.
+HPORT=$(servers_freeport)
+am_start hook --webhook "http://127.0.0.1:$HPORT/" || exit 1
+cat >>"$T/c.yaml" <<EOF
+  - name: hooked
+    alertmanagers:
+      - url: "$AM_URL_hook"
+        timeout: 3s
+EOF
+run hooked drill fire hook --timeout 30s --webhook "127.0.0.1:$HPORT"
+check_eq "--webhook: exit 0" "0" "$rc"
+case $out in
+*"reached the receiver at 127.0.0.1:$HPORT after "*s*) check 0 "... the receiver got it, and says after how long" ;;
+*) check 1 "... the receiver got it, and says after how long" ;;
+esac
+case $out in
+*"visible in sitrep after"*"resolved: the drill alert has ended"*) check 0 "... seen in sitrep too, and resolved" ;;
+*) check 1 "... seen in sitrep too, and resolved" ;;
+esac
+check_eq "... nothing of it left active" "0" "$(active_at "$AM_URL_hook" drill_name hook)"
+HPORT2=$(servers_freeport)
+run real drill fire nohook --timeout 3s --webhook "127.0.0.1:$HPORT2"
+check_eq "--webhook where no route sends: exit 1" "1" "$rc"
+case $err in
+*"the receiver at 127.0.0.1:$HPORT2 got no notification of this run"*"webhook_configs"*) check 0 "... saying what to check" ;;
+*) check 1 "... saying what to check" ;;
+esac
+check_eq "... and it is resolved all the same" "0" "$(active drill_name nohook)"
+run real drill fire x --webhook 192.0.2.1:9099
+check_eq "--webhook off loopback: exit 2" "2" "$rc"
+case $err in
+*"loopback"*) check 0 "... it listens on this machine only" ;;
+*) check 1 "... it listens on this machine only" ;;
+esac
 
 # --- usage ----------------------------------------------------------------------
 run real drill fire 'bad name'

@@ -31,9 +31,12 @@
 #                                beyond 127.0.0.1; status 0 when none
 #   wait_for CMD TIMEOUT         run CMD (eval, output discarded) every
 #                                0.2s until it succeeds; 1 after TIMEOUT s
-#   am_start [NAME] [--cluster] [--peer HOST:PORT]...
+#   am_start [NAME] [--cluster] [--peer HOST:PORT]... [--webhook URL]
 #                                AM_URL, AM_PID (AM_URL_NAME, AM_PID_NAME,
-#                                and AM_CLUSTER[_NAME] when clustered)
+#                                and AM_CLUSTER[_NAME] when clustered);
+#                                --webhook: alerts labelled drill="true"
+#                                go to a webhook at URL (on 127.0.0.1),
+#                                with no wait to group them
 #   am_start_ha NAME1 NAME2      two gossiping Alertmanagers; waits until
 #                                each sees both peers
 #   am_push_alert [--am URL] LABELS_JSON ANNOTATIONS_JSON [STARTS [ENDS]]
@@ -293,6 +296,7 @@ am_start() {
 	_am_name=
 	_am_cluster=
 	_am_peers=
+	_am_hook=
 	if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then
 		_am_name=$1
 		shift
@@ -309,6 +313,13 @@ am_start() {
 			esac
 			_am_cluster=1
 			_am_peers="$_am_peers --cluster.peer=$2"
+			shift ;;
+		--webhook)
+			case ${2:-} in
+			http://127.0.0.1:*) ;;
+			*) echo "am_start: webhook '${2:-}' is not on 127.0.0.1" >&2; return 1 ;;
+			esac
+			_am_hook=$2
 			shift ;;
 		*) echo "am_start: unknown argument '$1'" >&2; return 1 ;;
 		esac
@@ -329,6 +340,27 @@ route:
 receivers:
   - name: "null"
 EOF
+	if [ -n "$_am_hook" ]; then
+		# Drill alerts go to the webhook at once; the rest to nothing.
+		cat >"$_am_dir/alertmanager.yml" <<EOF
+route:
+  receiver: "null"
+  group_by: ["alertname", "service"]
+  group_wait: 1s
+  group_interval: 1s
+  repeat_interval: 1h
+  routes:
+    - matchers: ['drill="true"']
+      receiver: drill
+      group_wait: 0s
+receivers:
+  - name: "null"
+  - name: drill
+    webhook_configs:
+      - url: "$_am_hook"
+        send_resolved: false
+EOF
+	fi
 	_am_try=0
 	while [ "$_am_try" -lt 3 ]; do
 		_am_try=$((_am_try + 1))

@@ -1,0 +1,244 @@
+/*
+ * test_webhook.c: the loopback receiver of Alertmanager's webhook.
+ *
+ * Loopback only; a notification's alerts reach the callback with their
+ * status and labels; hostile requests are answered and dropped: no
+ * Content-Length (411), over the limit (413), not a POST (405), a body
+ * that is not JSON or not the webhook's shape (200, nothing delivered),
+ * a connection closed half-way (nothing delivered, nothing leaked).
+ */
+#include "config.h"
+
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define HARNESS_MAIN
+#include "tests/unit/harness.h"
+
+#include "backends/webhook.h"
+#include "base/json.h"
+#include "base/xmalloc.h"
+#include "core/loop.h"
+
+/* What the callback saw. */
+struct seen {
+	int	n;
+	char	last_status[32];
+	char	last_run[64];
+};
+
+static void
+on_alert(const char *status, const cJSON *labels, void *arg)
+{
+	struct seen	*s = arg;
+	const char	*run;
+
+	s->n++;
+	snprintf(s->last_status, sizeof s->last_status, "%s", status);
+	run = json_strval(cJSON_GetObjectItemCaseSensitive(labels,
+	    "drill_run"));
+	snprintf(s->last_run, sizeof s->last_run, "%s", run != NULL ? run :
+	    "");
+}
+
+/* Connect to the receiver at "127.0.0.1:PORT"; -1 on failure. */
+static int
+dial(const struct webhook *w)
+{
+	struct sockaddr_in	 sin;
+	const char		*colon = strrchr(webhook_address(w), ':');
+	int			 fd;
+
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((uint16_t)atoi(colon + 1));
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&sin, sizeof sin) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * Send req (len bytes; close the writing side when half is set) and run
+ * the loop until the answer comes; the status line's code, or 0 when the
+ * connection closed with none.
+ */
+static int
+exchange(struct loop *loop, const struct webhook *w, const char *req,
+    size_t len, int half)
+{
+	char	resp[256];
+	ssize_t	n;
+	size_t	off = 0;
+	int	fd, i, code = 0;
+
+	if ((fd = dial(w)) == -1)
+		return -1;
+	while (off < len) {
+		n = write(fd, req + off, len - off > 65536 ? 65536 :
+		    len - off);
+		if (n <= 0)
+			break;
+		off += (size_t)n;
+		loop_run_once(loop, 0);
+	}
+	if (half)
+		shutdown(fd, SHUT_WR);
+	for (i = 0; i < 100; i++) {
+		loop_run_once(loop, 20);
+		n = recv(fd, resp, sizeof resp - 1, MSG_DONTWAIT);
+		if (n > 0) {
+			resp[n] = '\0';
+			if (sscanf(resp, "HTTP/1.1 %d", &code) != 1)
+				code = -2;
+			break;
+		}
+		if (n == 0)
+			break;
+	}
+	close(fd);
+	return code;
+}
+
+/* A request with body: POST and its Content-Length. */
+static char *
+post(const char *body)
+{
+	return xasprintf("POST /hook HTTP/1.1\r\nHost: x\r\nContent-Type: "
+	    "application/json\r\nContent-Length: %zu\r\n\r\n%s", strlen(body),
+	    body);
+}
+
+static void
+test_loopback_only(void)
+{
+	struct loop	*loop = loop_new();
+	struct webhook	*w;
+	struct seen	 s;
+	char		*cause = NULL;
+	static const char *const bad[] = { "192.0.2.1:9099", "0.0.0.0:9099",
+	    "[2001:db8::1]:9099", "example.org:9099", "127.0.0.1", "127.0.0.1:",
+	    "127.0.0.1:70000", "127.0.0.1:x", ":9099", NULL };
+	size_t		 i;
+
+	memset(&s, 0, sizeof s);
+	for (i = 0; bad[i] != NULL; i++) {
+		w = webhook_listen(loop, bad[i], on_alert, &s, &cause);
+		CHECK(w == NULL);
+		CHECK(cause != NULL);
+		webhook_free(w);
+		free(cause);
+		cause = NULL;
+	}
+	w = webhook_listen(loop, "127.0.0.1:0", on_alert, &s, &cause);
+	CHECK(w != NULL);
+	if (w != NULL)
+		CHECK(strncmp(webhook_address(w), "127.0.0.1:", 10) == 0 &&
+		    strcmp(webhook_address(w), "127.0.0.1:0") != 0);
+	webhook_free(w);
+	free(cause);
+	loop_free(loop);
+}
+
+static void
+test_delivers(void)
+{
+	struct loop	*loop = loop_new();
+	struct webhook	*w;
+	struct seen	 s;
+	char		*cause = NULL, *req;
+
+	memset(&s, 0, sizeof s);
+	w = webhook_listen(loop, "localhost:0", on_alert, &s, &cause);
+	CHECK(w != NULL);
+	if (w == NULL) {
+		free(cause);
+		loop_free(loop);
+		return;
+	}
+	req = post("{\"version\":\"4\",\"status\":\"firing\",\"alerts\":["
+	    "{\"status\":\"firing\",\"labels\":{\"alertname\":"
+	    "\"SitrepLiveFire\",\"drill\":\"true\",\"drill_run\":\"abc1\"}},"
+	    "{\"status\":\"resolved\",\"labels\":{\"drill_run\":\"abc2\"}},"
+	    "{\"status\":\"firing\",\"labels\":\"not an object\"},"
+	    "7]}");
+	CHECK_INT(exchange(loop, w, req, strlen(req), 0), 200);
+	CHECK_INT(s.n, 2);
+	CHECK_STR(s.last_status, "resolved");
+	CHECK_STR(s.last_run, "abc2");
+	CHECK_INT((int)webhook_requests(w), 1);
+	free(req);
+	webhook_free(w);
+	loop_free(loop);
+}
+
+static void
+test_hostile(void)
+{
+	struct loop	*loop = loop_new();
+	struct webhook	*w;
+	struct seen	 s;
+	char		*cause = NULL, *req, *body;
+	static const char no_len[] = "POST / HTTP/1.1\r\nHost: x\r\n\r\n{}";
+	static const char get[] = "GET / HTTP/1.1\r\nContent-Length: 0\r\n\r\n";
+	static const char cut[] = "POST / HTTP/1.1\r\nContent-Length: 100\r\n"
+	    "\r\n{\"alerts\":[";
+
+	memset(&s, 0, sizeof s);
+	w = webhook_listen(loop, "127.0.0.1:0", on_alert, &s, &cause);
+	CHECK(w != NULL);
+	if (w == NULL) {
+		free(cause);
+		loop_free(loop);
+		return;
+	}
+	CHECK_INT(exchange(loop, w, no_len, sizeof no_len - 1, 0), 411);
+	CHECK_INT(exchange(loop, w, get, sizeof get - 1, 0), 405);
+	/* Announced past the limit: refused before it is read. */
+	req = xasprintf("POST / HTTP/1.1\r\nContent-Length: %d\r\n\r\n{",
+	    WEBHOOK_MAX_BODY + 1);
+	CHECK_INT(exchange(loop, w, req, strlen(req), 0), 413);
+	free(req);
+	/* Sent past the limit without saying so in the headers. */
+	body = xmalloc(WEBHOOK_MAX_BODY + 40000);
+	memset(body, ' ', WEBHOOK_MAX_BODY + 40000);
+	memcpy(body, "POST / HTTP/1.1\r\nX: ", 20);
+	CHECK_INT(exchange(loop, w, body, WEBHOOK_MAX_BODY + 40000, 0), 413);
+	free(body);
+	/* Not JSON, or not the shape: answered, nothing delivered. */
+	req = post("{\"alerts\": 5");
+	CHECK_INT(exchange(loop, w, req, strlen(req), 0), 200);
+	free(req);
+	req = post("[1, 2, 3]");
+	CHECK_INT(exchange(loop, w, req, strlen(req), 0), 200);
+	free(req);
+	/* Closed half-way: dropped without an answer. */
+	CHECK_INT(exchange(loop, w, cut, sizeof cut - 1, 1), 0);
+	CHECK_INT(s.n, 0);
+	webhook_free(w);
+	loop_free(loop);
+}
+
+static const struct test tests[] = {
+	TEST(test_loopback_only),
+	TEST(test_delivers),
+	TEST(test_hostile),
+	{ NULL, NULL }
+};
+
+/* Run the tests. */
+int
+main(void)
+{
+	return harness_run(tests);
+}
