@@ -17,6 +17,10 @@
  *    nor harmful);
  *  - less 25 per harmful action and 5 per hint; 0..100.
  *
+ * Every time is an offset on the drill's clock: the wall ms from the
+ * start times the run's speed, as the simulator plays the timeline, so
+ * the limit, the grace of an ack and the alerts' firing compare with it.
+ *
  * An action counts when it was done: result "ok" and not a dry run.
  * Refused, cancelled and rehearsed ones are on the timeline only.  A
  * silence written by an acknowledgement (its audit target is the
@@ -371,6 +375,17 @@ ds_fires_at(const struct drill *d, const char *alertname)
 	return best < 0 ? 0 : best;
 }
 
+/* The offset on the drill's clock of wall ms ts (speed 0: 1). */
+static int64_t
+ds_offset(const struct drill_score_input *in, int64_t ts)
+{
+	int64_t	wall = ts - in->started_ms;
+
+	if (in->speed <= 0 || in->speed == 1)
+		return wall;
+	return (int64_t)((double)wall * in->speed);
+}
+
 /* Credit in per mille of an ack at offset for an alert firing at fire. */
 static int64_t
 ds_ack_credit(int64_t off, int64_t fire, int64_t limit)
@@ -454,7 +469,7 @@ ds_score_acks(const struct drill_score_input *in, struct drill_score *s)
 			if (!ds_ack_matches(&d->acks[i], &in->acks[j]))
 				continue;
 			expected[j] = 1;
-			off = in->acks[j].ts_ms - in->started_ms;
+			off = ds_offset(in, in->acks[j].ts_ms);
 			if (best < 0 || off < best)
 				best = off;
 		}
@@ -473,7 +488,7 @@ ds_score_acks(const struct drill_score_input *in, struct drill_score *s)
 		    in->acks[j].incident != NULL ? in->acks[j].incident : "?",
 		    in->acks[j].alertname != NULL ? in->acks[j].alertname :
 		    "?", expected[j] ? "" : ", not one the drill expects");
-		ds_event(s, in->acks[j].ts_ms - in->started_ms, expected[j] ?
+		ds_event(s, ds_offset(in, in->acks[j].ts_ms), expected[j] ?
 		    DRILL_SCORE_EV_ACK : DRILL_SCORE_EV_OTHER_ACK, text);
 		free(text);
 	}
@@ -495,7 +510,7 @@ ds_score_actions(const struct drill_score_input *in, struct drill_score *s)
 
 	for (i = 0; i < in->nactions; i++) {
 		r = &in->actions[i];
-		off = r->ts_ms - in->started_ms;
+		off = ds_offset(in, r->ts_ms);
 		ds_act_read(r, &a);
 		what = ds_row_text(r);
 		harm = mit = 0;
@@ -559,6 +574,7 @@ drill_score_compute(const struct drill_score_input *in,
 	s->drill = ds_clean(d->name);
 	s->started_ms = in->started_ms;
 	s->limit_ms = d->limit_ms;
+	s->speed = in->speed > 0 ? in->speed : 1;
 	s->ack_ms = s->action_ms = s->mitigated_ms = -1;
 	s->hints = in->hints > 0 ? in->hints : 0;
 	for (i = 0; i < in->nactions; i++)
@@ -584,7 +600,7 @@ drill_score_compute(const struct drill_score_input *in,
 		    per * (DRILL_SCORE_MITIGATE / 2) / d->limit_ms);
 	}
 	if (s->action_ms >= 0) {
-		mit = in->end_held_ms > 0 ? in->end_held_ms - in->started_ms :
+		mit = in->end_held_ms > 0 ? ds_offset(in, in->end_held_ms) :
 		    -1;
 		s->mitigated_by_end = mit >= s->action_ms;
 		s->mitigated_ms = s->mitigated_by_end ? mit : s->action_ms;
@@ -607,10 +623,10 @@ drill_score_compute(const struct drill_score_input *in,
 
 	if (s->ended)
 		text = xasprintf("drill ended after %s", util_format_duration(
-		    s->ended_ms - s->started_ms, dur, sizeof dur));
+		    ds_offset(in, s->ended_ms), dur, sizeof dur));
 	else
 		text = xstrdup("not ended: the last thing recorded");
-	ds_event(s, s->ended_ms - s->started_ms, DRILL_SCORE_EV_END, text);
+	ds_event(s, ds_offset(in, s->ended_ms), DRILL_SCORE_EV_END, text);
 	free(text);
 	ds_sort(s);
 }
@@ -688,6 +704,19 @@ ds_meta_int(struct cache *c, const char *key, int64_t dflt)
 		n = dflt;
 	free(v);
 	return n;
+}
+
+/* The run's pace (drill.speed), 1 when missing or not a pace. */
+static double
+ds_meta_speed(struct cache *c)
+{
+	char	*v = ds_meta(c, DRILL_META_SPEED);
+	double	 x;
+
+	if (v == NULL || util_parse_double(v, &x) != 0 || x < 1 || x > 1000)
+		x = 1;
+	free(v);
+	return x;
 }
 
 /* The acknowledgements read from a cache, with their strings. */
@@ -796,6 +825,7 @@ drill_score_cache(struct cache *c, struct drill_score *s, char **cause)
 	in.acks = acks.v;
 	in.nacks = acks.n;
 	in.hints = (int)ds_meta_int(c, DRILL_META_HINTS, 0);
+	in.speed = ds_meta_speed(c);
 	if (in.started_ms <= 0 && nrecs > 0)
 		in.started_ms = recs[0].ts_ms;
 	drill_score_compute(&in, s);
