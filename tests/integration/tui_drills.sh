@@ -18,6 +18,9 @@
 #    cache, and `drill history` lists every run.
 # TAP output; the plan comes last.
 
+# tt_wait_match evaluates its command later, so single quotes are meant.
+# shellcheck disable=SC2016
+
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 # shellcheck source=tests/lib/tap.sh
 . "$top_srcdir/tests/lib/tap.sh"
