@@ -284,7 +284,7 @@ drill_history(struct cmd_opts *g, char **words, int nwords)
 static void
 drill_report_text(const struct drill_score *s, int md)
 {
-	char		 ts[40], off[40], off2[40];
+	char		 ts[40], off[40], off2[40], pace[96] = "";
 	const char	*h = md ? "## " : "", *b = md ? "- " : "  ";
 	char		*line, *cell, *p;
 	size_t		 i;
@@ -296,8 +296,14 @@ drill_report_text(const struct drill_score *s, int md)
 	printf("\n\n");
 	util_format_rfc3339(s->started_ms, ts, sizeof ts);
 	util_format_duration(s->ended_ms - s->started_ms, off, sizeof off);
-	line = xasprintf("Started %s, %s %s%s%s.", ts, s->ended ? "lasted" :
-	    "not ended; last activity after", off, s->source != NULL ?
+	/* Played faster than the clock: the drill's time too. */
+	if (s->speed > 1)
+		snprintf(pace, sizeof pace, " (%s on the drill's clock at "
+		    "speed %g)", util_format_duration((int64_t)((double)
+		    (s->ended_ms - s->started_ms) * s->speed), off2,
+		    sizeof off2), s->speed);
+	line = xasprintf("Started %s, %s %s%s%s%s.", ts, s->ended ? "lasted" :
+	    "not ended; last activity after", off, pace, s->source != NULL ?
 	    ", from " : "", s->source != NULL ? s->source : "");
 	drill_put(line);
 	free(line);
@@ -412,6 +418,7 @@ drill_report_json(const struct drill_score *s)
 	cJSON_AddNumberToObject(o, "started_ms", (double)s->started_ms);
 	cJSON_AddNumberToObject(o, "ended_ms", (double)s->ended_ms);
 	cJSON_AddBoolToObject(o, "ended", s->ended);
+	cJSON_AddNumberToObject(o, "speed", s->speed);
 	cJSON_AddNumberToObject(o, "points", s->points);
 	cJSON_AddStringToObject(o, "verdict", s->verdict);
 	p = cJSON_AddObjectToObject(o, "parts");

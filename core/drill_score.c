@@ -17,6 +17,10 @@
  *    nor harmful);
  *  - less 25 per harmful action and 5 per hint; 0..100.
  *
+ * Every time is an offset on the drill's clock: the wall ms from the
+ * start times the run's speed, as the simulator plays the timeline, so
+ * the limit, the grace of an ack and the alerts' firing compare with it.
+ *
  * An action counts when it was done: result "ok" and not a dry run.
  * Refused, cancelled and rehearsed ones are on the timeline only.  A
  * silence written by an acknowledgement (its audit target is the
@@ -371,6 +375,17 @@ ds_fires_at(const struct drill *d, const char *alertname)
 	return best < 0 ? 0 : best;
 }
 
+/* The offset on the drill's clock of wall ms ts (speed 0: 1). */
+static int64_t
+ds_offset(const struct drill_score_input *in, int64_t ts)
+{
+	int64_t	wall = ts - in->started_ms;
+
+	if (in->speed <= 0 || in->speed == 1)
+		return wall;
+	return (int64_t)((double)wall * in->speed);
+}
+
 /* Credit in per mille of an ack at offset for an alert firing at fire. */
 static int64_t
 ds_ack_credit(int64_t off, int64_t fire, int64_t limit)
@@ -436,19 +451,6 @@ ds_row_text(const struct audit_rec *r)
 	    r->actor != NULL ? " by " : "", r->actor != NULL ? r->actor : "");
 }
 
-/*
- * Wall-clock ms t as an offset on the drill's clock: from the start,
- * times the pace the simulator played at, so a drill played at 10x is
- * scored against its limit and expectations as if played at 1x.
- */
-static int64_t
-ds_off(const struct drill_score_input *in, int64_t t)
-{
-	double	speed = in->speed >= 1 ? in->speed : 1;
-
-	return (int64_t)((double)(t - in->started_ms) * speed);
-}
-
 /* Score the acknowledgements. */
 static void
 ds_score_acks(const struct drill_score_input *in, struct drill_score *s)
@@ -467,7 +469,7 @@ ds_score_acks(const struct drill_score_input *in, struct drill_score *s)
 			if (!ds_ack_matches(&d->acks[i], &in->acks[j]))
 				continue;
 			expected[j] = 1;
-			off = ds_off(in, in->acks[j].ts_ms);
+			off = ds_offset(in, in->acks[j].ts_ms);
 			if (best < 0 || off < best)
 				best = off;
 		}
@@ -486,7 +488,7 @@ ds_score_acks(const struct drill_score_input *in, struct drill_score *s)
 		    in->acks[j].incident != NULL ? in->acks[j].incident : "?",
 		    in->acks[j].alertname != NULL ? in->acks[j].alertname :
 		    "?", expected[j] ? "" : ", not one the drill expects");
-		ds_event(s, ds_off(in, in->acks[j].ts_ms), expected[j] ?
+		ds_event(s, ds_offset(in, in->acks[j].ts_ms), expected[j] ?
 		    DRILL_SCORE_EV_ACK : DRILL_SCORE_EV_OTHER_ACK, text);
 		free(text);
 	}
@@ -508,7 +510,7 @@ ds_score_actions(const struct drill_score_input *in, struct drill_score *s)
 
 	for (i = 0; i < in->nactions; i++) {
 		r = &in->actions[i];
-		off = ds_off(in, r->ts_ms);
+		off = ds_offset(in, r->ts_ms);
 		ds_act_read(r, &a);
 		what = ds_row_text(r);
 		harm = mit = 0;
@@ -572,6 +574,7 @@ drill_score_compute(const struct drill_score_input *in,
 	s->drill = ds_clean(d->name);
 	s->started_ms = in->started_ms;
 	s->limit_ms = d->limit_ms;
+	s->speed = in->speed > 0 ? in->speed : 1;
 	s->ack_ms = s->action_ms = s->mitigated_ms = -1;
 	s->hints = in->hints > 0 ? in->hints : 0;
 	for (i = 0; i < in->nactions; i++)
@@ -597,7 +600,8 @@ drill_score_compute(const struct drill_score_input *in,
 		    per * (DRILL_SCORE_MITIGATE / 2) / d->limit_ms);
 	}
 	if (s->action_ms >= 0) {
-		mit = in->end_held_ms > 0 ? ds_off(in, in->end_held_ms) : -1;
+		mit = in->end_held_ms > 0 ? ds_offset(in, in->end_held_ms) :
+		    -1;
 		s->mitigated_by_end = mit >= s->action_ms;
 		s->mitigated_ms = s->mitigated_by_end ? mit : s->action_ms;
 	}
@@ -619,10 +623,10 @@ drill_score_compute(const struct drill_score_input *in,
 
 	if (s->ended)
 		text = xasprintf("drill ended after %s", util_format_duration(
-		    ds_off(in, s->ended_ms), dur, sizeof dur));
+		    ds_offset(in, s->ended_ms), dur, sizeof dur));
 	else
 		text = xstrdup("not ended: the last thing recorded");
-	ds_event(s, ds_off(in, s->ended_ms), DRILL_SCORE_EV_END, text);
+	ds_event(s, ds_offset(in, s->ended_ms), DRILL_SCORE_EV_END, text);
 	free(text);
 	ds_sort(s);
 }
@@ -702,17 +706,17 @@ ds_meta_int(struct cache *c, const char *key, int64_t dflt)
 	return n;
 }
 
-/* A meta value as a number with a fraction; dflt when missing or bad. */
+/* The run's pace (drill.speed), 1 when missing or not a pace. */
 static double
-ds_meta_double(struct cache *c, const char *key, double dflt)
+ds_meta_speed(struct cache *c)
 {
-	char	*v = ds_meta(c, key);
-	double	 n;
+	char	*v = ds_meta(c, DRILL_META_SPEED);
+	double	 x;
 
-	if (v == NULL || util_parse_double(v, &n) != 0 || !(n > 0))
-		n = dflt;
+	if (v == NULL || util_parse_double(v, &x) != 0 || x < 1 || x > 1000)
+		x = 1;
 	free(v);
-	return n;
+	return x;
 }
 
 /* The acknowledgements read from a cache, with their strings. */
@@ -822,7 +826,7 @@ drill_score_cache(struct cache *c, struct drill_score *s, char **cause)
 	in.acks = acks.v;
 	in.nacks = acks.n;
 	in.hints = (int)ds_meta_int(c, DRILL_META_HINTS, 0);
-	in.speed = ds_meta_double(c, DRILL_META_SPEED, 1);
+	in.speed = ds_meta_speed(c);
 	if (in.started_ms <= 0 && nrecs > 0)
 		in.started_ms = recs[0].ts_ms;
 	drill_score_compute(&in, s);

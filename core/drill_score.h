@@ -51,7 +51,7 @@ struct drill_score_input {
 	const struct drill_score_ack	*acks;
 	size_t				 nacks;
 	int				 hints;
-	double				 speed;		/* the play's pace; 0: 1x */
+	double				 speed;		/* drill.speed; 0: 1 */
 };
 
 /* An action the scoring marks: what, when, and why (allocated). */
@@ -81,16 +81,20 @@ struct drill_score_event {
 };
 
 /*
- * The score.  Offsets are ms from the start; -1 where it did not happen.
- * Every string is allocated and safe for a terminal.
+ * The score.  Offsets are ms from the start on the drill's clock (wall
+ * ms times the run's speed: at --speed 40 a wall second is 40 s of the
+ * drill, as the simulator plays it); -1 where it did not happen.  Every
+ * string is allocated and safe for a terminal.
  */
 struct drill_score {
 	char			*drill;		/* its name */
 	char			*run;		/* set by drill_score_cache */
 	char			*source;	/* "builtin" or a path, or NULL */
 	char			*warning;	/* e.g. the audit chain, or NULL */
-	int64_t			 started_ms;
-	int64_t			 ended_ms;	/* the end, or the last row */
+	int64_t			 started_ms;	/* wall ms */
+	int64_t			 ended_ms;	/* wall ms: the end, or the
+						   last row */
+	double			 speed;		/* the pace played, 1 or more */
 	int			 ended;		/* 0: the run did not end */
 	int64_t			 limit_ms;
 

@@ -168,8 +168,11 @@ tt_wait "EXITED:0" 10
 check $? "q ends the drill"
 tt_last | tr -d '\n' | grep -qF "drill bad-deploy run $RUN ended; its cache: $DB"
 check $? "the printed line names the run and its cache"
-tt_wait_match 'tt_has "Points: " && tt_last | grep -qE "mitigate [1-9][0-9]?/50: first correct action after"' 10
+# At --speed 10 the undo lands minutes into the drill's clock: 4x/50.
+tt_wait_match 'tt_has "Points: " && tt_last | grep -qE "mitigate 4[0-9]/50: first correct action after"' 10
 check $? "... then the score: the undo was the correct action"
+tt_last | tr -d '\n' | grep -q "on the drill's clock at speed 10"
+check $? "... timed on the drill's clock"
 tt_last | grep -qE 'hints: [1-9]'
 check $? "... and the hint is counted against it"
 meta drill.ended_ms | grep -qE '^[0-9]{13}$' &&

@@ -255,51 +255,6 @@ test_harmful(void)
 }
 
 /* bad-deploy by hand: a restart, a long silence of the P0, a short one. */
-/*
- * A drill played at 10x is scored on its own clock: what happened one
- * wall-clock minute in happened ten drill minutes in.
- */
-static void
-test_speed(void)
-{
-	struct drill_score_input	 in;
-	struct drill_score		 s;
-	struct drill			*d = drill_load_builtin("bad-deploy",
-					    NULL);
-	struct run			 r;
-
-	CHECK(d != NULL);
-	if (d == NULL)
-		return;
-	memset(&r, 0, sizeof r);
-	ack(&r, MIN / 2, "ErrorBudgetBurn");
-	row(&r, MIN, "undo", "deployment shop/checkout", 0, "ok",
-	    "undo deployment shop/checkout");
-	memset(&in, 0, sizeof in);
-	in.drill = d;
-	in.started_ms = NOW;
-	in.ended_ms = NOW + 2 * MIN;
-	in.end_held_ms = NOW + 3 * MIN / 2;
-	in.actions = r.rows;
-	in.nactions = r.nrows;
-	in.acks = r.acks;
-	in.nacks = r.nacks;
-	in.speed = 10;
-	drill_score_compute(&in, &s);
-	CHECK_INT(s.ack_ms, 5 * MIN);
-	CHECK_INT(s.action_ms, 10 * MIN);
-	CHECK_INT(s.mitigated_ms, 15 * MIN);
-	CHECK(s.mitigated_by_end);
-	drill_score_done(&s);
-	/* At 1x (or unknown) the same rows are minutes earlier. */
-	in.speed = 0;
-	drill_score_compute(&in, &s);
-	CHECK_INT(s.action_ms, MIN);
-	drill_score_done(&s);
-	run_done(&r);
-	drill_free(d);
-}
-
 static void
 test_bad_deploy(void)
 {
@@ -513,6 +468,72 @@ test_not_ended(void)
 	drill_free(d);
 }
 
+/*
+ * A run played at speed 40: 26 wall seconds are 17m20s of the drill, so
+ * an undo then earns 50 - 17m20s/40m * 25 = 40 (not the 50 of 26 s), an
+ * ack after 20 wall seconds (13m20s, 5m20s after ErrorBudgetBurn fires
+ * at 8m) less than its full share, and an undo after 61 wall seconds
+ * (past the 40m limit) nothing.
+ */
+static void
+test_speed(void)
+{
+	struct drill_score_input	 in;
+	struct drill_score		 s;
+	struct drill			*d = drill_load_builtin("bad-deploy",
+					    NULL);
+	struct run			 r;
+	size_t				 i;
+
+	CHECK(d != NULL);
+	if (d == NULL)
+		return;
+	memset(&r, 0, sizeof r);
+	ack(&r, 20 * 1000, "ErrorBudgetBurn");
+	row(&r, 26 * 1000, "undo", "deployment shop/checkout", 0, "ok", NULL);
+	memset(&in, 0, sizeof in);
+	in.drill = d;
+	in.started_ms = NOW;
+	in.ended_ms = NOW + 32 * 1000;
+	in.actions = r.rows;
+	in.nactions = r.nrows;
+	in.acks = r.acks;
+	in.nacks = r.nacks;
+	in.speed = 40;
+	drill_score_compute(&in, &s);
+	CHECK_INT(s.action_ms, 26 * 40 * 1000);
+	CHECK_INT(s.ack_ms, 20 * 40 * 1000);
+	CHECK_INT(s.points_mitigate, 40);
+	CHECK(s.points_ack > 0 && s.points_ack < DRILL_SCORE_ACK);
+	CHECK(s.speed == 40);
+	for (i = 0; i < s.ntimeline; i++)
+		if (s.timeline[i].kind == DRILL_SCORE_EV_END) {
+			CHECK_INT(s.timeline[i].offset_ms, 32 * 40 * 1000);
+			CHECK_STR(s.timeline[i].text,
+			    "drill ended after 21m");
+		}
+	drill_score_done(&s);
+
+	/* Speed 0 (not recorded) is speed 1: wall time. */
+	in.speed = 0;
+	drill_score_compute(&in, &s);
+	CHECK_INT(s.action_ms, 26 * 1000);
+	CHECK_INT(s.points_mitigate, 50);
+	CHECK_INT(s.points_ack, DRILL_SCORE_ACK);
+	drill_score_done(&s);
+
+	/* Past the limit on the drill's clock: no mitigation points. */
+	r.rows[0].ts_ms = NOW + 61 * 1000;
+	in.speed = 40;
+	in.nacks = 0;
+	drill_score_compute(&in, &s);
+	CHECK_INT(s.action_ms, 61 * 40 * 1000);
+	CHECK_INT(s.points_mitigate, 0);
+	drill_score_done(&s);
+	run_done(&r);
+	drill_free(d);
+}
+
 /* A run's cache of bad-deploy with an undo at 7m; NULL if it fails. */
 static struct cache *
 cache_run(const char *path)
@@ -604,11 +625,11 @@ static const struct test tests[] = {
 	TEST(test_right_response),
 	TEST(test_harmful),
 	TEST(test_bad_deploy),
-	TEST(test_speed),
 	TEST(test_watchdog),
 	TEST(test_no_response),
 	TEST(test_deterministic),
 	TEST(test_not_ended),
+	TEST(test_speed),
 	TEST(test_cache_mitigated),
 	{ NULL, NULL }
 };
