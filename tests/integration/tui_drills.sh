@@ -236,6 +236,14 @@ search_surge_wrong() {
 watchdog_silent_right() {
 	ack DeadMansSwitchMissing
 }
+am_member_down_right() {
+	ack ErrorBudgetBurn &&
+	    ack AlertmanagerClusterDown
+}
+am_member_down_wrong() {
+	select_incident ErrorBudgetBurn &&
+	    act ":restart shop/checkout" "restart deployment shop/checkout"
+}
 watchdog_silent_wrong() {
 	silence DeadMansSwitchMissing "" "we know, it is noisy"
 }
@@ -250,11 +258,16 @@ why() {
 	upstream-burn) echo "the provider is slow" ;;
 	search-surge) echo "cold caches" ;;
 	watchdog-silent) echo "leaves the team blind" ;;
+	am-member-down) echo "its database is failing over" ;;
 	esac
 }
 
-for d in bad-deploy config-crashloop node-pressure upstream-burn \
-    search-surge watchdog-silent; do
+PLAYED="bad-deploy config-crashloop node-pressure upstream-burn search-surge
+watchdog-silent am-member-down"
+check_eq "every shipped drill has its responses here" \
+    "$("$SITREP" drill list | awk '{ print $1 }' | sort)" \
+    "$(printf '%s\n' $PLAYED | sort)"
+for d in $PLAYED; do
 	f=$(echo "$d" | tr - _)
 	run_drill "$d" "${f}_right" "$d-right" $SPEED
 	check_right "$d" "$TT_DIR/$d-right.json"

@@ -91,7 +91,8 @@ before=$(state "$DB")
 
 # --- tiles at 160x45 -------------------------------------------------------------
 tt_start -x 160 -y 45 -e NO_COLOR=1 "$(board --all)"
-tt_wait_match 'tt_has "sitrep wallboard" "┌ demo" "┌ east" "┌ west"' 20
+# The key line is painted last: with it the whole screen is in.
+tt_wait_match 'tt_has "sitrep wallboard" "┌ demo" "┌ east" "┌ west" "n next"' 20
 check $? "160x45: one tile per context"
 tt_has "STALE since " "ago)"
 check $? "the old context's tile says STALE and since when"
@@ -174,7 +175,7 @@ tt_kill
 
 # --- --filter ------------------------------------------------------------------------
 tt_start -x 160 -y 45 "$(board --contexts demo --panel overview,incidents --filter checkout)"
-tt_wait_match 'tt_has "┌ demo" "filter /checkout"' 20
+tt_wait_match 'tt_has "┌ demo" "filter /checkout" "n next"' 20
 check $? "--filter: the header says what the board shows"
 tt_has "KubePodCrashLooping shop checkout" && tt_lacks "LedgerExportStalled"
 check $? "... the tile lists only matching incidents"
@@ -204,8 +205,7 @@ tt_kill
 
 # --- LANG=C: ASCII -----------------------------------------------------------------
 tt_start -x 160 -y 45 -e LANG=C "$(board --panel overview --rotate 20s)"
-tt_wait "sitrep wallboard" 20
-tt_has " ## ##  ### ### ###  ##  #  #" "> 1/1"
+tt_wait_match 'tt_has " ## ##  ### ### ###  ##  #  #" "> 1/1"' 20
 ok=$?
 tt_last | grep -q '[▀▄█▶━]'
 check $((ok | ! $?)) "LANG=C: the status in ASCII big type, no block or arrow glyph"
@@ -285,7 +285,7 @@ check $? "q quits (exit 0)"
 
 # --- --no-quit ---------------------------------------------------------------------
 tt_start -x 100 -y 30 "$(board --contexts west,demo --no-quit)"
-tt_wait_match 'tt_has "┌ west" "┌ demo" && tt_lacks "┌ east"' 20
+tt_wait_match 'tt_has "┌ west" "┌ demo" "n next" && tt_lacks "┌ east"' 20
 check $? "--contexts shows the contexts named"
 tt_lacks "q quit"
 check $? "--no-quit: the key line does not offer q"

@@ -75,20 +75,20 @@ for nctx in 1 3 12; do
 	esac
 	# 80x24: one line per context, all on one page.
 	tt_start -x 80 -y 24 "$(board "$list")"
-	tt_wait_match '[ "$(count "^demo(-[0-9]+)? +. [A-Z]+")" = '"$nctx"' ]' 20
+	tt_wait_match '[ "$(count "^demo(-[0-9]+)? +. [A-Z]+")" = '"$nctx"' ] && tt_has "n next"' 20
 	check $? "80x24, $nctx contexts: a line each"
 	tt_wait "▶ 1/1" 5
 	check $? "80x24, $nctx contexts: one page"
 	# 160x45: tiles, three across at most, all on one page.
 	tt_resize 160 45
-	tt_wait_match '[ "$(count "┌ demo(-[0-9]+)? ")" = '"$nctx"' ]' 10
+	tt_wait_match '[ "$(count "┌ demo(-[0-9]+)? ")" = '"$nctx"' ] && tt_has "n next"' 10
 	check $? "160x45, $nctx contexts: a tile each"
 	tt_wait "▶ 1/1" 5
 	check $? "160x45, $nctx contexts: one page"
 	# 400x120: the tiles fill the screen, the status in big type.
 	tt_resize 400 120
 	tt_wait_match '[ "$(tt_last | grep -m 1 "^┌" | wc -m)" -gt 390 ] &&
-	    [ "$(count "┌ demo(-[0-9]+)? ")" = '"$nctx"' ]' 10
+	    [ "$(count "┌ demo(-[0-9]+)? ")" = '"$nctx"' ] && tt_has "n next"' 10
 	check $? "400x120, $nctx contexts: a tile each"
 	[ "$(tt_last | grep -cE '^│ [▄▀█ ]+│')" -ge "$nctx" ]
 	check $? "400x120, $nctx contexts: the status in big type"
