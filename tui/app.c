@@ -74,6 +74,9 @@ app_message(struct app *a, const char *fmt, ...)
 {
 	va_list		ap;
 
+	/* "press Ctrl-C again to quit" stays until the next key. */
+	if (a->ctrlc_armed)
+		return;
 	free(a->msg);
 	va_start(ap, fmt);
 	a->msg = xvasprintf(fmt, ap);

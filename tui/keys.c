@@ -27,8 +27,8 @@ void
 app_ctrl_c(struct app *a)
 {
 	if (a->modes != NULL && !a->ctrlc_armed) {
-		a->ctrlc_armed = 1;
 		app_message(a, "press Ctrl-C again to quit");
+		a->ctrlc_armed = 1;
 		return;
 	}
 	a->quit = 1;

@@ -41,7 +41,7 @@ tap_got() {
 }
 
 PANIC='panic: configuration invalid: inventory.url: required key missing'
-W=$((10 * TT_SLOW))
+W=10	# seconds; tt_wait scales them by TT_SLOW
 
 # The console on the health panel, with ARGS.
 console() {	# ARG...
@@ -88,9 +88,9 @@ last_log_line() {
 }
 
 tt_start -x 140 -y 45 -e USER=oncall "$(console --demo)"
-tt_wait "1 Health" $((20 * TT_SLOW))
+tt_wait "1 Health" 20
 check $? "the demo console starts on the health panel"
-tt_wait_match 'tt_last | grep -qE "checkout +[0-9]/[0-9]"' $((20 * TT_SLOW))
+tt_wait_match 'tt_last | grep -qE "checkout +[0-9]/[0-9]"' 20
 check $? "the demo's checkout service has its pods counted"
 
 # --- the page's pods ------------------------------------------------------------
@@ -228,14 +228,14 @@ check $? "? lists the log keys (logs, previous-logs, container, follow, next-mat
 tt_keys Escape
 tt_wait_gone "Keys (from the key table" "$W"
 tt_keys q
-tt_wait "EXITED:0" $((10 * TT_SLOW))
+tt_wait "EXITED:0" 10
 check $? "q quits"
 
 # --- read-only: reading is not acting ----------------------------------------------
 tt_start -x 140 -y 45 -e USER=oncall "$(console --readonly --demo)"
-tt_wait_match 'tt_has "1 Health" && tt_has " read-only "' $((20 * TT_SLOW))
+tt_wait_match 'tt_has "1 Health" && tt_has " read-only "' 20
 check $? "--readonly --demo: the console starts read-only"
-tt_wait_match 'tt_last | grep -qE "checkout +[0-9]/[0-9]"' $((20 * TT_SLOW))
+tt_wait_match 'tt_last | grep -qE "checkout +[0-9]/[0-9]"' 20
 open_service checkout
 check $? "read-only: Enter on checkout opens its page"
 select_pod CrashLoopBackOff
@@ -255,7 +255,7 @@ sleep 2.5
 tt_keys C-c
 tt_wait "again" "$W"
 tt_keys C-c
-tt_wait "EXITED:0" $((10 * TT_SLOW))
+tt_wait "EXITED:0" 10
 check $? "Ctrl-C twice quits with the log page open"
 
 if tt_valgrind; then

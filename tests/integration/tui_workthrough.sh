@@ -90,7 +90,7 @@ tt_wait_gone "runbook checkout crash loop:" 90
 check $? "the crash loop stops: its incident leaves the list"
 # The rollout is still followed with the dialog closed: its end comes
 # to the footer.
-tt_wait 'successfully rolled out' $((60 * TT_SLOW))
+tt_wait 'successfully rolled out' 60
 check $? "the footer says when the rollout has finished"
 
 # The record.
