@@ -318,8 +318,9 @@ tt_kill
     "$SITREP" --demo fetch >/dev/null 2>&1) &
 feeder=$!
 tt_start -x 160 -y 45 "$(tt_prog "$SITREP") --demo wallboard --rotate 0; echo EXITED:\$?; exec sleep 300"
+# The tile is painted before the feeder's first round has stored the SLOs.
 tt_wait "┌ demo" 20
-tt_last | grep -qE 'worst SLO: [a-z-]+: burn [0-9.]+x \(1h\), [0-9.]+% budget left'
+tt_wait_match 'tt_last | grep -qE "worst SLO: [a-z-]+: burn [0-9.]+x \(1h\), [0-9.]+% budget left"' 20
 check $? "--demo: the worst SLO with its burn and budget left"
 # The cache is older than the demo's refresh until the feeder's first round.
 tt_wait_match 'tt_lacks "STALE" "NO FEEDER"' 15
