@@ -41,6 +41,9 @@ struct cache {
 	int	 flags;
 	dev_t	 dev;		/* the file opened, to move aside only it */
 	ino_t	 ino;
+	sqlite3_stmt *touch;	/* bumps a change counter; see cache_touch */
+	char	**touched;	/* "context\ttable" bumped in this transaction */
+	size_t	  ntouched;
 };
 
 /* How an attempt to open a writable cache ended. */
@@ -212,12 +215,42 @@ fail:
 	return rc == SQLITE_OK ? SQLITE_ERROR : rc;
 }
 
+/* Forget what the transaction that ends has bumped. */
+static void
+cache_touched_clear(struct cache *c)
+{
+	size_t	i;
+
+	for (i = 0; i < c->ntouched; i++)
+		free(c->touched[i]);
+	free(c->touched);
+	c->touched = NULL;
+	c->ntouched = 0;
+}
+
+/* SQLite's commit hook: the transaction ends (0 lets it commit). */
+static int
+cache_on_commit(void *arg)
+{
+	cache_touched_clear(arg);
+	return 0;
+}
+
+/* SQLite's rollback hook. */
+static void
+cache_on_rollback(void *arg)
+{
+	cache_touched_clear(arg);
+}
+
 /* Close a connection and free the handle. */
 static void
 cache_destroy(struct cache *c)
 {
 	if (c == NULL)
 		return;
+	sqlite3_finalize(c->touch);
+	cache_touched_clear(c);
 	sqlite3_close(c->db);
 	free(c->path);
 	free(c);
@@ -233,6 +266,8 @@ cache_connect(struct cache *c, int oflags)
 	if (c->db != NULL) {
 		sqlite3_extended_result_codes(c->db, 1);
 		sqlite3_busy_timeout(c->db, CACHE_BUSY_TIMEOUT_MS);
+		sqlite3_commit_hook(c->db, cache_on_commit, c);
+		sqlite3_rollback_hook(c->db, cache_on_rollback, c);
 	}
 	return rc;
 }
@@ -727,6 +762,59 @@ cache_rollback(struct cache *c)
 {
 	if (!sqlite3_get_autocommit(c->db))
 		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/*
+ * Bump the change counter of (context, table), once per transaction: the
+ * first write to a table in a transaction counts, the others are the same
+ * change.  Over-counting is harmless (a reader reads again); a write that
+ * is not counted would leave a reader showing old rows, so every writer
+ * of a source table calls this (core/store.c).
+ */
+int
+cache_touch(struct cache *c, const char *context, const char *table,
+    char **cause)
+{
+	char	*key;
+	size_t	 i;
+	int	 rc;
+
+	key = xasprintf("%s\t%s", context, table);
+	for (i = 0; i < c->ntouched; i++) {
+		if (strcmp(c->touched[i], key) == 0) {
+			free(key);
+			return 0;
+		}
+	}
+	if (c->touch == NULL && sqlite3_prepare_v2(c->db, "INSERT INTO"
+	    " changes (context, tbl, gen) VALUES (?1, ?2, 1) ON CONFLICT"
+	    " (context, tbl) DO UPDATE SET gen = gen + 1", -1, &c->touch,
+	    NULL) != SQLITE_OK) {
+		*cause = xasprintf("changes: %s", sqlite3_errmsg(c->db));
+		sqlite3_finalize(c->touch);
+		c->touch = NULL;
+		free(key);
+		return -1;
+	}
+	sqlite3_bind_text(c->touch, 1, context, -1, SQLITE_STATIC);
+	sqlite3_bind_text(c->touch, 2, table, -1, SQLITE_STATIC);
+	rc = sqlite3_step(c->touch);
+	sqlite3_reset(c->touch);
+	sqlite3_clear_bindings(c->touch);
+	if (rc != SQLITE_DONE) {
+		*cause = xasprintf("changes: %s", sqlite3_errmsg(c->db));
+		free(key);
+		return -1;
+	}
+	/* Outside a transaction the statement was one, already over. */
+	if (sqlite3_get_autocommit(c->db)) {
+		free(key);
+		return 0;
+	}
+	c->touched = xreallocarray(c->touched, c->ntouched + 1,
+	    sizeof *c->touched);
+	c->touched[c->ntouched++] = key;
+	return 0;
 }
 
 /* Copy an error message, valid UTF-8 and at most CACHE_ERROR_MAX bytes. */

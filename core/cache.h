@@ -58,6 +58,14 @@ int	 cache_begin(struct cache *, char **cause);
 int	 cache_commit(struct cache *, char **cause);
 void	 cache_rollback(struct cache *);
 
+/*
+ * Count a write to a source table of a context in the changes table, once
+ * per transaction (see core/cache_schema.c, version 11): every writer of
+ * a source table calls it, so a reader may keep what it read.
+ */
+int	 cache_touch(struct cache *, const char *context, const char *table,
+	    char **cause);
+
 /* Record a source's attempt and its outcome (error NULL on success). */
 int	 cache_source_update(struct cache *, const char *context,
 	     const char *source, const char *kind, int64_t attempt_ms,

@@ -678,6 +678,29 @@ static const struct cache_step cache_steps[] = {
 	 */
 	"ALTER TABLE kube_replicasets ADD COLUMN containers TEXT;"
 },
+
+/* ---- version 11: what changed, per table, for incremental views ---------- */
+{ "per-table change counters",
+	/*
+	 * changes: one counter per (context, source table), bumped by
+	 * core/store.c in the transaction of every write to that table of
+	 * that context (core/cache.c cache_touch).  A reader that kept what
+	 * it read of a table reuses it while the counter has not moved
+	 * (core/views.c, the console's incremental rebuild).  The row of
+	 * context '' and tbl 'epoch' is a random number drawn when the table
+	 * is made: a counter is only compared with one read from the same
+	 * epoch, so a cache file rebuilt under a reader never matches what
+	 * it kept.
+	 */
+	"CREATE TABLE changes ("
+	"  context TEXT NOT NULL,"
+	"  tbl     TEXT NOT NULL,"
+	"  gen     INTEGER NOT NULL,"
+	"  PRIMARY KEY (context, tbl)"
+	") WITHOUT ROWID;"
+	"INSERT INTO changes (context, tbl, gen) VALUES ('', 'epoch',"
+	"  abs(random()));"
+},
 };
 
 #define CACHE_NSTEPS ((int)(sizeof cache_steps / sizeof cache_steps[0]))
@@ -688,7 +711,7 @@ static const char *const cache_tables[] = {
 	"silences", "kube_deployments", "kube_replicasets", "kube_pods",
 	"kube_events", "kube_nodes", "kube_namespaces", "probes", "incidents",
 	"incident_timeline", "audit", "kube_statefulsets", "kube_daemonsets",
-	"kube_rollouts", "incident_alerts", NULL
+	"kube_rollouts", "incident_alerts", "changes", NULL
 };
 
 /* The schema version this binary writes: the number of steps. */

@@ -8,7 +8,8 @@
  * plain structs, so one round of the demo and one round of a real server
  * go through the same statements.  Each writer prepares its statements,
  * runs them inside the caller's transaction and finalises them; nothing
- * is kept between calls.
+ * is kept between calls.  Every writer counts its write in the changes
+ * table (cache_touch), so a reader knows which tables moved.
  */
 #include "config.h"
 
@@ -144,6 +145,8 @@ store_rows(struct cache *cache, const char *table, const char *clear_sql,
 	size_t		 i;
 	int		 rc = 0;
 
+	if (cache_touch(cache, context, table, cause) != 0)
+		return -1;
 	if (clear_sql != NULL) {
 		if (store_exec(db, table, clear_sql, context, source,
 		    cause) != 0)
@@ -258,7 +261,8 @@ store_window(struct cache *cache, const char *context, const char *key,
 	sqlite3			*db = cache_db(cache);
 	struct store_point	 p = { ts_ms, value };
 
-	if (store_points(db, context, key, &p, 1, cause) != 0)
+	if (cache_touch(cache, context, "samples", cause) != 0 ||
+	    store_points(db, context, key, &p, 1, cause) != 0)
 		return -1;
 	/* Window points older than a day are of no further use. */
 	return store_exec(db, "samples", "DELETE FROM samples WHERE "
@@ -274,7 +278,8 @@ store_history(struct cache *cache, const char *context, const char *key,
 {
 	sqlite3	*db = cache_db(cache);
 
-	if (store_exec(db, "samples", "DELETE FROM samples WHERE "
+	if (cache_touch(cache, context, "samples", cause) != 0 ||
+	    store_exec(db, "samples", "DELETE FROM samples WHERE "
 	    "context = ?1 AND query_key = ?2", context, key, cause) != 0)
 		return -1;
 	return store_points(db, context, key, p, n, cause);
@@ -284,6 +289,8 @@ store_history(struct cache *cache, const char *context, const char *key,
 int
 store_samples_clear(struct cache *cache, const char *context, char **cause)
 {
+	if (cache_touch(cache, context, "samples", cause) != 0)
+		return -1;
 	return store_clear(cache_db(cache), "samples", context, cause);
 }
 
@@ -732,6 +739,8 @@ store_rollouts(struct cache *cache, const char *context, int64_t now_ms,
 	sqlite3_stmt	*st;
 	size_t		 i;
 
+	if (cache_touch(cache, context, "kube_rollouts", cause) != 0)
+		return -1;
 	for (i = 0; i < sizeof sql / sizeof sql[0]; i++) {
 		if ((st = store_prepare(db, "kube_rollouts", sql[i],
 		    cause)) == NULL)
@@ -753,6 +762,8 @@ store_rollouts(struct cache *cache, const char *context, int64_t now_ms,
 int
 store_rollouts_clear(struct cache *cache, const char *context, char **cause)
 {
+	if (cache_touch(cache, context, "kube_rollouts", cause) != 0)
+		return -1;
 	return store_clear(cache_db(cache), "kube_rollouts", context, cause);
 }
 

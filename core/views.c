@@ -523,6 +523,7 @@ struct views_cached {
 struct views_health {
 	sqlite3			*db;
 	const char		*context;
+	unsigned		 have;		/* inputs taken from a memo */
 	struct views_work	*works;
 	size_t			 nworks;
 	struct views_pod	*pods;
@@ -1515,10 +1516,19 @@ views_load_health(struct views *v, struct views_health *h,
 	struct views_svc_def	*d;
 	size_t			 i, j;
 
-	views_load_nodes(h);
-	views_load_targets(h);
-	views_load_kube(h);
-	views_load_probes(h);
+	if (!(h->have & VIEWS_MEMO_NODES))
+		views_load_nodes(h);
+	if (!(h->have & VIEWS_MEMO_TARGETS))
+		views_load_targets(h);
+	if (!(h->have & VIEWS_MEMO_KUBE))
+		views_load_kube(h);
+	else {
+		/* Marks are the last build's. */
+		for (i = 0; i < h->nworks; i++)
+			h->works[i].mark = 0;
+	}
+	if (!(h->have & VIEWS_MEMO_PROBES))
+		views_load_probes(h);
 
 	if (conf != NULL && conf->nservices > 0) {
 		for (i = 0; i < conf->nservices; i++) {
@@ -1585,13 +1595,19 @@ views_load_health(struct views *v, struct views_health *h,
 		    h->targets[i].labels, views_target_hit, &th);
 	}
 	/* Each alert, parsed once, to its services (heartbeats to none). */
-	h->alert_labels = xcalloc(v->nalerts + 1, sizeof *h->alert_labels);
+	if (!(h->have & VIEWS_MEMO_ALERTS)) {
+		h->alert_labels = xcalloc(v->nalerts + 1,
+		    sizeof *h->alert_labels);
+		for (i = 0; i < v->nalerts; i++) {
+			if (v->alerts[i].labels != NULL)
+				h->alert_labels[i] =
+				    cJSON_Parse(v->alerts[i].labels);
+		}
+	}
 	h->alert_defs = xcalloc(v->nalerts + 1, sizeof *h->alert_defs);
 	h->nalerts = v->nalerts;
 	ah.h = h;
 	for (i = 0; i < v->nalerts; i++) {
-		if (v->alerts[i].labels != NULL)
-			h->alert_labels[i] = cJSON_Parse(v->alerts[i].labels);
 		if (v->alerts[i].heartbeat)
 			continue;
 		ah.alert = i;
@@ -1660,9 +1676,11 @@ views_health_done(struct views_health *h)
 	}
 	free(h->defs);
 	views_map_done(&h->slos_by);
-	for (i = 0; h->alert_defs != NULL && i < h->nalerts; i++) {
-		cJSON_Delete(h->alert_labels[i]);
-		free(h->alert_defs[i].v);
+	for (i = 0; i < h->nalerts; i++) {
+		if (h->alert_labels != NULL)
+			cJSON_Delete(h->alert_labels[i]);
+		if (h->alert_defs != NULL)
+			free(h->alert_defs[i].v);
 	}
 	free(h->alert_labels);
 	free(h->alert_defs);
@@ -2348,14 +2366,373 @@ views_load_drill(struct views *v, struct cache *cache)
 	drill_run_meta_done(&m);
 }
 
-/* Build every view of the context. */
-struct views *
-views_build(struct cache *cache, const struct conf *conf,
-    const struct conf_context *ctx, int64_t now_ms, char **cause)
+/* ------------------------------------------------------------------ */
+/* The memo: what a build read, kept for the next                      */
+/* ------------------------------------------------------------------ */
+
+/* The source tables the views read, and which part each belongs to. */
+static const struct {
+	const char	*table;
+	unsigned	 part;
+} views_tables[] = {
+	{ "kube_nodes",		VIEWS_MEMO_NODES },
+	{ "kube_deployments",	VIEWS_MEMO_KUBE },
+	{ "kube_statefulsets",	VIEWS_MEMO_KUBE },
+	{ "kube_daemonsets",	VIEWS_MEMO_KUBE },
+	{ "kube_replicasets",	VIEWS_MEMO_KUBE },
+	{ "kube_pods",		VIEWS_MEMO_KUBE },
+	{ "targets",		VIEWS_MEMO_TARGETS },
+	{ "probes",		VIEWS_MEMO_PROBES },
+	{ "alerts",		VIEWS_MEMO_ALERTS },
+	{ "samples",		VIEWS_MEMO_SLOS },
+};
+#define VIEWS_NTABLES	(sizeof views_tables / sizeof views_tables[0])
+#define VIEWS_MEMO_ALL	(VIEWS_MEMO_NODES | VIEWS_MEMO_KUBE |		\
+			 VIEWS_MEMO_TARGETS | VIEWS_MEMO_PROBES |	\
+			 VIEWS_MEMO_ALERTS | VIEWS_MEMO_SLOS)
+
+struct views_memo {
+	char			*context;	/* NULL: empty */
+	const struct conf	*conf;
+	int64_t			 epoch;		/* of the changes table */
+	int64_t			 gen[VIEWS_NTABLES];
+	unsigned		 kept;		/* parts held */
+	unsigned		 reused;	/* by the last build */
+	struct views_health	 in;		/* the rollup's inputs */
+	struct view_alert	*alerts;	/* as read: nothing derived */
+	size_t			 nalerts;
+	struct view_slo		*slos;
+	size_t			 nslos;
+	int64_t			 slos_ms;	/* the time they were read at */
+};
+
+/* An empty memo. */
+struct views_memo *
+views_memo_new(void)
+{
+	return xcalloc(1, sizeof(struct views_memo));
+}
+
+/* Free an alert's strings. */
+static void
+views_alert_done(struct view_alert *a)
+{
+	free(a->fingerprint);
+	free(a->alertname);
+	free(a->severity_label);
+	free(a->state);
+	free(a->labels);
+	free(a->annotations);
+	free(a->generator_url);
+	free(a->summary);
+	free(a->runbook_url);
+}
+
+/* Free an SLO's strings and arrays. */
+static void
+views_slo_done(struct view_slo *s)
+{
+	free(s->name);
+	free(s->service);
+	free(s->spark);
+	free(s->spark_ts);
+}
+
+/* Forget everything. */
+static void
+views_memo_clear(struct views_memo *m)
+{
+	size_t	i;
+
+	views_health_done(&m->in);
+	for (i = 0; i < m->nalerts; i++)
+		views_alert_done(&m->alerts[i]);
+	free(m->alerts);
+	for (i = 0; i < m->nslos; i++)
+		views_slo_done(&m->slos[i]);
+	free(m->slos);
+	free(m->context);
+	memset(m, 0, sizeof *m);
+}
+
+/* Free a memo; NULL is fine. */
+void
+views_memo_free(struct views_memo *m)
+{
+	if (m == NULL)
+		return;
+	views_memo_clear(m);
+	free(m);
+}
+
+/* Parts the last build reused. */
+unsigned
+views_memo_reused(const struct views_memo *m)
+{
+	return m->reused;
+}
+
+/* A copy of an alert as read: what later steps derive is reset. */
+static void
+views_alert_copy(struct view_alert *to, const struct view_alert *from)
+{
+	*to = *from;
+	to->fingerprint = xstrdup(from->fingerprint);
+	to->alertname = xstrdup(from->alertname);
+	to->severity_label = from->severity_label != NULL ?
+	    xstrdup(from->severity_label) : NULL;
+	to->state = xstrdup(from->state);
+	to->labels = from->labels != NULL ? xstrdup(from->labels) : NULL;
+	to->annotations = from->annotations != NULL ?
+	    xstrdup(from->annotations) : NULL;
+	to->generator_url = from->generator_url != NULL ?
+	    xstrdup(from->generator_url) : NULL;
+	to->summary = from->summary != NULL ? xstrdup(from->summary) : NULL;
+	to->runbook_url = from->runbook_url != NULL ?
+	    xstrdup(from->runbook_url) : NULL;
+	to->heartbeat = 0;
+	to->incident = VIEW_NO_INCIDENT;
+}
+
+/* A copy of n alerts. */
+static struct view_alert *
+views_alerts_copy(const struct view_alert *from, size_t n)
+{
+	struct view_alert	*to;
+	size_t			 i;
+
+	to = xcalloc(n + 1, sizeof *to);
+	for (i = 0; i < n; i++)
+		views_alert_copy(&to[i], &from[i]);
+	return to;
+}
+
+/* A copy of n SLOs. */
+static struct view_slo *
+views_slos_copy(const struct view_slo *from, size_t n)
+{
+	struct view_slo	*to;
+	size_t		 i;
+
+	to = xcalloc(n + 1, sizeof *to);
+	for (i = 0; i < n; i++) {
+		to[i] = from[i];
+		to[i].name = xstrdup(from[i].name);
+		to[i].service = xstrdup(from[i].service);
+		to[i].spark = NULL;
+		to[i].spark_ts = NULL;
+		if (from[i].nspark > 0) {
+			to[i].spark = xreallocarray(NULL, from[i].nspark,
+			    sizeof *to[i].spark);
+			memcpy(to[i].spark, from[i].spark, from[i].nspark *
+			    sizeof *to[i].spark);
+			to[i].spark_ts = xreallocarray(NULL, from[i].nspark,
+			    sizeof *to[i].spark_ts);
+			memcpy(to[i].spark_ts, from[i].spark_ts,
+			    from[i].nspark * sizeof *to[i].spark_ts);
+		}
+	}
+	return to;
+}
+
+/*
+ * Move the rollup's inputs of parts from one health to another, leaving
+ * none behind (alert labels go with VIEWS_MEMO_ALERTS).
+ */
+static void
+views_inputs_move(struct views_health *to, struct views_health *from,
+    unsigned parts)
+{
+	if (parts & VIEWS_MEMO_NODES) {
+		to->nodes = from->nodes;
+		to->nnodes = from->nnodes;
+		from->nodes = NULL;
+		from->nnodes = 0;
+	}
+	if (parts & VIEWS_MEMO_KUBE) {
+		to->works = from->works;
+		to->nworks = from->nworks;
+		to->pods = from->pods;
+		to->npods = from->npods;
+		to->works_by_obj = from->works_by_obj;
+		to->works_by_label = from->works_by_label;
+		from->works = NULL;
+		from->pods = NULL;
+		from->nworks = from->npods = 0;
+		memset(&from->works_by_obj, 0, sizeof from->works_by_obj);
+		memset(&from->works_by_label, 0, sizeof from->works_by_label);
+	}
+	if (parts & VIEWS_MEMO_TARGETS) {
+		to->targets = from->targets;
+		to->ntargets = from->ntargets;
+		from->targets = NULL;
+		from->ntargets = 0;
+	}
+	if (parts & VIEWS_MEMO_PROBES) {
+		to->probe_rows = from->probe_rows;
+		to->nprobe_rows = from->nprobe_rows;
+		to->probes_by = from->probes_by;
+		from->probe_rows = NULL;
+		from->nprobe_rows = 0;
+		memset(&from->probes_by, 0, sizeof from->probes_by);
+	}
+	if (parts & VIEWS_MEMO_ALERTS) {
+		to->alert_labels = from->alert_labels;
+		from->alert_labels = NULL;
+		if (to->alert_defs == NULL)
+			to->nalerts = from->nalerts;
+		if (from->alert_defs == NULL)
+			from->nalerts = 0;
+	}
+	to->have |= parts;
+	from->have &= ~parts;
+}
+
+/*
+ * The change counters of the context's tables and the cache's epoch: 0,
+ * or -1 when the cache cannot say (no changes table).
+ */
+static int
+views_memo_gens(sqlite3 *db, const char *context, int64_t *epoch,
+    int64_t *gen)
+{
+	sqlite3_stmt	*st;
+	const char	*ctx, *tbl;
+	size_t		 i;
+
+	if (sqlite3_prepare_v2(db, "SELECT context, tbl, gen FROM changes"
+	    " WHERE context = ?1 OR (context = '' AND tbl = 'epoch')", -1,
+	    &st, NULL) != SQLITE_OK) {
+		sqlite3_finalize(st);
+		return -1;
+	}
+	*epoch = -1;
+	for (i = 0; i < VIEWS_NTABLES; i++)
+		gen[i] = 0;
+	sqlite3_bind_text(st, 1, context, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		ctx = (const char *)sqlite3_column_text(st, 0);
+		tbl = (const char *)sqlite3_column_text(st, 1);
+		if (ctx == NULL || tbl == NULL)
+			continue;
+		if (*ctx == '\0' && strcmp(tbl, "epoch") == 0) {
+			*epoch = sqlite3_column_int64(st, 2);
+			continue;
+		}
+		for (i = 0; i < VIEWS_NTABLES; i++) {
+			if (strcmp(views_tables[i].table, tbl) == 0)
+				gen[i] = sqlite3_column_int64(st, 2);
+		}
+	}
+	sqlite3_finalize(st);
+	return *epoch >= 0 ? 0 : -1;
+}
+
+/*
+ * Whether a sample the memo's SLOs could not see (after their time) is
+ * seen now: then they are read again even if nothing was written.
+ */
+static int
+views_samples_between(sqlite3 *db, int64_t after_ms, int64_t upto_ms)
+{
+	sqlite3_stmt	*st;
+	int		 found = 1;
+
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM samples WHERE ts_ms > ?1"
+	    " AND ts_ms <= ?2 LIMIT 1", -1, &st, NULL) != SQLITE_OK) {
+		sqlite3_finalize(st);
+		return 1;
+	}
+	sqlite3_bind_int64(st, 1, after_ms);
+	sqlite3_bind_int64(st, 2, upto_ms);
+	found = sqlite3_step(st) != SQLITE_DONE;
+	sqlite3_finalize(st);
+	return found;
+}
+
+/*
+ * The parts of the memo still true of the cache (inside the build's read
+ * transaction, so the counters and the rows are of one moment); the memo
+ * is emptied first when it is of another context, configuration or
+ * cache file.  -1 when the cache cannot say: then nothing is kept.
+ */
+static int
+views_memo_check(struct views_memo *m, sqlite3 *db, const struct conf *conf,
+    const char *context, int64_t now_ms, int64_t *gen, unsigned *reuse)
+{
+	int64_t	epoch;
+	size_t	i;
+
+	*reuse = 0;
+	if (views_memo_gens(db, context, &epoch, gen) != 0) {
+		views_memo_clear(m);
+		return -1;
+	}
+	if (m->context == NULL || strcmp(m->context, context) != 0 ||
+	    m->conf != conf || m->epoch != epoch) {
+		views_memo_clear(m);
+		m->context = xstrdup(context);
+		m->conf = conf;
+		m->epoch = epoch;
+		return 0;
+	}
+	*reuse = m->kept;
+	for (i = 0; i < VIEWS_NTABLES; i++) {
+		if (gen[i] != m->gen[i])
+			*reuse &= ~views_tables[i].part;
+	}
+	if ((*reuse & VIEWS_MEMO_SLOS) && (now_ms < m->slos_ms ||
+	    views_samples_between(db, m->slos_ms, now_ms)))
+		*reuse &= ~VIEWS_MEMO_SLOS;
+	return 0;
+}
+
+/*
+ * Keep what this build read: the alerts and SLOs it did not take from
+ * the memo are copied into it, and the rollup's inputs move back.
+ */
+static void
+views_memo_keep(struct views_memo *m, struct views *v,
+    struct views_health *h, const int64_t *gen, unsigned reuse)
+{
+	size_t	i;
+
+	if (!(reuse & VIEWS_MEMO_ALERTS)) {
+		for (i = 0; i < m->nalerts; i++)
+			views_alert_done(&m->alerts[i]);
+		free(m->alerts);
+		m->alerts = views_alerts_copy(v->alerts, v->nalerts);
+		m->nalerts = v->nalerts;
+	}
+	if (!(reuse & VIEWS_MEMO_SLOS)) {
+		for (i = 0; i < m->nslos; i++)
+			views_slo_done(&m->slos[i]);
+		free(m->slos);
+		m->slos = views_slos_copy(v->slos, v->nslos);
+		m->nslos = v->nslos;
+		m->slos_ms = v->generated_ms;
+	}
+	/* What the memo held and this build read again goes first. */
+	views_health_done(&m->in);
+	memset(&m->in, 0, sizeof m->in);
+	views_inputs_move(&m->in, h, VIEWS_MEMO_NODES | VIEWS_MEMO_KUBE |
+	    VIEWS_MEMO_TARGETS | VIEWS_MEMO_PROBES | VIEWS_MEMO_ALERTS);
+	m->in.nalerts = v->nalerts;
+	memcpy(m->gen, gen, sizeof m->gen);
+	m->kept = VIEWS_MEMO_ALL;
+}
+
+/* Build every view of the context, from the memo where it holds. */
+static struct views *
+views_build_with(struct views_memo *m, struct cache *cache,
+    const struct conf *conf, const struct conf_context *ctx, int64_t now_ms,
+    char **cause)
 {
 	struct views		*v;
 	struct views_health	 h;
 	sqlite3			*db = cache_db(cache);
+	int64_t			 gen[VIEWS_NTABLES];
+	unsigned		 reuse = 0;
 
 	v = xcalloc(1, sizeof *v);
 	v->context = xstrdup(ctx != NULL ? ctx->name : "default");
@@ -2375,24 +2752,45 @@ views_build(struct cache *cache, const struct conf *conf,
 		if (conf->budget_crit > 0)
 			v->policy.budget_crit = conf->budget_crit;
 	}
-	/* One read transaction: every panel sees the same moment. */
-	sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
-	if (views_load_sources(v, db, ctx, now_ms, cause) != 0 ||
-	    views_load_slos(v, db, conf, cause) != 0 ||
-	    views_load_alerts(v, db, cause) != 0) {
-		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-		views_free(v);
-		return NULL;
-	}
-	views_heartbeats(v, conf, now_ms);
 	memset(&h, 0, sizeof h);
 	h.db = db;
 	h.context = v->context;
+	/* One read transaction: every panel sees the same moment. */
+	sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+	if (m != NULL && views_memo_check(m, db, conf, v->context, now_ms,
+	    gen, &reuse) != 0)
+		m = NULL;
+	if (m != NULL)
+		m->reused = reuse;
+	if (reuse & VIEWS_MEMO_SLOS) {
+		v->slos = views_slos_copy(m->slos, m->nslos);
+		v->nslos = m->nslos;
+	}
+	if (reuse & VIEWS_MEMO_ALERTS) {
+		v->alerts = views_alerts_copy(m->alerts, m->nalerts);
+		v->nalerts = m->nalerts;
+	}
+	if (views_load_sources(v, db, ctx, now_ms, cause) != 0 ||
+	    (!(reuse & VIEWS_MEMO_SLOS) &&
+	    views_load_slos(v, db, conf, cause) != 0) ||
+	    (!(reuse & VIEWS_MEMO_ALERTS) &&
+	    views_load_alerts(v, db, cause) != 0)) {
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		views_free(v);
+		if (m != NULL)
+			views_memo_clear(m);
+		return NULL;
+	}
+	views_heartbeats(v, conf, now_ms);
+	if (m != NULL)
+		views_inputs_move(&h, &m->in, reuse & ~VIEWS_MEMO_SLOS);
 	views_load_health(v, &h, conf);
 	views_load_cached(&h);
 	views_load_drill(v, cache);
 	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
 	views_group(v, conf, &h);
+	if (m != NULL)
+		views_memo_keep(m, v, &h, gen, reuse);
 	views_health_done(&h);
 	views_escalation(v, conf, now_ms);
 	oncall_views(conf, v);
@@ -2402,6 +2800,23 @@ views_build(struct cache *cache, const struct conf *conf,
 		    views_service_cmp);
 	views_overall(v);
 	return v;
+}
+
+/* Build every view of the context. */
+struct views *
+views_build(struct cache *cache, const struct conf *conf,
+    const struct conf_context *ctx, int64_t now_ms, char **cause)
+{
+	return views_build_with(NULL, cache, conf, ctx, now_ms, cause);
+}
+
+/* Build with a memo; see views.h. */
+struct views *
+views_build_memo(struct views_memo *m, struct cache *cache,
+    const struct conf *conf, const struct conf_context *ctx, int64_t now_ms,
+    char **cause)
+{
+	return views_build_with(m, cache, conf, ctx, now_ms, cause);
 }
 
 /* Free a list of strings. */
@@ -2440,12 +2855,8 @@ views_free(struct views *v)
 		    v->services[i].nworkloads);
 	}
 	free(v->services);
-	for (i = 0; i < v->nslos; i++) {
-		free(v->slos[i].name);
-		free(v->slos[i].service);
-		free(v->slos[i].spark);
-		free(v->slos[i].spark_ts);
-	}
+	for (i = 0; i < v->nslos; i++)
+		views_slo_done(&v->slos[i]);
 	free(v->slos);
 	for (i = 0; i < v->nincidents; i++) {
 		free(v->incidents[i].id);
@@ -2466,17 +2877,8 @@ views_free(struct views *v)
 		    v->incidents[i].nservices);
 	}
 	free(v->incidents);
-	for (i = 0; i < v->nalerts; i++) {
-		free(v->alerts[i].fingerprint);
-		free(v->alerts[i].alertname);
-		free(v->alerts[i].severity_label);
-		free(v->alerts[i].state);
-		free(v->alerts[i].labels);
-		free(v->alerts[i].annotations);
-		free(v->alerts[i].generator_url);
-		free(v->alerts[i].summary);
-		free(v->alerts[i].runbook_url);
-	}
+	for (i = 0; i < v->nalerts; i++)
+		views_alert_done(&v->alerts[i]);
 	free(v->alerts);
 	free(v->pipeline.heartbeat);
 	free(v->pipeline.names);

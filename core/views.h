@@ -214,6 +214,31 @@ struct views	*views_build(struct cache *, const struct conf *,
 		     char **cause);
 void		 views_free(struct views *);
 
+/*
+ * What one build read, kept for the next: a build with a memo reads again
+ * only the tables whose change counters (core/cache_schema.c, version 11)
+ * moved since the memo was filled, and gives the same views as
+ * views_build() (tests/unit/test_views_memo.c checks it over random
+ * rounds).  One memo serves one cache, configuration and context; it is
+ * dropped and filled again when any of them changes, or when the cache
+ * cannot say what changed (an older schema read-only).
+ */
+struct views_memo;
+
+struct views_memo *views_memo_new(void);
+void		 views_memo_free(struct views_memo *);
+struct views	*views_build_memo(struct views_memo *, struct cache *,
+		     const struct conf *, const struct conf_context *,
+		     int64_t now_ms, char **cause);
+/* Parts the last build reused (VIEWS_MEMO_*, a bit each), for tests. */
+#define VIEWS_MEMO_NODES	0x01
+#define VIEWS_MEMO_KUBE		0x02
+#define VIEWS_MEMO_TARGETS	0x04
+#define VIEWS_MEMO_PROBES	0x08
+#define VIEWS_MEMO_ALERTS	0x10
+#define VIEWS_MEMO_SLOS		0x20
+unsigned	 views_memo_reused(const struct views_memo *);
+
 /* Aliases of vocab_status_word, _symbol, vocab_severity_word (core/vocab.h). */
 enum view_severity view_severity_parse(const char *);
 /* The source of a kind, or NULL. */

@@ -58,6 +58,7 @@ struct app {
 	struct cache			*cache;
 	struct poller			*poller;	/* the runtime's */
 	struct views			*views;		/* replaced per rebuild */
+	struct views_memo		*memo;		/* what rebuilds keep */
 	struct keymap			*km;
 	struct theme			*theme;
 	int				 utf8;
