@@ -322,4 +322,31 @@ check $? "and the rows still equal kubectl's lists"
 kill "$FETCH_PID" 2>/dev/null
 wait "$FETCH_PID" 2>/dev/null
 FETCH_PID=
+
+# --- a label selector goes to the API server ------------------------------------
+cat >"$tmp/sel.yaml" <<EOF
+contexts:
+  - name: default
+    kubernetes:
+      kubeconfig: $KC
+      label_selector: app=w
+EOF
+skip_log=$(wc -l <"$KUBEEMU_LOG")
+"$SITREP" --config "$tmp/sel.yaml" --cache "$tmp/sel.db" fetch --once \
+    >"$tmp/sel.out" 2>&1
+rc=$?
+tail -n +"$((skip_log + 1))" "$KUBEEMU_LOG" >"$tmp/sel.log"
+want=$(kubectl --kubeconfig "$KC" get pods -A -l app=w -o name | wc -l)
+got=$(sqlite3 "$tmp/sel.db" "SELECT count(*) FROM kube_pods")
+all=$(kubectl --kubeconfig "$KC" get pods -A -o name | wc -l)
+events=$(sqlite3 "$tmp/sel.db" "SELECT count(*) FROM kube_events")
+[ $rc -eq 0 ] && [ "$got" = "$want" ] && [ "$want" -lt "$all" ] &&
+    [ "$events" -gt 0 ] &&
+    grep '"path": "/api/v1/pods"' "$tmp/sel.log" |
+    grep -qi '"query": "limit=500&labelSelector=app%3Dw"' &&
+    grep '"path": "/apis/apps/v1/deployments"' "$tmp/sel.log" |
+    grep -qi 'labelSelector=app%3Dw' &&
+    ! grep '"path": "/api/v1/events"' "$tmp/sel.log" | grep -q labelSelector
+check $? "label_selector: the pods list asks for app=w ($got of $all pods), events are read whole"
+diag "$tmp/sel.out"
 tap_done
