@@ -45,6 +45,10 @@ struct http_req {
 	struct buf		 body;
 	size_t			 max_body;
 	int			 too_big;
+	http_chunk_cb		 chunk;		/* streaming, or NULL */
+	void			*chunk_arg;
+	size_t			 streamed;	/* bytes given to chunk */
+	int			 stopped;	/* chunk asked to stop */
 	int64_t			 started;
 	int64_t			 connect_timeout_ms;
 	int64_t			 timeout_ms;
@@ -323,13 +327,32 @@ http_req_secret(struct http_req *req, const char *s)
 	}
 }
 
-/* curl's write callback: append to the capped body or abort the transfer. */
+/*
+ * curl's write callback: append to the capped body or abort the transfer;
+ * a streamed 2xx body goes to the chunk callback instead, bounded in total.
+ */
 static size_t
 http_write(char *ptr, size_t size, size_t nmemb, void *arg)
 {
 	struct http_req	*req = arg;
 	size_t		 n = size * nmemb;
+	long		 status = 0;
 
+	if (req->chunk != NULL) {
+		curl_easy_getinfo(req->easy, CURLINFO_RESPONSE_CODE, &status);
+		if (status >= 200 && status <= 299) {
+			if (n > req->max_body - req->streamed) {
+				req->too_big = 1;
+				return 0;
+			}
+			req->streamed += n;
+			if (req->chunk(ptr, n, req->chunk_arg) != 0) {
+				req->stopped = 1;
+				return 0;
+			}
+			return n;
+		}
+	}
 	if (buf_append(&req->body, ptr, n) == -1) {
 		req->too_big = 1;
 		return 0;	/* CURLE_WRITE_ERROR */
@@ -462,7 +485,11 @@ http_error_text(struct http_req *req, CURLcode rc, enum http_error *kind)
 		break;
 	case CURLE_WRITE_ERROR:
 	case CURLE_FILESIZE_EXCEEDED:
-		if (rc == CURLE_FILESIZE_EXCEEDED || req->too_big) {
+		if (req->stopped) {
+			*kind = HTTP_ERR_OTHER;
+			msg = xasprintf("the transfer from %s was stopped by the "
+			    "reader", where);
+		} else if (rc == CURLE_FILESIZE_EXCEEDED || req->too_big) {
 			*kind = HTTP_ERR_TOO_BIG;
 			msg = xasprintf("response from %s is larger than %zu "
 			    "bytes (http.max_body)", where, req->max_body);
@@ -737,8 +764,9 @@ http_setup(struct http_req *req, const struct http_request *r, char **cause)
 	curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
 	    (long)req->connect_timeout_ms);
 	curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, (long)req->timeout_ms);
-	curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE,
-	    (curl_off_t)req->max_body);
+	if (r->chunk == NULL)
+		curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE,
+		    (curl_off_t)req->max_body);
 	curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, http_write);
 	curl_easy_setopt(easy, CURLOPT_WRITEDATA, req);
 
@@ -852,6 +880,8 @@ http_submit(struct http *http, const struct http_request *r,
 	req->http = http;
 	req->done = done;
 	req->arg = arg;
+	req->chunk = r->chunk;
+	req->chunk_arg = r->chunk_arg;
 	req->max_body = r->max_body != 0 ? r->max_body :
 	    HTTP_DEFAULT_MAX_BODY;
 	req->connect_timeout_ms = r->connect_timeout_ms > 0 ?

@@ -25,6 +25,14 @@
 struct loop;
 struct http;
 
+/*
+ * A streamed body's bytes as they arrive (see http_request.chunk): data is
+ * borrowed for the call.  Return 0 to go on, -1 to end the transfer (done
+ * then reports kind HTTP_ERR_OTHER, "stopped by the reader").  It must
+ * not call http_cancel() on its own request: return -1 instead.
+ */
+typedef int	(*http_chunk_cb)(const char *data, size_t len, void *arg);
+
 #define HTTP_DEFAULT_CONNECT_TIMEOUT_MS	10000
 #define HTTP_DEFAULT_TIMEOUT_MS		30000
 #define HTTP_DEFAULT_MAX_BODY		((size_t)64 * 1024 * 1024)
@@ -70,6 +78,14 @@ struct http_request {
 	int64_t			 connect_timeout_ms; /* 0: 10s */
 	int64_t			 timeout_ms;	/* 0: 30s, whole request */
 	size_t			 max_body;	/* 0: 64 MiB */
+	/*
+	 * Streaming: with chunk set, a 2xx body goes to chunk as it arrives
+	 * instead of into the response (whose body is then empty), and
+	 * max_body bounds the whole stream; any other status is collected
+	 * as usual, so done sees the error body.  For watches and follows.
+	 */
+	http_chunk_cb		 chunk;
+	void			*chunk_arg;
 };
 
 /*

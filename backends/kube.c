@@ -7,17 +7,35 @@
  * TLS settings.  A 401 drops the cached credential, so the plugin runs
  * again next time.
  *
- * The source lists eight kinds per round.  Each list is a pager: it asks for
- * 500 items, then follows metadata.continue until the last page; lists run
- * side by side.  Pages are parsed as they arrive into rows shaped like the
- * kube_* tables (one column table per kind drives parsing, storing and
- * the tests), and the round is stored only if every list finished: the
- * context's rows are then replaced in the poller's one transaction.  A
- * list the server refuses (403: RBAC does not allow it; 404: it does not
- * serve that resource) does not fail the round: its kind is stored empty
- * and the round's warning says what is not shown and why, so a role that
+ * The source keeps eight kinds as kubectl and client-go informers do:
+ * each list (a kind, in one configured namespace or across all) is listed
+ * once, a pager of 500 items following metadata.continue, and then
+ * watched from the list's resourceVersion (?watch=true, with bookmarks,
+ * for 5 to 10 minutes at a time) over a streaming request whose events,
+ * one JSON object a line, are applied to that list's informer cache as
+ * they arrive.  A watch that ran its time (or whose connection broke
+ * after it worked) is started again from the last resourceVersion without
+ * a list; 410 Gone (the answer, or an ERROR event) lists again at once;
+ * any other failure lists again after a backoff of 1 to 30 s.  A
+ * configured label selector goes to the API server with every list and
+ * watch of the workloads and pods.
+ *
+ * A round (the poller's refresh) lists only what is not synced: at first
+ * everything, later a list whose watch failed, or a refused one.  It is
+ * over when those lists are, at once when there are none, and stored only
+ * if every list finished: then, in the poller's one transaction, each
+ * kind writes what its informers changed since the last stored round
+ * (rows upserted and deleted by key; the first store of a kind, and one
+ * after a write that was rolled back, replaces the context's rows whole),
+ * and a round in which nothing changed writes no rows at all.  A list the
+ * server refuses (403: RBAC does not allow it; 404: it does not serve
+ * that resource) does not fail the round: its kind is stored empty and
+ * the round's warning says what is not shown and why, so a role that
  * allows deployments and pods but not statefulsets keeps its data.  Only
- * a round in which every list was refused fails.
+ * a round in which every list was refused fails.  A poller that runs one
+ * round only (fetch --once) starts no watch; a server whose lists carry
+ * no resourceVersion, or that does not allow watches, is listed every
+ * round as before.
  */
 #include "config.h"
 
@@ -50,6 +68,11 @@
 #define KUBE_MAX_SUMMARY_CONTAINERS 32	/* containers in a template summary */
 #define KUBE_MAX_SUMMARY_KEYS	64	/* env names, resources per container */
 #define KUBE_MAX_SUMMARY_TEXT	512	/* bytes of a name, image, quantity */
+#define KUBE_WATCH_LINE_MAX	(4 * 1024 * 1024) /* bytes of a watch event */
+#define KUBE_WATCH_SECONDS	300	/* timeoutSeconds: 5 to 10 minutes */
+#define KUBE_WATCH_GRACE_S	30	/* beyond it, before a watch times out */
+#define KUBE_BACKOFF_MIN_MS	1000	/* before a relist after a failure */
+#define KUBE_BACKOFF_MAX_MS	30000
 
 /* ------------------------------------------------------------------ */
 /* Kubernetes shapes (read with base/json.h)                          */
@@ -147,6 +170,7 @@ struct kube_rows {
 	struct kube_val			*vals;	/* n rows of ncols */
 	size_t				 n;
 	size_t				 cap;
+	char				*version;	/* of the last page */
 };
 
 /* The index of column name in rows' kind; aborts if it has none. */
@@ -681,6 +705,8 @@ kube_rows_clear(struct kube_rows *r)
 	free(r->vals);
 	r->vals = NULL;
 	r->n = r->cap = 0;
+	free(r->version);
+	r->version = NULL;
 }
 
 /* Free rows. */
@@ -700,6 +726,54 @@ kube_rows_count(const struct kube_rows *r)
 	return r->n;
 }
 
+/* Room for extra more rows. */
+static void
+kr_reserve(struct kube_rows *r, size_t extra)
+{
+	if (r->n + extra <= r->cap)
+		return;
+	r->cap = r->n + extra > r->cap * 2 ? r->n + extra : r->cap * 2;
+	r->vals = xreallocarray(r->vals, r->cap * r->ncols, sizeof *r->vals);
+}
+
+/* Row i of r. */
+static struct kube_val *
+kr_row(const struct kube_rows *r, size_t i)
+{
+	return &r->vals[i * r->ncols];
+}
+
+/* Free the strings of one row. */
+static void
+kr_row_free(const struct kube_rows *r, struct kube_val *row)
+{
+	size_t	c;
+
+	for (c = 0; c < r->ncols; c++)
+		free(row[c].s);
+	memset(row, 0, r->ncols * sizeof *row);
+}
+
+/*
+ * Append the row of one object (room must be reserved): 0, or -1 if it
+ * has no name and so cannot be keyed (nothing appended).
+ */
+static int
+kr_add_item(struct kube_rows *r, const cJSON *item)
+{
+	struct kube_val	*row = kr_row(r, r->n);
+	size_t		 key = r->def->namespaced ? 1 : 0;	/* or uid */
+
+	memset(row, 0, r->ncols * sizeof *row);
+	r->def->parse(r, row, item);
+	if (row[key].type != 2 || (r->def->namespaced && row[0].type != 2)) {
+		kr_row_free(r, row);
+		return -1;
+	}
+	r->n++;
+	return 0;
+}
+
 /* Append the items of one page of a list. */
 int
 kube_rows_parse(struct kube_rows *r, const char *body, size_t len,
@@ -707,9 +781,7 @@ kube_rows_parse(struct kube_rows *r, const char *body, size_t len,
 {
 	cJSON		*root;
 	const cJSON	*items, *item;
-	const char	*kind, *token;
-	struct kube_val	*row;
-	size_t		 n, key;
+	const char	*kind, *token, *version;
 
 	*next = NULL;
 	root = cJSON_ParseWithLength(body, len);
@@ -729,32 +801,28 @@ kube_rows_parse(struct kube_rows *r, const char *body, size_t len,
 		    r->def->resource);
 		return -1;
 	}
-	n = (size_t)cJSON_GetArraySize(items);
-	if (r->n + n > r->cap) {
-		r->cap = r->n + n;
-		r->vals = xreallocarray(r->vals, r->cap * r->ncols,
-		    sizeof *r->vals);
-	}
-	key = r->def->namespaced ? 1 : 0;	/* name, or uid for events */
+	kr_reserve(r, (size_t)cJSON_GetArraySize(items));
 	cJSON_ArrayForEach(item, items) {
-		if (!cJSON_IsObject(item))
-			continue;
-		row = &r->vals[r->n * r->ncols];
-		memset(row, 0, r->ncols * sizeof *row);
-		r->def->parse(r, row, item);
-		if (row[key].type != 2 || (r->def->namespaced &&
-		    row[0].type != 2)) {
-			for (n = 0; n < r->ncols; n++)
-				free(row[n].s);
-			continue;	/* no name: cannot be keyed */
-		}
-		r->n++;
+		if (cJSON_IsObject(item))
+			kr_add_item(r, item);
 	}
 	token = json_peek(json_get(root, "metadata"), "continue");
 	if (token != NULL && *token != '\0')
 		*next = xstrndup(token, KUBE_MAX_TOKEN);
+	version = json_peek(json_get(root, "metadata"), "resourceVersion");
+	if (version != NULL && *version != '\0') {
+		free(r->version);
+		r->version = xstrndup(version, KUBE_MAX_TOKEN);
+	}
 	cJSON_Delete(root);
 	return 0;
+}
+
+/* The resourceVersion of the last page parsed, or NULL. */
+const char *
+kube_rows_version(const struct kube_rows *r)
+{
+	return r->version;
 }
 
 /* Find a column by name for the accessors; -1 if there is none. */
@@ -956,25 +1024,27 @@ kube_namespace_row(const struct kube_rows *r, size_t i, void *out)
 	ns->phase = KR_T(r, i, "phase");
 }
 
+/* Each kind's store row: its size, and how row i of rows fills one. */
+static const struct {
+	size_t	size;
+	void	(*row)(const struct kube_rows *, size_t, void *);
+} kube_conv[KUBE_NKINDS] = {
+	{ sizeof(struct store_deployment), kube_deployment_row },
+	{ sizeof(struct store_replicaset), kube_replicaset_row },
+	{ sizeof(struct store_pod), kube_pod_row },
+	{ sizeof(struct store_event), kube_event_row },
+	{ sizeof(struct store_node), kube_node_row },
+	{ sizeof(struct store_namespace), kube_namespace_row },
+	{ sizeof(struct store_statefulset), kube_statefulset_row },
+	{ sizeof(struct store_daemonset), kube_daemonset_row }
+};
+
 /* Replace the context's rows of kind with those of the lists of kind. */
 int
 kube_rows_store(struct cache *cache, const char *context,
     enum kube_kind kind, const struct kube_rows *const *lists, size_t nlists,
     int64_t now_ms, char **cause)
 {
-	static const struct {
-		size_t	size;
-		void	(*row)(const struct kube_rows *, size_t, void *);
-	} conv[KUBE_NKINDS] = {
-		{ sizeof(struct store_deployment), kube_deployment_row },
-		{ sizeof(struct store_replicaset), kube_replicaset_row },
-		{ sizeof(struct store_pod), kube_pod_row },
-		{ sizeof(struct store_event), kube_event_row },
-		{ sizeof(struct store_node), kube_node_row },
-		{ sizeof(struct store_namespace), kube_namespace_row },
-		{ sizeof(struct store_statefulset), kube_statefulset_row },
-		{ sizeof(struct store_daemonset), kube_daemonset_row }
-	};
 	void	*rows;
 	size_t	 l, i, n = 0;
 	int	 rc = -1;
@@ -983,14 +1053,14 @@ kube_rows_store(struct cache *cache, const char *context,
 		if (lists[l]->def == &kube_kinds[kind])
 			n += lists[l]->n;
 	}
-	rows = xcalloc(n + 1, conv[kind].size);
+	rows = xcalloc(n + 1, kube_conv[kind].size);
 	n = 0;
 	for (l = 0; l < nlists; l++) {
 		if (lists[l]->def != &kube_kinds[kind])
 			continue;
 		for (i = 0; i < lists[l]->n; i++)
-			conv[kind].row(lists[l], i, (char *)rows + n++ *
-			    conv[kind].size);
+			kube_conv[kind].row(lists[l], i, (char *)rows + n++ *
+			    kube_conv[kind].size);
 	}
 	switch (kind) {
 	case KUBE_DEPLOYMENTS:
@@ -1152,6 +1222,446 @@ kube_status_sentence(long status, const char *body, size_t len,
 }
 
 /* ------------------------------------------------------------------ */
+/* The informer cache: a list, then watch events                       */
+/* ------------------------------------------------------------------ */
+
+/*
+ * One list's objects as rows, indexed by their table key (namespace and
+ * name; an event's uid; a node's or namespace's name) in an open
+ * addressing table with linear probing.  Each row knows whether it
+ * changed since it was last stored; deleted rows wait in gone until
+ * then.  A relist is merged into the rows (so it too yields only what
+ * changed), watch events are applied one line at a time.
+ */
+struct kube_informer {
+	struct kube_rows	*rows;
+	unsigned char		*dirty;		/* per row */
+	size_t			 dcap;
+	size_t			 ndirty;
+	size_t			*slots;		/* row + 1; 0 is empty */
+	size_t			 nslots;	/* a power of two, or 0 */
+	struct kube_rows	*gone;		/* deleted, not yet stored */
+	struct kube_rows	*scratch;	/* one parsed object */
+	char			*version;	/* resourceVersion, or NULL */
+	struct buf		 line;		/* a watch line arriving */
+};
+
+/* The key columns of kind: *k1 is -1 when the key is one column. */
+static void
+ki_key_cols(const struct kube_kind_def *d, int *k0, int *k1)
+{
+	if (d == &kube_kinds[KUBE_EVENTS]) {
+		*k0 = 1;	/* uid, the table's key */
+		*k1 = -1;
+	} else if (d->namespaced) {
+		*k0 = 0;
+		*k1 = 1;
+	} else {
+		*k0 = 0;
+		*k1 = -1;
+	}
+}
+
+/* FNV-1a of a row's key. */
+static uint64_t
+ki_hash(const struct kube_rows *r, const struct kube_val *row)
+{
+	uint64_t	 h = 14695981039346656037ULL;
+	const char	*p;
+	int		 k[2], i;
+
+	ki_key_cols(r->def, &k[0], &k[1]);
+	for (i = 0; i < 2 && k[i] >= 0; i++) {
+		for (p = row[k[i]].s; p != NULL && *p != '\0'; p++)
+			h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+		h = (h ^ 0xff) * 1099511628211ULL;
+	}
+	return h;
+}
+
+/* Whether two rows have the same key. */
+static int
+ki_same_key(const struct kube_rows *r, const struct kube_val *a,
+    const struct kube_val *b)
+{
+	int	k[2], i;
+
+	ki_key_cols(r->def, &k[0], &k[1]);
+	for (i = 0; i < 2 && k[i] >= 0; i++) {
+		if (a[k[i]].s == NULL || b[k[i]].s == NULL ||
+		    strcmp(a[k[i]].s, b[k[i]].s) != 0)
+			return 0;
+	}
+	return 1;
+}
+
+/* Whether two rows hold the same values. */
+static int
+ki_same_row(const struct kube_rows *r, const struct kube_val *a,
+    const struct kube_val *b)
+{
+	size_t	c;
+
+	for (c = 0; c < r->ncols; c++) {
+		if (a[c].type != b[c].type ||
+		    (a[c].type == 1 && a[c].i != b[c].i) ||
+		    (a[c].type == 2 && strcmp(a[c].s, b[c].s) != 0))
+			return 0;
+	}
+	return 1;
+}
+
+/* The slot of row's key: where it is, or the empty one it would take. */
+static size_t
+ki_slot(const struct kube_informer *ki, const struct kube_val *row)
+{
+	size_t	mask = ki->nslots - 1;
+	size_t	i = (size_t)ki_hash(ki->rows, row) & mask;
+
+	while (ki->slots[i] != 0 && !ki_same_key(ki->rows,
+	    kr_row(ki->rows, ki->slots[i] - 1), row))
+		i = (i + 1) & mask;
+	return i;
+}
+
+/* Make room for one more row: the index stays under half full. */
+static void
+ki_grow(struct kube_informer *ki)
+{
+	size_t	n = ki->rows->n + 1, i;
+
+	kr_reserve(ki->rows, 1);
+	if (ki->rows->cap > ki->dcap) {
+		ki->dirty = xreallocarray(ki->dirty, ki->rows->cap, 1);
+		ki->dcap = ki->rows->cap;
+	}
+	if (n * 2 <= ki->nslots)
+		return;
+	free(ki->slots);
+	ki->nslots = ki->nslots == 0 ? 64 : ki->nslots * 2;
+	while (n * 2 > ki->nslots)
+		ki->nslots *= 2;
+	ki->slots = xcalloc(ki->nslots, sizeof *ki->slots);
+	for (i = 0; i < ki->rows->n; i++)
+		ki->slots[ki_slot(ki, kr_row(ki->rows, i))] = i + 1;
+}
+
+/* Mark row i changed. */
+static void
+ki_touch(struct kube_informer *ki, size_t i)
+{
+	if (!ki->dirty[i]) {
+		ki->dirty[i] = 1;
+		ki->ndirty++;
+	}
+}
+
+/*
+ * Take row si of src (its strings move; the row is left empty) as the
+ * object of its key.  Returns the row's index in the informer.
+ */
+static size_t
+ki_put(struct kube_informer *ki, struct kube_rows *src, size_t si)
+{
+	struct kube_val	*row = kr_row(src, si), *dst;
+	size_t		 slot, i;
+
+	ki_grow(ki);
+	slot = ki_slot(ki, row);
+	if (ki->slots[slot] != 0) {
+		i = ki->slots[slot] - 1;
+		dst = kr_row(ki->rows, i);
+		if (ki_same_row(ki->rows, dst, row)) {
+			kr_row_free(src, row);
+			return i;
+		}
+		kr_row_free(ki->rows, dst);
+	} else {
+		i = ki->rows->n++;
+		ki->dirty[i] = 0;
+		ki->slots[slot] = i + 1;
+		dst = kr_row(ki->rows, i);
+	}
+	memcpy(dst, row, ki->rows->ncols * sizeof *row);
+	memset(row, 0, ki->rows->ncols * sizeof *row);
+	ki_touch(ki, i);
+	return i;
+}
+
+/* Remove the row in slot (it goes to gone), keeping the index whole. */
+static void
+ki_remove(struct kube_informer *ki, size_t slot)
+{
+	struct kube_rows	*r = ki->rows;
+	size_t			 idx = ki->slots[slot] - 1, last = r->n - 1;
+	size_t			 mask = ki->nslots - 1, i, j, k;
+
+	kr_reserve(ki->gone, 1);
+	memcpy(kr_row(ki->gone, ki->gone->n++), kr_row(r, idx),
+	    r->ncols * sizeof *r->vals);
+	if (ki->dirty[idx])
+		ki->ndirty--;
+	/* Backward-shift deletion: no tombstones in the index. */
+	ki->slots[slot] = 0;
+	for (i = j = slot;;) {
+		j = (j + 1) & mask;
+		if (ki->slots[j] == 0)
+			break;
+		k = (size_t)ki_hash(r, kr_row(r, ki->slots[j] - 1)) & mask;
+		if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
+			continue;
+		ki->slots[i] = ki->slots[j];
+		ki->slots[j] = 0;
+		i = j;
+	}
+	/* The last row fills the hole. */
+	if (idx != last) {
+		memcpy(kr_row(r, idx), kr_row(r, last),
+		    r->ncols * sizeof *r->vals);
+		ki->dirty[idx] = ki->dirty[last];
+		ki->slots[ki_slot(ki, kr_row(r, idx))] = idx + 1;
+	}
+	memset(kr_row(r, last), 0, r->ncols * sizeof *r->vals);
+	r->n--;
+}
+
+/* An empty informer of kind. */
+struct kube_informer *
+kube_informer_new(enum kube_kind kind)
+{
+	struct kube_informer	*ki;
+
+	ki = xcalloc(1, sizeof *ki);
+	ki->rows = kube_rows_new(kind);
+	ki->gone = kube_rows_new(kind);
+	ki->scratch = kube_rows_new(kind);
+	buf_init(&ki->line, KUBE_WATCH_LINE_MAX);
+	return ki;
+}
+
+/* Free an informer. */
+void
+kube_informer_free(struct kube_informer *ki)
+{
+	if (ki == NULL)
+		return;
+	kube_rows_free(ki->rows);
+	kube_rows_free(ki->gone);
+	kube_rows_free(ki->scratch);
+	free(ki->dirty);
+	free(ki->slots);
+	free(ki->version);
+	buf_done(&ki->line);
+	free(ki);
+}
+
+/* The objects (borrowed). */
+const struct kube_rows *
+kube_informer_rows(const struct kube_informer *ki)
+{
+	return ki->rows;
+}
+
+/* The resourceVersion to watch from, or NULL. */
+const char *
+kube_informer_version(const struct kube_informer *ki)
+{
+	return ki->version;
+}
+
+/* Rows changed or deleted since the last store. */
+size_t
+kube_informer_changes(const struct kube_informer *ki)
+{
+	return ki->ndirty + ki->gone->n;
+}
+
+/* Merge a complete list into the objects. */
+void
+kube_informer_sync(struct kube_informer *ki, struct kube_rows *list)
+{
+	unsigned char	*seen;
+	size_t		 i;
+
+	seen = xcalloc(ki->rows->n + list->n + 1, 1);
+	for (i = 0; i < list->n; i++)
+		seen[ki_put(ki, list, i)] = 1;
+	/* Rows above i are seen (the others went): one moves into i. */
+	for (i = ki->rows->n; i-- > 0;) {
+		if (!seen[i])
+			ki_remove(ki, ki_slot(ki, kr_row(ki->rows, i)));
+	}
+	free(seen);
+	free(ki->version);
+	ki->version = list->version;
+	list->version = NULL;
+	kube_rows_clear(list);
+	buf_reset(&ki->line);
+}
+
+/* Forget every object (a list refused): each is a deletion to store. */
+void
+kube_informer_clear(struct kube_informer *ki)
+{
+	struct kube_rows	*none;
+
+	none = kube_rows_new((enum kube_kind)(ki->rows->def - kube_kinds));
+	kube_informer_sync(ki, none);
+	kube_rows_free(none);
+}
+
+/* Apply one watch event (a line, NUL-terminated, in place). */
+static enum kube_watch_result
+ki_event(struct kube_informer *ki, char *line, size_t len, char **cause)
+{
+	const char		*res = ki->rows->def->resource;
+	cJSON			*root;
+	const cJSON		*obj;
+	const char		*type, *version;
+	char			*msg;
+	int64_t			 code;
+	size_t			 slot;
+	enum kube_watch_result	 rc = KUBE_WATCH_OK;
+
+	endpoint_json_defuse_nul(line, len);
+	root = cJSON_ParseWithLength(line, len);
+	type = json_peek(root, "type");
+	obj = cJSON_GetObjectItemCaseSensitive(root, "object");
+	if (!cJSON_IsObject(root) || type == NULL || !cJSON_IsObject(obj)) {
+		cJSON_Delete(root);
+		*cause = xasprintf("a watch event of %s is not JSON; is the "
+		    "server a Kubernetes API server?", res);
+		return KUBE_WATCH_FAILED;
+	}
+	version = json_peek(json_get(obj, "metadata"), "resourceVersion");
+	if (strcmp(type, "ERROR") == 0) {
+		if (json_int(json_get(obj, "code"), &code) == 0 &&
+		    code == 410)
+			rc = KUBE_WATCH_EXPIRED;
+		else {
+			msg = kube_message(obj, "message");
+			*cause = xasprintf("the watch of %s ended with an "
+			    "error: %s", res, msg != NULL ? msg :
+			    "no message");
+			free(msg);
+			rc = KUBE_WATCH_FAILED;
+		}
+		version = NULL;
+	} else if (strcmp(type, "ADDED") == 0 ||
+	    strcmp(type, "MODIFIED") == 0 || strcmp(type, "DELETED") == 0) {
+		kube_rows_clear(ki->scratch);
+		kr_reserve(ki->scratch, 1);
+		if (kr_add_item(ki->scratch, obj) == 0 && *type == 'D') {
+			ki_grow(ki);
+			slot = ki_slot(ki, kr_row(ki->scratch, 0));
+			if (ki->slots[slot] != 0)
+				ki_remove(ki, slot);
+		} else if (ki->scratch->n == 1)
+			ki_put(ki, ki->scratch, 0);
+		kube_rows_clear(ki->scratch);
+	} else if (strcmp(type, "BOOKMARK") != 0) {
+		*cause = xasprintf("a watch event of %s has an unknown type; "
+		    "is the server a Kubernetes API server?", res);
+		rc = KUBE_WATCH_FAILED;
+		version = NULL;
+	}
+	if (version != NULL && *version != '\0') {
+		free(ki->version);
+		ki->version = xstrndup(version, KUBE_MAX_TOKEN);
+	}
+	cJSON_Delete(root);
+	return rc;
+}
+
+/* Feed bytes of a watch stream: apply each complete line. */
+enum kube_watch_result
+kube_informer_feed(struct kube_informer *ki, const char *data, size_t len,
+    char **cause)
+{
+	const char		*nl;
+	size_t			 n;
+	enum kube_watch_result	 rc;
+
+	while (len > 0) {
+		nl = memchr(data, '\n', len);
+		n = nl != NULL ? (size_t)(nl - data) : len;
+		if (buf_append(&ki->line, data, n) != 0) {
+			buf_reset(&ki->line);
+			*cause = xasprintf("a watch event of %s is larger than "
+			    "%d bytes", ki->rows->def->resource,
+			    KUBE_WATCH_LINE_MAX);
+			return KUBE_WATCH_FAILED;
+		}
+		if (nl == NULL)
+			break;
+		data += n + 1;
+		len -= n + 1;
+		if (ki->line.len == 0)
+			continue;
+		rc = ki_event(ki, ki->line.data, ki->line.len, cause);
+		buf_reset(&ki->line);
+		if (rc != KUBE_WATCH_OK)
+			return rc;
+	}
+	return KUBE_WATCH_OK;
+}
+
+/* Write what changed (or, full, everything) of the informers of kind. */
+int
+kube_informers_store(struct cache *cache, const char *context,
+    enum kube_kind kind, struct kube_informer *const *kis, size_t n,
+    int full, int64_t now_ms, char **cause)
+{
+	const struct kube_rows	**lists;
+	struct kube_informer	 *ki;
+	char			 *rows;
+	size_t			  l, i, m, size = kube_conv[kind].size;
+	int			  rc = 0;
+
+	if (full) {
+		lists = xcalloc(n + 1, sizeof *lists);
+		for (l = 0; l < n; l++)
+			lists[l] = kis[l]->rows;
+		rc = kube_rows_store(cache, context, kind, lists, n, now_ms,
+		    cause);
+		free(lists);
+	}
+	for (l = 0; l < n && rc == 0; l++) {
+		ki = kis[l];
+		if (!full && ki->gone->n > 0) {
+			rows = xcalloc(ki->gone->n, size);
+			for (i = 0; i < ki->gone->n; i++)
+				kube_conv[kind].row(ki->gone, i,
+				    rows + i * size);
+			rc = store_kube_delete(cache, context,
+			    (enum store_kube)kind, rows, ki->gone->n, cause);
+			free(rows);
+		}
+		if (!full && rc == 0 && ki->ndirty > 0) {
+			rows = xcalloc(ki->ndirty, size);
+			for (i = m = 0; i < ki->rows->n; i++) {
+				if (ki->dirty[i])
+					kube_conv[kind].row(ki->rows, i,
+					    rows + m++ * size);
+			}
+			rc = store_kube_upsert(cache, context,
+			    (enum store_kube)kind, rows, m, now_ms, cause);
+			free(rows);
+		}
+	}
+	if (rc != 0)
+		return -1;
+	for (l = 0; l < n; l++) {
+		ki = kis[l];
+		kube_rows_clear(ki->gone);
+		if (ki->rows->n > 0)
+			memset(ki->dirty, 0, ki->rows->n);
+		ki->ndirty = 0;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
 /* The client                                                          */
 /* ------------------------------------------------------------------ */
 
@@ -1178,6 +1688,8 @@ struct kube_call {
 	char			*body;
 	char			*content_type;
 	kube_call_cb		 cb;
+	kube_chunk_cb		 chunk;		/* streaming, or NULL */
+	int64_t			 timeout_ms;	/* 0: the client's */
 	void			*arg;
 	int			 cred_id;
 	int			 http_id;
@@ -1291,6 +1803,15 @@ kube_call_http_done(const struct http_response *res, void *arg)
 	free(body);
 }
 
+/* A piece of a streamed 2xx body: to the caller's chunk callback. */
+static int
+kube_call_chunk(const char *data, size_t len, void *arg)
+{
+	struct kube_call	*k = arg;
+
+	return k->chunk(data, len, k->arg);
+}
+
 /* The credential is ready (or not): send the request. */
 static void
 kube_call_cred_done(const struct kubeconfig_credential *cred,
@@ -1337,7 +1858,11 @@ kube_call_cred_done(const struct kubeconfig_credential *cred,
 	hr.insecure_skip_verify = cred->insecure_skip_verify;
 	hr.proxy = cred->proxy_url;
 	hr.max_body = c->max_body;
-	hr.timeout_ms = c->timeout_ms;
+	hr.timeout_ms = k->timeout_ms > 0 ? k->timeout_ms : c->timeout_ms;
+	if (k->chunk != NULL) {
+		hr.chunk = kube_call_chunk;
+		hr.chunk_arg = k;
+	}
 	hr.connect_timeout_ms = c->timeout_ms < 10000 ? c->timeout_ms : 10000;
 	k->http_id = http_submit(c->http, &hr, kube_call_http_done, k, &cause);
 	free(url);
@@ -1351,10 +1876,11 @@ kube_call_cred_done(const struct kubeconfig_credential *cred,
 	}
 }
 
-/* Start a request. */
-int
-kube_client_call(struct kube_client *c, const char *method, const char *path,
-    const char *body, const char *content_type, kube_call_cb cb, void *arg)
+/* Queue a call and ask for its credential. */
+static int
+kube_call_start(struct kube_client *c, const char *method, const char *path,
+    const char *body, const char *content_type, kube_chunk_cb chunk,
+    int64_t timeout_ms, kube_call_cb cb, void *arg)
 {
 	struct kube_call	*k;
 
@@ -1368,12 +1894,32 @@ kube_client_call(struct kube_client *c, const char *method, const char *path,
 	k->body = body != NULL ? xstrdup(body) : NULL;
 	k->content_type = content_type != NULL ? xstrdup(content_type) : NULL;
 	k->cb = cb;
+	k->chunk = chunk;
+	k->timeout_ms = timeout_ms;
 	k->arg = arg;
 	k->next = c->calls;
 	c->calls = k;
 	k->cred_id = kubeconfig_credential_get(c->kc, c->loop,
 	    kube_call_cred_done, k);
 	return k->id;
+}
+
+/* Start a request. */
+int
+kube_client_call(struct kube_client *c, const char *method, const char *path,
+    const char *body, const char *content_type, kube_call_cb cb, void *arg)
+{
+	return kube_call_start(c, method, path, body, content_type, NULL, 0,
+	    cb, arg);
+}
+
+/* Start a streaming GET. */
+int
+kube_client_stream(struct kube_client *c, const char *path,
+    int64_t timeout_ms, kube_chunk_cb chunk, kube_call_cb cb, void *arg)
+{
+	return kube_call_start(c, "GET", path, NULL, NULL, chunk, timeout_ms,
+	    cb, arg);
 }
 
 /* Abort a call without its callback. */
@@ -1474,18 +2020,32 @@ kube_client_server(const struct kube_client *c)
 
 struct kube_state;
 
-/* One list of one kind (in one namespace, or across all). */
+/*
+ * One list of one kind (in one namespace, or across all) and the watch
+ * that follows it: the informer holds its objects.  A list is synced once
+ * its list completed and no watch has failed since; only then does a
+ * watch run.  in_round says the round under way waits for its list.
+ */
 struct kube_list {
 	struct kube_state	*st;
 	enum kube_kind		 kind;
 	char			*ns;		/* NULL: all or cluster-scoped */
-	struct kube_rows	*rows;
-	int			 call;		/* in flight, or 0 */
+	int			 selected;	/* the label selector applies */
+	struct kube_rows	*rows;		/* the pages of a list */
+	struct kube_informer	*inf;
+	int			 call;		/* list call in flight, or 0 */
+	int			 watch;		/* watch call in flight, or 0 */
 	char			*token;		/* continue token */
 	int			 pages;
 	int			 restarted;	/* after a 410 */
 	int			 refused;	/* 403 or 404: not shown */
-	int			 done;
+	int			 synced;
+	int			 in_round;
+	enum kube_watch_result	 watch_end;	/* why the reader stopped */
+	int			 watch_events;	/* lines in this watch */
+	int64_t			 watch_started;
+	int64_t			 backoff_ms;	/* before the next relist */
+	struct loop_timer	*retry;
 	char			*error;
 	char			*warning;
 };
@@ -1495,11 +2055,41 @@ struct kube_state {
 	struct kube_client	*client;
 	struct kube_list	*lists;
 	size_t			 nlists;
-	size_t			 pending;
+	size_t			 pending;	/* lists the round waits for */
 	int			 scoped;	/* namespaces configured */
+	char			*selector;	/* labelSelector, or NULL */
+	unsigned int		 seed;		/* watch timeouts' spread */
+	int			 full[KUBE_NKINDS];	/* replace, not patch */
+	int			 wrote[KUBE_NKINDS];	/* this round */
 };
 
-/* Forget one list's round. */
+static void	kube_list_next(struct kube_list *);
+static void	kube_list_start(struct kube_list *);
+static void	kube_watch_start(struct kube_list *);
+
+/* The path of l's resource with query q (nq pairs); NULL and *cause. */
+static char *
+kube_list_path(const struct kube_list *l, struct url_param *q, size_t nq,
+    char **cause)
+{
+	const struct kube_kind_def	*d = &kube_kinds[l->kind];
+	char				*ns = NULL, *base, *path;
+
+	if (l->selected && l->st->selector != NULL) {
+		q[nq].key = "labelSelector";
+		q[nq++].value = l->st->selector;
+	}
+	if (l->ns != NULL && (ns = url_segment(l->ns, cause)) == NULL)
+		return NULL;
+	base = ns != NULL ? xasprintf("%s/namespaces/%s/%s", d->api, ns,
+	    d->resource) : xasprintf("%s/%s", d->api, d->resource);
+	path = url_path_query(base, q, nq, cause);
+	free(base);
+	free(ns);
+	return path;
+}
+
+/* Forget a list's pages and outcome (not its objects). */
 static void
 kube_list_reset(struct kube_list *l)
 {
@@ -1508,10 +2098,10 @@ kube_list_reset(struct kube_list *l)
 	free(l->error);
 	free(l->warning);
 	l->token = l->error = l->warning = NULL;
-	l->pages = l->restarted = l->refused = l->done = 0;
+	l->pages = l->restarted = l->refused = 0;
 }
 
-/* Every list is done: finish the round. */
+/* The round's lists are in: say how it went, then start the watches. */
 static void
 kube_finish(struct kube_state *st)
 {
@@ -1530,7 +2120,8 @@ kube_finish(struct kube_state *st)
 			    st->lists[i].warning);
 		if (!st->lists[i].refused)
 			read++;
-		items += (int64_t)kube_rows_count(st->lists[i].rows);
+		items += (int64_t)kube_rows_count(kube_informer_rows(
+		    st->lists[i].inf));
 	}
 	/* Every list refused: nothing was read, the round did not work. */
 	if (error == NULL && read == 0 && st->nlists > 0)
@@ -1544,18 +2135,79 @@ kube_finish(struct kube_state *st)
 		source_done(st->src, 1, NULL, warn.len > 0 ? buf_str(&warn) :
 		    NULL, items);
 	buf_done(&warn);
+	/*
+	 * A poller that runs once (fetch --once, an export) has no next
+	 * round: it never needs a watch.
+	 */
+	if (st->src->next_ms == INT64_MAX)
+		return;
+	for (i = 0; i < st->nlists; i++) {
+		if (st->lists[i].synced && st->lists[i].watch == 0 &&
+		    st->lists[i].call == 0)
+			kube_watch_start(&st->lists[i]);
+	}
 }
 
-static void	kube_list_next(struct kube_list *);
+/* The backoff timer ran out: list again. */
+static int64_t
+kube_retry_fire(void *arg)
+{
+	struct kube_list	*l = arg;
 
-/* A list is over (error set or not). */
+	l->retry = NULL;
+	kube_list_start(l);
+	return -1;
+}
+
+/* List l again after delay_ms, outside a round (a watch ended badly). */
+static void
+kube_relist_later(struct kube_list *l, int64_t delay_ms)
+{
+	l->synced = 0;
+	if (l->retry != NULL)
+		loop_timer_del(l->retry);
+	l->retry = loop_timer_add(l->st->src->loop, delay_ms,
+	    kube_retry_fire, l);
+}
+
+/* The next backoff after a failure: doubling, 1 s to 30 s. */
+static int64_t
+kube_backoff(struct kube_list *l)
+{
+	l->backoff_ms = l->backoff_ms == 0 ? KUBE_BACKOFF_MIN_MS :
+	    l->backoff_ms * 2;
+	if (l->backoff_ms > KUBE_BACKOFF_MAX_MS)
+		l->backoff_ms = KUBE_BACKOFF_MAX_MS;
+	return l->backoff_ms;
+}
+
+/* A list is over (error set, refused, or complete). */
 static void
 kube_list_over(struct kube_list *l)
 {
-	l->done = 1;
+	struct kube_state	*st = l->st;
+
 	l->call = 0;
-	if (--l->st->pending == 0)
-		kube_finish(l->st);
+	if (l->error == NULL && !l->refused) {
+		kube_informer_sync(l->inf, l->rows);
+		/* Without a resourceVersion there is no watch: poll. */
+		l->synced = kube_informer_version(l->inf) != NULL;
+	} else if (l->refused) {
+		kube_informer_clear(l->inf);
+		kube_rows_clear(l->rows);
+	} else
+		kube_rows_clear(l->rows);
+	if (l->in_round) {
+		l->in_round = 0;
+		if (--st->pending == 0)
+			kube_finish(st);
+		return;
+	}
+	/* A relist outside a round: watch on, or try again later. */
+	if (l->synced)
+		kube_watch_start(l);
+	else if (l->error != NULL)
+		kube_relist_later(l, kube_backoff(l));
 }
 
 /* A page is in. */
@@ -1592,7 +2244,6 @@ kube_list_page(const struct kube_reply *r, void *arg)
 			 * Refused (RBAC) or not served: the round goes on
 			 * with what could be read, and says what it lacks.
 			 */
-			kube_rows_clear(l->rows);
 			l->refused = 1;
 			l->warning = l->ns != NULL ? xasprintf("%s not shown in "
 			    "namespace %s: %s", res, l->ns, s) :
@@ -1631,11 +2282,10 @@ kube_list_page(const struct kube_reply *r, void *arg)
 static void
 kube_list_next(struct kube_list *l)
 {
-	const struct kube_kind_def	*d = &kube_kinds[l->kind];
-	struct url_param		 q[2];
-	struct kube_reply		 r;
-	char				*ns = NULL, *base, *path, *cause = NULL;
-	char				 limit[32];
+	struct url_param	 q[3];
+	struct kube_reply	 r;
+	char			*path, *cause = NULL;
+	char			 limit[32];
 
 	snprintf(limit, sizeof limit, "%d",
 	    runtime_kube_page_limit(runtime_of(l->st->src)));
@@ -1643,16 +2293,7 @@ kube_list_next(struct kube_list *l)
 	q[0].value = limit;
 	q[1].key = "continue";
 	q[1].value = l->token;
-	if (l->ns != NULL && (ns = url_segment(l->ns, &cause)) == NULL)
-		path = NULL;
-	else {
-		base = ns != NULL ? xasprintf("%s/namespaces/%s/%s", d->api,
-		    ns, d->resource) : xasprintf("%s/%s", d->api, d->resource);
-		path = url_path_query(base, q, 2, &cause);
-		free(base);
-	}
-	free(ns);
-	if (path == NULL) {
+	if ((path = kube_list_path(l, q, 2, &cause)) == NULL) {
 		memset(&r, 0, sizeof r);
 		r.body = "";
 		r.error = cause;
@@ -1665,86 +2306,240 @@ kube_list_next(struct kube_list *l)
 	free(path);
 }
 
-/* Forget the round. */
+/* Start a list from its first page (its watch, if any, is over). */
+static void
+kube_list_start(struct kube_list *l)
+{
+	if (l->retry != NULL) {
+		loop_timer_del(l->retry);
+		l->retry = NULL;
+	}
+	if (l->watch > 0)
+		kube_client_cancel(l->st->client, l->watch);
+	l->watch = 0;
+	l->synced = 0;
+	kube_list_reset(l);
+	kube_list_next(l);
+}
+
+/* Bytes of the watch stream: apply its events; stop on an ERROR. */
+static int
+kube_watch_chunk(const char *data, size_t len, void *arg)
+{
+	struct kube_list	*l = arg;
+	char			*cause = NULL;
+
+	l->watch_events = 1;
+	l->watch_end = kube_informer_feed(l->inf, data, len, &cause);
+	if (l->watch_end == KUBE_WATCH_OK)
+		return 0;
+	free(l->error);
+	l->error = cause;
+	return -1;
+}
+
+/*
+ * The watch is over.  It ran its time (timeoutSeconds), or its connection
+ * broke after it had worked: watch again from the last resourceVersion,
+ * without a list.  410 Gone, as the answer or as an ERROR event: that
+ * version is too old, list again now.  A server that does not allow or
+ * serve watches (403, 404, 405): list again each round, as without
+ * watches.  Anything else (an ERROR event, a line that is not an event, a
+ * watch that fails at once): list again after a backoff.
+ */
+static void
+kube_watch_done(const struct kube_reply *r, void *arg)
+{
+	struct kube_list	*l = arg;
+	int64_t			 lasted;
+
+	l->watch = 0;
+	if (r->cancelled)
+		return;
+	lasted = loop_now_ms(l->st->src->loop) - l->watch_started;
+	if (l->watch_end == KUBE_WATCH_EXPIRED || r->status == 410) {
+		kube_relist_later(l, 0);
+		return;
+	}
+	if (r->status == 403 || r->status == 404 || r->status == 405) {
+		l->synced = 0;
+		return;
+	}
+	if (l->watch_end == KUBE_WATCH_OK && (r->error != NULL ||
+	    (r->status >= 200 && r->status <= 299)) &&
+	    (l->watch_events || lasted >= KUBE_BACKOFF_MIN_MS)) {
+		l->backoff_ms = 0;
+		kube_watch_start(l);
+		return;
+	}
+	kube_relist_later(l, kube_backoff(l));
+}
+
+/* Watch l from its informer's resourceVersion. */
+static void
+kube_watch_start(struct kube_list *l)
+{
+	struct url_param	 q[5];
+	char			*path, *cause = NULL;
+	char			 secs[32];
+	int			 t;
+
+	/* Spread like client-go's: timeoutSeconds in [N, 2N). */
+	t = KUBE_WATCH_SECONDS + rand_r(&l->st->seed) % KUBE_WATCH_SECONDS;
+	snprintf(secs, sizeof secs, "%d", t);
+	q[0].key = "watch";
+	q[0].value = "true";
+	q[1].key = "resourceVersion";
+	q[1].value = kube_informer_version(l->inf);
+	q[2].key = "allowWatchBookmarks";
+	q[2].value = "true";
+	q[3].key = "timeoutSeconds";
+	q[3].value = secs;
+	if ((path = kube_list_path(l, q, 4, &cause)) == NULL) {
+		free(cause);
+		l->synced = 0;	/* cannot happen: the list had the path */
+		return;
+	}
+	l->watch_end = KUBE_WATCH_OK;
+	l->watch_events = 0;
+	l->watch_started = loop_now_ms(l->st->src->loop);
+	l->watch = kube_client_stream(l->st->client, path,
+	    ((int64_t)t + KUBE_WATCH_GRACE_S) * 1000, kube_watch_chunk,
+	    kube_watch_done, l);
+	free(path);
+}
+
+/* The round's outcomes are stored or dropped: nothing of it is kept. */
 static void
 kube_reset(struct source *s)
 {
 	struct kube_state	*st = s->state;
-	size_t			 i;
+	int			 k;
 
-	for (i = 0; i < st->nlists; i++)
-		kube_list_reset(&st->lists[i]);
-	st->pending = 0;
+	/*
+	 * Rows written by a round whose transaction was then rolled back
+	 * are not in the cache: the next store replaces those kinds whole.
+	 */
+	for (k = 0; k < KUBE_NKINDS; k++) {
+		if (st->wrote[k] && !s->done_ok)
+			st->full[k] = 1;
+		st->wrote[k] = 0;
+	}
 }
 
-/* Abort what is in flight. */
+/* Abort the round's lists (a deadline passed, or the end). */
 static void
 kube_cancel(struct source *s)
 {
 	struct kube_state	*st = s->state;
+	struct kube_list	*l;
 	size_t			 i;
 
 	for (i = 0; i < st->nlists; i++) {
-		if (st->lists[i].call > 0)
-			kube_client_cancel(st->client, st->lists[i].call);
-		st->lists[i].call = 0;
+		l = &st->lists[i];
+		if (!l->in_round)
+			continue;
+		if (l->call > 0)
+			kube_client_cancel(st->client, l->call);
+		l->call = 0;
+		l->in_round = 0;
+		l->synced = 0;
+		kube_rows_clear(l->rows);
 	}
 	st->pending = 0;
 }
 
-/* Start a round: the first page of every list. */
+/*
+ * Start a round.  Lists that are synced (listed, and watched since) need
+ * nothing; the others are listed now, and one already being listed
+ * outside a round is waited for.  With nothing to wait for the round is
+ * over at once: its store writes what the watches changed.
+ */
 static void
 kube_refresh(struct source *s)
 {
 	struct kube_state	*st = s->state;
+	struct kube_list	*l;
 	size_t			 i;
 
 	kube_cancel(s);
-	kube_reset(s);
-	st->pending = st->nlists;
-	for (i = 0; i < st->nlists; i++)
-		kube_list_next(&st->lists[i]);
+	for (i = 0; i < st->nlists; i++) {
+		l = &st->lists[i];
+		if (l->synced && !l->refused)
+			continue;
+		l->in_round = 1;
+		st->pending++;
+		if (l->call == 0)
+			kube_list_start(l);
+	}
+	if (st->pending == 0)
+		kube_finish(st);
 }
 
-/* Replace the context's rows with the round's, kind by kind. */
+/* Store what changed since the last stored round, kind by kind. */
 static int
 kube_store(struct source *s, struct cache *cache, int64_t now_ms,
     char **cause)
 {
 	struct kube_state	 *st = s->state;
-	const struct kube_rows	**lists;
-	size_t			  i;
+	struct kube_informer	**kis;
+	size_t			  i, n, changes;
 	int			  k, rc = 0;
 
-	lists = xcalloc(st->nlists + 1, sizeof *lists);
-	for (i = 0; i < st->nlists; i++)
-		lists[i] = st->lists[i].rows;
-	for (k = 0; k < KUBE_NKINDS && rc == 0; k++)
-		rc = kube_rows_store(cache, s->context, (enum kube_kind)k,
-		    lists, st->nlists, now_ms, cause);
+	kis = xcalloc(st->nlists + 1, sizeof *kis);
+	for (k = 0; k < KUBE_NKINDS && rc == 0; k++) {
+		changes = 0;
+		for (i = n = 0; i < st->nlists; i++) {
+			if (st->lists[i].kind != (enum kube_kind)k)
+				continue;
+			kis[n++] = st->lists[i].inf;
+			changes += kube_informer_changes(st->lists[i].inf);
+		}
+		if (changes == 0 && !st->full[k])
+			continue;
+		st->wrote[k] = 1;
+		rc = kube_informers_store(cache, s->context, (enum kube_kind)k,
+		    kis, n, st->full[k], now_ms, cause);
+		if (rc == 0)
+			st->full[k] = 0;
+	}
+	free(kis);
 	/* A deployment whose revision changed rolled out (or back). */
-	if (rc == 0)
+	if (rc == 0 && (st->wrote[KUBE_DEPLOYMENTS] ||
+	    st->wrote[KUBE_REPLICASETS]))
 		rc = store_rollouts(cache, s->context, now_ms, cause);
-	free(lists);
+	if (rc != 0) {
+		for (k = 0; k < KUBE_NKINDS; k++)
+			st->full[k] |= st->wrote[k];
+	}
 	return rc;
 }
 
-/* Free the source's state. */
+/* Free the source's state, ending its lists and watches. */
 static void
 kube_free(struct source *s)
 {
 	struct kube_state	*st = s->state;
+	struct kube_list	*l;
 	size_t			 i;
 
 	if (st == NULL)
 		return;
-	kube_cancel(s);
-	kube_reset(s);
 	for (i = 0; i < st->nlists; i++) {
-		kube_rows_free(st->lists[i].rows);
-		free(st->lists[i].ns);
+		l = &st->lists[i];
+		if (l->call > 0)
+			kube_client_cancel(st->client, l->call);
+		if (l->watch > 0)
+			kube_client_cancel(st->client, l->watch);
+		if (l->retry != NULL)
+			loop_timer_del(l->retry);
+		kube_list_reset(l);
+		kube_rows_free(l->rows);
+		kube_informer_free(l->inf);
+		free(l->ns);
 	}
 	free(st->lists);
+	free(st->selector);
 	kube_client_free(st->client);
 	free(st);
 	s->state = NULL;
@@ -1772,6 +2567,11 @@ kube_add_list(struct kube_state *st, enum kube_kind kind, const char *ns)
 	l->kind = kind;
 	l->ns = ns != NULL ? xstrdup(ns) : NULL;
 	l->rows = kube_rows_new(kind);
+	l->inf = kube_informer_new(kind);
+	/* Labels select workloads and pods; events carry none of theirs. */
+	l->selected = kind == KUBE_DEPLOYMENTS || kind == KUBE_REPLICASETS ||
+	    kind == KUBE_PODS || kind == KUBE_STATEFULSETS ||
+	    kind == KUBE_DAEMONSETS;
 }
 
 /*
@@ -1826,6 +2626,12 @@ kube_source_init(struct source *s, const struct conf_kube *conf,
 	st->src = s;
 	st->client = c;
 	st->scoped = conf->nnamespaces > 0;
+	st->selector = conf->label_selector != NULL &&
+	    *conf->label_selector != '\0' ? xstrdup(conf->label_selector) :
+	    NULL;
+	st->seed = (unsigned int)util_mono_ms();
+	for (k = 0; k < KUBE_NKINDS; k++)
+		st->full[k] = 1;	/* the first store replaces the cache's */
 	for (k = 0; k < KUBE_NKINDS; k++) {
 		if (!kube_kinds[k].namespaced || conf->nnamespaces == 0) {
 			kube_add_list(st, (enum kube_kind)k, NULL);

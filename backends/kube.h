@@ -3,11 +3,11 @@
  * straight to the API server over sitrep's own HTTP layer (no client
  * library).
  *
- * Reads: each round lists deployments, statefulsets, daemonsets,
- * replicasets, pods, events, nodes and namespaces (per configured
- * namespace, or across all of them), page by
- * page (?limit=500 and metadata.continue), and replaces the context's rows
- * in the kube_* tables in one transaction.
+ * Reads: deployments, statefulsets, daemonsets, replicasets, pods,
+ * events, nodes and namespaces (per configured namespace, or across all
+ * of them) are listed page by page (?limit=500 and metadata.continue),
+ * then watched from the list's resourceVersion, as informers do; each
+ * round stores only what changed since the last, in one transaction.
  *
  * Writes: rollout restart, rollout undo, scale and delete pod, made the
  * way kubectl 1.32 makes them (the same requests, content types and
@@ -75,6 +75,20 @@ typedef void	(*kube_call_cb)(const struct kube_reply *, void *arg);
 int		 kube_client_call(struct kube_client *, const char *method,
 		     const char *path, const char *body,
 		     const char *content_type, kube_call_cb, void *arg);
+/*
+ * A streamed answer's bytes as they arrive (only a 2xx answer streams);
+ * borrowed for the call.  Return 0 to go on, -1 to end the request (cb
+ * then gets an error).  It must not cancel its own call.
+ */
+typedef int	(*kube_chunk_cb)(const char *data, size_t len, void *arg);
+/*
+ * A GET whose 2xx body goes to chunk as it arrives (a watch), within
+ * timeout_ms (0: the client's); then cb, once, as kube_client_call()'s
+ * (its body empty for a 2xx answer, the error body otherwise).
+ */
+int		 kube_client_stream(struct kube_client *, const char *path,
+		     int64_t timeout_ms, kube_chunk_cb chunk, kube_call_cb cb,
+		     void *arg);
 /* Forget a call without calling its callback; -1 if unknown. */
 int		 kube_client_cancel(struct kube_client *, int id);
 
@@ -224,6 +238,62 @@ int		 kube_rows_int(const struct kube_rows *, size_t i,
 int		 kube_rows_store(struct cache *, const char *context,
 		     enum kube_kind, const struct kube_rows *const *lists,
 		     size_t nlists, int64_t now_ms, char **cause);
+
+/* The list's resourceVersion (of the last page parsed), or NULL; borrowed. */
+const char	*kube_rows_version(const struct kube_rows *);
+
+/*
+ * The informer cache of one list (a kind, in one namespace or across
+ * all), as kubectl and client-go keep it: a complete list is merged in,
+ * then watch events (one JSON object a line: ADDED, MODIFIED, DELETED,
+ * BOOKMARK, ERROR) are applied; objects are keyed as their table is
+ * (namespace and name; an event's uid; a node's or namespace's name).
+ * What changed since the last store is remembered, so a store writes
+ * only that.
+ */
+struct kube_informer;
+
+enum kube_watch_result {
+	KUBE_WATCH_OK,		/* applied (or a bookmark) */
+	KUBE_WATCH_EXPIRED,	/* an ERROR with code 410: list again */
+	KUBE_WATCH_FAILED	/* not an event, or another ERROR: *cause */
+};
+
+struct kube_informer *kube_informer_new(enum kube_kind);
+void		 kube_informer_free(struct kube_informer *);
+/*
+ * Merge a complete list (all its pages, from kube_rows_parse()) into the
+ * objects: what is new or different counts as changed, what is missing as
+ * deleted; the list's resourceVersion is the one to watch from.  list is
+ * emptied (its rows move).
+ */
+void		 kube_informer_sync(struct kube_informer *, struct kube_rows *);
+/* Forget every object (a list refused): each counts as deleted. */
+void		 kube_informer_clear(struct kube_informer *);
+/*
+ * Feed bytes of a watch stream as they arrive, in pieces of any size:
+ * each complete line is applied (a line over 4 MiB fails).  Stops at the
+ * first line that is not KUBE_WATCH_OK and returns its result.
+ */
+enum kube_watch_result kube_informer_feed(struct kube_informer *,
+		    const char *data, size_t len, char **cause);
+/* The objects; borrowed, valid until the informer changes. */
+const struct kube_rows *kube_informer_rows(const struct kube_informer *);
+/* The resourceVersion to watch from (the list's, then events'), or NULL. */
+const char	*kube_informer_version(const struct kube_informer *);
+/* How many rows changed or went since the last store. */
+size_t		 kube_informer_changes(const struct kube_informer *);
+/*
+ * Store the informers of kind (every one of them: each list of the kind)
+ * inside the caller's transaction: with full, replace the context's rows
+ * of the kind with theirs (kube_rows_store()); otherwise delete the rows
+ * that went and upsert those that changed, leaving the rest.  Either way
+ * they count as stored after.  -1 and *cause on an SQLite error (what
+ * changed is then still to store).
+ */
+int		 kube_informers_store(struct cache *, const char *context,
+		     enum kube_kind, struct kube_informer *const *, size_t n,
+		     int full, int64_t now_ms, char **cause);
 
 /*
  * A sentence for an API answer that is not 2xx: a Kubernetes Status

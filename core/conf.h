@@ -49,6 +49,7 @@ struct conf_kube {
 	char	*context;			/* NULL: current-context */
 	char   **namespaces;			/* NULL/0: all */
 	size_t	 nnamespaces;
+	char	*label_selector;		/* NULL: every object */
 	int64_t	 timeout_ms;			/* a request, and a round */
 	int	 line;
 };

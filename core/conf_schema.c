@@ -195,6 +195,13 @@ const struct conf_option conf_schema[] = {
 	  .help = "Namespaces to watch. Unset: all of them.",
 	  .off = offsetof(struct conf_kube, namespaces),
 	  .noff = offsetof(struct conf_kube, nnamespaces) },
+	{ .path = "contexts[].kubernetes.label_selector", .type = CONF_STRING,
+	  .help = "A label selector (\"app=shop,tier!=test\") for the "
+	    "deployments, replica sets, stateful sets, daemon sets and pods "
+	    "read: sent to the API server with every list and watch, so "
+	    "only those objects are sent. Events, nodes and namespaces are "
+	    "read whole. Unset: every object.",
+	  .off = offsetof(struct conf_kube, label_selector) },
 	{ .path = "contexts[].kubernetes.timeout", .type = CONF_DURATION,
 	  .def = "30s", .min = 100, .max = 10 * MS_M, .flags = CONF_RANGE,
 	  .help = "How long one request to the API server may take, and "

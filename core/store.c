@@ -6,7 +6,9 @@
  * (kube_rollouts included, derived from the stored deployments), probes
  * and the sources row's warning: every source and the simulator hand it
  * plain structs, so one round of the demo and one round of a real server
- * go through the same statements.  Each writer prepares its statements,
+ * go through the same statements.  The kube tables also have row-by-row
+ * writers (upsert and delete by key) for a source that knows what changed
+ * since its last round.  Each writer prepares its statements,
  * runs them inside the caller's transaction and finalises them; nothing
  * is kept between calls.  Every writer counts its write in the changes
  * table (cache_touch), so a reader knows which tables moved.
@@ -133,6 +135,31 @@ store_clear(sqlite3 *db, const char *table, const char *context,
 typedef void	(*store_bind_fn)(sqlite3_stmt *, const void *row,
 		    const char *context, const char *source, int64_t now_ms);
 
+/* Insert rows (an array of n items of size bytes), nothing cleared. */
+static int
+store_insert(struct cache *cache, const char *table, const char *context,
+    const char *source, const char *insert, store_bind_fn bind,
+    const void *rows, size_t size, size_t n, int64_t now_ms, char **cause)
+{
+	sqlite3		*db = cache_db(cache);
+	sqlite3_stmt	*st;
+	size_t		 i;
+	int		 rc = 0;
+
+	if (n == 0)
+		return 0;
+	if (cache_touch(cache, context, table, cause) != 0 ||
+	    (st = store_prepare(db, table, insert, cause)) == NULL)
+		return -1;
+	for (i = 0; i < n && rc == 0; i++) {
+		bind(st, (const char *)rows + i * size, context, source,
+		    now_ms);
+		rc = store_step(db, st, table, cause);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 /* Replace rows as above; rows is an array of n items of size bytes. */
 static int
 store_rows(struct cache *cache, const char *table, const char *clear_sql,
@@ -141,9 +168,6 @@ store_rows(struct cache *cache, const char *table, const char *clear_sql,
     int64_t now_ms, char **cause)
 {
 	sqlite3		*db = cache_db(cache);
-	sqlite3_stmt	*st;
-	size_t		 i;
-	int		 rc = 0;
 
 	if (cache_touch(cache, context, table, cause) != 0)
 		return -1;
@@ -153,17 +177,8 @@ store_rows(struct cache *cache, const char *table, const char *clear_sql,
 			return -1;
 	} else if (store_clear(db, table, context, cause) != 0)
 		return -1;
-	if (n == 0)
-		return 0;
-	if ((st = store_prepare(db, table, insert, cause)) == NULL)
-		return -1;
-	for (i = 0; i < n && rc == 0; i++) {
-		bind(st, (const char *)rows + i * size, context, source,
-		    now_ms);
-		rc = store_step(db, st, table, cause);
-	}
-	sqlite3_finalize(st);
-	return rc;
+	return store_insert(cache, table, context, source, insert, bind, rows,
+	    size, n, now_ms, cause);
 }
 
 /* ------------------------------------------------------------------ */
@@ -389,6 +404,51 @@ store_silences(struct cache *cache, const char *context,
 /* Kubernetes                                                          */
 /* ------------------------------------------------------------------ */
 
+/* The inserts of the kube tables (the replacing writers and upserts). */
+#define STORE_SQL_DEPLOYMENT \
+	"INSERT OR REPLACE INTO kube_deployments (context, namespace," \
+	" name, uid, generation, observed_generation, replicas," \
+	" ready_replicas, updated_replicas, available_replicas, revision," \
+	" labels, selector, conditions, created_ms, seen_ms)" \
+	" VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+#define STORE_SQL_STATEFULSET \
+	"INSERT OR REPLACE INTO kube_statefulsets (context, namespace," \
+	" name, uid, generation, observed_generation, replicas," \
+	" ready_replicas, current_replicas, updated_replicas," \
+	" available_replicas, current_revision, update_revision, labels," \
+	" selector, conditions, created_ms, seen_ms)" \
+	" VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+#define STORE_SQL_DAEMONSET \
+	"INSERT OR REPLACE INTO kube_daemonsets (context, namespace," \
+	" name, uid, generation, observed_generation, desired, current," \
+	" ready, updated, available, misscheduled, labels, selector," \
+	" conditions, created_ms, seen_ms)" \
+	" VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+#define STORE_SQL_REPLICASET \
+	"INSERT OR REPLACE INTO kube_replicasets (context, namespace," \
+	" name, uid, owner_uid, owner_name, revision, replicas," \
+	" ready_replicas, template_hash, created_ms, images, seen_ms," \
+	" containers) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+#define STORE_SQL_POD \
+	"INSERT OR REPLACE INTO kube_pods (context, namespace, name, uid," \
+	" owner_kind, owner_name, node, phase, ready, restarts, reason," \
+	" message, labels, started_ms, seen_ms)" \
+	" VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+#define STORE_SQL_EVENT \
+	"INSERT OR REPLACE INTO kube_events (context, namespace, uid," \
+	" involved_kind, involved_name, type, reason, message, count," \
+	" last_ms) VALUES (?,?,?,?,?,?,?,?,?,?)"
+#define STORE_SQL_NODE \
+	"INSERT OR REPLACE INTO kube_nodes (context, name, ready," \
+	" conditions, unschedulable, labels, seen_ms)" \
+	" VALUES (?,?,?,?,?,?,?)"
+#define STORE_SQL_NAMESPACE \
+	"INSERT OR REPLACE INTO kube_namespaces (context, name, phase," \
+	" seen_ms) VALUES (?,?,?,?)"
+#define STORE_SQL_DELETE_NS(t) \
+	"DELETE FROM " t " WHERE context = ?1 AND namespace = ?2" \
+	" AND name = ?3"
+
 /* Bind a deployment. */
 static void
 store_bind_deployment(sqlite3_stmt *st, const void *row,
@@ -421,11 +481,7 @@ store_deployments(struct cache *cache, const char *context,
     char **cause)
 {
 	return store_rows(cache, "kube_deployments", NULL, context, NULL,
-	    "INSERT OR REPLACE INTO kube_deployments (context, namespace,"
-	    " name, uid, generation, observed_generation, replicas,"
-	    " ready_replicas, updated_replicas, available_replicas, revision,"
-	    " labels, selector, conditions, created_ms, seen_ms)"
-	    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	    STORE_SQL_DEPLOYMENT,
 	    store_bind_deployment, d, sizeof *d, n, now_ms, cause);
 }
 
@@ -463,12 +519,7 @@ store_statefulsets(struct cache *cache, const char *context,
     char **cause)
 {
 	return store_rows(cache, "kube_statefulsets", NULL, context, NULL,
-	    "INSERT OR REPLACE INTO kube_statefulsets (context, namespace,"
-	    " name, uid, generation, observed_generation, replicas,"
-	    " ready_replicas, current_replicas, updated_replicas,"
-	    " available_replicas, current_revision, update_revision, labels,"
-	    " selector, conditions, created_ms, seen_ms)"
-	    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	    STORE_SQL_STATEFULSET,
 	    store_bind_statefulset, x, sizeof *x, n, now_ms, cause);
 }
 
@@ -505,11 +556,7 @@ store_daemonsets(struct cache *cache, const char *context,
     char **cause)
 {
 	return store_rows(cache, "kube_daemonsets", NULL, context, NULL,
-	    "INSERT OR REPLACE INTO kube_daemonsets (context, namespace,"
-	    " name, uid, generation, observed_generation, desired, current,"
-	    " ready, updated, available, misscheduled, labels, selector,"
-	    " conditions, created_ms, seen_ms)"
-	    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	    STORE_SQL_DAEMONSET,
 	    store_bind_daemonset, x, sizeof *x, n, now_ms, cause);
 }
 
@@ -543,10 +590,7 @@ store_replicasets(struct cache *cache, const char *context,
     char **cause)
 {
 	return store_rows(cache, "kube_replicasets", NULL, context, NULL,
-	    "INSERT OR REPLACE INTO kube_replicasets (context, namespace,"
-	    " name, uid, owner_uid, owner_name, revision, replicas,"
-	    " ready_replicas, template_hash, created_ms, images, seen_ms,"
-	    " containers) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	    STORE_SQL_REPLICASET,
 	    store_bind_replicaset, r,
 	    sizeof *r, n, now_ms, cause);
 }
@@ -581,10 +625,7 @@ store_pods(struct cache *cache, const char *context,
     const struct store_pod *p, size_t n, int64_t now_ms, char **cause)
 {
 	return store_rows(cache, "kube_pods", NULL, context, NULL,
-	    "INSERT OR REPLACE INTO kube_pods (context, namespace, name, uid,"
-	    " owner_kind, owner_name, node, phase, ready, restarts, reason,"
-	    " message, labels, started_ms, seen_ms)"
-	    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", store_bind_pod, p,
+	    STORE_SQL_POD, store_bind_pod, p,
 	    sizeof *p, n, now_ms, cause);
 }
 
@@ -613,9 +654,7 @@ store_events(struct cache *cache, const char *context,
     const struct store_event *e, size_t n, char **cause)
 {
 	return store_rows(cache, "kube_events", NULL, context, NULL,
-	    "INSERT OR REPLACE INTO kube_events (context, namespace, uid,"
-	    " involved_kind, involved_name, type, reason, message, count,"
-	    " last_ms) VALUES (?,?,?,?,?,?,?,?,?,?)", store_bind_event, e,
+	    STORE_SQL_EVENT, store_bind_event, e,
 	    sizeof *e, n, 0, cause);
 }
 
@@ -641,9 +680,7 @@ store_nodes(struct cache *cache, const char *context,
     const struct store_node *nd, size_t n, int64_t now_ms, char **cause)
 {
 	return store_rows(cache, "kube_nodes", NULL, context, NULL,
-	    "INSERT OR REPLACE INTO kube_nodes (context, name, ready,"
-	    " conditions, unschedulable, labels, seen_ms)"
-	    " VALUES (?,?,?,?,?,?,?)", store_bind_node, nd, sizeof *nd, n,
+	    STORE_SQL_NODE, store_bind_node, nd, sizeof *nd, n,
 	    now_ms, cause);
 }
 
@@ -667,9 +704,128 @@ store_namespaces(struct cache *cache, const char *context,
     char **cause)
 {
 	return store_rows(cache, "kube_namespaces", NULL, context, NULL,
-	    "INSERT OR REPLACE INTO kube_namespaces (context, name, phase,"
-	    " seen_ms) VALUES (?,?,?,?)", store_bind_namespace, ns,
+	    STORE_SQL_NAMESPACE, store_bind_namespace, ns,
 	    sizeof *ns, n, now_ms, cause);
+}
+
+/* ---- Kubernetes, row by row ------------------------------------------ */
+
+/*
+ * The kube tables as a table, indexed by enum store_kube: the insert of
+ * each replacing writer above, its binder and row size, and the delete
+ * of one key (?1 the context, ?2 and ?3 the key).
+ */
+static const struct {
+	const char	*table;
+	const char	*insert;
+	store_bind_fn	 bind;
+	size_t		 size;
+	const char	*delete;
+} store_kube_tables[] = {
+	{ "kube_deployments", STORE_SQL_DEPLOYMENT, store_bind_deployment,
+	    sizeof(struct store_deployment),
+	    STORE_SQL_DELETE_NS("kube_deployments") },
+	{ "kube_replicasets", STORE_SQL_REPLICASET, store_bind_replicaset,
+	    sizeof(struct store_replicaset),
+	    STORE_SQL_DELETE_NS("kube_replicasets") },
+	{ "kube_pods", STORE_SQL_POD, store_bind_pod,
+	    sizeof(struct store_pod), STORE_SQL_DELETE_NS("kube_pods") },
+	{ "kube_events", STORE_SQL_EVENT, store_bind_event,
+	    sizeof(struct store_event),
+	    "DELETE FROM kube_events WHERE context = ?1 AND uid = ?2" },
+	{ "kube_nodes", STORE_SQL_NODE, store_bind_node,
+	    sizeof(struct store_node),
+	    "DELETE FROM kube_nodes WHERE context = ?1 AND name = ?2" },
+	{ "kube_namespaces", STORE_SQL_NAMESPACE, store_bind_namespace,
+	    sizeof(struct store_namespace),
+	    "DELETE FROM kube_namespaces WHERE context = ?1 AND name = ?2" },
+	{ "kube_statefulsets", STORE_SQL_STATEFULSET, store_bind_statefulset,
+	    sizeof(struct store_statefulset),
+	    STORE_SQL_DELETE_NS("kube_statefulsets") },
+	{ "kube_daemonsets", STORE_SQL_DAEMONSET, store_bind_daemonset,
+	    sizeof(struct store_daemonset),
+	    STORE_SQL_DELETE_NS("kube_daemonsets") }
+};
+
+/* Insert or replace rows of one kube table, leaving its others. */
+int
+store_kube_upsert(struct cache *cache, const char *context,
+    enum store_kube kind, const void *rows, size_t n, int64_t now_ms,
+    char **cause)
+{
+	return store_insert(cache, store_kube_tables[kind].table, context,
+	    NULL, store_kube_tables[kind].insert,
+	    store_kube_tables[kind].bind, rows, store_kube_tables[kind].size,
+	    n, now_ms, cause);
+}
+
+/* The key of a kube row: namespace and name, or the one column of it. */
+static void
+store_kube_key(enum store_kube kind, const void *row, const char **a,
+    const char **b)
+{
+	*a = *b = NULL;
+	switch (kind) {
+	case STORE_KUBE_DEPLOYMENTS:
+		*a = ((const struct store_deployment *)row)->namespace;
+		*b = ((const struct store_deployment *)row)->name;
+		break;
+	case STORE_KUBE_REPLICASETS:
+		*a = ((const struct store_replicaset *)row)->namespace;
+		*b = ((const struct store_replicaset *)row)->name;
+		break;
+	case STORE_KUBE_PODS:
+		*a = ((const struct store_pod *)row)->namespace;
+		*b = ((const struct store_pod *)row)->name;
+		break;
+	case STORE_KUBE_STATEFULSETS:
+		*a = ((const struct store_statefulset *)row)->namespace;
+		*b = ((const struct store_statefulset *)row)->name;
+		break;
+	case STORE_KUBE_DAEMONSETS:
+		*a = ((const struct store_daemonset *)row)->namespace;
+		*b = ((const struct store_daemonset *)row)->name;
+		break;
+	case STORE_KUBE_EVENTS:
+		*a = ((const struct store_event *)row)->uid;
+		break;
+	case STORE_KUBE_NODES:
+		*a = ((const struct store_node *)row)->name;
+		break;
+	case STORE_KUBE_NAMESPACES:
+		*a = ((const struct store_namespace *)row)->name;
+		break;
+	}
+}
+
+/* Delete the rows with the keys of rows from one kube table. */
+int
+store_kube_delete(struct cache *cache, const char *context,
+    enum store_kube kind, const void *rows, size_t n, char **cause)
+{
+	sqlite3		*db = cache_db(cache);
+	sqlite3_stmt	*st;
+	const char	*table = store_kube_tables[kind].table, *a, *b;
+	size_t		 i;
+	int		 rc = 0;
+
+	if (n == 0)
+		return 0;
+	if (cache_touch(cache, context, table, cause) != 0 ||
+	    (st = store_prepare(db, table, store_kube_tables[kind].delete,
+	    cause)) == NULL)
+		return -1;
+	for (i = 0; i < n && rc == 0; i++) {
+		store_kube_key(kind, (const char *)rows +
+		    i * store_kube_tables[kind].size, &a, &b);
+		store_text(st, 1, context);
+		store_text(st, 2, a);
+		if (b != NULL)
+			store_text(st, 3, b);
+		rc = store_step(db, st, table, cause);
+	}
+	sqlite3_finalize(st);
+	return rc;
 }
 
 /*

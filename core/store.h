@@ -276,6 +276,38 @@ int	store_namespaces(struct cache *, const char *context,
 	    char **cause);
 
 /*
+ * The kube tables for the row-by-row writers, in the order of enum
+ * kube_kind (backends/kube.h), so a kind converts by a cast.
+ */
+enum store_kube {
+	STORE_KUBE_DEPLOYMENTS,		/* struct store_deployment */
+	STORE_KUBE_REPLICASETS,		/* struct store_replicaset */
+	STORE_KUBE_PODS,		/* struct store_pod */
+	STORE_KUBE_EVENTS,		/* struct store_event */
+	STORE_KUBE_NODES,		/* struct store_node */
+	STORE_KUBE_NAMESPACES,		/* struct store_namespace */
+	STORE_KUBE_STATEFULSETS,	/* struct store_statefulset */
+	STORE_KUBE_DAEMONSETS		/* struct store_daemonset */
+};
+
+/*
+ * For a source that knows what changed (a Kubernetes watch): insert or
+ * replace n rows (an array of kind's struct) of the context's table of
+ * kind, leaving its other rows, inside the caller's transaction; the
+ * same statements as the replacing writers above.
+ */
+int	store_kube_upsert(struct cache *, const char *context,
+	    enum store_kube kind, const void *rows, size_t n, int64_t now_ms,
+	    char **cause);
+/*
+ * Delete the rows with the keys of rows (an array of kind's struct, only
+ * the key read: namespace and name; an event's uid; a node's or a
+ * namespace's name) from the context's table of kind.
+ */
+int	store_kube_delete(struct cache *, const char *context,
+	    enum store_kube kind, const void *rows, size_t n, char **cause);
+
+/*
  * Record the rollouts the context's stored deployments and replica sets
  * show (call it after store_deployments() and store_replicasets() of a
  * round, in the same transaction): kube_rollouts keeps, per deployment,

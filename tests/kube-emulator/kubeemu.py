@@ -1446,6 +1446,7 @@ class Store:
         self.rv = 1
         self.history = []   # (rv, type, resource, key, object, previous)
         self.history_base = 2
+        self.compactions = 0
 
     def key(self, res, ns, name):
         """Storage key, sorted like etcd keys."""
@@ -3196,6 +3197,8 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     log_lock = threading.Lock()
     tls = None
     fixtures = None
+    bytes = {}
+    bytes_lock = threading.Lock()
 
     def get_request(self):
         """Accept, wrapping in TLS without handshaking on the accept thread."""
@@ -3313,6 +3316,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(data)
+            self.count_bytes(len(data))
+
+    def count_bytes(self, n):
+        """Add n body bytes sent to this request's verb and resource."""
+        key = getattr(self, "byte_key", None)
+        if key is None:
+            return
+        with self.server.bytes_lock:
+            self.server.bytes[key] = self.server.bytes.get(key, 0) + n
 
     def dispatch(self, method):
         """Route a request, turning ApiErrors into Status responses."""
@@ -3320,6 +3332,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         user = ""
         code = 500
         self.warnings = []
+        self.byte_key = None
         try:
             body = self.read_body()
             u = urllib.parse.urlsplit(self.path)
@@ -3443,6 +3456,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             verb = {"GET": "get" if name else "list", "POST": "create", "PUT": "update",
                     "PATCH": "patch",
                     "DELETE": "delete" if name else "deletecollection"}[method]
+        self.byte_key = verb + " " + res.name
         if method == "POST" and name:
             raise ApiError(405, "MethodNotAllowed",
                            "the server does not allow this method on the requested resource", {})
@@ -3699,16 +3713,27 @@ class Handler(http.server.BaseHTTPRequestHandler):
         def chunk(data):
             self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
             self.wfile.flush()
+            self.count_bytes(len(data))
+        epoch = cl.store.compactions
         try:
             for p in pending:
                 chunk(p)
             while last is not None and time.time() < deadline:
                 out = []
                 with cl.store.cond:
-                    evs = cl.store.events_after(last)
+                    if cl.store.compactions != epoch:
+                        # Compacted under the watch: the apiserver's
+                        # watch cache says the client's version is gone.
+                        out.append((json.dumps({"type": "ERROR", "object": {
+                            "kind": "Status", "apiVersion": "v1", "metadata": {},
+                            "status": "Failure", "reason": "Expired", "code": 410,
+                            "message": "too old resource version: %d (%d)" % (
+                                last, cl.store.history_base - 1)}}) + "\n").encode())
+                        last = None
+                    evs = cl.store.events_after(last) if last is not None else []
                     if evs is None:
                         break
-                    if not evs:
+                    if not evs and last is not None:
                         cl.store.cond.wait(min(1.0, max(0.0, deadline - time.time())))
                         evs = cl.store.events_after(last) or []
                     for (rv, etype, rname, _k, obj, prev) in evs:
@@ -3761,9 +3786,23 @@ class Handler(http.server.BaseHTTPRequestHandler):
                                     for r in RESOURCES}}
             self.send(200, dump)
             return 200
+        if method == "GET" and parts == ["bytes"]:
+            with self.server.bytes_lock:
+                counts = dict(sorted(self.server.bytes.items()))
+            self.send(200, {"bytes": counts})
+            return 200
         if method != "POST":
-            self.send(405, {"error": "use POST (or GET /_emulator/state)"})
+            self.send(405, {"error": "use POST (or GET /_emulator/state, /_emulator/bytes)"})
             return 405
+        if parts == ["compact"]:
+            with cl.store.cond:
+                drop = len(cl.store.history)
+                del cl.store.history[:]
+                cl.store.history_base += drop
+                cl.store.compactions += 1
+                cl.store.cond.notify_all()
+            self.send(200, {"compacted": str(cl.store.history_base - 1)})
+            return 200
         if parts == ["hang"]:
             with f.lock:
                 f.hang_count = int(q.get("count", 1))

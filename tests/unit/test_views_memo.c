@@ -4,9 +4,10 @@
  *
  * A property test over random rounds: each round writes a random subset
  * of the source tables through core/store.c, as the poller does (alerts,
- * workloads and pods, nodes, targets, probes, SLO samples, some of them
- * after the views' time), and moves the clock by a random step, sometimes
- * not at all.  After every round the views are built twice, once with a
+ * workloads and pods replaced as a list does or changed row by row as a
+ * watch does, nodes, targets, probes, SLO samples, some of them after the
+ * views' time), and moves the clock by a random step, sometimes not at
+ * all.  After every round the views are built twice, once with a
  * memo kept across rounds and once without, and both are rendered as a
  * JSON and a text snapshot and compared, the sparklines number by number.
  * The test also requires every part to have been both reused and read
@@ -238,7 +239,18 @@ write_kube(struct cache *c, int64_t now, char **cause)
 		p[np].started_ms = START;
 		np++;
 	}
-	if (store_deployments(c, "prod", d, nd, now, cause) != 0 ||
+	/* As a watch stores (changed rows, deleted keys) or a full list. */
+	if (rnd(2) == 0) {
+		if (store_kube_upsert(c, "prod", STORE_KUBE_DEPLOYMENTS, d, nd,
+		    now, cause) != 0 ||
+		    store_kube_upsert(c, "prod", STORE_KUBE_REPLICASETS, r, nd,
+		    now, cause) != 0 ||
+		    store_kube_upsert(c, "prod", STORE_KUBE_PODS, p,
+		    np / 2, now, cause) != 0 ||
+		    store_kube_delete(c, "prod", STORE_KUBE_PODS, p + np / 2,
+		    np - np / 2, cause) != 0)
+			printf("# kube: %s\n", *cause);
+	} else if (store_deployments(c, "prod", d, nd, now, cause) != 0 ||
 	    store_replicasets(c, "prod", r, nd, now, cause) != 0 ||
 	    store_pods(c, "prod", p, np, now, cause) != 0)
 		printf("# kube: %s\n", *cause);
