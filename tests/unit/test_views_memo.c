@@ -240,15 +240,19 @@ write_kube(struct cache *c, int64_t now, char **cause)
 		np++;
 	}
 	/* As a watch stores (changed rows, deleted keys) or a full list. */
-	if (rnd(2) == 0) {
+	k = rnd(3);
+	if (k == 0) {
 		if (store_kube_upsert(c, "prod", STORE_KUBE_DEPLOYMENTS, d, nd,
 		    now, cause) != 0 ||
 		    store_kube_upsert(c, "prod", STORE_KUBE_REPLICASETS, r, nd,
 		    now, cause) != 0 ||
-		    store_kube_upsert(c, "prod", STORE_KUBE_PODS, p,
-		    np / 2, now, cause) != 0 ||
-		    store_kube_delete(c, "prod", STORE_KUBE_PODS, p + np / 2,
-		    np - np / 2, cause) != 0)
+		    store_kube_upsert(c, "prod", STORE_KUBE_PODS, p, np, now,
+		    cause) != 0)
+			printf("# kube: %s\n", *cause);
+	} else if (k == 1) {
+		/* Only deletions: the pods of the deployments drawn. */
+		if (store_kube_delete(c, "prod", STORE_KUBE_PODS, p, np,
+		    cause) != 0)
 			printf("# kube: %s\n", *cause);
 	} else if (store_deployments(c, "prod", d, nd, now, cause) != 0 ||
 	    store_replicasets(c, "prod", r, nd, now, cause) != 0 ||
