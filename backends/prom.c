@@ -4,9 +4,17 @@
  * One round submits, all at once: the active targets, the `up` vector, and
  * for every SLO the error ratio of each window at the evaluation time, plus
  * (at most every 15 minutes) the 1h error ratio over the last 24 hours in
- * 15 minute steps for the sparkline.  When the last answer is in, every
- * body is parsed; any failure fails the round (with the PromQL that failed)
- * and nothing is written, so the cache never mixes two rounds.
+ * 15 minute steps for the sparkline.  Where Sloth's recording rules hold
+ * an SLO's window, one query per window reads it for every SLO at once
+ * (backends/prom_rules.c says why that is exact); the rest are raw
+ * queries, those of one window batched into one query.  Which SLOs have
+ * rules is learnt from the rule answers themselves: every rule window is
+ * asked on the first round and every 10 minutes, and then only for the
+ * SLOs it answered.  An SLO a rule answer lacks, and the members of a
+ * batch Prometheus refused, get their own raw queries in a second (and
+ * third) phase of the same round.  When the last answer is in, every body
+ * is parsed; any other failure fails the round (with the PromQL that
+ * failed) and nothing is written, so the cache never mixes two rounds.
  */
 #include "config.h"
 
@@ -21,6 +29,7 @@
 #include "backends/endpoint.h"
 #include "backends/http.h"
 #include "backends/prom.h"
+#include "backends/prom_rules.h"
 #include "backends/runtime.h"
 #include "backends/url.h"
 #include "base/buf.h"
@@ -478,20 +487,45 @@ enum prom_req_kind {
 	PR_TARGETS,
 	PR_UP,
 	PR_SLO,		/* one window of one SLO */
-	PR_SPARK	/* the 1h ratio over 24 h */
+	PR_SPARK,	/* one SLO's 1h ratio over 24 h */
+	PR_RULE,	/* one window's Sloth rule, every SLO */
+	PR_RULE_SPARK,	/* the 1h rule over 24 h, every SLO */
+	PR_BATCH,	/* one window of several SLOs, raw */
+	PR_BATCH_SPARK	/* the 1h ratio over 24 h of several SLOs, raw */
 };
+
+/* Probe every rule window again after this long (also the first round). */
+#define PROM_RULES_PROBE_MS	(10 * 60 * 1000LL)
+/* Raw queries are batched up to this much PromQL (a GET's URL). */
+#define PROM_BATCH_MAX		6000
 
 struct prom_req {
 	struct prom_state	*st;
 	enum prom_req_kind	 kind;
 	int			 id;		/* http id while in flight */
 	char			*promql;	/* queries */
-	char			*key;		/* samples query_key */
+	int			 window;	/* PR_SLO, PR_RULE, PR_BATCH */
+	size_t			 slo;		/* PR_SLO, PR_SPARK */
+	size_t			*members;	/* PR_BATCH*: SLO indexes */
+	size_t			 nmembers;
 	int			 done;
+	int			 parsed;
 	char			*error;
 	char			*body;
 	size_t			 body_len;
 	long			 status;
+};
+
+/* One SLO's answers in a round: its windows and its sparkline. */
+struct prom_slo_round {
+	int			 set[PROM_NWINDOWS];
+	double			 value[PROM_NWINDOWS];
+	int64_t			 ts_ms[PROM_NWINDOWS];
+	unsigned		 rules;		/* windows read from rules */
+	int			 spark_set;
+	int			 spark_rules;
+	struct store_point	*spark;
+	size_t			 nspark;
 };
 
 struct prom_state {
@@ -501,14 +535,22 @@ struct prom_state {
 	struct prom_req		*reqs;
 	size_t			 nreqs;
 	size_t			 pending;
+	int			 phase;		/* 1, then 2 for fallbacks */
 	int64_t			 eval_ms;	/* this round's time */
 	int64_t			 spark_ms;	/* last sparkline fetch */
 	int64_t			 spark_eval;	/* its evaluation time */
+	/* What the rules gave last round, per configured SLO. */
+	unsigned		*known;
+	size_t			 nknown;
+	int64_t			 probe_ms;	/* last round asking them all */
+	int			 probing;	/* this round asks them all */
 	/* Parsed results of the round. */
 	struct prom_target	*targets;
 	size_t			 ntargets;
 	struct prom_result	 up;
-	struct prom_result	*results;	/* per request (SLO, spark) */
+	struct prom_slo_round	*slos;		/* per configured SLO */
+	size_t			 nslos;
+	int64_t			 items;
 };
 
 /* Forget the round's requests and results. */
@@ -520,36 +562,329 @@ prom_reset(struct source *s)
 
 	for (i = 0; i < st->nreqs; i++) {
 		free(st->reqs[i].promql);
-		free(st->reqs[i].key);
+		free(st->reqs[i].members);
 		free(st->reqs[i].error);
 		free(st->reqs[i].body);
-		if (st->results != NULL)
-			prom_result_done(&st->results[i]);
 	}
 	free(st->reqs);
-	free(st->results);
 	st->reqs = NULL;
-	st->results = NULL;
 	st->nreqs = st->pending = 0;
+	for (i = 0; i < st->nslos; i++)
+		free(st->slos[i].spark);
+	free(st->slos);
+	st->slos = NULL;
+	st->nslos = 0;
+	st->items = 0;
 	prom_targets_free(st->targets, st->ntargets);
 	st->targets = NULL;
 	st->ntargets = 0;
 	prom_result_done(&st->up);
 }
 
-/* Parse every answer; the first failure fails the round. */
+/* Add a request to the round. */
+static struct prom_req *
+prom_add(struct prom_state *st, enum prom_req_kind kind, char *promql)
+{
+	struct prom_req	*r;
+
+	st->reqs = xreallocarray(st->reqs, st->nreqs + 1, sizeof *st->reqs);
+	r = &st->reqs[st->nreqs++];
+	memset(r, 0, sizeof *r);
+	r->st = st;
+	r->kind = kind;
+	r->promql = promql;
+	return r;
+}
+
+/* The window text of window w for slo ("5m", or the period's "30d"). */
+static void
+prom_window_text(const struct conf_slo *slo, int w, char *out, size_t len)
+{
+	if (w == PROM_NWINDOWS - 1)
+		util_format_duration(slo->period_ms, out, len);
+	else
+		snprintf(out, len, "%s", prom_window_names[w]);
+}
+
+/* Slo i's raw query for window w (PROM_NWINDOWS: the sparkline's 1h). */
+static char *
+prom_raw_query(const struct conf *conf, size_t i, int w)
+{
+	const struct conf_slo	*slo = &conf->slos[i];
+	char			 win[32];
+
+	prom_window_text(slo, w == PROM_NWINDOWS ? 2 : w, win, sizeof win);
+	return prom_slo_query(slo->error_query, slo->total_query,
+	    slo->error_ratio_query, win);
+}
+
+/* Add one SLO's own raw request (window w, or the sparkline). */
+static void
+prom_add_raw(struct prom_state *st, size_t i, int w)
+{
+	struct prom_req	*r;
+
+	r = prom_add(st, w == PROM_NWINDOWS ? PR_SPARK : PR_SLO,
+	    prom_raw_query(st->src->conf, i, w));
+	r->slo = i;
+	r->window = w;
+}
+
+/*
+ * Add the raw requests of window w (PROM_NWINDOWS: the sparkline) for
+ * the SLOs in idx: one alone, several batched up to PROM_BATCH_MAX bytes.
+ */
+static void
+prom_add_batches(struct prom_state *st, int w, const size_t *idx, size_t n)
+{
+	const struct conf	*conf = st->src->conf;
+	struct prom_req		*r;
+	char			**q;
+	size_t			 from = 0, to, len;
+
+	q = xcalloc(n + 1, sizeof *q);
+	for (to = 0; to < n; to++)
+		q[to] = prom_raw_query(conf, idx[to], w);
+	while (from < n) {
+		len = strlen(q[from]);
+		for (to = from + 1; to < n &&
+		    len + strlen(q[to]) + 64 <= PROM_BATCH_MAX; to++)
+			len += strlen(q[to]) + 64;
+		if (to - from == 1) {
+			prom_add_raw(st, idx[from], w);
+		} else {
+			r = prom_add(st, w == PROM_NWINDOWS ? PR_BATCH_SPARK :
+			    PR_BATCH, prom_batch_query((const char *const *)
+			    &q[from], to - from));
+			r->window = w;
+			r->nmembers = to - from;
+			r->members = xcalloc(r->nmembers, sizeof *r->members);
+			memcpy(r->members, &idx[from],
+			    r->nmembers * sizeof *r->members);
+		}
+		from = to;
+	}
+	for (to = 0; to < n; to++)
+		free(q[to]);
+	free(q);
+}
+
+/*
+ * Whether SLO i's window w (PROM_NWINDOWS: the sparkline's 1h) is read
+ * from a Sloth rule this round: the period never is; the others when the
+ * SLO has a service and its rule answered last round, or on a probing
+ * round.
+ */
+static int
+prom_expects_rule(const struct prom_state *st, size_t i, int w)
+{
+	if (w == PROM_NWINDOWS)
+		w = 2;
+	if (w >= PROM_RULE_NWINDOWS || st->src->conf->slos[i].service == NULL)
+		return 0;
+	return st->probing || (i < st->nknown && (st->known[i] & (1u << w)));
+}
+
+/* Set slot w of SLO i from a series' first point (none: no data). */
+static void
+prom_slot_series(struct prom_state *st, size_t i, int w,
+    const struct prom_series *s)
+{
+	struct prom_slo_round	*sr = &st->slos[i];
+
+	sr->set[w] = 1;
+	sr->ts_ms[w] = st->eval_ms;
+	sr->value[w] = s != NULL && s->npoints > 0 ? s->points[0].value : NAN;
+}
+
+/* Set SLO i's sparkline from a series (none: no points). */
+static void
+prom_spark_series(struct prom_state *st, size_t i,
+    const struct prom_series *s)
+{
+	struct prom_slo_round	*sr = &st->slos[i];
+	size_t			 k, n = s != NULL ? s->npoints : 0;
+
+	free(sr->spark);
+	sr->spark = xcalloc(n + 1, sizeof *sr->spark);
+	for (k = 0; k < n; k++) {
+		sr->spark[k].ts_ms = s->points[k].ts_ms;
+		sr->spark[k].value = s->points[k].value;
+	}
+	sr->nspark = n;
+	sr->spark_set = 1;
+	sr->spark_rules = 0;
+}
+
+/*
+ * Read a rule answer into the SLOs expecting it; an SLO it lacks (or
+ * names twice) gets its raw request in phase 2.
+ */
+static void
+prom_take_rule(struct prom_state *st, struct prom_req *r,
+    const struct prom_result *res, size_t **miss, size_t *nmiss)
+{
+	const struct conf	*conf = st->src->conf;
+	struct store_point	**pts;
+	size_t			*npts, i;
+	int			 w = r->kind == PR_RULE_SPARK ? PROM_NWINDOWS :
+				    r->window;
+
+	pts = xcalloc(conf->nslos + 1, sizeof *pts);
+	npts = xcalloc(conf->nslos + 1, sizeof *npts);
+	prom_rules_match(res, conf->slos, conf->nslos, pts, npts);
+	for (i = 0; i < conf->nslos; i++) {
+		struct prom_slo_round	*sr = &st->slos[i];
+
+		if (!prom_expects_rule(st, i, w)) {
+			free(pts[i]);
+			continue;
+		}
+		if (pts[i] == NULL) {
+			*miss = xreallocarray(*miss, *nmiss + 2, sizeof **miss);
+			(*miss)[(*nmiss)++] = i;
+			(*miss)[(*nmiss)++] = (size_t)w;
+			continue;
+		}
+		if (w == PROM_NWINDOWS) {
+			free(sr->spark);
+			sr->spark = pts[i];
+			sr->nspark = npts[i];
+			sr->spark_set = 1;
+			sr->spark_rules = 1;
+		} else {
+			sr->set[w] = 1;
+			sr->value[w] = pts[i][0].value;
+			sr->ts_ms[w] = pts[i][0].ts_ms;
+			sr->rules |= 1u << w;
+			free(pts[i]);
+		}
+	}
+	free(pts);
+	free(npts);
+}
+
+/*
+ * ms since the epoch as Prometheus's decimal seconds ("1773480400.000"),
+ * from integers so no locale's decimal comma can reach the query.
+ */
+static void
+prom_seconds(int64_t ms, char *out, size_t len)
+{
+	snprintf(out, len, "%s%lld.%03lld", ms < 0 ? "-" : "",
+	    (long long)(ms < 0 ? -(ms / 1000) : ms / 1000),
+	    (long long)(ms < 0 ? -(ms % 1000) : ms % 1000));
+}
+
+static void	prom_done(const struct http_response *, void *);
+
+/* Submit requests from index first on; -1 and *cause on failure. */
+static int
+prom_submit(struct prom_state *st, size_t first, char **cause)
+{
+	struct source		*s = st->src;
+	struct http_request	 hr;
+	struct prom_req		*r;
+	struct url_param	 q[4];
+	char			*url, t0[32], t1[32];
+	const char		*path;
+	size_t			 i, nq;
+	int64_t			 start;
+
+	st->pending = st->nreqs - first;
+	prom_seconds(st->eval_ms, t1, sizeof t1);
+	for (i = first; i < st->nreqs; i++) {
+		r = &st->reqs[i];
+		switch (r->kind) {
+		case PR_TARGETS:
+			path = "/api/v1/targets";
+			q[0].key = "state";
+			q[0].value = "active";
+			nq = 1;
+			break;
+		case PR_SPARK:
+		case PR_RULE_SPARK:
+		case PR_BATCH_SPARK:
+			start = st->eval_ms - PROM_SPARK_RANGE_MS;
+			start -= start % PROM_SPARK_STEP_MS;
+			prom_seconds(start, t0, sizeof t0);
+			path = "/api/v1/query_range";
+			q[0].key = "query";
+			q[0].value = r->promql;
+			q[1].key = "start";
+			q[1].value = t0;
+			q[2].key = "end";
+			q[2].value = t1;
+			q[3].key = "step";
+			q[3].value = "900";
+			nq = 4;
+			break;
+		default:
+			path = "/api/v1/query";
+			q[0].key = "query";
+			q[0].value = r->promql;
+			q[1].key = "time";
+			q[1].value = t1;
+			nq = 2;
+			break;
+		}
+		if ((url = endpoint_url(&st->ep, path, q, nq, cause)) != NULL) {
+			endpoint_request(&st->ep, &hr, url);
+			r->id = http_submit(s->http, &hr, prom_done, r, cause);
+			free(url);
+		} else
+			r->id = -1;
+		if (r->id < 0) {
+			r->id = 0;
+			/* Cancel what was submitted. */
+			for (size_t j = first; j < i; j++) {
+				if (st->reqs[j].id > 0)
+					http_cancel(s->http, st->reqs[j].id);
+				st->reqs[j].id = 0;
+			}
+			st->pending = 0;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Fail the round with "Prometheus at host: cause" (frees cause). */
+static void
+prom_fail(struct prom_state *st, char *cause)
+{
+	char	*msg;
+
+	msg = xasprintf("Prometheus at %s: %s", st->ep.host_port, cause);
+	source_done(st->src, 0, msg, NULL, 0);
+	free(msg);
+	free(cause);
+}
+
+/*
+ * Parse every answer not yet parsed.  What a rule answer lacks goes as
+ * raw queries (batched per window) in the next phase, the members of a
+ * batch Prometheus refused each alone; any other failure fails the
+ * round.  Rule answers come only in phase 1 and lone queries are never
+ * retried, so a round has three phases at most.
+ */
 static void
 prom_finish(struct prom_state *st)
 {
-	struct source	*s = st->src;
-	struct prom_req	*r;
-	char		*cause = NULL, *msg;
-	int64_t		 items = 0;
-	size_t		 i;
+	struct source		*s = st->src;
+	struct prom_req		*r;
+	struct prom_result	 res;
+	char			*cause = NULL;
+	size_t			*miss = NULL, nmiss = 0, *alone = NULL, *idx;
+	size_t			 nalone = 0, i, k, n, nreqs;
+	int			 w;
 
-	st->results = xcalloc(st->nreqs + 1, sizeof *st->results);
-	for (i = 0; i < st->nreqs; i++) {
+	nreqs = st->nreqs;
+	for (i = 0; i < nreqs; i++) {
 		r = &st->reqs[i];
+		if (r->parsed)
+			continue;
+		r->parsed = 1;
 		if (r->error != NULL) {
 			source_done(s, 0, r->error, NULL, 0);
 			return;
@@ -564,26 +899,90 @@ prom_finish(struct prom_state *st)
 			if (prom_parse_query(r->body, r->body_len, r->status,
 			    r->promql, &st->up, &cause) != 0)
 				goto fail;
-			items += (int64_t)st->up.nseries;
+			st->items += (int64_t)st->up.nseries;
+			break;
+		case PR_BATCH:
+		case PR_BATCH_SPARK:
+			if (prom_parse_query(r->body, r->body_len, r->status,
+			    r->promql, &res, &cause) != 0) {
+				/* Each alone: its own answer, or its error. */
+				free(cause);
+				cause = NULL;
+				for (k = 0; k < r->nmembers; k++) {
+					alone = xreallocarray(alone, nalone + 2,
+					    sizeof *alone);
+					alone[nalone++] = r->members[k];
+					alone[nalone++] = (size_t)r->window;
+				}
+				break;
+			}
+			for (k = 0; k < r->nmembers; k++) {
+				if (r->kind == PR_BATCH)
+					prom_slot_series(st, r->members[k],
+					    r->window, prom_batch_series(&res, k));
+				else
+					prom_spark_series(st, r->members[k],
+					    prom_batch_series(&res, k));
+			}
+			st->items += (int64_t)res.nseries;
+			prom_result_done(&res);
+			break;
+		case PR_RULE:
+		case PR_RULE_SPARK:
+			if (prom_parse_query(r->body, r->body_len, r->status,
+			    r->promql, &res, &cause) != 0)
+				goto fail;
+			prom_take_rule(st, r, &res, &miss, &nmiss);
+			st->items += (int64_t)res.nseries;
+			prom_result_done(&res);
 			break;
 		case PR_SLO:
 		case PR_SPARK:
 			if (prom_parse_query(r->body, r->body_len, r->status,
-			    r->promql, &st->results[i], &cause) != 0)
+			    r->promql, &res, &cause) != 0)
 				goto fail;
-			items += (int64_t)st->results[i].nseries;
+			if (r->kind == PR_SLO)
+				prom_slot_series(st, r->slo, r->window,
+				    res.nseries > 0 ? &res.series[0] : NULL);
+			else
+				prom_spark_series(st, r->slo,
+				    res.nseries > 0 ? &res.series[0] : NULL);
+			st->items += (int64_t)res.nseries;
+			prom_result_done(&res);
 			break;
 		}
 		free(r->body);
 		r->body = NULL;
 	}
-	source_done(s, 1, NULL, NULL, items);
+	if (nmiss + nalone > 0) {
+		/* What the rules lacked, batched per window; then alone. */
+		st->phase++;
+		idx = xcalloc(nmiss / 2 + 1, sizeof *idx);
+		for (w = 0; w <= PROM_NWINDOWS; w++) {
+			for (k = n = 0; k < nmiss; k += 2) {
+				if (miss[k + 1] == (size_t)w)
+					idx[n++] = miss[k];
+			}
+			if (n > 0)
+				prom_add_batches(st, w, idx, n);
+		}
+		free(idx);
+		for (k = 0; k < nalone; k += 2)
+			prom_add_raw(st, alone[k], (int)alone[k + 1]);
+		free(miss);
+		free(alone);
+		if (prom_submit(st, nreqs, &cause) != 0)
+			prom_fail(st, cause);
+		return;
+	}
+	for (i = 0; i < st->nslos && i < st->nknown; i++)
+		st->known[i] = st->slos[i].rules;
+	source_done(s, 1, NULL, NULL, st->items);
 	return;
 fail:
-	msg = xasprintf("Prometheus at %s: %s", st->ep.host_port, cause);
-	source_done(s, 0, msg, NULL, 0);
-	free(msg);
-	free(cause);
+	free(miss);
+	free(alone);
+	prom_fail(st, cause);
 }
 
 /* One answer is in. */
@@ -612,140 +1011,67 @@ prom_done(const struct http_response *res, void *arg)
 		prom_finish(st);
 }
 
-/* Add a request to the round. */
-static struct prom_req *
-prom_add(struct prom_state *st, enum prom_req_kind kind, char *promql,
-    char *key)
-{
-	struct prom_req	*r;
-
-	st->reqs = xreallocarray(st->reqs, st->nreqs + 1, sizeof *st->reqs);
-	r = &st->reqs[st->nreqs++];
-	memset(r, 0, sizeof *r);
-	r->st = st;
-	r->kind = kind;
-	r->promql = promql;
-	r->key = key;
-	return r;
-}
-
 /*
- * ms since the epoch as Prometheus's decimal seconds ("1773480400.000"),
- * from integers so no locale's decimal comma can reach the query.
+ * Start a round: targets, `up`, every Sloth rule window some SLO reads
+ * (all of them on a probing round: the first, and every 10 minutes),
+ * and the raw queries, batched per window, of what no rule gives.
  */
-static void
-prom_seconds(int64_t ms, char *out, size_t len)
-{
-	snprintf(out, len, "%s%lld.%03lld", ms < 0 ? "-" : "",
-	    (long long)(ms < 0 ? -(ms / 1000) : ms / 1000),
-	    (long long)(ms < 0 ? -(ms % 1000) : ms % 1000));
-}
-
-/* Start a round: every request at once. */
 static void
 prom_refresh(struct source *s)
 {
 	struct prom_state	*st = s->state;
 	const struct conf	*conf = s->conf;
-	struct http_request	 hr;
-	struct prom_req		*r;
-	struct url_param	 q[4];
-	char			*url, *cause = NULL, *msg;
-	char			 t0[32], t1[32];
-	const char		*path;
-	size_t			 i, nq;
-	int			 w;
-	int64_t			 start;
+	size_t			 nslos = conf != NULL ? conf->nslos : 0;
+	size_t			*idx, n, i;
+	char			*cause = NULL;
+	int			 w, spark, need;
 
 	if (st->init_error != NULL) {
 		source_done(s, 0, st->init_error, NULL, 0);
 		return;
 	}
 	prom_reset(s);
+	st->phase = 1;
 	st->eval_ms = runtime_eval_ms(runtime_of(s));
-	prom_add(st, PR_TARGETS, NULL, NULL);
-	prom_add(st, PR_UP, xstrdup("up"), NULL);
-	for (i = 0; conf != NULL && i < conf->nslos; i++) {
-		const struct conf_slo	*slo = &conf->slos[i];
+	if (st->nknown != nslos) {
+		free(st->known);
+		st->known = xcalloc(nslos + 1, sizeof *st->known);
+		st->nknown = nslos;
+		st->probe_ms = 0;
+	}
+	st->probing = st->probe_ms == 0 || st->eval_ms < st->probe_ms ||
+	    st->eval_ms - st->probe_ms >= PROM_RULES_PROBE_MS;
+	if (st->probing)
+		st->probe_ms = st->eval_ms;
+	st->slos = xcalloc(nslos + 1, sizeof *st->slos);
+	st->nslos = nslos;
+	spark = st->eval_ms - st->spark_ms >= PROM_SPARK_STEP_MS ||
+	    st->spark_eval != st->eval_ms;
 
-		for (w = 0; w < PROM_NWINDOWS; w++) {
-			char	 win[32];
-
-			if (w == PROM_NWINDOWS - 1)
-				util_format_duration(slo->period_ms, win,
-				    sizeof win);
+	prom_add(st, PR_TARGETS, NULL);
+	prom_add(st, PR_UP, xstrdup("up"));
+	idx = xcalloc(nslos + 1, sizeof *idx);
+	/* Window PROM_NWINDOWS is the sparkline (the 1h ratio over 24 h). */
+	for (w = 0; w <= PROM_NWINDOWS; w++) {
+		if (w == PROM_NWINDOWS && !spark)
+			break;
+		need = 0;
+		for (i = n = 0; i < nslos; i++) {
+			if (prom_expects_rule(st, i, w))
+				need = 1;
 			else
-				snprintf(win, sizeof win, "%s",
-				    prom_window_names[w]);
-			prom_add(st, PR_SLO, prom_slo_query(slo->error_query,
-			    slo->total_query, slo->error_ratio_query, win),
-			    xasprintf("slo:%s:ratio:%s", slo->name,
-			    prom_window_names[w]));
+				idx[n++] = i;
 		}
-		if (st->eval_ms - st->spark_ms >= PROM_SPARK_STEP_MS ||
-		    st->spark_eval != st->eval_ms)
-			prom_add(st, PR_SPARK, prom_slo_query(slo->error_query,
-			    slo->total_query, slo->error_ratio_query, "1h"),
-			    xasprintf("slo:%s:spark:1h", slo->name));
+		if (need && w == PROM_NWINDOWS)
+			prom_add(st, PR_RULE_SPARK, prom_rules_query(2));
+		else if (need)
+			prom_add(st, PR_RULE, prom_rules_query(w))->window = w;
+		if (n > 0)
+			prom_add_batches(st, w, idx, n);
 	}
-	st->pending = st->nreqs;
-	for (i = 0; i < st->nreqs; i++) {
-		r = &st->reqs[i];
-		prom_seconds(st->eval_ms, t1, sizeof t1);
-		switch (r->kind) {
-		case PR_TARGETS:
-			path = "/api/v1/targets";
-			q[0].key = "state";
-			q[0].value = "active";
-			nq = 1;
-			break;
-		case PR_SPARK:
-			start = st->eval_ms - PROM_SPARK_RANGE_MS;
-			start -= start % PROM_SPARK_STEP_MS;
-			prom_seconds(start, t0, sizeof t0);
-			path = "/api/v1/query_range";
-			q[0].key = "query";
-			q[0].value = r->promql;
-			q[1].key = "start";
-			q[1].value = t0;
-			q[2].key = "end";
-			q[2].value = t1;
-			q[3].key = "step";
-			q[3].value = "900";
-			nq = 4;
-			break;
-		default:
-			path = "/api/v1/query";
-			q[0].key = "query";
-			q[0].value = r->promql;
-			q[1].key = "time";
-			q[1].value = t1;
-			nq = 2;
-			break;
-		}
-		if ((url = endpoint_url(&st->ep, path, q, nq, &cause)) != NULL) {
-			endpoint_request(&st->ep, &hr, url);
-			r->id = http_submit(s->http, &hr, prom_done, r, &cause);
-			free(url);
-		} else
-			r->id = -1;
-		if (r->id < 0) {
-			r->id = 0;
-			msg = xasprintf("Prometheus at %s: %s", st->ep.host_port,
-			    cause);
-			free(cause);
-			/* Cancel what was submitted, then fail the round. */
-			for (size_t j = 0; j < i; j++) {
-				if (st->reqs[j].id > 0)
-					http_cancel(s->http, st->reqs[j].id);
-				st->reqs[j].id = 0;
-			}
-			st->pending = 0;
-			source_done(s, 0, msg, NULL, 0);
-			free(msg);
-			return;
-		}
-	}
+	free(idx);
+	if (prom_submit(st, 0, &cause) != 0)
+		prom_fail(st, cause);
 }
 
 /* Abort the requests in flight. */
@@ -844,15 +1170,35 @@ prom_store_history(struct cache *cache, const char *context,
 	return rc;
 }
 
-/* Write the round: targets, up, SLO samples. */
+/*
+ * Keep one point of key: value at the round's time (store_history
+ * replaces the key's points, so the cache holds the last round's only).
+ */
+static int
+prom_store_last(struct cache *cache, const char *context, const char *key,
+    int64_t ts_ms, double value, char **cause)
+{
+	struct store_point	p = { ts_ms, value };
+
+	return store_history(cache, context, key, &p, 1, cause);
+}
+
+/*
+ * Write the round: targets, `up`, SLO samples, and how it read them: the
+ * round's number of queries as the point of "prom:<source>:queries", and
+ * each SLO's windows read from Sloth's rules as the bits (1 << window, 0
+ * for raw queries only) of "slo:<name>:path", the last round's only.
+ */
 static int
 prom_store(struct source *s, struct cache *cache, int64_t now_ms,
     char **cause)
 {
 	struct prom_state	*st = s->state;
+	const struct conf	*conf = s->conf;
 	struct store_target	*rows;
+	char			*key;
 	size_t			 i;
-	int			 rc;
+	int			 rc, w;
 
 	rows = xcalloc(st->ntargets + 1, sizeof *rows);
 	for (i = 0; i < st->ntargets; i++)
@@ -860,24 +1206,47 @@ prom_store(struct source *s, struct cache *cache, int64_t now_ms,
 	rc = store_targets(cache, s->context, s->name, rows, st->ntargets,
 	    now_ms, cause);
 	free(rows);
-	if (rc != 0 || prom_store_series(cache, s->context, s->name, "up",
-	    &st->up, cause) != 0)
+	if (rc != 0)
 		return -1;
-	for (i = 0; i < st->nreqs; i++) {
-		struct prom_req		*r = &st->reqs[i];
+	/* How the round read: its queries, and each SLO's rule windows. */
+	key = xasprintf("prom:%s:queries", s->name);
+	rc = prom_store_series(cache, s->context, s->name, "up", &st->up,
+	    cause) != 0 || prom_store_last(cache, s->context, key, st->eval_ms,
+	    (double)st->nreqs, cause) != 0 ? -1 : 0;
+	free(key);
+	if (rc != 0)
+		return -1;
+	for (i = 0; i < st->nslos; i++) {
+		struct prom_slo_round	*sr = &st->slos[i];
 
-		if (r->kind == PR_SLO) {
-			if (prom_store_window(cache, s->context, r->key,
-			    st->eval_ms, &st->results[i], cause) != 0)
+		key = xasprintf("slo:%s:path", conf->slos[i].name);
+		rc = prom_store_last(cache, s->context, key, st->eval_ms,
+		    (double)sr->rules, cause);
+		free(key);
+		if (rc != 0)
+			return -1;
+		for (w = 0; w < PROM_NWINDOWS; w++) {
+			if (!sr->set[w])
+				continue;
+			key = xasprintf("slo:%s:ratio:%s", conf->slos[i].name,
+			    prom_window_names[w]);
+			rc = store_window(cache, s->context, key,
+			    sr->ts_ms[w], sr->value[w], cause);
+			free(key);
+			if (rc != 0)
 				return -1;
-		} else if (r->kind == PR_SPARK) {
-			/* A fresh 24 h history replaces the old one. */
-			if (prom_store_history(cache, s->context, r->key,
-			    &st->results[i], cause) != 0)
-				return -1;
-			st->spark_ms = st->eval_ms;
-			st->spark_eval = st->eval_ms;
 		}
+		if (!sr->spark_set)
+			continue;
+		/* A fresh 24 h history replaces the old one. */
+		key = xasprintf("slo:%s:spark:1h", conf->slos[i].name);
+		rc = store_history(cache, s->context, key, sr->spark,
+		    sr->nspark, cause);
+		free(key);
+		if (rc != 0)
+			return -1;
+		st->spark_ms = st->eval_ms;
+		st->spark_eval = st->eval_ms;
 	}
 	return 0;
 }
@@ -893,6 +1262,7 @@ prom_free(struct source *s)
 	prom_cancel(s);
 	prom_reset(s);
 	endpoint_done(&st->ep);
+	free(st->known);
 	free(st->init_error);
 	free(st);
 	s->state = NULL;
