@@ -25,7 +25,7 @@ scripts/bench starts the servers (tests/lib/servers.sh) and calls this:
       --render-tool BIN --dir DIR --out JSON [--keys 2000] [--gap-ms 10,50]
       [--pods 10000] [--alerts 5000] [--slos 200] [--query-slos 20]
       [--refresh 3s] [--size 160x45] [--growth 1000,10000,50000]
-      [--first-reps 5] [--warm-seconds 10]
+      [--first-reps 5] [--warm-seconds 10] [--first-wait 300]
       growth with render_bench; the Prometheus requests of one round; the
       real console in a pseudo-terminal on --demo and on a big world (the
       emulator behind a counting proxy, Alertmanager, Prometheus): key to
@@ -1159,8 +1159,9 @@ def slo_conf_lines(nslos, nsvc):
 def write_scale_conf(path, prom, am, kubeconfig, refresh, pods, nslos):
     """One context on the three servers; a service per deployment."""
     nsvc = max(1, (pods + 9) // 10)
+    # 200 SLOs are some 1,800 queries a round: give them time to finish.
     lines = ["contexts:", "  - name: bench", "    refresh: %s" % refresh,
-             "    prometheus:", "      url: %s" % prom, "      timeout: 30s",
+             "    prometheus:", "      url: %s" % prom, "      timeout: 5m",
              "    alertmanagers:", "      - url: %s" % am,
              "        timeout: 30s", "    kubernetes:",
              "      kubeconfig: %s" % kubeconfig, "      timeout: 60s",
@@ -1277,6 +1278,7 @@ def cmd_scale(args):
                                               "10,50").split(","))
     warm_s = float(opt(args, "--warm-seconds", "10"))
     reps = int(opt(args, "--first-reps", "5"))
+    first_wait = int(opt(args, "--first-wait", "300"))
     sizes = [int(v) for v in opt(args, "--growth",
                                  "1000,10000,50000").split(",")]
     size = (cols, rows)
@@ -1371,7 +1373,9 @@ def cmd_scale(args):
         con = PtyConsole([sitrep, "--config", conf, "--cache", cache],
                          size, d, "big")
         started.append(con)
-        end = time.monotonic() + 600
+        # Every source's first round; the keys start without the ones
+        # that have none after first_wait seconds (the report names them).
+        end = time.monotonic() + first_wait
         while True:
             con.drain(1)
             if con.proc.poll() is not None:
@@ -1382,8 +1386,12 @@ def cmd_scale(args):
             if len(names) >= 3:
                 break
             if time.monotonic() > end:
-                die("not every source stored a round in 600 s: %s" % src)
+                if not names:
+                    die("no source stored a round in %d s: %s" % (
+                        first_wait, src))
+                break
         t_ready = time.monotonic() - con.t_exec
+        without = sorted("%s/%s" % k for k in src if not src[k][0])
         con.drain(warm_s)
         con.key(b"1", 30)
         print("scale: %d keys on the big world..." % nkeys, flush=True)
@@ -1396,6 +1404,7 @@ def cmd_scale(args):
         big["exit"] = con.quit()
         started.remove(con)
         big["first_rounds_s"] = t_ready
+        big["sources_without_first_round"] = without
         mins = (t1 - t0) / 60.0
         big["seconds"] = t1 - t0
         starts = {p: k1["list_starts"].get(p, 0) - k0["list_starts"].get(
@@ -1493,12 +1502,15 @@ def scale_section(res, p):
         p("")
         p("during the big world's keys (%.0f s): %d pod lists started "
           "(%d requests), %.1f MiB from the Kubernetes API, Prometheus "
-          "requests %s; sources with a newer round: %s; every source's "
-          "first round took %.1f s" % (
+          "requests %s; sources with a newer round: %s; the keys began "
+          "%.1f s after the console started, once %s" % (
               b["seconds"], k["pod_lists"], k["requests"],
               k["bytes_down"] / 1048576.0, b["prom_requests"],
               ", ".join(b["sources_moved"]) or "none",
-              b["first_rounds_s"]))
+              b["first_rounds_s"], "every source had stored a round"
+              if not b.get("sources_without_first_round") else
+              "the wait ended with no round yet from " +
+              ", ".join(b["sources_without_first_round"])))
     if "first_frame_big" in s:
         f, g = s["first_frame_big"], s["first_frame_demo"]
         p("first frame (exec to a frame with the footer and data), median "
