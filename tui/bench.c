@@ -89,8 +89,12 @@ fail:
 
 /* Read the cache into fresh views; see tui.h. */
 void
-tui_bench_rebuild(struct tui_bench *b)
+tui_bench_rebuild(struct tui_bench *b, int full)
 {
+	if (full) {
+		views_memo_free(b->a.memo);
+		b->a.memo = NULL;
+	}
 	app_rebuild(&b->a);
 }
 

@@ -45,8 +45,12 @@ int	tui_panel_parse(const char *);
 struct tui_bench;
 struct tui_bench	*tui_bench_new(const struct tui_opts *, const char *term,
 			     FILE *out, int lines, int cols, char **cause);
-/* Read the cache into fresh views, as when a round was stored. */
-void			 tui_bench_rebuild(struct tui_bench *);
+/*
+ * Read the cache into fresh views, as when a round was stored: through
+ * the console's memo, so only what changed is read again; with full set,
+ * the memo is emptied first and everything is read.
+ */
+void			 tui_bench_rebuild(struct tui_bench *, int full);
 /* Paint once; full: resend the whole screen, as Ctrl-L does. */
 void			 tui_bench_paint(struct tui_bench *, int full);
 /*

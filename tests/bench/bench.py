@@ -1559,11 +1559,9 @@ def scale_section(res, p):
     p("")
 
 
-# The row "views rebuild after one source's round" waits for an API that
-# rebuilds only what one stored round changed.  When core/views.c gains it,
-# add a render_bench step that stores one Alertmanager round into the warm
-# big cache and times that rebuild, put its figure in the render or growth
-# JSON as "rebuild_after_am_round_ms", and this row reads it.
+# The row "views rebuild after one source's round": render_bench rewrites
+# the warm big cache's alerts as an Alertmanager round does and times the
+# console's rebuild through its memo ("rebuild_after_am_round_ms").
 def one_round_rebuild(res):
     for src in (res.get("scale", {}).get("growth", {}).get("points", []),
                 [res.get("big", {}).get("median", {})]):

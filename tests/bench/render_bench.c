@@ -16,7 +16,10 @@
  * the cache is opened to the first frame sent; the CPU time of a full
  * repaint (as Ctrl-L does it) and the bytes it sends; the bytes of a
  * refresh with nothing changed and of the once-a-second tick; the time of
- * a rebuild of the views from the cache; and the peak resident memory.
+ * a rebuild of the views from the cache, whole (rebuild_cpu_ms), after an
+ * Alertmanager round (its alerts rewritten: rebuild_after_am_round_ms) and
+ * with nothing changed (rebuild_unchanged_ms); and the peak resident
+ * memory.
  * Each step prints one JSON object on stdout; scripts/bench reads them.
  */
 #include "config.h"
@@ -253,6 +256,72 @@ bench_next_second(void)
 		;
 }
 
+/* CPU and wall time of some rebuilds, in seconds. */
+struct rebuilds {
+	double	cpu;
+	double	wall;
+};
+
+/*
+ * Mark the context's alerts written again, as an Alertmanager round
+ * that stored them does (every row rewritten, the counter moved).
+ */
+static void
+bench_am_round(struct cache *c, const char *context)
+{
+	char	*cause = NULL, *sql;
+
+	sql = sqlite3_mprintf("UPDATE alerts SET updated_at_ms ="
+	    " updated_at_ms + 1 WHERE context = %Q", context);
+	if (cache_begin(c, &cause) != 0 ||
+	    cache_touch(c, context, "alerts", &cause) != 0 ||
+	    sqlite3_exec(cache_db(c), sql, NULL, NULL, NULL) != SQLITE_OK ||
+	    cache_commit(c, &cause) != 0) {
+		fprintf(stderr, "render_bench: cannot write a round: %s\n",
+		    cause != NULL ? cause : sqlite3_errmsg(cache_db(c)));
+		cache_rollback(c);
+	}
+	free(cause);
+	sqlite3_free(sql);
+}
+
+/*
+ * Rebuild up to 20 times (fewer if slow, at least once): whole ones
+ * (full), or after an Alertmanager round of am_context written through a
+ * second connection (not timed), or with nothing changed.
+ */
+static struct rebuilds
+bench_rebuilds(struct tui_bench *tb, const char *path, const char *am_context,
+    int full, long *n)
+{
+	struct rebuilds	 r = { 0, 0 };
+	struct cache	*c = NULL;
+	char		*warning = NULL, *cause = NULL;
+	double		 c0, t0, start = bench_clock(CLOCK_MONOTONIC);
+	long		 i;
+
+	if (am_context != NULL && (c = cache_open(path, 0, &warning,
+	    &cause)) == NULL) {
+		fprintf(stderr, "render_bench: %s\n", cause);
+		free(cause);
+	}
+	free(warning);
+	for (i = 0; i < 20; i++) {
+		if (c != NULL)
+			bench_am_round(c, am_context);
+		c0 = bench_clock(CLOCK_PROCESS_CPUTIME_ID);
+		t0 = bench_clock(CLOCK_MONOTONIC);
+		tui_bench_rebuild(tb, full);
+		r.cpu += bench_clock(CLOCK_PROCESS_CPUTIME_ID) - c0;
+		r.wall += bench_clock(CLOCK_MONOTONIC) - t0;
+		if (bench_clock(CLOCK_MONOTONIC) - start > 2.0)
+			break;
+	}
+	*n = i < 20 ? i + 1 : 20;
+	cache_close(c);
+	return r;
+}
+
 /* Drive the console's paint path and measure it. */
 static int
 bench_paint(const struct bench_args *ba)
@@ -264,9 +333,10 @@ bench_paint(const struct bench_args *ba)
 	FILE			*out;
 	char			*cause = NULL;
 	double			 t0, t1, c0, cpu, wall, first_ms;
-	double			 rebuild_cpu, rebuild_wall;
+	struct rebuilds		 full, am, same;
+	long			 nfull, nam, nsame;
 	long long		 b0, b1, full_bytes, idle_bytes, tick_bytes;
-	long			 i, first_rss, nidle = 50, nrebuild = 20;
+	long			 i, first_rss, nidle = 50;
 	int			 ntick = 3;
 
 	conf = bench_world(ba, &sc);
@@ -324,19 +394,14 @@ bench_paint(const struct bench_args *ba)
 	}
 	tick_bytes = (bench_size(out) - b0) / ntick;
 
-	/* A rebuild of the views from the cache, as after a stored round. */
-	c0 = bench_clock(CLOCK_PROCESS_CPUTIME_ID);
-	t0 = bench_clock(CLOCK_MONOTONIC);
-	for (i = 0; i < nrebuild; i++) {
-		tui_bench_rebuild(tb);
-		/* A slow build is measured fewer times, at least once. */
-		if (bench_clock(CLOCK_MONOTONIC) - t0 > 2.0) {
-			nrebuild = i + 1;
-			break;
-		}
-	}
-	rebuild_cpu = bench_clock(CLOCK_PROCESS_CPUTIME_ID) - c0;
-	rebuild_wall = bench_clock(CLOCK_MONOTONIC) - t0;
+	/*
+	 * Rebuilds of the views from the cache: whole (the memo emptied
+	 * first), after an Alertmanager round (its alerts written again),
+	 * and with nothing changed (a round that stored nothing new).
+	 */
+	full = bench_rebuilds(tb, ba->cache, NULL, 1, &nfull);
+	am = bench_rebuilds(tb, ba->cache, conf->contexts[0].name, 0, &nam);
+	same = bench_rebuilds(tb, ba->cache, NULL, 0, &nsame);
 	tui_bench_paint(tb, 0);
 
 	tui_bench_free(tb);
@@ -349,10 +414,14 @@ bench_paint(const struct bench_args *ba)
 	    "\"idle_refresh_bytes\": %lld, \"tick_refresh_bytes\": %lld, "
 	    "\"rebuilds\": %ld, \"rebuild_cpu_ms\": %.3f, "
 	    "\"rebuild_wall_ms\": %.3f, "
+	    "\"rebuild_after_am_round_ms\": %.3f, "
+	    "\"rebuild_after_am_round_wall_ms\": %.3f, "
+	    "\"rebuild_unchanged_ms\": %.3f, "
 	    "\"maxrss_kib\": %ld}\n", ba->lines, ba->cols,
 	    first_ms, first_rss, ba->repaints, cpu * 1e3 / ba->repaints,
 	    wall * 1e3 / ba->repaints, full_bytes, idle_bytes, tick_bytes,
-	    nrebuild, rebuild_cpu * 1e3 / nrebuild, rebuild_wall * 1e3 / nrebuild,
+	    nfull, full.cpu * 1e3 / nfull, full.wall * 1e3 / nfull,
+	    am.cpu * 1e3 / nam, am.wall * 1e3 / nam, same.cpu * 1e3 / nsame,
 	    bench_maxrss());
 	return 0;
 }
