@@ -88,12 +88,29 @@ int	harness_run(const struct test *);
 void	harness_skip(const char *tool, const char *reason);
 int	harness_skip_all(const char *tool, const char *reason);
 int	harness_ci(void);
+int	harness_reps(int n);
 
 #ifdef HARNESS_MAIN
 #include <stdlib.h>
 
 int harness_failed;
 char harness_skipped[256];
+
+/*
+ * How many repetitions of a randomised check to run: n, or a sixth of
+ * them (at least one) under valgrind (SITREP_UNDER_VALGRIND=1, as
+ * scripts/test sets it).  The plain run plays them all; valgrind checks
+ * the memory of the same code on a few, at thirty times the cost.
+ */
+int
+harness_reps(int n)
+{
+	const char	*v = getenv("SITREP_UNDER_VALGRIND");
+
+	if (v == NULL || strcmp(v, "1") != 0)
+		return n;
+	return n / 6 > 0 ? n / 6 : 1;
+}
 
 /* Whether this runs on CI (CI=true), where every tool must be present. */
 int

@@ -592,16 +592,16 @@ test_watch_equals_list(void)
 {
 	char		 dir[] = "/tmp/test_kube_watch.XXXXXX";
 	char		*cmd;
-	unsigned int	 seed;
+	unsigned int	 seed, n = (unsigned int)harness_reps(SEQUENCES);
 	int		 failed = harness_failed;
 
 	CHECK(mkdtemp(dir) != NULL);
-	for (seed = 1; seed <= SEQUENCES + 2; seed++) {
+	for (seed = 1; seed <= n + 2; seed++) {
 		harness_failed = 0;
-		if (seed <= SEQUENCES)
+		if (seed <= n)
 			history(dir, seed, 6, STEPS);
 		else
-			history(dir, seed, NSLOTS, 40 * NSLOTS);
+			history(dir, seed, NSLOTS, harness_reps(40 * NSLOTS));
 		if (harness_failed)
 			printf("# the history of seed %u differs\n", seed);
 		failed |= harness_failed;
@@ -677,7 +677,7 @@ test_many_deletions(void)
 	char			*cause = NULL;
 	unsigned char		*gone;
 	unsigned int		 seed = 7;
-	int			 i, n = 20000, left = n;
+	int			 i, n = harness_reps(20000), left = n;
 
 	gone = xcalloc((size_t)n, 1);
 	buf_init(&b, 0);

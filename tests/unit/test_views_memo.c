@@ -562,7 +562,7 @@ test_named(void)
 	unsigned	reused = 0, read = 0;
 	uint64_t	seed;
 
-	for (seed = 1; seed <= 6; seed++)
+	for (seed = 1; seed <= (uint64_t)harness_reps(6); seed++)
 		CHECK(play("named.yaml", conf_named, seed * 7919, &reused,
 		    &read));
 	CHECK_INT(reused & 0x3f, 0x3f);
@@ -576,7 +576,7 @@ test_discovered(void)
 	unsigned	reused = 0, read = 0;
 	uint64_t	seed;
 
-	for (seed = 1; seed <= 6; seed++)
+	for (seed = 1; seed <= (uint64_t)harness_reps(6); seed++)
 		CHECK(play("discovered.yaml", conf_discovered, seed * 104729,
 		    &reused, &read));
 	CHECK_INT(reused & 0x3f, 0x3f);
