@@ -572,6 +572,36 @@ fail:
 	return NULL;
 }
 
+/*
+ * A second, read-only connection to an open cache, for a thread of this
+ * process.  The file is not opened by hand as cache_open() does to check
+ * it: closing any descriptor of a file drops every POSIX lock the process
+ * holds on it, the locks of the open connections included, and another
+ * process could then take the file for unused and remove its WAL.
+ */
+struct cache *
+cache_open_reader(const struct cache *of, char **cause)
+{
+	struct cache	*c;
+	int		 rc;
+
+	c = xcalloc(1, sizeof *c);
+	c->path = xstrdup(of->path);
+	c->flags = CACHE_READONLY;
+	c->dev = of->dev;
+	c->ino = of->ino;
+	rc = cache_connect(c, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX);
+	if (rc != SQLITE_OK) {
+		*cause = xasprintf("cannot read cache %s: %s", c->path,
+		    c->db != NULL ? sqlite3_errmsg(c->db) :
+		    sqlite3_errstr(rc));
+		cache_destroy(c);
+		return NULL;
+	}
+	sqlite3_exec(c->db, "PRAGMA query_only = ON", NULL, NULL, NULL);
+	return c;
+}
+
 /* Open a writable cache at version, moving an unusable file aside once. */
 static struct cache *
 cache_open_writable(const char *path, int version, char **warning,

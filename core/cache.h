@@ -29,6 +29,11 @@ struct cache;
 struct cache *cache_open(const char *path, int flags, char **warning,
 	     char **cause);
 void	 cache_close(struct cache *);
+/*
+ * Another read-only connection to an open cache (for a thread): the file
+ * is not checked again, nor opened outside SQLite (see cache.c).
+ */
+struct cache *cache_open_reader(const struct cache *, char **cause);
 
 /* $XDG_CACHE_HOME/sitrep/cache.db (~/.cache/sitrep/cache.db); allocated. */
 char	*cache_default_path(void);

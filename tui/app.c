@@ -273,13 +273,17 @@ app_before_sleep(void *arg)
 	}
 	/*
 	 * Rebuild when the data changed, and every few seconds to re-judge
-	 * staleness; but a rebuild that costs R ms waits at least 20 R since
-	 * the last one, so a huge cache cannot keep the keys waiting.
+	 * staleness: on the builder thread, so keys never wait for it (in
+	 * place only for the first frame, or without a thread).  A rebuild
+	 * that costs R ms waits at least 20 R since the last one, so a huge
+	 * cache costs at most a twentieth of a core.
 	 */
 	since = loop_now_ms(a->loop) - a->last_build;
-	if (a->views == NULL || (since >= 20 * a->build_ms &&
-	    (a->data_dirty || since > APP_REBUILD_MS)))
+	if (a->views == NULL)
 		app_rebuild(a);
+	else if (since >= 20 * a->build_ms &&
+	    (a->data_dirty || since > APP_REBUILD_MS))
+		app_rebuild_ask(a);
 	if (a->quit) {
 		loop_stop(a->loop);
 		return;
@@ -427,6 +431,11 @@ tui_run(const struct tui_opts *opts)
 	/* The last known state at once, then the sources. */
 	app_rebuild(&a);
 	app_paint(&a);
+	if (app_rebuild_start(&a, &cause) != 0) {
+		app_message(&a, "views are built between keys: %s", cause);
+		free(cause);
+		cause = NULL;
+	}
 	if (app_start_sources(&a, &cause) != 0) {
 		app_message(&a, "%s", cause);
 		free(cause);
@@ -444,6 +453,7 @@ tui_run(const struct tui_opts *opts)
 	}
 	loop_fd_del(a.stdin_w);
 	loop_timer_del(a.tick);
+	app_rebuild_stop(&a);
 	rc = a.exit_code;
 fail:
 	if (cause != NULL) {

@@ -59,6 +59,7 @@ struct app {
 	struct poller			*poller;	/* the runtime's */
 	struct views			*views;		/* replaced per rebuild */
 	struct views_memo		*memo;		/* what rebuilds keep */
+	struct rebuilder		*rebuilder;	/* builds off the loop */
 	struct keymap			*km;
 	struct theme			*theme;
 	int				 utf8;
@@ -186,8 +187,17 @@ void	app_mouse(struct app *);
 /* Ctrl-C or SIGINT: quit, asking once more when a mode is open. */
 void	app_ctrl_c(struct app *);
 
-/* Read the cache into fresh views (keeping selections). */
+/* Read the cache into fresh views (keeping selections), here and now. */
 void	app_rebuild(struct app *);
+/*
+ * The thread that builds views off the loop (tui/rebuild.c): start it
+ * (-1 and *cause: the console builds in place), ask it for fresh views
+ * (swapped in from the loop when built), hand it views to free, stop it.
+ */
+int	app_rebuild_start(struct app *, char **cause);
+void	app_rebuild_ask(struct app *);
+void	app_rebuild_discard(struct app *, struct views *);
+void	app_rebuild_stop(struct app *);
 /* Paint the whole screen into curses' buffer and send the difference. */
 void	app_paint(struct app *);
 /* The terminal modes and colours the console runs in. */

@@ -9,8 +9,12 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "backends/backend.h"
 #include "backends/poller.h"
@@ -18,6 +22,7 @@
 #include "backends/sim.h"
 #include "base/util.h"
 #include "base/xmalloc.h"
+#include "core/cache.h"
 #include "core/conf.h"
 #include "core/drill.h"
 #include "core/drill_run.h"
@@ -40,17 +45,13 @@ app_strcmp(const void *x, const void *y)
  * if the cache cannot be read).
  */
 static void
-app_namespaces(struct app *a)
+app_namespaces(struct app *a, char **v, size_t n)
 {
-	char		**v, *cause = NULL;
 	const char	 *k, *e;
-	size_t		  n, i, j, out;
+	size_t		  i, j, out;
 
-	if (a->ctx == NULL || (v = views_namespaces(a->cache, a->ctx->name,
-	    &n, &cause)) == NULL) {
-		free(cause);
+	if (v == NULL)
 		return;
-	}
 	for (i = 0; i < a->views->nincidents; i++) {
 		for (k = a->views->incidents[i].key; (k = strstr(k,
 		    "namespace=")) != NULL; k += 10) {
@@ -133,18 +134,37 @@ app_drill_judge(struct app *a)
 	}
 }
 
-/* Read the cache into fresh views; see app.h. */
+/*
+ * Swap fresh views in (taking v, and ns, the cache's namespaces, or NULL
+ * when they could not be read): selections are kept by key, rows
+ * recomputed and a drill judged.
+ */
+static void
+app_views_swap(struct app *a, struct views *v, char **ns, size_t nns)
+{
+	struct views	*old = a->views;
+	int		 i;
+
+	for (i = 0; i < APP_NPANELS; i++)
+		list_keep(a, i);
+	a->views = v;
+	app_namespaces(a, ns, nns);
+	app_rows_all(a);
+	app_drill_judge(a);
+	app_rebuild_discard(a, old);
+	a->dirty = 1;
+}
+
+/* Read the cache into fresh views, here and now; see app.h. */
 void
 app_rebuild(struct app *a)
 {
 	struct views	*v;
-	char		*cause = NULL;
-	int		 i;
+	char		*cause = NULL, **ns = NULL;
+	size_t		 nns = 0;
 	int64_t		 t0;
 
 	t0 = util_mono_ms();
-	for (i = 0; i < APP_NPANELS; i++)
-		list_keep(a, i);
 	if (a->memo == NULL)
 		a->memo = views_memo_new();
 	v = views_build_memo(a->memo, a->cache, a->conf, a->ctx,
@@ -155,13 +175,284 @@ app_rebuild(struct app *a)
 		free(cause);
 		return;
 	}
-	views_free(a->views);
-	a->views = v;
-	app_namespaces(a);
-	app_rows_all(a);
-	app_drill_judge(a);
+	if (a->ctx != NULL && (ns = views_namespaces(a->cache, a->ctx->name,
+	    &nns, &cause)) == NULL)
+		free(cause);
+	app_views_swap(a, v, ns, nns);
 	a->build_ms = util_mono_ms() - t0;
 	a->last_build = loop_now_ms(a->loop);
 	a->data_dirty = 0;
-	a->dirty = 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* The builder thread                                                  */
+/* ------------------------------------------------------------------ */
+
+/*
+ * One thread builds the views off the loop, on its own read-only
+ * connection to the cache (WAL: it reads while the loop stores), through
+ * its own memo.  The loop asks (a request: context and time); the thread
+ * builds and writes a byte to a pipe the loop watches; the loop swaps the
+ * views in between two keys.  Views the loop is done with go back to the
+ * thread to be freed.  Only the request and result fields are shared,
+ * under the mutex; the configuration is read by both and written by
+ * neither.
+ */
+struct rebuilder {
+	pthread_t		 thread;
+	pthread_mutex_t		 lock;
+	pthread_cond_t		 cond;
+	int			 fds[2];	/* thread -> loop */
+	struct loop_fd		*watch;
+	struct cache		*cache;		/* the thread's */
+	struct views_memo	*memo;		/* the thread's */
+	const struct conf	*conf;
+	/* Under lock. */
+	int			 quit;
+	int			 asked;		/* a request waits */
+	int			 busy;		/* asked, not yet taken */
+	const struct conf_context *ctx;
+	int64_t			 now_ms;
+	struct views		*done;		/* the result */
+	char			*cause;		/* or why there is none */
+	char			**ns;
+	size_t			 nns;
+	const struct conf_context *done_ctx;
+	int64_t			 build_ms;
+	struct views		**trash;	/* for the thread to free */
+	size_t			 ntrash;
+};
+
+/* The thread: wait for a request, build, hand over, free the trash. */
+static void *
+rebuilder_main(void *arg)
+{
+	struct rebuilder		*r = arg;
+	const struct conf_context	*ctx;
+	struct views			*v, **trash;
+	char				*cause, **ns;
+	size_t				 nns, ntrash, i;
+	int64_t				 now, t0;
+	char				 byte = 1;
+
+	pthread_mutex_lock(&r->lock);
+	for (;;) {
+		while (!r->quit && !r->asked && r->ntrash == 0)
+			pthread_cond_wait(&r->cond, &r->lock);
+		if (r->quit)
+			break;
+		trash = r->trash;
+		ntrash = r->ntrash;
+		r->trash = NULL;
+		r->ntrash = 0;
+		ctx = r->ctx;
+		now = r->now_ms;
+		i = (size_t)r->asked;
+		r->asked = 0;
+		pthread_mutex_unlock(&r->lock);
+		while (ntrash > 0)
+			views_free(trash[--ntrash]);
+		free(trash);
+		if (i == 0) {
+			pthread_mutex_lock(&r->lock);
+			continue;
+		}
+		t0 = util_mono_ms();
+		cause = NULL;
+		ns = NULL;
+		nns = 0;
+		v = views_build_memo(r->memo, r->cache, r->conf, ctx, now,
+		    &cause);
+		if (v != NULL && ctx != NULL && (ns = views_namespaces(
+		    r->cache, ctx->name, &nns, &cause)) == NULL) {
+			free(cause);
+			cause = NULL;
+		}
+		pthread_mutex_lock(&r->lock);
+		r->done = v;
+		r->cause = cause;
+		r->ns = ns;
+		r->nns = nns;
+		r->done_ctx = ctx;
+		r->build_ms = util_mono_ms() - t0;
+		pthread_mutex_unlock(&r->lock);
+		/* A full pipe already says so. */
+		if (write(r->fds[1], &byte, 1) < 0) {
+			/* nothing more to do: the loop reads what is there */
+		}
+		pthread_mutex_lock(&r->lock);
+	}
+	pthread_mutex_unlock(&r->lock);
+	return NULL;
+}
+
+/* The thread says a build is done: swap it in. */
+static void
+rebuilder_on_done(int fd, int revents, void *arg)
+{
+	struct app			*a = arg;
+	struct rebuilder		*r = a->rebuilder;
+	struct views			*v;
+	const struct conf_context	*ctx;
+	char				 drain[64], *cause, **ns;
+	size_t				 nns;
+
+	(void)revents;
+	while (read(fd, drain, sizeof drain) > 0)
+		continue;
+	pthread_mutex_lock(&r->lock);
+	v = r->done;
+	cause = r->cause;
+	ns = r->ns;
+	nns = r->nns;
+	ctx = r->done_ctx;
+	a->build_ms = r->build_ms;
+	r->done = NULL;
+	r->cause = NULL;
+	r->ns = NULL;
+	r->nns = 0;
+	if (v != NULL || cause != NULL)
+		r->busy = 0;
+	pthread_mutex_unlock(&r->lock);
+	if (v == NULL && cause == NULL)
+		return;
+	if (v == NULL) {
+		app_message(a, "cannot read the cache: %s; showing the last "
+		    "views ('sitrep cache info' checks the file)", cause);
+		free(cause);
+		return;
+	}
+	/* Built for a context the console has left: not shown. */
+	if (ctx != a->ctx) {
+		views_strings_free(ns, nns);
+		app_rebuild_discard(a, v);
+		a->data_dirty = 1;
+		return;
+	}
+	app_views_swap(a, v, ns, nns);
+}
+
+/* Start the builder thread; 0, or -1 and the console builds in place. */
+int
+app_rebuild_start(struct app *a, char **cause)
+{
+	struct rebuilder	*r;
+	int			 i;
+
+	r = xcalloc(1, sizeof *r);
+	r->fds[0] = r->fds[1] = -1;
+	r->conf = a->conf;
+	if ((r->cache = cache_open_reader(a->cache, cause)) == NULL)
+		goto fail;
+	if (pipe(r->fds) != 0) {
+		*cause = xasprintf("cannot make a pipe: %s", strerror(errno));
+		r->fds[0] = r->fds[1] = -1;
+		goto fail;
+	}
+	for (i = 0; i < 2; i++) {
+		fcntl(r->fds[i], F_SETFL, fcntl(r->fds[i], F_GETFL) |
+		    O_NONBLOCK);
+		fcntl(r->fds[i], F_SETFD, FD_CLOEXEC);
+	}
+	r->memo = views_memo_new();
+	pthread_mutex_init(&r->lock, NULL);
+	pthread_cond_init(&r->cond, NULL);
+	if (pthread_create(&r->thread, NULL, rebuilder_main, r) != 0) {
+		*cause = xstrdup("cannot start the thread that builds views");
+		pthread_mutex_destroy(&r->lock);
+		pthread_cond_destroy(&r->cond);
+		views_memo_free(r->memo);
+		goto fail;
+	}
+	r->watch = loop_fd_add(a->loop, r->fds[0], LOOP_READ,
+	    rebuilder_on_done, a);
+	a->rebuilder = r;
+	return 0;
+fail:
+	if (r->fds[0] >= 0) {
+		close(r->fds[0]);
+		close(r->fds[1]);
+	}
+	cache_close(r->cache);
+	free(r);
+	return -1;
+}
+
+/*
+ * Views the console is done with: the thread frees them (a big world's
+ * take milliseconds), or here without one.
+ */
+void
+app_rebuild_discard(struct app *a, struct views *v)
+{
+	struct rebuilder	*r = a->rebuilder;
+
+	if (v == NULL)
+		return;
+	if (r == NULL) {
+		views_free(v);
+		return;
+	}
+	pthread_mutex_lock(&r->lock);
+	r->trash = xreallocarray(r->trash, r->ntrash + 1, sizeof *r->trash);
+	r->trash[r->ntrash++] = v;
+	pthread_cond_signal(&r->cond);
+	pthread_mutex_unlock(&r->lock);
+}
+
+/*
+ * Ask for fresh views: the thread builds them while keys go on (one
+ * request at a time; data that changes meanwhile asks again), or here
+ * and now without a thread.
+ */
+void
+app_rebuild_ask(struct app *a)
+{
+	struct rebuilder	*r = a->rebuilder;
+
+	if (r == NULL) {
+		app_rebuild(a);
+		return;
+	}
+	pthread_mutex_lock(&r->lock);
+	if (!r->busy) {
+		r->busy = r->asked = 1;
+		r->ctx = a->ctx;
+		r->now_ms = app_now_ms(a);
+		a->data_dirty = 0;
+		a->last_build = loop_now_ms(a->loop);
+		pthread_cond_signal(&r->cond);
+	}
+	pthread_mutex_unlock(&r->lock);
+}
+
+/* Stop the thread and free what it holds. */
+void
+app_rebuild_stop(struct app *a)
+{
+	struct rebuilder	*r = a->rebuilder;
+	size_t			 i;
+
+	if (r == NULL)
+		return;
+	pthread_mutex_lock(&r->lock);
+	r->quit = 1;
+	pthread_cond_signal(&r->cond);
+	pthread_mutex_unlock(&r->lock);
+	pthread_join(r->thread, NULL);
+	loop_fd_del(r->watch);
+	close(r->fds[0]);
+	close(r->fds[1]);
+	for (i = 0; i < r->ntrash; i++)
+		views_free(r->trash[i]);
+	free(r->trash);
+	views_free(r->done);
+	free(r->cause);
+	views_strings_free(r->ns, r->nns);
+	views_memo_free(r->memo);
+	cache_close(r->cache);
+	pthread_mutex_destroy(&r->lock);
+	pthread_cond_destroy(&r->cond);
+	free(r);
+	a->rebuilder = NULL;
 }
