@@ -7,9 +7,11 @@
  * mode of the stack (mode.h), then to the console's global keys, then to
  * the focused panel (panel.h); handlers only change state and mark the
  * screen dirty.  The loop's before-sleep hook stores finished rounds,
- * rebuilds the views when the data changed (never per frame), and paints
- * once: everything is redrawn into curses' virtual screen and doupdate()
- * sends only what differs, so an idle console writes almost nothing.
+ * asks for fresh views when the data changed (never per frame; they are
+ * built on a thread, tui/rebuild.c, and swapped in between keys), and
+ * paints once: everything is redrawn into curses' virtual screen and
+ * doupdate() sends only what differs, so an idle console writes almost
+ * nothing.
  */
 #include "config.h"
 
