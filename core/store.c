@@ -113,6 +113,15 @@ store_exec(sqlite3 *db, const char *table, const char *sql, const char *a,
 	return rc;
 }
 
+/* Run sql (statements without parameters); -1 and *cause if it fails. */
+static int
+store_sql(sqlite3 *db, const char *table, const char *sql, char **cause)
+{
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return store_fail(db, table, cause);
+	return 0;
+}
+
 /* Delete the context's rows of table (a name from this file only). */
 static int
 store_clear(sqlite3 *db, const char *table, const char *context,
@@ -135,11 +144,12 @@ store_clear(sqlite3 *db, const char *table, const char *context,
 typedef void	(*store_bind_fn)(sqlite3_stmt *, const void *row,
 		    const char *context, const char *source, int64_t now_ms);
 
-/* Insert rows (an array of n items of size bytes), nothing cleared. */
+/* Insert rows into a table of no reader's (a temporary one): not counted. */
 static int
-store_insert(struct cache *cache, const char *table, const char *context,
-    const char *source, const char *insert, store_bind_fn bind,
-    const void *rows, size_t size, size_t n, int64_t now_ms, char **cause)
+store_insert_plain(struct cache *cache, const char *table,
+    const char *context, const char *source, const char *insert,
+    store_bind_fn bind, const void *rows, size_t size, size_t n,
+    int64_t now_ms, char **cause)
 {
 	sqlite3		*db = cache_db(cache);
 	sqlite3_stmt	*st;
@@ -148,8 +158,7 @@ store_insert(struct cache *cache, const char *table, const char *context,
 
 	if (n == 0)
 		return 0;
-	if (cache_touch(cache, context, table, cause) != 0 ||
-	    (st = store_prepare(db, table, insert, cause)) == NULL)
+	if ((st = store_prepare(db, table, insert, cause)) == NULL)
 		return -1;
 	for (i = 0; i < n && rc == 0; i++) {
 		bind(st, (const char *)rows + i * size, context, source,
@@ -158,6 +167,18 @@ store_insert(struct cache *cache, const char *table, const char *context,
 	}
 	sqlite3_finalize(st);
 	return rc;
+}
+
+/* Insert rows (an array of n items of size bytes), nothing cleared. */
+static int
+store_insert(struct cache *cache, const char *table, const char *context,
+    const char *source, const char *insert, store_bind_fn bind,
+    const void *rows, size_t size, size_t n, int64_t now_ms, char **cause)
+{
+	if (n > 0 && cache_touch(cache, context, table, cause) != 0)
+		return -1;
+	return store_insert_plain(cache, table, context, source, insert, bind,
+	    rows, size, n, now_ms, cause);
 }
 
 /* Replace rows as above; rows is an array of n items of size bytes. */
@@ -338,29 +359,86 @@ store_bind_alert(sqlite3_stmt *st, const void *row,
 	store_int(st, 16, now_ms);
 }
 
-/* Replace the context's alerts, merged by fingerprint. */
+/*
+ * The round's alerts merged by fingerprint in a temporary table: the
+ * newest update wins (ON CONFLICT with a comparison), so the order of
+ * the members does not matter.
+ */
+#define STORE_ROUND_ALERTS						\
+	"temp.store_round_alerts"
+
+/*
+ * Replace the context's alerts, merged by fingerprint, writing only the
+ * rows that differ from what is stored (and deleting those the round
+ * does not list): a round that changed nothing writes nothing, and the
+ * alerts' change counter moves only when something did.
+ */
 int
 store_alerts(struct cache *cache, const char *context,
     const struct store_alert *a, size_t n, int64_t now_ms, char **cause)
 {
-	/*
-	 * Merge by fingerprint: the newest update wins (ON CONFLICT with
-	 * a comparison), so the order of the members does not matter.
-	 */
-	return store_rows(cache, "alerts", NULL, context, NULL,
-	    "INSERT INTO alerts (context, source,"
+	static const char *const apply[] = {
+		"DELETE FROM alerts WHERE context = ?1 AND fingerprint NOT IN"
+		" (SELECT fingerprint FROM " STORE_ROUND_ALERTS ")",
+		"INSERT OR REPLACE INTO alerts (context, source, fingerprint,"
+		" alertname, severity, state, silenced_by, inhibited_by, labels,"
+		" annotations, starts_at_ms, ends_at_ms, updated_at_ms,"
+		" generator_url, receivers, seen_ms)"
+		" SELECT ?1, r.source, r.fingerprint, r.alertname, r.severity,"
+		" r.state, r.silenced_by, r.inhibited_by, r.labels,"
+		" r.annotations, r.starts_at_ms, r.ends_at_ms, r.updated_at_ms,"
+		" r.generator_url, r.receivers, r.seen_ms"
+		" FROM " STORE_ROUND_ALERTS " r WHERE NOT EXISTS (SELECT 1"
+		" FROM alerts o WHERE o.context = ?1 AND"
+		" o.fingerprint = r.fingerprint AND o.source IS r.source AND"
+		" o.alertname IS r.alertname AND o.severity IS r.severity AND"
+		" o.state IS r.state AND o.silenced_by IS r.silenced_by AND"
+		" o.inhibited_by IS r.inhibited_by AND o.labels IS r.labels AND"
+		" o.annotations IS r.annotations AND"
+		" o.starts_at_ms IS r.starts_at_ms AND"
+		" o.ends_at_ms IS r.ends_at_ms AND"
+		" o.updated_at_ms IS r.updated_at_ms AND"
+		" o.generator_url IS r.generator_url AND"
+		" o.receivers IS r.receivers)",
+	};
+	sqlite3		*db = cache_db(cache);
+	int		 before;
+	size_t		 i;
+
+	if (store_sql(db, "alerts", "CREATE TEMP TABLE IF NOT EXISTS"
+	    " store_round_alerts (context TEXT, source TEXT,"
+	    " fingerprint TEXT PRIMARY KEY, alertname TEXT, severity TEXT,"
+	    " state TEXT, silenced_by TEXT, inhibited_by TEXT, labels TEXT,"
+	    " annotations TEXT, starts_at_ms INTEGER, ends_at_ms INTEGER,"
+	    " updated_at_ms INTEGER, generator_url TEXT, receivers TEXT,"
+	    " seen_ms INTEGER); DELETE FROM " STORE_ROUND_ALERTS, cause) != 0 ||
+	    store_insert_plain(cache, "alerts", context, NULL,
+	    "INSERT INTO " STORE_ROUND_ALERTS " (context, source,"
 	    " fingerprint, alertname, severity, state, silenced_by,"
 	    " inhibited_by, labels, annotations, starts_at_ms, ends_at_ms,"
 	    " updated_at_ms, generator_url, receivers, seen_ms)"
 	    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
-	    " ON CONFLICT (context, fingerprint) DO UPDATE SET"
+	    " ON CONFLICT (fingerprint) DO UPDATE SET"
 	    " state = excluded.state, silenced_by = excluded.silenced_by,"
 	    " inhibited_by = excluded.inhibited_by,"
 	    " annotations = excluded.annotations,"
 	    " ends_at_ms = excluded.ends_at_ms,"
 	    " updated_at_ms = excluded.updated_at_ms"
-	    " WHERE excluded.updated_at_ms > alerts.updated_at_ms",
-	    store_bind_alert, a, sizeof *a, n, now_ms, cause);
+	    " WHERE excluded.updated_at_ms > store_round_alerts.updated_at_ms",
+	    store_bind_alert, a, sizeof *a, n, now_ms, cause) != 0)
+		return -1;
+	before = sqlite3_total_changes(db);
+	for (i = 0; i < sizeof apply / sizeof apply[0]; i++) {
+		if (store_exec(db, "alerts", apply[i], context, NULL,
+		    cause) != 0)
+			return -1;
+	}
+	if (sqlite3_total_changes(db) != before &&
+	    cache_touch(cache, context, "alerts", cause) != 0)
+		return -1;
+	/* The round's copy is of no further use. */
+	return store_sql(db, "alerts", "DELETE FROM " STORE_ROUND_ALERTS,
+	    cause);
 }
 
 /* Bind a silence. */
