@@ -366,6 +366,20 @@ store_bind_alert(sqlite3_stmt *st, const void *row,
  */
 #define STORE_ROUND_ALERTS						\
 	"temp.store_round_alerts"
+#define STORE_ALERT_VALUES						\
+	" (context, source, fingerprint, alertname, severity, state,"	\
+	" silenced_by, inhibited_by, labels, annotations, starts_at_ms,"	\
+	" ends_at_ms, updated_at_ms, generator_url, receivers, seen_ms)"	\
+	" VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+/* The merge of a fingerprint listed twice; ends with the table's name. */
+#define STORE_ALERT_MERGE						\
+	" DO UPDATE SET state = excluded.state,"			\
+	" silenced_by = excluded.silenced_by,"				\
+	" inhibited_by = excluded.inhibited_by,"			\
+	" annotations = excluded.annotations,"				\
+	" ends_at_ms = excluded.ends_at_ms,"				\
+	" updated_at_ms = excluded.updated_at_ms"			\
+	" WHERE excluded.updated_at_ms > "
 
 /*
  * Replace the context's alerts, merged by fingerprint, writing only the
@@ -402,9 +416,23 @@ store_alerts(struct cache *cache, const char *context,
 		" o.receivers IS r.receivers)",
 	};
 	sqlite3		*db = cache_db(cache);
-	int		 before;
+	sqlite3_stmt	*st;
+	int		 before, none;
 	size_t		 i;
 
+	/* Nothing stored yet (a first round): every row is new. */
+	if ((st = store_prepare(db, "alerts", "SELECT NOT EXISTS (SELECT 1"
+	    " FROM alerts WHERE context = ?1)", cause)) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, context, -1, SQLITE_STATIC);
+	none = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (none)
+		return store_insert(cache, "alerts", context, NULL,
+		    "INSERT INTO alerts" STORE_ALERT_VALUES
+		    " ON CONFLICT (context, fingerprint)" STORE_ALERT_MERGE
+		    "alerts.updated_at_ms", store_bind_alert, a, sizeof *a, n,
+		    now_ms, cause);
 	if (store_sql(db, "alerts", "CREATE TEMP TABLE IF NOT EXISTS"
 	    " store_round_alerts (context TEXT, source TEXT,"
 	    " fingerprint TEXT PRIMARY KEY, alertname TEXT, severity TEXT,"
@@ -413,18 +441,9 @@ store_alerts(struct cache *cache, const char *context,
 	    " updated_at_ms INTEGER, generator_url TEXT, receivers TEXT,"
 	    " seen_ms INTEGER); DELETE FROM " STORE_ROUND_ALERTS, cause) != 0 ||
 	    store_insert_plain(cache, "alerts", context, NULL,
-	    "INSERT INTO " STORE_ROUND_ALERTS " (context, source,"
-	    " fingerprint, alertname, severity, state, silenced_by,"
-	    " inhibited_by, labels, annotations, starts_at_ms, ends_at_ms,"
-	    " updated_at_ms, generator_url, receivers, seen_ms)"
-	    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
-	    " ON CONFLICT (fingerprint) DO UPDATE SET"
-	    " state = excluded.state, silenced_by = excluded.silenced_by,"
-	    " inhibited_by = excluded.inhibited_by,"
-	    " annotations = excluded.annotations,"
-	    " ends_at_ms = excluded.ends_at_ms,"
-	    " updated_at_ms = excluded.updated_at_ms"
-	    " WHERE excluded.updated_at_ms > store_round_alerts.updated_at_ms",
+	    "INSERT INTO " STORE_ROUND_ALERTS STORE_ALERT_VALUES
+	    " ON CONFLICT (fingerprint)" STORE_ALERT_MERGE
+	    "store_round_alerts.updated_at_ms",
 	    store_bind_alert, a, sizeof *a, n, now_ms, cause) != 0)
 		return -1;
 	before = sqlite3_total_changes(db);
