@@ -354,7 +354,13 @@ app_rebuild_start(struct app *a, char **cause)
 		    O_NONBLOCK);
 		fcntl(r->fds[i], F_SETFD, FD_CLOEXEC);
 	}
-	r->memo = views_memo_new();
+	/*
+	 * The first frame's memo goes to the thread: it is of the same file,
+	 * configuration and context, so the thread's first build reads only
+	 * what changed since, and one memo is kept, not two.
+	 */
+	r->memo = a->memo != NULL ? a->memo : views_memo_new();
+	a->memo = NULL;
 	pthread_mutex_init(&r->lock, NULL);
 	pthread_cond_init(&r->cond, NULL);
 	if (pthread_create(&r->thread, NULL, rebuilder_main, r) != 0) {
