@@ -33,7 +33,15 @@
 #include "base/xmalloc.h"
 
 #define CACHE_BUSY_TIMEOUT_MS	5000
+#define CACHE_KEPT		64	/* statements kept per connection */
 #define CACHE_ERROR_MAX		1024	/* bytes of a source error kept */
+
+/* A statement kept for reuse by cache_stmt(). */
+struct cache_kept {
+	char		*sql;
+	sqlite3_stmt	*st;
+	int		 busy;	/* handed out, not yet put back */
+};
 
 struct cache {
 	sqlite3	*db;
@@ -42,6 +50,9 @@ struct cache {
 	dev_t	 dev;		/* the file opened, to move aside only it */
 	ino_t	 ino;
 	sqlite3_stmt *touch;	/* bumps a change counter; see cache_touch */
+	struct cache_kept kept[CACHE_KEPT];	/* see cache_stmt */
+	size_t	  nkept;
+	size_t	  evict;	/* the next slot to reuse when full */
 	char	**touched;	/* "context\ttable" bumped in this transaction */
 	size_t	  ntouched;
 };
@@ -249,7 +260,13 @@ cache_destroy(struct cache *c)
 {
 	if (c == NULL)
 		return;
+	size_t	i;
+
 	sqlite3_finalize(c->touch);
+	for (i = 0; i < c->nkept; i++) {
+		sqlite3_finalize(c->kept[i].st);
+		free(c->kept[i].sql);
+	}
 	cache_touched_clear(c);
 	sqlite3_close(c->db);
 	free(c->path);
@@ -845,6 +862,74 @@ cache_touch(struct cache *c, const char *context, const char *table,
 	    sizeof *c->touched);
 	c->touched[c->ntouched++] = key;
 	return 0;
+}
+
+/*
+ * A prepared statement of sql, kept by the connection: a writer that runs
+ * the same few statements thousands of times a round (a row each) pays
+ * for preparing them once per connection, not once per row.  Up to
+ * CACHE_KEPT are kept; when all are kept a free one is replaced, and a
+ * statement asked for while every slot is handed out is prepared for
+ * this use only.  The caller binds and steps it, then gives it back with
+ * cache_stmt_put(), never sqlite3_finalize().  NULL and *cause ("what:
+ * SQLite's message") if sql does not prepare.
+ */
+sqlite3_stmt *
+cache_stmt(struct cache *c, const char *what, const char *sql, char **cause)
+{
+	struct cache_kept	*k = NULL;
+	sqlite3_stmt		*st = NULL;
+	size_t			 i, tries;
+
+	for (i = 0; i < c->nkept; i++) {
+		if (!c->kept[i].busy && strcmp(c->kept[i].sql, sql) == 0) {
+			c->kept[i].busy = 1;
+			return c->kept[i].st;
+		}
+	}
+	if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
+	    NULL) != SQLITE_OK) {
+		*cause = xasprintf("%s: %s", what, sqlite3_errmsg(c->db));
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	if (c->nkept < CACHE_KEPT)
+		k = &c->kept[c->nkept++];
+	else {
+		for (tries = 0; tries < CACHE_KEPT && k == NULL; tries++) {
+			i = c->evict;
+			c->evict = (c->evict + 1) % CACHE_KEPT;
+			if (!c->kept[i].busy)
+				k = &c->kept[i];
+		}
+		if (k == NULL)
+			return st;	/* finalized by cache_stmt_put() */
+		sqlite3_finalize(k->st);
+		free(k->sql);
+	}
+	k->sql = xstrdup(sql);
+	k->st = st;
+	k->busy = 1;
+	return st;
+}
+
+/* Give back a statement of cache_stmt(): reset, its bindings cleared. */
+void
+cache_stmt_put(struct cache *c, sqlite3_stmt *st)
+{
+	size_t	i;
+
+	if (st == NULL)
+		return;
+	for (i = 0; i < c->nkept; i++) {
+		if (c->kept[i].st == st) {
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			c->kept[i].busy = 0;
+			return;
+		}
+	}
+	sqlite3_finalize(st);
 }
 
 /* Copy an error message, valid UTF-8 and at most CACHE_ERROR_MAX bytes. */

@@ -54,6 +54,14 @@ sqlite3_stmt *cache_prepare(struct cache *, const char *what, char **cause,
 	     const char *sql, const char *fmt, ...);
 sqlite3_stmt *cache_vprepare(sqlite3 *, const char *what, char **cause,
 	     const char *sql, const char *fmt, va_list);
+/*
+ * A statement the connection keeps for reuse (a writer's per-row
+ * statements): bind and step it, then cache_stmt_put() it, never
+ * sqlite3_finalize().  NULL and *cause on error.
+ */
+sqlite3_stmt *cache_stmt(struct cache *, const char *what, const char *sql,
+	     char **cause);
+void	 cache_stmt_put(struct cache *, sqlite3_stmt *);
 /* Prepare, bind and run a statement that returns no rows; 0 or -1. */
 int	 cache_exec(struct cache *, const char *what, char **cause,
 	     const char *sql, const char *fmt, ...);

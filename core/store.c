@@ -38,18 +38,12 @@ store_fail(sqlite3 *db, const char *table, char **cause)
 	return -1;
 }
 
-/* Prepare sql; NULL and *cause if it does not. */
+/* The connection's kept statement of sql (see cache_stmt()). */
 static sqlite3_stmt *
-store_prepare(sqlite3 *db, const char *table, const char *sql, char **cause)
+store_prepare(struct cache *cache, const char *table, const char *sql,
+    char **cause)
 {
-	sqlite3_stmt	*st = NULL;
-
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-		sqlite3_finalize(st);
-		store_fail(db, table, cause);
-		return NULL;
-	}
-	return st;
+	return cache_stmt(cache, table, sql, cause);
 }
 
 /* Bind text, or NULL for a NULL pointer. */
@@ -84,12 +78,13 @@ store_double(sqlite3_stmt *st, int col, double v)
 
 /* Run a bound statement and make it ready for the next row. */
 static int
-store_step(sqlite3 *db, sqlite3_stmt *st, const char *table, char **cause)
+store_step(struct cache *cache, sqlite3_stmt *st, const char *table,
+    char **cause)
 {
 	int	rc = sqlite3_step(st);
 
 	if (rc != SQLITE_DONE)
-		store_fail(db, table, cause);
+		store_fail(cache_db(cache), table, cause);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	return rc == SQLITE_DONE ? 0 : -1;
@@ -97,19 +92,19 @@ store_step(sqlite3 *db, sqlite3_stmt *st, const char *table, char **cause)
 
 /* Run sql once with text binds a and b (b may be NULL: not bound). */
 static int
-store_exec(sqlite3 *db, const char *table, const char *sql, const char *a,
+store_exec(struct cache *cache, const char *table, const char *sql, const char *a,
     const char *b, char **cause)
 {
 	sqlite3_stmt	*st;
 	int		 rc;
 
-	if ((st = store_prepare(db, table, sql, cause)) == NULL)
+	if ((st = store_prepare(cache, table, sql, cause)) == NULL)
 		return -1;
 	sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
 	if (b != NULL)
 		sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
-	rc = store_step(db, st, table, cause);
-	sqlite3_finalize(st);
+	rc = store_step(cache, st, table, cause);
+	cache_stmt_put(cache, st);
 	return rc;
 }
 
@@ -124,14 +119,14 @@ store_sql(sqlite3 *db, const char *table, const char *sql, char **cause)
 
 /* Delete the context's rows of table (a name from this file only). */
 static int
-store_clear(sqlite3 *db, const char *table, const char *context,
+store_clear(struct cache *cache, const char *table, const char *context,
     char **cause)
 {
 	char	*sql;
 	int	 rc;
 
 	sql = xasprintf("DELETE FROM %s WHERE context = ?1", table);
-	rc = store_exec(db, table, sql, context, NULL, cause);
+	rc = store_exec(cache, table, sql, context, NULL, cause);
 	free(sql);
 	return rc;
 }
@@ -151,21 +146,20 @@ store_insert_plain(struct cache *cache, const char *table,
     store_bind_fn bind, const void *rows, size_t size, size_t n,
     int64_t now_ms, char **cause)
 {
-	sqlite3		*db = cache_db(cache);
 	sqlite3_stmt	*st;
 	size_t		 i;
 	int		 rc = 0;
 
 	if (n == 0)
 		return 0;
-	if ((st = store_prepare(db, table, insert, cause)) == NULL)
+	if ((st = store_prepare(cache, table, insert, cause)) == NULL)
 		return -1;
 	for (i = 0; i < n && rc == 0; i++) {
 		bind(st, (const char *)rows + i * size, context, source,
 		    now_ms);
-		rc = store_step(db, st, table, cause);
+		rc = store_step(cache, st, table, cause);
 	}
-	sqlite3_finalize(st);
+	cache_stmt_put(cache, st);
 	return rc;
 }
 
@@ -188,15 +182,14 @@ store_rows(struct cache *cache, const char *table, const char *clear_sql,
     store_bind_fn bind, const void *rows, size_t size, size_t n,
     int64_t now_ms, char **cause)
 {
-	sqlite3		*db = cache_db(cache);
 
 	if (cache_touch(cache, context, table, cause) != 0)
 		return -1;
 	if (clear_sql != NULL) {
-		if (store_exec(db, table, clear_sql, context, source,
+		if (store_exec(cache, table, clear_sql, context, source,
 		    cause) != 0)
 			return -1;
-	} else if (store_clear(db, table, context, cause) != 0)
+	} else if (store_clear(cache, table, context, cause) != 0)
 		return -1;
 	return store_insert(cache, table, context, source, insert, bind, rows,
 	    size, n, now_ms, cause);
@@ -267,14 +260,14 @@ store_series(struct cache *cache, const char *context, const char *source,
 
 /* Insert or replace points of key (no clearing). */
 static int
-store_points(sqlite3 *db, const char *context, const char *key,
+store_points(struct cache *cache, const char *context, const char *key,
     const struct store_point *p, size_t n, char **cause)
 {
 	sqlite3_stmt	*st;
 	size_t		 i;
 	int		 rc = 0;
 
-	if ((st = store_prepare(db, "samples", "INSERT OR REPLACE INTO samples"
+	if ((st = store_prepare(cache, "samples", "INSERT OR REPLACE INTO samples"
 	    " (context, query_key, ts_ms, value) VALUES (?,?,?,?)", cause)) ==
 	    NULL)
 		return -1;
@@ -283,9 +276,9 @@ store_points(sqlite3 *db, const char *context, const char *key,
 		store_text(st, 2, key);
 		store_int(st, 3, p[i].ts_ms);
 		store_double(st, 4, p[i].value);
-		rc = store_step(db, st, "samples", cause);
+		rc = store_step(cache, st, "samples", cause);
 	}
-	sqlite3_finalize(st);
+	cache_stmt_put(cache, st);
 	return rc;
 }
 
@@ -294,14 +287,13 @@ int
 store_window(struct cache *cache, const char *context, const char *key,
     int64_t ts_ms, double value, char **cause)
 {
-	sqlite3			*db = cache_db(cache);
 	struct store_point	 p = { ts_ms, value };
 
 	if (cache_touch(cache, context, "samples", cause) != 0 ||
-	    store_points(db, context, key, &p, 1, cause) != 0)
+	    store_points(cache, context, key, &p, 1, cause) != 0)
 		return -1;
 	/* Window points older than a day are of no further use. */
-	return store_exec(db, "samples", "DELETE FROM samples WHERE "
+	return store_exec(cache, "samples", "DELETE FROM samples WHERE "
 	    "context = ?1 AND query_key = ?2 AND ts_ms < (SELECT MAX(ts_ms) "
 	    "FROM samples WHERE context = ?1 AND query_key = ?2) - 86400000",
 	    context, key, cause);
@@ -312,13 +304,12 @@ int
 store_history(struct cache *cache, const char *context, const char *key,
     const struct store_point *p, size_t n, char **cause)
 {
-	sqlite3	*db = cache_db(cache);
 
 	if (cache_touch(cache, context, "samples", cause) != 0 ||
-	    store_exec(db, "samples", "DELETE FROM samples WHERE "
+	    store_exec(cache, "samples", "DELETE FROM samples WHERE "
 	    "context = ?1 AND query_key = ?2", context, key, cause) != 0)
 		return -1;
-	return store_points(db, context, key, p, n, cause);
+	return store_points(cache, context, key, p, n, cause);
 }
 
 /* Delete the context's samples. */
@@ -327,7 +318,7 @@ store_samples_clear(struct cache *cache, const char *context, char **cause)
 {
 	if (cache_touch(cache, context, "samples", cause) != 0)
 		return -1;
-	return store_clear(cache_db(cache), "samples", context, cause);
+	return store_clear(cache, "samples", context, cause);
 }
 
 /* ------------------------------------------------------------------ */
@@ -421,12 +412,12 @@ store_alerts(struct cache *cache, const char *context,
 	size_t		 i;
 
 	/* Nothing stored yet (a first round): every row is new. */
-	if ((st = store_prepare(db, "alerts", "SELECT NOT EXISTS (SELECT 1"
+	if ((st = store_prepare(cache, "alerts", "SELECT NOT EXISTS (SELECT 1"
 	    " FROM alerts WHERE context = ?1)", cause)) == NULL)
 		return -1;
 	sqlite3_bind_text(st, 1, context, -1, SQLITE_STATIC);
 	none = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
+	cache_stmt_put(cache, st);
 	if (none)
 		return store_insert(cache, "alerts", context, NULL,
 		    "INSERT INTO alerts" STORE_ALERT_VALUES
@@ -448,7 +439,7 @@ store_alerts(struct cache *cache, const char *context,
 		return -1;
 	before = sqlite3_total_changes(db);
 	for (i = 0; i < sizeof apply / sizeof apply[0]; i++) {
-		if (store_exec(db, "alerts", apply[i], context, NULL,
+		if (store_exec(cache, "alerts", apply[i], context, NULL,
 		    cause) != 0)
 			return -1;
 	}
@@ -900,7 +891,6 @@ int
 store_kube_delete(struct cache *cache, const char *context,
     enum store_kube kind, const void *rows, size_t n, char **cause)
 {
-	sqlite3		*db = cache_db(cache);
 	sqlite3_stmt	*st;
 	const char	*table = store_kube_tables[kind].table, *a, *b;
 	size_t		 i;
@@ -909,7 +899,7 @@ store_kube_delete(struct cache *cache, const char *context,
 	if (n == 0)
 		return 0;
 	if (cache_touch(cache, context, table, cause) != 0 ||
-	    (st = store_prepare(db, table, store_kube_tables[kind].delete,
+	    (st = store_prepare(cache, table, store_kube_tables[kind].delete,
 	    cause)) == NULL)
 		return -1;
 	for (i = 0; i < n && rc == 0; i++) {
@@ -919,9 +909,9 @@ store_kube_delete(struct cache *cache, const char *context,
 		store_text(st, 2, a);
 		if (b != NULL)
 			store_text(st, 3, b);
-		rc = store_step(db, st, table, cause);
+		rc = store_step(cache, st, table, cause);
 	}
-	sqlite3_finalize(st);
+	cache_stmt_put(cache, st);
 	return rc;
 }
 
@@ -988,25 +978,24 @@ store_rollouts(struct cache *cache, const char *context, int64_t now_ms,
 		" d.name = kube_rollouts.name AND"
 		" d.revision = kube_rollouts.revision)",
 	};
-	sqlite3		*db = cache_db(cache);
 	sqlite3_stmt	*st;
 	size_t		 i;
 
 	if (cache_touch(cache, context, "kube_rollouts", cause) != 0)
 		return -1;
 	for (i = 0; i < sizeof sql / sizeof sql[0]; i++) {
-		if ((st = store_prepare(db, "kube_rollouts", sql[i],
+		if ((st = store_prepare(cache, "kube_rollouts", sql[i],
 		    cause)) == NULL)
 			return -1;
 		sqlite3_bind_text(st, 1, context, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 2, now_ms);
 		if (sqlite3_bind_parameter_count(st) >= 3)
 			sqlite3_bind_int64(st, 3, STORE_ROLLOUTS_KEEP_MS);
-		if (store_step(db, st, "kube_rollouts", cause) != 0) {
-			sqlite3_finalize(st);
+		if (store_step(cache, st, "kube_rollouts", cause) != 0) {
+			cache_stmt_put(cache, st);
 			return -1;
 		}
-		sqlite3_finalize(st);
+		cache_stmt_put(cache, st);
 	}
 	return 0;
 }
@@ -1017,7 +1006,7 @@ store_rollouts_clear(struct cache *cache, const char *context, char **cause)
 {
 	if (cache_touch(cache, context, "kube_rollouts", cause) != 0)
 		return -1;
-	return store_clear(cache_db(cache), "kube_rollouts", context, cause);
+	return store_clear(cache, "kube_rollouts", context, cause);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1064,7 +1053,6 @@ int
 store_source_warning(struct cache *cache, const char *context,
     const char *name, const char *warning, char **cause)
 {
-	sqlite3		*db = cache_db(cache);
 	sqlite3_stmt	*st;
 	char		*clean = NULL;
 	size_t		 len;
@@ -1081,7 +1069,7 @@ store_source_warning(struct cache *cache, const char *context,
 		}
 		clean = sanitize_utf8(warning, len);
 	}
-	if ((st = store_prepare(db, "sources", "UPDATE sources SET"
+	if ((st = store_prepare(cache, "sources", "UPDATE sources SET"
 	    " last_warning = ?3 WHERE context = ?1 AND name = ?2",
 	    cause)) == NULL) {
 		free(clean);
@@ -1090,8 +1078,8 @@ store_source_warning(struct cache *cache, const char *context,
 	sqlite3_bind_text(st, 1, context, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
 	store_text(st, 3, clean);
-	rc = store_step(db, st, "sources", cause);
-	sqlite3_finalize(st);
+	rc = store_step(cache, st, "sources", cause);
+	cache_stmt_put(cache, st);
 	free(clean);
 	return rc;
 }

@@ -1261,6 +1261,83 @@ test_open_errors(void)
 	tmpdir_free(dir);
 }
 
+/*
+ * Kept statements: the same SQL gives the same statement once it is put
+ * back, a statement handed out is never handed out twice, more SQL than
+ * slots evicts only free ones, and a put-back statement is reset (its
+ * bindings cleared) so it runs again with new values.
+ */
+static void
+test_kept_statements(void)
+{
+	char		*dir = tmpdir_new(), *path, *cause = NULL, *sql;
+	struct cache	*c;
+	sqlite3_stmt	*a, *b, *many[80], *st;
+	int		 i, rows;
+
+	if (dir == NULL) {
+		CHECK(0);
+		return;
+	}
+	path = xasprintf("%s/cache.db", dir);
+	c = cache_open(path, 0, NULL, &cause);
+	CHECK(c != NULL);
+	if (c == NULL) {
+		free(cause);
+		free(path);
+		tmpdir_free(dir);
+		return;
+	}
+	a = cache_stmt(c, "t", "SELECT ?1 + 1", &cause);
+	CHECK(a != NULL);
+	b = cache_stmt(c, "t", "SELECT ?1 + 1", &cause);
+	CHECK(b != NULL && b != a);		/* a is handed out */
+	sqlite3_bind_int(a, 1, 41);
+	CHECK_INT(sqlite3_step(a), SQLITE_ROW);
+	CHECK_INT(sqlite3_column_int(a, 0), 42);
+	cache_stmt_put(c, a);
+	cache_stmt_put(c, b);
+	st = cache_stmt(c, "t", "SELECT ?1 + 1", &cause);
+	CHECK(st == a || st == b);
+	/* Put back reset and unbound: NULL + 1 is NULL. */
+	CHECK_INT(sqlite3_step(st), SQLITE_ROW);
+	CHECK_INT(sqlite3_column_type(st, 0), SQLITE_NULL);
+	cache_stmt_put(c, st);
+
+	/* More statements at once than there are slots: all distinct. */
+	for (i = 0; i < 80; i++) {
+		sql = xasprintf("SELECT %d", i);
+		many[i] = cache_stmt(c, "t", sql, &cause);
+		free(sql);
+		CHECK(many[i] != NULL);
+	}
+	rows = 0;
+	for (i = 0; i < 80; i++) {
+		if (many[i] != NULL && sqlite3_step(many[i]) == SQLITE_ROW &&
+		    sqlite3_column_int(many[i], 0) == i)
+			rows++;
+	}
+	CHECK_INT(rows, 80);
+	for (i = 0; i < 80; i++)
+		cache_stmt_put(c, many[i]);
+	/* Then new SQL replaces free ones; the old SQL prepares again. */
+	for (i = 0; i < 80; i++) {
+		sql = xasprintf("SELECT %d + 1000", i);
+		st = cache_stmt(c, "t", sql, &cause);
+		free(sql);
+		CHECK(st != NULL && sqlite3_step(st) == SQLITE_ROW &&
+		    sqlite3_column_int(st, 0) == i + 1000);
+		cache_stmt_put(c, st);
+	}
+	st = cache_stmt(c, "t", "SELECT nonsense FROM nowhere", &cause);
+	CHECK(st == NULL);
+	CHECK_CONTAINS(cause, "t: no such");
+	free(cause);
+	cache_close(c);
+	free(path);
+	tmpdir_free(dir);
+}
+
 static const struct test tests[] = {
 	TEST(test_default_path),
 	TEST(test_open_creates),
@@ -1276,6 +1353,7 @@ static const struct test tests[] = {
 	TEST(test_concurrent),
 	TEST(test_concurrent_create),
 	TEST(test_open_errors),
+	TEST(test_kept_statements),
 	{ NULL, NULL }
 };
 
