@@ -21,6 +21,7 @@
 #include "base/buf.h"
 #include "core/conf.h"
 #include "core/incident.h"
+#include "core/loop_work.h"
 #include "core/store.h"
 #include "base/json.h"
 #include "base/sanitize.h"
@@ -287,6 +288,8 @@ struct am_state {
 	struct am_member	*members;
 	size_t			 nmembers;
 	size_t			 pending;
+	struct loop_work	*parsing;	/* the worker's, see am_finish */
+	size_t			 merged;	/* distinct alerts parsed */
 };
 
 /* Forget one member's round. */
@@ -432,28 +435,58 @@ am_round_outcome(const char *const *errors, size_t n, char **error,
 	return 1;
 }
 
-/* Every answer is in: merge and finish the round. */
+/*
+ * Parse every member's answers and count the distinct alerts: on the
+ * loop's worker, while the loop leaves the members alone (see am_finish).
+ */
 static void
-am_finish(struct am_state *st)
+am_parse_work(void *arg)
 {
+	struct am_state	*st = arg;
+	size_t		 i;
+
+	for (i = 0; i < st->nmembers; i++)
+		am_member_parse(&st->members[i]);
+	st->merged = am_count_merged(st);
+}
+
+/* The answers are parsed: say how the round went. */
+static void
+am_parse_done(void *arg)
+{
+	struct am_state	*st = arg;
 	struct source	*s = st->src;
 	const char	**errors;
 	char		*error, *warning;
 	size_t		 i;
 
-	for (i = 0; i < st->nmembers; i++)
-		am_member_parse(&st->members[i]);
+	st->parsing = NULL;
 	errors = xcalloc(st->nmembers + 1, sizeof *errors);
 	for (i = 0; i < st->nmembers; i++)
 		errors[i] = st->members[i].error;
 	if (am_round_outcome(errors, st->nmembers, &error, &warning) == 0)
 		source_done(s, 0, error, NULL, 0);
 	else
-		source_done(s, 1, NULL, warning,
-		    (int64_t)am_count_merged(st));
+		source_done(s, 1, NULL, warning, (int64_t)st->merged);
 	free(errors);
 	free(error);
 	free(warning);
+}
+
+/*
+ * Every answer is in.  Parsing thousands of alerts takes tens of
+ * milliseconds, so it runs on the loop's worker and a key pressed
+ * meanwhile is served at once; the round ends when the parse is over.
+ */
+static void
+am_finish(struct am_state *st)
+{
+	st->parsing = loop_work_submit(st->src->loop, am_parse_work,
+	    am_parse_done, st);
+	if (st->parsing == NULL) {
+		am_parse_work(st);
+		am_parse_done(st);
+	}
 }
 
 /* One answer is in. */
@@ -546,6 +579,10 @@ am_cancel(struct source *s)
 	size_t		 i;
 	int		 k;
 
+	if (st->parsing != NULL) {
+		loop_work_cancel(st->src->loop, st->parsing);
+		st->parsing = NULL;
+	}
 	for (i = 0; i < st->nmembers; i++) {
 		for (k = 0; k < 3; k++) {
 			if (st->members[i].reqs[k].id > 0)
@@ -661,7 +698,8 @@ static const struct backend_ops am_ops = {
 	am_store,
 	am_reset,
 	am_cancel,
-	am_free
+	am_free,
+	1
 };
 
 /* Make s the Alertmanager source for n members. */

@@ -13,6 +13,11 @@
  *	reset()    forget what the round fetched (after store, or on failure).
  *	cancel()   abort any request still in flight (program exit).
  *	free()     free the backend's state.
+ *	away       1 if store() touches nothing but the round's answers, so
+ *	           the console may run it on the loop's worker thread with
+ *	           its own connection (see poller.c); 0 if it reads state
+ *	           the loop keeps changing (the simulator's world, the
+ *	           Kubernetes informers fed by watches).
  *
  * Tests and the simulator plug in the same way.
  */
@@ -36,6 +41,7 @@ struct backend_ops {
 	void		(*reset)(struct source *);
 	void		(*cancel)(struct source *);
 	void		(*free)(struct source *);
+	int		away;
 };
 
 /* One source; plain so backends can reach their environment. */
@@ -62,6 +68,9 @@ struct source {
 	const char			*items_what;	/* "series", "alerts" */
 	int64_t				 latency_ms;
 	int				 pending_store;	/* done, not yet stored */
+	struct loop_work		*storing;	/* its store on the worker */
+	struct cache			*store_cache;	/* the worker's, borrowed */
+	int64_t				 store_now_ms;	/* the store's "now" */
 	int64_t				 timeout_ms;	/* round deadline */
 	struct source			*next;		/* poller's list */
 	void				*poller;	/* borrowed */

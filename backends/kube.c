@@ -2551,7 +2551,8 @@ static const struct backend_ops kube_ops = {
 	kube_store,
 	kube_reset,
 	kube_cancel,
-	kube_free
+	kube_free,
+	0
 };
 
 /* Add a list of kind in ns (NULL: all namespaces or cluster-scoped). */

@@ -5,7 +5,17 @@
  * due); it starts due rounds and cancels rounds past their deadline.  A
  * round ends with source_done(), which only records the outcome: the write
  * happens in poller_flush(), from the loop's before-sleep hook, so cache
- * work never sits inside a network callback or on the key path.
+ * work never sits inside a network callback.
+ *
+ * With POLLER_STORE_AWAY (the console) the write leaves the loop thread
+ * too: a source whose store touches only its round's answers (backend.h,
+ * "away": Prometheus, Alertmanager, probes) is stored by a job on the
+ * loop's worker (core/loop_work.c) through the runtime's second, writable
+ * connection, and the loop hears back when it is over.  The others are
+ * stored in place, but only when the cache is free at that moment
+ * (cache_begin_now()): while the worker or another process writes, the
+ * round waits for a later turn of the loop instead of the loop waiting for
+ * the write lock.  So a key is never behind a store.
  */
 #include "config.h"
 
@@ -22,6 +32,7 @@
 #include "core/cache.h"
 #include "core/conf.h"
 #include "core/loop.h"
+#include "core/loop_work.h"
 #include "core/store.h"
 #include "base/util.h"
 #include "base/xmalloc.h"
@@ -123,7 +134,8 @@ static const struct backend_ops poller_unstarted_ops = {
 	poller_unstarted_store,
 	NULL,
 	NULL,
-	NULL
+	NULL,
+	0
 };
 
 /* Set s up as its registry kind; -1 and *cause if that fails. */
@@ -169,6 +181,9 @@ poller_source_unstarted(const struct source *s)
 static void
 poller_source_free(struct source *s)
 {
+	/* A store on the worker ends first (one running is waited for). */
+	if (s->storing != NULL)
+		loop_work_cancel(s->loop, s->storing);
 	if (s->in_flight && s->ops->cancel != NULL)
 		s->ops->cancel(s);
 	if (s->ops != NULL && s->ops->free != NULL)
@@ -274,19 +289,30 @@ poller_tick(void *arg)
 	return wait < 10 ? 10 : wait;
 }
 
-/* Write one finished round: its rows and its source row, or neither. */
+/* The cache could not take s's round: that is the round's outcome. */
 static void
-poller_store(struct poller *p, struct source *s)
+poller_store_failed(struct source *s, const char *cause)
+{
+	free(s->error);
+	s->error = xasprintf("cache write failed: %s; check the disk and the "
+	    "cache file ('sitrep cache info')", cause != NULL ?
+	    cause : "unknown error");
+	s->done_ok = 0;
+}
+
+/*
+ * Write one finished round through cache c, its transaction begun: its
+ * rows and its source row, or neither.
+ */
+static void
+poller_store(struct source *s, struct cache *c, int64_t now_ms)
 {
 	char	*cause = NULL, *err2 = NULL;
 	int	 ok = s->done_ok;
 
-	if (cache_begin(p->cache, &cause) != 0)
-		goto fail;
-	if (ok && s->ops->store(s, p->cache, runtime_now_ms(p->rt),
-	    &cause) != 0) {
-		cache_rollback(p->cache);
-		if (cache_begin(p->cache, &err2) != 0) {
+	if (ok && s->ops->store(s, c, now_ms, &cause) != 0) {
+		cache_rollback(c);
+		if (cache_begin(c, &err2) != 0) {
 			free(err2);
 			goto fail;
 		}
@@ -299,49 +325,110 @@ poller_store(struct poller *p, struct source *s)
 		ok = s->done_ok = 0;
 		s->failures++;
 	}
-	if (cache_source_update(p->cache, s->context, s->name,
+	if (cache_source_update(c, s->context, s->name,
 	    s->ops->kind != NULL ? s->ops->kind : s->name,
 	    s->attempt_ms, ok, s->latency_ms, ok ? NULL : s->error,
 	    ok ? s->items : -1, &cause) != 0) {
-		cache_rollback(p->cache);
+		cache_rollback(c);
 		goto fail;
 	}
-	if (store_source_warning(p->cache, s->context, s->name,
+	if (store_source_warning(c, s->context, s->name,
 	    ok ? s->warning : NULL, &cause) != 0) {
-		cache_rollback(p->cache);
+		cache_rollback(c);
 		goto fail;
 	}
-	if (cache_commit(p->cache, &cause) != 0) {
-		cache_rollback(p->cache);
+	if (cache_commit(c, &cause) != 0) {
+		cache_rollback(c);
 		goto fail;
 	}
 	return;
 fail:
-	free(s->error);
-	s->error = xasprintf("cache write failed: %s; check the disk and the "
-	    "cache file ('sitrep cache info')", cause != NULL ?
-	    cause : "unknown error");
-	s->done_ok = 0;
+	poller_store_failed(s, cause);
 	free(cause);
 }
 
-/* Write finished rounds to the cache. */
+/* A round is written: forget it, and tell the poller's user. */
+static void
+poller_stored(struct poller *p, struct source *s)
+{
+	if (s->ops->reset != NULL)
+		s->ops->reset(s);
+	s->pending_store = 0;
+	if (p->notify != NULL)
+		p->notify(s, p->notify_arg);
+}
+
+/* On the worker: write s's round through the worker's connection. */
+static void
+poller_job_work(void *arg)
+{
+	struct source	*s = arg;
+	char		*cause = NULL;
+
+	if (cache_begin(s->store_cache, &cause) != 0) {
+		poller_store_failed(s, cause);
+		free(cause);
+		return;
+	}
+	poller_store(s, s->store_cache, s->store_now_ms);
+}
+
+/* Back on the loop: the round is written. */
+static void
+poller_job_done(void *arg)
+{
+	struct source	*s = arg;
+
+	s->storing = NULL;
+	poller_stored(s->poller, s);
+}
+
+/* Hand s's round to the worker; -1 if it cannot be (store it here). */
+static int
+poller_store_away(struct poller *p, struct source *s)
+{
+	char	*cause = NULL;
+
+	if ((s->store_cache = runtime_store_cache(p->rt, &cause)) == NULL) {
+		free(cause);
+		return -1;
+	}
+	s->store_now_ms = runtime_now_ms(p->rt);
+	s->storing = loop_work_submit(p->loop, poller_job_work,
+	    poller_job_done, s);
+	return s->storing != NULL ? 0 : -1;
+}
+
+/* Write finished rounds to the cache (or hand them on); see poller.h. */
 int
 poller_flush(struct poller *p)
 {
 	struct source	*s;
-	int		 n = 0;
+	char		*cause = NULL;
+	int		 n = 0, rc;
 
 	for (s = p->sources; s != NULL; s = s->next) {
-		if (!s->pending_store)
+		if (!s->pending_store || s->storing != NULL)
 			continue;
-		poller_store(p, s);
-		if (s->ops->reset != NULL)
-			s->ops->reset(s);
-		s->pending_store = 0;
+		if ((p->flags & POLLER_STORE_AWAY) && s->ops->away &&
+		    poller_store_away(p, s) == 0) {
+			n++;
+			continue;
+		}
+		if (p->flags & POLLER_STORE_AWAY)
+			rc = cache_begin_now(p->cache, &cause);
+		else
+			rc = cache_begin(p->cache, &cause);
+		if (rc == 1)
+			continue;	/* a writer is busy: a later turn */
+		if (rc != 0) {
+			poller_store_failed(s, cause);
+			free(cause);
+			cause = NULL;
+		} else
+			poller_store(s, p->cache, runtime_now_ms(p->rt));
+		poller_stored(p, s);
 		n++;
-		if (p->notify != NULL)
-			p->notify(s, p->notify_arg);
 	}
 	return n;
 }

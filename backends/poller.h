@@ -23,6 +23,12 @@ struct runtime;
 struct source;
 
 #define POLLER_ONCE	0x1	/* one round per source, then idle */
+/*
+ * Store the rounds of "away" sources (backend.h) on the loop's worker with
+ * its own connection, and never wait for the cache in poller_flush(): the
+ * console's keys never wait for a store.
+ */
+#define POLLER_STORE_AWAY 0x2
 
 /*
  * Sources for every kind of the registry that ctx asks for, polled with
@@ -52,7 +58,10 @@ void		 poller_start(struct poller *);		/* first round now */
 /* The first round after delay_ms; the rounds keep that offset. */
 void		 poller_start_after(struct poller *, int64_t delay_ms);
 void		 poller_refresh_now(struct poller *);	/* 'r' */
-/* Write finished rounds to the cache; returns how many were stored. */
+/*
+ * Write finished rounds to the cache; returns how many were stored (with
+ * POLLER_STORE_AWAY: stored here, or handed to the worker).
+ */
 int		 poller_flush(struct poller *);
 /* With POLLER_ONCE: whether every source has finished and been stored. */
 int		 poller_finished(struct poller *);

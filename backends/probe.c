@@ -196,7 +196,8 @@ static const struct backend_ops probe_ops = {
 	probe_store,
 	probe_reset,
 	probe_cancel,
-	probe_free
+	probe_free,
+	1
 };
 
 /* Make s the probe source for n probes. */

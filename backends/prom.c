@@ -1274,7 +1274,8 @@ static const struct backend_ops prom_ops = {
 	prom_store,
 	prom_reset,
 	prom_cancel,
-	prom_free
+	prom_free,
+	1
 };
 
 /* Make s a Prometheus source. */

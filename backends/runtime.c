@@ -22,6 +22,7 @@
 #include "backends/sim.h"
 #include "backends/sim_actions.h"
 #include "core/action.h"
+#include "core/cache.h"
 #include "core/conf.h"
 #include "core/loop.h"
 #include "base/sanitize.h"
@@ -38,6 +39,7 @@ struct runtime {
 	struct loop			*loop;		/* owned */
 	struct http			*http;		/* owned */
 	struct cache			*cache;		/* borrowed */
+	struct cache			*store_cache;	/* owned, the worker's */
 	struct poller			*poller;	/* owned, current */
 	struct poller			**added;	/* owned, never current */
 	size_t				 nadded;
@@ -299,6 +301,8 @@ runtime_free(struct runtime *rt)
 	free(rt->read_only_why);
 	http_free(rt->http);
 	loop_free(rt->loop);
+	/* The worker has stopped: nothing uses its connection any more. */
+	cache_close(rt->store_cache);
 	free(rt);
 }
 
@@ -321,6 +325,19 @@ struct cache *
 runtime_cache(struct runtime *rt)
 {
 	return rt->cache;
+}
+
+/*
+ * The connection rounds are stored through on the loop's worker thread
+ * (see poller.c), opened at the first use; NULL and *cause if it cannot
+ * be.  Only jobs on that thread may use it.
+ */
+struct cache *
+runtime_store_cache(struct runtime *rt, char **cause)
+{
+	if (rt->store_cache == NULL)
+		rt->store_cache = cache_open_peer(rt->cache, 0, cause);
+	return rt->store_cache;
 }
 
 /* Replace the current poller with one for ctx. */

@@ -58,6 +58,8 @@ void		 runtime_free(struct runtime *);
 struct loop	*runtime_loop(struct runtime *);
 struct http	*runtime_http(struct runtime *);
 struct cache	*runtime_cache(struct runtime *);
+/* The worker thread's writable connection, opened at first use. */
+struct cache	*runtime_store_cache(struct runtime *, char **cause);
 
 /*
  * Poll ctx of conf (borrowed, outliving the poller) from now on: build its

@@ -2534,7 +2534,8 @@ static const struct backend_ops sim_ops = {
 	sim_store,
 	sim_reset,
 	sim_cancel,
-	sim_free
+	sim_free,
+	0
 };
 
 /* Make s a simulator source. */

@@ -599,23 +599,38 @@ fail:
 struct cache *
 cache_open_reader(const struct cache *of, char **cause)
 {
+	return cache_open_peer(of, CACHE_READONLY, cause);
+}
+
+/* Another connection to an open cache, for a thread; see cache.h. */
+struct cache *
+cache_open_peer(const struct cache *of, int flags, char **cause)
+{
 	struct cache	*c;
 	int		 rc;
 
 	c = xcalloc(1, sizeof *c);
 	c->path = xstrdup(of->path);
-	c->flags = CACHE_READONLY;
+	c->flags = flags & CACHE_READONLY;
 	c->dev = of->dev;
 	c->ino = of->ino;
-	rc = cache_connect(c, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX);
+	rc = cache_connect(c, ((flags & CACHE_READONLY) ?
+	    SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
+	    SQLITE_OPEN_NOMUTEX);
+	if (rc == SQLITE_OK && !(flags & CACHE_READONLY))
+		rc = sqlite3_exec(c->db, "PRAGMA synchronous = NORMAL;"
+		    " PRAGMA foreign_keys = ON;", NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
-		*cause = xasprintf("cannot read cache %s: %s", c->path,
+		*cause = xasprintf("cannot %s cache %s: %s",
+		    (flags & CACHE_READONLY) ? "read" : "write", c->path,
 		    c->db != NULL ? sqlite3_errmsg(c->db) :
 		    sqlite3_errstr(rc));
 		cache_destroy(c);
 		return NULL;
 	}
-	sqlite3_exec(c->db, "PRAGMA query_only = ON", NULL, NULL, NULL);
+	if (flags & CACHE_READONLY)
+		sqlite3_exec(c->db, "PRAGMA query_only = ON", NULL, NULL,
+		    NULL);
 	return c;
 }
 
@@ -788,6 +803,27 @@ cache_begin(struct cache *c, char **cause)
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * Start a write transaction only if the cache is free now: 1 if another
+ * connection holds the write (nothing started), else as cache_begin().
+ */
+int
+cache_begin_now(struct cache *c, char **cause)
+{
+	int	rc;
+
+	sqlite3_busy_timeout(c->db, 0);
+	rc = sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	sqlite3_busy_timeout(c->db, CACHE_BUSY_TIMEOUT_MS);
+	if (rc == SQLITE_OK)
+		return 0;
+	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+		return 1;
+	*cause = xasprintf("cannot start a write to cache %s: %s", c->path,
+	    sqlite3_errmsg(c->db));
+	return -1;
 }
 
 /* Commit the write transaction; on failure it is rolled back. */

@@ -34,6 +34,8 @@ void	 cache_close(struct cache *);
  * is not checked again, nor opened outside SQLite (see cache.c).
  */
 struct cache *cache_open_reader(const struct cache *, char **cause);
+/* The same, writable unless flags has CACHE_READONLY. */
+struct cache *cache_open_peer(const struct cache *, int flags, char **cause);
 
 /* $XDG_CACHE_HOME/sitrep/cache.db (~/.cache/sitrep/cache.db); allocated. */
 char	*cache_default_path(void);
@@ -68,6 +70,8 @@ int	 cache_exec(struct cache *, const char *what, char **cause,
 /* An allocated copy of a text column, or NULL. */
 char	*cache_column_text(sqlite3_stmt *, int col);
 int	 cache_begin(struct cache *, char **cause);
+/* Begin only if no other connection writes now: 1 if one does. */
+int	 cache_begin_now(struct cache *, char **cause);
 int	 cache_commit(struct cache *, char **cause);
 void	 cache_rollback(struct cache *);
 

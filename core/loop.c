@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "core/loop.h"
+#include "core/loop_work.h"
 #include "base/util.h"
 #include "base/xmalloc.h"
 
@@ -93,6 +94,7 @@ struct loop {
 	size_t			 npfds_alloc;
 
 	struct loop_fd		*sig_watch;	/* read end of the self-pipe */
+	struct loop_workers	*workers;	/* see loop_work.c */
 	struct sigaction	 sig_saved[NSIG];
 	unsigned char		 sig_installed[NSIG];
 };
@@ -134,6 +136,7 @@ loop_free(struct loop *loop)
 
 	if (loop == NULL)
 		return;
+	loop_work_free(loop->workers);
 	if (loop_sig_owner == loop) {
 		for (signo = 1; signo < NSIG; signo++) {
 			if (loop->sig_installed[signo])
@@ -163,6 +166,20 @@ loop_free(struct loop *loop)
 	free(loop->pfds);
 	free(loop->pfd_owner);
 	free(loop);
+}
+
+/* The loop's worker thread, or NULL (see loop_work.c). */
+struct loop_workers *
+loop_workers(struct loop *loop)
+{
+	return loop->workers;
+}
+
+/* Keep the loop's workers, freed by loop_free(). */
+void
+loop_set_workers(struct loop *loop, struct loop_workers *ws)
+{
+	loop->workers = ws;
 }
 
 /* ------------------------------------------------------------------------ */

@@ -154,7 +154,8 @@ app_start_sources(struct app *a, char **cause)
 		runtime_simulate(a->rt, a->opts->scenario);
 		runtime_set_sim_speed(a->rt, a->opts->speed);
 	}
-	a->poller = runtime_set_context(a->rt, a->conf, a->ctx, 0, cause);
+	a->poller = runtime_set_context(a->rt, a->conf, a->ctx,
+	    POLLER_STORE_AWAY, cause);
 	if (a->poller == NULL)
 		return -1;
 	poller_set_notify(a->poller, app_on_stored, a);

@@ -11,9 +11,14 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
+#include <pthread.h>
+#include <time.h>
+
 #include "core/loop.h"
+#include "core/loop_work.h"
 #include "base/util.h"
 
 #define HARNESS_MAIN
@@ -484,6 +489,172 @@ test_child(void)
 	loop_free(loop);
 }
 
+/* ------------------------------------------------------------------------ */
+/* Work on the worker thread. */
+
+struct job {
+	pthread_t	 loop_thread;
+	int		 id;
+	int		 started;	/* set by work first */
+	int		 worked;	/* set by work, on the worker */
+	int		 off_loop;	/* work ran on another thread */
+	int		*order;		/* done's record, on the loop */
+	int		*ndone;
+	int		 done_saw_work;
+	int		 gate;		/* work waits while set */
+	pthread_mutex_t	*mu;
+	pthread_cond_t	*cv;
+	int		 slow_ms;
+};
+
+/* The work: wait for the gate, sleep if asked, mark the job. */
+static void
+job_work(void *arg)
+{
+	struct job	*j = arg;
+	struct timespec	 ts;
+
+	__atomic_store_n(&j->started, 1, __ATOMIC_SEQ_CST);
+	if (j->mu != NULL) {
+		pthread_mutex_lock(j->mu);
+		while (j->gate)
+			pthread_cond_wait(j->cv, j->mu);
+		pthread_mutex_unlock(j->mu);
+	}
+	if (j->slow_ms > 0) {
+		ts.tv_sec = 0;
+		ts.tv_nsec = (long)j->slow_ms * 1000000L;
+		nanosleep(&ts, NULL);
+	}
+	j->off_loop = !pthread_equal(pthread_self(), j->loop_thread);
+	__atomic_store_n(&j->worked, 1, __ATOMIC_SEQ_CST);
+}
+
+/* Done, on the loop: record the order and that the work was over. */
+static void
+job_done(void *arg)
+{
+	struct job	*j = arg;
+
+	j->done_saw_work = j->worked;
+	j->order[(*j->ndone)++] = j->id;
+}
+
+/* Run the loop until n jobs are done or 10 s pass. */
+static void
+run_until_done(struct loop *loop, const int *ndone, int n)
+{
+	int64_t	end = util_mono_ms() + 10000;
+
+	while (*ndone < n && util_mono_ms() < end)
+		loop_run_once(loop, 50);
+}
+
+/* Jobs run off the loop, one at a time, and are done on it, in order. */
+static void
+test_work_order(void)
+{
+	struct loop	*loop = loop_new();
+	struct job	 jobs[40];
+	int		 order[40], ndone = 0, i, in_order = 1, all = 1;
+
+	memset(jobs, 0, sizeof jobs);
+	for (i = 0; i < 40; i++) {
+		jobs[i].loop_thread = pthread_self();
+		jobs[i].id = i;
+		jobs[i].order = order;
+		jobs[i].ndone = &ndone;
+		CHECK(loop_work_submit(loop, job_work, job_done, &jobs[i]) !=
+		    NULL);
+	}
+	run_until_done(loop, &ndone, 40);
+	CHECK_INT(ndone, 40);
+	for (i = 0; i < ndone; i++) {
+		in_order &= order[i] == i;
+		all &= jobs[i].off_loop && jobs[i].done_saw_work;
+	}
+	CHECK(in_order);
+	CHECK(all);
+	loop_free(loop);
+}
+
+/*
+ * Cancel: a queued job never runs; a running one is waited for and its
+ * done is never called; a job over but not yet delivered is forgotten.
+ */
+static void
+test_work_cancel(void)
+{
+	pthread_mutex_t	 mu = PTHREAD_MUTEX_INITIALIZER;
+	pthread_cond_t	 cv = PTHREAD_COND_INITIALIZER;
+	struct loop	*loop = loop_new();
+	struct job	 a, b, c;
+	struct loop_work *wa, *wb, *wc;
+	int		 order[4], ndone = 0;
+
+	memset(&a, 0, sizeof a);
+	memset(&b, 0, sizeof b);
+	memset(&c, 0, sizeof c);
+	a.loop_thread = b.loop_thread = c.loop_thread = pthread_self();
+	a.order = b.order = c.order = order;
+	a.ndone = b.ndone = c.ndone = &ndone;
+	a.id = 1;
+	b.id = 2;
+	c.id = 3;
+	a.mu = &mu;
+	a.cv = &cv;
+	a.gate = 1;
+	a.slow_ms = 30;
+	wa = loop_work_submit(loop, job_work, job_done, &a);
+	wb = loop_work_submit(loop, job_work, job_done, &b);
+	CHECK(wa != NULL && wb != NULL);
+	while (!__atomic_load_n(&a.started, __ATOMIC_SEQ_CST))
+		usleep(1000);
+	loop_work_cancel(loop, wb);		/* queued behind a */
+	pthread_mutex_lock(&mu);
+	a.gate = 0;
+	pthread_cond_broadcast(&cv);
+	pthread_mutex_unlock(&mu);
+	loop_work_cancel(loop, wa);		/* running (or over) */
+	CHECK_INT(a.worked, 1);			/* waited for */
+	CHECK_INT(b.worked, 0);			/* never ran */
+	wc = loop_work_submit(loop, job_work, job_done, &c);
+	run_until_done(loop, &ndone, 1);
+	CHECK_INT(ndone, 1);
+	CHECK_INT(order[0], 3);			/* a's and b's done: never */
+	(void)wc;
+
+	/* Over but not delivered: the loop has not run since. */
+	memset(&c, 0, sizeof c);
+	c.loop_thread = pthread_self();
+	c.order = order;
+	c.ndone = &ndone;
+	c.id = 4;
+	wc = loop_work_submit(loop, job_work, job_done, &c);
+	while (!__atomic_load_n(&c.worked, __ATOMIC_SEQ_CST))
+		usleep(1000);
+	loop_work_cancel(loop, wc);
+	loop_run_once(loop, 20);
+	CHECK_INT(ndone, 1);
+
+	/* Freeing the loop drops a queued job without its done. */
+	memset(&a, 0, sizeof a);
+	a.loop_thread = pthread_self();
+	a.order = order;
+	a.ndone = &ndone;
+	a.mu = &mu;
+	a.cv = &cv;
+	a.gate = 1;
+	CHECK(loop_work_submit(loop, job_work, job_done, &a) != NULL);
+	CHECK(loop_work_submit(loop, job_work, job_done, &b) != NULL);
+	pthread_mutex_lock(&mu);
+	a.gate = 0;
+	pthread_cond_broadcast(&cv);
+	pthread_mutex_unlock(&mu);
+	loop_free(loop);
+	CHECK_INT(ndone, 1);
+}
+
 static const struct test tests[] = {
 	TEST(test_timer_order),
 	TEST(test_timer_reschedule),
@@ -494,6 +665,8 @@ static const struct test tests[] = {
 	TEST(test_run_stop),
 	TEST(test_signal),
 	TEST(test_child),
+	TEST(test_work_order),
+	TEST(test_work_cancel),
 	{ NULL, NULL }
 };
 

@@ -6,12 +6,17 @@
  * transaction, a failed round clears it (its error says more), and the
  * views hand it to every document: text, Markdown, HTML and JSON.  The
  * writer clips the text and makes it valid UTF-8, as it does errors.
+ *
+ * With POLLER_STORE_AWAY (the console) an "away" source's round is stored
+ * on the loop's worker through another connection, and a source stored
+ * in place never makes the loop wait for a cache another writer holds.
  */
 #include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include <cJSON.h>
@@ -68,7 +73,32 @@ fake_store(struct source *s, struct cache *c, int64_t now, char **cause)
 }
 
 static const struct backend_ops fake_ops = {
-	"alertmanager", fake_refresh, fake_store, NULL, NULL, NULL
+	"alertmanager", fake_refresh, fake_store, NULL, NULL, NULL, 0
+};
+
+/* Where the away source's last store ran, and through what. */
+static struct {
+	pthread_t	 thread;
+	struct cache	*cache;
+	int		 stores;
+} away_seen;
+
+/* An away source's store: note the thread and the connection. */
+static int
+fake_away_store(struct source *s, struct cache *c, int64_t now,
+    char **cause)
+{
+	(void)s;
+	(void)now;
+	(void)cause;
+	away_seen.thread = pthread_self();
+	away_seen.cache = c;
+	away_seen.stores++;
+	return 0;
+}
+
+static const struct backend_ops fake_away_ops = {
+	"prometheus", fake_refresh, fake_away_store, NULL, NULL, NULL, 1
 };
 
 /* Count stored rounds. */
@@ -318,12 +348,115 @@ test_warning_clipped(void)
 	cache_close(c);
 }
 
+/* The sources row of name: whether its last round worked, or -1. */
+static int
+row_ok(struct cache *c, const char *name)
+{
+	sqlite3_stmt	*st;
+	int		 ok = -1;
+
+	if (sqlite3_prepare_v2(cache_db(c), "SELECT last_error IS NULL AND"
+	    " last_success_ms IS NOT NULL FROM sources"
+	    " WHERE context = 'default' AND name = ?", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		ok = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return ok;
+}
+
+/*
+ * The console's poller (POLLER_STORE_AWAY): an away source is stored on
+ * another thread through another connection, its row written; a source
+ * stored in place waits, without the loop waiting, while another
+ * connection holds the write, and is stored once it is free, not failed
+ * as "database is locked".
+ */
+static void
+test_store_away(void)
+{
+	struct cache	*c;
+	struct runtime	*rt = NULL;
+	struct poller	*p;
+	struct source	*a, *b;
+	sqlite3		*other = NULL;
+	char		*path, *warning = NULL, *cause = NULL;
+	int		 i, before;
+
+	path = xasprintf("%s/away.db", dir);
+	c = cache_open(path, 0, &warning, &cause);
+	free(warning);
+	if (c == NULL || (rt = runtime_new(c, &cause)) == NULL) {
+		CHECK(!"a cache and a runtime");
+		free(cause);
+		free(path);
+		cache_close(c);
+		return;
+	}
+	p = runtime_set_context(rt, NULL, NULL, POLLER_STORE_AWAY, &cause);
+	CHECK(p != NULL);
+	if (p == NULL) {
+		free(cause);
+		goto out;
+	}
+	a = poller_source_new(p, "prometheus", 1000);
+	a->ops = &fake_away_ops;
+	poller_add(p, a);
+	b = poller_source_new(p, "alertmanager", 1000);
+	b->ops = &fake_ops;
+	poller_add(p, b);
+	poller_set_notify(p, stored, NULL);
+	loop_set_before_sleep(runtime_loop(rt), flush, p);
+	round_plan.ok = 1;
+	round_plan.error = round_plan.warning = NULL;
+	memset(&away_seen, 0, sizeof away_seen);
+	round_plan.stored = 0;
+	poller_start(p);
+	for (i = 0; i < 200 && round_plan.stored < 2; i++)
+		loop_run_once(runtime_loop(rt), 20);
+	CHECK_INT(round_plan.stored, 2);
+	CHECK_INT(away_seen.stores, 1);
+	CHECK(away_seen.stores == 1 &&
+	    !pthread_equal(away_seen.thread, pthread_self()));
+	CHECK(away_seen.cache != NULL && away_seen.cache != c);
+	CHECK_INT(row_ok(c, "prometheus"), 1);
+	CHECK_INT(row_ok(c, "alertmanager"), 1);
+
+	/* Another connection holds the write: b waits, the loop does not. */
+	CHECK_INT(sqlite3_open(path, &other), SQLITE_OK);
+	CHECK_INT(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL),
+	    SQLITE_OK);
+	before = round_plan.stored;
+	b->next_ms = 0;
+	for (i = 0; i < 100 && !b->pending_store; i++)
+		loop_run_once(runtime_loop(rt), 20);
+	for (i = 0; i < 10; i++)
+		loop_run_once(runtime_loop(rt), 20);
+	CHECK_INT(round_plan.stored, before);
+	CHECK(b->pending_store);
+	CHECK_INT(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	for (i = 0; i < 100 && round_plan.stored == before; i++)
+		loop_run_once(runtime_loop(rt), 20);
+	CHECK_INT(round_plan.stored, before + 1);
+	CHECK_INT(row_ok(c, "alertmanager"), 1);
+	CHECK(b->error == NULL);
+	sqlite3_close(other);
+	loop_set_before_sleep(runtime_loop(rt), NULL, NULL);
+out:
+	free(path);
+	runtime_free(rt);
+	cache_close(c);
+}
+
 /* Remove the temp dir's files. */
 static void
 cleanup(void)
 {
 	static const char *const names[] = { "warn.db", "warn.db-wal",
-	    "warn.db-shm", "clip.db", "clip.db-wal", "clip.db-shm" };
+	    "warn.db-shm", "clip.db", "clip.db-wal", "clip.db-shm", "away.db",
+	    "away.db-wal", "away.db-shm" };
 	char	*path;
 	size_t	 i;
 
@@ -338,6 +471,7 @@ cleanup(void)
 static const struct test tests[] = {
 	TEST(test_warning_round),
 	TEST(test_warning_clipped),
+	TEST(test_store_away),
 	{ NULL, NULL }
 };
 
