@@ -701,6 +701,22 @@ static const struct cache_step cache_steps[] = {
 	"INSERT INTO changes (context, tbl, gen) VALUES ('', 'epoch',"
 	"  abs(random()));"
 },
+/* ---- version 12: a keyed audit chain ------------------------------------ */
+{ "audit.chain and audit.key_id: the keyed hash chain",
+	/*
+	 * audit.chain: how the row's hash was made.  1: SHA-256 over
+	 * prev_hash and the fields (every row written before this step);
+	 * 2: HMAC-SHA256 over the same and chain and key_id, keyed with the
+	 * audit key kept outside the cache (core/audit.c).  Along seq the
+	 * value never goes down.  key_id names the key of a chain-2 row
+	 * (16 hex digits of HMAC(key, "sitrep audit key id"), which tell
+	 * nothing of the key); NULL for chain 1.  Adding columns is no
+	 * UPDATE, so the append-only triggers stay as they are.
+	 */
+	"ALTER TABLE audit ADD COLUMN chain INTEGER NOT NULL DEFAULT 1"
+	"  CHECK (chain IN (1, 2));"
+	"ALTER TABLE audit ADD COLUMN key_id TEXT;"
+},
 };
 
 #define CACHE_NSTEPS ((int)(sizeof cache_steps / sizeof cache_steps[0]))

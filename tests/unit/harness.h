@@ -92,6 +92,7 @@ int	harness_reps(int n);
 
 #ifdef HARNESS_MAIN
 #include <stdlib.h>
+#include <unistd.h>
 
 int harness_failed;
 char harness_skipped[256];
@@ -163,11 +164,52 @@ harness_skip_all(const char *tool, const char *reason)
 	return 0;
 }
 
+/*
+ * State written on the user's behalf (the audit key) goes to a directory
+ * of the run's own, never to the user's $XDG_STATE_HOME: set it up, and
+ * remove what sitrep leaves there (harness_state_done).
+ */
+static char harness_state[256];
+
+static void
+harness_state_init(void)
+{
+	const char	*base = getenv("TMPDIR");
+
+	if (base == NULL || *base == '\0')
+		base = "/tmp";
+	snprintf(harness_state, sizeof harness_state,
+	    "%s/sitrep-test-state.XXXXXX", base);
+	if (mkdtemp(harness_state) == NULL) {
+		printf("# cannot make a state directory under %s\n", base);
+		harness_state[0] = '\0';
+		unsetenv("XDG_STATE_HOME");
+		setenv("HOME", "/nonexistent", 1);
+		return;
+	}
+	setenv("XDG_STATE_HOME", harness_state, 1);
+}
+
+static void
+harness_state_done(void)
+{
+	char	p[512];
+
+	if (harness_state[0] == '\0')
+		return;
+	snprintf(p, sizeof p, "%s/sitrep/audit.key", harness_state);
+	unlink(p);
+	snprintf(p, sizeof p, "%s/sitrep", harness_state);
+	rmdir(p);
+	rmdir(harness_state);
+}
+
 int
 harness_run(const struct test *t)
 {
 	int	n = 0, i, bad = 0;
 
+	harness_state_init();
 	while (t[n].name != NULL)
 		n++;
 	printf("1..%d\n", n);
@@ -185,6 +227,7 @@ harness_run(const struct test *t)
 		fflush(stdout);
 		bad += harness_failed;
 	}
+	harness_state_done();
 	return bad ? 1 : 0;
 }
 #endif

@@ -26,6 +26,7 @@
 #include "core/audit.h"
 #include "base/buf.h"
 #include "core/cache.h"
+#include "base/hmac.h"
 #include "base/sha256.h"
 #include "base/xmalloc.h"
 
@@ -116,6 +117,43 @@ append_n(struct cache *c, int n)
 		free(target);
 	}
 	return rc;
+}
+
+/* The audit key the appends used (harness.h points XDG_STATE_HOME at a
+ * directory of the run); 0 if it was read. */
+static int
+read_key(unsigned char key[AUDIT_KEY_LEN])
+{
+	char	*path = audit_key_path();
+	FILE	*f = fopen(path, "rb");
+	size_t	 n = 0;
+
+	if (f != NULL) {
+		n = fread(key, 1, AUDIT_KEY_LEN, f);
+		fclose(f);
+	}
+	if (n != AUDIT_KEY_LEN)
+		printf("# cannot read the audit key %s\n", path);
+	free(path);
+	return n == AUDIT_KEY_LEN ? 0 : -1;
+}
+
+/* The hex MAC of b's bytes under key; the key's id into kid. */
+static void
+keyed_hex(const unsigned char key[AUDIT_KEY_LEN], const struct buf *b,
+    char out[SHA256_HEX_LEN + 1], char kid[AUDIT_KEY_ID_LEN + 1])
+{
+	unsigned char	mac[SHA256_DIGEST_LEN];
+	char		hex[SHA256_HEX_LEN + 1];
+
+	hmac_sha256(key, AUDIT_KEY_LEN, "sitrep audit key id", 19, mac);
+	sha256_hex(mac, hex);
+	memcpy(kid, hex, AUDIT_KEY_ID_LEN);
+	kid[AUDIT_KEY_ID_LEN] = '\0';
+	if (b != NULL) {
+		hmac_sha256(key, AUDIT_KEY_LEN, b->data, b->len, mac);
+		sha256_hex(mac, out);
+	}
 }
 
 /* Run SQL; the SQLite result code. */
@@ -308,6 +346,8 @@ test_audit_format(void)
 	struct buf		 b;
 	char			*cause = NULL, want[SHA256_HEX_LEN + 1];
 	char			 hash[SHA256_HEX_LEN + 1];
+	char			 kid[AUDIT_KEY_ID_LEN + 1];
+	unsigned char		 key[AUDIT_KEY_LEN];
 	int64_t			 rows, seq;
 
 	if (fixture_open(&fx) != 0) {
@@ -327,10 +367,13 @@ test_audit_format(void)
 	CHECK_INT(audit_append(fx.cache, &e, &cause), 0);
 	CHECK_INT(audit_head(fx.cache, &rows, &seq, hash, &cause), 0);
 
+	/* Keyed (chain 2): HMAC-SHA256, chain and key id at the end. */
+	CHECK_INT(read_key(key), 0);
+	keyed_hex(key, NULL, NULL, kid);
 	buf_init(&b, 0);
 	buf_printf(&b, "s64:%si1;i1700000000123;s5:alicens7:silences0:i1;"
-	    "s2:oks12:2h, \"deploy\"", AUDIT_GENESIS);
-	sha256_hex_of(b.data, b.len, want);
+	    "s2:oks12:2h, \"deploy\"i2;s16:%s", AUDIT_GENESIS, kid);
+	keyed_hex(key, &b, want, kid);
 	buf_done(&b);
 	CHECK_STR(hash, want);
 	fixture_close(&fx);
@@ -426,8 +469,8 @@ test_audit_swap_hash(void)
 }
 
 /*
- * A forger who edits row 3 and recomputes its hash correctly still breaks
- * the link from row 4.
+ * A forger who edits row 3 and recomputes its hash correctly (with the
+ * key) still breaks the link from row 4.
  */
 static void
 test_audit_rewrite(void)
@@ -436,6 +479,8 @@ test_audit_rewrite(void)
 	struct buf	 b;
 	sqlite3_stmt	*st;
 	char		 hash[SHA256_HEX_LEN + 1], *sql;
+	char		 kid[AUDIT_KEY_ID_LEN + 1];
+	unsigned char	 key[AUDIT_KEY_LEN];
 	const char	*prev;
 
 	if (fixture_open(&fx) != 0) {
@@ -452,10 +497,13 @@ test_audit_rewrite(void)
 	CHECK_INT(sqlite3_step(st), SQLITE_ROW);
 	prev = (const char *)sqlite3_column_text(st, 0);
 	buf_init(&b, 0);
+	CHECK_INT(read_key(key), 0);
+	keyed_hex(key, NULL, NULL, kid);
 	buf_printf(&b, "s64:%si3;i1700000002000;s6:oncalls4:prods8:rollback"
-	    "s21:deployment/shop/api-2i0;s2:oks7:nothing", prev ? prev : "");
+	    "s21:deployment/shop/api-2i0;s2:oks7:nothingi2;s16:%s",
+	    prev ? prev : "", kid);
 	sqlite3_finalize(st);
-	sha256_hex_of(b.data, b.len, hash);
+	keyed_hex(key, &b, hash, kid);
 	buf_done(&b);
 	sql = sqlite3_mprintf("UPDATE audit SET detail = 'nothing', hash = '%q'"
 	    " WHERE seq = 3", hash);

@@ -454,6 +454,10 @@ fill_version(struct cache *c, int v)
 		    " fingerprint, alertname, joined_ms) VALUES ('0a1b2c3d',"
 		    " 'abc123', 'HighErrorRate', 9000)");
 	}
+	if (v >= 12)
+		rc |= exec_sql(c, "INSERT INTO audit (ts_ms, actor, action,"
+		    " dry_run, prev_hash, hash, chain, key_id) VALUES (2, 'me',"
+		    " 'note', 0, 'y', 'z', 2, '0123456789abcdef')");
 	if (v >= 10)
 		rc |= exec_sql(c, "UPDATE kube_replicasets SET containers ="
 		    " '[{\"name\":\"api\",\"image\":\"b\",\"env\":[]}]' WHERE"
@@ -480,7 +484,8 @@ check_filled(struct cache *c, int v)
 		CHECK_INT(query_int(db, "SELECT count(*) FROM"
 		    " incident_timeline WHERE incident_id = 1"), 1);
 	if (v >= 4)
-		CHECK_INT(query_int(db, "SELECT count(*) FROM audit"), 1);
+		CHECK_INT(query_int(db, "SELECT count(*) FROM audit"),
+		    v >= 12 ? 2 : 1);
 	/* Version 5 added sources.last_warning: NULL for older rows. */
 	if (v >= 1)
 		CHECK_INT(query_int(db, "SELECT count(*) FROM sources WHERE"
@@ -523,6 +528,16 @@ check_filled(struct cache *c, int v)
 		CHECK_INT(query_int(db, "SELECT joined_ms FROM incident_alerts"
 		    " WHERE incident_id = '0a1b2c3d'"), 9000);
 	}
+	/*
+	 * Version 12 added audit.chain and key_id: rows written before it
+	 * are chain 1 (SHA-256, unkeyed) with no key id.
+	 */
+	if (v >= 4)
+		CHECK_INT(query_int(db, "SELECT count(*) FROM audit WHERE"
+		    " chain = 1 AND key_id IS NULL AND hash = 'y'"), 1);
+	if (v >= 12)
+		CHECK_INT(query_int(db, "SELECT count(*) FROM audit WHERE"
+		    " chain = 2 AND key_id = '0123456789abcdef'"), 1);
 	/* Version 10 added kube_replicasets.containers: NULL for older rows. */
 	if (v >= 2)
 		CHECK_INT(query_int(db, "SELECT count(*) FROM kube_replicasets"
