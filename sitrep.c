@@ -60,10 +60,21 @@ const struct cmd_entry sitrep_commands[] = {
 	  "show the cache: path, schema, size, rows, last success per "
 	  "source; with no cache yet, say where it would be and how to fill "
 	  "it, create nothing and exit 1", cmd_cache_info, CMD_USAGE },
-	{ "audit verify", "",
-	  "check the audit log's hash chain: nothing edited or removed "
-	  "(exit 1 if it is broken, or there is no cache to check)",
+	{ "audit verify", "[--head [SEQ:]HASH]",
+	  "check the cache file and the audit log's keyed hash chain: no "
+	  "entry edited, removed or reordered, and the audit key the one it "
+	  "was written with; says how many entries predate the key; --head: "
+	  "the entry `audit head` printed earlier is still in place, so "
+	  "nothing up to it was rewritten or cut off; exit 1 naming the "
+	  "problem if anything fails, the file is damaged (it is left as it "
+	  "is), or there is no cache or audit log to check (docs/AUDIT.md)",
 	  cmd_audit_verify, CMD_USAGE },
+	{ "audit head", "[--format text|json]",
+	  "verify the audit log, then print its head to record elsewhere (a "
+	  "ticket, a chat): one line `seq N hash H`, or JSON "
+	  "sitrep.audit-head/1; give it back to `audit verify --head N:H` "
+	  "later; exit 1 if the log does not verify", cmd_audit_head,
+	  CMD_USAGE },
 	{ "audit log", "[--since T] [--format text|json] [--all-contexts]",
 	  "the audit log, oldest first: every write sitrep made (silences, "
 	  "acknowledgements, notes, resolves), its time, actor, context, "

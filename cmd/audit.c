@@ -1,8 +1,11 @@
 /*
- * audit.c: `sitrep audit verify` walks the audit log's hash chain and
- * names the first entry that was edited or removed; `sitrep audit log`
- * lists the entries (docs/AUDIT.md).  Both read the cache read-only:
- * looking never creates, migrates or moves aside the evidence.
+ * audit.c: `sitrep audit verify` checks the cache file and walks the audit
+ * log's keyed hash chain, naming the first entry that was edited or
+ * removed, and with --head checks that an anchored head is still in
+ * place; `sitrep audit head` prints the head to anchor elsewhere; `sitrep
+ * audit log` lists the entries (docs/AUDIT.md).  All read the cache
+ * read-only: looking never creates, migrates or moves aside the evidence,
+ * and never makes the audit key.
  *
  * The log's text came partly from outside (notes, comments, targets), so
  * the text listing passes every field through the terminal sanitiser and
@@ -32,43 +35,141 @@
 /* The JSON document's version: bumped on any incompatible change. */
 #define AUDIT_LOG_SCHEMA	"sitrep.audit/1"
 
+/* The JSON of `audit head`. */
+#define AUDIT_HEAD_SCHEMA	"sitrep.audit-head/1"
+
 /* Text columns wider than this are not padded further (never cut). */
 #define AUDIT_COL_MAX		40
 
-/* sitrep audit verify */
+/* Print a failed check: the problem on stderr, sanitised. */
+static int
+audit_fail(const char *what, const struct audit_verdict *v, char *cause)
+{
+	char	*safe = sanitize_terminal(cause, 0);
+
+	if (v != NULL && v->bad_seq > 0)
+		fprintf(stderr, "sitrep %s: audit log broken at entry %lld:"
+		    " %s\n", what, (long long)v->bad_seq, safe);
+	else
+		fprintf(stderr, "sitrep %s: %s\n", what, safe);
+	free(safe);
+	free(cause);
+	return CMD_FAIL;
+}
+
+/*
+ * sitrep audit verify [--head [SEQ:]HASH]: the file, the chain, the key,
+ * and with a head, that the anchored entry is still in place.
+ */
 int
 cmd_audit_verify(struct cmd_opts *g, int argc, char **argv)
 {
-	struct cache	*cache;
-	char		**words, *cause = NULL;
-	int64_t		  bad = 0, count = 0, seq = 0;
-	char		  hash[SHA256_HEX_LEN + 1];
-	int		  nw, rc;
+	struct audit_verdict	 v;
+	struct cache		*cache;
+	const char		*head = NULL;
+	char			**words, *cause = NULL;
+	char			 hash[SHA256_HEX_LEN + 1];
+	int64_t			 head_seq = 0;
+	int			 nw, rc;
+	const struct cmd_option	 opts[] = {
+		{ "--head", &head, NULL, NULL },
+		{ NULL, NULL, NULL, NULL }
+	};
 
-	if ((rc = cmd_parse(g, NULL, argc, argv, &words, &nw)) != 0)
+	if ((rc = cmd_parse(g, opts, argc, argv, &words, &nw)) != 0)
 		return rc;
 	free(words);
 	if (nw != 0)
 		return cmd_bad_usage("audit verify", "takes no arguments");
+	if (head != NULL && audit_head_parse(head, &head_seq, hash,
+	    &cause) != 0) {
+		rc = cmd_bad_usage("audit verify", cause);
+		free(cause);
+		return rc;
+	}
 	/* Looking never changes it: read-only, never created. */
 	if ((cache = cmd_open_cache(g, CACHE_READONLY)) == NULL)
 		return CMD_FAIL;
-	rc = audit_verify(cache, &bad, &cause);
-	if (rc == 0 && audit_head(cache, &count, &seq, hash, &cause) != 0) {
-		fprintf(stderr, "sitrep: %s\n", cause);
-		free(cause);
-		cache_close(cache);
-		return CMD_FAIL;
-	}
-	if (rc != 0) {
-		printf("audit log: broken at entry %lld: %s\n",
-		    (long long)bad, cause);
-		free(cause);
-	} else
-		printf("audit log: %lld entr%s, hash chain intact\n",
-		    (long long)count, count == 1 ? "y" : "ies");
+	rc = audit_check(cache, head_seq, head != NULL ? hash : NULL, &v,
+	    &cause);
 	cache_close(cache);
-	return rc == 0 ? CMD_OK : CMD_FAIL;
+	if (rc != 0) {
+		printf("audit log: NOT verified\n");
+		return audit_fail("audit verify", &v, cause);
+	}
+	printf("audit log: %lld entr%s, hash chain intact\n",
+	    (long long)v.entries, v.entries == 1 ? "y" : "ies");
+	if (v.unkeyed > 0 && v.unkeyed == v.entries)
+		printf("audit log: all %lld entr%s written before the audit key"
+		    " existed, chained without it: anyone able to write the"
+		    " cache could have rewritten %s; the next entry is keyed and"
+		    " seals them\n", (long long)v.unkeyed, v.unkeyed == 1 ?
+		    "y was" : "ies were", v.unkeyed == 1 ? "it" : "them");
+	else if (v.unkeyed > 0)
+		printf("audit log: entr%s 1 to %lld written before the audit"
+		    " key existed, chained without it, sealed by keyed entry"
+		    " %lld\n", v.unkeyed == 1 ? "y" : "ies",
+		    (long long)v.unkeyed, (long long)v.unkeyed + 1);
+	if (head != NULL)
+		printf("audit log: the anchored head, entry %lld, is in place;"
+		    " %lld entr%s after it\n", (long long)v.head_seq,
+		    (long long)(v.seq - v.head_seq), v.seq - v.head_seq == 1 ?
+		    "y" : "ies");
+	return CMD_OK;
+}
+
+/* sitrep audit head [--format text|json]: verified, then printed. */
+int
+cmd_audit_head(struct cmd_opts *g, int argc, char **argv)
+{
+	struct audit_verdict	 v;
+	struct cache		*cache;
+	const char		*format = NULL;
+	char			**words, *cause = NULL, *safe;
+	int			 nw, rc, json = 0;
+	cJSON			*o;
+	char			*text;
+	const struct cmd_option	 opts[] = {
+		{ "--format", &format, NULL, NULL },
+		{ NULL, NULL, NULL, NULL }
+	};
+
+	if ((rc = cmd_parse(g, opts, argc, argv, &words, &nw)) != 0)
+		return rc;
+	free(words);
+	if (nw != 0)
+		return cmd_bad_usage("audit head", "takes no arguments");
+	if (format != NULL && strcmp(format, "json") == 0)
+		json = 1;
+	else if (format != NULL && strcmp(format, "text") != 0) {
+		safe = sanitize_terminal(format, 0);
+		fprintf(stderr, "sitrep audit head: unknown format '%s'; use "
+		    "text or json\n", safe);
+		free(safe);
+		return CMD_USAGE;
+	}
+	if ((cache = cmd_open_cache(g, CACHE_READONLY)) == NULL)
+		return CMD_FAIL;
+	/* A head worth recording is one that verifies. */
+	rc = audit_check(cache, 0, NULL, &v, &cause);
+	cache_close(cache);
+	if (rc != 0)
+		return audit_fail("audit head", &v, cause);
+	if (!json) {
+		printf("seq %lld hash %s\n", (long long)v.seq, v.hash);
+		return CMD_OK;
+	}
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "schema", AUDIT_HEAD_SCHEMA);
+	cJSON_AddNumberToObject(o, "seq", (double)v.seq);
+	cJSON_AddStringToObject(o, "hash", v.hash);
+	cJSON_AddNumberToObject(o, "unkeyed", (double)v.unkeyed);
+	if ((text = cJSON_PrintUnformatted(o)) == NULL)
+		abort();	/* cJSON only fails when out of memory */
+	printf("%s\n", text);
+	cJSON_free(text);
+	cJSON_Delete(o);
+	return CMD_OK;
 }
 
 /* ------------------------------------------------------------------ */

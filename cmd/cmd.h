@@ -180,6 +180,7 @@ int	cmd_fetch(struct cmd_opts *, int, char **);		/* fetch.c */
 int	cmd_snapshot(struct cmd_opts *, int, char **);		/* snapshot.c */
 int	cmd_cache_info(struct cmd_opts *, int, char **);	/* cache.c */
 int	cmd_audit_verify(struct cmd_opts *, int, char **);	/* audit.c */
+int	cmd_audit_head(struct cmd_opts *, int, char **);	/* audit.c */
 int	cmd_audit_log(struct cmd_opts *, int, char **);		/* audit.c */
 int	cmd_console(struct cmd_opts *, int, char **);		/* console.c */
 int	cmd_wallboard(struct cmd_opts *, int, char **);	/* wallboard.c */
