@@ -144,11 +144,21 @@ kube_owner(const cJSON *item)
 /* Rows and the table of kinds                                         */
 /* ------------------------------------------------------------------ */
 
+/* One column of a row: 16 bytes, as the informer holds every object. */
 struct kube_val {
+	union {
+		int64_t	 i;	/* type 1 */
+		char	*s;	/* type 2 */
+	}	 u;
 	int	 type;		/* 0 NULL, 1 integer, 2 text */
-	int64_t	 i;
-	char	*s;
 };
+
+/* The text of a column, or NULL when it holds none. */
+static char *
+kv_str(const struct kube_val *v)
+{
+	return v->type == 2 ? v->u.s : NULL;
+}
 
 struct kube_rows;
 typedef void	(*kube_parse_fn)(struct kube_rows *, struct kube_val *,
@@ -192,8 +202,8 @@ kr_text(struct kube_rows *r, struct kube_val *row, const char *col, char *s)
 {
 	struct kube_val	*v = &row[kr_col(r, col)];
 
-	free(v->s);
-	v->s = s;
+	free(kv_str(v));
+	v->u.s = s;
 	v->type = s != NULL ? 2 : 0;
 }
 
@@ -203,8 +213,9 @@ kr_int(struct kube_rows *r, struct kube_val *row, const char *col, int64_t i)
 {
 	struct kube_val	*v = &row[kr_col(r, col)];
 
+	free(kv_str(v));
 	v->type = 1;
-	v->i = i;
+	v->u.i = i;
 }
 
 /* Set an integer column from path, or NULL if it is absent. */
@@ -701,7 +712,7 @@ kube_rows_clear(struct kube_rows *r)
 	size_t	i;
 
 	for (i = 0; i < r->n * r->ncols; i++)
-		free(r->vals[i].s);
+		free(kv_str(&r->vals[i]));
 	free(r->vals);
 	r->vals = NULL;
 	r->n = r->cap = 0;
@@ -732,7 +743,9 @@ kr_reserve(struct kube_rows *r, size_t extra)
 {
 	if (r->n + extra <= r->cap)
 		return;
-	r->cap = r->n + extra > r->cap * 2 ? r->n + extra : r->cap * 2;
+	/* Half again, not twice: the informer keeps these arrays. */
+	r->cap = r->n + extra > r->cap + r->cap / 2 ? r->n + extra :
+	    r->cap + r->cap / 2;
 	r->vals = xreallocarray(r->vals, r->cap * r->ncols, sizeof *r->vals);
 }
 
@@ -750,7 +763,7 @@ kr_row_free(const struct kube_rows *r, struct kube_val *row)
 	size_t	c;
 
 	for (c = 0; c < r->ncols; c++)
-		free(row[c].s);
+		free(kv_str(&row[c]));
 	memset(row, 0, r->ncols * sizeof *row);
 }
 
@@ -846,7 +859,7 @@ kube_rows_text(const struct kube_rows *r, size_t i, const char *column)
 
 	if (c < 0 || i >= r->n || r->vals[i * r->ncols + (size_t)c].type != 2)
 		return NULL;
-	return r->vals[i * r->ncols + (size_t)c].s;
+	return r->vals[i * r->ncols + (size_t)c].u.s;
 }
 
 /* An integer column of row i. */
@@ -858,7 +871,7 @@ kube_rows_int(const struct kube_rows *r, size_t i, const char *column,
 
 	if (c < 0 || i >= r->n || r->vals[i * r->ncols + (size_t)c].type != 1)
 		return -1;
-	*out = r->vals[i * r->ncols + (size_t)c].i;
+	*out = r->vals[i * r->ncols + (size_t)c].u.i;
 	return 0;
 }
 
@@ -1272,7 +1285,7 @@ ki_hash(const struct kube_rows *r, const struct kube_val *row)
 
 	ki_key_cols(r->def, &k[0], &k[1]);
 	for (i = 0; i < 2 && k[i] >= 0; i++) {
-		for (p = row[k[i]].s; p != NULL && *p != '\0'; p++)
+		for (p = kv_str(&row[k[i]]); p != NULL && *p != '\0'; p++)
 			h = (h ^ (unsigned char)*p) * 1099511628211ULL;
 		h = (h ^ 0xff) * 1099511628211ULL;
 	}
@@ -1288,8 +1301,8 @@ ki_same_key(const struct kube_rows *r, const struct kube_val *a,
 
 	ki_key_cols(r->def, &k[0], &k[1]);
 	for (i = 0; i < 2 && k[i] >= 0; i++) {
-		if (a[k[i]].s == NULL || b[k[i]].s == NULL ||
-		    strcmp(a[k[i]].s, b[k[i]].s) != 0)
+		if (kv_str(&a[k[i]]) == NULL || kv_str(&b[k[i]]) == NULL ||
+		    strcmp(a[k[i]].u.s, b[k[i]].u.s) != 0)
 			return 0;
 	}
 	return 1;
@@ -1304,8 +1317,8 @@ ki_same_row(const struct kube_rows *r, const struct kube_val *a,
 
 	for (c = 0; c < r->ncols; c++) {
 		if (a[c].type != b[c].type ||
-		    (a[c].type == 1 && a[c].i != b[c].i) ||
-		    (a[c].type == 2 && strcmp(a[c].s, b[c].s) != 0))
+		    (a[c].type == 1 && a[c].u.i != b[c].u.i) ||
+		    (a[c].type == 2 && strcmp(a[c].u.s, b[c].u.s) != 0))
 			return 0;
 	}
 	return 1;
@@ -1484,6 +1497,9 @@ kube_informer_sync(struct kube_informer *ki, struct kube_rows *list)
 	size_t		 i;
 
 	seen = xcalloc(ki->rows->n + list->n + 1, 1);
+	/* A first list: room for just its objects, not a power of two. */
+	if (ki->rows->n == 0)
+		kr_reserve(ki->rows, list->n);
 	for (i = 0; i < list->n; i++)
 		seen[ki_put(ki, list, i)] = 1;
 	/* Rows above i are seen (the others went): one moves into i. */

@@ -118,12 +118,18 @@ buf_str(const struct buf *b)
 	return b->data == NULL ? "" : b->data;
 }
 
-/* Hand the contents to the caller (who frees them) and empty the buffer. */
+/*
+ * Hand the contents to the caller (who frees them) and empty the buffer.
+ * The block is cut to the string: a short string kept (a sanitized name,
+ * a label) would otherwise hold the 256 bytes a buffer starts with.
+ */
 char *
 buf_detach(struct buf *b)
 {
 	char	*p;
 
+	if (b->data != NULL && b->cap > b->len + 1)
+		b->data = xrealloc(b->data, b->len + 1);
 	p = b->data == NULL ? xstrdup("") : b->data;
 	b->data = NULL;
 	b->len = b->cap = 0;

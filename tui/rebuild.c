@@ -15,6 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include "backends/backend.h"
 #include "backends/poller.h"
@@ -250,8 +253,18 @@ rebuilder_main(void *arg)
 		i = (size_t)r->asked;
 		r->asked = 0;
 		pthread_mutex_unlock(&r->lock);
-		while (ntrash > 0)
-			views_free(trash[--ntrash]);
+		if (ntrash > 0) {
+			while (ntrash > 0)
+				views_free(trash[--ntrash]);
+#if defined(__GLIBC__)
+			/*
+			 * Hand the pages of the views just freed (and of the
+			 * round stored meanwhile) back: glibc keeps free
+			 * pages inside its heap resident otherwise.
+			 */
+			malloc_trim(0);
+#endif
+		}
 		free(trash);
 		if (i == 0) {
 			pthread_mutex_lock(&r->lock);
@@ -361,6 +374,13 @@ app_rebuild_start(struct app *a, char **cause)
 	 */
 	r->memo = a->memo != NULL ? a->memo : views_memo_new();
 	a->memo = NULL;
+#if defined(__GLIBC__) && defined(M_ARENA_MAX)
+	/*
+	 * One malloc arena for both threads: the thread's own arena would
+	 * keep the pages of its last build beside the main heap's.
+	 */
+	mallopt(M_ARENA_MAX, 1);
+#endif
 	pthread_mutex_init(&r->lock, NULL);
 	pthread_cond_init(&r->cond, NULL);
 	if (pthread_create(&r->thread, NULL, rebuilder_main, r) != 0) {

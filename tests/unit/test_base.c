@@ -52,6 +52,39 @@ test_buf_limit(void)
 	buf_done(&b);
 }
 
+/*
+ * buf_detach hands over the string (cut to its length) and leaves the
+ * buffer empty and usable; an untouched buffer gives "".
+ */
+static void
+test_buf_detach(void)
+{
+	struct buf	 b;
+	char		*s;
+
+	buf_init(&b, 0);
+	s = buf_detach(&b);
+	CHECK_STR(s, "");
+	free(s);
+	CHECK_INT(buf_puts(&b, "short"), 0);
+	s = buf_detach(&b);
+	CHECK_STR(s, "short");
+	CHECK(b.data == NULL && b.len == 0 && b.cap == 0);
+	free(s);
+	CHECK_INT(buf_append(&b, "", 0), 0);
+	s = buf_detach(&b);
+	CHECK_STR(s, "");
+	free(s);
+	CHECK_INT(buf_printf(&b, "%0600d", 7), 0);
+	s = buf_detach(&b);
+	CHECK_INT(strlen(s), 600);
+	CHECK(s[599] == '7');
+	free(s);
+	CHECK_INT(buf_puts(&b, "again"), 0);
+	CHECK_STR(buf_str(&b), "again");
+	buf_done(&b);
+}
+
 /* Durations in every unit, combined, and the errors. */
 static void
 test_durations(void)
@@ -445,6 +478,7 @@ test_strv(void)
 static const struct test tests[] = {
 	TEST(test_buf_append),
 	TEST(test_buf_limit),
+	TEST(test_buf_detach),
 	TEST(test_buf_shell_word),
 	TEST(test_strv),
 	TEST(test_durations),
