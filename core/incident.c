@@ -862,7 +862,6 @@ inc_member(struct inc_round *r, struct inc_alert *a, struct inc_open *o)
 	if (m != NONE) {
 		known = 1;
 		was_resolved = r->members[m].resolved;
-		r->members[m].resolved = 0;
 	}
 	o->firing++;
 	if (known && !was_resolved)
@@ -918,7 +917,7 @@ inc_member(struct inc_round *r, struct inc_alert *a, struct inc_open *o)
 static int
 inc_members_resolved(struct inc_round *r, const struct inc_open *o)
 {
-	struct inc_memb	*m;
+	const struct inc_memb *m;
 	char		*text;
 	size_t		 i;
 	int		 rc = 0;
@@ -937,7 +936,6 @@ inc_members_resolved(struct inc_round *r, const struct inc_open *o)
 			rc = inc_timeline(r, o->id, r->now, "alert resolved",
 			    text);
 		free(text);
-		m->resolved = 1;
 	}
 	return rc;
 }
