@@ -10,6 +10,13 @@
  * reads in order without re-deriving anything.  All of it runs inside the
  * caller's transaction: a round's alerts and its incidents are written
  * together or not at all.
+ *
+ * A round costs in proportion to its alerts, not alerts times members: it
+ * reads the alerts, the open incidents and their members once each, finds
+ * them again through hash indexes (an incident by group key, an alert by
+ * key and fingerprint, a member by incident and fingerprint), and prepares
+ * each statement once per round.  A round in which nothing changed and no
+ * timer is due writes nothing.
  */
 #include "config.h"
 
@@ -34,6 +41,9 @@
 #include "core/views.h"
 #include "core/vocab.h"
 
+/* No row. */
+#define NONE		((size_t)-1)
+
 /* The defaults when there is no configuration. */
 #define INCIDENT_GRACE_MS	(5 * 60 * 1000LL)
 #define INCIDENT_KEEP_MS	(30 * 24 * 3600 * 1000LL)
@@ -44,12 +54,12 @@ struct inc_alert {
 	char		*alertname;
 	char		*severity;	/* the label, or NULL */
 	char		*key;
-	char		*title;
 	cJSON		*labels;	/* NULL if unreadable */
 	int64_t		 starts_ms;
 	int		 priority;
 	int		 sev;		/* enum view_severity */
 	size_t		 incident;	/* index in the open list */
+	size_t		 next;		/* the next alert of its key, or NONE */
 };
 
 /* An incident that is not resolved. */
@@ -69,6 +79,31 @@ struct inc_open {
 	char		*ack_by;
 	char		*ack_silences;	/* JSON array, or NULL */
 	char		*held_by;	/* JSON array of other silences */
+	size_t		 mfirst;	/* its members: r->members[mfirst..] */
+	size_t		 mcount;
+};
+
+/* An alert that has been part of an open incident, as the round began. */
+struct inc_memb {
+	size_t		 open;		/* index in the open list */
+	char		*fingerprint;
+	char		*alertname;
+	int		 resolved;
+};
+
+/*
+ * An open-addressed hash index of the rows of one of the round's arrays,
+ * by one or two strings: a slot holds row + 1, 0 when it is empty.
+ */
+struct inc_index {
+	size_t		*slot;
+	size_t		 mask;
+};
+
+/* A statement of the round: prepared once, reset for each use. */
+struct inc_stmt {
+	const char	*sql;		/* by address: a literal of this file */
+	sqlite3_stmt	*st;
 };
 
 /* An active silence of the context; is_ack: an acknowledgement. */
@@ -87,9 +122,16 @@ struct inc_round {
 	const struct conf *conf;
 	int64_t		 now;
 	struct inc_alert *alerts;
-	size_t		 nalerts;
+	size_t		 nalerts, aalerts;
 	struct inc_open	*open;
-	size_t		 nopen;
+	size_t		 nopen, aopen;
+	struct inc_memb	*members;
+	size_t		 nmembers, amembers;
+	struct inc_index by_key;	/* open incidents by group key */
+	struct inc_index by_alert;	/* alerts by key and fingerprint */
+	struct inc_index by_member;	/* members by incident id, fingerprint */
+	struct inc_stmt	*stmts;
+	size_t		 nstmts;
 	struct inc_silence *acks;
 	size_t		 nacks;
 	unsigned char	*holds;		/* [ack * nopen + open]: holds one */
@@ -189,11 +231,18 @@ incident_group_key(const struct conf *conf, const cJSON *labels,
 		lv = cJSON_GetObjectItemCaseSensitive(labels, keys[k]);
 		if (!cJSON_IsString(lv))
 			lv = NULL;
-		buf_printf(&key, "%s%s=%s", k > 0 ? "," : "", keys[k],
-		    lv != NULL ? lv->valuestring : "");
-		if (lv != NULL && *lv->valuestring != '\0' &&
-		    strcmp(keys[k], "alertname") != 0)
-			buf_printf(&t, " %s", lv->valuestring);
+		/* Pieces, not printf: this runs for every alert of a round. */
+		if (k > 0)
+			buf_puts(&key, ",");
+		buf_puts(&key, keys[k]);
+		buf_puts(&key, "=");
+		if (lv != NULL)
+			buf_puts(&key, lv->valuestring);
+		if (title != NULL && lv != NULL && *lv->valuestring != '\0' &&
+		    strcmp(keys[k], "alertname") != 0) {
+			buf_puts(&t, " ");
+			buf_puts(&t, lv->valuestring);
+		}
 	}
 	if (title != NULL)
 		*title = buf_detach(&t);
@@ -225,12 +274,73 @@ incident_make_id(const char *context, const char *key, int64_t started_ms,
 /* Statements                                                          */
 /* ------------------------------------------------------------------ */
 
-/* Prepare sql and bind as cache_vprepare() does. */
+/* Bind the arguments fmt describes, as cache_prepare() does. */
+static void
+inc_bind(sqlite3_stmt *st, const char *fmt, va_list ap)
+{
+	const char	*s;
+	int64_t		 v;
+	int		 col;
+
+	for (col = 1; *fmt != '\0'; fmt++, col++) {
+		if (*fmt == 't') {
+			s = va_arg(ap, const char *);
+			if (s != NULL)
+				sqlite3_bind_text(st, col, s, -1,
+				    SQLITE_TRANSIENT);
+			else
+				sqlite3_bind_null(st, col);
+		} else {
+			v = va_arg(ap, int64_t);
+			if (*fmt == 'z' && v == 0)
+				sqlite3_bind_null(st, col);
+			else
+				sqlite3_bind_int64(st, col, v);
+		}
+	}
+}
+
+/*
+ * The round's statement of sql (a literal, known by its address), reset
+ * and bound: prepared on its first use in the round (as cache_touch()
+ * keeps its one), finalized with the round.  The caller is done with it
+ * (inc_release) before it asks for it again.
+ */
 static sqlite3_stmt *
 inc_vprepare(struct inc_round *r, const char *sql, const char *fmt,
     va_list ap)
 {
-	return cache_vprepare(r->db, "incidents", r->cause, sql, fmt, ap);
+	sqlite3_stmt	*st = NULL;
+	size_t		 i;
+
+	for (i = 0; i < r->nstmts && r->stmts[i].sql != sql; i++)
+		;
+	if (i < r->nstmts) {
+		st = r->stmts[i].st;
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+	} else {
+		if (sqlite3_prepare_v3(r->db, sql, -1,
+		    SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+			*r->cause = xasprintf("incidents: %s",
+			    sqlite3_errmsg(r->db));
+			sqlite3_finalize(st);
+			return NULL;
+		}
+		r->stmts = xreallocarray(r->stmts, r->nstmts + 1,
+		    sizeof *r->stmts);
+		r->stmts[r->nstmts].sql = sql;
+		r->stmts[r->nstmts++].st = st;
+	}
+	inc_bind(st, fmt, ap);
+	return st;
+}
+
+/* Done with a statement of the round for now (it stays prepared). */
+static void
+inc_release(sqlite3_stmt *st)
+{
+	sqlite3_reset(st);
 }
 
 /* Prepare and bind, as inc_vprepare. */
@@ -260,12 +370,10 @@ inc_exec(struct inc_round *r, const char *sql, const char *fmt, ...)
 	if (st == NULL)
 		return -1;
 	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
+	if (rc != SQLITE_DONE)
 		*r->cause = xasprintf("incidents: %s", sqlite3_errmsg(r->db));
-		return -1;
-	}
-	return 0;
+	inc_release(st);
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 /* An owned copy of a text column, or NULL. */
@@ -289,7 +397,104 @@ inc_timeline(struct inc_round *r, const char *id, int64_t ts,
 /* One round                                                           */
 /* ------------------------------------------------------------------ */
 
-/* Free what a round read. */
+/* Whether row of one of the round's arrays has the strings a and b. */
+typedef int inc_same_fn(const struct inc_round *, size_t row, const char *a,
+    const char *b);
+
+/* An empty index with room for n rows. */
+static void
+inc_index_init(struct inc_index *x, size_t n)
+{
+	size_t	cap = 16;
+
+	while (cap < 2 * n + 2)
+		cap *= 2;
+	x->slot = xcalloc(cap, sizeof *x->slot);
+	x->mask = cap - 1;
+}
+
+/* FNV-1a of a, and of b after a separator if b is not NULL. */
+static size_t
+inc_hash(const char *a, const char *b)
+{
+	uint64_t	h = 0xcbf29ce484222325ULL;
+
+	for (; *a != '\0'; a++)
+		h = (h ^ (unsigned char)*a) * 0x100000001b3ULL;
+	if (b != NULL) {
+		h = (h ^ 0x1f) * 0x100000001b3ULL;
+		for (; *b != '\0'; b++)
+			h = (h ^ (unsigned char)*b) * 0x100000001b3ULL;
+	}
+	return (size_t)(h ^ (h >> 32));
+}
+
+/*
+ * The slot of x for (a, b): the one holding a row that same() says has
+ * them, else the empty one where such a row goes.  The index is never
+ * more than half full (inc_index_init's room), so there is one.
+ */
+static size_t *
+inc_index_slot(const struct inc_round *r, const struct inc_index *x,
+    inc_same_fn *same, const char *a, const char *b)
+{
+	size_t	i;
+
+	for (i = inc_hash(a, b) & x->mask; x->slot[i] != 0;
+	    i = (i + 1) & x->mask) {
+		if (same(r, x->slot[i] - 1, a, b))
+			break;
+	}
+	return &x->slot[i];
+}
+
+/* The row of x for (a, b), or NONE. */
+static size_t
+inc_index_find(const struct inc_round *r, const struct inc_index *x,
+    inc_same_fn *same, const char *a, const char *b)
+{
+	size_t	*slot = inc_index_slot(r, x, same, a, b);
+
+	return *slot != 0 ? *slot - 1 : NONE;
+}
+
+/* Whether open incident row has group key a. */
+static int
+inc_same_open(const struct inc_round *r, size_t row, const char *a,
+    const char *b)
+{
+	(void)b;
+	return strcmp(r->open[row].key, a) == 0;
+}
+
+/* Whether alert row has group key a and fingerprint b. */
+static int
+inc_same_alert(const struct inc_round *r, size_t row, const char *a,
+    const char *b)
+{
+	return strcmp(r->alerts[row].key, a) == 0 &&
+	    strcmp(r->alerts[row].fingerprint, b) == 0;
+}
+
+/* Whether alert row has group key a (b unused). */
+static int
+inc_same_key(const struct inc_round *r, size_t row, const char *a,
+    const char *b)
+{
+	(void)b;
+	return strcmp(r->alerts[row].key, a) == 0;
+}
+
+/* Whether member row is of the incident of id a, fingerprint b. */
+static int
+inc_same_member(const struct inc_round *r, size_t row, const char *a,
+    const char *b)
+{
+	return strcmp(r->open[r->members[row].open].id, a) == 0 &&
+	    strcmp(r->members[row].fingerprint, b) == 0;
+}
+
+/* Free what a round read, and its statements. */
 static void
 inc_round_done(struct inc_round *r)
 {
@@ -300,7 +505,6 @@ inc_round_done(struct inc_round *r)
 		free(r->alerts[i].alertname);
 		free(r->alerts[i].severity);
 		free(r->alerts[i].key);
-		free(r->alerts[i].title);
 		cJSON_Delete(r->alerts[i].labels);
 	}
 	free(r->alerts);
@@ -321,6 +525,44 @@ inc_round_done(struct inc_round *r)
 	}
 	free(r->acks);
 	free(r->holds);
+	for (i = 0; i < r->nmembers; i++) {
+		free(r->members[i].fingerprint);
+		free(r->members[i].alertname);
+	}
+	free(r->members);
+	free(r->by_key.slot);
+	free(r->by_alert.slot);
+	free(r->by_member.slot);
+	for (i = 0; i < r->nstmts; i++)
+		sqlite3_finalize(r->stmts[i].st);
+	free(r->stmts);
+}
+
+/*
+ * Index the round's alerts by key and fingerprint, and chain those of a
+ * key in their order (a->next), so that an incident opened for a key
+ * reads its alerts without a scan of all of them.
+ */
+static void
+inc_index_alerts(struct inc_round *r)
+{
+	struct inc_index	 keys;
+	size_t			*slot, i;
+
+	inc_index_init(&r->by_alert, r->nalerts);
+	inc_index_init(&keys, r->nalerts);
+	for (i = r->nalerts; i-- > 0; ) {
+		slot = inc_index_slot(r, &r->by_alert, inc_same_alert,
+		    r->alerts[i].key, r->alerts[i].fingerprint);
+		if (*slot == 0)
+			*slot = i + 1;
+		/* From the last: the slot ends with the key's first alert. */
+		slot = inc_index_slot(r, &keys, inc_same_key, r->alerts[i].key,
+		    NULL);
+		r->alerts[i].next = *slot != 0 ? *slot - 1 : NONE;
+		*slot = i + 1;
+	}
+	free(keys.slot);
 }
 
 /* Read the context's firing alerts, heartbeats left out, oldest first. */
@@ -345,8 +587,11 @@ inc_read_alerts(struct inc_round *r)
 			free(name);
 			continue;
 		}
-		r->alerts = xreallocarray(r->alerts, r->nalerts + 1,
-		    sizeof *r->alerts);
+		if (r->nalerts == r->aalerts) {
+			r->aalerts = r->aalerts * 2 + 64;
+			r->alerts = xreallocarray(r->alerts, r->aalerts,
+			    sizeof *r->alerts);
+		}
 		a = &r->alerts[r->nalerts++];
 		memset(a, 0, sizeof *a);
 		a->alertname = name;
@@ -357,13 +602,100 @@ inc_read_alerts(struct inc_round *r)
 		lt = inc_col(st, 3);
 		labels = lt != NULL ? cJSON_Parse(lt) : NULL;
 		free(lt);
-		a->key = incident_group_key(r->conf, labels, name, &a->title);
+		a->key = incident_group_key(r->conf, labels, name, NULL);
 		a->labels = labels;
 		a->starts_ms = sqlite3_column_int64(st, 4);
 		a->priority = incident_priority(r->conf, a->severity);
 		a->sev = (int)view_severity_parse(a->severity);
 	}
-	sqlite3_finalize(st);
+	inc_release(st);
+	inc_index_alerts(r);
+	return 0;
+}
+
+/* A new, zeroed entry at the end of the open list. */
+static struct inc_open *
+inc_open_add(struct inc_round *r)
+{
+	struct inc_open	*o;
+
+	if (r->nopen == r->aopen) {
+		r->aopen = r->aopen * 2 + 16;
+		r->open = xreallocarray(r->open, r->aopen, sizeof *r->open);
+	}
+	o = &r->open[r->nopen++];
+	memset(o, 0, sizeof *o);
+	return o;
+}
+
+/* Index open incident j by its key (the first one stays: keys are unique). */
+static void
+inc_index_add_open(struct inc_round *r, size_t j)
+{
+	size_t	*slot;
+
+	slot = inc_index_slot(r, &r->by_key, inc_same_open, r->open[j].key,
+	    NULL);
+	if (*slot == 0)
+		*slot = j + 1;
+}
+
+/* The open incident of key, or NONE. */
+static size_t
+inc_find(const struct inc_round *r, const char *key)
+{
+	return inc_index_find(r, &r->by_key, inc_same_open, key, NULL);
+}
+
+/*
+ * Read the members of the open incidents (resolved ones too) in one
+ * query, each incident's together in the order they joined, and index
+ * them by incident and fingerprint.
+ */
+static int
+inc_read_members(struct inc_round *r)
+{
+	sqlite3_stmt	*st;
+	struct inc_memb	*m;
+	struct inc_open	*o;
+	const char	*key;
+	size_t		 j, i, *slot;
+
+	st = inc_prepare(r, "SELECT i.group_key, a.fingerprint, a.alertname,"
+	    " a.resolved_ms IS NOT NULL FROM incidents i JOIN incident_alerts"
+	    " a ON a.incident_id = i.id WHERE i.context = ? AND i.state <>"
+	    " 'resolved' ORDER BY i.id, a.joined_ms, a.fingerprint", "t",
+	    r->context);
+	if (st == NULL)
+		return -1;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		key = (const char *)sqlite3_column_text(st, 0);
+		if (key == NULL || (j = inc_find(r, key)) == NONE ||
+		    sqlite3_column_type(st, 1) == SQLITE_NULL)
+			continue;
+		o = &r->open[j];
+		/* Ordered by incident: each one's members are together. */
+		if (o->mcount++ == 0)
+			o->mfirst = r->nmembers;
+		if (r->nmembers == r->amembers) {
+			r->amembers = r->amembers * 2 + 64;
+			r->members = xreallocarray(r->members, r->amembers,
+			    sizeof *r->members);
+		}
+		m = &r->members[r->nmembers++];
+		m->open = j;
+		m->fingerprint = inc_col(st, 1);
+		m->alertname = inc_col(st, 2);
+		m->resolved = sqlite3_column_int(st, 3);
+	}
+	inc_release(st);
+	inc_index_init(&r->by_member, r->nmembers);
+	for (i = 0; i < r->nmembers; i++) {
+		slot = inc_index_slot(r, &r->by_member, inc_same_member,
+		    r->open[r->members[i].open].id, r->members[i].fingerprint);
+		if (*slot == 0)
+			*slot = i + 1;
+	}
 	return 0;
 }
 
@@ -373,6 +705,7 @@ inc_read_open(struct inc_round *r)
 {
 	sqlite3_stmt	*st;
 	struct inc_open	*o;
+	size_t		 i;
 
 	st = inc_prepare(r, "SELECT id, group_key, state, started_ms,"
 	    " quiet_ms, priority, severity, ack_local, ack_until_ms, ack_by,"
@@ -385,10 +718,7 @@ inc_read_open(struct inc_round *r)
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		char	*sev;
 
-		r->open = xreallocarray(r->open, r->nopen + 1,
-		    sizeof *r->open);
-		o = &r->open[r->nopen++];
-		memset(o, 0, sizeof *o);
+		o = inc_open_add(r);
 		o->id = inc_col(st, 0);
 		o->key = inc_col(st, 1);
 		o->state = inc_col(st, 2);
@@ -408,21 +738,12 @@ inc_read_open(struct inc_round *r)
 		o->escalation = sqlite3_column_int64(st, 11);
 		o->held_by = inc_col(st, 12);
 	}
-	sqlite3_finalize(st);
-	return 0;
-}
-
-/* The open incident of key, or r->nopen. */
-static size_t
-inc_find(const struct inc_round *r, const char *key)
-{
-	size_t	i;
-
-	for (i = 0; i < r->nopen; i++) {
-		if (strcmp(r->open[i].key, key) == 0)
-			return i;
-	}
-	return r->nopen;
+	inc_release(st);
+	/* Room for an incident opened by each alert of the round. */
+	inc_index_init(&r->by_key, r->nopen + r->nalerts);
+	for (i = 0; i < r->nopen; i++)
+		inc_index_add_open(r, i);
+	return inc_read_members(r);
 }
 
 /* Whether id names an incident already. */
@@ -435,7 +756,7 @@ inc_id_taken(struct inc_round *r, const char *id, int *taken)
 	    id)) == NULL)
 		return -1;
 	*taken = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_finalize(st);
+	inc_release(st);
 	return 0;
 }
 
@@ -452,16 +773,15 @@ inc_open(struct inc_round *r, size_t first)
 	struct inc_open		*o;
 	sqlite3_stmt		*st;
 	char			 id[INCIDENT_ID_LEN + 1], *prev = NULL;
-	char			*text;
+	char			*text, *key, *title;
 	int64_t			 started = 0;
 	int			 prio = INCIDENT_P3, taken = 1, rc;
 	unsigned		 salt;
 	size_t			 i;
 
-	for (i = first; i < r->nalerts; i++) {
+	/* first is the oldest alert of its key: its chain is all of them. */
+	for (i = first; i != NONE; i = a->next) {
 		a = &r->alerts[i];
-		if (strcmp(a->key, worst->key) != 0)
-			continue;
 		if (a->starts_ms > 0 && (started == 0 ||
 		    a->starts_ms < started))
 			started = a->starts_ms;
@@ -484,13 +804,18 @@ inc_open(struct inc_round *r, size_t first)
 		return -1;
 	if (sqlite3_step(st) == SQLITE_ROW)
 		prev = inc_col(st, 0);
-	sqlite3_finalize(st);
+	inc_release(st);
+	/* The title, from the worst alert (alerts are read without one). */
+	key = incident_group_key(r->conf, worst->labels, worst->alertname,
+	    &title);
+	free(key);
 	rc = inc_exec(r, "INSERT INTO incidents (id, context, group_key,"
 	    " title, severity, priority, state, started_ms, updated_ms,"
 	    " recurrence_of) VALUES (?, ?, ?, ?, ?, ?, 'triggered', ?, ?, ?)",
-	    "ttttttiit", id, r->context, worst->key, worst->title,
+	    "ttttttiit", id, r->context, worst->key, title,
 	    worst->severity, incident_priority_word(prio), started, r->now,
 	    prev);
+	free(title);
 	if (rc == 0) {
 		if (prev != NULL)
 			text = xasprintf("%s fired (%s); a recurrence of %s",
@@ -506,9 +831,7 @@ inc_open(struct inc_round *r, size_t first)
 	free(prev);
 	if (rc != 0)
 		return -1;
-	r->open = xreallocarray(r->open, r->nopen + 1, sizeof *r->open);
-	o = &r->open[r->nopen++];
-	memset(o, 0, sizeof *o);
+	o = inc_open_add(r);
 	o->id = xstrdup(id);
 	o->key = xstrdup(worst->key);
 	o->state = xstrdup("triggered");
@@ -516,6 +839,7 @@ inc_open(struct inc_round *r, size_t first)
 	o->priority = prio;
 	o->sev = worst->sev;
 	o->opened = 1;
+	inc_index_add_open(r, r->nopen - 1);
 	return 0;
 }
 
@@ -527,21 +851,18 @@ inc_open(struct inc_round *r, size_t first)
 static int
 inc_member(struct inc_round *r, struct inc_alert *a, struct inc_open *o)
 {
-	sqlite3_stmt	*st;
 	char		*text = NULL;
 	int64_t		 ts = r->now;
 	int		 known = 0, was_resolved = 0, rc = 0;
+	size_t		 m;
 
-	st = inc_prepare(r, "SELECT resolved_ms IS NOT NULL FROM"
-	    " incident_alerts WHERE incident_id = ? AND fingerprint = ?", "tt",
-	    o->id, a->fingerprint);
-	if (st == NULL)
-		return -1;
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	/* One opened by this round has no members yet. */
+	m = o->opened ? NONE : inc_index_find(r, &r->by_member,
+	    inc_same_member, o->id, a->fingerprint);
+	if (m != NONE) {
 		known = 1;
-		was_resolved = sqlite3_column_int(st, 0);
+		was_resolved = r->members[m].resolved;
 	}
-	sqlite3_finalize(st);
 	o->firing++;
 	if (known && !was_resolved)
 		return 0;
@@ -589,43 +910,33 @@ inc_member(struct inc_round *r, struct inc_alert *a, struct inc_open *o)
 	return rc;
 }
 
-/* Mark the members of o that no longer fire as resolved. */
+/*
+ * Mark the members of o that no longer fire (no alert of the round with
+ * its key has their fingerprint) as resolved, in the order they joined.
+ */
 static int
 inc_members_resolved(struct inc_round *r, const struct inc_open *o)
 {
-	sqlite3_stmt	*st;
-	char		*fp, *name, *text;
+	const struct inc_memb *m;
+	char		*text;
 	size_t		 i;
-	int		 firing, rc = 0;
+	int		 rc = 0;
 
-	st = inc_prepare(r, "SELECT fingerprint, alertname FROM"
-	    " incident_alerts WHERE incident_id = ? AND resolved_ms IS NULL"
-	    " ORDER BY joined_ms, fingerprint", "t", o->id);
-	if (st == NULL)
-		return -1;
-	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
-		fp = inc_col(st, 0);
-		name = inc_col(st, 1);
-		firing = 0;
-		for (i = 0; i < r->nalerts && !firing; i++) {
-			firing = strcmp(r->alerts[i].fingerprint, fp) == 0 &&
-			    strcmp(r->alerts[i].key, o->key) == 0;
-		}
-		if (!firing) {
-			rc = inc_exec(r, "UPDATE incident_alerts SET"
-			    " resolved_ms = ? WHERE incident_id = ? AND"
-			    " fingerprint = ?", "itt", r->now, o->id, fp);
-			text = xasprintf("%s resolved", name != NULL ? name :
-			    "an alert");
-			if (rc == 0)
-				rc = inc_timeline(r, o->id, r->now,
-				    "alert resolved", text);
-			free(text);
-		}
-		free(fp);
-		free(name);
+	for (i = o->mfirst; i < o->mfirst + o->mcount && rc == 0; i++) {
+		m = &r->members[i];
+		if (m->resolved || inc_index_find(r, &r->by_alert,
+		    inc_same_alert, o->key, m->fingerprint) != NONE)
+			continue;
+		rc = inc_exec(r, "UPDATE incident_alerts SET resolved_ms = ?"
+		    " WHERE incident_id = ? AND fingerprint = ?", "itt",
+		    r->now, o->id, m->fingerprint);
+		text = xasprintf("%s resolved", m->alertname != NULL ?
+		    m->alertname : "an alert");
+		if (rc == 0)
+			rc = inc_timeline(r, o->id, r->now, "alert resolved",
+			    text);
+		free(text);
 	}
-	sqlite3_finalize(st);
 	return rc;
 }
 
@@ -683,7 +994,7 @@ inc_read_acks(struct inc_round *r)
 		}
 		r->nacks++;
 	}
-	sqlite3_finalize(st);
+	inc_release(st);
 	return 0;
 }
 
@@ -755,7 +1066,7 @@ inc_ack_ended(struct inc_round *r, const struct inc_open *o, char **why)
 			if (!sqlite3_column_int(st, 0))
 				live++;
 		}
-		sqlite3_finalize(st);
+		inc_release(st);
 	}
 	cJSON_Delete(ids);
 	if (known == 0 || live > 0)
@@ -1055,9 +1366,10 @@ incident_update(struct cache *cache, const char *context,
 		goto out;
 	/* Alerts oldest first: the first of a new key opens its incident. */
 	for (i = 0; i < r.nalerts; i++) {
-		if ((j = inc_find(&r, r.alerts[i].key)) == r.nopen) {
+		if ((j = inc_find(&r, r.alerts[i].key)) == NONE) {
 			if (inc_open(&r, i) != 0)
 				goto out;
+			j = r.nopen - 1;
 		}
 		r.alerts[i].incident = j;
 		if (inc_member(&r, &r.alerts[i], &r.open[j]) != 0)
@@ -1095,9 +1407,13 @@ incident_clear(struct cache *cache, const char *context, char **cause)
 {
 	struct inc_round	r;
 
+	int			rc;
+
 	memset(&r, 0, sizeof r);
 	r.db = cache_db(cache);
 	r.cause = cause;
-	return inc_exec(&r, "DELETE FROM incidents WHERE context = ?", "t",
+	rc = inc_exec(&r, "DELETE FROM incidents WHERE context = ?", "t",
 	    context);
+	inc_round_done(&r);
+	return rc;
 }

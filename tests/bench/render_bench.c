@@ -20,6 +20,14 @@
  * Alertmanager round (its alerts rewritten: rebuild_after_am_round_ms) and
  * with nothing changed (rebuild_unchanged_ms); and the peak resident
  * memory.
+ *
+ *	render_bench incidents CACHE [--big PODS ALERTS SLOS]
+ *
+ * incidents measures incident_update() on a filled cache, as the poller
+ * runs it after each Alertmanager round: the CPU time of a steady round
+ * (the alerts as they were) and of a round where ten alerts changed (ten
+ * taken away, then put back: resolved, then firing again), and the rows a
+ * steady round changed (none is right).
  * Each step prints one JSON object on stdout; scripts/bench reads them.
  */
 #include "config.h"
@@ -38,6 +46,7 @@
 #include "tests/bench/sim_big.h"
 #include "core/cache.h"
 #include "core/conf.h"
+#include "core/incident.h"
 #include "base/util.h"
 #include "base/xmalloc.h"
 #include "tui/tui.h"
@@ -137,7 +146,8 @@ bench_parse(int argc, char **argv, struct bench_args *ba)
 		goto usage;
 	ba->mode = argv[1];
 	ba->cache = argv[2];
-	if (strcmp(ba->mode, "fill") != 0 && strcmp(ba->mode, "paint") != 0)
+	if (strcmp(ba->mode, "fill") != 0 && strcmp(ba->mode, "paint") != 0 &&
+	    strcmp(ba->mode, "incidents") != 0)
 		goto usage;
 	for (i = 3; i < argc; i++) {
 		if (strcmp(argv[i], "--big") == 0 && i + 3 < argc) {
@@ -173,7 +183,8 @@ bench_parse(int argc, char **argv, struct bench_args *ba)
 usage:
 	fprintf(stderr, "usage: render_bench fill CACHE [--big PODS ALERTS "
 	    "SLOS]\n       render_bench paint CACHE [--big PODS ALERTS SLOS]"
-	    " [--repaints N] [--size LINESxCOLS] [--term TYPE] --out FILE\n");
+	    " [--repaints N] [--size LINESxCOLS] [--term TYPE] --out FILE\n"
+	    "       render_bench incidents CACHE [--big PODS ALERTS SLOS]\n");
 	return -1;
 }
 
@@ -426,7 +437,131 @@ bench_paint(const struct bench_args *ba)
 	return 0;
 }
 
-/* fill or paint; see the header comment. */
+/* Run sql on the cache; -1 with a message on error. */
+static int
+bench_sql(struct cache *c, const char *sql)
+{
+	if (sqlite3_exec(cache_db(c), sql, NULL, NULL, NULL) != SQLITE_OK) {
+		fprintf(stderr, "render_bench: %s: %s\n", sql,
+		    sqlite3_errmsg(cache_db(c)));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * One incident_update() of context at now in its own transaction, after
+ * change (SQL run first in the same transaction, not timed) if not NULL;
+ * its CPU time added to *cpu and the rows it changed to *rows.
+ */
+static int
+bench_incident_round(struct cache *c, const struct conf *conf,
+    const char *context, int64_t now, const char *change, double *cpu,
+    long long *rows)
+{
+	char		*cause = NULL;
+	double		 c0;
+	long long	 n0;
+	int		 rc;
+
+	if (cache_begin(c, &cause) != 0) {
+		fprintf(stderr, "render_bench: %s\n", cause);
+		free(cause);
+		return -1;
+	}
+	if (change != NULL && bench_sql(c, change) != 0) {
+		cache_rollback(c);
+		return -1;
+	}
+	n0 = sqlite3_total_changes64(cache_db(c));
+	c0 = bench_clock(CLOCK_PROCESS_CPUTIME_ID);
+	rc = incident_update(c, context, conf, now, &cause);
+	*cpu += bench_clock(CLOCK_PROCESS_CPUTIME_ID) - c0;
+	*rows += sqlite3_total_changes64(cache_db(c)) - n0;
+	if (rc != 0 || cache_commit(c, &cause) != 0) {
+		fprintf(stderr, "render_bench: incident_update: %s\n",
+		    cause != NULL ? cause : "?");
+		free(cause);
+		cache_rollback(c);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * incident_update() on a filled cache: rounds 3 s apart, as the console
+ * polls, steady ones first, then ones where ten alerts changed.
+ */
+static int
+bench_incidents(const struct bench_args *ba)
+{
+	struct sim_scenario	*sc;
+	struct conf		*conf;
+	struct cache		*c;
+	const char		*context;
+	char			*warning = NULL, *cause = NULL, *take, *give;
+	char			*ten;
+	double			 steady = 0, changed = 0;
+	long long		 steady_rows = 0, changed_rows = 0;
+	int64_t			 now = util_now_ms();
+	long			 i, nsteady = 10, nchanged = 10;
+	int			 rc = -1;
+
+	conf = bench_world(ba, &sc);
+	bench_world_free(sc);
+	context = conf->contexts[0].name;
+	if ((c = cache_open(ba->cache, 0, &warning, &cause)) == NULL) {
+		fprintf(stderr, "render_bench: %s\n", cause);
+		free(cause);
+		conf_free(conf);
+		return -1;
+	}
+	free(warning);
+	take = sqlite3_mprintf("DELETE FROM alerts WHERE context = %Q AND"
+	    " fingerprint IN (SELECT fingerprint FROM bench_ten)", context);
+	give = sqlite3_mprintf("INSERT INTO alerts SELECT * FROM bench_ten");
+	ten = sqlite3_mprintf("INSERT INTO bench_ten SELECT * FROM alerts"
+	    " WHERE context = %Q ORDER BY fingerprint LIMIT 10", context);
+	/* The first round settles what the fill left (its own clock). */
+	if (bench_incident_round(c, conf, context, now, NULL, &changed,
+	    &changed_rows) != 0)
+		goto out;
+	for (i = 0; i < nsteady; i++) {
+		now += 3000;
+		if (bench_incident_round(c, conf, context, now, NULL, &steady,
+		    &steady_rows) != 0)
+			goto out;
+	}
+	changed = 0;
+	changed_rows = 0;
+	if (bench_sql(c, "CREATE TEMP TABLE bench_ten AS SELECT * FROM"
+	    " alerts WHERE 0") != 0)
+		goto out;
+	if (bench_sql(c, ten) != 0)
+		goto out;
+	for (i = 0; i < nchanged; i++) {
+		now += 3000;
+		if (bench_incident_round(c, conf, context, now, i % 2 == 0 ?
+		    take : give, &changed, &changed_rows) != 0)
+			goto out;
+	}
+	printf("{\"incident_steady_cpu_ms\": %.3f, "
+	    "\"incident_steady_rows\": %lld, "
+	    "\"incident_changed10_cpu_ms\": %.3f, "
+	    "\"incident_changed10_rows\": %.1f}\n",
+	    steady * 1e3 / nsteady, steady_rows, changed * 1e3 / nchanged,
+	    (double)changed_rows / nchanged);
+	rc = 0;
+out:
+	sqlite3_free(take);
+	sqlite3_free(give);
+	sqlite3_free(ten);
+	cache_close(c);
+	conf_free(conf);
+	return rc;
+}
+
+/* fill, paint or incidents; see the header comment. */
 int
 main(int argc, char **argv)
 {
@@ -436,5 +571,7 @@ main(int argc, char **argv)
 		return 2;
 	if (strcmp(ba.mode, "fill") == 0)
 		return bench_fill(&ba) == 0 ? 0 : 1;
+	if (strcmp(ba.mode, "incidents") == 0)
+		return bench_incidents(&ba) == 0 ? 0 : 1;
 	return bench_paint(&ba) == 0 ? 0 : 1;
 }

@@ -7,7 +7,8 @@
  * checks what the tables hold: incidents opened with a stable id, alerts
  * joining and resolving, an incident resolved only after its grace
  * period, a later firing as a new incident linked to the old one, the
- * timeline in order, pruning, and the severity-to-priority map.
+ * timeline in order, pruning, the severity-to-priority map; that a round
+ * played again changes nothing, and random sequences of rounds.
  */
 #include "config.h"
 
@@ -1076,6 +1077,364 @@ test_escalation_rounds(void)
 	conf_free(conf);
 }
 
+/* ------------------------------------------------------------------ */
+/* Rounds played again, and random sequences of rounds                 */
+/* ------------------------------------------------------------------ */
+
+/*
+ * One round as round_with() plays it, with in *changed the rows that
+ * incident_update() itself changed (SQLite's total_changes around it).
+ */
+static int
+round_counted(struct cache *c, const struct conf *conf, int64_t now,
+    const struct store_alert *a, size_t n, const struct store_silence *x,
+    size_t nx, long long *changed)
+{
+	char		*cause = NULL;
+	long long	 n0;
+	int		 rc;
+
+	if (cache_begin(c, &cause) != 0) {
+		printf("# %s\n", cause);
+		free(cause);
+		return -1;
+	}
+	rc = store_alerts(c, "prod", a, n, now, &cause) != 0 ||
+	    store_silences(c, "prod", x, nx, now, &cause) != 0 ? -1 : 0;
+	n0 = sqlite3_total_changes64(cache_db(c));
+	if (rc == 0 && incident_update(c, "prod", conf, now, &cause) != 0)
+		rc = -1;
+	*changed = sqlite3_total_changes64(cache_db(c)) - n0;
+	if (rc != 0) {
+		printf("# round at %lld: %s\n", (long long)(now - T0), cause);
+		free(cause);
+		cache_rollback(c);
+		return -1;
+	}
+	if (cache_commit(c, &cause) != 0) {
+		printf("# %s\n", cause);
+		free(cause);
+		return -1;
+	}
+	return 0;
+}
+
+/* Every row of the three incident tables, in a fixed order. */
+static char *
+incident_tables(struct cache *c)
+{
+	char	*i, *a, *t, *all;
+
+	i = rows(c, "SELECT * FROM incidents ORDER BY id");
+	a = rows(c, "SELECT * FROM incident_alerts ORDER BY incident_id,"
+	    " fingerprint");
+	t = rows(c, "SELECT * FROM incident_timeline ORDER BY id");
+	all = xasprintf("incidents: %s\nalerts: %s\ntimeline: %s", i, a, t);
+	free(i);
+	free(a);
+	free(t);
+	return all;
+}
+
+/*
+ * A round played again at the same time changes no row: neither alerts
+ * nor timers moved.  Nor does a round 3 s later with the same alerts
+ * and silences, with members resolved, one incident mitigated in its
+ * grace period, one acknowledged and one held by a silence.
+ */
+static void
+test_steady_writes_nothing(void)
+{
+	struct conf		*conf = test_conf();
+	struct cache		*c = open_cache();
+	struct store_alert	 a[4];
+	struct store_silence	 x[2];
+	long long		 changed = -1;
+	char			*before, *after;
+
+	a[0] = alert("f1", "HighErrorRate", "critical", "api", T0);
+	a[1] = alert("f2", "HighErrorRate", "warning", "api", T0);
+	a[2] = alert("f3", "TargetDown", "page", "db", T0);
+	a[3] = alert("f4", "DiskFull", "warning", "web", T0);
+	x[0] = silence("s1", "active", "[{\"name\":\"service\",\"value\":"
+	    "\"db\",\"isRegex\":false,\"isEqual\":true}]", "alice@ops",
+	    "ACK db", T0 + 60 * MIN);
+	x[1] = silence("s2", "active", "[{\"name\":\"service\",\"value\":"
+	    "\"api\",\"isRegex\":false,\"isEqual\":true}]", "bob@ops",
+	    "deploying", T0 + 60 * MIN);
+	CHECK_INT(round_counted(c, conf, T0, a, 4, x, 2, &changed), 0);
+	CHECK(changed > 0);
+	/* f2 stops, DiskFull stops: a member resolved, one mitigated. */
+	a[1] = a[2];
+	a[2] = alert("f5", "Watchdog", "none", "", T0);
+	CHECK_INT(round_counted(c, conf, T0 + MIN, a, 3, x, 2, &changed), 0);
+	CHECK(changed > 0);
+	CHECK_ROWS(c, "SELECT group_key, state, held_by IS NOT NULL FROM"
+	    " incidents ORDER BY group_key",
+	    "alertname=DiskFull,namespace=,service=web,cluster=|mitigated|0;"
+	    "alertname=HighErrorRate,namespace=,service=api,cluster=|"
+	    "triggered|1;"
+	    "alertname=TargetDown,namespace=,service=db,cluster=|"
+	    "acknowledged|0");
+	before = incident_tables(c);
+	CHECK_INT(round_counted(c, conf, T0 + MIN, a, 3, x, 2, &changed), 0);
+	CHECK_INT(changed, 0);
+	CHECK_INT(round_counted(c, conf, T0 + MIN + 3000, a, 3, x, 2,
+	    &changed), 0);
+	CHECK_INT(changed, 0);
+	after = incident_tables(c);
+	CHECK_STR(after, before);
+	free(before);
+	free(after);
+	/* A timer that is due still writes: P1's second level at 10m. */
+	CHECK_INT(round_counted(c, conf, T0 + 10 * MIN, a, 3, x, 2,
+	    &changed), 0);
+	CHECK(changed > 0);
+	cache_close(c);
+	conf_free(conf);
+}
+
+/*
+ * Hand-computed: an alert that moves to another group (its service
+ * changes) is resolved in the first incident and joins the second; the
+ * members that stop in one round are resolved in the order they joined;
+ * a member that fires again rejoins its row.
+ */
+static void
+test_regroup_and_refire(void)
+{
+	struct conf		*conf = test_conf();
+	struct cache		*c = open_cache();
+	struct store_alert	 a[3];
+	char			 api[INCIDENT_ID_LEN + 1];
+	char			 web[INCIDENT_ID_LEN + 1], *want;
+
+	id_of("HighErrorRate", "api", T0, api);
+	id_of("HighErrorRate", "web", T0 + MIN, web);
+	/* Opened speaking with its worst alert, not its first. */
+	a[0] = alert("f2", "HighErrorRate", "critical", "api", T0 + 30000);
+	a[1] = alert("f1", "HighErrorRate", "warning", "api", T0);
+	a[2] = alert("f3", "HighErrorRate", "warning", "api", T0 + 20000);
+	CHECK_INT(round_at(c, conf, T0 + MIN, a, 3), 0);
+	CHECK_ROWS(c, "SELECT severity, priority FROM incidents",
+	    "critical|P0");
+	/* f3 moves to web; f1 and f2 stop. */
+	a[0] = alert("f3", "HighErrorRate", "critical", "web", T0 + MIN);
+	CHECK_INT(round_at(c, conf, T0 + 2 * MIN, a, 1), 0);
+	/* f1 fires again on api. */
+	a[1] = alert("f1", "HighErrorRate", "warning", "api", T0 + 3 * MIN);
+	CHECK_INT(round_at(c, conf, T0 + 3 * MIN, a, 2), 0);
+	want = xasprintf("%s|f1|0|NULL;%s|f2|30000|120000;"
+	    "%s|f3|20000|120000;%s|f3|60000|NULL", api, api, api, web);
+	CHECK_ROWS(c, "SELECT incident_id, fingerprint, joined_ms -"
+	    " 1700000000000, coalesce(resolved_ms - 1700000000000, 'NULL')"
+	    " FROM incident_alerts ORDER BY (SELECT started_ms FROM incidents"
+	    " WHERE id = incident_id), fingerprint", want);
+	free(want);
+	want = xasprintf("%s|HighErrorRate fired (P0);"
+	    "%s|HighErrorRate joined (warning);"
+	    "%s|HighErrorRate joined (critical);"
+	    "%s|HighErrorRate fired (P0);"
+	    "%s|HighErrorRate resolved;%s|HighErrorRate resolved;"
+	    "%s|HighErrorRate resolved;"
+	    "%s|triggered -> mitigated: no alert fires;"
+	    "%s|HighErrorRate fires again;"
+	    "%s|mitigated -> triggered: an alert fires again",
+	    api, api, api, web, api, api, api, api, api, api);
+	CHECK_ROWS(c, "SELECT incident_id, text FROM incident_timeline ORDER"
+	    " BY id", want);
+	free(want);
+	CHECK_ROWS(c, "SELECT group_key, state, severity, priority FROM"
+	    " incidents ORDER BY started_ms",
+	    "alertname=HighErrorRate,namespace=,service=api,cluster=|"
+	    "triggered|critical|P0;"
+	    "alertname=HighErrorRate,namespace=,service=web,cluster=|"
+	    "triggered|critical|P0");
+	cache_close(c);
+	conf_free(conf);
+}
+
+/* A small random generator (xorshift64), for repeatable sequences. */
+static uint64_t
+rnd_next(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+/* Whether an event of chance pct percent happens. */
+static int
+rnd_pct(uint64_t *s, unsigned pct)
+{
+	return rnd_next(s) % 100 < pct;
+}
+
+/* An alert of the random world. */
+struct rnd_alert {
+	char	 fp[8];
+	char	 labels[200];
+	int	 name, svc, sev, firing;
+	int64_t	 starts;
+};
+
+/*
+ * The invariants of the incident tables against the alerts stored: each
+ * firing alert is an unresolved member of the one open incident of its
+ * group key, each unresolved member fires with that key, and an open
+ * incident is quiet (mitigated) exactly when none of its members fires.
+ */
+static void
+check_invariants(struct cache *c)
+{
+	static const char alert_key[] = "'alertname=' || al.alertname ||"
+	    " ',namespace=,service=' || json_extract(al.labels, '$.service')"
+	    " || ',cluster='";
+	char	*sql;
+
+	sql = xasprintf("SELECT count(*) FROM alerts al WHERE al.alertname"
+	    " <> 'Watchdog' AND (SELECT count(*) FROM incident_alerts ia JOIN"
+	    " incidents i ON i.id = ia.incident_id WHERE i.state <>"
+	    " 'resolved' AND ia.resolved_ms IS NULL AND ia.fingerprint ="
+	    " al.fingerprint AND i.group_key = %s) <> 1", alert_key);
+	CHECK_ROWS(c, sql, "0");
+	free(sql);
+	sql = xasprintf("SELECT count(*) FROM incident_alerts ia JOIN"
+	    " incidents i ON i.id = ia.incident_id WHERE ia.resolved_ms IS"
+	    " NULL AND NOT EXISTS (SELECT 1 FROM alerts al WHERE"
+	    " al.fingerprint = ia.fingerprint AND i.group_key = %s)",
+	    alert_key);
+	CHECK_ROWS(c, sql, "0");
+	free(sql);
+	CHECK_ROWS(c, "SELECT count(*) FROM incidents i WHERE state <>"
+	    " 'resolved' AND ((quiet_ms IS NULL) <> EXISTS (SELECT 1 FROM"
+	    " incident_alerts WHERE incident_id = i.id AND resolved_ms IS"
+	    " NULL) OR (quiet_ms IS NOT NULL AND state <> 'mitigated'))",
+	    "0");
+}
+
+/*
+ * Random sequences of rounds: alerts appear, stop, fire again, change
+ * severity and group (service), an ACK silence and another come and go,
+ * and time moves by steps across the grace period and the escalation
+ * levels.  Each sequence is played into two caches, into the second one
+ * twice per round: the second playing must change nothing, and the two
+ * caches must hold the same rows after every round; the invariants above
+ * hold after every round.
+ */
+static void
+test_random_rounds(void)
+{
+	static const char *const names[] = { "HighErrorRate", "TargetDown",
+	    "Watchdog" };
+	static const char *const svcs[] = { "api", "db", "web" };
+	static const char *const sevs[] = { "critical", "warning", "info",
+	    "page" };
+	static const int64_t steps[] = { 3000, 20000, MIN, 150000, 11 * MIN };
+	struct conf		*conf = test_conf();
+	struct rnd_alert	 pool[12];
+	struct store_alert	 a[12];
+	struct store_silence	 x[2];
+	uint64_t		 seed;
+	int64_t			 now;
+	long long		 changed, total = 0;
+	size_t			 i, n, nx;
+	int			 s, round, ack = 0, mute = 0, ok = 1;
+	long			 opened = 0;
+
+	for (s = 1; s <= 12 && ok; s++) {
+		struct cache	*once = open_cache(), *twice = open_cache();
+		char		*t1, *t2;
+
+		seed = 0x9e3779b97f4a7c15ULL * (uint64_t)s;
+		memset(pool, 0, sizeof pool);
+		for (i = 0; i < 12; i++)
+			snprintf(pool[i].fp, sizeof pool[i].fp, "f%02zu", i);
+		now = T0;
+		for (round = 0; round < 40 && ok; round++) {
+			now += steps[rnd_next(&seed) % 5];
+			for (i = 0; i < 12; i++) {
+				struct rnd_alert	*p = &pool[i];
+
+				if (rnd_pct(&seed, 25)) {
+					p->firing = !p->firing;
+					p->starts = now - (int64_t)(rnd_next(
+					    &seed) % 30000);
+				}
+				if (rnd_pct(&seed, 10))
+					p->sev = (int)(rnd_next(&seed) % 4);
+				if (rnd_pct(&seed, 10))
+					p->svc = (int)(rnd_next(&seed) % 3);
+				if (round == 0)
+					p->name = (int)(i % 5 == 4 ? 2 : i % 2);
+			}
+			if (rnd_pct(&seed, 15))
+				ack = !ack;
+			if (rnd_pct(&seed, 15))
+				mute = !mute;
+			for (i = n = 0; i < 12; i++) {
+				struct rnd_alert	*p = &pool[i];
+
+				if (!p->firing)
+					continue;
+				a[n] = alert(p->fp, names[p->name],
+				    sevs[p->sev], svcs[p->svc], p->starts);
+				snprintf(p->labels, sizeof p->labels,
+				    "{\"alertname\":\"%s\",\"service\":\"%s\","
+				    "\"severity\":\"%s\"}", names[p->name],
+				    svcs[p->svc], sevs[p->sev]);
+				a[n++].labels = p->labels;
+			}
+			x[0] = silence("ack", ack ? "active" : "expired",
+			    "[{\"name\":\"service\",\"value\":\"api\","
+			    "\"isRegex\":false,\"isEqual\":true}]", "alice@ops",
+			    "ACK api", now + (ack ? 30 * MIN : -1000));
+			x[1] = silence("mute", mute ? "active" : "expired",
+			    "[{\"name\":\"alertname\",\"value\":\"TargetDown\","
+			    "\"isRegex\":false,\"isEqual\":true}]", "bob@ops",
+			    "noisy", now + (mute ? 30 * MIN : -1000));
+			nx = 2;
+			ok = round_counted(once, conf, now, a, n, x, nx,
+			    &changed) == 0 &&
+			    round_counted(twice, conf, now, a, n, x, nx,
+			    &changed) == 0;
+			total += changed;
+			ok = ok && round_counted(twice, conf, now, a, n, x, nx,
+			    &changed) == 0;
+			CHECK(ok);
+			if (ok && changed != 0) {
+				printf("# seed %d round %d: played again, %lld"
+				    " rows changed\n", s, round, changed);
+				ok = 0;
+			}
+			t1 = incident_tables(once);
+			t2 = incident_tables(twice);
+			if (ok && strcmp(t1, t2) != 0) {
+				printf("# seed %d round %d\n", s, round);
+				CHECK_STR(t2, t1);
+				ok = 0;
+			}
+			free(t1);
+			free(t2);
+			if (ok) {
+				check_invariants(once);
+				ok = !harness_failed;
+			}
+		}
+		t1 = rows(once, "SELECT count(*) FROM incidents");
+		opened += strtol(t1, NULL, 10);
+		free(t1);
+		cache_close(once);
+		cache_close(twice);
+	}
+	CHECK(ok);
+	/* The sequences did exercise something. */
+	CHECK(total > 0);
+	CHECK(opened > 12);
+	conf_free(conf);
+}
+
 static const struct test tests[] = {
 	TEST(test_escalation_policy),
 	TEST(test_escalation_rounds),
@@ -1094,6 +1453,9 @@ static const struct test tests[] = {
 	TEST(test_priority_map),
 	TEST(test_priority_config),
 	TEST(test_views_read_cache),
+	TEST(test_steady_writes_nothing),
+	TEST(test_regroup_and_refire),
+	TEST(test_random_rounds),
 	{ NULL, NULL }
 };
 
