@@ -1297,15 +1297,24 @@ cache_vprepare(sqlite3 *db, const char *what, char **cause, const char *sql,
     const char *fmt, va_list ap)
 {
 	sqlite3_stmt	*st = NULL;
-	const char	*s;
-	int64_t		 v;
-	int		 col;
 
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
 		*cause = xasprintf("%s: %s", what, sqlite3_errmsg(db));
 		sqlite3_finalize(st);
 		return NULL;
 	}
+	cache_vbind(st, fmt, ap);
+	return st;
+}
+
+/* Bind the arguments fmt describes (see cache_prepare()) to st. */
+void
+cache_vbind(sqlite3_stmt *st, const char *fmt, va_list ap)
+{
+	const char	*s;
+	int64_t		 v;
+	int		 col;
+
 	for (col = 1; *fmt != '\0'; fmt++, col++) {
 		if (*fmt == 't') {
 			s = va_arg(ap, const char *);
@@ -1322,7 +1331,6 @@ cache_vprepare(sqlite3 *db, const char *what, char **cause, const char *sql,
 				sqlite3_bind_int64(st, col, v);
 		}
 	}
-	return st;
 }
 
 /* Prepare and bind. */

@@ -64,6 +64,8 @@ sqlite3_stmt *cache_vprepare(sqlite3 *, const char *what, char **cause,
 sqlite3_stmt *cache_stmt(struct cache *, const char *what, const char *sql,
 	     char **cause);
 void	 cache_stmt_put(struct cache *, sqlite3_stmt *);
+/* Bind as cache_prepare() does, to a statement of cache_stmt(). */
+void	 cache_vbind(sqlite3_stmt *, const char *fmt, va_list);
 /* Prepare, bind and run a statement that returns no rows; 0 or -1. */
 int	 cache_exec(struct cache *, const char *what, char **cause,
 	     const char *sql, const char *fmt, ...);

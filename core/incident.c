@@ -100,12 +100,6 @@ struct inc_index {
 	size_t		 mask;
 };
 
-/* A statement of the round: prepared once, reset for each use. */
-struct inc_stmt {
-	const char	*sql;		/* by address: a literal of this file */
-	sqlite3_stmt	*st;
-};
-
 /* An active silence of the context; is_ack: an acknowledgement. */
 struct inc_silence {
 	char		*id;
@@ -130,8 +124,7 @@ struct inc_round {
 	struct inc_index by_key;	/* open incidents by group key */
 	struct inc_index by_alert;	/* alerts by key and fingerprint */
 	struct inc_index by_member;	/* members by incident id, fingerprint */
-	struct inc_stmt	*stmts;
-	size_t		 nstmts;
+	struct cache	*cache;		/* keeps the statements */
 	struct inc_silence *acks;
 	size_t		 nacks;
 	unsigned char	*holds;		/* [ack * nopen + open]: holds one */
@@ -274,73 +267,28 @@ incident_make_id(const char *context, const char *key, int64_t started_ms,
 /* Statements                                                          */
 /* ------------------------------------------------------------------ */
 
-/* Bind the arguments fmt describes, as cache_prepare() does. */
-static void
-inc_bind(sqlite3_stmt *st, const char *fmt, va_list ap)
-{
-	const char	*s;
-	int64_t		 v;
-	int		 col;
-
-	for (col = 1; *fmt != '\0'; fmt++, col++) {
-		if (*fmt == 't') {
-			s = va_arg(ap, const char *);
-			if (s != NULL)
-				sqlite3_bind_text(st, col, s, -1,
-				    SQLITE_TRANSIENT);
-			else
-				sqlite3_bind_null(st, col);
-		} else {
-			v = va_arg(ap, int64_t);
-			if (*fmt == 'z' && v == 0)
-				sqlite3_bind_null(st, col);
-			else
-				sqlite3_bind_int64(st, col, v);
-		}
-	}
-}
-
 /*
- * The round's statement of sql (a literal, known by its address), reset
- * and bound: prepared on its first use in the round (as cache_touch()
- * keeps its one), finalized with the round.  The caller is done with it
- * (inc_release) before it asks for it again.
+ * The connection's kept statement of sql (cache_stmt()), bound as
+ * cache_prepare() binds: prepared once, not once per alert.  Give it back
+ * with inc_release() before asking for it again.
  */
 static sqlite3_stmt *
 inc_vprepare(struct inc_round *r, const char *sql, const char *fmt,
     va_list ap)
 {
-	sqlite3_stmt	*st = NULL;
-	size_t		 i;
+	sqlite3_stmt	*st;
 
-	for (i = 0; i < r->nstmts && r->stmts[i].sql != sql; i++)
-		;
-	if (i < r->nstmts) {
-		st = r->stmts[i].st;
-		sqlite3_reset(st);
-		sqlite3_clear_bindings(st);
-	} else {
-		if (sqlite3_prepare_v3(r->db, sql, -1,
-		    SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
-			*r->cause = xasprintf("incidents: %s",
-			    sqlite3_errmsg(r->db));
-			sqlite3_finalize(st);
-			return NULL;
-		}
-		r->stmts = xreallocarray(r->stmts, r->nstmts + 1,
-		    sizeof *r->stmts);
-		r->stmts[r->nstmts].sql = sql;
-		r->stmts[r->nstmts++].st = st;
-	}
-	inc_bind(st, fmt, ap);
+	if ((st = cache_stmt(r->cache, "incidents", sql, r->cause)) == NULL)
+		return NULL;
+	cache_vbind(st, fmt, ap);
 	return st;
 }
 
-/* Done with a statement of the round for now (it stays prepared). */
+/* Done with a kept statement (reset, its bindings cleared). */
 static void
-inc_release(sqlite3_stmt *st)
+inc_release(struct inc_round *r, sqlite3_stmt *st)
 {
-	sqlite3_reset(st);
+	cache_stmt_put(r->cache, st);
 }
 
 /* Prepare and bind, as inc_vprepare. */
@@ -372,7 +320,7 @@ inc_exec(struct inc_round *r, const char *sql, const char *fmt, ...)
 	rc = sqlite3_step(st);
 	if (rc != SQLITE_DONE)
 		*r->cause = xasprintf("incidents: %s", sqlite3_errmsg(r->db));
-	inc_release(st);
+	inc_release(r, st);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
@@ -533,9 +481,6 @@ inc_round_done(struct inc_round *r)
 	free(r->by_key.slot);
 	free(r->by_alert.slot);
 	free(r->by_member.slot);
-	for (i = 0; i < r->nstmts; i++)
-		sqlite3_finalize(r->stmts[i].st);
-	free(r->stmts);
 }
 
 /*
@@ -608,7 +553,7 @@ inc_read_alerts(struct inc_round *r)
 		a->priority = incident_priority(r->conf, a->severity);
 		a->sev = (int)view_severity_parse(a->severity);
 	}
-	inc_release(st);
+	inc_release(r, st);
 	inc_index_alerts(r);
 	return 0;
 }
@@ -688,7 +633,7 @@ inc_read_members(struct inc_round *r)
 		m->alertname = inc_col(st, 2);
 		m->resolved = sqlite3_column_int(st, 3);
 	}
-	inc_release(st);
+	inc_release(r, st);
 	inc_index_init(&r->by_member, r->nmembers);
 	for (i = 0; i < r->nmembers; i++) {
 		slot = inc_index_slot(r, &r->by_member, inc_same_member,
@@ -738,7 +683,7 @@ inc_read_open(struct inc_round *r)
 		o->escalation = sqlite3_column_int64(st, 11);
 		o->held_by = inc_col(st, 12);
 	}
-	inc_release(st);
+	inc_release(r, st);
 	/* Room for an incident opened by each alert of the round. */
 	inc_index_init(&r->by_key, r->nopen + r->nalerts);
 	for (i = 0; i < r->nopen; i++)
@@ -756,7 +701,7 @@ inc_id_taken(struct inc_round *r, const char *id, int *taken)
 	    id)) == NULL)
 		return -1;
 	*taken = sqlite3_step(st) == SQLITE_ROW;
-	inc_release(st);
+	inc_release(r, st);
 	return 0;
 }
 
@@ -804,7 +749,7 @@ inc_open(struct inc_round *r, size_t first)
 		return -1;
 	if (sqlite3_step(st) == SQLITE_ROW)
 		prev = inc_col(st, 0);
-	inc_release(st);
+	inc_release(r, st);
 	/* The title, from the worst alert (alerts are read without one). */
 	key = incident_group_key(r->conf, worst->labels, worst->alertname,
 	    &title);
@@ -994,7 +939,7 @@ inc_read_acks(struct inc_round *r)
 		}
 		r->nacks++;
 	}
-	inc_release(st);
+	inc_release(r, st);
 	return 0;
 }
 
@@ -1066,7 +1011,7 @@ inc_ack_ended(struct inc_round *r, const struct inc_open *o, char **why)
 			if (!sqlite3_column_int(st, 0))
 				live++;
 		}
-		inc_release(st);
+		inc_release(r, st);
 	}
 	cJSON_Delete(ids);
 	if (known == 0 || live > 0)
@@ -1357,6 +1302,7 @@ incident_update(struct cache *cache, const char *context,
 
 	memset(&r, 0, sizeof r);
 	r.db = cache_db(cache);
+	r.cache = cache;
 	r.context = context;
 	r.conf = conf;
 	r.now = now_ms;
@@ -1411,6 +1357,7 @@ incident_clear(struct cache *cache, const char *context, char **cause)
 
 	memset(&r, 0, sizeof r);
 	r.db = cache_db(cache);
+	r.cache = cache;
 	r.cause = cause;
 	rc = inc_exec(&r, "DELETE FROM incidents WHERE context = ?", "t",
 	    context);
