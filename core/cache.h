@@ -18,7 +18,13 @@
 
 struct cache;
 
-#define CACHE_READONLY	0x1	/* open for reading only (exports) */
+/*
+ * Open for reading only (exports, read-only commands): never created,
+ * migrated or repaired, and nothing written beside it that can be helped;
+ * a file that cannot change (read-only mount, no write permission) with no
+ * writes waiting in its -wal is read as immutable, without locks or -shm.
+ */
+#define CACHE_READONLY	0x1
 
 /*
  * Open (creating if needed, directories 0700) and migrate the cache at
