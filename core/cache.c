@@ -51,6 +51,10 @@ struct cache {
 	char	*uri;		/* what a reader opened (cache_open_readonly) */
 	int	 flags;
 	int	 immutable;	/* read as a file that cannot change */
+	int	 txn;		/* a write of cache_begin() is open */
+	int	 rolling;	/* cache_rollback() is ending it */
+	int	 aborted;	/* SQLite rolled that write back by itself */
+	int	 full;		/* ... and the disk was full */
 	dev_t	 dev;		/* the file opened, to move aside only it */
 	ino_t	 ino;
 	sqlite3_stmt *touch;	/* bumps a change counter; see cache_touch */
@@ -158,6 +162,14 @@ cache_quick_check(sqlite3 *db)
 	return why;
 }
 
+/* The message for a write the file system had no room for. */
+static char *
+cache_full_message(const char *path)
+{
+	return xasprintf("disk full: cannot write cache %s; free space on its"
+	    " file system", path);
+}
+
 /* The message for a cache written by a newer sitrep. */
 static char *
 cache_newer_message(const char *path, int version)
@@ -231,9 +243,13 @@ cache_migrate(struct cache *c, int version, char **cause)
 fail:
 	if (!sqlite3_get_autocommit(c->db))
 		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
-	*cause = xasprintf("cannot migrate cache %s to schema version %d (%s):"
-	    " %s; check the disk and permissions, or use another --cache",
-	    c->path, v, what, err != NULL ? err : sqlite3_errstr(rc));
+	if ((rc & 0xff) == SQLITE_FULL)
+		*cause = cache_full_message(c->path);
+	else
+		*cause = xasprintf("cannot migrate cache %s to schema version"
+		    " %d (%s): %s; check the disk and permissions, or use"
+		    " another --cache", c->path, v, what, err != NULL ? err :
+		    sqlite3_errstr(rc));
 	sqlite3_free(err);
 	return rc == SQLITE_OK ? SQLITE_ERROR : rc;
 }
@@ -259,11 +275,19 @@ cache_on_commit(void *arg)
 	return 0;
 }
 
-/* SQLite's rollback hook. */
+/*
+ * SQLite's rollback hook: a rollback cache_rollback() did not ask for,
+ * inside a write of cache_begin(), is SQLite ending the write after a
+ * failed statement (see cache_commit).
+ */
 static void
 cache_on_rollback(void *arg)
 {
-	cache_touched_clear(arg);
+	struct cache	*c = arg;
+
+	if (c->txn && !c->rolling)
+		c->aborted = 1;
+	cache_touched_clear(c);
 }
 
 /* Close a connection and free the handle. */
@@ -446,6 +470,8 @@ sqlite_error:
 		*cause = xasprintf("cache %s stayed locked by another process"
 		    " for %d s; try again, or use another --cache", c->path,
 		    CACHE_BUSY_TIMEOUT_MS / 1000);
+	else if ((rc & 0xff) == SQLITE_FULL)
+		*cause = cache_full_message(c->path);
 	else
 		*cause = xasprintf("cannot open cache %s: %s; check the disk"
 		    " and permissions, or use another --cache", c->path, msg);
@@ -956,16 +982,45 @@ cache_schema_version(struct cache *c)
 	return v;
 }
 
+/*
+ * The message for a write to c that failed just now: "what: SQLite's
+ * reason" (what is allocated and consumed), or the disk-full message when
+ * the file system had no room, remembered for the commit of the write.
+ */
+static char *
+cache_write_error(struct cache *c, char *what)
+{
+	char	*msg;
+
+	if ((sqlite3_extended_errcode(c->db) & 0xff) == SQLITE_FULL) {
+		if (c->txn)
+			c->full = 1;
+		msg = cache_full_message(c->path);
+	} else
+		msg = xasprintf("%s: %s", what, sqlite3_errmsg(c->db));
+	free(what);
+	return msg;
+}
+
+/* The write of cache_begin() is over, one way or the other. */
+static void
+cache_txn_end(struct cache *c)
+{
+	c->txn = c->aborted = c->full = 0;
+}
+
 /* Start a write transaction, waiting (busy timeout) for other writers. */
 int
 cache_begin(struct cache *c, char **cause)
 {
 	if (sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
 	    SQLITE_OK) {
-		*cause = xasprintf("cannot start a write to cache %s: %s",
-		    c->path, sqlite3_errmsg(c->db));
+		*cause = cache_write_error(c, xasprintf("cannot start a write"
+		    " to cache %s", c->path));
 		return -1;
 	}
+	cache_txn_end(c);
+	c->txn = 1;
 	return 0;
 }
 
@@ -981,25 +1036,53 @@ cache_begin_now(struct cache *c, char **cause)
 	sqlite3_busy_timeout(c->db, 0);
 	rc = sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 	sqlite3_busy_timeout(c->db, CACHE_BUSY_TIMEOUT_MS);
-	if (rc == SQLITE_OK)
+	if (rc == SQLITE_OK) {
+		cache_txn_end(c);
+		c->txn = 1;
 		return 0;
+	}
 	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
 		return 1;
-	*cause = xasprintf("cannot start a write to cache %s: %s", c->path,
-	    sqlite3_errmsg(c->db));
+	*cause = cache_write_error(c, xasprintf("cannot start a write to"
+	    " cache %s", c->path));
 	return -1;
 }
 
-/* Commit the write transaction; on failure it is rolled back. */
+/*
+ * Commit the write transaction; on failure it is rolled back.  SQLite
+ * itself rolls a write back when one of its statements fails for want of
+ * room, memory or I/O; the write is then already over, and what ran after
+ * it ran on its own, so this says what ended it rather than committing
+ * ("no transaction is active").
+ */
 int
 cache_commit(struct cache *c, char **cause)
 {
+	int	full;
+
+	if (sqlite3_get_autocommit(c->db)) {
+		full = c->full || (sqlite3_extended_errcode(c->db) & 0xff) ==
+		    SQLITE_FULL;
+		if (full)
+			*cause = cache_full_message(c->path);
+		else if (c->txn && c->aborted)
+			*cause = xasprintf("cannot commit to cache %s: SQLite"
+			    " rolled the write back when one of its statements"
+			    " failed; see the error before this one, and try"
+			    " again", c->path);
+		else
+			*cause = xasprintf("cannot commit to cache %s: its"
+			    " write was already ended", c->path);
+		cache_txn_end(c);
+		return -1;
+	}
 	if (sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-		*cause = xasprintf("cannot commit to cache %s: %s", c->path,
-		    sqlite3_errmsg(c->db));
+		*cause = cache_write_error(c, xasprintf("cannot commit to"
+		    " cache %s", c->path));
 		cache_rollback(c);
 		return -1;
 	}
+	cache_txn_end(c);
 	return 0;
 }
 
@@ -1007,8 +1090,11 @@ cache_commit(struct cache *c, char **cause)
 void
 cache_rollback(struct cache *c)
 {
+	c->rolling = 1;
 	if (!sqlite3_get_autocommit(c->db))
 		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	c->rolling = 0;
+	cache_txn_end(c);
 }
 
 /*
@@ -1049,7 +1135,7 @@ cache_touch(struct cache *c, const char *context, const char *table,
 	sqlite3_reset(c->touch);
 	sqlite3_clear_bindings(c->touch);
 	if (rc != SQLITE_DONE) {
-		*cause = xasprintf("changes: %s", sqlite3_errmsg(c->db));
+		*cause = cache_write_error(c, xstrdup("changes"));
 		free(key);
 		return -1;
 	}
@@ -1198,8 +1284,8 @@ cache_source_update(struct cache *c, const char *context, const char *source,
 	}
 	free(clipped);
 	if (rc != SQLITE_OK) {
-		*cause = xasprintf("cannot record source %s/%s in cache %s: %s",
-		    context, source, c->path, sqlite3_errmsg(c->db));
+		*cause = cache_write_error(c, xasprintf("cannot record source"
+		    " %s/%s in cache %s", context, source, c->path));
 		if (own)
 			cache_rollback(c);
 		return -1;
@@ -1519,11 +1605,12 @@ cache_exec(struct cache *c, const char *what, char **cause, const char *sql,
 	if (st == NULL)
 		return -1;
 	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
-		*cause = xasprintf("%s: %s", what, sqlite3_errmsg(c->db));
+		*cause = cache_write_error(c, xstrdup(what));
+		sqlite3_finalize(st);
 		return -1;
 	}
+	sqlite3_finalize(st);
 	return 0;
 }
 

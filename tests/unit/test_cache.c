@@ -1542,6 +1542,110 @@ out:
 	tmpdir_free(dir);
 }
 
+/*
+ * A full disk, made real with PRAGMA max_page_count: every write says
+ * "disk full" and where, and the commit after a statement SQLite rolled
+ * back says so too instead of "no transaction is active"; after room is
+ * made the connection writes again.
+ */
+static void
+test_disk_full(void)
+{
+	char		*dir = tmpdir_new(), *path, *cause = NULL, *want;
+	char		*name, *err, *sql;
+	struct cache	*c;
+	long long	 pages;
+	int		 i, rc = 0;
+
+	if (dir == NULL) {
+		CHECK(0);
+		return;
+	}
+	path = xasprintf("%s/cache.db", dir);
+	want = xasprintf("disk full: cannot write cache %s; free space on its"
+	    " file system", path);
+	c = cache_open(path, 0, NULL, &cause);
+	CHECK(c != NULL);
+	if (c == NULL) {
+		free(cause);
+		goto out;
+	}
+	pages = query_int(cache_db(c), "PRAGMA page_count");
+	sql = xasprintf("PRAGMA max_page_count = %lld", pages + 1);
+	CHECK_INT(exec_sql(c, sql), 0);
+	free(sql);
+
+	/* A writer of this module: the row that does not fit. */
+	err = xcalloc(1, 900);
+	memset(err, 'e', 899);
+	CHECK_INT(cache_begin(c, &cause), 0);
+	for (i = 0; i < 200 && rc == 0; i++) {
+		name = xasprintf("source-%d", i);
+		rc = cache_source_update(c, "prod", name, "probe", 1000, 0, 5,
+		    err, -1, &cause);
+		free(name);
+	}
+	CHECK_INT(rc, -1);
+	CHECK_STR(cause, want);
+	free(cause);
+	cause = NULL;
+	CHECK_INT(cache_commit(c, &cause), -1);
+	CHECK_STR(cause, want);
+	free(cause);
+	cause = NULL;
+
+	/* cache_exec the same way. */
+	CHECK_INT(cache_begin(c, &cause), 0);
+	rc = 0;
+	for (i = 0; i < 200 && rc == 0; i++) {
+		name = xasprintf("k%d", i);
+		rc = cache_exec(c, "meta", &cause, "INSERT INTO meta VALUES"
+		    " (?, ?)", "tt", name, err);
+		free(name);
+	}
+	CHECK_INT(rc, -1);
+	CHECK_STR(cause, want);
+	free(cause);
+	cause = NULL;
+	cache_rollback(c);
+
+	/*
+	 * A statement run on the handle (as core/store.c does) fails, SQLite
+	 * rolls the write back, a small statement after it runs on its own:
+	 * the commit says what happened.
+	 */
+	CHECK_INT(cache_begin(c, &cause), 0);
+	rc = SQLITE_OK;
+	for (i = 0; i < 200 && rc == SQLITE_OK; i++) {
+		sql = sqlite3_mprintf("INSERT INTO meta VALUES ('r%d', '%q')",
+		    i, err);
+		rc = sqlite3_exec(cache_db(c), sql, NULL, NULL, NULL);
+		sqlite3_free(sql);
+	}
+	CHECK_INT(rc & 0xff, SQLITE_FULL);
+	CHECK_INT(query_int(cache_db(c), "SELECT 1"), 1);
+	CHECK_INT(cache_commit(c, &cause), -1);
+	CHECK(cause != NULL && strstr(cause, "no transaction") == NULL);
+	CHECK_CONTAINS(cause, "rolled the write back");
+	free(cause);
+	cause = NULL;
+
+	/* Room again: a write goes through. */
+	CHECK_INT(exec_sql(c, "PRAGMA max_page_count = 1073741823"), 0);
+	CHECK_INT(cache_begin(c, &cause), 0);
+	CHECK_INT(cache_source_update(c, "prod", "after", "probe", 2000, 1, 5,
+	    NULL, 7, &cause), 0);
+	CHECK_INT(cache_commit(c, &cause), 0);
+	CHECK_INT(query_int(cache_db(c), "SELECT items FROM sources WHERE"
+	    " name = 'after'"), 7);
+	free(err);
+	cache_close(c);
+out:
+	free(want);
+	free(path);
+	tmpdir_free(dir);
+}
+
 static const struct test tests[] = {
 	TEST(test_default_path),
 	TEST(test_open_creates),
@@ -1555,6 +1659,7 @@ static const struct test tests[] = {
 	TEST(test_readonly),
 	TEST(test_readonly_frozen),
 	TEST(test_readonly_unwritable_dir),
+	TEST(test_disk_full),
 	TEST(test_sources_info),
 	TEST(test_concurrent),
 	TEST(test_concurrent_create),
