@@ -78,7 +78,7 @@ as_me() {
 }
 # What is in directory $1 and each file's hash: the state to keep.
 state_of() {
-	(cd "$1" && ls -A | sort && sha256sum -- * 2>/dev/null)
+	(cd "$1" && find . -mindepth 1 -maxdepth 1 | sort && sha256sum -- * 2>/dev/null)
 }
 # A python3 sqlite3 script ($2) run on the database $1 (as db).
 py_db() {
