@@ -24,10 +24,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "core/cache.h"
+#include "base/buf.h"
 #include "base/sanitize.h"
 #include "base/util.h"
 #include "base/xmalloc.h"
@@ -46,7 +48,13 @@ struct cache_kept {
 struct cache {
 	sqlite3	*db;
 	char	*path;
+	char	*uri;		/* what a reader opened (cache_open_readonly) */
 	int	 flags;
+	int	 immutable;	/* read as a file that cannot change */
+	int	 txn;		/* a write of cache_begin() is open */
+	int	 rolling;	/* cache_rollback() is ending it */
+	int	 aborted;	/* SQLite rolled that write back by itself */
+	int	 full;		/* ... and the disk was full */
 	dev_t	 dev;		/* the file opened, to move aside only it */
 	ino_t	 ino;
 	sqlite3_stmt *touch;	/* bumps a change counter; see cache_touch */
@@ -100,18 +108,22 @@ cache_query_int(sqlite3 *db, const char *sql, int *out)
 	return rc;
 }
 
-/* Read application id, user version and object count from a file. */
+/*
+ * Read application id, user version and object count from a file.  On
+ * failure *why (allocated) is SQLite's reason, taken before the read ends:
+ * ending it resets the connection's message to "not an error".
+ */
 static int
-cache_probe(sqlite3 *db, struct cache_probe *p)
+cache_probe(sqlite3 *db, struct cache_probe *p, char **why)
 {
 	int	rc;
 
 	memset(p, 0, sizeof *p);
 	/* One read transaction: the three facts come from one snapshot. */
 	rc = sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
-	if (rc != SQLITE_OK)
-		return rc;
-	rc = cache_query_int(db, "PRAGMA application_id", &p->application_id);
+	if (rc == SQLITE_OK)
+		rc = cache_query_int(db, "PRAGMA application_id",
+		    &p->application_id);
 	if (rc == SQLITE_OK)
 		rc = cache_query_int(db, "PRAGMA user_version",
 		    &p->user_version);
@@ -119,7 +131,11 @@ cache_probe(sqlite3 *db, struct cache_probe *p)
 		rc = cache_query_int(db, "SELECT count(*) FROM sqlite_master"
 		    " WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
 		    &p->objects);
-	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		*why = xstrdup(sqlite3_errcode(db) != SQLITE_OK ?
+		    sqlite3_errmsg(db) : sqlite3_errstr(rc));
+	if (!sqlite3_get_autocommit(db))
+		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
 	return rc;
 }
 
@@ -144,6 +160,14 @@ cache_quick_check(sqlite3 *db)
 		why = xstrdup(sqlite3_errmsg(db));
 	sqlite3_finalize(st);
 	return why;
+}
+
+/* The message for a write the file system had no room for. */
+static char *
+cache_full_message(const char *path)
+{
+	return xasprintf("disk full: cannot write cache %s; free space on its"
+	    " file system", path);
 }
 
 /* The message for a cache written by a newer sitrep. */
@@ -219,9 +243,13 @@ cache_migrate(struct cache *c, int version, char **cause)
 fail:
 	if (!sqlite3_get_autocommit(c->db))
 		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
-	*cause = xasprintf("cannot migrate cache %s to schema version %d (%s):"
-	    " %s; check the disk and permissions, or use another --cache",
-	    c->path, v, what, err != NULL ? err : sqlite3_errstr(rc));
+	if ((rc & 0xff) == SQLITE_FULL)
+		*cause = cache_full_message(c->path);
+	else
+		*cause = xasprintf("cannot migrate cache %s to schema version"
+		    " %d (%s): %s; check the disk and permissions, or use"
+		    " another --cache", c->path, v, what, err != NULL ? err :
+		    sqlite3_errstr(rc));
 	sqlite3_free(err);
 	return rc == SQLITE_OK ? SQLITE_ERROR : rc;
 }
@@ -247,11 +275,19 @@ cache_on_commit(void *arg)
 	return 0;
 }
 
-/* SQLite's rollback hook. */
+/*
+ * SQLite's rollback hook: a rollback cache_rollback() did not ask for,
+ * inside a write of cache_begin(), is SQLite ending the write after a
+ * failed statement (see cache_commit).
+ */
 static void
 cache_on_rollback(void *arg)
 {
-	cache_touched_clear(arg);
+	struct cache	*c = arg;
+
+	if (c->txn && !c->rolling)
+		c->aborted = 1;
+	cache_touched_clear(c);
 }
 
 /* Close a connection and free the handle. */
@@ -270,6 +306,7 @@ cache_destroy(struct cache *c)
 	cache_touched_clear(c);
 	sqlite3_close(c->db);
 	free(c->path);
+	free(c->uri);
 	free(c);
 }
 
@@ -279,7 +316,10 @@ cache_connect(struct cache *c, int oflags)
 {
 	int	rc;
 
-	rc = sqlite3_open_v2(c->path, &c->db, oflags, NULL);
+	if (c->uri != NULL)
+		oflags |= SQLITE_OPEN_URI;
+	rc = sqlite3_open_v2(c->uri != NULL ? c->uri : c->path, &c->db,
+	    oflags, NULL);
 	if (c->db != NULL) {
 		sqlite3_extended_result_codes(c->db, 1);
 		sqlite3_busy_timeout(c->db, CACHE_BUSY_TIMEOUT_MS);
@@ -349,7 +389,7 @@ cache_try_open(struct cache *c, int version, char **cause)
 {
 	struct cache_probe	 p;
 	struct stat		 sb;
-	char			*why;
+	char			*why, *msg = NULL;
 	int			 fd, rc;
 
 	/* Create the file ourselves so it is 0600; -wal/-shm inherit it. */
@@ -374,7 +414,7 @@ cache_try_open(struct cache *c, int version, char **cause)
 	rc = cache_connect(c, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX);
 	if (rc != SQLITE_OK)
 		goto sqlite_error;
-	rc = cache_probe(c->db, &p);
+	rc = cache_probe(c->db, &p, &msg);
 	if (rc != SQLITE_OK)
 		goto sqlite_error;
 
@@ -417,20 +457,25 @@ cache_try_open(struct cache *c, int version, char **cause)
 	return CACHE_OK;
 
 sqlite_error:
+	if (msg == NULL)
+		msg = xstrdup(c->db != NULL ? sqlite3_errmsg(c->db) :
+		    sqlite3_errstr(rc));
 	if (c->db != NULL && cache_is_damage(rc)) {
 		*cause = xasprintf("it is not a usable SQLite database: %s",
-		    sqlite3_errmsg(c->db));
+		    msg);
+		free(msg);
 		return CACHE_UNUSABLE;
 	}
-	if ((rc & 0xff) == SQLITE_BUSY) {
+	if ((rc & 0xff) == SQLITE_BUSY)
 		*cause = xasprintf("cache %s stayed locked by another process"
 		    " for %d s; try again, or use another --cache", c->path,
 		    CACHE_BUSY_TIMEOUT_MS / 1000);
-		return CACHE_FATAL;
-	}
-	*cause = xasprintf("cannot open cache %s: %s; check the disk and"
-	    " permissions, or use another --cache", c->path,
-	    c->db != NULL ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
+	else if ((rc & 0xff) == SQLITE_FULL)
+		*cause = cache_full_message(c->path);
+	else
+		*cause = xasprintf("cannot open cache %s: %s; check the disk"
+		    " and permissions, or use another --cache", c->path, msg);
+	free(msg);
 	return CACHE_FATAL;
 }
 
@@ -496,6 +541,19 @@ cache_move_aside(const char *path, dev_t dev, ino_t ino, char **aside_out,
 	return 0;
 }
 
+/* The directory that holds path; allocated. */
+static char *
+cache_dir_of(const char *path)
+{
+	const char	*slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		return xstrdup(".");
+	if (slash == path)
+		return xstrdup("/");
+	return xstrndup(path, (size_t)(slash - path));
+}
+
 /* Create the directory that will hold path, mode 0700. */
 static int
 cache_make_parent(const char *path, char **cause)
@@ -513,50 +571,174 @@ cache_make_parent(const char *path, char **cause)
 	return rc;
 }
 
-/* Open a cache for reading only: no creation, no migration, no repair. */
+/*
+ * A URI that opens path for reading only, and as immutable if asked:
+ * SQLite then takes no locks and needs no -shm, and trusts that nothing
+ * changes the file while it is open.  Bytes a URI gives a meaning to are
+ * %-escaped.
+ */
+static char *
+cache_ro_uri(const char *path, int immutable)
+{
+	struct buf		 b;
+	const unsigned char	*p;
+
+	buf_init(&b, 0);
+	/* An absolute path after an empty authority: "file:///...". */
+	buf_puts(&b, path[0] == '/' ? "file://" : "file:");
+	for (p = (const unsigned char *)path; *p != '\0'; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("/._~-", *p) != NULL)
+			buf_append(&b, p, 1);
+		else
+			buf_printf(&b, "%%%02x", (unsigned int)*p);
+	}
+	buf_puts(&b, immutable ? "?mode=ro&immutable=1" : "?mode=ro");
+	return buf_detach(&b);
+}
+
+/*
+ * True if the file at path cannot change under a reader: it is on a file
+ * system mounted read-only, or nobody has write permission to it (an
+ * evidence copy, a cache made 0400 or 0444 to be kept as it is).
+ */
+static int
+cache_is_frozen(const char *path, const struct stat *sb)
+{
+	struct statvfs	vfs;
+
+	if (statvfs(path, &vfs) == 0 && (vfs.f_flag & ST_RDONLY))
+		return 1;
+	return (sb->st_mode & (S_IWUSR | S_IWGRP | S_IWOTH)) == 0;
+}
+
+/*
+ * True if rc says SQLite could not set up the shared memory (-shm) a
+ * reader of a WAL database needs: it may not create the file beside the
+ * database, or may not write an existing one nobody has set up yet.
+ */
+static int
+cache_is_shm_failure(int rc)
+{
+	return (rc & 0xff) == SQLITE_CANTOPEN ||
+	    rc == SQLITE_READONLY_CANTINIT || rc == SQLITE_READONLY_RECOVERY ||
+	    rc == SQLITE_READONLY_CANTLOCK || rc == SQLITE_READONLY_DIRECTORY ||
+	    rc == SQLITE_IOERR_SHMOPEN || rc == SQLITE_IOERR_SHMSIZE ||
+	    rc == SQLITE_IOERR_SHMMAP;
+}
+
+/*
+ * Connect c to its file for reading and read its facts; SQLite's result
+ * code, and *why (allocated) on failure.
+ */
+static int
+cache_ro_connect(struct cache *c, struct cache_probe *p, char **why)
+{
+	int	rc;
+
+	rc = cache_connect(c, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX);
+	if (rc != SQLITE_OK) {
+		*why = xstrdup(c->db != NULL ? sqlite3_errmsg(c->db) :
+		    sqlite3_errstr(rc));
+		return rc;
+	}
+	return cache_probe(c->db, p, why);
+}
+
+/*
+ * Open a cache for reading only: no creation, no migration, no repair,
+ * and nothing written: not the file, nor a -wal or -shm beside it where
+ * it can be helped.
+ *
+ * A reader of a WAL database needs the -shm file beside it, and creates
+ * it if it is missing; in a directory the reader cannot write (a
+ * read-only mount, another user's directory) it cannot.  A file that
+ * cannot change (cache_is_frozen) with no writes waiting in a -wal is
+ * therefore read as immutable: no -shm, no locks, nothing created.  Any
+ * other file is read the shared way, so a writer may go on beside the
+ * reader; when SQLite cannot set up the -shm for that, the reader says
+ * why and what to do instead of reading a changing file without locks.
+ * A frozen file whose -wal holds writes is refused the same way rather
+ * than read without them.
+ */
 static struct cache *
 cache_open_readonly(const char *path, char **cause)
 {
 	struct cache		*c;
 	struct cache_probe	 p;
-	struct stat		 sb;
-	int			 fd, rc;
+	struct stat		 sb, wsb;
+	char			*wal, *dir, *why = NULL;
+	int			 fd, rc, frozen, wal_writes;
 
 	if (stat(path, &sb) != 0) {
 		if (errno == ENOENT)
 			*cause = xasprintf("cache %s does not exist yet; run"
 			    " `sitrep fetch` first", path);
 		else
-			*cause = xasprintf("cannot read cache %s: %s", path,
+			*cause = xasprintf("cannot read cache %s: %s; check"
+			    " the path and its permissions", path,
 			    strerror(errno));
 		return NULL;
 	}
 	/* Refuse a foreign file before SQLite can touch its companions. */
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) != -1) {
-		rc = cache_check_header(fd);
-		close(fd);
-		if (rc != 0) {
-			*cause = xasprintf("%s is not an SQLite database; run"
-			    " `sitrep fetch` to move it aside and rebuild it,"
-			    " or use another --cache", path);
-			return NULL;
-		}
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
+		*cause = xasprintf("cannot read cache %s: %s; this user needs"
+		    " read permission on it", path, strerror(errno));
+		return NULL;
 	}
+	rc = cache_check_header(fd);
+	close(fd);
+	if (rc != 0) {
+		*cause = xasprintf("%s is not an SQLite database; run `sitrep"
+		    " fetch` to move it aside and rebuild it, or use another"
+		    " --cache", path);
+		return NULL;
+	}
+	wal = xasprintf("%s-wal", path);
+	wal_writes = stat(wal, &wsb) == 0 && wsb.st_size > 0;
+	frozen = cache_is_frozen(path, &sb);
+
 	c = xcalloc(1, sizeof *c);
 	c->path = xstrdup(path);
 	c->flags = CACHE_READONLY;
-	rc = cache_connect(c, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX);
-	if (rc == SQLITE_OK)
-		rc = cache_probe(c->db, &p);
+	c->dev = sb.st_dev;
+	c->ino = sb.st_ino;
+	c->immutable = frozen && !wal_writes;
+	c->uri = cache_ro_uri(path, c->immutable);
+	rc = cache_ro_connect(c, &p, &why);
+	if (rc != SQLITE_OK && !c->immutable && cache_is_shm_failure(rc)) {
+		dir = cache_dir_of(path);
+		if (access(dir, W_OK) != 0) {
+			free(why);
+			why = xasprintf("this user cannot create files in %s",
+			    dir);
+		}
+		if (wal_writes)
+			*cause = xasprintf("cannot read cache %s: writes wait"
+			    " in its -wal, which SQLite reads only with a -shm"
+			    " file beside it, and it cannot make one (%s);"
+			    " copy the cache with its -wal into a directory"
+			    " this user can write and read the copy, or let"
+			    " its writer (`sitrep fetch`) open it once to fold"
+			    " them in", path, why);
+		else
+			*cause = xasprintf("cannot read cache %s: SQLite reads"
+			    " a cache that may change only with a -shm file"
+			    " beside it, and it cannot make one (%s); let this"
+			    " user write %s, or read while its writer"
+			    " (`sitrep fetch`) runs, or make the file read-only"
+			    " (chmod a-w) to read it as it is", path, why, dir);
+		free(dir);
+		goto fail;
+	}
 	if (rc != SQLITE_OK) {
 		if (cache_is_damage(rc))
 			*cause = xasprintf("cache %s is corrupt or not a sitrep"
 			    " cache (%s); run `sitrep fetch` to move it aside"
-			    " and rebuild it", path, sqlite3_errmsg(c->db));
+			    " and rebuild it", path, why);
 		else
-			*cause = xasprintf("cannot read cache %s: %s", path,
-			    c->db != NULL ? sqlite3_errmsg(c->db) :
-			    sqlite3_errstr(rc));
+			*cause = xasprintf("cannot read cache %s: %s; check"
+			    " the disk and its permissions", path, why);
 		goto fail;
 	}
 	if (p.application_id != CACHE_APPLICATION_ID) {
@@ -582,9 +764,12 @@ cache_open_readonly(const char *path, char **cause)
 		goto fail;
 	}
 	sqlite3_exec(c->db, "PRAGMA query_only = ON", NULL, NULL, NULL);
+	free(wal);
 	return c;
 
 fail:
+	free(why);
+	free(wal);
 	cache_destroy(c);
 	return NULL;
 }
@@ -614,6 +799,11 @@ cache_open_peer(const struct cache *of, int flags, char **cause)
 	c->flags = flags & CACHE_READONLY;
 	c->dev = of->dev;
 	c->ino = of->ino;
+	/* A reader opens the file the way its cache did (see above). */
+	if ((flags & CACHE_READONLY) && of->uri != NULL) {
+		c->uri = xstrdup(of->uri);
+		c->immutable = of->immutable;
+	}
 	rc = cache_connect(c, ((flags & CACHE_READONLY) ?
 	    SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
 	    SQLITE_OPEN_NOMUTEX);
@@ -792,16 +982,45 @@ cache_schema_version(struct cache *c)
 	return v;
 }
 
+/*
+ * The message for a write to c that failed just now: "what: SQLite's
+ * reason" (what is allocated and consumed), or the disk-full message when
+ * the file system had no room, remembered for the commit of the write.
+ */
+static char *
+cache_write_error(struct cache *c, char *what)
+{
+	char	*msg;
+
+	if ((sqlite3_extended_errcode(c->db) & 0xff) == SQLITE_FULL) {
+		if (c->txn)
+			c->full = 1;
+		msg = cache_full_message(c->path);
+	} else
+		msg = xasprintf("%s: %s", what, sqlite3_errmsg(c->db));
+	free(what);
+	return msg;
+}
+
+/* The write of cache_begin() is over, one way or the other. */
+static void
+cache_txn_end(struct cache *c)
+{
+	c->txn = c->aborted = c->full = 0;
+}
+
 /* Start a write transaction, waiting (busy timeout) for other writers. */
 int
 cache_begin(struct cache *c, char **cause)
 {
 	if (sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
 	    SQLITE_OK) {
-		*cause = xasprintf("cannot start a write to cache %s: %s",
-		    c->path, sqlite3_errmsg(c->db));
+		*cause = cache_write_error(c, xasprintf("cannot start a write"
+		    " to cache %s", c->path));
 		return -1;
 	}
+	cache_txn_end(c);
+	c->txn = 1;
 	return 0;
 }
 
@@ -817,25 +1036,53 @@ cache_begin_now(struct cache *c, char **cause)
 	sqlite3_busy_timeout(c->db, 0);
 	rc = sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 	sqlite3_busy_timeout(c->db, CACHE_BUSY_TIMEOUT_MS);
-	if (rc == SQLITE_OK)
+	if (rc == SQLITE_OK) {
+		cache_txn_end(c);
+		c->txn = 1;
 		return 0;
+	}
 	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
 		return 1;
-	*cause = xasprintf("cannot start a write to cache %s: %s", c->path,
-	    sqlite3_errmsg(c->db));
+	*cause = cache_write_error(c, xasprintf("cannot start a write to"
+	    " cache %s", c->path));
 	return -1;
 }
 
-/* Commit the write transaction; on failure it is rolled back. */
+/*
+ * Commit the write transaction; on failure it is rolled back.  SQLite
+ * itself rolls a write back when one of its statements fails for want of
+ * room, memory or I/O; the write is then already over, and what ran after
+ * it ran on its own, so this says what ended it rather than committing
+ * ("no transaction is active").
+ */
 int
 cache_commit(struct cache *c, char **cause)
 {
+	int	full;
+
+	if (sqlite3_get_autocommit(c->db)) {
+		full = c->full || (sqlite3_extended_errcode(c->db) & 0xff) ==
+		    SQLITE_FULL;
+		if (full)
+			*cause = cache_full_message(c->path);
+		else if (c->txn && c->aborted)
+			*cause = xasprintf("cannot commit to cache %s: SQLite"
+			    " rolled the write back when one of its statements"
+			    " failed; see the error before this one, and try"
+			    " again", c->path);
+		else
+			*cause = xasprintf("cannot commit to cache %s: its"
+			    " write was already ended", c->path);
+		cache_txn_end(c);
+		return -1;
+	}
 	if (sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-		*cause = xasprintf("cannot commit to cache %s: %s", c->path,
-		    sqlite3_errmsg(c->db));
+		*cause = cache_write_error(c, xasprintf("cannot commit to"
+		    " cache %s", c->path));
 		cache_rollback(c);
 		return -1;
 	}
+	cache_txn_end(c);
 	return 0;
 }
 
@@ -843,8 +1090,11 @@ cache_commit(struct cache *c, char **cause)
 void
 cache_rollback(struct cache *c)
 {
+	c->rolling = 1;
 	if (!sqlite3_get_autocommit(c->db))
 		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	c->rolling = 0;
+	cache_txn_end(c);
 }
 
 /*
@@ -885,7 +1135,7 @@ cache_touch(struct cache *c, const char *context, const char *table,
 	sqlite3_reset(c->touch);
 	sqlite3_clear_bindings(c->touch);
 	if (rc != SQLITE_DONE) {
-		*cause = xasprintf("changes: %s", sqlite3_errmsg(c->db));
+		*cause = cache_write_error(c, xstrdup("changes"));
 		free(key);
 		return -1;
 	}
@@ -1034,8 +1284,8 @@ cache_source_update(struct cache *c, const char *context, const char *source,
 	}
 	free(clipped);
 	if (rc != SQLITE_OK) {
-		*cause = xasprintf("cannot record source %s/%s in cache %s: %s",
-		    context, source, c->path, sqlite3_errmsg(c->db));
+		*cause = cache_write_error(c, xasprintf("cannot record source"
+		    " %s/%s in cache %s", context, source, c->path));
 		if (own)
 			cache_rollback(c);
 		return -1;
@@ -1271,7 +1521,8 @@ cache_info(struct cache *c, FILE *f, char **cause)
 		return -1;
 	}
 	safe = sanitize_terminal(c->path, 0);
-	fprintf(f, "path      %s%s\n", safe,
+	fprintf(f, "path      %s%s\n", safe, c->immutable ? " (read-only;"
+	    " immutable: the file cannot change, read without locks)" :
 	    (c->flags & CACHE_READONLY) ? " (read-only)" : "");
 	free(safe);
 	fprintf(f, "schema    %d (this sitrep writes %d)\n",
@@ -1362,11 +1613,12 @@ cache_exec(struct cache *c, const char *what, char **cause, const char *sql,
 	if (st == NULL)
 		return -1;
 	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
-		*cause = xasprintf("%s: %s", what, sqlite3_errmsg(c->db));
+		*cause = cache_write_error(c, xstrdup(what));
+		sqlite3_finalize(st);
 		return -1;
 	}
+	sqlite3_finalize(st);
 	return 0;
 }
 

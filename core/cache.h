@@ -18,7 +18,13 @@
 
 struct cache;
 
-#define CACHE_READONLY	0x1	/* open for reading only (exports) */
+/*
+ * Open for reading only (exports, read-only commands): never created,
+ * migrated or repaired, and nothing written beside it that can be helped;
+ * a file that cannot change (read-only mount, no write permission) with no
+ * writes waiting in its -wal is read as immutable, without locks or -shm.
+ */
+#define CACHE_READONLY	0x1
 
 /*
  * Open (creating if needed, directories 0700) and migrate the cache at
@@ -74,6 +80,12 @@ char	*cache_column_text(sqlite3_stmt *, int col);
 int	 cache_begin(struct cache *, char **cause);
 /* Begin only if no other connection writes now: 1 if one does. */
 int	 cache_begin_now(struct cache *, char **cause);
+/*
+ * Commit; on failure the write is rolled back and *cause says why: "disk
+ * full: cannot write cache PATH; ..." when the file system had no room,
+ * also when SQLite had already rolled the write back after a statement
+ * failed for want of room (a write of this module's, or cache_begin's).
+ */
 int	 cache_commit(struct cache *, char **cause);
 void	 cache_rollback(struct cache *);
 

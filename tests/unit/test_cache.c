@@ -137,6 +137,32 @@ write_noise(const char *path, size_t len, unsigned int seed)
 	return fclose(f);
 }
 
+/* Copy the file from to the file to; 0 or -1. */
+static int
+copy_file(const char *from, const char *to)
+{
+	FILE	*in, *out;
+	char	 chunk[8192];
+	size_t	 n;
+	int	 rc = 0;
+
+	if ((in = fopen(from, "rb")) == NULL)
+		return -1;
+	if ((out = fopen(to, "wb")) == NULL) {
+		fclose(in);
+		return -1;
+	}
+	while ((n = fread(chunk, 1, sizeof chunk, in)) > 0)
+		if (fwrite(chunk, 1, n, out) != n)
+			rc = -1;
+	if (ferror(in))
+		rc = -1;
+	fclose(in);
+	if (fclose(out) != 0)
+		rc = -1;
+	return rc;
+}
+
 /* Run SQL on a cache's handle; 0 on success. */
 static int
 exec_sql(struct cache *c, const char *sql)
@@ -1353,6 +1379,288 @@ test_kept_statements(void)
 	tmpdir_free(dir);
 }
 
+/*
+ * A file that cannot change (no write permission for anyone) is read as
+ * immutable: nothing is created beside it, not even in a directory the
+ * reader could write, and a second reader reads it the same way.  With
+ * writes waiting in its -wal it is read the shared way, with them.
+ */
+static void
+test_readonly_frozen(void)
+{
+	char		*dir = tmpdir_new(), *path, *side, *cause = NULL, *text;
+	struct cache	*c, *r;
+
+	if (dir == NULL) {
+		CHECK(0);
+		return;
+	}
+	path = xasprintf("%s/cache.db", dir);
+	c = cache_open(path, 0, NULL, &cause);
+	CHECK(c != NULL);
+	if (c == NULL) {
+		printf("# %s\n", cause);
+		free(cause);
+		goto out;
+	}
+	CHECK_INT(cache_source_update(c, "prod", "prom", "prometheus", 1000, 1,
+	    5, NULL, 3, &cause), 0);
+	cache_close(c);
+	CHECK_INT(count_prefix(dir, "cache.db-"), 0);
+	CHECK_INT(chmod(path, 0400), 0);
+
+	c = cache_open(path, CACHE_READONLY, NULL, &cause);
+	CHECK(c != NULL);
+	if (c == NULL) {
+		printf("# %s\n", cause);
+		free(cause);
+		goto out;
+	}
+	text = info_text(c);
+	CHECK_CONTAINS(text, "(read-only; immutable: the file cannot change");
+	CHECK_CONTAINS(text, "prod/prom");
+	free(text);
+	r = cache_open_reader(c, &cause);
+	CHECK(r != NULL);
+	if (r != NULL)
+		CHECK_INT(query_int(cache_db(r), "SELECT items FROM sources"),
+		    3);
+	else
+		free(cause);
+	cache_close(r);
+	cache_close(c);
+	/* No -wal, no -shm: the directory is as it was. */
+	CHECK_INT(count_prefix(dir, "cache.db-"), 0);
+
+	/* Writes waiting in a -wal: read with them, not as immutable. */
+	CHECK_INT(chmod(path, 0600), 0);
+	c = cache_open(path, 0, NULL, &cause);
+	CHECK(c != NULL);
+	if (c == NULL) {
+		free(cause);
+		goto out;
+	}
+	CHECK_INT(exec_sql(c, "PRAGMA wal_autocheckpoint = 0;"
+	    " UPDATE sources SET items = 42"), 0);
+	side = xasprintf("%s/copy.db", dir);
+	CHECK_INT(copy_file(path, side), 0);
+	free(side);
+	side = xasprintf("%s/copy.db-wal", dir);
+	CHECK_INT(copy_file(text = xasprintf("%s-wal", path), side), 0);
+	free(text);
+	cache_close(c);
+	CHECK(exists(side));
+	free(side);
+	free(path);
+	path = xasprintf("%s/copy.db", dir);
+	CHECK_INT(chmod(path, 0400), 0);
+	c = cache_open(path, CACHE_READONLY, NULL, &cause);
+	CHECK(c != NULL);
+	if (c != NULL) {
+		text = info_text(c);
+		CHECK(text != NULL && strstr(text, "immutable") == NULL);
+		free(text);
+		CHECK_INT(query_int(cache_db(c), "SELECT items FROM sources"),
+		    42);
+		cache_close(c);
+	} else {
+		printf("# %s\n", cause);
+		free(cause);
+	}
+out:
+	free(path);
+	tmpdir_free(dir);
+}
+
+/*
+ * Read-only opens where SQLite cannot make the -shm a reader needs (a
+ * directory the reader cannot write; as root, in a child that became the
+ * user nobody): a file that cannot change reads as immutable; a file
+ * that may change is refused with the file's name and the reason, never
+ * "not an error", and nothing is created.
+ */
+static void
+test_readonly_unwritable_dir(void)
+{
+	char		*dir = tmpdir_new(), *sub = NULL, *path = NULL;
+	char		*cause = NULL;
+	struct cache	*c;
+	pid_t		 pid;
+	int		 status, mode;
+	uid_t		 uid = getuid();
+
+	if (dir == NULL) {
+		CHECK(0);
+		return;
+	}
+	if (uid == 0)
+		uid = 65534;	/* the reader: root writes anywhere */
+	CHECK_INT(chmod(dir, 0755), 0);
+	sub = xasprintf("%s/ro", dir);
+	path = xasprintf("%s/cache.db", sub);
+	c = cache_open(path, 0, NULL, &cause);
+	CHECK(c != NULL);
+	if (c == NULL) {
+		free(cause);
+		goto out;
+	}
+	cache_close(c);
+	CHECK_INT(chown(sub, uid, (gid_t)-1), 0);
+	CHECK_INT(chown(path, uid, (gid_t)-1), 0);
+	CHECK_INT(chmod(sub, 0500), 0);
+
+	for (mode = 0; mode < 2; mode++) {
+		CHECK_INT(chmod(path, mode == 0 ? 0400 : 0600), 0);
+		fflush(stdout);
+		pid = fork();
+		if (pid == 0) {
+			int	bad = 0;
+
+			if (getuid() == 0 && (setgid(65534) != 0 ||
+			    setuid(65534) != 0))
+				child_exit(3, sub, path);
+			c = cache_open(path, CACHE_READONLY, NULL, &cause);
+			if (mode == 0 && c == NULL) {
+				printf("# 0400: %s\n", cause);
+				bad = 1;
+			}
+			if (mode == 1 && (c != NULL || cause == NULL ||
+			    strstr(cause, path) == NULL ||
+			    strstr(cause, "-shm") == NULL ||
+			    strstr(cause, "cannot create files in") == NULL ||
+			    strstr(cause, "not an error") != NULL)) {
+				printf("# 0600: %s\n", cause ? cause : "opened");
+				bad = 1;
+			}
+			cache_close(c);
+			free(cause);
+			free(dir);
+			child_exit(bad, sub, path);
+		}
+		CHECK(pid > 0);
+		if (pid < 0)
+			break;
+		CHECK(waitpid(pid, &status, 0) == pid);
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 3) {
+			SKIP("cannot become the user nobody to read as a user"
+			    " who cannot write the directory");
+			break;
+		}
+		CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+		CHECK_INT(count_prefix(sub, "cache.db-"), 0);
+	}
+out:
+	if (sub != NULL)
+		chmod(sub, 0700);
+	free(path);
+	free(sub);
+	tmpdir_free(dir);
+}
+
+/*
+ * A full disk, made real with PRAGMA max_page_count: every write says
+ * "disk full" and where, and the commit after a statement SQLite rolled
+ * back says so too instead of "no transaction is active"; after room is
+ * made the connection writes again.
+ */
+static void
+test_disk_full(void)
+{
+	char		*dir = tmpdir_new(), *path, *cause = NULL, *want;
+	char		*name, *err, *sql;
+	struct cache	*c;
+	long long	 pages;
+	int		 i, rc = 0;
+
+	if (dir == NULL) {
+		CHECK(0);
+		return;
+	}
+	path = xasprintf("%s/cache.db", dir);
+	want = xasprintf("disk full: cannot write cache %s; free space on its"
+	    " file system", path);
+	c = cache_open(path, 0, NULL, &cause);
+	CHECK(c != NULL);
+	if (c == NULL) {
+		free(cause);
+		goto out;
+	}
+	pages = query_int(cache_db(c), "PRAGMA page_count");
+	sql = xasprintf("PRAGMA max_page_count = %lld", pages + 1);
+	CHECK_INT(exec_sql(c, sql), 0);
+	free(sql);
+
+	/* A writer of this module: the row that does not fit. */
+	err = xcalloc(1, 900);
+	memset(err, 'e', 899);
+	CHECK_INT(cache_begin(c, &cause), 0);
+	for (i = 0; i < 200 && rc == 0; i++) {
+		name = xasprintf("source-%d", i);
+		rc = cache_source_update(c, "prod", name, "probe", 1000, 0, 5,
+		    err, -1, &cause);
+		free(name);
+	}
+	CHECK_INT(rc, -1);
+	CHECK_STR(cause, want);
+	free(cause);
+	cause = NULL;
+	CHECK_INT(cache_commit(c, &cause), -1);
+	CHECK_STR(cause, want);
+	free(cause);
+	cause = NULL;
+
+	/* cache_exec the same way. */
+	CHECK_INT(cache_begin(c, &cause), 0);
+	rc = 0;
+	for (i = 0; i < 200 && rc == 0; i++) {
+		name = xasprintf("k%d", i);
+		rc = cache_exec(c, "meta", &cause, "INSERT INTO meta VALUES"
+		    " (?, ?)", "tt", name, err);
+		free(name);
+	}
+	CHECK_INT(rc, -1);
+	CHECK_STR(cause, want);
+	free(cause);
+	cause = NULL;
+	cache_rollback(c);
+
+	/*
+	 * A statement run on the handle (as core/store.c does) fails, SQLite
+	 * rolls the write back, a small statement after it runs on its own:
+	 * the commit says what happened.
+	 */
+	CHECK_INT(cache_begin(c, &cause), 0);
+	rc = SQLITE_OK;
+	for (i = 0; i < 200 && rc == SQLITE_OK; i++) {
+		sql = sqlite3_mprintf("INSERT INTO meta VALUES ('r%d', '%q')",
+		    i, err);
+		rc = sqlite3_exec(cache_db(c), sql, NULL, NULL, NULL);
+		sqlite3_free(sql);
+	}
+	CHECK_INT(rc & 0xff, SQLITE_FULL);
+	CHECK_INT(query_int(cache_db(c), "SELECT 1"), 1);
+	CHECK_INT(cache_commit(c, &cause), -1);
+	CHECK(cause != NULL && strstr(cause, "no transaction") == NULL);
+	CHECK_CONTAINS(cause, "rolled the write back");
+	free(cause);
+	cause = NULL;
+
+	/* Room again: a write goes through. */
+	CHECK_INT(exec_sql(c, "PRAGMA max_page_count = 1073741823"), 0);
+	CHECK_INT(cache_begin(c, &cause), 0);
+	CHECK_INT(cache_source_update(c, "prod", "after", "probe", 2000, 1, 5,
+	    NULL, 7, &cause), 0);
+	CHECK_INT(cache_commit(c, &cause), 0);
+	CHECK_INT(query_int(cache_db(c), "SELECT items FROM sources WHERE"
+	    " name = 'after'"), 7);
+	free(err);
+	cache_close(c);
+out:
+	free(want);
+	free(path);
+	tmpdir_free(dir);
+}
+
 static const struct test tests[] = {
 	TEST(test_default_path),
 	TEST(test_open_creates),
@@ -1364,6 +1672,9 @@ static const struct test tests[] = {
 	TEST(test_truncated),
 	TEST(test_newer_schema),
 	TEST(test_readonly),
+	TEST(test_readonly_frozen),
+	TEST(test_readonly_unwritable_dir),
+	TEST(test_disk_full),
 	TEST(test_sources_info),
 	TEST(test_concurrent),
 	TEST(test_concurrent_create),
