@@ -987,7 +987,7 @@ cache_schema_version(struct cache *c)
  * reason" (what is allocated and consumed), or the disk-full message when
  * the file system had no room, remembered for the commit of the write.
  */
-static char *
+char *
 cache_write_error(struct cache *c, char *what)
 {
 	char	*msg;

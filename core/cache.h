@@ -78,6 +78,11 @@ int	 cache_exec(struct cache *, const char *what, char **cause,
 /* An allocated copy of a text column, or NULL. */
 char	*cache_column_text(sqlite3_stmt *, int col);
 int	 cache_begin(struct cache *, char **cause);
+/*
+ * The message for a write that failed just now: "what: SQLite's reason"
+ * (what is allocated and consumed), or "disk full: ..." when it was.
+ */
+char	*cache_write_error(struct cache *, char *what);
 /* Begin only if no other connection writes now: 1 if one does. */
 int	 cache_begin_now(struct cache *, char **cause);
 /*

@@ -32,9 +32,9 @@
 
 /* Set *cause to "table: SQLite's message"; returns -1. */
 static int
-store_fail(sqlite3 *db, const char *table, char **cause)
+store_fail(struct cache *cache, const char *table, char **cause)
 {
-	*cause = xasprintf("%s: %s", table, sqlite3_errmsg(db));
+	*cause = cache_write_error(cache, xstrdup(table));
 	return -1;
 }
 
@@ -84,7 +84,7 @@ store_step(struct cache *cache, sqlite3_stmt *st, const char *table,
 	int	rc = sqlite3_step(st);
 
 	if (rc != SQLITE_DONE)
-		store_fail(cache_db(cache), table, cause);
+		store_fail(cache, table, cause);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	return rc == SQLITE_DONE ? 0 : -1;
@@ -110,10 +110,11 @@ store_exec(struct cache *cache, const char *table, const char *sql, const char *
 
 /* Run sql (statements without parameters); -1 and *cause if it fails. */
 static int
-store_sql(sqlite3 *db, const char *table, const char *sql, char **cause)
+store_sql(struct cache *cache, const char *table, const char *sql,
+    char **cause)
 {
-	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
-		return store_fail(db, table, cause);
+	if (sqlite3_exec(cache_db(cache), sql, NULL, NULL, NULL) != SQLITE_OK)
+		return store_fail(cache, table, cause);
 	return 0;
 }
 
@@ -424,7 +425,7 @@ store_alerts(struct cache *cache, const char *context,
 		    " ON CONFLICT (context, fingerprint)" STORE_ALERT_MERGE
 		    "alerts.updated_at_ms", store_bind_alert, a, sizeof *a, n,
 		    now_ms, cause);
-	if (store_sql(db, "alerts", "CREATE TEMP TABLE IF NOT EXISTS"
+	if (store_sql(cache, "alerts", "CREATE TEMP TABLE IF NOT EXISTS"
 	    " store_round_alerts (context TEXT, source TEXT,"
 	    " fingerprint TEXT PRIMARY KEY, alertname TEXT, severity TEXT,"
 	    " state TEXT, silenced_by TEXT, inhibited_by TEXT, labels TEXT,"
@@ -447,7 +448,7 @@ store_alerts(struct cache *cache, const char *context,
 	    cache_touch(cache, context, "alerts", cause) != 0)
 		return -1;
 	/* The round's copy is of no further use. */
-	return store_sql(db, "alerts", "DELETE FROM " STORE_ROUND_ALERTS,
+	return store_sql(cache, "alerts", "DELETE FROM " STORE_ROUND_ALERTS,
 	    cause);
 }
 

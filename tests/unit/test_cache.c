@@ -23,6 +23,7 @@
 #include "tests/unit/harness.h"
 
 #include "core/cache.h"
+#include "core/store.h"
 #include "base/util.h"
 #include "base/xmalloc.h"
 
@@ -1644,6 +1645,30 @@ test_disk_full(void)
 	CHECK_CONTAINS(cause, "rolled the write back");
 	free(cause);
 	cause = NULL;
+
+	/* The store's writers (core/store.c) say it the same way. */
+	{
+		struct store_probe	 probes[200];
+		char			*names[200];
+
+		memset(probes, 0, sizeof probes);
+		for (i = 0; i < 200; i++) {
+			names[i] = xasprintf("probe-%d", i);
+			probes[i].name = names[i];
+			probes[i].url = "http://127.0.0.1:1/";
+			probes[i].excerpt = err;
+			probes[i].status = STORE_NULL;
+			probes[i].latency_ms = STORE_NULL;
+		}
+		CHECK_INT(cache_begin(c, &cause), 0);
+		CHECK_INT(store_probes(c, "prod", probes, 200, &cause), -1);
+		CHECK_STR(cause, want);
+		free(cause);
+		cause = NULL;
+		cache_rollback(c);
+		for (i = 0; i < 200; i++)
+			free(names[i]);
+	}
 
 	/* Room again: a write goes through. */
 	CHECK_INT(exec_sql(c, "PRAGMA max_page_count = 1073741823"), 0);
