@@ -3,6 +3,10 @@
  */
 #include "config.h"
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
@@ -34,6 +38,16 @@ util_mono_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Make the calling thread a background one; see util.h. */
+void
+util_thread_background(void)
+{
+#if defined(__linux__) && defined(SYS_gettid)
+	/* Linux keeps a nice value per thread: PRIO_PROCESS with a tid. */
+	(void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
+#endif
 }
 
 /* Parse a duration such as "15s" or "1h30m" into milliseconds. */

@@ -10,6 +10,12 @@
 
 int64_t	 util_now_ms(void);		/* wall clock, ms since the epoch */
 int64_t	 util_mono_ms(void);		/* monotonic clock, ms */
+/*
+ * Lower the calling thread's priority below the process's other threads
+ * (Linux: a per-thread nice of +10), so a background thread never takes
+ * the core from the thread that serves the keys; elsewhere, nothing.
+ */
+void	 util_thread_background(void);
 
 /* "500ms", "15s", "5m", "1h", "30d", "1h30m"; -1 and *cause on error. */
 int	 util_parse_duration(const char *, int64_t *ms, char **cause);

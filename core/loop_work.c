@@ -26,6 +26,7 @@
 
 #include "core/loop.h"
 #include "core/loop_work.h"
+#include "base/util.h"
 #include "base/xmalloc.h"
 
 enum loop_work_state {
@@ -96,6 +97,7 @@ loop_work_main(void *arg)
 	struct loop_work	*w;
 	ssize_t			 n;
 
+	util_thread_background();
 	pthread_mutex_lock(&ws->mu);
 	for (;;) {
 		while (ws->queue == NULL && !ws->stop)

@@ -238,6 +238,7 @@ rebuilder_main(void *arg)
 	int64_t				 now, t0;
 	char				 byte = 1;
 
+	util_thread_background();
 	pthread_mutex_lock(&r->lock);
 	for (;;) {
 		while (!r->quit && !r->asked && r->ntrash == 0)
