@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "base/out.h"
 #include "base/xmalloc.h"
 #include "cmd/cmd.h"
 #include "core/conf.h"
@@ -60,21 +61,21 @@ cmd_config_check(struct cmd_opts *g, int argc, char **argv)
 		}
 	}
 	for (i = 0; i < problems.n; i++)
-		printf("%s\n", problems.v[i]);
+		out_printf(stdout, "%s\n", problems.v[i]);
 	conf_problems_done(&problems);
 	if (conf == NULL) {
 		runbook_set_free(rs);
 		free(path);
 		return CMD_FAIL;
 	}
-	printf("%s: ok (%zu context%s, %zu service%s, %zu SLO%s", path,
+	out_printf(stdout, "%s: ok (%zu context%s, %zu service%s, %zu SLO%s", path,
 	    conf->ncontexts, conf->ncontexts == 1 ? "" : "s",
 	    conf->nservices, conf->nservices == 1 ? "" : "s",
 	    conf->nslos, conf->nslos == 1 ? "" : "s");
 	if (rs != NULL)
-		printf(", %zu runbook%s", runbook_set_count(rs),
+		out_printf(stdout, ", %zu runbook%s", runbook_set_count(rs),
 		    runbook_set_count(rs) == 1 ? "" : "s");
-	printf(")\n");
+	out_printf(stdout, ")\n");
 	runbook_set_free(rs);
 	conf_free(conf);
 	free(path);
