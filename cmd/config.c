@@ -1,8 +1,8 @@
 /*
  * config.c: `sitrep config check` validates a configuration file (key
  * bindings included, against the console's table) and reports every
- * problem, in runbook files too; `sitrep config docs` prints the
- * reference from the schema.
+ * problem, in runbook files too, and that its theme exists and parses;
+ * `sitrep config docs` prints the reference from the schema.
  */
 #include "config.h"
 
@@ -10,11 +10,39 @@
 #include <stdlib.h>
 
 #include "base/out.h"
+#include "base/sanitize.h"
 #include "base/xmalloc.h"
 #include "cmd/cmd.h"
 #include "core/conf.h"
 #include "core/runbook.h"
 #include "tui/keymap.h"
+#include "tui/theme.h"
+
+/*
+ * Whether the config's theme loads as the console would load it; if not,
+ * a problem naming the key (theme_load's message lists the themes that
+ * exist).  Returns 0 or -1.
+ */
+static int
+config_check_theme(const struct conf *conf, const char *path,
+    struct conf_problems *problems)
+{
+	struct theme	*t;
+	char		*cause = NULL, *safe;
+
+	if (conf->theme == NULL)
+		return 0;
+	if ((t = theme_load(conf->theme, &cause)) != NULL) {
+		theme_free(t);
+		return 0;
+	}
+	safe = sanitize_terminal(path, 0);
+	conf_problems_add(problems, xasprintf("%s: 'theme': %s", safe,
+	    cause));
+	free(safe);
+	free(cause);
+	return -1;
+}
 
 /* sitrep config check [FILE] */
 int
@@ -50,6 +78,10 @@ cmd_config_check(struct cmd_opts *g, int argc, char **argv)
 			conf = NULL;
 		}
 		keymap_free(km);
+	}
+	if (conf != NULL && config_check_theme(conf, path, &problems) != 0) {
+		conf_free(conf);
+		conf = NULL;
 	}
 	if (conf != NULL && conf->nrunbook_dirs > 0) {
 		/* Every runbook file, with FILE:LINE:COL problems. */
