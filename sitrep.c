@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/out.h"
 #include "base/util.h"
 #include "cmd/cmd.h"
 
@@ -272,7 +273,7 @@ sitrep_wrap(FILE *f, const char *left, const char *text)
 
 	if (strlen(left) > 26) {
 		/* Its own lines, broken before an option's '[' past 79. */
-		fputs(" ", f);
+		out_puts(" ", f);
 		col = 1;
 		for (p = left; *p != '\0'; p = end + strspn(end, " ")) {
 			end = p + 1 + strcspn(p + 1, "[");
@@ -280,33 +281,33 @@ sitrep_wrap(FILE *f, const char *left, const char *text)
 				end--;
 			n = (size_t)(end - p);
 			if (*p == '[' && col > 6 && col + 1 + n > 79) {
-				fputs("\n     ", f);
+				out_puts("\n     ", f);
 				col = 5;
 			}
-			fputc(' ', f);
-			fwrite(p, 1, n, f);
+			out_putc(' ', f);
+			out_write(p, n, f);
 			col += 1 + n;
 		}
-		fprintf(f, "\n  %-26s ", "");
+		out_printf(f, "\n  %-26s ", "");
 		p = text;
 	} else
-		fprintf(f, "  %-26s ", left);
+		out_printf(f, "  %-26s ", left);
 	col = 29;
 	while (*p != '\0') {
 		end = p + strcspn(p, " ");
 		n = (size_t)(end - p);
 		if (col > 29 && col + 1 + n > 79) {
-			fprintf(f, "\n%29s", "");
+			out_printf(f, "\n%29s", "");
 			col = 29;
 		} else if (col > 29) {
-			fputc(' ', f);
+			out_putc(' ', f);
 			col++;
 		}
-		fwrite(p, 1, n, f);
+		out_write(p, n, f);
 		col += n;
 		p = end + strspn(end, " ");
 	}
-	fputc('\n', f);
+	out_putc('\n', f);
 }
 
 /* Print the general usage, generated from the table. */
@@ -317,23 +318,23 @@ sitrep_usage(FILE *f)
 	const struct cmd_leading	*o;
 	char				 left[160];
 
-	fprintf(f, "usage: sitrep [OPTIONS] [COMMAND [ARGS]]\n\n");
-	fprintf(f, "sitrep is a terminal operations console: health, SLO "
+	out_printf(f, "usage: sitrep [OPTIONS] [COMMAND [ARGS]]\n\n");
+	out_printf(f, "sitrep is a terminal operations console: health, SLO "
 	    "burn, incidents and\nrunbooks from Prometheus, Alertmanager, "
 	    "Kubernetes and HTTP probes.\nWith no command it starts the "
 	    "interactive console.\n\n");
-	fprintf(f, "Commands:\n");
+	out_printf(f, "Commands:\n");
 	for (c = sitrep_commands; c->name != NULL; c++) {
 		snprintf(left, sizeof left, "%s %s", c->name, c->usage);
 		sitrep_wrap(f, left, c->help);
 	}
-	fprintf(f, "\nOptions:\n");
+	out_printf(f, "\nOptions:\n");
 	for (o = sitrep_options; o->name != NULL; o++) {
 		snprintf(left, sizeof left, "%s%s%s", o->name,
 		    o->arg != NULL ? " " : "", o->arg != NULL ? o->arg : "");
 		sitrep_wrap(f, left, o->help);
 	}
-	fprintf(f, "\n'sitrep help COMMAND' shows more about one command; "
+	out_printf(f, "\n'sitrep help COMMAND' shows more about one command; "
 	    "the manual is 'man sitrep'.\n");
 }
 
@@ -396,11 +397,11 @@ sitrep_unknown_command(int argc, char **argv)
 		}
 	}
 	if (best != NULL)
-		fprintf(stderr, "sitrep: unknown command '%s'; did you mean "
+		out_printf(stderr, "sitrep: unknown command '%s'; did you mean "
 		    "'%s'?\n", two, best);
 	else
-		fprintf(stderr, "sitrep: unknown command '%s'\n", two);
-	fprintf(stderr, "Try 'sitrep --help'.\n");
+		out_printf(stderr, "sitrep: unknown command '%s'\n", two);
+	out_printf(stderr, "Try 'sitrep --help'.\n");
 	return CMD_USAGE;
 }
 
@@ -427,7 +428,7 @@ sitrep_help_command(FILE *f, int argc, char **argv)
 		if (strncmp(c->name, joined, len) != 0 ||
 		    (c->name[len] != '\0' && c->name[len] != ' '))
 			continue;
-		fprintf(f, "usage: sitrep %s%s%s\n  %s\n", c->name,
+		out_printf(f, "usage: sitrep %s%s%s\n  %s\n", c->name,
 		    *c->usage != '\0' ? " " : "", c->usage, c->help);
 		found = 1;
 	}

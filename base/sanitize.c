@@ -118,6 +118,8 @@ sanitize_terminal_n(const char *in, size_t len, int flags)
 		i += (size_t)n;
 		if (cp == '\n' && (flags & SANITIZE_MULTILINE))
 			buf_append(&b, "\n", 1);
+		else if (cp == '\t' && (flags & SANITIZE_TAB))
+			buf_append(&b, "\t", 1);
 		else if (cp == '\t' || cp == '\n' || cp == '\r')
 			buf_append(&b, " ", 1);
 		else if (cp < 0x20 || cp == 0x7f) {

@@ -18,6 +18,7 @@
 
 #define SANITIZE_MULTILINE	0x1	/* keep '\n' (detail views) */
 #define SANITIZE_ASCII		0x2	/* non-ASCII becomes '?' (LANG=C) */
+#define SANITIZE_TAB		0x4	/* keep '\t' (messages laid out in columns) */
 
 char	*sanitize_utf8(const char *, size_t len);		/* caller frees */
 char	*sanitize_terminal(const char *, int flags);		/* caller frees */

@@ -20,6 +20,7 @@
 
 #include "backends/poller.h"
 #include "backends/runtime.h"
+#include "base/out.h"
 #include "base/sanitize.h"
 #include "base/util.h"
 #include "base/xmalloc.h"
@@ -47,7 +48,7 @@ action_say(FILE *f, const char *prefix, const char *s)
 {
 	char	*clean = sanitize_terminal(s != NULL ? s : "", 0);
 
-	fprintf(f, "%s%s\n", prefix, clean);
+	out_printf(f, "%s%s\n", prefix, clean);
 	free(clean);
 }
 
@@ -149,18 +150,18 @@ action_target(const char *kind, const char *target, const char *nsopt,
 		}
 	}
 	if (first != NULL && nsopt != NULL && strcmp(first, nsopt) != 0) {
-		fprintf(stderr, "sitrep action %s: %s names namespace %s but "
+		out_printf(stderr, "sitrep action %s: %s names namespace %s but "
 		    "--namespace says %s\n", kind, target, first, nsopt);
 		free(first);
 		return -1;
 	}
 	if (first == NULL && nsopt == NULL) {
-		fprintf(stderr, "sitrep action %s: which namespace? give "
+		out_printf(stderr, "sitrep action %s: which namespace? give "
 		    "--namespace NS or NS/NAME\n", kind);
 		return -1;
 	}
 	if (*n == '\0' || strchr(n, '/') != NULL) {
-		fprintf(stderr, "sitrep action %s: '%s' is not a name; give "
+		out_printf(stderr, "sitrep action %s: '%s' is not a name; give "
 		    "NAME or NAMESPACE/NAME\n", kind, target);
 		free(first);
 		return -1;
@@ -262,7 +263,7 @@ action_run(struct cmd_opts *g, enum action_kind kind, int argc, char **argv)
 		action_demo_round(&e);
 	if (inc_opt != NULL && incident_lookup(e.cache, e.ctx->name, inc_opt,
 	    &incident, &cause) != 0) {
-		fprintf(stderr, "sitrep %s: %s\n", usage, cause);
+		out_printf(stderr, "sitrep %s: %s\n", usage, cause);
 		free(cause);
 		rc = CMD_USAGE;
 		goto out_act;
@@ -290,14 +291,14 @@ action_run(struct cmd_opts *g, enum action_kind kind, int argc, char **argv)
 	if (e.ctx->protected_ctx && confirm == NULL) {
 		action_plan_cancel(w.plan, "--confirm NAME not given in a "
 		    "protected context");
-		fprintf(stderr, "sitrep: context %s is protected: nothing was "
+		out_printf(stderr, "sitrep: context %s is protected: nothing was "
 		    "done; to act, add --confirm %s\n", e.ctx->name, name);
 		goto out_act;
 	}
 	if (action_plan_confirm(w.plan, confirm != NULL ? confirm : "y",
 	    action_outcome, wait_ ? action_followed : NULL, &w, &cause) != 0) {
 		action_plan_cancel(w.plan, "--confirm did not name the object");
-		fprintf(stderr, "sitrep: %s; nothing was done\n", cause);
+		out_printf(stderr, "sitrep: %s; nothing was done\n", cause);
 		free(cause);
 		goto out_act;
 	}

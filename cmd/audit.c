@@ -21,6 +21,7 @@
 #include <cJSON.h>
 
 #include "base/buf.h"
+#include "base/out.h"
 #include "base/sanitize.h"
 #include "base/sha256.h"
 #include "base/util.h"
@@ -48,10 +49,10 @@ audit_fail(const char *what, const struct audit_verdict *v, char *cause)
 	char	*safe = sanitize_terminal(cause, 0);
 
 	if (v != NULL && v->bad_seq > 0)
-		fprintf(stderr, "sitrep %s: audit log broken at entry %lld:"
+		out_printf(stderr, "sitrep %s: audit log broken at entry %lld:"
 		    " %s\n", what, (long long)v->bad_seq, safe);
 	else
-		fprintf(stderr, "sitrep %s: %s\n", what, safe);
+		out_printf(stderr, "sitrep %s: %s\n", what, safe);
 	free(safe);
 	free(cause);
 	return CMD_FAIL;
@@ -94,24 +95,24 @@ cmd_audit_verify(struct cmd_opts *g, int argc, char **argv)
 	    &cause);
 	cache_close(cache);
 	if (rc != 0) {
-		printf("audit log: NOT verified\n");
+		out_printf(stdout, "audit log: NOT verified\n");
 		return audit_fail("audit verify", &v, cause);
 	}
-	printf("audit log: %lld entr%s, hash chain intact\n",
+	out_printf(stdout, "audit log: %lld entr%s, hash chain intact\n",
 	    (long long)v.entries, v.entries == 1 ? "y" : "ies");
 	if (v.unkeyed > 0 && v.unkeyed == v.entries)
-		printf("audit log: all %lld entr%s written before the audit key"
+		out_printf(stdout, "audit log: all %lld entr%s written before the audit key"
 		    " existed, chained without it: anyone able to write the"
 		    " cache could have rewritten %s; the next entry is keyed and"
 		    " seals them\n", (long long)v.unkeyed, v.unkeyed == 1 ?
 		    "y was" : "ies were", v.unkeyed == 1 ? "it" : "them");
 	else if (v.unkeyed > 0)
-		printf("audit log: entr%s 1 to %lld written before the audit"
+		out_printf(stdout, "audit log: entr%s 1 to %lld written before the audit"
 		    " key existed, chained without it, sealed by keyed entry"
 		    " %lld\n", v.unkeyed == 1 ? "y" : "ies",
 		    (long long)v.unkeyed, (long long)v.unkeyed + 1);
 	if (head != NULL)
-		printf("audit log: the anchored head, entry %lld, is in place;"
+		out_printf(stdout, "audit log: the anchored head, entry %lld, is in place;"
 		    " %lld entr%s after it\n", (long long)v.head_seq,
 		    (long long)(v.seq - v.head_seq), v.seq - v.head_seq == 1 ?
 		    "y" : "ies");
@@ -143,7 +144,7 @@ cmd_audit_head(struct cmd_opts *g, int argc, char **argv)
 		json = 1;
 	else if (format != NULL && strcmp(format, "text") != 0) {
 		safe = sanitize_terminal(format, 0);
-		fprintf(stderr, "sitrep audit head: unknown format '%s'; use "
+		out_printf(stderr, "sitrep audit head: unknown format '%s'; use "
 		    "text or json\n", safe);
 		free(safe);
 		return CMD_USAGE;
@@ -156,7 +157,7 @@ cmd_audit_head(struct cmd_opts *g, int argc, char **argv)
 	if (rc != 0)
 		return audit_fail("audit head", &v, cause);
 	if (!json) {
-		printf("seq %lld hash %s\n", (long long)v.seq, v.hash);
+		out_printf(stdout, "seq %lld hash %s\n", (long long)v.seq, v.hash);
 		return CMD_OK;
 	}
 	o = cJSON_CreateObject();
@@ -166,7 +167,8 @@ cmd_audit_head(struct cmd_opts *g, int argc, char **argv)
 	cJSON_AddNumberToObject(o, "unkeyed", (double)v.unkeyed);
 	if ((text = cJSON_PrintUnformatted(o)) == NULL)
 		abort();	/* cJSON only fails when out of memory */
-	printf("%s\n", text);
+	out_document(text, strlen(text), stdout);
+	out_document("\n", 1, stdout);
 	cJSON_free(text);
 	cJSON_Delete(o);
 	return CMD_OK;
@@ -199,9 +201,9 @@ log_pad(const char *s, size_t cols)
 {
 	size_t	w = width_of(s);
 
-	fputs(s, stdout);
+	out_puts(s, stdout);
 	for (; w < cols; w++)
-		putchar(' ');
+		out_putc(' ', stdout);
 }
 
 /* Print the rows as text: a header, then one line each. */
@@ -216,13 +218,13 @@ log_text(const struct audit_rec *v, size_t n, const char *context,
 
 	if (n == 0) {
 		safe = context != NULL ? sanitize_terminal(context, 0) : NULL;
-		printf("audit log: no entries%s%s%s", safe != NULL ?
+		out_printf(stdout, "audit log: no entries%s%s%s", safe != NULL ?
 		    " in context " : " in any context", safe != NULL ? safe :
 		    "", since_ms > 0 ? " since " : "");
 		if (since_ms > 0)
-			fputs(util_format_rfc3339(since_ms, ts, sizeof ts),
+			out_puts(util_format_rfc3339(since_ms, ts, sizeof ts),
 			    stdout);
-		putchar('\n');
+		out_putc('\n', stdout);
 		free(safe);
 		return;
 	}
@@ -246,18 +248,18 @@ log_text(const struct audit_rec *v, size_t n, const char *context,
 	}
 	log_pad("TIME", 20);
 	for (k = 0; k < NCOLS; k++) {
-		fputs("  ", stdout);
+		out_puts("  ", stdout);
 		log_pad(heads[k], widths[k]);
 	}
-	fputs("  DETAIL\n", stdout);
+	out_puts("  DETAIL\n", stdout);
 	for (i = 0; i < n; i++) {
 		log_pad(util_format_rfc3339(v[i].ts_ms, ts, sizeof ts), 20);
 		for (k = 0; k < NCOLS; k++) {
-			fputs("  ", stdout);
+			out_puts("  ", stdout);
 			log_pad(cells[i * NCOLS + k], widths[k]);
 		}
 		safe = log_cell(v[i].detail, NULL);
-		printf("  %s\n", safe);
+		out_printf(stdout, "  %s\n", safe);
 		free(safe);
 	}
 	for (i = 0; i < n * NCOLS; i++)
@@ -311,7 +313,8 @@ log_json(const struct audit_rec *v, size_t n, const char *context,
 		abort();	/* cJSON only fails when out of memory */
 	buf_init(&b, 0);
 	export_json_append_safe(&b, text);
-	printf("%s\n", buf_str(&b));
+	buf_append(&b, "\n", 1);
+	out_document(buf_str(&b), b.len, stdout);
 	buf_done(&b);
 	cJSON_free(text);
 	cJSON_Delete(root);
@@ -338,7 +341,7 @@ log_parse_since(const char *since, int64_t *ms)
 	}
 	free(cause);
 	safe = sanitize_terminal(since, 0);
-	fprintf(stderr, "sitrep audit log: bad --since '%s'; give a time "
+	out_printf(stderr, "sitrep audit log: bad --since '%s'; give a time "
 	    "(RFC 3339: 2026-11-23T03:00:00Z) or how long ago (30m, 1h, "
 	    "7d)\n", safe);
 	free(safe);
@@ -375,7 +378,7 @@ cmd_audit_log(struct cmd_opts *g, int argc, char **argv)
 		json = 1;
 	else if (format != NULL && strcmp(format, "text") != 0) {
 		safe = sanitize_terminal(format, 0);
-		fprintf(stderr, "sitrep audit log: unknown format '%s'; use "
+		out_printf(stderr, "sitrep audit log: unknown format '%s'; use "
 		    "text or json\n", safe);
 		free(safe);
 		return CMD_USAGE;
@@ -403,7 +406,7 @@ cmd_audit_log(struct cmd_opts *g, int argc, char **argv)
 	}
 	if (audit_read(cache, since_ms, context, &recs, &n, &cause) != 0) {
 		safe = sanitize_terminal(cause, 0);
-		fprintf(stderr, "sitrep: %s\n", safe);
+		out_printf(stderr, "sitrep: %s\n", safe);
 		free(safe);
 		free(cause);
 		cache_close(cache);

@@ -17,6 +17,7 @@
 
 #include <sqlite3.h>
 
+#include "base/out.h"
 #include "base/sanitize.h"
 #include "base/xmalloc.h"
 #include "cmd/cmd.h"
@@ -37,17 +38,17 @@ cache_print_path(FILE *f, unsigned bits)
 	int	n = 0;
 
 	if (bits == 0) {
-		fputs("raw queries", f);
+		out_puts("raw queries", f);
 		return;
 	}
-	fputs(bits == (1u << CACHE_NRULE_WINDOWS) - 1 ? "sloth rules" :
+	out_puts(bits == (1u << CACHE_NRULE_WINDOWS) - 1 ? "sloth rules" :
 	    "sloth rules + raw queries", f);
 	for (w = 0; w < CACHE_NRULE_WINDOWS; w++) {
 		if (bits & (1u << w))
-			fprintf(f, "%s%s", n++ > 0 ? "," : " (",
+			out_printf(f, "%s%s", n++ > 0 ? "," : " (",
 			    cache_rule_windows[w]);
 	}
-	fputc(')', f);
+	out_putc(')', f);
 }
 
 /*
@@ -82,7 +83,7 @@ cache_info_prom(struct cache *cache, FILE *f, char **cause)
 		if (key == NULL || ctx == NULL)
 			continue;
 		if (kind != last)
-			fputs(kind == 0 ? "prometheus\n" : "slo paths (the period"
+			out_puts(kind == 0 ? "prometheus\n" : "slo paths (the period"
 			    " window is always a raw query: Sloth's period rule"
 			    " averages 5m ratios)\n", f);
 		last = kind;
@@ -94,11 +95,11 @@ cache_info_prom(struct cache *cache, FILE *f, char **cause)
 		free(b);
 		b = sanitize_terminal(ctx, 0);
 		if (kind == 0)
-			fprintf(f, "  %s/%s  %.0f queries last round\n", b, a, v);
+			out_printf(f, "  %s/%s  %.0f queries last round\n", b, a, v);
 		else {
-			fprintf(f, "  %s/%s  ", b, a);
+			out_printf(f, "  %s/%s  ", b, a);
 			cache_print_path(f, v >= 0 && v < 1024 ? (unsigned)v : 0);
-			fputc('\n', f);
+			out_putc('\n', f);
 		}
 		free(a);
 		free(b);
@@ -132,7 +133,7 @@ cmd_cache_info(struct cmd_opts *g, int argc, char **argv)
 	if (rc == 0)
 		rc = cache_info_prom(cache, stdout, &cause);
 	if (rc != 0) {
-		fprintf(stderr, "sitrep: %s\n", cause);
+		out_printf(stderr, "sitrep: %s\n", cause);
 		free(cause);
 	}
 	cache_close(cache);

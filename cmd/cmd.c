@@ -20,6 +20,7 @@
 #include "backends/runtime.h"
 #include "backends/sim.h"
 #include "base/buf.h"
+#include "base/out.h"
 #include "base/sanitize.h"
 #include "base/util.h"
 #include "base/xmalloc.h"
@@ -56,7 +57,7 @@ cmd_parse_speed(struct cmd_opts *g, char ***words)
 	if (end != g->speed_arg && (*end == 'x' || *end == 'X'))
 		end++;
 	if (end == g->speed_arg || *end != '\0' || !(v >= 1 && v <= 100)) {
-		fprintf(stderr, "sitrep: bad --speed '%s': give how many times "
+		out_printf(stderr, "sitrep: bad --speed '%s': give how many times "
 		    "faster than the clock the simulator plays, 1 to 100 "
 		    "(4 or 4x)\n", g->speed_arg);
 		free(*words);
@@ -64,7 +65,7 @@ cmd_parse_speed(struct cmd_opts *g, char ***words)
 		return CMD_USAGE;
 	}
 	if (!g->demo) {
-		fprintf(stderr, "sitrep: --speed sets the pace of the simulated "
+		out_printf(stderr, "sitrep: --speed sets the pace of the simulated "
 		    "world: use it with --demo\n");
 		free(*words);
 		*words = NULL;
@@ -93,7 +94,7 @@ cmd_parse_worlds(struct cmd_opts *g, char ***words)
 	v = strtol(g->worlds_arg, &end, 10);
 	if (end == g->worlds_arg || *end != '\0' || errno != 0 || v < 1 ||
 	    v > SIM_WORLDS_MAX) {
-		fprintf(stderr, "sitrep: bad --worlds '%s': give how many "
+		out_printf(stderr, "sitrep: bad --worlds '%s': give how many "
 		    "simulated worlds (contexts) the demo has, 1 to %d (3)\n",
 		    g->worlds_arg, SIM_WORLDS_MAX);
 		free(*words);
@@ -101,7 +102,7 @@ cmd_parse_worlds(struct cmd_opts *g, char ***words)
 		return CMD_USAGE;
 	}
 	if (!g->demo) {
-		fprintf(stderr, "sitrep: --worlds sets how many contexts the "
+		out_printf(stderr, "sitrep: --worlds sets how many contexts the "
 		    "simulated world has: use it with --demo\n");
 		free(*words);
 		*words = NULL;
@@ -172,19 +173,19 @@ cmd_parse(struct cmd_opts *g, const struct cmd_option *opts, int argc,
 			arg[len] = '\0';
 			best = util_closest(arg, names, n);
 			if (best != NULL)
-				fprintf(stderr, "sitrep: unknown option '%s'; "
+				out_printf(stderr, "sitrep: unknown option '%s'; "
 				    "did you mean '%s'?\n", arg, best);
 			else
-				fprintf(stderr, "sitrep: unknown option '%s'\n",
+				out_printf(stderr, "sitrep: unknown option '%s'\n",
 				    arg);
-			fprintf(stderr, "Try 'sitrep --help'.\n");
+			out_printf(stderr, "Try 'sitrep --help'.\n");
 			free(*words);
 			*words = NULL;
 			return CMD_USAGE;
 		}
 		if (o->flag != NULL) {
 			if (eq != NULL) {
-				fprintf(stderr, "sitrep: option '%s' takes no "
+				out_printf(stderr, "sitrep: option '%s' takes no "
 				    "value\n", o->name);
 				free(*words);
 				*words = NULL;
@@ -198,7 +199,7 @@ cmd_parse(struct cmd_opts *g, const struct cmd_option *opts, int argc,
 		else if (i + 1 < argc)
 			*o->value = argv[++i];
 		else {
-			fprintf(stderr, "sitrep: option '%s' needs a value\n",
+			out_printf(stderr, "sitrep: option '%s' needs a value\n",
 			    o->name);
 			free(*words);
 			*words = NULL;
@@ -221,10 +222,10 @@ cmd_bad_usage(const char *command, const char *what)
 {
 	const struct cmd_entry	*c;
 
-	fprintf(stderr, "sitrep %s: %s\n", command, what);
+	out_printf(stderr, "sitrep %s: %s\n", command, what);
 	for (c = sitrep_commands; c->name != NULL; c++) {
 		if (strcmp(c->name, command) == 0)
-			fprintf(stderr, "usage: sitrep %s %s\n", c->name,
+			out_printf(stderr, "usage: sitrep %s %s\n", c->name,
 			    c->usage);
 	}
 	return CMD_USAGE;
@@ -265,7 +266,7 @@ cmd_demo_note(struct cmd_opts *g)
 	if (said || (g->config == NULL && g->kubeconfig == NULL))
 		return;
 	said = 1;
-	fprintf(stderr, "sitrep: --demo wins: %s ignored; the built-in "
+	out_printf(stderr, "sitrep: --demo wins: %s ignored; the built-in "
 	    "simulated world is shown (drop --demo to use %s)\n",
 	    g->config != NULL && g->kubeconfig != NULL ?
 	    "--config and --kubeconfig are" : g->config != NULL ?
@@ -301,7 +302,7 @@ cmd_load_conf(struct cmd_opts *g, struct conf **conf)
 	conf_problems_init(&problems);
 	*conf = conf_load(path, &problems);
 	for (i = 0; i < problems.n; i++)
-		fprintf(stderr, "%s\n", problems.v[i]);
+		out_printf(stderr, "%s\n", problems.v[i]);
 	conf_problems_done(&problems);
 	free(path);
 	if (*conf == NULL)
@@ -340,14 +341,14 @@ cmd_no_cache(struct cmd_opts *g, const char *path)
 	safe = sanitize_terminal(path, 0);
 	cmd = sanitize_terminal(buf_str(&fill), 0);
 	if (g->cache != NULL)
-		fprintf(stderr, "sitrep: no cache at %s: no such file (is the "
+		out_printf(stderr, "sitrep: no cache at %s: no such file (is the "
 		    "--cache path right?); nothing was created.  Fill it with "
 		    "`%s`.\n", safe, cmd);
 	else if (g->demo)
-		fprintf(stderr, "sitrep: no cache at %s yet; nothing was "
+		out_printf(stderr, "sitrep: no cache at %s yet; nothing was "
 		    "created.  Fill it with `%s`.\n", safe, cmd);
 	else
-		fprintf(stderr, "sitrep: no cache at %s yet; nothing was "
+		out_printf(stderr, "sitrep: no cache at %s yet; nothing was "
 		    "created.  Fill it with `%s` (the sources of your "
 		    "configuration), or try the demo, which keeps its own "
 		    "cache: `sitrep --demo fetch --once`.\n", safe, cmd);
@@ -377,11 +378,11 @@ cmd_open_cache(struct cmd_opts *g, int flags)
 	}
 	cache = cache_open(path, flags, &warning, &cause);
 	if (warning != NULL) {
-		fprintf(stderr, "sitrep: warning: %s\n", warning);
+		out_printf(stderr, "sitrep: warning: %s\n", warning);
 		free(warning);
 	}
 	if (cache == NULL) {
-		fprintf(stderr, "sitrep: %s\n", cause);
+		out_printf(stderr, "sitrep: %s\n", cause);
 		free(cause);
 	}
 	free(path);
@@ -402,16 +403,16 @@ cmd_context(struct cmd_opts *g, const struct conf *conf)
 	if (ctx != NULL)
 		return ctx;
 	if (conf->ncontexts == 0) {
-		fprintf(stderr, "sitrep: no context is configured; write a "
+		out_printf(stderr, "sitrep: no context is configured; write a "
 		    "config file (see sitrep.example.yaml, 'sitrep config "
 		    "docs') or try 'sitrep --demo'\n");
 		return NULL;
 	}
-	fprintf(stderr, "sitrep: no context named '%s'; the configured ones "
+	out_printf(stderr, "sitrep: no context named '%s'; the configured ones "
 	    "are:", g->context);
 	for (i = 0; i < conf->ncontexts; i++)
-		fprintf(stderr, " %s", conf->contexts[i].name);
-	fprintf(stderr, "\n");
+		out_printf(stderr, " %s", conf->contexts[i].name);
+	out_printf(stderr, "\n");
 	return NULL;
 }
 
@@ -434,7 +435,7 @@ cmd_parse_at(const char *at, int64_t *ms)
 	}
 	if (util_parse_rfc3339(at, ms) == 0)
 		return 0;
-	fprintf(stderr, "sitrep: bad --at '%s'; give RFC 3339 "
+	out_printf(stderr, "sitrep: bad --at '%s'; give RFC 3339 "
 	    "(2026-11-23T03:00:00Z) or seconds since the epoch\n", at);
 	return -1;
 }
@@ -495,11 +496,11 @@ cmd_act_refused(struct cmd_opts *g, struct cmd_act *e)
 	a.result = "refused";
 	a.detail = why;
 	if (audit_append(e->cache, &a, &cause) != 0) {
-		fprintf(stderr, "sitrep: %s; nothing was done, and this "
+		out_printf(stderr, "sitrep: %s; nothing was done, and this "
 		    "refusal is NOT in the audit log: %s\n", why, cause);
 		free(cause);
 	} else
-		fprintf(stderr, "sitrep: %s; nothing was done (the refusal "
+		out_printf(stderr, "sitrep: %s; nothing was done (the refusal "
 		    "is in the audit log)\n", why);
 	free(target);
 	free(actor);
@@ -525,7 +526,7 @@ cmd_act_open(struct cmd_opts *g, struct cmd_act *e)
 		return CMD_FAIL;
 	}
 	if ((e->rt = runtime_new(e->cache, &cause)) == NULL) {
-		fprintf(stderr, "sitrep: %s\n", cause);
+		out_printf(stderr, "sitrep: %s\n", cause);
 		free(cause);
 		cmd_act_close(e);
 		return CMD_FAIL;
@@ -563,7 +564,7 @@ cmd_write_atomic(const char *path, const char *data, size_t len)
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 	    0644);
 	if (fd == -1) {
-		fprintf(stderr, "sitrep: cannot write %s: %s\n", path,
+		out_printf(stderr, "sitrep: cannot write %s: %s\n", path,
 		    strerror(errno));
 		free(tmp);
 		return -1;
@@ -573,7 +574,7 @@ cmd_write_atomic(const char *path, const char *data, size_t len)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			fprintf(stderr, "sitrep: cannot write %s: %s\n", path,
+			out_printf(stderr, "sitrep: cannot write %s: %s\n", path,
 			    strerror(errno));
 			close(fd);
 			unlink(tmp);
@@ -583,7 +584,7 @@ cmd_write_atomic(const char *path, const char *data, size_t len)
 		off += (size_t)n;
 	}
 	if (fsync(fd) != 0 || close(fd) != 0 || rename(tmp, path) != 0) {
-		fprintf(stderr, "sitrep: cannot write %s: %s\n", path,
+		out_printf(stderr, "sitrep: cannot write %s: %s\n", path,
 		    strerror(errno));
 		unlink(tmp);
 		free(tmp);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/out.h"
 #include "base/util.h"
 #include "cmd/cmd.h"
 #include "core/cache.h"
@@ -39,12 +40,12 @@ cmd_console(struct cmd_opts *g, int argc, char **argv)
 	}
 	free(words);
 	if (panel != NULL && tui_panel_parse(panel) < 0) {
-		fprintf(stderr, "sitrep: unknown panel '%s'; use health, slo, "
+		out_printf(stderr, "sitrep: unknown panel '%s'; use health, slo, "
 		    "incidents or runbook\n", panel);
 		return CMD_USAGE;
 	}
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		fprintf(stderr, "sitrep: the console needs a terminal; for "
+		out_printf(stderr, "sitrep: the console needs a terminal; for "
 		    "scripts and checks use 'sitrep snapshot'\n");
 		return CMD_USAGE;
 	}

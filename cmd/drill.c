@@ -32,6 +32,7 @@
 #include "backends/sim.h"
 #include "backends/sim_file.h"
 #include "base/buf.h"
+#include "base/out.h"
 #include "base/sanitize.h"
 #include "base/util.h"
 #include "base/xmalloc.h"
@@ -61,7 +62,7 @@ drill_print_problems(struct conf_problems *problems)
 	size_t	i;
 
 	for (i = 0; i < problems->n; i++)
-		printf("%s\n", problems->v[i]);
+		out_printf(stdout, "%s\n", problems->v[i]);
 }
 
 /* sitrep drill list: the shipped drills. */
@@ -85,13 +86,13 @@ drill_list(struct cmd_opts *g, char **words, int nwords)
 			continue;
 		}
 		util_format_duration(d->limit_ms, lim, sizeof lim);
-		printf("%-18s %5s  %s\n", d->name, lim, d->description);
+		out_printf(stdout, "%-18s %5s  %s\n", d->name, lim, d->description);
 		drill_free(d);
 	}
 	if (rc != CMD_OK) {
 		fflush(stdout);
 		for (i = 0; i < problems.n; i++)
-			fprintf(stderr, "sitrep: %s\n", problems.v[i]);
+			out_printf(stderr, "sitrep: %s\n", problems.v[i]);
 	}
 	conf_problems_done(&problems);
 	return rc;
@@ -120,7 +121,7 @@ drill_check(struct cmd_opts *g, char **words, int nwords)
 			continue;
 		}
 		util_format_duration(d->limit_ms, lim, sizeof lim);
-		printf("%s: ok (drill %s, %zu service%s, %zu timeline "
+		out_printf(stdout, "%s: ok (drill %s, %zu service%s, %zu timeline "
 		    "entr%s, limit %s)\n", words[i], d->name, d->nservices,
 		    d->nservices == 1 ? "" : "s", d->nevents,
 		    d->nevents == 1 ? "y" : "ies", lim);
@@ -139,7 +140,7 @@ drill_put(const char *s)
 {
 	char	*c = sanitize_terminal(s != NULL ? s : "", 0);
 
-	fputs(c, stdout);
+	out_puts(c, stdout);
 	free(c);
 }
 
@@ -174,7 +175,7 @@ drill_score_path(const char *path, struct drill_score *s, int quiet)
 	if (rc != 0 && !quiet) {
 		msg = sanitize_terminal(cause, 0);
 		fflush(stdout);
-		fprintf(stderr, "sitrep drill: %s\n", msg);
+		out_printf(stderr, "sitrep drill: %s\n", msg);
 		free(msg);
 	}
 	free(cause);
@@ -217,7 +218,7 @@ drill_history(struct cmd_opts *g, char **words, int nwords)
 		line = xasprintf("no drill runs yet (%s does not exist); "
 		    "`sitrep drill run NAME` plays one", path);
 		drill_put(line);
-		fputc('\n', stdout);
+		out_putc('\n', stdout);
 		free(line);
 		free(path);
 		return CMD_OK;
@@ -241,9 +242,9 @@ drill_history(struct cmd_opts *g, char **words, int nwords)
 	}
 	qsort(runs, n, sizeof *runs, drill_kept_cmp);
 	if (n == 0)
-		printf("no drill runs yet; `sitrep drill run NAME` plays one\n");
+		out_printf(stdout, "no drill runs yet; `sitrep drill run NAME` plays one\n");
 	else
-		printf("%-36s %-18s %-20s %9s %6s %7s\n", "RUN", "DRILL",
+		out_printf(stdout, "%-36s %-18s %-20s %9s %6s %7s\n", "RUN", "DRILL",
 		    "STARTED", "DURATION", "POINTS", "HARMFUL");
 	for (i = 0; i < n; i++) {
 		if (!runs[i].ok) {
@@ -261,12 +262,12 @@ drill_history(struct cmd_opts *g, char **words, int nwords)
 			    runs[i].s.nharmful);
 		}
 		drill_put(line);
-		fputc('\n', stdout);
+		out_putc('\n', stdout);
 		free(line);
 	}
 	for (i = 0; i < n; i++) {
 		if (runs[i].ok && !runs[i].s.ended) {
-			printf("* not ended: the duration is up to the last "
+			out_printf(stdout, "* not ended: the duration is up to the last "
 			    "thing recorded\n");
 			break;
 		}
@@ -293,7 +294,7 @@ drill_report_text(const struct drill_score *s, int md)
 	    s->run != NULL ? s->run : "?");
 	drill_put(line);
 	free(line);
-	printf("\n\n");
+	out_printf(stdout, "\n\n");
 	util_format_rfc3339(s->started_ms, ts, sizeof ts);
 	util_format_duration(s->ended_ms - s->started_ms, off, sizeof off);
 	/* Played faster than the clock: the drill's time too. */
@@ -307,52 +308,52 @@ drill_report_text(const struct drill_score *s, int md)
 	    ", from " : "", s->source != NULL ? s->source : "");
 	drill_put(line);
 	free(line);
-	printf("\n");
+	out_printf(stdout, "\n");
 	if (s->warning != NULL) {
 		line = xasprintf("Warning: %s", s->warning);
 		drill_put(line);
 		free(line);
-		printf("\n");
+		out_printf(stdout, "\n");
 	}
 	line = xasprintf("\n%s%sPoints: %d/100%s - %s\n", md ? "" : "",
 	    md ? "**" : "", s->points, md ? "**" : "", s->verdict);
-	fputs(line, stdout);
+	out_puts(line, stdout);
 	free(line);
-	printf("\n%sacknowledge %d/%d: %d of %d expected acks", b,
+	out_printf(stdout, "\n%sacknowledge %d/%d: %d of %d expected acks", b,
 	    s->points_ack, DRILL_SCORE_ACK, s->acks_done, s->acks_expected);
 	if (s->ack_ms >= 0)
-		printf(", the first after %s", drill_offset(s->ack_ms, off,
+		out_printf(stdout, ", the first after %s", drill_offset(s->ack_ms, off,
 		    sizeof off));
-	printf("\n%smitigate %d/%d: ", b, s->points_mitigate,
+	out_printf(stdout, "\n%smitigate %d/%d: ", b, s->points_mitigate,
 	    DRILL_SCORE_MITIGATE);
 	if (s->action_ms >= 0)
-		printf("first correct action after %s, mitigated after %s%s\n",
+		out_printf(stdout, "first correct action after %s, mitigated after %s%s\n",
 		    drill_offset(s->action_ms, off, sizeof off),
 		    drill_offset(s->mitigated_ms, off2, sizeof off2),
 		    s->mitigated_by_end ? " (the end condition held)" :
 		    " (the correct action)");
 	else
-		printf("no correct action\n");
-	printf("%sclean %d/%d: %zu wrong action%s\n", b, s->points_clean,
+		out_printf(stdout, "no correct action\n");
+	out_printf(stdout, "%sclean %d/%d: %zu wrong action%s\n", b, s->points_clean,
 	    DRILL_SCORE_CLEAN, s->nwrong, s->nwrong == 1 ? "" : "s");
-	printf("%sharmful: %zu action%s (-%zu), hints: %d (-%d)\n", b,
+	out_printf(stdout, "%sharmful: %zu action%s (-%zu), hints: %d (-%d)\n", b,
 	    s->nharmful, s->nharmful == 1 ? "" : "s",
 	    s->nharmful * DRILL_SCORE_HARMFUL, s->hints,
 	    s->hints * DRILL_SCORE_HINT);
 	if (s->nharmful > 0) {
-		printf("\n%sHarmful actions\n\n", h);
+		out_printf(stdout, "\n%sHarmful actions\n\n", h);
 		for (i = 0; i < s->nharmful; i++) {
 			line = xasprintf("%s%s %s: %s", b, drill_offset(
 			    s->harmful[i].offset_ms, off, sizeof off),
 			    s->harmful[i].what, s->harmful[i].why);
 			drill_put(line);
 			free(line);
-			printf("\n");
+			out_printf(stdout, "\n");
 		}
 	}
-	printf("\n%sTimeline\n\n", h);
+	out_printf(stdout, "\n%sTimeline\n\n", h);
 	if (md)
-		printf("| at | what | |\n|---|---|---|\n");
+		out_printf(stdout, "| at | what | |\n|---|---|---|\n");
 	for (i = 0; i < s->ntimeline; i++) {
 		drill_offset(s->timeline[i].offset_ms, off, sizeof off);
 		if (md) {
@@ -369,7 +370,7 @@ drill_report_text(const struct drill_score *s, int md)
 			    s->timeline[i].text);
 		drill_put(line);
 		free(line);
-		printf("\n");
+		out_printf(stdout, "\n");
 	}
 }
 
@@ -446,8 +447,8 @@ drill_report_json(const struct drill_score *s)
 		cJSON_AddItemToArray(a, e);
 	}
 	text = cJSON_Print(o);
-	fputs(text, stdout);
-	fputc('\n', stdout);
+	out_document(text, strlen(text), stdout);
+	out_document("\n", 1, stdout);
 	cJSON_free(text);
 	cJSON_Delete(o);
 }
@@ -484,7 +485,7 @@ drill_report(struct cmd_opts *g, char **words, int nwords)
 		    "history` lists the runs", words[0], path);
 		free(path);
 		path = sanitize_terminal(msg, 0);
-		fprintf(stderr, "sitrep drill: %s\n", path);
+		out_printf(stderr, "sitrep drill: %s\n", path);
 		free(path);
 		free(msg);
 		return CMD_FAIL;
@@ -552,17 +553,17 @@ drill_run_load(const char *word, char **text, char **source, int *rc)
 			safe = sanitize_terminal(word, 0);
 			best = util_closest(word, names, n);
 			if (best != NULL)
-				fprintf(stderr, "sitrep drill run: no drill named "
+				out_printf(stderr, "sitrep drill run: no drill named "
 				    "'%s'; did you mean '%s'? ('sitrep drill "
 				    "list' shows them; a file: give its path)\n",
 				    safe, best);
 			else {
-				fprintf(stderr, "sitrep drill run: no drill named "
+				out_printf(stderr, "sitrep drill run: no drill named "
 				    "'%s'; did you mean one of", safe);
 				for (b = drill_builtins; b->name != NULL; b++)
-					fprintf(stderr, "%s %s", b == drill_builtins
+					out_printf(stderr, "%s %s", b == drill_builtins
 					    ? ":" : ",", b->name);
-				fprintf(stderr, "? (a file: give its path)\n");
+				out_printf(stderr, "? (a file: give its path)\n");
 			}
 			free(safe);
 			conf_problems_done(&problems);
@@ -577,7 +578,7 @@ drill_run_load(const char *word, char **text, char **source, int *rc)
 		return NULL;
 	buf_init(&file, DRILL_MAX_FILE);
 	if (buf_read_file(&file, word, &cause) != 0) {
-		fprintf(stderr, "sitrep drill run: %s\n", cause);
+		out_printf(stderr, "sitrep drill run: %s\n", cause);
 		free(cause);
 		buf_done(&file);
 		drill_free(d);
@@ -602,7 +603,7 @@ drill_run_cache_path(struct cmd_opts *g, const char *name)
 	if (g->cache == NULL) {
 		if ((path = drill_run_path(name, util_now_ms(), &cause)) ==
 		    NULL) {
-			fprintf(stderr, "sitrep drill run: %s\n", cause);
+			out_printf(stderr, "sitrep drill run: %s\n", cause);
 			free(cause);
 		}
 		return path;
@@ -610,7 +611,7 @@ drill_run_cache_path(struct cmd_opts *g, const char *name)
 	path = util_expand_home(g->cache);
 	if (stat(path, &sb) == 0 || errno != ENOENT) {
 		safe = sanitize_terminal(path, 0);
-		fprintf(stderr, "sitrep drill run: %s exists; a drill's run "
+		out_printf(stderr, "sitrep drill run: %s exists; a drill's run "
 		    "starts from a fresh cache: give --cache a new file, or "
 		    "leave it out for one in the drills folder\n", safe);
 		free(safe);
@@ -630,7 +631,7 @@ drill_run_start(const char *path, const struct drill_run_meta *m)
 	cache = cache_open(path, 0, &warning, &cause);
 	free(warning);
 	if (cache == NULL || drill_run_mark(cache, m, &cause) != 0) {
-		fprintf(stderr, "sitrep drill run: %s\n", cause);
+		out_printf(stderr, "sitrep drill run: %s\n", cause);
 		free(cause);
 		if (cache != NULL)
 			cache_close(cache);
@@ -651,7 +652,7 @@ drill_run_finish(const char *path)
 	free(warning);
 	if (cache == NULL ||
 	    drill_run_end(cache, util_now_ms(), &cause) != 0) {
-		fprintf(stderr, "sitrep drill run: the end was not written: "
+		out_printf(stderr, "sitrep drill run: the end was not written: "
 		    "%s\n", cause);
 		free(cause);
 	}
@@ -689,12 +690,12 @@ drill_run_play(struct cmd_opts *g, char **words, int nwords,
 		return cmd_bad_usage("drill run", "a drill plays one world; "
 		    "--worlds is the demo's");
 	if (g->config != NULL || g->kubeconfig != NULL || g->context != NULL)
-		fprintf(stderr, "sitrep: a drill plays the simulator alone: "
+		out_printf(stderr, "sitrep: a drill plays the simulator alone: "
 		    "--config, --kubeconfig and --context are not read\n");
 	if ((d = drill_run_load(words[0], &text, &source, &rc)) == NULL)
 		return rc;
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		fprintf(stderr, "sitrep: a drill plays in the console, which "
+		out_printf(stderr, "sitrep: a drill plays in the console, which "
 		    "needs a terminal\n");
 		rc = CMD_USAGE;
 		goto out;
@@ -726,12 +727,12 @@ drill_run_play(struct cmd_opts *g, char **words, int nwords,
 		rc = tui_run(&to);
 		drill_run_finish(path);
 		safe = sanitize_terminal(path, 0);
-		printf("drill %s run %s ended; its cache: %s\n", d->name,
+		out_printf(stdout, "drill %s run %s ended; its cache: %s\n", d->name,
 		    m.run, safe);
 		free(safe);
 		/* The score at once; `drill report RUN` prints it again. */
 		if (drill_score_path(path, &score, 0) == 0) {
-			putchar('\n');
+			out_putc('\n', stdout);
 			drill_report_text(&score, 0);
 			drill_score_done(&score);
 		}

@@ -43,6 +43,7 @@
 #include "backends/runtime.h"
 #include "backends/webhook.h"
 #include "base/json.h"
+#include "base/out.h"
 #include "base/sanitize.h"
 #include "base/util.h"
 #include "base/xmalloc.h"
@@ -84,7 +85,7 @@ fire_say(FILE *f, const char *prefix, const char *s)
 {
 	char	*clean = sanitize_terminal(s != NULL ? s : "", 0);
 
-	fprintf(f, "%s%s\n", prefix, clean);
+	out_printf(f, "%s%s\n", prefix, clean);
 	free(clean);
 	fflush(f);
 }

@@ -14,6 +14,7 @@
 #include "backends/backend.h"
 #include "backends/poller.h"
 #include "backends/runtime.h"
+#include "base/out.h"
 #include "base/sanitize.h"
 #include "base/xmalloc.h"
 #include "cmd/cmd.h"
@@ -41,23 +42,23 @@ fetch_print(struct source *s, void *arg)
 	if (f->all) {
 		msg = sanitize_terminal(s->context != NULL ? s->context : "",
 		    0);
-		printf("%-13s ", msg);
+		out_printf(stdout, "%-13s ", msg);
 		free(msg);
 	}
 	if (s->done_ok) {
-		printf("%-13s ok      %5lld ms  %lld %s", s->name,
+		out_printf(stdout, "%-13s ok      %5lld ms  %lld %s", s->name,
 		    (long long)s->latency_ms, (long long)s->items,
 		    s->items_what != NULL ? s->items_what : "items");
 		if (s->warning != NULL) {
 			msg = sanitize_terminal(s->warning, 0);
-			printf("  (warning: %s)", msg);
+			out_printf(stdout, "  (warning: %s)", msg);
 			free(msg);
 		}
-		printf("\n");
+		out_printf(stdout, "\n");
 	} else {
 		msg = sanitize_terminal(s->error != NULL ? s->error :
 		    "failed", 0);
-		printf("%-13s FAILED  %s\n", s->name, msg);
+		out_printf(stdout, "%-13s FAILED  %s\n", s->name, msg);
 		free(msg);
 		f->failed = 1;
 	}
@@ -133,7 +134,7 @@ fetch_pollers(struct fetch_run *f, struct runtime *rt,
 			p = runtime_set_context(rt, conf, &ctxs[i], flags,
 			    &cause);
 		if (p == NULL) {
-			fprintf(stderr, "sitrep: %s\n", cause);
+			out_printf(stderr, "sitrep: %s\n", cause);
 			free(cause);
 			return -1;
 		}
@@ -142,7 +143,7 @@ fetch_pollers(struct fetch_run *f, struct runtime *rt,
 			continue;
 		}
 		name = sanitize_terminal(ctxs[i].name, 0);
-		fprintf(stderr, "sitrep: %scontext '%s' has no source; "
+		out_printf(stderr, "sitrep: %scontext '%s' has no source; "
 		    "configure prometheus, alertmanagers, kubernetes or "
 		    "probes\n", f->all ? "note: " : "", name);
 		free(name);
@@ -174,7 +175,7 @@ fetch_contexts(const struct conf *conf, const struct conf_context *ctxs,
 	f.all = all;
 	signal(SIGPIPE, SIG_IGN);
 	if ((rt = runtime_new(cache, &cause)) == NULL) {
-		fprintf(stderr, "sitrep: %s\n", cause);
+		out_printf(stderr, "sitrep: %s\n", cause);
 		free(cause);
 		return -1;
 	}

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "backends/runtime.h"
+#include "base/out.h"
 #include "base/sanitize.h"
 #include "base/util.h"
 #include "base/xmalloc.h"
@@ -55,7 +56,7 @@ incident_say(FILE *f, const char *prefix, const char *s)
 {
 	char	*clean = sanitize_terminal(s, 0);
 
-	fprintf(f, "%s%s\n", prefix, clean);
+	out_printf(f, "%s%s\n", prefix, clean);
 	free(clean);
 }
 
@@ -82,7 +83,7 @@ incident_open(struct cmd_opts *g, const char *command, char **words, int nw,
 	}
 	if (incident_lookup(e->cache, e->ctx->name, words[0], id, &cause) !=
 	    0) {
-		fprintf(stderr, "sitrep %s: %s\n", command, cause);
+		out_printf(stderr, "sitrep %s: %s\n", command, cause);
 		free(cause);
 		free(words);
 		cmd_act_close(e);
@@ -137,7 +138,7 @@ cmd_incident_ack(struct cmd_opts *g, int argc, char **argv)
 		return rc;
 	if (for_ != NULL && (util_parse_duration(for_, &d, &cause) != 0 ||
 	    d < 60 * 1000 || d > INCIDENT_ACK_MAX_MS)) {
-		fprintf(stderr, "sitrep incident ack: bad --for '%s'%s%s; give "
+		out_printf(stderr, "sitrep incident ack: bad --for '%s'%s%s; give "
 		    "a duration from 1m to 24h, such as 30m\n", for_,
 		    cause != NULL ? ": " : "", cause != NULL ? cause : "");
 		free(cause);
@@ -189,7 +190,7 @@ incident_sync_done(int failed, const char *ok_text, char *cause)
 		free(cause);
 		return CMD_FAIL;
 	}
-	printf("%s\n", ok_text);
+	out_printf(stdout, "%s\n", ok_text);
 	return fflush(stdout) != 0 ? CMD_FAIL : CMD_OK;
 }
 

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/out.h"
 #include "base/sanitize.h"
 #include "base/util.h"
 #include "base/xmalloc.h"
@@ -34,7 +35,7 @@ export_fail(int rc, const char *cause)
 {
 	char	*safe = sanitize_terminal(cause, 0);
 
-	fprintf(stderr, "sitrep incident export: %s\n", safe);
+	out_printf(stderr, "sitrep incident export: %s\n", safe);
 	free(safe);
 	return rc;
 }
@@ -102,7 +103,7 @@ cmd_incident_export(struct cmd_opts *g, int argc, char **argv)
 		rc = cmd_write_atomic(output, buf_str(&out), out.len) == 0 ?
 		    CMD_OK : CMD_FAIL;
 	else {
-		fwrite(buf_str(&out), 1, out.len, stdout);
+		out_document(buf_str(&out), out.len, stdout);
 		rc = fflush(stdout) == 0 ? CMD_OK : CMD_FAIL;
 	}
 out:

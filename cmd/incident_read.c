@@ -19,6 +19,7 @@
 #include <cJSON.h>
 
 #include "base/buf.h"
+#include "base/out.h"
 #include "base/sanitize.h"
 #include "base/util.h"
 #include "base/width.h"
@@ -50,7 +51,7 @@ inc_error(const char *what, const char *cause)
 {
 	char	*safe = sanitize_terminal(cause, 0);
 
-	fprintf(stderr, "sitrep%s%s: %s\n", what != NULL ? " " : "",
+	out_printf(stderr, "sitrep%s%s: %s\n", what != NULL ? " " : "",
 	    what != NULL ? what : "", safe);
 	free(safe);
 }
@@ -103,7 +104,7 @@ inc_puts(const char *s)
 {
 	char	*safe = sanitize_terminal(s != NULL ? s : "", 0);
 
-	fputs(safe, stdout);
+	out_puts(safe, stdout);
 	free(safe);
 }
 
@@ -119,9 +120,9 @@ inc_cell(const char *s, size_t cols, int cut)
 
 	fit = cut ? width_fit(safe, cols, "...") : xstrdup(safe);
 	w = width_of(fit);
-	fputs(fit, stdout);
+	out_puts(fit, stdout);
 	for (; w < cols; w++)
-		putchar(' ');
+		out_putc(' ', stdout);
 	free(fit);
 	free(safe);
 }
@@ -200,7 +201,8 @@ json_print(cJSON *root)
 		abort();	/* cJSON only fails when out of memory */
 	buf_init(&b, 0);
 	export_json_append_safe(&b, text);
-	printf("%s\n", buf_str(&b));
+	buf_append(&b, "\n", 1);
+	out_document(buf_str(&b), b.len, stdout);
 	buf_done(&b);
 	cJSON_free(text);
 	cJSON_Delete(root);
@@ -239,11 +241,11 @@ list_text(const struct incident_rec *v, size_t n, int64_t now_ms)
 	char	tta[32], ttm[32], ttr[32], age[32], *acked;
 	size_t	i;
 
-	printf("%-8s  %-3s  %-9s  %-6s  %-6s  %-6s  %-6s  %-18s  %s\n", "ID",
+	out_printf(stdout, "%-8s  %-3s  %-9s  %-6s  %-6s  %-6s  %-6s  %-18s  %s\n", "ID",
 	    "PRI", "STATE", "AGE", "TTA", "TTM", "TTR", "ACKED BY", "TITLE");
 	for (i = 0; i < n; i++) {
 		acked = list_acked(&v[i]);
-		printf("%-8s  %-3s  %-9s  %-6s  %-6s  %-6s  %-6s  ",
+		out_printf(stdout, "%-8s  %-3s  %-9s  %-6s  %-6s  %-6s  %-6s  ",
 		    v[i].id, vocab_priority_word(v[i].priority),
 		    vocab_incident_state_word(v[i].state),
 		    vocab_age(v[i].started_ms, now_ms, age, sizeof age),
@@ -251,9 +253,9 @@ list_text(const struct incident_rec *v, size_t n, int64_t now_ms)
 		    vocab_duration(v[i].ttm_ms, ttm, sizeof ttm),
 		    vocab_duration(v[i].ttr_ms, ttr, sizeof ttr));
 		inc_cell(acked, 18, 1);
-		fputs("  ", stdout);
+		out_puts("  ", stdout);
 		inc_puts(v[i].title);
-		putchar('\n');
+		out_putc('\n', stdout);
 		free(acked);
 	}
 }
@@ -308,7 +310,7 @@ cmd_incident_list(struct cmd_opts *g, int argc, char **argv)
 			cJSON_AddItemToArray(a, json_incident(&v[i]));
 		json_print(root);
 	} else if (n == 0) {
-		printf("no %s incident in context %s (as of the last fetch; "
+		out_printf(stdout, "no %s incident in context %s (as of the last fetch; "
 		    "--state all lists every one the cache keeps)\n",
 		    f == INCIDENT_ALL ? "kept" : incident_filter_word(
 		    (enum incident_filter)f), e.ctx->name);
@@ -369,9 +371,9 @@ show_json(const struct incident_detail *d, const char *context,
 static void
 show_field(const char *name, const char *s)
 {
-	printf("  %-14s", name);
+	out_printf(stdout, "  %-14s", name);
 	inc_puts(s);
-	putchar('\n');
+	out_putc('\n', stdout);
 }
 
 /* "TIME, after D" (D from the start), into a new string. */
@@ -393,9 +395,9 @@ show_head(const struct incident_rec *r, int64_t now_ms)
 {
 	char	ts[40], age[32], *s, *w;
 
-	printf("Incident %s: ", r->id);
+	out_printf(stdout, "Incident %s: ", r->id);
 	inc_puts(r->title);
-	putchar('\n');
+	out_putc('\n', stdout);
 	s = xasprintf("%s, %s, severity %s", r->state,
 	    vocab_priority_word(r->priority), r->severity != NULL ?
 	    r->severity : "none");
@@ -459,7 +461,7 @@ show_text(const struct incident_detail *d, int64_t now_ms)
 	    "no receiver listed (Alertmanager lists them while alerts fire)");
 	buf_done(&b);
 
-	printf("\nALERTS\n");
+	out_printf(stdout, "\nALERTS\n");
 	for (i = 0; i < d->nalerts; i++) {
 		al = &d->alerts[i];
 		buf_init(&b, 0);
@@ -472,12 +474,12 @@ show_text(const struct incident_detail *d, int64_t now_ms)
 		else
 			buf_printf(&b, ", firing%s", al->silenced ?
 			    ", silenced" : "");
-		fputs("  ", stdout);
+		out_puts("  ", stdout);
 		inc_puts(buf_str(&b));
-		putchar('\n');
+		out_putc('\n', stdout);
 		buf_done(&b);
 		if (!al->listed) {
-			printf("    (no longer listed by Alertmanager: labels "
+			out_printf(stdout, "    (no longer listed by Alertmanager: labels "
 			    "and receivers are not kept)\n");
 			continue;
 		}
@@ -502,19 +504,19 @@ show_text(const struct incident_detail *d, int64_t now_ms)
 		views_pairs_free(pairs, npairs);
 	}
 	if (d->nalerts == 0)
-		printf("  none\n");
+		out_printf(stdout, "  none\n");
 
-	printf("\nTIMELINE\n");
+	out_printf(stdout, "\nTIMELINE\n");
 	for (i = 0; i < d->nevents; i++) {
-		printf("  %s  ", util_format_rfc3339(d->events[i].ts_ms, ts,
+		out_printf(stdout, "  %s  ", util_format_rfc3339(d->events[i].ts_ms, ts,
 		    sizeof ts));
 		inc_cell(d->events[i].actor != NULL ? d->events[i].actor :
 		    "-", 12, 0);
-		fputs("  ", stdout);
+		out_puts("  ", stdout);
 		inc_puts(d->events[i].kind);
-		fputs(": ", stdout);
+		out_puts(": ", stdout);
 		inc_puts(d->events[i].text);
-		putchar('\n');
+		out_putc('\n', stdout);
 	}
 }
 

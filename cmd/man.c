@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/out.h"
 #include "base/xmalloc.h"
 #include "cmd/cmd.h"
 #include "tui/commands.h"
@@ -36,13 +37,13 @@ static void
 man_char(FILE *f, char c, char prev)
 {
 	if (c == '\\')
-		fputs("\\e", f);
+		out_puts("\\e", f);
 	else if (c == '-' && !isalnum((unsigned char)prev))
-		fputs("\\-", f);
+		out_puts("\\-", f);
 	else if (c == '`')
-		fputs("\\(ga", f);
+		out_puts("\\(ga", f);
 	else
-		fputc(c, f);
+		out_putc(c, f);
 }
 
 /* Write text escaped for troff; a leading '.' or '\'' is guarded. */
@@ -52,7 +53,7 @@ man_text(FILE *f, const char *s)
 	char	prev = ' ';
 
 	if (*s == '.' || *s == '\'')
-		fputs("\\&", f);
+		out_puts("\\&", f);
 	for (; *s != '\0'; s++) {
 		man_char(f, *s, prev);
 		prev = *s;
@@ -73,20 +74,20 @@ man_sentence(FILE *f, const char *s)
 	if (len == 0)
 		return;
 	if (islower((unsigned char)s[0])) {
-		fputc(toupper((unsigned char)s[0]), f);
+		out_putc(toupper((unsigned char)s[0]), f);
 		s++;
 	}
 	while ((stop = strstr(s, ".  ")) != NULL) {
 		piece = xstrndup(s, (size_t)(stop - s) + 1);
 		man_text(f, piece);
-		fputc('\n', f);
+		out_putc('\n', f);
 		free(piece);
 		s = stop + 3;
 	}
 	man_text(f, s);
 	if (*s == '\0' || s[strlen(s) - 1] != '.')
-		fputc('.', f);
-	fputc('\n', f);
+		out_putc('.', f);
+	out_putc('\n', f);
 }
 
 /* Whether the n bytes at s are a metavariable: capitals only (FILE, N). */
@@ -123,16 +124,16 @@ man_usage(FILE *f, const char *s)
 		}
 		end = s + n;
 		if (n > 2 && s[0] == '-' && s[1] == '-')
-			fputs("\\fB", f);
+			out_puts("\\fB", f);
 		else if (man_is_metavar(s, n))
-			fputs("\\fI", f);
+			out_puts("\\fI", f);
 		else
-			fputs("\\fR", f);
+			out_puts("\\fR", f);
 		for (i = 0; i < n; i++) {
 			man_char(f, s[i], prev);
 			prev = s[i];
 		}
-		fputs("\\fR", f);
+		out_puts("\\fR", f);
 		s = end;
 	}
 }
@@ -148,27 +149,27 @@ man_synopsis(FILE *f)
 	const struct cmd_leading	*o;
 	int				 console;
 
-	fputs(".SH SYNOPSIS\n", f);
+	out_puts(".SH SYNOPSIS\n", f);
 	for (console = 1; console >= 0; console--) {
-		fputs(".B sitrep\n", f);
+		out_puts(".B sitrep\n", f);
 		for (o = sitrep_options; o->name != NULL; o++) {
 			if (o->scope == CMD_OPT_ALONE ||
 			    (o->scope == CMD_OPT_CONSOLE && !console))
 				continue;
-			fputs("[\\fB", f);
+			out_puts("[\\fB", f);
 			man_text(f, o->name);
-			fputs("\\fR", f);
+			out_puts("\\fR", f);
 			if (o->arg != NULL) {
-				fputs(" \\fI", f);
+				out_puts(" \\fI", f);
 				man_text(f, o->arg);
-				fputs("\\fR", f);
+				out_puts("\\fR", f);
 			}
-			fputs("]\n", f);
+			out_puts("]\n", f);
 		}
 		if (console)
-			fputs(".br\n", f);
+			out_puts(".br\n", f);
 		else
-			fputs("\\fICOMMAND\\fR [\\fIARGS\\fR]\n", f);
+			out_puts("\\fICOMMAND\\fR [\\fIARGS\\fR]\n", f);
 	}
 }
 
@@ -178,21 +179,21 @@ man_commands(FILE *f)
 {
 	const struct cmd_entry	*c;
 
-	fputs(".SH COMMANDS\n"
+	out_puts(".SH COMMANDS\n"
 	    "With no command, \\fBsitrep\\fR starts the interactive console "
 	    "on the terminal.\n", f);
 	for (c = sitrep_commands; c->name != NULL; c++) {
-		fputs(".TP\n\\fBsitrep ", f);
+		out_puts(".TP\n\\fBsitrep ", f);
 		man_text(f, c->name);
-		fputs("\\fR", f);
+		out_puts("\\fR", f);
 		if (*c->usage != '\0') {
-			fputc(' ', f);
+			out_putc(' ', f);
 			man_usage(f, c->usage);
 		}
-		fputc('\n', f);
+		out_putc('\n', f);
 		man_sentence(f, c->help);
 	}
-	fputs(".SS Snapshot\n"
+	out_puts(".SS Snapshot\n"
 	    ".B sitrep snapshot\n"
 	    "renders the panels as one document (see \\fBdocs/SNAPSHOT.md\\fR "
 	    "in the source) and exits with the monitoring-plugin status of "
@@ -212,7 +213,7 @@ man_options(FILE *f)
 {
 	const struct cmd_leading	*o;
 
-	fputs(".SH OPTIONS\n"
+	out_puts(".SH OPTIONS\n"
 	    "These options come before the command.\n"
 	    "Those for every command may also follow its words; the "
 	    "console's own\n(\\fB\\-\\-panel\\fR, \\fB\\-\\-filter\\fR) are "
@@ -220,15 +221,15 @@ man_options(FILE *f)
 	    "A command's own options are in its usage under\n"
 	    ".BR COMMANDS .\n", f);
 	for (o = sitrep_options; o->name != NULL; o++) {
-		fputs(".TP\n\\fB", f);
+		out_puts(".TP\n\\fB", f);
 		man_text(f, o->name);
-		fputs("\\fR", f);
+		out_puts("\\fR", f);
 		if (o->arg != NULL) {
-			fputs(" \\fI", f);
+			out_puts(" \\fI", f);
 			man_text(f, o->arg);
-			fputs("\\fR", f);
+			out_puts("\\fR", f);
 		}
-		fputc('\n', f);
+		out_putc('\n', f);
 		man_sentence(f, o->help);
 		if (o->more != NULL)
 			man_sentence(f, o->more);
@@ -245,7 +246,7 @@ man_keys(FILE *f)
 	char				 name[16], prev[16];
 	int				 seen;
 
-	fputs(".SH KEYS\n"
+	out_puts(".SH KEYS\n"
 	    "The console's keys are one table: dispatch, the \\fB?\\fR help "
 	    "page, the footer\nand this list read it.\n"
 	    "The \\fBkeys\\fR section of the configuration binds an action "
@@ -264,7 +265,7 @@ man_keys(FILE *f)
 		}
 		if (seen)
 			continue;
-		fputs(".TP\n", f);
+		out_puts(".TP\n", f);
 		prev[0] = '\0';
 		shown = 0;
 		for (j = i; j < n; j++) {
@@ -274,17 +275,17 @@ man_keys(FILE *f)
 			if (strcmp(name, prev) == 0)
 				continue;
 			snprintf(prev, sizeof prev, "%s", name);
-			fputs(shown++ > 0 ? ", \\fB" : "\\fB", f);
+			out_puts(shown++ > 0 ? ", \\fB" : "\\fB", f);
 			man_text(f, name);
-			fputs("\\fR", f);
+			out_puts("\\fR", f);
 		}
-		fputs("  (\\fI", f);
+		out_puts("  (\\fI", f);
 		man_text(f, keymap_action_name(b[i].action));
-		fputs("\\fR)\n", f);
+		out_puts("\\fR)\n", f);
 		man_sentence(f, b[i].help != NULL ? b[i].help : "");
 	}
 	keymap_free(km);
-	fputs(".PP\n"
+	out_puts(".PP\n"
 	    "On the filter and command lines, \\fBEnter\\fR accepts, "
 	    "\\fBEsc\\fR cancels,\n\\fBTab\\fR completes (on the command "
 	    "line), and \\fBBackspace\\fR on an empty\nline closes it.\n",
@@ -298,24 +299,24 @@ man_console_commands(FILE *f)
 	const struct command	*c;
 	size_t			 n, i;
 
-	fputs(".SH \"COMMANDS OF THE CONSOLE\"\n"
+	out_puts(".SH \"COMMANDS OF THE CONSOLE\"\n"
 	    "\\fB:\\fR opens the command line at the foot of the console; "
 	    "\\fBTab\\fR completes\na command's name and its argument.\n", f);
 	c = commands_table(&n);
 	for (i = 0; i < n; i++) {
-		fputs(".TP\n\\fB:", f);
+		out_puts(".TP\n\\fB:", f);
 		man_text(f, c[i].name);
-		fputs("\\fR", f);
+		out_puts("\\fR", f);
 		if (c[i].args != NULL) {
-			fputc(' ', f);
+			out_putc(' ', f);
 			man_usage(f, c[i].args);
 		}
 		if (c[i].alias != NULL) {
-			fputs(", \\fB:", f);
+			out_puts(", \\fB:", f);
 			man_text(f, c[i].alias);
-			fputs("\\fR", f);
+			out_puts("\\fR", f);
 		}
-		fputc('\n', f);
+		out_putc('\n', f);
 		man_sentence(f, c[i].help);
 	}
 }
@@ -331,7 +332,7 @@ man_tail(FILE *f)
 	const char *const	*themes = theme_builtin_names();
 	size_t			 i;
 
-	fputs(".SH ENVIRONMENT\n"
+	out_puts(".SH ENVIRONMENT\n"
 	    ".TP\n.B SITREP_CONFIG\n"
 	    "The configuration file when \\fB\\-\\-config\\fR is not given; "
 	    "it wins over\n\\fB$XDG_CONFIG_HOME\\fR.\n"
@@ -385,7 +386,7 @@ man_tail(FILE *f)
 	    ".TP\n.B HOME\n"
 	    "The base of the defaults above.\n", f);
 
-	fputs(".SH FILES\n"
+	out_puts(".SH FILES\n"
 	    ".TP\n.I ~/.config/sitrep/config.yaml\n"
 	    "The configuration (under \\fB$XDG_CONFIG_HOME\\fR when it is "
 	    "set): contexts,\nservices, SLOs, runbooks, key bindings, theme.\n"
@@ -415,19 +416,19 @@ man_tail(FILE *f)
 	    "wins over a shipped theme of the\nsame name.  The shipped "
 	    "themes, compiled in:\n", f);
 	for (i = 0; themes[i] != NULL; i++) {
-		fputs(i == 0 ? "" : themes[i + 1] == NULL ? " and\n" : ",\n",
+		out_puts(i == 0 ? "" : themes[i + 1] == NULL ? " and\n" : ",\n",
 		    f);
-		fputs("\\fB", f);
+		out_puts("\\fB", f);
 		man_text(f, themes[i]);
-		fputs("\\fR", f);
+		out_puts("\\fR", f);
 	}
-	fputs(".\n"
+	out_puts(".\n"
 	    ".TP\n.I PREFIX/share/sitrep/\n"
 	    "What is installed beside the program: \\fIthemes/\\fR, and "
 	    "\\fIexamples/\\fR with\n\\fIsitrep.example.yaml\\fR (every key "
 	    "of the configuration) and \\fIslos/\\fR.\n", f);
 
-	fputs(".SH \"EXIT STATUS\"\n"
+	out_puts(".SH \"EXIT STATUS\"\n"
 	    "0 on success, 1 when the command failed (a source failed in "
 	    "\\fBfetch \\-\\-once\\fR,\na configuration with problems, no "
 	    "cache for \\fBcache info\\fR or\n\\fBaudit verify\\fR, a broken "
@@ -444,7 +445,7 @@ man_tail(FILE *f)
 	    "cache that cannot be read, an output that cannot be written.\n",
 	    f);
 
-	fputs(".SH \"SEE ALSO\"\n"
+	out_puts(".SH \"SEE ALSO\"\n"
 	    ".BR kubectl (1),\n"
 	    ".BR prometheus (1),\n"
 	    ".BR alertmanager (1),\n"
@@ -458,19 +459,19 @@ man_tail(FILE *f)
 void
 cmd_man_write(FILE *f)
 {
-	fputs(".\\\" sitrep(1).  Generated by `sitrep help --man` from the "
+	out_puts(".\\\" sitrep(1).  Generated by `sitrep help --man` from the "
 	    "program's tables\n"
 	    ".\\\" (sitrep.c, cmd/man.c, tui/keymap.c, tui/commands.c); do "
 	    "not edit by hand:\n"
 	    ".\\\" change them and run ./sitrep help --man > docs/sitrep.1\n",
 	    f);
-	fprintf(f, ".TH SITREP 1 \"\" \"sitrep %s\" \"User Commands\"\n",
+	out_printf(f, ".TH SITREP 1 \"\" \"sitrep %s\" \"User Commands\"\n",
 	    PACKAGE_VERSION);
-	fputs(".SH NAME\n"
+	out_puts(".SH NAME\n"
 	    "sitrep \\- terminal operations console for the engineer on "
 	    "call\n", f);
 	man_synopsis(f);
-	fputs(".SH DESCRIPTION\n"
+	out_puts(".SH DESCRIPTION\n"
 	    ".B sitrep\n"
 	    "pulls from Prometheus, Alertmanager, the Kubernetes API and "
 	    "plain HTTP\nhealth probes into a local SQLite cache and shows "

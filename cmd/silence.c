@@ -21,6 +21,7 @@
 
 #include "backends/runtime.h"
 #include "base/buf.h"
+#include "base/out.h"
 #include "base/sanitize.h"
 #include "base/util.h"
 #include "base/xmalloc.h"
@@ -165,7 +166,7 @@ silence_print_text(const struct silence_row *r, size_t n, int64_t now_ms)
 	char	 ends[32], *id, *by, *mt, *com;
 	size_t	 i;
 
-	printf("%-36s  %-7s  %-8s  %-20s  %s\n", "ID", "STATE", "ENDS IN",
+	out_printf(stdout, "%-36s  %-7s  %-8s  %-20s  %s\n", "ID", "STATE", "ENDS IN",
 	    "BY", "MATCHERS / COMMENT");
 	for (i = 0; i < n; i++) {
 		vocab_duration(r[i].ends_ms - now_ms, ends, sizeof ends);
@@ -173,10 +174,10 @@ silence_print_text(const struct silence_row *r, size_t n, int64_t now_ms)
 		by = sanitize_terminal(r[i].created_by, 0);
 		mt = sanitize_terminal(r[i].matchers, 0);
 		com = sanitize_terminal(r[i].comment, 0);
-		printf("%-36s  %-7s  %-8s  %-20s  %s\n", id,
+		out_printf(stdout, "%-36s  %-7s  %-8s  %-20s  %s\n", id,
 		    strcmp(r[i].state, "pending") == 0 ? "pending" : "active",
 		    ends, by, mt);
-		printf("%-36s  %-7s  %-8s  %-20s  %s\n", "", "", "", "", com);
+		out_printf(stdout, "%-36s  %-7s  %-8s  %-20s  %s\n", "", "", "", "", com);
 		free(id);
 		free(by);
 		free(mt);
@@ -211,7 +212,8 @@ silence_print_json(const struct silence_row *r, size_t n)
 	txt = cJSON_Print(root);
 	buf_init(&out, 0);
 	export_json_append_safe(&out, txt);
-	printf("%s\n", buf_str(&out));
+	buf_append(&out, "\n", 1);
+	out_document(buf_str(&out), out.len, stdout);
 	buf_done(&out);
 	cJSON_free(txt);
 	cJSON_Delete(root);
@@ -244,7 +246,7 @@ cmd_silence_list(struct cmd_opts *g, int argc, char **argv)
 	if (format != NULL && strcmp(format, "json") == 0)
 		json = 1;
 	else if (format != NULL && strcmp(format, "text") != 0) {
-		fprintf(stderr, "sitrep silence list: unknown format '%s'; use "
+		out_printf(stderr, "sitrep silence list: unknown format '%s'; use "
 		    "text or json\n", format);
 		return CMD_USAGE;
 	}
@@ -261,13 +263,13 @@ cmd_silence_list(struct cmd_opts *g, int argc, char **argv)
 	/* A source that fails says so in its line; the list is the cache's. */
 	if (fresh && cmd_run_fetch(conf, ctx, cache, 1, 1,
 	    g->demo ? g->speed : 0, 0) != 0)
-		fprintf(stderr, "sitrep: the fetch did not fully work; the "
+		out_printf(stderr, "sitrep: the fetch did not fully work; the "
 		    "list is the cache's last known state (sitrep fetch --once "
 		    "says why)\n");
 	now_ms = util_now_ms();
 	if (silence_read(cache, ctx->name, NULL, now_ms, &r, &n, NULL,
 	    &cause) != 0) {
-		fprintf(stderr, "sitrep: %s\n", cause);
+		out_printf(stderr, "sitrep: %s\n", cause);
 		free(cause);
 		cache_close(cache);
 		conf_free(conf);
@@ -276,7 +278,7 @@ cmd_silence_list(struct cmd_opts *g, int argc, char **argv)
 	if (json)
 		silence_print_json(r, n);
 	else if (n == 0)
-		printf("no active or pending silences in context %s (as of the "
+		out_printf(stdout, "no active or pending silences in context %s (as of the "
 		    "last fetch; --fresh fetches first)\n", ctx->name);
 	else
 		silence_print_text(r, n, now_ms);
@@ -328,18 +330,18 @@ silence_finish(struct cmd_act *e, struct silence_wait *w,
 	msg = sanitize_terminal(w->message, 0);
 	if (w->status == ACTION_OK) {
 		if (print_id && w->id != NULL)
-			printf("%s\n", w->id);
+			out_printf(stdout, "%s\n", w->id);
 		else
-			printf("%s\n", msg);
+			out_printf(stdout, "%s\n", msg);
 		rc = CMD_OK;
 	} else {
-		fprintf(stderr, "sitrep: %s\n", msg);
+		out_printf(stderr, "sitrep: %s\n", msg);
 		/* Nothing to write to is the configuration's doing. */
 		rc = action_gate_world(e->gate) == NULL ? CMD_USAGE : CMD_FAIL;
 	}
 	if (w->warning != NULL) {
 		warn = sanitize_terminal(w->warning, 0);
-		fprintf(stderr, "sitrep: warning: %s\n", warn);
+		out_printf(stderr, "sitrep: warning: %s\n", warn);
 		free(warn);
 	}
 	free(msg);
@@ -367,7 +369,7 @@ silence_parse_end(const char *for_, const char *until, int64_t now_ms,
 	if (for_ != NULL) {
 		if (util_parse_duration(for_, &d, &cause) != 0 || d <= 0 ||
 		    d > SILENCE_MAX_MS) {
-			fprintf(stderr, "sitrep silence add: bad --for '%s'%s%s;"
+			out_printf(stderr, "sitrep silence add: bad --for '%s'%s%s;"
 			    " give a duration from 1s to 366d, such as 2h\n",
 			    for_, cause != NULL ? ": " : "",
 			    cause != NULL ? cause : "");
@@ -379,7 +381,7 @@ silence_parse_end(const char *for_, const char *until, int64_t now_ms,
 	}
 	if (util_parse_rfc3339(until, ends_ms) != 0 || *ends_ms > now_ms +
 	    SILENCE_MAX_MS) {
-		fprintf(stderr, "sitrep silence add: bad --until '%s'; give a "
+		out_printf(stderr, "sitrep silence add: bad --until '%s'; give a "
 		    "time within a year, in RFC 3339, such as "
 		    "2030-01-02T15:04:05Z\n", until);
 		return -1;
@@ -436,7 +438,7 @@ cmd_silence_add(struct cmd_opts *g, int argc, char **argv)
 		    "'alertname=\"HighLatency\",severity=~\"crit.*\"'");
 	}
 	if (nw > 0 && matchers_parse(&m, buf_str(&text), &cause) != 0) {
-		fprintf(stderr, "sitrep silence add: %s\n", cause);
+		out_printf(stderr, "sitrep silence add: %s\n", cause);
 		free(cause);
 		buf_done(&text);
 		return CMD_USAGE;
@@ -465,14 +467,14 @@ cmd_silence_add(struct cmd_opts *g, int argc, char **argv)
 	if (id != NULL) {
 		if (silence_read(e.cache, e.ctx->name, id, 0, &old, &nold,
 		    nw == 0 ? &m : NULL, &cause) != 0) {
-			fprintf(stderr, "sitrep: %s\n", cause);
+			out_printf(stderr, "sitrep: %s\n", cause);
 			free(cause);
 			matchers_done(&m);
 			cmd_act_close(&e);
 			return CMD_FAIL;
 		}
 		if (nold == 0 && (nw == 0 || comment == NULL)) {
-			fprintf(stderr, "sitrep silence add: silence %s is not "
+			out_printf(stderr, "sitrep silence add: silence %s is not "
 			    "in the cache; fetch it with sitrep silence list "
 			    "--fresh, or give its MATCHERS and --comment\n",
 			    id);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "base/buf.h"
+#include "base/out.h"
 #include "base/util.h"
 #include "base/xmalloc.h"
 #include "cmd/cmd.h"
@@ -77,7 +78,7 @@ cmd_snapshot(struct cmd_opts *g, int argc, char **argv)
 		return SNAP_UNKNOWN;
 	}
 	if (format != NULL && export_format_parse(format, &fmt) != 0) {
-		fprintf(stderr, "sitrep snapshot: unknown format '%s'; use "
+		out_printf(stderr, "sitrep snapshot: unknown format '%s'; use "
 		    "text, json, markdown or html\n", format);
 		return SNAP_UNKNOWN;
 	}
@@ -85,7 +86,7 @@ cmd_snapshot(struct cmd_opts *g, int argc, char **argv)
 	eo.width = snapshot_term_width();
 	if (width != NULL) {
 		if (util_parse_int64(width, &w) != 0 || w < 40 || w > 1000) {
-			fprintf(stderr, "sitrep snapshot: bad --width '%s'; "
+			out_printf(stderr, "sitrep snapshot: bad --width '%s'; "
 			    "give a number of columns from 40 to 1000\n", width);
 			return SNAP_UNKNOWN;
 		}
@@ -119,7 +120,7 @@ cmd_snapshot(struct cmd_opts *g, int argc, char **argv)
 	v = views_build(cache, conf, ctx, at_ms != 0 ? at_ms : util_now_ms(),
 	    &cause);
 	if (v == NULL) {
-		fprintf(stderr, "sitrep: %s\n", cause);
+		out_printf(stderr, "sitrep: %s\n", cause);
 		free(cause);
 		cache_close(cache);
 		conf_free(conf);
@@ -127,14 +128,14 @@ cmd_snapshot(struct cmd_opts *g, int argc, char **argv)
 	}
 	buf_init(&out, 0);
 	if (export_render(v, fmt, &eo, &out, &cause) != 0) {
-		fprintf(stderr, "sitrep: %s\n", cause);
+		out_printf(stderr, "sitrep: %s\n", cause);
 		free(cause);
 		rc = SNAP_UNKNOWN;
 	} else if (output != NULL && strcmp(output, "-") != 0)
 		rc = cmd_write_atomic(output, buf_str(&out), out.len) == 0 ?
 		    -1 : SNAP_UNKNOWN;
 	else {
-		fwrite(buf_str(&out), 1, out.len, stdout);
+		out_document(buf_str(&out), out.len, stdout);
 		rc = fflush(stdout) == 0 ? -1 : SNAP_UNKNOWN;
 	}
 	if (rc == -1) {

@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 #include <yaml.h>
 
+#include "base/out.h"
 #include "cmd/cmd.h"
 
 /* sitrep version */
@@ -29,8 +30,8 @@ cmd_version(struct cmd_opts *g, int argc, char **argv)
 	if (nw != 0)
 		return cmd_bad_usage("version", "takes no arguments");
 	cv = curl_version_info(CURLVERSION_NOW);
-	printf("sitrep %s\n", PACKAGE_VERSION);
-	printf("libcurl %s, cJSON %s, libyaml %s, SQLite %s, %s\n",
+	out_printf(stdout, "sitrep %s\n", PACKAGE_VERSION);
+	out_printf(stdout, "libcurl %s, cJSON %s, libyaml %s, SQLite %s, %s\n",
 	    cv->version, cJSON_Version(), yaml_get_version_string(),
 	    sqlite3_libversion(), curses_version());
 	return CMD_OK;

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/out.h"
 #include "base/sanitize.h"
 #include "base/util.h"
 #include "base/xmalloc.h"
@@ -46,7 +47,7 @@ wallboard_contexts(struct cmd_opts *g, const struct conf *conf,
 			continue;
 		if ((ctx = conf_context_find(conf, name)) == NULL) {
 			safe = sanitize_terminal(name, 0);
-			fprintf(stderr, "sitrep: no context named '%s' in the "
+			out_printf(stderr, "sitrep: no context named '%s' in the "
 			    "configuration; 'sitrep config check' lists them\n",
 			    safe);
 			free(safe);
@@ -76,14 +77,14 @@ wallboard_page(const char *from, const char *name, struct wallboard_opts *wo)
 
 	if ((p = wallboard_panel(name)) == WALLBOARD_NO_PANEL) {
 		safe = sanitize_terminal(name, 0);
-		fprintf(stderr, "sitrep: %s: no page named '%s'; give some of "
+		out_printf(stderr, "sitrep: %s: no page named '%s'; give some of "
 		    "%s, in the order to show them\n", from, safe,
 		    wallboard_panel_names());
 		free(safe);
 		return CMD_USAGE;
 	}
 	if (wo->npanels == WALLBOARD_MAX_PANELS) {
-		fprintf(stderr, "sitrep: %s: at most %d pages\n", from,
+		out_printf(stderr, "sitrep: %s: at most %d pages\n", from,
 		    WALLBOARD_MAX_PANELS);
 		return CMD_USAGE;
 	}
@@ -188,7 +189,7 @@ cmd_wallboard(struct cmd_opts *g, int argc, char **argv)
 	    1000, &wo.shift_ms)) != 0)
 		goto out;
 	if (rotate == NULL && wo.rotate_ms > 0 && wo.rotate_ms < 1000) {
-		fprintf(stderr, "sitrep: wallboard.rotate must be at least 1s "
+		out_printf(stderr, "sitrep: wallboard.rotate must be at least 1s "
 		    "(or 0s, by hand only)\n");
 		rc = CMD_USAGE;
 		goto out;
@@ -200,7 +201,7 @@ cmd_wallboard(struct cmd_opts *g, int argc, char **argv)
 	    (rc = wallboard_contexts(g, conf, list, all, &wo)) != 0)
 		goto out;
 	if (wo.ncontexts == 0) {
-		fprintf(stderr, "sitrep: no context is configured; write a "
+		out_printf(stderr, "sitrep: no context is configured; write a "
 		    "config file (see 'sitrep config docs') or try 'sitrep "
 		    "--demo wallboard'\n");
 		rc = CMD_FAIL;
@@ -212,7 +213,7 @@ cmd_wallboard(struct cmd_opts *g, int argc, char **argv)
 		goto out;
 	}
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		fprintf(stderr, "sitrep: the wallboard needs a terminal; for "
+		out_printf(stderr, "sitrep: the wallboard needs a terminal; for "
 		    "scripts and checks use 'sitrep snapshot'\n");
 		cache_close(wo.cache);
 		rc = CMD_USAGE;

@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/out.h"
 #include "core/cache.h"
 #include "base/buf.h"
 #include "base/sanitize.h"
@@ -1316,9 +1317,9 @@ cache_pad(FILE *f, const char *s, int width)
 {
 	int	n;
 
-	fputs(s, f);
+	out_puts(s, f);
 	for (n = cache_width(s); n < width; n++)
-		fputc(' ', f);
+		out_putc(' ', f);
 }
 
 /* Size of a file in bytes, 0 if it does not exist. */
@@ -1352,7 +1353,7 @@ cache_info_tables(struct cache *c, FILE *f, char **cause)
 			width = cache_width(name);
 	}
 	sqlite3_reset(st);
-	fputs("rows\n", f);
+	out_puts("rows\n", f);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		name = (const char *)sqlite3_column_text(st, 0);
 		if (name == NULL)
@@ -1364,13 +1365,13 @@ cache_info_tables(struct cache *c, FILE *f, char **cause)
 			break;
 		rc = sqlite3_step(count);
 		safe = sanitize_terminal(name, 0);
-		fputs("  ", f);
+		out_puts("  ", f);
 		cache_pad(f, safe, width);
 		if (rc == SQLITE_ROW)
-			fprintf(f, "  %10lld\n",
+			out_printf(f, "  %10lld\n",
 			    (long long)sqlite3_column_int64(count, 0));
 		else
-			fprintf(f, "  %10s\n", "?");
+			out_printf(f, "  %10s\n", "?");
 		free(safe);
 		sqlite3_finalize(count);
 	}
@@ -1453,29 +1454,29 @@ cache_info_sources(struct cache *c, FILE *f, int64_t now, char **cause)
 		goto fail;
 
 	if (n == 0)
-		fputs("sources   none yet; run `sitrep fetch`\n", f);
+		out_puts("sources   none yet; run `sitrep fetch`\n", f);
 	else {
-		fputs("sources\n  ", f);
+		out_puts("sources\n  ", f);
 		cache_pad(f, "CONTEXT/SOURCE", w_name);
-		fputs("  ", f);
+		out_puts("  ", f);
 		cache_pad(f, "KIND", w_kind);
-		fputs("  ", f);
+		out_puts("  ", f);
 		cache_pad(f, "LAST SUCCESS", w_success);
-		fputs("  ITEMS\n", f);
+		out_puts("  ITEMS\n", f);
 	}
 	for (i = 0; i < n; i++) {
 		r = &rows[i];
-		fputs("  ", f);
+		out_puts("  ", f);
 		cache_pad(f, r->name, w_name);
-		fputs("  ", f);
+		out_puts("  ", f);
 		cache_pad(f, r->kind, w_kind);
-		fputs("  ", f);
+		out_puts("  ", f);
 		cache_pad(f, r->success, w_success);
-		fprintf(f, "  %s\n", r->items);
+		out_printf(f, "  %s\n", r->items);
 		if (r->error != NULL) {
-			fputs("  ", f);
+			out_puts("  ", f);
 			cache_pad(f, "", w_name);
-			fprintf(f, "  last error: %s\n", r->error);
+			out_printf(f, "  last error: %s\n", r->error);
 		}
 		free(r->name);
 		free(r->kind);
@@ -1521,13 +1522,13 @@ cache_info(struct cache *c, FILE *f, char **cause)
 		return -1;
 	}
 	safe = sanitize_terminal(c->path, 0);
-	fprintf(f, "path      %s%s\n", safe, c->immutable ? " (read-only;"
+	out_printf(f, "path      %s%s\n", safe, c->immutable ? " (read-only;"
 	    " immutable: the file cannot change, read without locks)" :
 	    (c->flags & CACHE_READONLY) ? " (read-only)" : "");
 	free(safe);
-	fprintf(f, "schema    %d (this sitrep writes %d)\n",
+	out_printf(f, "schema    %d (this sitrep writes %d)\n",
 	    cache_schema_version(c), cache_latest_version());
-	fprintf(f, "size      %lld bytes (database %lld, WAL %lld)\n",
+	out_printf(f, "size      %lld bytes (database %lld, WAL %lld)\n",
 	    db_size + wal_size, db_size, wal_size);
 	if (cache_info_tables(c, f, cause) != 0 ||
 	    cache_info_sources(c, f, util_now_ms(), cause) != 0) {

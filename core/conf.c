@@ -593,6 +593,50 @@ conf_url_ok(const char *s)
 	return 1;
 }
 
+/*
+ * Whether the port of an http(s) URL (one conf_url_ok accepts), if it
+ * names one, is a number from 1 to 65535: "host:70000", "host:abc" and
+ * "host:" are refused here rather than when the first request fails.
+ * *hp and *hplen say where host:port is (no user:password@, which may
+ * hold a secret and is never quoted).
+ */
+static int
+conf_url_port_ok(const char *s, const char **hp, size_t *hplen)
+{
+	const char	*auth, *end, *at, *port;
+	long		 v = 0;
+
+	auth = strstr(s, "://") + 3;
+	end = auth + strcspn(auth, "/?#");
+	/* Past any user:password@. */
+	for (at = auth; at < end; at++) {
+		if (*at == '@')
+			auth = at + 1;
+	}
+	*hp = auth;
+	*hplen = (size_t)(end - auth);
+	if (*auth == '[') {		/* [IPv6]:port */
+		port = memchr(auth, ']', (size_t)(end - auth));
+		if (port == NULL)
+			return 0;
+		port++;
+		if (port == end)
+			return 1;
+		if (*port != ':')
+			return 0;
+	} else if ((port = memchr(auth, ':', (size_t)(end - auth))) == NULL)
+		return 1;
+	port++;
+	if (port == end || end - port > 5)
+		return 0;
+	for (; port < end; port++) {
+		if (*port < '0' || *port > '9')
+			return 0;
+		v = v * 10 + (*port - '0');
+	}
+	return v >= 1 && v <= 65535;
+}
+
 /* Whether a string is an HTTP header name (an RFC 9110 token). */
 static int
 conf_header_name_ok(const char *s)
@@ -704,6 +748,17 @@ conf_scalar(struct conf_loader *ld, const struct conf_option *o,
 			conf_problem(ld, n->line, n->col, "'%s' is not an "
 			    "http:// or https:// URL with a host; write it like "
 			    "http://127.0.0.1:9090", key);
+			return -1;
+		}
+		if (!conf_url_port_ok(text, &w, &len)) {
+			q = xstrndup(w, len);
+			cause = conf_q(q);
+			conf_problem(ld, n->line, n->col, "'%s' (%s) names "
+			    "'%s': its port must be a number from 1 to 65535; "
+			    "write it like http://127.0.0.1:9090", key, o->path,
+			    cause);
+			free(cause);
+			free(q);
 			return -1;
 		}
 		if (store)

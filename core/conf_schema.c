@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/out.h"
 #include "core/conf.h"
 #include "core/conf_schema.h"
 #include "base/util.h"
@@ -660,14 +661,14 @@ conf_schema_write_rows(FILE *f, int scope)
 	size_t				 i;
 	char				 range[128];
 
-	fprintf(f, "| Key | Type | Default | Range | Description |\n");
-	fprintf(f, "|---|---|---|---|---|\n");
+	out_printf(f, "| Key | Type | Default | Range | Description |\n");
+	out_printf(f, "|---|---|---|---|---|\n");
 	for (i = 0; i < conf_schema_size; i++) {
 		o = &conf_schema[i];
 		if ((o->flags & CONF_SLOTH) != scope)
 			continue;
 		conf_schema_format_range(o, range, sizeof range);
-		fprintf(f, "| `%s` | %s%s | %s%s%s | %s | %s |\n", o->path,
+		out_printf(f, "| `%s` | %s%s | %s%s%s | %s | %s |\n", o->path,
 		    conf_schema_type_name(o),
 		    (o->flags & CONF_REQUIRED) ? ", required" : "",
 		    o->def != NULL ? "`" : "", o->def != NULL ? o->def : "",
@@ -679,7 +680,7 @@ conf_schema_write_rows(FILE *f, int scope)
 void
 conf_write_docs(FILE *f)
 {
-	fputs(
+	out_puts(
 "# Configuring sitrep\n"
 "\n"
 "<!-- Generated from the schema table in core/conf_schema.c by\n"
@@ -722,7 +723,7 @@ conf_write_docs(FILE *f)
 "`refresh` key of each item of the `contexts` list.\n"
 "\n", f);
 	conf_schema_write_rows(f, 0);
-	fputs(
+	out_puts(
 "\n"
 "## SLO files (`slo_files`)\n"
 "\n"

@@ -31,6 +31,7 @@
 #include "backends/backend.h"
 #include "backends/runtime.h"
 #include "base/buf.h"
+#include "base/out.h"
 #include "base/sanitize.h"
 #include "base/util.h"
 #include "base/xmalloc.h"
@@ -349,7 +350,7 @@ app_keymap(const struct tui_opts *opts)
 	rc = keymap_apply(km, opts->conf->keys, opts->conf->nkeys,
 	    opts->conf_file != NULL ? opts->conf_file : "config", &probs);
 	for (i = 0; rc != 0 && i < probs.n; i++)
-		fprintf(stderr, "%s\n", probs.v[i]);
+		out_printf(stderr, "%s\n", probs.v[i]);
 	conf_problems_done(&probs);
 	if (rc != 0) {
 		keymap_free(km);
@@ -378,7 +379,7 @@ tui_run(const struct tui_opts *opts)
 	if (opts->demo && a.conf->ncontexts == 1)
 		a.ctx = &a.conf->contexts[0];
 	else if ((a.ctx = conf_context_find(a.conf, opts->context)) == NULL) {
-		fprintf(stderr, "sitrep: %s\n", a.conf->ncontexts == 0 ?
+		out_printf(stderr, "sitrep: %s\n", a.conf->ncontexts == 0 ?
 		    "no context is configured; write a config file (see "
 		    "'sitrep config docs') or try 'sitrep --demo'" :
 		    "no such context; 'sitrep config check' lists them");
@@ -392,7 +393,7 @@ tui_run(const struct tui_opts *opts)
 		goto fail;
 	a.cache = cache_open(opts->cache_path, 0, &warning, &cause);
 	if (warning != NULL) {
-		fprintf(stderr, "sitrep: warning: %s\n", warning);
+		out_printf(stderr, "sitrep: warning: %s\n", warning);
 		free(warning);
 	}
 	if (a.cache == NULL)
@@ -460,7 +461,7 @@ tui_run(const struct tui_opts *opts)
 	rc = a.exit_code;
 fail:
 	if (cause != NULL) {
-		fprintf(stderr, "sitrep: %s\n", cause);
+		out_printf(stderr, "sitrep: %s\n", cause);
 		free(cause);
 	}
 	app_logs_stop(&a);

@@ -5,6 +5,7 @@
 
 #include <ctype.h>
 #include <curses.h>
+#include <dirent.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include "base/buf.h"
+#include "base/sanitize.h"
 #include "base/util.h"
 #include "base/xmalloc.h"
 #include "tui/theme.h"
@@ -348,39 +350,136 @@ theme_try(const char *name, const char *path, char **cause, int *found)
 	return t;
 }
 
+/* The user's theme folder; caller frees. */
+static char *
+theme_user_dir(void)
+{
+	const char	*xdg = getenv("XDG_CONFIG_HOME"), *home;
+
+	if (xdg != NULL && *xdg != '\0')
+		return xasprintf("%s/sitrep/themes", xdg);
+	home = getenv("HOME");
+	return xasprintf("%s/.config/sitrep/themes", home != NULL ? home : "");
+}
+
+/* Whether name can be a theme's name (not a path): [A-Za-z0-9_-]+. */
+static int
+theme_name_ok(const char *name, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i < len; i++) {
+		if (!isalnum((unsigned char)name[i]) && name[i] != '-' &&
+		    name[i] != '_')
+			return 0;
+	}
+	return len > 0;
+}
+
+/* Add the names of dir's NAME.theme files to v (n of them so far). */
+static void
+theme_list_dir(const char *dir, char ***v, size_t *n)
+{
+	DIR		*d;
+	struct dirent	*e;
+	size_t		 len;
+
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		len = strlen(e->d_name);
+		if (len <= 6 || strcmp(e->d_name + len - 6, ".theme") != 0 ||
+		    !theme_name_ok(e->d_name, len - 6))
+			continue;
+		*v = xreallocarray(*v, *n + 2, sizeof **v);
+		(*v)[(*n)++] = xstrndup(e->d_name, len - 6);
+	}
+	closedir(d);
+}
+
+/* Order names for theme_list(). */
+static int
+theme_name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The themes theme_load() finds by name, sorted, each once. */
+char **
+theme_list(void)
+{
+	char	**v = NULL, *dir;
+	size_t	  n = 0, i, j;
+
+	for (i = 0; theme_builtins[i].name != NULL; i++) {
+		v = xreallocarray(v, n + 2, sizeof *v);
+		v[n++] = xstrdup(theme_builtins[i].name);
+	}
+	dir = theme_user_dir();
+	theme_list_dir(dir, &v, &n);
+	free(dir);
+	dir = xasprintf("%s/themes", SITREP_DATADIR);
+	theme_list_dir(dir, &v, &n);
+	free(dir);
+	qsort(v, n, sizeof *v, theme_name_cmp);
+	for (i = j = 0; i < n; i++) {
+		if (j > 0 && strcmp(v[j - 1], v[i]) == 0)
+			free(v[i]);
+		else
+			v[j++] = v[i];
+	}
+	v[j] = NULL;
+	return v;
+}
+
+/* "no theme named 'x'" and the themes that exist; caller frees. */
+static char *
+theme_not_found(const char *what, const char *name)
+{
+	struct buf	  b;
+	char		**v, *safe;
+	size_t		  i;
+
+	safe = sanitize_terminal(name, 0);
+	buf_init(&b, 0);
+	buf_printf(&b, "%s '%s'; the themes that exist are", what, safe);
+	v = theme_list();
+	for (i = 0; v[i] != NULL; i++)
+		buf_printf(&b, "%s %s", i > 0 ? "," : "", v[i]);
+	buf_puts(&b, " (or give a theme file's path)");
+	util_strv_free(v);
+	free(safe);
+	return buf_detach(&b);
+}
+
 /* Load a theme by name or path. */
 struct theme *
 theme_load(const char *name, char **cause)
 {
 	struct theme	*t;
-	const char	*xdg, *home;
-	char		*path;
+	char		*path, *dir;
 	int		 found = 0;
 	size_t		 i;
 
 	if (strchr(name, '/') != NULL) {
 		path = util_expand_home(name);
 		t = theme_try(name, path, cause, &found);
-		if (t == NULL && !found)
-			*cause = xasprintf("theme file %s does not exist", path);
+		if (t == NULL && !found) {
+			dir = sanitize_terminal(path, 0);
+			*cause = xasprintf("theme file %s does not exist", dir);
+			free(dir);
+		}
 		free(path);
 		return t;
 	}
-	for (i = 0; name[i] != '\0'; i++) {
-		if (!isalnum((unsigned char)name[i]) && name[i] != '-' &&
-		    name[i] != '_') {
-			*cause = xasprintf("bad theme name '%s'", name);
-			return NULL;
-		}
+	if (!theme_name_ok(name, strlen(name))) {
+		*cause = theme_not_found("bad theme name", name);
+		return NULL;
 	}
 	/* The user's folder first, then the shipped ones, then installed. */
-	xdg = getenv("XDG_CONFIG_HOME");
-	home = getenv("HOME");
-	if (xdg != NULL && *xdg != '\0')
-		path = xasprintf("%s/sitrep/themes/%s.theme", xdg, name);
-	else
-		path = xasprintf("%s/.config/sitrep/themes/%s.theme",
-		    home != NULL ? home : "", name);
+	dir = theme_user_dir();
+	path = xasprintf("%s/%s.theme", dir, name);
+	free(dir);
 	t = theme_try(name, path, cause, &found);
 	free(path);
 	if (t != NULL || found)
@@ -395,8 +494,7 @@ theme_load(const char *name, char **cause)
 	free(path);
 	if (t != NULL || found)
 		return t;
-	*cause = xasprintf("no theme named '%s'; the shipped ones are "
-	    "default, light, high-contrast, colorblind and mono", name);
+	*cause = theme_not_found("no theme named", name);
 	return NULL;
 }
 

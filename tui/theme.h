@@ -69,6 +69,11 @@ struct theme	*theme_parse(const char *name, const char *text,
  */
 struct theme	*theme_load(const char *name, char **cause);
 void		 theme_free(struct theme *);
+/*
+ * The names of the themes theme_load() finds by name (shipped, the
+ * user's, installed), sorted; NULL-ended, free with util_strv_free().
+ */
+char		**theme_list(void);
 /* The names of the shipped themes (NULL-ended), for completion. */
 const char *const *theme_builtin_names(void);
 

@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "base/buf.h"
+#include "base/out.h"
 #include "base/util.h"
 #include "base/xmalloc.h"
 #include "core/conf.h"
@@ -1171,7 +1172,7 @@ wb_term_start(struct wb *b, SCREEN **screen)
 	nc = getenv("NO_COLOR");
 	b->no_color = nc != NULL && *nc != '\0';
 	if ((*screen = term_open("wallboard", &cause)) == NULL) {
-		fprintf(stderr, "sitrep: %s\n", cause);
+		out_printf(stderr, "sitrep: %s\n", cause);
 		free(cause);
 		return -1;
 	}
@@ -1213,12 +1214,12 @@ wallboard_run(const struct wallboard_opts *opts)
 	b.theme = theme_load(opts->conf->theme != NULL ? opts->conf->theme :
 	    "default", &cause);
 	if (b.theme == NULL) {
-		fprintf(stderr, "sitrep: %s\n", cause);
+		out_printf(stderr, "sitrep: %s\n", cause);
 		free(cause);
 		goto out;
 	}
 	if ((b.loop = loop_new()) == NULL) {
-		fprintf(stderr, "sitrep: cannot start the event loop: out of "
+		out_printf(stderr, "sitrep: cannot start the event loop: out of "
 		    "file descriptors\n");
 		goto out;
 	}

@@ -1,7 +1,8 @@
 /*
  * test_base.c: unit tests for the shared utilities: buffers, durations,
  * suggestions, time parsing, the sanitiser that guards the terminal, and
- * base64 (RFC 4648 vectors, binary round trips, refused input).
+ * base64 (RFC 4648 vectors, binary round trips, refused input), and the
+ * one writer of stdout and stderr (base/out.c).
  */
 #include "config.h"
 
@@ -14,6 +15,7 @@
 #include "base/base64.h"
 #include "base/buf.h"
 #include "base/json.h"
+#include "base/out.h"
 #include "base/sanitize.h"
 #include "base/util.h"
 #include "base/xmalloc.h"
@@ -225,6 +227,101 @@ test_sanitize_unicode(void)
 	free(s);
 	CHECK(sanitize_is_clean("plain text", 0));
 	CHECK(!sanitize_is_clean("\x1b[31m", 0));
+}
+
+/* Everything written to f so far, as a string; caller frees. */
+static char *
+out_read_back(FILE *f)
+{
+	struct buf	b;
+	char		chunk[256];
+	size_t		n;
+
+	fflush(f);
+	rewind(f);
+	buf_init(&b, 0);
+	buf_append(&b, "", 0);
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_append(&b, chunk, n);
+	return buf_detach(&b);
+}
+
+/* The writer formats, then sanitises: no ESC or BEL reaches the stream. */
+static void
+test_out_printf(void)
+{
+	FILE	*f = tmpfile();
+	char	*s;
+
+	if (f == NULL) {
+		SKIP("tmpfile() failed");
+		return;
+	}
+	CHECK(out_printf(f, "sitrep: unknown theme '%s'\n\tnext\n",
+	    "\x1b]0;pwned\x07\x1b]52;c;Zm9v\x07") > 0);
+	CHECK_INT(out_puts("x\x1b[2J\xc2\x9b" "31m\xe2\x80\xae" "y\r\n",
+	    f), 0);
+	CHECK_INT(out_write("ab\x07" "cd", 3, f), 0);
+	s = out_read_back(f);
+	CHECK_STR(s, "sitrep: unknown theme '^[]0;pwned^G^[]52;c;Zm9v^G'\n"
+	    "\tnext\nx^[[2J\xef\xbf\xbd" "31m\xef\xbf\xbd" "y \nab^G");
+	CHECK(strchr(s, 0x1b) == NULL && strchr(s, 0x07) == NULL);
+	free(s);
+	fclose(f);
+}
+
+/* out_putc keeps a UTF-8 character written byte by byte, nothing else. */
+static void
+test_out_putc(void)
+{
+	FILE		*f = tmpfile(), *g = tmpfile();
+	const char	*in = "caf\xc3\xa9 \xe2\x9c\x93\x1b[m\x9b\xc2\x9b.";
+	char		*s;
+	size_t		 i;
+
+	if (f == NULL || g == NULL) {
+		SKIP("tmpfile() failed");
+		if (f != NULL)
+			fclose(f);
+		if (g != NULL)
+			fclose(g);
+		return;
+	}
+	for (i = 0; in[i] != '\0'; i++)
+		CHECK_INT(out_putc((unsigned char)in[i], f),
+		    (unsigned char)in[i]);
+	/* A character cut short by a write elsewhere shows as U+FFFD. */
+	out_putc(0xc3, f);
+	out_putc('z', g);
+	out_putc('!', f);
+	s = out_read_back(f);
+	CHECK_STR(s, "caf\xc3\xa9 \xe2\x9c\x93^[[m\xef\xbf\xbd\xef\xbf\xbd."
+	    "\xef\xbf\xbd!");
+	free(s);
+	s = out_read_back(g);
+	CHECK_STR(s, "z");
+	free(s);
+	fclose(f);
+	fclose(g);
+}
+
+/* A document (JSON, an export) goes out byte-exact: it escapes itself. */
+static void
+test_out_document(void)
+{
+	FILE		*f = tmpfile();
+	const char	 doc[] = "{\n\t\"a\": \"\\u001b\"\x7f}\n";
+	char		*s;
+
+	if (f == NULL) {
+		SKIP("tmpfile() failed");
+		return;
+	}
+	CHECK_INT(out_document(doc, sizeof doc - 1, f), 0);
+	s = out_read_back(f);
+	CHECK_STR(s, doc);
+	free(s);
+	fclose(f);
 }
 
 /* Ingest keeps control bytes for exports but guarantees valid UTF-8. */
@@ -487,6 +584,9 @@ static const struct test tests[] = {
 	TEST(test_numbers),
 	TEST(test_sanitize_escapes),
 	TEST(test_sanitize_unicode),
+	TEST(test_out_printf),
+	TEST(test_out_putc),
+	TEST(test_out_document),
 	TEST(test_sanitize_utf8),
 	TEST(test_base64_rfc4648),
 	TEST(test_base64_binary),
