@@ -490,14 +490,18 @@ enum prom_req_kind {
 	PR_SPARK,	/* one SLO's 1h ratio over 24 h */
 	PR_RULE,	/* one window's Sloth rule, every SLO */
 	PR_RULE_SPARK,	/* the 1h rule over 24 h, every SLO */
-	PR_BATCH,	/* one window of several SLOs, raw */
+	PR_BATCH,	/* windows of several SLOs, raw */
 	PR_BATCH_SPARK	/* the 1h ratio over 24 h of several SLOs, raw */
 };
 
 /* Probe every rule window again after this long (also the first round). */
 #define PROM_RULES_PROBE_MS	(10 * 60 * 1000LL)
-/* Raw queries are batched up to this much PromQL (a GET's URL). */
-#define PROM_BATCH_MAX		6000
+/*
+ * Raw queries are batched up to this much PromQL, sent as a POSTed form
+ * (Prometheus and its peers take one for both query endpoints), so the
+ * size is not a URL's.
+ */
+#define PROM_BATCH_MAX		(64 * 1024)
 
 struct prom_req {
 	struct prom_state	*st;
@@ -507,6 +511,7 @@ struct prom_req {
 	int			 window;	/* PR_SLO, PR_RULE, PR_BATCH */
 	size_t			 slo;		/* PR_SLO, PR_SPARK */
 	size_t			*members;	/* PR_BATCH*: SLO indexes */
+	int			*windows;	/* PR_BATCH*: their windows */
 	size_t			 nmembers;
 	int			 done;
 	int			 parsed;
@@ -563,6 +568,7 @@ prom_reset(struct source *s)
 	for (i = 0; i < st->nreqs; i++) {
 		free(st->reqs[i].promql);
 		free(st->reqs[i].members);
+		free(st->reqs[i].windows);
 		free(st->reqs[i].error);
 		free(st->reqs[i].body);
 	}
@@ -631,11 +637,14 @@ prom_add_raw(struct prom_state *st, size_t i, int w)
 }
 
 /*
- * Add the raw requests of window w (PROM_NWINDOWS: the sparkline) for
- * the SLOs in idx: one alone, several batched up to PROM_BATCH_MAX bytes.
+ * Add the raw requests of n (SLO, window) pairs: one alone, several
+ * batched into queries of up to PROM_BATCH_MAX bytes, windows and SLOs
+ * together.  The pairs are either all instant windows or all sparklines
+ * (window PROM_NWINDOWS, a range query).
  */
 static void
-prom_add_batches(struct prom_state *st, int w, const size_t *idx, size_t n)
+prom_add_batches(struct prom_state *st, const size_t *slo, const int *win,
+    size_t n)
 {
 	const struct conf	*conf = st->src->conf;
 	struct prom_req		*r;
@@ -644,29 +653,60 @@ prom_add_batches(struct prom_state *st, int w, const size_t *idx, size_t n)
 
 	q = xcalloc(n + 1, sizeof *q);
 	for (to = 0; to < n; to++)
-		q[to] = prom_raw_query(conf, idx[to], w);
+		q[to] = prom_raw_query(conf, slo[to], win[to]);
 	while (from < n) {
 		len = strlen(q[from]);
 		for (to = from + 1; to < n &&
 		    len + strlen(q[to]) + 64 <= PROM_BATCH_MAX; to++)
 			len += strlen(q[to]) + 64;
 		if (to - from == 1) {
-			prom_add_raw(st, idx[from], w);
+			prom_add_raw(st, slo[from], win[from]);
 		} else {
-			r = prom_add(st, w == PROM_NWINDOWS ? PR_BATCH_SPARK :
-			    PR_BATCH, prom_batch_query((const char *const *)
-			    &q[from], to - from));
-			r->window = w;
+			r = prom_add(st, win[from] == PROM_NWINDOWS ?
+			    PR_BATCH_SPARK : PR_BATCH, prom_batch_query(
+			    (const char *const *)&q[from], to - from));
+			r->window = win[from];
 			r->nmembers = to - from;
 			r->members = xcalloc(r->nmembers, sizeof *r->members);
-			memcpy(r->members, &idx[from],
+			r->windows = xcalloc(r->nmembers, sizeof *r->windows);
+			memcpy(r->members, &slo[from],
 			    r->nmembers * sizeof *r->members);
+			memcpy(r->windows, &win[from],
+			    r->nmembers * sizeof *r->windows);
 		}
 		from = to;
 	}
 	for (to = 0; to < n; to++)
 		free(q[to]);
 	free(q);
+}
+
+/*
+ * Add the raw requests of the n (SLO, window) pairs: the instant windows
+ * batched together, the sparklines apart.
+ */
+static void
+prom_add_raws(struct prom_state *st, const size_t *slo, const int *win,
+    size_t n)
+{
+	size_t	*s2;
+	int	*w2;
+	size_t	 i, m, spark;
+
+	s2 = xcalloc(n + 1, sizeof *s2);
+	w2 = xcalloc(n + 1, sizeof *w2);
+	for (spark = 0; spark < 2; spark++) {
+		for (i = m = 0; i < n; i++) {
+			if ((win[i] == PROM_NWINDOWS) == (int)spark) {
+				s2[m] = slo[i];
+				w2[m++] = win[i];
+			}
+		}
+		if (m > 0)
+			prom_add_batches(st, s2, w2, m);
+	}
+	free(s2);
+	free(w2);
 }
 
 /*
@@ -786,7 +826,7 @@ prom_submit(struct prom_state *st, size_t first, char **cause)
 	struct http_request	 hr;
 	struct prom_req		*r;
 	struct url_param	 q[4];
-	char			*url, t0[32], t1[32];
+	char			*url, *form, t0[32], t1[32];
 	const char		*path;
 	size_t			 i, nq;
 	int64_t			 start;
@@ -828,12 +868,29 @@ prom_submit(struct prom_state *st, size_t first, char **cause)
 			nq = 2;
 			break;
 		}
-		if ((url = endpoint_url(&st->ep, path, q, nq, cause)) != NULL) {
+		/*
+		 * A batch is long: its parameters go as a POSTed form, which
+		 * no URL limit of a proxy or server cuts short.
+		 */
+		form = NULL;
+		if (r->kind == PR_BATCH || r->kind == PR_BATCH_SPARK) {
+			url = (form = url_query(q, nq, cause)) != NULL ?
+			    endpoint_url(&st->ep, path, NULL, 0, cause) : NULL;
+		} else
+			url = endpoint_url(&st->ep, path, q, nq, cause);
+		if (url != NULL) {
 			endpoint_request(&st->ep, &hr, url);
+			if (form != NULL) {
+				hr.method = "POST";
+				hr.body = form;
+				hr.content_type =
+				    "application/x-www-form-urlencoded";
+			}
 			r->id = http_submit(s->http, &hr, prom_done, r, cause);
 			free(url);
 		} else
 			r->id = -1;
+		free(form);
 		if (r->id < 0) {
 			r->id = 0;
 			/* Cancel what was submitted. */
@@ -875,9 +932,10 @@ prom_finish(struct prom_state *st)
 	struct prom_req		*r;
 	struct prom_result	 res;
 	char			*cause = NULL;
+	const struct prom_series **by;
 	size_t			*miss = NULL, nmiss = 0, *alone = NULL, *idx;
 	size_t			 nalone = 0, i, k, n, nreqs;
-	int			 w;
+	int			*win;
 
 	nreqs = st->nreqs;
 	for (i = 0; i < nreqs; i++) {
@@ -912,18 +970,20 @@ prom_finish(struct prom_state *st)
 					alone = xreallocarray(alone, nalone + 2,
 					    sizeof *alone);
 					alone[nalone++] = r->members[k];
-					alone[nalone++] = (size_t)r->window;
+					alone[nalone++] = (size_t)r->windows[k];
 				}
 				break;
 			}
+			by = prom_batch_index(&res, r->nmembers);
 			for (k = 0; k < r->nmembers; k++) {
 				if (r->kind == PR_BATCH)
 					prom_slot_series(st, r->members[k],
-					    r->window, prom_batch_series(&res, k));
+					    r->windows[k], by[k]);
 				else
 					prom_spark_series(st, r->members[k],
-					    prom_batch_series(&res, k));
+					    by[k]);
 			}
+			free(by);
 			st->items += (int64_t)res.nseries;
 			prom_result_done(&res);
 			break;
@@ -955,18 +1015,18 @@ prom_finish(struct prom_state *st)
 		r->body = NULL;
 	}
 	if (nmiss + nalone > 0) {
-		/* What the rules lacked, batched per window; then alone. */
+		/* What the rules lacked, batched; then each alone. */
 		st->phase++;
+		nreqs = st->nreqs;
 		idx = xcalloc(nmiss / 2 + 1, sizeof *idx);
-		for (w = 0; w <= PROM_NWINDOWS; w++) {
-			for (k = n = 0; k < nmiss; k += 2) {
-				if (miss[k + 1] == (size_t)w)
-					idx[n++] = miss[k];
-			}
-			if (n > 0)
-				prom_add_batches(st, w, idx, n);
+		win = xcalloc(nmiss / 2 + 1, sizeof *win);
+		for (k = n = 0; k < nmiss; k += 2) {
+			idx[n] = miss[k];
+			win[n++] = (int)miss[k + 1];
 		}
+		prom_add_raws(st, idx, win, n);
 		free(idx);
+		free(win);
 		for (k = 0; k < nalone; k += 2)
 			prom_add_raw(st, alone[k], (int)alone[k + 1]);
 		free(miss);
@@ -1024,7 +1084,7 @@ prom_refresh(struct source *s)
 	size_t			 nslos = conf != NULL ? conf->nslos : 0;
 	size_t			*idx, n, i;
 	char			*cause = NULL;
-	int			 w, spark, need;
+	int			*win, w, spark, need;
 
 	if (st->init_error != NULL) {
 		source_done(s, 0, st->init_error, NULL, 0);
@@ -1050,26 +1110,30 @@ prom_refresh(struct source *s)
 
 	prom_add(st, PR_TARGETS, NULL);
 	prom_add(st, PR_UP, xstrdup("up"));
-	idx = xcalloc(nslos + 1, sizeof *idx);
+	idx = xcalloc((nslos + 1) * (PROM_NWINDOWS + 1), sizeof *idx);
+	win = xcalloc((nslos + 1) * (PROM_NWINDOWS + 1), sizeof *win);
+	n = 0;
 	/* Window PROM_NWINDOWS is the sparkline (the 1h ratio over 24 h). */
 	for (w = 0; w <= PROM_NWINDOWS; w++) {
 		if (w == PROM_NWINDOWS && !spark)
 			break;
 		need = 0;
-		for (i = n = 0; i < nslos; i++) {
+		for (i = 0; i < nslos; i++) {
 			if (prom_expects_rule(st, i, w))
 				need = 1;
-			else
-				idx[n++] = i;
+			else {
+				idx[n] = i;
+				win[n++] = w;
+			}
 		}
 		if (need && w == PROM_NWINDOWS)
 			prom_add(st, PR_RULE_SPARK, prom_rules_query(2));
 		else if (need)
 			prom_add(st, PR_RULE, prom_rules_query(w))->window = w;
-		if (n > 0)
-			prom_add_batches(st, w, idx, n);
 	}
+	prom_add_raws(st, idx, win, n);
 	free(idx);
+	free(win);
 	if (prom_submit(st, 0, &cause) != 0)
 		prom_fail(st, cause);
 }

@@ -161,25 +161,27 @@ prom_batch_query(const char *const *queries, size_t n)
 	return buf_detach(&b);
 }
 
-/* Member k's series in a batched answer. */
-const struct prom_series *
-prom_batch_series(const struct prom_result *res, size_t k)
+/*
+ * The series of each of n members of a batched answer, found in one pass
+ * (each series' labels parsed once, not once per member); see .h.
+ */
+const struct prom_series **
+prom_batch_index(const struct prom_result *res, size_t n)
 {
-	char	 want[32];
-	cJSON	*m;
-	size_t	 i;
-	int	 hit;
+	const struct prom_series	**by;
+	const char			 *tag;
+	cJSON				 *m;
+	int64_t				  k;
+	size_t				  i;
 
-	snprintf(want, sizeof want, "%zu", k);
+	by = xcalloc(n + 1, sizeof *by);
 	for (i = 0; i < res->nseries; i++) {
-		const char	*tag;
-
 		m = cJSON_Parse(res->series[i].metric);
 		tag = prom_rules_label(m, PROM_BATCH_LABEL);
-		hit = tag != NULL && strcmp(tag, want) == 0;
+		if (tag != NULL && util_parse_int64(tag, &k) == 0 && k >= 0 &&
+		    (uint64_t)k < n && by[k] == NULL)
+			by[k] = &res->series[i];
 		cJSON_Delete(m);
-		if (hit)
-			return &res->series[i];
 	}
-	return NULL;
+	return by;
 }

@@ -52,10 +52,11 @@ size_t	prom_rules_match(const struct prom_result *,
  */
 char	*prom_batch_query(const char *const *queries, size_t n);
 /*
- * The series of member k in a batched answer: the first one tagged k,
- * as the unbatched query's first series; NULL when none (no data).
+ * The series of each of n members of a batched answer, by member: the
+ * first one tagged k, as the unbatched query's first series; NULL when
+ * none (no data).  The array is the caller's (free); the series are res's.
  */
-const struct prom_series *prom_batch_series(const struct prom_result *,
-	    size_t k);
+const struct prom_series **prom_batch_index(const struct prom_result *,
+	    size_t n);
 
 #endif

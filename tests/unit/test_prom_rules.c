@@ -154,7 +154,7 @@ static void
 test_batch(void)
 {
 	const char		*qs[] = { "sum(a)", "(b) / (c)" };
-	const struct prom_series *s;
+	const struct prom_series *s, **by;
 	struct prom_result	 r;
 	char			*q;
 	const char		*body = "{\"status\":\"success\",\"data\":{"
@@ -169,11 +169,18 @@ test_batch(void)
 	free(q);
 	CHECK(parse(body, &r) == 0);
 	/* Member 0 answered nothing: no data, never another's series. */
-	CHECK(prom_batch_series(&r, 0) == NULL);
-	s = prom_batch_series(&r, 1);
+	by = prom_batch_index(&r, 11);
+	CHECK(by[0] == NULL);
+	s = by[1];
 	CHECK(s != NULL && s->points[0].value == 0.5);
-	s = prom_batch_series(&r, 10);
+	s = by[10];
 	CHECK(s != NULL && s->points[0].value == 0.7);
+	CHECK(by[2] == NULL);
+	free(by);
+	/* A tag beyond the members is no member's. */
+	by = prom_batch_index(&r, 5);
+	CHECK(by[1] != NULL && by[1]->points[0].value == 0.5);
+	free(by);
 	prom_result_done(&r);
 }
 
