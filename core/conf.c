@@ -124,12 +124,16 @@ conf_problems_done(struct conf_problems *p)
 	p->n = 0;
 }
 
-/* Add a problem to the public list. */
+/*
+ * Add a problem to the public list, made one line safe for a terminal
+ * here, whatever text of the file it quotes.
+ */
 void
 conf_problems_add(struct conf_problems *p, char *msg)
 {
 	p->v = xreallocarray(p->v, p->n + 1, sizeof *p->v);
-	p->v[p->n++] = msg;
+	p->v[p->n++] = sanitize_terminal(msg, 0);
+	free(msg);
 }
 
 /* Record a problem at line:col of the current file; line 0 has none. */
@@ -1634,7 +1638,7 @@ conf_check_oncall(struct conf_loader *ld, const struct yaml_tree *root,
 		const char	*who = conf->oncall_order[i];
 
 		for (j = 0; j < npeople; j++) {
-			if (strcmp(who, names[j]) == 0)
+			if (names[j] != NULL && strcmp(who, names[j]) == 0)
 				break;
 		}
 		if (j < npeople)
@@ -1698,7 +1702,7 @@ conf_check_oncall(struct conf_loader *ld, const struct yaml_tree *root,
 			continue;
 		}
 		for (j = 0; j < npeople; j++) {
-			if (strcmp(kv->value, names[j]) == 0)
+			if (names[j] != NULL && strcmp(kv->value, names[j]) == 0)
 				break;
 		}
 		if (j < npeople)

@@ -168,7 +168,7 @@ struct conf_problems {
 
 void	 conf_problems_init(struct conf_problems *);
 void	 conf_problems_done(struct conf_problems *);
-/* Append msg (taken: the list frees it). */
+/* Append msg (taken: the list frees it), made one line safe to show. */
 void	 conf_problems_add(struct conf_problems *, char *msg);
 
 /* Largest configuration or SLO file read. */

@@ -21,6 +21,7 @@
 #include "backends/sim.h"
 #include "backends/sim_file.h"
 #include "base/buf.h"
+#include "base/sanitize.h"
 #include "base/xmalloc.h"
 #include "core/cache.h"
 #include "core/conf.h"
@@ -794,6 +795,32 @@ cleanup(void)
 	rmdir(dir);
 }
 
+/*
+ * Problems quote the file's text safely: a key with a tab and an escape,
+ * unknown and twice, gives one-line problems with no control character.
+ * Found by tests/fuzz/fuzz_drill.
+ */
+static void
+test_problems_safe(void)
+{
+	struct drill	*d;
+	char		*s, *line, *next;
+
+	d = load("name: t\n"
+	    "\"a\\tb\\e]0;x\\a\": 1\n"
+	    "\"a\\tb\\e]0;x\\a\": 2\n", &s);
+	CHECK(d == NULL);
+	drill_free(d);
+	CHECK_CONTAINS(s, "duplicate key 'a b^[]0;x^G' (first at line 2)");
+	for (line = s; *line != '\0'; line = next + 1) {
+		if ((next = strchr(line, '\n')) == NULL)
+			break;
+		*next = '\0';
+		CHECK(sanitize_is_clean(line, 0));
+	}
+	free(s);
+}
+
 static const struct test tests[] = {
 	TEST(test_good),
 	TEST(test_scenario),
@@ -805,6 +832,7 @@ static const struct test tests[] = {
 	TEST(test_am_member_down_plays),
 	TEST(test_am_all_down),
 	TEST(test_am_errors),
+	TEST(test_problems_safe),
 	{ NULL, NULL }
 };
 

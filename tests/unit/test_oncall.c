@@ -684,6 +684,32 @@ test_problems(void)
 	    "    duty manager: alice\n    executive: alice\n"));
 }
 
+/*
+ * A person without a name, and names in the rotation's order and the
+ * levels that are not the first person's: the problems are said (no
+ * name is compared with the missing one).  Found by tests/fuzz/fuzz_conf.
+ */
+static void
+test_nameless_person(void)
+{
+	char	*s;
+
+	s = problems("oncall:\n"
+	    "  people:\n"
+	    "    - name: alice\n"
+	    "    - nime: bob\n"
+	    "  rotation:\n"
+	    "    start: \"2026-01-05 09:00\"\n"
+	    "    order: [alice, bob]\n"
+	    "  levels:\n"
+	    "    senior engineer: carol\n");
+	CHECK_CONTAINS(s, "oncall.rotation.order: 'bob' is not one of "
+	    "oncall.people");
+	CHECK_CONTAINS(s, "oncall.levels: 'carol' is not one of "
+	    "oncall.people");
+	free(s);
+}
+
 static const struct test tests[] = {
 	TEST(test_parse_start),
 	TEST(test_rotation_utc),
@@ -693,6 +719,7 @@ static const struct test tests[] = {
 	TEST(test_oncall_line),
 	TEST(test_documents),
 	TEST(test_problems),
+	TEST(test_nameless_person),
 	{ NULL, NULL }
 };
 
