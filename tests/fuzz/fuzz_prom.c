@@ -41,6 +41,7 @@ check_query(const char *body, size_t len, long status)
 	struct conf_slo		 slos[2];
 	struct store_point	*pts[2] = { NULL, NULL };
 	size_t			 npts[2] = { 0, 0 }, i, k, found;
+	const struct prom_series **by;
 	char			*cause = NULL;
 	cJSON			*m;
 	int			 rc;
@@ -89,8 +90,12 @@ check_query(const char *body, size_t len, long status)
 		free(pts[i]);
 	}
 	FUZZ_CHECK(found == 0, "the count is of the SLOs found");
+	by = prom_batch_index(&r, 3);
 	for (k = 0; k < 3; k++)
-		(void)prom_batch_series(&r, k);
+		FUZZ_CHECK(by[k] == NULL || (by[k] >= r.series &&
+		    by[k] < r.series + r.nseries),
+		    "a member's series is one of the answer's");
+	free(by);
 	prom_result_done(&r);
 }
 
