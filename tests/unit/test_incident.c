@@ -1343,7 +1343,7 @@ test_random_rounds(void)
 	int			 s, round, ack = 0, mute = 0, ok = 1;
 	long			 opened = 0;
 
-	for (s = 1; s <= 12 && ok; s++) {
+	for (s = 1; s <= harness_reps(12) && ok; s++) {
 		struct cache	*once = open_cache(), *twice = open_cache();
 		char		*t1, *t2;
 
