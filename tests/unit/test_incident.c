@@ -23,6 +23,7 @@
 #include "tests/unit/harness.h"
 #include "tests/unit/fake_world.h"
 
+#include "base/buf.h"
 #include "base/xmalloc.h"
 #include "core/cache.h"
 #include "core/conf.h"
@@ -160,26 +161,27 @@ static char *
 rows(struct cache *c, const char *sql)
 {
 	sqlite3_stmt	*st;
-	char		*out = xstrdup(""), *t;
+	struct buf	 out;
+	const char	*v;
 	int		 i, n;
 
+	buf_init(&out, 0);
+	buf_append(&out, "", 0);
 	if (sqlite3_prepare_v2(cache_db(c), sql, -1, &st, NULL) != SQLITE_OK) {
 		printf("# %s: %s\n", sql, sqlite3_errmsg(cache_db(c)));
-		return out;
+		return buf_detach(&out);
 	}
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		n = sqlite3_column_count(st);
 		for (i = 0; i < n; i++) {
-			t = xasprintf("%s%s%s", out, i > 0 ? "|" : (*out !=
-			    '\0' ? ";" : ""), sqlite3_column_type(st, i) ==
-			    SQLITE_NULL ? "NULL" :
-			    (const char *)sqlite3_column_text(st, i));
-			free(out);
-			out = t;
+			v = sqlite3_column_type(st, i) == SQLITE_NULL ? "NULL" :
+			    (const char *)sqlite3_column_text(st, i);
+			buf_printf(&out, "%s%s", i > 0 ? "|" : (out.len > 0 ?
+			    ";" : ""), v);
 		}
 	}
 	sqlite3_finalize(st);
-	return out;
+	return buf_detach(&out);
 }
 
 /* CHECK_STR on rows(c, sql), freeing them. */
