@@ -542,7 +542,7 @@ struct prom_state {
 	size_t			 pending;
 	int			 phase;		/* 1, then 2 for fallbacks */
 	int64_t			 eval_ms;	/* this round's time */
-	int64_t			 spark_ms;	/* last sparkline fetch */
+	int64_t			 spark_ms;	/* last sparkline fetch, or 0 */
 	int64_t			 spark_eval;	/* its evaluation time */
 	/* What the rules gave last round, per configured SLO. */
 	unsigned		*known;
@@ -1105,8 +1105,14 @@ prom_refresh(struct source *s)
 		st->probe_ms = st->eval_ms;
 	st->slos = xcalloc(nslos + 1, sizeof *st->slos);
 	st->nslos = nslos;
-	spark = st->eval_ms - st->spark_ms >= PROM_SPARK_STEP_MS ||
-	    st->spark_eval != st->eval_ms;
+	/*
+	 * The sparkline's points sit on 15-minute steps and do not move
+	 * between them: it is asked again when a step boundary has passed
+	 * since the last answer (or the clock went back, or never).
+	 */
+	spark = st->spark_ms == 0 || st->eval_ms < st->spark_eval ||
+	    st->eval_ms / PROM_SPARK_STEP_MS !=
+	    st->spark_eval / PROM_SPARK_STEP_MS;
 
 	prom_add(st, PR_TARGETS, NULL);
 	prom_add(st, PR_UP, xstrdup("up"));

@@ -276,6 +276,37 @@ check $? "the round asks as many queries for 20 SLOs as for 5 ($q20, $q5)"
 [ -n "$q20" ] && [ "$q20" -le 20 ]
 check $? "20 SLOs take at most 20 queries in a round ($q20; one per window and SLO would be 182)"
 
+# --- a live feeder: steady rounds ------------------------------------------------------
+# sitrep fetch polls the raw Prometheus every second for a few rounds.  A
+# steady round batches every window of every SLO into one query beside
+# `up` and the targets, and the 24 h sparkline (points on 15-minute steps)
+# is asked in the first round (raw, and from Sloth's rule on that round,
+# which probes for every rule) and again only when a step boundary passes.
+range_count() {	# the raw Prometheus's own count of query_range requests
+	curl -sf "$PROM_URL_raw/metrics" | awk '
+	    /^prometheus_http_requests_total\{/ &&
+	    /handler="\/api\/v1\/query_range"/ { n += $NF }
+	    END { printf "%d\n", n }'
+}
+r0=$(range_count)
+t0=$(date +%s)
+timeout 6 "$SITREP" --config "$tmp/raw.yaml" --cache "$tmp/live.db" fetch \
+    >"$tmp/live.out" 2>&1
+t1=$(date +%s)
+sleep 1
+r1=$(range_count)
+rounds=$(grep -c ' ok ' "$tmp/live.out")
+"$SITREP" --config "$tmp/raw.yaml" --cache "$tmp/live.db" cache info \
+    >"$tmp/live.info" 2>&1
+spark=$((r1 - r0))
+steps=$((t1 / 900 - t0 / 900 + 1))
+echo "# live: $rounds rounds in $((t1 - t0)) s, $spark sparkline queries, $steps step(s)"
+[ "$rounds" -ge 4 ] && [ "$spark" -ge 1 ] && [ "$spark" -le $((steps + 1)) ]
+check $? "a live feeder asks for the sparkline in its first round and once per 15-minute step ($spark in $rounds rounds)"
+qlive=$(queries live)
+[ -n "$qlive" ] && [ "$qlive" -le 3 ]
+check $? "a steady round of 20 SLOs without rules takes 3 queries: up, targets, one batch ($qlive)"
+
 for c in rules raw; do
 	sed 's/^/# /' "$tmp/$c.info"
 done
