@@ -778,8 +778,14 @@ http_setup(struct http_req *req, const struct http_request *r, char **cause)
 		curl_url_cleanup(u);
 	}
 
-	/* Method and body. */
-	if (r->body != NULL) {
+	/* Method and body; a read's long parameters as a form. */
+	if (r->form != NULL) {
+		curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
+		    (curl_off_t)strlen(r->form));
+		curl_easy_setopt(easy, CURLOPT_COPYPOSTFIELDS, r->form);
+		req->headers = curl_slist_append(req->headers, "Content-Type: "
+		    "application/x-www-form-urlencoded");
+	} else if (r->body != NULL) {
 		len = r->body_len != 0 ? r->body_len : strlen(r->body);
 		curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
 		    (curl_off_t)len);

@@ -79,6 +79,13 @@ struct http_request {
 	int64_t			 timeout_ms;	/* 0: 30s, whole request */
 	size_t			 max_body;	/* 0: 64 MiB */
 	/*
+	 * A read whose parameters are too long for a URL (Prometheus's
+	 * query endpoints take them either way): sent as a POSTed form
+	 * (application/x-www-form-urlencoded), body and method left unset.
+	 * Never for a write: writes are the worlds' (see the action gate).
+	 */
+	const char		*form;
+	/*
 	 * Streaming: with chunk set, a 2xx body goes to chunk as it arrives
 	 * instead of into the response (whose body is then empty), and
 	 * max_body bounds the whole stream; any other status is collected

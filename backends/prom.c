@@ -880,12 +880,7 @@ prom_submit(struct prom_state *st, size_t first, char **cause)
 			url = endpoint_url(&st->ep, path, q, nq, cause);
 		if (url != NULL) {
 			endpoint_request(&st->ep, &hr, url);
-			if (form != NULL) {
-				hr.method = "POST";
-				hr.body = form;
-				hr.content_type =
-				    "application/x-www-form-urlencoded";
-			}
+			hr.form = form;
 			r->id = http_submit(s->http, &hr, prom_done, r, cause);
 			free(url);
 		} else
