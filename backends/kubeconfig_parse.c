@@ -751,8 +751,12 @@ kc_parse_named(struct kc_parse *p, yaml_node_t *item, const char *list,
 		    "with name and %s", list, body_key);
 	KC_MAP_FOREACH(p, item, pair, key, v) {
 		if (strcmp(key, "name") == 0) {
-			if (kc_get_string(p, v, "name", name) != 0)
+			/* A name, then one that fails: neither is kept. */
+			if (kc_get_string(p, v, "name", name) != 0) {
+				free(*name);
+				*name = NULL;
 				return -1;
+			}
 		} else if (strcmp(key, body_key) == 0)
 			*body = v;
 	}

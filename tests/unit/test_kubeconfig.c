@@ -430,6 +430,11 @@ test_parse_errors(void)
 	    "number");
 	expect_error("number-token.yaml", NULL, at);
 	free(at);
+	/* A name, then a second one that is refused: nothing leaks. */
+	at = fixture("number-name.yaml:5:9: name must be a string, not a "
+	    "number");
+	expect_error("number-name.yaml", NULL, at);
+	free(at);
 	expect_error("bool-namespace.yaml", NULL,
 	    "namespace must be a string, not a boolean");
 	expect_error("bad-yaml.yaml", NULL, "not valid YAML");
