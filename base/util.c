@@ -9,6 +9,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <pwd.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -324,6 +325,26 @@ util_mkdir_p(const char *path, unsigned int mode, char **cause)
 	}
 	free(copy);
 	return 0;
+}
+
+/* A file of sitrep under an XDG base directory; see util.h. */
+char *
+util_xdg_file(const char *env, const char *fallback, const char *name)
+{
+	const char	*base, *home;
+	struct passwd	*pw;
+
+	base = getenv(env);
+	if (base != NULL && base[0] == '/')
+		return xasprintf("%s/sitrep/%s", base, name);
+	home = getenv("HOME");
+	if (home == NULL || home[0] == '\0') {
+		pw = getpwuid(getuid());
+		home = (pw != NULL && pw->pw_dir != NULL) ? pw->pw_dir : "/";
+	}
+	if (strcmp(home, "/") == 0)
+		home = "";
+	return xasprintf("%s/%s/sitrep/%s", home, fallback, name);
 }
 
 /* Expand "~" at the start of a path. */

@@ -40,6 +40,13 @@ char	*util_format_rfc3339(int64_t ms, char *out, size_t len);
 int	 util_mkdir_p(const char *path, unsigned int mode, char **cause);
 /* Expand a leading "~" or "~/" to $HOME; caller frees. */
 char	*util_expand_home(const char *);
+/*
+ * $ENV/sitrep/NAME when ENV is an absolute path (the XDG spec ignores a
+ * relative one), else HOME/FALLBACK/sitrep/NAME (HOME from the passwd
+ * entry when unset); allocated.
+ */
+char	*util_xdg_file(const char *env, const char *fallback,
+	    const char *name);
 
 /* A copy of a NULL-terminated vector of strings (NULL: NULL). */
 char	**util_strv_dup(const char *const *);

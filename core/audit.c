@@ -40,7 +40,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,21 +100,7 @@ audit_wipe(void *p, size_t n)
 char *
 audit_key_path(void)
 {
-	const char	*base, *home;
-	struct passwd	*pw;
-
-	base = getenv("XDG_STATE_HOME");
-	/* The XDG spec says relative values are invalid and ignored. */
-	if (base != NULL && base[0] == '/')
-		return xasprintf("%s/sitrep/audit.key", base);
-	home = getenv("HOME");
-	if (home == NULL || home[0] == '\0') {
-		pw = getpwuid(getuid());
-		home = (pw != NULL && pw->pw_dir != NULL) ? pw->pw_dir : "/";
-	}
-	if (strcmp(home, "/") == 0)
-		home = "";
-	return xasprintf("%s/.local/state/sitrep/audit.key", home);
+	return util_xdg_file("XDG_STATE_HOME", ".local/state", "audit.key");
 }
 
 /* Fill the key's id from its bytes. */

@@ -20,7 +20,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -941,21 +940,7 @@ cache_close(struct cache *c)
 char *
 cache_default_path(void)
 {
-	const char	*base, *home;
-	struct passwd	*pw;
-
-	base = getenv("XDG_CACHE_HOME");
-	/* The XDG spec says relative values are invalid and ignored. */
-	if (base != NULL && base[0] == '/')
-		return xasprintf("%s/sitrep/cache.db", base);
-	home = getenv("HOME");
-	if (home == NULL || home[0] == '\0') {
-		pw = getpwuid(getuid());
-		home = (pw != NULL && pw->pw_dir != NULL) ? pw->pw_dir : "/";
-	}
-	if (strcmp(home, "/") == 0)
-		home = "";
-	return xasprintf("%s/.cache/sitrep/cache.db", home);
+	return util_xdg_file("XDG_CACHE_HOME", ".cache", "cache.db");
 }
 
 /* The cache's file name (borrowed). */
