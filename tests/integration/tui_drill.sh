@@ -100,8 +100,12 @@ tt_start -x 80 -y 24 -e USER=oncall -e "SITREP_CONFIG=$TT_DIR/real.yaml" \
     "trap : INT; $(tt_prog "$SITREP") --config '$TT_DIR/real.yaml' drill run bad-deploy --speed 10; echo EXITED:\$?; exec sleep 300"
 tt_wait "1 Health" 20
 check $? "drill run bad-deploy starts the console"
-tt_has "DRILL bad-deploy" "simulated: nothing real is touched"
+# Until the simulator's gate is up the header says read-only, and the
+# banner steps down to make room: wait for the whole of it.
+tt_wait "DRILL bad-deploy  simulated: nothing real is touched" 20
 check $? "the header shows the DRILL banner at 80x24"
+tt_lacks " read-only "
+check $? "... and the drill may act (not read-only)"
 tt_last | head -1 | grep -qE "CRITICAL|OK|WARNING|UNKNOWN"
 check $? "... beside the status"
 
