@@ -41,6 +41,12 @@ am_parse_array(const char *body, size_t len, long status, const char *what,
 	const char	*hint;
 	char		*raw, *ex;
 
+	if (status == 401 || status == 403) {
+		/* What a refusal says is not quoted: it may echo the request. */
+		*cause = xasprintf("HTTP %ld for %s: %s", status, what,
+		    endpoint_status_hint(status));
+		return NULL;
+	}
 	if (status < 200 || status >= 300) {
 		raw = xstrndup(body, len > 160 ? 160 : len);
 		ex = sanitize_terminal(raw, 0);

@@ -11,10 +11,18 @@
  *
  * Each request copies what it needs at submit time.  Credentials go through
  * curl's own authentication (Basic, or Bearer via CURLOPT_XOAUTH2_BEARER), not
- * through a hand-made header, so curl's rule applies: after a redirect to a
- * different scheme, host or port they are not sent (CURLOPT_UNRESTRICTED_AUTH
- * stays off).  Copies of the secrets are kept only to check that no error
- * message ever contains one, and are wiped before they are freed.
+ * through a hand-made header.  Redirects are followed here, not by curl
+ * (http_follow()), because curl sends CURLOPT_HTTPHEADER to every redirect
+ * target: once a chain leaves the scheme, host and port first asked, it goes
+ * on without the extra headers and without credentials.
+ *
+ * The request's secrets (token, password, the Basic header's user:password,
+ * URL and proxy passwords, key, extra header values) go into a scrub
+ * (base/scrub.h), wiped when the request is freed: every error sentence and
+ * every body that contains one of them, in any form, is scrubbed before the
+ * callback sees it, so a server that reflects its request cannot make any
+ * source store or print a secret.  Streamed 2xx bodies (http_request.chunk)
+ * are not scrubbed.
  */
 #include "config.h"
 
@@ -26,21 +34,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "backends/http.h"
 #include "base/buf.h"
 #include "core/loop.h"
 #include "base/sanitize.h"
+#include "base/scrub.h"
 #include "base/util.h"
 #include "base/xmalloc.h"
-
-#define HTTP_MAX_SECRETS	4
 
 struct http_req {
 	struct http		*http;
 	int			 id;
 	CURL			*easy;
-	struct curl_slist	*headers;
+	struct curl_slist	*headers;	/* all, extra ones included */
+	struct curl_slist	*plain_headers;	/* without the extra ones */
 	struct curl_slist	*connect_to;
 	struct buf		 body;
 	size_t			 max_body;
@@ -54,7 +63,11 @@ struct http_req {
 	int64_t			 timeout_ms;
 	http_done_cb		 done;
 	void			*arg;
-	char			*secrets[HTTP_MAX_SECRETS];
+	struct scrub		*scrub;		/* the request's secrets */
+	char			*origin;	/* scheme://host:port asked */
+	int			 redirects;	/* followed so far */
+	int			 left_origin;	/* credentials dropped */
+	int			 posting;	/* a POST: GET after 301-303 */
 	char			 errbuf[CURL_ERROR_SIZE];
 	TAILQ_ENTRY(http_req)	 entry;
 };
@@ -294,7 +307,6 @@ http_timer_cb(CURLM *multi, long timeout_ms, void *userp)
 static void
 http_req_free(struct http_req *req)
 {
-	size_t	i;
 	struct curl_slist *l;
 
 	if (req->easy != NULL)
@@ -302,29 +314,19 @@ http_req_free(struct http_req *req)
 	for (l = req->headers; l != NULL; l = l->next)
 		http_wipe(l->data);
 	curl_slist_free_all(req->headers);
+	curl_slist_free_all(req->plain_headers);
 	curl_slist_free_all(req->connect_to);
-	for (i = 0; i < HTTP_MAX_SECRETS; i++) {
-		http_wipe(req->secrets[i]);
-		free(req->secrets[i]);
-	}
+	scrub_free(req->scrub);
+	free(req->origin);
 	buf_done(&req->body);
 	free(req);
 }
 
-/* Keep a copy of a secret so errors can be checked against it. */
+/* Keep a secret so what comes back can be scrubbed of it. */
 static void
 http_req_secret(struct http_req *req, const char *s)
 {
-	size_t	i;
-
-	if (s == NULL || *s == '\0')
-		return;
-	for (i = 0; i < HTTP_MAX_SECRETS; i++) {
-		if (req->secrets[i] == NULL) {
-			req->secrets[i] = xstrdup(s);
-			return;
-		}
-	}
+	scrub_add(req->scrub, s);
 }
 
 /*
@@ -546,17 +548,17 @@ http_error_text(struct http_req *req, CURLcode rc, enum http_error *kind)
 	return msg;
 }
 
-/* Replace msg by a neutral one if it contains a secret. */
+/*
+ * Scrub an error sentence of the request's secrets; if a secret too short
+ * to be scrubbed is still in it verbatim, replace it by a neutral one.
+ */
 static char *
 http_scrub(struct http_req *req, char *msg)
 {
-	size_t	i;
 	char	*url = NULL, *where;
 
-	for (i = 0; i < HTTP_MAX_SECRETS; i++) {
-		if (req->secrets[i] == NULL ||
-		    strstr(msg, req->secrets[i]) == NULL)
-			continue;
+	msg = scrub_str(req->scrub, msg);
+	if (scrub_has_verbatim(req->scrub, msg)) {
 		curl_easy_getinfo(req->easy, CURLINFO_EFFECTIVE_URL, &url);
 		where = http_host_port(url);
 		http_wipe(msg);
@@ -564,32 +566,135 @@ http_scrub(struct http_req *req, char *msg)
 		msg = xasprintf("request to %s failed (details withheld "
 		    "because they contained a credential)", where);
 		free(where);
-		break;
 	}
 	return msg;
 }
 
-/* A transfer is over: report it and free it. */
+/* "scheme://host:port" of url, default port filled in; NULL if invalid. */
+static char *
+http_origin(const char *url)
+{
+	CURLU	*u;
+	char	*scheme = NULL, *host = NULL, *port = NULL, *out = NULL;
+
+	if ((u = http_parse(url)) == NULL)
+		return NULL;
+	if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) ==
+	    CURLUE_OK)
+		out = xasprintf("%s://%s:%s", scheme, host, port);
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(port);
+	curl_url_cleanup(u);
+	return out;
+}
+
+/*
+ * Follow a redirect ourselves, so that nothing secret goes to another
+ * origin: curl would send the extra headers (CURLOPT_HTTPHEADER, which
+ * may hold API keys) to every redirect target.  Once a redirect leaves the
+ * scheme, host and port first asked, the rest of the chain goes without
+ * the extra headers and the credentials.  Only http and https, at most
+ * HTTP_MAX_REDIRECTS, within the request's whole timeout; a POST becomes
+ * a GET on 301, 302 and 303, as curl does.  Returns 0 if the request went
+ * on, 1 if the answer is not a redirect to follow, or -1 with *rc the
+ * reason it stops.
+ */
+static int
+http_follow(struct http_req *req, long status, CURLcode *rc)
+{
+	CURL	*easy = req->easy;
+	char	*loc = NULL, *next, *origin;
+	int64_t	 left;
+
+	if (status != 301 && status != 302 && status != 303 &&
+	    status != 307 && status != 308)
+		return 1;
+	if (curl_easy_getinfo(easy, CURLINFO_REDIRECT_URL, &loc) !=
+	    CURLE_OK || loc == NULL)
+		return 1;
+	if (req->redirects >= HTTP_MAX_REDIRECTS) {
+		*rc = CURLE_TOO_MANY_REDIRECTS;
+		return -1;
+	}
+	origin = http_origin(loc);
+	if (origin == NULL || (strncmp(origin, "http://", 7) != 0 &&
+	    strncmp(origin, "https://", 8) != 0)) {
+		free(origin);
+		*rc = CURLE_UNSUPPORTED_PROTOCOL;
+		return -1;
+	}
+	left = req->timeout_ms - (util_mono_ms() - req->started);
+	if (left < 1) {
+		free(origin);
+		*rc = CURLE_OPERATION_TIMEDOUT;
+		return -1;
+	}
+	next = xstrdup(loc);	/* loc is curl's until the next setopt */
+	if (!req->left_origin && (req->origin == NULL ||
+	    strcasecmp(origin, req->origin) != 0)) {
+		req->left_origin = 1;
+		curl_easy_setopt(easy, CURLOPT_HTTPHEADER, req->plain_headers);
+		curl_easy_setopt(easy, CURLOPT_HTTPAUTH, (long)CURLAUTH_NONE);
+		curl_easy_setopt(easy, CURLOPT_XOAUTH2_BEARER, NULL);
+		curl_easy_setopt(easy, CURLOPT_USERNAME, NULL);
+		curl_easy_setopt(easy, CURLOPT_PASSWORD, NULL);
+	}
+	free(origin);
+	if (req->posting && status != 307 && status != 308) {
+		curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
+		req->posting = 0;
+	}
+	curl_easy_setopt(easy, CURLOPT_URL, next);
+	http_wipe(next);
+	free(next);
+	curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, (long)left);
+	buf_reset(&req->body);
+	req->redirects++;
+	if (curl_multi_add_handle(req->http->multi, easy) != CURLM_OK) {
+		*rc = CURLE_FAILED_INIT;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A transfer is over: follow a redirect, or report it and free it.  What
+ * the callback sees is scrubbed of the request's secrets: the error
+ * sentence, and the body (whatever its status) when it contains one.
+ */
 static void
 http_finish(struct http_req *req, CURLcode rc)
 {
 	struct http		*http = req->http;
 	struct http_response	 resp;
-	char			*error = NULL, *ctype = NULL;
+	char			*error = NULL, *ctype = NULL, *clean = NULL;
+	long			 status = 0;
 
+	curl_multi_remove_handle(http->multi, req->easy);
+	if (rc == CURLE_OK) {
+		curl_easy_getinfo(req->easy, CURLINFO_RESPONSE_CODE, &status);
+		if (http_follow(req, status, &rc) == 0)
+			return;		/* still in flight, on to the next */
+	}
 	TAILQ_REMOVE(&http->reqs, req, entry);
 	http->pending--;
-	curl_multi_remove_handle(http->multi, req->easy);
 
 	memset(&resp, 0, sizeof resp);
 	resp.body = buf_str(&req->body);
 	resp.body_len = req->body.len;
+	if (scrub_found(req->scrub, resp.body, resp.body_len)) {
+		clean = scrub_text(req->scrub, resp.body, resp.body_len,
+		    &resp.body_len);
+		resp.body = clean;
+	}
 	resp.latency_ms = util_mono_ms() - req->started;
 	if (rc == CURLE_OK) {
 		resp.ok = 1;
 		resp.kind = HTTP_OK;
-		curl_easy_getinfo(req->easy, CURLINFO_RESPONSE_CODE,
-		    &resp.status);
+		resp.status = status;
 		if (curl_easy_getinfo(req->easy, CURLINFO_CONTENT_TYPE,
 		    &ctype) == CURLE_OK)
 			resp.content_type = ctype;
@@ -599,6 +704,7 @@ http_finish(struct http_req *req, CURLcode rc)
 	}
 	req->done(&resp, req->arg);
 	free(error);
+	free(clean);
 	http_req_free(req);
 }
 
@@ -670,6 +776,9 @@ http_validate(const struct http_request *r)
 	if (r->content_type != NULL && http_has_control(r->content_type))
 		return xstrdup("the content type contains a control "
 		    "character: remove it");
+	if (r->accept != NULL && http_has_control(r->accept))
+		return xstrdup("the accepted type contains a control "
+		    "character: remove it");
 	if (r->bearer_token != NULL && http_has_control(r->bearer_token))
 		return xstrdup("the bearer token contains a line break or "
 		    "control character: check the token (a trailing newline "
@@ -737,10 +846,12 @@ http_setup(struct http_req *req, const struct http_request *r, char **cause)
 {
 	CURL			*easy = req->easy;
 	const char *const	*h;
+	const char		*value;
+	struct curl_slist	*l;
 	char			*line;
 	size_t			 len;
 	CURLU			*u;
-	char			*pw = NULL;
+	char			*pw = NULL, *user = NULL;
 
 	curl_easy_setopt(easy, CURLOPT_PRIVATE, (char *)req);
 	curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, req->errbuf);
@@ -755,8 +866,8 @@ http_setup(struct http_req *req, const struct http_request *r, char **cause)
 	curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS,
 	    (long)(CURLPROTO_HTTP|CURLPROTO_HTTPS));
 #endif
-	curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(easy, CURLOPT_MAXREDIRS, (long)HTTP_MAX_REDIRECTS);
+	/* Redirects are followed by http_follow(), not by curl. */
+	curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(easy, CURLOPT_UNRESTRICTED_AUTH, 0L);
 	curl_easy_setopt(easy, CURLOPT_USERAGENT, "sitrep/" PACKAGE_VERSION);
 	curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
@@ -770,21 +881,42 @@ http_setup(struct http_req *req, const struct http_request *r, char **cause)
 	curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, http_write);
 	curl_easy_setopt(easy, CURLOPT_WRITEDATA, req);
 
-	/* Credentials in the URL itself are secrets too. */
+	/*
+	 * Credentials in the URL itself are secrets too; without others
+	 * they are set as the request's, so that a redirect to the same
+	 * origin (whose Location does not repeat them) keeps them.
+	 */
 	if ((u = http_parse(r->url)) != NULL) {
-		if (curl_url_get(u, CURLUPART_PASSWORD, &pw, 0) == CURLUE_OK)
-			http_req_secret(req, pw);
+		if (curl_url_get(u, CURLUPART_PASSWORD, &pw, 0) == CURLUE_OK) {
+			if (curl_url_get(u, CURLUPART_USER, &user, 0) !=
+			    CURLUE_OK)
+				user = NULL;
+			scrub_add_basic(req->scrub, user != NULL ? user : "",
+			    pw);
+			if ((r->bearer_token == NULL ||
+			    *r->bearer_token == '\0') && r->username == NULL) {
+				curl_easy_setopt(easy, CURLOPT_HTTPAUTH,
+				    (long)CURLAUTH_BASIC);
+				curl_easy_setopt(easy, CURLOPT_USERNAME,
+				    user != NULL ? user : "");
+				curl_easy_setopt(easy, CURLOPT_PASSWORD, pw);
+			}
+			curl_free(user);
+		}
 		curl_free(pw);
 		curl_url_cleanup(u);
 	}
+	req->origin = http_origin(r->url);
 
 	/* Method and body; a read's long parameters as a form. */
+	req->posting = (r->form != NULL || r->body != NULL) &&
+	    (r->method == NULL || strcmp(r->method, "POST") == 0);
 	if (r->form != NULL) {
 		curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
 		    (curl_off_t)strlen(r->form));
 		curl_easy_setopt(easy, CURLOPT_COPYPOSTFIELDS, r->form);
-		req->headers = curl_slist_append(req->headers, "Content-Type: "
-		    "application/x-www-form-urlencoded");
+		req->plain_headers = curl_slist_append(req->plain_headers,
+		    "Content-Type: application/x-www-form-urlencoded");
 	} else if (r->body != NULL) {
 		len = r->body_len != 0 ? r->body_len : strlen(r->body);
 		curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
@@ -801,15 +933,40 @@ http_setup(struct http_req *req, const struct http_request *r, char **cause)
 			    r->method);
 	}
 
-	/* Headers: extra ones, the content type, no "Expect: 100". */
-	for (h = r->headers; h != NULL && *h != NULL; h++)
-		req->headers = curl_slist_append(req->headers, *h);
+	/*
+	 * Headers: the plain ones (content type, accept, no "Expect: 100"),
+	 * and all of them with the extra ones, whose values are secrets:
+	 * scrubbed from what comes back, and not sent past a redirect to
+	 * another origin (http_follow()).
+	 */
 	if (r->content_type != NULL) {
 		line = xasprintf("Content-Type: %s", r->content_type);
-		req->headers = curl_slist_append(req->headers, line);
+		req->plain_headers = curl_slist_append(req->plain_headers,
+		    line);
 		free(line);
 	}
-	req->headers = curl_slist_append(req->headers, "Expect:");
+	if (r->accept != NULL) {
+		line = xasprintf("Accept: %s", r->accept);
+		req->plain_headers = curl_slist_append(req->plain_headers,
+		    line);
+		free(line);
+	}
+	req->plain_headers = curl_slist_append(req->plain_headers, "Expect:");
+	for (h = r->headers; h != NULL && *h != NULL; h++) {
+		req->headers = curl_slist_append(req->headers, *h);
+		value = strchr(*h, ':') + 1;
+		value += strspn(value, " \t");
+		len = strlen(value);
+		while (len > 0 && (value[len - 1] == ' ' ||
+		    value[len - 1] == '\t'))
+			len--;
+		line = xstrndup(value, len);
+		http_req_secret(req, line);
+		http_wipe(line);
+		free(line);
+	}
+	for (l = req->plain_headers; l != NULL; l = l->next)
+		req->headers = curl_slist_append(req->headers, l->data);
 	curl_easy_setopt(easy, CURLOPT_HTTPHEADER, req->headers);
 
 	/* Credentials, through curl's auth so redirects cannot leak them. */
@@ -819,7 +976,7 @@ http_setup(struct http_req *req, const struct http_request *r, char **cause)
 		curl_easy_setopt(easy, CURLOPT_XOAUTH2_BEARER,
 		    r->bearer_token);
 	} else if (r->username != NULL) {
-		http_req_secret(req, r->password);
+		scrub_add_basic(req->scrub, r->username, r->password);
 		curl_easy_setopt(easy, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
 		curl_easy_setopt(easy, CURLOPT_USERNAME, r->username);
 		curl_easy_setopt(easy, CURLOPT_PASSWORD,
@@ -895,6 +1052,7 @@ http_submit(struct http *http, const struct http_request *r,
 	req->timeout_ms = r->timeout_ms > 0 ? r->timeout_ms :
 	    HTTP_DEFAULT_TIMEOUT_MS;
 	buf_init(&req->body, req->max_body);
+	req->scrub = scrub_new();
 
 	if ((req->easy = curl_easy_init()) == NULL) {
 		*cause = xstrdup("could not start an HTTP request (out of "

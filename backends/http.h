@@ -9,12 +9,16 @@
  *
  * Safety that every caller gets without asking: TLS verified unless
  * insecure_skip_verify; only http and https, also on redirects; at most 5
- * redirects, and credentials (bearer token, basic auth) are never sent to a
- * different scheme, host or port than the one first asked; a response size
- * cap enforced while it downloads (after decompression); and no secret
- * (token, password, key) ever appears in an error message.  Extra headers
- * are not treated as secret: pass credentials only through bearer_token or
- * username/password.
+ * redirects, and neither credentials (bearer token, basic auth, URL
+ * user:password) nor the extra headers are sent to a different scheme, host
+ * or port than the one first asked; a response size cap enforced while it
+ * downloads (after decompression).  The values of the extra headers are
+ * secrets like the token and the password (they often hold API keys): no
+ * secret, in any form (verbatim, base64, the Basic header's value,
+ * percent-encoded, JSON-escaped: base/scrub.h), ever appears in an error
+ * sentence or in a body handed to a callback, whatever the status, even
+ * when the server reflects its request.  A header that is not secret goes
+ * in content_type or accept.
  */
 #ifndef SITREP_HTTP_H
 #define SITREP_HTTP_H
@@ -59,7 +63,9 @@ struct http_request {
 	const char		*body;
 	size_t			 body_len;	/* 0 with body: strlen(body) */
 	const char		*content_type;
-	const char *const	*headers;	/* "Name: value", NULL-ended */
+	const char *const	*headers;	/* "Name: value", NULL-ended;
+						   values are secrets */
+	const char		*accept;	/* Accept header, not secret */
 	const char		*bearer_token;	/* secret */
 	const char		*username;
 	const char		*password;	/* secret */
@@ -98,8 +104,11 @@ struct http_request {
 /*
  * What came back.  Borrowed, valid only during the callback: copy what you
  * keep.  body is NUL-terminated (it may also contain NULs: use body_len)
- * and holds whatever the server sent: parse defensively, sanitise before
- * display.  ok is 1 when an HTTP response arrived, whatever its status.
+ * and holds whatever the server sent, except that every secret of the
+ * request in it is replaced by SCRUB_MARK ("<redacted>"): parse
+ * defensively, sanitise before display, and quote no body of a 401 or 403
+ * (say what to check instead).  ok is 1 when an HTTP response arrived,
+ * whatever its status.
  */
 struct http_response {
 	int			 ok;

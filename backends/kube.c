@@ -1836,7 +1836,6 @@ kube_call_cred_done(const struct kubeconfig_credential *cred,
 	struct kube_call	*k = arg;
 	struct kube_client	*c = k->c;
 	struct http_request	 hr;
-	const char		*headers[] = { "Accept: application/json", NULL };
 	char			*url, *cause = NULL, *msg;
 
 	k->cred_id = 0;
@@ -1860,7 +1859,7 @@ kube_call_cred_done(const struct kubeconfig_credential *cred,
 	hr.url = url;
 	hr.body = k->body;
 	hr.content_type = k->content_type;
-	hr.headers = headers;
+	hr.accept = "application/json";
 	hr.bearer_token = cred->bearer_token;
 	hr.username = cred->username;
 	hr.password = cred->password;

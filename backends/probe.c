@@ -74,7 +74,14 @@ probe_done(const struct http_response *res, void *arg)
 	} else {
 		p->status = res->status;
 		p->ok = res->status == p->conf->expect_status;
-		if (!p->ok) {
+		if (!p->ok && (res->status == 401 || res->status == 403)) {
+			/* A refusal's body is not kept: it may echo the URL. */
+			p->error = xasprintf("HTTP %ld, expected %d: %s",
+			    res->status, p->conf->expect_status,
+			    res->status == 401 ? "unauthorized: check the "
+			    "credentials in the URL" : "forbidden: check what "
+			    "the credentials are allowed");
+		} else if (!p->ok) {
 			n = res->body_len < PROBE_EXCERPT ? res->body_len :
 			    PROBE_EXCERPT;
 			raw = xstrndup(res->body, n);

@@ -139,6 +139,12 @@ prom_envelope(const char *body, size_t len, long status, const char *what,
 
 	hint = endpoint_status_hint(status);
 	root = cJSON_ParseWithLength(body, len);
+	if ((status == 401 || status == 403) && hint != NULL) {
+		/* What a refusal says is not quoted: it may echo the request. */
+		*cause = xasprintf("HTTP %ld for %s: %s", status, what, hint);
+		cJSON_Delete(root);
+		return NULL;
+	}
 	if (root == NULL || !cJSON_IsObject(root)) {
 		ex = prom_excerpt(body, len);
 		if (status >= 400 || status < 200)

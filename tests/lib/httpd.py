@@ -13,7 +13,9 @@ file as "name=port" lines (written whole, then renamed into place):
 Every listener serves the same routes (GET, POST, PUT, PATCH, DELETE):
 
   /json              a small Prometheus-like JSON document
-  /echo              JSON: method, path, request headers, body, client cert
+  /echo              JSON: method, path, request headers, body, client
+                     cert, and the SHA-256 of each header's value (a
+                     client may scrub the values it gets back)
   /hang              reads the request, never answers
   /trickle           promises 60 bytes, sends one a second
   /big?n=N           N bytes with a Content-Length
@@ -28,6 +30,13 @@ Every listener serves the same routes (GET, POST, PUT, PATCH, DELETE):
   /redirect-plain    302 to /echo on the plain "http" listener
   /redirect-loop     302 to itself
   /status/NNN        that status, with a JSON error body
+  /reflect-401...    401 whose text/plain body reflects every header, the
+                     request line and the URL (any path under the prefix)
+  /reflect-200...    the same reflection with 200, text/plain
+  /reflect-json...   the same reflection with 200, inside a JSON document
+  /hop-other/P       302 to /hop-land/P on the "other" listener
+  /hop-same/P        302 to /hop-land/P on this listener
+  /hop-land/P        the /json document
 
 With --log FILE, each request is appended to FILE as one JSON line
 (method, path with its query, headers with lower-cased names) before it is
@@ -40,6 +49,7 @@ Uses only the standard library; run it with python3.
 
 import argparse
 import gzip
+import hashlib
 import json
 import os
 import signal
@@ -144,7 +154,10 @@ class Handler(BaseHTTPRequestHandler):
                    "headers": {k.lower(): v for k, v in
                                self.headers.items()},
                    "body": body.decode("utf-8", "replace"),
-                   "client_cert": cert}
+                   "client_cert": cert,
+                   "sha256": {k.lower(): hashlib.sha256(v.encode())
+                              .hexdigest() for k, v in
+                              self.headers.items()}}
             self.send(200, json.dumps(doc).encode())
         elif path == "/hang":
             FOREVER.wait()
@@ -196,12 +209,34 @@ class Handler(BaseHTTPRequestHandler):
             self.redirect("http://127.0.0.1:%d/echo" % PORTS["http"])
         elif path == "/redirect-loop":
             self.redirect("/redirect-loop")
+        elif path.startswith(("/reflect-401", "/reflect-200")):
+            self.send(401 if path.startswith("/reflect-401") else 200,
+                      self.reflection().encode(), "text/plain")
+        elif path.startswith("/reflect-json"):
+            self.send(200, json.dumps({"status": "success", "data": {
+                "resultType": "vector", "result": [{"metric": {
+                    "job": "api", "echo": self.reflection()},
+                    "value": [1700000000, "1"]}]}}).encode())
+        elif path.startswith("/hop-other/"):
+            self.redirect("http://127.0.0.1:%d/hop-land/%s" % (
+                PORTS["other"], self.path[len("/hop-other/"):]))
+        elif path.startswith("/hop-same/"):
+            self.redirect("/hop-land/" + self.path[len("/hop-same/"):])
+        elif path.startswith("/hop-land/"):
+            self.send(200, JSON_DOC)
         elif path.startswith("/status/"):
             code = int(path[len("/status/"):])
             self.send(code, json.dumps({"status": "error",
                                         "error": "status %d" % code}).encode())
         else:
             self.send(404, b'{"status":"error","error":"no such route"}')
+
+    def reflection(self):
+        """Every header, the request line and the URL, as text."""
+        return "%s%s %s\nurl: http://%s%s\n" % (
+            "".join("%s: %s\n" % kv for kv in self.headers.items()),
+            self.command, self.path, self.headers.get("Host", ""),
+            self.path)
 
     def serve(self):
         """Log the request (with --log), then answer it."""

@@ -6,9 +6,10 @@
  * basic, extra ones, bodies), gzip, the size cap (with and without a
  * Content-Length, and a gzip bomb), timeouts that never delay other
  * requests, refused connections, truncated and hostile bodies, redirects
- * that must not carry credentials to another origin, TLS with an unknown
- * and a trusted CA, client certificates, cancellation, and that no secret
- * ever appears in an error.  Skips cleanly if python3 is not installed.
+ * that must not carry credentials or extra headers to another origin, TLS
+ * with an unknown and a trusted CA, client certificates, cancellation, that
+ * no secret ever appears in an error, and that a server reflecting its
+ * request hands back no secret in any body.  Skips cleanly if python3 is not installed.
  */
 #include "config.h"
 
@@ -34,6 +35,7 @@
 #include "backends/http.h"
 #include "backends/url.h"
 #include "base/buf.h"
+#include "base/sha256.h"
 #include "core/loop.h"
 #include "base/util.h"
 #include "base/xmalloc.h"
@@ -144,6 +146,42 @@ get(struct http *http, struct loop *loop, int port, const char *path,
 	free(u);
 }
 
+/*
+ * Did the /echo answer in body see header name with exactly value?  The
+ * value itself may come back scrubbed, so its SHA-256 (which httpd.py
+ * adds) is what is compared.
+ */
+static int
+sent(const char *body, const char *name, const char *value)
+{
+	cJSON		*root = cJSON_Parse(body);
+	const cJSON	*h;
+	char		 want[SHA256_HEX_LEN + 1];
+	int		 ok;
+
+	sha256_hex_of(value, strlen(value), want);
+	h = cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(root, "sha256"), name);
+	ok = cJSON_IsString(h) && strcmp(h->valuestring, want) == 0;
+	if (!ok)
+		printf("# %s: %s was not sent\n", name, value);
+	cJSON_Delete(root);
+	return ok;
+}
+
+/* Did the /echo answer in body see a header called name at all? */
+static int
+sent_any(const char *body, const char *name)
+{
+	cJSON	*root = cJSON_Parse(body);
+	int	 ok;
+
+	ok = cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(root, "sha256"), name) != NULL;
+	cJSON_Delete(root);
+	return ok;
+}
+
 /* ------------------------------------------------------------------------ */
 
 /* A plain JSON answer. */
@@ -214,9 +252,12 @@ test_request_headers(void)
 	fetch(http, loop, &req, &res);
 	CHECK_CONTAINS(res.body, "\"user-agent\": \"sitrep/" PACKAGE_VERSION
 	    "\"");
-	CHECK_CONTAINS(res.body, "\"authorization\": \"Bearer tok-123\"");
-	CHECK_CONTAINS(res.body, "\"x-scope-orgid\": \"tenant-1\"");
-	CHECK_CONTAINS(res.body, "\"accept\": \"application/json\"");
+	/* What is sent is secret, and comes back scrubbed. */
+	CHECK(sent(res.body, "authorization", "Bearer tok-123"));
+	CHECK_CONTAINS(res.body, "\"authorization\": \"Bearer <redacted>\"");
+	CHECK(sent(res.body, "x-scope-orgid", "tenant-1"));
+	CHECK_CONTAINS(res.body, "\"x-scope-orgid\": \"<redacted>\"");
+	CHECK(sent(res.body, "accept", "application/json"));
 	CHECK_CONTAINS(res.body, "gzip");
 	CHECK_CONTAINS(res.body, "\"method\": \"GET\"");
 	result_done(&res);
@@ -228,7 +269,8 @@ test_request_headers(void)
 	req.body = "{\"a\":1}";
 	req.content_type = "application/json";
 	fetch(http, loop, &req, &res);
-	CHECK_CONTAINS(res.body, "\"authorization\": \"Basic dXNlcjpwYXNz\"");
+	CHECK(sent(res.body, "authorization", "Basic dXNlcjpwYXNz"));
+	CHECK_CONTAINS(res.body, "\"authorization\": \"Basic <redacted>\"");
 	CHECK_CONTAINS(res.body, "\"method\": \"POST\"");
 	CHECK_CONTAINS(res.body, "\"content-type\": \"application/json\"");
 	CHECK_CONTAINS(res.body, "\"body\": \"{\\\"a\\\":1}\"");
@@ -531,7 +573,7 @@ test_redirects(void)
 	fetch(http, loop, &req, &res);
 	CHECK_INT(res.status, 200);
 	CHECK_CONTAINS(res.body, "\"path\": \"/echo\"");
-	CHECK_CONTAINS(res.body, "Bearer redirect-secret");
+	CHECK(sent(res.body, "authorization", "Bearer redirect-secret"));
 	result_done(&res);
 	free(u);
 
@@ -575,6 +617,146 @@ test_redirects(void)
 	CHECK_CONTAINS(res.error, "too many redirects");
 	result_done(&res);
 	free(u);
+	http_free(http);
+	loop_free(loop);
+}
+
+/*
+ * Extra headers (secrets, often API keys) follow a redirect within the
+ * origin but never to another one; the Accept header does; URL
+ * credentials survive a redirect within the origin; a POST becomes a GET.
+ */
+static void
+test_redirect_headers(void)
+{
+	struct loop		*loop = loop_new();
+	struct http		*http = http_new(loop);
+	struct result		 res;
+	struct http_request	 req;
+	const char		*hdrs[] = { "X-Api-Key: key-HOP-SECRET", NULL };
+	char			*u;
+
+	memset(&req, 0, sizeof req);
+	req.headers = hdrs;
+	req.accept = "application/json";
+	req.bearer_token = "tok-HOP-SECRET";
+	u = url(srv.http, "/redirect-same");
+	req.url = u;
+	fetch(http, loop, &req, &res);
+	CHECK_INT(res.status, 200);
+	CHECK(sent(res.body, "x-api-key", "key-HOP-SECRET"));
+	CHECK(sent(res.body, "accept", "application/json"));
+	CHECK(sent(res.body, "authorization", "Bearer tok-HOP-SECRET"));
+	result_done(&res);
+	free(u);
+
+	u = url(srv.http, "/redirect-other");
+	req.url = u;
+	fetch(http, loop, &req, &res);
+	CHECK_INT(res.status, 200);
+	CHECK_CONTAINS(res.body, "\"path\": \"/echo\"");
+	CHECK(!sent_any(res.body, "x-api-key"));
+	CHECK(!sent_any(res.body, "authorization"));
+	CHECK(sent(res.body, "accept", "application/json"));
+	result_done(&res);
+	free(u);
+
+	u = url(srv.https, "/redirect-plain");
+	req.url = u;
+	req.insecure_skip_verify = 1;
+	fetch(http, loop, &req, &res);
+	CHECK_INT(res.status, 200);
+	CHECK(!sent_any(res.body, "x-api-key"));
+	result_done(&res);
+	free(u);
+
+	/* URL credentials: kept within the origin, dropped past it. */
+	memset(&req, 0, sizeof req);
+	u = xasprintf("http://alice:pw-HOP@127.0.0.1:%d/redirect-same",
+	    srv.http);
+	req.url = u;
+	fetch(http, loop, &req, &res);
+	CHECK_INT(res.status, 200);
+	CHECK(sent(res.body, "authorization", "Basic YWxpY2U6cHctSE9Q"));
+	result_done(&res);
+	free(u);
+	u = xasprintf("http://alice:pw-HOP@127.0.0.1:%d/redirect-other",
+	    srv.http);
+	req.url = u;
+	fetch(http, loop, &req, &res);
+	CHECK_INT(res.status, 200);
+	CHECK(!sent_any(res.body, "authorization"));
+	result_done(&res);
+	free(u);
+
+	/* A POST redirected with 302 arrives as a GET. */
+	u = url(srv.http, "/redirect-same");
+	req.url = u;
+	req.body = "x=1";
+	fetch(http, loop, &req, &res);
+	CHECK_INT(res.status, 200);
+	CHECK_CONTAINS(res.body, "\"method\": \"GET\"");
+	result_done(&res);
+	free(u);
+	http_free(http);
+	loop_free(loop);
+}
+
+/*
+ * A server that reflects its request (headers, URL) in an error page, a
+ * text 200 or a JSON 200 hands back none of the request's secrets, in
+ * any form: bearer token, basic auth (the password and the header's
+ * base64), URL credentials and extra header values.
+ */
+static void
+test_reflected_secrets(void)
+{
+	static const char *paths[] = { "/reflect-401/api/v1/query?x=1",
+	    "/reflect-200/x", "/reflect-json/y", "/redirect-same" };
+	static const char *forbidden[] = { "tok-REFLECT-1", "key-REFLECT-2",
+	    "pw-REFLECT-3", "YWxpY2U6cHctUkVGTEVDVC0z", "url-REFLECT-4",
+	    "Ym9iOnVybC1SRUZMRUNULTQ", "dG9rLVJFRkxFQ1QtMQ",
+	    "a2V5LVJFRkxFQ1QtMg" };
+	const char		*hdrs[] = { "X-Api-Key: key-REFLECT-2", NULL };
+	struct loop		*loop = loop_new();
+	struct http		*http = http_new(loop);
+	struct result		 res;
+	struct http_request	 req;
+	char			*u;
+	size_t			 i, k, auth;
+
+	for (i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+		for (auth = 0; auth < 3; auth++) {
+			memset(&req, 0, sizeof req);
+			req.headers = hdrs;
+			if (auth == 0)
+				req.bearer_token = "tok-REFLECT-1";
+			else if (auth == 1) {
+				req.username = "alice";
+				req.password = "pw-REFLECT-3";
+			}
+			if (auth == 2)
+				u = xasprintf("http://bob:url-REFLECT-4@"
+				    "127.0.0.1:%d%s", srv.http, paths[i]);
+			else
+				u = url(srv.http, paths[i]);
+			req.url = u;
+			fetch(http, loop, &req, &res);
+			CHECK_INT(res.status, i == 0 ? 401 : 200);
+			CHECK_CONTAINS(res.body, "<redacted>");
+			CHECK_INT(res.len, strlen(res.body));
+			for (k = 0; k < sizeof forbidden / sizeof forbidden[0];
+			    k++) {
+				if (strstr(res.body, forbidden[k]) != NULL) {
+					printf("# %s (auth %zu) gave back %s\n",
+					    paths[i], auth, forbidden[k]);
+					harness_failed = 1;
+				}
+			}
+			result_done(&res);
+			free(u);
+		}
+	}
 	http_free(http);
 	loop_free(loop);
 }
@@ -628,7 +810,7 @@ test_tls(void)
 	CHECK_INT(res.ok, 1);
 	CHECK_INT(res.status, 200);
 	CHECK_CONTAINS(res.body, "\"client_cert\": null");
-	CHECK_CONTAINS(res.body, "Bearer tls-secret");
+	CHECK(sent(res.body, "authorization", "Bearer tls-secret"));
 	result_done(&res);
 
 	req.ca_file = NULL;
@@ -1241,6 +1423,8 @@ static const struct test tests[] = {
 	TEST(test_redirects),
 	TEST(test_tls),
 	TEST(test_no_secret_in_errors),
+	TEST(test_reflected_secrets),
+	TEST(test_redirect_headers),
 	TEST(test_invalid_requests),
 	TEST(test_cancel),
 	TEST(test_free_cancels),
