@@ -22,7 +22,8 @@
 # themselves are killed the same way: a silence, a note, a silence during
 # a fetch into the same cache (both killed at once), and a first write,
 # which makes the audit key, on a cache and state directory of its own;
-# after each the chain verifies and the next write extends it.  At the end
+# after each the chain verifies and the next write extends it.  A fetch
+# making a new cache is killed too: the next one finishes it.  At the end
 # an uninterrupted fetch succeeds and stores every alert posted, every pod
 # and every incident, and a write after all the kills follows the others.
 #
@@ -52,6 +53,7 @@ need_tools sqlite3 openssl
 ROUNDS=20	# kills of a fetch
 WROUNDS=6	# kills of each audited write
 KROUNDS=4	# kills of a first audited write, which makes the key
+NROUNDS=4	# kills of a fetch that makes a new cache
 NALERTS=1000	# alerts posted to Alertmanager first (100 incidents)
 BATCH=50	# new alerts before each fetch killed (20 incidents)
 NPODS=400	# pods in the emulator (40 deployments of 10)
@@ -419,6 +421,50 @@ done
 DB=$MAIN_DB
 XDG_STATE_HOME=$MAIN_STATE
 entries=$MAIN_ENTRIES
+
+# --- kills of a fetch that makes a new cache ------------------------------------------------
+# The schema is made in steps, one transaction each: killed on the way,
+# there is no file yet, or an empty cache or one at an older version,
+# which a reader says (exit 1, "run `sitrep fetch`"), never a damaged one,
+# and the next writer finishes it.
+MAIN_DB=$DB
+for k in $(seq 1 "$NROUNDS"); do
+	DB=$T/cache/new$k.db
+	draw $(((k - 1) * 15)) 15
+	d=$drawn
+	kill_after "$d" fetch --once
+	if [ "$killed" = 1 ]; then
+		echo "# new cache: fetch killed at $d ms"
+	else
+		echo "# new cache: fetch killed at $d ms: it had ended (exit $rc)"
+	fi
+	run cache info
+	if [ "$rc" -eq 0 ] || { [ "$rc" -eq 1 ] && grep -Eq \
+	    'is empty; run `sitrep fetch` first|older than this sitrep.s [0-9]+; run a writer|^sitrep: no cache at .*nothing was created' \
+	    "$T/err"; }; then
+		check 0 "new cache $k: cache info reads it, or says to run a writer"
+	else
+		check 1 "new cache $k: cache info reads it, or says to run a writer" \
+		    "exit 0, or 1: no cache yet, empty, or an older version" \
+		    "exit $rc: $(cat "$T/out" "$T/err")"
+	fi
+	# Killed before it made the file: nothing to check (sqlite3 would
+	# make one).
+	if [ -e "$DB" ]; then
+		check_eq "new cache $k: PRAGMA integrity_check" "ok" \
+		    "$(sqlite3 "$DB" 'PRAGMA integrity_check' 2>&1)"
+	else
+		skip "new cache $k: PRAGMA integrity_check" \
+		    "killed before it made the file"
+	fi
+	run fetch --once
+	r=$rc
+	run cache info
+	aside=$(find "$T/cache" -name '*.corrupt-*' | head -n 3)
+	check_eq "new cache $k: the next fetch finishes it (exit 0), cache info then exits 0, nothing moved aside" \
+	    "0 0 " "$r $rc $aside"
+done
+DB=$MAIN_DB
 
 # --- after every kill ----------------------------------------------------------------------
 wait_for '[ "$(am_count)" = "$posted" ]' 20
