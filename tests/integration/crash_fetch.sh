@@ -424,9 +424,10 @@ entries=$MAIN_ENTRIES
 
 # --- kills of a fetch that makes a new cache ------------------------------------------------
 # The schema is made in steps, one transaction each: killed on the way,
-# there is no file yet, or an empty cache or one at an older version,
-# which a reader says (exit 1, "run `sitrep fetch`"), never a damaged one,
-# and the next writer finishes it.
+# there is no file yet, or an empty cache or one at an older version, or
+# (killed as it turned to WAL) a -journal to roll back: a reader says so
+# (exit 1, "run `sitrep fetch`"), never that it is damaged, and the next
+# writer finishes it.
 MAIN_DB=$DB
 for k in $(seq 1 "$NROUNDS"); do
 	DB=$T/cache/new$k.db
@@ -440,7 +441,7 @@ for k in $(seq 1 "$NROUNDS"); do
 	fi
 	run cache info
 	if [ "$rc" -eq 0 ] || { [ "$rc" -eq 1 ] && grep -Eq \
-	    'is empty; run `sitrep fetch` first|older than this sitrep.s [0-9]+; run a writer|^sitrep: no cache at .*nothing was created' \
+	    'is empty; run `sitrep fetch` first|older than this sitrep.s [0-9]+; run a writer|^sitrep: no cache at .*nothing was created|-journal, which must be rolled back .*run `sitrep fetch --once` \(a writer\)' \
 	    "$T/err"; }; then
 		check 0 "new cache $k: cache info reads it, or says to run a writer"
 	else
