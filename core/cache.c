@@ -660,6 +660,14 @@ cache_ro_connect(struct cache *c, struct cache_probe *p, char **why)
  * why and what to do instead of reading a changing file without locks.
  * A frozen file whose -wal holds writes is refused the same way rather
  * than read without them.
+ *
+ * A writer killed in the middle of a write in rollback mode (the one
+ * such write is a new cache's switch to WAL) leaves a -journal that must
+ * be rolled back before the file reads true.  SQLite does that on the
+ * next open, but a reader may not write (SQLITE_READONLY_ROLLBACK), and
+ * an immutable reader would ignore the journal and read the torn file:
+ * such a file is never read as immutable, and the refusal says to let a
+ * writer open it once.
  */
 static struct cache *
 cache_open_readonly(const char *path, char **cause)
@@ -667,8 +675,8 @@ cache_open_readonly(const char *path, char **cause)
 	struct cache		*c;
 	struct cache_probe	 p;
 	struct stat		 sb, wsb;
-	char			*wal, *dir, *why = NULL;
-	int			 fd, rc, frozen, wal_writes;
+	char			*wal, *jpath, *dir, *why = NULL;
+	int			 fd, rc, frozen, wal_writes, journal;
 
 	if (stat(path, &sb) != 0) {
 		if (errno == ENOENT)
@@ -696,6 +704,9 @@ cache_open_readonly(const char *path, char **cause)
 	}
 	wal = xasprintf("%s-wal", path);
 	wal_writes = stat(wal, &wsb) == 0 && wsb.st_size > 0;
+	jpath = xasprintf("%s-journal", path);
+	journal = stat(jpath, &wsb) == 0 && wsb.st_size > 0;
+	free(jpath);
 	frozen = cache_is_frozen(path, &sb);
 
 	c = xcalloc(1, sizeof *c);
@@ -703,9 +714,19 @@ cache_open_readonly(const char *path, char **cause)
 	c->flags = CACHE_READONLY;
 	c->dev = sb.st_dev;
 	c->ino = sb.st_ino;
-	c->immutable = frozen && !wal_writes;
+	c->immutable = frozen && !wal_writes && !journal;
 	c->uri = cache_ro_uri(path, c->immutable);
 	rc = cache_ro_connect(c, &p, &why);
+	if (rc == SQLITE_READONLY_ROLLBACK) {
+		*cause = xasprintf("cannot read cache %s: a writer stopped in"
+		    " the middle of a write (killed, or the machine went"
+		    " down) and left %s-journal, which must be rolled back"
+		    " before the cache can be read, and a reader does not"
+		    " write; run `sitrep fetch --once` (a writer) to roll it"
+		    " back, or copy the cache with its -journal where you can"
+		    " write and run it on the copy", path, path);
+		goto fail;
+	}
 	if (rc != SQLITE_OK && !c->immutable && cache_is_shm_failure(rc)) {
 		dir = cache_dir_of(path);
 		if (access(dir, W_OK) != 0) {

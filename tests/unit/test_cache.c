@@ -1474,6 +1474,106 @@ out:
 }
 
 /*
+ * A writer killed in the middle of a write in rollback mode (a new
+ * cache's switch to WAL) leaves a -journal to roll back.  The state is
+ * made by copying the file and its -journal while a write that spilled
+ * into the file is open.  A reader refuses it, saying to let a writer
+ * open it (not "check the permissions"), and changes nothing; a frozen
+ * copy is not read as immutable (that would read the torn file); the
+ * next writer rolls it back and keeps the cache, nothing moved aside.
+ */
+static void
+test_readonly_hot_journal(void)
+{
+	char		*dir = tmpdir_new(), *path, *copy, *journal, *from;
+	char		*cause = NULL, *warning = NULL;
+	struct cache	*c;
+	sqlite3		*db;
+
+	if (dir == NULL) {
+		CHECK(0);
+		return;
+	}
+	path = xasprintf("%s/cache.db", dir);
+	copy = xasprintf("%s/copy.db", dir);
+	journal = xasprintf("%s/copy.db-journal", dir);
+	from = xasprintf("%s-journal", path);
+	c = cache_open(path, 0, NULL, &cause);
+	CHECK(c != NULL);
+	if (c == NULL) {
+		printf("# %s\n", cause);
+		free(cause);
+		goto out;
+	}
+	CHECK_INT(cache_source_update(c, "prod", "prom", "prometheus", 1000, 1,
+	    5, NULL, 3, &cause), 0);
+	cache_close(c);
+
+	/* A write in rollback mode, spilled into the file, copied open. */
+	CHECK_INT(sqlite3_open(path, &db), SQLITE_OK);
+	CHECK_INT(sqlite3_exec(db, "PRAGMA journal_mode = DELETE;"
+	    " PRAGMA cache_size = 2; BEGIN IMMEDIATE;"
+	    " UPDATE sources SET items = 42;"
+	    " CREATE TABLE load (x);"
+	    " WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
+	    "  WHERE i < 2000) INSERT INTO load SELECT randomblob(300) FROM n",
+	    NULL, NULL, NULL), SQLITE_OK);
+	CHECK_INT(copy_file(path, copy), 0);
+	CHECK_INT(copy_file(from, journal), 0);
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(db);
+
+	c = cache_open(copy, CACHE_READONLY, NULL, &cause);
+	CHECK(c == NULL);
+	cache_close(c);
+	CHECK_CONTAINS(cause, "copy.db-journal");
+	CHECK_CONTAINS(cause, "sitrep fetch");
+	CHECK(cause != NULL && strstr(cause, "permissions") == NULL);
+	free(cause);
+	cause = NULL;
+	CHECK(exists(journal));
+
+	/* Frozen: still refused, not read as immutable without the journal. */
+	CHECK_INT(chmod(copy, 0400), 0);
+	c = cache_open(copy, CACHE_READONLY, NULL, &cause);
+	CHECK(c == NULL);
+	cache_close(c);
+	CHECK_CONTAINS(cause, "copy.db-journal");
+	free(cause);
+	cause = NULL;
+	CHECK_INT(chmod(copy, 0600), 0);
+
+	/* The next writer rolls it back: the cache as it was, kept. */
+	c = cache_open(copy, 0, &warning, &cause);
+	CHECK(c != NULL);
+	CHECK(warning == NULL);
+	free(warning);
+	if (c != NULL) {
+		CHECK_INT(query_int(cache_db(c), "SELECT items FROM sources"),
+		    3);
+		CHECK(!has_table(c, "load"));
+	} else {
+		printf("# %s\n", cause);
+		free(cause);
+		cause = NULL;
+	}
+	cache_close(c);
+	CHECK(!exists(journal));
+	CHECK_INT(count_aside(dir), 0);
+	c = cache_open(copy, CACHE_READONLY, NULL, &cause);
+	CHECK(c != NULL);
+	if (c == NULL)
+		free(cause);
+	cache_close(c);
+out:
+	free(from);
+	free(journal);
+	free(copy);
+	free(path);
+	tmpdir_free(dir);
+}
+
+/*
  * Read-only opens where SQLite cannot make the -shm a reader needs (a
  * directory the reader cannot write; as root, in a child that became the
  * user nobody): a file that cannot change reads as immutable; a file
@@ -1698,6 +1798,7 @@ static const struct test tests[] = {
 	TEST(test_newer_schema),
 	TEST(test_readonly),
 	TEST(test_readonly_frozen),
+	TEST(test_readonly_hot_journal),
 	TEST(test_readonly_unwritable_dir),
 	TEST(test_disk_full),
 	TEST(test_sources_info),
