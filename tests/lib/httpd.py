@@ -40,8 +40,9 @@ so a source's base URL can name one: http://127.0.0.1:PORT/x/60/retry-
 after/429 answers every API path below it as /retry-after/429?n=60.
 
 With --log FILE, each request is appended to FILE as one JSON line
-(method, path with its query, headers with lower-cased names) before it is
-answered, so a test can check what a client sent.  A test that overrides
+(t: when, in seconds of the epoch; method, path with its query, headers
+with lower-cased names) before it is answered, so a test can check what
+a client sent and when.  A test that overrides
 Handler.route keeps the log.
 
 Many requests at once: one thread each, so a hang never blocks the rest.
@@ -251,7 +252,8 @@ class Handler(BaseHTTPRequestHandler):
     def serve(self):
         """Log the request (with --log), then answer it."""
         if LOG["path"] is not None:
-            line = json.dumps({"method": self.command, "path": self.path,
+            line = json.dumps({"t": time.time(), "method": self.command,
+                               "path": self.path,
                                "headers": {k.lower(): v for k, v in
                                            self.headers.items()}})
             with LOG["lock"], open(LOG["path"], "a") as f:
