@@ -17,6 +17,7 @@
 #include "backends/backend.h"
 #include "backends/endpoint.h"
 #include "backends/http.h"
+#include "backends/poller.h"
 #include "backends/url.h"
 #include "base/buf.h"
 #include "core/conf.h"
@@ -509,6 +510,9 @@ am_done(const struct http_response *res, void *arg)
 		r->error = source_transport_error("Alertmanager",
 		    m->ep.host_port, res->error, res->kind);
 	else {
+		if (res->retry_after_ms > 0)
+			poller_source_retry_after(m->st->src,
+			    res->retry_after_ms);
 		r->body = xmalloc(res->body_len + 1);
 		memcpy(r->body, res->body, res->body_len);
 		r->body[res->body_len] = '\0';
@@ -558,6 +562,7 @@ am_refresh(struct source *s)
 			    0, &cause);
 			if (url != NULL) {
 				endpoint_request(&m->ep, &hr, url);
+				hr.group = s->name;
 				m->reqs[k].id = http_submit(s->http, &hr,
 				    am_done, &m->reqs[k], &cause);
 				free(url);

@@ -72,6 +72,7 @@ struct source {
 	struct cache			*store_cache;	/* the worker's, borrowed */
 	int64_t				 store_now_ms;	/* the store's "now" */
 	int64_t				 timeout_ms;	/* round deadline */
+	int64_t				 retry_after_ms; /* asked, this round */
 	struct source			*next;		/* poller's list */
 	void				*poller;	/* borrowed */
 };

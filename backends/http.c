@@ -35,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "backends/http.h"
 #include "base/buf.h"
@@ -43,6 +44,31 @@
 #include "base/scrub.h"
 #include "base/util.h"
 #include "base/xmalloc.h"
+
+/* Decoded bytes one transfer may take per wake-up before it is paused. */
+#define HTTP_SLICE_BYTES	((size_t)4 * 1024 * 1024)
+/* curl's read size (see http_setup). */
+#define HTTP_READ_BYTES		2048
+/* Below this many decoded bytes the ratio is not checked. */
+#define HTTP_RATIO_MIN_BYTES	((size_t)1024 * 1024)
+
+/* Why a body was refused (http_req.too_big). */
+enum http_big {
+	HTTP_BIG_NONE = 0,
+	HTTP_BIG_BODY,		/* over the request's max_body */
+	HTTP_BIG_GROUP,		/* over its group's budget */
+	HTTP_BIG_TOTAL,		/* over the client's budget */
+	HTTP_BIG_RATIO		/* decodes to too many times its wire size */
+};
+
+/* Requests sharing a budget and a bound on requests at once. */
+struct http_group {
+	char			*name;
+	size_t			 held;		/* body bytes of its requests */
+	unsigned int		 running;	/* requests holding a slot */
+	unsigned int		 queued;
+	TAILQ_ENTRY(http_group)	 entry;
+};
 
 struct http_req {
 	struct http		*http;
@@ -53,7 +79,16 @@ struct http_req {
 	struct curl_slist	*connect_to;
 	struct buf		 body;
 	size_t			 max_body;
-	int			 too_big;
+	enum http_big		 too_big;
+	struct http_group	*group;		/* or NULL */
+	int			 slot;		/* holds one of group's slots */
+	int			 queued;	/* waits for a slot */
+	char			*where;		/* host:port, for messages */
+	int			 paused;	/* until the next kick */
+	int			 resume;	/* by this kick */
+	size_t			 decoded;	/* body bytes after decoding */
+	size_t			 slice;		/* decoded in this wake-up */
+	unsigned int		 slice_wake;	/* the wake-up slice counts */
 	http_chunk_cb		 chunk;		/* streaming, or NULL */
 	void			*chunk_arg;
 	size_t			 streamed;	/* bytes given to chunk */
@@ -83,13 +118,25 @@ struct http {
 	struct loop		*loop;
 	CURLM			*multi;
 	struct loop_timer	*timer;
+	struct loop_timer	*kick;		/* resume, start queued */
+	struct loop_timer	*expire;	/* first queued deadline */
 	int			 next_id;
-	unsigned int		 pending;
-	TAILQ_HEAD(, http_req)	 reqs;
+	unsigned int		 pending;	/* running and queued */
+	unsigned int		 wake;		/* counts calls into curl */
+	size_t			 held;		/* body bytes of all requests */
+	struct http_limits	 limits;
+	TAILQ_HEAD(http_reqs, http_req) reqs;	/* running */
+	struct http_reqs	 queue;		/* waiting for a slot */
 	TAILQ_HEAD(, http_sock)	 socks;
+	TAILQ_HEAD(, http_group) groups;
 };
 
 static void	http_check(struct http *);
+static void	http_kick(struct http *);
+static void	http_expire_arm(struct http *);
+static void	http_finish(struct http_req *, CURLcode);
+static void	http_release(struct http_req *);
+static void	http_group_trim(struct http *, struct http_group *);
 
 /* ------------------------------------------------------------------------ */
 /* Small helpers. */
@@ -231,6 +278,7 @@ http_fd_ready(int fd, int revents, void *arg)
 	if (revents & LOOP_ERROR)
 		flags |= CURL_CSELECT_ERR;
 	/* sock may be freed from inside this call. */
+	http->wake++;
 	curl_multi_socket_action(http->multi, fd, flags, &running);
 	http_check(http);
 }
@@ -278,6 +326,7 @@ http_timer_fire(void *arg)
 	int		 running;
 
 	http->timer = NULL;	/* one-shot: curl sets the next one */
+	http->wake++;
 	curl_multi_socket_action(http->multi, CURL_SOCKET_TIMEOUT, 0,
 	    &running);
 	http_check(http);
@@ -307,7 +356,8 @@ http_timer_cb(CURLM *multi, long timeout_ms, void *userp)
 static void
 http_req_free(struct http_req *req)
 {
-	struct curl_slist *l;
+	struct curl_slist	*l;
+	struct http_group	*g;
 
 	if (req->easy != NULL)
 		curl_easy_cleanup(req->easy);
@@ -318,7 +368,18 @@ http_req_free(struct http_req *req)
 	curl_slist_free_all(req->connect_to);
 	scrub_free(req->scrub);
 	free(req->origin);
-	buf_done(&req->body);
+	free(req->where);
+	http_release(req);
+	if ((g = req->group) != NULL) {
+		if (req->slot) {
+			g->running--;
+			if (g->queued > 0)
+				http_kick(req->http);
+		}
+		if (req->queued)
+			g->queued--;
+		http_group_trim(req->http, g);
+	}
 	free(req);
 }
 
@@ -329,22 +390,151 @@ http_req_secret(struct http_req *req, const char *s)
 	scrub_add(req->scrub, s);
 }
 
+/* The group named name, made if new; NULL for NULL. */
+static struct http_group *
+http_group_get(struct http *http, const char *name)
+{
+	struct http_group	*g;
+
+	if (name == NULL)
+		return NULL;
+	TAILQ_FOREACH(g, &http->groups, entry) {
+		if (strcmp(g->name, name) == 0)
+			return g;
+	}
+	g = xcalloc(1, sizeof *g);
+	g->name = xstrdup(name);
+	TAILQ_INSERT_TAIL(&http->groups, g, entry);
+	return g;
+}
+
+/* Forget a group nothing uses any more. */
+static void
+http_group_trim(struct http *http, struct http_group *g)
+{
+	if (g == NULL || g->held != 0 || g->running != 0 || g->queued != 0)
+		return;
+	TAILQ_REMOVE(&http->groups, g, entry);
+	free(g->name);
+	free(g);
+}
+
+/* A budget, never below the request's own cap. */
+static size_t
+http_budget(size_t budget, const struct http_req *req)
+{
+	return budget > req->max_body ? budget : req->max_body;
+}
+
+/*
+ * Whether the body decodes to more than max_ratio times its bytes on the
+ * wire.  curl counts the download before decoding it, so
+ * CURLINFO_SIZE_DOWNLOAD_T is the wire size of the body so far.
+ */
+static int
+http_ratio_exceeded(struct http_req *req)
+{
+	curl_off_t	wire = 0;
+	unsigned int	ratio = req->http->limits.max_ratio;
+
+	if (req->decoded < HTTP_RATIO_MIN_BYTES)
+		return 0;
+	if (curl_easy_getinfo(req->easy, CURLINFO_SIZE_DOWNLOAD_T, &wire) !=
+	    CURLE_OK || wire <= 0)
+		return 0;
+	return req->decoded / ratio > (size_t)wire;
+}
+
+/* Whether n more bytes fit in budget when held are taken already. */
+static int
+http_fits(size_t n, size_t held, size_t budget)
+{
+	return held <= budget && n <= budget - held;
+}
+
+/* Take n more body bytes into the budgets; 0, or -1 with too_big set. */
+static int
+http_hold(struct http_req *req, size_t n)
+{
+	struct http		*http = req->http;
+	struct http_group	*g = req->group;
+
+	if (!http_fits(n, req->body.len, req->max_body))
+		req->too_big = HTTP_BIG_BODY;
+	else if (g != NULL && !http_fits(n, g->held,
+	    http_budget(http->limits.group_bytes, req)))
+		req->too_big = HTTP_BIG_GROUP;
+	else if (!http_fits(n, http->held,
+	    http_budget(http->limits.total_bytes, req)))
+		req->too_big = HTTP_BIG_TOTAL;
+	else {
+		if (g != NULL)
+			g->held += n;
+		http->held += n;
+		return 0;
+	}
+	return -1;
+}
+
+/* Give back what a request's body held of the budgets, and empty it. */
+static void
+http_unhold(struct http_req *req)
+{
+	size_t	n = req->body.len;
+
+	if (req->group != NULL)
+		req->group->held -= n < req->group->held ? n :
+		    req->group->held;
+	req->http->held -= n < req->http->held ? n : req->http->held;
+	buf_reset(&req->body);
+}
+
+/* Give back what a request's body held of the budgets, and free it. */
+static void
+http_release(struct http_req *req)
+{
+	http_unhold(req);
+	buf_done(&req->body);
+}
+
 /*
  * curl's write callback: append to the capped body or abort the transfer;
  * a streamed 2xx body goes to the chunk callback instead, bounded in total.
+ * After a slice of work in one wake-up the transfer is paused (curl hands
+ * the same bytes again on resume) and the loop gets its turn.  Decoded
+ * bytes are checked against the ratio, the cap and the budgets as they
+ * arrive.
  */
 static size_t
 http_write(char *ptr, size_t size, size_t nmemb, void *arg)
 {
 	struct http_req	*req = arg;
+	struct http	*http = req->http;
 	size_t		 n = size * nmemb;
 	long		 status = 0;
 
+	if (req->too_big != HTTP_BIG_NONE || req->stopped)
+		return 0;
+	if (req->slice_wake != http->wake) {
+		req->slice_wake = http->wake;
+		req->slice = 0;
+	}
+	if (req->slice >= HTTP_SLICE_BYTES) {
+		req->paused = 1;
+		http_kick(http);
+		return CURL_WRITEFUNC_PAUSE;
+	}
+	req->slice += n;
+	req->decoded += n;
+	if (http_ratio_exceeded(req)) {
+		req->too_big = HTTP_BIG_RATIO;
+		return 0;
+	}
 	if (req->chunk != NULL) {
 		curl_easy_getinfo(req->easy, CURLINFO_RESPONSE_CODE, &status);
 		if (status >= 200 && status <= 299) {
 			if (n > req->max_body - req->streamed) {
-				req->too_big = 1;
+				req->too_big = HTTP_BIG_BODY;
 				return 0;
 			}
 			req->streamed += n;
@@ -355,11 +545,56 @@ http_write(char *ptr, size_t size, size_t nmemb, void *arg)
 			return n;
 		}
 	}
-	if (buf_append(&req->body, ptr, n) == -1) {
-		req->too_big = 1;
+	/* http_hold() checked the cap, so the append cannot fail. */
+	if (http_hold(req, n) != 0 || buf_append(&req->body, ptr, n) != 0)
 		return 0;	/* CURLE_WRITE_ERROR */
-	}
 	return n;
+}
+
+/* "64 MiB", or the bytes when not a whole number of MiB. */
+static void
+http_format_size(size_t n, char *out, size_t len)
+{
+	if (n >= 1024 * 1024 && n % (1024 * 1024) == 0)
+		snprintf(out, len, "%zu MiB", n / (1024 * 1024));
+	else
+		snprintf(out, len, "%zu bytes", n);
+}
+
+/* The sentence for a body refused by a bound (see enum http_big). */
+static char *
+http_big_error(struct http_req *req, const char *where)
+{
+	struct http	*http = req->http;
+	const char	*group = req->group != NULL ? req->group->name : "";
+	char		 size[32];
+
+	switch (req->too_big) {
+	case HTTP_BIG_GROUP:
+		http_format_size(http_budget(http->limits.group_bytes, req),
+		    size, sizeof size);
+		return xasprintf("responses from %s in flight for %s would "
+		    "hold more than %s together (its memory budget): ask for "
+		    "less at once (fewer or narrower queries), or raise "
+		    "http.max_body", where, group, size);
+	case HTTP_BIG_TOTAL:
+		http_format_size(http_budget(http->limits.total_bytes, req),
+		    size, sizeof size);
+		return xasprintf("responses in flight from all sources would "
+		    "hold more than %s together (the memory budget of all "
+		    "sources), refused at %s: ask the sources for less, or "
+		    "raise http.max_body", size, where);
+	case HTTP_BIG_RATIO:
+		return xasprintf("response from %s decompresses to more than "
+		    "%u times its size on the wire (a compression bomb?): "
+		    "refused; check what answers at that address",
+		    where, http->limits.max_ratio);
+	case HTTP_BIG_BODY:
+	case HTTP_BIG_NONE:
+		break;
+	}
+	return xasprintf("response from %s is larger than %zu bytes "
+	    "(http.max_body)", where, req->max_body);
 }
 
 /* Classify a TLS verification failure into a sentence. */
@@ -493,8 +728,7 @@ http_error_text(struct http_req *req, CURLcode rc, enum http_error *kind)
 			    "reader", where);
 		} else if (rc == CURLE_FILESIZE_EXCEEDED || req->too_big) {
 			*kind = HTTP_ERR_TOO_BIG;
-			msg = xasprintf("response from %s is larger than %zu "
-			    "bytes (http.max_body)", where, req->max_body);
+			msg = http_big_error(req, where);
 		} else {
 			*kind = HTTP_ERR_OTHER;
 			msg = xasprintf("response from %s could not be stored "
@@ -651,13 +885,81 @@ http_follow(struct http_req *req, long status, CURLcode *rc)
 	http_wipe(next);
 	free(next);
 	curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, (long)left);
-	buf_reset(&req->body);
+	http_unhold(req);	/* the redirect's own body */
+	req->decoded = 0;
 	req->redirects++;
 	if (curl_multi_add_handle(req->http->multi, easy) != CURLM_OK) {
 		*rc = CURLE_FAILED_INIT;
 		return -1;
 	}
 	return 0;
+}
+
+/* A Retry-After value as milliseconds from now_s; see http.h. */
+int64_t
+http_retry_after_ms(const char *value, int64_t now_s)
+{
+	const char	*p, *end;
+	char		 copy[128];
+	int64_t		 secs = 0, ms;
+	time_t		 when;
+	size_t		 len;
+
+	if (value == NULL)
+		return 0;
+	while (*value == ' ' || *value == '\t')
+		value++;
+	end = value + strlen(value);
+	while (end > value && (end[-1] == ' ' || end[-1] == '\t' ||
+	    end[-1] == '\r' || end[-1] == '\n'))
+		end--;
+	if ((len = (size_t)(end - value)) == 0 || len >= sizeof copy)
+		return 0;
+	for (p = value; p < end && *p >= '0' && *p <= '9'; p++) {
+		if (secs <= HTTP_RETRY_AFTER_CAP_MS / 1000)
+			secs = secs * 10 + (*p - '0');
+	}
+	if (p == end)
+		ms = secs * 1000;
+	else {
+		memcpy(copy, value, len);
+		copy[len] = '\0';
+		if (http_has_control(copy) ||
+		    (when = curl_getdate(copy, NULL)) == -1 ||
+		    (int64_t)when <= now_s)
+			return 0;
+		ms = ((int64_t)when - now_s) * 1000;
+		if ((int64_t)when - now_s > HTTP_RETRY_AFTER_CAP_MS / 1000)
+			ms = HTTP_RETRY_AFTER_CAP_MS;
+	}
+	return ms > HTTP_RETRY_AFTER_CAP_MS ? HTTP_RETRY_AFTER_CAP_MS : ms;
+}
+
+/* The Retry-After of a 429 or 503 answer in milliseconds, or 0. */
+static int64_t
+http_retry_after(struct http_req *req, long status)
+{
+#if LIBCURL_VERSION_NUM >= 0x075300
+	struct curl_header	*h = NULL;
+
+	if (status != 429 && status != 503)
+		return 0;
+	if (curl_easy_header(req->easy, "Retry-After", 0, CURLH_HEADER, -1,
+	    &h) != CURLHE_OK || h == NULL)
+		return 0;
+	return http_retry_after_ms(h->value, util_now_ms() / 1000);
+#else
+	curl_off_t	secs = 0;
+
+	if (status != 429 && status != 503)
+		return 0;
+	if (curl_easy_getinfo(req->easy, CURLINFO_RETRY_AFTER, &secs) !=
+	    CURLE_OK || secs <= 0)
+		return 0;
+	if (secs > HTTP_RETRY_AFTER_CAP_MS / 1000)
+		return HTTP_RETRY_AFTER_CAP_MS;
+	return (int64_t)secs * 1000;
+#endif
 }
 
 /*
@@ -671,15 +973,21 @@ http_finish(struct http_req *req, CURLcode rc)
 	struct http		*http = req->http;
 	struct http_response	 resp;
 	char			*error = NULL, *ctype = NULL, *clean = NULL;
+	char			 d[32];
 	long			 status = 0;
 
-	curl_multi_remove_handle(http->multi, req->easy);
-	if (rc == CURLE_OK) {
-		curl_easy_getinfo(req->easy, CURLINFO_RESPONSE_CODE, &status);
-		if (http_follow(req, status, &rc) == 0)
-			return;		/* still in flight, on to the next */
+	if (req->queued)
+		TAILQ_REMOVE(&http->queue, req, entry);
+	else {
+		curl_multi_remove_handle(http->multi, req->easy);
+		if (rc == CURLE_OK) {
+			curl_easy_getinfo(req->easy, CURLINFO_RESPONSE_CODE,
+			    &status);
+			if (http_follow(req, status, &rc) == 0)
+				return;	/* still in flight, on to the next */
+		}
+		TAILQ_REMOVE(&http->reqs, req, entry);
 	}
-	TAILQ_REMOVE(&http->reqs, req, entry);
 	http->pending--;
 
 	memset(&resp, 0, sizeof resp);
@@ -698,6 +1006,15 @@ http_finish(struct http_req *req, CURLcode rc)
 		if (curl_easy_getinfo(req->easy, CURLINFO_CONTENT_TYPE,
 		    &ctype) == CURLE_OK)
 			resp.content_type = ctype;
+		resp.retry_after_ms = http_retry_after(req, resp.status);
+	} else if (req->queued) {
+		/* Its time ran out before a slot of its group was free. */
+		http_format_ms(req->timeout_ms, d, sizeof d);
+		error = xasprintf("timed out after %s waiting for a turn to "
+		    "ask %s (%s had %u requests running, the most at once)",
+		    d, req->where, req->group->name, req->group->running);
+		resp.kind = HTTP_ERR_TIMEOUT;
+		resp.error = error;
 	} else {
 		error = http_scrub(req, http_error_text(req, rc, &resp.kind));
 		resp.error = error;
@@ -878,6 +1195,12 @@ http_setup(struct http_req *req, const struct http_request *r, char **cause)
 	if (r->chunk == NULL)
 		curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE,
 		    (curl_off_t)req->max_body);
+	/*
+	 * Small reads: curl decodes all of one read before a pause takes
+	 * hold, so the read size bounds a wake-up's work (and what curl
+	 * keeps while paused) at about a thousand times it.
+	 */
+	curl_easy_setopt(easy, CURLOPT_BUFFERSIZE, (long)HTTP_READ_BYTES);
 	curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, http_write);
 	curl_easy_setopt(easy, CURLOPT_WRITEDATA, req);
 
@@ -1027,6 +1350,160 @@ http_setup(struct http_req *req, const struct http_request *r, char **cause)
 	return 0;
 }
 
+/*
+ * Hand a request to curl, taking a slot of its group (a streamed one
+ * takes none).  One that waited gets what is left of its timeout.
+ */
+static int
+http_start(struct http *http, struct http_req *req)
+{
+	int64_t	left;
+
+	if (req->queued) {
+		left = req->timeout_ms - (util_mono_ms() - req->started);
+		if (left < 1)
+			left = 1;
+		curl_easy_setopt(req->easy, CURLOPT_TIMEOUT_MS, (long)left);
+		if (req->connect_timeout_ms > left)
+			curl_easy_setopt(req->easy, CURLOPT_CONNECTTIMEOUT_MS,
+			    (long)left);
+	}
+	if (curl_multi_add_handle(http->multi, req->easy) != CURLM_OK)
+		return -1;
+	if (req->queued) {
+		req->queued = 0;
+		req->group->queued--;
+	}
+	if (req->group != NULL && req->chunk == NULL) {
+		req->slot = 1;
+		req->group->running++;
+	}
+	TAILQ_INSERT_TAIL(&http->reqs, req, entry);
+	return 0;
+}
+
+/*
+ * The kick: resume the transfers paused after their slice, then start
+ * waiting requests whose group has a free slot, in order.  Runs from a
+ * loop timer, never inside curl.
+ */
+static int64_t
+http_kick_fire(void *arg)
+{
+	struct http		*http = arg;
+	struct http_req		*req;
+	struct http_group	*g;
+	CURLcode		 rc;
+
+	http->kick = NULL;
+	http->wake++;
+	TAILQ_FOREACH(req, &http->reqs, entry) {
+		req->slice_wake = http->wake - 1;	/* a new slice */
+		req->resume = req->paused;
+	}
+	/*
+	 * A resume may pause the transfer again (resumed on the next kick)
+	 * or finish requests (whose callbacks may cancel others): look
+	 * again after each.
+	 */
+	for (;;) {
+		TAILQ_FOREACH(req, &http->reqs, entry) {
+			if (req->resume)
+				break;
+		}
+		if (req == NULL)
+			break;
+		req->resume = req->paused = 0;
+		if ((rc = curl_easy_pause(req->easy, CURLPAUSE_CONT)) !=
+		    CURLE_OK)
+			http_finish(req, rc);
+	}
+	for (;;) {
+		TAILQ_FOREACH(req, &http->queue, entry) {
+			g = req->group;
+			if (g->running < http->limits.group_inflight)
+				break;
+		}
+		if (req == NULL)
+			break;
+		TAILQ_REMOVE(&http->queue, req, entry);
+		if (http_start(http, req) != 0) {
+			TAILQ_INSERT_HEAD(&http->reqs, req, entry);
+			http_finish(req, CURLE_FAILED_INIT);
+		}
+	}
+	http_expire_arm(http);
+	http_check(http);
+	return -1;
+}
+
+/* The expire timer: end the waiting requests whose time ran out. */
+static int64_t
+http_expire_fire(void *arg)
+{
+	struct http	*http = arg;
+	struct http_req	*req;
+	int64_t		 now = util_mono_ms();
+
+	http->expire = NULL;
+	/* A callback may cancel others: look again after each. */
+	for (;;) {
+		TAILQ_FOREACH(req, &http->queue, entry) {
+			if (now - req->started >= req->timeout_ms)
+				break;
+		}
+		if (req == NULL)
+			break;
+		http_finish(req, CURLE_OPERATION_TIMEDOUT);
+	}
+	http_expire_arm(http);
+	return -1;
+}
+
+/* Set the expire timer for the first deadline of those waiting. */
+static void
+http_expire_arm(struct http *http)
+{
+	struct http_req	*req;
+	int64_t		 first = -1, left, now = util_mono_ms();
+
+	TAILQ_FOREACH(req, &http->queue, entry) {
+		left = req->started + req->timeout_ms - now;
+		if (first == -1 || left < first)
+			first = left;
+	}
+	if (http->expire != NULL) {
+		loop_timer_del(http->expire);
+		http->expire = NULL;
+	}
+	if (!TAILQ_EMPTY(&http->queue))
+		http->expire = loop_timer_add(http->loop, first > 0 ? first :
+		    0, http_expire_fire, http);
+}
+
+/* Run the kick on the loop's next turn. */
+static void
+http_kick(struct http *http)
+{
+	if (http->kick == NULL)
+		http->kick = loop_timer_add(http->loop, 0, http_kick_fire,
+		    http);
+}
+
+/* Set the client's bounds. */
+void
+http_set_limits(struct http *http, const struct http_limits *l)
+{
+	http->limits.total_bytes = l->total_bytes != 0 ? l->total_bytes :
+	    HTTP_DEFAULT_TOTAL_BYTES;
+	http->limits.group_bytes = l->group_bytes != 0 ? l->group_bytes :
+	    HTTP_DEFAULT_GROUP_BYTES;
+	http->limits.group_inflight = l->group_inflight != 0 ?
+	    l->group_inflight : HTTP_DEFAULT_GROUP_INFLIGHT;
+	http->limits.max_ratio = l->max_ratio != 0 ? l->max_ratio :
+	    HTTP_DEFAULT_MAX_RATIO;
+}
+
 /* Start a request. */
 int
 http_submit(struct http *http, const struct http_request *r,
@@ -1064,17 +1541,26 @@ http_submit(struct http *http, const struct http_request *r,
 		http_req_free(req);
 		return -1;
 	}
-	if (curl_multi_add_handle(http->multi, req->easy) != CURLM_OK) {
+	if (http->next_id == 0x7fffffff)
+		http->next_id = 0;
+	req->id = ++http->next_id;
+	req->started = util_mono_ms();
+	req->group = http_group_get(http, r->group);
+	/* In order: behind those of its group already waiting. */
+	if (req->group != NULL && req->chunk == NULL &&
+	    (req->group->queued > 0 ||
+	    req->group->running >= http->limits.group_inflight)) {
+		req->queued = 1;
+		req->group->queued++;
+		req->where = http_host_port(r->url);
+		TAILQ_INSERT_TAIL(&http->queue, req, entry);
+		http_expire_arm(http);
+	} else if (http_start(http, req) != 0) {
 		*cause = xstrdup("could not start an HTTP request (curl "
 		    "refused it): try again");
 		http_req_free(req);
 		return -1;
 	}
-	if (http->next_id == 0x7fffffff)
-		http->next_id = 0;
-	req->id = ++http->next_id;
-	req->started = util_mono_ms();
-	TAILQ_INSERT_TAIL(&http->reqs, req, entry);
 	http->pending++;
 	return req->id;
 }
@@ -1089,12 +1575,21 @@ http_cancel(struct http *http, int id)
 		if (req->id == id)
 			break;
 	}
-	if (req == NULL)
-		return -1;
-	TAILQ_REMOVE(&http->reqs, req, entry);
+	if (req != NULL) {
+		TAILQ_REMOVE(&http->reqs, req, entry);
+		curl_multi_remove_handle(http->multi, req->easy);
+	} else {
+		TAILQ_FOREACH(req, &http->queue, entry) {
+			if (req->id == id)
+				break;
+		}
+		if (req == NULL)
+			return -1;
+		TAILQ_REMOVE(&http->queue, req, entry);
+	}
 	http->pending--;
-	curl_multi_remove_handle(http->multi, req->easy);
 	http_req_free(req);
+	http_expire_arm(http);
 	return 0;
 }
 
@@ -1125,7 +1620,10 @@ http_new(struct loop *loop)
 	http = xcalloc(1, sizeof *http);
 	http->loop = loop;
 	TAILQ_INIT(&http->reqs);
+	TAILQ_INIT(&http->queue);
 	TAILQ_INIT(&http->socks);
+	TAILQ_INIT(&http->groups);
+	http_set_limits(http, &http->limits);	/* zeros: the defaults */
 	if ((http->multi = curl_multi_init()) == NULL) {
 		free(http);
 		errno = ENOMEM;
@@ -1144,14 +1642,21 @@ http_free(struct http *http)
 {
 	struct http_req		*req;
 	struct http_sock	*sock;
+	struct http_group	*g;
 	struct http_response	 resp;
 
 	if (http == NULL)
 		return;
-	while ((req = TAILQ_FIRST(&http->reqs)) != NULL) {
-		TAILQ_REMOVE(&http->reqs, req, entry);
+	/* Those waiting first, so no slot that frees starts one. */
+	while ((req = TAILQ_LAST(&http->queue, http_reqs)) != NULL ||
+	    (req = TAILQ_FIRST(&http->reqs)) != NULL) {
+		if (req->queued)
+			TAILQ_REMOVE(&http->queue, req, entry);
+		else {
+			TAILQ_REMOVE(&http->reqs, req, entry);
+			curl_multi_remove_handle(http->multi, req->easy);
+		}
 		http->pending--;
-		curl_multi_remove_handle(http->multi, req->easy);
 		memset(&resp, 0, sizeof resp);
 		resp.body = "";
 		resp.kind = HTTP_ERR_CANCELLED;
@@ -1171,5 +1676,12 @@ http_free(struct http *http)
 		free(sock);
 	}
 	loop_timer_del(http->timer);
+	loop_timer_del(http->kick);
+	loop_timer_del(http->expire);
+	while ((g = TAILQ_FIRST(&http->groups)) != NULL) {
+		TAILQ_REMOVE(&http->groups, g, entry);
+		free(g->name);
+		free(g);
+	}
 	free(http);
 }

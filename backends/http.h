@@ -19,6 +19,27 @@
  * sentence or in a body handed to a callback, whatever the status, even
  * when the server reflects its request.  A header that is not secret goes
  * in content_type or accept.
+ *
+ * Memory and time stay bounded whatever a server sends (struct
+ * http_limits, defaults below):
+ *  - each body is cut off at its max_body as it arrives, with or without a
+ *    Content-Length (one with a length over the cap is refused at once);
+ *  - the bodies of all requests in flight share one budget (the total),
+ *    and those of one group (a source: http_request.group) share a
+ *    smaller one; the request whose bytes would cross either is refused
+ *    with HTTP_ERR_TOO_BIG.  A budget is never below the request's own
+ *    max_body, so one request can always use its cap;
+ *  - a group has at most group_inflight requests running; the others wait
+ *    in order inside http.c (http_pending() counts them, http_cancel()
+ *    takes them back, their timeout includes the wait).  A streamed
+ *    request (chunk) holds no body and does not take a slot;
+ *  - a body that decodes to more than max_ratio times its bytes on the
+ *    wire (a compression bomb) is refused once past 1 MiB;
+ *  - decoding gives the loop back: after a slice of a few MiB in one
+ *    wake-up a transfer is paused and resumed from a loop timer, so
+ *    timers (timeouts among them) and keys are served in between.
+ * Bytes are counted after decompression.  A 429 or 503's Retry-After is
+ * parsed for the caller (http_response.retry_after_ms).
  */
 #ifndef SITREP_HTTP_H
 #define SITREP_HTTP_H
@@ -41,6 +62,23 @@ typedef int	(*http_chunk_cb)(const char *data, size_t len, void *arg);
 #define HTTP_DEFAULT_TIMEOUT_MS		30000
 #define HTTP_DEFAULT_MAX_BODY		((size_t)64 * 1024 * 1024)
 #define HTTP_MAX_REDIRECTS		5
+#define HTTP_DEFAULT_TOTAL_BYTES	((size_t)128 * 1024 * 1024)
+#define HTTP_DEFAULT_GROUP_BYTES	((size_t)64 * 1024 * 1024)
+#define HTTP_DEFAULT_GROUP_INFLIGHT	4
+#define HTTP_DEFAULT_MAX_RATIO		100
+/* Longest Retry-After honoured; a longer one is cut to this. */
+#define HTTP_RETRY_AFTER_CAP_MS		((int64_t)10 * 60 * 1000)
+
+/*
+ * Bounds of one client (see the top of this file).  Zero fields take the
+ * defaults, except max_ratio where 0 would be meaningless and takes it too.
+ */
+struct http_limits {
+	size_t			 total_bytes;	/* bodies of all requests */
+	size_t			 group_bytes;	/* bodies of one group's */
+	unsigned int		 group_inflight; /* one group's running */
+	unsigned int		 max_ratio;	/* decoded / wire bytes */
+};
 
 enum http_error {
 	HTTP_OK = 0,		/* transport worked; look at status */
@@ -99,6 +137,11 @@ struct http_request {
 	 */
 	http_chunk_cb		 chunk;
 	void			*chunk_arg;
+	/*
+	 * The budget group (a source's name, "prometheus"), shown in
+	 * messages; NULL: only the client's total and max_body apply.
+	 */
+	const char		*group;
 };
 
 /*
@@ -119,6 +162,8 @@ struct http_response {
 	int64_t			 latency_ms;
 	const char		*error;		/* a sentence, or NULL if ok */
 	enum http_error		 kind;
+	/* A 429 or 503's Retry-After, capped; 0 if none or another status. */
+	int64_t			 retry_after_ms;
 };
 
 typedef void	(*http_done_cb)(const struct http_response *, void *arg);
@@ -148,8 +193,17 @@ int		 http_submit(struct http *, const struct http_request *,
  * Safe from inside any callback.
  */
 int		 http_cancel(struct http *, int id);
-/* Number of requests in flight. */
+/* Number of requests in flight, those waiting for a slot included. */
 unsigned int	 http_pending(struct http *);
+/* Set the client's bounds (copied); they apply at once. */
+void		 http_set_limits(struct http *, const struct http_limits *);
+
+/*
+ * A Retry-After value (delay-seconds or an HTTP-date, RFC 9110 10.2.3) as
+ * milliseconds from now_s (wall clock, seconds), capped at
+ * HTTP_RETRY_AFTER_CAP_MS; 0 for garbage, a date in the past or NULL.
+ */
+int64_t		 http_retry_after_ms(const char *value, int64_t now_s);
 
 /* url with any user:password@ removed, for showing; caller frees. */
 char		*http_redact_url(const char *url);

@@ -1873,6 +1873,7 @@ kube_call_cred_done(const struct kubeconfig_credential *cred,
 	hr.insecure_skip_verify = cred->insecure_skip_verify;
 	hr.proxy = cred->proxy_url;
 	hr.max_body = c->max_body;
+	hr.group = "kubernetes";	/* the source's name: one budget */
 	hr.timeout_ms = k->timeout_ms > 0 ? k->timeout_ms : c->timeout_ms;
 	if (k->chunk != NULL) {
 		hr.chunk = kube_call_chunk;

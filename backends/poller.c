@@ -195,21 +195,45 @@ poller_source_free(struct source *s)
 	free(s);
 }
 
+/* Remember the longest Retry-After a server of s asked for this round. */
+void
+poller_source_retry_after(struct source *s, int64_t ms)
+{
+	if (ms > HTTP_RETRY_AFTER_CAP_MS)
+		ms = HTTP_RETRY_AFTER_CAP_MS;
+	if (ms > s->retry_after_ms)
+		s->retry_after_ms = ms;
+}
+
 /* Record the outcome of a round; the write waits for poller_flush(). */
 void
 source_done(struct source *s, int ok, const char *error, const char *warning,
     int64_t items)
 {
 	struct poller	*p = s->poller;
+	char		 d[32];
+	char		*asked = NULL;
 
 	if (!s->in_flight)
 		return;
 	s->in_flight = 0;
 	s->done_ok = ok;
+	if (s->retry_after_ms > 0) {
+		util_format_duration(s->retry_after_ms, d, sizeof d);
+		asked = xasprintf("%s asked to wait %s", s->name, d);
+	}
 	free(s->error);
-	s->error = error != NULL ? xstrdup(error) : NULL;
+	if (error != NULL && asked != NULL && !ok)
+		s->error = xasprintf("%s; %s", error, asked);
+	else
+		s->error = error != NULL ? xstrdup(error) : NULL;
 	free(s->warning);
-	s->warning = warning != NULL ? xstrdup(warning) : NULL;
+	if (asked != NULL && ok)
+		s->warning = warning != NULL ? xasprintf("%s; %s", warning,
+		    asked) : xstrdup(asked);
+	else
+		s->warning = warning != NULL ? xstrdup(warning) : NULL;
+	free(asked);
 	s->items = items;
 	s->latency_ms = loop_now_ms(s->loop) - s->started_ms;
 	s->pending_store = 1;
@@ -226,6 +250,10 @@ source_done(struct source *s, int ok, const char *error, const char *warning,
 		s->next_ms = loop_now_ms(s->loop) + poller_backoff_ms(
 		    p->ctx != NULL ? p->ctx->refresh_ms : 15000, s->failures,
 		    &p->seed);
+	/* The server asked for a pause: not before it is over. */
+	if (!(p->flags & POLLER_ONCE) && s->retry_after_ms > 0 &&
+	    s->next_ms < loop_now_ms(s->loop) + s->retry_after_ms)
+		s->next_ms = loop_now_ms(s->loop) + s->retry_after_ms;
 }
 
 /* A sentence for a transport failure, with a hint naming the server. */
@@ -254,6 +282,7 @@ static void
 poller_start_round(struct poller *p, struct source *s)
 {
 	s->in_flight = 1;
+	s->retry_after_ms = 0;
 	s->started_ms = loop_now_ms(p->loop);
 	s->attempt_ms = runtime_now_ms(p->rt);
 	s->pending_store = 0;

@@ -9,7 +9,9 @@
  * one short transaction per source: all of a round or none of it, plus the
  * source's row (last attempt, last success, latency, last error).  A
  * source that cannot even be set up is a member like the others, failing
- * with its reason until the set-up works.
+ * with its reason until the set-up works.  A server's Retry-After (on a
+ * 429 or 503) delays its source's next round by that much, capped at ten
+ * minutes, whether or not the round failed.
  */
 #ifndef SITREP_POLLER_H
 #define SITREP_POLLER_H
@@ -75,6 +77,13 @@ struct runtime	*poller_runtime(const struct poller *);
 /* Iterate the sources (borrowed). */
 struct source	*poller_first(struct poller *);
 struct source	*poller_next(struct source *);
+
+/*
+ * The server of s answered this round with a Retry-After of ms (a 429 or
+ * 503, http_response.retry_after_ms): its next round waits at least that
+ * long, and its error (or warning) says "NAME asked to wait 60s".
+ */
+void		 poller_source_retry_after(struct source *, int64_t ms);
 
 /* Backoff delay for the nth consecutive failure (exposed for tests). */
 int64_t		 poller_backoff_ms(int64_t refresh_ms, int failures,

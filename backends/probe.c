@@ -114,6 +114,7 @@ probe_refresh(struct source *s)
 		hr.timeout_ms = p->conf->timeout_ms;
 		hr.connect_timeout_ms = p->conf->timeout_ms;
 		hr.max_body = 1024 * 1024;
+		hr.group = s->name;
 		p->id = http_submit(s->http, &hr, probe_done, p, &cause);
 		if (p->id < 0) {
 			p->id = 0;

@@ -28,6 +28,7 @@
 #include "backends/backend.h"
 #include "backends/endpoint.h"
 #include "backends/http.h"
+#include "backends/poller.h"
 #include "backends/prom.h"
 #include "backends/prom_rules.h"
 #include "backends/runtime.h"
@@ -886,6 +887,7 @@ prom_submit(struct prom_state *st, size_t first, char **cause)
 			url = endpoint_url(&st->ep, path, q, nq, cause);
 		if (url != NULL) {
 			endpoint_request(&st->ep, &hr, url);
+			hr.group = s->name;
 			hr.form = form;
 			r->id = http_submit(s->http, &hr, prom_done, r, cause);
 			free(url);
@@ -1061,6 +1063,8 @@ prom_done(const struct http_response *res, void *arg)
 		r->error = source_transport_error("Prometheus",
 		    st->ep.host_port, res->error, res->kind);
 	else {
+		if (res->retry_after_ms > 0)
+			poller_source_retry_after(st->src, res->retry_after_ms);
 		r->body = xmalloc(res->body_len + 1);
 		memcpy(r->body, res->body, res->body_len);
 		r->body[res->body_len] = '\0';

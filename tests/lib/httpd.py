@@ -25,6 +25,12 @@ Every listener serves the same routes (GET, POST, PUT, PATCH, DELETE):
   /hostile           invalid UTF-8, terminal escapes and a NUL byte
   /gzip              the /json document gzip-encoded (if asked for)
   /gzip-bomb?n=N     N zero bytes, gzip-encoded (tiny on the wire)
+  /gzip-bomb-stream?n=N  the same made as it is sent, without a length
+                     (N may be many GB: the server holds one block)
+  /half?n=N          promises 2N bytes, sends N, then never the rest
+  /retry-after/NNN?n=S      status NNN with "Retry-After: S" (seconds)
+  /retry-after-date/NNN?n=S status NNN, Retry-After an HTTP-date S
+                     seconds from now
   /redirect-other    302 to /echo on the "other" listener
   /redirect-same     302 to /echo on this listener
   /redirect-plain    302 to /echo on the plain "http" listener
@@ -38,9 +44,14 @@ Every listener serves the same routes (GET, POST, PUT, PATCH, DELETE):
   /hop-same/P        302 to /hop-land/P on this listener
   /hop-land/P        the /json document
 
+Under /x/N/ any route answers with n=N whatever follows its own segments,
+so a source's base URL can name one: http://127.0.0.1:PORT/x/60/retry-
+after/429 answers every API path below it as /retry-after/429?n=60.
+
 With --log FILE, each request is appended to FILE as one JSON line
-(method, path with its query, headers with lower-cased names) before it is
-answered, so a test can check what a client sent.  A test that overrides
+(t: when, in seconds of the epoch; method, path with its query, headers
+with lower-cased names) before it is answered, so a test can check what
+a client sent and when.  A test that overrides
 Handler.route keeps the log.
 
 Many requests at once: one thread each, so a hang never blocks the rest.
@@ -52,6 +63,7 @@ import gzip
 import hashlib
 import json
 import os
+import struct
 import signal
 import socket
 import ssl
@@ -59,6 +71,8 @@ import subprocess
 import sys
 import threading
 import time
+import zlib
+from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -141,6 +155,12 @@ class Handler(BaseHTTPRequestHandler):
         q = parse_qs(url.query)
         n = int(q.get("n", ["1000"])[0])
         path = url.path
+        if path.startswith("/x/"):
+            parts = path.split("/")
+            n = int(parts[2])
+            keep = 2 if parts[3] in ("status", "retry-after",
+                                     "retry-after-date") else 1
+            path = "/" + "/".join(parts[3:3 + keep])
 
         if path == "/json":
             self.send(200, JSON_DOC)
@@ -201,6 +221,32 @@ class Handler(BaseHTTPRequestHandler):
         elif path == "/gzip-bomb":
             self.send(200, gzip.compress(b"\0" * n), "text/plain",
                       extra=(("Content-Encoding", "gzip"),))
+        elif path == "/gzip-bomb-stream":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.close_connection = True
+            self.gzip_zeros(n)
+        elif path == "/half":
+            self.send_response(200)
+            self.send_header("Content-Length", str(2 * n))
+            self.end_headers()
+            self.stream(n)
+            self.wfile.flush()
+            FOREVER.wait()
+        elif path.startswith("/retry-after/"):
+            code = int(path.split("/")[2])
+            self.send(code, json.dumps({"status": "error",
+                                        "error": "slow down"}).encode(),
+                      extra=(("Retry-After", str(n)),))
+        elif path.startswith("/retry-after-date/"):
+            code = int(path.split("/")[2])
+            self.send(code, json.dumps({"status": "error",
+                                        "error": "slow down"}).encode(),
+                      extra=(("Retry-After",
+                              formatdate(time.time() + n, usegmt=True)),))
         elif path == "/redirect-other":
             self.redirect("http://127.0.0.1:%d/echo" % PORTS["other"])
         elif path == "/redirect-same":
@@ -241,12 +287,42 @@ class Handler(BaseHTTPRequestHandler):
     def serve(self):
         """Log the request (with --log), then answer it."""
         if LOG["path"] is not None:
-            line = json.dumps({"method": self.command, "path": self.path,
+            line = json.dumps({"t": time.time(), "method": self.command,
+                               "path": self.path,
                                "headers": {k.lower(): v for k, v in
                                            self.headers.items()}})
             with LOG["lock"], open(LOG["path"], "a") as f:
                 f.write(line + "\n")
         self.route()
+
+    def gzip_zeros(self, n):
+        """n zero bytes as one gzip member, a 1 MiB block at a time."""
+        block = b"\0" * (1 << 20)
+        c = zlib.compressobj(9, zlib.DEFLATED, 31)
+        # After a full flush the compressor starts afresh, so every later
+        # block compresses to the same bytes: make them once.
+        first = c.compress(block) + c.flush(zlib.Z_FULL_FLUSH)
+        again = c.compress(block) + c.flush(zlib.Z_FULL_FLUSH)
+        crc, left = 0, n
+        try:
+            while left > 0:
+                size = min(left, len(block))
+                if size < len(block):
+                    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+                    data = c.compress(block[:size]) + c.flush(
+                        zlib.Z_FULL_FLUSH)
+                else:
+                    data = first if left == n else again
+                if left == n and size < len(block):
+                    data = gzip.compress(b"\0" * size)[:10] + data
+                crc = zlib.crc32(block[:size], crc)
+                self.wfile.write(data)
+                left -= size
+            # The last block: empty and final; then CRC-32 and size.
+            self.wfile.write(b"\x03\x00" + struct.pack(
+                "<II", crc, n & 0xffffffff))
+        except OSError:
+            pass
 
     def stream(self, n):
         chunk = b"x" * 65536

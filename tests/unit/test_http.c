@@ -9,7 +9,10 @@
  * that must not carry credentials or extra headers to another origin, TLS
  * with an unknown and a trusted CA, client certificates, cancellation, that
  * no secret ever appears in an error, and that a server reflecting its
- * request hands back no secret in any body.  Skips cleanly if python3 is not installed.
+ * request hands back no secret in any body; and the bounds: memory budgets
+ * per group and in total, requests at once per group (queued in order,
+ * cancellable), the decompression ratio, slices that give the loop back,
+ * Retry-After.  Skips cleanly if python3 is not installed.
  */
 #include "config.h"
 
@@ -62,6 +65,7 @@ struct result {
 	enum http_error	 kind;
 	int64_t		 latency;
 	int64_t		 at;
+	int64_t		 retry_after_ms;
 };
 
 /* Copy a response into a result. */
@@ -81,6 +85,7 @@ on_done(const struct http_response *r, void *arg)
 	res->kind = r->kind;
 	res->latency = r->latency_ms;
 	res->at = util_mono_ms();
+	res->retry_after_ms = r->retry_after_ms;
 }
 
 /* Free what a result holds. */
@@ -1126,6 +1131,413 @@ test_many(void)
 }
 
 /* ------------------------------------------------------------------ */
+/* Bounds: budgets, requests at once, ratio, slices, Retry-After       */
+/* ------------------------------------------------------------------ */
+
+/* Submit req into res (not waiting); the id, or -1. */
+static int
+start(struct http *http, const struct http_request *req, struct result *res)
+{
+	char	*cause = NULL;
+	int	 id;
+
+	memset(res, 0, sizeof *res);
+	if ((id = http_submit(http, req, on_done, res, &cause)) <= 0) {
+		printf("# submit failed: %s\n", cause);
+		free(cause);
+		harness_failed = 1;
+	}
+	return id;
+}
+
+/* Run the loop for ms milliseconds. */
+static void
+spin(struct loop *loop, int64_t ms)
+{
+	int64_t	end = util_mono_ms() + ms;
+
+	while (util_mono_ms() < end)
+		loop_run_once(loop, 20);
+}
+
+/*
+ * The bodies of a group's requests in flight share its budget, all
+ * requests share the total: the request whose bytes would cross one is
+ * refused with a sentence naming the budget, also a body without a
+ * length cut off as it streams; bytes held are given back when a request
+ * ends or is cancelled.
+ */
+static void
+test_budget(void)
+{
+	struct loop		*loop = loop_new();
+	struct http		*http = http_new(loop);
+	struct http_limits	 lim;
+	struct http_request	 req;
+	struct result		 a, b, c, d, e, f;
+	char			*uhalf = url(srv.http, "/half?n=1000000");
+	char			*ustream = url(srv.http,
+				    "/big-stream?n=100000000");
+	char			*ubig = url(srv.http, "/big?n=1500000");
+	char			*ubig2 = url(srv.http, "/big?n=2500000");
+	int			 ida, idb;
+	int64_t			 t0;
+
+	memset(&lim, 0, sizeof lim);
+	lim.total_bytes = 4000000;
+	lim.group_bytes = 3000000;
+	http_set_limits(http, &lim);
+
+	/* a and b hold 1 MB each of group g, and wait for the rest. */
+	memset(&req, 0, sizeof req);
+	req.url = uhalf;
+	req.group = "g";
+	req.max_body = 2500000;
+	req.timeout_ms = 8000;
+	ida = start(http, &req, &a);
+	idb = start(http, &req, &b);
+	spin(loop, 700);
+	CHECK_INT(a.done + b.done, 0);
+
+	/* c streams 100 MB without a length: cut at g's budget. */
+	req.url = ustream;
+	t0 = util_mono_ms();
+	start(http, &req, &c);
+	wait_for(loop, &c, 10000);
+	CHECK_INT(c.kind, HTTP_ERR_TOO_BIG);
+	CHECK_CONTAINS(c.error, "in flight for g would hold more than "
+	    "3000000 bytes together (its memory budget): ask for less");
+	CHECK(c.len <= 1000000);
+	CHECK(util_mono_ms() - t0 < 3000);
+
+	/* d of group h fits the total (2 + 1.5 of 4 MB). */
+	req.url = ubig;
+	req.group = "h";
+	fetch(http, loop, &req, &d);
+	CHECK_INT(d.ok, 1);
+	CHECK_INT(d.len, 1500000);
+
+	/* e of group h would cross the total (2 + 2.5 of 4 MB). */
+	req.url = ubig2;
+	fetch(http, loop, &req, &e);
+	CHECK_INT(e.kind, HTTP_ERR_TOO_BIG);
+	CHECK_CONTAINS(e.error, "responses in flight from all sources "
+	    "would hold more than 4000000 bytes together");
+	CHECK(e.len < 2500000);
+
+	/* Once a and b are cancelled their bytes are free again. */
+	CHECK_INT(http_cancel(http, ida), 0);
+	CHECK_INT(http_cancel(http, idb), 0);
+	fetch(http, loop, &req, &f);
+	CHECK_INT(f.ok, 1);
+	CHECK_INT(f.len, 2500000);
+	CHECK_INT(a.done + b.done, 0);
+	CHECK_INT(http_pending(http), 0);
+
+	result_done(&c);
+	result_done(&d);
+	result_done(&e);
+	result_done(&f);
+	free(uhalf);
+	free(ustream);
+	free(ubig);
+	free(ubig2);
+	http_free(http);
+	loop_free(loop);
+}
+
+/* A result that also records the order its callback ran in. */
+struct ordered {
+	struct result	 res;
+	int		*counter;
+	int		 seq;
+};
+
+/* Done callback numbering the calls. */
+static void
+on_done_ordered(const struct http_response *r, void *arg)
+{
+	struct ordered	*o = arg;
+
+	on_done(r, &o->res);
+	o->seq = ++*o->counter;
+}
+
+/*
+ * A group runs at most group_inflight requests; the others wait inside
+ * http.c and start in order, each called back exactly once; one that
+ * waits can be cancelled; its timeout counts the wait; other groups and
+ * requests without a group never wait for it.
+ */
+static void
+test_inflight(void)
+{
+	struct loop		*loop = loop_new();
+	struct http		*http = http_new(loop);
+	struct http_limits	 lim;
+	struct http_request	 req;
+	struct ordered		 o[6];
+	struct result		 hang, other, nogroup, late, wa, wb;
+	char			*uh = url(srv.http, "/hang");
+	char			*uj = url(srv.http, "/json");
+	char			*cause = NULL;
+	int			 counter = 0, i, id[6];
+
+	memset(&lim, 0, sizeof lim);
+	lim.group_inflight = 1;
+	http_set_limits(http, &lim);
+	memset(o, 0, sizeof o);
+	memset(&req, 0, sizeof req);
+	req.group = "q";
+
+	/* The one slot of q is taken by a hang for 1.5s. */
+	req.url = uh;
+	req.timeout_ms = 1500;
+	start(http, &req, &hang);
+	/* Five behind it; the third is cancelled while it waits. */
+	req.url = uj;
+	req.timeout_ms = 10000;
+	for (i = 0; i < 5; i++) {
+		o[i].counter = &counter;
+		id[i] = http_submit(http, &req, on_done_ordered, &o[i],
+		    &cause);
+		CHECK(id[i] > 0);
+	}
+	/* One whose timeout (500ms) runs out while it waits. */
+	req.timeout_ms = 500;
+	start(http, &req, &late);
+	CHECK_INT(http_pending(http), 7);
+	CHECK_INT(http_cancel(http, id[2]), 0);
+	CHECK_INT(http_cancel(http, id[2]), -1);
+	CHECK_INT(http_pending(http), 6);
+
+	/* Another group and no group at all go at once. */
+	req.timeout_ms = 0;
+	req.group = "r";
+	start(http, &req, &other);
+	req.group = NULL;
+	start(http, &req, &nogroup);
+	spin(loop, 900);
+	CHECK_INT(other.done, 1);
+	CHECK_INT(other.status, 200);
+	CHECK_INT(nogroup.done, 1);
+	CHECK_INT(counter, 0);		/* all of q's still wait */
+	CHECK_INT(late.done, 1);
+	CHECK_INT(late.kind, HTTP_ERR_TIMEOUT);
+	CHECK_CONTAINS(late.error, "timed out after 500ms");
+
+	wait_for(loop, &o[4].res, 10000);
+	CHECK_INT(hang.done, 1);
+	CHECK_INT(hang.kind, HTTP_ERR_TIMEOUT);
+	CHECK_INT(counter, 4);
+	CHECK_INT(o[0].seq, 1);
+	CHECK_INT(o[1].seq, 2);
+	CHECK_INT(o[2].seq, 0);
+	CHECK_INT(o[3].seq, 3);
+	CHECK_INT(o[4].seq, 4);
+	for (i = 0; i < 5; i++) {
+		if (i != 2) {
+			CHECK_INT(o[i].res.done, 1);
+			CHECK_INT(o[i].res.status, 200);
+			CHECK(o[i].res.at >= hang.at);
+		}
+	}
+	spin(loop, 100);
+	CHECK_INT(o[2].res.done, 0);
+	CHECK_INT(http_pending(http), 0);
+
+	/* http_free() calls back those still waiting, once. */
+	req.group = "q";
+	req.url = uh;
+	start(http, &req, &wa);
+	req.url = uj;
+	start(http, &req, &wb);
+	CHECK_INT(http_pending(http), 2);
+	http_free(http);
+	CHECK_INT(wa.done, 1);
+	CHECK_INT(wb.done, 1);
+	CHECK_INT(wb.kind, HTTP_ERR_CANCELLED);
+
+	result_done(&wa);
+	result_done(&wb);
+	for (i = 0; i < 5; i++)
+		result_done(&o[i].res);
+	result_done(&hang);
+	result_done(&late);
+	result_done(&other);
+	result_done(&nogroup);
+	free(uh);
+	free(uj);
+	loop_free(loop);
+}
+
+/*
+ * A body that decodes to more than max_ratio times its wire size is
+ * refused with a sentence that says so; a small one is not checked.
+ */
+static void
+test_ratio(void)
+{
+	struct loop	*loop = loop_new();
+	struct http	*http = http_new(loop);
+	struct result	 res;
+	char		*want;
+
+	get(http, loop, srv.http, "/gzip-bomb?n=50000000", &res);
+	CHECK_INT(res.ok, 0);
+	CHECK_INT(res.kind, HTTP_ERR_TOO_BIG);
+	want = xasprintf("response from 127.0.0.1:%d decompresses to more "
+	    "than 100 times its size on the wire (a compression bomb?): "
+	    "refused; check what answers at that address", srv.http);
+	CHECK_STR(res.error, want);
+	free(want);
+	CHECK(res.len < 8 * 1024 * 1024);
+	result_done(&res);
+
+	get(http, loop, srv.http, "/gzip-bomb?n=500000", &res);
+	CHECK_INT(res.ok, 1);
+	CHECK_INT(res.len, 500000);
+	result_done(&res);
+	http_free(http);
+	loop_free(loop);
+}
+
+/* A chunk callback that only counts. */
+static int
+count_chunk(const char *data, size_t len, void *arg)
+{
+	(void)data;
+	*(size_t *)arg += len;
+	return 0;
+}
+
+/*
+ * Decoding gives the loop back: a 2s timeout against an endless gzip bomb
+ * (the ratio check off, the cap far away) ends near 2s, no turn of the
+ * loop is held long, and a request made meanwhile finishes at once.
+ */
+static void
+test_slices(void)
+{
+	struct loop		*loop = loop_new();
+	struct http		*http = http_new(loop);
+	struct http_limits	 lim;
+	struct http_request	 req;
+	struct result		 bomb, quick;
+	char			*ub = url(srv.http,
+				    "/gzip-bomb-stream?n=400000000000");
+	char			*uj = url(srv.http, "/json");
+	size_t			 got = 0;
+	int64_t			 t0, t1, worst = 0, quick_t0 = 0, slow;
+
+	memset(&lim, 0, sizeof lim);
+	lim.max_ratio = 0xffffffffU;
+	http_set_limits(http, &lim);
+	memset(&req, 0, sizeof req);
+	req.url = ub;
+	req.timeout_ms = 2000;
+	req.max_body = (size_t)1 << 40;
+	req.chunk = count_chunk;
+	req.chunk_arg = &got;
+	t0 = util_mono_ms();
+	start(http, &req, &bomb);
+	memset(&quick, 0, sizeof quick);
+	while (!bomb.done && util_mono_ms() - t0 < 15000) {
+		if (quick_t0 == 0 && util_mono_ms() - t0 > 800) {
+			memset(&req, 0, sizeof req);
+			req.url = uj;
+			quick_t0 = util_mono_ms();
+			start(http, &req, &quick);
+		}
+		t1 = util_mono_ms();
+		loop_run_once(loop, 20);
+		if (util_mono_ms() - t1 > worst)
+			worst = util_mono_ms() - t1;
+	}
+	printf("# %zu bytes decoded; worst turn %lld ms; ended after %lld "
+	    "ms\n", got, (long long)worst, (long long)(bomb.at - t0));
+	/* valgrind runs it some thirty times slower: looser bounds there. */
+	slow = harness_reps(6) == 1 ? 4 : 1;
+	CHECK_INT(bomb.kind, HTTP_ERR_TIMEOUT);
+	CHECK(bomb.at - t0 >= 1900 && bomb.at - t0 < 2000 + 600 * slow);
+	CHECK(got > 10 * 1024 * 1024);	/* it did decode meanwhile */
+	/* Measured: ~130ms a turn; without the slices 4s, the whole bomb. */
+	CHECK(worst < 500 * slow);
+	CHECK_INT(quick.status, 200);
+	CHECK(quick.at - quick_t0 < 500 * slow);
+	result_done(&bomb);
+	result_done(&quick);
+	free(ub);
+	free(uj);
+	http_free(http);
+	loop_free(loop);
+}
+
+/*
+ * Retry-After: delay-seconds and the three HTTP-date forms, capped at ten
+ * minutes; garbage, past dates and negative numbers are none.  From a
+ * server: a 429 or 503 carries it, another status does not.
+ */
+static void
+test_retry_after(void)
+{
+	struct loop	*loop = loop_new();
+	struct http	*http = http_new(loop);
+	struct result	 res;
+	int64_t		 now = 784111777;	/* Sun, 06 Nov 1994 08:49:37 */
+	int64_t		 ms;
+	char		 path[64];
+
+	CHECK_INT(http_retry_after_ms("120", now), 120000);
+	CHECK_INT(http_retry_after_ms(" 7 ", now), 7000);
+	CHECK_INT(http_retry_after_ms("0", now), 0);
+	CHECK_INT(http_retry_after_ms("600", now), 600000);
+	CHECK_INT(http_retry_after_ms("601", now), 600000);
+	CHECK_INT(http_retry_after_ms("99999999999999999999999", now),
+	    HTTP_RETRY_AFTER_CAP_MS);
+	CHECK_INT(http_retry_after_ms("Sun, 06 Nov 1994 08:50:37 GMT", now),
+	    60000);
+	CHECK_INT(http_retry_after_ms("Sunday, 06-Nov-94 08:51:37 GMT",
+	    now), 120000);
+	CHECK_INT(http_retry_after_ms("Sun Nov  6 08:49:47 1994", now),
+	    10000);
+	CHECK_INT(http_retry_after_ms("Mon, 07 Nov 1994 08:49:37 GMT", now),
+	    HTTP_RETRY_AFTER_CAP_MS);
+	CHECK_INT(http_retry_after_ms("Sun, 06 Nov 1994 08:48:37 GMT", now),
+	    0);
+	CHECK_INT(http_retry_after_ms("-5", now), 0);
+	CHECK_INT(http_retry_after_ms("60s", now), 0);
+	CHECK_INT(http_retry_after_ms("1.5", now), 0);
+	CHECK_INT(http_retry_after_ms("soon", now), 0);
+	CHECK_INT(http_retry_after_ms("", now), 0);
+	CHECK_INT(http_retry_after_ms(NULL, now), 0);
+	CHECK_INT(http_retry_after_ms("Sun, 06 Nov 1994 08:50:37\x1b GMT",
+	    now), 0);
+
+	get(http, loop, srv.http, "/retry-after/429?n=60", &res);
+	CHECK_INT(res.status, 429);
+	CHECK_INT(res.retry_after_ms, 60000);
+	result_done(&res);
+	get(http, loop, srv.http, "/retry-after/503?n=100000", &res);
+	CHECK_INT(res.retry_after_ms, HTTP_RETRY_AFTER_CAP_MS);
+	result_done(&res);
+	snprintf(path, sizeof path, "/retry-after-date/503?n=90");
+	get(http, loop, srv.http, path, &res);
+	ms = res.retry_after_ms;
+	CHECK(ms >= 88000 && ms <= 90000);
+	result_done(&res);
+	get(http, loop, srv.http, "/retry-after/500?n=60", &res);
+	CHECK_INT(res.status, 500);
+	CHECK_INT(res.retry_after_ms, 0);
+	result_done(&res);
+	get(http, loop, srv.http, "/status/429", &res);
+	CHECK_INT(res.retry_after_ms, 0);
+	result_done(&res);
+	http_free(http);
+	loop_free(loop);
+}
+
+/* ------------------------------------------------------------------ */
 /* URLs (backends/url.c)                                               */
 /* ------------------------------------------------------------------ */
 
@@ -1429,6 +1841,11 @@ static const struct test tests[] = {
 	TEST(test_cancel),
 	TEST(test_free_cancels),
 	TEST(test_many),
+	TEST(test_budget),
+	TEST(test_inflight),
+	TEST(test_ratio),
+	TEST(test_slices),
+	TEST(test_retry_after),
 	{ NULL, NULL }
 };
 
