@@ -376,12 +376,14 @@ press j Enter -- "┌ SLO checkout-latency"
 check $? "j, Enter on the SLO panel: SLO checkout-latency"
 press Escape G Enter -- "┌ SLO ledger-writes"
 ok=$?
-tt_has "error budget: no data" || ok=1
+tt_wait "error budget: no data" 5 || ok=1
 check $ok "G, Enter: the last SLO (ledger-writes, no data)"
 tt_keys Escape
 press 3 Enter -- "┌ Incident "
 ok=$?
-tt_has " labels" " annotations" "alertname: " "group: " || ok=1
+# The frame's title may be read before its body is painted: wait for it.
+tt_wait_match 'tt_has " labels" " annotations" "alertname: " "group: "' 5 ||
+    ok=1
 first=$(tt_last | grep -o 'Incident [0-9a-f]*' | head -n 1)
 check $ok "an incident's detail lists labels and annotations ($first)"
 ok=0

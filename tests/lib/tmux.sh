@@ -246,13 +246,16 @@ tt_start() {
 	_ts_cmd="$_ts_cmd XDG_CONFIG_HOME='$TT_DIR/config'"
 	_ts_cmd="$_ts_cmd XDG_CACHE_HOME='$TT_DIR/cache' $_ts_env"
 	# A sanitizer build keeps its options (make check sets LSAN_OPTIONS).
-	# The console's one library leak (libgpm, loaded and unloaded by
-	# ncurses) is only matched by a slow unwind, so the console, and
-	# only the console, gets one: it slows every allocation.
+	# The console's one library leak (libgpm, which ncurses loads and
+	# unloads on the Linux console) is only matched by a slow unwind, so
+	# a console on that terminal, and only there, gets one: it slows
+	# every allocation.
 	for _ts_v in ASAN_OPTIONS LSAN_OPTIONS UBSAN_OPTIONS; do
 		eval "_ts_val=\${$_ts_v:-}"
-		[ -n "$_ts_val" ] && [ "$_ts_v" = LSAN_OPTIONS ] &&
-		    _ts_val="$_ts_val:fast_unwind_on_malloc=0"
+		case $_ts_term in linux*)
+			[ -n "$_ts_val" ] && [ "$_ts_v" = LSAN_OPTIONS ] &&
+			    _ts_val="$_ts_val:fast_unwind_on_malloc=0" ;;
+		esac
 		[ -n "$_ts_val" ] && _ts_cmd="$_ts_cmd $_ts_v='$_ts_val'"
 	done
 	_ts_cmd="$_ts_cmd /bin/sh -c \"\$TT_CMD\""
