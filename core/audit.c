@@ -19,7 +19,11 @@
  * The key is 32 random bytes in a file of its own outside the cache
  * (audit_key_path()), mode 0600 in a 0700 directory, made by the first
  * append that needs it: written under a temporary name and linked into
- * place, so two writers starting at once end up with one key.  A key file
+ * place, so two writers starting at once end up with one key.  The
+ * temporary name carries the writer's pid; one left by a writer killed
+ * before it removed it (a partial key, or a second link to the key) is
+ * removed by the next writer that may make the key, once its process is
+ * gone and it is a minute old (audit_key_clean()).  A key file
  * open to group or others, or not its owner's, is refused.  Its id
  * (key_id, the first 8 bytes of HMAC(key, "sitrep audit key id") in hex)
  * is stored with each keyed row, so a verifier given another key can say
@@ -37,13 +41,16 @@
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/audit.h"
@@ -53,6 +60,13 @@
 #include "base/sha256.h"
 #include "base/util.h"
 #include "base/xmalloc.h"
+
+/*
+ * How old a temporary key file of a process that is gone must be before it
+ * is removed: a live writer's file is seconds old at most, and a process of
+ * another PID namespace sharing the directory may look gone from here.
+ */
+#define AUDIT_KEY_STALE_S	60
 
 /* The message a key id is the MAC of. */
 #define AUDIT_KEY_ID_MSG	"sitrep audit key id"
@@ -209,6 +223,73 @@ audit_random(unsigned char *p, size_t len)
 	return 0;
 }
 
+/* pid from a temporary key file's name "audit.key.new.<pid>", or 0. */
+static long
+audit_key_tmp_pid(const char *name, const char *prefix)
+{
+	size_t		 len = strlen(prefix);
+	const char	*p;
+	long		 pid = 0;
+
+	if (strncmp(name, prefix, len) != 0 || name[len] == '\0' ||
+	    name[len] == '0')
+		return 0;
+	for (p = name + len; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9' || pid > 99999999)
+			return 0;
+		pid = pid * 10 + (*p - '0');
+	}
+	return pid;
+}
+
+/*
+ * Remove the temporary files of key writers that were killed before they
+ * removed them ("audit.key.new.<pid>" beside path): those whose process is
+ * gone (or is this one, which has made none yet, so the pid was reused)
+ * and at least AUDIT_KEY_STALE_S old.  A live writer's file is never
+ * touched, so two writers at once do not disturb each other.  Best effort:
+ * what cannot be read or removed is left.
+ */
+static void
+audit_key_clean(const char *path)
+{
+	struct dirent	*de;
+	struct stat	 sb;
+	char		*dir, *slash, *prefix, *p;
+	DIR		*d;
+	long		 pid;
+	time_t		 now = time(NULL);
+
+	dir = xstrdup(path);
+	if ((slash = strrchr(dir, '/')) == NULL) {
+		free(dir);
+		return;
+	}
+	prefix = xasprintf("%s.new.", slash + 1);
+	slash[slash == dir ? 1 : 0] = '\0';
+	if ((d = opendir(dir)) == NULL) {
+		free(prefix);
+		free(dir);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if ((pid = audit_key_tmp_pid(de->d_name, prefix)) == 0)
+			continue;
+		if (pid != (long)getpid() &&
+		    (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
+			continue;	/* alive, or not ours to tell */
+		p = xasprintf("%s/%s", dir, de->d_name);
+		if (lstat(p, &sb) == 0 && S_ISREG(sb.st_mode) &&
+		    sb.st_uid == geteuid() &&
+		    now - sb.st_mtime >= AUDIT_KEY_STALE_S)
+			(void)unlink(p);
+		free(p);
+	}
+	closedir(d);
+	free(prefix);
+	free(dir);
+}
+
 /*
  * Make a new key at path (directory 0700, file 0600): written under a
  * temporary name, then linked into place so no reader sees half a key and
@@ -287,6 +368,8 @@ audit_key_load(int create, struct audit_key *k, char **path, char **cause)
 	int	rc;
 
 	*path = audit_key_path();
+	if (create)
+		audit_key_clean(*path);
 	rc = audit_key_read(*path, k, cause);
 	if (rc != 1 || !create)
 		return rc;

@@ -7,13 +7,15 @@
 # a refused port, a server that never answers, one that trickles, a body
 # over http.max_body (with a length, streamed, and a gzip bomb), malformed,
 # truncated and non-UTF-8 bodies, a redirect loop, TLS from an unknown CA,
-# and the statuses 401, 403, 404, 409, 429 and 500.  Each must give exit 1
-# and one line of output: the source's FAILED line with a sentence that
-# names the problem; within the timeout plus a second; with no control
-# byte; and the cache must keep the source's rows of the good round while
-# its sources.last_error records the failure.  Then JSON with invalid
-# UTF-8 is stored as valid UTF-8, TLS with the right CA works, and an exec
-# credential plugin that fails is reported without its secret.
+# TLS with a self-signed certificate, and the statuses 401, 403, 404, 409,
+# 429 and 500.  Each must give exit 1 and one line of output: the source's
+# FAILED line with a sentence that names the problem; within the timeout
+# plus a second; with no control byte; and the cache must keep the
+# source's rows of the good round while its sources.last_error records the
+# failure.  Then JSON with invalid UTF-8 is stored as valid UTF-8, TLS
+# with the right CA works, a self-signed certificate is trusted as its own
+# ca_file or with tls.insecure_skip_verify (and not with another CA), and
+# an exec credential plugin that fails is reported without its secret.
 # TAP output; the plan comes last.
 
 # wait_for evaluates its command later, so single quotes are meant.
@@ -140,6 +142,7 @@ if ! wait_for 'test -s "$T/ports"' 20; then
 fi
 H=http://127.0.0.1:$(sed -n 's/^http=//p' "$T/ports")
 HS=https://127.0.0.1:$(sed -n 's/^https=//p' "$T/ports")
+HSS=https://127.0.0.1:$(sed -n 's/^https-self=//p' "$T/ports")
 DEAD=$(servers_freeport 1)
 
 # --- a good round from real servers ------------------------------------------------
@@ -274,6 +277,9 @@ for src in prometheus alertmanager; do
 	fail $src "$HS/json" \
 	    "TLS certificate of 127.0.0.1:[0-9]+ is not trusted \(unknown CA\): set .*ca_file" \
 	    "TLS from an unknown CA"
+	fail $src "$HSS/json" \
+	    "TLS certificate of 127.0.0.1:[0-9]+ is not trusted .*: set .*ca_file" \
+	    "TLS with a self-signed certificate"
 	fail $src "$H/status/401" \
 	    "HTTP 401[ )].*bearer_token" "401 Unauthorized"
 	fail $src "$H/status/403" \
@@ -320,6 +326,27 @@ run utf8snap "$T/utf8.yaml" snapshot --format text --width 160
 grep -q 'Bad' "$T/utf8snap.out" && clean "$T/utf8.out" &&
     clean "$T/utf8info.out" && clean "$T/utf8snap.out"
 check $? "no control byte from that alert in fetch, cache info or snapshot output"
+
+# A self-signed certificate: trusted as its own CA file, or not verified.
+# self NAME TLS-LINE: a round of an Alertmanager behind it with that line
+# under tls:.
+self_round() {
+	printf 'contexts:\n  - name: s\n    alertmanagers:\n      - url: "%s"\n        tls:\n          %s\n' \
+	    "$HSS/fake-am" "$2" >"$T/$1.yaml"
+	run "$1" "$T/$1.yaml" fetch --once
+	diag "$T/$1.out"
+}
+self_round selfca "ca_file: \"$T/tls/self.pem\""
+[ $rc -eq 0 ] && grep -q '^alertmanager  *ok .* 1 alerts' "$T/selfca.out"
+check $? "a self-signed certificate as its own tls.ca_file: the round succeeds"
+self_round selfskip "insecure_skip_verify: true"
+[ $rc -eq 0 ] && grep -q '^alertmanager  *ok .* 1 alerts' "$T/selfskip.out"
+check $? "a self-signed certificate with tls.insecure_skip_verify: the round succeeds"
+self_round selfother "ca_file: \"$T/tls/ca.pem\""
+[ $rc -eq 1 ] &&
+    grep -Eq '^alertmanager +FAILED .*not trusted .*: set .*ca_file' \
+    "$T/selfother.out"
+check $? "a self-signed certificate with another CA in tls.ca_file: not trusted"
 
 # --- exec credential plugins that fail ------------------------------------------------
 KC=$top_srcdir/tests/data/kubeconfig/exec.yaml

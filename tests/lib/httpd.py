@@ -9,6 +9,10 @@ file as "name=port" lines (written whole, then renamed into place):
   https  with --tls-dir: TLS with a certificate from a CA generated with
          openssl in that directory (ca.pem, server.pem/key, client.pem/key);
          client certificates from the same CA are asked for but optional.
+  https-self  with --tls-dir: TLS with a self-signed leaf certificate
+         (not a CA) for 127.0.0.1/localhost, self.pem/key in that
+         directory: a client trusts it only with self.pem as its CA file
+         or with verification off.
 
 Every listener serves the same routes (GET, POST, PUT, PATCH, DELETE):
 
@@ -93,7 +97,8 @@ def openssl(*args, cwd):
 
 
 def make_certs(d):
-    """A CA, a server certificate for 127.0.0.1/localhost, a client one."""
+    """A CA, a server certificate for 127.0.0.1/localhost, a client one;
+    and a self-signed certificate for 127.0.0.1/localhost."""
     ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
           "-nodes"]
     openssl("req", "-x509", *ec, "-keyout", "ca.key", "-out", "ca.pem",
@@ -109,6 +114,11 @@ def make_certs(d):
         openssl("x509", "-req", "-in", name + ".csr", "-CA", "ca.pem",
                 "-CAkey", "ca.key", "-CAcreateserial", "-days", "2",
                 "-extfile", name + ".ext", "-out", name + ".pem", cwd=d)
+    openssl("req", "-x509", *ec, "-keyout", "self.key", "-out", "self.pem",
+            "-days", "2", "-subj", "/CN=sitrep-test-self",
+            "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+            "-addext", "basicConstraints=critical,CA:FALSE",
+            "-addext", "extendedKeyUsage=serverAuth", cwd=d)
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -376,6 +386,13 @@ def main():
         tls.socket = ctx.wrap_socket(tls.socket, server_side=True,
                                      do_handshake_on_connect=False)
         serve("https", tls)
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(os.path.join(args.tls_dir, "self.pem"),
+                            os.path.join(args.tls_dir, "self.key"))
+        tls = Server(("127.0.0.1", 0), Handler)
+        tls.socket = ctx.wrap_socket(tls.socket, server_side=True,
+                                     do_handshake_on_connect=False)
+        serve("https-self", tls)
 
     tmp = args.port_file + ".tmp"
     with open(tmp, "w") as f:

@@ -9,18 +9,23 @@
  * and sealed by the first keyed row; a missing or different key is named;
  * an anchored head catches rows cut off the end or rewritten up to it,
  * even by a holder of the key; the file damaged or the table gone fails.
+ * The temporary files of key writers killed midway are removed by the next
+ * writer once their process is gone, a live writer's never.
  * Every test has its own $XDG_STATE_HOME, so its own key.
  */
 #include "config.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define HARNESS_MAIN
@@ -415,6 +420,138 @@ test_key_made_on_first_use(void)
 	CHECK_INT(audit_check(fx.cache, 0, NULL, &v, &cause), 0);
 	CHECK_INT(v.entries, 3);
 	CHECK_INT(v.unkeyed, 0);
+	fixture_close(&fx);
+}
+
+/* The pid of a process that has exited and been reaped, or -1. */
+static long
+dead_pid(void)
+{
+	pid_t	pid = fork();
+	int	status;
+
+	if (pid == 0)
+		_exit(0);
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return -1;
+	return (long)pid;
+}
+
+/* Set the times of key+suffix to age seconds ago; 0 on success. */
+static int
+make_old(const char *key, const char *suffix, time_t age)
+{
+	struct timespec	 ts[2];
+	char		*p = xasprintf("%s%s", key, suffix);
+	int		 rc;
+
+	ts[0].tv_sec = ts[1].tv_sec = time(NULL) - age;
+	ts[0].tv_nsec = ts[1].tv_nsec = 0;
+	rc = utimensat(AT_FDCWD, p, ts, 0);
+	free(p);
+	return rc;
+}
+
+/* Make key+suffix (half a key) modified age seconds ago; 0 on success. */
+static int
+leftover(const char *key, const char *suffix, time_t age)
+{
+	char	*p = xasprintf("%s%s", key, suffix);
+	FILE	*f = fopen(p, "wb");
+	int	 rc = -1;
+
+	if (f != NULL) {
+		fputs("half a k", f);
+		if (fclose(f) == 0)
+			rc = make_old(key, suffix, age);
+	}
+	free(p);
+	return rc;
+}
+
+/* Whether the file key+suffix exists. */
+static int
+exists(const char *key, const char *suffix)
+{
+	struct stat	 sb;
+	char		*p = xasprintf("%s%s", key, suffix);
+	int		 rc = lstat(p, &sb) == 0;
+
+	free(p);
+	return rc;
+}
+
+/*
+ * A writer killed while making the key leaves "audit.key.new.<pid>": the
+ * next writer removes those of processes that are gone (its own pid, once
+ * reused, included) when they are a minute old, and keeps a live writer's,
+ * a fresh one and names not of that form.  One killed after linking the
+ * key in place, before removing the name, is removed too.
+ */
+static void
+test_key_leftovers(void)
+{
+	struct fixture	 fx;
+	struct cache	*c2;
+	char		*dir, *p, *cause = NULL, old1[32], old2[32], fresh[32];
+	char		 mine[32], live[32];
+	long		 d1 = dead_pid(), d2 = dead_pid(), d3 = dead_pid();
+
+	if (fixture_open(&fx, 0) != 0 || d1 < 0 || d2 < 0 || d3 < 0) {
+		CHECK(0);
+		fixture_close(&fx);
+		return;
+	}
+	dir = xstrdup(fx.key);
+	*strrchr(dir, '/') = '\0';
+	p = xasprintf("%s/state", fx.dir);
+	CHECK_INT(mkdir(p, 0700), 0);
+	CHECK_INT(mkdir(dir, 0700), 0);
+	free(p);
+	snprintf(old1, sizeof old1, ".new.%ld", d1);
+	snprintf(fresh, sizeof fresh, ".new.%ld", d2);
+	snprintf(mine, sizeof mine, ".new.%ld", (long)getpid());
+	snprintf(live, sizeof live, ".new.%ld", (long)getppid());
+	CHECK_INT(leftover(fx.key, old1, 3600), 0);
+	CHECK_INT(leftover(fx.key, fresh, 0), 0);
+	CHECK_INT(leftover(fx.key, mine, 3600), 0);
+	CHECK_INT(leftover(fx.key, live, 3600), 0);
+	CHECK_INT(leftover(fx.key, ".new.12x", 3600), 0);
+	CHECK_INT(leftover(fx.key, ".new.", 3600), 0);
+	CHECK_INT(leftover(fx.key, ".old", 3600), 0);
+	/* Making the key: its own pid's leftover does not stop it. */
+	CHECK_INT(append_n(fx.cache, 1), 0);
+	CHECK(exists(fx.key, ""));
+	CHECK(!exists(fx.key, old1));
+	CHECK(!exists(fx.key, mine));
+	CHECK(exists(fx.key, fresh));
+	CHECK(exists(fx.key, live));
+	CHECK(exists(fx.key, ".new.12x"));
+	CHECK(exists(fx.key, ".new."));
+	CHECK(exists(fx.key, ".old"));
+
+	/* Killed between link and unlink: a second name of the key. */
+	snprintf(old2, sizeof old2, ".new.%ld", d3);
+	p = xasprintf("%s%s", fx.key, old2);
+	CHECK_INT(link(fx.key, p), 0);
+	free(p);
+	CHECK_INT(make_old(fx.key, old2, 3600), 0);
+	CHECK_INT(make_old(fx.key, fresh, 3600), 0);
+	/* Another cache, its log not keyed yet: it may make the key. */
+	p = xasprintf("%s/other.db", fx.dir);
+	c2 = cache_open(p, 0, NULL, &cause);
+	CHECK(c2 != NULL);
+	free(p);
+	if (c2 != NULL) {
+		CHECK_INT(append_n(c2, 1), 0);
+		cache_close(c2);
+	}
+	free(cause);
+	CHECK(exists(fx.key, ""));
+	CHECK(!exists(fx.key, old2));
+	CHECK(!exists(fx.key, fresh));
+	CHECK(exists(fx.key, live));
+	free(dir);
 	fixture_close(&fx);
 }
 
@@ -817,6 +954,7 @@ test_damaged_file(void)
 static const struct test tests[] = {
 	TEST(test_hmac_rfc4231),
 	TEST(test_key_made_on_first_use),
+	TEST(test_key_leftovers),
 	TEST(test_key_mode_refused),
 	TEST(test_key_missing),
 	TEST(test_key_other),
