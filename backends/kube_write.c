@@ -357,7 +357,7 @@ kw_undo_plan(const char *deployment, size_t dlen, const char *replicasets,
 	const char	*uid, *name, *v;
 	int64_t		 rev, latest_rev = -1, previous_rev = -1;
 	size_t		 i;
-	char		*text;
+	char		*text, *shown = NULL;
 	int		 rc = -1;
 
 	*patch = *message = NULL;
@@ -376,6 +376,7 @@ kw_undo_plan(const char *deployment, size_t dlen, const char *replicasets,
 		*cause = xstrdup("the deployment has no name or uid");
 		goto out;
 	}
+	shown = sanitize_terminal(name, 0);	/* the server's, for sentences */
 	if (to_revision < 0) {
 		*cause = xasprintf("unable to find specified revision %lld in "
 		    "history", (long long)to_revision);
@@ -407,7 +408,7 @@ kw_undo_plan(const char *deployment, size_t dlen, const char *replicasets,
 	if (to_revision == 0) {
 		if (previous == NULL) {
 			*cause = xasprintf("no rollout history found for "
-			    "deployment \"%s\"", name);
+			    "deployment \"%s\"", shown);
 			goto out;
 		}
 		target = previous;
@@ -416,7 +417,8 @@ kw_undo_plan(const char *deployment, size_t dlen, const char *replicasets,
 		*revision = to_revision;
 	if (cJSON_IsTrue(json_get(dep, "spec.paused"))) {
 		*cause = xasprintf("deployment \"%s\" is paused; resume it "
-		    "first (kubectl rollout resume deployment/%s)", name, name);
+		    "first (kubectl rollout resume deployment/%s)", shown,
+		    shown);
 		goto out;
 	}
 
@@ -487,6 +489,7 @@ kw_undo_plan(const char *deployment, size_t dlen, const char *replicasets,
 	cJSON_free(text);
 	rc = 0;
 out:
+	free(shown);
 	cJSON_Delete(dep);
 	cJSON_Delete(list);
 	return rc;

@@ -724,6 +724,22 @@ test_undo_plan(void)
 	CHECK_INT(plan("deployment-api.json", "replicasets.json", -1,
 	    &patch, &rev, &msg, &cause), -1);
 	free(cause);
+	cause = NULL;
+
+	/* A name from the server reaches the sentence inert. */
+	{
+		static const char dep[] = "{\"metadata\":{\"name\":"
+		    "\"a\\u000b\\u001b]0;x\\u0007b\",\"uid\":\"u\"},"
+		    "\"spec\":{\"paused\":true}}";
+		static const char rss[] = "{\"items\":[]}";
+
+		CHECK_INT(kube_undo_plan(dep, sizeof dep - 1, rss,
+		    sizeof rss - 1, 0, &patch, &rev, &msg, &cause), -1);
+		CHECK_STR(cause, "no rollout history found for deployment "
+		    "\"a^K^[]0;x^Gb\"");
+		free(cause);
+		cause = NULL;
+	}
 }
 
 /* Label selectors and the names allowed in a path. */
