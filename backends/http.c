@@ -605,8 +605,11 @@ http_tls_error(struct http_req *req, const char *where, const char *detail)
 
 	curl_easy_getinfo(req->easy, CURLINFO_SSL_VERIFYRESULT, &verify);
 	switch (verify) {
-	case 2:		/* unable to get issuer certificate */
 	case 18:	/* self-signed certificate */
+		return xasprintf("TLS certificate of %s is not trusted "
+		    "(self-signed): set certificate-authority or ca_file to "
+		    "that certificate", where);
+	case 2:		/* unable to get issuer certificate */
 	case 19:	/* self-signed certificate in chain */
 	case 20:	/* unable to get local issuer certificate */
 	case 21:	/* unable to verify the first certificate */

@@ -278,7 +278,7 @@ for src in prometheus alertmanager; do
 	    "TLS certificate of 127.0.0.1:[0-9]+ is not trusted \(unknown CA\): set .*ca_file" \
 	    "TLS from an unknown CA"
 	fail $src "$HSS/json" \
-	    "TLS certificate of 127.0.0.1:[0-9]+ is not trusted .*: set .*ca_file" \
+	    "TLS certificate of 127.0.0.1:[0-9]+ is not trusted \(self-signed\): set .*ca_file to that certificate" \
 	    "TLS with a self-signed certificate"
 	fail $src "$H/status/401" \
 	    "HTTP 401[ )].*bearer_token" "401 Unauthorized"
@@ -344,7 +344,7 @@ self_round selfskip "insecure_skip_verify: true"
 check $? "a self-signed certificate with tls.insecure_skip_verify: the round succeeds"
 self_round selfother "ca_file: \"$T/tls/ca.pem\""
 [ $rc -eq 1 ] &&
-    grep -Eq '^alertmanager +FAILED .*not trusted .*: set .*ca_file' \
+    grep -Eq '^alertmanager +FAILED .*not trusted \(self-signed\): set .*ca_file' \
     "$T/selfother.out"
 check $? "a self-signed certificate with another CA in tls.ca_file: not trusted"
 
