@@ -92,9 +92,12 @@ prom_start --name raw --tsdb "$hist/tsdb"
 check $? "Prometheus 'raw' (no rules) is ready"
 
 # The rules over the day before T (and the sparkline's first step), on a
-# grid through T, computed by promtool from the raw server.
+# grid through T, computed by promtool from the raw server (once per test
+# run: the same history and rules give the same blocks).
 mkdir -p "$hist/rules-tsdb"
-"$PROMTOOL_BIN" tsdb create-blocks-from rules --quiet \
+key=$(cat "$hist/history.om" "$tmp/sloth-rules.yml" | sha256sum | cut -c1-32)
+servers_shared "rules-$T-$key" "$hist/rules-tsdb" \
+    "$PROMTOOL_BIN" tsdb create-blocks-from rules --quiet \
     --url "$PROM_URL_raw" --start $((T - 86400 - 3600)) --end $((T + 60)) \
     --eval-interval 60s --output-dir "$hist/rules-tsdb" \
     "$tmp/sloth-rules.yml" >"$tmp/promtool.log" 2>&1

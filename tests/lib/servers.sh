@@ -681,6 +681,35 @@ prom_query() {
 	fi
 }
 
+# Fill OUTDIR by running CMD..., or with what another test of the same
+# run made for the same KEY (a hash of every input): with SERVERS_SHARED
+# set to a directory (scripts/test sets it for its two make checks, which
+# run at the same time), a result is made once, under a lock, kept there
+# by KEY, and copied.  Without it, or without flock, CMD just runs.
+servers_shared() {	# KEY OUTDIR CMD...
+	_ss_key=$1
+	_ss_out=$2
+	shift 2
+	if [ -z "${SERVERS_SHARED:-}" ] || ! command -v flock >/dev/null 2>&1 ||
+	    ! mkdir -p "$SERVERS_SHARED" "$_ss_out"; then
+		"$@"
+		return
+	fi
+	(
+		flock 9 || exit 1
+		_ss_dir=$SERVERS_SHARED/$_ss_key
+		if [ -d "$_ss_dir" ]; then
+			cp -R "$_ss_dir/." "$_ss_out/"
+			exit
+		fi
+		"$@" || exit
+		rm -rf "$_ss_dir.tmp"
+		cp -R "$_ss_out/." "$_ss_dir.tmp/" 2>/dev/null ||
+		    mkdir -p "$_ss_dir.tmp"
+		mv "$_ss_dir.tmp" "$_ss_dir"
+	) 9>"$SERVERS_SHARED/$_ss_key.lock"
+}
+
 # Build TSDB blocks in OUTDIR from an OpenMetrics file (2h blocks).
 prom_backfill() {
 	if [ $# -ne 2 ] || [ ! -f "$2" ]; then
