@@ -85,6 +85,7 @@ struct http_req {
 	int			 queued;	/* waits for a slot */
 	char			*where;		/* host:port, for messages */
 	int			 paused;	/* until the next kick */
+	int			 encoded;	/* -1 unknown, 0 identity, 1 */
 	int			 resume;	/* by this kick */
 	size_t			 decoded;	/* body bytes after decoding */
 	size_t			 slice;		/* decoded in this wake-up */
@@ -427,9 +428,34 @@ http_budget(size_t budget, const struct http_req *req)
 }
 
 /*
+ * Whether the answer carries a Content-Encoding other than identity: only
+ * such a body is decoded, and only its size on the wire can differ from
+ * what arrives here.  Asked once per answer (a redirect starts over).
+ */
+static int
+http_encoded(struct http_req *req)
+{
+#if LIBCURL_VERSION_NUM >= 0x075300
+	struct curl_header	*h = NULL;
+
+	if (req->encoded < 0)
+		req->encoded = curl_easy_header(req->easy, "Content-Encoding",
+		    0, CURLH_HEADER, -1, &h) == CURLHE_OK && h != NULL &&
+		    h->value != NULL && *h->value != '\0' &&
+		    strcasecmp(h->value, "identity") != 0;
+	return req->encoded;
+#else
+	(void)req;
+	return 1;
+#endif
+}
+
+/*
  * Whether the body decodes to more than max_ratio times its bytes on the
  * wire.  curl counts the download before decoding it, so
- * CURLINFO_SIZE_DOWNLOAD_T is the wire size of the body so far.
+ * CURLINFO_SIZE_DOWNLOAD_T is the wire size of the body so far; a body
+ * that is not encoded is its own wire size, whatever curl's counter says
+ * at the moment.
  */
 static int
 http_ratio_exceeded(struct http_req *req)
@@ -437,7 +463,7 @@ http_ratio_exceeded(struct http_req *req)
 	curl_off_t	wire = 0;
 	unsigned int	ratio = req->http->limits.max_ratio;
 
-	if (req->decoded < HTTP_RATIO_MIN_BYTES)
+	if (req->decoded < HTTP_RATIO_MIN_BYTES || !http_encoded(req))
 		return 0;
 	if (curl_easy_getinfo(req->easy, CURLINFO_SIZE_DOWNLOAD_T, &wire) !=
 	    CURLE_OK || wire <= 0)
@@ -890,6 +916,7 @@ http_follow(struct http_req *req, long status, CURLcode *rc)
 	curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, (long)left);
 	http_unhold(req);	/* the redirect's own body */
 	req->decoded = 0;
+	req->encoded = -1;
 	req->redirects++;
 	if (curl_multi_add_handle(req->http->multi, easy) != CURLM_OK) {
 		*rc = CURLE_FAILED_INIT;
@@ -1548,6 +1575,7 @@ http_submit(struct http *http, const struct http_request *r,
 		http->next_id = 0;
 	req->id = ++http->next_id;
 	req->started = util_mono_ms();
+	req->encoded = -1;
 	req->group = http_group_get(http, r->group);
 	/* In order: behind those of its group already waiting. */
 	if (req->group != NULL && req->chunk == NULL &&
