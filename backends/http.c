@@ -932,6 +932,7 @@ http_retry_after_ms(const char *value, int64_t now_s)
 	const char	*p, *end;
 	char		 copy[128];
 	int64_t		 secs = 0, ms;
+	uint64_t	 wait_s;
 	time_t		 when;
 	size_t		 len;
 
@@ -958,9 +959,10 @@ http_retry_after_ms(const char *value, int64_t now_s)
 		    (when = curl_getdate(copy, NULL)) == -1 ||
 		    (int64_t)when <= now_s)
 			return 0;
-		ms = ((int64_t)when - now_s) * 1000;
-		if ((int64_t)when - now_s > HTTP_RETRY_AFTER_CAP_MS / 1000)
-			ms = HTTP_RETRY_AFTER_CAP_MS;
+		/* when > now_s: the unsigned difference is exact. */
+		wait_s = (uint64_t)when - (uint64_t)now_s;
+		ms = wait_s > HTTP_RETRY_AFTER_CAP_MS / 1000 ?
+		    HTTP_RETRY_AFTER_CAP_MS : (int64_t)wait_s * 1000;
 	}
 	return ms > HTTP_RETRY_AFTER_CAP_MS ? HTTP_RETRY_AFTER_CAP_MS : ms;
 }

@@ -1513,6 +1513,11 @@ test_retry_after(void)
 	CHECK_INT(http_retry_after_ms(NULL, now), 0);
 	CHECK_INT(http_retry_after_ms("Sun, 06 Nov 1994 08:50:37\x1b GMT",
 	    now), 0);
+	/* A date far off, or a clock far back: capped, never overflowing. */
+	CHECK_INT(http_retry_after_ms("Sun, 06 Nov 1994 08:50:37 GMT",
+	    -9000000000000000000LL), HTTP_RETRY_AFTER_CAP_MS);
+	CHECK_INT(http_retry_after_ms("Fri, 31 Dec 9999 23:59:59 GMT",
+	    now), HTTP_RETRY_AFTER_CAP_MS);
 
 	get(http, loop, srv.http, "/retry-after/429?n=60", &res);
 	CHECK_INT(res.status, 429);
