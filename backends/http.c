@@ -67,6 +67,7 @@ struct http_group {
 	size_t			 held;		/* body bytes of its requests */
 	unsigned int		 running;	/* requests holding a slot */
 	unsigned int		 queued;
+	unsigned int		 refs;		/* requests naming it */
 	TAILQ_ENTRY(http_group)	 entry;
 };
 
@@ -379,6 +380,7 @@ http_req_free(struct http_req *req)
 		}
 		if (req->queued)
 			g->queued--;
+		g->refs--;
 		http_group_trim(req->http, g);
 	}
 	free(req);
@@ -413,7 +415,9 @@ http_group_get(struct http *http, const char *name)
 static void
 http_group_trim(struct http *http, struct http_group *g)
 {
-	if (g == NULL || g->held != 0 || g->running != 0 || g->queued != 0)
+	/* A streamed request holds no slot and no bytes, but names it. */
+	if (g == NULL || g->refs != 0 || g->held != 0 || g->running != 0 ||
+	    g->queued != 0)
 		return;
 	TAILQ_REMOVE(&http->groups, g, entry);
 	free(g->name);
@@ -1578,7 +1582,8 @@ http_submit(struct http *http, const struct http_request *r,
 	req->id = ++http->next_id;
 	req->started = util_mono_ms();
 	req->encoded = -1;
-	req->group = http_group_get(http, r->group);
+	if ((req->group = http_group_get(http, r->group)) != NULL)
+		req->group->refs++;
 	/* In order: behind those of its group already waiting. */
 	if (req->group != NULL && req->chunk == NULL &&
 	    (req->group->queued > 0 ||

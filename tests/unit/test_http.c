@@ -1474,6 +1474,54 @@ test_slices(void)
 }
 
 /*
+ * A streamed request names its group without a slot or bytes: the group
+ * must outlive the other requests of the group that end first (it was
+ * freed under the stream; the sanitizer build and valgrind see the read).
+ */
+static void
+test_group_stream(void)
+{
+	struct loop		*loop = loop_new();
+	struct http		*http = http_new(loop);
+	struct http_request	 req;
+	struct result		 stream, plain, again;
+	char			*ut = url(srv.http, "/trickle");
+	char			*uj = url(srv.http, "/json");
+	size_t			 got = 0;
+	int64_t			 t0 = util_mono_ms();
+
+	memset(&req, 0, sizeof req);
+	req.group = "s";
+	req.url = ut;
+	req.timeout_ms = 2500;
+	req.chunk = count_chunk;
+	req.chunk_arg = &got;
+	start(http, &req, &stream);
+	memset(&req, 0, sizeof req);
+	req.group = "s";
+	req.url = uj;
+	start(http, &req, &plain);
+	while (!plain.done && util_mono_ms() - t0 < 5000)
+		loop_run_once(loop, 20);
+	CHECK_INT(plain.status, 200);
+	CHECK(!stream.done);
+	/* The same group again, while the stream still names it. */
+	start(http, &req, &again);
+	while ((!stream.done || !again.done) && util_mono_ms() - t0 < 10000)
+		loop_run_once(loop, 20);
+	CHECK_INT(again.status, 200);
+	CHECK_INT(stream.kind, HTTP_ERR_TIMEOUT);
+	CHECK(got > 0);
+	result_done(&stream);
+	result_done(&plain);
+	result_done(&again);
+	free(ut);
+	free(uj);
+	http_free(http);
+	loop_free(loop);
+}
+
+/*
  * Retry-After: delay-seconds and the three HTTP-date forms, capped at ten
  * minutes; garbage, past dates and negative numbers are none.  From a
  * server: a 429 or 503 carries it, another status does not.
@@ -1848,6 +1896,7 @@ static const struct test tests[] = {
 	TEST(test_many),
 	TEST(test_budget),
 	TEST(test_inflight),
+	TEST(test_group_stream),
 	TEST(test_ratio),
 	TEST(test_slices),
 	TEST(test_retry_after),
