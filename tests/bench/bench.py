@@ -138,12 +138,27 @@ def sitrep_ok(nsources):
     return check
 
 
+def curl_quote(s):
+    """A value for a curl config file's double quotes."""
+    return s.replace("\\", "\\\\").replace('"', '\\"')
+
+
 def curl_cmd(urls, workdir, name, parallel=False, compressed=True):
-    """One curl process fetching every URL to /dev/null, in order."""
+    """One curl process fetching every URL to /dev/null, in order.  A URL
+    may be a pair (URL, [(name, value)...]): POSTed as a form, as sitrep
+    sends its batched queries."""
     path = os.path.join(workdir, name + ".curl")
     with open(path, "w") as f:
-        for u in urls:
-            f.write('url = "%s"\noutput = "/dev/null"\n' % u)
+        for i, u in enumerate(urls):
+            if i > 0:
+                f.write("next\n")
+            form = []
+            if isinstance(u, tuple):
+                u, form = u
+            f.write('url = "%s"\noutput = "/dev/null"\n' % curl_quote(u))
+            for k, v in form:
+                f.write('data-urlencode = "%s=%s"\n'
+                        % (curl_quote(k), curl_quote(v)))
     cmd = ["curl", "-s", "-f", "-K", path]
     if compressed:
         cmd.insert(1, "--compressed")
@@ -252,25 +267,25 @@ def prom_counts(prom, timeout=30, need=True):
     return counts
 
 
-def prom_urls(prom, eval_s, nslos):
-    """The requests of one sitrep Prometheus round (see backends/prom.c)."""
-    q = lambda s: urllib.parse.quote(s, safe="-_.~")
-    t = "%.3f" % eval_s
-    urls = [prom + "/api/v1/targets?state=active",
-            prom + "/api/v1/query?query=up&time=" + t]
-    for s in range(nslos):
-        err = 'sum(rate(bench_requests_total{slo="s%03d",code="500"}[%s]))'
-        tot = 'sum(rate(bench_requests_total{slo="s%03d"}[%s]))'
-        for w in WINDOWS + ["30d"]:
-            expr = "(%s) / (%s)" % (err % (s, w), tot % (s, w))
-            urls.append(prom + "/api/v1/query?query=%s&time=%s"
-                        % (q(expr), t))
-        expr = "(%s) / (%s)" % (err % (s, "1h"), tot % (s, "1h"))
-        start = eval_s - SPARK_RANGE_S
-        start -= start % SPARK_STEP_S
-        urls.append(prom + "/api/v1/query_range?query=%s&start=%.3f"
-                    "&end=%s&step=900" % (q(expr), start, t))
-    return urls
+def prom_logged(prom, qlog, offset):
+    """The requests of one sitrep Prometheus round as Prometheus's query
+    log recorded them from offset on (sitrep batches its queries, so the
+    log, not a copy of prom.c, says what it asked), plus the targets
+    request, which is no query: (URL, form) pairs for curl_cmd."""
+    reqs = [prom + "/api/v1/targets?state=active"]
+    with open(qlog) as f:
+        f.seek(offset)
+        for line in f:
+            e = json.loads(line)
+            p = e["params"]
+            path = e["httpRequest"]["path"]
+            if path.endswith("/query_range"):
+                form = [("query", p["query"]), ("start", p["start"]),
+                        ("end", p["end"]), ("step", str(p["step"]))]
+            else:
+                form = [("query", p["query"]), ("time", p["end"])]
+            reqs.append((prom + path, form))
+    return reqs
 
 
 def write_conf(path, am=None, prom=None, nslos=0):
@@ -314,6 +329,7 @@ def cmd_ingest(args):
     am_only = "--am-only" in args
     if not am_only:
         prom = loopback(opt(args, "--prom"))
+        qlog = opt(args, "--query-log")
         eval_s = int(opt(args, "--at"))
         nslos = int(opt(args, "--nslos"))
     reps = int(opt(args, "--reps"))
@@ -354,24 +370,27 @@ def cmd_ingest(args):
     for label, k in () if am_only else (("prom_up", 0), ("prom_slo", nslos)):
         conf = os.path.join(d, label + ".yaml")
         write_conf(conf, prom=prom, nslos=k)
-        urls = prom_urls(prom, eval_s, k)
         cache = os.path.join(d, label + ".db")
         sit = [sitrep, "--config", conf, "--cache", cache, "fetch",
                "--once", "--at", str(eval_s)]
-        # Check that sitrep asks exactly what curl will be asked.
+        # Check that sitrep asks exactly what curl will be asked: what
+        # the query log recorded of one round.
+        offset = os.path.getsize(qlog) if os.path.exists(qlog) else 0
         before = prom_counts(prom)
         measure(sit, d, sitrep_ok(1))
         after = prom_counts(prom)
+        urls = prom_logged(prom, qlog, offset)
         got = {h: after.get(h, 0) - before.get(h, 0) for h in after}
         got = {h: v for h, v in got.items() if v and h != "/metrics"}
         want = {}
         for u in urls:
-            h = urllib.parse.urlsplit(u).path
+            h = urllib.parse.urlsplit(u[0] if isinstance(u, tuple)
+                                      else u).path
             want[h] = want.get(h, 0) + 1
         if got != want:
-            die("sitrep's requests %s differ from the curl list %s; "
-                "backends/prom.c changed: update prom_urls()" % (got, want))
-        up = http_json(urls[1])
+            die("sitrep's requests %s differ from what the query log "
+                "recorded %s" % (got, want))
+        up = http_json(prom + "/api/v1/query?query=up&time=%d" % eval_s)
         nup = len(up["data"]["result"])
         cmds = [
             {"name": "sitrep", "what": "sitrep fetch --once --at T "

@@ -47,7 +47,12 @@
 #                                create a silence (matchers name=value,
 #                                name!=value, name=~re, name!~re), print id
 #   prom_start [--name NAME] [--rules FILE] [--am URL]... [--tsdb DIR]
-#              [--scrape-self]   PROM_URL, PROM_PID (PROM_URL_NAME, ...)
+#              [--scrape-self] [--query-log FILE]
+#                                PROM_URL, PROM_PID (PROM_URL_NAME, ...);
+#                                --query-log: every query, one JSON line
+#   servers_shared KEY OUTDIR CMD...
+#                                fill OUTDIR with CMD, once per test run
+#                                (see below)
 #   prom_query EXPR [TIME]       print the JSON of an instant query
 #   prom_backfill OUTDIR FILE.om build TSDB blocks from OpenMetrics text
 #
@@ -545,9 +550,10 @@ prom_start() {
 	_ps_am=
 	_ps_tsdb=
 	_ps_scrape=
+	_ps_qlog=
 	while [ $# -gt 0 ]; do
 		case $1 in
-		--name|--rules|--am|--tsdb)
+		--name|--rules|--am|--tsdb|--query-log)
 			if [ $# -lt 2 ]; then
 				echo "prom_start: $1 needs a value" >&2
 				return 1
@@ -569,6 +575,7 @@ prom_start() {
 			shift ;;
 		--tsdb) _ps_tsdb=$2; shift ;;
 		--scrape-self) _ps_scrape=1 ;;
+		--query-log) _ps_qlog=$2; shift ;;
 		*) echo "prom_start: unknown argument '$1'" >&2; return 1 ;;
 		esac
 		shift
@@ -607,6 +614,8 @@ prom_start() {
 			echo "  scrape_interval: 1s"
 			echo "  scrape_timeout: 1s"
 			echo "  evaluation_interval: 1s"
+			[ -n "$_ps_qlog" ] &&
+			    echo "  query_log_file: \"$_ps_qlog\""
 			if [ -n "$_ps_rules" ]; then
 				echo "rule_files:"
 				echo "  - \"$_ps_rabs\""
