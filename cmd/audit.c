@@ -129,7 +129,6 @@ cmd_audit_head(struct cmd_opts *g, int argc, char **argv)
 	char			**words, *cause = NULL, *safe;
 	int			 nw, rc, json = 0;
 	cJSON			*o;
-	char			*text;
 	const struct cmd_option	 opts[] = {
 		{ "--format", &format, NULL, NULL },
 		{ NULL, NULL, NULL, NULL }
@@ -165,12 +164,7 @@ cmd_audit_head(struct cmd_opts *g, int argc, char **argv)
 	cJSON_AddNumberToObject(o, "seq", (double)v.seq);
 	cJSON_AddStringToObject(o, "hash", v.hash);
 	cJSON_AddNumberToObject(o, "unkeyed", (double)v.unkeyed);
-	if ((text = cJSON_PrintUnformatted(o)) == NULL)
-		abort();	/* cJSON only fails when out of memory */
-	out_document(text, strlen(text), stdout);
-	out_document("\n", 1, stdout);
-	cJSON_free(text);
-	cJSON_Delete(o);
+	export_json_print(o, 0, stdout);
 	return CMD_OK;
 }
 
@@ -283,8 +277,7 @@ log_json(const struct audit_rec *v, size_t n, const char *context,
     int64_t since_ms)
 {
 	cJSON		*root = cJSON_CreateObject(), *rows, *o;
-	struct buf	 b;
-	char		 ts[40], *text;
+	char		 ts[40];
 	size_t		 i;
 
 	cJSON_AddStringToObject(root, "schema", AUDIT_LOG_SCHEMA);
@@ -309,15 +302,7 @@ log_json(const struct audit_rec *v, size_t n, const char *context,
 		cJSON_AddStringToObject(o, "hash", v[i].hash);
 		cJSON_AddItemToArray(rows, o);
 	}
-	if ((text = cJSON_Print(root)) == NULL)
-		abort();	/* cJSON only fails when out of memory */
-	buf_init(&b, 0);
-	export_json_append_safe(&b, text);
-	buf_append(&b, "\n", 1);
-	out_document(buf_str(&b), b.len, stdout);
-	buf_done(&b);
-	cJSON_free(text);
-	cJSON_Delete(root);
+	export_json_print(root, 1, stdout);
 }
 
 /*

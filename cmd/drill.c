@@ -37,6 +37,7 @@
 #include "base/util.h"
 #include "base/xmalloc.h"
 #include "cmd/cmd.h"
+#include "export/export.h"
 #include "core/cache.h"
 #include "core/conf.h"
 #include "core/drill.h"
@@ -406,7 +407,6 @@ static void
 drill_report_json(const struct drill_score *s)
 {
 	cJSON	*o = cJSON_CreateObject(), *p, *a, *e;
-	char	*text;
 	size_t	 i;
 
 	cJSON_AddStringToObject(o, "drill", s->drill);
@@ -446,11 +446,7 @@ drill_report_json(const struct drill_score *s)
 		cJSON_AddStringToObject(e, "text", s->timeline[i].text);
 		cJSON_AddItemToArray(a, e);
 	}
-	text = cJSON_Print(o);
-	out_document(text, strlen(text), stdout);
-	out_document("\n", 1, stdout);
-	cJSON_free(text);
-	cJSON_Delete(o);
+	export_json_print(o, 1, stdout);
 }
 
 /* sitrep drill report RUN|FILE [--format text|markdown|json]. */

@@ -190,23 +190,6 @@ json_incident(const struct incident_rec *r)
 	return o;
 }
 
-/* Print a document, escaped as every sitrep JSON is, and free it. */
-static void
-json_print(cJSON *root)
-{
-	struct buf	 b;
-	char		*text = cJSON_Print(root);
-
-	if (text == NULL)
-		abort();	/* cJSON only fails when out of memory */
-	buf_init(&b, 0);
-	export_json_append_safe(&b, text);
-	buf_append(&b, "\n", 1);
-	out_document(buf_str(&b), b.len, stdout);
-	buf_done(&b);
-	cJSON_free(text);
-	cJSON_Delete(root);
-}
 
 /* A new document's top: schema, context, when. */
 static cJSON *
@@ -308,7 +291,7 @@ cmd_incident_list(struct cmd_opts *g, int argc, char **argv)
 		a = cJSON_AddArrayToObject(root, "incidents");
 		for (i = 0; i < n; i++)
 			cJSON_AddItemToArray(a, json_incident(&v[i]));
-		json_print(root);
+		export_json_print(root, 1, stdout);
 	} else if (n == 0) {
 		out_printf(stdout, "no %s incident in context %s (as of the last fetch; "
 		    "--state all lists every one the cache keeps)\n",
@@ -364,7 +347,7 @@ show_json(const struct incident_detail *d, const char *context,
 		cJSON_AddStringToObject(o, "text", d->events[i].text);
 		cJSON_AddItemToArray(a, o);
 	}
-	json_print(root);
+	export_json_print(root, 1, stdout);
 }
 
 /* "  name        " then s, sanitised, and a newline. */

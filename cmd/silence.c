@@ -189,9 +189,8 @@ silence_print_text(const struct silence_row *r, size_t n, int64_t now_ms)
 static void
 silence_print_json(const struct silence_row *r, size_t n)
 {
-	struct buf	 out;
 	cJSON		*root, *o;
-	char		 ts[40], *txt;
+	char		 ts[40];
 	size_t	 i;
 
 	root = cJSON_CreateArray();
@@ -208,15 +207,7 @@ silence_print_json(const struct silence_row *r, size_t n)
 		    util_format_rfc3339(r[i].ends_ms, ts, sizeof ts));
 		cJSON_AddItemToArray(root, o);
 	}
-	/* Escaped as every sitrep JSON document: no C1 or bidi raw. */
-	txt = cJSON_Print(root);
-	buf_init(&out, 0);
-	export_json_append_safe(&out, txt);
-	buf_append(&out, "\n", 1);
-	out_document(buf_str(&out), out.len, stdout);
-	buf_done(&out);
-	cJSON_free(txt);
-	cJSON_Delete(root);
+	export_json_print(root, 1, stdout);
 }
 
 /* sitrep silence list [--format text|json] [--fresh] */

@@ -16,6 +16,8 @@
 #ifndef SITREP_EXPORT_H
 #define SITREP_EXPORT_H
 
+#include <stdio.h>
+
 #include <cJSON.h>
 
 #include "base/buf.h"
@@ -72,6 +74,12 @@ int	export_render(const struct views *, enum export_format,
  * as \u escapes, as every sitrep JSON document is written.
  */
 void	export_json_append_safe(struct buf *out, const char *text);
+/*
+ * Print root to fp as a document (out_document), escaped as above, with a
+ * newline; formatted or on one line.  Frees root: every JSON document a
+ * command prints goes out this way.
+ */
+void	export_json_print(cJSON *root, int formatted, FILE *fp);
 
 /*
  * Fields every sitrep JSON document writes alike: a string made valid

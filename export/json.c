@@ -20,6 +20,7 @@
 #include <cJSON.h>
 
 #include "base/buf.h"
+#include "base/out.h"
 #include "base/sanitize.h"
 #include "base/util.h"
 #include "base/xmalloc.h"
@@ -358,6 +359,25 @@ export_json_append_safe(struct buf *out, const char *text)
 		p += n;
 		len -= (size_t)n;
 	}
+}
+
+/* Print a document escaped, with a newline, and free it. */
+void
+export_json_print(cJSON *root, int formatted, FILE *fp)
+{
+	struct buf	 b;
+	char		*text;
+
+	text = formatted ? cJSON_Print(root) : cJSON_PrintUnformatted(root);
+	if (text == NULL)
+		abort();	/* cJSON only fails when out of memory */
+	buf_init(&b, 0);
+	export_json_append_safe(&b, text);
+	buf_append(&b, "\n", 1);
+	out_document(buf_str(&b), b.len, fp);
+	buf_done(&b);
+	cJSON_free(text);
+	cJSON_Delete(root);
 }
 
 /* Who is on call; null without a rotation. */

@@ -149,6 +149,23 @@ print(d["points"], d["time_to_ack_ms"], d["time_to_action_ms"],
 check_eq "JSON: points, times, the harmful action, the timeline" \
     "65 540000 480000 1 300000 harmful True" "$got"
 
+# A run file from elsewhere is untrusted: a run name carrying a bidi
+# override and a C1 control reaches no output raw (the score cleans every
+# string it reads; the JSON is escaped besides).
+cp "$db1" "$tmp/hostile.db"
+sqlite3 "$tmp/hostile.db" "UPDATE meta SET value = 'bad' || char(8238) ||
+    'yolped' || char(133) WHERE key = 'drill.run'"
+for fmt in text markdown json; do
+	out=$("$SITREP" drill report "$tmp/hostile.db" --format $fmt 2>&1)
+	r=$?
+	raw=0
+	printf '%s' "$out" |
+	    grep -q "$(printf '\342\200\256')\|$(printf '\302\205')" && raw=1
+	[ $r -eq 0 ] && [ $raw -eq 0 ] && printf '%s' "$out" | grep -q yolped
+	check $? "$fmt: a hostile run name comes out inert" "no raw U+202E or U+0085" \
+	    "$out"
+done
+
 "$SITREP" drill report no-such-run >/dev/null 2>"$tmp/err"
 check_eq "an unknown run exits 1" 1 "$?"
 case $(cat "$tmp/err") in
