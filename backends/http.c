@@ -1464,6 +1464,9 @@ http_kick_fire(void *arg)
 			break;
 		TAILQ_REMOVE(&http->queue, req, entry);
 		if (http_start(http, req) != 0) {
+			/* Out of the queue: it fails as a started one. */
+			req->queued = 0;
+			req->group->queued--;
 			TAILQ_INSERT_HEAD(&http->reqs, req, entry);
 			http_finish(req, CURLE_FAILED_INIT);
 		}
