@@ -38,12 +38,7 @@ fi
 
 servers_tmpdir || exit 1
 T=$SERVERS_TMPDIR
-mkdir -p "$T/home" "$T/xdg/config" "$T/xdg/cache" "$T/xdg/data" \
-    "$T/xdg/state"
-export HOME=$T/home XDG_CONFIG_HOME=$T/xdg/config XDG_CACHE_HOME=$T/xdg/cache
-export XDG_DATA_HOME=$T/xdg/data XDG_STATE_HOME=$T/xdg/state
-unset SITREP_CONFIG KUBECONFIG
-export LC_ALL=C.UTF-8
+servers_home || exit 1
 
 TOKEN=tok-Hostile-7f3a9c
 APIKEY=key-Hostile-51d2e8

@@ -46,6 +46,8 @@
 #   am_silence [--am URL] [--for DURATION] [--comment TEXT] MATCHER...
 #                                create a silence (matchers name=value,
 #                                name!=value, name=~re, name!~re), print id
+#   servers_home                 HOME, XDG_*_HOME in the temporary
+#                                directory; no SITREP_CONFIG, KUBECONFIG
 #   prom_start [--name NAME] [--rules FILE] [--am URL]... [--tsdb DIR]
 #              [--scrape-self] [--query-log FILE]
 #                                PROM_URL, PROM_PID (PROM_URL_NAME, ...);
@@ -109,6 +111,20 @@ servers_tmpdir() {
 	trap 'servers_cleanup; exit 130' INT
 	trap 'servers_cleanup; exit 143' TERM
 	return 0
+}
+
+# Give sitrep a home of its own in the temporary directory: HOME and the
+# XDG directories there, no SITREP_CONFIG or KUBECONFIG from outside, a
+# UTF-8 locale.
+servers_home() {
+	servers_tmpdir || return 1
+	_sh=$SERVERS_TMPDIR
+	mkdir -p "$_sh/home" "$_sh/xdg/config" "$_sh/xdg/cache" \
+	    "$_sh/xdg/data" "$_sh/xdg/state" || return 1
+	export HOME="$_sh/home" XDG_CONFIG_HOME="$_sh/xdg/config"
+	export XDG_CACHE_HOME="$_sh/xdg/cache" XDG_DATA_HOME="$_sh/xdg/data"
+	export XDG_STATE_HOME="$_sh/xdg/state" LC_ALL=C.UTF-8
+	unset SITREP_CONFIG KUBECONFIG
 }
 
 # Stop every server started here and remove the temporary directory.
