@@ -1047,7 +1047,9 @@ http_finish(struct http_req *req, CURLcode rc)
 		/* Its time ran out before a slot of its group was free. */
 		http_format_ms(req->timeout_ms, d, sizeof d);
 		error = xasprintf("timed out after %s waiting for a turn to "
-		    "ask %s (%s had %u requests running, the most at once)",
+		    "ask %s (%s had %u requests running, the most at once): "
+		    "it answers too slowly for this many requests; check the "
+		    "server, or raise the source's timeout",
 		    d, req->where, req->group->name, req->group->running);
 		resp.kind = HTTP_ERR_TIMEOUT;
 		resp.error = error;
