@@ -352,10 +352,10 @@ tt_lacks "┌ Service checkout" || ok=1
 press Escape C-u Enter -- "┌ Service checkout" || ok=1
 check $ok "PgDn, PgUp, C-d, C-u move by pages"
 tt_keys Escape / ; tt_type ledger ; tt_keys Enter
-press Enter -- "┌ Service ledger"
+tt_keys Enter
+tt_wait_match 'tt_has "┌ Service ledger" "StatefulSet ledger/ledger" \
+    "pod ledger-0 Running ready" "pod ledger-1 Running ready"'
 ok=$?
-tt_has "StatefulSet ledger/ledger" "pod ledger-0 Running ready" \
-    "pod ledger-1 Running ready" || ok=1
 tt_lacks "Deployment ledger/" || ok=1
 check $ok "Service ledger: its StatefulSet and its pods ledger-0 and ledger-1"
 tt_keys Escape
@@ -509,11 +509,9 @@ tt_capture -e | grep -qE "$colour"
 check $? "by default the screen is in colour (the NO_COLOR check can fail)"
 tt_keys q
 tt_start -x 100 -y 30 -e NO_COLOR=1 "$(console)"
-tt_wait "CRITICAL" 10
+tt_wait_match 'tt_has "✖ CRITICAL" "▲ WARNING" "✓ OK" "page" "ticket"'
 ok=$?
-sleep 0.2
 tt_capture -e | grep -qE "$colour" && ok=1
-tt_has "✖ CRITICAL" "▲ WARNING" "✓ OK" "page" "ticket" || ok=1
 check $ok "NO_COLOR=1: no colour at all, states still words and symbols"
 tt_keys q
 

@@ -137,7 +137,7 @@ tt_type ':silences'
 tt_keys Enter
 tt_wait "$COMMENT" 10
 check $? ":silences lists it"
-tt_has "x: expire the selected silence"
+tt_wait "x: expire the selected silence" 5
 check $? "the list says which key expires"
 # Select it: x asks about the selected one; n declines.
 asked=1

@@ -65,10 +65,9 @@
 # sitrep's, each with its reason: only one, libgpm's leak under TERM=linux.
 # The program is then 20 to 50 times slower: every SECS of the tt_wait
 # family (and tt_latency's limit) is multiplied by TT_SLOW (default 25
-# under valgrind, else 1); with TT_SLOW above 1 a wait also lets the
-# screen settle before it reads it for the last time (a slow program
-# paints in pieces); and a script skips its timing-only checks when
-# tt_valgrind says so.
+# under valgrind, else 1), a wait lets the screen settle longer before it
+# reads it for the last time (a slow program paints in pieces), and a
+# script skips its timing-only checks when tt_valgrind says so.
 #   tt_valgrind           0 when the program runs under valgrind
 #   tt_prog PATH          print PATH quoted for a tt_start command line,
 #                         behind the valgrind command when it is on
@@ -342,14 +341,21 @@ tt_lacks() {
 	return 0
 }
 
-# Status 0 once the screen is painted: at once normally; under valgrind
-# (TT_SLOW above 1) the program writes a screen in several slow pieces, so
-# wait (up to 2 s) until two captures 100 ms apart agree, TT_LAST the last.
+# Status 0 once the screen is painted, TT_LAST the last capture.  A frame
+# reaches tmux in pieces (the terminal hands over about 4 KiB at a time), so
+# a capture can hold the top of a new screen and the bottom of the old one:
+# wait until two captures agree, 50 ms apart (up to 1 s).  Under valgrind
+# (TT_SLOW above 1) the program itself writes a screen in several slow
+# pieces: 100 ms apart, up to 2 s.
 tt_settled() {
-	[ "$TT_SLOW" -gt 1 ] || return 0
+	if [ "$TT_SLOW" -gt 1 ]; then
+		_tw_gap=0.1 _tw_max=20
+	else
+		_tw_gap=0.05 _tw_max=20
+	fi
 	_tw_n=0
-	while [ $_tw_n -lt 20 ]; do
-		sleep 0.1
+	while [ $_tw_n -lt $_tw_max ]; do
+		sleep $_tw_gap
 		_tw_prev=$TT_LAST
 		TT_LAST=$(tt_capture)
 		[ "$TT_LAST" = "$_tw_prev" ] && return 0
