@@ -5,11 +5,14 @@
  * One listening socket and up to WEBHOOK_MAX_CLIENTS connections, all
  * non-blocking on the caller's loop.  A connection is read until its
  * headers and the Content-Length they announce are in (never past
- * WEBHOOK_MAX_BODY), answered once, and closed: Alertmanager opens a
- * connection per notification or keeps one alive, and either works with
- * "Connection: close".  The body is parsed defensively (cJSON on a
- * bounded copy); what reaches the callback is the status and labels of
- * each alert, never the raw request.
+ * WEBHOOK_MAX_HEADERS and WEBHOOK_MAX_BODY, nor WEBHOOK_TIMEOUT_MS),
+ * answered once, and closed: Alertmanager opens a connection per
+ * notification or keeps one alive, and either works with "Connection:
+ * close".  A request trickling in a byte at a time costs each byte once:
+ * the search for the end of its headers resumes where it stopped.  The
+ * body is parsed defensively (cJSON on a bounded copy); what reaches the
+ * callback is the status and labels of each alert, never the raw
+ * request.
  */
 #include "config.h"
 
@@ -37,7 +40,9 @@ struct wh_client {
 	struct webhook		*w;
 	int			 fd;
 	struct loop_fd		*watch;
+	struct loop_timer	*timer;
 	struct buf		 in;
+	size_t			 scanned;	/* of in, for the headers' end */
 	struct wh_client	*next;
 };
 
@@ -50,6 +55,7 @@ struct webhook {
 	void			*arg;
 	struct wh_client	*clients;
 	size_t			 nclients;
+	int64_t			 timeout_ms;
 	unsigned		 requests;
 };
 
@@ -145,21 +151,25 @@ wh_client_free(struct wh_client *c)
 		}
 	}
 	loop_fd_del(c->watch);
+	if (c->timer != NULL)
+		loop_timer_del(c->timer);
 	close(c->fd);
 	buf_done(&c->in);
 	free(c);
 }
 
+static const char	*wh_reason(int);
+
 /* Answer status and close (the answer is small: one write is enough). */
 static void
-wh_answer(struct wh_client *c, int status, const char *reason)
+wh_answer(struct wh_client *c, int status)
 {
 	char	resp[160];
 	int	n;
 	ssize_t	w;
 
 	n = snprintf(resp, sizeof resp, "HTTP/1.1 %d %s\r\nContent-Length: 0"
-	    "\r\nConnection: close\r\n\r\n", status, reason);
+	    "\r\nConnection: close\r\n\r\n", status, wh_reason(status));
 	if (n > 0) {
 		w = write(c->fd, resp, (size_t)n);
 		(void)w;
@@ -198,40 +208,86 @@ wh_content_length(const char *h, const char *end)
 	return -1;
 }
 
-/* The "\r\n\r\n" ending the headers in data[0, len), or NULL. */
-static const char *
-wh_header_end(const char *data, size_t len)
+int
+webhook_request_status(const char *data, size_t len, size_t *scanned,
+    size_t *body, size_t *body_len)
 {
-	size_t	i;
+	size_t	i, hlen;
+	int64_t	clen;
 
-	for (i = 0; i + 4 <= len; i++) {
+	/* The headers end at the first "\r\n\r\n"; resume where the last
+	 * search stopped (three bytes back: the ending may straddle). */
+	for (i = *scanned > 3 ? *scanned - 3 : 0; i + 4 <= len; i++) {
 		if (memcmp(data + i, "\r\n\r\n", 4) == 0)
-			return data + i;
+			break;
 	}
-	return NULL;
+	if (i + 4 > len) {
+		*scanned = len;
+		return len > WEBHOOK_MAX_HEADERS ? 431 : 0;
+	}
+	*scanned = i;
+	hlen = i + 4;
+	if (hlen > WEBHOOK_MAX_HEADERS)
+		return 431;
+	clen = wh_content_length(data, data + i + 2);
+	if (clen < 0)
+		return 411;
+	if ((uint64_t)clen > WEBHOOK_MAX_BODY)
+		return 413;
+	if (len - hlen < (size_t)clen)
+		return 0;
+	if (strncmp(data, "POST ", 5) != 0)
+		return 405;
+	*body = hlen;
+	*body_len = (size_t)clen;
+	return 200;
 }
 
-/* Hand each alert of a webhook body to the callback. */
-static void
-wh_deliver(struct webhook *w, const char *body, size_t len)
+size_t
+webhook_body_alerts(const char *body, size_t len, webhook_alert_cb cb,
+    void *arg)
 {
-	const cJSON	*alerts, *a;
+	const cJSON	*alerts, *a, *labels;
+	const char	*status;
 	cJSON		*root;
+	size_t		 n = 0;
 
 	if ((root = cJSON_ParseWithLength(body, len)) == NULL)
-		return;
+		return 0;
 	alerts = cJSON_GetObjectItemCaseSensitive(root, "alerts");
+	if (!cJSON_IsArray(alerts))
+		alerts = NULL;
 	cJSON_ArrayForEach(a, alerts) {
-		const cJSON	*labels;
-		const char	*status;
-
 		labels = cJSON_GetObjectItemCaseSensitive(a, "labels");
 		status = json_strval(cJSON_GetObjectItemCaseSensitive(a,
 		    "status"));
-		if (cJSON_IsObject(labels))
-			w->cb(status != NULL ? status : "", labels, w->arg);
+		if (cJSON_IsObject(labels)) {
+			cb(status != NULL ? status : "", labels, arg);
+			n++;
+		}
 	}
 	cJSON_Delete(root);
+	return n;
+}
+
+/* The words of each status the receiver answers. */
+static const char *
+wh_reason(int status)
+{
+	switch (status) {
+	case 200:
+		return "OK";
+	case 405:
+		return "Method Not Allowed";
+	case 408:
+		return "Request Timeout";
+	case 411:
+		return "Length Required";
+	case 413:
+		return "Payload Too Large";
+	default:
+		return "Request Header Fields Too Large";
+	}
 }
 
 /* A connection has data: read it; once whole, deliver and answer. */
@@ -241,18 +297,16 @@ wh_on_client(int fd, int revents, void *arg)
 	struct wh_client	*c = arg;
 	struct webhook		*w = c->w;
 	char			 chunk[16384];
-	const char		*data, *hend;
 	ssize_t			 n;
-	int64_t			 clen;
-	size_t			 hlen;
-	int			 eof = 0;
+	size_t			 body = 0, body_len = 0;
+	int			 eof = 0, status;
 
 	(void)revents;
 	for (;;) {
 		n = read(fd, chunk, sizeof chunk);
 		if (n > 0) {
 			if (buf_append(&c->in, chunk, (size_t)n) != 0) {
-				wh_answer(c, 413, "Payload Too Large");
+				wh_answer(c, 413);
 				return;
 			}
 			continue;
@@ -265,32 +319,31 @@ wh_on_client(int fd, int revents, void *arg)
 			eof = 1;
 		break;
 	}
-	data = c->in.data;
-	hend = data != NULL ? wh_header_end(data, c->in.len) : NULL;
-	if (hend == NULL) {
+	status = c->in.len > 0 ? webhook_request_status(c->in.data,
+	    c->in.len, &c->scanned, &body, &body_len) : 0;
+	if (status == 0) {
+		/* A request cut short by its sender is not answered. */
 		if (eof)
 			wh_client_free(c);
 		return;
 	}
-	hlen = (size_t)(hend - data) + 4;
-	clen = wh_content_length(data, hend + 2);
-	if (clen < 0 || (size_t)clen > WEBHOOK_MAX_BODY) {
-		wh_answer(c, clen < 0 ? 411 : 413, clen < 0 ?
-		    "Length Required" : "Payload Too Large");
-		return;
+	if (status == 200) {
+		w->requests++;
+		webhook_body_alerts(c->in.data + body, body_len, w->cb,
+		    w->arg);
 	}
-	if (c->in.len - hlen < (size_t)clen) {
-		if (eof)
-			wh_client_free(c);
-		return;
-	}
-	if (strncmp(data, "POST ", 5) != 0) {
-		wh_answer(c, 405, "Method Not Allowed");
-		return;
-	}
-	w->requests++;
-	wh_deliver(w, data + hlen, (size_t)clen);
-	wh_answer(c, 200, "OK");
+	wh_answer(c, status);
+}
+
+/* A connection's time is up before its request was whole. */
+static int64_t
+wh_on_timeout(void *arg)
+{
+	struct wh_client	*c = arg;
+
+	c->timer = NULL;
+	wh_answer(c, 408);
+	return -1;
 }
 
 /* The listener is readable: take the connections waiting. */
@@ -311,9 +364,11 @@ wh_on_accept(int fd, int revents, void *arg)
 		c = xcalloc(1, sizeof *c);
 		c->w = w;
 		c->fd = cfd;
-		buf_init(&c->in, WEBHOOK_MAX_BODY + 16384);
+		buf_init(&c->in, WEBHOOK_MAX_HEADERS + WEBHOOK_MAX_BODY);
 		c->watch = loop_fd_add(w->loop, cfd, LOOP_READ, wh_on_client,
 		    c);
+		c->timer = loop_timer_add(w->loop, w->timeout_ms,
+		    wh_on_timeout, c);
 		c->next = w->clients;
 		w->clients = c;
 		w->nclients++;
@@ -371,6 +426,7 @@ webhook_listen(struct loop *loop, const char *addr, webhook_alert_cb cb,
 	w->loop = loop;
 	w->fd = fd;
 	w->cb = cb;
+	w->timeout_ms = WEBHOOK_TIMEOUT_MS;
 	w->arg = arg;
 	w->address = wh_bound(fd, addr);
 	w->watch = loop_fd_add(loop, fd, LOOP_READ, wh_on_accept, w);
@@ -396,6 +452,13 @@ const char *
 webhook_address(const struct webhook *w)
 {
 	return w->address;
+}
+
+/* The time a connection has; see webhook.h. */
+void
+webhook_set_timeout(struct webhook *w, int64_t ms)
+{
+	w->timeout_ms = ms > 0 ? ms : WEBHOOK_TIMEOUT_MS;
 }
 
 /* Notifications read; see webhook.h. */

@@ -5,7 +5,11 @@
  * status and labels; hostile requests are answered and dropped: no
  * Content-Length (411), over the limit (413), not a POST (405), a body
  * that is not JSON or not the webhook's shape (200, nothing delivered),
- * a connection closed half-way (nothing delivered, nothing leaked).
+ * a connection closed half-way (nothing delivered, nothing leaked),
+ * headers past their limit (431), a connection that never finishes its
+ * request (408 after the timeout).  The request reader, fed a request in
+ * every split, reads it as it reads it whole and never searches a byte
+ * twice for the end of the headers.
  */
 #include "config.h"
 
@@ -85,8 +89,9 @@ exchange(struct loop *loop, const struct webhook *w, const char *req,
 	if ((fd = dial(w)) == -1)
 		return -1;
 	while (off < len) {
-		n = write(fd, req + off, len - off > 65536 ? 65536 :
-		    len - off);
+		/* The receiver may answer and close before all is sent. */
+		n = send(fd, req + off, len - off > 65536 ? 65536 :
+		    len - off, MSG_NOSIGNAL);
 		if (n <= 0)
 			break;
 		off += (size_t)n;
@@ -209,11 +214,11 @@ test_hostile(void)
 	    WEBHOOK_MAX_BODY + 1);
 	CHECK_INT(exchange(loop, w, req, strlen(req), 0), 413);
 	free(req);
-	/* Sent past the limit without saying so in the headers. */
+	/* Headers that never end: refused once past their limit. */
 	body = xmalloc(WEBHOOK_MAX_BODY + 40000);
 	memset(body, ' ', WEBHOOK_MAX_BODY + 40000);
 	memcpy(body, "POST / HTTP/1.1\r\nX: ", 20);
-	CHECK_INT(exchange(loop, w, body, WEBHOOK_MAX_BODY + 40000, 0), 413);
+	CHECK_INT(exchange(loop, w, body, WEBHOOK_MAX_BODY + 40000, 0), 431);
 	free(body);
 	/* Not JSON, or not the shape: answered, nothing delivered. */
 	req = post("{\"alerts\": 5");
@@ -229,7 +234,119 @@ test_hostile(void)
 	loop_free(loop);
 }
 
+/* A connection that sends part of a request and waits is answered 408. */
+static void
+test_timeout(void)
+{
+	struct loop	*loop = loop_new();
+	struct webhook	*w;
+	struct seen	 s;
+	char		*cause = NULL, *req;
+	static const char part[] = "POST / HTTP/1.1\r\nContent-Length: 9\r\n";
+
+	memset(&s, 0, sizeof s);
+	w = webhook_listen(loop, "127.0.0.1:0", on_alert, &s, &cause);
+	CHECK(w != NULL);
+	if (w == NULL) {
+		free(cause);
+		loop_free(loop);
+		return;
+	}
+	webhook_set_timeout(w, 300);
+	CHECK_INT(exchange(loop, w, part, sizeof part - 1, 0), 408);
+	/* The slot it held is free: the next request is read. */
+	req = post("{\"alerts\":[{\"labels\":{}}]}");
+	CHECK_INT(exchange(loop, w, req, strlen(req), 0), 200);
+	CHECK_INT(s.n, 1);
+	CHECK_STR(s.last_status, "");
+	free(req);
+	webhook_free(w);
+	loop_free(loop);
+}
+
+/*
+ * webhook_request_status() on every split of a request reads it as it
+ * reads it whole; what it searched for the headers' end is never
+ * searched again (beyond the 3 bytes an ending may straddle).
+ */
+static void
+test_request_splits(void)
+{
+	static const char *const reqs[] = {
+	    "POST /hook HTTP/1.1\r\nHost: x\r\ncontent-length:  5\r\n\r\n"
+	    "{\"a\":1}",
+	    "POST / HTTP/1.1\r\nContent-Length: 0\r\n\r\n",
+	    "GET / HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}",
+	    "POST / HTTP/1.1\r\nHost: x\r\n\r\n{}",
+	    "POST / HTTP/1.1\r\nContent-Length: 99999999999999999999\r\n\r\n",
+	    "POST / HTTP/1.1\r\nContent-Length: -4\r\n\r\n",
+	    "POST / HTTP/1.1\r\nX-Content-Length: 4\r\n\r\nabcd",
+	    "POST / HTTP/1.1\r\n\r\r\n\r\nContent-Length: 1\r\n\r\nx",
+	    NULL };
+	static const int want[] = { 200, 200, 405, 411, 411, 411, 411, 411 };
+	size_t	i, k, len, cut, scanned, prev, body, blen, b1, l1;
+	int	whole, st, ok;
+
+	for (i = 0; reqs[i] != NULL; i++) {
+		len = strlen(reqs[i]);
+		scanned = 0;
+		whole = webhook_request_status(reqs[i], len, &scanned, &b1,
+		    &l1);
+		CHECK_INT(whole, want[i]);
+		ok = 1;
+		for (cut = 1; cut < len; cut++) {
+			/* The first cut bytes, then one more at a time. */
+			scanned = 0;
+			k = cut;
+			st = webhook_request_status(reqs[i], k, &scanned,
+			    &body, &blen);
+			while (st == 0 && k < len) {
+				prev = scanned;
+				st = webhook_request_status(reqs[i], ++k,
+				    &scanned, &body, &blen);
+				if (scanned + 3 < prev || scanned > k)
+					ok = 0;
+			}
+			if (st != whole || (st == 200 && (body != b1 ||
+			    blen != l1)))
+				ok = 0;
+		}
+		CHECK(ok);
+	}
+	/* The body of the first: its five bytes after the headers. */
+	scanned = 0;
+	CHECK_INT(webhook_request_status(reqs[0], strlen(reqs[0]), &scanned,
+	    &body, &blen), 200);
+	CHECK_INT((int)blen, 5);
+	CHECK(strncmp(reqs[0] + body, "{\"a\":", 5) == 0);
+}
+
+/* webhook_body_alerts() hands over only alerts with a labels object. */
+static void
+test_body_alerts(void)
+{
+	struct seen	 s;
+	static const char *const bodies[] = { "", "null", "{\"alerts\":{"
+	    "\"labels\":{}}}", "{\"alerts\":[null,1,\"x\",{\"labels\":[]}]}",
+	    "{\"alerts\":[{\"status\":7,\"labels\":{\"drill_run\":\"r\"}}]}",
+	    NULL };
+	static const size_t want[] = { 0, 0, 0, 0, 1 };
+	size_t		 i;
+
+	for (i = 0; bodies[i] != NULL; i++) {
+		memset(&s, 0, sizeof s);
+		CHECK_INT((int)webhook_body_alerts(bodies[i],
+		    strlen(bodies[i]), on_alert, &s), (int)want[i]);
+		CHECK_INT(s.n, (int)want[i]);
+	}
+	CHECK_STR(s.last_status, "");
+	CHECK_STR(s.last_run, "r");
+}
+
 static const struct test tests[] = {
+	TEST(test_timeout),
+	TEST(test_request_splits),
+	TEST(test_body_alerts),
 	TEST(test_loopback_only),
 	TEST(test_delivers),
 	TEST(test_hostile),
