@@ -31,10 +31,6 @@
 
 /* Answers to writes are small; a body beyond this is not Alertmanager's. */
 #define AM_WRITE_MAX_BODY	((size_t)1024 * 1024)
-/* Longest piece of Alertmanager's own message shown, in bytes. */
-#define AM_WRITE_MESSAGE_MAX	300
-/* How far a member's endsAt may be from the one written, in ms. */
-#define AM_WRITE_ENDS_SLACK_MS	1000
 
 struct am_op;
 
@@ -159,14 +155,9 @@ am_silence_body(const struct action_silence *s, const char *created_by,
 	return out;
 }
 
-/*
- * Alertmanager's own message in an error answer, for a person: a JSON
- * string ("silence invalid: ..."), the message of a JSON object (the API
- * framework's 422), else the text; valid UTF-8, cut, safe for the
- * terminal.  Caller frees.
- */
-static char *
-am_error_text(const char *body, size_t len)
+/* Alertmanager's own message in an error answer; see am_write.h. */
+char *
+am_write_error_text(const char *body, size_t len)
 {
 	cJSON		*root;
 	const char	*s = NULL;
@@ -185,13 +176,8 @@ am_error_text(const char *body, size_t len)
 	for (size_t n = strlen(raw); n > 0 && (raw[n - 1] == '\n' ||
 	    raw[n - 1] == '\r' || raw[n - 1] == ' '); n--)
 		raw[n - 1] = '\0';
-	if (strlen(raw) > AM_WRITE_MESSAGE_MAX) {
-		sanitize_utf8_cut(raw, AM_WRITE_MESSAGE_MAX);
-		out = xasprintf("%s...", raw);
-		free(raw);
-		raw = out;
-	}
-	out = sanitize_terminal(*raw != '\0' ? raw : "(no message)", 0);
+	out = sanitize_excerpt(*raw != '\0' ? raw : "(no message)",
+	    AM_WRITE_MESSAGE_MAX);
 	free(raw);
 	return out;
 }
@@ -306,9 +292,9 @@ am_op_fail(struct am_op *op, enum action_status status, char *message)
 /* Confirming on the other members                                     */
 /* ------------------------------------------------------------------ */
 
-/* Whether a GET /api/v2/silence/{id} answer shows what op wrote. */
-static int
-am_check_shows(const struct am_op *op, const char *body, size_t len)
+/* Whether a silence answer shows a write; see am_write.h. */
+int
+am_write_shows(int expired, int64_t ends_ms, const char *body, size_t len)
 {
 	cJSON		*root;
 	const char	*state;
@@ -322,16 +308,33 @@ am_check_shows(const struct am_op *op, const char *body, size_t len)
 	}
 	state = json_peek(cJSON_GetObjectItemCaseSensitive(root, "status"),
 	    "state");
-	if (op->kind == AMW_EXPIRE)
+	if (expired)
 		ok = state != NULL && strcmp(state, "expired") == 0;
 	else {
 		ends = json_time(root, "endsAt");
 		ok = state != NULL && strcmp(state, "expired") != 0 &&
-		    ends >= op->ends_ms - AM_WRITE_ENDS_SLACK_MS &&
-		    ends <= op->ends_ms + AM_WRITE_ENDS_SLACK_MS;
+		    ends >= ends_ms - AM_WRITE_ENDS_SLACK_MS &&
+		    ends <= ends_ms + AM_WRITE_ENDS_SLACK_MS;
 	}
 	cJSON_Delete(root);
 	return ok;
+}
+
+/* The id in the answer to a new silence; see am_write.h. */
+char *
+am_write_silence_id(const char *body, size_t len)
+{
+	cJSON		*root;
+	const char	*id;
+	char		*out = NULL;
+
+	root = cJSON_ParseWithLength(body, len);
+	id = json_peek(root, "silenceID");
+	if (id != NULL && *id != '\0' && strlen(id) <= 200 &&
+	    sanitize_is_clean(id, 0))
+		out = xstrdup(id);
+	cJSON_Delete(root);
+	return out;
 }
 
 static int64_t	am_op_timer(void *);
@@ -399,7 +402,7 @@ am_check_done(const struct http_response *res, void *arg)
 		c->why = xasprintf("%s could not be asked whether it shows "
 		    "silence %s%s (%s); check that it runs", m->name,
 		    op->new_id, what, res->error);
-	else if (res->status == 200 && am_check_shows(op, res->body,
+	else if (res->status == 200 && am_write_shows(op->kind == AMW_EXPIRE, op->ends_ms, res->body,
 	    res->body_len))
 		c->confirmed = 1;
 	else if (res->status == 200 || res->status == 404)
@@ -522,7 +525,7 @@ am_op_answer_error(struct am_op *op, const struct am_wmember *m,
 	char		*text;
 	long		 st = res->status;
 
-	text = am_error_text(res->body, res->body_len);
+	text = am_write_error_text(res->body, res->body_len);
 	if (st == 400 || st == 422) {
 		am_op_fail(op, ACTION_INVALID, xasprintf("%s refused the %s as "
 		    "invalid (HTTP %ld): %s; correct it and try again",
@@ -566,8 +569,6 @@ am_op_written(const struct http_response *res, void *arg)
 {
 	struct am_op		*op = arg;
 	struct am_wmember	*m = &op->w->members[op->member];
-	cJSON			*root;
-	const char		*id;
 
 	op->http_id = 0;
 	if (res->kind == HTTP_ERR_CANCELLED)
@@ -591,18 +592,13 @@ am_op_written(const struct http_response *res, void *arg)
 		return;
 	}
 	if (op->kind == AMW_SILENCE) {
-		root = cJSON_ParseWithLength(res->body, res->body_len);
-		id = json_peek(root, "silenceID");
-		if (id == NULL || *id == '\0' || strlen(id) > 200 ||
-		    !sanitize_is_clean(id, 0)) {
-			cJSON_Delete(root);
+		op->new_id = am_write_silence_id(res->body, res->body_len);
+		if (op->new_id == NULL) {
 			am_op_fail(op, ACTION_UNREACHABLE, xasprintf("%s "
 			    "answered without a silence id; check that its url "
 			    "is an Alertmanager (API v2)", m->name));
 			return;
 		}
-		op->new_id = xstrdup(id);
-		cJSON_Delete(root);
 	} else
 		op->new_id = xstrdup(op->id);
 	am_op_taken(op, m);
@@ -827,7 +823,7 @@ am_post_answered(const struct http_response *res, void *arg)
 	} else if (st >= 200 && st <= 299) {
 		t->status = ACTION_OK;
 	} else {
-		text = am_error_text(res->body, res->body_len);
+		text = am_write_error_text(res->body, res->body_len);
 		t->status = st == 400 || st == 422 ? ACTION_INVALID :
 		    st >= 400 && st < 500 ? ACTION_REFUSED :
 		    ACTION_UNREACHABLE;

@@ -92,4 +92,26 @@ char		 *am_alert_body(const struct action_alert *a, char **cause);
 /* Number of writes in flight (started, callback not yet run). */
 size_t		  am_writer_pending(const struct am_writer *);
 
+/* Longest piece of Alertmanager's own message shown, in bytes. */
+#define AM_WRITE_MESSAGE_MAX	300
+/* How far a member's endsAt may be from the one written, in ms. */
+#define AM_WRITE_ENDS_SLACK_MS	1000
+
+/*
+ * Reading Alertmanager's answers to writes (any bytes: they come from a
+ * server).  am_write_error_text(): its own message in an error answer,
+ * for a person: a JSON string ("silence invalid: ..."), the message of a
+ * JSON object (the API framework's 422), else the text; valid UTF-8, cut
+ * to AM_WRITE_MESSAGE_MAX, safe for a terminal, never empty; caller
+ * frees.  am_write_silence_id(): the silenceID of the answer to a new
+ * silence, when it is a clean string of at most 200 bytes, else NULL;
+ * caller frees.  am_write_shows(): whether a GET of the silence shows the
+ * write: expired when expired is set, else not expired and ending within
+ * AM_WRITE_ENDS_SLACK_MS of ends_ms.
+ */
+char		 *am_write_error_text(const char *body, size_t len);
+char		 *am_write_silence_id(const char *body, size_t len);
+int		  am_write_shows(int expired, int64_t ends_ms, const char *body,
+		     size_t len);
+
 #endif

@@ -25,6 +25,7 @@
 #include "backends/kubeconfig_int.h"
 #include "base/base64.h"
 #include "base/buf.h"
+#include "base/sanitize.h"
 #include "base/util.h"
 #include "base/xmalloc.h"
 
@@ -109,10 +110,10 @@ kc_check_proxy(const char *proxy, const char *cluster, char **cause)
 	    strcmp(scheme, "socks5") != 0) {
 		c = kc_clean(cluster);
 		raw = scheme;
-		scheme = kc_clean(raw);
+		scheme = sanitize_excerpt(raw, 32);
 		free(raw);
 		*cause = xasprintf("invalid 'proxy-url' for cluster \"%s\": "
-		    "unsupported scheme \"%.32s\", must be http, https, or "
+		    "unsupported scheme \"%s\", must be http, https, or "
 		    "socks5", c, scheme);
 		free(c);
 		free(scheme);
@@ -212,15 +213,15 @@ kc_validate_user(struct kc_user *u, char **cause)
 		else if (strcmp(mode, "Never") != 0 &&
 		    strcmp(mode, "IfAvailable") != 0 &&
 		    strcmp(mode, "Always") != 0) {
-			mode = kc_clean(mode);
+			mode = sanitize_excerpt(mode, 32);
 			msg = xasprintf("invalid interactiveMode for %s: "
-			    "\"%.32s\"", n, mode);
+			    "\"%s\"", n, mode);
 			free(mode);
 		} else if (strcmp(e->api_version, KC_EXEC_API_V1) != 0 &&
 		    strcmp(e->api_version, KC_EXEC_API_V1BETA1) != 0) {
-			mode = kc_clean(e->api_version);
+			mode = sanitize_excerpt(e->api_version, 64);
 			msg = xasprintf("exec plugin: invalid apiVersion "
-			    "\"%.64s\" for %s; use %s or %s", mode, n,
+			    "\"%s\" for %s; use %s or %s", mode, n,
 			    KC_EXEC_API_V1, KC_EXEC_API_V1BETA1);
 			free(mode);
 		} else if (strcmp(mode, "Always") == 0)

@@ -190,11 +190,8 @@ kc_exec_env_free(char **env)
 	free(env);
 }
 
-/*
- * Parse what the plugin printed into the exec cache.  Returns 0 or -1 with
- * *cause; the messages never quote the output, which holds the secret.
- */
-static int
+/* Parse what the plugin printed into the exec cache; see kubeconfig_int.h. */
+int
 kc_exec_parse(struct kubeconfig *kc, const char *out, size_t len,
     char **cause)
 {
@@ -220,16 +217,16 @@ kc_exec_parse(struct kubeconfig *kc, const char *out, size_t len,
 		goto out;
 	}
 	if (strcmp(version, e->api_version) != 0) {
-		s = kc_clean(version);
+		s = sanitize_excerpt(version, 64);
 		*cause = xasprintf("exec plugin is configured to use API "
-		    "version %s, plugin returned version %.64s",
+		    "version %s, plugin returned version %s",
 		    e->api_version, s);
 		free(s);
 		goto out;
 	}
 	if (strcmp(v->valuestring, "ExecCredential") != 0) {
-		s = kc_clean(v->valuestring);
-		*cause = xasprintf("decoding stdout: kind \"%.64s\" is not "
+		s = sanitize_excerpt(v->valuestring, 64);
+		*cause = xasprintf("decoding stdout: kind \"%s\" is not "
 		    "ExecCredential", s);
 		free(s);
 		goto out;

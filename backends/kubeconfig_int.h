@@ -176,5 +176,11 @@ void	 kc_exec_clear(struct kubeconfig *);
 int	 kc_exec_cached(struct kubeconfig *);
 void	 kc_exec_stop(struct kubeconfig *);
 void	 kc_deliver(struct kubeconfig *, const char *error);
+/*
+ * Read what the user's plugin printed (any bytes) into the exec cache: 0,
+ * or -1 and *cause, which never quotes the output (it holds the secret).
+ */
+int	 kc_exec_parse(struct kubeconfig *, const char *out, size_t len,
+	     char **cause);
 
 #endif

@@ -30,6 +30,7 @@
 #include "backends/kubeconfig_int.h"
 #include "base/base64.h"
 #include "base/buf.h"
+#include "base/sanitize.h"
 #include "base/util.h"
 #include "base/xmalloc.h"
 
@@ -788,9 +789,11 @@ kc_parse_top(struct kc_parse *p, yaml_node_t *root, struct kc_set *set)
 				return -1;
 			if (s != NULL && strcmp(s, key[0] == 'a' ? "v1" :
 			    "Config") != 0) {
-				kc_perr(p, v, "%s \"%.64s\" is not a kubeconfig "
+				name = sanitize_excerpt(s, 64);
+				kc_perr(p, v, "%s \"%s\" is not a kubeconfig "
 				    "(expected apiVersion v1, kind Config)",
-				    key, s);
+				    key, name);
+				free(name);
 				free(s);
 				return -1;
 			}

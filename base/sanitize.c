@@ -171,3 +171,17 @@ sanitize_utf8_cut(char *s, size_t max)
 		max--;
 	s[max] = '\0';
 }
+
+/* A piece of outside text for a message; see sanitize.h. */
+char *
+sanitize_excerpt(const char *s, size_t max)
+{
+	char	*out = sanitize_terminal(s != NULL ? s : "", 0), *cut;
+
+	if (strlen(out) <= max)
+		return out;
+	sanitize_utf8_cut(out, max);
+	cut = xasprintf("%s...", out);
+	free(out);
+	return cut;
+}

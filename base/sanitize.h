@@ -28,5 +28,13 @@ int	 sanitize_utf8_decode(const unsigned char *, size_t len,
 	     unsigned int *cp);		/* bytes used, or 0 if invalid */
 /* Cut valid UTF-8 s to at most max bytes on a character boundary. */
 void	 sanitize_utf8_cut(char *s, size_t max);
+/*
+ * A piece of outside text to quote in a message: safe for a terminal (one
+ * line), at most max bytes cut on a character boundary, "..." after it
+ * when cut.  printf's "%.64s" cuts bytes: a character split in two, and
+ * the escapes sanitising makes visible grow it past the cut.  Caller
+ * frees.
+ */
+char	*sanitize_excerpt(const char *, size_t max);
 
 #endif

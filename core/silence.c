@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/sanitize.h"
 #include "base/util.h"
 #include "base/xmalloc.h"
 #include "core/silence.h"
@@ -207,6 +208,7 @@ matchers_parse(struct matchers *m, const char *text, char **cause)
 	struct matchers	 got;
 	struct buf	 name, value;
 	const char	*p;
+	char		*at;
 	enum matcher_op	 op;
 	regex_t		 rx;
 	int		 braced = 0, rc = -1;
@@ -228,9 +230,11 @@ matchers_parse(struct matchers *m, const char *text, char **cause)
 		buf_reset(&name);
 		buf_reset(&value);
 		if (!matcher_name_char((unsigned char)*p, 1)) {
-			*cause = xasprintf("expected a label name at \"%.20s\";"
+			at = sanitize_excerpt(p, 20);
+			*cause = xasprintf("expected a label name at \"%s\";"
 			    " write name=\"value\", name!=\"value\", "
-			    "name=~\"regex\" or name!~\"regex\"", p);
+			    "name=~\"regex\" or name!~\"regex\"", at);
+			free(at);
 			goto out;
 		}
 		while (matcher_name_char((unsigned char)*p, 0))
@@ -262,8 +266,10 @@ matchers_parse(struct matchers *m, const char *text, char **cause)
 		if (*p == ',')
 			p = matcher_skip(p + 1);
 		else if (*p != '\0' && *p != '}') {
+			at = sanitize_excerpt(p, 20);
 			*cause = xasprintf("expected a comma after %s at "
-			    "\"%.20s\"", buf_str(&name), p);
+			    "\"%s\"", buf_str(&name), at);
+			free(at);
 			goto out;
 		}
 	}

@@ -30,6 +30,7 @@
 #include "backends/http.h"
 #include "backends/runtime.h"
 #include "base/buf.h"
+#include "base/sanitize.h"
 #include "base/util.h"
 #include "base/xmalloc.h"
 #include "core/action.h"
@@ -1084,8 +1085,52 @@ test_runtime_gate(void)
 	free(path);
 }
 
+/*
+ * The readers of answers: a message is cut after its escapes are made
+ * visible (they made it longer than the cut); an id is taken only clean;
+ * a silence shows a write only in the state written.
+ */
+/* A literal answer and its length. */
+#define ANS(s)	(s), strlen(s)
+
+static void
+test_answer_readers(void)
+{
+	char	body[AM_WRITE_MESSAGE_MAX * 2], *s;
+
+	memset(body, 0x13, sizeof body);
+	s = am_write_error_text(body, sizeof body);
+	CHECK(strlen(s) <= AM_WRITE_MESSAGE_MAX + 3);
+	CHECK(sanitize_is_clean(s, 0));
+	free(s);
+	s = am_write_error_text(ANS("{\"message\":\"endsAt is required\"}\n"));
+	CHECK_STR(s, "endsAt is required");
+	free(s);
+	s = am_write_error_text(ANS(" \r\n"));
+	CHECK_STR(s, "(no message)");
+	free(s);
+
+	s = am_write_silence_id(ANS("{\"silenceID\":\"abc-1\"}"));
+	CHECK_STR(s, "abc-1");
+	free(s);
+	CHECK(am_write_silence_id(ANS("{\"silenceID\":\"a\\u001bb\"}")) ==
+	    NULL);
+	CHECK(am_write_silence_id(ANS("{\"silenceID\":7}")) == NULL);
+	CHECK(am_write_silence_id(ANS("[]")) == NULL);
+
+	CHECK_INT(am_write_shows(1, 0,
+	    ANS("{\"status\":{\"state\":\"expired\"}}")), 1);
+	CHECK_INT(am_write_shows(1, 0,
+	    ANS("{\"status\":{\"state\":\"active\"}}")), 0);
+	CHECK_INT(am_write_shows(0, 1764583200000, ANS("{\"status\":"
+	    "{\"state\":\"active\"},\"endsAt\":\"2025-12-01T10:00:00.500Z\"}")), 1);
+	CHECK_INT(am_write_shows(0, 1764583200000, ANS("{\"status\":"
+	    "{\"state\":\"active\"},\"endsAt\":\"2025-12-01T10:00:02Z\"}")), 0);
+}
+
 static const struct test tests[] = {
 	TEST(test_body),
+	TEST(test_answer_readers),
 	TEST(test_alert),
 	TEST(test_create_confirmed),
 	TEST(test_not_confirmed),

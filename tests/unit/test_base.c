@@ -341,6 +341,36 @@ test_sanitize_utf8(void)
 	free(s);
 }
 
+/*
+ * An excerpt is cut on a character boundary after sanitising, so it is
+ * valid UTF-8, safe, and no longer than asked (printf's "%.5s" split
+ * the "é", and the escapes made visible grew it past the cut).
+ */
+static void
+test_sanitize_excerpt(void)
+{
+	char	*s, ctl[31];
+
+	s = sanitize_excerpt("short", 10);
+	CHECK_STR(s, "short");
+	free(s);
+	s = sanitize_excerpt(NULL, 10);
+	CHECK_STR(s, "");
+	free(s);
+	s = sanitize_excerpt("\xc3\xa9\xc3\xa9\xc3\xa9", 5);
+	CHECK_STR(s, "\xc3\xa9\xc3\xa9...");
+	free(s);
+	memset(ctl, 0x13, 30);
+	ctl[30] = '\0';
+	s = sanitize_excerpt(ctl, 20);
+	CHECK_STR(s, "^S^S^S^S^S^S^S^S^S^S...");
+	free(s);
+	s = sanitize_excerpt("\x1b]0;title\x07 \xff", 64);
+	CHECK(sanitize_is_clean(s, 0));
+	CHECK(strchr(s, 0x1b) == NULL && strchr(s, 0x07) == NULL);
+	free(s);
+}
+
 /* The test vectors of RFC 4648 section 10, both ways. */
 static void
 test_base64_rfc4648(void)
@@ -588,6 +618,7 @@ static const struct test tests[] = {
 	TEST(test_out_putc),
 	TEST(test_out_document),
 	TEST(test_sanitize_utf8),
+	TEST(test_sanitize_excerpt),
 	TEST(test_base64_rfc4648),
 	TEST(test_base64_binary),
 	TEST(test_base64_invalid),

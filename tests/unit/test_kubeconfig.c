@@ -18,7 +18,10 @@
 #include "tests/unit/harness.h"
 
 #include "backends/kubeconfig.h"
+#include "backends/kubeconfig_int.h"
+#include "base/sanitize.h"
 #include "core/loop.h"
+#include "base/buf.h"
 #include "base/util.h"
 #include "base/xmalloc.h"
 
@@ -788,6 +791,47 @@ exec_once(struct loop *loop, const char *context, struct got *g)
 	kubeconfig_free(kc);
 }
 
+/*
+ * What a plugin prints is quoted only in clean excerpts: an apiVersion or
+ * kind of many multi-byte characters or escapes makes a cause that is
+ * valid UTF-8, safe for a terminal and short (printf's "%.64s" split a
+ * character).  A token is never quoted.
+ */
+static void
+test_exec_output_quoted(void)
+{
+	struct kubeconfig	*kc;
+	struct buf		 out;
+	char			*cause = NULL;
+	int			 i, kind;
+
+	kc = load("exec.yaml", "v1", &cause);
+	CHECK(kc != NULL);
+	if (kc == NULL) {
+		free(cause);
+		return;
+	}
+	for (kind = 0; kind < 2; kind++) {
+		buf_init(&out, 0);
+		buf_printf(&out, "{\"apiVersion\":\"%sx\\u001b", kind ?
+		    "client.authentication.k8s.io/v1\",\"kind\":\"" : "");
+		for (i = 0; i < 40; i++)
+			buf_printf(&out, "\xc3\xa9");
+		buf_printf(&out, "\"%s,\"status\":{\"token\":"
+		    "\"sekrit-token-1\"}}", kind ? "" : ",\"kind\":\"x\"");
+		CHECK_INT(kc_exec_parse(kc, out.data, out.len, &cause), -1);
+		CHECK(cause != NULL && sanitize_is_clean(cause, 0));
+		CHECK(cause != NULL && strlen(cause) < 200);
+		CHECK(cause != NULL && strstr(cause, "sekrit") == NULL);
+		CHECK_CONTAINS(cause, kind ? "is not ExecCredential" :
+		    "plugin returned version");
+		free(cause);
+		cause = NULL;
+		buf_done(&out);
+	}
+	kubeconfig_free(kc);
+}
+
 /* v1: args, env and KUBERNETES_EXEC_INFO reach the plugin. */
 static void
 test_exec_v1(void)
@@ -1011,6 +1055,7 @@ static const struct test tests[] = {
 	TEST(test_home_and_nothing),
 	TEST(test_in_cluster),
 	TEST(test_exec_v1),
+	TEST(test_exec_output_quoted),
 	TEST(test_exec_v1beta1),
 	TEST(test_exec_failures),
 	TEST(test_exec_cache),
