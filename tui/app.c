@@ -316,6 +316,7 @@ app_done(struct app *a)
 
 	while (a->modes != NULL)
 		app_pop(a);
+	app_reads_free(a);
 	app_refresh_free(a);
 	app_acts_free(a);
 	app_runs_free(a);

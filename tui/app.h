@@ -17,6 +17,7 @@
 #include "tui/layout.h"
 #include "tui/list.h"
 
+struct app_read;
 struct cache;
 struct conf;
 struct conf_context;
@@ -60,6 +61,7 @@ struct app {
 	struct views			*views;		/* replaced per rebuild */
 	struct views_memo		*memo;		/* what rebuilds keep */
 	struct rebuilder		*rebuilder;	/* builds off the loop */
+	struct app_read			*reads;		/* the modes' reads */
 	struct keymap			*km;
 	struct theme			*theme;
 	int				 utf8;
@@ -192,12 +194,38 @@ void	app_rebuild(struct app *);
 /*
  * The thread that builds views off the loop (tui/rebuild.c): start it
  * (-1 and *cause: the console builds in place), ask it for fresh views
- * (swapped in from the loop when built), hand it views to free, stop it.
+ * (swapped in from the loop when built), hand it views to free, stop it
+ * (and every read for the modes, before the loop is freed).
  */
 int	app_rebuild_start(struct app *, char **cause);
 void	app_rebuild_ask(struct app *);
 void	app_rebuild_discard(struct app *, struct views *);
 void	app_rebuild_stop(struct app *);
+
+/*
+ * A read of the cache for a mode, off the loop (tui/rebuild.c): read runs
+ * on the builder thread's own connection, before the next build of the
+ * views (arg is the read's: it must not point at what the loop changes;
+ * free_arg frees it once the read is over); done runs on the loop with
+ * the result, or NULL and a cause, and owns both.  app_read_cancel()
+ * forgets a read (a mode closing): done is never called, what it read is
+ * freed with free_result; it never waits for the thread.  Without the
+ * thread the read runs on the loop from a timer: done is never called
+ * from inside app_read_ask().
+ */
+struct app_read_ops {
+	void	*(*read)(struct cache *, const struct conf *, void *arg,
+		    char **cause);
+	void	 (*done)(struct app *, void *result, char *cause,
+		    void *owner);
+	void	 (*free_result)(void *);
+	void	 (*free_arg)(void *);
+};
+struct app_read	*app_read_ask(struct app *, const struct app_read_ops *,
+		    void *arg, void *owner);
+void		 app_read_cancel(struct app *, struct app_read *);
+/* Forget every read left (when the console ends). */
+void		 app_reads_free(struct app *);
 /* Paint the whole screen into curses' buffer and send the difference. */
 void	app_paint(struct app *);
 /* The terminal modes and colours the console runs in. */

@@ -190,17 +190,9 @@ cmd_theme(struct app *a, const char *arg)
 static void
 cmd_silences(struct app *a, const char *arg)
 {
-	struct mode	*m;
-	char		*cause = NULL;
-
 	(void)arg;
-	if ((m = mode_silences_new(a, &cause)) == NULL) {
-		app_message(a, "%s", cause);
-		free(cause);
-		return;
-	}
 	app_pop_pages(a);
-	app_push(a, m);
+	app_push(a, mode_silences_new(a));
 }
 
 /* :history: the incidents resolved lately, over the panels. */

@@ -94,10 +94,10 @@ struct mode	*mode_logs_new(struct app *, const char *ns, const char *pod,
 struct mode	*mode_help_new(struct app *);
 
 /*
- * The silences of the context, read now (core/views_silences.h); NULL
- * and *cause when the cache cannot be read.
+ * The silences of the context (core/views_silences.h), read off the loop:
+ * the list opens at once and fills when the read is in.
  */
-struct mode	*mode_silences_new(struct app *, char **cause);
+struct mode	*mode_silences_new(struct app *);
 
 /*
  * The silence form of an incident (borrowed for the call): matchers (the

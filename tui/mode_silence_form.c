@@ -18,7 +18,11 @@
  *
  * The form owns what it shows: the incident's id and title are copied
  * when it opens, and the preview is read from the cache when asked for
- * (a few rows, on Enter, never per paint).
+ * (on Enter, never per paint), off the loop by the thread that builds the
+ * views (app_read_ask, tui/rebuild.c: it reads every alert of the
+ * context, tens of milliseconds in a big world).  Until it is in, the
+ * form says it is reading; y waits for it, any other key goes back to
+ * the form.
  */
 #include "config.h"
 
@@ -61,6 +65,7 @@ enum sf_field_id {
 
 enum sf_step {
 	SF_EDIT,
+	SF_READING,		/* the preview is being read */
 	SF_PREVIEW,		/* y creates */
 	SF_CONFIRM_EMPTY	/* it holds nothing: y once more */
 };
@@ -76,6 +81,8 @@ struct sf_field {
 
 struct sform {
 	struct mode			 mode;
+	struct app			*app;
+	struct app_read			*rd;	/* the preview, being read */
 	char				*title;
 	struct sf_field			 f[SF_NFIELDS];
 	int				 cur;
@@ -406,6 +413,12 @@ sf_draw(struct mode *m, struct app *a, const struct layout_rect *r)
 	}
 	if (y >= r->y + 1 + h)
 		return;
+	if (p->step == SF_READING) {
+		draw_text(stdscr, y, x, w, "reading which alerts it would "
+		    "hold now...  any key but y: back to the form",
+		    theme_attr(SLOT_DIM));
+		return;
+	}
 	if (p->step == SF_EDIT || p->pv == NULL) {
 		draw_text(stdscr, y, x, w, "Tab, S-Tab: next, previous field  "
 		    "Enter: next (on the last: preview)  C-u: clear  "
@@ -424,17 +437,77 @@ sf_footer(struct mode *m, struct app *a, const struct layout_rect *r)
 	(void)a;
 	draw_text(stdscr, r->y, 0, r->w, p->step == SF_EDIT ?
 	    " Tab/S-Tab field  Enter next/preview  Esc cancel" :
-	    " y create  any other key: back to the form",
+	    p->step == SF_READING ? " reading the preview  any key but y: "
+	    "back to the form" : " y create  any other key: back to the form",
 	    theme_attr(SLOT_DIM));
 	move(p->cy, p->cx);
 }
+
+/* What a read of the preview needs: its own copy, the form goes on. */
+struct sf_ask {
+	char		*context;
+	struct matchers	 m;
+};
+
+/* On the builder thread: read the preview. */
+static void *
+sf_read(struct cache *c, const struct conf *conf, void *arg, char **cause)
+{
+	struct sf_ask	*q = arg;
+
+	(void)conf;
+	return views_silence_preview(c, q->context, &q->m, cause);
+}
+
+/* Free a read's copy. */
+static void
+sf_ask_free(void *arg)
+{
+	struct sf_ask	*q = arg;
+
+	free(q->context);
+	matchers_done(&q->m);
+	free(q);
+}
+
+/* Free a preview read for a form that went back or closed meanwhile. */
+static void
+sf_result_free(void *pv)
+{
+	views_silence_preview_free(pv);
+}
+
+/* The preview is in: show it, or say why not and stay in the form. */
+static void
+sf_read_done(struct app *a, void *result, char *cause, void *owner)
+{
+	struct sform	*p = owner;
+
+	p->rd = NULL;
+	if (result == NULL) {
+		app_message(a, "%s", cause);
+		free(cause);
+		p->step = SF_EDIT;
+	} else {
+		p->pv = result;
+		p->step = SF_PREVIEW;
+	}
+	a->dirty = 1;
+}
+
+static const struct app_read_ops sf_read_ops = {
+	.read = sf_read,
+	.done = sf_read_done,
+	.free_result = sf_result_free,
+	.free_arg = sf_ask_free,
+};
 
 /* Enter on the last field: check everything, then the preview. */
 static void
 sf_submit(struct sform *p, struct app *a)
 {
-	char	*cause = NULL;
-	int	 i, bad = -1;
+	struct sf_ask	*q;
+	int		 i, bad = -1;
 
 	p->tried = 1;
 	for (i = 0; i < SF_NFIELDS; i++) {
@@ -448,13 +521,15 @@ sf_submit(struct sform *p, struct app *a)
 		return;
 	}
 	views_silence_preview_free(p->pv);
-	p->pv = views_silence_preview(a->cache, a->ctx->name, &p->m, &cause);
-	if (p->pv == NULL) {
-		app_message(a, "%s", cause);
-		free(cause);
-		return;
-	}
-	p->step = SF_PREVIEW;
+	p->pv = NULL;
+	q = xcalloc(1, sizeof *q);
+	q->context = xstrdup(a->ctx->name);
+	matchers_init(&q->m);
+	for (i = 0; (size_t)i < p->m.n; i++)
+		matchers_add(&q->m, p->m.v[i].name, p->m.v[i].op,
+		    p->m.v[i].value);
+	p->step = SF_READING;
+	p->rd = app_read_ask(a, &sf_read_ops, q, p);
 }
 
 /* y in the preview: create it (the form closes first). */
@@ -475,6 +550,17 @@ sf_create(struct sform *p, struct app *a)
 static int
 sf_preview_key(struct sform *p, struct app *a, wint_t ch, int is_key)
 {
+	if (p->step == SF_READING && !is_key && (ch == L'y' || ch == L'Y')) {
+		/* Nothing is created unseen. */
+		app_message(a, "the preview is being read: y once it shows");
+		return KEY_HANDLED | KEY_REDRAW;
+	}
+	if (p->step == SF_READING) {
+		app_read_cancel(a, p->rd);
+		p->rd = NULL;
+		p->step = SF_EDIT;
+		return KEY_HANDLED | KEY_REDRAW;
+	}
 	if (!is_key && (ch == L'y' || ch == L'Y')) {
 		if (p->step == SF_PREVIEW && p->pv->nmatch == 0)
 			p->step = SF_CONFIRM_EMPTY;
@@ -543,6 +629,7 @@ sf_free(struct mode *m)
 		free(p->f[i].error);
 		free(p->f[i].hint);
 	}
+	app_read_cancel(p->app, p->rd);
 	matchers_done(&p->m);
 	views_silence_preview_free(p->pv);
 	free(p->title);
@@ -617,6 +704,7 @@ mode_silence_form_new(struct app *a, const struct view_incident *inc,
 	}
 	p = xcalloc(1, sizeof *p);
 	p->mode.ops = &sf_ops;
+	p->app = a;
 	matchers_init(&p->m);
 	p->title = xasprintf("Silence incident %s: %s", inc->id,
 	    inc->title != NULL ? inc->title : inc->key);

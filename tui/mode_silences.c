@@ -4,13 +4,16 @@
  * now and what is wrong with it (core/views_silences.h).  Enter opens a
  * page with the whole silence and the alerts it matches; Esc closes.
  *
- * The list is read when it opens (a few rows, off the paint path), and
- * owned by the mode, so a rebuild of the views never touches it.  The
- * first paint after a rebuild of the views (a round stored) reads it
- * again, a few rows beside the rebuild's own reads, keeping the selected
- * silence, so a silence made or expired shows as the next round lists
- * it; other paints read nothing.  Only "ends in" is worked out again at
- * each paint from the silence's end.  Each silence takes two rows: its
+ * The list is read off the loop, by the thread that builds the views
+ * (app_read_ask, tui/rebuild.c: working out what each silence matches
+ * reads every alert of the context, tens of milliseconds in a big
+ * world), and owned by the mode, so a rebuild of the views never touches
+ * it.  It opens at once, saying it is reading, and fills when the read
+ * is in.  The first paint after a rebuild of the views (a round stored)
+ * asks for it again, keeping the selected silence, so a silence made or
+ * expired shows as the next round lists it; a failed read keeps what is
+ * shown and says why.  Only "ends in" is worked out again at each paint
+ * from the silence's end.  Each silence takes two rows: its
  * columns, then its flags in their tone (or, with nothing to flag, the
  * names of the alerts it matches).
  *
@@ -44,7 +47,11 @@
 
 struct silences {
 	struct mode		 mode;
+	struct app		*app;
 	int64_t			 seen_build;	/* the views' rebuild read */
+	struct app_read		*rd;		/* a read in flight */
+	int			 reading;	/* the first is not in yet */
+	char			*failed;	/* why the last read failed */
 	struct view_silences	*v;
 	char			*title;
 	char			*note;		/* the source's state, or NULL */
@@ -139,22 +146,78 @@ silences_scroll(struct silences *p, size_t h)
 static void	silences_set(struct silences *, struct app *,
 		    struct view_silences *);
 
-/* After a rebuild of the views: read the list again (kept on failure). */
+/* What a read of the list needs: its own copy, the loop goes on. */
+struct silences_ask {
+	char	*context;
+	int64_t	 now_ms;
+};
+
+/* On the builder thread: read the list. */
+static void *
+silences_read(struct cache *c, const struct conf *conf, void *arg,
+    char **cause)
+{
+	struct silences_ask	*q = arg;
+
+	return views_silences_read(c, conf, q->context, q->now_ms, cause);
+}
+
+/* Free a read's copy. */
+static void
+silences_ask_free(void *arg)
+{
+	struct silences_ask	*q = arg;
+
+	free(q->context);
+	free(q);
+}
+
+/* Free a list read for a mode that closed meanwhile. */
+static void
+silences_result_free(void *v)
+{
+	views_silences_free(v);
+}
+
+/* The read is in: take the list, or keep what is shown and say why. */
+static void
+silences_read_done(struct app *a, void *result, char *cause, void *owner)
+{
+	struct silences	*p = owner;
+
+	p->rd = NULL;
+	free(p->failed);
+	p->failed = NULL;
+	if (result == NULL)
+		p->failed = cause;
+	else {
+		free(cause);
+		p->reading = 0;
+		silences_set(p, a, result);
+	}
+	a->dirty = 1;
+}
+
+static const struct app_read_ops silences_read_ops = {
+	.read = silences_read,
+	.done = silences_read_done,
+	.free_result = silences_result_free,
+	.free_arg = silences_ask_free,
+};
+
+/* Ask for the list again (one read at a time; one in flight is enough). */
 static void
 silences_reload(struct silences *p, struct app *a)
 {
-	struct view_silences	*v;
-	char			*cause = NULL;
+	struct silences_ask	*q;
 
 	p->seen_build = a->last_build;
-	v = views_silences_read(a->cache, a->conf, a->ctx->name,
-	    app_now_ms(a), &cause);
-	if (v == NULL) {
-		/* What is shown stays; the header says what fails. */
-		free(cause);
+	if (p->rd != NULL)
 		return;
-	}
-	silences_set(p, a, v);
+	q = xcalloc(1, sizeof *q);
+	q->context = xstrdup(p->v->context);
+	q->now_ms = app_now_ms(a);
+	p->rd = app_read_ask(a, &silences_read_ops, q, p);
 }
 
 /* Draw the list in the body's rectangle. */
@@ -185,6 +248,24 @@ silences_draw(struct mode *m, struct app *a, const struct layout_rect *r)
 		draw_text(stdscr, y, x, w, p->note, theme_attr(p->note_slot));
 		y++;
 		h--;
+	}
+	if (p->failed != NULL && h > 1) {
+		empty = xasprintf("cannot read the silences from the cache: %s%s",
+		    p->failed, p->reading ? "" : " (showing the last list)");
+		draw_text(stdscr, y, x, w, empty, theme_attr(SLOT_CRIT));
+		free(empty);
+		y++;
+		h--;
+	}
+	if (p->reading) {
+		if (p->failed == NULL) {
+			empty = xasprintf("reading the silences of %s%s",
+			    p->v->context, draw_ellipsis());
+			draw_text(stdscr, y, x, w, empty, theme_attr(SLOT_DIM));
+			free(empty);
+		}
+		p->height = 0;
+		return;
 	}
 	if (p->v->n == 0) {
 		/* Without any data from Alertmanager, the note says it all. */
@@ -363,12 +444,14 @@ silences_scroll_by(struct mode *m, long delta)
 	p->sel = sel < 0 ? 0 : (size_t)sel;
 }
 
-/* Free the list. */
+/* Free the list (and forget a read in flight). */
 static void
 silences_free(struct mode *m)
 {
 	struct silences	*p = (struct silences *)m;
 
+	app_read_cancel(p->app, p->rd);
+	free(p->failed);
 	views_silences_free(p->v);
 	free(p->title);
 	free(p->note);
@@ -432,14 +515,13 @@ silences_set(struct silences *p, struct app *a, struct view_silences *v)
 	}
 	views_silences_free(p->v);
 	p->v = v;
-	p->seen_build = a->last_build;
 	free(p->note);
 	p->note = NULL;
 	free(p->title);
 	silences_note(p, a);
 	for (i = 0; i < v->n; i++)
 		flagged += v->v[i].nnotes > 0;
-	if (p->unknown && v->n == 0)
+	if ((p->unknown || p->reading) && v->n == 0)
 		p->title = xasprintf("Silences in %s", v->context);
 	else if (flagged > 0)
 		p->title = xasprintf("Silences in %s: %zu, %zu flagged",
@@ -450,17 +532,20 @@ silences_set(struct silences *p, struct app *a, struct view_silences *v)
 
 /* The silences list of the context; see mode.h. */
 struct mode *
-mode_silences_new(struct app *a, char **cause)
+mode_silences_new(struct app *a)
 {
 	struct silences		*p;
 	struct view_silences	*v;
 
-	v = views_silences_read(a->cache, a->conf, a->ctx->name,
-	    app_now_ms(a), cause);
-	if (v == NULL)
-		return NULL;
+	/* Empty until the first read is in. */
+	v = xcalloc(1, sizeof *v);
+	v->context = xstrdup(a->ctx->name);
+	v->now_ms = app_now_ms(a);
 	p = xcalloc(1, sizeof *p);
 	p->mode.ops = &silences_ops;
+	p->app = a;
+	p->reading = 1;
 	silences_set(p, a, v);
+	silences_reload(p, a);
 	return &p->mode;
 }

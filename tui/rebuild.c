@@ -224,7 +224,57 @@ struct rebuilder {
 	int64_t			 build_ms;
 	struct views		**trash;	/* for the thread to free */
 	size_t			 ntrash;
+	struct app_read		*rq;		/* the modes' reads, in order */
+	struct app_read		**rq_tail;
 };
+
+/* Where a mode's read is; changed under the builder's lock. */
+enum app_read_state {
+	READ_QUEUED,
+	READ_RUNNING,
+	READ_DONE
+};
+
+struct app_read {
+	struct app			*app;
+	const struct app_read_ops	*ops;
+	void				*arg;
+	void				*owner;
+	enum app_read_state		 state;
+	int				 cancelled;	/* while running */
+	void				*result;
+	char				*cause;
+	struct loop_timer		*timer;		/* without the thread */
+	struct app_read			*next;		/* the app's */
+	struct app_read			*qnext;		/* the thread's queue */
+};
+
+/* Run the reads waiting, in order, with r->lock held (and given back). */
+static void
+rebuilder_reads(struct rebuilder *r)
+{
+	struct app_read	*rd;
+	void		*res;
+	char		*cause, byte = 1;
+
+	while ((rd = r->rq) != NULL) {
+		if ((r->rq = rd->qnext) == NULL)
+			r->rq_tail = &r->rq;
+		rd->qnext = NULL;
+		rd->state = READ_RUNNING;
+		pthread_mutex_unlock(&r->lock);
+		cause = NULL;
+		res = rd->ops->read(r->cache, r->conf, rd->arg, &cause);
+		pthread_mutex_lock(&r->lock);
+		rd->result = res;
+		rd->cause = cause;
+		rd->state = READ_DONE;
+		/* A full pipe already says so. */
+		if (write(r->fds[1], &byte, 1) < 0) {
+			/* the loop reads what is there */
+		}
+	}
+}
 
 /* The thread: wait for a request, build, hand over, free the trash. */
 static void *
@@ -241,10 +291,13 @@ rebuilder_main(void *arg)
 	util_thread_background();
 	pthread_mutex_lock(&r->lock);
 	for (;;) {
-		while (!r->quit && !r->asked && r->ntrash == 0)
+		while (!r->quit && !r->asked && r->ntrash == 0 &&
+		    r->rq == NULL)
 			pthread_cond_wait(&r->cond, &r->lock);
 		if (r->quit)
 			break;
+		/* A mode's read first: someone looks at "reading". */
+		rebuilder_reads(r);
 		trash = r->trash;
 		ntrash = r->ntrash;
 		r->trash = NULL;
@@ -300,20 +353,18 @@ rebuilder_main(void *arg)
 	return NULL;
 }
 
-/* The thread says a build is done: swap it in. */
+static void	app_reads_deliver(struct app *);
+
+/* A build the thread finished, if any: swap it in. */
 static void
-rebuilder_on_done(int fd, int revents, void *arg)
+rebuilder_take(struct app *a)
 {
-	struct app			*a = arg;
 	struct rebuilder		*r = a->rebuilder;
 	struct views			*v;
 	const struct conf_context	*ctx;
-	char				 drain[64], *cause, **ns;
+	char				*cause, **ns;
 	size_t				 nns;
 
-	(void)revents;
-	while (read(fd, drain, sizeof drain) > 0)
-		continue;
 	pthread_mutex_lock(&r->lock);
 	v = r->done;
 	cause = r->cause;
@@ -346,6 +397,20 @@ rebuilder_on_done(int fd, int revents, void *arg)
 	app_views_swap(a, v, ns, nns);
 }
 
+/* The thread says a build or a read is done: take them. */
+static void
+rebuilder_on_done(int fd, int revents, void *arg)
+{
+	struct app	*a = arg;
+	char		 drain[64];
+
+	(void)revents;
+	while (read(fd, drain, sizeof drain) > 0)
+		continue;
+	rebuilder_take(a);
+	app_reads_deliver(a);
+}
+
 /* Start the builder thread; 0, or -1 and the console builds in place. */
 int
 app_rebuild_start(struct app *a, char **cause)
@@ -355,6 +420,7 @@ app_rebuild_start(struct app *a, char **cause)
 
 	r = xcalloc(1, sizeof *r);
 	r->fds[0] = r->fds[1] = -1;
+	r->rq_tail = &r->rq;
 	r->conf = a->conf;
 	if ((r->cache = cache_open_reader(a->cache, cause)) == NULL)
 		goto fail;
@@ -458,8 +524,20 @@ void
 app_rebuild_stop(struct app *a)
 {
 	struct rebuilder	*r = a->rebuilder;
+	struct app_read		*rd;
 	size_t			 i;
 
+	/*
+	 * No read runs after this: the loop is freed before the modes that
+	 * own them, so none may keep a timer (they are freed by their
+	 * mode's cancel, or app_reads_free()).
+	 */
+	for (rd = a->reads; rd != NULL; rd = rd->next) {
+		if (rd->timer != NULL) {
+			loop_timer_del(rd->timer);
+			rd->timer = NULL;
+		}
+	}
 	if (r == NULL)
 		return;
 	pthread_mutex_lock(&r->lock);
@@ -482,4 +560,162 @@ app_rebuild_stop(struct app *a)
 	pthread_cond_destroy(&r->cond);
 	free(r);
 	a->rebuilder = NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Reads for the modes                                                 */
+/* ------------------------------------------------------------------ */
+
+/* Free rd and what it holds (off every list). */
+static void
+app_read_free(struct app_read *rd)
+{
+	if (rd->result != NULL && rd->ops->free_result != NULL)
+		rd->ops->free_result(rd->result);
+	free(rd->cause);
+	if (rd->ops->free_arg != NULL)
+		rd->ops->free_arg(rd->arg);
+	free(rd);
+}
+
+/* Take rd off the app's list. */
+static void
+app_read_unlink(struct app *a, struct app_read *rd)
+{
+	struct app_read	**p;
+
+	for (p = &a->reads; *p != NULL; p = &(*p)->next) {
+		if (*p == rd) {
+			*p = rd->next;
+			break;
+		}
+	}
+}
+
+/* Hand every finished read to its mode (or free it, cancelled). */
+static void
+app_reads_deliver(struct app *a)
+{
+	struct rebuilder	*r = a->rebuilder;
+	struct app_read		*rd;
+	void			*res;
+	char			*cause;
+
+	for (;;) {
+		/* From the start each time: a done may ask or cancel. */
+		if (r != NULL)
+			pthread_mutex_lock(&r->lock);
+		for (rd = a->reads; rd != NULL; rd = rd->next) {
+			if (rd->state == READ_DONE)
+				break;
+		}
+		if (r != NULL)
+			pthread_mutex_unlock(&r->lock);
+		if (rd == NULL)
+			return;
+		app_read_unlink(a, rd);
+		if (rd->cancelled) {
+			app_read_free(rd);
+			continue;
+		}
+		res = rd->result;
+		cause = rd->cause;
+		rd->result = NULL;
+		rd->cause = NULL;
+		rd->ops->done(a, res, cause, rd->owner);
+		app_read_free(rd);
+	}
+}
+
+/* Without the thread: the read, here, from a timer. */
+static int64_t
+app_read_now(void *arg)
+{
+	struct app_read	*rd = arg;
+	struct app	*a = rd->app;
+
+	rd->timer = NULL;
+	rd->result = rd->ops->read(a->cache, a->conf, rd->arg, &rd->cause);
+	rd->state = READ_DONE;
+	app_reads_deliver(a);
+	return -1;
+}
+
+/* Queue a read for a mode; see app.h. */
+struct app_read *
+app_read_ask(struct app *a, const struct app_read_ops *ops, void *arg,
+    void *owner)
+{
+	struct rebuilder	*r = a->rebuilder;
+	struct app_read		*rd = xcalloc(1, sizeof *rd), **p;
+
+	rd->app = a;
+	rd->ops = ops;
+	rd->arg = arg;
+	rd->owner = owner;
+	rd->state = READ_QUEUED;
+	/* In the order asked: they are handed over in that order. */
+	for (p = &a->reads; *p != NULL; p = &(*p)->next)
+		continue;
+	*p = rd;
+	if (r == NULL) {
+		rd->timer = loop_timer_add(a->loop, 0, app_read_now, rd);
+		return rd;
+	}
+	pthread_mutex_lock(&r->lock);
+	*r->rq_tail = rd;
+	r->rq_tail = &rd->qnext;
+	pthread_cond_signal(&r->cond);
+	pthread_mutex_unlock(&r->lock);
+	return rd;
+}
+
+/* Forget a read; see app.h. */
+void
+app_read_cancel(struct app *a, struct app_read *rd)
+{
+	struct rebuilder	*r = a->rebuilder;
+	struct app_read		**p;
+
+	if (rd == NULL)
+		return;
+	if (r != NULL) {
+		pthread_mutex_lock(&r->lock);
+		if (rd->state == READ_RUNNING) {
+			/* The thread has it: freed when it is done. */
+			rd->cancelled = 1;
+			rd->owner = NULL;
+			pthread_mutex_unlock(&r->lock);
+			return;
+		}
+		if (rd->state == READ_QUEUED) {
+			for (p = &r->rq; *p != NULL; p = &(*p)->qnext) {
+				if (*p == rd) {
+					if ((*p = rd->qnext) == NULL)
+						r->rq_tail = p;
+					break;
+				}
+			}
+		}
+		pthread_mutex_unlock(&r->lock);
+	}
+	if (rd->timer != NULL)
+		loop_timer_del(rd->timer);
+	app_read_unlink(a, rd);
+	app_read_free(rd);
+}
+
+/* Forget every read left; see app.h. */
+void
+app_reads_free(struct app *a)
+{
+	struct app_read	*rd;
+
+	/* The thread is stopped: nothing runs or waits there. */
+	while ((rd = a->reads) != NULL) {
+		a->reads = rd->next;
+		if (rd->timer != NULL)
+			loop_timer_del(rd->timer);
+		app_read_free(rd);
+	}
 }

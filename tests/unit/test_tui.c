@@ -1,13 +1,14 @@
 /*
  * test_tui.c: the console's pure parts: layout at each size, the key
  * table against help and overrides, the page modes' movement keys,
- * themes and colour step-down, and drawing hostile strings into a real
- * curses window.
+ * themes and colour step-down, drawing hostile strings into a real
+ * curses window, and the modes' reads off the loop (app_read_ask).
  */
 #include "config.h"
 
 #include <curses.h>
 #include <locale.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +17,9 @@
 #include "tests/unit/harness.h"
 
 #include "base/buf.h"
+#include "core/cache.h"
 #include "core/conf.h"
+#include "core/loop.h"
 #include "base/xmalloc.h"
 #include "tui/draw.h"
 #include "tui/keymap.h"
@@ -473,7 +476,202 @@ test_scroll_keys(void)
 	CHECK_INT(p.calls, 0);
 }
 
+/* ------------------------------------------------------------------ */
+/* The modes' reads                                                    */
+/* ------------------------------------------------------------------ */
+
+/* A read that waits for the test to let it go (the first one only). */
+static pthread_mutex_t	rd_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t	rd_cond = PTHREAD_COND_INITIALIZER;
+static int		rd_hold, rd_held, rd_running;
+static pthread_t	rd_main;
+static int		rd_on_main;
+static char		rd_order[16];
+static int		rd_results_freed, rd_args_freed;
+
+static void *
+rd_read(struct cache *c, const struct conf *conf, void *arg, char **cause)
+{
+	const char	*name = arg;
+
+	(void)c;
+	(void)conf;
+	pthread_mutex_lock(&rd_lock);
+	if (pthread_equal(pthread_self(), rd_main))
+		rd_on_main = 1;
+	rd_running = 1;
+	while (rd_hold && name[0] == 'A') {
+		rd_held = 1;
+		pthread_cond_wait(&rd_cond, &rd_lock);
+	}
+	rd_running = 0;
+	pthread_mutex_unlock(&rd_lock);
+	if (name[0] == 'F') {
+		*cause = xstrdup("no such table");
+		return NULL;
+	}
+	return xstrdup(name);
+}
+
+static void
+rd_done(struct app *a, void *result, char *cause, void *owner)
+{
+	size_t	n = strlen(rd_order);
+
+	(void)a;
+	if (n + 1 < sizeof rd_order)
+		rd_order[n] = result != NULL ? *(char *)result : (char)
+		    (cause != NULL ? '!' : '?');
+	CHECK(owner == (void *)rd_order);
+	free(result);
+	free(cause);
+}
+
+static void
+rd_free_result(void *r)
+{
+	rd_results_freed++;
+	free(r);
+}
+
+static void
+rd_free_arg(void *arg)
+{
+	rd_args_freed++;
+	free(arg);
+}
+
+static const struct app_read_ops rd_ops = {
+	.read = rd_read,
+	.done = rd_done,
+	.free_result = rd_free_result,
+	.free_arg = rd_free_arg,
+};
+
+/* Run the loop until n reads are done (or two seconds). */
+static void
+rd_run(struct app *a, size_t n)
+{
+	int	i;
+
+	for (i = 0; i < 200 && strlen(rd_order) < n; i++)
+		loop_run_once(a->loop, 10);
+}
+
+/*
+ * app_read_ask() runs each read on the builder thread, in order, and
+ * hands its result to done on the loop, never inside the ask; a read
+ * held on the thread does not hold the loop; cancelled reads, queued or
+ * running, never reach done and free what they hold; without the thread
+ * the read runs from a timer, still never inside the ask.
+ */
+static void
+test_reads(void)
+{
+	struct app	 a;
+	struct conf	*conf = NULL;
+	struct app_read	*rd, *queued;
+	char		 dir[] = "/tmp/sitrep-test-reads.XXXXXX", *path;
+	char		*warning = NULL, *cause = NULL;
+	int		 i, ticks;
+
+	CHECK(mkdtemp(dir) != NULL);
+	memset(&a, 0, sizeof a);
+	a.loop = loop_new();
+	path = xasprintf("%s/cache.db", dir);
+	a.cache = cache_open(path, 0, &warning, &cause);
+	free(warning);
+	CHECK(a.cache != NULL);
+	a.conf = conf;
+	rd_main = pthread_self();
+	CHECK_INT(app_rebuild_start(&a, &cause), 0);
+	free(cause);
+
+	/* A read held on the thread: the loop goes on meanwhile. */
+	rd_hold = 1;
+	rd = app_read_ask(&a, &rd_ops, xstrdup("A"), rd_order);
+	app_read_ask(&a, &rd_ops, xstrdup("B"), rd_order);
+	queued = app_read_ask(&a, &rd_ops, xstrdup("C"), rd_order);
+	app_read_ask(&a, &rd_ops, xstrdup("F"), rd_order);
+	CHECK_STR(rd_order, "");
+	for (ticks = 0; ticks < 100; ticks++) {
+		pthread_mutex_lock(&rd_lock);
+		i = rd_held;
+		pthread_mutex_unlock(&rd_lock);
+		if (i)
+			break;
+		loop_run_once(a.loop, 10);
+	}
+	CHECK(i == 1);
+	for (i = 0; i < 5; i++)
+		loop_run_once(a.loop, 10);
+	CHECK_STR(rd_order, "");
+	/* C, queued behind it, is taken back: never read, never done. */
+	app_read_cancel(&a, queued);
+	CHECK_INT(rd_args_freed, 1);
+	/* A, running, is cancelled: its result is freed, not handed over. */
+	app_read_cancel(&a, rd);
+	pthread_mutex_lock(&rd_lock);
+	rd_hold = 0;
+	pthread_cond_broadcast(&rd_cond);
+	pthread_mutex_unlock(&rd_lock);
+	rd_run(&a, 2);
+	CHECK_STR(rd_order, "B!");
+	CHECK_INT(rd_results_freed, 1);
+	CHECK_INT(rd_args_freed, 4);
+	CHECK(!rd_on_main);
+
+	/* Left over when the console ends: freed. */
+	rd_hold = 1;
+	app_read_ask(&a, &rd_ops, xstrdup("A"), rd_order);
+	app_read_ask(&a, &rd_ops, xstrdup("D"), rd_order);
+	for (ticks = 0; ticks < 200; ticks++) {
+		pthread_mutex_lock(&rd_lock);
+		i = rd_running;
+		pthread_mutex_unlock(&rd_lock);
+		if (i)
+			break;
+		loop_run_once(a.loop, 10);
+	}
+	pthread_mutex_lock(&rd_lock);
+	rd_hold = 0;
+	pthread_cond_broadcast(&rd_cond);
+	pthread_mutex_unlock(&rd_lock);
+	app_rebuild_stop(&a);
+	app_reads_free(&a);
+	CHECK_INT(rd_args_freed, 6);
+	CHECK_STR(rd_order, "B!");
+
+	/* Without the thread: from a timer, never inside the ask. */
+	memset(rd_order, 0, sizeof rd_order);
+	rd_main = pthread_self();
+	app_read_ask(&a, &rd_ops, xstrdup("E"), rd_order);
+	CHECK_STR(rd_order, "");
+	rd_run(&a, 1);
+	CHECK_STR(rd_order, "E");
+	rd = app_read_ask(&a, &rd_ops, xstrdup("G"), rd_order);
+	app_read_cancel(&a, rd);
+	for (i = 0; i < 5; i++)
+		loop_run_once(a.loop, 10);
+	CHECK_STR(rd_order, "E");
+	CHECK_INT(rd_args_freed, 8);
+	app_reads_free(&a);
+
+	cache_close(a.cache);
+	loop_free(a.loop);
+	unlink(path);
+	free(path);
+	path = xasprintf("%s/cache.db-wal", dir);
+	unlink(path);
+	free(path);
+	path = xasprintf("%s/cache.db-shm", dir);
+	unlink(path);
+	free(path);
+	CHECK(rmdir(dir) == 0);
+}
+
 static const struct test tests[] = {
+	TEST(test_reads),
 	TEST(test_layout_too_small),
 	TEST(test_layout_stacked),
 	TEST(test_layout_by_need),
