@@ -5,7 +5,10 @@
  * is loaded once; each input is taken as the plugin's standard output by
  * kc_exec_parse().  It returns 0 or -1.  On -1 there is a cause, safe for
  * a terminal, that never holds the token, certificate or key the output
- * carried (it holds the secret); on 0 the cache holds a token or a whole
+ * carried (it holds the secret: a secret of 8 bytes or more, not part of
+ * the apiVersion or kind a cause may quote, nor of the words a cause is
+ * made of, read off the causes of one canned output per way to fail);
+ * on 0 the cache holds a token or a whole
  * certificate and key pair, and the credential is handed out without
  * running anything, or the plugin is asked for again when the expiry has
  * passed.  Leaks are findings too (the parser wipes and frees what cJSON
@@ -24,6 +27,29 @@
 #include "tests/fuzz/fuzz.h"
 
 static struct kubeconfig	*kc;
+static char			*words[16];	/* the causes' own text */
+
+/* One plugin output per way to fail, for the words of the causes. */
+static const char *const canned[] = {
+    "not json",
+    "{}",
+    "{\"apiVersion\":\"v0\",\"kind\":\"ExecCredential\"}",
+    "{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"K\"}",
+    "{\"apiVersion\":\"client.authentication.k8s.io/v1\","
+	"\"kind\":\"ExecCredential\"}",
+    "{\"apiVersion\":\"client.authentication.k8s.io/v1\","
+	"\"kind\":\"ExecCredential\",\"status\":1}",
+    "{\"apiVersion\":\"client.authentication.k8s.io/v1\","
+	"\"kind\":\"ExecCredential\",\"status\":{\"token\":1}}",
+    "{\"apiVersion\":\"client.authentication.k8s.io/v1\","
+	"\"kind\":\"ExecCredential\",\"status\":{}}",
+    "{\"apiVersion\":\"client.authentication.k8s.io/v1\","
+	"\"kind\":\"ExecCredential\",\"status\":{\"clientKeyData\":\"k\"}}",
+    "{\"apiVersion\":\"client.authentication.k8s.io/v1\","
+	"\"kind\":\"ExecCredential\",\"status\":{\"token\":\"t\","
+	"\"expirationTimestamp\":\"soon\"}}",
+    NULL
+};
 
 static const char kubeconfig_text[] =
     "apiVersion: v1\n"
@@ -48,6 +74,7 @@ load(void)
 {
 	struct kubeconfig_options	 o;
 	char				 path[64], *cause = NULL;
+	size_t				 i;
 	int				 fd;
 
 	if ((fd = memfd_create("kubeconfig", 0)) == -1 ||
@@ -65,6 +92,27 @@ load(void)
 		exit(2);
 	}
 	close(fd);
+	for (i = 0; canned[i] != NULL; i++) {
+		if (kc_exec_parse(kc, canned[i], strlen(canned[i]),
+		    &words[i]) != -1) {
+			fprintf(stderr, "fuzz_exec: canned output %zu did not "
+			    "fail\n", i);
+			exit(2);
+		}
+	}
+}
+
+/* Whether text is part of the words a cause is made of. */
+static int
+in_words(const char *text)
+{
+	size_t	i;
+
+	for (i = 0; words[i] != NULL; i++) {
+		if (strstr(words[i], text) != NULL)
+			return 1;
+	}
+	return 0;
 }
 
 /* Whether member name of o is a string holding text. */
@@ -91,7 +139,8 @@ quotes(const char *cause, const cJSON *root, const char *name)
 	return cJSON_IsString(v) && strlen(v->valuestring) >= 8 &&
 	    strstr(cause, v->valuestring) != NULL &&
 	    !member_holds(root, "apiVersion", v->valuestring) &&
-	    !member_holds(root, "kind", v->valuestring);
+	    !member_holds(root, "kind", v->valuestring) &&
+	    !in_words(v->valuestring);
 }
 
 /* One input: the plugin's output. */

@@ -252,24 +252,11 @@ tt_keys f
 tt_wait_match 'log_header | grep -q following' "$W"
 check $? "read-only: f follows"
 sleep 2.5
-if tt_valgrind; then
-	# Under memcheck Ctrl-C on a followed log page has been seen not to
-	# quit (an open question, in the notes): close the page instead,
-	# which stops the follow, and quit from the panels.
-	tt_keys Escape
-	sleep 1
-	tt_keys Escape
-	sleep 1
-	tt_keys q
-	tt_wait "EXITED:0" 10
-	check $? "the followed log page closes and the console quits"
-else
-	tt_keys C-c
-	tt_wait "again" "$W"
-	tt_keys C-c
-	tt_wait "EXITED:0" 10
-	check $? "Ctrl-C twice quits with the log page open"
-fi
+tt_keys C-c
+tt_wait "again" "$W"
+tt_keys C-c
+tt_wait "EXITED:0" 10
+check $? "Ctrl-C twice quits with the log page open"
 
 if tt_valgrind; then
 	tt_kill
