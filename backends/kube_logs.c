@@ -110,19 +110,26 @@ kube_logs_lines_free(char **lines, size_t n)
 	free(lines);
 }
 
-/* The names of a pod spec's list key, as "name" plus suffix. */
+/*
+ * The names of a pod spec's list key, as "name" plus suffix.  A name is
+ * a DNS label in any real cluster; one that is not even UTF-8 is made
+ * valid (the request for its log then names no container, and says so).
+ */
 static void
 kl_names(const cJSON *spec, const char *key, const char *suffix,
     char ***names, size_t *n)
 {
 	const cJSON	*c;
 	const char	*name;
+	char		*clean;
 
 	cJSON_ArrayForEach(c, json_member(spec, key)) {
 		if ((name = json_peek(c, "name")) == NULL || *name == '\0')
 			continue;
+		clean = sanitize_utf8(name, strlen(name));
 		*names = xreallocarray(*names, *n + 1, sizeof **names);
-		(*names)[(*n)++] = xasprintf("%s%s", name, suffix);
+		(*names)[(*n)++] = xasprintf("%s%s", clean, suffix);
+		free(clean);
 	}
 }
 
@@ -134,6 +141,7 @@ kube_logs_containers(const char *pod, size_t len, char ***names, size_t *n,
 	cJSON		*root = cJSON_ParseWithLength(pod, len);
 	const cJSON	*spec, *c;
 	const char	*ann, *first = NULL, *name;
+	char		*raw;
 	size_t		 nmain = 0, i;
 	struct buf	 all;
 
@@ -171,16 +179,20 @@ kube_logs_containers(const char *pod, size_t len, char ***names, size_t *n,
 			*chosen = xstrdup(name);
 	}
 	if (*chosen == NULL) {
-		*chosen = xstrdup(first);
+		*chosen = sanitize_utf8(first, strlen(first));
 		if (*n > 1) {
 			buf_init(&all, 0);
 			for (i = 0; i < *n; i++)
 				buf_printf(&all, "%s%s", i > 0 ? ", " : "",
 				    (*names)[i]);
 			*note = xasprintf("Defaulted container \"%s\" out of: %s",
-			    first, buf_str(&all));
+			    *chosen, buf_str(&all));
 			buf_done(&all);
 		}
+	} else {
+		raw = *chosen;
+		*chosen = sanitize_utf8(raw, strlen(raw));
+		free(raw);
 	}
 	cJSON_Delete(root);
 	return 0;

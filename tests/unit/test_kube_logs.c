@@ -102,6 +102,11 @@ test_containers(void)
 	    "kubernetes.io/default-container\":\"side\"}},\"spec\":{"
 	    "\"containers\":[{\"name\":\"app\"},{\"name\":\"side\"}]}}";
 	const char	*one = "{\"spec\":{\"containers\":[{\"name\":\"a\"}]}}";
+	const char	*bad = "{\"spec\":{\"containers\":[{\"name\":\"a\xbe\"},"
+	    "{\"name\":\"b\"}]}}";
+	const char	*bad_ann = "{\"metadata\":{\"annotations\":{\"kubectl."
+	    "kubernetes.io/default-container\":\"\xff\"}},\"spec\":{"
+	    "\"containers\":[{\"name\":\"\xff\"}]}}";
 	char		**names, *chosen, *note, *cause = NULL;
 	size_t		 n;
 
@@ -131,6 +136,22 @@ test_containers(void)
 	    &cause), -1);
 	CHECK_CONTAINS(cause, "no containers");
 	free(cause);
+	/* Names that are not UTF-8 (no real cluster has them) are made so. */
+	CHECK_INT(kube_logs_containers(bad, strlen(bad), &names, &n, &chosen,
+	    &note, &cause), 0);
+	CHECK_INT(n, 2);
+	CHECK_STR(names[0], "a\xef\xbf\xbd");
+	CHECK_STR(chosen, "a\xef\xbf\xbd");
+	CHECK_STR(note, "Defaulted container \"a\xef\xbf\xbd\" out of: "
+	    "a\xef\xbf\xbd, b");
+	kube_logs_lines_free(names, n);
+	free(chosen);
+	free(note);
+	CHECK_INT(kube_logs_containers(bad_ann, strlen(bad_ann), &names, &n,
+	    &chosen, &note, &cause), 0);
+	CHECK_STR(chosen, "\xef\xbf\xbd");
+	kube_logs_lines_free(names, n);
+	free(chosen);
 }
 
 /* What a read delivered, copied. */
