@@ -294,9 +294,11 @@ range_count() {	# the raw Prometheus's own count of query_range requests
 r0=$(range_count)
 t0=$(date +%s)
 # Four rounds or more, however slow the machine (a sanitizer build, load):
-# stopped once the fourth is written, or after a minute.
+# stopped once the fourth is written, or after a minute.  The output file
+# is made first: the loop below may read it before the feeder opens it.
+: >"$tmp/live.out"
 "$SITREP" --config "$tmp/raw.yaml" --cache "$tmp/live.db" fetch \
-    >"$tmp/live.out" 2>&1 &
+    >>"$tmp/live.out" 2>&1 &
 live_pid=$!
 i=0
 while [ "$(grep -c ' ok ' "$tmp/live.out")" -lt 4 ] && [ $i -lt 600 ] &&

@@ -183,7 +183,7 @@ tap_got() {
 tt_start -x 200 -y 40 -e HOME="$T/home" "'$SITREP' --config '$T/config.yaml' \
     --cache '$T/c.db'; echo EXITED:\$?; exec sleep 300"
 tt_wait_match 'header | grep -q "kubernetes FAILED" &&
-    header | grep -Eq "alertmanager [0-9]+s WARNING" &&
+    header | grep -Eq "alertmanager [0-9]+m?s WARNING" &&
     header | grep -Eq "prometheus [0-9]"' 20
 check $? "header: prometheus with an age, alertmanager WARNING, kubernetes FAILED"
 tt_wait_match 'header | grep -q "kubernetes: kubeconfig .* does not exist"' 5
@@ -201,7 +201,8 @@ if command -v openssl >/dev/null 2>&1 &&
 	mkdir -p "$T/home/.kube"
 	cp "$KUBEEMU_KUBECONFIG" "$T/home/.kube/config"
 	tt_keys r
-	tt_wait_match 'header | grep -Eq "kubernetes [0-9]+s" &&
+	# An age under a second reads "943ms".
+	tt_wait_match 'header | grep -Eq "kubernetes [0-9]+m?s" &&
 	    tt_lacks "kubernetes failed"' 20
 	check $? "the kubeconfig appears; 'r' brings Kubernetes up"
 	tt_kill
