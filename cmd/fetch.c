@@ -30,6 +30,7 @@ struct fetch_run {
 	int		  once;
 	int		  all;		/* name the context on each line */
 	int		  failed;
+	int		  signalled;	/* stopped by SIGINT or SIGTERM */
 };
 
 /* Print one source's round, as it is stored. */
@@ -88,6 +89,7 @@ fetch_signal(int signo, void *arg)
 	struct fetch_run	*f = arg;
 
 	(void)signo;
+	f->signalled = 1;
 	loop_stop(f->loop);
 }
 
@@ -208,6 +210,16 @@ fetch_contexts(const struct conf *conf, const struct conf_context *ctxs,
 		poller_start_after(f.pollers[i], once ? 0 :
 		    fetch_spread(ctxs, n) * (int64_t)i / (int64_t)f.npollers);
 	loop_run(f.loop);
+	if (f.signalled && !once) {
+		/*
+		 * The feeder is ending: what stops a service signals it more
+		 * than once (timeout(1) and systemd signal the child, then
+		 * its whole group), and a second SIGTERM must not cut the
+		 * last store short or turn the exit status into a kill.
+		 */
+		signal(SIGINT, SIG_IGN);
+		signal(SIGTERM, SIG_IGN);
+	}
 	for (i = 0; i < f.npollers; i++) {
 		poller_flush(f.pollers[i]);
 		if (!quiet)

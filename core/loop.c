@@ -132,14 +132,22 @@ loop_free(struct loop *loop)
 	struct loop_timer	*t;
 	struct loop_signal	*s;
 	struct loop_child	*c;
+	struct sigaction	 cur;
 	int			 signo;
 
 	if (loop == NULL)
 		return;
 	loop_work_free(loop->workers);
 	if (loop_sig_owner == loop) {
+		/*
+		 * Give back only what is still the loop's: a program that
+		 * set a signal aside since (a feeder ending on SIGTERM
+		 * ignores the rest of it) keeps its choice.
+		 */
 		for (signo = 1; signo < NSIG; signo++) {
-			if (loop->sig_installed[signo])
+			if (loop->sig_installed[signo] &&
+			    sigaction(signo, NULL, &cur) == 0 &&
+			    cur.sa_handler == loop_signal_handler)
 				sigaction(signo, &loop->sig_saved[signo], NULL);
 		}
 		close(loop_sig_pipe[0]);

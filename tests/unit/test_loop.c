@@ -421,6 +421,23 @@ test_signal(void)
 	loop_free(loop);
 	CHECK(sigaction(SIGUSR1, NULL, &sa) == 0);
 	CHECK(sa.sa_handler == SIG_DFL);
+
+	/*
+	 * ... but only of what is still the loop's: a signal the program
+	 * set aside since stays so (a feeder ending on SIGTERM ignores the
+	 * rest of it; a late second SIGTERM must not kill it in its
+	 * cleanup).
+	 */
+	loop = loop_new();
+	CHECK(loop_signal_add(loop, SIGUSR1, record_signal, &a) != NULL);
+	CHECK(loop_signal_add(loop, SIGUSR2, record_signal, &a) != NULL);
+	signal(SIGUSR2, SIG_IGN);
+	loop_free(loop);
+	CHECK(sigaction(SIGUSR1, NULL, &sa) == 0);
+	CHECK(sa.sa_handler == SIG_DFL);
+	CHECK(sigaction(SIGUSR2, NULL, &sa) == 0);
+	CHECK(sa.sa_handler == SIG_IGN);
+	signal(SIGUSR2, SIG_DFL);
 }
 
 struct childrec {
