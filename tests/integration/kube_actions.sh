@@ -156,8 +156,15 @@ admin pace "seconds=1"
 T world restart default web >/dev/null 2>&1
 timeout 60 "$TOOL" --kubeconfig "$KC" --interval 200 follow default web >"$tmp/f" 2>&1
 check $? "a paced rollout is followed to success"
-has "the steps, in kubectl's words" "$tmp/f" \
-    'state 0: Waiting for deployment "web" rollout to finish: 1 of 4 updated replicas are available...'
+# One pod a second comes up, and the follower polls: on a loaded machine
+# two pods can come up between two polls, so any step in between will do.
+if grep -Eq '^state 0: Waiting for deployment "web" rollout to finish: [1-3] of 4 updated replicas are available\.\.\.$' "$tmp/f"; then
+	check 0 "the steps, in kubectl's words"
+else
+	check 1 "the steps, in kubectl's words" \
+	    'state 0: Waiting for deployment "web" rollout to finish: N of 4 updated replicas are available... (N 1 to 3)' \
+	    "$(tr '\n' '|' <"$tmp/f")"
+fi
 has "the end, in kubectl's words" "$tmp/f" 'state 1: deployment "web" successfully rolled out'
 K rollout status deployment/web -n default --timeout=30s >"$tmp/k" 2>&1
 has "kubectl rollout status ends the same" "$tmp/k" 'deployment "web" successfully rolled out'
