@@ -250,8 +250,9 @@ silences_draw(struct mode *m, struct app *a, const struct layout_rect *r)
 		h--;
 	}
 	if (p->failed != NULL && h > 1) {
-		empty = xasprintf("cannot read the silences from the cache: %s%s",
-		    p->failed, p->reading ? "" : " (showing the last list)");
+		/* The cause names what failed and what to run. */
+		empty = xasprintf("%s%s", p->failed, p->reading ? "" :
+		    "; showing the last list");
 		draw_text(stdscr, y, x, w, empty, theme_attr(SLOT_CRIT));
 		free(empty);
 		y++;
